@@ -1,0 +1,82 @@
+// gemm.wgsl — C = op(A) · op(B) (+ bias), the matrix product behind every dense step of webrnn.
+//
+//   C[M, N] = op(A)[M, K] · op(B)[K, N] + bias[N]          (bias when HAS_BIAS)
+//   op(A) = A stored [M, K] row-major, or Aᵀ with A stored [K, M] when TRANS_A
+//   op(B) = B stored [K, N] row-major, or Bᵀ with B stored [N, K] when TRANS_B
+//
+// Uses in an LSTM layer (time-major rows r = t·batch + b):
+//   input projection  XW[T·B, 4u] = X[T·B, in] · W[in, 4u] + b        (plain, HAS_BIAS)
+//   kernel gradient   dW[in, 4u]  = Xᵀ · dG                            (TRANS_A)
+//   recurrent grad.   dU[u, 4u]   = H_{t−1}ᵀ · dG                      (TRANS_A)
+//   input gradient    dX[T·B, in] = dG · Wᵀ                            (TRANS_B)
+//
+// Each invocation owns a 4×4 block of C and keeps it in registers: 8 loads feed 16 FMAs, and no workgroup
+// barrier is needed (barriers are expensive on SwiftShader, see DESIGN.md). A workgroup of 8×8 invocations
+// covers a 32×32 tile. Out-of-range rows and columns read a clamped (valid) element and are never stored.
+// `*_offset` are element offsets, so a kernel can read one timestep's slice of a larger buffer.
+//
+// Bindings: 0 params (uniform) · 1 a (read) · 2 b (read) · 3 bias (read; any buffer when !HAS_BIAS) · 4 c (write)
+
+struct GemmParams {
+  m: u32,
+  n: u32,
+  k: u32,
+  a_offset: u32,
+  b_offset: u32,
+  c_offset: u32,
+}
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override HAS_BIAS: bool = false;
+
+@group(0) @binding(0) var<uniform> params: GemmParams;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> c: array<f32>;
+
+fn load_a(row: u32, col: u32) -> f32 {
+  if (TRANS_A) { return a[params.a_offset + col * params.m + row]; }
+  return a[params.a_offset + row * params.k + col];
+}
+
+fn load_b(row: u32, col: u32) -> f32 {
+  if (TRANS_B) { return b[params.b_offset + col * params.k + row]; }
+  return b[params.b_offset + row * params.n + col];
+}
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let row0 = gid.y * 4u;
+  let col0 = gid.x * 4u;
+  if (row0 >= params.m || col0 >= params.n) { return; }
+  var rows: array<u32, 4>;
+  var cols: array<u32, 4>;
+  for (var i = 0u; i < 4u; i++) {
+    rows[i] = min(row0 + i, params.m - 1u);
+    cols[i] = min(col0 + i, params.n - 1u);
+  }
+  var acc: array<array<f32, 4>, 4>;
+  for (var kk = 0u; kk < params.k; kk++) {
+    let av = vec4<f32>(load_a(rows[0], kk), load_a(rows[1], kk), load_a(rows[2], kk), load_a(rows[3], kk));
+    let bv = vec4<f32>(load_b(kk, cols[0]), load_b(kk, cols[1]), load_b(kk, cols[2]), load_b(kk, cols[3]));
+    for (var i = 0u; i < 4u; i++) {
+      acc[i][0] = fma(av[i], bv[0], acc[i][0]);
+      acc[i][1] = fma(av[i], bv[1], acc[i][1]);
+      acc[i][2] = fma(av[i], bv[2], acc[i][2]);
+      acc[i][3] = fma(av[i], bv[3], acc[i][3]);
+    }
+  }
+  for (var i = 0u; i < 4u; i++) {
+    let row = row0 + i;
+    if (row >= params.m) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      let col = col0 + j;
+      if (col >= params.n) { break; }
+      var v = acc[i][j];
+      if (HAS_BIAS) { v += bias[col]; }
+      c[params.c_offset + row * params.n + col] = v;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// lstmStep.wgsl — one timestep of an LSTM layer, forward and backward, each fused into one dispatch.
+//
+// Forward (entry `forward`), Keras semantics, gate order i, f, c(g), o in every 4u-wide row:
+//   z     = xproj[t, b, :] + h_{t−1}[b, :] · U          xproj = x·W + b was computed for all t by one GEMM
+//   i = σ(z_i)   f = σ(z_f)   g = act(z_g)   o = σ(z_o)  σ = RECURRENT_ACTIVATION, act = ACTIVATION
+//   c_t = f ⊙ c_{t−1} + i ⊙ g
+//   h_t = o ⊙ act(c_t)
+// One invocation owns one (batch row b, unit j): it computes all four gates of unit j, so the cell update
+// happens in the same pass and only h and c cross between invocations. It saves i, f, g, o (after their
+// activations) for backward. h and c are time-major [T+1, batch, units] with slot 0 holding the initial state,
+// so step t reads slot t and writes slot t+1, and h[0..T) is the H_{t−1} matrix the weight gradient needs.
+//
+// Backward (entry `backward`), run for t = T−1 down to 0. It first gathers the gradient reaching h_t:
+//   dh_t = dy_t + (t = T−1 ? dh_T : dG[t+1, b, :] · U[j, :]ᵀ)
+// (dy_t is the output gradient: every step when the layer returned sequences, else only at the last step).
+// Then, with a = act(c_t):
+//   do = dh·a·σ'(o)      dc = dc_{t+1} + dh·o·act'(a)
+//   di = dc·g·σ'(i)      df = dc·c_{t−1}·σ'(f)      dg = dc·i·act'(g)      dc_{t−1} = dc·f
+// where act' and σ' are written in terms of the saved outputs (see activations.wgsl). dc lives in one
+// [batch, units] buffer updated in place (each invocation reads and writes only its own element). The gate
+// gradients dG[t] = (di, df, dg, do) are stored for the weight-gradient GEMMs that follow the loop; dh_0 is
+// dG[0] · Uᵀ, one more GEMM.
+//
+// Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, 4u] (read) · 3 h (rw) · 4 c (rw) · 5 gates (rw)
+// Bindings, backward: 0 back_params · 6 recurrent_b U (read) · 7 saved_gates (read) · 8 saved_c (read)
+//                     9 dy (read) · 10 dh_last (read) · 11 dc (rw) · 12 dgates (rw)
+
+struct StepParams {
+  t: u32,
+  batch: u32,
+  units: u32,
+}
+
+struct BackParams {
+  t: u32,
+  batch: u32,
+  units: u32,
+  timesteps: u32,
+  dy_is_sequence: u32,
+}
+
+override WG: u32 = 64;
+override ACTIVATION: u32 = 0u;
+override RECURRENT_ACTIVATION: u32 = 2u;
+
+@group(0) @binding(0) var<uniform> params: StepParams;
+@group(0) @binding(1) var<storage, read> xproj: array<f32>;
+@group(0) @binding(2) var<storage, read> recurrent: array<f32>;
+@group(0) @binding(3) var<storage, read_write> h: array<f32>;
+@group(0) @binding(4) var<storage, read_write> c: array<f32>;
+@group(0) @binding(5) var<storage, read_write> gates: array<f32>;
+
+@group(0) @binding(0) var<uniform> back_params: BackParams;
+@group(0) @binding(6) var<storage, read> recurrent_b: array<f32>;
+@group(0) @binding(7) var<storage, read> saved_gates: array<f32>;
+@group(0) @binding(8) var<storage, read> saved_c: array<f32>;
+@group(0) @binding(9) var<storage, read> dy: array<f32>;
+@group(0) @binding(10) var<storage, read> dh_last: array<f32>;
+@group(0) @binding(11) var<storage, read_write> dc: array<f32>;
+@group(0) @binding(12) var<storage, read_write> dgates: array<f32>;
+
+@compute @workgroup_size(WG)
+fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = gid.x + gid.y * groups.x * WG;
+  let units = params.units;
+  if (idx >= params.batch * units) { return; }
+  let b = idx / units;
+  let j = idx % units;
+  let u4 = 4u * units;
+  let gate_row = (params.t * params.batch + b) * u4;
+  let prev = (params.t * params.batch + b) * units;
+  let next = prev + params.batch * units;
+
+  var zi = xproj[gate_row + j];
+  var zf = xproj[gate_row + units + j];
+  var zg = xproj[gate_row + 2u * units + j];
+  var zo = xproj[gate_row + 3u * units + j];
+  for (var k = 0u; k < units; k++) {
+    let hk = h[prev + k];
+    let u_row = k * u4 + j;
+    zi = fma(hk, recurrent[u_row], zi);
+    zf = fma(hk, recurrent[u_row + units], zf);
+    zg = fma(hk, recurrent[u_row + 2u * units], zg);
+    zo = fma(hk, recurrent[u_row + 3u * units], zo);
+  }
+  let i = act(zi, RECURRENT_ACTIVATION);
+  let f = act(zf, RECURRENT_ACTIVATION);
+  let g = act(zg, ACTIVATION);
+  let o = act(zo, RECURRENT_ACTIVATION);
+  let c_t = f * c[prev + j] + i * g;
+  c[next + j] = c_t;
+  h[next + j] = o * act(c_t, ACTIVATION);
+  gates[gate_row + j] = i;
+  gates[gate_row + units + j] = f;
+  gates[gate_row + 2u * units + j] = g;
+  gates[gate_row + 3u * units + j] = o;
+}
+
+@compute @workgroup_size(WG)
+fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = gid.x + gid.y * groups.x * WG;
+  let p = back_params;
+  let units = p.units;
+  if (idx >= p.batch * units) { return; }
+  let b = idx / units;
+  let j = idx % units;
+  let u4 = 4u * units;
+  let last = p.t + 1u == p.timesteps;
+
+  var dh = 0.0;
+  if (last) {
+    dh = dh_last[idx];
+  } else {
+    let next_row = ((p.t + 1u) * p.batch + b) * u4;
+    let u_row = j * u4;
+    for (var m = 0u; m < u4; m++) {
+      dh = fma(dgates[next_row + m], recurrent_b[u_row + m], dh);
+    }
+  }
+  if (p.dy_is_sequence != 0u) {
+    dh += dy[(p.t * p.batch + b) * units + j];
+  } else if (last) {
+    dh += dy[idx];
+  }
+
+  let gate_row = (p.t * p.batch + b) * u4;
+  let i = saved_gates[gate_row + j];
+  let f = saved_gates[gate_row + units + j];
+  let g = saved_gates[gate_row + 2u * units + j];
+  let o = saved_gates[gate_row + 3u * units + j];
+  let prev = (p.t * p.batch + b) * units;
+  let c_prev = saved_c[prev + j];
+  let a = act(saved_c[prev + p.batch * units + j], ACTIVATION);
+
+  let dct = dc[idx] + dh * o * act_grad_from_output(a, ACTIVATION);
+  dgates[gate_row + j] = dct * g * act_grad_from_output(i, RECURRENT_ACTIVATION);
+  dgates[gate_row + units + j] = dct * c_prev * act_grad_from_output(f, RECURRENT_ACTIVATION);
+  dgates[gate_row + 2u * units + j] = dct * i * act_grad_from_output(g, ACTIVATION);
+  dgates[gate_row + 3u * units + j] = dh * a * act_grad_from_output(o, RECURRENT_ACTIVATION);
+  dc[idx] = dct * f;
+}

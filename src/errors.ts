@@ -1,0 +1,44 @@
+/**
+ * The named errors webrnn throws. Each message says what was expected, what was received, and what to do,
+ * so a user can act on it without reading our source.
+ */
+
+/** Base class, so `catch (e) { if (e instanceof WebRnnError) ... }` catches every error of ours. */
+export class WebRnnError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor or weight has the wrong rank or size. */
+export class ShapeError extends WebRnnError {}
+
+/** An option or hyperparameter is out of range, of the wrong type, or unknown. */
+export class ValueError extends WebRnnError {}
+
+/** No WebGPU adapter could be found (browser without WebGPU, flags off, or no GPU driver). */
+export class WebGPUUnavailableError extends WebRnnError {}
+
+/** The GPU device was lost (driver reset, `device.destroy()`, out of memory...). */
+export class DeviceLostError extends WebRnnError {
+  readonly reason: string;
+  constructor(reason: string, detail: string) {
+    super(
+      `The WebGPU device was lost (reason: ${reason}${detail ? `; ${detail}` : ''}). ` +
+        'Every GPU buffer of this runtime is gone: create a new runtime with createRuntime() and reload the weights.',
+    );
+    this.reason = reason;
+  }
+}
+
+/** A call on a runtime (or an object built on it) after `dispose()`. */
+export class DisposedError extends WebRnnError {}
+
+/** A saved model or weight file failed a check (which file, which check). */
+export class ModelFormatError extends WebRnnError {}
+
+/** Describes a shape for messages: [32, 60, 1]. */
+export function formatShape(shape: readonly (number | string)[]): string {
+  return `[${shape.join(', ')}]`;
+}

@@ -1,0 +1,147 @@
+/**
+ * A plan is a recorded list of dispatches that runs as one compute pass in one submit. Recording builds no GPU
+ * objects; `run()` builds the bind groups and the single uniform buffer on first use and reuses them after,
+ * so a training loop records once and replays, with no pipeline or bind-group creation in its hot path.
+ *
+ * Every dispatch's uniforms live in one buffer at 256-byte steps, picked by a dynamic offset: 60 timesteps
+ * that differ only in `t` share one bind group.
+ */
+import { ValueError } from '../errors';
+import { bufferOf, type BufferRef, type Kernel } from './kernel';
+import { packUniforms } from './reflect';
+import type { Runtime } from './runtime';
+
+export interface DispatchSpec {
+  kernel: Kernel;
+  constants?: Record<string, number>;
+  bindings: Record<string, BufferRef>;
+  uniforms?: Record<string, number>;
+  workgroups: readonly [number, number?, number?];
+}
+
+interface Recorded {
+  spec: DispatchSpec;
+  uniformBytes: ArrayBuffer | null;
+  bindGroupKey: string;
+}
+
+interface Built {
+  uniformBuffer: GPUBuffer | null;
+  bindGroups: Map<string, GPUBindGroup>;
+}
+
+export class Plan {
+  private readonly rt: Runtime;
+  private readonly label: string;
+  private readonly steps: Recorded[] = [];
+  private built: Built | null = null;
+  /** Buffer identities for bind-group keys: dispatches that bind the same ranges share one bind group. */
+  private readonly bufferIds = new Map<GPUBuffer, number>();
+
+  constructor(rt: Runtime, label: string) {
+    this.rt = rt;
+    this.label = label;
+  }
+
+  get length(): number {
+    return this.steps.length;
+  }
+
+  dispatch(spec: DispatchSpec): this {
+    if (this.built) throw new ValueError(`Plan '${this.label}' already ran; record every dispatch before the first run()`);
+    const iface = spec.kernel.iface;
+    const names = new Set(Object.keys(spec.bindings));
+    const parts: string[] = [spec.kernel.label, JSON.stringify(spec.constants ?? {})];
+    for (const b of iface.bindings) {
+      if (b.kind === 'uniform') continue;
+      const ref = spec.bindings[b.name];
+      if (!ref) throw new ValueError(`${iface.label}: binding '${b.name}' was not given a buffer`);
+      names.delete(b.name);
+      parts.push(`${b.name}=${this.refKey(ref)}`);
+    }
+    if (names.size > 0) {
+      throw new ValueError(`${iface.label}: no binding named ${[...names].join(', ')}; it has ${iface.bindings.map((b) => b.name).join(', ')}`);
+    }
+    const uniformBytes = iface.uniform ? packUniforms(iface.uniform, spec.uniforms ?? {}, iface.label) : null;
+    if (!iface.uniform && spec.uniforms && Object.keys(spec.uniforms).length > 0) {
+      throw new ValueError(`${iface.label}: the kernel has no uniforms but was given ${Object.keys(spec.uniforms).join(', ')}`);
+    }
+    this.steps.push({ spec, uniformBytes, bindGroupKey: parts.join('|') });
+    return this;
+  }
+
+  /** Encodes every dispatch into `encoder` as one compute pass. */
+  encode(encoder: GPUCommandEncoder): void {
+    this.rt.check();
+    const built = (this.built ??= this.build());
+    const pass = encoder.beginComputePass({ label: this.label });
+    const stride = this.uniformStride();
+    this.steps.forEach((step, i) => {
+      const { pipeline } = this.rt.pipeline(step.spec.kernel, step.spec.constants);
+      pass.setPipeline(pipeline);
+      const group = built.bindGroups.get(step.bindGroupKey)!;
+      pass.setBindGroup(0, group, step.uniformBytes ? [i * stride] : []);
+      const [x, y = 1, z = 1] = step.spec.workgroups;
+      pass.dispatchWorkgroups(x, y, z);
+    });
+    pass.end();
+    this.rt.countDispatches(this.steps.length);
+  }
+
+  /** Encodes and submits: one submit for the whole plan. Nothing is read back. */
+  run(): void {
+    const encoder = this.rt.device.createCommandEncoder({ label: this.label });
+    this.encode(encoder);
+    this.rt.submit([encoder.finish()]);
+  }
+
+  /** Frees the plan's own uniform buffer. The buffers it was given belong to the caller. */
+  destroy(): void {
+    if (this.built?.uniformBuffer) this.rt.destroyBuffer(this.built.uniformBuffer);
+    this.built = null;
+  }
+
+  private refKey(ref: BufferRef): string {
+    const buffer = bufferOf(ref);
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) {
+      id = this.bufferIds.size + 1;
+      this.bufferIds.set(buffer, id);
+    }
+    return 'buffer' in ref ? `${id}@${ref.offset}+${ref.size}` : `${id}`;
+  }
+
+  private uniformStride(): number {
+    const align = this.rt.limits.minUniformBufferOffsetAlignment;
+    const largest = Math.max(16, ...this.steps.map((s) => s.uniformBytes?.byteLength ?? 0));
+    return Math.ceil(largest / align) * align;
+  }
+
+  private build(): Built {
+    const stride = this.uniformStride();
+    const withUniforms = this.steps.some((s) => s.uniformBytes);
+    let uniformBuffer: GPUBuffer | null = null;
+    if (withUniforms) {
+      const bytes = new Uint8Array(stride * this.steps.length);
+      this.steps.forEach((s, i) => {
+        if (s.uniformBytes) bytes.set(new Uint8Array(s.uniformBytes), i * stride);
+      });
+      uniformBuffer = this.rt.createBuffer(`${this.label} uniforms`, bytes.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      this.rt.device.queue.writeBuffer(uniformBuffer, 0, bytes);
+    }
+    const bindGroups = new Map<string, GPUBindGroup>();
+    for (const step of this.steps) {
+      if (bindGroups.has(step.bindGroupKey)) continue;
+      const { layout } = this.rt.pipeline(step.spec.kernel, step.spec.constants);
+      const iface = step.spec.kernel.iface;
+      const entries: GPUBindGroupEntry[] = iface.bindings.map((b) => {
+        if (b.kind === 'uniform') return { binding: b.binding, resource: { buffer: uniformBuffer!, offset: 0, size: iface.uniform!.size } };
+        const ref = step.spec.bindings[b.name]!;
+        const resource: GPUBufferBinding = 'buffer' in ref ? { buffer: ref.buffer, offset: ref.offset, size: ref.size } : { buffer: ref };
+        return { binding: b.binding, resource };
+      });
+      bindGroups.set(step.bindGroupKey, this.rt.device.createBindGroup({ label: step.spec.kernel.label, layout, entries }));
+    }
+    return { uniformBuffer, bindGroups };
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * The runtime owns one GPUDevice and everything made on it: the pipeline cache, the buffers (counted, so
+ * leaks show), the readback path, and the device-loss state. There is no module-level GPU state: two runtimes
+ * on two devices never share a pipeline or a buffer.
+ */
+import { DeviceLostError, DisposedError, WebGPUUnavailableError } from '../errors';
+import { bufferOf, type BufferRef, type Kernel } from './kernel';
+
+// The numeric GPUBufferUsage flags: that global exists only in browsers, and unit tests import this in Node.
+const STORAGE_USAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
+
+export interface RuntimeOptions {
+  /** Use this device instead of requesting one. The runtime then does not destroy it on dispose(). */
+  device?: GPUDevice;
+  powerPreference?: GPUPowerPreference;
+  /**
+   * Fill every new buffer with NaN. Tests use it so that an output element a kernel never wrote shows up as a
+   * mismatch instead of a lucky zero.
+   */
+  poisonNewBuffers?: boolean;
+}
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True for CPU emulations (SwiftShader, WARP, llvmpipe): fine for correctness, not for speed claims. */
+  isFallback: boolean;
+}
+
+export interface RuntimeStats {
+  /** Live buffers and their bytes, as created through this runtime. */
+  buffers: number;
+  bytes: number;
+  dispatches: number;
+  submits: number;
+  readbacks: number;
+}
+
+const ENABLE_HINT =
+  'In Chrome/Chromium, WebGPU needs a secure context (https or localhost); headless or on Linux start it with ' +
+  '--enable-unsafe-webgpu (and --use-webgpu-adapter=swiftshader where there is no GPU). ' +
+  'See https://caniuse.com/webgpu for other browsers.';
+
+/** Limits the kernels want as high as the adapter allows (large sequences and batches need big buffers). */
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+] as const;
+
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  if (options.device) return new Runtime(options.device, summarize(options.device.adapterInfo), false, options);
+  const gpu = (globalThis as { navigator?: Navigator }).navigator?.gpu;
+  if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here (navigator.gpu is undefined). ${ENABLE_HINT}`);
+  const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
+  if (!adapter) throw new WebGPUUnavailableError(`navigator.gpu.requestAdapter() found no adapter. ${ENABLE_HINT}`);
+  const requiredLimits: Record<string, number> = {};
+  for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const device = await adapter.requestDevice({ requiredLimits, label: 'webrnn' });
+  return new Runtime(device, summarize(adapter.info), true, options);
+}
+
+function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
+  const vendor = info?.vendor ?? '';
+  const architecture = info?.architecture ?? '';
+  const device = info?.device ?? '';
+  const description = info?.description ?? '';
+  const all = `${vendor} ${architecture} ${device} ${description}`.toLowerCase();
+  const isFallback =
+    (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true ||
+    /swiftshader|llvmpipe|lavapipe|warp|basic render/.test(all);
+  return { vendor, architecture, device, description, isFallback };
+}
+
+export class Runtime {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterSummary;
+  readonly poisonNewBuffers: boolean;
+  private readonly ownsDevice: boolean;
+  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
+  private readonly live = new Map<GPUBuffer, number>();
+  private lostInfo: GPUDeviceLostInfo | null = null;
+  private disposed = false;
+  private counters = { dispatches: 0, submits: 0, readbacks: 0 };
+
+  constructor(device: GPUDevice, adapter: AdapterSummary, ownsDevice: boolean, options: RuntimeOptions) {
+    this.device = device;
+    this.adapter = adapter;
+    this.ownsDevice = ownsDevice;
+    this.poisonNewBuffers = options.poisonNewBuffers ?? false;
+    void device.lost.then((info) => {
+      // A deliberate dispose() destroys the device too; that is not a loss the user needs to hear about.
+      if (!this.disposed) this.lostInfo = info;
+    });
+  }
+
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
+  }
+
+  get stats(): RuntimeStats {
+    let bytes = 0;
+    for (const size of this.live.values()) bytes += size;
+    return { buffers: this.live.size, bytes, ...this.counters };
+  }
+
+  /** Throws if the runtime can no longer be used. Every public entry point calls it first. */
+  check(): void {
+    if (this.disposed) throw new DisposedError('This webrnn runtime was disposed; create a new one with createRuntime().');
+    if (this.lostInfo) throw new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
+  }
+
+  /** The compute pipeline for `kernel` with these override constants, built once per device. */
+  pipeline(kernel: Kernel, constants: Record<string, number> = {}): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
+    const key = `${kernel.label}|${JSON.stringify(constants, Object.keys(constants).sort())}`;
+    let entry = this.pipelines.get(key);
+    if (!entry) {
+      const iface = kernel.iface;
+      const layout = this.device.createBindGroupLayout({
+        label: kernel.label,
+        entries: iface.bindings.map((b) => ({
+          binding: b.binding,
+          visibility: GPUShaderStage.COMPUTE,
+          // Uniforms take a dynamic offset so one buffer holds the uniforms of every dispatch in a submit.
+          buffer: b.kind === 'uniform' ? { type: 'uniform', hasDynamicOffset: true } : { type: b.kind },
+        })),
+      });
+      const module = this.device.createShaderModule({ label: kernel.label, code: kernel.source });
+      const pipeline = this.device.createComputePipeline({
+        label: kernel.label,
+        layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+        compute: { module, entryPoint: kernel.entry, constants },
+      });
+      entry = { pipeline, layout };
+      this.pipelines.set(key, entry);
+    }
+    return entry;
+  }
+
+  createBuffer(label: string, byteLength: number, usage: GPUBufferUsageFlags = STORAGE_USAGE): GPUBuffer {
+    this.check();
+    const size = Math.max(16, Math.ceil(byteLength / 16) * 16);
+    const poison = this.poisonNewBuffers;
+    const buffer = this.device.createBuffer({ label, size, usage, mappedAtCreation: poison });
+    if (poison) {
+      new Float32Array(buffer.getMappedRange()).fill(Number.NaN);
+      buffer.unmap();
+    }
+    this.live.set(buffer, size);
+    return buffer;
+  }
+
+  /** A storage buffer holding `data` (padded to 16 bytes). */
+  upload(label: string, data: Float32Array, usage: GPUBufferUsageFlags = STORAGE_USAGE): GPUBuffer {
+    const buffer = this.createBuffer(label, data.byteLength, usage);
+    this.write(buffer, data);
+    return buffer;
+  }
+
+  /** Queues a write of `data` into `buffer` at `offsetFloats`; it lands before the next submit runs. */
+  write(buffer: GPUBuffer, data: Float32Array, offsetFloats = 0): void {
+    this.check();
+    this.device.queue.writeBuffer(buffer, offsetFloats * 4, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  }
+
+  /** A storage buffer of `length` zeros. */
+  zeros(label: string, length: number): GPUBuffer {
+    return this.upload(label, new Float32Array(Math.max(1, length)));
+  }
+
+  destroyBuffer(buffer: GPUBuffer): void {
+    if (this.live.delete(buffer)) buffer.destroy();
+  }
+
+  countDispatches(n: number): void {
+    this.counters.dispatches += n;
+  }
+
+  submit(commands: GPUCommandBuffer[]): void {
+    this.check();
+    this.device.queue.submit(commands);
+    this.counters.submits += 1;
+  }
+
+  /** Copies `length` floats from `ref` (starting `offsetFloats` in) back to the host. */
+  async read(ref: BufferRef, length: number, offsetFloats = 0): Promise<Float32Array> {
+    const [data] = await this.readMany([{ ref, length, offsetFloats }]);
+    return data!;
+  }
+
+  /** Reads several ranges with one staging buffer, one submit and one map. */
+  async readMany(ranges: readonly { ref: BufferRef; length: number; offsetFloats?: number }[]): Promise<Float32Array[]> {
+    this.check();
+    const total = ranges.reduce((sum, r) => sum + r.length, 0);
+    const staging = this.device.createBuffer({
+      label: 'webrnn readback',
+      size: Math.max(16, Math.ceil((total * 4) / 16) * 16),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    try {
+      const encoder = this.device.createCommandEncoder({ label: 'webrnn readback' });
+      let at = 0;
+      for (const r of ranges) {
+        const base = 'buffer' in r.ref ? r.ref.offset : 0;
+        if (r.length > 0) encoder.copyBufferToBuffer(bufferOf(r.ref), base + (r.offsetFloats ?? 0) * 4, staging, at * 4, r.length * 4);
+        at += r.length;
+      }
+      this.submit([encoder.finish()]);
+      this.counters.readbacks += 1;
+      try {
+        await staging.mapAsync(GPUMapMode.READ);
+      } catch (err) {
+        throw await this.explain(err);
+      }
+      const all = new Float32Array(staging.getMappedRange().slice(0));
+      at = 0;
+      return ranges.map((r) => {
+        const part = all.slice(at, at + r.length);
+        at += r.length;
+        return part;
+      });
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /** A failed GPU promise becomes a DeviceLostError when the device went away meanwhile. */
+  private async explain(err: unknown): Promise<unknown> {
+    // device.lost settles in its own task; give it one before deciding.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (this.lostInfo) return new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
+    if (this.disposed) return new DisposedError('The webrnn runtime was disposed while a GPU operation was pending.');
+    return err;
+  }
+
+  /** Frees every buffer and, if this runtime created the device, the device. Later calls throw DisposedError. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const buffer of this.live.keys()) buffer.destroy();
+    this.live.clear();
+    this.pipelines.clear();
+    if (this.ownsDevice) this.device.destroy();
+  }
+}
+

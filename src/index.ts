@@ -1,0 +1,16 @@
+/** webrnn's public surface. Everything a user imports is listed here, by name. */
+export { createRuntime, Runtime } from './gpu/runtime';
+export type { RuntimeOptions, RuntimeStats, AdapterSummary } from './gpu/runtime';
+export { lstmForward, lstmBackward } from './ops/lstm';
+export type { LstmInputs, LstmOptions, LstmOutputs, LstmGrads, LstmGradients } from './ops/lstmArgs';
+export type { Tensor, TensorLike, NestedArray } from './tensor';
+export type { CellActivation, GateActivation } from './kernels/activations';
+export {
+  WebRnnError,
+  ShapeError,
+  ValueError,
+  WebGPUUnavailableError,
+  DeviceLostError,
+  DisposedError,
+  ModelFormatError,
+} from './errors';

@@ -1,0 +1,147 @@
+/**
+ * The arguments of the functional LSTM API, shared by the GPU version (src/ops/lstm.ts) and its float64 CPU
+ * twin (src/reference/lstmStep.ts), plus the checks that turn bad arguments into errors naming expected vs
+ * received. Shapes are Keras's: x [batch, timesteps, features], kernel [features, 4u], recurrentKernel
+ * [u, 4u], bias [4u], gate order i, f, c, o; states [batch, units].
+ */
+import { ShapeError, ValueError } from '../errors';
+import {
+  CELL_ACTIVATIONS,
+  GATE_ACTIVATIONS,
+  checkActivation,
+  type CellActivation,
+  type GateActivation,
+} from '../kernels/activations';
+import type { LstmDims } from '../kernels/lstmStep';
+import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
+
+export interface LstmInputs<T> {
+  x: T;
+  kernel: T;
+  recurrentKernel: T;
+  bias: T;
+  /** [h0, c0], each [batch, units]; zeros when absent. */
+  initialState?: readonly [T, T];
+}
+
+export interface LstmOptions {
+  activation?: CellActivation;
+  recurrentActivation?: GateActivation;
+  /** Return the output of every step [batch, timesteps, units] instead of the last one [batch, units]. */
+  returnSequences?: boolean;
+}
+
+export interface LstmOutputs<T> {
+  /** [batch, timesteps, units] with returnSequences, else [batch, units]. */
+  output: T;
+  /** Final hidden and cell state, [batch, units]. */
+  h: T;
+  c: T;
+}
+
+export interface LstmGrads<T> {
+  /** Gradient of the loss w.r.t. `output` (same shape). */
+  dOutput: T;
+  /** Gradients reaching the final states from outside the layer (zeros when absent). */
+  dh?: T;
+  dc?: T;
+}
+
+export interface LstmGradients<T> extends LstmOutputs<T> {
+  dX: T;
+  dKernel: T;
+  dRecurrentKernel: T;
+  dBias: T;
+  dh0: T;
+  dc0: T;
+}
+
+export interface ResolvedLstmOptions {
+  activation: CellActivation;
+  recurrentActivation: GateActivation;
+  returnSequences: boolean;
+}
+
+export interface CheckedLstmInputs {
+  dims: LstmDims;
+  x: Tensor;
+  kernel: Tensor;
+  recurrentKernel: Tensor;
+  bias: Tensor;
+  h0: Tensor | null;
+  c0: Tensor | null;
+}
+
+export function resolveLstmOptions(options: LstmOptions = {}): ResolvedLstmOptions {
+  const returnSequences = options.returnSequences ?? false;
+  if (typeof returnSequences !== 'boolean') {
+    throw new ValueError(`returnSequences must be true or false; got ${JSON.stringify(returnSequences)}`);
+  }
+  return {
+    activation: checkActivation('activation', options.activation ?? 'tanh', CELL_ACTIVATIONS),
+    recurrentActivation: checkActivation('recurrentActivation', options.recurrentActivation ?? 'sigmoid', GATE_ACTIVATIONS),
+    returnSequences,
+  };
+}
+
+export function checkLstmInputs(inputs: LstmInputs<TensorLike>): CheckedLstmInputs {
+  if (typeof inputs !== 'object' || inputs === null) {
+    throw new ValueError(`lstm expects { x, kernel, recurrentKernel, bias }; got ${inputs === null ? 'null' : typeof inputs}`);
+  }
+  for (const key of ['x', 'kernel', 'recurrentKernel', 'bias'] as const) {
+    if (inputs[key] === undefined) throw new ValueError(`lstm expects { x, kernel, recurrentKernel, bias }; '${key}' is missing`);
+  }
+  const x = toTensor(inputs.x, 'x');
+  if (x.shape.length !== 3) {
+    throw new ShapeError(`lstm expects input x of rank 3, [batch, timesteps, features]; got shape [${x.shape.join(', ')}]`);
+  }
+  const [batch, timesteps, features] = x.shape as [number, number, number];
+  if (batch < 1 || timesteps < 1 || features < 1) {
+    throw new ShapeError(`lstm expects x [batch, timesteps, features] with every size ≥ 1; got [${x.shape.join(', ')}]`);
+  }
+  const kernel = toTensor(inputs.kernel, 'kernel');
+  if (kernel.shape.length !== 2 || kernel.shape[1]! % 4 !== 0 || kernel.shape[1] === 0) {
+    throw new ShapeError(`kernel must be [features, 4·units] (Keras layout, gates i, f, c, o); got [${kernel.shape.join(', ')}]`);
+  }
+  const units = kernel.shape[1]! / 4;
+  expectShape(kernel, [features, 4 * units], 'kernel', `[features, 4·units] for x with ${features} features`);
+  const recurrentKernel = toTensor(inputs.recurrentKernel, 'recurrentKernel');
+  expectShape(recurrentKernel, [units, 4 * units], 'recurrentKernel', `[units, 4·units] with units = ${units} (from kernel)`);
+  const bias = toTensor(inputs.bias, 'bias');
+  expectShape(bias, [4 * units], 'bias', `[4·units] with units = ${units}`);
+  let h0: Tensor | null = null;
+  let c0: Tensor | null = null;
+  if (inputs.initialState !== undefined) {
+    if (!Array.isArray(inputs.initialState) || inputs.initialState.length !== 2) {
+      throw new ValueError('initialState must be [h0, c0], two tensors of shape [batch, units]');
+    }
+    h0 = toTensor(inputs.initialState[0], 'initialState[0] (h0)');
+    c0 = toTensor(inputs.initialState[1], 'initialState[1] (c0)');
+    expectShape(h0, [batch, units], 'initialState[0] (h0)', '[batch, units]');
+    expectShape(c0, [batch, units], 'initialState[1] (c0)', '[batch, units]');
+  }
+  return { dims: { batch, timesteps, features, units }, x, kernel, recurrentKernel, bias, h0, c0 };
+}
+
+export interface CheckedLstmGrads {
+  dOutput: Tensor;
+  dh: Tensor | null;
+  dc: Tensor | null;
+}
+
+export function checkLstmGrads(grads: LstmGrads<TensorLike>, dims: LstmDims, returnSequences: boolean): CheckedLstmGrads {
+  if (typeof grads !== 'object' || grads === null || grads.dOutput === undefined) {
+    throw new ValueError('lstmBackward expects grads { dOutput, dh?, dc? }; dOutput is missing');
+  }
+  const { batch, timesteps, units } = dims;
+  const dOutput = toTensor(grads.dOutput, 'dOutput');
+  if (returnSequences) expectShape(dOutput, [batch, timesteps, units], 'dOutput', 'the output shape [batch, timesteps, units]');
+  else expectShape(dOutput, [batch, units], 'dOutput', 'the output shape [batch, units]');
+  const state = (g: TensorLike | undefined, name: string): Tensor | null => {
+    if (g === undefined) return null;
+    const t = toTensor(g, name);
+    expectShape(t, [batch, units], name, '[batch, units]');
+    return t;
+  };
+  return { dOutput, dh: state(grads.dh, 'dh'), dc: state(grads.dc, 'dc') };
+}

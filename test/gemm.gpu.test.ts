@@ -1,0 +1,56 @@
+/** GPU GEMM (shaders/gemm.wgsl) vs its float64 twin (src/reference/gemm.ts), transposes, bias and offsets. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gemm } from '../src/reference/gemm';
+import { encodeFloats } from './support/base64';
+import { expectClose } from './support/compare';
+import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { rng, uniform } from './support/random';
+import { GEMM } from './support/tolerances';
+
+const CASES = [
+  // sizes that are not multiples of the 4×4 register block or the 32×32 tile, and a long K like dW = Xᵀ·dG
+  { m: 1, n: 1, k: 1, transA: false, transB: false, bias: false },
+  { m: 5, n: 7, k: 3, transA: false, transB: false, bias: true },
+  { m: 33, n: 65, k: 17, transA: true, transB: false, bias: false },
+  { m: 40, n: 9, k: 31, transA: false, transB: true, bias: true },
+  { m: 7, n: 200, k: 1920, transA: true, transB: false, bias: false },
+  { m: 64, n: 64, k: 64, transA: true, transB: true, bias: true },
+];
+
+describe.skipIf(skipGpu)('gemm on WebGPU', () => {
+  let page: HarnessPage;
+  beforeAll(async () => {
+    page = await openHarness();
+  });
+  afterAll(async () => {
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each(CASES)('m=$m n=$n k=$k transA=$transA transB=$transB bias=$bias', async (c) => {
+    const random = rng(c.m * 1000 + c.n * 10 + c.k);
+    const aOffset = 3;
+    const bOffset = 5;
+    const cOffset = 2;
+    const aFull = uniform(random, aOffset + c.m * c.k, 1);
+    const bFull = uniform(random, bOffset + c.k * c.n, 1);
+    const bias = c.bias ? uniform(random, c.n, 1) : undefined;
+    const result = await page.run('gemm', {
+      a: { data: encodeFloats(aFull), shape: [aFull.length] },
+      b: { data: encodeFloats(bFull), shape: [bFull.length] },
+      ...(bias ? { bias: { data: encodeFloats(bias), shape: [c.n] } } : {}),
+      m: c.m,
+      n: c.n,
+      k: c.k,
+      transA: c.transA,
+      transB: c.transB,
+      aOffset,
+      bOffset,
+      cOffset,
+    });
+    expect(result.validationError).toBeNull();
+    expect(result.dispatches).toBe(1);
+    const expected = gemm({ a: aFull.subarray(aOffset), b: bFull.subarray(bOffset), ...(bias ? { bias } : {}), m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB });
+    expectClose(result.outputs.c!, expected, { atol: GEMM.atol * Math.sqrt(c.k), rtol: GEMM.rtol }, 'C');
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The fused LSTM kernels on WebGPU (shaders/lstmStep.wgsl through the functional API) against the float64 CPU
+ * reference (src/reference/lstmStep.ts): forward outputs and final states, and every gradient of BPTT, over
+ * the pairwise table of the core issue plus the activations the table does not reach.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
+import type { CellActivation, GateActivation } from '../src/kernels/activations';
+import { encodeFloats } from './support/base64';
+import { expectClose, expectCloseRelativeToMax } from './support/compare';
+import { LSTM_TABLE, lstmCaseData, type LstmCaseData } from './support/lstmCases';
+import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE, STEP } from './support/tolerances';
+
+interface Case {
+  batch: number;
+  timesteps: number;
+  features: number;
+  units: number;
+  activation: CellActivation;
+  recurrentActivation?: GateActivation;
+  initialState: boolean;
+  returnSequences: boolean;
+  stateGradients: boolean;
+}
+
+const EXTRA: Case[] = [
+  // the Keras tutorial's layer: LSTM(50, activation='relu') on 60 steps of 1 feature, batch 32
+  { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', initialState: false, returnSequences: false, stateGradients: false },
+  { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'sigmoid', recurrentActivation: 'hardSigmoid', initialState: true, returnSequences: true, stateGradients: true },
+  { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', initialState: true, returnSequences: false, stateGradients: true },
+];
+
+const CASES: Case[] = [...LSTM_TABLE, ...EXTRA];
+const name = (c: Case) =>
+  `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}/${c.recurrentActivation ?? 'sigmoid'}` +
+  `${c.initialState ? ' h0c0' : ''}${c.returnSequences ? ' seq' : ''}${c.stateGradients ? ' dhdc' : ''}`;
+
+function enc(data: Float32Array, shape: number[]) {
+  return { data: encodeFloats(data), shape };
+}
+
+function pageInputs(c: Case, d: LstmCaseData) {
+  const { batch: B, timesteps: T, features: F, units: U } = c;
+  return {
+    x: enc(d.x, [B, T, F]),
+    kernel: enc(d.kernel, [F, 4 * U]),
+    recurrentKernel: enc(d.recurrentKernel, [U, 4 * U]),
+    bias: enc(d.bias, [4 * U]),
+    ...(d.h0 && d.c0 ? { initialState: [enc(d.h0, [B, U]), enc(d.c0, [B, U])] as [ReturnType<typeof enc>, ReturnType<typeof enc>] } : {}),
+  };
+}
+
+function referenceInputs(c: Case, d: LstmCaseData) {
+  const { batch: B, timesteps: T, features: F, units: U } = c;
+  return {
+    x: { data: d.x, shape: [B, T, F] },
+    kernel: { data: d.kernel, shape: [F, 4 * U] },
+    recurrentKernel: { data: d.recurrentKernel, shape: [U, 4 * U] },
+    bias: { data: d.bias, shape: [4 * U] },
+    ...(d.h0 && d.c0 ? { initialState: [{ data: d.h0, shape: [B, U] }, { data: d.c0, shape: [B, U] }] as const } : {}),
+  };
+}
+
+describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
+  let page: HarnessPage;
+  beforeAll(async () => {
+    page = await openHarness();
+  });
+  afterAll(async () => {
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs on a real WebGPU adapter', async () => {
+    const adapter = await page.call('adapter');
+    expect(adapter.vendor + adapter.architecture + adapter.description).not.toBe('');
+  });
+
+  it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', async (_label, c, index) => {
+    const d = lstmCaseData(c, 1000 + index);
+    const options = { activation: c.activation, recurrentActivation: c.recurrentActivation ?? 'sigmoid', returnSequences: c.returnSequences };
+    const { batch: B, timesteps: T, features: F, units: U } = c;
+    const tol = T === 1 ? STEP : SEQUENCE;
+
+    const fwd = await page.run('lstm', { inputs: pageInputs(c, d), options });
+    expect(fwd.validationError).toBeNull();
+    expect(fwd.dispatches, 'forward: one input GEMM + one fused step per timestep').toBe(1 + T);
+    expect(fwd.submits, 'forward: one submit for the sequence + one for the readback').toBe(2);
+    expect(fwd.liveBuffersAfter, 'every buffer freed').toBe(0);
+    const ref = lstmForward(referenceInputs(c, d), options);
+    expectClose(fwd.outputs.output!, ref.output.data, tol, 'output');
+    expectClose(fwd.outputs.h!, ref.h.data, tol, 'final h');
+    expectClose(fwd.outputs.c!, ref.c.data, tol, 'final c');
+
+    const outShape = c.returnSequences ? [B, T, U] : [B, U];
+    const grads = {
+      dOutput: enc(d.dOutput, outShape),
+      ...(c.stateGradients ? { dh: enc(d.dh, [B, U]), dc: enc(d.dc, [B, U]) } : {}),
+    };
+    const back = await page.run('lstm', { inputs: pageInputs(c, d), grads, options });
+    expect(back.validationError).toBeNull();
+    expect(back.dispatches, 'forward 1 + T, backward T steps + 4 GEMMs + 1 column sum').toBe(1 + T + T + 5);
+    expect(back.submits).toBe(2);
+    expect(back.liveBuffersAfter).toBe(0);
+    const refGrads = lstmBackward(
+      referenceInputs(c, d),
+      {
+        dOutput: { data: d.dOutput, shape: outShape },
+        ...(c.stateGradients ? { dh: { data: d.dh, shape: [B, U] }, dc: { data: d.dc, shape: [B, U] } } : {}),
+      },
+      options,
+    );
+    expectClose(back.outputs.output!, refGrads.output.data, tol, 'output (backward call)');
+    for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0', 'dc0'] as const) {
+      expectCloseRelativeToMax(back.outputs[key]!, refGrads[key].data, GRADIENT_RELATIVE_TO_MAX, key);
+    }
+    expect(back.outputs.dX!.length).toBe(B * T * F);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * The Node side of the GPU tests: opens the harness page in the shared headless Chromium and calls
+ * `window.webrnnHarness` methods, decoding their float32 outputs. Page errors and console errors are
+ * collected so a test can assert there were none.
+ */
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { inject } from 'vitest';
+import type { CaseResult, Harness } from '../browser/harness';
+import { decodeFloats } from './base64';
+
+export interface HarnessPage {
+  call<K extends keyof Harness>(method: K, ...args: Parameters<Harness[K]>): Promise<Awaited<ReturnType<Harness[K]>>>;
+  run<K extends keyof Harness>(method: K, ...args: Parameters<Harness[K]>): Promise<DecodedResult>;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export interface DecodedResult extends Omit<CaseResult, 'outputs'> {
+  outputs: Record<string, Float32Array>;
+}
+
+export const skipGpu = inject('skipGpu');
+
+export async function openHarness(): Promise<HarnessPage> {
+  const browser: Browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
+  const page: Page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(inject('harnessUrl'));
+  await page.waitForFunction(() => 'webrnnHarness' in window, { timeout: 60_000 });
+  const call = async (method: string, ...args: unknown[]) =>
+    page.evaluate(
+      (m, a) => (window as unknown as { webrnnHarness: Record<string, (...x: unknown[]) => unknown> }).webrnnHarness[m]!(...a),
+      method,
+      args,
+    );
+  return {
+    errors,
+    call: call as HarnessPage['call'],
+    async run(method, ...args) {
+      const result = (await call(method, ...args)) as CaseResult;
+      const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, decodeFloats(v)]));
+      return { ...result, outputs };
+    },
+    async close() {
+      await page.close();
+      await browser.disconnect();
+    },
+  };
+}
