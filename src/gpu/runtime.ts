@@ -231,10 +231,10 @@ export class Runtime {
 
   /** A failed GPU promise becomes a DeviceLostError when the device went away meanwhile. */
   private async explain(err: unknown): Promise<unknown> {
-    // device.lost settles in its own task; give it one before deciding.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    if (this.lostInfo) return new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
+    // device.lost settles in a task of its own, after the failed map; wait for it a little before deciding.
+    await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 1000))]);
     if (this.disposed) return new DisposedError('The webrnn runtime was disposed while a GPU operation was pending.');
+    if (this.lostInfo) return new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
     return err;
   }
 

@@ -11,7 +11,7 @@ export interface F64Tensor {
   data: Float64Array;
   shape: number[];
 }
-type In = { data: ArrayLike<number>; shape: number[] };
+type In = { data: ArrayLike<number>; shape: readonly number[] };
 
 interface Cache {
   B: number;

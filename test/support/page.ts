@@ -5,7 +5,8 @@
  */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { inject } from 'vitest';
-import type { CaseResult, Harness } from '../browser/harness';
+import type { Harness } from '../browser/harness';
+import type { CaseResult } from '../browser/harnessCore';
 import { decodeFloats } from './base64';
 
 export interface HarnessPage {
