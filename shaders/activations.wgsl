@@ -13,27 +13,30 @@
 // Backward passes need act'(x). Every activation here has a derivative that is a function of its output
 // y = act(x), so kernels save outputs and call act_grad_from_output(y):
 //   tanh 1 − y²   relu [y > 0]   sigmoid y(1 − y)   linear 1   hardSigmoid 0.2·[0 < y < 1]
+//
+// Parameter names are `pre` and `post`, never a kernel's binding name: wgsl_reflect (1.6.0) counts a function
+// parameter that shares a binding's name as a use of that binding.
 
-fn act(x: f32, kind: u32) -> f32 {
+fn act(pre: f32, kind: u32) -> f32 {
   switch kind {
-    case 0u: { return tanh(clamp(x, -15.0, 15.0)); }
-    case 1u: { return max(x, 0.0); }
+    case 0u: { return tanh(clamp(pre, -15.0, 15.0)); }
+    case 1u: { return max(pre, 0.0); }
     case 2u: {
-      if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
-      let e = exp(x);
+      if (pre >= 0.0) { return 1.0 / (1.0 + exp(-pre)); }
+      let e = exp(pre);
       return e / (1.0 + e);
     }
-    case 4u: { return clamp(0.2 * x + 0.5, 0.0, 1.0); }
-    default: { return x; }
+    case 4u: { return clamp(0.2 * pre + 0.5, 0.0, 1.0); }
+    default: { return pre; }
   }
 }
 
-fn act_grad_from_output(y: f32, kind: u32) -> f32 {
+fn act_grad_from_output(post: f32, kind: u32) -> f32 {
   switch kind {
-    case 0u: { return 1.0 - y * y; }
-    case 1u: { return select(0.0, 1.0, y > 0.0); }
-    case 2u: { return y * (1.0 - y); }
-    case 4u: { return select(0.0, 0.2, y > 0.0 && y < 1.0); }
+    case 0u: { return 1.0 - post * post; }
+    case 1u: { return select(0.0, 1.0, post > 0.0); }
+    case 2u: { return post * (1.0 - post); }
+    case 4u: { return select(0.0, 0.2, post > 0.0 && post < 1.0); }
     default: { return 1.0; }
   }
 }

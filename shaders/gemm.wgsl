@@ -1,6 +1,7 @@
-// gemm.wgsl — C = op(A) · op(B) (+ bias), the matrix product behind every dense step of webrnn.
+// gemm.wgsl — C = act(op(A) · op(B) + bias), the matrix product behind every dense step of webrnn.
 //
-//   C[M, N] = op(A)[M, K] · op(B)[K, N] + bias[N]          (bias when HAS_BIAS)
+//   C[M, N] = act(op(A)[M, K] · op(B)[K, N] + bias[N])     (bias when HAS_BIAS; act = ACTIVATION, linear by
+//                                                           default, from activations.wgsl prepended)
 //   op(A) = A stored [M, K] row-major, or Aᵀ with A stored [K, M] when TRANS_A
 //   op(B) = B stored [K, N] row-major, or Bᵀ with B stored [N, K] when TRANS_B
 //
@@ -9,6 +10,7 @@
 //   kernel gradient   dW[in, 4u]  = Xᵀ · dG                            (TRANS_A)
 //   recurrent grad.   dU[u, 4u]   = H_{t−1}ᵀ · dG                      (TRANS_A)
 //   input gradient    dX[T·B, in] = dG · Wᵀ                            (TRANS_B)
+// and a Dense layer's forward pass Y = act(X·W + b) in one dispatch (the activation fused as an epilogue).
 //
 // Each invocation owns a 4×4 block of C and keeps it in registers: 8 loads feed 16 FMAs, and no workgroup
 // barrier is needed (barriers are expensive on SwiftShader, see DESIGN.md). A workgroup of 8×8 invocations
@@ -29,6 +31,7 @@ struct GemmParams {
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
+override ACTIVATION: u32 = 3u; // linear
 
 @group(0) @binding(0) var<uniform> params: GemmParams;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -76,7 +79,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       if (col >= params.n) { break; }
       var v = acc[i][j];
       if (HAS_BIAS) { v += bias[col]; }
-      c[params.c_offset + row * params.n + col] = v;
+      c[params.c_offset + row * params.n + col] = act(v, ACTIVATION);
     }
   }
 }

@@ -4,6 +4,7 @@ import { ValueError } from '../src/errors';
 import { packUniforms, reflectKernel } from '../src/gpu/reflect';
 import { gemmKernel } from '../src/kernels/gemm';
 import { columnSumKernel } from '../src/kernels/columnSum';
+import { activationGradKernel } from '../src/kernels/dense';
 import { lstmBackwardKernel, lstmForwardKernel } from '../src/kernels/lstmStep';
 
 describe('reflected kernel interfaces', () => {
@@ -47,6 +48,12 @@ describe('reflected kernel interfaces', () => {
 
   it('columnSum: one uniform struct of rows and cols', () => {
     expect(columnSumKernel.iface.uniform?.members.map((m) => `${m.name}@${m.offset}`)).toEqual(['rows@0', 'cols@4']);
+  });
+
+  it('dense.activation_grad does not bind y: the shared activation helpers avoid binding names', () => {
+    // wgsl_reflect counts a helper's parameter named like a binding as a use of it; a stray binding would then
+    // need a buffer (and a read_write one could collide with another binding of the same buffer).
+    expect(activationGradKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'y_saved', 'dy', 'dz']);
   });
 
   it('names a missing entry point', () => {

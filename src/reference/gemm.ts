@@ -1,4 +1,7 @@
-/** Float64 twin of shaders/gemm.wgsl: C[M, N] = op(A)·op(B) (+ bias), same storage conventions. */
+/** Float64 twin of shaders/gemm.wgsl: C[M, N] = act(op(A)·op(B) + bias), same storage conventions. */
+import type { ActivationName } from '../kernels/activations';
+import { act } from './activations';
+
 export interface GemmReferenceArgs {
   a: ArrayLike<number>;
   b: ArrayLike<number>;
@@ -8,9 +11,10 @@ export interface GemmReferenceArgs {
   k: number;
   transA?: boolean;
   transB?: boolean;
+  activation?: ActivationName;
 }
 
-export function gemm({ a, b, bias, m, n, k, transA = false, transB = false }: GemmReferenceArgs): Float64Array {
+export function gemm({ a, b, bias, m, n, k, transA = false, transB = false, activation = 'linear' }: GemmReferenceArgs): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -20,7 +24,7 @@ export function gemm({ a, b, bias, m, n, k, transA = false, transB = false }: Ge
         const bv = transB ? b[j * k + p]! : b[p * n + j]!;
         sum += av * bv;
       }
-      c[i * n + j] = sum;
+      c[i * n + j] = act(sum, activation);
     }
   }
   return c;

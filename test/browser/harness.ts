@@ -3,6 +3,7 @@
  * (test/support/page.ts) calls. Each case runs the real GPU path and returns raw numbers; the comparison with
  * the CPU reference happens in Node, in the Vitest assertion. Add a case module here with one line.
  */
+import { denseCases } from './denseCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
 import { kernelCases } from './kernelCases';
@@ -12,6 +13,7 @@ const harness = {
     return (await rt()).adapter;
   },
   ...kernelCases,
+  ...denseCases,
   ...faultCases,
 };
 
