@@ -25,6 +25,8 @@ interface Recorded {
   bindGroupKey: string;
 }
 
+
+
 interface Built {
   uniformBuffer: GPUBuffer | null;
   bindGroups: Map<string, GPUBindGroup>;
@@ -34,6 +36,8 @@ export class Plan {
   private readonly rt: Runtime;
   private readonly label: string;
   private readonly steps: Recorded[] = [];
+  /** Clears, by the index of the dispatch they precede. */
+  private readonly clears = new Map<number, BufferRef[]>();
   private built: Built | null = null;
   /** Buffer identities for bind-group keys: dispatches that bind the same ranges share one bind group. */
   private readonly bufferIds = new Map<GPUBuffer, number>();
@@ -70,13 +74,36 @@ export class Plan {
     return this;
   }
 
-  /** Encodes every dispatch into `encoder` as one compute pass. */
+  /**
+   * Zeroes `ref` before the next recorded dispatch (e.g. a gradient carried in place across a backward loop
+   * must start from zero on every run of the plan). Whole ranges only: offset and size multiples of 4 bytes.
+   */
+  clear(ref: BufferRef): this {
+    if (this.built) throw new ValueError(`Plan '${this.label}' already ran; record every clear before the first run()`);
+    const at = this.steps.length;
+    this.clears.set(at, [...(this.clears.get(at) ?? []), ref]);
+    return this;
+  }
+
+  /** Encodes every dispatch into `encoder`: one compute pass, split only where a clear sits between dispatches. */
   encode(encoder: GPUCommandEncoder): void {
     this.rt.check();
     const built = (this.built ??= this.build());
-    const pass = encoder.beginComputePass({ label: this.label });
+    let pass: GPUComputePassEncoder | null = null;
     const stride = this.uniformStride();
+    const clearAt = (i: number) => {
+      const refs = this.clears.get(i);
+      if (!refs) return;
+      pass?.end();
+      pass = null;
+      for (const ref of refs) {
+        if ('buffer' in ref) encoder.clearBuffer(ref.buffer, ref.offset, ref.size);
+        else encoder.clearBuffer(ref);
+      }
+    };
     this.steps.forEach((step, i) => {
+      clearAt(i);
+      pass ??= encoder.beginComputePass({ label: this.label });
       const { pipeline } = this.rt.pipeline(step.spec.kernel, step.spec.constants);
       pass.setPipeline(pipeline);
       const group = built.bindGroups.get(step.bindGroupKey)!;
@@ -84,7 +111,8 @@ export class Plan {
       const [x, y = 1, z = 1] = step.spec.workgroups;
       pass.dispatchWorkgroups(x, y, z);
     });
-    pass.end();
+    (pass as GPUComputePassEncoder | null)?.end();
+    clearAt(this.steps.length);
     this.rt.countDispatches(this.steps.length);
   }
 

@@ -9,10 +9,11 @@ import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { ACTIVATION_IDS, activationsSource, type CellActivation, type GateActivation } from './activations';
 import { recordColumnSum } from './columnSum';
+import { directionSource, previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 
-export const lstmForwardKernel = defineKernel('lstmStep', 'forward', activationsSource, stepSource);
-export const lstmBackwardKernel = defineKernel('lstmStep', 'backward', activationsSource, stepSource);
+export const lstmForwardKernel = defineKernel('lstmStep', 'forward', activationsSource, directionSource, stepSource);
+export const lstmBackwardKernel = defineKernel('lstmStep', 'backward', activationsSource, directionSource, stepSource);
 const WG = 64;
 
 export interface LstmDims {
@@ -25,6 +26,8 @@ export interface LstmDims {
 export interface LstmActivations {
   activation: CellActivation;
   recurrentActivation: GateActivation;
+  /** Keras go_backwards: steps run from x_{T−1} to x_0; see shaders/direction.wgsl for the state slots. */
+  goBackwards?: boolean;
 }
 
 /** Float counts of every buffer a forward/backward pass touches, so callers allocate exactly. */
@@ -44,28 +47,36 @@ export function lstmSizes({ batch, timesteps, features, units }: LstmDims) {
 
 export interface LstmForwardBuffers {
   x: BufferRef;
+  /** Where x starts in its buffer, in floats (a stacked layer reads the h slots 1..T of the layer below). */
+  xOffset?: number;
   kernel: BufferRef;
   recurrentKernel: BufferRef;
   bias: BufferRef;
   /** Scratch for x·W + b, [T, B, 4u]. */
   xproj: BufferRef;
-  /** [T+1, B, u]; the caller writes h0 (or zeros) into slot 0. */
+  /** [T+1, B, u]; the caller writes h0 (or zeros) into slot 0 (slot T with goBackwards). */
   h: BufferRef;
-  /** [T+1, B, u]; the caller writes c0 (or zeros) into slot 0. */
+  /** [T+1, B, u]; the caller writes c0 (or zeros) into slot 0 (slot T with goBackwards). */
   c: BufferRef;
   /** [T, B, 4u], the activated gates i, f, g, o that backward reads. */
   gates: BufferRef;
 }
 
 function constantsOf(acts: LstmActivations) {
-  return { WG, ACTIVATION: ACTIVATION_IDS[acts.activation], RECURRENT_ACTIVATION: ACTIVATION_IDS[acts.recurrentActivation] };
+  return {
+    WG,
+    ACTIVATION: ACTIVATION_IDS[acts.activation],
+    RECURRENT_ACTIVATION: ACTIVATION_IDS[acts.recurrentActivation],
+    GO_BACKWARDS: acts.goBackwards ? 1 : 0,
+  };
 }
 
 export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: LstmDims, acts: LstmActivations): void {
   const { batch, timesteps, features, units } = dims;
-  recordGemm(plan, { a: buf.x, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 4 * units, k: features });
+  recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 4 * units, k: features });
   const workgroups = grid1d(batch * units, WG);
-  for (let t = 0; t < timesteps; t++) {
+  for (let s = 0; s < timesteps; s++) {
+    const t = timeOfStep(s, timesteps, acts.goBackwards ?? false);
     plan.dispatch({
       kernel: lstmForwardKernel,
       constants: constantsOf(acts),
@@ -79,12 +90,13 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Lst
 export interface LstmBackwardBuffers {
   /** What the forward pass read and saved. */
   x: BufferRef;
+  xOffset?: number;
   kernel: BufferRef;
   recurrentKernel: BufferRef;
   h: BufferRef;
   c: BufferRef;
   gates: BufferRef;
-  /** Output gradient: [T, B, u] when `dyIsSequence`, else [B, u] for the last step only. */
+  /** Output gradient: [T, B, u] when `dyIsSequence` (block t for the output after x_t), else [B, u] for the last step only. */
   dy: BufferRef;
   /** Gradient reaching the final hidden state from outside the layer, [B, u] (zeros if none). */
   dhLast: BufferRef;
@@ -92,7 +104,8 @@ export interface LstmBackwardBuffers {
   dc: BufferRef;
   /** Scratch [T, B, 4u]: the pre-activation gate gradients. */
   dgates: BufferRef;
-  dx: BufferRef;
+  /** Null when nothing below needs the input gradient (the model's first layer). */
+  dx: BufferRef | null;
   dKernel: BufferRef;
   dRecurrentKernel: BufferRef;
   dBias: BufferRef;
@@ -108,7 +121,9 @@ export function recordLstmBackward(
 ): void {
   const { batch, timesteps, features, units } = dims;
   const workgroups = grid1d(batch * units, WG);
-  for (let t = timesteps - 1; t >= 0; t--) {
+  const back = acts.goBackwards ?? false;
+  for (let s = timesteps - 1; s >= 0; s--) {
+    const t = timeOfStep(s, timesteps, back);
     plan.dispatch({
       kernel: lstmBackwardKernel,
       constants: constantsOf(acts),
@@ -127,9 +142,12 @@ export function recordLstmBackward(
   }
   const rows = timesteps * batch;
   const u4 = 4 * units;
-  recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: u4, transB: true });
-  recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: u4, transB: true });
-  recordGemm(plan, { a: buf.x, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true });
-  recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true });
+  // dh0 comes from the gate gradients of the first step run; dU pairs each dG block t with the state before it.
+  const first = timeOfStep(0, timesteps, back) * batch * u4;
+  recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+  if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: u4, transB: true });
+  recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true });
+  const hPrev = previousStatesSlot(back) * batch * units;
+  recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hPrev });
   recordColumnSum(plan, buf.dgates, buf.dBias, rows, u4);
 }

@@ -7,6 +7,7 @@ import { denseCases } from './denseCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
 import { kernelCases } from './kernelCases';
+import { modelCases } from './modelCases';
 
 const harness = {
   async adapter() {
@@ -15,6 +16,7 @@ const harness = {
   ...kernelCases,
   ...denseCases,
   ...faultCases,
+  ...modelCases,
 };
 
 export type Harness = typeof harness;

@@ -1,0 +1,75 @@
+/**
+ * `layers.embedding`: token ids [batch, timesteps] to vectors [batch, timesteps, outputDim]. It must be the
+ * first layer (its input is data, not an activation). Kernels: src/kernels/embedding.ts.
+ */
+import { ShapeError, ValueError } from '../errors';
+import type { Plan } from '../gpu/plan';
+import { recordEmbeddingBackward, recordEmbeddingForward } from '../kernels/embedding';
+import { defaultName, knownKeys, optionalShape, positiveInt, regularizer } from './config';
+import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec, type RegularizerConfig } from './layer';
+
+export interface EmbeddingLayerConfig {
+  inputDim: number;
+  outputDim: number;
+  /** Sequence length; same as inputShape: [inputLength]. */
+  inputLength?: number;
+  inputShape?: number[];
+  embeddingsRegularizer?: RegularizerConfig;
+  name?: string;
+}
+
+const KEYS = ['inputDim', 'outputDim', 'inputLength', 'inputShape', 'embeddingsRegularizer', 'name'] as const;
+
+export class Embedding extends Layer {
+  readonly className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  private readonly reg: RegularizerConfig | null;
+
+  constructor(config: EmbeddingLayerConfig) {
+    const name = config?.name ?? defaultName('embedding');
+    const where = `embedding '${name}'`;
+    knownKeys(where, config ?? {}, KEYS);
+    const shape = optionalShape(where, config.inputShape) ?? (config.inputLength !== undefined ? [positiveInt(where, 'inputLength', config.inputLength)] : null);
+    super(name, shape);
+    this.inputDim = positiveInt(where, 'inputDim', config.inputDim);
+    this.outputDim = positiveInt(where, 'outputDim', config.outputDim);
+    if (this.inputDim > 1 << 24) throw new ValueError(`${where}: inputDim must be ≤ 2^24 (ids travel as float32); got ${this.inputDim}`);
+    this.reg = regularizer(where, 'embeddingsRegularizer', config.embeddingsRegularizer);
+  }
+
+  protected computeOutputShape(inputShape: number[]): number[] {
+    if (inputShape.length !== 1) {
+      throw new ShapeError(`embedding '${this.name}' expects token ids [batch, timesteps]; got [batch, ${inputShape.join(', ')}]`);
+    }
+    return [inputShape[0]!, this.outputDim];
+  }
+
+  paramSpecs(): ParamSpec[] {
+    return [{ name: 'embeddings', shape: [this.inputDim, this.outputDim], init: { kind: 'randomUniform', min: -0.05, max: 0.05 }, regularizer: this.reg }];
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, input_dim: this.inputDim, output_dim: this.outputDim, input_length: this.inputShape[0] };
+  }
+
+  bind(ctx: BindContext, input: Act): LayerRun {
+    const dims = { rows: input.rows, inputDim: this.inputDim, outputDim: this.outputDim };
+    const bufs = new RunBuffers(ctx.rt, `embedding '${this.name}'`);
+    const y = bufs.make('y', input.rows * this.outputDim);
+    const grads = ctx.grads;
+    if (input.offset !== 0) throw new ShapeError(`embedding '${this.name}' must be the first layer of the model`);
+    return {
+      output: { buffer: y, offset: 0, rows: input.rows, cols: this.outputDim, timesteps: input.timesteps },
+      recordForward(plan: Plan) {
+        recordEmbeddingForward(plan, { ids: input.buffer, table: ctx.params.embeddings!, y }, dims);
+      },
+      recordBackward(plan: Plan, dOutput: GPUBuffer) {
+        if (!grads) throw new Error('recordBackward on an inference-only run');
+        recordEmbeddingBackward(plan, { ids: input.buffer, dy: dOutput, dTable: grads.embeddings! }, dims);
+        return null;
+      },
+      destroy: () => bufs.destroy(),
+    };
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * What every layer of a Sequential model provides. A layer is configuration plus parameter specs; `bind`
+ * turns it into a LayerRun for one batch size: the GPU buffers of its activations and the dispatches of its
+ * forward and backward passes, recorded into the model's plans. Parameters live in the model's arena; a
+ * layer only receives slices of it.
+ */
+import type { BufferRef } from '../gpu/kernel';
+import type { Plan } from '../gpu/plan';
+import type { Runtime } from '../gpu/runtime';
+import { ValueError } from '../errors';
+import type { Tensor, TensorLike } from '../tensor';
+import type { Initializer } from './initializers';
+
+/** What a layer needs of the model that holds its weights. */
+export interface WeightOwner {
+  getLayerWeights(layer: Layer): Promise<Tensor[]>;
+  setLayerWeights(layer: Layer, weights: TensorLike[]): void;
+}
+
+/** An activation on the GPU: `rows × cols` floats row-major from `offset`; sequences are time-major. */
+export interface Act {
+  buffer: GPUBuffer;
+  /** In floats. */
+  offset: number;
+  rows: number;
+  cols: number;
+  /** Set for sequences: rows = timesteps · batch, row t·batch + b. */
+  timesteps: number | null;
+}
+
+export interface RegularizerConfig {
+  l1?: number;
+  l2?: number;
+}
+
+export interface ParamSpec {
+  /** Keras weight name: kernel, recurrent_kernel, bias, embeddings. */
+  name: string;
+  shape: number[];
+  init: Initializer;
+  regularizer: RegularizerConfig | null;
+}
+
+export interface BindContext {
+  rt: Runtime;
+  batch: number;
+  /** Slices of the parameter arena, by ParamSpec name. */
+  params: Record<string, BufferRef>;
+  /** Slices of the gradient arena, or null for inference-only runs. */
+  grads: Record<string, BufferRef> | null;
+  /** Whether the layer below needs dInput (false for the first layer). */
+  needsInputGrad: boolean;
+}
+
+export interface LayerRun {
+  output: Act;
+  recordForward(plan: Plan): void;
+  /**
+   * Records the backward pass from `dOutput` (compact: `output.rows × output.cols` from offset 0), writing the
+   * parameter gradients into the gradient arena; returns dInput (compact, the input's rows × cols) or null.
+   */
+  recordBackward(plan: Plan, dOutput: GPUBuffer): GPUBuffer | null;
+  /** Frees the buffers this run created (never the arena). */
+  destroy(): void;
+}
+
+export abstract class Layer {
+  abstract readonly className: string;
+  readonly name: string;
+  /** Keras-style shape of one sample without the batch axis, when given in the config. */
+  readonly declaredInputShape: number[] | null;
+  private built: { input: number[]; output: number[] } | null = null;
+  private owner: WeightOwner | null = null;
+
+  constructor(name: string, inputShape: number[] | null) {
+    this.name = name;
+    this.declaredInputShape = inputShape;
+  }
+
+  /** Checks the input shape (one sample) and returns the output shape. Throws ShapeError on mismatch. */
+  protected abstract computeOutputShape(inputShape: number[]): number[];
+  abstract paramSpecs(inputShape: number[]): ParamSpec[];
+  abstract bind(ctx: BindContext, input: Act): LayerRun;
+  /** The Keras `config` of this layer, for summary() and model.json. */
+  abstract getConfig(): Record<string, unknown>;
+
+  build(inputShape: number[]): number[] {
+    const output = this.computeOutputShape(inputShape);
+    this.built = { input: [...inputShape], output };
+    return output;
+  }
+
+  /** Called by the model when it builds; a layer belongs to one model. */
+  attach(owner: WeightOwner): void {
+    if (this.owner && this.owner !== owner) throw new ValueError(`layer '${this.name}' already belongs to another model`);
+    this.owner = owner;
+  }
+
+  /** This layer's weights in Keras order (LSTM: kernel, recurrent_kernel, bias). */
+  getWeights(): Promise<Tensor[]> {
+    if (!this.owner) throw new ValueError(`layer '${this.name}' has no weights yet: add it to a model and build it (compile, predict or model.getWeights)`);
+    return this.owner.getLayerWeights(this);
+  }
+
+  setWeights(weights: TensorLike[]): void {
+    if (!this.owner) throw new ValueError(`layer '${this.name}' has no weights yet: add it to a model and build it first`);
+    this.owner.setLayerWeights(this, weights);
+  }
+
+  get inputShape(): number[] {
+    if (!this.built) throw new Error(`layer ${this.name} is not built yet`);
+    return this.built.input;
+  }
+
+  get outputShape(): number[] {
+    if (!this.built) throw new Error(`layer ${this.name} is not built yet`);
+    return this.built.output;
+  }
+}
+
+/** Buffers a run creates, freed together. */
+export class RunBuffers {
+  private readonly made: GPUBuffer[] = [];
+  constructor(private readonly rt: Runtime, private readonly label: string) {}
+
+  make(name: string, floats: number): GPUBuffer {
+    const b = this.rt.createBuffer(`${this.label} ${name}`, Math.max(1, floats) * 4);
+    this.made.push(b);
+    return b;
+  }
+
+  zeros(name: string, floats: number): GPUBuffer {
+    const b = this.rt.zeros(`${this.label} ${name}`, floats);
+    this.made.push(b);
+    return b;
+  }
+
+  destroy(): void {
+    for (const b of this.made) this.rt.destroyBuffer(b);
+    this.made.length = 0;
+  }
+}

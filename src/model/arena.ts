@@ -1,0 +1,77 @@
+/**
+ * Every parameter of a model in one flat float32 buffer, every gradient in another with the same layout, so
+ * clipping and the optimizer each touch all weights in one dispatch. Each tensor starts on a 256-byte
+ * boundary (WebGPU's storage-binding offset alignment), so a layer binds its weights as plain slices.
+ * Padding between tensors stays zero in both buffers.
+ */
+import type { BufferRef } from '../gpu/kernel';
+import type { Runtime } from '../gpu/runtime';
+import type { ParamSpec } from '../layers/layer';
+
+export const ARENA_ALIGN_FLOATS = 64; // 256 bytes
+
+export interface Segment {
+  /** `layerName/weightName`, as Keras names weights in a saved model. */
+  path: string;
+  layer: number;
+  spec: ParamSpec;
+  offset: number;
+  length: number;
+}
+
+export function layoutSegments(perLayer: { layer: string; specs: ParamSpec[] }[]): { segments: Segment[]; total: number } {
+  const segments: Segment[] = [];
+  let at = 0;
+  perLayer.forEach(({ layer, specs }, index) => {
+    for (const spec of specs) {
+      const length = spec.shape.reduce((a, b) => a * b, 1);
+      segments.push({ path: `${layer}/${spec.name}`, layer: index, spec, offset: at, length });
+      at += Math.ceil(length / ARENA_ALIGN_FLOATS) * ARENA_ALIGN_FLOATS;
+    }
+  });
+  return { segments, total: Math.max(at, ARENA_ALIGN_FLOATS) };
+}
+
+export function sliceOf(buffer: GPUBuffer, seg: Segment): BufferRef {
+  return { buffer, offset: seg.offset * 4, size: Math.max(seg.length, 1) * 4 };
+}
+
+export class ParameterArena {
+  readonly params: GPUBuffer;
+  /** Created on first training use. */
+  private gradBuffer: GPUBuffer | null = null;
+
+  constructor(
+    private readonly rt: Runtime,
+    readonly segments: Segment[],
+    readonly total: number,
+  ) {
+    this.params = rt.zeros('webrnn parameters', total);
+  }
+
+  get grads(): GPUBuffer {
+    this.gradBuffer ??= this.rt.zeros('webrnn gradients', this.total);
+    return this.gradBuffer;
+  }
+
+  /** Slices by weight name for the segments of layer `index`. */
+  views(buffer: GPUBuffer, layer: number): Record<string, BufferRef> {
+    const out: Record<string, BufferRef> = {};
+    for (const seg of this.segments) if (seg.layer === layer) out[seg.spec.name] = sliceOf(buffer, seg);
+    return out;
+  }
+
+  write(seg: Segment, data: Float32Array): void {
+    this.rt.write(this.params, data, seg.offset);
+  }
+
+  /** Reads every parameter back, one readback for all, in segment order. */
+  async read(): Promise<Float32Array[]> {
+    return this.rt.readMany(this.segments.map((s) => ({ ref: this.params, offsetFloats: s.offset, length: s.length })));
+  }
+
+  destroy(): void {
+    this.rt.destroyBuffer(this.params);
+    if (this.gradBuffer) this.rt.destroyBuffer(this.gradBuffer);
+  }
+}

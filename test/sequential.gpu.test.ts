@@ -1,0 +1,68 @@
+/** Whole Sequential models on WebGPU: predict against a float64 composition of the reference layers. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeFloats } from './support/base64';
+import { expectClose } from './support/compare';
+import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { rng, uniform } from './support/random';
+import { referencePredict, type LayerSpec } from './support/referenceModel';
+import { SEQUENCE } from './support/tolerances';
+
+const MODELS: { name: string; layers: LayerSpec[]; sample: number[]; n: number; batchSize: number; ids?: number }[] = [
+  {
+    name: 'the tutorial model, LSTM(50, relu) + Dense(1), with a partial last batch',
+    layers: [{ type: 'lstm', config: { units: 50, activation: 'relu', inputShape: [60, 1] } }, { type: 'dense', config: { units: 1 } }],
+    sample: [60, 1],
+    n: 37,
+    batchSize: 32,
+  },
+  {
+    name: 'stacked LSTMs (the upper one reads h slots of the lower) + per-step Dense',
+    layers: [
+      { type: 'lstm', config: { units: 6, returnSequences: true, inputShape: [5, 3] } },
+      { type: 'lstm', config: { units: 4, returnSequences: true } },
+      { type: 'dense', config: { units: 2, activation: 'tanh' } },
+    ],
+    sample: [5, 3],
+    n: 7,
+    batchSize: 3,
+  },
+  {
+    name: 'Embedding + LSTM + Dense(softmax)',
+    layers: [
+      { type: 'embedding', config: { inputDim: 20, outputDim: 8, inputLength: 6 } },
+      { type: 'lstm', config: { units: 9 } },
+      { type: 'dense', config: { units: 5, activation: 'softmax' } },
+    ],
+    sample: [6],
+    n: 10,
+    batchSize: 4,
+    ids: 20,
+  },
+];
+
+describe.skipIf(skipGpu)('Sequential.predict on WebGPU vs the float64 reference', () => {
+  let page: HarnessPage;
+  beforeAll(async () => {
+    page = await openHarness();
+  });
+  afterAll(async () => {
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each(MODELS.map((m, i) => [m.name, m, i] as const))('%s', async (_name, m, i) => {
+    const random = rng(50 + i);
+    const size = m.n * m.sample.reduce((a, b) => a * b, 1);
+    const x = m.ids ? Float32Array.from({ length: size }, () => Math.floor(random() * m.ids!)) : uniform(random, size, 1);
+    const result = await page.run('predictModel', { layers: m.layers, x: { data: encodeFloats(x), shape: [m.n, ...m.sample] }, batchSize: m.batchSize, seed: 7 + i });
+    expect(result.validationError).toBeNull();
+    expect(result.liveBuffersAfter, 'dispose() frees every buffer of the model').toBe(0);
+    const weights = Object.keys(result.outputs)
+      .filter((k) => /^w\d+$/.test(k))
+      .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
+      .map((k) => result.outputs[k]!);
+    expect(result.outputs.firstLayerWeightCount![0]).toBe(m.layers[0]!.type === 'embedding' ? 1 : 3);
+    const ref = referencePredict(m.layers, weights, x, m.n, m.sample);
+    expectClose(result.outputs.y!, ref.data, SEQUENCE, 'predictions');
+  });
+});
