@@ -14,3 +14,7 @@ export {
   DisposedError,
   ModelFormatError,
 } from './errors';
+export { sequential, Sequential } from './model/sequential';
+export type { SequentialOptions } from './model/sequential';
+export { layers, Layer, LSTM, Dense, Embedding } from './layers/index';
+export type { LstmLayerConfig, DenseLayerConfig, EmbeddingLayerConfig } from './layers/index';
