@@ -14,6 +14,11 @@ export {
   DisposedError,
   ModelFormatError,
 } from './errors';
+export { saveArtifacts, loadArtifacts, memorySink } from './io/artifacts';
+export { encodeWeights, decodeWeights } from './io/weights';
+export { listIndexedDbModels, deleteIndexedDbModel } from './io/indexedDb';
+export type { ModelArtifacts, ModelArtifactsInfo, SaveResult, ArtifactsSink, WeightSpec, WeightGroup, NamedWeight } from './io/types';
+export type { StoredModelInfo } from './io/indexedDb';
 export { sequential, Sequential } from './model/sequential';
 export type { SequentialOptions } from './model/sequential';
 export { layers, Layer, LSTM, Dense, Embedding } from './layers/index';

@@ -6,6 +6,7 @@
 import { denseCases } from './denseCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
+import { ioCases } from './ioCases';
 import { kernelCases } from './kernelCases';
 import { modelCases } from './modelCases';
 
@@ -16,6 +17,7 @@ const harness = {
   ...kernelCases,
   ...denseCases,
   ...faultCases,
+  ...ioCases,
   ...modelCases,
 };
 
