@@ -9,6 +9,7 @@ import { rt } from './harnessCore';
 import { ioCases } from './ioCases';
 import { kernelCases } from './kernelCases';
 import { modelCases } from './modelCases';
+import { trainingCases } from './trainingCases';
 
 const harness = {
   async adapter() {
@@ -19,6 +20,7 @@ const harness = {
   ...faultCases,
   ...ioCases,
   ...modelCases,
+  ...trainingCases,
 };
 
 export type Harness = typeof harness;

@@ -20,3 +20,35 @@ export const FINITE_DIFFERENCE: Tolerance = { atol: 1e-6, rtol: 1e-6 };
 
 /** A single GEMM or column sum: sums of up to a few thousand float32 products. */
 export const GEMM: Tolerance = { atol: 1e-5, rtol: 1e-5 };
+
+/**
+ * Loss gradients dP of the training-step kernels: each element is a few float32 operations (an exp, a log, a
+ * division by Σp) scaled by 1/(rows·cols), so relative 1e-5; the absolute part covers the cancellation in
+ * σ(x) − y and softmax − y (about 1e-7 before the 1/rows scale).
+ */
+export const LOSS_GRADIENT: Tolerance = { atol: 1e-8, rtol: 1e-5 };
+
+/**
+ * Sums added into the accumulator (losses, metrics, penalties) over up to a few thousand rows or blocks: the
+ * GPU adds in a fixed tree order in float32, the reference sequentially in float64.
+ */
+export const ACCUMULATED_SUM: Tolerance = { atol: 1e-5, rtol: 1e-5 };
+
+/**
+ * Gradients after a regularizer or clipping: one or two float32 roundings per element, and for the norm modes
+ * one factor from a float32 sum of up to 100 000 squares (relative error of a few 1e-7).
+ */
+export const GRADIENT_UPDATE: Tolerance = { atol: 1e-7, rtol: 1e-5 };
+
+/**
+ * Params after 5 optimizer steps (the reference runs on the float32-rounded hyperparameters the GPU holds):
+ * each step rounds w to float32, ≤ 3e-8 for |w| < 1, so 1e-5 relative with 1e-6 absolute for w near 0.
+ */
+export const OPTIMIZER_PARAMS: Tolerance = { atol: 1e-6, rtol: 1e-5 };
+
+/**
+ * Optimizer slots after 5 steps, relative to the slot's largest |element|: m sums gradients of both signs
+ * (β-weighted), so a small m carries the float32 rounding of the large terms (≈ 1e-8 for |g| ≤ 1); v is a sum
+ * of positive terms and far more exact.
+ */
+export const OPTIMIZER_SLOTS_RELATIVE_TO_MAX = 1e-6;
