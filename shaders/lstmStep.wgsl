@@ -9,9 +9,12 @@
 // happens in the same pass and only h and c cross between invocations. It saves i, f, g, o (after their
 // activations) for backward. h and c are time-major [T+1, batch, units] with slot 0 holding the initial state,
 // so step t reads slot t and writes slot t+1, and h[0..T) is the H_{t−1} matrix the weight gradient needs.
+// With GO_BACKWARDS (Keras go_backwards) the steps run for t = T−1 down to 0, the initial state is slot T and
+// step t reads slot t+1 and writes slot t; gates and dG stay indexed by t (see direction.wgsl, prepended).
 //
-// Backward (entry `backward`), run for t = T−1 down to 0. It first gathers the gradient reaching h_t:
-//   dh_t = dy_t + (t = T−1 ? dh_T : dG[t+1, b, :] · U[j, :]ᵀ)
+// Backward (entry `backward`), run in reverse processing order (t = T−1 down to 0; t = 0 up with GO_BACKWARDS).
+// It first gathers the gradient reaching h_t:
+//   dh_t = dy_t + (x_t processed last ? dh_T : dG[t', b, :] · U[j, :]ᵀ)      t' = the step run after t
 // (dy_t is the output gradient: every step when the layer returned sequences, else only at the last step).
 // Then, with a = act(c_t):
 //   do = dh·a·σ'(o)      dc = dc_{t+1} + dh·o·act'(a)
@@ -19,7 +22,7 @@
 // where act' and σ' are written in terms of the saved outputs (see activations.wgsl). dc lives in one
 // [batch, units] buffer updated in place (each invocation reads and writes only its own element). The gate
 // gradients dG[t] = (di, df, dg, do) are stored for the weight-gradient GEMMs that follow the loop; dh_0 is
-// dG[0] · Uᵀ, one more GEMM.
+// dG[first step] · Uᵀ, one more GEMM.
 //
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, 4u] (read) · 3 h (rw) · 4 c (rw) · 5 gates (rw)
 // Bindings, backward: 0 back_params · 6 recurrent_b U (read) · 7 saved_gates (read) · 8 saved_c (read)
@@ -68,8 +71,8 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let j = idx % units;
   let u4 = 4u * units;
   let gate_row = (params.t * params.batch + b) * u4;
-  let prev = (params.t * params.batch + b) * units;
-  let next = prev + params.batch * units;
+  let prev = (prev_slot(params.t) * params.batch + b) * units;
+  let next = (next_slot(params.t) * params.batch + b) * units;
 
   var zi = xproj[gate_row + j];
   var zf = xproj[gate_row + units + j];
@@ -105,13 +108,13 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let b = idx / units;
   let j = idx % units;
   let u4 = 4u * units;
-  let last = p.t + 1u == p.timesteps;
+  let last = is_last_step(p.t, p.timesteps);
 
   var dh = 0.0;
   if (last) {
     dh = dh_last[idx];
   } else {
-    let next_row = ((p.t + 1u) * p.batch + b) * u4;
+    let next_row = (following_time(p.t) * p.batch + b) * u4;
     let u_row = j * u4;
     for (var m = 0u; m < u4; m++) {
       dh = fma(dgates[next_row + m], recurrent_b[u_row + m], dh);
@@ -128,9 +131,8 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let f = saved_gates[gate_row + units + j];
   let g = saved_gates[gate_row + 2u * units + j];
   let o = saved_gates[gate_row + 3u * units + j];
-  let prev = (p.t * p.batch + b) * units;
-  let c_prev = saved_c[prev + j];
-  let a = act(saved_c[prev + p.batch * units + j], ACTIVATION);
+  let c_prev = saved_c[(prev_slot(p.t) * p.batch + b) * units + j];
+  let a = act(saved_c[(next_slot(p.t) * p.batch + b) * units + j], ACTIVATION);
 
   let dct = dc[idx] + dh * o * act_grad_from_output(a, ACTIVATION);
   dgates[gate_row + j] = dct * g * act_grad_from_output(i, RECURRENT_ACTIVATION);

@@ -3,6 +3,10 @@ export { createRuntime, Runtime } from './gpu/runtime';
 export type { RuntimeOptions, RuntimeStats, AdapterSummary } from './gpu/runtime';
 export { lstmForward, lstmBackward } from './ops/lstm';
 export type { LstmInputs, LstmOptions, LstmOutputs, LstmGrads, LstmGradients } from './ops/lstmArgs';
+export { gruForward, gruBackward } from './ops/gru';
+export type { GruInputs, GruOptions, GruOutputs, GruGrads, GruGradients } from './ops/gruArgs';
+export { simpleRnnForward, simpleRnnBackward } from './ops/simpleRnn';
+export type { SimpleRnnInputs, SimpleRnnOptions, SimpleRnnOutputs, SimpleRnnGrads, SimpleRnnGradients } from './ops/simpleRnnArgs';
 export type { Tensor, TensorLike, NestedArray } from './tensor';
 export type { CellActivation, GateActivation } from './kernels/activations';
 export {

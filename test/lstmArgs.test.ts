@@ -60,7 +60,7 @@ describe('checkLstmInputs', () => {
 
 describe('resolveLstmOptions', () => {
   it('defaults to tanh / sigmoid / last output, like Keras', () => {
-    expect(resolveLstmOptions()).toEqual({ activation: 'tanh', recurrentActivation: 'sigmoid', returnSequences: false });
+    expect(resolveLstmOptions()).toEqual({ activation: 'tanh', recurrentActivation: 'sigmoid', returnSequences: false, goBackwards: false });
   });
 
   it('rejects unknown activation names with the allowed list', () => {

@@ -1,7 +1,7 @@
 /**
  * The fused LSTM kernels on WebGPU (shaders/lstmStep.wgsl through the functional API) against the float64 CPU
  * reference (src/reference/lstmStep.ts): forward outputs and final states, and every gradient of BPTT, over
- * the pairwise table of the core issue plus the activations the table does not reach.
+ * the pairwise table of the core issue plus the activations the table does not reach and goBackwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
@@ -22,6 +22,7 @@ interface Case {
   initialState: boolean;
   returnSequences: boolean;
   stateGradients: boolean;
+  goBackwards?: boolean;
 }
 
 const EXTRA: Case[] = [
@@ -29,12 +30,17 @@ const EXTRA: Case[] = [
   { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', initialState: false, returnSequences: false, stateGradients: false },
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'sigmoid', recurrentActivation: 'hardSigmoid', initialState: true, returnSequences: true, stateGradients: true },
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', initialState: true, returnSequences: false, stateGradients: true },
+  // goBackwards: initial state in slot T, outputs back in processing order, dG aligned with x for the GEMMs
+  { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'tanh', initialState: true, returnSequences: true, stateGradients: true, goBackwards: true },
+  { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', initialState: false, returnSequences: false, stateGradients: false, goBackwards: true },
+  { batch: 1, timesteps: 1, features: 33, units: 64, activation: 'tanh', initialState: true, returnSequences: true, stateGradients: false, goBackwards: true },
+  { batch: 3, timesteps: 60, features: 33, units: 130, activation: 'relu', recurrentActivation: 'hardSigmoid', initialState: true, returnSequences: false, stateGradients: true, goBackwards: true },
 ];
 
 const CASES: Case[] = [...LSTM_TABLE, ...EXTRA];
 const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}/${c.recurrentActivation ?? 'sigmoid'}` +
-  `${c.initialState ? ' h0c0' : ''}${c.returnSequences ? ' seq' : ''}${c.stateGradients ? ' dhdc' : ''}`;
+  `${c.initialState ? ' h0c0' : ''}${c.returnSequences ? ' seq' : ''}${c.stateGradients ? ' dhdc' : ''}${c.goBackwards ? ' back' : ''}`;
 
 function enc(data: Float32Array, shape: number[]) {
   return { data: encodeFloats(data), shape };
@@ -79,7 +85,12 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
 
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', async (_label, c, index) => {
     const d = lstmCaseData(c, 1000 + index);
-    const options = { activation: c.activation, recurrentActivation: c.recurrentActivation ?? 'sigmoid', returnSequences: c.returnSequences };
+    const options = {
+      activation: c.activation,
+      recurrentActivation: c.recurrentActivation ?? 'sigmoid',
+      returnSequences: c.returnSequences,
+      goBackwards: c.goBackwards ?? false,
+    };
     const { batch: B, timesteps: T, features: F, units: U } = c;
     const tol = T === 1 ? STEP : SEQUENCE;
 

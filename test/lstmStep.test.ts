@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { lstmBackward, lstmForward, lstmStep } from '../src/reference/lstmStep';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
 import { expectClose } from './support/compare';
+import { reverseTime } from './support/finiteDifferences';
 import { rng } from './support/random';
 import { FINITE_DIFFERENCE } from './support/tolerances';
 
@@ -44,6 +45,20 @@ describe('reference lstmStep', () => {
     expect([...seq.output.data.subarray(10, 12)]).toEqual([...last.output.data.subarray(2, 4)]);
     expect([...last.h.data]).toEqual([...last.output.data]);
   });
+
+  it('goBackwards equals the forward layer on time-reversed x, outputs in processing order', () => {
+    const random = rng(5);
+    const r = (n: number) => Float64Array.from({ length: n }, () => random() - 0.5);
+    const inputs = { x: { data: r(2 * 4 * 3), shape: [2, 4, 3] }, kernel: { data: r(24), shape: [3, 8] }, recurrentKernel: { data: r(16), shape: [2, 8] }, bias: { data: r(8), shape: [8] } };
+    const reversed = { ...inputs, x: { data: reverseTime(inputs.x.data, 2, 4, 3), shape: [2, 4, 3] } };
+    const grads = { dOutput: { data: r(2 * 4 * 2), shape: [2, 4, 2] } };
+    const backwards = lstmBackward(inputs, grads, { returnSequences: true, goBackwards: true });
+    const plain = lstmBackward(reversed, grads, { returnSequences: true });
+    const exact = { atol: 1e-14, rtol: 1e-14 };
+    expectClose(backwards.output.data, plain.output.data, exact, 'output');
+    expectClose(backwards.c.data, plain.c.data, exact, 'c');
+    expectClose(backwards.dX.data, reverseTime(plain.dX.data, 2, 4, 3), exact, 'dX');
+  });
 });
 
 interface FdCase {
@@ -51,6 +66,7 @@ interface FdCase {
   recurrentActivation: GateActivation;
   returnSequences: boolean;
   initialState: boolean;
+  goBackwards?: boolean;
 }
 
 const FD_CASES: FdCase[] = [
@@ -58,10 +74,12 @@ const FD_CASES: FdCase[] = [
   { activation: 'relu', recurrentActivation: 'sigmoid', returnSequences: true, initialState: true },
   { activation: 'sigmoid', recurrentActivation: 'hardSigmoid', returnSequences: true, initialState: false },
   { activation: 'linear', recurrentActivation: 'sigmoid', returnSequences: false, initialState: true },
+  { activation: 'tanh', recurrentActivation: 'sigmoid', returnSequences: true, initialState: true, goBackwards: true },
+  { activation: 'relu', recurrentActivation: 'hardSigmoid', returnSequences: false, initialState: true, goBackwards: true },
 ];
 
 describe('reference lstmBackward vs finite differences (float64)', () => {
-  it.each(FD_CASES)('$activation/$recurrentActivation seq=$returnSequences h0c0=$initialState', (c) => {
+  it.each(FD_CASES)('$activation/$recurrentActivation seq=$returnSequences h0c0=$initialState back=$goBackwards', (c) => {
     const B = 2;
     const T = 4;
     const F = 3;
@@ -79,7 +97,7 @@ describe('reference lstmBackward vs finite differences (float64)', () => {
     const dOutput = r(c.returnSequences ? B * T * U : B * U);
     const dh = r(B * U);
     const dc = r(B * U);
-    const options = { activation: c.activation, recurrentActivation: c.recurrentActivation, returnSequences: c.returnSequences };
+    const options = { activation: c.activation, recurrentActivation: c.recurrentActivation, returnSequences: c.returnSequences, goBackwards: c.goBackwards ?? false };
     const inputsOf = (p: typeof params) => ({
       x: { data: p.x, shape: [B, T, F] },
       kernel: { data: p.kernel, shape: [F, 4 * U] },

@@ -9,7 +9,9 @@
 import { recordLstmBackward, recordLstmForward, lstmSizes } from '../kernels/lstmStep';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
+import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
 import { checkFinite, swapLeadingAxes, type Tensor, type TensorLike } from '../tensor';
+import { fromTimeMajor, toTimeMajor } from './timeOrder';
 import {
   checkLstmGrads,
   checkLstmInputs,
@@ -77,14 +79,16 @@ async function runLstm(
       c: make('c', size.states),
       gates: make('gates', size.gates),
     };
-    // Slot 0 of h and c is the initial state; every later slot is written by the steps.
-    rt.write(fwd.h, inputs.h0?.data ?? new Float32Array(size.state));
-    rt.write(fwd.c, inputs.c0?.data ?? new Float32Array(size.state));
+    // The initial-state slot (0, or T going backwards) is written here; every other slot by the steps.
+    const state = B * U;
+    const backwards = acts.goBackwards;
+    rt.write(fwd.h, inputs.h0?.data ?? new Float32Array(size.state), initialSlot(T, backwards) * state);
+    rt.write(fwd.c, inputs.c0?.data ?? new Float32Array(size.state), initialSlot(T, backwards) * state);
     recordLstmForward(plan, fwd, dims, acts);
 
     let back: { dx: GPUBuffer; dKernel: GPUBuffer; dRecurrentKernel: GPUBuffer; dBias: GPUBuffer; dh0: GPUBuffer; dc: GPUBuffer } | null = null;
     if (grads) {
-      const dy = acts.returnSequences ? swapLeadingAxes(grads.dOutput.data, B, T, U) : grads.dOutput.data;
+      const dy = acts.returnSequences ? toTimeMajor(grads.dOutput.data, B, T, U, backwards) : grads.dOutput.data;
       const zeros = new Float32Array(size.state);
       back = {
         dx: make('dx', size.x),
@@ -104,11 +108,11 @@ async function runLstm(
     }
     plan.run();
 
-    const state = B * U;
+    const last = finalSlot(T, backwards) * state;
     const ranges = [
-      acts.returnSequences ? { ref: fwd.h, offsetFloats: state, length: size.sequence } : { ref: fwd.h, offsetFloats: T * state, length: state },
-      { ref: fwd.h, offsetFloats: T * state, length: state },
-      { ref: fwd.c, offsetFloats: T * state, length: state },
+      acts.returnSequences ? { ref: fwd.h, offsetFloats: outputsSlot(backwards) * state, length: size.sequence } : { ref: fwd.h, offsetFloats: last, length: state },
+      { ref: fwd.h, offsetFloats: last, length: state },
+      { ref: fwd.c, offsetFloats: last, length: state },
     ];
     if (back) {
       ranges.push(
@@ -122,7 +126,7 @@ async function runLstm(
     }
     const [out, h, c, dx, dKernel, dRecurrentKernel, dBias, dh0, dc0] = await rt.readMany(ranges);
     const outputs: LstmOutputs<Tensor> = {
-      output: acts.returnSequences ? { data: swapLeadingAxes(out!, T, B, U), shape: [B, T, U] } : { data: out!, shape: [B, U] },
+      output: acts.returnSequences ? { data: fromTimeMajor(out!, T, B, U, backwards), shape: [B, T, U] } : { data: out!, shape: [B, U] },
       h: { data: h!, shape: [B, U] },
       c: { data: c!, shape: [B, U] },
     };

@@ -29,6 +29,8 @@ export interface LstmOptions {
   recurrentActivation?: GateActivation;
   /** Return the output of every step [batch, timesteps, units] instead of the last one [batch, units]. */
   returnSequences?: boolean;
+  /** Keras go_backwards: process x from the last step to the first; sequence outputs come in processing order. */
+  goBackwards?: boolean;
 }
 
 export interface LstmOutputs<T> {
@@ -60,6 +62,7 @@ export interface ResolvedLstmOptions {
   activation: CellActivation;
   recurrentActivation: GateActivation;
   returnSequences: boolean;
+  goBackwards: boolean;
 }
 
 export interface CheckedLstmInputs {
@@ -73,15 +76,19 @@ export interface CheckedLstmInputs {
 }
 
 export function resolveLstmOptions(options: LstmOptions = {}): ResolvedLstmOptions {
-  const returnSequences = options.returnSequences ?? false;
-  if (typeof returnSequences !== 'boolean') {
-    throw new ValueError(`returnSequences must be true or false; got ${JSON.stringify(returnSequences)}`);
-  }
   return {
     activation: checkActivation('activation', options.activation ?? 'tanh', CELL_ACTIVATIONS),
     recurrentActivation: checkActivation('recurrentActivation', options.recurrentActivation ?? 'sigmoid', GATE_ACTIVATIONS),
-    returnSequences,
+    returnSequences: checkFlag('returnSequences', options.returnSequences, false),
+    goBackwards: checkFlag('goBackwards', options.goBackwards, false),
   };
+}
+
+/** A boolean option: its default when absent, else it must be a real boolean (no truthy strings). */
+export function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ValueError(`${name} must be true or false; got ${JSON.stringify(value)}`);
+  return value;
 }
 
 export function checkLstmInputs(inputs: LstmInputs<TensorLike>): CheckedLstmInputs {

@@ -2,6 +2,10 @@
  * Float64 CPU twin of shaders/lstmStep.wgsl and of the functional API in src/ops/lstm.ts: the same inputs
  * (Keras layout, batch-major x), the same outputs and gradients, computed the plain way. Tests compare the
  * GPU against it and check it against finite differences. No GPU, no float32 anywhere.
+ *
+ * goBackwards is written the plain way: step s reads x at time T−1−s, and every per-step array here (h, c,
+ * gates, returned sequences) is in processing order, as Keras returns it. The kernels index by input time
+ * instead (shaders/direction.wgsl); the two meet only through the functional API's outputs.
  */
 import type { LstmGradients, LstmGrads, LstmInputs, LstmOptions, LstmOutputs } from '../ops/lstmArgs';
 import { resolveLstmOptions } from '../ops/lstmArgs';
@@ -18,11 +22,13 @@ interface Cache {
   T: number;
   F: number;
   U: number;
-  /** h[t] and c[t] for t = 0..T, slot 0 the initial state, each [B, U]. */
+  /** h[s] and c[s] before processing step s = 0..T (s = T: final), each [B, U]. */
   h: Float64Array[];
   c: Float64Array[];
   /** Activated gates per step, [B, 4U] in order i, f, g, o. */
   gates: Float64Array[];
+  /** Input time read by processing step s. */
+  time: (s: number) => number;
 }
 
 /** One timestep for every batch row: returns h_t, c_t and the activated gates. */
@@ -68,18 +74,19 @@ export function lstmStep(
 }
 
 function run(inputs: LstmInputs<In>, options: LstmOptions): { out: LstmOutputs<F64Tensor>; cache: Cache } {
-  const { returnSequences } = resolveLstmOptions(options);
+  const { returnSequences, goBackwards } = resolveLstmOptions(options);
   const [B, T, F] = inputs.x.shape as [number, number, number];
   const U = inputs.recurrentKernel.shape[0]!;
   const h: Float64Array[] = [Float64Array.from(inputs.initialState?.[0].data ?? new Float64Array(B * U))];
   const c: Float64Array[] = [Float64Array.from(inputs.initialState?.[1].data ?? new Float64Array(B * U))];
   const gates: Float64Array[] = [];
   const xt = new Float64Array(B * F);
-  for (let t = 0; t < T; t++) {
+  const time = (s: number) => (goBackwards ? T - 1 - s : s);
+  for (let s = 0; s < T; s++) {
     for (let b = 0; b < B; b++) {
-      for (let k = 0; k < F; k++) xt[b * F + k] = inputs.x.data[(b * T + t) * F + k]!;
+      for (let k = 0; k < F; k++) xt[b * F + k] = inputs.x.data[(b * T + time(s)) * F + k]!;
     }
-    const step = lstmStep(xt, h[t]!, c[t]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
+    const step = lstmStep(xt, h[s]!, c[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
     h.push(step.h);
     c.push(step.c);
     gates.push(step.gates);
@@ -87,8 +94,8 @@ function run(inputs: LstmInputs<In>, options: LstmOptions): { out: LstmOutputs<F
   let output: F64Tensor;
   if (returnSequences) {
     const data = new Float64Array(B * T * U);
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) data.set(h[t + 1]!.subarray(b * U, (b + 1) * U), (b * T + t) * U);
+    for (let s = 0; s < T; s++) {
+      for (let b = 0; b < B; b++) data.set(h[s + 1]!.subarray(b * U, (b + 1) * U), (b * T + s) * U);
     }
     output = { data, shape: [B, T, U] };
   } else {
@@ -96,7 +103,7 @@ function run(inputs: LstmInputs<In>, options: LstmOptions): { out: LstmOutputs<F
   }
   return {
     out: { output, h: { data: Float64Array.from(h[T]!), shape: [B, U] }, c: { data: Float64Array.from(c[T]!), shape: [B, U] } },
-    cache: { B, T, F, U, h, c, gates },
+    cache: { B, T, F, U, h, c, gates, time },
   };
 }
 
@@ -120,26 +127,27 @@ export function lstmBackward(inputs: LstmInputs<In>, grads: LstmGrads<In>, optio
   const dc = Float64Array.from(grads.dc?.data ?? new Float64Array(B * U));
   if (!returnSequences) for (let i = 0; i < B * U; i++) dh[i] += grads.dOutput.data[i]!;
   const dG = new Float64Array(B * U4);
-  for (let t = T - 1; t >= 0; t--) {
+  for (let s = T - 1; s >= 0; s--) {
     if (returnSequences) {
-      for (let b = 0; b < B; b++) for (let j = 0; j < U; j++) dh[b * U + j] += grads.dOutput.data[(b * T + t) * U + j]!;
+      for (let b = 0; b < B; b++) for (let j = 0; j < U; j++) dh[b * U + j] += grads.dOutput.data[(b * T + s) * U + j]!;
     }
-    const gates = cache.gates[t]!;
+    const gates = cache.gates[s]!;
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < U; j++) {
         const row = b * U4;
         const [i, f, g, o] = [gates[row + j]!, gates[row + U + j]!, gates[row + 2 * U + j]!, gates[row + 3 * U + j]!];
-        const a = act(cache.c[t + 1]![b * U + j]!, activation);
+        const a = act(cache.c[s + 1]![b * U + j]!, activation);
         const dhv = dh[b * U + j]!;
         const dct = dc[b * U + j]! + dhv * o * actGradFromOutput(a, activation);
         dG[row + j] = dct * g * actGradFromOutput(i, recurrentActivation);
-        dG[row + U + j] = dct * cache.c[t]![b * U + j]! * actGradFromOutput(f, recurrentActivation);
+        dG[row + U + j] = dct * cache.c[s]![b * U + j]! * actGradFromOutput(f, recurrentActivation);
         dG[row + 2 * U + j] = dct * i * actGradFromOutput(g, activation);
         dG[row + 3 * U + j] = dhv * a * actGradFromOutput(o, recurrentActivation);
         dc[b * U + j] = dct * f;
       }
     }
-    const hPrev = cache.h[t]!;
+    const hPrev = cache.h[s]!;
+    const t = cache.time(s);
     const next = new Float64Array(B * U);
     for (let b = 0; b < B; b++) {
       for (let m = 0; m < U4; m++) {

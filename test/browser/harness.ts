@@ -8,6 +8,7 @@ import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
 import { ioCases } from './ioCases';
 import { kernelCases } from './kernelCases';
+import { recurrentCases } from './recurrentCases';
 import { modelCases } from './modelCases';
 import { trainingCases } from './trainingCases';
 
@@ -18,6 +19,7 @@ const harness = {
   ...kernelCases,
   ...denseCases,
   ...faultCases,
+  ...recurrentCases,
   ...ioCases,
   ...modelCases,
   ...trainingCases,

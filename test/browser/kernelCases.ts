@@ -1,5 +1,5 @@
 /** Harness cases for the kernels themselves: GEMM, column sum, and the LSTM through the functional API. */
-import { lstmBackward, lstmForward } from '../../src/index';
+import { lstmBackward, lstmForward, type LstmOptions } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordColumnSum } from '../../src/kernels/columnSum';
 import { recordGemm } from '../../src/kernels/gemm';
@@ -9,7 +9,7 @@ export const kernelCases = {
   lstm(spec: {
     inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded, Encoded] };
     grads?: { dOutput: Encoded; dh?: Encoded; dc?: Encoded };
-    options: { activation?: 'tanh' | 'relu' | 'sigmoid' | 'linear'; recurrentActivation?: 'sigmoid' | 'hardSigmoid'; returnSequences?: boolean };
+    options: LstmOptions;
   }) {
     const inputs = {
       x: decode(spec.inputs.x),

@@ -1,0 +1,38 @@
+// direction.wgsl — which timestep a recurrent step kernel works on, and where its states live, for both
+// processing directions. Prepended (after activations.wgsl) to every recurrent kernel; CPU mirror:
+// src/kernels/direction.ts.
+//
+// Every per-time buffer is indexed by the time t of the input x_t, never by processing order: xproj, saved
+// gates and the gate gradients dG all have block t at rows t·batch .. (t+1)·batch. So the weight-gradient GEMMs
+// (dW = Xᵀ·dG, dX = dG·Wᵀ, db = Σ dG) see x rows and dG rows aligned whatever the direction, and x is never
+// copied or reversed: with GO_BACKWARDS the host simply records the steps for t = T−1 down to 0.
+//
+// States [T+1, batch, units] live on the T+1 boundaries around the inputs: slot k sits between x_{k−1} and x_k.
+// A forward layer starts at slot 0 and step t moves from slot t to slot t+1; a GO_BACKWARDS layer starts at slot
+// T and step t moves from slot t+1 to slot t. Either way the state before step t is slot prev_slot(t), so
+// H_{t−1} for the recurrent-kernel gradient is slots 0..T−1 (forward) or 1..T (backwards), one contiguous
+// matrix, and the output after x_t is slot next_slot(t). Keras returns a go_backwards layer's outputs in
+// processing order (reversed); the output slots here are in input order, and the functional API reorders
+// them on readback (src/ops/timeOrder.ts).
+
+override GO_BACKWARDS: bool = false;
+
+/** The slot holding the state before the step that reads x_t. */
+fn prev_slot(t: u32) -> u32 {
+  return select(t, t + 1u, GO_BACKWARDS);
+}
+
+/** The slot the step that reads x_t writes. */
+fn next_slot(t: u32) -> u32 {
+  return select(t + 1u, t, GO_BACKWARDS);
+}
+
+/** Whether x_t is the last input processed (the step whose h is the final state). */
+fn is_last_step(t: u32, timesteps: u32) -> bool {
+  return select(t + 1u == timesteps, t == 0u, GO_BACKWARDS);
+}
+
+/** The time of the step processed after the one that reads x_t (only valid when !is_last_step(t)). */
+fn following_time(t: u32) -> u32 {
+  return select(t + 1u, t - 1u, GO_BACKWARDS);
+}

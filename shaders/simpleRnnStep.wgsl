@@ -1,0 +1,92 @@
+// simpleRnnStep.wgsl — one timestep of a SimpleRNN (Elman) layer, forward and backward, each fused into one
+// dispatch. Keras semantics: kernel [in, u], recurrent_kernel [u, u], bias [u], act = ACTIVATION.
+//
+// Forward (entry `forward`):
+//   h_t = act(xproj[t, b, :] + h_{t−1}[b, :] · U)          xproj = x·W + b was computed for all t by one GEMM
+// One invocation owns one (batch row b, unit j). Nothing is saved besides h itself: act' is a function of the
+// output (activations.wgsl), and h_t is in the state buffer. States and per-time buffers follow direction.wgsl
+// (prepended): dG and dy indexed by input time t, h [T+1, B, u] on the boundaries between inputs.
+//
+// Backward (entry `backward`), in reverse processing order:
+//   dh_t = dy_t + (x_t processed last ? dh_T : dG[t', b, :] · U[j, :]ᵀ)      t' = the step run after t
+//   dG[t, b, j] = dh_t · act'(h_t)
+// h_{t−1} reaches h_t only through U, so after the loop dh_0 = dG[first step] · Uᵀ is a plain GEMM, and the
+// weight gradients are dW = Xᵀ·dG, dU = H_{t−1}ᵀ·dG, db = Σ dG.
+//
+// Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, u] (read) · 3 h (rw)
+// Bindings, backward: 0 back_params · 4 recurrent_b U (read) · 5 saved_h (read) · 6 dy (read)
+//                     7 dh_last (read) · 8 dgates (rw)
+
+struct StepParams {
+  t: u32,
+  batch: u32,
+  units: u32,
+}
+
+struct BackParams {
+  t: u32,
+  batch: u32,
+  units: u32,
+  timesteps: u32,
+  dy_is_sequence: u32,
+}
+
+override WG: u32 = 64;
+override ACTIVATION: u32 = 0u;
+
+@group(0) @binding(0) var<uniform> params: StepParams;
+@group(0) @binding(1) var<storage, read> xproj: array<f32>;
+@group(0) @binding(2) var<storage, read> recurrent: array<f32>;
+@group(0) @binding(3) var<storage, read_write> h: array<f32>;
+
+@group(0) @binding(0) var<uniform> back_params: BackParams;
+@group(0) @binding(4) var<storage, read> recurrent_b: array<f32>;
+@group(0) @binding(5) var<storage, read> saved_h: array<f32>;
+@group(0) @binding(6) var<storage, read> dy: array<f32>;
+@group(0) @binding(7) var<storage, read> dh_last: array<f32>;
+@group(0) @binding(8) var<storage, read_write> dgates: array<f32>;
+
+@compute @workgroup_size(WG)
+fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = gid.x + gid.y * groups.x * WG;
+  let p = params;
+  let units = p.units;
+  if (idx >= p.batch * units) { return; }
+  let b = idx / units;
+  let j = idx % units;
+  let prev = (prev_slot(p.t) * p.batch + b) * units;
+
+  var s = xproj[(p.t * p.batch + b) * units + j];
+  for (var k = 0u; k < units; k++) {
+    s = fma(h[prev + k], recurrent[k * units + j], s);
+  }
+  h[(next_slot(p.t) * p.batch + b) * units + j] = act(s, ACTIVATION);
+}
+
+@compute @workgroup_size(WG)
+fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = gid.x + gid.y * groups.x * WG;
+  let p = back_params;
+  let units = p.units;
+  if (idx >= p.batch * units) { return; }
+  let b = idx / units;
+  let j = idx % units;
+  let last = is_last_step(p.t, p.timesteps);
+
+  var dh = 0.0;
+  if (last) {
+    dh = dh_last[idx];
+  } else {
+    let next_row = (following_time(p.t) * p.batch + b) * units;
+    for (var m = 0u; m < units; m++) {
+      dh = fma(dgates[next_row + m], recurrent_b[j * units + m], dh);
+    }
+  }
+  if (p.dy_is_sequence != 0u) {
+    dh += dy[(p.t * p.batch + b) * units + j];
+  } else if (last) {
+    dh += dy[idx];
+  }
+  let y = saved_h[(next_slot(p.t) * p.batch + b) * units + j];
+  dgates[(p.t * p.batch + b) * units + j] = dh * act_grad_from_output(y, ACTIVATION);
+}

@@ -1,0 +1,115 @@
+/**
+ * Records a whole SimpleRNN sequence, forward or backward, into a plan: one GEMM for the input projection of
+ * all timesteps, one fused step dispatch per timestep, and after the backward loop the gradient GEMMs and one
+ * column sum. Math: shaders/simpleRnnStep.wgsl; CPU twin: src/reference/simpleRnnStep.ts. Buffers are
+ * time-major (row r = t·batch + b), indexed by input time in both directions (shaders/direction.wgsl).
+ */
+import stepSource from '../../shaders/simpleRnnStep.wgsl?raw';
+import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import type { Plan } from '../gpu/plan';
+import { ACTIVATION_IDS, activationsSource, type CellActivation } from './activations';
+import { recordColumnSum } from './columnSum';
+import { directionSource, previousStatesSlot, timeOfStep } from './direction';
+import { recordGemm } from './gemm';
+import type { LstmDims } from './lstmStep';
+
+export const simpleRnnForwardKernel = defineKernel('simpleRnnStep', 'forward', activationsSource, directionSource, stepSource);
+export const simpleRnnBackwardKernel = defineKernel('simpleRnnStep', 'backward', activationsSource, directionSource, stepSource);
+const WG = 64;
+
+export type SimpleRnnDims = LstmDims;
+
+export interface SimpleRnnKernelOptions {
+  activation: CellActivation;
+  goBackwards: boolean;
+}
+
+export function simpleRnnSizes({ batch, timesteps, features, units }: SimpleRnnDims) {
+  return {
+    x: timesteps * batch * features,
+    kernel: features * units,
+    recurrentKernel: units * units,
+    bias: units,
+    /** xproj and dG: [T, B, u]. */
+    gates: timesteps * batch * units,
+    state: batch * units,
+    states: (timesteps + 1) * batch * units,
+    sequence: timesteps * batch * units,
+  };
+}
+
+export interface SimpleRnnForwardBuffers {
+  x: BufferRef;
+  kernel: BufferRef;
+  recurrentKernel: BufferRef;
+  bias: BufferRef;
+  /** Scratch for x·W + b, [T, B, u]. */
+  xproj: BufferRef;
+  /** [T+1, B, u]; the caller writes h0 (or zeros) into the initial slot (0, or T with goBackwards). */
+  h: BufferRef;
+}
+
+function constantsOf(o: SimpleRnnKernelOptions) {
+  return { WG, ACTIVATION: ACTIVATION_IDS[o.activation], GO_BACKWARDS: o.goBackwards ? 1 : 0 };
+}
+
+export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers, dims: SimpleRnnDims, o: SimpleRnnKernelOptions): void {
+  const { batch, timesteps, features, units } = dims;
+  recordGemm(plan, { a: buf.x, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: units, k: features });
+  const workgroups = grid1d(batch * units, WG);
+  for (let s = 0; s < timesteps; s++) {
+    plan.dispatch({
+      kernel: simpleRnnForwardKernel,
+      constants: constantsOf(o),
+      bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h },
+      uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units },
+      workgroups,
+    });
+  }
+}
+
+export interface SimpleRnnBackwardBuffers {
+  x: BufferRef;
+  kernel: BufferRef;
+  recurrentKernel: BufferRef;
+  h: BufferRef;
+  /** Output gradient: [T, B, u] when `dyIsSequence` (block t for the output after x_t), else [B, u]. */
+  dy: BufferRef;
+  /** Gradient reaching the final hidden state from outside the layer, [B, u] (zeros if none). */
+  dhLast: BufferRef;
+  /** Scratch [T, B, u]: the pre-activation gradients. */
+  dgates: BufferRef;
+  dx: BufferRef;
+  dKernel: BufferRef;
+  dRecurrentKernel: BufferRef;
+  dBias: BufferRef;
+  dh0: BufferRef;
+}
+
+export function recordSimpleRnnBackward(
+  plan: Plan,
+  buf: SimpleRnnBackwardBuffers,
+  dims: SimpleRnnDims,
+  o: SimpleRnnKernelOptions,
+  dyIsSequence: boolean,
+): void {
+  const { batch, timesteps, features, units } = dims;
+  const workgroups = grid1d(batch * units, WG);
+  for (let s = timesteps - 1; s >= 0; s--) {
+    plan.dispatch({
+      kernel: simpleRnnBackwardKernel,
+      constants: constantsOf(o),
+      bindings: { recurrent_b: buf.recurrentKernel, saved_h: buf.h, dy: buf.dy, dh_last: buf.dhLast, dgates: buf.dgates },
+      uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
+      workgroups,
+    });
+  }
+  const rows = timesteps * batch;
+  const first = timeOfStep(0, timesteps, o.goBackwards) * batch * units;
+  const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
+  recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: units, transB: true, aOffset: first });
+  recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: units, transB: true });
+  recordGemm(plan, { a: buf.x, b: buf.dgates, c: buf.dKernel, m: features, n: units, k: rows, transA: true });
+  recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: units, k: rows, transA: true, aOffset: hPrev });
+  recordColumnSum(plan, buf.dgates, buf.dBias, rows, units);
+}

@@ -1,0 +1,78 @@
+/**
+ * Argument checks shared by the single-state recurrent layers (GRU, SimpleRNN): the sequence input, Keras-layout
+ * weights whose width is a multiple of the units, the one-tensor initial state and the output gradients. Each
+ * failure is a named error saying what was expected and what came. The LSTM keeps its own (src/ops/lstmArgs.ts).
+ */
+import { ShapeError, ValueError } from '../errors';
+import type { LstmDims } from '../kernels/lstmStep';
+import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
+
+export type RecurrentDims = LstmDims;
+
+/** Checks the argument object, x [batch, timesteps, features], and the kernel [features, gates·units]. */
+export function checkSequenceAndKernel(
+  layer: string,
+  inputs: Record<string, unknown>,
+  keys: readonly string[],
+  gates: number,
+  gateNames: string,
+): { x: Tensor; kernel: Tensor; dims: RecurrentDims } {
+  const expected = `${layer} expects { ${keys.join(', ')} }`;
+  if (typeof inputs !== 'object' || inputs === null) throw new ValueError(`${expected}; got ${inputs === null ? 'null' : typeof inputs}`);
+  for (const key of keys) if (inputs[key] === undefined) throw new ValueError(`${expected}; '${key}' is missing`);
+  const x = toTensor(inputs.x as TensorLike, 'x');
+  if (x.shape.length !== 3) {
+    throw new ShapeError(`${layer} expects input x of rank 3, [batch, timesteps, features]; got shape [${x.shape.join(', ')}]`);
+  }
+  const [batch, timesteps, features] = x.shape as [number, number, number];
+  if (batch < 1 || timesteps < 1 || features < 1) {
+    throw new ShapeError(`${layer} expects x [batch, timesteps, features] with every size ≥ 1; got [${x.shape.join(', ')}]`);
+  }
+  const kernel = toTensor(inputs.kernel as TensorLike, 'kernel');
+  const width = gates === 1 ? 'units' : `${gates}·units`;
+  if (kernel.shape.length !== 2 || kernel.shape[1]! % gates !== 0 || kernel.shape[1] === 0) {
+    throw new ShapeError(`kernel must be [features, ${width}] (Keras layout${gateNames}); got [${kernel.shape.join(', ')}]`);
+  }
+  const units = kernel.shape[1]! / gates;
+  expectShape(kernel, [features, gates * units], 'kernel', `[features, ${width}] for x with ${features} features`);
+  return { x, kernel, dims: { batch, timesteps, features, units } };
+}
+
+/** The optional `initialState: [h0]`, h0 [batch, units]. */
+export function checkInitialH(initialState: unknown, dims: RecurrentDims): Tensor | null {
+  if (initialState === undefined) return null;
+  if (!Array.isArray(initialState) || initialState.length !== 1) {
+    throw new ValueError('initialState must be [h0], one tensor of shape [batch, units]');
+  }
+  const h0 = toTensor(initialState[0] as TensorLike, 'initialState[0] (h0)');
+  expectShape(h0, [dims.batch, dims.units], 'initialState[0] (h0)', '[batch, units]');
+  return h0;
+}
+
+export interface SingleStateGrads<T> {
+  /** Gradient of the loss w.r.t. `output` (same shape). */
+  dOutput: T;
+  /** Gradient reaching the final hidden state from outside the layer (zeros when absent). */
+  dh?: T;
+}
+
+export function checkSingleStateGrads(
+  layer: string,
+  grads: SingleStateGrads<TensorLike>,
+  dims: RecurrentDims,
+  returnSequences: boolean,
+): { dOutput: Tensor; dh: Tensor | null } {
+  if (typeof grads !== 'object' || grads === null || grads.dOutput === undefined) {
+    throw new ValueError(`${layer}Backward expects grads { dOutput, dh? }; dOutput is missing`);
+  }
+  const { batch, timesteps, units } = dims;
+  const dOutput = toTensor(grads.dOutput, 'dOutput');
+  if (returnSequences) expectShape(dOutput, [batch, timesteps, units], 'dOutput', 'the output shape [batch, timesteps, units]');
+  else expectShape(dOutput, [batch, units], 'dOutput', 'the output shape [batch, units]');
+  let dh: Tensor | null = null;
+  if (grads.dh !== undefined) {
+    dh = toTensor(grads.dh, 'dh');
+    expectShape(dh, [batch, units], 'dh', '[batch, units]');
+  }
+  return { dOutput, dh };
+}

@@ -1,0 +1,87 @@
+/**
+ * The arguments of the functional SimpleRNN API, shared by the GPU version (src/ops/simpleRnn.ts) and its
+ * float64 twin (src/reference/simpleRnnStep.ts), and the checks that turn bad ones into named errors. Keras
+ * layout: kernel [features, units], recurrentKernel [units, units], bias [units].
+ */
+import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
+import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
+import { checkFlag } from './lstmArgs';
+import {
+  checkInitialH,
+  checkSequenceAndKernel,
+  checkSingleStateGrads,
+  type RecurrentDims,
+  type SingleStateGrads,
+} from './recurrentArgs';
+
+export interface SimpleRnnInputs<T> {
+  x: T;
+  kernel: T;
+  recurrentKernel: T;
+  bias: T;
+  /** [h0], [batch, units]; zeros when absent. */
+  initialState?: readonly [T];
+}
+
+export interface SimpleRnnOptions {
+  /** tanh (Keras's default) or relu; sigmoid and linear are accepted too. */
+  activation?: CellActivation;
+  returnSequences?: boolean;
+  /** Keras go_backwards: process x from the last step to the first; sequence outputs come in processing order. */
+  goBackwards?: boolean;
+}
+
+export interface SimpleRnnOutputs<T> {
+  /** [batch, timesteps, units] with returnSequences, else [batch, units]. */
+  output: T;
+  /** Final hidden state, [batch, units]. */
+  h: T;
+}
+
+export type SimpleRnnGrads<T> = SingleStateGrads<T>;
+
+export interface SimpleRnnGradients<T> extends SimpleRnnOutputs<T> {
+  dX: T;
+  dKernel: T;
+  dRecurrentKernel: T;
+  dBias: T;
+  dh0: T;
+}
+
+export interface ResolvedSimpleRnnOptions {
+  activation: CellActivation;
+  returnSequences: boolean;
+  goBackwards: boolean;
+}
+
+export interface CheckedSimpleRnnInputs {
+  dims: RecurrentDims;
+  x: Tensor;
+  kernel: Tensor;
+  recurrentKernel: Tensor;
+  bias: Tensor;
+  h0: Tensor | null;
+}
+
+export function resolveSimpleRnnOptions(options: SimpleRnnOptions = {}): ResolvedSimpleRnnOptions {
+  return {
+    activation: checkActivation('activation', options.activation ?? 'tanh', CELL_ACTIVATIONS),
+    returnSequences: checkFlag('returnSequences', options.returnSequences, false),
+    goBackwards: checkFlag('goBackwards', options.goBackwards, false),
+  };
+}
+
+export function checkSimpleRnnInputs(inputs: SimpleRnnInputs<TensorLike>): CheckedSimpleRnnInputs {
+  const keys = ['x', 'kernel', 'recurrentKernel', 'bias'] as const;
+  const { x, kernel, dims } = checkSequenceAndKernel('simpleRnn', inputs as unknown as Record<string, unknown>, keys, 1, '');
+  const { units } = dims;
+  const recurrentKernel = toTensor(inputs.recurrentKernel, 'recurrentKernel');
+  expectShape(recurrentKernel, [units, units], 'recurrentKernel', `[units, units] with units = ${units} (from kernel)`);
+  const bias = toTensor(inputs.bias, 'bias');
+  expectShape(bias, [units], 'bias', `[units] with units = ${units}`);
+  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims) };
+}
+
+export function checkSimpleRnnGrads(grads: SimpleRnnGrads<TensorLike>, dims: RecurrentDims, returnSequences: boolean) {
+  return checkSingleStateGrads('simpleRnn', grads, dims, returnSequences);
+}

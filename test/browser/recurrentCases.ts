@@ -1,0 +1,35 @@
+/** Harness cases for the GRU and SimpleRNN through their functional APIs (the LSTM's are in kernelCases.ts). */
+import { gruBackward, gruForward, simpleRnnBackward, simpleRnnForward, type GruOptions, type SimpleRnnOptions } from '../../src/index';
+import { decode, inScope, type Encoded } from './harnessCore';
+
+interface Spec<O> {
+  inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded] };
+  grads?: { dOutput: Encoded; dh?: Encoded };
+  options: O;
+}
+
+function decodeSpec<O>(spec: Spec<O>) {
+  const inputs = {
+    x: decode(spec.inputs.x),
+    kernel: decode(spec.inputs.kernel),
+    recurrentKernel: decode(spec.inputs.recurrentKernel),
+    bias: decode(spec.inputs.bias),
+    ...(spec.inputs.initialState ? { initialState: [decode(spec.inputs.initialState[0])] as const } : {}),
+  };
+  const grads = spec.grads && { dOutput: decode(spec.grads.dOutput), ...(spec.grads.dh ? { dh: decode(spec.grads.dh) } : {}) };
+  return { inputs, grads };
+}
+
+export const recurrentCases = {
+  gru(spec: Spec<GruOptions>) {
+    const { inputs, grads } = decodeSpec(spec);
+    return inScope(async (r) => ({ ...(grads ? await gruBackward(r, inputs, grads, spec.options) : await gruForward(r, inputs, spec.options)) }));
+  },
+
+  simpleRnn(spec: Spec<SimpleRnnOptions>) {
+    const { inputs, grads } = decodeSpec(spec);
+    return inScope(async (r) => ({
+      ...(grads ? await simpleRnnBackward(r, inputs, grads, spec.options) : await simpleRnnForward(r, inputs, spec.options)),
+    }));
+  },
+};

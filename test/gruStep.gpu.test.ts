@@ -1,0 +1,105 @@
+/**
+ * The GRU kernels on WebGPU (shaders/gruStep.wgsl through the functional API) against the float64 CPU
+ * reference (src/reference/gruStep.ts): forward outputs and final state, and every gradient of BPTT, over the
+ * pairwise table (sizes × activation × resetAfter × goBackwards × states) plus the activations it does not reach.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CellActivation, GateActivation } from '../src/kernels/activations';
+import { gruBackward, gruForward } from '../src/reference/gruStep';
+import { encodeFloats } from './support/base64';
+import { expectClose, expectCloseRelativeToMax } from './support/compare';
+import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { GRU_TABLE, recurrentCaseData, type RecurrentCaseData } from './support/recurrentCases';
+import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE, STEP } from './support/tolerances';
+
+interface Case {
+  batch: number;
+  timesteps: number;
+  features: number;
+  units: number;
+  activation: CellActivation;
+  recurrentActivation?: GateActivation;
+  resetAfter: boolean;
+  goBackwards: boolean;
+  initialState: boolean;
+  returnSequences: boolean;
+  stateGradients: boolean;
+}
+
+const EXTRA: Case[] = [
+  // the Keras tutorial's shape with a GRU: GRU(50, activation='relu') on 60 steps of 1 feature, batch 32
+  { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', resetAfter: true, goBackwards: false, initialState: false, returnSequences: false, stateGradients: false },
+  { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'sigmoid', recurrentActivation: 'hardSigmoid', resetAfter: false, goBackwards: true, initialState: true, returnSequences: true, stateGradients: true },
+  { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', recurrentActivation: 'hardSigmoid', resetAfter: true, goBackwards: true, initialState: true, returnSequences: false, stateGradients: true },
+];
+
+const CASES: Case[] = [...GRU_TABLE, ...EXTRA];
+const name = (c: Case) =>
+  `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}/${c.recurrentActivation ?? 'sigmoid'}` +
+  ` ${c.resetAfter ? 'after' : 'before'}${c.goBackwards ? ' back' : ''}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.stateGradients ? ' dh' : ''}`;
+
+function tensors<T>(c: Case, d: RecurrentCaseData, wrap: (data: Float32Array, shape: number[]) => T) {
+  const { batch: B, timesteps: T, features: F, units: U } = c;
+  return {
+    x: wrap(d.x, [B, T, F]),
+    kernel: wrap(d.kernel, [F, 3 * U]),
+    recurrentKernel: wrap(d.recurrentKernel, [U, 3 * U]),
+    bias: wrap(d.bias, c.resetAfter ? [2, 3 * U] : [3 * U]),
+    ...(d.h0 ? { initialState: [wrap(d.h0, [B, U])] as [T] } : {}),
+  };
+}
+const enc = (data: Float32Array, shape: number[]) => ({ data: encodeFloats(data), shape });
+const plain = (data: Float32Array, shape: number[]) => ({ data, shape });
+
+describe.skipIf(skipGpu)('gruStep on WebGPU vs the float64 reference', () => {
+  let page: HarnessPage;
+  beforeAll(async () => {
+    page = await openHarness();
+  });
+  afterAll(async () => {
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', async (_label, c, index) => {
+    const d = recurrentCaseData(c, 3, c.resetAfter ? 2 : 1, 2000 + index);
+    const { batch: B, timesteps: T, units: U } = c;
+    const options = {
+      activation: c.activation,
+      recurrentActivation: c.recurrentActivation ?? 'sigmoid',
+      returnSequences: c.returnSequences,
+      goBackwards: c.goBackwards,
+      resetAfter: c.resetAfter,
+    };
+    const tol = T === 1 ? STEP : SEQUENCE;
+    // reset before needs two dispatches per step, forward and backward (see the WGSL header)
+    const perStep = c.resetAfter ? 1 : 2;
+
+    const fwd = await page.run('gru', { inputs: tensors(c, d, enc), options });
+    expect(fwd.validationError).toBeNull();
+    expect(fwd.dispatches, 'forward: one input GEMM + the step dispatches').toBe(1 + perStep * T);
+    expect(fwd.submits, 'forward: one submit for the sequence + one for the readback').toBe(2);
+    expect(fwd.liveBuffersAfter, 'every buffer freed').toBe(0);
+    const ref = gruForward(tensors(c, d, plain), options);
+    expectClose(fwd.outputs.output!, ref.output.data, tol, 'output');
+    expectClose(fwd.outputs.h!, ref.h.data, tol, 'final h');
+
+    const outShape = c.returnSequences ? [B, T, U] : [B, U];
+    const grads = { dOutput: enc(d.dOutput, outShape), ...(c.stateGradients ? { dh: enc(d.dh, [B, U]) } : {}) };
+    const back = await page.run('gru', { inputs: tensors(c, d, enc), grads, options });
+    expect(back.validationError).toBeNull();
+    // backward: the steps, one initial-state gradient, 3 GEMMs (dX, dW, dU), a column sum per bias row
+    expect(back.dispatches).toBe(1 + perStep * T + perStep * T + 1 + 3 + (c.resetAfter ? 2 : 1));
+    expect(back.submits).toBe(2);
+    expect(back.liveBuffersAfter).toBe(0);
+    const refGrads = gruBackward(
+      tensors(c, d, plain),
+      { dOutput: plain(d.dOutput, outShape), ...(c.stateGradients ? { dh: plain(d.dh, [B, U]) } : {}) },
+      options,
+    );
+    expectClose(back.outputs.output!, refGrads.output.data, tol, 'output (backward call)');
+    for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0'] as const) {
+      expectCloseRelativeToMax(back.outputs[key]!, refGrads[key].data, GRADIENT_RELATIVE_TO_MAX, key);
+    }
+  });
+});
