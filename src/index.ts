@@ -33,3 +33,8 @@ export { resolveLoss, resolveMetric } from './optim/losses';
 export type { LossOptions } from './optim/losses';
 export type { LossConfig, LossKind } from './kernels/losses';
 export type { MetricConfig, MetricKind } from './kernels/metrics';
+export { MinMaxScaler, StandardScaler, scalerFromJSON, makeWindows, chronologicalSplit, prepareSeries, parseCsv, stackColumns } from './data/index';
+export { CharVocabulary, WordVocabulary, splitWords, padSequences, PAD_ID, UNKNOWN_ID } from './data/index';
+export type { SeriesInput, MinMaxScalerOptions, InverseTransformOptions, ScalerJSON, MinMaxScalerJSON, StandardScalerJSON } from './data/index';
+export type { WindowOptions, Windows, SplitFractions, RowRange, ChronologicalSplit, PrepareSeriesOptions, PreparedSeries } from './data/index';
+export type { CsvOptions, CsvTable, VocabularyOptions, VocabularyJSON, PadOptions } from './data/index';
