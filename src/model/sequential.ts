@@ -10,9 +10,38 @@ import { Embedding } from '../layers/embedding';
 import { Layer } from '../layers/layer';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
 import { ParameterArena, layoutSegments } from './arena';
-import { checkBatchSize, gatherBatch, samplesOf, scatterBatch, type Samples } from './data';
+import type { Callback, History, Logs } from './callbacks';
+import { checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, splitValidation, type Samples } from './data';
 import { bindModel, type BoundModel } from './program';
 import { summaryLines } from './summary';
+import {
+  OptimizerState,
+  accumulatorLength,
+  buildTrainProgram,
+  logsFromAccumulator,
+  resolveCompile,
+  type CompileArgs,
+  type Compiled,
+  type TrainProgram,
+} from './training';
+
+export interface FitArgs {
+  batchSize?: number;
+  epochs?: number;
+  /** Shuffle the training samples before each epoch (default true); the validation part never is. */
+  shuffle?: boolean;
+  /** Seeds the shuffling (default: the model's seed). */
+  seed?: number;
+  /** Keras semantics: the LAST fraction of x and y, taken before shuffling. */
+  validationSplit?: number;
+  validationData?: [TensorLike, TensorLike];
+  callbacks?: Callback | Callback[];
+  /** 0 silent (default), 1 one line per epoch through console.log. */
+  verbose?: 0 | 1;
+  initialEpoch?: number;
+}
+
+const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch'];
 
 export interface SequentialOptions {
   name?: string;
@@ -28,6 +57,13 @@ export class Sequential {
   protected arena: ParameterArena | null = null;
   private inference = new Map<number, BoundModel>();
   private disposed = false;
+  private compiled: Compiled | null = null;
+  private optimizerState: OptimizerState | null = null;
+  private training = new Map<number, TrainProgram>();
+  private accumulators: { train: GPUBuffer; evaluate: GPUBuffer } | null = null;
+  private fitting = false;
+  /** Set by a callback (e.g. early stopping) to end fit after the current epoch. */
+  stopTraining = false;
 
   constructor(rt: Runtime, options: SequentialOptions = {}) {
     this.rt = rt;
@@ -148,6 +184,157 @@ export class Sequential {
     }
   }
 
+  /**
+   * Chooses the optimizer, loss and metrics. Compiling again starts a fresh optimizer (its slots and step
+   * count), as in Keras; the weights are kept.
+   */
+  compile(args: CompileArgs): void {
+    this.ensureBuilt();
+    if (this.fitting) throw new ValueError('compile was called while fit is running; wait for fit to finish');
+    const outputCols = this.outputShape[this.outputShape.length - 1]!;
+    const compiled = resolveCompile(args, outputCols);
+    this.releaseTraining();
+    this.compiled = compiled;
+    this.optimizerState = new OptimizerState(this.rt, this.arena!, compiled.optimizer);
+    const length = accumulatorLength(compiled);
+    this.accumulators = { train: this.rt.zeros('train accumulator', length), evaluate: this.rt.zeros('evaluate accumulator', length) };
+  }
+
+  private get isCompiled(): Compiled {
+    if (!this.compiled) throw new ValueError("the model must be compiled before fit or evaluate: model.compile({ optimizer: 'adam', loss: 'mse' })");
+    return this.compiled;
+  }
+
+  /** Targets: the output shape, or class ids ([..., 1] or without the last axis) for sparse losses. */
+  private checkY(y: TensorLike, name: string): Samples {
+    const out = this.outputShape;
+    if (this.isCompiled.loss.kind !== 'sparseCategoricalCrossentropy') return samplesOf(y, name, out, 'the model output shape');
+    const samples = samplesOf(y, name, null, 'class ids');
+    const ids = out.slice(0, -1);
+    const ok = [ids, [...ids, 1]].some((s) => s.length === samples.sampleShape.length && s.every((d, i) => d === samples.sampleShape[i]));
+    if (!ok) throw new ShapeError(`${name} must hold class ids ${formatShape(['*', ...ids])} (or ${formatShape(['*', ...ids, 1])}) for sparseCategoricalCrossentropy; got ${formatShape([samples.count, ...samples.sampleShape])}`);
+    return { ...samples, sampleShape: ids };
+  }
+
+  private trainProgram(batch: number): TrainProgram {
+    let p = this.training.get(batch);
+    if (!p) {
+      p = buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!);
+      this.training.set(batch, p);
+    }
+    return p;
+  }
+
+  /** Queues one batch: uploads x and y rows `indices` and submits the chosen plan. Reads nothing back. */
+  private runBatch(x: Samples, y: Samples, indices: ArrayLike<number>, plan: 'train' | 'evaluate'): void {
+    const p = this.trainProgram(indices.length);
+    this.rt.write(p.bound.input, gatherBatch(x, indices, this.inputTimesteps()));
+    this.rt.write(p.targets, gatherBatch(y, indices, this.outputTimesteps()));
+    p[plan].run();
+  }
+
+  private queueEvaluation(x: Samples, y: Samples, batchSize: number): void {
+    this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(this.isCompiled)));
+    for (let start = 0; start < x.count; start += batchSize) {
+      const n = Math.min(batchSize, x.count - start);
+      this.runBatch(x, y, Uint32Array.from({ length: n }, (_, i) => start + i), 'evaluate');
+    }
+  }
+
+  /**
+   * Trains for `epochs` epochs. Each batch is one submit with forward, loss, backward, clipping and the
+   * optimizer; the loss comes back once per epoch (per batch only when a callback has onBatchEnd).
+   */
+  async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
+    this.ensureBuilt();
+    const compiled = this.isCompiled;
+    if (this.fitting) throw new ValueError('fit was called while another fit on this model is running; await the first one');
+    if (typeof args !== 'object' || args === null) throw new ValueError(`fit options must be an object; got ${JSON.stringify(args)}`);
+    const unknown = Object.keys(args).filter((k) => !FIT_KEYS.includes(k));
+    if (unknown.length > 0) throw new ValueError(`fit: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; options are ${FIT_KEYS.join(', ')}`);
+    const batchSize = checkBatchSize(args.batchSize ?? 32);
+    const epochs = args.epochs ?? 1;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`epochs must be a positive integer; got ${JSON.stringify(args.epochs)}`);
+    const initialEpoch = args.initialEpoch ?? 0;
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw new ValueError(`initialEpoch must be an integer in [0, epochs); got ${JSON.stringify(args.initialEpoch)}`);
+    const split = args.validationSplit ?? 0;
+    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ValueError(`validationSplit must be a number in [0, 1); got ${JSON.stringify(args.validationSplit)}`);
+    if (split > 0 && args.validationData) throw new ValueError('give validationSplit or validationData, not both');
+    const shuffle = args.shuffle ?? true;
+    if (typeof shuffle !== 'boolean') throw new ValueError(`shuffle must be true or false; got ${JSON.stringify(args.shuffle)}`);
+    const verbose = args.verbose ?? 0;
+    if (verbose !== 0 && verbose !== 1) throw new ValueError(`verbose must be 0 or 1; got ${JSON.stringify(args.verbose)}`);
+    const callbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+
+    const xs = this.checkX(x);
+    const ys = this.checkY(y, 'y');
+    if (xs.count !== ys.count) throw new ShapeError(`x and y must hold the same number of samples; x has ${xs.count}, y has ${ys.count}`);
+    const parts = splitValidation(xs, ys, split);
+    let val = parts.val;
+    if (args.validationData) {
+      if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ValueError('validationData must be [xVal, yVal]');
+      const vx = samplesOf(args.validationData[0], 'validationData[0]', this.inputShape, 'the model input shape');
+      const vy = this.checkY(args.validationData[1], 'validationData[1]');
+      if (vx.count !== vy.count) throw new ShapeError(`validationData x and y must hold the same number of samples; got ${vx.count} and ${vy.count}`);
+      val = [vx, vy];
+    }
+    const [tx, ty] = parts.train;
+
+    this.fitting = true;
+    this.stopTraining = false;
+    const random = seededRandom(args.seed ?? this.seed + 1);
+    const history: History = {
+      epoch: [],
+      history: {},
+      params: { epochs, samples: tx.count, batchSize, steps: Math.ceil(tx.count / batchSize), validationSamples: val?.[0].count ?? 0 },
+    };
+    try {
+      for (const cb of callbacks) cb.setModel?.(this);
+      for (const cb of callbacks) await cb.onTrainBegin?.();
+      const perBatch = callbacks.some((cb) => cb.onBatchEnd);
+      const zeros = new Float32Array(accumulatorLength(compiled));
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+        this.rt.write(this.accumulators!.train, zeros);
+        const order = shuffle ? permutation(tx.count, random) : Uint32Array.from({ length: tx.count }, (_, i) => i);
+        for (let b = 0, start = 0; start < tx.count; b++, start += batchSize) {
+          this.runBatch(tx, ty, order.subarray(start, Math.min(start + batchSize, tx.count)), 'train');
+          if (perBatch) {
+            const logs = logsFromAccumulator(await this.rt.read(this.accumulators!.train, zeros.length), compiled);
+            for (const cb of callbacks) await cb.onBatchEnd?.(b, logs);
+          }
+        }
+        if (val) this.queueEvaluation(val[0], val[1], batchSize);
+        const [trainAcc, valAcc] = await this.rt.readMany([
+          { ref: this.accumulators!.train, length: zeros.length },
+          ...(val ? [{ ref: this.accumulators!.evaluate, length: zeros.length }] : []),
+        ]);
+        const logs: Logs = { ...logsFromAccumulator(trainAcc!, compiled), ...(valAcc ? logsFromAccumulator(valAcc, compiled, 'val_') : {}) };
+        history.epoch.push(epoch);
+        for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+        if (verbose === 1) console.log(`Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toPrecision(4)}`).join(' - ')}`);
+        for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      }
+      for (const cb of callbacks) await cb.onTrainEnd?.();
+      return history;
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  /** Loss (and metrics) on x, y: a number without metrics, else [loss, ...metrics], as Keras returns. */
+  async evaluate(x: TensorLike, y: TensorLike, args: { batchSize?: number } = {}): Promise<number | number[]> {
+    this.ensureBuilt();
+    const compiled = this.isCompiled;
+    const batchSize = checkBatchSize(args.batchSize ?? 32);
+    const xs = this.checkX(x);
+    const ys = this.checkY(y, 'y');
+    if (xs.count !== ys.count) throw new ShapeError(`x and y must hold the same number of samples; x has ${xs.count}, y has ${ys.count}`);
+    this.queueEvaluation(xs, ys, batchSize);
+    const logs = logsFromAccumulator(await this.rt.read(this.accumulators!.evaluate, accumulatorLength(compiled)), compiled);
+    return compiled.metrics.length === 0 ? logs.loss! : [logs.loss!, ...compiled.metrics.map((m) => logs[m.name]!)];
+  }
+
   /** Every weight in Keras order (per layer: kernel, recurrent_kernel, bias), one readback. */
   async getWeights(): Promise<Tensor[]> {
     const arena = this.ensureBuilt().arena;
@@ -223,6 +410,7 @@ export class Sequential {
   /** Frees every GPU buffer of the model. Later calls throw DisposedError. */
   dispose(): void {
     if (this.disposed) return;
+    if (this.fitting) throw new ValueError('dispose() was called while fit is running; await fit first (or set model.stopTraining = true)');
     this.releasePrograms();
     this.arena?.destroy();
     this.arena = null;
@@ -232,6 +420,19 @@ export class Sequential {
   protected releasePrograms(): void {
     for (const b of this.inference.values()) b.destroy();
     this.inference.clear();
+    this.releaseTraining();
+  }
+
+  private releaseTraining(): void {
+    for (const p of this.training.values()) p.destroy();
+    this.training.clear();
+    this.optimizerState?.destroy();
+    this.optimizerState = null;
+    if (this.accumulators) {
+      this.rt.destroyBuffer(this.accumulators.train);
+      this.rt.destroyBuffer(this.accumulators.evaluate);
+      this.accumulators = null;
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import { rt } from './harnessCore';
 import { ioCases } from './ioCases';
 import { kernelCases } from './kernelCases';
 import { recurrentCases } from './recurrentCases';
-import { modelCases } from './modelCases';
+import { modelCases, modelTrainingCases } from './modelCases';
 import { trainingCases } from './trainingCases';
 
 const harness = {
@@ -22,6 +22,7 @@ const harness = {
   ...recurrentCases,
   ...ioCases,
   ...modelCases,
+  ...modelTrainingCases,
   ...trainingCases,
 };
 

@@ -44,3 +44,115 @@ export function referencePredict(specs: LayerSpec[], weights: Float32Array[], x:
   }
   return { data, sample: shape };
 }
+
+import { lstmBackward } from '../../src/reference/lstmStep';
+import { denseBackward } from '../../src/reference/dense';
+import { embeddingBackward } from '../../src/reference/embedding';
+import { loss as referenceLoss } from '../../src/reference/losses';
+import { initialState, optimizerStep } from '../../src/reference/optimizers';
+import { clip as referenceClip } from '../../src/reference/clipping';
+import { optimizerSlotNames } from '../../src/kernels/optimizers';
+import type { LossConfig } from '../../src/kernels/losses';
+import type { ClipSpec } from '../../src/kernels/clipping';
+import type { OptimizerConfig } from '../../src/optim/optimizers';
+
+/** Weights per layer, as getWeights lists them: lstm 3, dense 2, embedding 1. */
+function weightCount(spec: LayerSpec): number {
+  return spec.type === 'lstm' ? 3 : spec.type === 'dense' ? 2 : 1;
+}
+
+/** The float64 gradient of the batch-mean loss w.r.t. every weight, and the loss, for one batch. */
+export function referenceGradients(
+  specs: LayerSpec[],
+  weights: ArrayLike<number>[],
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  n: number,
+  sample: number[],
+  lossConfig: LossConfig,
+): { grads: Float64Array[]; loss: number } {
+  // forward, keeping each layer's input
+  const inputs: { data: Float64Array; shape: number[] }[] = [];
+  let data: Float64Array = Float64Array.from(x);
+  let shape = [...sample];
+  let w = 0;
+  for (const spec of specs) {
+    inputs.push({ data, shape });
+    const ws = weights.slice(w, w + weightCount(spec));
+    w += ws.length;
+    const out = referencePredict([spec], ws.map((a) => Float32Array.from(a)), data as unknown as Float32Array, n, shape);
+    data = out.data;
+    shape = out.sample;
+  }
+  const cols = shape[shape.length - 1]!;
+  const rows = (n * shape.reduce((a, b) => a * b, 1)) / cols;
+  const l = referenceLoss(lossConfig, data, y, rows, cols);
+  let d: Float64Array = l.dPredictions;
+  const grads: Float64Array[] = new Array(weights.length);
+  for (let i = specs.length - 1; i >= 0; i--) {
+    const spec = specs[i]!;
+    const input = inputs[i]!;
+    w -= weightCount(spec);
+    if (spec.type === 'dense') {
+      const inputsWidth = input.shape[input.shape.length - 1]!;
+      const r = denseBackward({ x: input.data, kernel: weights[w]!, bias: weights[w + 1]!, rows: (n * input.shape.reduce((a, b) => a * b, 1)) / inputsWidth, inputs: inputsWidth, units: spec.config.units, activation: spec.config.activation ?? 'linear' }, d);
+      grads[w] = r.dKernel;
+      grads[w + 1] = r.dBias;
+      d = r.dX;
+    } else if (spec.type === 'lstm') {
+      const [T, F] = input.shape as [number, number];
+      const u = spec.config.units;
+      const r = lstmBackward(
+        {
+          x: { data: input.data, shape: [n, T, F] },
+          kernel: { data: weights[w]!, shape: [F, 4 * u] },
+          recurrentKernel: { data: weights[w + 1]!, shape: [u, 4 * u] },
+          bias: { data: weights[w + 2]!, shape: [4 * u] },
+        },
+        { dOutput: { data: d, shape: spec.config.returnSequences ? [n, T, u] : [n, u] } },
+        { activation: spec.config.activation ?? 'tanh', returnSequences: spec.config.returnSequences ?? false },
+      );
+      grads[w] = r.dKernel.data;
+      grads[w + 1] = r.dRecurrentKernel.data;
+      grads[w + 2] = r.dBias.data;
+      d = r.dX.data;
+    } else {
+      grads[w] = embeddingBackward(input.data, d, spec.config.inputDim, spec.config.outputDim);
+    }
+  }
+  return { grads, loss: l.sum / rows };
+}
+
+/**
+ * `steps` full-batch training steps in float64: gradients, optional clipping, one optimizer update each.
+ * Returns the weights after every step's update and the loss each step saw.
+ */
+export function referenceTrain(
+  specs: LayerSpec[],
+  weights: ArrayLike<number>[],
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  n: number,
+  sample: number[],
+  lossConfig: LossConfig,
+  optimizer: OptimizerConfig,
+  steps: number,
+  clipSpec: ClipSpec | null = null,
+): { weights: Float64Array[]; losses: number[] } {
+  const lengths = weights.map((a) => a.length);
+  const offsets = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
+  const flat = new Float64Array(lengths.reduce((a, b) => a + b, 0));
+  weights.forEach((a, i) => flat.set(Array.from(a), offsets[i]!));
+  const state = initialState(flat, optimizerSlotNames(optimizer));
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const current = lengths.map((len, i) => state.params.subarray(offsets[i]!, offsets[i]! + len));
+    const { grads, loss } = referenceGradients(specs, current, x, y, n, sample, lossConfig);
+    losses.push(loss);
+    let g: Float64Array = new Float64Array(flat.length);
+    grads.forEach((a, i) => g.set(a, offsets[i]!));
+    if (clipSpec) g = referenceClip(g, g.length, clipSpec, lengths.map((length, i) => ({ offset: offsets[i]!, length })));
+    optimizerStep(optimizer, state, g);
+  }
+  return { weights: lengths.map((len, i) => state.params.slice(offsets[i]!, offsets[i]! + len)), losses };
+}
