@@ -38,3 +38,7 @@ export { CharVocabulary, WordVocabulary, splitWords, padSequences, PAD_ID, UNKNO
 export type { SeriesInput, MinMaxScalerOptions, InverseTransformOptions, ScalerJSON, MinMaxScalerJSON, StandardScalerJSON } from './data/index';
 export type { WindowOptions, Windows, SplitFractions, RowRange, ChronologicalSplit, PrepareSeriesOptions, PreparedSeries } from './data/index';
 export type { CsvOptions, CsvTable, VocabularyOptions, VocabularyJSON, PadOptions } from './data/index';
+export { callbacks, EarlyStopping } from './model/callbacks';
+export type { Callback, History, Logs, EarlyStoppingArgs } from './model/callbacks';
+export type { FitArgs } from './model/sequential';
+export type { CompileArgs } from './model/training';

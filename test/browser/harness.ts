@@ -9,7 +9,7 @@ import { rt } from './harnessCore';
 import { ioCases } from './ioCases';
 import { kernelCases } from './kernelCases';
 import { recurrentCases } from './recurrentCases';
-import { modelCases, modelTrainingCases } from './modelCases';
+import { learningCases, modelCases, modelTrainingCases } from './modelCases';
 import { trainingCases } from './trainingCases';
 
 const harness = {
@@ -23,6 +23,7 @@ const harness = {
   ...ioCases,
   ...modelCases,
   ...modelTrainingCases,
+  ...learningCases,
   ...trainingCases,
 };
 

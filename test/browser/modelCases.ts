@@ -1,7 +1,8 @@
 /** Harness cases for whole Sequential models built from plain layer specs. */
 import { layers, sequential, type Layer } from '../../src/index';
 import type { LayerSpec } from '../support/referenceModel';
-import { decode, inScope, type Encoded } from './harnessCore';
+import { seededRandom } from '../../src/layers/initializers';
+import { decode, inScope, rt, type Encoded } from './harnessCore';
 
 export function buildLayer(spec: LayerSpec): Layer {
   switch (spec.type) {
@@ -59,5 +60,35 @@ export const modelTrainingCases = {
         ...Object.fromEntries(final.map((w, i) => [`final${i}`, w])),
       };
     });
+  },
+};
+
+export const learningCases = {
+  /**
+   * The Keras tutorial's model, LSTM(units, relu) + Dense(1), Adam, MSE, on a noisy sine wave: windows of
+   * `window` steps predict the next value; validationSplit takes the last 20 % (held out in time).
+   */
+  async learnSine(spec: { points: number; window: number; units: number; epochs: number; seed: number }) {
+    const r = await rt();
+    const random = seededRandom(spec.seed);
+    const series = Array.from({ length: spec.points }, (_, t) => Math.sin((2 * Math.PI * t) / 25) + 0.1 * (random() * 2 - 1));
+    const n = spec.points - spec.window;
+    const x = new Float32Array(n * spec.window);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x.set(series.slice(i, i + spec.window), i * spec.window);
+      y[i] = series[i + spec.window]!;
+    }
+    const model = sequential(r, { seed: spec.seed });
+    model.add(layers.lstm({ units: spec.units, activation: 'relu', inputShape: [spec.window, 1] }));
+    model.add(layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const history = await model.fit({ data: x, shape: [n, spec.window, 1] }, { data: y, shape: [n, 1] }, { epochs: spec.epochs, batchSize: 32, validationSplit: 0.2 });
+    // The baseline a model must beat: always predicting the mean of the training targets.
+    const split = Math.floor(n * 0.8);
+    const mean = y.subarray(0, split).reduce((a, b) => a + b, 0) / split;
+    const baseline = y.subarray(split).reduce((a, v) => a + (v - mean) ** 2, 0) / (n - split);
+    model.dispose();
+    return { valLoss: history.history.val_loss!, loss: history.history.loss!, baseline };
   },
 };
