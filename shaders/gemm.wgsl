@@ -49,37 +49,41 @@ fn load_b(row: u32, col: u32) -> f32 {
   return b[params.b_offset + row * params.n + col];
 }
 
+fn store_row(row: u32, col0: u32, v: vec4<f32>) {
+  if (row >= params.m) { return; }
+  for (var j = 0u; j < 4u; j++) {
+    let col = col0 + j;
+    if (col >= params.n) { return; }
+    var out = v[j];
+    if (HAS_BIAS) { out += bias[col]; }
+    c[params.c_offset + row * params.n + col] = act(out, ACTIVATION);
+  }
+}
+
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let row0 = gid.y * 4u;
   let col0 = gid.x * 4u;
   if (row0 >= params.m || col0 >= params.n) { return; }
-  var rows: array<u32, 4>;
-  var cols: array<u32, 4>;
-  for (var i = 0u; i < 4u; i++) {
-    rows[i] = min(row0 + i, params.m - 1u);
-    cols[i] = min(col0 + i, params.n - 1u);
-  }
-  var acc: array<array<f32, 4>, 4>;
+  let last_row = params.m - 1u;
+  let last_col = params.n - 1u;
+  let r = vec4<u32>(row0, min(row0 + 1u, last_row), min(row0 + 2u, last_row), min(row0 + 3u, last_row));
+  let q = vec4<u32>(col0, min(col0 + 1u, last_col), min(col0 + 2u, last_col), min(col0 + 3u, last_col));
+  // Four vec4 accumulators, one per output row, and no indexing into private arrays: SwiftShader keeps them
+  // in registers this way (a dynamically indexed array<array<f32, 4>, 4> ran about 2× slower there).
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
   for (var kk = 0u; kk < params.k; kk++) {
-    let av = vec4<f32>(load_a(rows[0], kk), load_a(rows[1], kk), load_a(rows[2], kk), load_a(rows[3], kk));
-    let bv = vec4<f32>(load_b(kk, cols[0]), load_b(kk, cols[1]), load_b(kk, cols[2]), load_b(kk, cols[3]));
-    for (var i = 0u; i < 4u; i++) {
-      acc[i][0] = fma(av[i], bv[0], acc[i][0]);
-      acc[i][1] = fma(av[i], bv[1], acc[i][1]);
-      acc[i][2] = fma(av[i], bv[2], acc[i][2]);
-      acc[i][3] = fma(av[i], bv[3], acc[i][3]);
-    }
+    let bv = vec4<f32>(load_b(kk, q.x), load_b(kk, q.y), load_b(kk, q.z), load_b(kk, q.w));
+    acc0 = fma(vec4<f32>(load_a(r.x, kk)), bv, acc0);
+    acc1 = fma(vec4<f32>(load_a(r.y, kk)), bv, acc1);
+    acc2 = fma(vec4<f32>(load_a(r.z, kk)), bv, acc2);
+    acc3 = fma(vec4<f32>(load_a(r.w, kk)), bv, acc3);
   }
-  for (var i = 0u; i < 4u; i++) {
-    let row = row0 + i;
-    if (row >= params.m) { break; }
-    for (var j = 0u; j < 4u; j++) {
-      let col = col0 + j;
-      if (col >= params.n) { break; }
-      var v = acc[i][j];
-      if (HAS_BIAS) { v += bias[col]; }
-      c[params.c_offset + row * params.n + col] = act(v, ACTIVATION);
-    }
-  }
+  store_row(row0, col0, acc0);
+  store_row(row0 + 1u, col0, acc1);
+  store_row(row0 + 2u, col0, acc2);
+  store_row(row0 + 3u, col0, acc3);
 }
