@@ -1,43 +1,183 @@
-/** Ad-hoc: time the pieces of one LSTM training step (tutorial shape) to see where the time goes. */
-import { createRuntime } from '../src/index';
+/**
+ * `npm run bench -- --profile`: times the pieces of one LSTM training step (each piece a plan replayed with one
+ * submit) and reports GFLOP/s, next to the best GEMM this adapter runs. Pieces of one dispatch are repeated in
+ * their plan until a run takes ~20 ms, so the ≈200 µs submit does not dominate; the per-dispatch cost (≈115 µs
+ * on SwiftShader) stays in, as it does in a real step.
+ */
+import { createRuntime, type Runtime } from '../src/index';
 import { Plan } from '../src/gpu/plan';
-import { recordGemm } from '../src/kernels/gemm';
+import { GEMM_VARIANT, GEMM_VARIANTS, recordGemm, type GemmArgs } from '../src/kernels/gemm';
 import { recordColumnSum } from '../src/kernels/columnSum';
-import { lstmSizes, recordLstmBackward, recordLstmForward } from '../src/kernels/lstmStep';
+import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, recordLstmBackward, recordLstmForward, type LstmDims } from '../src/kernels/lstmStep';
 
-(window as unknown as { profile: () => Promise<unknown> }).profile = async () => {
-  const rt = await createRuntime();
-  const dims = { batch: 32, timesteps: 60, features: 1, units: 50 };
-  const s = lstmSizes(dims);
-  const f = (n: number) => rt.upload('x', Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1));
-  const fwd = { x: f(s.x), kernel: f(s.kernel), recurrentKernel: f(s.recurrentKernel), bias: f(s.bias), xproj: f(s.gates), h: f(s.states), c: f(s.states), gates: f(s.gates) };
-  const back = { dy: f(s.state), dhLast: f(s.state), dc: f(s.state), dgates: f(s.gates), dx: f(s.x), dKernel: f(s.kernel), dRecurrentKernel: f(s.recurrentKernel), dBias: f(s.bias), dh0: f(s.state) };
-  const acts = { activation: 'relu' as const, recurrentActivation: 'sigmoid' as const };
-  const time = async (name: string, build: (p: Plan) => void) => {
-    const p = new Plan(rt, name);
-    build(p);
+export interface ProfileRow {
+  shape: string;
+  piece: string;
+  ms: number;
+  dispatches: number;
+  gflops: number | null;
+}
+
+async function timePlan(rt: Runtime, build: (p: Plan) => void, runs = 5): Promise<{ ms: number; dispatches: number }> {
+  const p = new Plan(rt, 'profile');
+  build(p);
+  p.run();
+  await rt.device.queue.onSubmittedWorkDone();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
     p.run();
     await rt.device.queue.onSubmittedWorkDone();
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    times.push(performance.now() - t0);
+  }
+  p.destroy();
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(runs / 2)]!, dispatches: p.length };
+}
+
+/** Times one dispatch-recording `record`, repeated in its plan so a run lasts ≥ ~20 ms; ms per repetition. */
+async function timeRepeated(rt: Runtime, record: (p: Plan) => void): Promise<{ ms: number; dispatches: number }> {
+  const once = await timePlan(rt, record, 3);
+  const reps = Math.max(1, Math.min(50, Math.ceil(20 / Math.max(once.ms, 0.05))));
+  if (reps === 1) return once;
+  const many = await timePlan(rt, (p) => {
+    for (let r = 0; r < reps; r++) record(p);
+  });
+  return { ms: many.ms / reps, dispatches: many.dispatches / reps };
+}
+
+/**
+ * Times several ways of recording the same work, run by run in turn (A, B, A, B, ...) so that load from
+ * other processes hits every variant alike; ms per repetition, median of `rounds`.
+ */
+async function compare(rt: Runtime, variants: Record<string, (p: Plan) => void>, rounds = 5): Promise<Record<string, { ms: number; dispatches: number }>> {
+  const names = Object.keys(variants);
+  const plans: Record<string, { plan: Plan; reps: number }> = {};
+  for (const name of names) {
+    const once = await timePlan(rt, variants[name]!, 1);
+    const reps = Math.max(1, Math.min(50, Math.ceil(20 / Math.max(once.ms, 0.05))));
+    const plan = new Plan(rt, `profile ${name}`);
+    for (let r = 0; r < reps; r++) variants[name]!(plan);
+    plan.run();
+    await rt.device.queue.onSubmittedWorkDone();
+    plans[name] = { plan, reps };
+  }
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < rounds; i++) {
+    for (const name of names) {
+      const { plan } = plans[name]!;
       const t0 = performance.now();
-      p.run();
+      plan.run();
       await rt.device.queue.onSubmittedWorkDone();
-      times.push(performance.now() - t0);
+      times[name]!.push(performance.now() - t0);
     }
-    times.sort((a, b) => a - b);
-    return `${name}: ${times[2]!.toFixed(1)} ms (${p.length} dispatches)`;
-  };
-  const rows = 60 * 32;
-  const out = [
-    await time('forward (gemm + 60 steps)', (p) => recordLstmForward(p, fwd, dims, acts)),
-    await time('backward total', (p) => recordLstmBackward(p, { ...fwd, ...back }, dims, acts, false)),
-    await time('dU gemm 50x200x1920 transA', (p) => recordGemm(p, { a: fwd.h, b: back.dgates, c: back.dRecurrentKernel, m: 50, n: 200, k: rows, transA: true })),
-    await time('dW gemm 1x200x1920 transA', (p) => recordGemm(p, { a: fwd.x, b: back.dgates, c: back.dKernel, m: 1, n: 200, k: rows, transA: true })),
-    await time('dX gemm 1920x1x200 transB', (p) => recordGemm(p, { a: back.dgates, b: fwd.kernel, c: back.dx, m: rows, n: 1, k: 200, transB: true })),
-    await time('columnSum 1920x200', (p) => recordColumnSum(p, back.dgates, back.dBias, rows, 200)),
-    await time('input gemm 1920x200x1', (p) => recordGemm(p, { a: fwd.x, b: fwd.kernel, bias: fwd.bias, c: fwd.xproj, m: rows, n: 200, k: 1 })),
-  ];
-  rt.dispose();
+  }
+  const out: Record<string, { ms: number; dispatches: number }> = {};
+  for (const name of names) {
+    const { plan, reps } = plans[name]!;
+    const sorted = times[name]!.sort((a, b) => a - b);
+    out[name] = { ms: sorted[Math.floor(rounds / 2)]! / reps, dispatches: plan.length / reps };
+    plan.destroy();
+  }
   return out;
-};
+}
+
+function filler(rt: Runtime, label: string, n: number): GPUBuffer {
+  return rt.upload(label, Float32Array.from({ length: Math.max(1, n) }, (_, i) => Math.sin(i * 0.37) * 0.1));
+}
+
+const gemmFlops = (g: { m: number; n: number; k: number }) => 2 * g.m * g.n * g.k;
+
+async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation: 'relu' | 'tanh', variants: boolean): Promise<ProfileRow[]> {
+  const s = lstmSizes(dims);
+  const { batch: B, timesteps: T, features: F, units: U } = dims;
+  const made: GPUBuffer[] = [];
+  const f = (label: string, n: number) => {
+    const b = filler(rt, label, n);
+    made.push(b);
+    return b;
+  };
+  const fwd = { x: f('x', s.x), kernel: f('kernel', s.kernel), recurrentKernel: f('U', s.recurrentKernel), bias: f('bias', s.bias), xproj: f('xproj', s.gates), h: f('h', s.states), c: f('c', s.states), gates: f('gates', s.gates), scratch: f('scratch', s.scratch) };
+  const back = { dy: f('dy', s.state), dhLast: f('dhLast', s.state), dc: f('dc', s.state), dgates: f('dgates', s.gates), dx: f('dx', s.x), dKernel: f('dK', s.kernel), dRecurrentKernel: f('dU', s.recurrentKernel), dBias: f('db', s.bias), dh0: f('dh0', s.state) };
+  const acts = { activation, recurrentActivation: 'sigmoid' as const };
+  const rows: ProfileRow[] = [];
+  const add = (piece: string, t: { ms: number; dispatches: number }, flops: number | null) =>
+    rows.push({ shape, piece, ms: t.ms, dispatches: t.dispatches, gflops: flops === null ? null : flops / (t.ms * 1e6) });
+  const R = T * B;
+  const recurrentFlops = T * 2 * B * U * 4 * U;
+  const inputGemm: GemmArgs = { a: fwd.x, b: fwd.kernel, bias: fwd.bias, c: fwd.xproj, m: R, n: 4 * U, k: F };
+  const gemms: [string, GemmArgs][] = [
+    [`input GEMM X·W ${R}x${4 * U}x${F}`, inputGemm],
+    [`dU = Hᵀ·dG ${U}x${4 * U}x${R} transA`, { a: fwd.h, b: back.dgates, c: back.dRecurrentKernel, m: U, n: 4 * U, k: R, transA: true }],
+    [`dW = Xᵀ·dG ${F}x${4 * U}x${R} transA`, { a: fwd.x, b: back.dgates, c: back.dKernel, m: F, n: 4 * U, k: R, transA: true }],
+    [`dX = dG·Wᵀ ${R}x${F}x${4 * U} transB`, { a: back.dgates, b: fwd.kernel, c: back.dx, m: R, n: F, k: 4 * U, transB: true }],
+    [`dh0 = dG₀·Uᵀ ${B}x${U}x${4 * U} transB`, { a: back.dgates, b: fwd.recurrentKernel, c: back.dh0, m: B, n: U, k: 4 * U, transB: true }],
+  ];
+  // The GEMMs and column sum of a backward pass as recordLstmBackward records them, to subtract from it.
+  const backwardGemms = (p: Plan) => {
+    for (const [, g] of gemms.slice(1)) recordGemm(p, g);
+    recordColumnSum(p, back.dgates, back.dBias, R, 4 * U);
+  };
+  const lstmVariants = variants ? LSTM_VARIANTS : [defaultLstmVariant(dims)];
+  for (const v of lstmVariants) {
+    const t = await compare(
+      rt,
+      {
+        forward: (p) => recordLstmForward(p, fwd, dims, acts, v),
+        input: (p) => recordGemm(p, inputGemm),
+        backward: (p) => recordLstmBackward(p, { ...fwd, ...back }, dims, acts, false, v),
+        gemms: backwardGemms,
+      },
+      3,
+    );
+    add(`forward: input GEMM + recurrence [${v}]`, t.forward!, recurrentFlops + gemmFlops(inputGemm));
+    add(`  recurrence alone (forward − input GEMM) [${v}]`, { ms: t.forward!.ms - t.input!.ms, dispatches: t.forward!.dispatches - 1 }, recurrentFlops);
+    add(`backward: recurrence + 4 GEMMs + column sum [${v}]`, t.backward!, 2 * recurrentFlops + gemms.slice(1).reduce((sum, [, g]) => sum + gemmFlops(g), 0));
+    add(`  recurrence alone (backward − GEMMs − column sum) [${v}]`, { ms: t.backward!.ms - t.gemms!.ms, dispatches: t.backward!.dispatches - t.gemms!.dispatches }, recurrentFlops);
+  }
+  const gemmVariants = variants ? GEMM_VARIANTS : [GEMM_VARIANT];
+  for (const [name, g] of gemms) {
+    const t = await compare(rt, Object.fromEntries(gemmVariants.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])));
+    for (const v of gemmVariants) add(`  ${name} [${v}]`, t[v]!, gemmFlops(g));
+  }
+  const cs = await timeRepeated(rt, (p) => recordColumnSum(p, back.dgates, back.dBias, R, 4 * U));
+  add(`  column sum ${R}x${4 * U}`, cs, null);
+  for (const b of made) rt.destroyBuffer(b);
+  return rows;
+}
+
+/** The best GEMM this adapter runs: square and LSTM-shaped products, every variant of recordGemm. */
+async function bestGemm(rt: Runtime): Promise<ProfileRow[]> {
+  const rows: ProfileRow[] = [];
+  for (const [m, n, k] of [[256, 256, 256], [512, 512, 512], [64, 1024, 256]] as const) {
+    const a = filler(rt, 'a', m * k);
+    const b = filler(rt, 'b', k * n);
+    const c = rt.createBuffer('c', m * n * 4);
+    const g: GemmArgs = { a, b, c, m, n, k };
+    const t = await compare(rt, Object.fromEntries(GEMM_VARIANTS.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])));
+    for (const v of GEMM_VARIANTS) rows.push({ shape: 'best GEMM', piece: `${m}x${n}x${k} [${v}]`, ms: t[v]!.ms, dispatches: t[v]!.dispatches, gflops: gemmFlops(g) / (t[v]!.ms * 1e6) });
+    for (const buf of [a, b, c]) rt.destroyBuffer(buf);
+  }
+  return rows;
+}
+
+/**
+ * `sections`: any of gemm, tutorial, large (default all). `variants: false` times only the variants webrnn uses
+ * by default (the full bench); otherwise every GEMM and LSTM variant runs side by side (choosing defaults).
+ */
+export async function profile(options: { sections?: string[]; variants?: boolean } = {}): Promise<{ rows: ProfileRow[]; adapter: unknown }> {
+  const rt = await createRuntime();
+  const want = (s: string) => !options.sections || options.sections.includes(s);
+  try {
+    const rows: ProfileRow[] = [];
+    if (want('gemm')) rows.push(...(await bestGemm(rt)));
+    const variants = options.variants ?? true;
+    if (want('tutorial')) rows.push(...(await lstmPieces(rt, 'tutorial B32 T60 F1 U50 relu', { batch: 32, timesteps: 60, features: 1, units: 50 }, 'relu', variants)));
+    if (want('large')) rows.push(...(await lstmPieces(rt, 'large B64 T100 F32 U256 tanh', { batch: 64, timesteps: 100, features: 32, units: 256 }, 'tanh', variants)));
+    return { rows, adapter: rt.adapter };
+  } finally {
+    rt.dispose();
+  }
+}
+
+(window as unknown as { profile: typeof profile }).profile = profile;

@@ -13,7 +13,7 @@
 // H_{t−1} for the recurrent-kernel gradient is slots 0..T−1 (forward) or 1..T (backwards), one contiguous
 // matrix, and the output after x_t is slot next_slot(t). Keras returns a go_backwards layer's outputs in
 // processing order (reversed); the output slots here are in input order, and the functional API reorders
-// them on readback (src/ops/timeOrder.ts).
+// them on readback (src/ops/timeOrder.ts), a layer in a model on the GPU (shaders/reverseTime.wgsl).
 
 override GO_BACKWARDS: bool = false;
 

@@ -61,9 +61,14 @@ fn store_row(row: u32, col0: u32, v: vec4<f32>) {
 }
 
 @compute @workgroup_size(8, 8)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let row0 = gid.y * 4u;
-  let col0 = gid.x * 4u;
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  // The 32×32 tiles of C are numbered row by row and spread over x and y (grid1d in src/gpu/kernel.ts), so a
+  // product more than 65 535 tiles tall (m > 2 097 120: the input projection of a long batch) stays inside
+  // WebGPU's per-dimension workgroup limit. Tiles past the last one get rows ≥ m and return.
+  let col_tiles = (params.n + 31u) / 32u;
+  let tile = wg.x + wg.y * groups.x;
+  let row0 = ((tile / col_tiles) * 8u + lid.y) * 4u;
+  let col0 = ((tile % col_tiles) * 8u + lid.x) * 4u;
   if (row0 >= params.m || col0 >= params.n) { return; }
   let last_row = params.m - 1u;
   let last_col = params.n - 1u;

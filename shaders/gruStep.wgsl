@@ -47,6 +47,8 @@ struct StepParams {
   batch: u32,
   units: u32,
   timesteps: u32,
+  // where the recurrent bias starts in its binding (a layer binds the whole [2, 3u] bias; row 1 is at 3u)
+  bias_offset: u32,
 }
 
 struct BackParams {
@@ -97,9 +99,10 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let prev = (prev_slot(p.t) * p.batch + b) * units;
   let next = (next_slot(p.t) * p.batch + b) * units;
 
-  var sz = xproj[row + j] + recurrent_bias[j];
-  var sr = xproj[row + units + j] + recurrent_bias[units + j];
-  var n = recurrent_bias[2u * units + j];
+  let rb = p.bias_offset;
+  var sz = xproj[row + j] + recurrent_bias[rb + j];
+  var sr = xproj[row + units + j] + recurrent_bias[rb + units + j];
+  var n = recurrent_bias[rb + 2u * units + j];
   for (var k = 0u; k < units; k++) {
     let hk = h[prev + k];
     let u_row = k * u3 + j;

@@ -38,6 +38,36 @@ export class DisposedError extends WebRnnError {}
 /** A saved model or weight file failed a check (which file, which check). */
 export class ModelFormatError extends WebRnnError {}
 
+/**
+ * A buffer would exceed one of the device's limits (maxBufferSize, maxStorageBufferBindingSize): thrown before
+ * anything is allocated, so the model or batch that asked for it is left as it was.
+ */
+export class DeviceLimitError extends WebRnnError {
+  readonly limit: string;
+  readonly requested: number;
+  readonly allowed: number;
+  constructor(limit: string, requested: number, allowed: number, message: string) {
+    super(message);
+    this.limit = limit;
+    this.requested = requested;
+    this.allowed = allowed;
+  }
+}
+
+/** The GPU could not allocate a buffer (WebGPU's 'out-of-memory' error). Nothing computed with it is returned. */
+export class OutOfMemoryError extends WebRnnError {}
+
+/** The training loss became NaN or ±Infinity; `epoch` and `batch` are 0-based, as callbacks count them. */
+export class NonFiniteLossError extends WebRnnError {
+  readonly epoch: number;
+  readonly batch: number;
+  constructor(epoch: number, batch: number, message: string) {
+    super(message);
+    this.epoch = epoch;
+    this.batch = batch;
+  }
+}
+
 /** Describes a shape for messages: [32, 60, 1]. */
 export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.join(', ')}]`;

@@ -17,16 +17,28 @@ export {
   DeviceLostError,
   DisposedError,
   ModelFormatError,
+  DeviceLimitError,
+  OutOfMemoryError,
+  NonFiniteLossError,
 } from './errors';
 export { saveArtifacts, loadArtifacts, memorySink } from './io/artifacts';
 export { encodeWeights, decodeWeights } from './io/weights';
 export { listIndexedDbModels, deleteIndexedDbModel } from './io/indexedDb';
 export type { ModelArtifacts, ModelArtifactsInfo, SaveResult, ArtifactsSink, WeightSpec, WeightGroup, NamedWeight } from './io/types';
 export type { StoredModelInfo } from './io/indexedDb';
+export { loadLayersModel } from './model/load';
+export type { LoadOptions } from './model/load';
+export type { SaveOptions } from './model/save';
+export { fromTorchStateDict, toTorchStateDict, readStateDict, writeStateDictJson, writeStateDictSafetensors } from './io/pytorch';
+export type { StateDict, TorchModuleKind, TorchModuleSpec, TorchConvertOptions } from './io/pytorch';
+export { readSafetensors, writeSafetensors } from './io/safetensors';
+export type { SafetensorsContents } from './io/safetensors';
 export { sequential, Sequential } from './model/sequential';
 export type { SequentialOptions } from './model/sequential';
-export { layers, Layer, LSTM, Dense, Embedding } from './layers/index';
-export type { LstmLayerConfig, DenseLayerConfig, EmbeddingLayerConfig } from './layers/index';
+export type { LastGoodWeights } from './model/epochEnd';
+export { layers, Layer, RecurrentLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Embedding } from './layers/index';
+export type { LstmLayerConfig, GruLayerConfig, SimpleRnnLayerConfig, BidirectionalLayerConfig, RecurrentLayerConfig, DenseLayerConfig, EmbeddingLayerConfig } from './layers/index';
+export type { MergeMode } from './kernels/bidirectionalMerge';
 export { optimizers, resolveOptimizer, OPTIMIZER_NAMES } from './optim/optimizers';
 export type { OptimizerConfig, OptimizerName, AdamConfig, SgdConfig, RmspropConfig, AdamOptions, SgdOptions, RmspropOptions, GradientClipOptions } from './optim/optimizers';
 export { resolveLoss, resolveMetric } from './optim/losses';

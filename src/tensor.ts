@@ -30,6 +30,9 @@ export function toTensor(value: TensorLike, name: string): Tensor {
     if (!value.shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new ShapeError(`${name}.shape must be non-negative integers; got ${formatShape(value.shape)}`);
     }
+    if (value.data instanceof BigInt64Array || value.data instanceof BigUint64Array || value.data instanceof DataView) {
+      throw new ValueError(`${name}.data must be a Float32Array (or another array of numbers); got a ${value.data.constructor.name}`);
+    }
     if (value.data.length !== size) {
       throw new ShapeError(`${name}: shape ${formatShape(value.shape)} holds ${size} values; data has ${value.data.length}`);
     }

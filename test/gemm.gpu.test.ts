@@ -1,5 +1,9 @@
-/** GPU GEMM (shaders/gemm.wgsl) vs its float64 twin (src/reference/gemm.ts), transposes, bias and offsets. */
+/**
+ * GPU GEMM vs its float64 twin (src/reference/gemm.ts), transposes, bias and offsets, for every variant
+ * (shaders/gemm.wgsl and shaders/gemmVec4.wgsl).
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GEMM_VARIANTS } from '../src/kernels/gemm';
 import { gemm } from '../src/reference/gemm';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
@@ -17,6 +21,25 @@ const CASES = [
   { m: 64, n: 64, k: 64, transA: true, transB: true, bias: true },
 ];
 
+// gemmVec4.wgsl reads a tile as vec4s only where it is aligned (offsets and the strided dimension multiples of
+// 4): these cases take each vec4 path (A plain and transposed, B plain and transposed, C stored as vec4), the
+// scalar remainder of a K that is not a multiple of 4, and unaligned neighbours of each.
+const ALIGNED_CASES = [
+  { m: 33, n: 20, k: 12, transA: false, transB: false, bias: true },
+  { m: 48, n: 200, k: 1921, transA: true, transB: false, bias: false },
+  { m: 52, n: 200, k: 1920, transA: true, transB: false, bias: false },
+  { m: 40, n: 12, k: 32, transA: false, transB: true, bias: true },
+  { m: 64, n: 64, k: 64, transA: true, transB: true, bias: false },
+  { m: 9, n: 7, k: 8, transA: false, transB: false, bias: true },
+  { m: 8, n: 8, k: 7, transA: false, transB: true, bias: false },
+  { m: 1920, n: 1, k: 200, transA: false, transB: true, bias: false },
+];
+
+const TABLE = [
+  ...CASES.map((c) => ({ ...c, aligned: false })),
+  ...ALIGNED_CASES.map((c) => ({ ...c, aligned: true })),
+].flatMap((c) => GEMM_VARIANTS.map((variant) => ({ ...c, variant })));
+
 describe.skipIf(skipGpu)('gemm on WebGPU', () => {
   let page: HarnessPage;
   beforeAll(async () => {
@@ -27,11 +50,11 @@ describe.skipIf(skipGpu)('gemm on WebGPU', () => {
     await page.close();
   });
 
-  it.each(CASES)('m=$m n=$n k=$k transA=$transA transB=$transB bias=$bias', async (c) => {
+  it.each(TABLE)('$variant m=$m n=$n k=$k transA=$transA transB=$transB bias=$bias aligned=$aligned', async (c) => {
     const random = rng(c.m * 1000 + c.n * 10 + c.k);
-    const aOffset = 3;
-    const bOffset = 5;
-    const cOffset = 2;
+    const aOffset = c.aligned ? 4 : 3;
+    const bOffset = c.aligned ? 8 : 5;
+    const cOffset = c.aligned ? 4 : 2;
     const aFull = uniform(random, aOffset + c.m * c.k, 1);
     const bFull = uniform(random, bOffset + c.k * c.n, 1);
     const bias = c.bias ? uniform(random, c.n, 1) : undefined;
@@ -47,6 +70,7 @@ describe.skipIf(skipGpu)('gemm on WebGPU', () => {
       aOffset,
       bOffset,
       cOffset,
+      variant: c.variant,
     });
     expect(result.validationError).toBeNull();
     expect(result.dispatches).toBe(1);

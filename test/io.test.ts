@@ -65,6 +65,14 @@ describe('encodeWeights / decodeWeights', () => {
     expect(decoded[6]!.group).toBe('optimizer');
   });
 
+  it("stores int32 weights (TF.js's optimizer `iter`) as little-endian int32 and reads them back as whole floats", () => {
+    const { weightSpecs, weightData } = encodeWeights([{ name: 'iter', tensor: { data: Float32Array.of(70000), shape: [] }, group: 'optimizer', dtype: 'int32' }]);
+    expect(weightSpecs).toEqual([{ name: 'iter', shape: [], dtype: 'int32', group: 'optimizer' }]);
+    expect(new Int32Array(weightData)[0]).toBe(70000);
+    expect(decodeWeights(weightSpecs, weightData)).toEqual([{ name: 'iter', tensor: { data: Float32Array.of(70000), shape: [] }, group: 'optimizer', dtype: 'int32' }]);
+    expect(() => encodeWeights([{ name: 'i', tensor: { data: Float32Array.of(0.5), shape: [] }, dtype: 'int32' }])).toThrow(/int32 but holds values that are not 32-bit integers/);
+  });
+
   it('rejects caller mistakes with what was expected and what was given', () => {
     const t = (n: number, shape: number[]) => ({ data: new Float32Array(n), shape });
     expect(() => encodeWeights([{ name: 'a', tensor: t(4, [2, 2]) }, { name: 'a', tensor: t(1, [1]) }])).toThrow(/"a" appears twice/);
@@ -76,7 +84,7 @@ describe('encodeWeights / decodeWeights', () => {
   it('rejects specs and buffers that disagree, as format errors', () => {
     const { weightSpecs, weightData } = encodeWeights(sampleWeights());
     expect(() => decodeWeights(weightSpecs, weightData.slice(4))).toThrow(/weights: byte length check failed: .* need 176 bytes, the file holds 172; it is truncated/);
-    expect(() => decodeWeights([{ ...weightSpecs[0]!, dtype: 'int32' as never }], weightData)).toThrow(/dtype "int32"; webrnn reads unquantized float32/);
+    expect(() => decodeWeights([{ ...weightSpecs[0]!, dtype: 'bool' as never }], weightData)).toThrow(/dtype "bool"; webrnn reads unquantized float32 \(and int32\)/);
     expect(() => decodeWeights([{ ...weightSpecs[0]!, shape: [1, -8] }], weightData)).toThrow(ModelFormatError);
     expect(() => decodeWeights([weightSpecs[4]!, weightSpecs[4]!], new ArrayBuffer(8))).toThrow(/"dense\/bias" is listed twice/);
   });
@@ -197,7 +205,7 @@ describe('file://', () => {
     ['a fractional shape', 'model.json', editJson((j) => (j.weightsManifest[0].weights[1].shape = [2, 8.5])), /model\.json: weight "lstm\/recurrent_kernel" has shape \[2,8\.5\]; a shape must be a list of non-negative integers/],
     ['a negative shape', 'model.json', editJson((j) => (j.weightsManifest[0].weights[0].shape = [-1, 8])), /weight "lstm\/kernel" has shape \[-1,8\]/],
     ['a shape edited', 'model.json', editJson((j) => (j.weightsManifest[0].weights[1].shape = [2, 4])), /model\.json: manifest check failed: the weight specs need 144 bytes but the integrity record says 176/],
-    ['an int32 weight', 'model.json', editJson((j) => (j.weightsManifest[0].weights[2].dtype = 'int32')), /weight "lstm\/bias" is dtype "int32"; webrnn reads unquantized float32 weights only/],
+    ['a string weight', 'model.json', editJson((j) => (j.weightsManifest[0].weights[2].dtype = 'string')), /weight "lstm\/bias" is dtype "string"; webrnn reads unquantized float32 \(and int32\) weights only/],
     ['a quantized weight', 'model.json', editJson((j) => (j.weightsManifest[0].weights[2].quantization = { dtype: 'uint8' })), /weight "lstm\/bias" is quantized/],
     ['duplicate names', 'model.json', editJson((j) => (j.weightsManifest[0].weights[4].name = 'dense/kernel')), /model\.json: weight "dense\/kernel" is listed twice \(duplicate weight names\)/],
     ['a path outside the directory', 'model.json', editJson((j) => (j.weightsManifest[0].paths = ['../elsewhere.bin'])), /model\.json: path check failed: weights path .*elsewhere\.bin lies outside/],

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
+import { LSTM_VARIANTS, type LstmVariant } from '../src/kernels/lstmStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
 import { LSTM_TABLE, lstmCaseData, type LstmCaseData } from './support/lstmCases';
@@ -83,20 +84,25 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
     expect(adapter.vendor + adapter.architecture + adapter.description).not.toBe('');
   });
 
-  it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', async (_label, c, index) => {
+  // Every kernel variant runs the whole table. Dispatches: the input GEMM, then the recurrence (per step: T, +1
+  // U pack for vec4; sequence-persistent: the pack + 1), and after the backward steps 4 GEMMs + 1 column sum.
+  const recurrence: Record<LstmVariant, (T: number) => number> = { step: (T) => T, vec4: (T) => T + 1, seq: () => 2 };
+  const table = LSTM_VARIANTS.flatMap((variant) => CASES.map((c, i) => [`${variant} ${name(c)}`, c, i, variant] as const));
+  it.each(table)('%s', async (_label, c, index, variant) => {
     const d = lstmCaseData(c, 1000 + index);
     const options = {
       activation: c.activation,
       recurrentActivation: c.recurrentActivation ?? 'sigmoid',
       returnSequences: c.returnSequences,
       goBackwards: c.goBackwards ?? false,
+      variant,
     };
     const { batch: B, timesteps: T, features: F, units: U } = c;
     const tol = T === 1 ? STEP : SEQUENCE;
 
     const fwd = await page.run('lstm', { inputs: pageInputs(c, d), options });
     expect(fwd.validationError).toBeNull();
-    expect(fwd.dispatches, 'forward: one input GEMM + one fused step per timestep').toBe(1 + T);
+    expect(fwd.dispatches, 'forward: one input GEMM + the recurrence').toBe(1 + recurrence[variant](T));
     expect(fwd.submits, 'forward: one submit for the sequence + one for the readback').toBe(2);
     expect(fwd.liveBuffersAfter, 'every buffer freed').toBe(0);
     const ref = lstmForward(referenceInputs(c, d), options);
@@ -111,7 +117,7 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
     };
     const back = await page.run('lstm', { inputs: pageInputs(c, d), grads, options });
     expect(back.validationError).toBeNull();
-    expect(back.dispatches, 'forward 1 + T, backward T steps + 4 GEMMs + 1 column sum').toBe(1 + T + T + 5);
+    expect(back.dispatches, 'forward, then the backward recurrence + 4 GEMMs + 1 column sum').toBe(1 + 2 * recurrence[variant](T) + 5);
     expect(back.submits).toBe(2);
     expect(back.liveBuffersAfter).toBe(0);
     const refGrads = lstmBackward(

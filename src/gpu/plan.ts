@@ -27,6 +27,11 @@ interface Recorded {
 
 
 
+/** A clear or a buffer-to-buffer copy recorded between dispatches (both run outside a compute pass). */
+type Transfer =
+  | { kind: 'clear'; ref: BufferRef }
+  | { kind: 'copy'; from: GPUBuffer; fromByte: number; to: GPUBuffer; toByte: number; bytes: number };
+
 interface Built {
   uniformBuffer: GPUBuffer | null;
   bindGroups: Map<string, GPUBindGroup>;
@@ -36,8 +41,8 @@ export class Plan {
   private readonly rt: Runtime;
   private readonly label: string;
   private readonly steps: Recorded[] = [];
-  /** Clears, by the index of the dispatch they precede. */
-  private readonly clears = new Map<number, BufferRef[]>();
+  /** Clears and copies, by the index of the dispatch they precede. */
+  private readonly transfers = new Map<number, Transfer[]>();
   private built: Built | null = null;
   /** Buffer identities for bind-group keys: dispatches that bind the same ranges share one bind group. */
   private readonly bufferIds = new Map<GPUBuffer, number>();
@@ -80,25 +85,45 @@ export class Plan {
    */
   clear(ref: BufferRef): this {
     if (this.built) throw new ValueError(`Plan '${this.label}' already ran; record every clear before the first run()`);
+    return this.transfer({ kind: 'clear', ref });
+  }
+
+  /**
+   * Copies `floats` floats from `from` (+ `fromOffset` floats) to `to` (+ `toOffset` floats) before the next
+   * recorded dispatch: how a layer carries its states between runs, or moves a row that sits at an offset no
+   * storage binding can start at (bindings need 256-byte alignment, copies only 4). `from` and `to` must be
+   * different buffers (WebGPU forbids a copy within one buffer).
+   */
+  copy(from: BufferRef, to: BufferRef, floats: number, fromOffset = 0, toOffset = 0): this {
+    if (this.built) throw new ValueError(`Plan '${this.label}' already ran; record every copy before the first run()`);
+    const src = bufferOf(from);
+    const dst = bufferOf(to);
+    if (src === dst) throw new ValueError(`Plan '${this.label}': a copy needs two different buffers; got '${src.label}' twice`);
+    const byteOf = (ref: BufferRef, floatsIn: number) => ('buffer' in ref ? ref.offset : 0) + floatsIn * 4;
+    return this.transfer({ kind: 'copy', from: src, fromByte: byteOf(from, fromOffset), to: dst, toByte: byteOf(to, toOffset), bytes: floats * 4 });
+  }
+
+  private transfer(t: Transfer): this {
     const at = this.steps.length;
-    this.clears.set(at, [...(this.clears.get(at) ?? []), ref]);
+    this.transfers.set(at, [...(this.transfers.get(at) ?? []), t]);
     return this;
   }
 
-  /** Encodes every dispatch into `encoder`: one compute pass, split only where a clear sits between dispatches. */
+  /** Encodes every dispatch into `encoder`: one compute pass, split only where a clear or copy sits between dispatches. */
   encode(encoder: GPUCommandEncoder): void {
     this.rt.check();
     const built = (this.built ??= this.build());
     let pass: GPUComputePassEncoder | null = null;
     const stride = this.uniformStride();
     const clearAt = (i: number) => {
-      const refs = this.clears.get(i);
-      if (!refs) return;
+      const list = this.transfers.get(i);
+      if (!list) return;
       pass?.end();
       pass = null;
-      for (const ref of refs) {
-        if ('buffer' in ref) encoder.clearBuffer(ref.buffer, ref.offset, ref.size);
-        else encoder.clearBuffer(ref);
+      for (const t of list) {
+        if (t.kind === 'copy') encoder.copyBufferToBuffer(t.from, t.fromByte, t.to, t.toByte, t.bytes);
+        else if ('buffer' in t.ref) encoder.clearBuffer(t.ref.buffer, t.ref.offset, t.ref.size);
+        else encoder.clearBuffer(t.ref);
       }
     };
     this.steps.forEach((step, i) => {

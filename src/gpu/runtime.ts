@@ -4,6 +4,7 @@
  * on two devices never share a pipeline or a buffer.
  */
 import { DeviceLostError, DisposedError, WebGPUUnavailableError } from '../errors';
+import { AllocationWatch, checkBufferLimits } from './allocations';
 import { bufferOf, type BufferRef, type Kernel } from './kernel';
 
 // The numeric GPUBufferUsage flags: that global exists only in browsers, and unit tests import this in Node.
@@ -87,12 +88,15 @@ export class Runtime {
   private lostInfo: GPUDeviceLostInfo | null = null;
   private disposed = false;
   private counters = { dispatches: 0, submits: 0, readbacks: 0 };
+  /** Out-of-memory scopes around buffer creation (src/gpu/allocations.ts). */
+  private readonly allocations: AllocationWatch;
 
   constructor(device: GPUDevice, adapter: AdapterSummary, ownsDevice: boolean, options: RuntimeOptions) {
     this.device = device;
     this.adapter = adapter;
     this.ownsDevice = ownsDevice;
     this.poisonNewBuffers = options.poisonNewBuffers ?? false;
+    this.allocations = new AllocationWatch(device);
     void device.lost.then((info) => {
       // A deliberate dispose() destroys the device too; that is not a loss the user needs to hear about.
       if (!this.disposed) this.lostInfo = info;
@@ -145,8 +149,9 @@ export class Runtime {
   createBuffer(label: string, byteLength: number, usage: GPUBufferUsageFlags = STORAGE_USAGE): GPUBuffer {
     this.check();
     const size = Math.max(16, Math.ceil(byteLength / 16) * 16);
+    checkBufferLimits(this.limits, label, size, usage);
     const poison = this.poisonNewBuffers;
-    const buffer = this.device.createBuffer({ label, size, usage, mappedAtCreation: poison });
+    const buffer = this.allocate({ label, size, usage, mappedAtCreation: poison });
     if (poison) {
       new Float32Array(buffer.getMappedRange()).fill(Number.NaN);
       buffer.unmap();
@@ -170,11 +175,21 @@ export class Runtime {
 
   /** A storage buffer of `length` zeros. */
   zeros(label: string, length: number): GPUBuffer {
-    return this.upload(label, new Float32Array(Math.max(1, length)));
+    // WebGPU zero-fills new buffers; only a poisoned one needs the write. Creating first also checks the
+    // device limits before any host memory is spent on a buffer that cannot exist.
+    const buffer = this.createBuffer(label, Math.max(1, length) * 4);
+    if (this.poisonNewBuffers) this.write(buffer, new Float32Array(Math.max(1, length)));
+    return buffer;
   }
 
   destroyBuffer(buffer: GPUBuffer): void {
+    this.allocations.forget(buffer);
     if (this.live.delete(buffer)) buffer.destroy();
+  }
+
+  private allocate(descriptor: GPUBufferDescriptor): GPUBuffer {
+    const { buffers, bytes } = this.stats;
+    return this.allocations.create(descriptor, `${bytes.toLocaleString('en-US')} bytes in ${buffers} buffers already allocated by this runtime`);
   }
 
   countDispatches(n: number): void {
@@ -197,7 +212,7 @@ export class Runtime {
   async readMany(ranges: readonly { ref: BufferRef; length: number; offsetFloats?: number }[]): Promise<Float32Array[]> {
     this.check();
     const total = ranges.reduce((sum, r) => sum + r.length, 0);
-    const staging = this.device.createBuffer({
+    const staging = this.allocate({
       label: 'webrnn readback',
       size: Math.max(16, Math.ceil((total * 4) / 16) * 16),
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
@@ -218,6 +233,9 @@ export class Runtime {
         throw await this.explain(err);
       }
       const all = new Float32Array(staging.getMappedRange().slice(0));
+      // Data computed while a buffer's allocation had failed is not data: report the failure instead.
+      const oom = await this.allocations.failure();
+      if (oom) throw oom;
       at = 0;
       return ranges.map((r) => {
         const part = all.slice(at, at + r.length);
@@ -225,7 +243,28 @@ export class Runtime {
         return part;
       });
     } finally {
+      this.allocations.forget(staging);
       staging.destroy();
+    }
+  }
+
+  /**
+   * Maps a MAP_READ staging buffer the caller keeps and reuses (src/gpu/readback.ts), counted as a readback;
+   * a failure caused by device loss becomes a DeviceLostError.
+   */
+  async mapForRead(staging: GPUBuffer): Promise<void> {
+    this.check();
+    this.counters.readbacks += 1;
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+    } catch (err) {
+      throw await this.explain(err);
+    }
+    // As in readMany: no numbers while a buffer whose allocation failed is alive (unmapped, so a retry can map).
+    const oom = await this.allocations.failure();
+    if (oom) {
+      staging.unmap();
+      throw oom;
     }
   }
 
@@ -235,7 +274,7 @@ export class Runtime {
     await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 1000))]);
     if (this.disposed) return new DisposedError('The webrnn runtime was disposed while a GPU operation was pending.');
     if (this.lostInfo) return new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
-    return err;
+    return (await this.allocations.failure()) ?? err;
   }
 
   /** Frees every buffer and, if this runtime created the device, the device. Later calls throw DisposedError. */
@@ -244,6 +283,7 @@ export class Runtime {
     this.disposed = true;
     for (const buffer of this.live.keys()) buffer.destroy();
     this.live.clear();
+    this.allocations.clear();
     this.pipelines.clear();
     if (this.ownsDevice) this.device.destroy();
   }

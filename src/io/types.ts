@@ -6,10 +6,13 @@
 /** TF.js tags optimizer state with `group: 'optimizer'`; weights without a group belong to the model. */
 export type WeightGroup = 'model' | 'optimizer';
 
+/** float32 for weights; int32 for TF.js's optimizer step counter `iter`, which it saves as an int32 scalar. */
+export type WeightDtype = 'float32' | 'int32';
+
 export interface WeightSpec {
   name: string;
   shape: number[];
-  dtype: 'float32';
+  dtype: WeightDtype;
   group?: WeightGroup;
 }
 
@@ -79,6 +82,9 @@ export interface ArtifactsSink {
 /** A tensor as encodeWeights takes it and decodeWeights returns it. */
 export interface NamedWeight {
   name: string;
+  /** Values as floats whatever the stored dtype (int32 values are whole numbers). */
   tensor: { data: Float32Array; shape: number[] };
   group?: WeightGroup;
+  /** How it is stored; float32 when absent. */
+  dtype?: WeightDtype;
 }

@@ -13,7 +13,7 @@ export function encodeWeights(list: readonly NamedWeight[]): { weightSpecs: Weig
   if (!Array.isArray(list)) throw new ValueError(`encodeWeights expects an array of { name, tensor }; got ${typeof list}`);
   const seen = new Set<string>();
   let total = 0;
-  const weightSpecs = list.map(({ name, tensor, group }, i) => {
+  const weightSpecs = list.map(({ name, tensor, group, dtype }, i) => {
     if (typeof name !== 'string' || name === '') throw new ValueError(`encodeWeights: entry #${i} needs a non-empty string name; got ${JSON.stringify(name)}`);
     if (seen.has(name)) throw new ValueError(`encodeWeights: weight name "${name}" appears twice (entries must be unique); rename one`);
     seen.add(name);
@@ -31,15 +31,20 @@ export function encodeWeights(list: readonly NamedWeight[]): { weightSpecs: Weig
     if (group !== undefined && group !== 'model' && group !== 'optimizer') {
       throw new ValueError(`encodeWeights: weight "${name}" has group ${JSON.stringify(group)}; use 'model', 'optimizer' or leave it out`);
     }
+    if (dtype !== undefined && dtype !== 'float32' && dtype !== 'int32') throw new ValueError(`encodeWeights: weight "${name}" has dtype ${JSON.stringify(dtype)}; use 'float32' or 'int32'`);
+    if (dtype === 'int32' && !tensor.data.every((v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31 - 1)) {
+      throw new ValueError(`encodeWeights: weight "${name}" is int32 but holds values that are not 32-bit integers`);
+    }
     total += size * BYTES_PER_FLOAT;
-    const spec: WeightSpec = { name, shape: [...shape], dtype: 'float32' };
+    const spec: WeightSpec = { name, shape: [...shape], dtype: dtype ?? 'float32' };
     if (group !== undefined) spec.group = group;
     return spec;
   });
   const bytes = new Uint8Array(total);
   let at = 0;
-  for (const { tensor } of list) {
-    bytes.set(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength), at);
+  for (const { tensor, dtype } of list) {
+    const data = dtype === 'int32' ? Int32Array.from(tensor.data) : tensor.data;
+    bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
     at += tensor.data.byteLength;
   }
   return { weightSpecs, weightData: bytes.buffer };
@@ -50,15 +55,19 @@ export function decodeWeights(weightSpecs: readonly WeightSpec[], weightData: Ar
   checkWeightSpecs(weightSpecs, where);
   checkWeightBytes(weightSpecs, weightData, where);
   let at = 0;
-  return weightSpecs.map(({ name, shape, group }) => {
+  return weightSpecs.map(({ name, shape, group, dtype }) => {
     const size = shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(weightData.slice(at, at + size * BYTES_PER_FLOAT));
+    const bytes = weightData.slice(at, at + size * BYTES_PER_FLOAT);
+    const data = dtype === 'int32' ? Float32Array.from(new Int32Array(bytes)) : new Float32Array(bytes);
     at += size * BYTES_PER_FLOAT;
-    return group === undefined ? { name, tensor: { data, shape: [...shape] } } : { name, tensor: { data, shape: [...shape] }, group };
+    const weight: NamedWeight = { name, tensor: { data, shape: [...shape] } };
+    if (group !== undefined) weight.group = group;
+    if (dtype === 'int32') weight.dtype = 'int32';
+    return weight;
   });
 }
 
-/** The byte length a spec list needs. */
+/** The byte length a spec list needs (float32 and int32 both take 4 bytes a value). */
 export function specsByteLength(specs: readonly WeightSpec[]): number {
   return specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * BYTES_PER_FLOAT, 0);
 }
@@ -76,9 +85,10 @@ export function checkWeightSpecs(specs: unknown, file: string): asserts specs is
       throw new ModelFormatError(`${named} is listed twice (duplicate weight names): each name must be unique. The file was edited or written by a faulty tool; re-save the model.`);
     }
     seen.add(spec.name);
-    if (spec.dtype !== 'float32' || spec.quantization !== undefined) {
+    // int32 holds TF.js's optimizer step counter; both dtypes are 4 bytes a value.
+    if ((spec.dtype !== 'float32' && spec.dtype !== 'int32') || spec.quantization !== undefined) {
       const what = spec.quantization !== undefined ? `quantized (${JSON.stringify(spec.quantization)})` : `dtype ${JSON.stringify(spec.dtype)}`;
-      throw new ModelFormatError(`${named} is ${what}; webrnn reads unquantized float32 weights only. Convert the model without quantization.`);
+      throw new ModelFormatError(`${named} is ${what}; webrnn reads unquantized float32 (and int32) weights only. Convert the model without quantization.`);
     }
     if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new ModelFormatError(`${named} has shape ${JSON.stringify(spec.shape)}; a shape must be a list of non-negative integers. Re-save the model.`);

@@ -1,8 +1,9 @@
 /** Records C = op(A)·op(B) (+ bias) into a plan. Math and layout: shaders/gemm.wgsl; CPU twin: src/reference/gemm.ts. */
 import source from '../../shaders/gemm.wgsl?raw';
-import { defineKernel, type BufferRef } from '../gpu/kernel';
+import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { ACTIVATION_IDS, activationsSource, type ActivationName } from './activations';
+import { recordGemmVec4 } from './gemmVec4';
 
 export const gemmKernel = defineKernel('gemm', 'main', activationsSource, source);
 
@@ -22,11 +23,19 @@ export interface GemmArgs {
   aOffset?: number;
   bOffset?: number;
   cOffset?: number;
+  /** Which kernel: this file's plain one, or gemmVec4.wgsl (vec4 loads where aligned). Default: GEMM_VARIANT. */
+  variant?: GemmVariant;
 }
+
+export type GemmVariant = 'plain' | 'vec4';
+export const GEMM_VARIANTS: readonly GemmVariant[] = ['plain', 'vec4'];
+/** The variant recordGemm uses by default (chosen by measurement: see shaders/gemmVec4.wgsl). */
+export const GEMM_VARIANT: GemmVariant = 'vec4';
 
 const TILE = 32; // 8×8 invocations × 4×4 outputs each
 
 export function recordGemm(plan: Plan, g: GemmArgs): void {
+  if ((g.variant ?? GEMM_VARIANT) === 'vec4') return recordGemmVec4(plan, g);
   plan.dispatch({
     kernel: gemmKernel,
     constants: {
@@ -38,6 +47,7 @@ export function recordGemm(plan: Plan, g: GemmArgs): void {
     // Without a bias the binding still needs a buffer; `a` is read-only here too, so it may be bound twice.
     bindings: { a: g.a, b: g.b, bias: g.bias ?? g.a, c: g.c },
     uniforms: { m: g.m, n: g.n, k: g.k, a_offset: g.aOffset ?? 0, b_offset: g.bOffset ?? 0, c_offset: g.cOffset ?? 0 },
-    workgroups: [Math.ceil(g.n / TILE), Math.ceil(g.m / TILE)],
+    // One workgroup per 32×32 tile, numbered row by row and split over x and y past 65 535 (see gemm.wgsl).
+    workgroups: grid1d(Math.ceil(g.n / TILE) * Math.ceil(g.m / TILE), 1),
   });
 }

@@ -62,12 +62,20 @@ export function gruSizes({ batch, timesteps, features, units }: GruDims, resetAf
 
 export interface GruForwardBuffers {
   x: BufferRef;
+  /** Where x starts in its buffer, in floats (a stacked layer reads the h slots of the layer below). */
+  xOffset?: number;
   kernel: BufferRef;
   recurrentKernel: BufferRef;
   /** Input bias [3u] (bias row 0 with resetAfter, the whole bias without). */
   bias: BufferRef;
   /** Recurrent bias [3u] (bias row 1); resetAfter only. */
   recurrentBias?: BufferRef;
+  /**
+   * Where the recurrent bias starts in `recurrentBias`, in floats. A layer binds its whole [2, 3u] bias from
+   * the parameter arena and points here at row 1: a binding cannot start at row 1 itself (bindings need
+   * 256-byte alignment, the row sits 12·u bytes in).
+   */
+  recurrentBiasOffset?: number;
   /** Scratch for x·W + b, [T, B, 3u]. */
   xproj: BufferRef;
   /** [T+1, B, u]; the caller writes h0 (or zeros) into the initial slot (0, or T with goBackwards). */
@@ -93,14 +101,14 @@ function need(ref: BufferRef | undefined, name: string, mode: string): BufferRef
 
 export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: GruDims, o: GruKernelOptions): void {
   const { batch, timesteps, features, units } = dims;
-  recordGemm(plan, { a: buf.x, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 3 * units, k: features });
+  recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 3 * units, k: features });
   const workgroups = grid1d(batch * units, WG);
   const constants = constantsOf(o);
   const common = { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, gates: buf.gates };
   const recurrentBias = o.resetAfter ? need(buf.recurrentBias, 'recurrentBias', 'resetAfter') : null;
   const hcat = o.resetAfter ? null : need(buf.hcat, 'hcat', 'reset before');
   for (let s = 0; s < timesteps; s++) {
-    const uniforms = { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps };
+    const uniforms = { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps, bias_offset: buf.recurrentBiasOffset ?? 0 };
     if (recurrentBias) {
       plan.dispatch({ kernel: gruKernels.forward, constants, bindings: { ...common, recurrent_bias: recurrentBias }, uniforms, workgroups });
     } else {
@@ -114,6 +122,7 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: GruDi
 export interface GruBackwardBuffers {
   /** What the forward pass read and saved. */
   x: BufferRef;
+  xOffset?: number;
   kernel: BufferRef;
   recurrentKernel: BufferRef;
   h: BufferRef;
@@ -128,7 +137,8 @@ export interface GruBackwardBuffers {
   /** Scratch gate gradients, sizes from gruSizes. */
   dgx: BufferRef;
   dgh: BufferRef;
-  dx: BufferRef;
+  /** Null when nothing below needs the input gradient (a model's first layer). */
+  dx: BufferRef | null;
   dKernel: BufferRef;
   dRecurrentKernel: BufferRef;
   /** [3u]: gradient of the input bias (row 0 with resetAfter). */
@@ -173,8 +183,8 @@ export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: Gru
 
   const rows = timesteps * batch;
   const u3 = 3 * units;
-  recordGemm(plan, { a: buf.dgx, b: buf.kernel, c: buf.dx, m: rows, n: features, k: u3, transB: true });
-  recordGemm(plan, { a: buf.x, b: buf.dgx, c: buf.dKernel, m: features, n: u3, k: rows, transA: true });
+  if (buf.dx) recordGemm(plan, { a: buf.dgx, b: buf.kernel, c: buf.dx, m: rows, n: features, k: u3, transB: true });
+  recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgx, c: buf.dKernel, m: features, n: u3, k: rows, transA: true });
   recordColumnSum(plan, buf.dgx, buf.dBias, rows, u3);
   if (o.resetAfter) {
     const hPrev = previousStatesSlot(o.goBackwards) * batch * units;

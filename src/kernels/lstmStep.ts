@@ -5,12 +5,15 @@
  * src/reference/lstmStep.ts. Buffers are time-major: row r = t·batch + b.
  */
 import stepSource from '../../shaders/lstmStep.wgsl?raw';
+import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { ACTIVATION_IDS, activationsSource, type CellActivation, type GateActivation } from './activations';
 import { recordColumnSum } from './columnSum';
 import { directionSource, previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
+import { recordLstmBackwardSeq, recordLstmForwardSeq } from './lstmSeq';
+import { lstmVec4Scratch, recordLstmBackwardStepsVec4, recordLstmForwardStepsVec4 } from './lstmStepVec4';
 
 export const lstmForwardKernel = defineKernel('lstmStep', 'forward', activationsSource, directionSource, stepSource);
 export const lstmBackwardKernel = defineKernel('lstmStep', 'backward', activationsSource, directionSource, stepSource);
@@ -30,9 +33,24 @@ export interface LstmActivations {
   goBackwards?: boolean;
 }
 
+/**
+ * The kernels that run the recurrence: 'step' is the plain per-step kernel (shaders/lstmStep.wgsl), 'vec4' the
+ * register-blocked one (shaders/lstmStepVec4.wgsl, needs the `scratch` buffer), 'seq' the same blocks in one
+ * dispatch that loops over time (shaders/lstmSeq.wgsl, same scratch). Same buffers, same results.
+ */
+export type LstmVariant = 'step' | 'vec4' | 'seq';
+export const LSTM_VARIANTS: readonly LstmVariant[] = ['step', 'vec4', 'seq'];
+
+/** The variant a plan uses when the caller does not say (chosen by measurement: see lstmStepVec4.wgsl). */
+export function defaultLstmVariant(_dims: LstmDims): LstmVariant {
+  return 'vec4';
+}
+
 /** Float counts of every buffer a forward/backward pass touches, so callers allocate exactly. */
 export function lstmSizes({ batch, timesteps, features, units }: LstmDims) {
   return {
+    /** Scratch of the faster variants (packed U, gate-gradient ping-pong); one buffer serves every variant. */
+    scratch: lstmVec4Scratch(batch, units).total,
     x: timesteps * batch * features,
     kernel: features * 4 * units,
     recurrentKernel: units * 4 * units,
@@ -60,6 +78,17 @@ export interface LstmForwardBuffers {
   c: BufferRef;
   /** [T, B, 4u], the activated gates i, f, g, o that backward reads. */
   gates: BufferRef;
+  /** lstmSizes().scratch floats for the faster variants; without it the plain step kernel runs. */
+  scratch?: BufferRef;
+}
+
+function variantOf(requested: LstmVariant | undefined, dims: LstmDims, scratch: BufferRef | undefined): LstmVariant {
+  const v = requested ?? defaultLstmVariant(dims);
+  if (v !== 'step' && !scratch) {
+    if (requested) throw new ValueError(`the '${v}' LSTM kernel needs a scratch buffer of lstmSizes().scratch floats`);
+    return 'step';
+  }
+  return v;
 }
 
 function constantsOf(acts: LstmActivations) {
@@ -71,9 +100,12 @@ function constantsOf(acts: LstmActivations) {
   };
 }
 
-export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: LstmDims, acts: LstmActivations): void {
+export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: LstmDims, acts: LstmActivations, variant?: LstmVariant): void {
   const { batch, timesteps, features, units } = dims;
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 4 * units, k: features });
+  const chosen = variantOf(variant, dims, buf.scratch);
+  if (chosen === 'vec4') return recordLstmForwardStepsVec4(plan, { ...buf, scratch: buf.scratch! }, dims, constantsOf(acts), acts.goBackwards ?? false);
+  if (chosen === 'seq') return recordLstmForwardSeq(plan, { ...buf, scratch: buf.scratch! }, dims, constantsOf(acts));
   const workgroups = grid1d(batch * units, WG);
   for (let s = 0; s < timesteps; s++) {
     const t = timeOfStep(s, timesteps, acts.goBackwards ?? false);
@@ -110,6 +142,8 @@ export interface LstmBackwardBuffers {
   dRecurrentKernel: BufferRef;
   dBias: BufferRef;
   dh0: BufferRef;
+  /** lstmSizes().scratch floats for the faster variants; without it the plain step kernel runs. */
+  scratch?: BufferRef;
 }
 
 export function recordLstmBackward(
@@ -118,11 +152,16 @@ export function recordLstmBackward(
   dims: LstmDims,
   acts: LstmActivations,
   dyIsSequence: boolean,
+  variant?: LstmVariant,
 ): void {
   const { batch, timesteps, features, units } = dims;
   const workgroups = grid1d(batch * units, WG);
   const back = acts.goBackwards ?? false;
-  for (let s = timesteps - 1; s >= 0; s--) {
+  const chosen = variantOf(variant, dims, buf.scratch);
+  const steps = chosen === 'step' ? timesteps : 0;
+  if (chosen === 'vec4') recordLstmBackwardStepsVec4(plan, { ...buf, scratch: buf.scratch! }, dims, constantsOf(acts), back, dyIsSequence);
+  if (chosen === 'seq') recordLstmBackwardSeq(plan, { ...buf, scratch: buf.scratch! }, dims, constantsOf(acts), dyIsSequence);
+  for (let s = steps - 1; s >= 0; s--) {
     const t = timeOfStep(s, timesteps, back);
     plan.dispatch({
       kernel: lstmBackwardKernel,

@@ -40,6 +40,8 @@ export function simpleRnnSizes({ batch, timesteps, features, units }: SimpleRnnD
 
 export interface SimpleRnnForwardBuffers {
   x: BufferRef;
+  /** Where x starts in its buffer, in floats (a stacked layer reads the h slots of the layer below). */
+  xOffset?: number;
   kernel: BufferRef;
   recurrentKernel: BufferRef;
   bias: BufferRef;
@@ -55,7 +57,7 @@ function constantsOf(o: SimpleRnnKernelOptions) {
 
 export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers, dims: SimpleRnnDims, o: SimpleRnnKernelOptions): void {
   const { batch, timesteps, features, units } = dims;
-  recordGemm(plan, { a: buf.x, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: units, k: features });
+  recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: units, k: features });
   const workgroups = grid1d(batch * units, WG);
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
@@ -70,6 +72,7 @@ export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers,
 
 export interface SimpleRnnBackwardBuffers {
   x: BufferRef;
+  xOffset?: number;
   kernel: BufferRef;
   recurrentKernel: BufferRef;
   h: BufferRef;
@@ -79,7 +82,8 @@ export interface SimpleRnnBackwardBuffers {
   dhLast: BufferRef;
   /** Scratch [T, B, u]: the pre-activation gradients. */
   dgates: BufferRef;
-  dx: BufferRef;
+  /** Null when nothing below needs the input gradient (a model's first layer). */
+  dx: BufferRef | null;
   dKernel: BufferRef;
   dRecurrentKernel: BufferRef;
   dBias: BufferRef;
@@ -108,8 +112,8 @@ export function recordSimpleRnnBackward(
   const first = timeOfStep(0, timesteps, o.goBackwards) * batch * units;
   const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
   recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: units, transB: true, aOffset: first });
-  recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: units, transB: true });
-  recordGemm(plan, { a: buf.x, b: buf.dgates, c: buf.dKernel, m: features, n: units, k: rows, transA: true });
+  if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: units, transB: true });
+  recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: units, k: rows, transA: true });
   recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: units, k: rows, transA: true, aOffset: hPrev });
   recordColumnSum(plan, buf.dgates, buf.dBias, rows, units);
 }

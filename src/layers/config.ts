@@ -52,3 +52,24 @@ export function defaultName(prefix: string): string {
 export function resetNameCounters(): void {
   counters = new Map();
 }
+
+/**
+ * Keras's three ways to declare a layer's input: `inputShape` (one sample), `batchInputShape` (batch size
+ * first, as Keras's batch_input_shape) or `inputShape` with `batchSize`. The batch size is optional except for
+ * stateful models, whose states hold one row per batch row.
+ */
+export function inputSpec(layer: string, config: { inputShape?: unknown; batchInputShape?: unknown; batchSize?: unknown }): { shape: number[] | null; batchSize: number | null } {
+  if (config.batchInputShape !== undefined && config.batchInputShape !== null) {
+    if (config.inputShape !== undefined || config.batchSize !== undefined) {
+      throw new ValueError(`${layer}: give batchInputShape, or inputShape with batchSize; got both batchInputShape and ${config.inputShape !== undefined ? 'inputShape' : 'batchSize'}`);
+    }
+    const full = optionalShape(layer, config.batchInputShape)?.slice();
+    if (!full || full.length < 2) {
+      throw new ValueError(`${layer}: batchInputShape must be [batchSize, ...shape of one sample], such as [1, 60, 1]; got ${JSON.stringify(config.batchInputShape)}`);
+    }
+    return { batchSize: full[0]!, shape: full.slice(1) };
+  }
+  const shape = optionalShape(layer, config.inputShape);
+  const batchSize = config.batchSize === undefined || config.batchSize === null ? null : positiveInt(layer, 'batchSize', config.batchSize);
+  return { shape, batchSize };
+}

@@ -6,7 +6,7 @@ import { ShapeError } from '../errors';
 import type { Plan } from '../gpu/plan';
 import { checkActivation } from '../kernels/activations';
 import { DENSE_ACTIVATIONS, recordDenseBackward, recordDenseForward, type DenseActivation } from '../kernels/dense';
-import { defaultName, knownKeys, optionalBool, optionalShape, positiveInt, regularizer } from './config';
+import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec, type RegularizerConfig } from './layer';
 
 export interface DenseLayerConfig {
@@ -16,23 +16,27 @@ export interface DenseLayerConfig {
   kernelRegularizer?: RegularizerConfig;
   biasRegularizer?: RegularizerConfig;
   inputShape?: number[];
+  batchInputShape?: number[];
+  batchSize?: number;
   name?: string;
 }
 
-const KEYS = ['units', 'activation', 'useBias', 'kernelRegularizer', 'biasRegularizer', 'inputShape', 'name'] as const;
+const KEYS = ['units', 'activation', 'useBias', 'kernelRegularizer', 'biasRegularizer', 'inputShape', 'batchInputShape', 'batchSize', 'name'] as const;
 
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
   readonly activation: DenseActivation;
   readonly useBias: boolean;
-  private readonly regularizers: { kernel: RegularizerConfig | null; bias: RegularizerConfig | null };
+  /** Read by save (src/model/kerasLayers.ts) as kernel_regularizer, bias_regularizer. */
+  readonly regularizers: { kernel: RegularizerConfig | null; bias: RegularizerConfig | null };
 
   constructor(config: DenseLayerConfig) {
     const name = config?.name ?? defaultName('dense');
     const where = `dense '${name}'`;
     knownKeys(where, config ?? {}, KEYS);
-    super(name, optionalShape(where, config.inputShape));
+    const given = inputSpec(where, config);
+    super(name, given.shape, given.batchSize);
     this.units = positiveInt(where, 'units', config.units);
     this.activation = checkActivation(`${where}: activation`, config.activation ?? 'linear', DENSE_ACTIVATIONS);
     this.useBias = optionalBool(where, 'useBias', config.useBias, true);

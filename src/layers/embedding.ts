@@ -5,7 +5,7 @@
 import { ShapeError, ValueError } from '../errors';
 import type { Plan } from '../gpu/plan';
 import { recordEmbeddingBackward, recordEmbeddingForward } from '../kernels/embedding';
-import { defaultName, knownKeys, optionalShape, positiveInt, regularizer } from './config';
+import { defaultName, inputSpec, knownKeys, positiveInt, regularizer } from './config';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec, type RegularizerConfig } from './layer';
 
 export interface EmbeddingLayerConfig {
@@ -14,11 +14,14 @@ export interface EmbeddingLayerConfig {
   /** Sequence length; same as inputShape: [inputLength]. */
   inputLength?: number;
   inputShape?: number[];
+  /** [batchSize, inputLength], as Keras's batch_input_shape (stateful models need a fixed batch size). */
+  batchInputShape?: number[];
+  batchSize?: number;
   embeddingsRegularizer?: RegularizerConfig;
   name?: string;
 }
 
-const KEYS = ['inputDim', 'outputDim', 'inputLength', 'inputShape', 'embeddingsRegularizer', 'name'] as const;
+const KEYS = ['inputDim', 'outputDim', 'inputLength', 'inputShape', 'batchInputShape', 'batchSize', 'embeddingsRegularizer', 'name'] as const;
 
 export class Embedding extends Layer {
   readonly className = 'Embedding';
@@ -30,8 +33,9 @@ export class Embedding extends Layer {
     const name = config?.name ?? defaultName('embedding');
     const where = `embedding '${name}'`;
     knownKeys(where, config ?? {}, KEYS);
-    const shape = optionalShape(where, config.inputShape) ?? (config.inputLength !== undefined ? [positiveInt(where, 'inputLength', config.inputLength)] : null);
-    super(name, shape);
+    const given = inputSpec(where, config);
+    const shape = given.shape ?? (config.inputLength !== undefined ? [positiveInt(where, 'inputLength', config.inputLength)] : null);
+    super(name, shape, given.batchSize);
     this.inputDim = positiveInt(where, 'inputDim', config.inputDim);
     this.outputDim = positiveInt(where, 'outputDim', config.outputDim);
     if (this.inputDim > 1 << 24) throw new ValueError(`${where}: inputDim must be ≤ 2^24 (ids travel as float32); got ${this.inputDim}`);
@@ -47,6 +51,11 @@ export class Embedding extends Layer {
 
   paramSpecs(): ParamSpec[] {
     return [{ name: 'embeddings', shape: [this.inputDim, this.outputDim], init: { kind: 'randomUniform', min: -0.05, max: 0.05 }, regularizer: this.reg }];
+  }
+
+  /** Read by save (src/model/kerasLayers.ts) as embeddings_regularizer. */
+  get regularizers(): { embeddings: RegularizerConfig | null } {
+    return { embeddings: this.reg };
   }
 
   getConfig(): Record<string, unknown> {

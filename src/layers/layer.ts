@@ -15,6 +15,11 @@ import type { Initializer } from './initializers';
 export interface WeightOwner {
   getLayerWeights(layer: Layer): Promise<Tensor[]>;
   setLayerWeights(layer: Layer, weights: TensorLike[]): void;
+  /** The kept states of a stateful layer: zeroed, or set to `states` (src/model/states.ts). */
+  resetLayerStates(layer: Layer, states?: TensorLike[]): void;
+  getLayerStates(layer: Layer): Promise<Tensor[]>;
+  /** Runs one layer alone on x, from the given initial states (src/model/applyLayer.ts). */
+  applyLayer(layer: Layer, x: TensorLike, initialState: TensorLike[] | null): Promise<{ output: Tensor; states: Tensor[] }>;
 }
 
 /** An activation on the GPU: `rows × cols` floats row-major from `offset`; sequences are time-major. */
@@ -50,6 +55,12 @@ export interface BindContext {
   grads: Record<string, BufferRef> | null;
   /** Whether the layer below needs dInput (false for the first layer). */
   needsInputGrad: boolean;
+  /**
+   * For a layer with states (stateSizes() not empty): compact [batch, width] buffers, one per state, that the
+   * run reads its initial states from and writes its final states back to (a stateful layer's kept states,
+   * or the initial state of a functional call). Absent: states start at zero and are not kept.
+   */
+  states?: GPUBuffer[];
 }
 
 export interface LayerRun {
@@ -69,16 +80,40 @@ export abstract class Layer {
   readonly name: string;
   /** Keras-style shape of one sample without the batch axis, when given in the config. */
   readonly declaredInputShape: number[] | null;
+  /** The fixed batch size (batchInputShape or batchSize), when given; stateful models need it. */
+  readonly declaredBatchSize: number | null;
   private built: { input: number[]; output: number[] } | null = null;
   private owner: WeightOwner | null = null;
 
-  constructor(name: string, inputShape: number[] | null) {
+  constructor(name: string, inputShape: number[] | null, batchSize: number | null = null) {
     this.name = name;
     this.declaredInputShape = inputShape;
+    this.declaredBatchSize = batchSize;
+  }
+
+  /** Keras `stateful`: states kept across calls until resetStates(). False except on recurrent layers. */
+  get stateful(): boolean {
+    return false;
+  }
+
+  /** Widths (per batch row) of the states this layer carries from step to step (LSTM [u, u]); [] for none. */
+  stateSizes(): number[] {
+    return [];
   }
 
   /** Checks the input shape (one sample) and returns the output shape. Throws ShapeError on mismatch. */
   protected abstract computeOutputShape(inputShape: number[]): number[];
+
+  /** The model that holds this layer's weights; throws with what to do when there is none yet. */
+  protected ownerFor(action: string): WeightOwner {
+    if (!this.owner) throw new ValueError(`layer '${this.name}' has no weights yet: add it to a model and build it (compile, predict or model.getWeights) before ${action}`);
+    return this.owner;
+  }
+
+  /** Whether a model holds this layer already (a layer belongs to one model, and a Bidirectional wraps a fresh one). */
+  get attached(): boolean {
+    return this.owner !== null;
+  }
   abstract paramSpecs(inputShape: number[]): ParamSpec[];
   abstract bind(ctx: BindContext, input: Act): LayerRun;
   /** The Keras `config` of this layer, for summary() and model.json. */

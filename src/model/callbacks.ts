@@ -107,6 +107,28 @@ export class EarlyStopping implements Callback {
   }
 }
 
+const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd', 'setModel'] as const;
+
+/**
+ * fit's `callbacks` option as a list, checked before any GPU work: a hook that is not a function would
+ * otherwise fail only at the end of the first epoch, after the weights had changed.
+ */
+export function checkCallbacks(value: unknown): Callback[] {
+  if (value === undefined) return [];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  list.forEach((cb, i) => {
+    const where = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
+    if (typeof cb !== 'object' || cb === null) {
+      throw new ValueError(`fit: ${where} must be an object with hooks such as onEpochEnd(epoch, logs); got ${cb === null ? 'null' : `${typeof cb} ${String(cb)}`}`);
+    }
+    for (const hook of HOOKS) {
+      const fn = (cb as Record<string, unknown>)[hook];
+      if (fn !== undefined && typeof fn !== 'function') throw new ValueError(`fit: ${where}.${hook} must be a function; got ${typeof fn} ${JSON.stringify(fn)}`);
+    }
+  });
+  return list as Callback[];
+}
+
 export const callbacks = {
   earlyStopping: (args?: EarlyStoppingArgs) => new EarlyStopping(args),
 };

@@ -96,7 +96,12 @@ export function scatterBatch(data: Float32Array, batch: number, timesteps: numbe
 
 export function checkBatchSize(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValueError(`batchSize must be a positive integer; got ${JSON.stringify(value)}`);
+    throw new ValueError(`batchSize must be a positive integer; got ${show(value)}`);
   }
   return value;
+}
+
+/** A received value for a message: JSON, except numbers, which JSON.stringify would turn into null when NaN or ±Infinity. */
+export function show(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }

@@ -25,8 +25,17 @@ export function inputLayout(sampleShape: number[], batch: number): { rows: numbe
   return { rows: batch, cols: 1, timesteps: null };
 }
 
-export function bindModel(rt: Runtime, layers: Layer[], arena: ParameterArena, batch: number, training: boolean, idsInput: boolean): BoundModel {
-  const sample = layers[0]!.inputShape;
+export interface BindOptions {
+  /** Per layer, the buffers of its kept states (stateful layers; see BindContext.states). */
+  states?: readonly (GPUBuffer[] | undefined)[];
+  /** Bind sequences for this many timesteps instead of the declared ones (streaming inference binds 1). */
+  timesteps?: number;
+}
+
+export function bindModel(rt: Runtime, layers: Layer[], arena: ParameterArena, batch: number, training: boolean, idsInput: boolean, options: BindOptions = {}): BoundModel {
+  const declared = layers[0]!.inputShape;
+  const sequence = idsInput || declared.length >= 2;
+  const sample = options.timesteps !== undefined && sequence ? [options.timesteps, ...declared.slice(1)] : declared;
   // Token ids [timesteps] are a sequence of width 1, laid out time-major like any sequence.
   const layout = idsInput ? { rows: sample[0]! * batch, cols: 1, timesteps: sample[0]! } : inputLayout(sample, batch);
   const input = rt.createBuffer('model input', layout.rows * layout.cols * 4);
@@ -34,8 +43,9 @@ export function bindModel(rt: Runtime, layers: Layer[], arena: ParameterArena, b
   let act: Act = { buffer: input, offset: 0, ...layout };
   try {
     layers.forEach((layer, i) => {
+      const states = options.states?.[i];
       const run = layer.bind(
-        { rt, batch, params: arena.views(arena.params, i), grads: training ? arena.views(arena.grads, i) : null, needsInputGrad: training && i > 0 },
+        { rt, batch, params: arena.views(arena.params, i), grads: training ? arena.views(arena.grads, i) : null, needsInputGrad: training && i > 0, ...(states ? { states } : {}) },
         act,
       );
       runs.push(run);

@@ -3,17 +3,23 @@
  * summary, getWeights/setWeights, save, dispose. The GPU work lives in programs built per batch size
  * (program.ts, training.ts); this class owns the host side: shapes, data, epochs, callbacks.
  */
-import { DisposedError, ShapeError, ValueError, formatShape } from '../errors';
+import { DisposedError, OutOfMemoryError, ShapeError, ValueError, formatShape } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import { initialize, seededRandom } from '../layers/initializers';
 import { Embedding } from '../layers/embedding';
 import { Layer } from '../layers/layer';
-import { toTensor, type Tensor, type TensorLike } from '../tensor';
+import { checkFinite, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { ParameterArena, layoutSegments } from './arena';
-import type { Callback, History, Logs } from './callbacks';
-import { checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, splitValidation, type Samples } from './data';
+import { checkCallbacks, type Callback, type History, type Logs } from './callbacks';
+import { checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, show, splitValidation, type Samples } from './data';
+import { nonFiniteLoss, readEpochEnd, type LastGoodWeights } from './epochEnd';
 import { bindModel, type BoundModel } from './program';
+import { applyLayer } from './applyLayer';
+import { ModelStates } from './states';
+import { StreamProgram, stepInput } from './streaming';
 import { summaryLines } from './summary';
+import { saveModel, type PersistenceView, type SaveOptions } from './save';
+import type { ArtifactsSink, SaveResult } from '../io/types';
 import {
   OptimizerState,
   accumulatorLength,
@@ -39,9 +45,14 @@ export interface FitArgs {
   /** 0 silent (default), 1 one line per epoch through console.log. */
   verbose?: 0 | 1;
   initialEpoch?: number;
+  /**
+   * Stop with a NonFiniteLossError naming epoch and batch when the loss becomes NaN or Infinity (default true;
+   * detected on the GPU, read with the epoch's one readback). false trains on, as Keras does without TerminateOnNaN.
+   */
+  stopOnNonFinite?: boolean;
 }
 
-const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch'];
+const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch', 'stopOnNonFinite'];
 
 export interface SequentialOptions {
   name?: string;
@@ -56,12 +67,16 @@ export class Sequential {
   protected readonly seed: number;
   protected arena: ParameterArena | null = null;
   private inference = new Map<number, BoundModel>();
+  /** Kept states of the stateful layers (src/model/states.ts), and the one-step program of predictStep. */
+  private states: ModelStates | null = null;
+  private stream: StreamProgram | null = null;
   private disposed = false;
   private compiled: Compiled | null = null;
   private optimizerState: OptimizerState | null = null;
   private training = new Map<number, TrainProgram>();
   private accumulators: { train: GPUBuffer; evaluate: GPUBuffer } | null = null;
   private fitting = false;
+  private lastGood: LastGoodWeights | null = null;
   /** Set by a callback (e.g. early stopping) to end fit after the current epoch. */
   stopTraining = false;
 
@@ -111,12 +126,37 @@ export class Sequential {
       shape = layer.build(input);
       return { layer: layer.name, specs: layer.paramSpecs(input) };
     });
+    const stateful = this.layers.find((l) => l.stateful);
+    if (stateful && this.fixedBatchSize === null) {
+      throw new ValueError(
+        `layer '${stateful.name}' is stateful: its states hold one row per batch row, so the model needs a fixed batch size; ` +
+          `give the first layer batchInputShape: [batchSize, ${this.layers[0]!.declaredInputShape!.join(', ')}] (or batchSize)`,
+      );
+    }
     const { segments, total } = layoutSegments(perLayer);
     const arena = new ParameterArena(this.rt, segments, total);
     segments.forEach((seg, i) => arena.write(seg, initialize(seg.spec.init, seg.spec.shape, seededRandom(this.seed * 7919 + i))));
     this.arena = arena;
+    if (stateful) this.states = new ModelStates(this.rt, this.layers, this.fixedBatchSize!);
     for (const layer of this.layers) layer.attach(this);
     return this as this & { arena: ParameterArena };
+  }
+
+  /** The batch size fixed by the first layer's batchInputShape (or batchSize), else null. */
+  get fixedBatchSize(): number | null {
+    return this.layers[0]?.declaredBatchSize ?? null;
+  }
+
+  /** The kept states to bind a program of `batch` rows to; a stateful model runs its fixed batch size only. */
+  private statesFor(batch: number): readonly (GPUBuffer[] | undefined)[] | undefined {
+    if (!this.states) return undefined;
+    if (batch !== this.states.batch) {
+      throw new ValueError(
+        `model '${this.name}' has stateful layers and a fixed batch size of ${this.states.batch}; got a batch of ${batch} samples. ` +
+          `Pass batchSize: ${this.states.batch} (the default) and a number of samples that is a multiple of ${this.states.batch}`,
+      );
+    }
+    return this.states.buffers;
   }
 
   protected get idsInput(): boolean {
@@ -133,13 +173,13 @@ export class Sequential {
     return s.length >= 2 ? s[0]! : null;
   }
 
-  protected checkX(x: TensorLike): Samples {
+  protected checkX(x: TensorLike, name = 'x'): Samples {
     const what = this.idsInput ? 'token ids [batch, timesteps]' : this.inputShape.length === 2 ? '[batch, timesteps, features]' : '[batch, features]';
-    const samples = samplesOf(x, 'x', this.inputShape, what);
+    const samples = samplesOf(x, name, this.inputShape, what);
     if (this.idsInput) {
       const dim = (this.layers[0] as Embedding).inputDim;
       const bad = samples.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= dim);
-      if (bad >= 0) throw new ValueError(`x holds token ids for embedding '${this.layers[0]!.name}', integers in [0, ${dim}); x at flat index ${bad} is ${samples.data[bad]}`);
+      if (bad >= 0) throw new ValueError(`${name} holds token ids for embedding '${this.layers[0]!.name}', integers in [0, ${dim}); ${name} at flat index ${bad} is ${samples.data[bad]}`);
     }
     return samples;
   }
@@ -147,7 +187,7 @@ export class Sequential {
   protected bound(batch: number): BoundModel {
     let b = this.inference.get(batch);
     if (!b) {
-      b = bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput);
+      b = bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, { states: this.statesFor(batch) });
       this.inference.set(batch, b);
     }
     return b;
@@ -157,7 +197,7 @@ export class Sequential {
   async predict(x: TensorLike, args: { batchSize?: number } = {}): Promise<Tensor> {
     this.ensureBuilt();
     const samples = this.checkX(x);
-    const batchSize = checkBatchSize(args.batchSize ?? 32);
+    const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
     const outSize = this.outputShape.reduce((a, b) => a * b, 1);
     const result = this.rt.createBuffer('predict output', samples.count * outSize * 4);
     try {
@@ -179,9 +219,60 @@ export class Sequential {
         scatterBatch(raw.subarray(start * outSize, (start + n) * outSize), n, outSteps, out, start);
       }
       return { data: out, shape: [samples.count, ...this.outputShape] };
+    } catch (e) {
+      throw this.afterFailure(e);
     } finally {
       this.rt.destroyBuffer(result);
     }
+  }
+
+  /**
+   * Streaming inference for a stateful model: feeds one timestep x ([batch, features], or token ids [batch];
+   * the model's fixed batch size) and returns the output for it ([batch, outputs]); the states stay on the GPU
+   * for the next step. One submit and one small readback per step (src/model/streaming.ts). It shares weights
+   * and states with predict and fit: call resetStates() to start a new sequence. Named for what it does (one
+   * step of predict); Keras users call predict_on_batch on a second model built with timesteps 1 instead.
+   */
+  async predictStep(x: TensorLike): Promise<Tensor> {
+    const { arena } = this.ensureBuilt();
+    const forgetful = this.layers.find((l) => l.stateSizes().length > 0 && !l.stateful);
+    if (!this.states || forgetful) {
+      const which = forgetful ? `layer '${forgetful.name}' is not stateful, so it would forget its state after every step` : 'the model has no stateful layer';
+      throw new ValueError(`predictStep feeds one timestep at a time and needs every recurrent layer stateful: ${which}. Build them with stateful: true and give the first layer batchInputShape`);
+    }
+    const batch = this.states.batch;
+    const first = this.layers[0]!;
+    const data = stepInput(x, batch, this.inputShape, first instanceof Embedding ? { inputDim: first.inputDim } : null);
+    this.stream ??= new StreamProgram(this.rt, this.layers, arena, batch, this.idsInput, this.states.buffers);
+    const out = await this.stream.step(data);
+    return { data: out, shape: [batch, this.stream.outputCols] };
+  }
+
+  /** Keras reset_states: zeroes the kept states of every stateful layer (a new sequence starts). */
+  resetStates(): void {
+    this.ensureBuilt();
+    this.states?.reset();
+  }
+
+  resetLayerStates(layer: Layer, states?: TensorLike[]): void {
+    const index = this.layerIndex(layer);
+    this.ensureBuilt();
+    if (!this.states) throw new ValueError(`layer '${layer.name}' is not stateful, so it keeps no states; build it with stateful: true`);
+    this.states.reset(index, states);
+  }
+
+  getLayerStates(layer: Layer): Promise<Tensor[]> {
+    const index = this.layerIndex(layer);
+    this.ensureBuilt();
+    if (!this.states) throw new ValueError(`layer '${layer.name}' is not stateful, so it keeps no states; build it with stateful: true`);
+    return this.states.read(index);
+  }
+
+  applyLayer(layer: Layer, x: TensorLike, initialState: TensorLike[] | null): Promise<{ output: Tensor; states: Tensor[] }> {
+    const index = this.layerIndex(layer);
+    const { arena } = this.ensureBuilt();
+    const buffers = this.states?.buffers[index];
+    return applyLayer({ rt: this.rt, layer, index, arena, x, initialState, kept: buffers ? { buffers, batch: this.states!.batch } : null });
   }
 
   /**
@@ -219,7 +310,7 @@ export class Sequential {
   private trainProgram(batch: number): TrainProgram {
     let p = this.training.get(batch);
     if (!p) {
-      p = buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!);
+      p = buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, this.statesFor(batch));
       this.training.set(batch, p);
     }
     return p;
@@ -252,11 +343,11 @@ export class Sequential {
     if (typeof args !== 'object' || args === null) throw new ValueError(`fit options must be an object; got ${JSON.stringify(args)}`);
     const unknown = Object.keys(args).filter((k) => !FIT_KEYS.includes(k));
     if (unknown.length > 0) throw new ValueError(`fit: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; options are ${FIT_KEYS.join(', ')}`);
-    const batchSize = checkBatchSize(args.batchSize ?? 32);
+    const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
     const epochs = args.epochs ?? 1;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`epochs must be a positive integer; got ${JSON.stringify(args.epochs)}`);
+    if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`epochs must be a positive integer; got ${show(args.epochs)}`);
     const initialEpoch = args.initialEpoch ?? 0;
-    if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw new ValueError(`initialEpoch must be an integer in [0, epochs); got ${JSON.stringify(args.initialEpoch)}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw new ValueError(`initialEpoch must be an integer in [0, epochs); got ${show(args.initialEpoch)}`);
     const split = args.validationSplit ?? 0;
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ValueError(`validationSplit must be a number in [0, 1); got ${JSON.stringify(args.validationSplit)}`);
     if (split > 0 && args.validationData) throw new ValueError('give validationSplit or validationData, not both');
@@ -264,7 +355,9 @@ export class Sequential {
     if (typeof shuffle !== 'boolean') throw new ValueError(`shuffle must be true or false; got ${JSON.stringify(args.shuffle)}`);
     const verbose = args.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) throw new ValueError(`verbose must be 0 or 1; got ${JSON.stringify(args.verbose)}`);
-    const callbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+    const callbacks = checkCallbacks(args.callbacks);
+    const stopOnNonFinite = args.stopOnNonFinite ?? true;
+    if (typeof stopOnNonFinite !== 'boolean') throw new ValueError(`stopOnNonFinite must be true or false; got ${JSON.stringify(args.stopOnNonFinite)}`);
 
     const xs = this.checkX(x);
     const ys = this.checkY(y, 'y');
@@ -273,7 +366,7 @@ export class Sequential {
     let val = parts.val;
     if (args.validationData) {
       if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ValueError('validationData must be [xVal, yVal]');
-      const vx = samplesOf(args.validationData[0], 'validationData[0]', this.inputShape, 'the model input shape');
+      const vx = this.checkX(args.validationData[0], 'validationData[0]'); // token ids are range-checked too
       const vy = this.checkY(args.validationData[1], 'validationData[1]');
       if (vx.count !== vy.count) throw new ShapeError(`validationData x and y must hold the same number of samples; got ${vx.count} and ${vy.count}`);
       val = [vx, vy];
@@ -300,15 +393,19 @@ export class Sequential {
         for (let b = 0, start = 0; start < tx.count; b++, start += batchSize) {
           this.runBatch(tx, ty, order.subarray(start, Math.min(start + batchSize, tx.count)), 'train');
           if (perBatch) {
-            const logs = logsFromAccumulator(await this.rt.read(this.accumulators!.train, zeros.length), compiled);
+            const acc = await this.rt.read(this.accumulators!.train, zeros.length);
+            const bad = stopOnNonFinite ? nonFiniteLoss(acc, compiled, { epoch, epochs, steps: history.params.steps }, this.lastGood) : null;
+            if (bad) throw bad;
+            const logs = logsFromAccumulator(acc, compiled);
             for (const cb of callbacks) await cb.onBatchEnd?.(b, logs);
           }
         }
         if (val) this.queueEvaluation(val[0], val[1], batchSize);
-        const [trainAcc, valAcc] = await this.rt.readMany([
-          { ref: this.accumulators!.train, length: zeros.length },
-          ...(val ? [{ ref: this.accumulators!.evaluate, length: zeros.length }] : []),
-        ]);
+        // One readback per epoch: the loss sums and every weight, kept on the host as the last good epoch.
+        const { train: trainAcc, val: valAcc, weights } = await readEpochEnd(this.rt, this.arena!, this.accumulators!, compiled, val !== null);
+        const bad = nonFiniteLoss(trainAcc, compiled, { epoch, epochs, steps: history.params.steps }, this.lastGood);
+        if (bad && stopOnNonFinite) throw bad;
+        if (!bad) this.lastGood = { epoch, weights };
         const logs: Logs = { ...logsFromAccumulator(trainAcc!, compiled), ...(valAcc ? logsFromAccumulator(valAcc, compiled, 'val_') : {}) };
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
@@ -317,21 +414,51 @@ export class Sequential {
       }
       for (const cb of callbacks) await cb.onTrainEnd?.();
       return history;
+    } catch (e) {
+      throw this.afterFailure(e);
     } finally {
       this.fitting = false;
     }
+  }
+
+  /**
+   * The weights after the last epoch whose loss was finite, as fit last read them back (one readback per
+   * epoch, never per batch), or null before any such epoch. A host copy: it needs no GPU, so it is what is left
+   * after a DeviceLostError (load it into a model on a new runtime with setWeights and continue with
+   * `initialEpoch: epoch + 1`) or a NonFiniteLossError (restore it with setWeights). Named after getWeights,
+   * whose order and shapes it has; Keras keeps the same thing on disk in its BackupAndRestore callback.
+   */
+  getLastGoodWeights(): LastGoodWeights | null {
+    if (this.disposed) throw new DisposedError(`model '${this.name}' was disposed; build a new one`);
+    if (!this.lastGood) return null;
+    return { epoch: this.lastGood.epoch, weights: this.lastGood.weights.map((w) => ({ data: w.data.slice(), shape: [...w.shape] })) };
+  }
+
+  /**
+   * A buffer whose allocation failed stays invalid, and every readback fails while it lives: drop the cached
+   * per-batch-size programs (they are rebuilt on the next call), so a retry, e.g. with a smaller batchSize, can work.
+   */
+  private afterFailure(e: unknown): unknown {
+    if (e instanceof OutOfMemoryError) {
+      for (const b of this.inference.values()) b.destroy();
+      this.inference.clear();
+      for (const p of this.training.values()) p.destroy();
+      this.training.clear();
+    }
+    return e;
   }
 
   /** Loss (and metrics) on x, y: a number without metrics, else [loss, ...metrics], as Keras returns. */
   async evaluate(x: TensorLike, y: TensorLike, args: { batchSize?: number } = {}): Promise<number | number[]> {
     this.ensureBuilt();
     const compiled = this.isCompiled;
-    const batchSize = checkBatchSize(args.batchSize ?? 32);
+    const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
     const xs = this.checkX(x);
     const ys = this.checkY(y, 'y');
     if (xs.count !== ys.count) throw new ShapeError(`x and y must hold the same number of samples; x has ${xs.count}, y has ${ys.count}`);
     this.queueEvaluation(xs, ys, batchSize);
-    const logs = logsFromAccumulator(await this.rt.read(this.accumulators!.evaluate, accumulatorLength(compiled)), compiled);
+    const acc = await this.rt.read(this.accumulators!.evaluate, accumulatorLength(compiled)).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
+    const logs = logsFromAccumulator(acc, compiled);
     return compiled.metrics.length === 0 ? logs.loss! : [logs.loss!, ...compiled.metrics.map((m) => logs[m.name]!)];
   }
 
@@ -354,6 +481,7 @@ export class Sequential {
       if (formatShape(t.shape) !== formatShape(seg.spec.shape)) {
         throw new ShapeError(`setWeights: ${seg.path} must be ${formatShape(seg.spec.shape)}; got ${formatShape(t.shape)}`);
       }
+      checkFinite(t, seg.path); // a NaN weight would make every later loss NaN
       return t;
     });
     tensors.forEach((t, i) => arena.write(arena.segments[i]!, t.data));
@@ -378,6 +506,7 @@ export class Sequential {
       if (formatShape(t.shape) !== formatShape(segs[i]!.spec.shape)) {
         throw new ShapeError(`${segs[i]!.path} must be ${formatShape(segs[i]!.spec.shape)}; got ${formatShape(t.shape)}`);
       }
+      checkFinite(t, segs[i]!.path);
       return t;
     });
     tensors.forEach((t, i) => arena.write(segs[i]!, t.data));
@@ -387,6 +516,21 @@ export class Sequential {
     const index = this.layers.indexOf(layer);
     if (index < 0) throw new ValueError(`layer '${layer?.name}' is not part of model '${this.name}'`);
     return index;
+  }
+
+  /**
+   * Saves the model as TF.js does (model.json + weights, TF.js's layers-model format) to 'indexeddb://name',
+   * 'downloads://name', 'file://dir' (Node) or a sink; { includeOptimizer: true } adds the training config and
+   * optimizer state. Load it with loadLayersModel (or TF.js's tf.loadLayersModel). See src/model/save.ts.
+   */
+  async save(destination: string | ArtifactsSink, options: SaveOptions = {}): Promise<SaveResult> {
+    return saveModel(this.persistenceView(), destination, options);
+  }
+
+  /** For save and load only (src/model/save.ts, load.ts): the model's parameter arena and training setup. */
+  persistenceView(): PersistenceView {
+    const arena = this.ensureBuilt().arena;
+    return { rt: this.rt, name: this.name, layers: this.layers, arena, compiled: this.compiled, optimizer: this.optimizerState };
   }
 
   countParams(): number {
@@ -414,12 +558,16 @@ export class Sequential {
     this.releasePrograms();
     this.arena?.destroy();
     this.arena = null;
+    this.states?.destroy();
+    this.states = null;
     this.disposed = true;
   }
 
   protected releasePrograms(): void {
     for (const b of this.inference.values()) b.destroy();
     this.inference.clear();
+    this.stream?.destroy();
+    this.stream = null;
     this.releaseTraining();
   }
 

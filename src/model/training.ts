@@ -15,6 +15,7 @@ import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { clipScratchLength, clipSpecOf, recordClip, type ClipSpec } from '../kernels/clipping';
 import { recordLoss, type LossConfig } from '../kernels/losses';
+import { LOSS_WATCH_SLOTS, recordLossWatch } from '../kernels/lossWatch';
 import { recordMetric, type MetricConfig } from '../kernels/metrics';
 import { optimizerSlotNames, packOptimizerState, recordOptimizerStep, type OptimizerSlot } from '../kernels/optimizers';
 import { recordRegularizers, regularizerScratchLength, type RegularizedSegment } from '../kernels/regularizers';
@@ -95,8 +96,13 @@ export interface TrainProgram {
   destroy(): void;
 }
 
-/** Floats of the accumulator: loss sum, row count, then one sum per metric. */
+/** Floats of the accumulator: loss sum, row count, one sum per metric, then the non-finite-loss watch. */
 export function accumulatorLength(compiled: Compiled): number {
+  return watchSlot(compiled) + LOSS_WATCH_SLOTS;
+}
+
+/** Where the non-finite-loss watch (shaders/lossWatch.wgsl) keeps its batch count and first bad batch. */
+export function watchSlot(compiled: Compiled): number {
   return 2 + compiled.metrics.length;
 }
 
@@ -116,8 +122,9 @@ export function buildTrainProgram(
   batch: number,
   idsInput: boolean,
   accumulators: { train: GPUBuffer; evaluate: GPUBuffer },
+  states?: readonly (GPUBuffer[] | undefined)[],
 ): TrainProgram {
-  const bound = bindModel(rt, layers, arena, batch, true, idsInput);
+  const bound = bindModel(rt, layers, arena, batch, true, idsInput, states ? { states } : {});
   const out = bound.output;
   const sparse = compiled.loss.kind === 'sparseCategoricalCrossentropy';
   const made: GPUBuffer[] = [];
@@ -152,6 +159,8 @@ export function buildTrainProgram(
   let d: GPUBuffer | null = dPredictions;
   for (let i = bound.runs.length - 1; i >= 0 && d; i--) d = bound.runs[i]!.recordBackward(train, d);
   penalties(train, accumulators.train);
+  // After the penalties: the batch's whole loss is in slot 0 now. One tiny dispatch, no readback.
+  recordLossWatch(train, { accum: accumulators.train, lossSlot: 0, watchSlot: watchSlot(compiled) });
   if (compiled.clip) {
     recordClip(train, {
       clip: compiled.clip,

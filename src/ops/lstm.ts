@@ -78,13 +78,14 @@ async function runLstm(
       h: make('h', size.states),
       c: make('c', size.states),
       gates: make('gates', size.gates),
+      scratch: make('scratch', size.scratch),
     };
     // The initial-state slot (0, or T going backwards) is written here; every other slot by the steps.
     const state = B * U;
     const backwards = acts.goBackwards;
     rt.write(fwd.h, inputs.h0?.data ?? new Float32Array(size.state), initialSlot(T, backwards) * state);
     rt.write(fwd.c, inputs.c0?.data ?? new Float32Array(size.state), initialSlot(T, backwards) * state);
-    recordLstmForward(plan, fwd, dims, acts);
+    recordLstmForward(plan, fwd, dims, acts, acts.variant);
 
     let back: { dx: GPUBuffer; dKernel: GPUBuffer; dRecurrentKernel: GPUBuffer; dBias: GPUBuffer; dh0: GPUBuffer; dc: GPUBuffer } | null = null;
     if (grads) {
@@ -104,6 +105,7 @@ async function runLstm(
         dims,
         acts,
         acts.returnSequences,
+        acts.variant,
       );
     }
     plan.run();

@@ -12,7 +12,7 @@ import {
   type CellActivation,
   type GateActivation,
 } from '../kernels/activations';
-import type { LstmDims } from '../kernels/lstmStep';
+import { LSTM_VARIANTS, type LstmDims, type LstmVariant } from '../kernels/lstmStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 
 export interface LstmInputs<T> {
@@ -31,6 +31,11 @@ export interface LstmOptions {
   returnSequences?: boolean;
   /** Keras go_backwards: process x from the last step to the first; sequence outputs come in processing order. */
   goBackwards?: boolean;
+  /**
+   * Which fused kernel runs the recurrence: 'step' (shaders/lstmStep.wgsl) or 'vec4' (shaders/lstmStepVec4.wgsl).
+   * Same results; the default is the one measured fastest (src/kernels/lstmStep.ts). For tests and benchmarks.
+   */
+  variant?: LstmVariant;
 }
 
 export interface LstmOutputs<T> {
@@ -63,6 +68,7 @@ export interface ResolvedLstmOptions {
   recurrentActivation: GateActivation;
   returnSequences: boolean;
   goBackwards: boolean;
+  variant: LstmVariant | undefined;
 }
 
 export interface CheckedLstmInputs {
@@ -81,7 +87,16 @@ export function resolveLstmOptions(options: LstmOptions = {}): ResolvedLstmOptio
     recurrentActivation: checkActivation('recurrentActivation', options.recurrentActivation ?? 'sigmoid', GATE_ACTIVATIONS),
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
+    variant: checkVariant(options.variant),
   };
+}
+
+function checkVariant(value: unknown): LstmVariant | undefined {
+  if (value === undefined) return undefined;
+  if (!(LSTM_VARIANTS as readonly unknown[]).includes(value)) {
+    throw new ValueError(`variant must be one of ${LSTM_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as LstmVariant;
 }
 
 /** A boolean option: its default when absent, else it must be a real boolean (no truthy strings). */

@@ -6,9 +6,12 @@
 import { denseCases } from './denseCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
+import { interopCases } from './interopCases';
 import { ioCases } from './ioCases';
 import { kernelCases } from './kernelCases';
 import { recurrentCases } from './recurrentCases';
+import { recurrentLayerCases } from './recurrentLayerCases';
+import { reliabilityCases } from './reliabilityCases';
 import { learningCases, modelCases, modelTrainingCases } from './modelCases';
 import { trainingCases } from './trainingCases';
 
@@ -20,11 +23,14 @@ const harness = {
   ...denseCases,
   ...faultCases,
   ...recurrentCases,
+  ...recurrentLayerCases,
   ...ioCases,
+  ...interopCases,
   ...modelCases,
   ...modelTrainingCases,
   ...learningCases,
   ...trainingCases,
+  ...reliabilityCases,
 };
 
 export type Harness = typeof harness;

@@ -2,7 +2,7 @@
 import { lstmBackward, lstmForward, type LstmOptions } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordColumnSum } from '../../src/kernels/columnSum';
-import { recordGemm } from '../../src/kernels/gemm';
+import { recordGemm, type GemmVariant } from '../../src/kernels/gemm';
 import { decode, inScope, type Encoded } from './harnessCore';
 
 export const kernelCases = {
@@ -29,7 +29,7 @@ export const kernelCases = {
     });
   },
 
-  gemm(spec: { a: Encoded; b: Encoded; bias?: Encoded; m: number; n: number; k: number; transA: boolean; transB: boolean; aOffset: number; bOffset: number; cOffset: number }) {
+  gemm(spec: { a: Encoded; b: Encoded; bias?: Encoded; m: number; n: number; k: number; transA: boolean; transB: boolean; aOffset: number; bOffset: number; cOffset: number; variant?: GemmVariant }) {
     return inScope(async (r) => {
       const a = r.upload('a', decode(spec.a).data);
       const b = r.upload('b', decode(spec.b).data);
@@ -37,7 +37,7 @@ export const kernelCases = {
       const cLength = spec.cOffset + spec.m * spec.n;
       const c = r.createBuffer('c', cLength * 4);
       const plan = new Plan(r, 'gemm test');
-      recordGemm(plan, { a, b, c, ...(bias ? { bias } : {}), m: spec.m, n: spec.n, k: spec.k, transA: spec.transA, transB: spec.transB, aOffset: spec.aOffset, bOffset: spec.bOffset, cOffset: spec.cOffset });
+      recordGemm(plan, { a, b, c, ...(bias ? { bias } : {}), m: spec.m, n: spec.n, k: spec.k, transA: spec.transA, transB: spec.transB, aOffset: spec.aOffset, bOffset: spec.bOffset, cOffset: spec.cOffset, ...(spec.variant ? { variant: spec.variant } : {}) });
       plan.run();
       const out = await r.read(c, spec.m * spec.n, spec.cOffset);
       plan.destroy();

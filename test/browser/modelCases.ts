@@ -1,5 +1,5 @@
 /** Harness cases for whole Sequential models built from plain layer specs. */
-import { layers, sequential, type Layer } from '../../src/index';
+import { layers, sequential, type Layer, type RecurrentLayer } from '../../src/index';
 import type { LayerSpec } from '../support/referenceModel';
 import { seededRandom } from '../../src/layers/initializers';
 import { decode, inScope, rt, type Encoded } from './harnessCore';
@@ -8,6 +8,12 @@ export function buildLayer(spec: LayerSpec): Layer {
   switch (spec.type) {
     case 'lstm':
       return layers.lstm(spec.config);
+    case 'gru':
+      return layers.gru(spec.config);
+    case 'simpleRNN':
+      return layers.simpleRNN(spec.config);
+    case 'bidirectional':
+      return layers.bidirectional({ ...spec.config, layer: buildLayer(spec.config.layer) as RecurrentLayer });
     case 'dense':
       return layers.dense(spec.config);
     case 'embedding':

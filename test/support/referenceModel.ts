@@ -5,10 +5,10 @@
  */
 import { denseForward } from '../../src/reference/dense';
 import { embeddingForward } from '../../src/reference/embedding';
-import { lstmForward } from '../../src/reference/lstmStep';
+import { isRecurrent, recurrentBackward, recurrentForward, recurrentOutputShape, recurrentWeightCount, type RecurrentSpec } from './referenceRecurrent';
 
 export type LayerSpec =
-  | { type: 'lstm'; config: { units: number; activation?: 'tanh' | 'relu'; returnSequences?: boolean; inputShape?: number[] } }
+  | RecurrentSpec
   | { type: 'dense'; config: { units: number; activation?: 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'softmax'; inputShape?: number[] } }
   | { type: 'embedding'; config: { inputDim: number; outputDim: number; inputLength?: number } };
 
@@ -21,20 +21,12 @@ export function referencePredict(specs: LayerSpec[], weights: Float32Array[], x:
     if (spec.type === 'embedding') {
       data = embeddingForward(data, weights[w++]!, spec.config.outputDim);
       shape = [shape[0]!, spec.config.outputDim];
-    } else if (spec.type === 'lstm') {
+    } else if (isRecurrent(spec)) {
       const [T, F] = shape as [number, number];
-      const u = spec.config.units;
-      const out = lstmForward(
-        {
-          x: { data, shape: [n, T, F] },
-          kernel: { data: weights[w++]!, shape: [F, 4 * u] },
-          recurrentKernel: { data: weights[w++]!, shape: [u, 4 * u] },
-          bias: { data: weights[w++]!, shape: [4 * u] },
-        },
-        { activation: spec.config.activation ?? 'tanh', returnSequences: spec.config.returnSequences ?? false },
-      );
-      data = out.output.data;
-      shape = spec.config.returnSequences ? [T, u] : [u];
+      const count = recurrentWeightCount(spec);
+      data = recurrentForward(spec, weights.slice(w, w + count), data, n, T, F);
+      w += count;
+      shape = recurrentOutputShape(spec, T);
     } else {
       const inputs = shape[shape.length - 1]!;
       const rows = (n * shape.reduce((a, b) => a * b, 1)) / inputs;
@@ -45,7 +37,6 @@ export function referencePredict(specs: LayerSpec[], weights: Float32Array[], x:
   return { data, sample: shape };
 }
 
-import { lstmBackward } from '../../src/reference/lstmStep';
 import { denseBackward } from '../../src/reference/dense';
 import { embeddingBackward } from '../../src/reference/embedding';
 import { loss as referenceLoss } from '../../src/reference/losses';
@@ -56,9 +47,9 @@ import type { LossConfig } from '../../src/kernels/losses';
 import type { ClipSpec } from '../../src/kernels/clipping';
 import type { OptimizerConfig } from '../../src/optim/optimizers';
 
-/** Weights per layer, as getWeights lists them: lstm 3, dense 2, embedding 1. */
+/** Weights per layer, as getWeights lists them: recurrent 3 (bidirectional 6), dense 2, embedding 1. */
 function weightCount(spec: LayerSpec): number {
-  return spec.type === 'lstm' ? 3 : spec.type === 'dense' ? 2 : 1;
+  return isRecurrent(spec) ? recurrentWeightCount(spec) : spec.type === 'dense' ? 2 : 1;
 }
 
 /** The float64 gradient of the batch-mean loss w.r.t. every weight, and the loss, for one batch. */
@@ -99,23 +90,11 @@ export function referenceGradients(
       grads[w] = r.dKernel;
       grads[w + 1] = r.dBias;
       d = r.dX;
-    } else if (spec.type === 'lstm') {
+    } else if (isRecurrent(spec)) {
       const [T, F] = input.shape as [number, number];
-      const u = spec.config.units;
-      const r = lstmBackward(
-        {
-          x: { data: input.data, shape: [n, T, F] },
-          kernel: { data: weights[w]!, shape: [F, 4 * u] },
-          recurrentKernel: { data: weights[w + 1]!, shape: [u, 4 * u] },
-          bias: { data: weights[w + 2]!, shape: [4 * u] },
-        },
-        { dOutput: { data: d, shape: spec.config.returnSequences ? [n, T, u] : [n, u] } },
-        { activation: spec.config.activation ?? 'tanh', returnSequences: spec.config.returnSequences ?? false },
-      );
-      grads[w] = r.dKernel.data;
-      grads[w + 1] = r.dRecurrentKernel.data;
-      grads[w + 2] = r.dBias.data;
-      d = r.dX.data;
+      const r = recurrentBackward(spec, weights.slice(w, w + weightCount(spec)), input.data, n, T, F, d);
+      r.grads.forEach((g, k) => (grads[w + k] = g));
+      d = r.dX;
     } else {
       grads[w] = embeddingBackward(input.data, d, spec.config.inputDim, spec.config.outputDim);
     }

@@ -1,0 +1,64 @@
+/**
+ * Records C = op(A)·op(B) (+ bias) with shaders/gemmVec4.wgsl: the plain GEMM's 4×4 register block, read with
+ * vec4 loads wherever the layout allows (see the shader header for the conditions, checked here). Same
+ * arguments and CPU twin (src/reference/gemm.ts) as src/kernels/gemm.ts, which picks between the two.
+ */
+import source from '../../shaders/gemmVec4.wgsl?raw';
+import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import type { Plan } from '../gpu/plan';
+import { ACTIVATION_IDS, activationsSource } from './activations';
+import type { GemmArgs } from './gemm';
+
+export const gemmVec4Kernel = defineKernel('gemmVec4', 'main', activationsSource, source);
+export const gemmVec4StoreKernel = defineKernel('gemmVec4', 'main_c4', activationsSource, source);
+
+const TILE = 32; // 8×8 invocations × 4×4 outputs each
+
+/** Which operands of `g` can be read (A, B) or written (C) as aligned vec4s. */
+export function gemmVec4Layout(g: GemmArgs): { a: boolean; b: boolean; c: boolean } {
+  const aligned = (offset: number | undefined) => (offset ?? 0) % 4 === 0;
+  return {
+    a: aligned(g.aOffset) && (g.transA ? g.m % 4 === 0 : g.k % 4 === 0),
+    b: aligned(g.bOffset) && (g.transB ? g.k % 4 === 0 : g.n % 4 === 0),
+    c: aligned(g.cOffset) && g.n % 4 === 0,
+  };
+}
+
+/**
+ * The same range as a binding of array<vec4<f32>>: whole vec4s. A read-only view may round up into the
+ * buffer's slack (bytes the kernel never reads: its vec4 reads stay inside the product's range); a written
+ * view rounds down, which still covers every aligned vec4 the kernel stores.
+ */
+function vec4View(ref: BufferRef, writable: boolean): BufferRef {
+  if (!('buffer' in ref)) return ref;
+  const down = Math.floor(ref.size / 16) * 16;
+  const up = Math.min(Math.ceil(ref.size / 16) * 16, ref.buffer.size - ref.offset);
+  const size = writable ? down : Math.max(up, down);
+  return size === ref.size ? ref : { buffer: ref.buffer, offset: ref.offset, size: Math.max(size, 16) };
+}
+
+export function recordGemmVec4(plan: Plan, g: GemmArgs): void {
+  const vec4 = gemmVec4Layout(g);
+  plan.dispatch({
+    kernel: vec4.c ? gemmVec4StoreKernel : gemmVec4Kernel,
+    constants: {
+      TRANS_A: g.transA ? 1 : 0,
+      TRANS_B: g.transB ? 1 : 0,
+      HAS_BIAS: g.bias ? 1 : 0,
+      A_VEC4: vec4.a ? 1 : 0,
+      B_VEC4: vec4.b ? 1 : 0,
+      ACTIVATION: ACTIVATION_IDS[g.activation ?? 'linear'],
+    },
+    // a4 and b4 view the same buffers as a and b (read-only, so the double binding is allowed).
+    bindings: {
+      a: g.a,
+      b: g.b,
+      bias: g.bias ?? g.a,
+      ...(vec4.c ? { c4: vec4View(g.c, true) } : { c: g.c }),
+      a4: vec4View(g.a, false),
+      b4: vec4View(g.b, false),
+    },
+    uniforms: { m: g.m, n: g.n, k: g.k, a_offset: g.aOffset ?? 0, b_offset: g.bOffset ?? 0, c_offset: g.cOffset ?? 0 },
+    workgroups: grid1d(Math.ceil(g.n / TILE) * Math.ceil(g.m / TILE), 1),
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * `layers.bidirectional({ layer, mergeMode })`: Keras's Bidirectional wrapper. It runs a forward copy of the
+ * recurrent layer and a backward copy (goBackwards flipped), both on the same input, and merges their outputs
+ * (shaders/bidirectionalMerge.wgsl): concat (default), sum, mul or ave. Weights are Keras's order and names:
+ * the forward copy's (`forward_<layer>/kernel`, ...) then the backward copy's (`backward_<layer>/...`).
+ *
+ * Keras flips the backward copy's output sequence back to input time before merging; the kernels keep outputs
+ * in input time already (shaders/direction.wgsl), so both copies are bound raw (src/layers/recurrent.ts) and
+ * merged as they lie. If the wrapped layer itself has goBackwards, Keras's merged sequence is in reversed time,
+ * and one reversal after the merge gives that order.
+ */
+import { ValueError } from '../errors';
+import type { BufferRef } from '../gpu/kernel';
+import type { Plan } from '../gpu/plan';
+import { MERGE_MODES, mergedWidth, recordMerge, recordSplit, type MergeMode } from '../kernels/bidirectionalMerge';
+import type { Tensor, TensorLike } from '../tensor';
+import { defaultName, inputSpec, knownKeys } from './config';
+import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec } from './layer';
+import { RecurrentLayer, reversedInTime } from './recurrent';
+
+export interface BidirectionalLayerConfig {
+  /** The recurrent layer to run both ways (a fresh one: not already in a model). */
+  layer: RecurrentLayer;
+  mergeMode?: MergeMode;
+  inputShape?: number[];
+  batchInputShape?: number[];
+  batchSize?: number;
+  name?: string;
+}
+
+const KEYS = ['layer', 'mergeMode', 'inputShape', 'batchInputShape', 'batchSize', 'name'] as const;
+
+function withPrefix(refs: Record<string, BufferRef>, prefix: string): Record<string, BufferRef> {
+  const out: Record<string, BufferRef> = {};
+  for (const [k, v] of Object.entries(refs)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  return out;
+}
+
+export class Bidirectional extends Layer {
+  readonly className = 'Bidirectional';
+  readonly forwardLayer: RecurrentLayer;
+  readonly backwardLayer: RecurrentLayer;
+  readonly mergeMode: MergeMode;
+
+  constructor(config: BidirectionalLayerConfig) {
+    const name = config?.name ?? defaultName('bidirectional');
+    const where = `bidirectional '${name}'`;
+    knownKeys(where, config ?? {}, KEYS);
+    const inner = config.layer;
+    if (!(inner instanceof RecurrentLayer)) {
+      throw new ValueError(`${where}: layer must be a recurrent layer such as layers.lstm({ units: 32 }); got ${(inner as unknown) instanceof Layer ? (inner as unknown as Layer).className : typeof inner}`);
+    }
+    if (inner.attached) throw new ValueError(`${where}: layer '${inner.name}' already belongs to a model; wrap a fresh layer`);
+    const own = inputSpec(where, config);
+    // Keras 2 code often gives the input shape to the wrapped layer: take it from there when the wrapper has none.
+    super(name, own.shape ?? inner.declaredInputShape, own.batchSize ?? inner.declaredBatchSize);
+    const mode = config.mergeMode ?? 'concat';
+    if (!(MERGE_MODES as readonly string[]).includes(mode)) {
+      throw new ValueError(`${where}: mergeMode must be one of ${MERGE_MODES.map((m) => `'${m}'`).join(', ')}; got ${JSON.stringify(config.mergeMode)} (Keras's None, a list of two outputs, does not fit a Sequential)`);
+    }
+    this.mergeMode = mode;
+    this.forwardLayer = inner.withConfig({ name: `forward_${inner.name}` });
+    this.backwardLayer = inner.withConfig({ name: `backward_${inner.name}`, goBackwards: !inner.goBackwards });
+  }
+
+  get units(): number {
+    return this.forwardLayer.units;
+  }
+
+  get returnSequences(): boolean {
+    return this.forwardLayer.returnSequences;
+  }
+
+  get returnState(): boolean {
+    return this.forwardLayer.returnState;
+  }
+
+  override get stateful(): boolean {
+    return this.forwardLayer.stateful;
+  }
+
+  override stateSizes(): number[] {
+    return [...this.forwardLayer.stateSizes(), ...this.backwardLayer.stateSizes()];
+  }
+
+  protected computeOutputShape(inputShape: number[]): number[] {
+    this.forwardLayer.build(inputShape);
+    this.backwardLayer.build(inputShape);
+    const width = mergedWidth(this.mergeMode, this.units);
+    return this.returnSequences ? [inputShape[0]!, width] : [width];
+  }
+
+  paramSpecs(inputShape: number[]): ParamSpec[] {
+    return [this.forwardLayer, this.backwardLayer].flatMap((l) => l.paramSpecs(inputShape).map((s) => ({ ...s, name: `${l.name}/${s.name}` })));
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, layer: { class_name: this.forwardLayer.className, config: { ...this.forwardLayer.getConfig(), name: this.forwardLayer.name.slice('forward_'.length) } }, merge_mode: this.mergeMode };
+  }
+
+  bind(ctx: BindContext, input: Act): LayerRun {
+    const nf = this.forwardLayer.stateSizes().length;
+    const sub = (layer: RecurrentLayer, states: GPUBuffer[] | undefined): BindContext => ({
+      ...ctx,
+      params: withPrefix(ctx.params, `${layer.name}/`),
+      grads: ctx.grads && withPrefix(ctx.grads, `${layer.name}/`),
+      ...(states ? { states } : {}),
+    });
+    const f = this.forwardLayer.bindRaw(sub(this.forwardLayer, ctx.states?.slice(0, nf)), input);
+    const b = this.backwardLayer.bindRaw(sub(this.backwardLayer, ctx.states?.slice(nf)), input);
+    const bufs = new RunBuffers(ctx.rt, `bidirectional '${this.name}'`);
+    const seq = this.returnSequences;
+    const [fa, ba] = seq ? [f.sequence, b.sequence] : [f.last, b.last];
+    const units = this.units;
+    const mode = this.mergeMode;
+    const width = mergedWidth(mode, units);
+    const both = { a: fa.buffer, aOffset: fa.offset, b: ba.buffer, bOffset: ba.offset, rows: fa.rows, units };
+    const out = bufs.make('merged', fa.rows * width);
+    const back = ctx.grads && {
+      dF: bufs.make('dForward', fa.rows * units),
+      dB: bufs.make('dBackward', fa.rows * units),
+      dx: ctx.needsInputGrad ? bufs.make('dx', input.rows * input.cols) : null,
+    };
+    const run: LayerRun = {
+      output: { buffer: out, offset: 0, rows: fa.rows, cols: width, timesteps: fa.timesteps },
+      recordForward(plan: Plan) {
+        f.recordForward(plan);
+        b.recordForward(plan);
+        recordMerge(plan, mode, { ...both, out });
+      },
+      recordBackward(plan: Plan, dOutput: GPUBuffer) {
+        if (!back) throw new Error('recordBackward on an inference-only run');
+        recordSplit(plan, mode, { ...both, dout: dOutput, da: back.dF, db: back.dB });
+        const dxF = f.recordBackward(plan, back.dF, seq);
+        const dxB = b.recordBackward(plan, back.dB, seq);
+        if (!back.dx || !dxF || !dxB) return null;
+        recordMerge(plan, 'sum', { a: dxF, b: dxB, rows: input.rows, units: input.cols, out: back.dx });
+        return back.dx;
+      },
+      destroy() {
+        f.destroy();
+        b.destroy();
+        bufs.destroy();
+      },
+    };
+    return seq && this.forwardLayer.goBackwards ? reversedInTime(ctx, `bidirectional '${this.name}'`, run) : run;
+  }
+
+  /** As RecurrentLayer.apply: the output, or with returnState [output, ...forward states, ...backward states]. */
+  async apply(x: TensorLike, options: { initialState?: TensorLike[] } = {}): Promise<Tensor | Tensor[]> {
+    const { output, states } = await this.ownerFor('apply').applyLayer(this, x, options.initialState ?? null);
+    return this.returnState ? [output, ...states] : output;
+  }
+
+  resetStates(states?: TensorLike[]): void {
+    this.ownerFor('resetStates').resetLayerStates(this, states);
+  }
+
+  getStates(): Promise<Tensor[]> {
+    return this.ownerFor('getStates').getLayerStates(this);
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * What LSTM, GRU and SimpleRNN layers share, as Keras's RNN base layer does: the options returnSequences,
+ * returnState, goBackwards and stateful, the output shape, and the binding mechanics around a cell's kernels:
+ *
+ * - initial states: zeros (cleared by the plan on every run), or copied from `ctx.states` (the buffers a model
+ *   keeps for a stateful layer, or the initial state of `apply`); the final states are copied back there, so a
+ *   stateful layer's state never leaves the GPU between calls;
+ * - output order: the kernels index outputs by input time in both directions (shaders/direction.wgsl); Keras
+ *   returns a goBackwards sequence in processing order, so `bind` reverses it (shaders/reverseTime.wgsl) and
+ *   reverses the incoming gradient on the way back. `bindRaw` skips that for Bidirectional, which merges in
+ *   input-time order.
+ *
+ * returnState in a Sequential changes nothing (a Sequential passes one tensor from layer to layer; Keras's
+ * Sequential cannot take a layer that returns a list either); `apply` returns [output, ...states] with it.
+ */
+import { ShapeError, ValueError } from '../errors';
+import type { Plan } from '../gpu/plan';
+import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
+import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
+import { recordReverseTime } from '../kernels/reverseTime';
+import type { Tensor, TensorLike } from '../tensor';
+import { inputSpec, optionalBool, positiveInt, regularizer } from './config';
+import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type RegularizerConfig } from './layer';
+
+export interface RecurrentLayerConfig {
+  units: number;
+  activation?: CellActivation;
+  /** Return the output of every step, [batch, timesteps, units], instead of the last one. */
+  returnSequences?: boolean;
+  /** `apply` also returns the final states (Keras return_state); a Sequential's output is unchanged. */
+  returnState?: boolean;
+  /** Keras go_backwards: process the steps last to first; a returned sequence comes in processing order. */
+  goBackwards?: boolean;
+  /** Keep the final states as the next call's initial states until resetStates(); needs a fixed batch size. */
+  stateful?: boolean;
+  kernelRegularizer?: RegularizerConfig;
+  recurrentRegularizer?: RegularizerConfig;
+  biasRegularizer?: RegularizerConfig;
+  /** Shape of one sample, [timesteps, features]; needed on the first layer. */
+  inputShape?: number[];
+  /** [batchSize, timesteps, features], as Keras's batch_input_shape (stateful models). */
+  batchInputShape?: number[];
+  batchSize?: number;
+  name?: string;
+}
+
+export const RECURRENT_KEYS = [
+  'units',
+  'activation',
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+  'stateful',
+  'kernelRegularizer',
+  'recurrentRegularizer',
+  'biasRegularizer',
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'name',
+] as const;
+
+export interface CellDims {
+  batch: number;
+  timesteps: number;
+  features: number;
+  units: number;
+}
+
+/** What one cell type's kernels provide for one binding. */
+export interface CellRun {
+  /** The state buffers, h first (LSTM: h, c), each [T+1, batch, units] with a state on every slot. */
+  states: GPUBuffer[];
+  /** Records the steps; the initial slots are written before. */
+  recordForward(plan: Plan): void;
+  /** BPTT from dy in input-time order ([T, B, u] when dyIsSequence, else [B, u]); returns dx or null. */
+  recordBackward(plan: Plan, dy: GPUBuffer, dyIsSequence: boolean): GPUBuffer | null;
+}
+
+/** A recurrent layer bound with its outputs where the kernels leave them (input-time order). */
+export interface RawRecurrentRun {
+  /** The outputs after x_0 .. x_{T−1}, [T·B, u], in input-time order whatever the direction. */
+  sequence: Act;
+  /** The final h (after the last step processed), [B, u]. */
+  last: Act;
+  recordForward(plan: Plan): void;
+  recordBackward(plan: Plan, dy: GPUBuffer, dyIsSequence: boolean): GPUBuffer | null;
+  destroy(): void;
+}
+
+export abstract class RecurrentLayer extends Layer {
+  readonly units: number;
+  readonly activation: CellActivation;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  private readonly isStateful: boolean;
+  readonly regularizers: { kernel: RegularizerConfig | null; recurrent: RegularizerConfig | null; bias: RegularizerConfig | null };
+  /** The config as given, so Bidirectional can build the backward copy. */
+  protected readonly config: RecurrentLayerConfig;
+  /** `lstm 'name'`, for messages and buffer labels. */
+  protected readonly where: string;
+
+  /** `where` names the layer in messages, e.g. `gru 'gru_1'`. */
+  protected constructor(where: string, name: string, config: RecurrentLayerConfig) {
+    const { shape, batchSize } = inputSpec(where, config);
+    super(name, shape, batchSize);
+    this.where = where;
+    this.config = { ...config };
+    this.units = positiveInt(where, 'units', config.units);
+    this.activation = checkActivation(`${where}: activation`, config.activation ?? 'tanh', CELL_ACTIVATIONS);
+    this.returnSequences = optionalBool(where, 'returnSequences', config.returnSequences, false);
+    this.returnState = optionalBool(where, 'returnState', config.returnState, false);
+    this.goBackwards = optionalBool(where, 'goBackwards', config.goBackwards, false);
+    this.isStateful = optionalBool(where, 'stateful', config.stateful, false);
+    this.regularizers = {
+      kernel: regularizer(where, 'kernelRegularizer', config.kernelRegularizer),
+      recurrent: regularizer(where, 'recurrentRegularizer', config.recurrentRegularizer),
+      bias: regularizer(where, 'biasRegularizer', config.biasRegularizer),
+    };
+  }
+
+  override get stateful(): boolean {
+    return this.isStateful;
+  }
+
+  /** A layer of the same kind and config with some options replaced (Bidirectional's two copies). */
+  abstract withConfig(overrides: Partial<RecurrentLayerConfig>): RecurrentLayer;
+
+  /** Binds the cell's kernels: buffers, forward steps, BPTT. */
+  protected abstract bindCell(ctx: BindContext, input: Act, dims: CellDims, goBackwards: boolean, bufs: RunBuffers): CellRun;
+
+  /** The Keras config entries every recurrent layer has. */
+  protected baseConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      units: this.units,
+      activation: this.activation,
+      return_sequences: this.returnSequences,
+      return_state: this.returnState,
+      go_backwards: this.goBackwards,
+      stateful: this.stateful,
+      use_bias: true,
+    };
+  }
+
+  protected computeOutputShape(inputShape: number[]): number[] {
+    if (inputShape.length !== 2) {
+      throw new ShapeError(`${this.where} expects input [batch, timesteps, features]; got [batch, ${inputShape.join(', ')}]`);
+    }
+    return this.returnSequences ? [inputShape[0]!, this.units] : [this.units];
+  }
+
+  bindRaw(ctx: BindContext, input: Act, goBackwards = this.goBackwards): RawRecurrentRun {
+    const timesteps = input.timesteps;
+    if (timesteps === null) throw new ShapeError(`layer '${this.name}' needs a sequence input [batch, timesteps, features]; got [batch, ${input.cols}]`);
+    const dims: CellDims = { batch: ctx.batch, timesteps, features: input.cols, units: this.units };
+    const state = ctx.batch * this.units;
+    const kept = ctx.states ?? null;
+    if (kept && kept.length !== this.stateSizes().length) {
+      throw new ValueError(`layer '${this.name}' carries ${this.stateSizes().length} states; got ${kept.length} state buffers`);
+    }
+    const bufs = new RunBuffers(ctx.rt, this.where);
+    let cell: CellRun;
+    try {
+      cell = this.bindCell(ctx, input, dims, goBackwards, bufs);
+    } catch (e) {
+      bufs.destroy();
+      throw e;
+    }
+    const first = initialSlot(timesteps, goBackwards) * state;
+    const last = finalSlot(timesteps, goBackwards) * state;
+    const h = cell.states[0]!;
+    return {
+      sequence: { buffer: h, offset: outputsSlot(goBackwards) * state, rows: timesteps * ctx.batch, cols: this.units, timesteps },
+      last: { buffer: h, offset: last, rows: ctx.batch, cols: this.units, timesteps: null },
+      recordForward(plan: Plan) {
+        cell.states.forEach((buffer, i) => {
+          if (kept) plan.copy(kept[i]!, buffer, state, 0, first);
+          else plan.clear({ buffer, offset: first * 4, size: state * 4 });
+        });
+        cell.recordForward(plan);
+        if (kept) cell.states.forEach((buffer, i) => plan.copy(buffer, kept[i]!, state, last, 0));
+      },
+      recordBackward: (plan, dy, dyIsSequence) => cell.recordBackward(plan, dy, dyIsSequence),
+      destroy: () => bufs.destroy(),
+    };
+  }
+
+  bind(ctx: BindContext, input: Act): LayerRun {
+    const raw = this.bindRaw(ctx, input);
+    if (!this.returnSequences) {
+      return { output: raw.last, recordForward: raw.recordForward, recordBackward: (plan, d) => raw.recordBackward(plan, d, false), destroy: raw.destroy };
+    }
+    const run: LayerRun = { output: raw.sequence, recordForward: raw.recordForward, recordBackward: (plan, d) => raw.recordBackward(plan, d, true), destroy: raw.destroy };
+    return this.goBackwards ? reversedInTime(ctx, this.where, run) : run;
+  }
+
+  /**
+   * Runs this layer alone on x [batch, timesteps, features], as Keras's `layer(x, initial_state=...)` on
+   * concrete data. Initial states: `initialState` (LSTM [h, c], GRU and SimpleRNN [h], each [batch, units]),
+   * else the kept states of a stateful layer (which it then updates, as Keras does), else zeros. Returns the
+   * output, or with returnState [output, ...final states].
+   */
+  async apply(x: TensorLike, options: { initialState?: TensorLike[] } = {}): Promise<Tensor | Tensor[]> {
+    const { output, states } = await this.ownerFor('apply').applyLayer(this, x, options.initialState ?? null);
+    return this.returnState ? [output, ...states] : output;
+  }
+
+  /** Keras reset_states: zeroes the kept states of a stateful layer, or sets them to `states` ([batch, units] each). */
+  resetStates(states?: TensorLike[]): void {
+    this.ownerFor('resetStates').resetLayerStates(this, states);
+  }
+
+  /** The kept states of a stateful layer (Keras `layer.states`), read back from the GPU. */
+  getStates(): Promise<Tensor[]> {
+    return this.ownerFor('getStates').getLayerStates(this);
+  }
+}
+
+/**
+ * Wraps a run whose output is a sequence in input-time order so that it comes out reversed, Keras's order for
+ * a goBackwards layer: one reversal of the outputs after the forward pass, and one of the incoming gradient
+ * before the backward pass (a reversal is its own inverse).
+ */
+export function reversedInTime(ctx: BindContext, label: string, run: LayerRun): LayerRun {
+  const out = run.output;
+  const timesteps = out.timesteps!;
+  const block = ctx.batch * out.cols;
+  const bufs = new RunBuffers(ctx.rt, `${label} reversed`);
+  const ordered = bufs.make('outputs in processing order', out.rows * out.cols);
+  const dy = ctx.grads ? bufs.make('dOutput in input-time order', out.rows * out.cols) : null;
+  return {
+    output: { buffer: ordered, offset: 0, rows: out.rows, cols: out.cols, timesteps },
+    recordForward(plan: Plan) {
+      run.recordForward(plan);
+      recordReverseTime(plan, { src: out.buffer, srcOffset: out.offset, dst: ordered, timesteps, block });
+    },
+    recordBackward(plan: Plan, dOutput: GPUBuffer) {
+      if (!dy) throw new Error('recordBackward on an inference-only run');
+      recordReverseTime(plan, { src: dOutput, dst: dy, timesteps, block });
+      return run.recordBackward(plan, dy);
+    },
+    destroy() {
+      run.destroy();
+      bufs.destroy();
+    },
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * Keras/TF.js layer configs ⇄ webrnn layers: the `modelTopology` of a layers-model model.json. Writing uses each
+ * layer's getConfig() (Keras snake_case, as tfjs-layers writes it) plus what only the model knows (the input
+ * shape, regularizers kept outside getConfig); reading is a registry of fromConfig functions by class_name.
+ *
+ * Reading is strict about what changes the forward pass (an activation, use_bias false on a recurrent layer,
+ * mask_zero, time_major, constraints and activity regularizers): each is a ModelFormatError naming the file,
+ * the layer and its class. Options that only shape training or initialization are taken as inference no-ops
+ * and listed in the README: Dropout layers are skipped, recurrent dropout and initializers ignored.
+ */
+import { ModelFormatError } from '../errors';
+import type { JsonObject } from '../io/types';
+import { Bidirectional, Dense, Embedding, GRU, LSTM, Layer, RecurrentLayer, SimpleRNN } from '../layers/index';
+import type { RegularizerConfig } from '../layers/layer';
+
+type Config = Record<string, unknown>;
+const isObject = (v: unknown): v is Config => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What the layers-model topology of a Sequential holds, as tfjs-layers 4 writes it. */
+export function sequentialTopology(name: string, layers: readonly Layer[]): JsonObject {
+  return {
+    class_name: 'Sequential',
+    config: { name, layers: layers.map((l, i) => layerEntry(l, i === 0)) },
+    keras_version: 'tfjs-layers 4.22.0',
+    backend: 'webrnn',
+  };
+}
+
+function kerasRegularizer(r: RegularizerConfig | null | undefined): JsonObject | null {
+  return r ? { class_name: 'L1L2', config: { l1: r.l1 ?? 0, l2: r.l2 ?? 0 } } : null;
+}
+
+function layerEntry(layer: Layer, first: boolean): JsonObject {
+  const config: Config = { ...layer.getConfig(), trainable: true, dtype: 'float32' };
+  const regs = (layer as { regularizers?: Record<string, RegularizerConfig | null> }).regularizers;
+  if (regs) for (const [k, r] of Object.entries(regs)) config[`${k}_regularizer`] ??= kerasRegularizer(r);
+  if (layer instanceof Bidirectional) {
+    const inner = config.layer as { class_name: string; config: Config };
+    const innerRegs = layer.forwardLayer.regularizers;
+    for (const [k, r] of Object.entries(innerRegs)) inner.config[`${k}_regularizer`] ??= kerasRegularizer(r);
+  }
+  if (first && layer.declaredInputShape) config.batch_input_shape = [layer.declaredBatchSize, ...layer.declaredInputShape];
+  return { class_name: layer.className, config };
+}
+
+/** Reads one layer config, naming the file, layer and class in every error. */
+class Reader {
+  constructor(
+    readonly file: string,
+    readonly className: string,
+    readonly config: Config,
+    readonly kerasVersion: string,
+  ) {}
+
+  get name(): string {
+    return typeof this.config.name === 'string' ? this.config.name : '(unnamed)';
+  }
+
+  fail(detail: string): ModelFormatError {
+    return new ModelFormatError(`${this.file}: layer '${this.name}' (${this.className}): ${detail}`);
+  }
+
+  /** A value that must be absent or null (constraints, activity regularizers). */
+  none(key: string, why: string): void {
+    if (this.config[key] !== undefined && this.config[key] !== null) throw this.fail(`${key} ${JSON.stringify(this.config[key])} is not supported (${why}); remove it and re-save the model`);
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.config[key];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'boolean') throw this.fail(`${key} must be true or false; got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  /** A bool that webrnn supports only with one value. */
+  only(key: string, value: boolean, fallback: boolean, what: string): void {
+    if (this.bool(key, fallback) !== value) throw this.fail(`${key}: ${!value} is not supported: ${what}`);
+  }
+
+  int(key: string): number {
+    const v = this.config[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw this.fail(`${key} must be a positive integer; got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  activation(key: string, allowed: readonly string[], fallback: string): string {
+    const v = this.config[key] ?? fallback;
+    const name = typeof v === 'string' ? v : isObject(v) && typeof v.class_name === 'string' ? v.class_name : v;
+    const mapped = name === 'hard_sigmoid' ? 'hardSigmoid' : name;
+    if (mapped === 'hardSigmoid' && /^3\./.test(this.kerasVersion)) {
+      throw this.fail(`${key} hard_sigmoid from Keras ${this.kerasVersion} is relu6(x + 3)/6, not the 0.2·x + 0.5 of Keras 2 and TF.js that webrnn computes; use 'sigmoid'`);
+    }
+    if (typeof mapped !== 'string' || !allowed.includes(mapped)) throw this.fail(`${key} ${JSON.stringify(v)} is not supported; webrnn has ${allowed.join(', ')}`);
+    return mapped;
+  }
+
+  regularizer(key: string): RegularizerConfig | undefined {
+    const v = this.config[key];
+    if (v === undefined || v === null) return undefined;
+    const cls = isObject(v) ? v.class_name : undefined;
+    const c = isObject(v) && isObject(v.config) ? v.config : {};
+    const num = (x: unknown) => (typeof x === 'number' ? x : 0);
+    if (cls === 'L1L2') return { l1: num(c.l1), l2: num(c.l2) };
+    if (cls === 'L1') return { l1: num(c.l1) };
+    if (cls === 'L2') return { l2: num(c.l2) };
+    throw this.fail(`${key} ${JSON.stringify(v)} is not supported; webrnn has L1, L2 and L1L2`);
+  }
+
+  /** The sample shape from batch_input_shape (Keras 2, TF.js) or batch_shape (Keras 3), and the batch size. */
+  input(): { inputShape?: number[]; batchSize?: number } {
+    const full = this.config.batch_input_shape ?? this.config.batch_shape;
+    if (full === undefined || full === null) return {};
+    if (!Array.isArray(full) || full.length < 2 || !full.slice(1).every((d) => Number.isInteger(d) && d >= 1) || !(full[0] === null || (Number.isInteger(full[0]) && full[0] >= 1))) {
+      throw this.fail(`batch_input_shape must be [batch or null, ...positive sizes]; got ${JSON.stringify(full)} (webrnn needs fixed timesteps and features)`);
+    }
+    return { inputShape: full.slice(1), ...(full[0] !== null ? { batchSize: full[0] } : {}) };
+  }
+}
+
+const CELL_ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'];
+const GATE_ACTIVATIONS = ['sigmoid', 'hardSigmoid'];
+const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'];
+
+/** The options of every recurrent layer, camelCase, checked. */
+function recurrentOptions(r: Reader) {
+  r.only('use_bias', true, true, 'webrnn recurrent layers always have a bias');
+  r.only('time_major', false, false, 'inputs are [batch, timesteps, features]');
+  for (const k of ['kernel_constraint', 'recurrent_constraint', 'bias_constraint']) r.none(k, 'webrnn has no weight constraints');
+  r.none('activity_regularizer', 'webrnn regularizes weights only');
+  const regs = { kernelRegularizer: r.regularizer('kernel_regularizer'), recurrentRegularizer: r.regularizer('recurrent_regularizer'), biasRegularizer: r.regularizer('bias_regularizer') };
+  return {
+    name: r.name,
+    units: r.int('units'),
+    activation: r.activation('activation', CELL_ACTIVATIONS, 'tanh') as never,
+    returnSequences: r.bool('return_sequences', false),
+    returnState: r.bool('return_state', false),
+    goBackwards: r.bool('go_backwards', false),
+    stateful: r.bool('stateful', false),
+    ...Object.fromEntries(Object.entries(regs).filter(([, v]) => v !== undefined)),
+    ...r.input(),
+  };
+}
+
+type FromConfig = (r: Reader, read: (cls: string, config: Config) => Layer | null) => Layer | null;
+
+/** Keras class_name → webrnn layer. null: a layer that is a no-op at inference (skipped). */
+export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
+  LSTM: (r) =>
+    new LSTM({ ...recurrentOptions(r), recurrentActivation: r.activation('recurrent_activation', GATE_ACTIVATIONS, 'sigmoid') as never, unitForgetBias: r.bool('unit_forget_bias', true) }),
+  // Keras 2.x defaults to reset_after true, Keras 1 and TF.js to false: a config without the key is TF.js's.
+  GRU: (r) =>
+    new GRU({ ...recurrentOptions(r), recurrentActivation: r.activation('recurrent_activation', GATE_ACTIVATIONS, 'sigmoid') as never, resetAfter: r.bool('reset_after', false) }),
+  SimpleRNN: (r) => new SimpleRNN(recurrentOptions(r)),
+  Dense: (r) => {
+    r.none('kernel_constraint', 'webrnn has no weight constraints');
+    r.none('bias_constraint', 'webrnn has no weight constraints');
+    r.none('activity_regularizer', 'webrnn regularizes weights only');
+    const regs = { kernelRegularizer: r.regularizer('kernel_regularizer'), biasRegularizer: r.regularizer('bias_regularizer') };
+    return new Dense({
+      name: r.name,
+      units: r.int('units'),
+      activation: r.activation('activation', DENSE_ACTIVATIONS, 'linear') as never,
+      useBias: r.bool('use_bias', true),
+      ...Object.fromEntries(Object.entries(regs).filter(([, v]) => v !== undefined)),
+      ...(r.input().inputShape ? { inputShape: r.input().inputShape } : {}),
+    });
+  },
+  Embedding: (r) => {
+    r.only('mask_zero', false, false, 'webrnn has no masking; pad with id 0 and let the model learn it, or remove mask_zero');
+    r.none('embeddings_constraint', 'webrnn has no weight constraints');
+    r.none('activity_regularizer', 'webrnn regularizes weights only');
+    const reg = r.regularizer('embeddings_regularizer');
+    const length = r.config.input_length ?? r.input().inputShape?.[0];
+    if (typeof length !== 'number') throw r.fail('needs input_length (or batch_input_shape [null, timesteps]): webrnn builds for a fixed sequence length');
+    return new Embedding({ name: r.name, inputDim: r.int('input_dim'), outputDim: r.int('output_dim'), inputLength: length, ...(reg ? { embeddingsRegularizer: reg } : {}) });
+  },
+  Bidirectional: (r, read) => {
+    const inner = r.config.layer;
+    if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config)) throw r.fail('config.layer must be { class_name, config } of the wrapped layer');
+    const layer = read(inner.class_name, inner.config);
+    if (!(layer instanceof RecurrentLayer)) throw r.fail(`wraps ${inner.class_name}; webrnn's Bidirectional wraps LSTM, GRU or SimpleRNN`);
+    const mode = r.config.merge_mode === undefined ? 'concat' : r.config.merge_mode;
+    if (mode === null) throw r.fail('merge_mode null returns two outputs, which a Sequential cannot pass on; use concat, sum, mul or ave');
+    const own = r.input();
+    return new Bidirectional({ name: r.name, layer, mergeMode: mode as never, ...(own.inputShape ? own : {}) });
+  },
+  Dropout: () => null,
+};
+
+/** Layers of a Sequential topology (TF.js or Keras model.json), and the model's name. */
+export function layersFromTopology(topology: JsonObject, file: string): { name: string; layers: Layer[] } {
+  const root = isObject(topology.model_config) ? topology.model_config : topology;
+  const kerasVersion = typeof topology.keras_version === 'string' ? topology.keras_version : '';
+  if (root.class_name !== 'Sequential') {
+    throw new ModelFormatError(
+      `${file}: model class check failed: modelTopology.class_name is ${JSON.stringify(root.class_name)}; webrnn loads Sequential models. ` +
+        'Rebuild the model as a Sequential (a linear stack of layers) in Keras or TF.js and save it again.',
+    );
+  }
+  const config = root.config;
+  const entries = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+  if (!Array.isArray(entries)) throw new ModelFormatError(`${file}: key check failed: modelTopology.config.layers must be a list of layers; got ${JSON.stringify(entries)?.slice(0, 40)}`);
+  const read = (cls: string, c: Config): Layer | null => {
+    const from = LAYER_FROM_CONFIG[cls];
+    if (!from) {
+      const name = typeof c.name === 'string' ? c.name : '(unnamed)';
+      throw new ModelFormatError(`${file}: layer '${name}' has class ${cls}, which webrnn does not support; it reads ${['InputLayer', ...Object.keys(LAYER_FROM_CONFIG)].join(', ')}`);
+    }
+    return from(new Reader(file, cls, c, kerasVersion), read);
+  };
+  let pendingInput: { inputShape?: number[]; batchSize?: number } = {};
+  const layers: Layer[] = [];
+  entries.forEach((entry, i) => {
+    if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
+      throw new ModelFormatError(`${file}: key check failed: layer #${i} must be { class_name, config }; got ${JSON.stringify(entry)?.slice(0, 60)}`);
+    }
+    if (entry.class_name === 'InputLayer') {
+      pendingInput = new Reader(file, 'InputLayer', entry.config, kerasVersion).input();
+      return;
+    }
+    // An InputLayer's shape is the model's input: it goes to the first real layer (whose own batch_input_shape,
+    // if any, TF.js may have written as [null, null]).
+    const withInput = layers.length === 0 && pendingInput.inputShape
+      ? { ...entry.config, batch_input_shape: [pendingInput.batchSize ?? null, ...pendingInput.inputShape], batch_shape: undefined }
+      : entry.config;
+    const layer = read(entry.class_name, withInput);
+    if (layer) layers.push(layer);
+  });
+  if (layers.length === 0) throw new ModelFormatError(`${file}: the Sequential has no layers with weights webrnn can run`);
+  return { name: isObject(config) && typeof config.name === 'string' ? config.name : 'sequential', layers };
+}
