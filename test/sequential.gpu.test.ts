@@ -65,4 +65,12 @@ describe.skipIf(skipGpu)('Sequential.predict on WebGPU vs the float64 reference'
     const ref = referencePredict(m.layers, weights, x, m.n, m.sample);
     expectClose(result.outputs.y!, ref.data, SEQUENCE, 'predictions');
   });
+
+  it('keeps GPU programs for at most four batch sizes, so many sizes do not grow memory without bound', async () => {
+    const { buffers, afterDispose } = await page.call('predictManyBatchSizes');
+    // sizes 1..7 leave a remainder batch, so most calls bind two sizes; the cache holds four
+    expect(buffers[7]).toBe(buffers[3]);
+    expect(Math.max(...buffers.slice(3))).toBe(buffers[3]);
+    expect(afterDispose).toBeLessThan(buffers[0]!);
+  });
 });

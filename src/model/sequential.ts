@@ -185,12 +185,9 @@ export class Sequential {
   }
 
   protected bound(batch: number): BoundModel {
-    let b = this.inference.get(batch);
-    if (!b) {
-      b = bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, { states: this.statesFor(batch) });
-      this.inference.set(batch, b);
-    }
-    return b;
+    return cachedProgram(this.inference, batch, () =>
+      bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, { states: this.statesFor(batch) }),
+    );
   }
 
   /** Runs the model on x in batches; one submit per batch and a single readback at the end. */
@@ -244,7 +241,7 @@ export class Sequential {
     const first = this.layers[0]!;
     const data = stepInput(x, batch, this.inputShape, first instanceof Embedding ? { inputDim: first.inputDim } : null);
     this.stream ??= new StreamProgram(this.rt, this.layers, arena, batch, this.idsInput, this.states.buffers);
-    const out = await this.stream.step(data);
+    const out = await this.stream.step(data).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     return { data: out, shape: [batch, this.stream.outputCols] };
   }
 
@@ -308,12 +305,9 @@ export class Sequential {
   }
 
   private trainProgram(batch: number): TrainProgram {
-    let p = this.training.get(batch);
-    if (!p) {
-      p = buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, this.statesFor(batch));
-      this.training.set(batch, p);
-    }
-    return p;
+    return cachedProgram(this.training, batch, () =>
+      buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, this.statesFor(batch)),
+    );
   }
 
   /** Queues one batch: uploads x and y rows `indices` and submits the chosen plan. Reads nothing back. */
@@ -444,6 +438,8 @@ export class Sequential {
       this.inference.clear();
       for (const p of this.training.values()) p.destroy();
       this.training.clear();
+      this.stream?.destroy();
+      this.stream = null;
     }
     return e;
   }
@@ -582,6 +578,29 @@ export class Sequential {
       this.accumulators = null;
     }
   }
+}
+
+/**
+ * Programs per batch size, most recently used last. A call uses at most two sizes (full batches and the
+ * remainder), so keeping four bounds the GPU memory of a model that sees many sizes without rebuilding
+ * programs in a steady loop. Evicting is safe after a submit: WebGPU frees a destroyed buffer only once the
+ * work queued on it is done.
+ */
+const PROGRAMS_PER_MODE = 4;
+function cachedProgram<T extends { destroy(): void }>(cache: Map<number, T>, batch: number, make: () => T): T {
+  let p = cache.get(batch);
+  if (p) {
+    cache.delete(batch);
+  } else {
+    p = make();
+  }
+  cache.set(batch, p);
+  for (const [size, old] of cache) {
+    if (cache.size <= PROGRAMS_PER_MODE) break;
+    old.destroy();
+    cache.delete(size);
+  }
+  return p;
 }
 
 export function sequential(rt: Runtime, options?: SequentialOptions): Sequential {

@@ -12,7 +12,7 @@ import { kernelCases } from './kernelCases';
 import { recurrentCases } from './recurrentCases';
 import { recurrentLayerCases } from './recurrentLayerCases';
 import { reliabilityCases } from './reliabilityCases';
-import { learningCases, modelCases, modelTrainingCases } from './modelCases';
+import { learningCases, modelCases, modelTrainingCases, programCacheCases } from './modelCases';
 import { trainingCases } from './trainingCases';
 
 const harness = {
@@ -29,6 +29,7 @@ const harness = {
   ...modelCases,
   ...modelTrainingCases,
   ...learningCases,
+  ...programCacheCases,
   ...trainingCases,
   ...reliabilityCases,
 };

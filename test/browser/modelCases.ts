@@ -98,3 +98,21 @@ export const learningCases = {
     return { valLoss: history.history.val_loss!, loss: history.history.loss!, baseline };
   },
 };
+
+export const programCacheCases = {
+  /** Predicts with batch sizes 1..8 (one size per call) and reports live GPU buffers after each call. */
+  async predictManyBatchSizes() {
+    const r = await rt();
+    const model = sequential(r, { seed: 1 });
+    model.add(layers.lstm({ units: 4, inputShape: [3, 2] }));
+    model.add(layers.dense({ units: 1 }));
+    const x = { data: new Float32Array(8 * 3 * 2).fill(0.5), shape: [8, 3, 2] };
+    const buffers: number[] = [];
+    for (let size = 1; size <= 8; size++) {
+      await model.predict(x, { batchSize: size === 8 ? 8 : size });
+      buffers.push(r.stats.buffers);
+    }
+    model.dispose();
+    return { buffers, afterDispose: r.stats.buffers };
+  },
+};
