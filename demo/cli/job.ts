@@ -1,0 +1,24 @@
+/**
+ * The page `npm start` drives in headless Chromium: WebGPU runs only in a browser here, so Node prepares the
+ * data and options, calls `window.webrnnForecastJob`, and hears about each epoch through `window.webrnnProgress`
+ * (a function Puppeteer exposes before the page loads).
+ */
+import { createRuntime, type AdapterSummary } from '../../src/index';
+import { runForecastJob, type EpochReport, type ForecastInput, type ForecastResult } from '../lib/forecastJob';
+
+declare global {
+  interface Window {
+    webrnnForecastJob: (input: ForecastInput) => Promise<ForecastResult & { adapter: AdapterSummary }>;
+    webrnnProgress?: (report: EpochReport) => Promise<void>;
+  }
+}
+
+window.webrnnForecastJob = async (input) => {
+  const rt = await createRuntime();
+  try {
+    const result = await runForecastJob(rt, input, (r) => void window.webrnnProgress?.(r));
+    return { ...result, adapter: rt.adapter };
+  } finally {
+    rt.dispose();
+  }
+};

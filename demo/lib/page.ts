@@ -1,0 +1,95 @@
+/**
+ * What every demo page shares: the runtime, the line that names the adapter and says whether it is a fallback
+ * (CPU-emulated) one, the training speed, and `window.demoState`, which the browser tests read.
+ * Query parameters: `?epochs=N` sets the epochs box, `?auto=1` starts training on load, `?quick=1` shrinks the
+ * data and model (for tests on CPU-emulated WebGPU).
+ */
+import { createRuntime, type Runtime } from '../../src/index';
+import { adapterLine } from './report';
+
+export interface DemoState {
+  status: 'loading' | 'ready' | 'training' | 'done' | 'error';
+  epochsDone: number;
+  stepsPerSecond: number | null;
+  error: string | null;
+  /** Page-specific numbers for tests (chart point counts, accuracy, sample text). */
+  result: Record<string, unknown>;
+}
+
+declare global {
+  interface Window {
+    demoState: DemoState;
+  }
+}
+
+export const params = new URLSearchParams(location.search);
+export const quick = params.get('quick') === '1';
+
+window.demoState = { status: 'loading', epochsDone: 0, stepsPerSecond: null, error: null, result: {} };
+
+export function setState(patch: Partial<DemoState>): void {
+  Object.assign(window.demoState, patch);
+}
+
+export function $(id: string): HTMLElement {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the page has no element #${id}`);
+  return el;
+}
+
+export function input(id: string): HTMLInputElement {
+  return $(id) as HTMLInputElement;
+}
+
+/** Reads a positive integer box, or says which box is wrong. */
+export function intValue(id: string, min = 1): number {
+  const el = input(id);
+  const v = Number(el.value);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${el.labels?.[0]?.textContent?.trim() ?? id} must be an integer ≥ ${min}; got ${JSON.stringify(el.value)}`);
+  return v;
+}
+
+/** Applies ?epochs=N to the epochs box. */
+export function applyEpochsParam(id = 'epochs'): void {
+  const e = params.get('epochs');
+  if (e) input(id).value = e;
+}
+
+let runtime: Promise<Runtime> | null = null;
+
+/** One runtime per page; the adapter line is filled in as soon as it exists. */
+export function pageRuntime(): Promise<Runtime> {
+  runtime ??= createRuntime().then((rt) => {
+    $('adapter').textContent = adapterLine(rt.adapter);
+    return rt;
+  });
+  return runtime;
+}
+
+export function showSpeed(stepsPerSecond: number, epochSeconds: number): void {
+  setState({ stepsPerSecond });
+  $('speed').textContent = `${stepsPerSecond.toFixed(2)} training steps/s (${epochSeconds.toFixed(1)} s per epoch)`;
+}
+
+export function showError(e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  setState({ status: 'error', error: message });
+  const el = $('error');
+  el.textContent = message;
+  el.hidden = false;
+}
+
+export function clearError(): void {
+  $('error').hidden = true;
+}
+
+/** Boots a page: runtime first (a missing WebGPU is reported on the page), then the page's own setup. */
+export async function boot(setup: (rt: Runtime) => Promise<void>): Promise<void> {
+  try {
+    const rt = await pageRuntime();
+    await setup(rt);
+    if (window.demoState.status === 'loading') setState({ status: 'ready' });
+  } catch (e) {
+    showError(e);
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The demo app's pages in the real headless Chromium: each loads without console errors, trains two epochs on
+ * WebGPU (?quick=1 shrinks data and model for CPU-emulated adapters), names its adapter, reports a speed and
+ * draws its charts: the test counts canvas pixels in the series' own colours, which axes and grid never use.
+ */
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { COLORS } from '../demo/lib/charts';
+import type { DemoState } from '../demo/lib/page';
+
+const skipGpu = inject('skipGpu');
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+let server: ViteDevServer;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  if (skipGpu) return;
+  // The demo's own config (root demo/, the CSV alias); no watcher, so an edit elsewhere cannot reload a page mid-run.
+  server = await createServer({ configFile: `${root}demo/vite.config.ts`, logLevel: 'error', server: { host: '127.0.0.1', port: 0, hmr: false, watch: null } });
+  await server.listen();
+  const address = server.httpServer!.address();
+  if (!address || typeof address === 'string') throw new Error('the demo server did not report a port');
+  origin = `http://127.0.0.1:${address.port}`;
+  browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
+});
+
+afterAll(async () => {
+  await browser?.disconnect();
+  await server?.close();
+});
+
+interface Opened {
+  page: Page;
+  errors: string[];
+  state: DemoState;
+}
+
+async function trainPage(path: string): Promise<Opened> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.setViewport({ width: 1100, height: 900 });
+  await page.goto(`${origin}/${path}?auto=1&epochs=2&quick=1`);
+  await page.waitForFunction(() => ['done', 'error'].includes(window.demoState?.status), { timeout: 240_000, polling: 500 });
+  const state = await page.evaluate(() => window.demoState);
+  return { page, errors, state };
+}
+
+/** Pixels of every canvas inside `selector` within 12 of `hex` in each channel (and mostly opaque: lines are antialiased). */
+async function pixelsOf(page: Page, selector: string, hex: string): Promise<number> {
+  const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return page.evaluate(
+    (sel, [r, g, b]) => {
+      let n = 0;
+      for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>(`${sel} canvas`))) {
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3]! > 100 && Math.abs(d[i]! - r!) <= 12 && Math.abs(d[i + 1]! - g!) <= 12 && Math.abs(d[i + 2]! - b!) <= 12) n++;
+        }
+      }
+      return n;
+    },
+    selector,
+    rgb,
+  );
+}
+
+async function deviceLine(page: Page): Promise<{ adapter: string; speed: string }> {
+  return page.evaluate(() => ({ adapter: document.getElementById('adapter')!.textContent!, speed: document.getElementById('speed')!.textContent! }));
+}
+
+function expectTrained(o: Opened) {
+  expect(o.state.error).toBeNull();
+  expect(o.errors).toEqual([]);
+  expect(o.state.status).toBe('done');
+  expect(o.state.epochsDone).toBe(2);
+  expect(o.state.stepsPerSecond).toBeGreaterThan(0);
+}
+
+describe.skipIf(skipGpu)('demo pages', () => {
+  it('the home page links every demo and logs no error', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${origin}/index.html`);
+    const links = await page.$$eval('main a', (as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(['./forecast.html', './text.html', './classify.html']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Forecast trains two epochs and draws the loss curve, the predictions and the forecast', async () => {
+    const o = await trainPage('forecast.html');
+    try {
+      expectTrained(o);
+      const { adapter, speed } = await deviceLine(o.page);
+      expect(adapter).toMatch(/fallback|hardware GPU/);
+      expect(speed).toMatch(/^\d+\.\d\d training steps\/s/);
+      expect(o.state.result.lossPoints).toBe(2);
+      expect(o.state.result.forecastPoints).toBeGreaterThan(200);
+      expect(await pixelsOf(o.page, '#report .loss-chart', COLORS.loss)).toBeGreaterThan(50);
+      expect(await pixelsOf(o.page, '#report .forecast-chart', COLORS.actual)).toBeGreaterThan(200);
+      expect(await pixelsOf(o.page, '#report .forecast-chart', COLORS.predicted)).toBeGreaterThan(50);
+      expect(await pixelsOf(o.page, '#report .forecast-chart', COLORS.forecast)).toBeGreaterThan(10);
+      expect(await o.page.$eval('table.errors', (t) => t.textContent)).toMatch(/LSTM model\$\d+\.\d\d/);
+    } finally {
+      await o.page.close();
+    }
+  });
+
+  it('Text trains two epochs on Moby-Dick and writes a sample', async () => {
+    const o = await trainPage('text.html');
+    try {
+      expectTrained(o);
+      expect(o.state.result.lossPoints).toBe(2);
+      expect(String(o.state.result.sample).length).toBe(30);
+      expect(await o.page.$eval('#sample', (p) => p.textContent!.length)).toBeGreaterThan(30);
+      expect(await pixelsOf(o.page, '#loss-live', COLORS.loss)).toBeGreaterThan(50);
+    } finally {
+      await o.page.close();
+    }
+  });
+
+  it('Classify trains two epochs, reports held-out accuracy and classifies typed text', async () => {
+    const o = await trainPage('classify.html');
+    try {
+      expectTrained(o);
+      expect(o.state.result.heldOutAccuracy).toBeGreaterThanOrEqual(0);
+      expect(o.state.result.heldOutAccuracy).toBeLessThanOrEqual(1);
+      expect(await o.page.$eval('#accuracy', (p) => p.textContent)).toMatch(/Held-out accuracy: \d+\.\d%/);
+      expect(await pixelsOf(o.page, '#loss-live', COLORS.loss)).toBeGreaterThan(50);
+      await o.page.click('#try');
+      await o.page.waitForFunction(() => /p\(spam\) = /.test(document.getElementById('try-result')!.textContent!), { timeout: 60_000 });
+      expect(o.errors).toEqual([]);
+    } finally {
+      await o.page.close();
+    }
+  });
+});
