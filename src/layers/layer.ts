@@ -153,25 +153,5 @@ export abstract class Layer {
   }
 }
 
-/** Buffers a run creates, freed together. */
-export class RunBuffers {
-  private readonly made: GPUBuffer[] = [];
-  constructor(private readonly rt: Runtime, private readonly label: string) {}
-
-  make(name: string, floats: number): GPUBuffer {
-    const b = this.rt.createBuffer(`${this.label} ${name}`, Math.max(1, floats) * 4);
-    this.made.push(b);
-    return b;
-  }
-
-  zeros(name: string, floats: number): GPUBuffer {
-    const b = this.rt.zeros(`${this.label} ${name}`, floats);
-    this.made.push(b);
-    return b;
-  }
-
-  destroy(): void {
-    for (const b of this.made) this.rt.destroyBuffer(b);
-    this.made.length = 0;
-  }
-}
+/** The buffers a run creates, freed together by its destroy(). */
+export { OwnedBuffers as RunBuffers } from '../gpu/ownedBuffers';

@@ -7,6 +7,7 @@
  * upload and sequences on the way back (src/ops/timeOrder.ts, which also restores Keras's processing order
  * for goBackwards). The [2, 3u] bias of resetAfter travels as two [3u] rows, one buffer each.
  */
+import { OwnedBuffers } from '../gpu/ownedBuffers';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
@@ -52,10 +53,9 @@ async function runGru(
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const { resetAfter, goBackwards: backwards } = opts;
   const size = gruSizes(dims, resetAfter);
-  const created: GPUBuffer[] = [];
-  const track = (b: GPUBuffer) => (created.push(b), b);
-  const make = (label: string, floats: number) => track(rt.createBuffer(`gru ${label}`, floats * 4));
-  const upload = (label: string, data: Float32Array) => track(rt.upload(`gru ${label}`, data));
+  const bufs = new OwnedBuffers(rt, 'gru');
+  const make = bufs.make.bind(bufs);
+  const upload = bufs.upload.bind(bufs);
   const plan = new Plan(rt, 'gru');
   try {
     const u3 = 3 * U;
@@ -120,7 +120,7 @@ async function runGru(
     return { outputs, gradients };
   } finally {
     plan.destroy();
-    for (const b of created) rt.destroyBuffer(b);
+    bufs.destroy();
   }
 }
 

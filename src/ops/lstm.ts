@@ -7,6 +7,7 @@
  * on upload and sequence outputs on the way back.
  */
 import { recordLstmBackward, recordLstmForward, lstmSizes } from '../kernels/lstmStep';
+import { OwnedBuffers } from '../gpu/ownedBuffers';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
@@ -60,13 +61,9 @@ async function runLstm(
 
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const size = lstmSizes(dims);
-  const created: GPUBuffer[] = [];
-  const make = (label: string, floats: number) => track(rt.createBuffer(`lstm ${label}`, floats * 4));
-  const upload = (label: string, data: Float32Array) => track(rt.upload(`lstm ${label}`, data));
-  function track(b: GPUBuffer): GPUBuffer {
-    created.push(b);
-    return b;
-  }
+  const bufs = new OwnedBuffers(rt, 'lstm');
+  const make = bufs.make.bind(bufs);
+  const upload = bufs.upload.bind(bufs);
   const plan = new Plan(rt, 'lstm');
   try {
     const fwd = {
@@ -145,6 +142,6 @@ async function runLstm(
     return { outputs, gradients };
   } finally {
     plan.destroy();
-    for (const b of created) rt.destroyBuffer(b);
+    bufs.destroy();
   }
 }

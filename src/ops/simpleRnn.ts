@@ -4,6 +4,7 @@
  * one map, and frees its buffers. The float64 twin with the same arguments is src/reference/simpleRnnStep.ts.
  * x is transposed to time-major on upload, sequences back on readback (src/ops/timeOrder.ts).
  */
+import { OwnedBuffers } from '../gpu/ownedBuffers';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
@@ -54,10 +55,9 @@ async function runSimpleRnn(
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const backwards = opts.goBackwards;
   const size = simpleRnnSizes(dims);
-  const created: GPUBuffer[] = [];
-  const track = (b: GPUBuffer) => (created.push(b), b);
-  const make = (label: string, floats: number) => track(rt.createBuffer(`simpleRnn ${label}`, floats * 4));
-  const upload = (label: string, data: Float32Array) => track(rt.upload(`simpleRnn ${label}`, data));
+  const bufs = new OwnedBuffers(rt, 'simpleRnn');
+  const make = bufs.make.bind(bufs);
+  const upload = bufs.upload.bind(bufs);
   const plan = new Plan(rt, 'simpleRnn');
   try {
     const fwd = {
@@ -115,6 +115,6 @@ async function runSimpleRnn(
     return { outputs, gradients };
   } finally {
     plan.destroy();
-    for (const b of created) rt.destroyBuffer(b);
+    bufs.destroy();
   }
 }

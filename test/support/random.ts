@@ -1,14 +1,7 @@
-/** Seeded random numbers, so every test case is the same on every run (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random numbers, so every test case is the same on every run: the generator weight init uses. */
+import { seededRandom } from '../../src/layers/initializers';
+
+export const rng = seededRandom;
 
 /** `length` float32 values uniform in [-scale, scale). */
 export function uniform(random: () => number, length: number, scale: number): Float32Array {
