@@ -6,7 +6,10 @@
 //                    [--sections=gemm,tutorial,large]
 //   npm run bench -- --webrnn-only     skip the TF.js peers (quick iteration on kernels)
 //   npm run bench -- --cases=tutorial,streaming      a subset of tutorial, large, gru, streaming
-//   BENCH_RUNS=7                       timed runs per cell (slow peers stop early, see bench/page.ts)
+//   npm run bench -- --peers=wasm --budget-ms=15000 --skip=large/train/webgpu --no-profile
+//   npm run bench -- --name=swiftshader-2026-11-29     the results file to commit (see .gitignore)
+//   npm run bench -- --markdown        also print the table as Markdown (README.md's Benchmark section)
+//   BENCH_RUNS=5                       timed runs per cell (slow peers stop early, see bench/page.ts)
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -81,6 +84,20 @@ function report(result, options, torch, seconds) {
     for (const r of result.profile) if (r.shape !== 'best GEMM' && r.gflops !== null) console.log(`  ${r.shape.split(' ')[0].padEnd(9)} ${r.piece.trim().padEnd(58)} ${((100 * r.gflops) / best).toFixed(0).padStart(4)} %`);
   }
   for (const n of result.notes) console.log(`note: ${n}`);
+  if (flag('markdown')) printMarkdown(result, options);
+}
+
+/** The table again as Markdown, for README.md's Benchmark section. */
+function printMarkdown(result, options) {
+  const md = (t, ours) => {
+    if (!t) return '—';
+    if (t.ms === null) return t.note?.startsWith('skipped') ? 'skipped' : 'n/a';
+    const n = t.runs < options.runs ? ` (n=${t.runs})` : '';
+    return ours === undefined ? `${fmt(t.ms)}${n}` : `${fmt(t.ms)}${n} · **${(t.ms / ours).toFixed(t.ms / ours < 10 ? 1 : 0)}×**`;
+  };
+  console.log(`\n| case | op | webrnn ms | ${options.peers.map((p) => `TF.js ${p} ms · webrnn speed-up`).join(' | ')} |`);
+  console.log(`|---|---|---:|${options.peers.map(() => '---:').join('|')}|`);
+  for (const r of result.rows) console.log(`| ${r.case} | ${r.op} | ${md(r.webrnn)} | ${options.peers.map((p) => md(r.peers[p], r.webrnn.ms)).join(' | ')} |`);
 }
 
 function torchAvailable() {
@@ -146,7 +163,8 @@ try {
     await mkdir(`${root}bench/results`, { recursive: true });
     const kind = result.adapter.isFallback ? 'swiftshader' : 'gpu';
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const file = `${root}bench/results/${option('name') ?? `${kind}-${stamp}-run`}.json`;
+    // Runs land as <time>-<adapter>.json (git-ignored); --name=swiftshader-YYYY-MM-DD writes the committed record.
+    const file = `${root}bench/results/${option('name') ?? `${stamp}-${kind}`}.json`;
     const meta = { date: new Date().toISOString(), command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`, options, seconds, host: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() }, torch };
     await writeFile(file, JSON.stringify({ ...meta, ...result }, null, 2));
     console.log(`\nwrote ${file}`);

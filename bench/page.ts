@@ -105,10 +105,13 @@ function webrnnModel(rt: Runtime, m: ModelSpec, seed: number): Sequential {
 function tfModel(m: ModelSpec, weights: Tensor[]): tf.LayersModel {
   const model = tf.sequential();
   const shape = m.stateful ? { batchInputShape: [m.batch, m.timesteps, m.features] } : { inputShape: [m.timesteps, m.features] };
-  // TF.js defaults recurrentActivation to hardSigmoid; Keras and webrnn use sigmoid.
-  const common = { units: m.units, activation: m.activation, recurrentActivation: 'sigmoid' as const, ...(m.stateful ? { stateful: true } : {}), ...shape };
+  // TF.js defaults recurrentActivation to hardSigmoid; Keras and webrnn use sigmoid. The initializers are zeros
+  // because setWeights overwrites them: TF.js's orthogonal initializer runs a QR decomposition on the backend,
+  // minutes for a 256×1024 matrix on webgpu or webgl over SwiftShader.
+  const init = { kernelInitializer: 'zeros', recurrentInitializer: 'zeros', biasInitializer: 'zeros' } as const;
+  const common = { units: m.units, activation: m.activation, recurrentActivation: 'sigmoid' as const, ...init, ...(m.stateful ? { stateful: true } : {}), ...shape };
   model.add(m.cell === 'gru' ? tf.layers.gru(common) : tf.layers.lstm(common));
-  model.add(tf.layers.dense({ units: m.outputs }));
+  model.add(tf.layers.dense({ units: m.outputs, kernelInitializer: 'zeros' }));
   model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'meanSquaredError' });
   model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
   return model;
@@ -198,31 +201,28 @@ async function runCase(rt: Runtime, name: string, o: BenchOptions, rows: Row[], 
 
   for (const peer of o.peers) {
     const problem = await setBackend(peer);
+    const wanted = ops.filter((op) => !skip(op.op, peer));
+    // One TF.js model per backend and case, with webrnn's initial weights; its ops run in the same order.
+    const tm = problem || wanted.length === 0 ? null : tfModel(m, initial);
+    const xs = tm && tf.tensor(data.x, m.stateful ? [m.batch, 1, m.features] : [m.batch, m.timesteps, m.features]);
+    const ys = tm && tf.tensor(yData, [m.batch, m.outputs]);
     for (const [i, op] of ops.entries()) {
       const row = cellRows[i]!;
-      if (problem) {
-        row.peers[peer] = { ms: null, runs: 0, warmupMs: 0, note: problem };
-        continue;
-      }
-      if (skip(op.op, peer)) {
-        row.peers[peer] = { ms: null, runs: 0, warmupMs: 0, note: 'skipped (--skip)' };
-        continue;
-      }
-      log(`${name} ${op.op}: tfjs-${peer}`);
-      const tm = tfModel(m, initial);
-      const xs = tf.tensor(data.x, m.stateful ? [m.batch, 1, m.features] : [m.batch, m.timesteps, m.features]);
-      const ys = tf.tensor(yData, [m.batch, m.outputs]);
-      try {
-        row.peers[peer] = await time(() => op.tf(tm, xs, ys), o.runs, o.budgetMs);
-      } catch (e) {
-        row.peers[peer] = { ms: null, runs: 0, warmupMs: 0, note: `failed: ${String(e)}` };
-      } finally {
-        xs.dispose();
-        ys.dispose();
-        tm.dispose();
-        tf.disposeVariables();
+      if (problem) row.peers[peer] = { ms: null, runs: 0, warmupMs: 0, note: problem };
+      else if (skip(op.op, peer)) row.peers[peer] = { ms: null, runs: 0, warmupMs: 0, note: 'skipped (--skip)' };
+      else {
+        log(`${name} ${op.op}: tfjs-${peer}`);
+        try {
+          row.peers[peer] = await time(() => op.tf(tm!, xs!, ys!), o.runs, o.budgetMs);
+        } catch (e) {
+          row.peers[peer] = { ms: null, runs: 0, warmupMs: 0, note: `failed: ${String(e)}` };
+        }
       }
     }
+    xs?.dispose();
+    ys?.dispose();
+    tm?.dispose();
+    tf.disposeVariables();
   }
   rows.push(...cellRows);
 }

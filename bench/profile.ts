@@ -8,7 +8,7 @@ import { createRuntime, type Runtime } from '../src/index';
 import { Plan } from '../src/gpu/plan';
 import { GEMM_VARIANT, GEMM_VARIANTS, recordGemm, type GemmArgs } from '../src/kernels/gemm';
 import { recordColumnSum } from '../src/kernels/columnSum';
-import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, recordLstmBackward, recordLstmForward, type LstmDims } from '../src/kernels/lstmStep';
+import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward, type LstmDims } from '../src/kernels/lstmStep';
 
 export interface ProfileRow {
   shape: string;
@@ -107,7 +107,7 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
   const recurrentFlops = T * 2 * B * U * 4 * U;
   const inputGemm: GemmArgs = { a: fwd.x, b: fwd.kernel, bias: fwd.bias, c: fwd.xproj, m: R, n: 4 * U, k: F };
   const gemms: [string, GemmArgs][] = [
-    [`input GEMM X·W ${R}x${4 * U}x${F}`, inputGemm],
+    [`input GEMM X·W ${R}x${4 * U}x${F}${lstmXprojFloats(dims) < s.gates ? ' (default: fused)' : ''}`, inputGemm],
     [`dU = Hᵀ·dG ${U}x${4 * U}x${R} transA`, { a: fwd.h, b: back.dgates, c: back.dRecurrentKernel, m: U, n: 4 * U, k: R, transA: true }],
     [`dW = Xᵀ·dG ${F}x${4 * U}x${R} transA`, { a: fwd.x, b: back.dgates, c: back.dKernel, m: F, n: 4 * U, k: R, transA: true }],
     [`dX = dG·Wᵀ ${R}x${F}x${4 * U} transB`, { a: back.dgates, b: fwd.kernel, c: back.dx, m: R, n: F, k: 4 * U, transB: true }],
@@ -119,21 +119,31 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
     recordColumnSum(p, back.dgates, back.dBias, R, 4 * U);
   };
   const lstmVariants = variants ? LSTM_VARIANTS : [defaultLstmVariant(dims)];
+  // Every variant in one comparison, run by run in turn, so that load from other processes hits them alike.
+  const t = await compare(
+    rt,
+    {
+      input: (p) => recordGemm(p, inputGemm),
+      gemms: backwardGemms,
+      ...Object.fromEntries(
+        lstmVariants.flatMap((v) => [
+          [`forward ${v}`, (p: Plan) => recordLstmForward(p, fwd, dims, acts, v)],
+          [`backward ${v}`, (p: Plan) => recordLstmBackward(p, { ...fwd, ...back }, dims, acts, false, v)],
+        ]),
+      ),
+    },
+    3,
+  );
   for (const v of lstmVariants) {
-    const t = await compare(
-      rt,
-      {
-        forward: (p) => recordLstmForward(p, fwd, dims, acts, v),
-        input: (p) => recordGemm(p, inputGemm),
-        backward: (p) => recordLstmBackward(p, { ...fwd, ...back }, dims, acts, false, v),
-        gemms: backwardGemms,
-      },
-      3,
-    );
-    add(`forward: input GEMM + recurrence [${v}]`, t.forward!, recurrentFlops + gemmFlops(inputGemm));
-    add(`  recurrence alone (forward − input GEMM) [${v}]`, { ms: t.forward!.ms - t.input!.ms, dispatches: t.forward!.dispatches - 1 }, recurrentFlops);
-    add(`backward: recurrence + 4 GEMMs + column sum [${v}]`, t.backward!, 2 * recurrentFlops + gemms.slice(1).reduce((sum, [, g]) => sum + gemmFlops(g), 0));
-    add(`  recurrence alone (backward − GEMMs − column sum) [${v}]`, { ms: t.backward!.ms - t.gemms!.ms, dispatches: t.backward!.dispatches - t.gemms!.dispatches }, recurrentFlops);
+    const fw = t[`forward ${v}`]!;
+    const bw = t[`backward ${v}`]!;
+    add(`forward: input GEMM + recurrence [${v}]`, fw, recurrentFlops + gemmFlops(inputGemm));
+    // The interleaved variants fold x·W + b into the step for few features: no input GEMM to subtract then.
+    const fused = lstmXprojFloats(dims, v) < s.gates;
+    if (fused) add(`  recurrence, x·W + b fused in (no input GEMM) [${v}]`, fw, recurrentFlops + gemmFlops(inputGemm));
+    else add(`  recurrence alone (forward − input GEMM) [${v}]`, { ms: fw.ms - t.input!.ms, dispatches: fw.dispatches - 1 }, recurrentFlops);
+    add(`backward: recurrence + 4 GEMMs + column sum [${v}]`, bw, 2 * recurrentFlops + gemms.slice(1).reduce((sum, [, g]) => sum + gemmFlops(g), 0));
+    add(`  recurrence alone (backward − GEMMs − column sum) [${v}]`, { ms: bw.ms - t.gemms!.ms, dispatches: bw.dispatches - t.gemms!.dispatches }, recurrentFlops);
   }
   const gemmVariants = variants ? GEMM_VARIANTS : [GEMM_VARIANT];
   for (const [name, g] of gemms) {

@@ -5,20 +5,29 @@
 //   op(A) = A stored [M, K] row-major, or Aᵀ with A stored [K, M] when TRANS_A
 //   op(B) = B stored [K, N] row-major, or Bᵀ with B stored [N, K] when TRANS_B
 //
-// Each invocation owns a 4×4 block of C in four vec4 registers, like gemm.wgsl, but walks K four at a time:
-// per chunk it reads a 4×4 tile of op(A) and one of op(B) and does 16 vec4 FMAs (as a mat4x4 × vec4 per output
-// row). The tiles come in as vec4 loads through `a4`/`b4`, vec4-typed bindings over the same buffers as `a`/`b`
-// (read-only, so binding a buffer twice is allowed), whenever every vec4 of the tile is aligned:
+// Each invocation owns an 8×4 block of C (8 rows, 4 columns) in eight vec4 registers and walks K four at a
+// time: per chunk it reads one 4×4 tile of op(B) and two of op(A) and does 32 vec4 FMAs (a mat4x4 × vec4 per
+// output row). A workgroup of 8×8 invocations covers 64 rows × 32 columns. The tiles come in as vec4 loads
+// through `a4`/`b4`, vec4-typed bindings over the same buffers as `a`/`b` (read-only, so binding a buffer twice
+// is allowed), whenever every vec4 of the tile is aligned:
 //
 //   A_VEC4:  TRANS_A ? M % 4 == 0 (a row of Aᵀ-storage holds 4 consecutive rows of op(A))
 //                    : K % 4 == 0 (a row of A holds 4 consecutive k)              and a_offset % 4 == 0
 //   B_VEC4:  TRANS_B ? K % 4 == 0 : N % 4 == 0                                     and b_offset % 4 == 0
-//   entry `main_c4` stores C rows as vec4 (N % 4 == 0 and c_offset % 4 == 0); entry `main` stores scalars.
+//   entry `main_c4` stores C rows as vec4 (N % 4 == 0 and c_offset % 4 == 0); entry `main` stores scalars,
+//   optionally with its columns permuted from lstmStepVec4.wgsl's gate-interleaved order (permute_units).
 //
 // Otherwise the tile is gathered with scalar loads (clamped to valid elements, as in gemm.wgsl), and a K that is
 // not a multiple of 4 finishes with scalar steps. The host (src/kernels/gemmVec4.ts) checks the conditions;
-// the shader trusts them. On SwiftShader every load is a per-lane gather, so fewer, wider loads per FMA is the
-// lever (DESIGN.md); the numbers that chose this kernel over gemm.wgsl are in src/kernels/gemmVec4.ts.
+// the shader trusts them. Rows past M are clamped for reading (a clamped row of a vec4 Aᵀ tile may read a
+// misaligned but in-range vec4: those rows are never stored).
+//
+// On SwiftShader every load is a per-lane gather costing about as much as a dozen FMAs, so loads per FMA
+// decide (DESIGN.md). Measured there (2 cores, alternating runs in one page, GFLOP/s), gemm.wgsl → this kernel
+// with 4×4 blocks → with 8×4 blocks: 512³ 1.44 → 2.82 → 3.56; the LSTM's dU 256×1024×6400 (Aᵀ) 1.42 → 2.81
+// → 3.48; its input projection 6400×1024×32 1.27 → 2.12 → 2.54; its dX 6400×32×1024 (Bᵀ) 1.06 → 2.47 → 2.79;
+// the tutorial's dU 50×200×1920 (A scalar: 50 is no multiple of 4) 1.45 → 2.5 → 2.0 (same within noise).
+// 16 rows per invocation measured about the same as 8 on the square product.
 //
 // Bindings: 0 params (uniform) · 1 a · 2 b · 3 bias · 5 a4 · 6 b4 (all read) · 4 c or c4 (write)
 
@@ -29,6 +38,9 @@ struct GemmParams {
   a_offset: u32,
   b_offset: u32,
   c_offset: u32,
+  /** 0, or u: C's columns come in the gate-interleaved order 4j+gate of lstmStepVec4.wgsl and are stored at
+      gate·u + j (Keras order). Entry `main` only. */
+  permute_units: u32,
 }
 
 override TRANS_A: bool = false;
@@ -98,26 +110,39 @@ fn b_tile(q: vec4<u32>, kk: u32) -> mat4x4<f32> {
   );
 }
 
-/** The 4×4 block of op(A)·op(B) whose top-left corner is (row0, col0), one vec4 per output row. */
-fn product_block(row0: u32, col0: u32) -> mat4x4<f32> {
+/** Rows row0..row0+7 × columns col0..col0+3 of op(A)·op(B): two 4×4 blocks sharing each op(B) tile. */
+struct Block8 {
+  top: mat4x4<f32>,
+  bottom: mat4x4<f32>,
+}
+
+fn product_block(row0: u32, col0: u32) -> Block8 {
   let last_row = params.m - 1u;
   let last_col = params.n - 1u;
-  // With vec4 loads the block's rows (TRANS_A) or columns (!TRANS_B) are read as one aligned vec4, so they
-  // are never clamped; M or N is then a multiple of 4 and no clamp is needed.
-  let r = vec4<u32>(row0, min(row0 + 1u, last_row), min(row0 + 2u, last_row), min(row0 + 3u, last_row));
+  let r = vec4<u32>(min(row0, last_row), min(row0 + 1u, last_row), min(row0 + 2u, last_row), min(row0 + 3u, last_row));
+  let s = vec4<u32>(min(row0 + 4u, last_row), min(row0 + 5u, last_row), min(row0 + 6u, last_row), min(row0 + 7u, last_row));
   let q = vec4<u32>(col0, min(col0 + 1u, last_col), min(col0 + 2u, last_col), min(col0 + 3u, last_col));
   var acc0 = vec4<f32>(0.0);
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
+  var acc4 = vec4<f32>(0.0);
+  var acc5 = vec4<f32>(0.0);
+  var acc6 = vec4<f32>(0.0);
+  var acc7 = vec4<f32>(0.0);
   let k4 = params.k & ~3u;
   for (var kk = 0u; kk < k4; kk += 4u) {
-    let at = a_tile(r, kk);
     let bt = b_tile(q, kk);
+    let at = a_tile(r, kk);
     acc0 += bt * at[0];
     acc1 += bt * at[1];
     acc2 += bt * at[2];
     acc3 += bt * at[3];
+    let ab = a_tile(s, kk);
+    acc4 += bt * ab[0];
+    acc5 += bt * ab[1];
+    acc6 += bt * ab[2];
+    acc7 += bt * ab[3];
   }
   for (var kk = k4; kk < params.k; kk++) {
     let bv = vec4<f32>(load_b(kk, q.x), load_b(kk, q.y), load_b(kk, q.z), load_b(kk, q.w));
@@ -125,8 +150,12 @@ fn product_block(row0: u32, col0: u32) -> mat4x4<f32> {
     acc1 = fma(vec4<f32>(load_a(r.y, kk)), bv, acc1);
     acc2 = fma(vec4<f32>(load_a(r.z, kk)), bv, acc2);
     acc3 = fma(vec4<f32>(load_a(r.w, kk)), bv, acc3);
+    acc4 = fma(vec4<f32>(load_a(s.x, kk)), bv, acc4);
+    acc5 = fma(vec4<f32>(load_a(s.y, kk)), bv, acc5);
+    acc6 = fma(vec4<f32>(load_a(s.z, kk)), bv, acc6);
+    acc7 = fma(vec4<f32>(load_a(s.w, kk)), bv, acc7);
   }
-  return mat4x4<f32>(acc0, acc1, acc2, acc3);
+  return Block8(mat4x4<f32>(acc0, acc1, acc2, acc3), mat4x4<f32>(acc4, acc5, acc6, acc7));
 }
 
 fn finish(v: f32, col: u32) -> f32 {
@@ -135,12 +164,12 @@ fn finish(v: f32, col: u32) -> f32 {
   return act(out, ACTIVATION);
 }
 
-// The 32×32 tiles of C are numbered row by row and spread over x and y (grid1d in src/gpu/kernel.ts), as in
+// The 64×32 tiles of C are numbered row by row and spread over x and y (grid1d in src/gpu/kernel.ts), as in
 // gemm.wgsl, so a product more than 65 535 tiles tall stays inside WebGPU's per-dimension workgroup limit.
 // Tiles past the last one get rows ≥ m and return.
 fn block_row(wg: vec3<u32>, lid: vec3<u32>, groups: vec3<u32>) -> u32 {
   let tile = wg.x + wg.y * groups.x;
-  return ((tile / ((params.n + 31u) / 32u)) * 8u + lid.y) * 4u;
+  return ((tile / ((params.n + 31u) / 32u)) * 8u + lid.y) * 8u;
 }
 
 fn block_col(wg: vec3<u32>, lid: vec3<u32>, groups: vec3<u32>) -> u32 {
@@ -153,7 +182,9 @@ fn store_row(row: u32, col0: u32, v: vec4<f32>) {
   for (var j = 0u; j < 4u; j++) {
     let col = col0 + j;
     if (col >= params.n) { return; }
-    c[params.c_offset + row * params.n + col] = finish(v[j], col);
+    var dest = col;
+    if (params.permute_units != 0u) { dest = (col % 4u) * params.permute_units + col / 4u; }
+    c[params.c_offset + row * params.n + dest] = finish(v[j], col);
   }
 }
 
@@ -169,10 +200,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let col0 = block_col(wg, lid, groups);
   if (row0 >= params.m || col0 >= params.n) { return; }
   let acc = product_block(row0, col0);
-  store_row(row0, col0, acc[0]);
-  store_row(row0 + 1u, col0, acc[1]);
-  store_row(row0 + 2u, col0, acc[2]);
-  store_row(row0 + 3u, col0, acc[3]);
+  store_row(row0, col0, acc.top[0]);
+  store_row(row0 + 1u, col0, acc.top[1]);
+  store_row(row0 + 2u, col0, acc.top[2]);
+  store_row(row0 + 3u, col0, acc.top[3]);
+  store_row(row0 + 4u, col0, acc.bottom[0]);
+  store_row(row0 + 5u, col0, acc.bottom[1]);
+  store_row(row0 + 6u, col0, acc.bottom[2]);
+  store_row(row0 + 7u, col0, acc.bottom[3]);
 }
 
 @compute @workgroup_size(8, 8)
@@ -181,8 +216,12 @@ fn main_c4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l
   let col0 = block_col(wg, lid, groups);
   if (row0 >= params.m || col0 >= params.n) { return; }
   let acc = product_block(row0, col0);
-  store_row4(row0, col0, acc[0]);
-  store_row4(row0 + 1u, col0, acc[1]);
-  store_row4(row0 + 2u, col0, acc[2]);
-  store_row4(row0 + 3u, col0, acc[3]);
+  store_row4(row0, col0, acc.top[0]);
+  store_row4(row0 + 1u, col0, acc.top[1]);
+  store_row4(row0 + 2u, col0, acc.top[2]);
+  store_row4(row0 + 3u, col0, acc.top[3]);
+  store_row4(row0 + 4u, col0, acc.bottom[0]);
+  store_row4(row0 + 5u, col0, acc.bottom[1]);
+  store_row4(row0 + 6u, col0, acc.bottom[2]);
+  store_row4(row0 + 7u, col0, acc.bottom[3]);
 }

@@ -5,26 +5,32 @@
 // (after activations.wgsl and direction.wgsl): this file only adds the loop over time. Batch rows never
 // exchange data in an LSTM, so the batch splits across workgroups with no global synchronization: workgroup w
 // owns batch rows 4w..4w+3, and its WG invocations share that row block's units in 4×4 blocks (invocation l
-// takes unit blocks l, l+WG, ...). After each step a storageBarrier() makes the step's h and c (forward) or
-// dGi (backward), written to storage by every invocation of the workgroup, visible to the next step, which reads
-// them across units. The U pack (entry `pack`) still runs as its own dispatch before the loop.
+// takes unit blocks l, l+WG, ...). After each step a storageBarrier() makes what the step wrote to storage —
+// compact h (forward) or dG[t] (backward), by every invocation of the workgroup — visible to the next step,
+// which reads it across units. The pack (and init_state) dispatches still run before the loop.
 //
-// Why: on SwiftShader a dispatch costs ≈115 µs, so the per-step kernels pay T of them per pass; here the cost
-// is T workgroup barriers instead. Which one wins depends on the size (the barriers cost more as the workgroup
-// grows); src/kernels/lstmStep.ts picks by measurement.
+// Why: the per-step kernels pay one dispatch per step; this pays one barrier per step instead. On SwiftShader
+// the barrier loses (a shader with barriers runs as coroutines there, and a dispatch costs only ≈10 µs): see
+// the measurements in src/kernels/lstmStep.ts, which picks the variant. On a GPU, where a dispatch costs more
+// and barriers are cheap, it may win; it runs the same test table as the other variants.
 //
-// Bindings, forward_seq:  0 seq_params · 3 xproj · 4 packed_f · 5 h · 6 c · 7 gates      (as `forward`)
-// Bindings, backward_seq: 0 seq_params · 9 saved_gates · 10 saved_c · 11 dy · 12 dh_last · 13 dc · 14 dgates
-//                         15 scratch                                                        (as `backward`)
+// Bindings, forward_seq:  0 seq_params · 6 xproj · 20 x_in · 7 h · 8 c · 9 gates · 10 scratch  (as `forward`)
+// Bindings, backward_seq: 0 seq_params · 11 packed_b · 12 saved_gates · 13 saved_c · 14 dy · 15 dh_last
+//                         16 dc · 17 dgates                                                    (as `backward`)
 
 struct SeqParams {
   batch: u32,
   units: u32,
   timesteps: u32,
   dy_is_sequence: u32,
-  /** vec4s per half of dGi (batch·units), and where the first half starts in `scratch`. */
-  half: u32,
-  dgi_offset: u32,
+  /** vec4 offset of compact h in `scratch`, and vec4s per half (batch · ⌈units/4⌉). */
+  hc: u32,
+  hc_half: u32,
+  /** As StepParams (lstmStepVec4.wgsl), for FUSED_INPUT. */
+  features: u32,
+  x_offset: u32,
+  wp: u32,
+  bp: u32,
 }
 
 @group(0) @binding(0) var<uniform> seq_params: SeqParams;
@@ -44,7 +50,10 @@ fn forward_seq(
   let b0 = (wg.x + wg.y * groups.x) * 4u;
   let unit_blocks = (sp.units + 3u) / 4u;
   for (var s = 0u; s < sp.timesteps; s++) {
-    let p = StepParams(time_of_step(s, sp.timesteps), sp.batch, sp.units);
+    let p = StepParams(
+      time_of_step(s, sp.timesteps), sp.batch, sp.units, sp.hc + (s % 2u) * sp.hc_half, sp.hc + ((s + 1u) % 2u) * sp.hc_half,
+      sp.features, sp.x_offset, sp.wp, sp.bp,
+    );
     if (b0 < sp.batch) {
       for (var jb = lane; jb < unit_blocks; jb += WG) {
         forward_block(p, b0, jb * 4u);
@@ -66,7 +75,7 @@ fn backward_seq(
   // Backward runs the processing order in reverse: n = 0 is the last step processed.
   for (var n = 0u; n < sp.timesteps; n++) {
     let t = time_of_step(sp.timesteps - 1u - n, sp.timesteps);
-    let p = BackParams(t, sp.batch, sp.units, sp.timesteps, sp.dy_is_sequence, n % 2u, sp.half, sp.dgi_offset);
+    let p = BackParams(t, sp.batch, sp.units, sp.timesteps, sp.dy_is_sequence);
     if (b0 < sp.batch) {
       for (var jb = lane; jb < unit_blocks; jb += WG) {
         backward_block(p, b0, jb * 4u);

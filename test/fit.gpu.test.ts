@@ -89,6 +89,33 @@ const CASES: Case[] = [
     optimizer: { kind: 'rmsprop', learningRate: 0.01 },
     clip: { globalClipNorm: 0.02 },
   },
+  // Batches of ≥ 4 rows and ≥ 32 rows·steps run the register-blocked, gate-interleaved LSTM kernels
+  // (defaultLstmVariant in src/kernels/lstmStep.ts); the smaller cases above run the plain per-step kernel.
+  {
+    name: 'LSTM(6, relu) + Dense(1), MSE, Adam, batch 8 × 6 steps (lstmStepVec4)',
+    layers: [{ type: 'lstm', config: { units: 6, activation: 'relu', inputShape: [6, 2] } }, { type: 'dense', config: { units: 1 } }],
+    sample: [6, 2],
+    n: 8,
+    target: regression(1),
+    targetShape: [1],
+    loss: 'mse',
+    optimizer: { kind: 'adam', learningRate: 0.01 },
+  },
+  {
+    // The second layer reads 2 features at an offset into the first one's states: the fused input projection.
+    name: 'stacked LSTMs, the second going backwards, + per-step Dense, batch 8 × 5 steps (lstmStepVec4)',
+    layers: [
+      { type: 'lstm', config: { units: 2, returnSequences: true, inputShape: [5, 3] } },
+      { type: 'lstm', config: { units: 7, returnSequences: true, goBackwards: true } },
+      { type: 'dense', config: { units: 2, activation: 'tanh' } },
+    ],
+    sample: [5, 3],
+    n: 8,
+    target: (random, n) => uniform(random, n * 5 * 2, 0.9),
+    targetShape: [5, 2],
+    loss: 'mse',
+    optimizer: { kind: 'sgd', learningRate: 0.1 },
+  },
   {
     name: 'LSTM + Dense, SGD with momentum and per-tensor clipNorm',
     layers: [{ type: 'lstm', config: { units: 7, inputShape: [3, 2] } }, { type: 'dense', config: { units: 2 } }],

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
-import { LSTM_VARIANTS, type LstmVariant } from '../src/kernels/lstmStep';
+import { LSTM_FUSED_INPUT_MAX_FEATURES, LSTM_VARIANTS, type LstmVariant } from '../src/kernels/lstmStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
 import { LSTM_TABLE, lstmCaseData, type LstmCaseData } from './support/lstmCases';
@@ -84,9 +84,13 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
     expect(adapter.vendor + adapter.architecture + adapter.description).not.toBe('');
   });
 
-  // Every kernel variant runs the whole table. Dispatches: the input GEMM, then the recurrence (per step: T, +1
-  // U pack for vec4; sequence-persistent: the pack + 1), and after the backward steps 4 GEMMs + 1 column sum.
-  const recurrence: Record<LstmVariant, (T: number) => number> = { step: (T) => T, vec4: (T) => T + 1, seq: () => 2 };
+  // Every kernel variant runs the whole table. Dispatches, forward: the input GEMM and one step per timestep
+  // (vec4: + the weight pack + the compact initial state, and no GEMM for ≤ LSTM_FUSED_INPUT_MAX_FEATURES
+  // features; seq: the same with one dispatch for every step). Backward: the steps (vec4: + the pack; seq: the
+  // pack + 1), then 4 GEMMs and the bias-gradient sum.
+  const fusedInput = (variant: LstmVariant, F: number) => (variant !== 'step' && F <= LSTM_FUSED_INPUT_MAX_FEATURES ? 1 : 0);
+  const forwardDispatches: Record<LstmVariant, (T: number) => number> = { step: (T) => 1 + T, vec4: (T) => 3 + T, seq: () => 4 };
+  const backwardDispatches: Record<LstmVariant, (T: number) => number> = { step: (T) => T + 5, vec4: (T) => T + 6, seq: () => 7 };
   const table = LSTM_VARIANTS.flatMap((variant) => CASES.map((c, i) => [`${variant} ${name(c)}`, c, i, variant] as const));
   it.each(table)('%s', async (_label, c, index, variant) => {
     const d = lstmCaseData(c, 1000 + index);
@@ -102,7 +106,7 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
 
     const fwd = await page.run('lstm', { inputs: pageInputs(c, d), options });
     expect(fwd.validationError).toBeNull();
-    expect(fwd.dispatches, 'forward: one input GEMM + the recurrence').toBe(1 + recurrence[variant](T));
+    expect(fwd.dispatches, 'forward: one input GEMM + the recurrence').toBe(forwardDispatches[variant](T) - fusedInput(variant, F));
     expect(fwd.submits, 'forward: one submit for the sequence + one for the readback').toBe(2);
     expect(fwd.liveBuffersAfter, 'every buffer freed').toBe(0);
     const ref = lstmForward(referenceInputs(c, d), options);
@@ -117,7 +121,7 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
     };
     const back = await page.run('lstm', { inputs: pageInputs(c, d), grads, options });
     expect(back.validationError).toBeNull();
-    expect(back.dispatches, 'forward, then the backward recurrence + 4 GEMMs + 1 column sum').toBe(1 + 2 * recurrence[variant](T) + 5);
+    expect(back.dispatches, 'forward, then the backward steps + 4 GEMMs + the bias sum').toBe(forwardDispatches[variant](T) - fusedInput(variant, F) + backwardDispatches[variant](T));
     expect(back.submits).toBe(2);
     expect(back.liveBuffersAfter).toBe(0);
     const refGrads = lstmBackward(

@@ -1,5 +1,6 @@
 /** Records C = op(A)·op(B) (+ bias) into a plan. Math and layout: shaders/gemm.wgsl; CPU twin: src/reference/gemm.ts. */
 import source from '../../shaders/gemm.wgsl?raw';
+import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { ACTIVATION_IDS, activationsSource, type ActivationName } from './activations';
@@ -25,6 +26,11 @@ export interface GemmArgs {
   cOffset?: number;
   /** Which kernel: this file's plain one, or gemmVec4.wgsl (vec4 loads where aligned). Default: GEMM_VARIANT. */
   variant?: GemmVariant;
+  /**
+   * Set to u when op(B)'s columns are in lstmStepVec4.wgsl's gate-interleaved order (4j+gate, n = 4u): C is then
+   * stored in Keras order (column gate·u + j). gemmVec4.wgsl only: setting it selects that variant.
+   */
+  permuteUnits?: number;
 }
 
 export type GemmVariant = 'plain' | 'vec4';
@@ -35,6 +41,10 @@ export const GEMM_VARIANT: GemmVariant = 'vec4';
 const TILE = 32; // 8×8 invocations × 4×4 outputs each
 
 export function recordGemm(plan: Plan, g: GemmArgs): void {
+  if (g.permuteUnits) {
+    if (g.variant === 'plain' || g.n !== 4 * g.permuteUnits) throw new ValueError(`gemm: permuteUnits needs the vec4 variant and n = 4·units; got variant ${g.variant}, n ${g.n}, units ${g.permuteUnits}`);
+    return recordGemmVec4(plan, g);
+  }
   if ((g.variant ?? GEMM_VARIANT) === 'vec4') return recordGemmVec4(plan, g);
   plan.dispatch({
     kernel: gemmKernel,

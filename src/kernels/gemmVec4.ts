@@ -1,5 +1,5 @@
 /**
- * Records C = op(A)·op(B) (+ bias) with shaders/gemmVec4.wgsl: the plain GEMM's 4×4 register block, read with
+ * Records C = op(A)·op(B) (+ bias) with shaders/gemmVec4.wgsl: an 8×4 register block per invocation, read with
  * vec4 loads wherever the layout allows (see the shader header for the conditions, checked here). Same
  * arguments and CPU twin (src/reference/gemm.ts) as src/kernels/gemm.ts, which picks between the two.
  */
@@ -12,7 +12,8 @@ import type { GemmArgs } from './gemm';
 export const gemmVec4Kernel = defineKernel('gemmVec4', 'main', activationsSource, source);
 export const gemmVec4StoreKernel = defineKernel('gemmVec4', 'main_c4', activationsSource, source);
 
-const TILE = 32; // 8×8 invocations × 4×4 outputs each
+const TILE_ROWS = 64; // 8×8 invocations × 8×4 outputs each
+const TILE_COLS = 32;
 
 /** Which operands of `g` can be read (A, B) or written (C) as aligned vec4s. */
 export function gemmVec4Layout(g: GemmArgs): { a: boolean; b: boolean; c: boolean } {
@@ -20,7 +21,7 @@ export function gemmVec4Layout(g: GemmArgs): { a: boolean; b: boolean; c: boolea
   return {
     a: aligned(g.aOffset) && (g.transA ? g.m % 4 === 0 : g.k % 4 === 0),
     b: aligned(g.bOffset) && (g.transB ? g.k % 4 === 0 : g.n % 4 === 0),
-    c: aligned(g.cOffset) && g.n % 4 === 0,
+    c: aligned(g.cOffset) && g.n % 4 === 0 && !g.permuteUnits,
   };
 }
 
@@ -58,7 +59,7 @@ export function recordGemmVec4(plan: Plan, g: GemmArgs): void {
       a4: vec4View(g.a, false),
       b4: vec4View(g.b, false),
     },
-    uniforms: { m: g.m, n: g.n, k: g.k, a_offset: g.aOffset ?? 0, b_offset: g.bOffset ?? 0, c_offset: g.cOffset ?? 0 },
-    workgroups: grid1d(Math.ceil(g.n / TILE) * Math.ceil(g.m / TILE), 1),
+    uniforms: { m: g.m, n: g.n, k: g.k, a_offset: g.aOffset ?? 0, b_offset: g.bOffset ?? 0, c_offset: g.cOffset ?? 0, permute_units: g.permuteUnits ?? 0 },
+    workgroups: grid1d(Math.ceil(g.n / TILE_COLS) * Math.ceil(g.m / TILE_ROWS), 1),
   });
 }

@@ -13,7 +13,17 @@ import { recordColumnSum } from './columnSum';
 import { directionSource, previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { recordLstmBackwardSeq, recordLstmForwardSeq } from './lstmSeq';
-import { lstmVec4Scratch, recordLstmBackwardStepsVec4, recordLstmForwardStepsVec4 } from './lstmStepVec4';
+import {
+  LSTM_FUSED_INPUT_MAX_FEATURES,
+  lstmVec4Scratch,
+  recordLstmBackwardStepsVec4,
+  recordLstmBiasGrad,
+  recordLstmForwardStepsVec4,
+  recordLstmInitState,
+  recordLstmPack,
+  subRange,
+} from './lstmStepVec4';
+export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
 export const lstmForwardKernel = defineKernel('lstmStep', 'forward', activationsSource, directionSource, stepSource);
 export const lstmBackwardKernel = defineKernel('lstmStep', 'backward', activationsSource, directionSource, stepSource);
@@ -35,22 +45,50 @@ export interface LstmActivations {
 
 /**
  * The kernels that run the recurrence: 'step' is the plain per-step kernel (shaders/lstmStep.wgsl), 'vec4' the
- * register-blocked one (shaders/lstmStepVec4.wgsl, needs the `scratch` buffer), 'seq' the same blocks in one
- * dispatch that loops over time (shaders/lstmSeq.wgsl, same scratch). Same buffers, same results.
+ * register-blocked, gate-interleaved one (shaders/lstmStepVec4.wgsl, needs the `scratch` buffer; its xproj,
+ * gates and dgates buffers hold the same sizes in its own layout), 'seq' the same blocks in one dispatch that
+ * loops over time (shaders/lstmSeq.wgsl, same scratch and layout). Same results from the same inputs.
  */
 export type LstmVariant = 'step' | 'vec4' | 'seq';
 export const LSTM_VARIANTS: readonly LstmVariant[] = ['step', 'vec4', 'seq'];
 
-/** The variant a plan uses when the caller does not say (chosen by measurement: see lstmStepVec4.wgsl). */
-export function defaultLstmVariant(_dims: LstmDims): LstmVariant {
-  return 'vec4';
+/**
+ * The variant a plan uses when the caller does not say, chosen by measurement: SwiftShader on 2 cores, the
+ * variants' plans run alternately in one page (bench/profile.ts; `npm run bench -- --profile`), median ms of a
+ * forward pass (input GEMM + recurrence) / a backward pass (recurrence + weight GEMMs):
+ *
+ *                              step           vec4          seq
+ *   B32 T60 F1 U50 relu        82 / 164       44 / 63       60 / 70
+ *   B64 T100 F32 U256 tanh     4873 / 11727   1434 / 2395   1502 / 2810
+ *   B64 T20 F32 U256           —              331 / 527     340 / 612
+ *   B64 T20 F8 U128            —              74 / 119      92 / 128
+ *   B8 T4 F32 U256             23 / 52        11 / 23       13 / 22
+ *   B1 T1 F32 U256             2.6 / 4.6      6.0 / 9.2     5.8 / 9.1
+ *   (also B2 T2, B4 T1, B1 T8 at U256: step wins)
+ *
+ * With few rows·steps the pack of U (once per pass) outweighs the steps, and 4-row blocks waste rows when the
+ * batch is under 4. 'seq' (one dispatch for all steps) never won here: SwiftShader runs a shader with barriers
+ * as coroutines, which costs more than a dispatch per step (≈10 µs there, not the 115 µs once assumed). It may
+ * win on a real GPU; it stays tested and selectable.
+ */
+export function defaultLstmVariant(dims: LstmDims): LstmVariant {
+  return dims.batch >= 4 && dims.batch * dims.timesteps >= 32 ? 'vec4' : 'step';
+}
+
+/**
+ * Floats of the xproj buffer a forward pass with `variant` needs: the interleaved variants compute x·W + b
+ * inside the step for up to LSTM_FUSED_INPUT_MAX_FEATURES features and never touch it (4: a binding's minimum).
+ */
+export function lstmXprojFloats(dims: LstmDims, variant: LstmVariant = defaultLstmVariant(dims)): number {
+  const fused = variant !== 'step' && dims.features <= LSTM_FUSED_INPUT_MAX_FEATURES;
+  return fused ? 4 : dims.timesteps * dims.batch * 4 * dims.units;
 }
 
 /** Float counts of every buffer a forward/backward pass touches, so callers allocate exactly. */
 export function lstmSizes({ batch, timesteps, features, units }: LstmDims) {
   return {
     /** Scratch of the faster variants (packed U, gate-gradient ping-pong); one buffer serves every variant. */
-    scratch: lstmVec4Scratch(batch, units).total,
+    scratch: lstmVec4Scratch(batch, units, features).total,
     x: timesteps * batch * features,
     kernel: features * 4 * units,
     recurrentKernel: units * 4 * units,
@@ -102,10 +140,29 @@ function constantsOf(acts: LstmActivations) {
 
 export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: LstmDims, acts: LstmActivations, variant?: LstmVariant): void {
   const { batch, timesteps, features, units } = dims;
-  recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 4 * units, k: features });
   const chosen = variantOf(variant, dims, buf.scratch);
-  if (chosen === 'vec4') return recordLstmForwardStepsVec4(plan, { ...buf, scratch: buf.scratch! }, dims, constantsOf(acts), acts.goBackwards ?? false);
-  if (chosen === 'seq') return recordLstmForwardSeq(plan, { ...buf, scratch: buf.scratch! }, dims, constantsOf(acts));
+  const xprojBytes = buf.xproj.size;
+  if (xprojBytes < lstmXprojFloats(dims, chosen) * 4) {
+    throw new ValueError(`lstm '${chosen}' kernel: xproj holds ${xprojBytes / 4} floats; it needs lstmXprojFloats() = ${lstmXprojFloats(dims, chosen)}`);
+  }
+  if (chosen !== 'step') {
+    // Interleaved: the pack and the compact initial state first, then X·Wp + bp (xproj as vec4 per unit).
+    const scratch = buf.scratch!;
+    const layout = lstmVec4Scratch(batch, units, features);
+    recordLstmPack(plan, { ...buf, scratch }, dims);
+    recordLstmInitState(plan, buf.h, scratch, dims, acts.goBackwards ?? false);
+    const fused = features <= LSTM_FUSED_INPUT_MAX_FEATURES;
+    if (!fused) {
+      const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
+      const bp = subRange(scratch, layout.bp.offset, layout.bp.floats);
+      recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: wp, bias: bp, c: buf.xproj, m: timesteps * batch, n: 4 * units, k: features });
+    }
+    const constants = { ...constantsOf(acts), FUSED_INPUT: fused ? 1 : 0 };
+    if (chosen === 'vec4') recordLstmForwardStepsVec4(plan, { ...buf, scratch }, dims, constants, acts.goBackwards ?? false);
+    else recordLstmForwardSeq(plan, { ...buf, scratch }, dims, constants);
+    return;
+  }
+  recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 4 * units, k: features });
   const workgroups = grid1d(batch * units, WG);
   for (let s = 0; s < timesteps; s++) {
     const t = timeOfStep(s, timesteps, acts.goBackwards ?? false);
@@ -158,10 +215,29 @@ export function recordLstmBackward(
   const workgroups = grid1d(batch * units, WG);
   const back = acts.goBackwards ?? false;
   const chosen = variantOf(variant, dims, buf.scratch);
-  const steps = chosen === 'step' ? timesteps : 0;
-  if (chosen === 'vec4') recordLstmBackwardStepsVec4(plan, { ...buf, scratch: buf.scratch! }, dims, constantsOf(acts), back, dyIsSequence);
-  if (chosen === 'seq') recordLstmBackwardSeq(plan, { ...buf, scratch: buf.scratch! }, dims, constantsOf(acts), dyIsSequence);
-  for (let s = steps - 1; s >= 0; s--) {
+  const rows = timesteps * batch;
+  const u4 = 4 * units;
+  // dh0 comes from the gate gradients of the first step run; dU pairs each dG block t with the state before it.
+  const first = timeOfStep(0, timesteps, back) * batch * u4;
+  const hPrev = previousStatesSlot(back) * batch * units;
+  if (chosen !== 'step') {
+    // Interleaved dG (columns 4j+gate): dh0 and dX read Up and Wp, whose columns are in that order too; dU and
+    // dW store theirs back in Keras order; db sums four columns per vec4.
+    const scratch = buf.scratch!;
+    const layout = lstmVec4Scratch(batch, units, features);
+    recordLstmPack(plan, { ...buf, scratch }, dims);
+    if (chosen === 'vec4') recordLstmBackwardStepsVec4(plan, { ...buf, scratch }, dims, constantsOf(acts), back, dyIsSequence);
+    else recordLstmBackwardSeq(plan, { ...buf, scratch }, dims, constantsOf(acts), dyIsSequence);
+    const up = subRange(scratch, layout.up.offset, layout.up.floats);
+    const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
+    recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+    if (buf.dx) recordGemm(plan, { a: buf.dgates, b: wp, c: buf.dx, m: rows, n: features, k: u4, transB: true });
+    recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true, permuteUnits: units });
+    recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hPrev, permuteUnits: units });
+    recordLstmBiasGrad(plan, buf.dgates, buf.dBias, rows, units);
+    return;
+  }
+  for (let s = timesteps - 1; s >= 0; s--) {
     const t = timeOfStep(s, timesteps, back);
     plan.dispatch({
       kernel: lstmBackwardKernel,
@@ -179,14 +255,9 @@ export function recordLstmBackward(
       workgroups,
     });
   }
-  const rows = timesteps * batch;
-  const u4 = 4 * units;
-  // dh0 comes from the gate gradients of the first step run; dU pairs each dG block t with the state before it.
-  const first = timeOfStep(0, timesteps, back) * batch * u4;
   recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
   if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: u4, transB: true });
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true });
-  const hPrev = previousStatesSlot(back) * batch * units;
   recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hPrev });
   recordColumnSum(plan, buf.dgates, buf.dBias, rows, u4);
 }

@@ -1,26 +1,36 @@
 /**
- * The register-blocked LSTM steps of shaders/lstmStepVec4.wgsl: a pack dispatch (U gate-interleaved into
- * scratch), then one forward or backward step per timestep over 4×4 blocks of (batch row, unit). Called by
- * src/kernels/lstmStep.ts, which records the GEMMs around the steps and picks the variant; same buffers and
- * CPU twin (src/reference/lstmStep.ts) as the plain steps.
+ * The register-blocked, gate-interleaved LSTM of shaders/lstmStepVec4.wgsl: its scratch layout, and the
+ * dispatches of each part (pack, initial compact state, per-step forward and backward, bias gradient).
+ * src/kernels/lstmStep.ts records a whole pass from these and the GEMMs, and picks the variant; same buffers
+ * and CPU twin (src/reference/lstmStep.ts) as the plain steps.
  */
 import source from '../../shaders/lstmStepVec4.wgsl?raw';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { activationsSource } from './activations';
-import { directionSource, timeOfStep } from './direction';
+import { directionSource, initialSlot, timeOfStep } from './direction';
 
-export const lstmPackKernel = defineKernel('lstmStepVec4', 'pack', activationsSource, directionSource, source);
-export const lstmForwardVec4Kernel = defineKernel('lstmStepVec4', 'forward', activationsSource, directionSource, source);
-export const lstmBackwardVec4Kernel = defineKernel('lstmStepVec4', 'backward', activationsSource, directionSource, source);
+const kernel = (entry: string) => defineKernel('lstmStepVec4', entry, activationsSource, directionSource, source);
+export const lstmPackKernel = kernel('pack');
+export const lstmInitStateKernel = kernel('init_state');
+export const lstmForwardVec4Kernel = kernel('forward');
+export const lstmBackwardVec4Kernel = kernel('backward');
+export const lstmBiasGradKernel = kernel('bias_grad');
+export { source as lstmStepVec4Source };
 const WG = 64;
 
-/** Floats of the scratch this variant needs, and where its parts start (256-byte aligned for binding). */
-export function lstmVec4Scratch(batch: number, units: number) {
+/**
+ * The scratch of the interleaved variants, in floats; each part starts 256-byte aligned so it can be bound on
+ * its own (the GEMMs read Wp and Up, the input GEMM bp). Compact h is [2, batch, ⌈u/4⌉] vec4s.
+ */
+export function lstmVec4Scratch(batch: number, units: number, features: number) {
   const align = (floats: number) => Math.ceil(floats / 64) * 64;
-  const packed = 4 * units * units;
-  const dgi = 2 * 4 * batch * units;
-  return { packed: { offset: 0, floats: packed }, dgi: { offset: align(packed), floats: dgi }, total: align(packed) + dgi };
+  const quads = Math.ceil(units / 4);
+  const up = { offset: 0, floats: 4 * units * units };
+  const wp = { offset: align(up.offset + up.floats), floats: 4 * features * units };
+  const bp = { offset: align(wp.offset + wp.floats), floats: 4 * units };
+  const hc = { offset: align(bp.offset + bp.floats), floats: 2 * 4 * batch * quads, half: batch * quads };
+  return { up, wp, bp, hc, total: hc.offset + hc.floats };
 }
 
 /** A sub-range of `ref`, in floats. */
@@ -29,14 +39,37 @@ export function subRange(ref: BufferRef, offsetFloats: number, floats: number): 
   return { buffer: base.buffer, offset: base.offset + offsetFloats * 4, size: floats * 4 };
 }
 
-export function recordLstmPack(plan: Plan, recurrentKernel: BufferRef, scratch: BufferRef, units: number, constants: Record<string, number>): void {
-  const layout = lstmVec4Scratch(1, units);
+export interface Vec4Dims {
+  batch: number;
+  timesteps: number;
+  features: number;
+  units: number;
+}
+
+/** Up, Wp and (given the bias: the forward pass) bp into scratch from the Keras-layout weights. */
+export function recordLstmPack(plan: Plan, w: { kernel: BufferRef; recurrentKernel: BufferRef; bias?: BufferRef; scratch: BufferRef }, dims: Vec4Dims): void {
+  const { units, features } = dims;
+  const layout = lstmVec4Scratch(dims.batch, units, features);
   plan.dispatch({
     kernel: lstmPackKernel,
-    constants: { WG: constants.WG! },
-    bindings: { recurrent: recurrentKernel, packed: subRange(scratch, layout.packed.offset, layout.packed.floats) },
-    uniforms: { units },
-    workgroups: grid1d(units * units, WG),
+    constants: { WG },
+    // Without a bias the binding still needs a (read-only) buffer, and the dispatch stops before bp.
+    bindings: { recurrent: w.recurrentKernel, kernel: w.kernel, bias: w.bias ?? w.recurrentKernel, packed: subRange(w.scratch, 0, layout.total) },
+    uniforms: { units, features, wp: layout.wp.offset / 4, bp: layout.bp.offset / 4 },
+    workgroups: grid1d(units * units + features * units + (w.bias ? units : 0), WG),
+  });
+}
+
+/** The initial state's slot of h into the first half of compact h; zeros into the second. */
+export function recordLstmInitState(plan: Plan, h: BufferRef, scratch: BufferRef, dims: Vec4Dims, goBackwards: boolean): void {
+  const { batch, units, timesteps } = dims;
+  const layout = lstmVec4Scratch(batch, units, dims.features);
+  plan.dispatch({
+    kernel: lstmInitStateKernel,
+    constants: { WG },
+    bindings: { h_init: h, packed: subRange(scratch, 0, layout.total) },
+    uniforms: { batch, units, h_offset: initialSlot(timesteps, goBackwards) * batch * units, hc: layout.hc.offset / 4 },
+    workgroups: grid1d(2 * batch * Math.ceil(units / 4), WG),
   });
 }
 
@@ -44,23 +77,45 @@ function blocks(batch: number, units: number): [number, number] {
   return grid1d(Math.ceil(batch / 4) * Math.ceil(units / 4), WG);
 }
 
-export function recordLstmForwardStepsVec4(
-  plan: Plan,
-  buf: { xproj: BufferRef; recurrentKernel: BufferRef; h: BufferRef; c: BufferRef; gates: BufferRef; scratch: BufferRef },
-  dims: { batch: number; timesteps: number; units: number },
-  constants: Record<string, number>,
-  goBackwards: boolean,
-): void {
+/**
+ * Up to this many input features the forward step computes x·W + b itself (FUSED_INPUT) instead of reading an
+ * input GEMM's output: per 4×4 block it loads 4·F x scalars and 4·(F+1) Wp/bp vec4s where xproj costs 16 vec4s,
+ * and the GEMM (store-bound for few features) disappears. Measured on SwiftShader, forward pass with the input
+ * GEMM → fused, alternating in one page: B32 T60 U50 with F = 1: 34.6 → 28.2 ms, F = 2: 30.3 → 24.8, F = 4:
+ * 30.6 → 26.0, F = 8: 30.3 → 29.0; B64 T20 U256 F32: 284 → 270 ms. Not measured past 32 features.
+ */
+export const LSTM_FUSED_INPUT_MAX_FEATURES = 32;
+
+export interface Vec4ForwardBuffers {
+  x: BufferRef;
+  xOffset?: number;
+  xproj: BufferRef;
+  h: BufferRef;
+  c: BufferRef;
+  gates: BufferRef;
+  scratch: BufferRef;
+}
+
+/** The forward bindings and the uniforms shared by every step (the fused-input ones among them). */
+export function forwardBindings(buf: Vec4ForwardBuffers, dims: Vec4Dims) {
+  const layout = lstmVec4Scratch(dims.batch, dims.units, dims.features);
+  return {
+    bindings: { xproj: buf.xproj, x_in: buf.x, h: buf.h, c: buf.c, gates: buf.gates, scratch: subRange(buf.scratch, 0, layout.total) },
+    fused: { features: dims.features, x_offset: buf.xOffset ?? 0, wp: layout.wp.offset / 4, bp: layout.bp.offset / 4 },
+  };
+}
+
+export function recordLstmForwardStepsVec4(plan: Plan, buf: Vec4ForwardBuffers, dims: Vec4Dims, constants: Record<string, number>, goBackwards: boolean): void {
   const { batch, timesteps, units } = dims;
-  const layout = lstmVec4Scratch(batch, units);
-  recordLstmPack(plan, buf.recurrentKernel, buf.scratch, units, constants);
-  const packed = subRange(buf.scratch, layout.packed.offset, layout.packed.floats);
+  const layout = lstmVec4Scratch(batch, units, dims.features);
+  const hc = layout.hc.offset / 4;
+  const { bindings, fused } = forwardBindings(buf, dims);
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
       kernel: lstmForwardVec4Kernel,
       constants,
-      bindings: { xproj: buf.xproj, packed_f: packed, h: buf.h, c: buf.c, gates: buf.gates },
-      uniforms: { t: timeOfStep(s, timesteps, goBackwards), batch, units },
+      bindings,
+      uniforms: { t: timeOfStep(s, timesteps, goBackwards), batch, units, hc_read: hc + (s % 2) * layout.hc.half, hc_write: hc + ((s + 1) % 2) * layout.hc.half, ...fused },
       workgroups: blocks(batch, units),
     });
   }
@@ -68,33 +123,32 @@ export function recordLstmForwardStepsVec4(
 
 export function recordLstmBackwardStepsVec4(
   plan: Plan,
-  buf: { recurrentKernel: BufferRef; gates: BufferRef; c: BufferRef; dy: BufferRef; dhLast: BufferRef; dc: BufferRef; dgates: BufferRef; scratch: BufferRef },
-  dims: { batch: number; timesteps: number; units: number },
+  buf: { gates: BufferRef; c: BufferRef; dy: BufferRef; dhLast: BufferRef; dc: BufferRef; dgates: BufferRef; scratch: BufferRef },
+  dims: Vec4Dims,
   constants: Record<string, number>,
   goBackwards: boolean,
   dyIsSequence: boolean,
 ): void {
   const { batch, timesteps, units } = dims;
-  const layout = lstmVec4Scratch(batch, units);
-  // Packed again here so a backward plan never depends on a forward recorded elsewhere (one cheap dispatch).
-  recordLstmPack(plan, buf.recurrentKernel, buf.scratch, units, constants);
-  const scratch = subRange(buf.scratch, 0, layout.total);
+  const layout = lstmVec4Scratch(batch, units, dims.features);
   for (let s = timesteps - 1; s >= 0; s--) {
     plan.dispatch({
       kernel: lstmBackwardVec4Kernel,
       constants,
-      bindings: { saved_gates: buf.gates, saved_c: buf.c, dy: buf.dy, dh_last: buf.dhLast, dc: buf.dc, dgates: buf.dgates, scratch },
-      uniforms: {
-        t: timeOfStep(s, timesteps, goBackwards),
-        batch,
-        units,
-        timesteps,
-        dy_is_sequence: dyIsSequence ? 1 : 0,
-        parity: (timesteps - 1 - s) % 2,
-        half: batch * units,
-        dgi_offset: layout.dgi.offset / 4,
-      },
+      bindings: { packed_b: subRange(buf.scratch, layout.up.offset, layout.up.floats), saved_gates: buf.gates, saved_c: buf.c, dy: buf.dy, dh_last: buf.dhLast, dc: buf.dc, dgates: buf.dgates },
+      uniforms: { t: timeOfStep(s, timesteps, goBackwards), batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
       workgroups: blocks(batch, units),
     });
   }
+}
+
+/** db (Keras order) from the interleaved gate gradients [rows, u] vec4. */
+export function recordLstmBiasGrad(plan: Plan, dgates: BufferRef, dBias: BufferRef, rows: number, units: number): void {
+  plan.dispatch({
+    kernel: lstmBiasGradKernel,
+    constants: { WG },
+    bindings: { dg_sum: dgates, db: dBias },
+    uniforms: { rows, units },
+    workgroups: grid1d(units, WG),
+  });
 }

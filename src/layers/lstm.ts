@@ -4,7 +4,7 @@
  * and output-order mechanics live in src/layers/recurrent.ts.
  */
 import { GATE_ACTIVATIONS, checkActivation, type GateActivation } from '../kernels/activations';
-import { lstmSizes, recordLstmBackward, recordLstmForward } from '../kernels/lstmStep';
+import { lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../kernels/lstmStep';
 import { defaultName, knownKeys, optionalBool } from './config';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
 import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
@@ -65,7 +65,7 @@ export class LSTM extends RecurrentLayer {
       kernel: p.kernel!,
       recurrentKernel: p.recurrent_kernel!,
       bias: p.bias!,
-      xproj: bufs.make('xproj', size.gates),
+      xproj: bufs.make('xproj', lstmXprojFloats(dims)),
       h: bufs.make('h', size.states),
       c: bufs.make('c', size.states),
       gates: bufs.make('gates', size.gates),

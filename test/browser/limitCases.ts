@@ -4,7 +4,7 @@
  */
 import { createRuntime, layers, lstmForward, sequential, type Runtime, type Tensor } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
-import { recordGemm } from '../../src/kernels/gemm';
+import { recordGemm, type GemmVariant } from '../../src/kernels/gemm';
 import { caught, inScope } from './harnessCore';
 
 /** A runtime on a device with WebGPU's default limits (128 MiB bindings, 256 MiB buffers), on any adapter. */
@@ -44,16 +44,17 @@ export const limitCases = {
   },
 
   /** C = A·B + bias with m = 2 097 153 rows, n = k = 1: 65 537 tiles, one more than a grid dimension holds. */
-  bigGemm() {
+  /** `tileRows`: rows of C per workgroup of the variant (gemm.wgsl 32, gemmVec4.wgsl 64): m spans 65 537 tiles. */
+  bigGemm(spec: { variant: GemmVariant; tileRows: number } = { variant: 'plain', tileRows: 32 }) {
     return inScope(async (r) => {
-      const m = 65537 * 32 - 31;
+      const m = 65537 * spec.tileRows - (spec.tileRows - 1);
       const aData = Float32Array.from({ length: m }, (_, i) => (i % 1009) / 1009 - 0.5);
       const a = r.upload('a', aData);
       const b = r.upload('b', Float32Array.of(2));
       const bias = r.upload('bias', Float32Array.of(0.5));
       const c = r.createBuffer('c', m * 4); // NaN-poisoned: a row no workgroup reached stays NaN
       const plan = new Plan(r, 'big gemm');
-      recordGemm(plan, { a, b, c, bias, m, n: 1, k: 1 });
+      recordGemm(plan, { a, b, c, bias, m, n: 1, k: 1, variant: spec.variant });
       plan.run();
       const out = await r.read(c, m);
       plan.destroy();
@@ -84,8 +85,11 @@ export const limitCases = {
         bias: { data: Float32Array.of(0.1, 1, 0, -0.1), shape: [4] },
       };
       const value = (b: number) => (b % 7) / 3 - 1;
-      const small = await lstmForward(r, { ...weights, x: { data: Float32Array.from({ length: 7 }, (_, b) => value(b)), shape: [7, 1, 1] } });
-      const big = await lstmForward(r, { ...weights, x: { data: Float32Array.from({ length: batch }, (_, b) => value(b)), shape: [batch, 1, 1] } });
+      // The plain step kernel (one invocation per row and unit) is the one that needs this many workgroups; the
+      // blocked variants cover 16 (row, unit) pairs per invocation and would need a batch past the binding limit.
+      const options = { variant: 'step' } as const;
+      const small = await lstmForward(r, { ...weights, x: { data: Float32Array.from({ length: 7 }, (_, b) => value(b)), shape: [7, 1, 1] } }, options);
+      const big = await lstmForward(r, { ...weights, x: { data: Float32Array.from({ length: batch }, (_, b) => value(b)), shape: [batch, 1, 1] } }, options);
       let wrong = 0;
       for (let b = 0; b < batch; b++) if (big.output.data[b] !== small.output.data[b % 7]) wrong += 1;
       return { summary: Float32Array.of(batch, wrong, big.output.data[batch - 1]!, small.output.data[(batch - 1) % 7]!) };
