@@ -107,7 +107,7 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
   const recurrentFlops = T * 2 * B * U * 4 * U;
   const inputGemm: GemmArgs = { a: fwd.x, b: fwd.kernel, bias: fwd.bias, c: fwd.xproj, m: R, n: 4 * U, k: F };
   const gemms: [string, GemmArgs][] = [
-    [`input GEMM X·W ${R}x${4 * U}x${F}${lstmXprojFloats(dims) < s.gates ? ' (default: fused)' : ''}`, inputGemm],
+    [`input GEMM X·W ${R}x${4 * U}x${F}${lstmXprojFloats(dims, defaultLstmVariant(dims, rt.adapter)) < s.gates ? ' (default: fused)' : ''}`, inputGemm],
     [`dU = Hᵀ·dG ${U}x${4 * U}x${R} transA`, { a: fwd.h, b: back.dgates, c: back.dRecurrentKernel, m: U, n: 4 * U, k: R, transA: true }],
     [`dW = Xᵀ·dG ${F}x${4 * U}x${R} transA`, { a: fwd.x, b: back.dgates, c: back.dKernel, m: F, n: 4 * U, k: R, transA: true }],
     [`dX = dG·Wᵀ ${R}x${F}x${4 * U} transB`, { a: back.dgates, b: fwd.kernel, c: back.dx, m: R, n: F, k: 4 * U, transB: true }],
@@ -118,7 +118,7 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
     for (const [, g] of gemms.slice(1)) recordGemm(p, g);
     recordColumnSum(p, back.dgates, back.dBias, R, 4 * U);
   };
-  const lstmVariants = variants ? LSTM_VARIANTS : [defaultLstmVariant(dims)];
+  const lstmVariants = variants ? LSTM_VARIANTS : [defaultLstmVariant(dims, rt.adapter)];
   // Every variant in one comparison, run by run in turn, so that load from other processes hits them alike.
   const t = await compare(
     rt,
@@ -159,7 +159,10 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
 /** The best GEMM this adapter runs: square and LSTM-shaped products, every variant of recordGemm. */
 async function bestGemm(rt: Runtime): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
-  for (const [m, n, k] of [[256, 256, 256], [512, 512, 512], [64, 1024, 256]] as const) {
+  // On a real GPU 512³ takes tens of µs, launch-bound: the yardstick there needs bigger products.
+  const shapes: [number, number, number][] = [[256, 256, 256], [512, 512, 512], [64, 1024, 256]];
+  if (!rt.adapter.isFallback) shapes.push([2048, 2048, 2048], [4096, 4096, 4096]);
+  for (const [m, n, k] of shapes) {
     const a = filler(rt, 'a', m * k);
     const b = filler(rt, 'b', k * n);
     const c = rt.createBuffer('c', m * n * 4);
@@ -172,7 +175,45 @@ async function bestGemm(rt: Runtime): Promise<ProfileRow[]> {
 }
 
 /**
- * `sections`: any of gemm, tutorial, large (default all). `variants: false` times only the variants webrnn uses
+ * Forward and backward passes of every LSTM variant over a grid of shapes, to choose defaultLstmVariant's rule
+ * on a new kind of adapter (`--sections=grid`; minutes on SwiftShader, seconds on a GPU).
+ */
+async function variantGrid(rt: Runtime): Promise<ProfileRow[]> {
+  const rows: ProfileRow[] = [];
+  const grid: [number, number, number, number][] = [[32, 60, 1, 50], [64, 50, 16, 64], [32, 60, 8, 128], [128, 30, 8, 128], [8, 20, 32, 256], [64, 100, 32, 256], [16, 40, 32, 512], [4, 10, 4, 32], [1, 20, 8, 64]];
+  for (const [batch, timesteps, features, units] of grid) {
+    const dims = { batch, timesteps, features, units };
+    const s = lstmSizes(dims);
+    const made: GPUBuffer[] = [];
+    const buf = (label: string, floats: number) => {
+      const b = filler(rt, label, floats);
+      made.push(b);
+      return b;
+    };
+    const fwd = { x: buf('x', s.x), kernel: buf('W', s.kernel), recurrentKernel: buf('U', s.recurrentKernel), bias: buf('b', s.bias), xproj: buf('xproj', s.gates), h: buf('h', s.states), c: buf('c', s.states), gates: buf('gates', s.gates), scratch: buf('scratch', s.scratch) };
+    const back = { dy: buf('dy', s.state), dhLast: buf('dhLast', s.state), dc: buf('dc', s.state), dgates: buf('dgates', s.gates), dKernel: buf('dW', s.kernel), dRecurrentKernel: buf('dU', s.recurrentKernel), dBias: buf('db', s.bias), dh0: buf('dh0', s.state), dx: null };
+    const acts = { activation: 'tanh' as const, recurrentActivation: 'sigmoid' as const };
+    const t = await compare(
+      rt,
+      Object.fromEntries(
+        LSTM_VARIANTS.flatMap((v) => [
+          [`forward ${v}`, (p: Plan) => recordLstmForward(p, fwd, dims, acts, v)],
+          [`backward ${v}`, (p: Plan) => recordLstmBackward(p, { ...fwd, ...back }, dims, acts, false, v)],
+        ]),
+      ),
+      3,
+    );
+    const shape = `grid B${batch} T${timesteps} F${features} U${units} (default ${defaultLstmVariant(dims, rt.adapter)})`;
+    for (const v of LSTM_VARIANTS) {
+      for (const pass of ['forward', 'backward']) rows.push({ shape, piece: `${pass} [${v}]`, ms: t[`${pass} ${v}`]!.ms, dispatches: t[`${pass} ${v}`]!.dispatches, gflops: null });
+    }
+    for (const b of made) rt.destroyBuffer(b);
+  }
+  return rows;
+}
+
+/**
+ * `sections`: any of gemm, tutorial, large, grid (default all but grid). `variants: false` times only the variants webrnn uses
  * by default (the full bench); otherwise every GEMM and LSTM variant runs side by side (choosing defaults).
  */
 export async function profile(options: { sections?: string[]; variants?: boolean } = {}): Promise<{ rows: ProfileRow[]; adapter: unknown }> {
@@ -183,6 +224,7 @@ export async function profile(options: { sections?: string[]; variants?: boolean
     if (want('gemm')) rows.push(...(await bestGemm(rt)));
     const variants = options.variants ?? true;
     if (want('tutorial')) rows.push(...(await lstmPieces(rt, 'tutorial B32 T60 F1 U50 relu', { batch: 32, timesteps: 60, features: 1, units: 50 }, 'relu', variants)));
+    if (options.sections?.includes('grid')) rows.push(...(await variantGrid(rt)));
     if (want('large')) rows.push(...(await lstmPieces(rt, 'large B64 T100 F32 U256 tanh', { batch: 64, timesteps: 100, features: 32, units: 256 }, 'tanh', variants)));
     return { rows, adapter: rt.adapter };
   } finally {

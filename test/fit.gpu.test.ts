@@ -29,6 +29,8 @@ interface Case {
   optimizer: Record<string, unknown> & { kind: string };
   clip?: { clipNorm?: number; globalClipNorm?: number; clipValue?: number };
   ids?: number;
+  /** Kernel variants pinned on the runtime (RuntimeOptions.kernels); unset, SwiftShader's defaults run. */
+  kernels?: { lstm?: 'step' | 'vec4' | 'seq' };
 }
 
 const regression = (cols: number) => (random: () => number, n: number) => uniform(random, n * cols, 1);
@@ -116,6 +118,34 @@ const CASES: Case[] = [
     loss: 'mse',
     optimizer: { kind: 'sgd', learningRate: 0.1 },
   },
+  // A real GPU runs the one-dispatch-per-pass LSTM loop (lstmSeq.wgsl) for small hidden sizes: pin it here so
+  // whole training steps through it are checked on SwiftShader too.
+  {
+    name: 'LSTM(6, relu) + Dense(1), MSE, Adam, batch 8 × 6 steps (lstmSeq, the GPU default)',
+    layers: [{ type: 'lstm', config: { units: 6, activation: 'relu', inputShape: [6, 2] } }, { type: 'dense', config: { units: 1 } }],
+    sample: [6, 2],
+    n: 8,
+    target: regression(1),
+    targetShape: [1],
+    loss: 'mse',
+    optimizer: { kind: 'adam', learningRate: 0.01 },
+    kernels: { lstm: 'seq' },
+  },
+  {
+    name: 'stacked LSTMs, the second going backwards, + per-step Dense, batch 8 × 5 steps (lstmSeq)',
+    layers: [
+      { type: 'lstm', config: { units: 2, returnSequences: true, inputShape: [5, 3] } },
+      { type: 'lstm', config: { units: 7, returnSequences: true, goBackwards: true } },
+      { type: 'dense', config: { units: 2, activation: 'tanh' } },
+    ],
+    sample: [5, 3],
+    n: 8,
+    target: (random, n) => uniform(random, n * 5 * 2, 0.9),
+    targetShape: [5, 2],
+    loss: 'mse',
+    optimizer: { kind: 'sgd', learningRate: 0.1 },
+    kernels: { lstm: 'seq' },
+  },
   {
     name: 'LSTM + Dense, SGD with momentum and per-tensor clipNorm',
     layers: [{ type: 'lstm', config: { units: 7, inputShape: [3, 2] } }, { type: 'dense', config: { units: 2 } }],
@@ -153,6 +183,7 @@ describe.skipIf(skipGpu)('Sequential.fit on WebGPU vs the float64 reference', ()
       compile: { optimizer: c.optimizer, loss: c.loss, ...(c.clip ?? {}) },
       epochs: steps,
       batchSize: c.n,
+      ...(c.kernels ? { kernels: c.kernels } : {}),
     });
     expect(result.validationError).toBeNull();
     expect(result.liveBuffersAfter).toBe(0);

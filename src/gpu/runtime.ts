@@ -3,7 +3,7 @@
  * leaks show), the readback path, and the device-loss state. There is no module-level GPU state: two runtimes
  * on two devices never share a pipeline or a buffer.
  */
-import { DeviceLostError, DisposedError, WebGPUUnavailableError } from '../errors';
+import { DeviceLostError, DisposedError, ValueError, WebGPUUnavailableError } from '../errors';
 import { AllocationWatch, checkBufferLimits } from './allocations';
 import { bufferOf, type BufferRef, type Kernel } from './kernel';
 
@@ -19,6 +19,26 @@ export interface RuntimeOptions {
    * mismatch instead of a lucky zero.
    */
   poisonNewBuffers?: boolean;
+  /**
+   * Which kernel variants the layers run, overriding the per-adapter defaults (chosen by measurement: see
+   * defaultLstmVariant in src/kernels/lstmStep.ts). For tuning on a new GPU and for tests; results are the same.
+   */
+  kernels?: KernelChoice;
+}
+
+/** Kernel variants by cell; each one unset takes the adapter's measured default. */
+export interface KernelChoice {
+  lstm?: 'step' | 'vec4' | 'seq';
+}
+const KERNEL_VARIANTS: Record<keyof KernelChoice, readonly string[]> = { lstm: ['step', 'vec4', 'seq'] };
+
+function checkKernelChoice(choice: KernelChoice | undefined): KernelChoice {
+  for (const [cell, variant] of Object.entries(choice ?? {})) {
+    const known = KERNEL_VARIANTS[cell as keyof KernelChoice];
+    if (!known) throw new ValueError(`createRuntime: kernels has no cell '${cell}'; it knows ${Object.keys(KERNEL_VARIANTS).join(', ')}`);
+    if (variant !== undefined && !known.includes(variant)) throw new ValueError(`createRuntime: kernels.${cell} must be one of ${known.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(variant)}`);
+  }
+  return { ...(choice ?? {}) };
 }
 
 export interface AdapterSummary {
@@ -55,6 +75,7 @@ const RAISED_LIMITS = [
 ] as const;
 
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  checkKernelChoice(options.kernels);
   if (options.device) return new Runtime(options.device, summarize(options.device.adapterInfo), false, options);
   const gpu = (globalThis as { navigator?: Navigator }).navigator?.gpu;
   if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here (navigator.gpu is undefined). ${ENABLE_HINT}`);
@@ -82,6 +103,8 @@ export class Runtime {
   readonly device: GPUDevice;
   readonly adapter: AdapterSummary;
   readonly poisonNewBuffers: boolean;
+  /** RuntimeOptions.kernels: the variants the caller pinned. */
+  readonly kernels: KernelChoice;
   private readonly ownsDevice: boolean;
   private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
   private readonly live = new Map<GPUBuffer, number>();
@@ -96,6 +119,7 @@ export class Runtime {
     this.adapter = adapter;
     this.ownsDevice = ownsDevice;
     this.poisonNewBuffers = options.poisonNewBuffers ?? false;
+    this.kernels = checkKernelChoice(options.kernels);
     this.allocations = new AllocationWatch(device);
     void device.lost.then((info) => {
       // A deliberate dispose() destroys the device too; that is not a loss the user needs to hear about.

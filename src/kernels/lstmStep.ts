@@ -53,9 +53,11 @@ export type LstmVariant = 'step' | 'vec4' | 'seq';
 export const LSTM_VARIANTS: readonly LstmVariant[] = ['step', 'vec4', 'seq'];
 
 /**
- * The variant a plan uses when the caller does not say, chosen by measurement: SwiftShader on 2 cores, the
- * variants' plans run alternately in one page (bench/profile.ts; `npm run bench -- --profile`), median ms of a
- * forward pass (input GEMM + recurrence) / a backward pass (recurrence + weight GEMMs):
+ * The variant a plan uses when the caller does not say, chosen by measurement on each kind of adapter.
+ *
+ * SwiftShader on 2 cores (`adapter.isFallback`): the variants' plans run alternately in one page
+ * (bench/profile.ts; `npm run bench -- --profile`), median ms of a forward pass (input GEMM + recurrence) /
+ * a backward pass (recurrence + weight GEMMs):
  *
  *                              step           vec4          seq
  *   B32 T60 F1 U50 relu        82 / 164       44 / 63       60 / 70
@@ -67,13 +69,28 @@ export const LSTM_VARIANTS: readonly LstmVariant[] = ['step', 'vec4', 'seq'];
  *   (also B2 T2, B4 T1, B1 T8 at U256: step wins)
  *
  * With few rows·steps the pack of U (once per pass) outweighs the steps, and 4-row blocks waste rows when the
- * batch is under 4. 'seq' (one dispatch for all steps) never won here: SwiftShader runs a shader with barriers
- * as coroutines, which costs more than a dispatch per step (≈10 µs there, not the 115 µs once assumed). It may
- * win on a real GPU; it stays tested and selectable.
+ * batch is under 4. 'seq' (one dispatch for all steps) never won there: SwiftShader runs a shader with
+ * barriers as coroutines, which costs more than a dispatch per step (≈10 µs there).
+ *
+ * A real GPU (NVIDIA H200, Vulkan, Dawn in Node: `npm run bench:node -- --profile`, bench/results/gpu-*.json):
+ *
+ *                              step           vec4          seq
+ *   B32 T60 F1 U50 relu        1.37 / 2.74    1.50 / 3.06   0.59 / 1.78
+ *   B64 T100 F32 U256 tanh     6.99 / 16.8    8.06 / 16.7   9.42 / 15.2
+ *
+ * There a step is latency-bound (tens of µs per dispatch and its barrier, few invocations per step), so the
+ * one-dispatch loop wins while the hidden size is small; at 256 units seq's few workgroups (one per 4 batch
+ * rows) lose the forward pass and the three tie on a whole training step, and the plain kernel, with the most
+ * invocations, predicts fastest.
  */
-export function defaultLstmVariant(dims: LstmDims): LstmVariant {
-  return dims.batch >= 4 && dims.batch * dims.timesteps >= 32 ? 'vec4' : 'step';
+export function defaultLstmVariant(dims: LstmDims, adapter: { isFallback: boolean } = { isFallback: true }): LstmVariant {
+  const enoughRows = dims.batch >= 4 && dims.batch * dims.timesteps >= 32;
+  if (adapter.isFallback) return enoughRows ? 'vec4' : 'step';
+  return enoughRows && dims.units <= LSTM_SEQ_MAX_UNITS_ON_GPU ? 'seq' : 'step';
 }
+
+/** The largest hidden size for which a real GPU runs the one-dispatch 'seq' loop by default (see above). */
+export const LSTM_SEQ_MAX_UNITS_ON_GPU = 128;
 
 /**
  * Floats of the xproj buffer a forward pass with `variant` needs: the interleaved variants compute x·W + b
@@ -121,6 +138,7 @@ export interface LstmForwardBuffers {
 }
 
 function variantOf(requested: LstmVariant | undefined, dims: LstmDims, scratch: BufferRef | undefined): LstmVariant {
+  // Callers pass the variant they sized their buffers for (defaultLstmVariant with their runtime's adapter).
   const v = requested ?? defaultLstmVariant(dims);
   if (v !== 'step' && !scratch) {
     if (requested) throw new ValueError(`the '${v}' LSTM kernel needs a scratch buffer of lstmSizes().scratch floats`);

@@ -4,7 +4,7 @@
  * and output-order mechanics live in src/layers/recurrent.ts.
  */
 import { GATE_ACTIVATIONS, checkActivation, type GateActivation } from '../kernels/activations';
-import { lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../kernels/lstmStep';
+import { defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../kernels/lstmStep';
 import { defaultName, knownKeys, optionalBool } from './config';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
 import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
@@ -58,6 +58,8 @@ export class LSTM extends RecurrentLayer {
 
   protected bindCell(ctx: BindContext, input: Act, dims: CellDims, goBackwards: boolean, bufs: RunBuffers): CellRun {
     const size = lstmSizes(dims);
+    // Which kernels run the recurrence depends on the adapter (measured: see defaultLstmVariant).
+    const variant = ctx.rt.kernels.lstm ?? defaultLstmVariant(dims, ctx.rt.adapter);
     const p = ctx.params;
     const fwd = {
       x: input.buffer,
@@ -65,7 +67,7 @@ export class LSTM extends RecurrentLayer {
       kernel: p.kernel!,
       recurrentKernel: p.recurrent_kernel!,
       bias: p.bias!,
-      xproj: bufs.make('xproj', lstmXprojFloats(dims)),
+      xproj: bufs.make('xproj', lstmXprojFloats(dims, variant)),
       h: bufs.make('h', size.states),
       c: bufs.make('c', size.states),
       gates: bufs.make('gates', size.gates),
@@ -84,12 +86,12 @@ export class LSTM extends RecurrentLayer {
     };
     return {
       states: [fwd.h, fwd.c],
-      recordForward: (plan) => recordLstmForward(plan, fwd, dims, acts),
+      recordForward: (plan) => recordLstmForward(plan, fwd, dims, acts, variant),
       recordBackward(plan, dy, dyIsSequence) {
         if (!grads || !back) throw new Error('recordBackward on an inference-only run');
         plan.clear(back.dc);
         const buffers = { ...fwd, ...back, dy, dKernel: grads.kernel!, dRecurrentKernel: grads.recurrent_kernel!, dBias: grads.bias! };
-        recordLstmBackward(plan, buffers, dims, acts, dyIsSequence);
+        recordLstmBackward(plan, buffers, dims, acts, dyIsSequence, variant);
         return back.dx;
       },
     };

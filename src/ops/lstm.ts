@@ -6,7 +6,7 @@
  * x is batch-major [batch, timesteps, features] as in Keras; the kernels work time-major, so x is transposed
  * on upload and sequence outputs on the way back.
  */
-import { recordLstmBackward, recordLstmForward, lstmSizes } from '../kernels/lstmStep';
+import { defaultLstmVariant, recordLstmBackward, recordLstmForward, lstmSizes } from '../kernels/lstmStep';
 import { OwnedBuffers } from '../gpu/ownedBuffers';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
@@ -65,6 +65,8 @@ async function runLstm(
   const make = bufs.make.bind(bufs);
   const upload = bufs.upload.bind(bufs);
   const plan = new Plan(rt, 'lstm');
+  // The same kernels a model would run on this adapter, unless the caller names a variant.
+  const variant = acts.variant ?? rt.kernels.lstm ?? defaultLstmVariant(dims, rt.adapter);
   try {
     const fwd = {
       x: upload('x', swapLeadingAxes(inputs.x.data, B, T, F)),
@@ -82,7 +84,7 @@ async function runLstm(
     const backwards = acts.goBackwards;
     rt.write(fwd.h, inputs.h0?.data ?? new Float32Array(size.state), initialSlot(T, backwards) * state);
     rt.write(fwd.c, inputs.c0?.data ?? new Float32Array(size.state), initialSlot(T, backwards) * state);
-    recordLstmForward(plan, fwd, dims, acts, acts.variant);
+    recordLstmForward(plan, fwd, dims, acts, variant);
 
     let back: { dx: GPUBuffer; dKernel: GPUBuffer; dRecurrentKernel: GPUBuffer; dBias: GPUBuffer; dh0: GPUBuffer; dc: GPUBuffer } | null = null;
     if (grads) {
@@ -102,7 +104,7 @@ async function runLstm(
         dims,
         acts,
         acts.returnSequences,
-        acts.variant,
+        variant,
       );
     }
     plan.run();

@@ -4,7 +4,7 @@
  * (dispatch and submit counts) and whether buffers were freed. The runtime fills new buffers with NaN, so an
  * output element no kernel wrote cannot pass for a correct zero.
  */
-import { createRuntime, type Runtime, type Tensor } from '../../src/index';
+import { createRuntime, type KernelChoice, type Runtime, type Tensor } from '../../src/index';
 
 export type Encoded = { data: string; shape: number[] };
 
@@ -23,10 +23,12 @@ export function encode(t: Tensor | Float32Array): string {
   return btoa(bin);
 }
 
-let runtime: Promise<Runtime> | null = null;
-export function rt(): Promise<Runtime> {
-  runtime ??= createRuntime({ poisonNewBuffers: true });
-  return runtime;
+/** One poisoning runtime per pinned kernel choice (RuntimeOptions.kernels), made on first use and kept. */
+const runtimes = new Map<string, Promise<Runtime>>();
+export function rt(kernels: KernelChoice = {}): Promise<Runtime> {
+  const key = JSON.stringify(kernels);
+  if (!runtimes.has(key)) runtimes.set(key, createRuntime({ poisonNewBuffers: true, kernels }));
+  return runtimes.get(key)!;
 }
 
 export interface CaseResult {
@@ -37,8 +39,8 @@ export interface CaseResult {
   liveBuffersAfter: number;
 }
 
-export async function inScope(body: (r: Runtime) => Promise<Record<string, Tensor | Float32Array>>): Promise<CaseResult> {
-  const r = await rt();
+export async function inScope(body: (r: Runtime) => Promise<Record<string, Tensor | Float32Array>>, kernels?: KernelChoice): Promise<CaseResult> {
+  const r = await rt(kernels);
   const before = r.stats;
   r.device.pushErrorScope('validation');
   let outputs: Record<string, Tensor | Float32Array> = {};

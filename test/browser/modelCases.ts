@@ -1,5 +1,5 @@
 /** Harness cases for whole Sequential models built from plain layer specs. */
-import { layers, sequential, type Layer, type RecurrentLayer } from '../../src/index';
+import { layers, sequential, type KernelChoice, type Layer, type RecurrentLayer } from '../../src/index';
 import type { LayerSpec } from '../support/referenceModel';
 import { seededRandom } from '../../src/layers/initializers';
 import { decode, inScope, rt, type Encoded } from './harnessCore';
@@ -49,6 +49,8 @@ export const modelTrainingCases = {
     compile: { optimizer: unknown; loss: unknown; metrics?: string[]; clipNorm?: number; globalClipNorm?: number; clipValue?: number };
     epochs: number;
     batchSize: number;
+    /** Pinned kernel variants (RuntimeOptions.kernels), e.g. the GPU defaults on SwiftShader. */
+    kernels?: KernelChoice;
   }) {
     return inScope(async (r) => {
       const model = sequential(r, { seed: spec.seed });
@@ -65,7 +67,7 @@ export const modelTrainingCases = {
         ...Object.fromEntries(initial.map((w, i) => [`initial${i}`, w])),
         ...Object.fromEntries(final.map((w, i) => [`final${i}`, w])),
       };
-    });
+    }, spec.kernels);
   },
 };
 
