@@ -9,6 +9,7 @@ import { Plan } from '../src/gpu/plan';
 import { GEMM_VARIANT, GEMM_VARIANTS, recordGemm, type GemmArgs } from '../src/kernels/gemm';
 import { recordColumnSum } from '../src/kernels/columnSum';
 import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward, type LstmDims } from '../src/kernels/lstmStep';
+import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruDims } from '../src/kernels/gruStep';
 
 export interface ProfileRow {
   shape: string;
@@ -156,6 +157,65 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
   return rows;
 }
 
+/**
+ * A GRU layer's forward pass (input GEMM or fused x·W + b, and the recurrence) and backward pass (recurrence,
+ * weight GEMMs, bias sums), each kernel variant's plans run alternately in one comparison.
+ */
+async function gruPieces(rt: Runtime, shape: string, dims: GruDims, activation: 'relu' | 'tanh', resetAfter: boolean, variants: boolean): Promise<ProfileRow[]> {
+  const { batch: B, timesteps: T, features: F, units: U } = dims;
+  const made: GPUBuffer[] = [];
+  const f = (label: string, n: number) => {
+    const b = filler(rt, label, n);
+    made.push(b);
+    return b;
+  };
+  const o = { activation, recurrentActivation: 'sigmoid' as const, resetAfter, goBackwards: false };
+  const gruVariants = variants ? GRU_VARIANTS : [defaultGruVariant(dims)];
+  const plans = gruVariants.flatMap((v) => {
+    const s = gruSizes(dims, resetAfter, v);
+    const fwd = {
+      x: f('x', s.x),
+      kernel: f('kernel', s.kernel),
+      recurrentKernel: f('U', s.recurrentKernel),
+      bias: f('bias', s.biasRow),
+      ...(resetAfter ? { recurrentBias: f('recurrent bias', s.biasRow) } : { hcat: f('hcat', s.hcat) }),
+      xproj: f('xproj', s.xproj),
+      h: f('h', s.states),
+      gates: f('gates', s.gates),
+      scratch: f('scratch', s.scratch),
+    };
+    const back = {
+      dy: f('dy', s.state),
+      dhLast: f('dhLast', s.state),
+      carry: f('carry', s.state),
+      dgx: f('dgx', s.dgx),
+      dgh: f('dgh', s.dgh),
+      dx: f('dx', s.x),
+      dKernel: f('dK', s.kernel),
+      dRecurrentKernel: f('dU', s.recurrentKernel),
+      dBias: f('db', s.biasRow),
+      ...(resetAfter ? { dRecurrentBias: f('db rec', s.biasRow) } : {}),
+      dh0: f('dh0', s.state),
+    };
+    return [
+      [`forward ${v}`, (p: Plan) => recordGruForward(p, fwd, dims, o, v)],
+      [`backward ${v}`, (p: Plan) => recordGruBackward(p, { ...fwd, ...back }, dims, o, false, v)],
+    ] as const;
+  });
+  const t = await compare(rt, Object.fromEntries(plans), 3);
+  const recurrentFlops = T * 2 * B * U * 3 * U;
+  const inputFlops = 2 * T * B * F * 3 * U;
+  const rows: ProfileRow[] = [];
+  for (const v of gruVariants) {
+    const fw = t[`forward ${v}`]!;
+    const bw = t[`backward ${v}`]!;
+    rows.push({ shape, piece: `forward: input projection + recurrence [${v}]`, ms: fw.ms, dispatches: fw.dispatches, gflops: (recurrentFlops + inputFlops) / (fw.ms * 1e6) });
+    rows.push({ shape, piece: `backward: recurrence + weight GEMMs + bias sums [${v}]`, ms: bw.ms, dispatches: bw.dispatches, gflops: (2 * recurrentFlops + 2 * inputFlops) / (bw.ms * 1e6) });
+  }
+  for (const b of made) rt.destroyBuffer(b);
+  return rows;
+}
+
 /** The best GEMM this adapter runs: square and LSTM-shaped products, every variant of recordGemm. */
 async function bestGemm(rt: Runtime): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
@@ -226,6 +286,27 @@ export async function profile(options: { sections?: string[]; variants?: boolean
     if (want('tutorial')) rows.push(...(await lstmPieces(rt, 'tutorial B32 T60 F1 U50 relu', { batch: 32, timesteps: 60, features: 1, units: 50 }, 'relu', variants)));
     if (options.sections?.includes('grid')) rows.push(...(await variantGrid(rt)));
     if (want('large')) rows.push(...(await lstmPieces(rt, 'large B64 T100 F32 U256 tanh', { batch: 64, timesteps: 100, features: 32, units: 256 }, 'tanh', variants)));
+    // 'gru': the benchmark's GRU (reset_after false, as TF.js) and the same shape with reset_after; 'gru-shapes':
+    // larger layers and the shapes that place defaultGruVariant's boundary (small batch·steps).
+    const tutorialGru = { batch: 32, timesteps: 60, features: 1, units: 50 };
+    if (want('gru')) {
+      rows.push(...(await gruPieces(rt, 'gru B32 T60 F1 U50 relu before', tutorialGru, 'relu', false, variants)));
+      rows.push(...(await gruPieces(rt, 'gru B32 T60 F1 U50 relu after', tutorialGru, 'relu', true, variants)));
+    }
+    if (want('gru-shapes')) {
+      const shapes: [string, GruDims, 'relu' | 'tanh', boolean][] = [
+        ['gru B64 T20 F32 U128 tanh after', { batch: 64, timesteps: 20, features: 32, units: 128 }, 'tanh', true],
+        ['gru B64 T20 F64 U128 tanh before', { batch: 64, timesteps: 20, features: 64, units: 128 }, 'tanh', false],
+        ['gru B8 T4 F32 U256 tanh after', { batch: 8, timesteps: 4, features: 32, units: 256 }, 'tanh', true],
+        ['gru B4 T8 F32 U256 tanh before', { batch: 4, timesteps: 8, features: 32, units: 256 }, 'tanh', false],
+        ['gru B2 T16 F32 U256 tanh after', { batch: 2, timesteps: 16, features: 32, units: 256 }, 'tanh', true],
+        ['gru B1 T60 F1 U50 relu before', { batch: 1, timesteps: 60, features: 1, units: 50 }, 'relu', false],
+        ['gru B16 T2 F32 U256 tanh after', { batch: 16, timesteps: 2, features: 32, units: 256 }, 'tanh', true],
+        ['gru B4 T2 F32 U256 tanh before', { batch: 4, timesteps: 2, features: 32, units: 256 }, 'tanh', false],
+        ['gru B1 T1 F32 U256 tanh after', { batch: 1, timesteps: 1, features: 32, units: 256 }, 'tanh', true],
+      ];
+      for (const [shape, dims, activation, resetAfter] of shapes) rows.push(...(await gruPieces(rt, shape, dims, activation, resetAfter, variants)));
+    }
     return { rows, adapter: rt.adapter };
   } finally {
     rt.dispose();

@@ -1,10 +1,12 @@
 /**
- * The GRU kernels on WebGPU (shaders/gruStep.wgsl through the functional API) against the float64 CPU
+ * The GRU kernels on WebGPU (shaders/gruStep.wgsl and shaders/gruStepVec4.wgsl, each variant through the
+ * functional API) against the float64 CPU
  * reference (src/reference/gruStep.ts): forward outputs and final state, and every gradient of BPTT, over the
  * pairwise table (sizes × activation × resetAfter × goBackwards × states) plus the activations it does not reach.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
+import { GRU_FUSED_INPUT_MAX_FEATURES, GRU_VARIANTS, type GruVariant } from '../src/kernels/gruStep';
 import { gruBackward, gruForward } from '../src/reference/gruStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
@@ -31,6 +33,11 @@ const EXTRA: Case[] = [
   { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', resetAfter: true, goBackwards: false, initialState: false, returnSequences: false, stateGradients: false },
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'sigmoid', recurrentActivation: 'hardSigmoid', resetAfter: false, goBackwards: true, initialState: true, returnSequences: true, stateGradients: true },
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', recurrentActivation: 'hardSigmoid', resetAfter: true, goBackwards: true, initialState: true, returnSequences: false, stateGradients: true },
+  // the benchmark's GRU: reset_after=false (TF.js's only kind), the tutorial's shape
+  { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', resetAfter: false, goBackwards: false, initialState: false, returnSequences: false, stateGradients: false },
+  // the vec4 blocks' edges: batch and units past a multiple of 4, features past the fused-input limit
+  { batch: 5, timesteps: 9, features: 33, units: 13, activation: 'tanh', resetAfter: false, goBackwards: true, initialState: true, returnSequences: true, stateGradients: true },
+  { batch: 6, timesteps: 9, features: 40, units: 9, activation: 'relu', resetAfter: true, goBackwards: false, initialState: true, returnSequences: true, stateGradients: true },
 ];
 
 const CASES: Case[] = [...GRU_TABLE, ...EXTRA];
@@ -61,7 +68,15 @@ describe.skipIf(skipGpu)('gruStep on WebGPU vs the float64 reference', () => {
     await page.close();
   });
 
-  it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', async (_label, c, index) => {
+  // Every kernel variant runs the whole table. Dispatches per step: 1 (resetAfter) or 2 (reset before), forward
+  // and backward. Forward: the input GEMM, then the steps (vec4: + the weight pack + the compact initial state,
+  // and no GEMM for ≤ GRU_FUSED_INPUT_MAX_FEATURES features). Backward: the steps, one initial-state gradient,
+  // 3 GEMMs (dX, dW, dU) and a column sum per bias row (vec4: + the pack, + an unpack after dW and after dU,
+  // one bias-gradient entry for both rows, and with reset before a 4th GEMM for dU's candidate columns).
+  const forwardDispatches = (v: GruVariant, perStepT: number, F: number) => (v === 'step' ? 1 + perStepT : 2 + (F <= GRU_FUSED_INPUT_MAX_FEATURES ? 0 : 1) + perStepT);
+  const backwardDispatches = (v: GruVariant, perStepT: number, resetAfter: boolean) => (v === 'step' ? perStepT + 1 + 3 + (resetAfter ? 2 : 1) : perStepT + (resetAfter ? 8 : 9));
+  const table = GRU_VARIANTS.flatMap((variant) => CASES.map((c, i) => [`${variant} ${name(c)}`, c, i, variant] as const));
+  it.each(table)('%s', async (_label, c, index, variant) => {
     const d = recurrentCaseData(c, 3, c.resetAfter ? 2 : 1, 2000 + index);
     const { batch: B, timesteps: T, units: U } = c;
     const options = {
@@ -70,6 +85,7 @@ describe.skipIf(skipGpu)('gruStep on WebGPU vs the float64 reference', () => {
       returnSequences: c.returnSequences,
       goBackwards: c.goBackwards,
       resetAfter: c.resetAfter,
+      variant,
     };
     const tol = T === 1 ? STEP : SEQUENCE;
     // reset before needs two dispatches per step, forward and backward (see the WGSL header)
@@ -77,7 +93,7 @@ describe.skipIf(skipGpu)('gruStep on WebGPU vs the float64 reference', () => {
 
     const fwd = await page.run('gru', { inputs: tensors(c, d, enc), options });
     expect(fwd.validationError).toBeNull();
-    expect(fwd.dispatches, 'forward: one input GEMM + the step dispatches').toBe(1 + perStep * T);
+    expect(fwd.dispatches, 'forward: the input GEMM (or the pack) + the step dispatches').toBe(forwardDispatches(variant, perStep * T, c.features));
     expect(fwd.submits, 'forward: one submit for the sequence + one for the readback').toBe(2);
     expect(fwd.liveBuffersAfter, 'every buffer freed').toBe(0);
     const ref = gruForward(tensors(c, d, plain), options);
@@ -88,8 +104,7 @@ describe.skipIf(skipGpu)('gruStep on WebGPU vs the float64 reference', () => {
     const grads = { dOutput: enc(d.dOutput, outShape), ...(c.stateGradients ? { dh: enc(d.dh, [B, U]) } : {}) };
     const back = await page.run('gru', { inputs: tensors(c, d, enc), grads, options });
     expect(back.validationError).toBeNull();
-    // backward: the steps, one initial-state gradient, 3 GEMMs (dX, dW, dU), a column sum per bias row
-    expect(back.dispatches).toBe(1 + perStep * T + perStep * T + 1 + 3 + (c.resetAfter ? 2 : 1));
+    expect(back.dispatches).toBe(forwardDispatches(variant, perStep * T, c.features) + backwardDispatches(variant, perStep * T, c.resetAfter));
     expect(back.submits).toBe(2);
     expect(back.liveBuffersAfter).toBe(0);
     const refGrads = gruBackward(

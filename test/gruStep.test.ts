@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError } from '../src/errors';
 import { CELL_ACTIVATIONS, GATE_ACTIVATIONS } from '../src/kernels/activations';
-import { gruKernels } from '../src/kernels/gruStep';
+import { defaultGruVariant, gruKernels } from '../src/kernels/gruStep';
+import { gruVec4Kernels } from '../src/kernels/gruStepVec4';
 import { checkGruGrads, checkGruInputs, resolveGruOptions } from '../src/ops/gruArgs';
 import { gruBackward, gruForward, gruStep } from '../src/reference/gruStep';
 import { expectClose } from './support/compare';
@@ -159,5 +160,27 @@ describe('gruStep kernels', () => {
     expect(gruKernels.backward.iface.bindings.map((b) => b.name)).toEqual(
       ['back_params', 'recurrent_b', 'saved_gates', 'saved_h', 'dy', 'dh_last', 'carry', 'dgx', 'dgh'],
     );
+  });
+
+  it('vec4: at most 8 storage buffers per entry; reset_after binds no hcat (only forward_candidate writes it)', () => {
+    for (const kernel of Object.values(gruVec4Kernels)) {
+      const storage = kernel.iface.bindings.filter((b) => b.kind !== 'uniform');
+      expect(storage.length, kernel.label).toBeLessThanOrEqual(8);
+    }
+    expect(gruVec4Kernels.forward.iface.bindings.map((b) => b.name).sort()).toEqual(['gates', 'h', 'params', 'scratch', 'x_in', 'xproj']);
+    expect(gruVec4Kernels.forwardCandidate.iface.bindings.map((b) => b.name).sort()).toEqual(['gates', 'h', 'hcat', 'params', 'scratch']);
+  });
+});
+
+describe('defaultGruVariant', () => {
+  it('follows the measurements: vec4 blocks on a CPU emulation with enough rows, the plain step otherwise and on a GPU', () => {
+    const swiftshader = { isFallback: true };
+    const gpu = { isFallback: false };
+    expect(defaultGruVariant({ batch: 32, timesteps: 60, features: 1, units: 50 }, swiftshader)).toBe('vec4');
+    expect(defaultGruVariant({ batch: 16, timesteps: 2, features: 32, units: 256 }, swiftshader)).toBe('vec4');
+    expect(defaultGruVariant({ batch: 2, timesteps: 100, features: 8, units: 64 }, swiftshader)).toBe('step');
+    expect(defaultGruVariant({ batch: 1, timesteps: 1, features: 32, units: 256 }, swiftshader)).toBe('step');
+    expect(defaultGruVariant({ batch: 32, timesteps: 60, features: 1, units: 50 }, gpu)).toBe('step');
+    expect(defaultGruVariant({ batch: 32, timesteps: 60, features: 1, units: 50 })).toBe('vec4');
   });
 });

@@ -27,6 +27,10 @@ interface Case {
   sample: [number, number];
   n: number;
   optimizer: { kind: string; learningRate: number };
+  /** predict's batch size (default 2). */
+  predictBatch?: number;
+  /** Kernel variants pinned on the runtime (RuntimeOptions.kernels); unset, the adapter's defaults run. */
+  kernels?: { gru?: 'step' | 'vec4' };
 }
 
 const sgd = { kind: 'sgd', learningRate: 0.1 };
@@ -34,6 +38,31 @@ const adam = { kind: 'adam', learningRate: 0.02 };
 const dense = (units: number): LayerSpec => ({ type: 'dense', config: { units } });
 
 const CASES: Case[] = [
+  // The GRU's vec4 kernels (shaders/gruStepVec4.wgsl; SwiftShader's default from batch 4 and batch·steps 32,
+  // see defaultGruVariant), pinned, in predict and fit; the cases below run the adapter's defaults.
+  { name: 'GRU(6) resetAfter, batch 8 (vec4) + Dense, Adam', layers: [{ type: 'gru', config: { units: 6, inputShape: [5, 3] } }, dense(2)], sample: [5, 3], n: 8, optimizer: adam, predictBatch: 8, kernels: { gru: 'vec4' } },
+  {
+    name: 'Bidirectional(GRU relu, resetAfter false) concat, returnSequences, batch 8 (vec4) + per-step Dense, SGD',
+    layers: [{ type: 'bidirectional', config: { layer: { type: 'gru', config: { units: 5, activation: 'relu', resetAfter: false, returnSequences: true } }, mergeMode: 'concat', inputShape: [5, 2] } }, dense(2)],
+    sample: [5, 2],
+    n: 8,
+    optimizer: sgd,
+    predictBatch: 8,
+    kernels: { gru: 'vec4' },
+  },
+  {
+    name: 'GRU resetAfter false → GRU goBackwards, batch 8 (vec4) + Dense, Adam',
+    layers: [
+      { type: 'gru', config: { units: 5, returnSequences: true, resetAfter: false, inputShape: [5, 3] } },
+      { type: 'gru', config: { units: 6, goBackwards: true } },
+      dense(1),
+    ],
+    sample: [5, 3],
+    n: 8,
+    optimizer: adam,
+    predictBatch: 8,
+    kernels: { gru: 'vec4' },
+  },
   { name: 'GRU(6) resetAfter + Dense, SGD', layers: [{ type: 'gru', config: { units: 6, inputShape: [5, 3] } }, dense(2)], sample: [5, 3], n: 4, optimizer: sgd },
   {
     name: 'GRU(5, relu) resetAfter false + Dense, Adam',
@@ -134,7 +163,7 @@ describe.skipIf(skipGpu)('recurrent layers in Sequential models on WebGPU vs the
 
   it.each(CASES.map((c, i) => [c.name, c, i] as const))('predict: %s', async (_name, c, i) => {
     const { x, xe } = inputs(c, 300 + i);
-    const result = await page.run('predictModel', { layers: c.layers, x: xe, batchSize: 2, seed: 40 + i });
+    const result = await page.run('predictModel', { layers: c.layers, x: xe, batchSize: c.predictBatch ?? 2, seed: 40 + i, ...(c.kernels ? { kernels: c.kernels } : {}) });
     expect(result.validationError).toBeNull();
     expect(result.liveBuffersAfter, 'dispose() frees every buffer of the model').toBe(0);
     const ref = referencePredict(c.layers, weightsOf(result.outputs, 'w'), x, c.n, c.sample);
@@ -154,6 +183,7 @@ describe.skipIf(skipGpu)('recurrent layers in Sequential models on WebGPU vs the
       compile: { optimizer: c.optimizer, loss: 'mse' },
       epochs: steps,
       batchSize: c.n,
+      ...(c.kernels ? { kernels: c.kernels } : {}),
     });
     expect(result.validationError).toBeNull();
     expect(result.liveBuffersAfter).toBe(0);

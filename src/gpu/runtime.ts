@@ -29,8 +29,10 @@ export interface RuntimeOptions {
 /** Kernel variants by cell; each one unset takes the adapter's measured default. */
 export interface KernelChoice {
   lstm?: 'step' | 'vec4' | 'seq';
+  /** defaultGruVariant in src/kernels/gruStep.ts. */
+  gru?: 'step' | 'vec4';
 }
-const KERNEL_VARIANTS: Record<keyof KernelChoice, readonly string[]> = { lstm: ['step', 'vec4', 'seq'] };
+const KERNEL_VARIANTS: Record<keyof KernelChoice, readonly string[]> = { lstm: ['step', 'vec4', 'seq'], gru: ['step', 'vec4'] };
 
 function checkKernelChoice(choice: KernelChoice | undefined): KernelChoice {
   for (const [cell, variant] of Object.entries(choice ?? {})) {

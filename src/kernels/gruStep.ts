@@ -1,7 +1,8 @@
 /**
  * Records a whole GRU sequence, forward or backward, into a plan: one GEMM for the input projection of all
  * timesteps, then per timestep one fused step (resetAfter) or two dispatches (reset before, see the WGSL
- * header), and after the backward loop the weight-gradient GEMMs and column sums. Math: shaders/gruStep.wgsl;
+ * header), and after the backward loop the weight-gradient GEMMs and column sums; or the same pass with the
+ * register-blocked vec4 variant (src/kernels/gruStepVec4.ts), as defaultGruVariant picks. Math: shaders/gruStep.wgsl;
  * CPU twin: src/reference/gruStep.ts. Buffers are time-major (row r = t·batch + b), indexed by input time in
  * both directions (shaders/direction.wgsl).
  */
@@ -14,6 +15,8 @@ import { recordColumnSum } from './columnSum';
 import { directionSource, previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import type { LstmDims } from './lstmStep';
+import { GRU_FUSED_INPUT_MAX_FEATURES, gruVec4Scratch, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
+export { GRU_FUSED_INPUT_MAX_FEATURES };
 
 const gru = (entry: string) => defineKernel('gruStep', entry, activationsSource, directionSource, stepSource);
 export const gruKernels = {
@@ -29,6 +32,57 @@ const WG = 64;
 
 export type GruDims = LstmDims;
 
+/**
+ * The kernels that run the recurrence: 'step' is the plain per-step kernel (shaders/gruStep.wgsl), 'vec4' the
+ * register-blocked, gate-interleaved one (shaders/gruStepVec4.wgsl, needs the `scratch` buffer; its xproj,
+ * gates and dgh buffers have their own sizes and layout, from gruSizes). Same results from the same inputs.
+ */
+export type GruVariant = 'step' | 'vec4';
+export const GRU_VARIANTS: readonly GruVariant[] = ['step', 'vec4'];
+
+/**
+ * The variant a plan uses when the caller does not say, chosen by measurement on each kind of adapter: the
+ * variants' plans run alternately in one comparison (bench/profile.ts, `npm run bench -- --profile
+ * --sections=gru,gru-shapes`; on a GPU machine `npm run bench:node -- --profile --sections=gru,gru-shapes`),
+ * median ms of a forward pass (input projection + recurrence) / a backward pass (recurrence + weight GEMMs +
+ * bias sums); 'before' is reset_after = false.
+ *
+ * SwiftShader on 2 cores (`adapter.isFallback`):
+ *
+ *                                    step          vec4
+ *   B32 T60 F1 U50 relu before       155 / 314     58 / 103     (the benchmark's GRU)
+ *   B32 T60 F1 U50 relu after        100 / 218     39 / 74
+ *   B64 T20 F32 U128 tanh after      384 / 854     130 / 261
+ *   B64 T20 F64 U128 tanh before     608 / 1215    240 / 392
+ *   B8 T4 F32 U256 after             46 / 83       23 / 44
+ *   B4 T8 F32 U256 before            59 / 123      32 / 53
+ *   B16 T2 F32 U256 after            40 / 92       23 / 41
+ *   B4 T2 F32 U256 before            16 / 34       17 / 29
+ *   B2 T16 F32 U256 after            40 / 88       36 / 51      (another run, forward: step 59, vec4 122)
+ *   B1 T60 F1 U50 before             9.4 / 16      22 / 21
+ *   B1 T1 F32 U256 after             2.8 / 6.3     10 / 20
+ *
+ * So the LSTM's rule there (src/kernels/lstmStep.ts), for the same reasons: with few rows·steps the pack of
+ * the weights (once per pass) outweighs the steps, and 4-row blocks waste rows when the batch is under 4.
+ *
+ * A real GPU (NVIDIA H200, Vulkan, Dawn in Node), the same comparison:
+ *
+ *                                    step          vec4
+ *   B32 T60 F1 U50 relu before       2.33 / 4.20   2.76 / 5.93
+ *   B32 T60 F1 U50 relu after        1.49 / 3.53   1.82 / 4.09
+ *   B64 T20 F32 U128 tanh after      0.76 / 1.94   0.99 / 2.60
+ *   B64 T20 F64 U128 tanh before     1.39 / 2.41   1.58 / 3.73
+ *   B8 T4 F32 U256 after             0.27 / 0.53   0.31 / 0.91
+ *   (and B4 T8, B2 T16, B1 T60, B16 T2, B4 T2, B1 T1: step too)
+ *
+ * There a step is latency-bound and the plain kernel, with 16 times the invocations, wins every shape; the
+ * vec4 variant's extra dispatches (pack, unpacks) cost more than its loads save.
+ */
+export function defaultGruVariant(dims: GruDims, adapter: { isFallback: boolean } = { isFallback: true }): GruVariant {
+  if (!adapter.isFallback) return 'step';
+  return dims.batch >= 4 && dims.batch * dims.timesteps >= 32 ? 'vec4' : 'step';
+}
+
 export interface GruKernelOptions {
   activation: CellActivation;
   recurrentActivation: GateActivation;
@@ -36,23 +90,32 @@ export interface GruKernelOptions {
   goBackwards: boolean;
 }
 
-/** Float counts of every buffer a forward/backward pass touches, so callers allocate exactly. */
-export function gruSizes({ batch, timesteps, features, units }: GruDims, resetAfter: boolean) {
+/**
+ * Float counts of every buffer a forward/backward pass with `variant` touches, so callers allocate exactly.
+ * The vec4 variant computes x·W + b inside the step for up to GRU_FUSED_INPUT_MAX_FEATURES features and never
+ * touches xproj, nor dgx (4: a binding's minimum); it keeps vec4 per (row, unit) in xproj, gates and dgh.
+ */
+export function gruSizes(dims: GruDims, resetAfter: boolean, variant: GruVariant = defaultGruVariant(dims)) {
+  const { batch, timesteps, features, units } = dims;
   const rows = timesteps * batch;
+  const vec4 = variant === 'vec4';
+  const fused = vec4 && features <= GRU_FUSED_INPUT_MAX_FEATURES;
   return {
+    /** Scratch of the vec4 variant (packed weights, compact states, the gradient unpack); any variant takes it. */
+    scratch: gruVec4Scratch(batch, units, features, resetAfter).total,
     x: rows * features,
     kernel: features * 3 * units,
     recurrentKernel: units * 3 * units,
     /** One bias row [3u]: the input bias, or (resetAfter) the recurrent bias. */
     biasRow: 3 * units,
-    xproj: rows * 3 * units,
-    /** Saved per step: (z, r, hh, n) with resetAfter, (z, r, hh) without. */
-    gates: rows * (resetAfter ? 4 : 3) * units,
-    /** Reset before only: [H_{t−1}; R ⊙ H_{t−1}]. */
+    xproj: fused ? 4 : rows * (vec4 ? 4 : 3) * units,
+    /** Saved per step: (z, r, hh, n) with resetAfter, (z, r, hh) without; vec4: 4 per unit either way. */
+    gates: rows * (resetAfter || vec4 ? 4 : 3) * units,
+    /** Reset before only: [H_{t−1}; R ⊙ H_{t−1}] (vec4: [DA; R ⊙ H_{t−1}], see its WGSL header). */
     hcat: 2 * rows * units,
-    dgx: rows * 3 * units,
-    /** Reset before stacks two blocks, see the WGSL header. */
-    dgh: (resetAfter ? 1 : 2) * rows * 3 * units,
+    dgx: vec4 ? 4 : rows * 3 * units,
+    /** The plain kernel's reset before stacks two blocks, see its WGSL header; vec4 is [T, B, u] vec4. */
+    dgh: vec4 ? rows * 4 * units : (resetAfter ? 1 : 2) * rows * 3 * units,
     state: batch * units,
     /** h keeps every step plus the initial state. */
     states: (timesteps + 1) * batch * units,
@@ -83,6 +146,17 @@ export interface GruForwardBuffers {
   gates: BufferRef;
   /** Reset before only. */
   hcat?: BufferRef;
+  /** gruSizes().scratch floats for the vec4 variant; without it the plain step kernel runs. */
+  scratch?: BufferRef;
+}
+
+function variantOf(requested: GruVariant | undefined, dims: GruDims, scratch: BufferRef | undefined): GruVariant {
+  const v = requested ?? defaultGruVariant(dims);
+  if (v !== 'step' && !scratch) {
+    if (requested) throw new ValueError(`the '${v}' GRU kernel needs a scratch buffer of gruSizes().scratch floats`);
+    return 'step';
+  }
+  return v;
 }
 
 function constantsOf(o: GruKernelOptions) {
@@ -99,8 +173,13 @@ function need(ref: BufferRef | undefined, name: string, mode: string): BufferRef
   return ref;
 }
 
-export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: GruDims, o: GruKernelOptions): void {
+export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: GruDims, o: GruKernelOptions, variant?: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
+  if (variantOf(variant, dims, buf.scratch) === 'vec4') {
+    const size = gruSizes(dims, o.resetAfter, 'vec4');
+    recordGruForwardVec4(plan, { ...buf, scratch: buf.scratch! }, dims, o, size.xproj, size.gates);
+    return;
+  }
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 3 * units, k: features });
   const workgroups = grid1d(batch * units, WG);
   const constants = constantsOf(o);
@@ -146,10 +225,16 @@ export interface GruBackwardBuffers {
   /** [3u]: gradient of the recurrent bias (row 1); resetAfter only. */
   dRecurrentBias?: BufferRef;
   dh0: BufferRef;
+  /** gruSizes().scratch floats for the vec4 variant; without it the plain step kernel runs. */
+  scratch?: BufferRef;
 }
 
-export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: GruDims, o: GruKernelOptions, dyIsSequence: boolean): void {
+export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: GruDims, o: GruKernelOptions, dyIsSequence: boolean, variant?: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
+  if (variantOf(variant, dims, buf.scratch) === 'vec4') {
+    recordGruBackwardVec4(plan, { ...buf, scratch: buf.scratch! }, dims, o, dyIsSequence, gruSizes(dims, o.resetAfter, 'vec4').dgh);
+    return;
+  }
   const workgroups = grid1d(batch * units, WG);
   const constants = constantsOf(o);
   const bindings = {

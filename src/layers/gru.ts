@@ -8,7 +8,7 @@
  * and backward sums its gradient into a scratch row that one copy (4-byte alignment) puts in place.
  */
 import { GATE_ACTIVATIONS, checkActivation, type GateActivation } from '../kernels/activations';
-import { gruSizes, recordGruBackward, recordGruForward } from '../kernels/gruStep';
+import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../kernels/gruStep';
 import { defaultName, knownKeys, optionalBool } from './config';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
 import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
@@ -62,7 +62,9 @@ export class GRU extends RecurrentLayer {
 
   protected bindCell(ctx: BindContext, input: Act, dims: CellDims, goBackwards: boolean, bufs: RunBuffers): CellRun {
     const resetAfter = this.resetAfter;
-    const size = gruSizes(dims, resetAfter);
+    // Which kernels run the recurrence depends on the adapter (measured: see defaultGruVariant).
+    const variant = ctx.rt.kernels.gru ?? defaultGruVariant(dims, ctx.rt.adapter);
+    const size = gruSizes(dims, resetAfter, variant);
     const u3 = 3 * this.units;
     const p = ctx.params;
     const fwd = {
@@ -76,6 +78,8 @@ export class GRU extends RecurrentLayer {
       xproj: bufs.make('xproj', size.xproj),
       h: bufs.make('h', size.states),
       gates: bufs.make('gates', size.gates),
+      // Packed weights and compact states of the vec4 kernel variant.
+      ...(variant === 'vec4' ? { scratch: bufs.make('scratch', size.scratch) } : {}),
     };
     const opts = { activation: this.activation, recurrentActivation: this.recurrentActivation, resetAfter, goBackwards };
     const grads = ctx.grads;
@@ -90,12 +94,12 @@ export class GRU extends RecurrentLayer {
     };
     return {
       states: [fwd.h],
-      recordForward: (plan) => recordGruForward(plan, fwd, dims, opts),
+      recordForward: (plan) => recordGruForward(plan, fwd, dims, opts, variant),
       recordBackward(plan, dy, dyIsSequence) {
         if (!grads || !back) throw new Error('recordBackward on an inference-only run');
         const { dRecurrentBias, ...rest } = back;
         const buffers = { ...fwd, ...rest, dy, dKernel: grads.kernel!, dRecurrentKernel: grads.recurrent_kernel!, dBias: grads.bias!, ...(dRecurrentBias ? { dRecurrentBias } : {}) };
-        recordGruBackward(plan, buffers, dims, opts, dyIsSequence);
+        recordGruBackward(plan, buffers, dims, opts, dyIsSequence, variant);
         if (dRecurrentBias) plan.copy(dRecurrentBias, grads.bias!, u3, 0, u3);
         return back.dx;
       },

@@ -11,7 +11,7 @@ import { OwnedBuffers } from '../gpu/ownedBuffers';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
-import { gruSizes, recordGruBackward, recordGruForward } from '../kernels/gruStep';
+import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../kernels/gruStep';
 import { checkFinite, swapLeadingAxes, type Tensor, type TensorLike } from '../tensor';
 import { checkGruGrads, checkGruInputs, resolveGruOptions, type GruGradients, type GruGrads, type GruInputs, type GruOptions, type GruOutputs } from './gruArgs';
 import { fromTimeMajor, toTimeMajor } from './timeOrder';
@@ -52,7 +52,9 @@ async function runGru(
 
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const { resetAfter, goBackwards: backwards } = opts;
-  const size = gruSizes(dims, resetAfter);
+  // The same kernels a model would run on this adapter, unless the caller names a variant.
+  const variant = opts.variant ?? rt.kernels.gru ?? defaultGruVariant(dims, rt.adapter);
+  const size = gruSizes(dims, resetAfter, variant);
   const bufs = new OwnedBuffers(rt, 'gru');
   const make = bufs.make.bind(bufs);
   const upload = bufs.upload.bind(bufs);
@@ -68,10 +70,11 @@ async function runGru(
       xproj: make('xproj', size.xproj),
       h: make('h', size.states),
       gates: make('gates', size.gates),
+      ...(variant === 'vec4' ? { scratch: make('scratch', size.scratch) } : {}),
     };
     const state = B * U;
     rt.write(fwd.h, inputs.h0?.data ?? new Float32Array(state), initialSlot(T, backwards) * state);
-    recordGruForward(plan, fwd, dims, opts);
+    recordGruForward(plan, fwd, dims, opts, variant);
 
     let back: { dx: GPUBuffer; dKernel: GPUBuffer; dRecurrentKernel: GPUBuffer; dBias: GPUBuffer; dRecurrentBias?: GPUBuffer; dh0: GPUBuffer } | null = null;
     if (grads) {
@@ -86,7 +89,7 @@ async function runGru(
       };
       const scratch = { carry: make('carry', state), dgx: make('dgx', size.dgx), dgh: make('dgh', size.dgh) };
       const io = { dy: upload('dy', dy), dhLast: upload('dhLast', grads.dh?.data ?? new Float32Array(state)) };
-      recordGruBackward(plan, { ...fwd, ...back, ...scratch, ...io }, dims, opts, opts.returnSequences);
+      recordGruBackward(plan, { ...fwd, ...back, ...scratch, ...io }, dims, opts, opts.returnSequences, variant);
     }
     plan.run();
 

@@ -11,6 +11,8 @@ import {
   type CellActivation,
   type GateActivation,
 } from '../kernels/activations';
+import { ValueError } from '../errors';
+import { GRU_VARIANTS, type GruVariant } from '../kernels/gruStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
 import {
@@ -38,6 +40,11 @@ export interface GruOptions {
   goBackwards?: boolean;
   /** Keras reset_after (default true, as Keras 2+, PyTorch and cuDNN): the reset gate scales h·U_h + b_rec. */
   resetAfter?: boolean;
+  /**
+   * Which kernel runs the recurrence: 'step' (shaders/gruStep.wgsl) or 'vec4' (shaders/gruStepVec4.wgsl). Same
+   * results; the default is the one measured fastest (src/kernels/gruStep.ts). For tests and benchmarks.
+   */
+  variant?: GruVariant;
 }
 
 export interface GruOutputs<T> {
@@ -64,6 +71,7 @@ export interface ResolvedGruOptions {
   returnSequences: boolean;
   goBackwards: boolean;
   resetAfter: boolean;
+  variant: GruVariant | undefined;
 }
 
 export interface CheckedGruInputs {
@@ -82,7 +90,16 @@ export function resolveGruOptions(options: GruOptions = {}): ResolvedGruOptions 
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
     resetAfter: checkFlag('resetAfter', options.resetAfter, true),
+    variant: checkVariant(options.variant),
   };
+}
+
+function checkVariant(value: unknown): GruVariant | undefined {
+  if (value === undefined) return undefined;
+  if (!(GRU_VARIANTS as readonly unknown[]).includes(value)) {
+    throw new ValueError(`variant must be one of ${GRU_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as GruVariant;
 }
 
 export function checkGruInputs(inputs: GruInputs<TensorLike>, resetAfter: boolean): CheckedGruInputs {

@@ -22,7 +22,7 @@ export function buildLayer(spec: LayerSpec): Layer {
 }
 
 export const modelCases = {
-  predictModel(spec: { layers: LayerSpec[]; x: Encoded; batchSize: number; seed: number }) {
+  predictModel(spec: { layers: LayerSpec[]; x: Encoded; batchSize: number; seed: number; kernels?: KernelChoice }) {
     return inScope(async (r) => {
       const model = sequential(r, { seed: spec.seed });
       for (const l of spec.layers) model.add(buildLayer(l));
@@ -35,7 +35,7 @@ export const modelCases = {
         firstLayerWeightCount: Float32Array.of(perLayer.length),
         ...Object.fromEntries(weights.map((w, i) => [`w${i}`, w])),
       };
-    });
+    }, spec.kernels);
   },
 };
 
