@@ -27,6 +27,9 @@
 //   4×4 blocks            an invocation owns batch rows b0..b0+3 × units j0..j0+3. Forward, per 4 k: 4 vec4 of
 //                         h and 16 of Up (20 loads) for 256 FMAs; lstmStep.wgsl: 5 loads for 4 FMAs. Backward,
 //                         per k: 4 vec4 of dG[t'] and 4 of Up (8 loads) for 64 FMAs.
+//   8×4 blocks            entries forward8/backward8 (the host uses them for a batch of 8 or more): rows
+//                         b0..b0+7, so each Up vec4 feeds twice the FMAs. Forward, per 4 k: 8 h + 16 Up vec4s
+//                         (24 loads) for 512 FMAs; backward, per k: 8 dG + 4 Up (12 loads) for 128 FMAs.
 // Rows past `batch`, units past `units` and k past `units` read clamped (valid) elements and are never stored;
 // their products meet a zero (h padding) or are dropped. On SwiftShader every load is a per-lane gather and
 // costs about as much as a dozen FMAs, so loads per FMA decide the speed; the measurements that chose this
@@ -246,19 +249,66 @@ fn forward_block(p: StepParams, b0: u32, j0: u32) {
     let hv1 = scratch[x1 + kq];
     let hv2 = scratch[x2 + kq];
     let hv3 = scratch[x3 + kq];
-    for (var s = 0u; s < 4u; s++) {
-      let row = min(kq * 4u + s, last_j) * units;
+    // k = 4kq + 0 .. 3, unrolled: indexing hv by a loop variable (a dynamic vector index) ran the forward pass
+    // ~20 % slower on SwiftShader.
+    {
+      let row = min(kq * 4u + 0u, last_j) * units;
       let w0 = scratch[row + q.x];
       let w1 = scratch[row + q.y];
       let w2 = scratch[row + q.z];
       let w3 = scratch[row + q.w];
-      let v0 = vec4<f32>(hv0[s]);
+      let v0 = vec4<f32>(hv0.x);
       z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
-      let v1 = vec4<f32>(hv1[s]);
+      let v1 = vec4<f32>(hv1.x);
       z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
-      let v2 = vec4<f32>(hv2[s]);
+      let v2 = vec4<f32>(hv2.x);
       z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
-      let v3 = vec4<f32>(hv3[s]);
+      let v3 = vec4<f32>(hv3.x);
+      z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
+    }
+    {
+      let row = min(kq * 4u + 1u, last_j) * units;
+      let w0 = scratch[row + q.x];
+      let w1 = scratch[row + q.y];
+      let w2 = scratch[row + q.z];
+      let w3 = scratch[row + q.w];
+      let v0 = vec4<f32>(hv0.y);
+      z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
+      let v1 = vec4<f32>(hv1.y);
+      z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
+      let v2 = vec4<f32>(hv2.y);
+      z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
+      let v3 = vec4<f32>(hv3.y);
+      z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
+    }
+    {
+      let row = min(kq * 4u + 2u, last_j) * units;
+      let w0 = scratch[row + q.x];
+      let w1 = scratch[row + q.y];
+      let w2 = scratch[row + q.z];
+      let w3 = scratch[row + q.w];
+      let v0 = vec4<f32>(hv0.z);
+      z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
+      let v1 = vec4<f32>(hv1.z);
+      z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
+      let v2 = vec4<f32>(hv2.z);
+      z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
+      let v3 = vec4<f32>(hv3.z);
+      z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
+    }
+    {
+      let row = min(kq * 4u + 3u, last_j) * units;
+      let w0 = scratch[row + q.x];
+      let w1 = scratch[row + q.y];
+      let w2 = scratch[row + q.z];
+      let w3 = scratch[row + q.w];
+      let v0 = vec4<f32>(hv0.w);
+      z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
+      let v1 = vec4<f32>(hv1.w);
+      z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
+      let v2 = vec4<f32>(hv2.w);
+      z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
+      let v3 = vec4<f32>(hv3.w);
       z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
     }
   }
@@ -280,6 +330,211 @@ fn forward_block(p: StepParams, b0: u32, j0: u32) {
   forward_cell(p, b0 + 3u, j0 + 3u, z33);
 }
 
+/** As forward_block for an 8×4 block (batch rows b0..b0+7): 4 Up vec4s feed 32 vec4 FMAs per k. */
+fn forward_block8(p: StepParams, b0: u32, j0: u32) {
+  let units = p.units;
+  let quads = (units + 3u) / 4u;
+  let last_b = p.batch - 1u;
+  let last_j = units - 1u;
+  let x0 = p.hc_read + min(b0 + 0u, last_b) * quads;
+  let x1 = p.hc_read + min(b0 + 1u, last_b) * quads;
+  let x2 = p.hc_read + min(b0 + 2u, last_b) * quads;
+  let x3 = p.hc_read + min(b0 + 3u, last_b) * quads;
+  let x4 = p.hc_read + min(b0 + 4u, last_b) * quads;
+  let x5 = p.hc_read + min(b0 + 5u, last_b) * quads;
+  let x6 = p.hc_read + min(b0 + 6u, last_b) * quads;
+  let x7 = p.hc_read + min(b0 + 7u, last_b) * quads;
+  let q = vec4<u32>(j0, min(j0 + 1u, last_j), min(j0 + 2u, last_j), min(j0 + 3u, last_j));
+  var z00 = vec4<f32>(0.0); var z01 = vec4<f32>(0.0); var z02 = vec4<f32>(0.0); var z03 = vec4<f32>(0.0);
+  var z10 = vec4<f32>(0.0); var z11 = vec4<f32>(0.0); var z12 = vec4<f32>(0.0); var z13 = vec4<f32>(0.0);
+  var z20 = vec4<f32>(0.0); var z21 = vec4<f32>(0.0); var z22 = vec4<f32>(0.0); var z23 = vec4<f32>(0.0);
+  var z30 = vec4<f32>(0.0); var z31 = vec4<f32>(0.0); var z32 = vec4<f32>(0.0); var z33 = vec4<f32>(0.0);
+  var z40 = vec4<f32>(0.0); var z41 = vec4<f32>(0.0); var z42 = vec4<f32>(0.0); var z43 = vec4<f32>(0.0);
+  var z50 = vec4<f32>(0.0); var z51 = vec4<f32>(0.0); var z52 = vec4<f32>(0.0); var z53 = vec4<f32>(0.0);
+  var z60 = vec4<f32>(0.0); var z61 = vec4<f32>(0.0); var z62 = vec4<f32>(0.0); var z63 = vec4<f32>(0.0);
+  var z70 = vec4<f32>(0.0); var z71 = vec4<f32>(0.0); var z72 = vec4<f32>(0.0); var z73 = vec4<f32>(0.0);
+  if (FUSED_INPUT) {
+    let b0v = scratch[p.bp + q.x];
+    let b1v = scratch[p.bp + q.y];
+    let b2v = scratch[p.bp + q.z];
+    let b3v = scratch[p.bp + q.w];
+    z00 = b0v; z01 = b1v; z02 = b2v; z03 = b3v;
+    z10 = b0v; z11 = b1v; z12 = b2v; z13 = b3v;
+    z20 = b0v; z21 = b1v; z22 = b2v; z23 = b3v;
+    z30 = b0v; z31 = b1v; z32 = b2v; z33 = b3v;
+    z40 = b0v; z41 = b1v; z42 = b2v; z43 = b3v;
+    z50 = b0v; z51 = b1v; z52 = b2v; z53 = b3v;
+    z60 = b0v; z61 = b1v; z62 = b2v; z63 = b3v;
+    z70 = b0v; z71 = b1v; z72 = b2v; z73 = b3v;
+    let rows = p.x_offset + p.t * p.batch * p.features;
+    let r0 = rows + min(b0 + 0u, last_b) * p.features;
+    let r1 = rows + min(b0 + 1u, last_b) * p.features;
+    let r2 = rows + min(b0 + 2u, last_b) * p.features;
+    let r3 = rows + min(b0 + 3u, last_b) * p.features;
+    let r4 = rows + min(b0 + 4u, last_b) * p.features;
+    let r5 = rows + min(b0 + 5u, last_b) * p.features;
+    let r6 = rows + min(b0 + 6u, last_b) * p.features;
+    let r7 = rows + min(b0 + 7u, last_b) * p.features;
+    for (var f = 0u; f < p.features; f++) {
+      let row = p.wp + f * units;
+      let w0 = scratch[row + q.x];
+      let w1 = scratch[row + q.y];
+      let w2 = scratch[row + q.z];
+      let w3 = scratch[row + q.w];
+      let v0 = vec4<f32>(x_in[r0 + f]);
+      z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
+      let v1 = vec4<f32>(x_in[r1 + f]);
+      z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
+      let v2 = vec4<f32>(x_in[r2 + f]);
+      z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
+      let v3 = vec4<f32>(x_in[r3 + f]);
+      z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
+      let v4 = vec4<f32>(x_in[r4 + f]);
+      z40 = fma(w0, v4, z40); z41 = fma(w1, v4, z41); z42 = fma(w2, v4, z42); z43 = fma(w3, v4, z43);
+      let v5 = vec4<f32>(x_in[r5 + f]);
+      z50 = fma(w0, v5, z50); z51 = fma(w1, v5, z51); z52 = fma(w2, v5, z52); z53 = fma(w3, v5, z53);
+      let v6 = vec4<f32>(x_in[r6 + f]);
+      z60 = fma(w0, v6, z60); z61 = fma(w1, v6, z61); z62 = fma(w2, v6, z62); z63 = fma(w3, v6, z63);
+      let v7 = vec4<f32>(x_in[r7 + f]);
+      z70 = fma(w0, v7, z70); z71 = fma(w1, v7, z71); z72 = fma(w2, v7, z72); z73 = fma(w3, v7, z73);
+    }
+  }
+  for (var kq = 0u; kq < quads; kq++) {
+    let hv0 = scratch[x0 + kq];
+    let hv1 = scratch[x1 + kq];
+    let hv2 = scratch[x2 + kq];
+    let hv3 = scratch[x3 + kq];
+    let hv4 = scratch[x4 + kq];
+    let hv5 = scratch[x5 + kq];
+    let hv6 = scratch[x6 + kq];
+    let hv7 = scratch[x7 + kq];
+    {
+      let row = min(kq * 4u + 0u, last_j) * units;
+      let w0 = scratch[row + q.x];
+      let w1 = scratch[row + q.y];
+      let w2 = scratch[row + q.z];
+      let w3 = scratch[row + q.w];
+      let v0 = vec4<f32>(hv0.x);
+      z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
+      let v1 = vec4<f32>(hv1.x);
+      z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
+      let v2 = vec4<f32>(hv2.x);
+      z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
+      let v3 = vec4<f32>(hv3.x);
+      z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
+      let v4 = vec4<f32>(hv4.x);
+      z40 = fma(w0, v4, z40); z41 = fma(w1, v4, z41); z42 = fma(w2, v4, z42); z43 = fma(w3, v4, z43);
+      let v5 = vec4<f32>(hv5.x);
+      z50 = fma(w0, v5, z50); z51 = fma(w1, v5, z51); z52 = fma(w2, v5, z52); z53 = fma(w3, v5, z53);
+      let v6 = vec4<f32>(hv6.x);
+      z60 = fma(w0, v6, z60); z61 = fma(w1, v6, z61); z62 = fma(w2, v6, z62); z63 = fma(w3, v6, z63);
+      let v7 = vec4<f32>(hv7.x);
+      z70 = fma(w0, v7, z70); z71 = fma(w1, v7, z71); z72 = fma(w2, v7, z72); z73 = fma(w3, v7, z73);
+    }
+    {
+      let row = min(kq * 4u + 1u, last_j) * units;
+      let w0 = scratch[row + q.x];
+      let w1 = scratch[row + q.y];
+      let w2 = scratch[row + q.z];
+      let w3 = scratch[row + q.w];
+      let v0 = vec4<f32>(hv0.y);
+      z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
+      let v1 = vec4<f32>(hv1.y);
+      z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
+      let v2 = vec4<f32>(hv2.y);
+      z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
+      let v3 = vec4<f32>(hv3.y);
+      z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
+      let v4 = vec4<f32>(hv4.y);
+      z40 = fma(w0, v4, z40); z41 = fma(w1, v4, z41); z42 = fma(w2, v4, z42); z43 = fma(w3, v4, z43);
+      let v5 = vec4<f32>(hv5.y);
+      z50 = fma(w0, v5, z50); z51 = fma(w1, v5, z51); z52 = fma(w2, v5, z52); z53 = fma(w3, v5, z53);
+      let v6 = vec4<f32>(hv6.y);
+      z60 = fma(w0, v6, z60); z61 = fma(w1, v6, z61); z62 = fma(w2, v6, z62); z63 = fma(w3, v6, z63);
+      let v7 = vec4<f32>(hv7.y);
+      z70 = fma(w0, v7, z70); z71 = fma(w1, v7, z71); z72 = fma(w2, v7, z72); z73 = fma(w3, v7, z73);
+    }
+    {
+      let row = min(kq * 4u + 2u, last_j) * units;
+      let w0 = scratch[row + q.x];
+      let w1 = scratch[row + q.y];
+      let w2 = scratch[row + q.z];
+      let w3 = scratch[row + q.w];
+      let v0 = vec4<f32>(hv0.z);
+      z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
+      let v1 = vec4<f32>(hv1.z);
+      z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
+      let v2 = vec4<f32>(hv2.z);
+      z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
+      let v3 = vec4<f32>(hv3.z);
+      z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
+      let v4 = vec4<f32>(hv4.z);
+      z40 = fma(w0, v4, z40); z41 = fma(w1, v4, z41); z42 = fma(w2, v4, z42); z43 = fma(w3, v4, z43);
+      let v5 = vec4<f32>(hv5.z);
+      z50 = fma(w0, v5, z50); z51 = fma(w1, v5, z51); z52 = fma(w2, v5, z52); z53 = fma(w3, v5, z53);
+      let v6 = vec4<f32>(hv6.z);
+      z60 = fma(w0, v6, z60); z61 = fma(w1, v6, z61); z62 = fma(w2, v6, z62); z63 = fma(w3, v6, z63);
+      let v7 = vec4<f32>(hv7.z);
+      z70 = fma(w0, v7, z70); z71 = fma(w1, v7, z71); z72 = fma(w2, v7, z72); z73 = fma(w3, v7, z73);
+    }
+    {
+      let row = min(kq * 4u + 3u, last_j) * units;
+      let w0 = scratch[row + q.x];
+      let w1 = scratch[row + q.y];
+      let w2 = scratch[row + q.z];
+      let w3 = scratch[row + q.w];
+      let v0 = vec4<f32>(hv0.w);
+      z00 = fma(w0, v0, z00); z01 = fma(w1, v0, z01); z02 = fma(w2, v0, z02); z03 = fma(w3, v0, z03);
+      let v1 = vec4<f32>(hv1.w);
+      z10 = fma(w0, v1, z10); z11 = fma(w1, v1, z11); z12 = fma(w2, v1, z12); z13 = fma(w3, v1, z13);
+      let v2 = vec4<f32>(hv2.w);
+      z20 = fma(w0, v2, z20); z21 = fma(w1, v2, z21); z22 = fma(w2, v2, z22); z23 = fma(w3, v2, z23);
+      let v3 = vec4<f32>(hv3.w);
+      z30 = fma(w0, v3, z30); z31 = fma(w1, v3, z31); z32 = fma(w2, v3, z32); z33 = fma(w3, v3, z33);
+      let v4 = vec4<f32>(hv4.w);
+      z40 = fma(w0, v4, z40); z41 = fma(w1, v4, z41); z42 = fma(w2, v4, z42); z43 = fma(w3, v4, z43);
+      let v5 = vec4<f32>(hv5.w);
+      z50 = fma(w0, v5, z50); z51 = fma(w1, v5, z51); z52 = fma(w2, v5, z52); z53 = fma(w3, v5, z53);
+      let v6 = vec4<f32>(hv6.w);
+      z60 = fma(w0, v6, z60); z61 = fma(w1, v6, z61); z62 = fma(w2, v6, z62); z63 = fma(w3, v6, z63);
+      let v7 = vec4<f32>(hv7.w);
+      z70 = fma(w0, v7, z70); z71 = fma(w1, v7, z71); z72 = fma(w2, v7, z72); z73 = fma(w3, v7, z73);
+    }
+  }
+  forward_cell(p, b0, j0, z00);
+  forward_cell(p, b0, j0 + 1u, z01);
+  forward_cell(p, b0, j0 + 2u, z02);
+  forward_cell(p, b0, j0 + 3u, z03);
+  forward_cell(p, b0 + 1u, j0, z10);
+  forward_cell(p, b0 + 1u, j0 + 1u, z11);
+  forward_cell(p, b0 + 1u, j0 + 2u, z12);
+  forward_cell(p, b0 + 1u, j0 + 3u, z13);
+  forward_cell(p, b0 + 2u, j0, z20);
+  forward_cell(p, b0 + 2u, j0 + 1u, z21);
+  forward_cell(p, b0 + 2u, j0 + 2u, z22);
+  forward_cell(p, b0 + 2u, j0 + 3u, z23);
+  forward_cell(p, b0 + 3u, j0, z30);
+  forward_cell(p, b0 + 3u, j0 + 1u, z31);
+  forward_cell(p, b0 + 3u, j0 + 2u, z32);
+  forward_cell(p, b0 + 3u, j0 + 3u, z33);
+  forward_cell(p, b0 + 4u, j0, z40);
+  forward_cell(p, b0 + 4u, j0 + 1u, z41);
+  forward_cell(p, b0 + 4u, j0 + 2u, z42);
+  forward_cell(p, b0 + 4u, j0 + 3u, z43);
+  forward_cell(p, b0 + 5u, j0, z50);
+  forward_cell(p, b0 + 5u, j0 + 1u, z51);
+  forward_cell(p, b0 + 5u, j0 + 2u, z52);
+  forward_cell(p, b0 + 5u, j0 + 3u, z53);
+  forward_cell(p, b0 + 6u, j0, z60);
+  forward_cell(p, b0 + 6u, j0 + 1u, z61);
+  forward_cell(p, b0 + 6u, j0 + 2u, z62);
+  forward_cell(p, b0 + 6u, j0 + 3u, z63);
+  forward_cell(p, b0 + 7u, j0, z70);
+  forward_cell(p, b0 + 7u, j0 + 1u, z71);
+  forward_cell(p, b0 + 7u, j0 + 2u, z72);
+  forward_cell(p, b0 + 7u, j0 + 3u, z73);
+}
+
 @compute @workgroup_size(WG)
 fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let idx = flat_index(gid, groups);
@@ -287,6 +542,16 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   if (idx >= ((p.batch + 3u) / 4u) * ((p.units + 3u) / 4u)) { return; }
   let origin = block_origin(idx, p.units);
   forward_block(p, origin.x, origin.y);
+}
+
+/** `forward` with 8-row blocks (batch ≥ 8: the host picks): the block (b0, j0) = (8·(idx / ⌈u/4⌉), 4·(idx % ⌈u/4⌉)). */
+@compute @workgroup_size(WG)
+fn forward8(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = flat_index(gid, groups);
+  let p = params;
+  if (idx >= ((p.batch + 7u) / 8u) * ((p.units + 3u) / 4u)) { return; }
+  let origin = block_origin(idx, p.units);
+  forward_block8(p, origin.x * 2u, origin.y);
 }
 
 /** Backward cell update of one (b, j) at step p.t given the gathered dG·Uᵀ term `from_next`, if (b, j) exists. */
@@ -363,6 +628,81 @@ fn backward_block(p: BackParams, b0: u32, j0: u32) {
   backward_cell(p, b0 + 3u, j0 + 3u, dh3.w, last);
 }
 
+/** As backward_block for an 8×4 block (batch rows b0..b0+7): per k, 8 vec4s of dG[t'] and 4 of Up. */
+fn backward_block8(p: BackParams, b0: u32, j0: u32) {
+  let units = p.units;
+  let last = is_last_step(p.t, p.timesteps);
+  var dh0 = vec4<f32>(0.0);
+  var dh1 = vec4<f32>(0.0);
+  var dh2 = vec4<f32>(0.0);
+  var dh3 = vec4<f32>(0.0);
+  var dh4 = vec4<f32>(0.0);
+  var dh5 = vec4<f32>(0.0);
+  var dh6 = vec4<f32>(0.0);
+  var dh7 = vec4<f32>(0.0);
+  if (!last) {
+    let last_b = p.batch - 1u;
+    let last_j = units - 1u;
+    let next = following_time(p.t) * p.batch;
+    let g0 = (next + min(b0 + 0u, last_b)) * units;
+    let g1 = (next + min(b0 + 1u, last_b)) * units;
+    let g2 = (next + min(b0 + 2u, last_b)) * units;
+    let g3 = (next + min(b0 + 3u, last_b)) * units;
+    let g4 = (next + min(b0 + 4u, last_b)) * units;
+    let g5 = (next + min(b0 + 5u, last_b)) * units;
+    let g6 = (next + min(b0 + 6u, last_b)) * units;
+    let g7 = (next + min(b0 + 7u, last_b)) * units;
+    let u0 = j0 * units;
+    let u1 = min(j0 + 1u, last_j) * units;
+    let u2 = min(j0 + 2u, last_j) * units;
+    let u3 = min(j0 + 3u, last_j) * units;
+    for (var k = 0u; k < units; k++) {
+      let w = mat4x4<f32>(packed_b[u0 + k], packed_b[u1 + k], packed_b[u2 + k], packed_b[u3 + k]);
+      dh0 += dgates[g0 + k] * w;
+      dh1 += dgates[g1 + k] * w;
+      dh2 += dgates[g2 + k] * w;
+      dh3 += dgates[g3 + k] * w;
+      dh4 += dgates[g4 + k] * w;
+      dh5 += dgates[g5 + k] * w;
+      dh6 += dgates[g6 + k] * w;
+      dh7 += dgates[g7 + k] * w;
+    }
+  }
+  // This step writes dG[t] only; the reads above are of dG[t'], t' ≠ t, so they never race.
+  backward_cell(p, b0, j0, dh0.x, last);
+  backward_cell(p, b0, j0 + 1u, dh0.y, last);
+  backward_cell(p, b0, j0 + 2u, dh0.z, last);
+  backward_cell(p, b0, j0 + 3u, dh0.w, last);
+  backward_cell(p, b0 + 1u, j0, dh1.x, last);
+  backward_cell(p, b0 + 1u, j0 + 1u, dh1.y, last);
+  backward_cell(p, b0 + 1u, j0 + 2u, dh1.z, last);
+  backward_cell(p, b0 + 1u, j0 + 3u, dh1.w, last);
+  backward_cell(p, b0 + 2u, j0, dh2.x, last);
+  backward_cell(p, b0 + 2u, j0 + 1u, dh2.y, last);
+  backward_cell(p, b0 + 2u, j0 + 2u, dh2.z, last);
+  backward_cell(p, b0 + 2u, j0 + 3u, dh2.w, last);
+  backward_cell(p, b0 + 3u, j0, dh3.x, last);
+  backward_cell(p, b0 + 3u, j0 + 1u, dh3.y, last);
+  backward_cell(p, b0 + 3u, j0 + 2u, dh3.z, last);
+  backward_cell(p, b0 + 3u, j0 + 3u, dh3.w, last);
+  backward_cell(p, b0 + 4u, j0, dh4.x, last);
+  backward_cell(p, b0 + 4u, j0 + 1u, dh4.y, last);
+  backward_cell(p, b0 + 4u, j0 + 2u, dh4.z, last);
+  backward_cell(p, b0 + 4u, j0 + 3u, dh4.w, last);
+  backward_cell(p, b0 + 5u, j0, dh5.x, last);
+  backward_cell(p, b0 + 5u, j0 + 1u, dh5.y, last);
+  backward_cell(p, b0 + 5u, j0 + 2u, dh5.z, last);
+  backward_cell(p, b0 + 5u, j0 + 3u, dh5.w, last);
+  backward_cell(p, b0 + 6u, j0, dh6.x, last);
+  backward_cell(p, b0 + 6u, j0 + 1u, dh6.y, last);
+  backward_cell(p, b0 + 6u, j0 + 2u, dh6.z, last);
+  backward_cell(p, b0 + 6u, j0 + 3u, dh6.w, last);
+  backward_cell(p, b0 + 7u, j0, dh7.x, last);
+  backward_cell(p, b0 + 7u, j0 + 1u, dh7.y, last);
+  backward_cell(p, b0 + 7u, j0 + 2u, dh7.z, last);
+  backward_cell(p, b0 + 7u, j0 + 3u, dh7.w, last);
+}
+
 @compute @workgroup_size(WG)
 fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let idx = flat_index(gid, groups);
@@ -370,6 +710,16 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (idx >= ((p.batch + 3u) / 4u) * ((p.units + 3u) / 4u)) { return; }
   let origin = block_origin(idx, p.units);
   backward_block(p, origin.x, origin.y);
+}
+
+/** `backward` with 8-row blocks, as forward8. */
+@compute @workgroup_size(WG)
+fn backward8(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = flat_index(gid, groups);
+  let p = back_params;
+  if (idx >= ((p.batch + 7u) / 8u) * ((p.units + 3u) / 4u)) { return; }
+  let origin = block_origin(idx, p.units);
+  backward_block8(p, origin.x * 2u, origin.y);
 }
 
 /** db[gate·u + j] = Σ_r dG[r, j][gate]: one invocation per unit, rows in order (deterministic, no atomics). */

@@ -216,7 +216,8 @@ export interface LstmBackwardBuffers {
   dKernel: BufferRef;
   dRecurrentKernel: BufferRef;
   dBias: BufferRef;
-  dh0: BufferRef;
+  /** Null when nothing reads the initial state's gradient (a layer in a model: Keras treats h0 as a constant). */
+  dh0: BufferRef | null;
   /** lstmSizes().scratch floats for the faster variants; without it the plain step kernel runs. */
   scratch?: BufferRef;
 }
@@ -248,7 +249,7 @@ export function recordLstmBackward(
     else recordLstmBackwardSeq(plan, { ...buf, scratch }, dims, constantsOf(acts), dyIsSequence);
     const up = subRange(scratch, layout.up.offset, layout.up.floats);
     const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
-    recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+    if (buf.dh0) recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
     if (buf.dx) recordGemm(plan, { a: buf.dgates, b: wp, c: buf.dx, m: rows, n: features, k: u4, transB: true });
     recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true, permuteUnits: units });
     recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hPrev, permuteUnits: units });
@@ -273,7 +274,7 @@ export function recordLstmBackward(
       workgroups,
     });
   }
-  recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+  if (buf.dh0) recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
   if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: u4, transB: true });
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true });
   recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hPrev });

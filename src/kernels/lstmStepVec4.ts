@@ -15,6 +15,8 @@ export const lstmPackKernel = kernel('pack');
 export const lstmInitStateKernel = kernel('init_state');
 export const lstmForwardVec4Kernel = kernel('forward');
 export const lstmBackwardVec4Kernel = kernel('backward');
+export const lstmForwardVec4Kernel8 = kernel('forward8');
+export const lstmBackwardVec4Kernel8 = kernel('backward8');
 export const lstmBiasGradKernel = kernel('bias_grad');
 export { source as lstmStepVec4Source };
 const WG = 64;
@@ -73,8 +75,29 @@ export function recordLstmInitState(plan: Plan, h: BufferRef, scratch: BufferRef
   });
 }
 
+/**
+ * Rows per block of the step kernels (4: entries forward/backward, 8: forward8/backward8) and their workgroup
+ * size, chosen by measurement: SwiftShader, 2 cores, tutorial B32 T60 F1 U50 relu, variants alternating in one
+ * page (a throwaway page like bench/profile.ts; the machine was loaded, so compare within a column), ms of the
+ * 60 forward steps / of the 60 backward steps:
+ *
+ *   rows × units @ WG    forward, h read as hv[s]   forward, s unrolled   backward
+ *   4×4 @ 64             39.8 (the old kernel)      —                     26.7 (the old kernel)
+ *   4×4 @ 16             37.9                       31.4                  23.5
+ *   8×4 @ 16 / 8 / 32    33.2 / — / 33.7            25.2 / 24.9 / 25.0    22.5
+ *   16×4 @ 8 / 4         —                          24.7 / 23.4           21.8
+ *   4×8 @ 16, 8×8 @ 8    44.0, 44.3                 —                     27.5, 26.3
+ *
+ * 8 rows share each Up load between twice the FMAs; 16 rows gained little more for twice the code. Small
+ * workgroups spread the few blocks (52 here) over both cores. A batch under 8 keeps 4-row blocks.
+ */
+const STEP_WG = 16;
+function stepRows(batch: number): 4 | 8 {
+  return batch >= 8 ? 8 : 4;
+}
+
 function blocks(batch: number, units: number): [number, number] {
-  return grid1d(Math.ceil(batch / 4) * Math.ceil(units / 4), WG);
+  return grid1d(Math.ceil(batch / stepRows(batch)) * Math.ceil(units / 4), STEP_WG);
 }
 
 /**
@@ -112,8 +135,8 @@ export function recordLstmForwardStepsVec4(plan: Plan, buf: Vec4ForwardBuffers, 
   const { bindings, fused } = forwardBindings(buf, dims);
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
-      kernel: lstmForwardVec4Kernel,
-      constants,
+      kernel: stepRows(batch) === 8 ? lstmForwardVec4Kernel8 : lstmForwardVec4Kernel,
+      constants: { ...constants, WG: STEP_WG },
       bindings,
       uniforms: { t: timeOfStep(s, timesteps, goBackwards), batch, units, hc_read: hc + (s % 2) * layout.hc.half, hc_write: hc + ((s + 1) % 2) * layout.hc.half, ...fused },
       workgroups: blocks(batch, units),
@@ -133,8 +156,8 @@ export function recordLstmBackwardStepsVec4(
   const layout = lstmVec4Scratch(batch, units, dims.features);
   for (let s = timesteps - 1; s >= 0; s--) {
     plan.dispatch({
-      kernel: lstmBackwardVec4Kernel,
-      constants,
+      kernel: stepRows(batch) === 8 ? lstmBackwardVec4Kernel8 : lstmBackwardVec4Kernel,
+      constants: { ...constants, WG: STEP_WG },
       bindings: { packed_b: subRange(buf.scratch, layout.up.offset, layout.up.floats), saved_gates: buf.gates, saved_c: buf.c, dy: buf.dy, dh_last: buf.dhLast, dc: buf.dc, dgates: buf.dgates },
       uniforms: { t: timeOfStep(s, timesteps, goBackwards), batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
       workgroups: blocks(batch, units),

@@ -81,7 +81,8 @@ export class LSTM extends RecurrentLayer {
       dhLast: bufs.zeros('dhLast', size.state),
       dc: bufs.make('dc', size.state),
       dgates: bufs.make('dgates', size.gates),
-      dh0: bufs.make('dh0', size.state),
+      // Nothing reads the initial state's gradient in a model: the backward pass skips its GEMM.
+      dh0: null,
       dx: ctx.needsInputGrad ? bufs.make('dx', size.x) : null,
     };
     return {
