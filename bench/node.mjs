@@ -8,7 +8,8 @@
 //   --dawn=a,b         dawn.node options (default backend=vulkan)
 //   WEBGPU_MODULE=…    where the `webgpu` package is (default: node_modules)
 //
-// Without a GPU, Dawn can use Chromium's SwiftShader as its Vulkan driver:
+// bench/gpu-machine/prepare.sh packs all of it (Node too) for a GPU machine without Node or a registry, and
+// bench/gpu-machine/run.sh runs it there. Without a GPU, Dawn can use Chromium's SwiftShader as its Vulkan driver:
 //   LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json npm run bench:node
 import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
