@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
 import { GRU_FUSED_INPUT_MAX_FEATURES, GRU_VARIANTS, type GruVariant } from '../src/kernels/gruStep';
+import { GRU_WEIGHT_GRAD_MAX_FEATURES } from '../src/kernels/gruStepVec4';
 import { gruBackward, gruForward } from '../src/reference/gruStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
@@ -38,6 +39,13 @@ const EXTRA: Case[] = [
   // the vec4 blocks' edges: batch and units past a multiple of 4, features past the fused-input limit
   { batch: 5, timesteps: 9, features: 33, units: 13, activation: 'tanh', resetAfter: false, goBackwards: true, initialState: true, returnSequences: true, stateGradients: true },
   { batch: 6, timesteps: 9, features: 40, units: 9, activation: 'relu', resetAfter: true, goBackwards: false, initialState: true, returnSequences: true, stateGradients: true },
+  // the 8-row blocks (batch ≥ 8): a full block and a partial one (13 = 8 + 5), units past a multiple of 4
+  { batch: 13, timesteps: 6, features: 3, units: 10, activation: 'tanh', resetAfter: false, goBackwards: false, initialState: true, returnSequences: true, stateGradients: true },
+  { batch: 13, timesteps: 6, features: 3, units: 10, activation: 'relu', resetAfter: true, goBackwards: true, initialState: true, returnSequences: false, stateGradients: true },
+  { batch: 9, timesteps: 5, features: 34, units: 6, activation: 'tanh', resetAfter: false, goBackwards: true, initialState: false, returnSequences: true, stateGradients: false },
+  // weight_grad's x rows past one 8-row block (12 features + the bias row), h rows past a multiple of 8
+  { batch: 8, timesteps: 4, features: 12, units: 17, activation: 'relu', resetAfter: false, goBackwards: false, initialState: false, returnSequences: false, stateGradients: true },
+  { batch: 8, timesteps: 4, features: 12, units: 17, activation: 'tanh', resetAfter: true, goBackwards: true, initialState: true, returnSequences: true, stateGradients: false },
 ];
 
 const CASES: Case[] = [...GRU_TABLE, ...EXTRA];
@@ -74,7 +82,9 @@ describe.skipIf(skipGpu)('gruStep on WebGPU vs the float64 reference', () => {
   // 3 GEMMs (dX, dW, dU) and a column sum per bias row (vec4: + the pack, + an unpack after dW and after dU,
   // one bias-gradient entry for both rows, and with reset before a 4th GEMM for dU's candidate columns).
   const forwardDispatches = (v: GruVariant, perStepT: number, F: number) => (v === 'step' ? 1 + perStepT : 2 + (F <= GRU_FUSED_INPUT_MAX_FEATURES ? 0 : 1) + perStepT);
-  const backwardDispatches = (v: GruVariant, perStepT: number, resetAfter: boolean) => (v === 'step' ? perStepT + 1 + 3 + (resetAfter ? 2 : 1) : perStepT + (resetAfter ? 8 : 9));
+  // vec4 with ≤ GRU_WEIGHT_GRAD_MAX_FEATURES features: pack, steps, initial-state gradient, dX, one weight_grad.
+  const backwardDispatches = (v: GruVariant, perStepT: number, resetAfter: boolean, F: number) =>
+    v === 'step' ? perStepT + 1 + 3 + (resetAfter ? 2 : 1) : perStepT + (F <= GRU_WEIGHT_GRAD_MAX_FEATURES ? 4 : resetAfter ? 8 : 9);
   const table = GRU_VARIANTS.flatMap((variant) => CASES.map((c, i) => [`${variant} ${name(c)}`, c, i, variant] as const));
   it.each(table)('%s', async (_label, c, index, variant) => {
     const d = recurrentCaseData(c, 3, c.resetAfter ? 2 : 1, 2000 + index);
@@ -104,7 +114,7 @@ describe.skipIf(skipGpu)('gruStep on WebGPU vs the float64 reference', () => {
     const grads = { dOutput: enc(d.dOutput, outShape), ...(c.stateGradients ? { dh: enc(d.dh, [B, U]) } : {}) };
     const back = await page.run('gru', { inputs: tensors(c, d, enc), grads, options });
     expect(back.validationError).toBeNull();
-    expect(back.dispatches).toBe(forwardDispatches(variant, perStep * T, c.features) + backwardDispatches(variant, perStep * T, c.resetAfter));
+    expect(back.dispatches).toBe(forwardDispatches(variant, perStep * T, c.features) + backwardDispatches(variant, perStep * T, c.resetAfter, c.features));
     expect(back.submits).toBe(2);
     expect(back.liveBuffersAfter).toBe(0);
     const refGrads = gruBackward(

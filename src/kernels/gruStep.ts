@@ -62,6 +62,9 @@ export const GRU_VARIANTS: readonly GruVariant[] = ['step', 'vec4'];
  *   B1 T60 F1 U50 before             9.4 / 16      22 / 21
  *   B1 T1 F32 U256 after             2.8 / 6.3     10 / 20
  *
+ * (The vec4 column predates its 8-row blocks and `weight_grad`; since then, same page, B32 T60 F1 U50 relu:
+ * before 36.5 / 77.7, after 25.2 / 62.2 — src/kernels/gruStepVec4.ts. The other shapes were not re-measured.)
+ *
  * So the LSTM's rule there (src/kernels/lstmStep.ts), for the same reasons: with few rows·steps the pack of
  * the weights (once per pass) outweighs the steps, and 4-row blocks waste rows when the batch is under 4.
  *

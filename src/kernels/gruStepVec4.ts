@@ -22,6 +22,16 @@ export const gruVec4Kernels = {
   backward: kernel('backward'),
   backwardUpdate: kernel('backward_update'),
   backwardReset: kernel('backward_reset'),
+  forward8: kernel('forward8'),
+  forwardCandidate8: kernel('forward_candidate8'),
+  backward8: kernel('backward8'),
+  backwardUpdate8: kernel('backward_update8'),
+  backwardReset8: kernel('backward_reset8'),
+  weightGrad: kernel('weight_grad'),
+  weightGrad8: kernel('weight_grad8'),
+  inputGrad: kernel('input_grad'),
+  forwardZr: kernel('forward_zr'),
+  forwardZr8: kernel('forward8_zr'),
   initialGrad: kernel('initial_grad'),
   biasGrad: kernel('bias_grad'),
   biasGradAfter: kernel('bias_grad_after'),
@@ -62,11 +72,58 @@ function subRange(ref: BufferRef, offsetFloats: number, floats: number): BufferR
   return { buffer: base.buffer, offset: base.offset + offsetFloats * 4, size: Math.max(floats, 4) * 4 };
 }
 
-const blocks = (batch: number, units: number) => grid1d(Math.ceil(batch / 4) * Math.ceil(units / 4), WG);
+/**
+ * Block shapes and workgroup sizes, chosen by measurement: SwiftShader, 2 cores (loaded by other work: compare
+ * within a column only), the benchmark's GRU B32 T60 F1 U50 relu, the variants' plans alternating in one page
+ * (bench/profile.ts's `compare`, `npm run bench -- --profile --sections=gru-blocks`), median ms of 11 runs.
+ *
+ * Step kernels, rows × units @ WG (all with the loops over h's lanes unrolled to .x/.y/.z/.w — SwiftShader
+ * compiles `hv[s]` with a loop variable as a dynamic vector index — and FMAs only on the lanes a pass uses:
+ * z, r, n with reset_after; z, r alone in reset_before's first dispatch (entries forward*_zr) and gather):
+ *
+ *                          forward before   forward after   backward steps before   backward steps after
+ *   old kernel (4×4 @ 64)  59.1             39.4            —                       —
+ *   4×4 @ 16               46.8             32.6            52.0                    35.0
+ *   8×4 @ 16               41.1             24.8            57.5                    31.3
+ *   8×4 @ 8                42.1             24.8            51.3                    31.9
+ *   (another run, steps only: 4×4 @ 64 / 4×4 @ 8 / 8×4 @ 4: forward 42.8 / 41.2 / 34.4 before, 31.8 / 35.1 / 32.1
+ *   after; backward 46.5 / 43.9 / 40.5 before, 35.4 / 43.1 / 40.2 after)
+ *
+ * 8 rows share each packed-U load between twice the FMAs (as the LSTM's, src/kernels/lstmStepVec4.ts); a batch
+ * under 8 keeps 4-row blocks.
+ *
+ * After the backward loop, the GEMMs (dX, dW, dU, and dUh with reset_before), their unpacks and the bias sums
+ * (quiet run, reset_before, ms): dX 4.25, dW 2.28, dU 14.6, dUh 6.05, unpacks 0.35, bias 1.67 against backward
+ * steps 30.1. Entry `weight_grad` computes dU, dW and the biases in one dispatch ([h_prev | x | 1]ᵀ·dG, see the
+ * WGSL) and `input_grad` dX (one invocation per row and feature): whole backward pass, the same page, before /
+ * after: old kernel 58.7 / 70.8, new steps + GEMMs 53.1 / 66.0, new steps + weight_grad + input_grad 47.3 /
+ * 61.8 (weight_grad alone 16.8 / 28.9, input_grad 1.3 / 2.5). weight_grad's block, A' rows × units @ WG, alone:
+ * 4×4 @ 16: 33.2 / 17.1, 8×4 @ 16: 30.0 / 18.1, 8×4 @ 8: 32.4 / 17.3, 4×4 @ 4: 33.5 / 18.1. Only measured with
+ * one feature: the limits below keep the GEMMs where x is wide (input_grad loops over all units per feature).
+ *
+ * Confirmation, `--sections=gru-blocks` (whole passes, forward / backward, before then after): default (8×4
+ * @ 8, weight_grad 8×4 @ 16) 36.5 / 77.7 and 25.2 / 62.2; steps 4×4 @ 16 42.6 / 78.6 and 32.1 / 69.3; steps
+ * 8×4 @ 16 38.0 / 79.3 and 27.4 / 64.6; GEMMs after the loop — / 87.3 and — / 67.6; weight_grad 4×4 @ 16
+ * — / 81.3 and — / 72.1. Against the old kernel in the same page (another run): forward 46.6 vs 74.5 and
+ * 24.9 vs 44.4, backward 101 vs 125 and 69.4 vs 76.9.
+ *
+ * `gruVec4Tuning` overrides the choices, for bench/profile.ts's comparisons only.
+ */
+export const gruVec4Tuning: { rows?: 4 | 8; wg?: number; gemm?: boolean; wgRows?: 4 | 8; wgWg?: number } = {};
+const STEP_WG = 8;
+export const GRU_WEIGHT_GRAD_MAX_FEATURES = 32;
+export const GRU_INPUT_GRAD_MAX_FEATURES = 4;
+const WEIGHT_GRAD_WG = 16;
+const WEIGHT_GRAD_ROWS: 4 | 8 = 8;
+function stepRows(batch: number): 4 | 8 {
+  return gruVec4Tuning.rows ?? (batch >= 8 ? 8 : 4);
+}
+const stepWg = () => gruVec4Tuning.wg ?? STEP_WG;
+const blocks = (batch: number, units: number, rows: number = stepRows(batch)) => grid1d(Math.ceil(batch / rows) * Math.ceil(units / 4), stepWg());
 
 function stepConstants(o: GruKernelOptions) {
   return {
-    WG,
+    WG: stepWg(),
     ACTIVATION: ACTIVATION_IDS[o.activation],
     RECURRENT_ACTIVATION: ACTIVATION_IDS[o.recurrentActivation],
     GO_BACKWARDS: o.goBackwards ? 1 : 0,
@@ -128,11 +185,15 @@ export function recordGruForwardVec4(plan: Plan, buf: GruForwardBuffers & { scra
   const cq = hc + 2 * layout.hc.half;
   const fixed = { batch, units, timesteps, cq, uhq: layout.uhq.offset / 4, features, x_offset: buf.xOffset ?? 0, wp: layout.wp.offset / 4, bp: layout.bp.offset / 4 };
   const workgroups = blocks(batch, units);
+  const eight = stepRows(batch) === 8;
+  // reset before's first dispatch needs only the z and r sums of h_{t−1}·Up (lanes 0, 1): entries forward*_zr.
+  const forward = o.resetAfter ? (eight ? gruVec4Kernels.forward8 : gruVec4Kernels.forward) : eight ? gruVec4Kernels.forwardZr8 : gruVec4Kernels.forwardZr;
+  const candidate = eight ? gruVec4Kernels.forwardCandidate8 : gruVec4Kernels.forwardCandidate;
   for (let s = 0; s < timesteps; s++) {
     const uniforms = { t: timeOfStep(s, timesteps, o.goBackwards), hc_read: hc + (s % 2) * layout.hc.half, hc_write: hc + ((s + 1) % 2) * layout.hc.half, ...fixed };
-    plan.dispatch({ kernel: gruVec4Kernels.forward, constants, bindings: { xproj: buf.xproj, x_in: buf.x, h: buf.h, gates: buf.gates, scratch }, uniforms, workgroups });
+    plan.dispatch({ kernel: forward, constants, bindings: { xproj: buf.xproj, x_in: buf.x, h: buf.h, gates: buf.gates, scratch }, uniforms, workgroups });
     if (hcat) {
-      plan.dispatch({ kernel: gruVec4Kernels.forwardCandidate, constants, bindings: { h: buf.h, gates: buf.gates, scratch, hcat }, uniforms, workgroups });
+      plan.dispatch({ kernel: candidate, constants, bindings: { h: buf.h, gates: buf.gates, scratch, hcat }, uniforms, workgroups });
     }
   }
 }
@@ -161,15 +222,19 @@ export function recordGruBackwardVec4(
   const constants = stepConstants(o);
   const fixed = { batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0, cq: layout.hc.offset / 4 + 2 * layout.hc.half, uht: layout.uht.offset / 4 };
   const workgroups = blocks(batch, units);
+  const eight = stepRows(batch) === 8;
+  const k = eight
+    ? { backward: gruVec4Kernels.backward8, update: gruVec4Kernels.backwardUpdate8, reset: gruVec4Kernels.backwardReset8 }
+    : { backward: gruVec4Kernels.backward, update: gruVec4Kernels.backwardUpdate, reset: gruVec4Kernels.backwardReset };
   const stepBindings = { scratch, saved_gates: buf.gates, saved_h: buf.h, carry: buf.carry, dgates: dg };
   for (let s = timesteps - 1; s >= 0; s--) {
     const uniforms = { t: timeOfStep(s, timesteps, o.goBackwards), ...fixed };
     const io = { dy: buf.dy, dh_last: buf.dhLast };
     if (hcat) {
-      plan.dispatch({ kernel: gruVec4Kernels.backwardUpdate, constants, bindings: { ...stepBindings, ...io, hcat }, uniforms, workgroups });
-      plan.dispatch({ kernel: gruVec4Kernels.backwardReset, constants, bindings: stepBindings, uniforms, workgroups });
+      plan.dispatch({ kernel: k.update, constants, bindings: { ...stepBindings, ...io, hcat }, uniforms, workgroups });
+      plan.dispatch({ kernel: k.reset, constants, bindings: stepBindings, uniforms, workgroups });
     } else {
-      plan.dispatch({ kernel: gruVec4Kernels.backward, constants, bindings: { ...stepBindings, ...io }, uniforms, workgroups });
+      plan.dispatch({ kernel: k.backward, constants, bindings: { ...stepBindings, ...io }, uniforms, workgroups });
     }
   }
   plan.dispatch({
@@ -177,11 +242,21 @@ export function recordGruBackwardVec4(
     constants,
     bindings: { scratch, carry: buf.carry, dgates: dg, dh0: buf.dh0 },
     uniforms: { t: timeOfStep(0, timesteps, o.goBackwards), ...fixed },
-    workgroups,
+    workgroups: blocks(batch, units, 4),
   });
 
   const wp = subRange(buf.scratch, layout.wp.offset, layout.wp.floats);
-  if (buf.dx) recordGemm(plan, { a: dg, b: wp, c: buf.dx, m: rows, n: features, k: u4, transB: true });
+  const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
+  const wgUniforms = { rows, units, features, h_offset: hPrev, rh_offset: rows * units, x_offset: buf.xOffset ?? 0, wp: layout.wp.offset / 4 };
+  if (buf.dx && features <= GRU_INPUT_GRAD_MAX_FEATURES && !gruVec4Tuning.gemm) {
+    plan.dispatch({
+      kernel: gruVec4Kernels.inputGrad,
+      constants: { WG },
+      bindings: { dg_sum: dg, scratch, dx_out: buf.dx },
+      uniforms: wgUniforms,
+      workgroups: grid1d(rows * features, WG),
+    });
+  } else if (buf.dx) recordGemm(plan, { a: dg, b: wp, c: buf.dx, m: rows, n: features, k: u4, transB: true });
   // dW = Xᵀ·dG and dU = Hᵀ·dG through gt, each then unpacked to Keras columns (the two share gt, which the
   // dispatches' order keeps apart); reset before: dUh = (R ⊙ H)ᵀ·DA into gt_h, taken by unpack_split.
   const unpack = (m: number, out: BufferRef, lane: number) =>
@@ -193,9 +268,31 @@ export function recordGruBackwardVec4(
       workgroups: grid1d(m * units, WG),
     });
   const gt = (m: number) => subRange(buf.scratch, layout.gt.offset, m * u4);
+  if (features <= GRU_WEIGHT_GRAD_MAX_FEATURES && !gruVec4Tuning.gemm) {
+    const quads = Math.ceil(units / 4);
+    const ra = gruVec4Tuning.wgRows ?? WEIGHT_GRAD_ROWS;
+    const wgWg = gruVec4Tuning.wgWg ?? WEIGHT_GRAD_WG;
+    plan.dispatch({
+      kernel: ra === 8 ? gruVec4Kernels.weightGrad8 : gruVec4Kernels.weightGrad,
+      constants: { WG: wgWg, RESET_AFTER: o.resetAfter ? 1 : 0 },
+      bindings: {
+        wg_h: buf.h,
+        wg_rh: hcat ?? buf.h,
+        wg_x: buf.x,
+        dg_sum: dg,
+        d_recurrent: buf.dRecurrentKernel,
+        d_kernel: buf.dKernel,
+        db: buf.dBias,
+        // reset before has no recurrent bias: the binding takes a spare range of the scratch (gt, unused here).
+        db_rec: o.resetAfter ? buf.dRecurrentBias ?? need() : gt(units),
+      },
+      uniforms: wgUniforms,
+      workgroups: grid1d((Math.ceil(units / ra) + Math.ceil((features + 1) / ra)) * quads, wgWg),
+    });
+    return;
+  }
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: dg, c: gt(features), m: features, n: u4, k: rows, transA: true });
   unpack(features, buf.dKernel, 3);
-  const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
   recordGemm(plan, { a: buf.h, aOffset: hPrev, b: dg, c: gt(units), m: units, n: u4, k: rows, transA: true });
   if (hcat) {
     const gtH = subRange(buf.scratch, layout.gtH.offset, layout.gtH.floats);
