@@ -9,7 +9,10 @@ import { Plan } from '../src/gpu/plan';
 import { GEMM_VARIANT, GEMM_VARIANTS, recordGemm, type GemmArgs } from '../src/kernels/gemm';
 import { recordColumnSum } from '../src/kernels/columnSum';
 import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward, type LstmDims } from '../src/kernels/lstmStep';
+import { recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
+import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4';
 import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruDims } from '../src/kernels/gruStep';
+import { gruVec4Tuning } from '../src/kernels/gruStepVec4';
 
 export interface ProfileRow {
   shape: string;
@@ -83,6 +86,13 @@ async function compare(rt: Runtime, variants: Record<string, (p: Plan) => void>,
   return out;
 }
 
+/** gemmVec4.wgsl's block shapes besides the default ('vec4'), for side-by-side runs. */
+const GEMM_VEC4_BLOCKS = (g: GemmArgs): Record<string, (p: Plan) => void> => ({
+  'vec4 8x4 wg8x8': (p) => recordGemm(p, { ...g, variant: 'vec4', vec4Cols: 4, vec4Side: 8 }),
+  'vec4 8x8 wg8x8': (p) => recordGemm(p, { ...g, variant: 'vec4', vec4Cols: 8, vec4Side: 8 }),
+  'vec4 8x8 wg4x4': (p) => recordGemm(p, { ...g, variant: 'vec4', vec4Cols: 8, vec4Side: 4 }),
+});
+
 function filler(rt: Runtime, label: string, n: number): GPUBuffer {
   return rt.upload(label, Float32Array.from({ length: Math.max(1, n) }, (_, i) => Math.sin(i * 0.37) * 0.1));
 }
@@ -148,8 +158,8 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
   }
   const gemmVariants = variants ? GEMM_VARIANTS : [GEMM_VARIANT];
   for (const [name, g] of gemms) {
-    const t = await compare(rt, Object.fromEntries(gemmVariants.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])));
-    for (const v of gemmVariants) add(`  ${name} [${v}]`, t[v]!, gemmFlops(g));
+    const t = await compare(rt, { ...Object.fromEntries(gemmVariants.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])), ...(variants ? { ...GEMM_VEC4_BLOCKS(g) } : {}) });
+    for (const v of Object.keys(t)) add(`  ${name} [${v}]`, t[v]!, gemmFlops(g));
   }
   const cs = await timeRepeated(rt, (p) => recordColumnSum(p, back.dgates, back.dBias, R, 4 * U));
   add(`  column sum ${R}x${4 * U}`, cs, null);
@@ -216,6 +226,69 @@ async function gruPieces(rt: Runtime, shape: string, dims: GruDims, activation: 
   return rows;
 }
 
+/**
+ * The vec4 GRU's block shapes and post-loop paths (gruVec4Tuning, src/kernels/gruStepVec4.ts) against its
+ * defaults, all alternating in one comparison: whole forward and backward passes, median ms of 11 runs.
+ */
+async function gruBlocks(rt: Runtime, shape: string, dims: GruDims, resetAfter: boolean): Promise<ProfileRow[]> {
+  const made: GPUBuffer[] = [];
+  const f = (label: string, n: number) => {
+    const b = filler(rt, label, n);
+    made.push(b);
+    return b;
+  };
+  const o = { activation: 'relu' as const, recurrentActivation: 'sigmoid' as const, resetAfter, goBackwards: false };
+  const s = gruSizes(dims, resetAfter, 'vec4');
+  const fwd = {
+    x: f('x', s.x),
+    kernel: f('kernel', s.kernel),
+    recurrentKernel: f('U', s.recurrentKernel),
+    bias: f('bias', s.biasRow),
+    ...(resetAfter ? { recurrentBias: f('recurrent bias', s.biasRow) } : { hcat: f('hcat', s.hcat) }),
+    xproj: f('xproj', s.xproj),
+    h: f('h', s.states),
+    gates: f('gates', s.gates),
+    scratch: f('scratch', s.scratch),
+  };
+  const back = {
+    dy: f('dy', s.state),
+    dhLast: f('dhLast', s.state),
+    carry: f('carry', s.state),
+    dgx: f('dgx', s.dgx),
+    dgh: f('dgh', s.dgh),
+    dx: f('dx', s.x),
+    dKernel: f('dK', s.kernel),
+    dRecurrentKernel: f('dU', s.recurrentKernel),
+    dBias: f('db', s.biasRow),
+    ...(resetAfter ? { dRecurrentBias: f('db rec', s.biasRow) } : {}),
+    dh0: f('dh0', s.state),
+  };
+  type Tuning = typeof gruVec4Tuning;
+  const tunings: [string, Tuning][] = [
+    ['default', {}],
+    ['steps 4x4 @ 16', { rows: 4, wg: 16 }],
+    ['steps 8x4 @ 16', { rows: 8, wg: 16 }],
+    ['GEMMs after the loop', { gemm: true }],
+    ['weight_grad 4x4 @ 16', { wgRows: 4, wgWg: 16 }],
+  ];
+  const withTuning = (t: Tuning, record: () => void) => {
+    Object.assign(gruVec4Tuning, t);
+    try {
+      record();
+    } finally {
+      for (const key of Object.keys(gruVec4Tuning) as (keyof Tuning)[]) delete gruVec4Tuning[key];
+    }
+  };
+  const plans: Record<string, (p: Plan) => void> = {};
+  for (const [name, t] of tunings) {
+    plans[`forward ${name}`] = (p) => withTuning(t, () => recordGruForward(p, fwd, dims, o, 'vec4'));
+    plans[`backward ${name}`] = (p) => withTuning(t, () => recordGruBackward(p, { ...fwd, ...back }, dims, o, false, 'vec4'));
+  }
+  const t = await compare(rt, plans, 11);
+  for (const b of made) rt.destroyBuffer(b);
+  return Object.entries(t).map(([piece, v]) => ({ shape, piece, ms: v.ms, dispatches: v.dispatches, gflops: null }));
+}
+
 /** The best GEMM this adapter runs: square and LSTM-shaped products, every variant of recordGemm. */
 async function bestGemm(rt: Runtime): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
@@ -227,9 +300,58 @@ async function bestGemm(rt: Runtime): Promise<ProfileRow[]> {
     const b = filler(rt, 'b', k * n);
     const c = rt.createBuffer('c', m * n * 4);
     const g: GemmArgs = { a, b, c, m, n, k };
-    const t = await compare(rt, Object.fromEntries(GEMM_VARIANTS.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])));
-    for (const v of GEMM_VARIANTS) rows.push({ shape: 'best GEMM', piece: `${m}x${n}x${k} [${v}]`, ms: t[v]!.ms, dispatches: t[v]!.dispatches, gflops: gemmFlops(g) / (t[v]!.ms * 1e6) });
+    const t = await compare(rt, { ...Object.fromEntries(GEMM_VARIANTS.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])), ...GEMM_VEC4_BLOCKS(g) });
+    for (const v of Object.keys(t)) rows.push({ shape: 'best GEMM', piece: `${m}x${n}x${k} [${v}]`, ms: t[v]!.ms, dispatches: t[v]!.dispatches, gflops: gemmFlops(g) / (t[v]!.ms * 1e6) });
     for (const buf of [a, b, c]) rt.destroyBuffer(buf);
+  }
+  return rows;
+}
+
+/**
+ * The weight gradients of an LSTM backward pass with interleaved dG (`--sections=weightgrad`): the two GEMMs and
+ * the bias column sum against shaders/lstmWeightGrad.wgsl's one dispatch, per block width and workgroup size.
+ */
+async function weightGradPieces(rt: Runtime): Promise<ProfileRow[]> {
+  const rows: ProfileRow[] = [];
+  const shapes: [number, number, number, number][] = [[32, 60, 1, 50], [64, 20, 8, 128], [8, 4, 32, 256], [64, 20, 32, 256]];
+  for (const [B, T, F, U] of shapes) {
+    const R = T * B;
+    const made: GPUBuffer[] = [];
+    const f = (label: string, n: number) => {
+      const b = filler(rt, label, n);
+      made.push(b);
+      return b;
+    };
+    const h = f('h', (T + 1) * B * U);
+    const x = f('x', R * F);
+    const dg = f('dg', R * 4 * U);
+    const dW = f('dW', F * 4 * U);
+    const dU = f('dU', U * 4 * U);
+    const db = f('db', 4 * U);
+    const args = { h, hOffset: 0, x, dgates: dg, dKernel: dW, dRecurrentKernel: dU, dBias: db, rows: R, units: U, features: F };
+    const t = await compare(rt, {
+      'gemms 8x4 + bias_grad': (p) => {
+        recordGemm(p, { a: x, b: dg, c: dW, m: F, n: 4 * U, k: R, transA: true, permuteUnits: U, vec4Cols: 4 });
+        recordGemm(p, { a: h, b: dg, c: dU, m: U, n: 4 * U, k: R, transA: true, permuteUnits: U, vec4Cols: 4 });
+        recordLstmBiasGrad(p, dg, db, R, U);
+      },
+      'gemms + bias_grad': (p) => {
+        recordGemm(p, { a: x, b: dg, c: dW, m: F, n: 4 * U, k: R, transA: true, permuteUnits: U });
+        recordGemm(p, { a: h, b: dg, c: dU, m: U, n: 4 * U, k: R, transA: true, permuteUnits: U });
+        recordLstmBiasGrad(p, dg, db, R, U);
+      },
+      ...Object.fromEntries((['8x4', '4x4'] as const).map((block) => [`fused ${block}`, (p: Plan) => recordLstmWeightGrad(p, { ...args, block })])),
+      ...Object.fromEntries((['4x4'] as const).map((block) => [
+        `gemm dU + fused dW, db ${block}`,
+        (p: Plan) => {
+          recordGemm(p, { a: h, b: dg, c: dU, m: U, n: 4 * U, k: R, transA: true, permuteUnits: U });
+          recordLstmWeightGrad(p, { ...args, block, hPart: false });
+        },
+      ])),
+    }, 9);
+    const flops = 2 * R * (U + F + 1) * 4 * U;
+    for (const [name, v] of Object.entries(t)) rows.push({ shape: `weight grads B${B} T${T} F${F} U${U}`, piece: name, ms: v.ms, dispatches: v.dispatches, gflops: flops / (v.ms * 1e6) });
+    for (const b of made) rt.destroyBuffer(b);
   }
   return rows;
 }
@@ -284,6 +406,7 @@ export async function profile(options: { sections?: string[]; variants?: boolean
     if (want('gemm')) rows.push(...(await bestGemm(rt)));
     const variants = options.variants ?? true;
     if (want('tutorial')) rows.push(...(await lstmPieces(rt, 'tutorial B32 T60 F1 U50 relu', { batch: 32, timesteps: 60, features: 1, units: 50 }, 'relu', variants)));
+    if (options.sections?.includes('weightgrad')) rows.push(...(await weightGradPieces(rt)));
     if (options.sections?.includes('grid')) rows.push(...(await variantGrid(rt)));
     if (want('large')) rows.push(...(await lstmPieces(rt, 'large B64 T100 F32 U256 tanh', { batch: 64, timesteps: 100, features: 32, units: 256 }, 'tanh', variants)));
     // 'gru': the benchmark's GRU (reset_after false, as TF.js) and the same shape with reset_after; 'gru-shapes':
@@ -292,6 +415,11 @@ export async function profile(options: { sections?: string[]; variants?: boolean
     if (want('gru')) {
       rows.push(...(await gruPieces(rt, 'gru B32 T60 F1 U50 relu before', tutorialGru, 'relu', false, variants)));
       rows.push(...(await gruPieces(rt, 'gru B32 T60 F1 U50 relu after', tutorialGru, 'relu', true, variants)));
+    }
+    // 'gru-blocks' (only when named): the vec4 GRU's block shapes and post-loop paths, src/kernels/gruStepVec4.ts
+    if (options.sections?.includes('gru-blocks')) {
+      rows.push(...(await gruBlocks(rt, 'gru vec4 B32 T60 F1 U50 relu before', tutorialGru, false)));
+      rows.push(...(await gruBlocks(rt, 'gru vec4 B32 T60 F1 U50 relu after', tutorialGru, true)));
     }
     if (want('gru-shapes')) {
       const shapes: [string, GruDims, 'relu' | 'tanh', boolean][] = [

@@ -15,9 +15,9 @@
 //                         writes xproj interleaved, [T, B, u] vec4; the saved gates and the gate gradients dG are
 //                         [T, B, u] vec4 too. A step then reads or writes one vec4 where lstmStep.wgsl moves four
 //                         scalars. The GEMMs after the backward loop read dG as the matrix [T·B, 4u] with columns
-//                         4j+gate: dX = dG·Wpᵀ and dh0 = dG₀·Upᵀ need no change; dU = Hᵀ·dG and dW = Xᵀ·dG store
-//                         their columns back in Keras order (gemmVec4.wgsl's permute_units); db has its own
-//                         entry `bias_grad`, four column sums per vec4.
+//                         4j+gate: dX = dG·Wpᵀ and dh0 = dG₀·Upᵀ need no change; dU = Hᵀ·dG, dW = Xᵀ·dG and db
+//                         are stored back in Keras order: one dispatch of lstmWeightGrad.wgsl for few units, else
+//                         GEMMs with gemmVec4.wgsl's permute_units and entry `bias_grad` (4 column sums per vec4).
 //   fused input           with FUSED_INPUT (few features: the host decides) there is no input GEMM: a block's
 //                         sums start at bp and take x_t's F features (`x_in`) like F more units of h, 4 x
 //                         scalars and 4 Wp vec4s per feature, where reading xproj costs 16 vec4s per block.

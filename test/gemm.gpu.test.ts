@@ -1,6 +1,6 @@
 /**
  * GPU GEMM vs its float64 twin (src/reference/gemm.ts), transposes, bias and offsets, for every variant
- * (shaders/gemm.wgsl and shaders/gemmVec4.wgsl).
+ * (shaders/gemm.wgsl and shaders/gemmVec4.wgsl, with 8×4 and 8×8 blocks).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEMM_VARIANTS } from '../src/kernels/gemm';
@@ -38,7 +38,11 @@ const ALIGNED_CASES = [
 const TABLE = [
   ...CASES.map((c) => ({ ...c, aligned: false })),
   ...ALIGNED_CASES.map((c) => ({ ...c, aligned: true })),
-].flatMap((c) => GEMM_VARIANTS.map((variant) => ({ ...c, variant })));
+].flatMap((c) => [
+  // the default block for the shape, then gemmVec4.wgsl's 8×4 and 8×8 blocks, each in 8×8 and 4×4 workgroups
+  ...GEMM_VARIANTS.map((variant) => ({ ...c, variant, vec4Cols: undefined, vec4Side: undefined })),
+  ...([4, 8] as const).flatMap((vec4Cols) => ([4, 8] as const).map((vec4Side) => ({ ...c, variant: 'vec4' as const, vec4Cols, vec4Side }))),
+]);
 
 describe.skipIf(skipGpu)('gemm on WebGPU', () => {
   let page: HarnessPage;
@@ -50,7 +54,7 @@ describe.skipIf(skipGpu)('gemm on WebGPU', () => {
     await page.close();
   });
 
-  it.each(TABLE)('$variant m=$m n=$n k=$k transA=$transA transB=$transB bias=$bias aligned=$aligned', async (c) => {
+  it.each(TABLE)('$variant cols=$vec4Cols side=$vec4Side m=$m n=$n k=$k transA=$transA transB=$transB bias=$bias aligned=$aligned', async (c) => {
     const random = rng(c.m * 1000 + c.n * 10 + c.k);
     const aOffset = c.aligned ? 4 : 3;
     const bOffset = c.aligned ? 8 : 5;
@@ -71,6 +75,7 @@ describe.skipIf(skipGpu)('gemm on WebGPU', () => {
       bOffset,
       cOffset,
       variant: c.variant,
+      ...(c.vec4Cols ? { vec4Cols: c.vec4Cols, vec4Side: c.vec4Side } : {}),
     });
     expect(result.validationError).toBeNull();
     expect(result.dispatches).toBe(1);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
 import { LSTM_FUSED_INPUT_MAX_FEATURES, LSTM_VARIANTS, type LstmVariant } from '../src/kernels/lstmStep';
+import { LSTM_WEIGHT_GRAD_MAX_UNITS } from '../src/kernels/lstmWeightGrad';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
 import { LSTM_TABLE, lstmCaseData, type LstmCaseData } from './support/lstmCases';
@@ -92,7 +93,9 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
   // pack + 1), then 4 GEMMs and the bias-gradient sum.
   const fusedInput = (variant: LstmVariant, F: number) => (variant !== 'step' && F <= LSTM_FUSED_INPUT_MAX_FEATURES ? 1 : 0);
   const forwardDispatches: Record<LstmVariant, (T: number) => number> = { step: (T) => 1 + T, vec4: (T) => 3 + T, seq: () => 4 };
-  const backwardDispatches: Record<LstmVariant, (T: number) => number> = { step: (T) => T + 5, vec4: (T) => T + 6, seq: () => 7 };
+  // vec4 and seq: pack + steps + dh0 and dX GEMMs + dU, dW, db: one dispatch (lstmWeightGrad.wgsl) for few units
+  const weightGrads = (units: number) => (units <= LSTM_WEIGHT_GRAD_MAX_UNITS ? 1 : 3);
+  const backwardDispatches: Record<LstmVariant, (T: number, U: number) => number> = { step: (T) => T + 5, vec4: (T, U) => T + 3 + weightGrads(U), seq: (_T, U) => 4 + weightGrads(U) };
   const table = LSTM_VARIANTS.flatMap((variant) => CASES.map((c, i) => [`${variant} ${name(c)}`, c, i, variant] as const));
   it.each(table)('%s', async (_label, c, index, variant) => {
     const d = lstmCaseData(c, 1000 + index);
@@ -123,7 +126,7 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
     };
     const back = await page.run('lstm', { inputs: pageInputs(c, d), grads, options });
     expect(back.validationError).toBeNull();
-    expect(back.dispatches, 'forward, then the backward steps + 4 GEMMs + the bias sum').toBe(forwardDispatches[variant](T) - fusedInput(variant, F) + backwardDispatches[variant](T));
+    expect(back.dispatches, 'forward, then the backward steps + GEMMs + the weight gradients').toBe(forwardDispatches[variant](T) - fusedInput(variant, F) + backwardDispatches[variant](T, c.units));
     expect(back.submits).toBe(2);
     expect(back.liveBuffersAfter).toBe(0);
     const refGrads = lstmBackward(

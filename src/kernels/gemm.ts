@@ -31,6 +31,10 @@ export interface GemmArgs {
    * stored in Keras order (column gate·u + j). gemmVec4.wgsl only: setting it selects that variant.
    */
   permuteUnits?: number;
+  /** gemmVec4.wgsl's columns per invocation (8×4 or 8×8 blocks); default: see GEMM_VEC4_WIDE_MIN_N in gemmVec4.ts. */
+  vec4Cols?: 4 | 8;
+  /** gemmVec4.wgsl's workgroup side (side × side invocations); default 8, or 4 for 8×8 blocks on few tiles. */
+  vec4Side?: 4 | 8;
 }
 
 export type GemmVariant = 'plain' | 'vec4';

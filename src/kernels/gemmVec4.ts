@@ -1,5 +1,5 @@
 /**
- * Records C = op(A)·op(B) (+ bias) with shaders/gemmVec4.wgsl: an 8×4 register block per invocation, read with
+ * Records C = op(A)·op(B) (+ bias) with shaders/gemmVec4.wgsl: an 8×4 or 8×8 register block per invocation, read with
  * vec4 loads wherever the layout allows (see the shader header for the conditions, checked here). Same
  * arguments and CPU twin (src/reference/gemm.ts) as src/kernels/gemm.ts, which picks between the two.
  */
@@ -11,9 +11,36 @@ import type { GemmArgs } from './gemm';
 
 export const gemmVec4Kernel = defineKernel('gemmVec4', 'main', activationsSource, source);
 export const gemmVec4StoreKernel = defineKernel('gemmVec4', 'main_c4', activationsSource, source);
+export const gemmVec4Kernel8 = defineKernel('gemmVec4', 'main8', activationsSource, source);
+export const gemmVec4StoreKernel8 = defineKernel('gemmVec4', 'main8_c4', activationsSource, source);
+/**
+ * Columns per invocation (4: 8×4 blocks, entries main/main_c4; 8: 8×8 blocks, main8/main8_c4) and the side of
+ * the square workgroup, chosen by measurement: SwiftShader, 2 cores, alternating in one page
+ * (`npm run bench -- --profile --sections=gemm,tutorial`), GFLOP/s, a loaded machine / a quiet one:
+ *
+ *                              8×4 @ 8×8 (before)   8×8 @ 8×8      8×4 @ 4×4   8×8 @ 4×4
+ *   256³                       3.34 / 2.68          4.10 / 3.50    3.33        3.93 / 3.13
+ *   512³                       3.39 / 3.40          4.10 / 4.56    3.18        4.26 / 4.27
+ *   64×1024×256                2.85 / 3.15          3.20 / 4.33    2.13        3.21 / 3.83
+ *   dU 50×200×1920 (Aᵀ)        2.20 / 2.67          2.33 / 2.86    2.31        2.98 / 3.29
+ *   dW 1×200×1920 (Aᵀ)         0.34 / 0.37          0.39 / 0.36    0.37        0.41 / 0.41
+ *   dX 1920×1×200 (Bᵀ)         0.16 / 0.20          0.09 / 0.12    0.15        0.10 / 0.12
+ *   dh0 32×50×200 (Bᵀ)         1.05 / 1.66          0.85 / 1.11    1.23        1.22 / 1.96
+ *
+ * Two op(B) tiles per op(A) tile: 16 loads per 256 FMAs instead of 12 per 128. The 64-column tile wastes
+ * invocations on narrow products (dX has n = 1), so 8×8 blocks start at n = 64. With few 64×64 tiles (dU: 4,
+ * dh0: 1) the 4×4 workgroup (32×32 tiles, four times as many workgroups for the two cores) wins; with 16 or
+ * more the 8×8 one was as fast or faster on the quiet machine.
+ */
+export const GEMM_VEC4_WIDE_MIN_N = 64;
+/** Below this many 64×64 tiles, 8×8 blocks run in 4×4 workgroups (see above). */
+export const GEMM_VEC4_MIN_BIG_TILES = 16;
+function vec4Block(g: GemmArgs): { cols: 4 | 8; side: 4 | 8 } {
+  const cols = g.vec4Cols ?? (g.n >= GEMM_VEC4_WIDE_MIN_N ? 8 : 4);
+  const bigTiles = Math.ceil(g.m / 64) * Math.ceil(g.n / (8 * cols));
+  return { cols, side: g.vec4Side ?? (cols === 8 && bigTiles < GEMM_VEC4_MIN_BIG_TILES ? 4 : 8) };
+}
 
-const TILE_ROWS = 64; // 8×8 invocations × 8×4 outputs each
-const TILE_COLS = 32;
 
 /** Which operands of `g` can be read (A, B) or written (C) as aligned vec4s. */
 export function gemmVec4Layout(g: GemmArgs): { a: boolean; b: boolean; c: boolean } {
@@ -40,8 +67,9 @@ function vec4View(ref: BufferRef, writable: boolean): BufferRef {
 
 export function recordGemmVec4(plan: Plan, g: GemmArgs): void {
   const vec4 = gemmVec4Layout(g);
+  const { cols, side } = vec4Block(g);
   plan.dispatch({
-    kernel: vec4.c ? gemmVec4StoreKernel : gemmVec4Kernel,
+    kernel: cols === 8 ? (vec4.c ? gemmVec4StoreKernel8 : gemmVec4Kernel8) : vec4.c ? gemmVec4StoreKernel : gemmVec4Kernel,
     constants: {
       TRANS_A: g.transA ? 1 : 0,
       TRANS_B: g.transB ? 1 : 0,
@@ -49,6 +77,8 @@ export function recordGemmVec4(plan: Plan, g: GemmArgs): void {
       A_VEC4: vec4.a ? 1 : 0,
       B_VEC4: vec4.b ? 1 : 0,
       ACTIVATION: ACTIVATION_IDS[g.activation ?? 'linear'],
+      BLOCK_COLS: cols,
+      WG_SIDE: side,
     },
     // a4 and b4 view the same buffers as a and b (read-only, so the double binding is allowed).
     bindings: {
@@ -60,6 +90,6 @@ export function recordGemmVec4(plan: Plan, g: GemmArgs): void {
       b4: vec4View(g.b, false),
     },
     uniforms: { m: g.m, n: g.n, k: g.k, a_offset: g.aOffset ?? 0, b_offset: g.bOffset ?? 0, c_offset: g.cOffset ?? 0, permute_units: g.permuteUnits ?? 0 },
-    workgroups: grid1d(Math.ceil(g.n / TILE_COLS) * Math.ceil(g.m / TILE_ROWS), 1),
+    workgroups: grid1d(Math.ceil(g.n / (side * cols)) * Math.ceil(g.m / (8 * side)), 1),
   });
 }

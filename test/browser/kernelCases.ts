@@ -3,6 +3,7 @@ import { lstmBackward, lstmForward, type LstmOptions } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordColumnSum } from '../../src/kernels/columnSum';
 import { recordGemm, type GemmVariant } from '../../src/kernels/gemm';
+import { recordLstmWeightGrad, type LstmWeightGradBlock } from '../../src/kernels/lstmWeightGrad';
 import { decode, inScope, type Encoded } from './harnessCore';
 
 export const kernelCases = {
@@ -29,7 +30,7 @@ export const kernelCases = {
     });
   },
 
-  gemm(spec: { a: Encoded; b: Encoded; bias?: Encoded; m: number; n: number; k: number; transA: boolean; transB: boolean; aOffset: number; bOffset: number; cOffset: number; variant?: GemmVariant }) {
+  gemm(spec: { a: Encoded; b: Encoded; bias?: Encoded; m: number; n: number; k: number; transA: boolean; transB: boolean; aOffset: number; bOffset: number; cOffset: number; variant?: GemmVariant; vec4Cols?: 4 | 8; vec4Side?: 4 | 8 }) {
     return inScope(async (r) => {
       const a = r.upload('a', decode(spec.a).data);
       const b = r.upload('b', decode(spec.b).data);
@@ -37,7 +38,7 @@ export const kernelCases = {
       const cLength = spec.cOffset + spec.m * spec.n;
       const c = r.createBuffer('c', cLength * 4);
       const plan = new Plan(r, 'gemm test');
-      recordGemm(plan, { a, b, c, ...(bias ? { bias } : {}), m: spec.m, n: spec.n, k: spec.k, transA: spec.transA, transB: spec.transB, aOffset: spec.aOffset, bOffset: spec.bOffset, cOffset: spec.cOffset, ...(spec.variant ? { variant: spec.variant } : {}) });
+      recordGemm(plan, { a, b, c, ...(bias ? { bias } : {}), m: spec.m, n: spec.n, k: spec.k, transA: spec.transA, transB: spec.transB, aOffset: spec.aOffset, bOffset: spec.bOffset, cOffset: spec.cOffset, ...(spec.variant ? { variant: spec.variant } : {}), ...(spec.vec4Cols ? { vec4Cols: spec.vec4Cols } : {}), ...(spec.vec4Side ? { vec4Side: spec.vec4Side } : {}) });
       plan.run();
       const out = await r.read(c, spec.m * spec.n, spec.cOffset);
       plan.destroy();
@@ -58,6 +59,25 @@ export const kernelCases = {
       r.destroyBuffer(a);
       r.destroyBuffer(out);
       return { out: result };
+    });
+  },
+
+  lstmWeightGrad(spec: { h: Encoded; x: Encoded; dg: Encoded; rows: number; units: number; features: number; hOffset: number; xOffset: number; block: LstmWeightGradBlock; hPart: boolean }) {
+    return inScope(async (r) => {
+      const h = r.upload('h', decode(spec.h).data);
+      const x = r.upload('x', decode(spec.x).data);
+      const dg = r.upload('dg', decode(spec.dg).data);
+      const u4 = 4 * spec.units;
+      const dU = r.createBuffer('dU', spec.units * u4 * 4);
+      const dW = r.createBuffer('dW', spec.features * u4 * 4);
+      const db = r.createBuffer('db', u4 * 4);
+      const plan = new Plan(r, 'lstmWeightGrad test');
+      recordLstmWeightGrad(plan, { h, hOffset: spec.hOffset, x, xOffset: spec.xOffset, dgates: dg, dKernel: dW, dRecurrentKernel: dU, dBias: db, rows: spec.rows, units: spec.units, features: spec.features, block: spec.block, hPart: spec.hPart });
+      plan.run();
+      const out = { dU: await r.read(dU, spec.units * u4), dW: await r.read(dW, spec.features * u4), db: await r.read(db, u4) };
+      plan.destroy();
+      for (const buf of [h, x, dg, dU, dW, db]) r.destroyBuffer(buf);
+      return out;
     });
   },
 };
