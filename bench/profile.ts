@@ -9,7 +9,7 @@ import { Plan } from '../src/gpu/plan';
 import { GEMM_VARIANT, GEMM_VARIANTS, recordGemm, type GemmArgs } from '../src/kernels/gemm';
 import { recordColumnSum } from '../src/kernels/columnSum';
 import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward, type LstmDims } from '../src/kernels/lstmStep';
-import { recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
+import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
 import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4';
 import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruDims } from '../src/kernels/gruStep';
 import { gruVec4Tuning } from '../src/kernels/gruStepVec4';
@@ -124,10 +124,18 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
     [`dX = dG·Wᵀ ${R}x${F}x${4 * U} transB`, { a: back.dgates, b: fwd.kernel, c: back.dx, m: R, n: F, k: 4 * U, transB: true }],
     [`dh0 = dG₀·Uᵀ ${B}x${U}x${4 * U} transB`, { a: back.dgates, b: fwd.recurrentKernel, c: back.dh0, m: B, n: U, k: 4 * U, transB: true }],
   ];
-  // The GEMMs and column sum of a backward pass as recordLstmBackward records them, to subtract from it.
-  const backwardGemms = (p: Plan) => {
+  // What recordLstmBackward records after its loop, to subtract from a backward pass: the plain 'step' kernel's
+  // GEMMs and column sum, or (vec4, seq) dh0 and dX and then, up to LSTM_WEIGHT_GRAD_MAX_UNITS units, dU, dW and
+  // db in one lstmWeightGrad dispatch.
+  const weightGrad = { h: fwd.h, hOffset: 0, x: fwd.x, dgates: back.dgates, dKernel: back.dKernel, dRecurrentKernel: back.dRecurrentKernel, dBias: back.dBias, rows: R, units: U, features: F };
+  const plainGemms = (p: Plan) => {
     for (const [, g] of gemms.slice(1)) recordGemm(p, g);
     recordColumnSum(p, back.dgates, back.dBias, R, 4 * U);
+  };
+  const interleavedGemms = (p: Plan) => {
+    if (U > LSTM_WEIGHT_GRAD_MAX_UNITS) return plainGemms(p);
+    for (const [, g] of gemms.slice(3)) recordGemm(p, g);
+    recordLstmWeightGrad(p, weightGrad);
   };
   const lstmVariants = variants ? LSTM_VARIANTS : [defaultLstmVariant(dims, rt.adapter)];
   // Every variant in one comparison, run by run in turn, so that load from other processes hits them alike.
@@ -135,7 +143,8 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
     rt,
     {
       input: (p) => recordGemm(p, inputGemm),
-      gemms: backwardGemms,
+      gemms: plainGemms,
+      interleavedGemms,
       ...Object.fromEntries(
         lstmVariants.flatMap((v) => [
           [`forward ${v}`, (p: Plan) => recordLstmForward(p, fwd, dims, acts, v)],
@@ -153,8 +162,9 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
     const fused = lstmXprojFloats(dims, v) < s.gates;
     if (fused) add(`  recurrence, x·W + b fused in (no input GEMM) [${v}]`, fw, recurrentFlops + gemmFlops(inputGemm));
     else add(`  recurrence alone (forward − input GEMM) [${v}]`, { ms: fw.ms - t.input!.ms, dispatches: fw.dispatches - 1 }, recurrentFlops);
-    add(`backward: recurrence + 4 GEMMs + column sum [${v}]`, bw, 2 * recurrentFlops + gemms.slice(1).reduce((sum, [, g]) => sum + gemmFlops(g), 0));
-    add(`  recurrence alone (backward − GEMMs − column sum) [${v}]`, { ms: bw.ms - t.gemms!.ms, dispatches: bw.dispatches - t.gemms!.dispatches }, recurrentFlops);
+    add(`backward: recurrence + weight and input gradients [${v}]`, bw, 2 * recurrentFlops + gemms.slice(1).reduce((sum, [, g]) => sum + gemmFlops(g), 0));
+    const after = v === 'step' ? t.gemms! : t.interleavedGemms!;
+    add(`  recurrence alone (backward − its GEMMs and weight-gradient passes) [${v}]`, { ms: bw.ms - after.ms, dispatches: bw.dispatches - after.dispatches }, recurrentFlops);
   }
   const gemmVariants = variants ? GEMM_VARIANTS : [GEMM_VARIANT];
   for (const [name, g] of gemms) {
@@ -163,6 +173,7 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
   }
   const cs = await timeRepeated(rt, (p) => recordColumnSum(p, back.dgates, back.dBias, R, 4 * U));
   add(`  column sum ${R}x${4 * U}`, cs, null);
+  if (U <= LSTM_WEIGHT_GRAD_MAX_UNITS) add(`  dU, dW, db in one pass (lstmWeightGrad) ${R} rows`, await timeRepeated(rt, (p) => recordLstmWeightGrad(p, weightGrad)), 2 * R * (U + F + 1) * 4 * U);
   for (const b of made) rt.destroyBuffer(b);
   return rows;
 }
