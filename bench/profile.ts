@@ -191,7 +191,7 @@ async function gruPieces(rt: Runtime, shape: string, dims: GruDims, activation: 
     return b;
   };
   const o = { activation, recurrentActivation: 'sigmoid' as const, resetAfter, goBackwards: false };
-  const gruVariants = variants ? GRU_VARIANTS : [defaultGruVariant(dims)];
+  const gruVariants = variants ? GRU_VARIANTS : [defaultGruVariant(dims, rt.adapter, resetAfter)];
   const plans = gruVariants.flatMap((v) => {
     const s = gruSizes(dims, resetAfter, v);
     const fwd = {

@@ -38,6 +38,7 @@ export function report(result, options, seconds, { markdown = false } = {}) {
   };
   const browser = result.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? result.userAgent;
   console.log(`\nadapter: ${adapterName(a)} · ${browser} · TF.js ${result.tfjs.version} (wasm threads: ${result.tfjs.wasmThreads ?? '?'}, crossOriginIsolated: ${result.crossOriginIsolated})`);
+  if (Object.keys(options.kernels ?? {}).length) console.log(`webrnn kernels pinned: ${JSON.stringify(options.kernels)}`);
   console.log(`median of up to ${options.runs} runs after one warm-up (n = runs when fewer fit the ${options.budgetMs / 1000} s budget); ratio = webrnn/peer (peer/webrnn = × faster); ${seconds.toFixed(0)} s in all`);
   const columns = peerColumns(result, options);
   const widths = [10, 8, 12, ...columns.map(() => 30)];
@@ -131,6 +132,8 @@ export function benchOptions(argv, { realGpu, peers: defaultPeers }) {
       // TF.js webgpu on SwiftShader needs minutes per large training step (and its warm-up): off by default there.
       skip: (option('skip') ?? (realGpu ? '' : 'large/train/webgpu')).split(',').filter(Boolean),
       profile: !flag('no-profile'),
+      // --kernels=lstm:seq,gru:vec4 pins webrnn's kernel variants (RuntimeOptions.kernels) instead of the defaults.
+      kernels: Object.fromEntries((option('kernels') ?? '').split(',').filter(Boolean).map((pair) => pair.split(':'))),
     },
   };
 }

@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRuntime, layers, sequential, type Runtime, type Sequential, type Tensor } from '../src/index';
+import { createRuntime, layers, sequential, type KernelChoice, type Runtime, type Sequential, type Tensor } from '../src/index';
 import { profile, type ProfileRow } from './profile';
 
 export type Peer = 'webgpu' | 'webgl' | 'wasm';
@@ -42,6 +42,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Where TF.js's wasm backend loads its .wasm files from (a URL prefix in a page, a folder in Node). */
   wasmPath?: string;
+  /** Kernel variants to pin instead of the adapter's defaults (RuntimeOptions.kernels). */
+  kernels?: KernelChoice;
 }
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
@@ -256,7 +258,7 @@ async function lossCheck(rt: Runtime, name: string, samples: number): Promise<{ 
 
 export async function runBench(o: BenchOptions) {
   if (o.wasmPath) setWasmPaths(o.wasmPath);
-  const rt = await createRuntime();
+  const rt = await createRuntime({ kernels: o.kernels ?? {} });
   const rows: Row[] = [];
   const bytes: Record<string, { warm: number; end: number }> = {};
   const notes: string[] = [];

@@ -181,6 +181,8 @@ describe('defaultGruVariant', () => {
     expect(defaultGruVariant({ batch: 2, timesteps: 100, features: 8, units: 64 }, swiftshader)).toBe('step');
     expect(defaultGruVariant({ batch: 1, timesteps: 1, features: 32, units: 256 }, swiftshader)).toBe('step');
     expect(defaultGruVariant({ batch: 32, timesteps: 60, features: 1, units: 50 }, gpu)).toBe('step');
+    expect(defaultGruVariant({ batch: 32, timesteps: 60, features: 1, units: 50 }, gpu, false)).toBe('vec4');
+    expect(defaultGruVariant({ batch: 1, timesteps: 1, features: 32, units: 256 }, gpu, false)).toBe('step');
     expect(defaultGruVariant({ batch: 32, timesteps: 60, features: 1, units: 50 })).toBe('vec4');
   });
 });

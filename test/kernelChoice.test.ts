@@ -14,11 +14,13 @@ describe('defaultLstmVariant', () => {
     expect(defaultLstmVariant({ batch: 2, timesteps: 100, features: 8, units: 64 }, swiftshader)).toBe('step');
   });
 
-  it('runs the one-dispatch loop on a real GPU for small hidden sizes, the plain step above them', () => {
+  it('runs the one-dispatch loop on a real GPU for small hidden sizes and 8+ steps, the plain step otherwise', () => {
     expect(defaultLstmVariant({ batch: 32, timesteps: 60, features: 1, units: 50 }, gpu)).toBe('seq');
     expect(defaultLstmVariant({ batch: 32, timesteps: 60, features: 1, units: LSTM_SEQ_MAX_UNITS_ON_GPU }, gpu)).toBe('seq');
     expect(defaultLstmVariant({ batch: 64, timesteps: 100, features: 32, units: 256 }, gpu)).toBe('step');
     expect(defaultLstmVariant({ batch: 1, timesteps: 1, features: 32, units: 64 }, gpu)).toBe('step');
+    expect(defaultLstmVariant({ batch: 1, timesteps: 20, features: 8, units: 64 }, gpu)).toBe('seq');
+    expect(defaultLstmVariant({ batch: 64, timesteps: 4, features: 8, units: 64 }, gpu)).toBe('step');
   });
 
   it('assumes a CPU emulation when the adapter is not given', () => {

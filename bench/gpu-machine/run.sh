@@ -5,6 +5,7 @@
 # PyTorch CPU/CUDA where python3 has torch). Output and the results JSON go to $OUT (default ./gpu-out).
 #
 #   bash bench/gpu-machine/run.sh .device          # from the repository root, as root (unpacks the .debs into /)
+#   bash bench/gpu-machine/run.sh .device --cases=large --webrnn-only --kernels=lstm:vec4   # only this bench run
 set -u
 carry=${1:-.device}
 OUT=${OUT:-gpu-out}
@@ -23,6 +24,11 @@ export PATH=/tmp/webrnn-node:$PATH
 unxz_to "$carry/dawn.node.xz" "$carry/webgpu/dist/linux-x64/dawn.node"
 node --version || exit 1
 export WEBGPU_MODULE=$carry/webgpu/index.js
+if [ $# -gt 1 ]; then
+  shift
+  node bench/node.mjs --bundle="$carry/suite/suite.mjs" "$@"
+  exit
+fi
 echo "=== profile: every variant"; date
 timeout "${PROFILE_S:-200}" node bench/node.mjs --bundle="$carry/suite/suite.mjs" --profile --sections=gemm,tutorial,large,grid,gru > >(tee "$OUT/profile.txt") 2>&1
 echo "=== bench"; date

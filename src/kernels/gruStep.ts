@@ -78,12 +78,21 @@ export const GRU_VARIANTS: readonly GruVariant[] = ['step', 'vec4'];
  *   B8 T4 F32 U256 after             0.27 / 0.53   0.31 / 0.91
  *   (and B4 T8, B2 T16, B1 T60, B16 T2, B4 T2, B1 T1: step too)
  *
- * There a step is latency-bound and the plain kernel, with 16 times the invocations, wins every shape; the
- * vec4 variant's extra dispatches (pack, unpacks) cost more than its loads save.
+ * There a step is latency-bound and the plain kernel, with 16 times the invocations, won every shape; the
+ * vec4 variant's extra dispatches (pack, unpacks) cost more than its loads saved. Since vec4's 8-row blocks and
+ * its one-pass weight gradients (no GEMMs, no unpacks), the same page on the H200 (bench/gpu-machine/run.sh):
+ *
+ *                                    step          vec4
+ *   B32 T60 F1 U50 relu before       6.07 / 9.94   2.81 / 5.40
+ *   B32 T60 F1 U50 relu after        1.28 / 3.47   1.62 / 6.22
+ *
+ * so reset_before, whose plain form takes two dispatches per step and a 2·T·B-row dU GEMM, now runs vec4 there,
+ * and reset_after keeps the plain kernel.
  */
-export function defaultGruVariant(dims: GruDims, adapter: { isFallback: boolean } = { isFallback: true }): GruVariant {
-  if (!adapter.isFallback) return 'step';
-  return dims.batch >= 4 && dims.batch * dims.timesteps >= 32 ? 'vec4' : 'step';
+export function defaultGruVariant(dims: GruDims, adapter: { isFallback: boolean } = { isFallback: true }, resetAfter = true): GruVariant {
+  const enoughRows = dims.batch >= 4 && dims.batch * dims.timesteps >= 32;
+  if (!adapter.isFallback) return !resetAfter && enoughRows ? 'vec4' : 'step';
+  return enoughRows ? 'vec4' : 'step';
 }
 
 export interface GruKernelOptions {

@@ -73,21 +73,28 @@ export const LSTM_VARIANTS: readonly LstmVariant[] = ['step', 'vec4', 'seq'];
  * batch is under 4. 'seq' (one dispatch for all steps) never won there: SwiftShader runs a shader with
  * barriers as coroutines, which costs more than a dispatch per step (≈10 µs there).
  *
- * A real GPU (NVIDIA H200, Vulkan, Dawn in Node: `npm run bench:node -- --profile`, bench/results/gpu-*.json):
+ * A real GPU (NVIDIA H200, Vulkan, Dawn in Node: bench/gpu-machine/run.sh, `--profile --sections=grid`), same
+ * columns; whole training steps (`npm run bench:node -- --kernels=lstm:…`) in brackets:
  *
  *                              step           vec4          seq
- *   B32 T60 F1 U50 relu        1.37 / 2.74    1.50 / 3.06   0.59 / 1.78
- *   B64 T100 F32 U256 tanh     6.99 / 16.8    8.06 / 16.7   9.42 / 15.2
+ *   B32 T60 F1 U50 relu        2.06 / 4.30    3.10 / 6.66   1.22 / 3.55    (train 4.7 / 6.5 / 4.0 ms)
+ *   B64 T50 F16 U64            1.49 / 3.51    2.11 / 4.18   0.78 / 2.11
+ *   B32 T60 F8 U128            3.77 / 4.93    2.90 / 6.15   3.28 / 4.17
+ *   B128 T30 F8 U128           1.43 / 3.61    1.52 / 4.49   1.70 / 3.36
+ *   B8 T20 F32 U256            1.40 / 2.63    1.65 / 3.23   2.27 / 2.37
+ *   B64 T100 F32 U256 tanh     7.36 / 16.5    8.39 / 20.7   11.2 / 14.6    (train 24.4 / 30.0 / 29.8 ms)
+ *   B16 T40 F32 U512           4.91 / 9.63    6.70 / 12.3   16.7 / 17.0
+ *   B4 T10 F4 U32              0.44 / 0.64    0.49 / 0.58   0.29 / 0.38
+ *   B1 T20 F8 U64              0.61 / 1.00    0.67 / 0.76   0.30 / 0.40
  *
- * There a step is latency-bound (tens of µs per dispatch and its barrier, few invocations per step), so the
- * one-dispatch loop wins while the hidden size is small; at 256 units seq's few workgroups (one per 4 batch
- * rows) lose the forward pass and the three tie on a whole training step, and the plain kernel, with the most
- * invocations, predicts fastest.
+ * There a step is latency-bound (a dispatch and its barrier cost tens of µs, and a step has few invocations),
+ * so the one-dispatch loop wins while the hidden size is small, at any batch; from 256 units seq's few
+ * workgroups (one per 4 batch rows, each looping over every unit block) lose, and the plain kernel, with the
+ * most invocations, is fastest. Fewer than 8 steps were not measured there and keep the plain kernel.
  */
 export function defaultLstmVariant(dims: LstmDims, adapter: { isFallback: boolean } = { isFallback: true }): LstmVariant {
-  const enoughRows = dims.batch >= 4 && dims.batch * dims.timesteps >= 32;
-  if (adapter.isFallback) return enoughRows ? 'vec4' : 'step';
-  return enoughRows && dims.units <= LSTM_SEQ_MAX_UNITS_ON_GPU ? 'seq' : 'step';
+  if (adapter.isFallback) return dims.batch >= 4 && dims.batch * dims.timesteps >= 32 ? 'vec4' : 'step';
+  return dims.timesteps >= 8 && dims.units <= LSTM_SEQ_MAX_UNITS_ON_GPU ? 'seq' : 'step';
 }
 
 /** The largest hidden size for which a real GPU runs the one-dispatch 'seq' loop by default (see above). */

@@ -63,7 +63,7 @@ export class GRU extends RecurrentLayer {
   protected bindCell(ctx: BindContext, input: Act, dims: CellDims, goBackwards: boolean, bufs: RunBuffers): CellRun {
     const resetAfter = this.resetAfter;
     // Which kernels run the recurrence depends on the adapter (measured: see defaultGruVariant).
-    const variant = ctx.rt.kernels.gru ?? defaultGruVariant(dims, ctx.rt.adapter);
+    const variant = ctx.rt.kernels.gru ?? defaultGruVariant(dims, ctx.rt.adapter, this.resetAfter);
     const size = gruSizes(dims, resetAfter, variant);
     const u3 = 3 * this.units;
     const p = ctx.params;

@@ -53,7 +53,7 @@ async function runGru(
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const { resetAfter, goBackwards: backwards } = opts;
   // The same kernels a model would run on this adapter, unless the caller names a variant.
-  const variant = opts.variant ?? rt.kernels.gru ?? defaultGruVariant(dims, rt.adapter);
+  const variant = opts.variant ?? rt.kernels.gru ?? defaultGruVariant(dims, rt.adapter, resetAfter);
   const size = gruSizes(dims, resetAfter, variant);
   const bufs = new OwnedBuffers(rt, 'gru');
   const make = bufs.make.bind(bufs);
