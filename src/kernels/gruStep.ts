@@ -82,9 +82,9 @@ export const GRU_VARIANTS: readonly GruVariant[] = ['step', 'vec4'];
  * vec4 variant's extra dispatches (pack, unpacks) cost more than its loads saved. Since vec4's 8-row blocks and
  * its one-pass weight gradients (no GEMMs, no unpacks), the same page on the H200 (bench/gpu-machine/run.sh):
  *
- *                                    step          vec4
- *   B32 T60 F1 U50 relu before       6.07 / 9.94   2.81 / 5.40
- *   B32 T60 F1 U50 relu after        1.28 / 3.47   1.62 / 6.22
+ *                                    step          vec4          (a second run)
+ *   B32 T60 F1 U50 relu before       6.07 / 9.94   2.81 / 5.40   6.97 / 5.22   3.46 / 5.43
+ *   B32 T60 F1 U50 relu after        1.28 / 3.47   1.62 / 6.22   2.58 / 6.41   2.95 / 13.5
  *
  * so reset_before, whose plain form takes two dispatches per step and a 2·T·B-row dU GEMM, now runs vec4 there,
  * and reset_after keeps the plain kernel.
