@@ -178,6 +178,36 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
   return rows;
 }
 
+/** Filled buffers for a GRU layer's forward and backward passes with `variant`'s sizes. */
+function gruBuffers(f: (label: string, n: number) => GPUBuffer, dims: GruDims, resetAfter: boolean, variant: (typeof GRU_VARIANTS)[number]) {
+  const s = gruSizes(dims, resetAfter, variant);
+  const fwd = {
+    x: f('x', s.x),
+    kernel: f('kernel', s.kernel),
+    recurrentKernel: f('U', s.recurrentKernel),
+    bias: f('bias', s.biasRow),
+    ...(resetAfter ? { recurrentBias: f('recurrent bias', s.biasRow) } : { hcat: f('hcat', s.hcat) }),
+    xproj: f('xproj', s.xproj),
+    h: f('h', s.states),
+    gates: f('gates', s.gates),
+    scratch: f('scratch', s.scratch),
+  };
+  const back = {
+    dy: f('dy', s.state),
+    dhLast: f('dhLast', s.state),
+    carry: f('carry', s.state),
+    dgx: f('dgx', s.dgx),
+    dgh: f('dgh', s.dgh),
+    dx: f('dx', s.x),
+    dKernel: f('dK', s.kernel),
+    dRecurrentKernel: f('dU', s.recurrentKernel),
+    dBias: f('db', s.biasRow),
+    ...(resetAfter ? { dRecurrentBias: f('db rec', s.biasRow) } : {}),
+    dh0: f('dh0', s.state),
+  };
+  return { fwd, back };
+}
+
 /**
  * A GRU layer's forward pass (input GEMM or fused x·W + b, and the recurrence) and backward pass (recurrence,
  * weight GEMMs, bias sums), each kernel variant's plans run alternately in one comparison.
@@ -193,31 +223,7 @@ async function gruPieces(rt: Runtime, shape: string, dims: GruDims, activation: 
   const o = { activation, recurrentActivation: 'sigmoid' as const, resetAfter, goBackwards: false };
   const gruVariants = variants ? GRU_VARIANTS : [defaultGruVariant(dims, rt.adapter, resetAfter)];
   const plans = gruVariants.flatMap((v) => {
-    const s = gruSizes(dims, resetAfter, v);
-    const fwd = {
-      x: f('x', s.x),
-      kernel: f('kernel', s.kernel),
-      recurrentKernel: f('U', s.recurrentKernel),
-      bias: f('bias', s.biasRow),
-      ...(resetAfter ? { recurrentBias: f('recurrent bias', s.biasRow) } : { hcat: f('hcat', s.hcat) }),
-      xproj: f('xproj', s.xproj),
-      h: f('h', s.states),
-      gates: f('gates', s.gates),
-      scratch: f('scratch', s.scratch),
-    };
-    const back = {
-      dy: f('dy', s.state),
-      dhLast: f('dhLast', s.state),
-      carry: f('carry', s.state),
-      dgx: f('dgx', s.dgx),
-      dgh: f('dgh', s.dgh),
-      dx: f('dx', s.x),
-      dKernel: f('dK', s.kernel),
-      dRecurrentKernel: f('dU', s.recurrentKernel),
-      dBias: f('db', s.biasRow),
-      ...(resetAfter ? { dRecurrentBias: f('db rec', s.biasRow) } : {}),
-      dh0: f('dh0', s.state),
-    };
+    const { fwd, back } = gruBuffers(f, dims, resetAfter, v);
     return [
       [`forward ${v}`, (p: Plan) => recordGruForward(p, fwd, dims, o, v)],
       [`backward ${v}`, (p: Plan) => recordGruBackward(p, { ...fwd, ...back }, dims, o, false, v)],
@@ -249,31 +255,7 @@ async function gruBlocks(rt: Runtime, shape: string, dims: GruDims, resetAfter: 
     return b;
   };
   const o = { activation: 'relu' as const, recurrentActivation: 'sigmoid' as const, resetAfter, goBackwards: false };
-  const s = gruSizes(dims, resetAfter, 'vec4');
-  const fwd = {
-    x: f('x', s.x),
-    kernel: f('kernel', s.kernel),
-    recurrentKernel: f('U', s.recurrentKernel),
-    bias: f('bias', s.biasRow),
-    ...(resetAfter ? { recurrentBias: f('recurrent bias', s.biasRow) } : { hcat: f('hcat', s.hcat) }),
-    xproj: f('xproj', s.xproj),
-    h: f('h', s.states),
-    gates: f('gates', s.gates),
-    scratch: f('scratch', s.scratch),
-  };
-  const back = {
-    dy: f('dy', s.state),
-    dhLast: f('dhLast', s.state),
-    carry: f('carry', s.state),
-    dgx: f('dgx', s.dgx),
-    dgh: f('dgh', s.dgh),
-    dx: f('dx', s.x),
-    dKernel: f('dK', s.kernel),
-    dRecurrentKernel: f('dU', s.recurrentKernel),
-    dBias: f('db', s.biasRow),
-    ...(resetAfter ? { dRecurrentBias: f('db rec', s.biasRow) } : {}),
-    dh0: f('dh0', s.state),
-  };
+  const { fwd, back } = gruBuffers(f, dims, resetAfter, 'vec4');
   type Tuning = typeof gruVec4Tuning;
   const tunings: [string, Tuning][] = [
     ['default', {}],
