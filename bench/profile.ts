@@ -12,7 +12,7 @@ import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLs
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
 import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4';
 import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruDims } from '../src/kernels/gruStep';
-import { gruVec4Tuning } from '../src/kernels/gruStepVec4';
+import type { GruVec4Tuning } from '../src/kernels/gruStepVec4';
 
 export interface ProfileRow {
   shape: string;
@@ -244,7 +244,7 @@ async function gruPieces(rt: Runtime, shape: string, dims: GruDims, activation: 
 }
 
 /**
- * The vec4 GRU's block shapes and post-loop paths (gruVec4Tuning, src/kernels/gruStepVec4.ts) against its
+ * The vec4 GRU's block shapes and post-loop paths (GruKernelOptions.tuning, src/kernels/gruStepVec4.ts) against its
  * defaults, all alternating in one comparison: whole forward and backward passes, median ms of 11 runs.
  */
 async function gruBlocks(rt: Runtime, shape: string, dims: GruDims, resetAfter: boolean): Promise<ProfileRow[]> {
@@ -256,26 +256,17 @@ async function gruBlocks(rt: Runtime, shape: string, dims: GruDims, resetAfter: 
   };
   const o = { activation: 'relu' as const, recurrentActivation: 'sigmoid' as const, resetAfter, goBackwards: false };
   const { fwd, back } = gruBuffers(f, dims, resetAfter, 'vec4');
-  type Tuning = typeof gruVec4Tuning;
-  const tunings: [string, Tuning][] = [
+  const tunings: [string, GruVec4Tuning][] = [
     ['default', {}],
     ['steps 4x4 @ 16', { rows: 4, wg: 16 }],
     ['steps 8x4 @ 16', { rows: 8, wg: 16 }],
     ['GEMMs after the loop', { gemm: true }],
     ['weight_grad 4x4 @ 16', { wgRows: 4, wgWg: 16 }],
   ];
-  const withTuning = (t: Tuning, record: () => void) => {
-    Object.assign(gruVec4Tuning, t);
-    try {
-      record();
-    } finally {
-      for (const key of Object.keys(gruVec4Tuning) as (keyof Tuning)[]) delete gruVec4Tuning[key];
-    }
-  };
   const plans: Record<string, (p: Plan) => void> = {};
   for (const [name, t] of tunings) {
-    plans[`forward ${name}`] = (p) => withTuning(t, () => recordGruForward(p, fwd, dims, o, 'vec4'));
-    plans[`backward ${name}`] = (p) => withTuning(t, () => recordGruBackward(p, { ...fwd, ...back }, dims, o, false, 'vec4'));
+    plans[`forward ${name}`] = (p) => recordGruForward(p, fwd, dims, { ...o, tuning: t }, 'vec4');
+    plans[`backward ${name}`] = (p) => recordGruBackward(p, { ...fwd, ...back }, dims, { ...o, tuning: t }, false, 'vec4');
   }
   const t = await compare(rt, plans, 11);
   for (const b of made) rt.destroyBuffer(b);

@@ -15,7 +15,7 @@ import { recordColumnSum } from './columnSum';
 import { directionSource, previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import type { LstmDims } from './lstmStep';
-import { GRU_FUSED_INPUT_MAX_FEATURES, gruVec4Scratch, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
+import { GRU_FUSED_INPUT_MAX_FEATURES, gruVec4Scratch, recordGruBackwardVec4, recordGruForwardVec4, type GruVec4Tuning } from './gruStepVec4';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
 
 const gru = (entry: string) => defineKernel('gruStep', entry, activationsSource, directionSource, stepSource);
@@ -100,6 +100,8 @@ export interface GruKernelOptions {
   recurrentActivation: GateActivation;
   resetAfter: boolean;
   goBackwards: boolean;
+  /** The vec4 variant's block shapes and paths instead of its measured defaults (bench/profile.ts compares them). */
+  tuning?: GruVec4Tuning;
 }
 
 /**

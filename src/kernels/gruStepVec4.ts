@@ -107,23 +107,31 @@ function subRange(ref: BufferRef, offsetFloats: number, floats: number): BufferR
  * — / 81.3 and — / 72.1. Against the old kernel in the same page (another run): forward 46.6 vs 74.5 and
  * 24.9 vs 44.4, backward 101 vs 125 and 69.4 vs 76.9.
  *
- * `gruVec4Tuning` overrides the choices, for bench/profile.ts's comparisons only.
+ * GruKernelOptions.tuning overrides the choices, for bench/profile.ts's comparisons.
  */
-export const gruVec4Tuning: { rows?: 4 | 8; wg?: number; gemm?: boolean; wgRows?: 4 | 8; wgWg?: number } = {};
+export interface GruVec4Tuning {
+  /** Batch rows per step block, and the steps' workgroup size. */
+  rows?: 4 | 8;
+  wg?: number;
+  /** The GEMMs after the loop instead of weight_grad and input_grad. */
+  gemm?: boolean;
+  /** weight_grad's rows per block and workgroup size. */
+  wgRows?: 4 | 8;
+  wgWg?: number;
+}
 const STEP_WG = 8;
 export const GRU_WEIGHT_GRAD_MAX_FEATURES = 32;
 export const GRU_INPUT_GRAD_MAX_FEATURES = 4;
 const WEIGHT_GRAD_WG = 16;
 const WEIGHT_GRAD_ROWS: 4 | 8 = 8;
-function stepRows(batch: number): 4 | 8 {
-  return gruVec4Tuning.rows ?? (batch >= 8 ? 8 : 4);
+function stepRows(batch: number, t: GruVec4Tuning): 4 | 8 {
+  return t.rows ?? (batch >= 8 ? 8 : 4);
 }
-const stepWg = () => gruVec4Tuning.wg ?? STEP_WG;
-const blocks = (batch: number, units: number, rows: number = stepRows(batch)) => grid1d(Math.ceil(batch / rows) * Math.ceil(units / 4), stepWg());
+const blocks = (batch: number, units: number, rows: number, t: GruVec4Tuning) => grid1d(Math.ceil(batch / rows) * Math.ceil(units / 4), t.wg ?? STEP_WG);
 
 function stepConstants(o: GruKernelOptions) {
   return {
-    WG: stepWg(),
+    WG: o.tuning?.wg ?? STEP_WG,
     ACTIVATION: ACTIVATION_IDS[o.activation],
     RECURRENT_ACTIVATION: ACTIVATION_IDS[o.recurrentActivation],
     GO_BACKWARDS: o.goBackwards ? 1 : 0,
@@ -184,8 +192,9 @@ export function recordGruForwardVec4(plan: Plan, buf: GruForwardBuffers & { scra
   const hc = layout.hc.offset / 4;
   const cq = hc + 2 * layout.hc.half;
   const fixed = { batch, units, timesteps, cq, uhq: layout.uhq.offset / 4, features, x_offset: buf.xOffset ?? 0, wp: layout.wp.offset / 4, bp: layout.bp.offset / 4 };
-  const workgroups = blocks(batch, units);
-  const eight = stepRows(batch) === 8;
+  const tuning = o.tuning ?? {};
+  const eight = stepRows(batch, tuning) === 8;
+  const workgroups = blocks(batch, units, eight ? 8 : 4, tuning);
   // reset before's first dispatch needs only the z and r sums of h_{t−1}·Up (lanes 0, 1): entries forward*_zr.
   const forward = o.resetAfter ? (eight ? gruVec4Kernels.forward8 : gruVec4Kernels.forward) : eight ? gruVec4Kernels.forwardZr8 : gruVec4Kernels.forwardZr;
   const candidate = eight ? gruVec4Kernels.forwardCandidate8 : gruVec4Kernels.forwardCandidate;
@@ -221,8 +230,9 @@ export function recordGruBackwardVec4(
   recordPack(plan, buf, buf.scratch, dims, o.resetAfter);
   const constants = stepConstants(o);
   const fixed = { batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0, cq: layout.hc.offset / 4 + 2 * layout.hc.half, uht: layout.uht.offset / 4 };
-  const workgroups = blocks(batch, units);
-  const eight = stepRows(batch) === 8;
+  const tuning = o.tuning ?? {};
+  const eight = stepRows(batch, tuning) === 8;
+  const workgroups = blocks(batch, units, eight ? 8 : 4, tuning);
   const k = eight
     ? { backward: gruVec4Kernels.backward8, update: gruVec4Kernels.backwardUpdate8, reset: gruVec4Kernels.backwardReset8 }
     : { backward: gruVec4Kernels.backward, update: gruVec4Kernels.backwardUpdate, reset: gruVec4Kernels.backwardReset };
@@ -242,13 +252,13 @@ export function recordGruBackwardVec4(
     constants,
     bindings: { scratch, carry: buf.carry, dgates: dg, dh0: buf.dh0 },
     uniforms: { t: timeOfStep(0, timesteps, o.goBackwards), ...fixed },
-    workgroups: blocks(batch, units, 4),
+    workgroups: blocks(batch, units, 4, o.tuning ?? {}),
   });
 
   const wp = subRange(buf.scratch, layout.wp.offset, layout.wp.floats);
   const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
   const wgUniforms = { rows, units, features, h_offset: hPrev, rh_offset: rows * units, x_offset: buf.xOffset ?? 0, wp: layout.wp.offset / 4 };
-  if (buf.dx && features <= GRU_INPUT_GRAD_MAX_FEATURES && !gruVec4Tuning.gemm) {
+  if (buf.dx && features <= GRU_INPUT_GRAD_MAX_FEATURES && !o.tuning?.gemm) {
     plan.dispatch({
       kernel: gruVec4Kernels.inputGrad,
       constants: { WG },
@@ -268,10 +278,10 @@ export function recordGruBackwardVec4(
       workgroups: grid1d(m * units, WG),
     });
   const gt = (m: number) => subRange(buf.scratch, layout.gt.offset, m * u4);
-  if (features <= GRU_WEIGHT_GRAD_MAX_FEATURES && !gruVec4Tuning.gemm) {
+  if (features <= GRU_WEIGHT_GRAD_MAX_FEATURES && !o.tuning?.gemm) {
     const quads = Math.ceil(units / 4);
-    const ra = gruVec4Tuning.wgRows ?? WEIGHT_GRAD_ROWS;
-    const wgWg = gruVec4Tuning.wgWg ?? WEIGHT_GRAD_WG;
+    const ra = o.tuning?.wgRows ?? WEIGHT_GRAD_ROWS;
+    const wgWg = o.tuning?.wgWg ?? WEIGHT_GRAD_WG;
     plan.dispatch({
       kernel: ra === 8 ? gruVec4Kernels.weightGrad8 : gruVec4Kernels.weightGrad,
       constants: { WG: wgWg, RESET_AFTER: o.resetAfter ? 1 : 0 },
