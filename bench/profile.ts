@@ -325,13 +325,6 @@ async function weightGradPieces(rt: Runtime): Promise<ProfileRow[]> {
         recordLstmBiasGrad(p, dg, db, R, U);
       },
       ...Object.fromEntries((['8x4', '4x4'] as const).map((block) => [`fused ${block}`, (p: Plan) => recordLstmWeightGrad(p, { ...args, block })])),
-      ...Object.fromEntries((['4x4'] as const).map((block) => [
-        `gemm dU + fused dW, db ${block}`,
-        (p: Plan) => {
-          recordGemm(p, { a: h, b: dg, c: dU, m: U, n: 4 * U, k: R, transA: true, permuteUnits: U });
-          recordLstmWeightGrad(p, { ...args, block, hPart: false });
-        },
-      ])),
     }, 9);
     const flops = 2 * R * (U + F + 1) * 4 * U;
     for (const [name, v] of Object.entries(t)) rows.push({ shape: `weight grads B${B} T${T} F${F} U${U}`, piece: name, ms: v.ms, dispatches: v.dispatches, gflops: flops / (v.ms * 1e6) });

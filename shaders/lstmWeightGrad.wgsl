@@ -35,12 +35,9 @@ struct WeightGradParams {
 }
 
 override WG: u32 = 16;
-/** False: no h part (dU left to a GEMM): the row blocks are x's and the bias row's only. */
-override H_PART: bool = true;
 
-/** A' rows of the h part: u rounded up to the block's rows (none without H_PART). */
+/** A' rows of the h part: u rounded up to the block's rows. */
 fn h_rows(span: u32) -> u32 {
-  if (!H_PART) { return 0u; }
   return ((params.units + span - 1u) / span) * span;
 }
 

@@ -296,7 +296,7 @@ export function recordLstmBackward(
     // machine, the current GEMMs at the tutorial's 50 units (15.0 vs 16.2, 15.1 vs 19.3 ms) but not at 128 (47.5
     // vs 41.8 ms), where gemmVec4's 8×8 blocks have enough tiles; at 256 they tie. Hence fused up to
     // LSTM_WEIGHT_GRAD_MAX_UNITS (between 64 and 128 not measured), the GEMMs above. 16×4 blocks compile seconds
-    // longer (as do 8×8) for no steady gain, and the hybrid gains nothing over either.
+    // longer (as do 8×8) for no steady gain, and the hybrid gains nothing over either (it and the kernel's h-less mode were dropped).
     if (units <= LSTM_WEIGHT_GRAD_MAX_UNITS) {
       recordLstmWeightGrad(plan, {
         h: buf.h,

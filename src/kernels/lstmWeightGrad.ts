@@ -33,8 +33,6 @@ export interface LstmWeightGradArgs {
   features: number;
   /** Default LSTM_WEIGHT_GRAD_BLOCK. */
   block?: LstmWeightGradBlock;
-  /** False: dW and db only (dRecurrentKernel untouched: the caller runs dU as a GEMM). Default true. */
-  hPart?: boolean;
   /** Workgroup size; default LSTM_WEIGHT_GRAD_WG. */
   wg?: number;
 }
@@ -48,11 +46,10 @@ export function recordLstmWeightGrad(plan: Plan, g: LstmWeightGradArgs): void {
   const block = g.block ?? LSTM_WEIGHT_GRAD_BLOCK;
   const [span, per] = block.split('x').map(Number) as [number, number];
   const wg = g.wg ?? LSTM_WEIGHT_GRAD_WG;
-  const hPart = g.hPart ?? true;
-  const rowBlocks = (hPart ? Math.ceil(g.units / span) : 0) + Math.ceil((g.features + 1) / span);
+  const rowBlocks = Math.ceil(g.units / span) + Math.ceil((g.features + 1) / span);
   plan.dispatch({
     kernel: KERNELS[block],
-    constants: { WG: wg, H_PART: hPart ? 1 : 0 },
+    constants: { WG: wg },
     bindings: { h: g.h, x: g.x, dg: g.dgates, du: g.dRecurrentKernel, dw: g.dKernel, db: g.dBias },
     uniforms: { rows: g.rows, units: g.units, features: g.features, h_offset: g.hOffset, x_offset: g.xOffset ?? 0 },
     workgroups: grid1d(rowBlocks * Math.ceil(g.units / per), wg),

@@ -62,7 +62,7 @@ export const kernelCases = {
     });
   },
 
-  lstmWeightGrad(spec: { h: Encoded; x: Encoded; dg: Encoded; rows: number; units: number; features: number; hOffset: number; xOffset: number; block: LstmWeightGradBlock; hPart: boolean }) {
+  lstmWeightGrad(spec: { h: Encoded; x: Encoded; dg: Encoded; rows: number; units: number; features: number; hOffset: number; xOffset: number; block: LstmWeightGradBlock }) {
     return inScope(async (r) => {
       const h = r.upload('h', decode(spec.h).data);
       const x = r.upload('x', decode(spec.x).data);
@@ -72,7 +72,7 @@ export const kernelCases = {
       const dW = r.createBuffer('dW', spec.features * u4 * 4);
       const db = r.createBuffer('db', u4 * 4);
       const plan = new Plan(r, 'lstmWeightGrad test');
-      recordLstmWeightGrad(plan, { h, hOffset: spec.hOffset, x, xOffset: spec.xOffset, dgates: dg, dKernel: dW, dRecurrentKernel: dU, dBias: db, rows: spec.rows, units: spec.units, features: spec.features, block: spec.block, hPart: spec.hPart });
+      recordLstmWeightGrad(plan, { h, hOffset: spec.hOffset, x, xOffset: spec.xOffset, dgates: dg, dKernel: dW, dRecurrentKernel: dU, dBias: db, rows: spec.rows, units: spec.units, features: spec.features, block: spec.block });
       plan.run();
       const out = { dU: await r.read(dU, spec.units * u4), dW: await r.read(dW, spec.features * u4), db: await r.read(db, u4) };
       plan.destroy();
