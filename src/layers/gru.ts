@@ -9,7 +9,7 @@
  */
 import { GATE_ACTIVATIONS, checkActivation, type GateActivation } from '../kernels/activations';
 import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../kernels/gruStep';
-import { defaultName, knownKeys, optionalBool } from './config';
+import { optionalBool } from './config';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
 import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
 
@@ -27,12 +27,9 @@ export class GRU extends RecurrentLayer {
   readonly resetAfter: boolean;
 
   constructor(config: GruLayerConfig) {
-    const name = config?.name ?? defaultName('gru');
-    const where = `gru '${name}'`;
-    knownKeys(where, config ?? {}, KEYS);
-    super(where, name, config);
-    this.recurrentActivation = checkActivation(`${where}: recurrentActivation`, config.recurrentActivation ?? 'sigmoid', GATE_ACTIVATIONS);
-    this.resetAfter = optionalBool(where, 'resetAfter', config.resetAfter, true);
+    super(config, 'gru', 'gru', KEYS);
+    this.recurrentActivation = checkActivation(`${this.where}: recurrentActivation`, config.recurrentActivation ?? 'sigmoid', GATE_ACTIVATIONS);
+    this.resetAfter = optionalBool(this.where, 'resetAfter', config.resetAfter, true);
   }
 
   withConfig(overrides: Partial<GruLayerConfig>): GRU {

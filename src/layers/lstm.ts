@@ -5,7 +5,7 @@
  */
 import { GATE_ACTIVATIONS, checkActivation, type GateActivation } from '../kernels/activations';
 import { defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../kernels/lstmStep';
-import { defaultName, knownKeys, optionalBool } from './config';
+import { optionalBool } from './config';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
 import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
 
@@ -23,12 +23,9 @@ export class LSTM extends RecurrentLayer {
   readonly unitForgetBias: boolean;
 
   constructor(config: LstmLayerConfig) {
-    const name = config?.name ?? defaultName('lstm');
-    const where = `lstm '${name}'`;
-    knownKeys(where, config ?? {}, KEYS);
-    super(where, name, config);
-    this.recurrentActivation = checkActivation(`${where}: recurrentActivation`, config.recurrentActivation ?? 'sigmoid', GATE_ACTIVATIONS);
-    this.unitForgetBias = optionalBool(where, 'unitForgetBias', config.unitForgetBias, true);
+    super(config, 'lstm', 'lstm', KEYS);
+    this.recurrentActivation = checkActivation(`${this.where}: recurrentActivation`, config.recurrentActivation ?? 'sigmoid', GATE_ACTIVATIONS);
+    this.unitForgetBias = optionalBool(this.where, 'unitForgetBias', config.unitForgetBias, true);
   }
 
   withConfig(overrides: Partial<LstmLayerConfig>): LSTM {

@@ -19,7 +19,7 @@ import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kerne
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
 import { recordReverseTime } from '../kernels/reverseTime';
 import type { Tensor, TensorLike } from '../tensor';
-import { inputSpec, optionalBool, positiveInt, regularizer } from './config';
+import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type RegularizerConfig } from './layer';
 
 export interface RecurrentLayerConfig {
@@ -101,8 +101,14 @@ export abstract class RecurrentLayer extends Layer {
   /** `lstm 'name'`, for messages and buffer labels. */
   protected readonly where: string;
 
-  /** `where` names the layer in messages, e.g. `gru 'gru_1'`. */
-  protected constructor(where: string, name: string, config: RecurrentLayerConfig) {
+  /**
+   * `kind` names the layer in messages (`where`, e.g. `gru 'gru_1'`), `prefix` its default name (`gru_1`);
+   * `keys` are the config keys the subclass accepts, RECURRENT_KEYS and its own.
+   */
+  protected constructor(config: RecurrentLayerConfig, kind: string, prefix: string, keys: readonly string[]) {
+    const name = config?.name ?? defaultName(prefix);
+    const where = `${kind} '${name}'`;
+    knownKeys(where, config ?? {}, keys);
     const { shape, batchSize } = inputSpec(where, config);
     super(name, shape, batchSize);
     this.where = where;

@@ -3,7 +3,6 @@
  * src/kernels/simpleRnnStep.ts. Shared options and the state and output-order mechanics: src/layers/recurrent.ts.
  */
 import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnSizes } from '../kernels/simpleRnnStep';
-import { defaultName, knownKeys } from './config';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
 import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
 
@@ -13,10 +12,7 @@ export class SimpleRNN extends RecurrentLayer {
   readonly className = 'SimpleRNN';
 
   constructor(config: SimpleRnnLayerConfig) {
-    const name = config?.name ?? defaultName('simple_rnn');
-    const where = `simpleRNN '${name}'`;
-    knownKeys(where, config ?? {}, RECURRENT_KEYS);
-    super(where, name, config);
+    super(config, 'simpleRNN', 'simple_rnn', RECURRENT_KEYS);
   }
 
   withConfig(overrides: Partial<SimpleRnnLayerConfig>): SimpleRNN {
