@@ -16,25 +16,13 @@
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { addTorchColumns, adapterName, benchOptions, printProfile, report, saveResult } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const gpu = process.env.BENCH_ADAPTER === 'gpu';
 const { flag, option, options } = benchOptions(argv, { realGpu: gpu, peers: 'webgpu,webgl,wasm' });
-const args = [
-  '--enable-unsafe-webgpu',
-  // WebGL (TF.js's webgl peer) on SwiftShader needs --enable-unsafe-swiftshader in current Chromium.
-  ...(gpu ? ['--enable-gpu', '--ignore-gpu-blocklist'] : ['--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader']),
-  '--enable-features=Vulkan',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
-
 const server = await createServer({
   root,
   logLevel: 'error',
@@ -45,7 +33,7 @@ const server = await createServer({
 });
 await server.listen();
 const { port } = server.httpServer.address();
-const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args, protocolTimeout: 1_800_000 });
+const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs({ gpu }), protocolTimeout: 1_800_000 });
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));

@@ -1,23 +1,10 @@
 // The Vite server that serves the job page (it imports src/ as TypeScript) and the headless Chromium that runs
-// it on WebGPU: SwiftShader here, a real GPU with WEBRNN_ADAPTER=gpu. Flags as in test/support/browserSetup.ts.
+// it on WebGPU: SwiftShader here, a real GPU with WEBRNN_ADAPTER=gpu (flags: scripts/chromium.mjs).
 import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { UsageError } from './options.mjs';
-
-export function chromiumArgs() {
-  return [
-    '--enable-unsafe-webgpu',
-    ...(process.env.WEBRNN_ADAPTER === 'gpu' ? [] : ['--use-webgpu-adapter=swiftshader']),
-    '--enable-features=Vulkan',
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-dev-shm-usage',
-  ];
-}
 
 export async function startServer(root) {
   // No watcher and no HMR: an edit elsewhere in the tree must not reload the page in the middle of training.
@@ -37,10 +24,10 @@ export async function startServer(root) {
 }
 
 export async function launchBrowser() {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
     throw new UsageError(`Chromium not found at ${executablePath}: install it ('apt-get install -y chromium') or point CHROMIUM_PATH at a Chrome/Chromium binary.`);
   }
   // The whole training is one page.evaluate; Puppeteer's default 180 s protocol timeout would cut long runs.
-  return puppeteer.launch({ executablePath, headless: true, args: chromiumArgs(), protocolTimeout: 24 * 3600_000 });
+  return puppeteer.launch({ executablePath, headless: true, args: chromiumArgs({ gpu: process.env.WEBRNN_ADAPTER === 'gpu' }), protocolTimeout: 24 * 3600_000 });
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,22 +18,6 @@ declare module 'vitest' {
     harnessUrl: string;
     skipGpu: boolean;
   }
-}
-
-export const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-features=Vulkan',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
-
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 }
 
 let server: ViteDevServer | undefined;
@@ -58,7 +43,7 @@ export async function setup(project: TestProject): Promise<void> {
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('the Vite test server did not report a port');
-  browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs() });
   project.provide('skipGpu', false);
   project.provide('browserWSEndpoint', browser.wsEndpoint());
   project.provide('harnessUrl', `http://127.0.0.1:${address.port}/test/browser/harness.html`);
