@@ -3,12 +3,12 @@
  * mode on a small arena with zero padding and on a 100k-element arena. The data are scaled so that the
  * clipping really acts (some norms above the limit, some below), which each case asserts first.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClipSpec, Segment } from '../src/kernels/clipping';
 import { clip, gradientNorms } from '../src/reference/clipping';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { GRADIENT_UPDATE } from './support/tolerances';
 
@@ -44,14 +44,7 @@ const CASES: { name: string; length: number; segments: Segment[]; scales: number
 ];
 
 describe.skipIf(skipGpu)('gradient clipping on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(CASES)('$name', async (c) => {
     const grads = arena(c.length, c.segments, c.scales);

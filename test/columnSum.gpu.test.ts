@@ -1,21 +1,14 @@
 /** The bias-gradient column sum (shaders/columnSum.wgsl) on WebGPU against its float64 twin. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { columnSum } from '../src/reference/columnSum';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { GEMM } from './support/tolerances';
 
 describe.skipIf(skipGpu)('columnSum on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   // one column and one row; columns not a multiple of the workgroup; the tutorial's dG (T·B = 1920 rows, 4u = 200)
   it.each([

@@ -1,11 +1,11 @@
 /** Dense and Embedding kernels on WebGPU against their float64 twins (src/reference/dense.ts, embedding.ts). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DenseActivation } from '../src/kernels/dense';
 import { denseBackward } from '../src/reference/dense';
 import { embeddingBackward, embeddingForward } from '../src/reference/embedding';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { GEMM, GRADIENT_RELATIVE_TO_MAX } from './support/tolerances';
 
@@ -21,14 +21,7 @@ const DENSE_CASES: { rows: number; inputs: number; units: number; activation: De
 ];
 
 describe.skipIf(skipGpu)('dense and embedding on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(DENSE_CASES)('dense rows=$rows in=$inputs units=$units $activation bias=$bias offset=$xOffset', async (c) => {
     const random = rng(c.rows * 31 + c.units);

@@ -3,20 +3,13 @@
  * weights of the last completed epoch survive on the host, and a new runtime continues from them exactly where
  * uninterrupted training would be. A deliberate dispose() reports DisposedError, never a loss.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { describe, expect, it } from 'vitest';
+import { skipGpu, useHarness } from './support/page';
 
 const LOST = { name: 'DeviceLostError', reason: 'destroyed' };
 
 describe.skipIf(skipGpu)('device loss during fit, predict and readbacks', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each([
     ['between epochs (destroyed as epoch 2 begins)', false, 1],

@@ -3,13 +3,13 @@
  * through every layer, clipping and the optimizer. Full-batch, unshuffled steps, so the GPU and the reference
  * see the same batches; the weights after 5 steps must agree within 1e-4.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveOptimizer } from '../src/optim/optimizers';
 import { resolveLoss } from '../src/optim/losses';
 import { clipSpecOf } from '../src/kernels/clipping';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { referenceTrain, type LayerSpec } from './support/referenceModel';
 
@@ -136,14 +136,7 @@ const CASES: Case[] = [
 CASES.push(...CASES.filter((c) => c.name.endsWith('(lstmStepVec4)')).map((c) => ({ ...c, name: c.name.replace('(lstmStepVec4)', '(lstmSeq, the GPU default)'), kernels: { lstm: 'seq' as const } })));
 
 describe.skipIf(skipGpu)('Sequential.fit on WebGPU vs the float64 reference', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s: weights after 5 steps', async (_name, c, i) => {
     const random = rng(900 + i);

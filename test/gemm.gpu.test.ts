@@ -2,12 +2,12 @@
  * GPU GEMM vs its float64 twin (src/reference/gemm.ts), transposes, bias and offsets, for every variant
  * (shaders/gemm.wgsl and shaders/gemmVec4.wgsl, with 8×4 and 8×8 blocks).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GEMM_VARIANTS } from '../src/kernels/gemm';
 import { gemm } from '../src/reference/gemm';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { GEMM } from './support/tolerances';
 
@@ -45,14 +45,7 @@ const TABLE = [
 ]);
 
 describe.skipIf(skipGpu)('gemm on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(TABLE)('$variant cols=$vec4Cols side=$vec4Side m=$m n=$n k=$k transA=$transA transB=$transB bias=$bias aligned=$aligned', async (c) => {
     const random = rng(c.m * 1000 + c.n * 10 + c.k);

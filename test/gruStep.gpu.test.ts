@@ -4,14 +4,14 @@
  * reference (src/reference/gruStep.ts): forward outputs and final state, and every gradient of BPTT, over the
  * pairwise table (sizes × activation × resetAfter × goBackwards × states) plus the activations it does not reach.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
 import { GRU_FUSED_INPUT_MAX_FEATURES, GRU_VARIANTS, type GruVariant } from '../src/kernels/gruStep';
 import { GRU_WEIGHT_GRAD_MAX_FEATURES } from '../src/kernels/gruStepVec4';
 import { gruBackward, gruForward } from '../src/reference/gruStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { GRU_TABLE, recurrentCaseData, type RecurrentCaseData } from './support/recurrentCases';
 import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE, STEP } from './support/tolerances';
 
@@ -67,14 +67,7 @@ const enc = (data: Float32Array, shape: number[]) => ({ data: encodeFloats(data)
 const plain = (data: Float32Array, shape: number[]) => ({ data, shape });
 
 describe.skipIf(skipGpu)('gruStep on WebGPU vs the float64 reference', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   // Every kernel variant runs the whole table. Dispatches per step: 1 (resetAfter) or 2 (reset before), forward
   // and backward. Forward: the input GEMM, then the steps (vec4: + the weight pack + the compact initial state,

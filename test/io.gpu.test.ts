@@ -4,19 +4,12 @@
  * the browser harness because IndexedDB, Blob URLs and File exist only there.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { describe, expect, it } from 'vitest';
+import { skipGpu, useHarness } from './support/page';
 import { decodeFloats } from './support/base64';
 
 describe.skipIf(skipGpu)('model persistence in the browser', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it('saves two models to IndexedDB, loads each back bit-exact, lists and deletes them', async () => {
     const { loaded, expected, sha, listed, deleted, afterDelete } = await page.call('idbRoundTrip');

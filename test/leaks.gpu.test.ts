@@ -3,20 +3,13 @@
  * runtime's live GPU buffers and bytes flat after the first call, and dispose() returns them to the baseline.
  * The runtime counts every buffer it creates (rt.stats), so a buffer made per call and never freed shows here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { describe, expect, it } from 'vitest';
+import { skipGpu, useHarness } from './support/page';
 
 const flat = (xs: number[]) => xs.every((v) => v === xs[0]);
 
 describe.skipIf(skipGpu)('GPU memory stays flat over many calls', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it('10 000 predicts', async () => {
     const r = await page.call('predictLeaks', 10_000, 500);

@@ -2,18 +2,11 @@
  * End to end: the founding tutorial's model (LSTM(50, relu) + Dense(1), Adam, MSE) learns a noisy sine wave
  * in headless Chrome, validated on the last 20 % of the windows (held out in time, not a random pick).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { describe, expect, it } from 'vitest';
+import { skipGpu, useHarness } from './support/page';
 
 describe.skipIf(skipGpu)('learning on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it('the tutorial model learns a noisy sine: validation MSE far below predicting the mean', async () => {
     const { valLoss, loss, baseline } = await page.call('learnSine', { points: 420, window: 20, units: 50, epochs: 12, seed: 5 });

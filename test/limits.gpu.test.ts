@@ -3,18 +3,11 @@
  * maxBufferSize fail with a DeviceLimitError naming the limit and both sizes before anything is allocated, and
  * work more than 65 535 workgroups long (the per-dimension limit) still reaches every element.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { describe, expect, it } from 'vitest';
+import { skipGpu, useHarness } from './support/page';
 
 describe.skipIf(skipGpu)('device limits', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it('a model past the binding or buffer limit fails at compile; a batch past it fails at predict; nothing leaks', async () => {
     const r = await page.call('modelTooLarge');

@@ -4,12 +4,12 @@
  * Rows are not multiples of the workgroup size (64), inputs and outputs sit at element offsets, and output
  * buffers start as NaN so any element written out of place, or not written, fails.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LossConfig, LossKind } from '../src/kernels/losses';
 import { loss } from '../src/reference/losses';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { ACCUMULATED_SUM, LOSS_GRADIENT } from './support/tolerances';
 import { lossData, withOffset } from './support/trainingData';
 
@@ -36,14 +36,7 @@ const SHAPES = [
 const CASES = LOSSES.flatMap((c) => SHAPES.map((s) => ({ ...s, c, name: `${c.kind}${c.fromLogits ? ' fromLogits' : ''} δ=${c.delta} [${s.rows}, ${s.cols}]` })));
 
 describe.skipIf(skipGpu)('losses on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   async function check(c: LossConfig, rows: number, cols: number, p: Float32Array, y: Float32Array) {
     const [pOffset, yOffset, outOffset] = [5, 3, 7];

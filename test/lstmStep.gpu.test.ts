@@ -3,7 +3,7 @@
  * reference (src/reference/lstmStep.ts): forward outputs and final states, and every gradient of BPTT, over
  * the pairwise table of the core issue plus the activations the table does not reach and goBackwards.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
 import { LSTM_FUSED_INPUT_MAX_FEATURES, LSTM_VARIANTS, type LstmVariant } from '../src/kernels/lstmStep';
@@ -11,7 +11,7 @@ import { LSTM_WEIGHT_GRAD_MAX_UNITS } from '../src/kernels/lstmWeightGrad';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
 import { LSTM_TABLE, lstmCaseData, type LstmCaseData } from './support/lstmCases';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE, STEP } from './support/tolerances';
 
 interface Case {
@@ -73,14 +73,7 @@ function referenceInputs(c: Case, d: LstmCaseData) {
 }
 
 describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it('runs on a real WebGPU adapter', async () => {
     const adapter = await page.call('adapter');

@@ -2,12 +2,12 @@
  * The fused LSTM weight gradients (shaders/lstmWeightGrad.wgsl: dU, dW and db from the gate-interleaved dG in
  * one dispatch) on WebGPU against the float64 twin (src/reference/lstmWeightGrad.ts), for every block shape.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LSTM_WEIGHT_GRAD_BLOCKS } from '../src/kernels/lstmWeightGrad';
 import { lstmWeightGrad } from '../src/reference/lstmWeightGrad';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { GEMM } from './support/tolerances';
 
@@ -24,14 +24,7 @@ const SHAPES = [
 const TABLE = SHAPES.flatMap((s) => LSTM_WEIGHT_GRAD_BLOCKS.map((block) => ({ ...s, block })));
 
 describe.skipIf(skipGpu)('lstmWeightGrad on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(TABLE)('rows=$rows units=$units features=$features block=$block', async (c) => {
     const random = rng(c.rows * 100 + c.units * 10 + c.features);

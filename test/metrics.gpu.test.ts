@@ -3,12 +3,12 @@
  * (src/reference/metrics.ts): the per-sample sum ADDED into its accumulator slot, the other slots untouched.
  * Rows are not multiples of the workgroup size; argmax ties and the binary threshold itself are in the data.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MetricConfig, MetricKind } from '../src/kernels/metrics';
 import { metricSum } from '../src/reference/metrics';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { ACCUMULATED_SUM } from './support/tolerances';
 import { metricData, withOffset } from './support/trainingData';
 
@@ -26,14 +26,7 @@ const CASES = METRICS.flatMap((metric) =>
 );
 
 describe.skipIf(skipGpu)('metrics on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(CASES)('$name', async ({ metric, rows, cols }) => {
     const { p, y } = metricData(rows + 7 * cols, rows, cols, metric);

@@ -4,7 +4,7 @@
  * first non-finite loss with epoch and batch named, or training on when told to; and a relu LSTM over 1 000
  * steps that overflows without clipping (caught) and stays finite with globalClipNorm.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { denseBackward } from '../src/reference/dense';
 import { gruBackward } from '../src/reference/gruStep';
 import { lossWatch } from '../src/reference/lossWatch';
@@ -12,7 +12,7 @@ import { lstmBackward } from '../src/reference/lstmStep';
 import { simpleRnnBackward } from '../src/reference/simpleRnnStep';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 
 /** Saturated activations are exactly 0, ±1 or their sums: float32 rounding is all that separates GPU and twin. */
 const SATURATED = { atol: 1e-5, rtol: 1e-5 };
@@ -37,14 +37,7 @@ function expectMatchesTwin(outputs: Record<string, Float32Array>, twin: Record<s
 }
 
 describe.skipIf(skipGpu)('numerics on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(['tanh', 'sigmoid'] as const)('LSTM, GRU and SimpleRNN with %s at ±1e4: finite outputs and gradients, as the twins', async (activation) => {
     const x = { data: X, shape: [B, T, 1] };

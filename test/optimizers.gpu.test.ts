@@ -4,13 +4,13 @@
  * rewritten by the host from step 3 on; the step counter advances on the GPU. The reference runs on the
  * float32-rounded hyperparameters the GPU holds (Keras keeps them in float32 too).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { optimizerSlotNames, unpackOptimizerState } from '../src/kernels/optimizers';
 import { optimizers, type OptimizerConfig } from '../src/optim/optimizers';
 import { initialState, optimizerStep } from '../src/reference/optimizers';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { OPTIMIZER_PARAMS, OPTIMIZER_SLOTS_RELATIVE_TO_MAX } from './support/tolerances';
 
@@ -37,14 +37,7 @@ const CASES: { name: string; optimizer: OptimizerConfig; length: number; iterati
 ];
 
 describe.skipIf(skipGpu)('optimizers on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(CASES)('$name: 5 steps', async ({ optimizer, length, iterations }) => {
     const random = rng(length + iterations);

@@ -5,12 +5,12 @@
  * each merge mode, and three stacked recurrent layers. For each: predict, and fit (weights after 4 full-batch,
  * unshuffled steps of SGD or Adam, so every gradient of every layer is checked through its effect).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveLoss } from '../src/optim/losses';
 import { resolveOptimizer } from '../src/optim/optimizers';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { referencePredict, referenceTrain, type LayerSpec } from './support/referenceModel';
 import { isRecurrent, recurrentOutputShape } from './support/referenceRecurrent';
@@ -141,14 +141,7 @@ function outputSample(layers: LayerSpec[], sample: number[]): number[] {
 }
 
 describe.skipIf(skipGpu)('recurrent layers in Sequential models on WebGPU vs the float64 reference', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   const inputs = (c: Case, seed: number) => {
     const random = rng(seed);

@@ -2,12 +2,12 @@
  * L1/L2 regularizers on WebGPU (shaders/regularizers.wgsl through recordRegularizers) against the float64
  * twin: gradient terms added into the listed segments only, and the scaled penalty ADDED into the loss slot.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RegularizedSegment } from '../src/kernels/regularizers';
 import { regularize } from '../src/reference/regularizers';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { ACCUMULATED_SUM, GRADIENT_UPDATE } from './support/tolerances';
 
@@ -36,14 +36,7 @@ const CASES: { name: string; length: number; segments: RegularizedSegment[]; sca
 ];
 
 describe.skipIf(skipGpu)('regularizers on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(CASES)('$name', async ({ length, segments, scale }) => {
     const params = uniform(rng(length), length, 1);

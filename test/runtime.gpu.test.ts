@@ -1,16 +1,9 @@
 /** The runtime in a real browser: named errors for bad arguments, device loss and use after dispose. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { describe, expect, it } from 'vitest';
+import { skipGpu, useHarness } from './support/page';
 
 describe.skipIf(skipGpu)('runtime faults on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it('rejects bad arguments with named errors before touching the GPU', async () => {
     const { results, buffersCreated } = await page.call('badArguments');

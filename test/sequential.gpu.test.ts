@@ -1,8 +1,8 @@
 /** Whole Sequential models on WebGPU: predict against a float64 composition of the reference layers. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { referencePredict, type LayerSpec } from './support/referenceModel';
 import { SEQUENCE } from './support/tolerances';
@@ -41,14 +41,7 @@ const MODELS: { name: string; layers: LayerSpec[]; sample: number[]; n: number; 
 ];
 
 describe.skipIf(skipGpu)('Sequential.predict on WebGPU vs the float64 reference', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(MODELS.map((m, i) => [m.name, m, i] as const))('%s', async (_name, m, i) => {
     const random = rng(50 + i);

@@ -3,12 +3,12 @@
  * CPU reference (src/reference/simpleRnnStep.ts): forward outputs and final state, and every gradient of BPTT,
  * over the pairwise table (sizes × tanh/relu × goBackwards × states) plus sigmoid and linear.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CellActivation } from '../src/kernels/activations';
 import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { SIMPLE_RNN_TABLE, recurrentCaseData, type RecurrentCaseData } from './support/recurrentCases';
 import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE, STEP } from './support/tolerances';
 
@@ -48,14 +48,7 @@ const enc = (data: Float32Array, shape: number[]) => ({ data: encodeFloats(data)
 const plain = (data: Float32Array, shape: number[]) => ({ data, shape });
 
 describe.skipIf(skipGpu)('simpleRnnStep on WebGPU vs the float64 reference', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', async (_label, c, index) => {
     const d = recurrentCaseData(c, 1, 1, 3000 + index);

@@ -5,7 +5,7 @@
  * returns Keras's [output, ...states], and the kernels the layers add (time reversal, Bidirectional merge)
  * match their twins.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MERGE_MODES } from '../src/kernels/bidirectionalMerge';
 import { merge, split } from '../src/reference/bidirectionalMerge';
 import { denseBackward, denseForward } from '../src/reference/dense';
@@ -16,7 +16,7 @@ import { resolveLoss } from '../src/optim/losses';
 import { reverseTime } from '../src/reference/reverseTime';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { referencePredict, type LayerSpec } from './support/referenceModel';
 import { SEQUENCE, STEP } from './support/tolerances';
@@ -52,14 +52,7 @@ function joinSteps(steps: Float32Array, B: number, T: number, C: number): Float3
 }
 
 describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer kernels on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
 
   it('reverseTime matches its twin, offset input included', async () => {
     const random = rng(1);

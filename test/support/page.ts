@@ -4,7 +4,7 @@
  * collected so a test can assert there were none.
  */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { Harness } from '../browser/harness';
 import type { CaseResult } from '../browser/harnessCore';
 import { decodeFloats } from './base64';
@@ -50,5 +50,28 @@ export async function openHarness(): Promise<HarnessPage> {
       await page.close();
       await browser.disconnect();
     },
+  };
+}
+
+/**
+ * Opens a harness page before the calling file's tests and, after them, asserts the page logged no errors and
+ * closes it: the setup every GPU test file shares. Use inside its describe block.
+ */
+export function useHarness(): Pick<HarnessPage, 'call' | 'run'> {
+  let page: HarnessPage | undefined;
+  beforeAll(async () => {
+    page = await openHarness();
+  });
+  afterAll(async () => {
+    expect(page?.errors).toEqual([]);
+    await page?.close();
+  });
+  const opened = () => {
+    if (!page) throw new Error('useHarness(): the page opens in beforeAll; call run/call from a test');
+    return page;
+  };
+  return {
+    call: (method, ...args) => opened().call(method, ...args),
+    run: (method, ...args) => opened().run(method, ...args),
   };
 }
