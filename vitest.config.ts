@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import { wgslReflectAlias } from './vite.config.ts';
+import { wgslKernels } from './scripts/wgsl/plugin.ts';
 
 // Two projects: `unit` runs in Node (CPU reference, packing, errors); `gpu` drives one headless Chromium on
 // WebGPU, shared by all its files through the global setup, one file at a time (SwiftShader uses every core).
 export default defineConfig({
+  plugins: [wgslKernels()],
   resolve: { alias: wgslReflectAlias },
   test: {
     projects: [

@@ -23,7 +23,6 @@ struct MergeParams {
   b_offset: u32,
 }
 
-override WG: u32 = 64;
 override MODE: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: MergeParams;

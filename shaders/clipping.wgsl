@@ -30,7 +30,6 @@ struct ClipParams {
   limit: f32,
 }
 
-override WG: u32 = 64u;
 const BLOCK: u32 = 64u;
 const REDUCE_WG: u32 = 64u;
 
@@ -40,9 +39,6 @@ const REDUCE_WG: u32 = 64u;
 
 var<workgroup> tree: array<f32, REDUCE_WG>;
 
-fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-  return gid.x + gid.y * groups.x * WG;
-}
 
 @compute @workgroup_size(WG)
 fn clip_value(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

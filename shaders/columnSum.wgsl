@@ -11,7 +11,6 @@ struct ColumnSumParams {
   cols: u32,
 }
 
-override WG: u32 = 64;
 
 @group(0) @binding(0) var<uniform> params: ColumnSumParams;
 @group(0) @binding(1) var<storage, read> a: array<f32>;

@@ -11,13 +11,14 @@
 // Buffers are row-major [rows, cols], each the layer's own (dZ never aliases dY: one is read, one written).
 //
 // Bindings: 0 params · 1 y (softmax: rw in place) · 2 y_saved (read) · 3 dy (read) · 4 dz (rw)
+//
+//! include activations
 
 struct DenseParams {
   rows: u32,
   cols: u32,
 }
 
-override WG: u32 = 64;
 override ACTIVATION: u32 = 3u;
 
 @group(0) @binding(0) var<uniform> params: DenseParams;
@@ -26,9 +27,6 @@ override ACTIVATION: u32 = 3u;
 @group(0) @binding(3) var<storage, read> dy: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dz: array<f32>;
 
-fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-  return gid.x + gid.y * groups.x * WG;
-}
 
 @compute @workgroup_size(WG)
 fn softmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

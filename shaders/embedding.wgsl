@@ -21,7 +21,6 @@ struct EmbeddingParams {
   output_dim: u32,
 }
 
-override WG: u32 = 64;
 
 @group(0) @binding(0) var<uniform> params: EmbeddingParams;
 @group(0) @binding(1) var<storage, read> ids: array<f32>;
@@ -30,9 +29,6 @@ override WG: u32 = 64;
 @group(0) @binding(4) var<storage, read> dy: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dtable: array<f32>;
 
-fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-  return gid.x + gid.y * groups.x * WG;
-}
 
 fn row_id(r: u32) -> u32 {
   return min(u32(max(ids[r], 0.0)), params.input_dim - 1u);

@@ -18,6 +18,8 @@
 // `*_offset` are element offsets, so a kernel can read one timestep's slice of a larger buffer.
 //
 // Bindings: 0 params (uniform) · 1 a (read) · 2 b (read) · 3 bias (read; any buffer when !HAS_BIAS) · 4 c (write)
+//
+//! include activations
 
 struct GemmParams {
   m: u32,

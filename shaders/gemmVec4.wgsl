@@ -32,6 +32,8 @@
 // 16 rows per invocation measured about the same as 8 on the square product.
 //
 // Bindings: 0 params (uniform) · 1 a · 2 b · 3 bias · 5 a4 · 6 b4 (all read) · 4 c or c4 (write)
+//
+//! include activations
 
 struct GemmParams {
   m: u32,

@@ -41,6 +41,8 @@
 // Bindings, backward: 0 back_params · 7 recurrent_b U (read) · 8 saved_gates (read) · 9 saved_h (read)
 //                     10 dy (read) · 11 dh_last (read) · 12 carry [B, u] (rw) · 13 dgx (rw) · 14 dgh (rw)
 //                     15 dh0 (rw; initial_grad)
+//
+//! include activations direction
 
 struct StepParams {
   t: u32,
@@ -59,7 +61,6 @@ struct BackParams {
   dy_is_sequence: u32,
 }
 
-override WG: u32 = 64;
 override ACTIVATION: u32 = 0u;
 override RECURRENT_ACTIVATION: u32 = 2u;
 
@@ -82,9 +83,6 @@ override RECURRENT_ACTIVATION: u32 = 2u;
 @group(0) @binding(14) var<storage, read_write> dgh: array<f32>;
 @group(0) @binding(15) var<storage, read_write> dh0: array<f32>;
 
-fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-  return gid.x + gid.y * groups.x * WG;
-}
 
 @compute @workgroup_size(WG)
 fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

@@ -78,6 +78,8 @@
 // Bindings, unpack*:      0 unpack_params · 24 gt vec4 (read) · 26 gt_h (read; unpack_split)
 //                         25 unpacked [rows, 3u] (rw)
 // Bindings, weight_grad and input_grad: see their section at the end.
+//
+//! include activations direction
 
 struct PackParams {
   units: u32,
@@ -141,7 +143,6 @@ struct UnpackParams {
   lane: u32,
 }
 
-override WG: u32 = 64;
 override ACTIVATION: u32 = 0u;
 override RECURRENT_ACTIVATION: u32 = 2u;
 override FUSED_INPUT: bool = false;
@@ -184,9 +185,6 @@ override RESET_AFTER: bool = true;
 @group(0) @binding(25) var<storage, read_write> unpacked: array<f32>;
 @group(0) @binding(26) var<storage, read> gt_h: array<f32>;
 
-fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-  return gid.x + gid.y * groups.x * WG;
-}
 
 /** Up (u·u vec4s), Wp (F·u), Uhq and Uht (uh each), then bp (u; absent from the dispatch without a bias). */
 @compute @workgroup_size(WG)

@@ -50,7 +50,6 @@ struct AccumulateParams {
 
 override LOSS: u32 = 0u;
 override FROM_LOGITS: bool = false;
-override WG: u32 = 64u;
 
 const EPSILON: f32 = 1e-7;
 const ONE_MINUS_EPSILON: f32 = 1.0 - EPSILON;

@@ -18,6 +18,8 @@
 // Bindings, forward_seq:  0 seq_params · 6 xproj · 20 x_in · 7 h · 8 c · 9 gates · 10 scratch  (as `forward`)
 // Bindings, backward_seq: 0 seq_params · 11 packed_b · 12 saved_gates · 13 saved_c · 14 dy · 15 dh_last
 //                         16 dc · 17 dgates                                                    (as `backward`)
+//
+//! include lstmStepVec4
 
 struct SeqParams {
   batch: u32,

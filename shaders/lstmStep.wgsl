@@ -27,6 +27,8 @@
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, 4u] (read) · 3 h (rw) · 4 c (rw) · 5 gates (rw)
 // Bindings, backward: 0 back_params · 6 recurrent_b U (read) · 7 saved_gates (read) · 8 saved_c (read)
 //                     9 dy (read) · 10 dh_last (read) · 11 dc (rw) · 12 dgates (rw)
+//
+//! include activations direction
 
 struct StepParams {
   t: u32,
@@ -42,7 +44,6 @@ struct BackParams {
   dy_is_sequence: u32,
 }
 
-override WG: u32 = 64;
 override ACTIVATION: u32 = 0u;
 override RECURRENT_ACTIVATION: u32 = 2u;
 

@@ -47,6 +47,8 @@
 // Bindings, backward:    0 back_params · 11 packed_b (read: the scratch) · 12 saved_gates vec4 (read)
 //                        13 saved_c (read) · 14 dy (read) · 15 dh_last (read) · 16 dc (rw) · 17 dgates vec4 (rw)
 // Bindings, bias_grad:   0 bias_params · 18 dg_sum vec4 (read: dgates) · 19 db [4u] (rw)
+//
+//! include activations direction
 
 struct PackParams {
   units: u32,
@@ -92,7 +94,6 @@ struct BiasParams {
   units: u32,
 }
 
-override WG: u32 = 64;
 override ACTIVATION: u32 = 0u;
 override RECURRENT_ACTIVATION: u32 = 2u;
 override FUSED_INPUT: bool = false;
@@ -127,9 +128,6 @@ override FUSED_INPUT: bool = false;
 @group(0) @binding(18) var<storage, read> dg_sum: array<vec4<f32>>;
 @group(0) @binding(19) var<storage, read_write> db: array<f32>;
 
-fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
-  return gid.x + gid.y * groups.x * WG;
-}
 
 /** Up (u·u vec4s), then Wp (F·u), then bp (u): one invocation per vec4. */
 @compute @workgroup_size(WG)

@@ -34,7 +34,6 @@ struct WeightGradParams {
   x_offset: u32,
 }
 
-override WG: u32 = 16;
 
 /** A' rows of the h part: u rounded up to the block's rows. */
 fn h_rows(span: u32) -> u32 {

@@ -26,7 +26,6 @@ struct MetricParams {
 }
 
 override METRIC: u32 = 0u;
-override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: MetricParams;
 @group(0) @binding(1) var<storage, read> p: array<f32>;

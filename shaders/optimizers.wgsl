@@ -37,7 +37,6 @@ struct UpdateParams {
   length: u32,
 }
 
-override WG: u32 = 64u;
 override BIAS_CORRECTION: bool = false;
 override NESTEROV: bool = false;
 

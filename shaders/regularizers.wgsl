@@ -21,7 +21,6 @@ struct RegularizerParams {
   l2: f32,
 }
 
-override WG: u32 = 64u;
 const BLOCK: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: RegularizerParams;

@@ -19,7 +19,6 @@ struct ReverseParams {
   in_offset: u32,
 }
 
-override WG: u32 = 64;
 
 @group(0) @binding(0) var<uniform> params: ReverseParams;
 @group(0) @binding(1) var<storage, read> src: array<f32>;

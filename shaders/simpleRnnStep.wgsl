@@ -16,6 +16,8 @@
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, u] (read) · 3 h (rw)
 // Bindings, backward: 0 back_params · 4 recurrent_b U (read) · 5 saved_h (read) · 6 dy (read)
 //                     7 dh_last (read) · 8 dgates (rw)
+//
+//! include activations direction
 
 struct StepParams {
   t: u32,
@@ -31,7 +33,6 @@ struct BackParams {
   dy_is_sequence: u32,
 }
 
-override WG: u32 = 64;
 override ACTIVATION: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: StepParams;

@@ -1,7 +1,8 @@
 /** Binding tables and uniform layouts come from the WGSL (wgsl_reflect); these tests need no GPU. */
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../src/errors';
-import { packUniforms, reflectKernel } from '../src/gpu/reflect';
+import { packUniforms } from '../src/gpu/uniforms';
+import { reflectKernel } from '../scripts/wgsl/reflect';
 import { gemmKernel } from '../src/kernels/gemm';
 import { columnSumKernel } from '../src/kernels/columnSum';
 import { activationGradKernel } from '../src/kernels/dense';

@@ -8,7 +8,7 @@
  */
 import { ValueError } from '../errors';
 import { bufferOf, type BufferRef, type Kernel } from './kernel';
-import { packUniforms } from './reflect';
+import { packUniforms } from './uniforms';
 import type { Runtime } from './runtime';
 
 export interface DispatchSpec {
@@ -44,6 +44,7 @@ export class Plan {
   /** Clears and copies, by the index of the dispatch they precede. */
   private readonly transfers = new Map<number, Transfer[]>();
   private built: Built | null = null;
+  private prepared = false;
   /** Buffer identities for bind-group keys: dispatches that bind the same ranges share one bind group. */
   private readonly bufferIds = new Map<GPUBuffer, number>();
 
@@ -58,6 +59,7 @@ export class Plan {
 
   dispatch(spec: DispatchSpec): this {
     if (this.built) throw new ValueError(`Plan '${this.label}' already ran; record every dispatch before the first run()`);
+    this.prepared = false;
     const iface = spec.kernel.iface;
     const names = new Set(Object.keys(spec.bindings));
     const parts: string[] = [spec.kernel.label, JSON.stringify(spec.constants ?? {})];
@@ -107,6 +109,17 @@ export class Plan {
     const at = this.steps.length;
     this.transfers.set(at, [...(this.transfers.get(at) ?? []), t]);
     return this;
+  }
+
+  /**
+   * Compiles the pipelines of every recorded dispatch that the device does not have yet, concurrently and off
+   * the page's thread (Runtime.preparePipelines). Await it once before the first run; a plan run without it
+   * compiles what it lacks synchronously at its first encode.
+   */
+  async prepare(): Promise<void> {
+    if (this.prepared) return;
+    await this.rt.preparePipelines(this.steps.map((s) => ({ kernel: s.spec.kernel, ...(s.spec.constants ? { constants: s.spec.constants } : {}) })));
+    this.prepared = true;
   }
 
   /** Encodes every dispatch into `encoder`: one compute pass, split only where a clear or copy sits between dispatches. */

@@ -59,6 +59,17 @@ export interface RuntimeStats {
   dispatches: number;
   submits: number;
   readbacks: number;
+  /** Compute pipelines compiled so far (each kernel × override constants once per device). */
+  pipelines: number;
+}
+
+export interface CompiledKernel {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+}
+
+function pipelineKey(kernel: Kernel, constants: Record<string, number>): string {
+  return `${kernel.label}|${JSON.stringify(constants, Object.keys(constants).sort())}`;
 }
 
 const ENABLE_HINT =
@@ -108,11 +119,15 @@ export class Runtime {
   /** RuntimeOptions.kernels: the variants the caller pinned. */
   readonly kernels: KernelChoice;
   private readonly ownsDevice: boolean;
-  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
+  private readonly pipelines = new Map<string, CompiledKernel>();
+  /** Pipelines being compiled by preparePipelines, so two plans that need one wait for the same compile. */
+  private readonly compiling = new Map<string, Promise<void>>();
+  private readonly layouts = new Map<string, GPUBindGroupLayout>();
+  private readonly modules = new Map<string, GPUShaderModule>();
   private readonly live = new Map<GPUBuffer, number>();
   private lostInfo: GPUDeviceLostInfo | null = null;
   private disposed = false;
-  private counters = { dispatches: 0, submits: 0, readbacks: 0 };
+  private counters = { dispatches: 0, submits: 0, readbacks: 0, pipelines: 0 };
   /** Out-of-memory scopes around buffer creation (src/gpu/allocations.ts). */
   private readonly allocations: AllocationWatch;
 
@@ -145,31 +160,86 @@ export class Runtime {
     if (this.lostInfo) throw new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
   }
 
-  /** The compute pipeline for `kernel` with these override constants, built once per device. */
-  pipeline(kernel: Kernel, constants: Record<string, number> = {}): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
-    const key = `${kernel.label}|${JSON.stringify(constants, Object.keys(constants).sort())}`;
+  /**
+   * The compute pipeline for `kernel` with these override constants, built once per device. Plans ask for
+   * theirs ahead of time (`preparePipelines`, asynchronously and all at once); a pipeline asked for here first is
+   * compiled synchronously, which blocks the page while the driver compiles.
+   */
+  pipeline(kernel: Kernel, constants: Record<string, number> = {}): CompiledKernel {
+    const key = pipelineKey(kernel, constants);
     let entry = this.pipelines.get(key);
     if (!entry) {
-      const iface = kernel.iface;
-      const layout = this.device.createBindGroupLayout({
+      const layout = this.bindGroupLayout(kernel);
+      const pipeline = this.device.createComputePipeline(this.pipelineDescriptor(kernel, constants, layout));
+      entry = { pipeline, layout };
+      this.pipelines.set(key, entry);
+      this.counters.pipelines += 1;
+    }
+    return entry;
+  }
+
+  /**
+   * Compiles every pipeline in `kernels` that this device does not have yet, concurrently, with
+   * createComputePipelineAsync: the driver compiles them off the page's thread, in parallel where it can. Called
+   * once per plan before its first run, so the hot loop never compiles.
+   */
+  async preparePipelines(kernels: readonly { kernel: Kernel; constants?: Record<string, number> }[]): Promise<void> {
+    this.check();
+    const waits: Promise<unknown>[] = [];
+    for (const { kernel, constants = {} } of kernels) {
+      const key = pipelineKey(kernel, constants);
+      if (this.pipelines.has(key)) continue;
+      let pending = this.compiling.get(key);
+      if (!pending) {
+        const layout = this.bindGroupLayout(kernel);
+        pending = this.device
+          .createComputePipelineAsync(this.pipelineDescriptor(kernel, constants, layout))
+          .then((pipeline) => {
+            if (!this.pipelines.has(key)) {
+              this.pipelines.set(key, { pipeline, layout });
+              this.counters.pipelines += 1;
+            }
+          })
+          .catch(async (err: unknown) => {
+            throw (await this.lostOrDisposed()) ?? new ValueError(`compiling kernel ${kernel.label} failed: ${err instanceof Error ? err.message : String(err)}`);
+          })
+          .finally(() => this.compiling.delete(key));
+        this.compiling.set(key, pending);
+      }
+      waits.push(pending);
+    }
+    await Promise.all(waits);
+  }
+
+  private bindGroupLayout(kernel: Kernel): GPUBindGroupLayout {
+    let layout = this.layouts.get(kernel.label);
+    if (!layout) {
+      layout = this.device.createBindGroupLayout({
         label: kernel.label,
-        entries: iface.bindings.map((b) => ({
+        entries: kernel.iface.bindings.map((b) => ({
           binding: b.binding,
           visibility: GPUShaderStage.COMPUTE,
           // Uniforms take a dynamic offset so one buffer holds the uniforms of every dispatch in a submit.
           buffer: b.kind === 'uniform' ? { type: 'uniform', hasDynamicOffset: true } : { type: b.kind },
         })),
       });
-      const module = this.device.createShaderModule({ label: kernel.label, code: kernel.source });
-      const pipeline = this.device.createComputePipeline({
-        label: kernel.label,
-        layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-        compute: { module, entryPoint: kernel.entry, constants },
-      });
-      entry = { pipeline, layout };
-      this.pipelines.set(key, entry);
+      this.layouts.set(kernel.label, layout);
     }
-    return entry;
+    return layout;
+  }
+
+  private pipelineDescriptor(kernel: Kernel, constants: Record<string, number>, layout: GPUBindGroupLayout): GPUComputePipelineDescriptor {
+    // One module per shader file: its entry points share the parse.
+    let module = this.modules.get(kernel.source);
+    if (!module) {
+      module = this.device.createShaderModule({ label: kernel.label.split('.')[0], code: kernel.source });
+      this.modules.set(kernel.source, module);
+    }
+    return {
+      label: kernel.label,
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint: kernel.entry, constants },
+    };
   }
 
   createBuffer(label: string, byteLength: number, usage: GPUBufferUsageFlags = STORAGE_USAGE): GPUBuffer {
@@ -296,11 +366,16 @@ export class Runtime {
 
   /** A failed GPU promise becomes a DeviceLostError when the device went away meanwhile. */
   private async explain(err: unknown): Promise<unknown> {
-    // device.lost settles in a task of its own, after the failed map; wait for it a little before deciding.
+    return (await this.lostOrDisposed()) ?? (await this.allocations.failure()) ?? err;
+  }
+
+  /** After a failed GPU promise: the DeviceLostError or DisposedError that explains it, if any. */
+  private async lostOrDisposed(): Promise<DeviceLostError | DisposedError | null> {
+    // device.lost settles in a task of its own, after the failed promise; wait for it a little before deciding.
     await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 1000))]);
     if (this.disposed) return new DisposedError('The webrnn runtime was disposed while a GPU operation was pending.');
     if (this.lostInfo) return new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
-    return (await this.allocations.failure()) ?? err;
+    return null;
   }
 
   /** Frees every buffer and, if this runtime created the device, the device. Later calls throw DisposedError. */
@@ -311,6 +386,9 @@ export class Runtime {
     this.live.clear();
     this.allocations.clear();
     this.pipelines.clear();
+    this.compiling.clear();
+    this.layouts.clear();
+    this.modules.clear();
     if (this.ownsDevice) this.device.destroy();
   }
 }

@@ -2,10 +2,7 @@
  * Activation names as users write them, and the ids the WGSL `act()` switch uses (shaders/activations.wgsl).
  * The CPU twin is src/reference/activations.ts.
  */
-import activationsSource from '../../shaders/activations.wgsl?raw';
 import { ValueError } from '../errors';
-
-export { activationsSource };
 
 export const ACTIVATION_IDS = { tanh: 0, relu: 1, sigmoid: 2, linear: 3, hardSigmoid: 4 } as const;
 export type ActivationName = keyof typeof ACTIVATION_IDS;

@@ -2,7 +2,7 @@
  * Records a Bidirectional layer's merge of its forward and backward outputs, and the split of the output
  * gradient back into the two. Math: shaders/bidirectionalMerge.wgsl; CPU twin: src/reference/bidirectionalMerge.ts.
  */
-import source from '../../shaders/bidirectionalMerge.wgsl?raw';
+import bidirectionalMergeShader from '../../shaders/bidirectionalMerge.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 
@@ -10,8 +10,8 @@ export const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
 export type MergeMode = (typeof MERGE_MODES)[number];
 const MODE_IDS: Record<MergeMode, number> = { concat: 0, sum: 1, mul: 2, ave: 3 };
 
-export const mergeKernel = defineKernel('bidirectionalMerge', 'merge', source);
-export const splitKernel = defineKernel('bidirectionalMerge', 'split', source);
+export const mergeKernel = defineKernel(bidirectionalMergeShader, 'merge');
+export const splitKernel = defineKernel(bidirectionalMergeShader, 'split');
 const WG = 64;
 
 /** Width of the merged output for `units` per direction. */

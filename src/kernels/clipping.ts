@@ -2,14 +2,14 @@
  * Records gradient clipping over the gradient arena, in Keras's three modes. Math and the reduction scheme:
  * shaders/clipping.wgsl; CPU twin: src/reference/clipping.ts.
  */
-import source from '../../shaders/clipping.wgsl?raw';
+import clippingShader from '../../shaders/clipping.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { GradientClipOptions } from '../optim/optimizers';
 import { checkFinite, checkFits, checkIndex } from './bufferChecks';
 
-const kernel = (entry: string) => defineKernel('clipping', entry, source);
+const kernel = (entry: string) => defineKernel(clippingShader, entry);
 export const clipValueKernel = kernel('clip_value');
 export const blockSumsqKernel = kernel('block_sumsq');
 export const segmentFactorKernel = kernel('segment_factor');

@@ -4,16 +4,16 @@
  * src/reference/dense.ts. Inputs are [rows, in] row-major: rows = batch, or timesteps·batch for a Dense
  * applied to every step of a sequence.
  */
-import source from '../../shaders/dense.wgsl?raw';
+import denseShader from '../../shaders/dense.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, activationsSource, type ActivationName } from './activations';
+import { ACTIVATION_IDS, type ActivationName } from './activations';
 import { recordColumnSum } from './columnSum';
 import { recordGemm } from './gemm';
 
-export const softmaxKernel = defineKernel('dense', 'softmax', activationsSource, source);
-export const activationGradKernel = defineKernel('dense', 'activation_grad', activationsSource, source);
-export const softmaxGradKernel = defineKernel('dense', 'softmax_grad', activationsSource, source);
+export const softmaxKernel = defineKernel(denseShader, 'softmax');
+export const activationGradKernel = defineKernel(denseShader, 'activation_grad');
+export const softmaxGradKernel = defineKernel(denseShader, 'softmax_grad');
 const WG = 64;
 
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;

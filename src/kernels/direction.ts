@@ -3,9 +3,6 @@
  * where its states live. Per-time buffers are indexed by input time t in both directions; states sit on the
  * T+1 boundaries between inputs, so a goBackwards layer starts at slot T and ends at slot 0.
  */
-import directionSource from '../../shaders/direction.wgsl?raw';
-
-export { directionSource };
 
 /** The input time read by processing step s (s = 0 is the first step run). */
 export function timeOfStep(s: number, timesteps: number, goBackwards: boolean): number {

@@ -2,13 +2,13 @@
  * Records an Embedding layer's lookup and its table gradient into a plan. Math: shaders/embedding.wgsl;
  * CPU twin: src/reference/embedding.ts. Ids are float32, one per row (time-major t·batch + b).
  */
-import source from '../../shaders/embedding.wgsl?raw';
+import embeddingShader from '../../shaders/embedding.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 
-export const embeddingGatherKernel = defineKernel('embedding', 'gather', source);
-export const embeddingZeroKernel = defineKernel('embedding', 'zero', source);
-export const embeddingScatterKernel = defineKernel('embedding', 'scatter_grad', source);
+export const embeddingGatherKernel = defineKernel(embeddingShader, 'gather');
+export const embeddingZeroKernel = defineKernel(embeddingShader, 'zero');
+export const embeddingScatterKernel = defineKernel(embeddingShader, 'scatter_grad');
 const WG = 64;
 
 export interface EmbeddingDims {

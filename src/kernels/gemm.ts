@@ -1,12 +1,12 @@
 /** Records C = op(A)·op(B) (+ bias) into a plan. Math and layout: shaders/gemm.wgsl; CPU twin: src/reference/gemm.ts. */
-import source from '../../shaders/gemm.wgsl?raw';
+import gemmShader from '../../shaders/gemm.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, activationsSource, type ActivationName } from './activations';
+import { ACTIVATION_IDS, type ActivationName } from './activations';
 import { recordGemmVec4 } from './gemmVec4';
 
-export const gemmKernel = defineKernel('gemm', 'main', activationsSource, source);
+export const gemmKernel = defineKernel(gemmShader, 'main');
 
 export interface GemmArgs {
   a: BufferRef;

@@ -3,16 +3,16 @@
  * vec4 loads wherever the layout allows (see the shader header for the conditions, checked here). Same
  * arguments and CPU twin (src/reference/gemm.ts) as src/kernels/gemm.ts, which picks between the two.
  */
-import source from '../../shaders/gemmVec4.wgsl?raw';
+import gemmVec4Shader from '../../shaders/gemmVec4.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, activationsSource } from './activations';
+import { ACTIVATION_IDS } from './activations';
 import type { GemmArgs } from './gemm';
 
-export const gemmVec4Kernel = defineKernel('gemmVec4', 'main', activationsSource, source);
-export const gemmVec4StoreKernel = defineKernel('gemmVec4', 'main_c4', activationsSource, source);
-export const gemmVec4Kernel8 = defineKernel('gemmVec4', 'main8', activationsSource, source);
-export const gemmVec4StoreKernel8 = defineKernel('gemmVec4', 'main8_c4', activationsSource, source);
+export const gemmVec4Kernel = defineKernel(gemmVec4Shader, 'main');
+export const gemmVec4StoreKernel = defineKernel(gemmVec4Shader, 'main_c4');
+export const gemmVec4Kernel8 = defineKernel(gemmVec4Shader, 'main8');
+export const gemmVec4StoreKernel8 = defineKernel(gemmVec4Shader, 'main8_c4');
 /**
  * Columns per invocation (4: 8×4 blocks, entries main/main_c4; 8: 8×8 blocks, main8/main8_c4) and the side of
  * the square workgroup, chosen by measurement: SwiftShader, 2 cores, alternating in one page

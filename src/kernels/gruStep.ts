@@ -6,19 +6,19 @@
  * CPU twin: src/reference/gruStep.ts. Buffers are time-major (row r = t·batch + b), indexed by input time in
  * both directions (shaders/direction.wgsl).
  */
-import stepSource from '../../shaders/gruStep.wgsl?raw';
+import gruStepShader from '../../shaders/gruStep.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, activationsSource, type CellActivation, type GateActivation } from './activations';
+import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './activations';
 import { recordColumnSum } from './columnSum';
-import { directionSource, previousStatesSlot, timeOfStep } from './direction';
+import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import type { LstmDims } from './lstmStep';
 import { GRU_FUSED_INPUT_MAX_FEATURES, gruVec4Scratch, recordGruBackwardVec4, recordGruForwardVec4, type GruVec4Tuning } from './gruStepVec4';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
 
-const gru = (entry: string) => defineKernel('gruStep', entry, activationsSource, directionSource, stepSource);
+const gru = (entry: string) => defineKernel(gruStepShader, entry);
 export const gruKernels = {
   forward: gru('forward'),
   forwardGates: gru('forward_gates'),

@@ -4,16 +4,16 @@
  * then the gradient GEMMs, unpacks and bias sums). src/kernels/gruStep.ts picks the variant; same buffers
  * (sized by gruSizes for the variant) and CPU twin (src/reference/gruStep.ts) as the plain steps.
  */
-import source from '../../shaders/gruStepVec4.wgsl?raw';
+import gruStepVec4Shader from '../../shaders/gruStepVec4.wgsl';
 import { ValueError } from '../errors';
-import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, activationsSource } from './activations';
-import { directionSource, initialSlot, previousStatesSlot, timeOfStep } from './direction';
+import { ACTIVATION_IDS } from './activations';
+import { initialSlot, previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import type { GruBackwardBuffers, GruDims, GruForwardBuffers, GruKernelOptions } from './gruStep';
 
-const kernel = (entry: string) => defineKernel('gruStepVec4', entry, activationsSource, directionSource, source);
+const kernel = (entry: string) => defineKernel(gruStepVec4Shader, entry);
 export const gruVec4Kernels = {
   pack: kernel('pack'),
   initState: kernel('init_state'),
@@ -65,11 +65,6 @@ export function gruVec4Scratch(batch: number, units: number, features: number, r
   const gt = { offset: align(hc.offset + hc.floats), floats: 4 * units * Math.max(units, features) };
   const gtH = { offset: align(gt.offset + gt.floats), floats: resetAfter ? 0 : units * units };
   return { up, wp, bp, uhq, uht, hc, gt, gtH, steps: gt.offset, total: gtH.offset + gtH.floats };
-}
-
-function subRange(ref: BufferRef, offsetFloats: number, floats: number): BufferRef {
-  const base = 'buffer' in ref ? ref : { buffer: ref, offset: 0 };
-  return { buffer: base.buffer, offset: base.offset + offsetFloats * 4, size: Math.max(floats, 4) * 4 };
 }
 
 /**

@@ -2,12 +2,12 @@
  * Records the non-finite-loss watch after a batch's loss. Math: shaders/lossWatch.wgsl; CPU twin:
  * src/reference/lossWatch.ts. fit turns what it records into a NonFiniteLossError naming epoch and batch.
  */
-import source from '../../shaders/lossWatch.wgsl?raw';
+import lossWatchShader from '../../shaders/lossWatch.wgsl';
 import { defineKernel, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { checkFits, checkIndex } from './bufferChecks';
 
-export const lossWatchKernel = defineKernel('lossWatch', 'main', source);
+export const lossWatchKernel = defineKernel(lossWatchShader, 'main');
 
 /** Floats the watch uses from `watchSlot`: the batch count and the first bad batch (1-based, 0 for none). */
 export const LOSS_WATCH_SLOTS = 2;

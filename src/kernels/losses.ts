@@ -3,7 +3,7 @@
  * accumulator. Math: shaders/losses.wgsl; CPU twin: src/reference/losses.ts; names and aliases users write:
  * src/optim/losses.ts.
  */
-import source from '../../shaders/losses.wgsl?raw';
+import lossesShader from '../../shaders/losses.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
@@ -28,8 +28,8 @@ export interface LossConfig {
   readonly delta: number;
 }
 
-export const lossRowsKernel = defineKernel('losses', 'loss_rows', source);
-export const accumulateKernel = defineKernel('losses', 'accumulate', source);
+export const lossRowsKernel = defineKernel(lossesShader, 'loss_rows');
+export const accumulateKernel = defineKernel(lossesShader, 'accumulate');
 const WG = 64;
 
 export interface LossArgs {

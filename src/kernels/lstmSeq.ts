@@ -4,15 +4,13 @@
  * prepares (pack, initial compact state) and surrounds with the GEMMs. Same buffers and CPU twin as the per-step
  * kernels.
  */
-import seqSource from '../../shaders/lstmSeq.wgsl?raw';
-import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import lstmSeqShader from '../../shaders/lstmSeq.wgsl';
+import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { activationsSource } from './activations';
-import { directionSource } from './direction';
-import { forwardBindings, lstmStepVec4Source, lstmVec4Scratch, subRange, type Vec4Dims, type Vec4ForwardBuffers } from './lstmStepVec4';
+import { forwardBindings, lstmVec4Scratch, type Vec4Dims, type Vec4ForwardBuffers } from './lstmStepVec4';
 
-export const lstmForwardSeqKernel = defineKernel('lstmSeq', 'forward_seq', activationsSource, directionSource, lstmStepVec4Source, seqSource);
-export const lstmBackwardSeqKernel = defineKernel('lstmSeq', 'backward_seq', activationsSource, directionSource, lstmStepVec4Source, seqSource);
+export const lstmForwardSeqKernel = defineKernel(lstmSeqShader, 'forward_seq');
+export const lstmBackwardSeqKernel = defineKernel(lstmSeqShader, 'backward_seq');
 
 /** Invocations per workgroup: one per 4-unit block up to 64 (more blocks loop), a multiple of 4 (SIMD width). */
 export function lstmSeqWorkgroupSize(units: number): number {

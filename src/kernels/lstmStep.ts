@@ -4,13 +4,13 @@
  * followed by the weight-gradient GEMMs (backward). Math: shaders/lstmStep.wgsl; CPU twin:
  * src/reference/lstmStep.ts. Buffers are time-major: row r = t·batch + b.
  */
-import stepSource from '../../shaders/lstmStep.wgsl?raw';
+import lstmStepShader from '../../shaders/lstmStep.wgsl';
 import { ValueError } from '../errors';
-import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, activationsSource, type CellActivation, type GateActivation } from './activations';
+import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './activations';
 import { recordColumnSum } from './columnSum';
-import { directionSource, previousStatesSlot, timeOfStep } from './direction';
+import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { recordLstmBackwardSeq, recordLstmForwardSeq } from './lstmSeq';
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from './lstmWeightGrad';
@@ -22,12 +22,11 @@ import {
   recordLstmForwardStepsVec4,
   recordLstmInitState,
   recordLstmPack,
-  subRange,
 } from './lstmStepVec4';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
-export const lstmForwardKernel = defineKernel('lstmStep', 'forward', activationsSource, directionSource, stepSource);
-export const lstmBackwardKernel = defineKernel('lstmStep', 'backward', activationsSource, directionSource, stepSource);
+export const lstmForwardKernel = defineKernel(lstmStepShader, 'forward');
+export const lstmBackwardKernel = defineKernel(lstmStepShader, 'backward');
 const WG = 64;
 
 export interface LstmDims {

@@ -4,13 +4,12 @@
  * src/kernels/lstmStep.ts records a whole pass from these and the GEMMs, and picks the variant; same buffers
  * and CPU twin (src/reference/lstmStep.ts) as the plain steps.
  */
-import source from '../../shaders/lstmStepVec4.wgsl?raw';
-import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import lstmStepVec4Shader from '../../shaders/lstmStepVec4.wgsl';
+import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { activationsSource } from './activations';
-import { directionSource, initialSlot, timeOfStep } from './direction';
+import { initialSlot, timeOfStep } from './direction';
 
-const kernel = (entry: string) => defineKernel('lstmStepVec4', entry, activationsSource, directionSource, source);
+const kernel = (entry: string) => defineKernel(lstmStepVec4Shader, entry);
 export const lstmPackKernel = kernel('pack');
 export const lstmInitStateKernel = kernel('init_state');
 export const lstmForwardVec4Kernel = kernel('forward');
@@ -18,7 +17,6 @@ export const lstmBackwardVec4Kernel = kernel('backward');
 export const lstmForwardVec4Kernel8 = kernel('forward8');
 export const lstmBackwardVec4Kernel8 = kernel('backward8');
 export const lstmBiasGradKernel = kernel('bias_grad');
-export { source as lstmStepVec4Source };
 const WG = 64;
 
 /**
@@ -33,12 +31,6 @@ export function lstmVec4Scratch(batch: number, units: number, features: number) 
   const bp = { offset: align(wp.offset + wp.floats), floats: 4 * units };
   const hc = { offset: align(bp.offset + bp.floats), floats: 2 * 4 * batch * quads, half: batch * quads };
   return { up, wp, bp, hc, total: hc.offset + hc.floats };
-}
-
-/** A sub-range of `ref`, in floats. */
-export function subRange(ref: BufferRef, offsetFloats: number, floats: number): BufferRef {
-  const base = 'buffer' in ref ? ref : { buffer: ref, offset: 0 };
-  return { buffer: base.buffer, offset: base.offset + offsetFloats * 4, size: floats * 4 };
 }
 
 export interface Vec4Dims {

@@ -2,7 +2,7 @@
  * Records dU, dW and db of an LSTM backward pass in one dispatch from the gate-interleaved gate gradients of
  * shaders/lstmStepVec4.wgsl. Math and layout: shaders/lstmWeightGrad.wgsl; CPU twin: src/reference/lstmWeightGrad.ts.
  */
-import source from '../../shaders/lstmWeightGrad.wgsl?raw';
+import lstmWeightGradShader from '../../shaders/lstmWeightGrad.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 
@@ -13,7 +13,7 @@ import type { Plan } from '../gpu/plan';
  */
 export type LstmWeightGradBlock = '4x4' | '8x4';
 const ENTRIES: Record<LstmWeightGradBlock, string> = { '4x4': 'main4', '8x4': 'main8x4' };
-const KERNELS = Object.fromEntries(Object.entries(ENTRIES).map(([block, entry]) => [block, defineKernel('lstmWeightGrad', entry, source)])) as Record<LstmWeightGradBlock, ReturnType<typeof defineKernel>>;
+const KERNELS = Object.fromEntries(Object.entries(ENTRIES).map(([block, entry]) => [block, defineKernel(lstmWeightGradShader, entry)])) as Record<LstmWeightGradBlock, ReturnType<typeof defineKernel>>;
 export const LSTM_WEIGHT_GRAD_BLOCKS = Object.keys(ENTRIES) as LstmWeightGradBlock[];
 
 export interface LstmWeightGradArgs {

@@ -2,7 +2,7 @@
  * Records a per-sample training metric and adds its sum into a slot of the accumulator. Math:
  * shaders/metrics.wgsl; CPU twin: src/reference/metrics.ts; names users write: src/optim/losses.ts.
  */
-import source from '../../shaders/metrics.wgsl?raw';
+import metricsShader from '../../shaders/metrics.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
@@ -19,7 +19,7 @@ export interface MetricConfig {
   readonly threshold: number;
 }
 
-export const metricRowsKernel = defineKernel('metrics', 'metric_rows', source);
+export const metricRowsKernel = defineKernel(metricsShader, 'metric_rows');
 const WG = 64;
 
 export interface MetricArgs {

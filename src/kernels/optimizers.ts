@@ -3,17 +3,17 @@
  * the step count and the hyperparameters (so they change between steps without re-recording). Math:
  * shaders/optimizers.wgsl; CPU twin: src/reference/optimizers.ts; configs: src/optim/optimizers.ts.
  */
-import { WgslReflect } from 'wgsl_reflect';
-import source from '../../shaders/optimizers.wgsl?raw';
+import optimizersShader from '../../shaders/optimizers.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef, type Kernel } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { packUniforms, type UniformLayout } from '../gpu/reflect';
+import type { UniformLayout } from '../gpu/kernel';
+import { packUniforms } from '../gpu/uniforms';
 import type { Runtime } from '../gpu/runtime';
 import { resolveOptimizer, type OptimizerConfig } from '../optim/optimizers';
 import { checkFinite, checkFits, checkIndex } from './bufferChecks';
 
-const kernel = (entry: string) => defineKernel('optimizers', entry, source);
+const kernel = (entry: string) => defineKernel(optimizersShader, entry);
 export const beginStepKernel = kernel('begin_step');
 const updateKernels = {
   adam: kernel('adam'),
@@ -60,16 +60,11 @@ function updateKernel(config: OptimizerConfig): Kernel {
 /** The state struct's fields (shaders/optimizers.wgsl OptimizerState), named as in the WGSL. */
 export type OptimizerStateField = 'iterations' | 'learning_rate' | 'beta_1' | 'beta_2' | 'epsilon' | 'momentum' | 'rho' | 'step_size';
 
-let stateLayout: UniformLayout | undefined;
-/** The OptimizerState layout, reflected from the WGSL once (never counted by hand). Pure data, no GPU. */
+/** The OptimizerState layout, reflected from the WGSL when building (never counted by hand). Pure data, no GPU. */
 export function optimizerStateLayout(): UniformLayout {
-  if (!stateLayout) {
-    const struct = new WgslReflect(source).structs.find((s) => s.name === 'OptimizerState');
-    if (!struct) throw new ValueError('optimizers.wgsl has no OptimizerState struct');
-    const members = struct.members.map((m) => ({ name: m.name, offset: m.offset, type: m.type.name as 'u32' | 'f32' }));
-    stateLayout = { name: 'state', size: struct.size, members };
-  }
-  return stateLayout;
+  const layout = optimizersShader.structs.OptimizerState;
+  if (!layout) throw new ValueError('shaders/optimizers.wgsl has no OptimizerState storage struct');
+  return { ...layout, name: 'state' };
 }
 
 /** Floats in the state buffer. */

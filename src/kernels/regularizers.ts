@@ -3,13 +3,13 @@
  * arena and the penalty added into the loss accumulator. Math: shaders/regularizers.wgsl; CPU twin:
  * src/reference/regularizers.ts.
  */
-import source from '../../shaders/regularizers.wgsl?raw';
+import regularizersShader from '../../shaders/regularizers.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { checkFinite, checkFits, checkIndex } from './bufferChecks';
 import { recordAccumulate } from './losses';
 
-export const regularizeKernel = defineKernel('regularizers', 'regularize', source);
+export const regularizeKernel = defineKernel(regularizersShader, 'regularize');
 const WG = 64;
 /** Weights per partial sum (shaders/regularizers.wgsl BLOCK). */
 export const REGULARIZER_BLOCK = 64;

@@ -1,9 +1,9 @@
 /** Records out[s] = in[T−1−s] over the time blocks of a sequence. Math and why: shaders/reverseTime.wgsl; CPU twin: src/reference/reverseTime.ts. */
-import source from '../../shaders/reverseTime.wgsl?raw';
+import reverseTimeShader from '../../shaders/reverseTime.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 
-export const reverseTimeKernel = defineKernel('reverseTime', 'main', source);
+export const reverseTimeKernel = defineKernel(reverseTimeShader, 'main');
 const WG = 64;
 
 export interface ReverseTimeArgs {

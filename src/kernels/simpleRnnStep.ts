@@ -4,17 +4,17 @@
  * column sum. Math: shaders/simpleRnnStep.wgsl; CPU twin: src/reference/simpleRnnStep.ts. Buffers are
  * time-major (row r = t·batch + b), indexed by input time in both directions (shaders/direction.wgsl).
  */
-import stepSource from '../../shaders/simpleRnnStep.wgsl?raw';
+import simpleRnnStepShader from '../../shaders/simpleRnnStep.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, activationsSource, type CellActivation } from './activations';
+import { ACTIVATION_IDS, type CellActivation } from './activations';
 import { recordColumnSum } from './columnSum';
-import { directionSource, previousStatesSlot, timeOfStep } from './direction';
+import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import type { LstmDims } from './lstmStep';
 
-export const simpleRnnForwardKernel = defineKernel('simpleRnnStep', 'forward', activationsSource, directionSource, stepSource);
-export const simpleRnnBackwardKernel = defineKernel('simpleRnnStep', 'backward', activationsSource, directionSource, stepSource);
+export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
+export const simpleRnnBackwardKernel = defineKernel(simpleRnnStepShader, 'backward');
 const WG = 64;
 
 export type SimpleRnnDims = LstmDims;

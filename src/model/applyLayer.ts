@@ -58,6 +58,7 @@ export async function applyLayer({ rt, layer, index, arena, x, initialState, kep
       { buffer: input, offset: 0, rows: (timesteps ?? 1) * batch, cols, timesteps },
     );
     run.recordForward(plan);
+    await plan.prepare();
     plan.run();
     const out = run.output;
     const [raw, ...finals] = await rt.readMany([

@@ -94,6 +94,13 @@ export function scatterBatch(data: Float32Array, batch: number, timesteps: numbe
   }
 }
 
+/** The batch sizes a pass over `count` samples runs: full batches, then the remainder. */
+export function batchSizesOf(count: number, batchSize: number): number[] {
+  const sizes = count >= batchSize ? [batchSize] : [];
+  if (count % batchSize !== 0) sizes.push(count % batchSize);
+  return sizes;
+}
+
 export function checkBatchSize(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new ValueError(`batchSize must be a positive integer; got ${show(value)}`);

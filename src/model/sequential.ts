@@ -11,7 +11,7 @@ import { Layer } from '../layers/layer';
 import { checkFinite, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { ParameterArena, layoutSegments } from './arena';
 import { checkCallbacks, type Callback, type History, type Logs } from './callbacks';
-import { checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, show, splitValidation, type Samples } from './data';
+import { batchSizesOf, checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, show, splitValidation, type Samples } from './data';
 import { nonFiniteLoss, readEpochEnd, type LastGoodWeights } from './epochEnd';
 import { bindModel, type BoundModel } from './program';
 import { applyLayer } from './applyLayer';
@@ -198,6 +198,8 @@ export class Sequential {
     const outSize = this.outputShape.reduce((a, b) => a * b, 1);
     const result = this.rt.createBuffer('predict output', samples.count * outSize * 4);
     try {
+      // Pipelines compile before the first batch, concurrently (never inside the loop).
+      await Promise.all(batchSizesOf(samples.count, batchSize).map((n) => this.bound(n).forward.prepare()));
       const steps = this.inputTimesteps();
       for (let start = 0; start < samples.count; start += batchSize) {
         const n = Math.min(batchSize, samples.count - start);
@@ -310,6 +312,15 @@ export class Sequential {
     );
   }
 
+  /** Compiles, concurrently, the pipelines of the plans that passes over these sample counts will run. */
+  private async prepareTraining(train: number, evaluate: number, batchSize: number): Promise<void> {
+    const plans = [
+      ...batchSizesOf(train, batchSize).map((n) => this.trainProgram(n).train),
+      ...batchSizesOf(evaluate, batchSize).map((n) => this.trainProgram(n).evaluate),
+    ];
+    await Promise.all(plans.map((p) => p.prepare()));
+  }
+
   /** Queues one batch: uploads x and y rows `indices` and submits the chosen plan. Reads nothing back. */
   private runBatch(x: Samples, y: Samples, indices: ArrayLike<number>, plan: 'train' | 'evaluate'): void {
     const p = this.trainProgram(indices.length);
@@ -376,6 +387,7 @@ export class Sequential {
       params: { epochs, samples: tx.count, batchSize, steps: Math.ceil(tx.count / batchSize), validationSamples: val?.[0].count ?? 0 },
     };
     try {
+      await this.prepareTraining(tx.count, val?.[0].count ?? 0, batchSize);
       for (const cb of callbacks) cb.setModel?.(this);
       for (const cb of callbacks) await cb.onTrainBegin?.();
       const perBatch = callbacks.some((cb) => cb.onBatchEnd);
@@ -452,6 +464,7 @@ export class Sequential {
     const xs = this.checkX(x);
     const ys = this.checkY(y, 'y');
     if (xs.count !== ys.count) throw new ShapeError(`x and y must hold the same number of samples; x has ${xs.count}, y has ${ys.count}`);
+    await this.prepareTraining(0, xs.count, batchSize).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     this.queueEvaluation(xs, ys, batchSize);
     const acc = await this.rt.read(this.accumulators!.evaluate, accumulatorLength(compiled)).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     const logs = logsFromAccumulator(acc, compiled);

@@ -45,7 +45,10 @@ export class StreamProgram {
 
   /** Runs one timestep for x (time-major = batch-major for one step, [batch, features]); resolves to [batch, cols]. */
   step(x: Float32Array): Promise<Float32Array> {
-    const next = this.queue.then(() => this.run(x));
+    const next = this.queue.then(async () => {
+      await this.bound.forward.prepare();
+      return this.run(x);
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

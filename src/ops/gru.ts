@@ -91,6 +91,7 @@ async function runGru(
       const io = { dy: upload('dy', dy), dhLast: upload('dhLast', grads.dh?.data ?? new Float32Array(state)) };
       recordGruBackward(plan, { ...fwd, ...back, ...scratch, ...io }, dims, opts, opts.returnSequences, variant);
     }
+    await plan.prepare();
     plan.run();
 
     const last = finalSlot(T, backwards) * state;

@@ -107,6 +107,7 @@ async function runLstm(
         variant,
       );
     }
+    await plan.prepare();
     plan.run();
 
     const last = finalSlot(T, backwards) * state;

@@ -84,6 +84,7 @@ async function runSimpleRnn(
       const io = { dy: upload('dy', dy), dhLast: upload('dhLast', grads.dh?.data ?? new Float32Array(size.state)), dgates: make('dgates', size.gates) };
       recordSimpleRnnBackward(plan, { ...fwd, ...back, ...io }, dims, opts, opts.returnSequences);
     }
+    await plan.prepare();
     plan.run();
 
     const last = finalSlot(T, backwards) * size.state;
