@@ -8,11 +8,12 @@ import { createRuntime, type Runtime } from '../src/index';
 import { Plan } from '../src/gpu/plan';
 import { GEMM_VARIANT, GEMM_VARIANTS, recordGemm, type GemmArgs } from '../src/kernels/gemm';
 import { recordColumnSum } from '../src/kernels/columnSum';
-import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward, type LstmDims } from '../src/kernels/lstmStep';
+import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../src/kernels/lstmStep';
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
 import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4';
-import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruDims } from '../src/kernels/gruStep';
+import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../src/kernels/gruStep';
 import type { GruVec4Tuning } from '../src/kernels/gruStepVec4';
+import type { CellDims } from '../src/kernels/cell';
 
 export interface ProfileRow {
   shape: string;
@@ -99,7 +100,7 @@ function filler(rt: Runtime, label: string, n: number): GPUBuffer {
 
 const gemmFlops = (g: { m: number; n: number; k: number }) => 2 * g.m * g.n * g.k;
 
-async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation: 'relu' | 'tanh', variants: boolean): Promise<ProfileRow[]> {
+async function lstmPieces(rt: Runtime, shape: string, dims: CellDims, activation: 'relu' | 'tanh', variants: boolean): Promise<ProfileRow[]> {
   const s = lstmSizes(dims);
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const made: GPUBuffer[] = [];
@@ -179,7 +180,7 @@ async function lstmPieces(rt: Runtime, shape: string, dims: LstmDims, activation
 }
 
 /** Filled buffers for a GRU layer's forward and backward passes with `variant`'s sizes. */
-function gruBuffers(f: (label: string, n: number) => GPUBuffer, dims: GruDims, resetAfter: boolean, variant: (typeof GRU_VARIANTS)[number]) {
+function gruBuffers(f: (label: string, n: number) => GPUBuffer, dims: CellDims, resetAfter: boolean, variant: (typeof GRU_VARIANTS)[number]) {
   const s = gruSizes(dims, resetAfter, variant);
   const fwd = {
     x: f('x', s.x),
@@ -212,7 +213,7 @@ function gruBuffers(f: (label: string, n: number) => GPUBuffer, dims: GruDims, r
  * A GRU layer's forward pass (input GEMM or fused x·W + b, and the recurrence) and backward pass (recurrence,
  * weight GEMMs, bias sums), each kernel variant's plans run alternately in one comparison.
  */
-async function gruPieces(rt: Runtime, shape: string, dims: GruDims, activation: 'relu' | 'tanh', resetAfter: boolean, variants: boolean): Promise<ProfileRow[]> {
+async function gruPieces(rt: Runtime, shape: string, dims: CellDims, activation: 'relu' | 'tanh', resetAfter: boolean, variants: boolean): Promise<ProfileRow[]> {
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const made: GPUBuffer[] = [];
   const f = (label: string, n: number) => {
@@ -247,7 +248,7 @@ async function gruPieces(rt: Runtime, shape: string, dims: GruDims, activation: 
  * The vec4 GRU's block shapes and post-loop paths (GruKernelOptions.tuning, src/kernels/gruStepVec4.ts) against its
  * defaults, all alternating in one comparison: whole forward and backward passes, median ms of 11 runs.
  */
-async function gruBlocks(rt: Runtime, shape: string, dims: GruDims, resetAfter: boolean): Promise<ProfileRow[]> {
+async function gruBlocks(rt: Runtime, shape: string, dims: CellDims, resetAfter: boolean): Promise<ProfileRow[]> {
   const made: GPUBuffer[] = [];
   const f = (label: string, n: number) => {
     const b = filler(rt, label, n);
@@ -399,7 +400,7 @@ export async function profile(options: { sections?: string[]; variants?: boolean
       rows.push(...(await gruBlocks(rt, 'gru vec4 B32 T60 F1 U50 relu after', tutorialGru, true)));
     }
     if (want('gru-shapes')) {
-      const shapes: [string, GruDims, 'relu' | 'tanh', boolean][] = [
+      const shapes: [string, CellDims, 'relu' | 'tanh', boolean][] = [
         ['gru B64 T20 F32 U128 tanh after', { batch: 64, timesteps: 20, features: 32, units: 128 }, 'tanh', true],
         ['gru B64 T20 F64 U128 tanh before', { batch: 64, timesteps: 20, features: 64, units: 128 }, 'tanh', false],
         ['gru B8 T4 F32 U256 tanh after', { batch: 8, timesteps: 4, features: 32, units: 256 }, 'tanh', true],

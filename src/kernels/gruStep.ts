@@ -14,8 +14,8 @@ import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './acti
 import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
-import type { LstmDims } from './lstmStep';
 import { GRU_FUSED_INPUT_MAX_FEATURES, gruVec4Scratch, recordGruBackwardVec4, recordGruForwardVec4, type GruVec4Tuning } from './gruStepVec4';
+import type { CellDims } from './cell';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
 
 const gru = (entry: string) => defineKernel(gruStepShader, entry);
@@ -29,8 +29,6 @@ export const gruKernels = {
   initialGrad: gru('initial_grad'),
 };
 const WG = 64;
-
-export type GruDims = LstmDims;
 
 /**
  * The kernels that run the recurrence: 'step' is the plain per-step kernel (shaders/gruStep.wgsl), 'vec4' the
@@ -89,7 +87,7 @@ export const GRU_VARIANTS: readonly GruVariant[] = ['step', 'vec4'];
  * so reset_before, whose plain form takes two dispatches per step and a 2·T·B-row dU GEMM, now runs vec4 there,
  * and reset_after keeps the plain kernel.
  */
-export function defaultGruVariant(dims: GruDims, adapter: { isFallback: boolean } = { isFallback: true }, resetAfter = true): GruVariant {
+export function defaultGruVariant(dims: CellDims, adapter: { isFallback: boolean } = { isFallback: true }, resetAfter = true): GruVariant {
   const enoughRows = dims.batch >= 4 && dims.batch * dims.timesteps >= 32;
   if (!adapter.isFallback) return !resetAfter && enoughRows ? 'vec4' : 'step';
   return enoughRows ? 'vec4' : 'step';
@@ -109,7 +107,7 @@ export interface GruKernelOptions {
  * The vec4 variant computes x·W + b inside the step for up to GRU_FUSED_INPUT_MAX_FEATURES features and never
  * touches xproj, nor dgx (4: a binding's minimum); it keeps vec4 per (row, unit) in xproj, gates and dgh.
  */
-export function gruSizes(dims: GruDims, resetAfter: boolean, variant: GruVariant = defaultGruVariant(dims)) {
+export function gruSizes(dims: CellDims, resetAfter: boolean, variant: GruVariant = defaultGruVariant(dims)) {
   const { batch, timesteps, features, units } = dims;
   const rows = timesteps * batch;
   const vec4 = variant === 'vec4';
@@ -164,7 +162,7 @@ export interface GruForwardBuffers {
   scratch?: BufferRef;
 }
 
-function variantOf(requested: GruVariant | undefined, dims: GruDims, scratch: BufferRef | undefined): GruVariant {
+function variantOf(requested: GruVariant | undefined, dims: CellDims, scratch: BufferRef | undefined): GruVariant {
   const v = requested ?? defaultGruVariant(dims);
   if (v !== 'step' && !scratch) {
     if (requested) throw new ValueError(`the '${v}' GRU kernel needs a scratch buffer of gruSizes().scratch floats`);
@@ -187,7 +185,7 @@ function need(ref: BufferRef | undefined, name: string, mode: string): BufferRef
   return ref;
 }
 
-export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: GruDims, o: GruKernelOptions, variant?: GruVariant): void {
+export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellDims, o: GruKernelOptions, variant?: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
   if (variantOf(variant, dims, buf.scratch) === 'vec4') {
     const size = gruSizes(dims, o.resetAfter, 'vec4');
@@ -243,7 +241,7 @@ export interface GruBackwardBuffers {
   scratch?: BufferRef;
 }
 
-export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: GruDims, o: GruKernelOptions, dyIsSequence: boolean, variant?: GruVariant): void {
+export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant?: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
   if (variantOf(variant, dims, buf.scratch) === 'vec4') {
     recordGruBackwardVec4(plan, { ...buf, scratch: buf.scratch! }, dims, o, dyIsSequence, gruSizes(dims, o.resetAfter, 'vec4').dgh);

@@ -11,7 +11,8 @@ import type { Plan } from '../gpu/plan';
 import { ACTIVATION_IDS } from './activations';
 import { initialSlot, previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
-import type { GruBackwardBuffers, GruDims, GruForwardBuffers, GruKernelOptions } from './gruStep';
+import type { GruBackwardBuffers, GruForwardBuffers, GruKernelOptions } from './gruStep';
+import type { CellDims } from './cell';
 
 const kernel = (entry: string) => defineKernel(gruStepVec4Shader, entry);
 export const gruVec4Kernels = {
@@ -139,7 +140,7 @@ function checkFloats(ref: BufferRef, floats: number, name: string): void {
 }
 
 /** Up, Wp, (reset_before) Uhq and Uht, and (given the bias: the forward pass) bp into the scratch. */
-function recordPack(plan: Plan, w: { kernel: BufferRef; recurrentKernel: BufferRef; bias?: BufferRef; recurrentBias?: BufferRef; recurrentBiasOffset?: number }, scratch: BufferRef, dims: GruDims, resetAfter: boolean): void {
+function recordPack(plan: Plan, w: { kernel: BufferRef; recurrentKernel: BufferRef; bias?: BufferRef; recurrentBias?: BufferRef; recurrentBiasOffset?: number }, scratch: BufferRef, dims: CellDims, resetAfter: boolean): void {
   const { batch, units, features } = dims;
   const layout = gruVec4Scratch(batch, units, features, resetAfter);
   const uh = resetAfter ? 0 : units * Math.ceil(units / 4);
@@ -159,7 +160,7 @@ function recordPack(plan: Plan, w: { kernel: BufferRef; recurrentKernel: BufferR
   });
 }
 
-export function recordGruForwardVec4(plan: Plan, buf: GruForwardBuffers & { scratch: BufferRef }, dims: GruDims, o: GruKernelOptions, xprojFloats: number, gatesFloats: number): void {
+export function recordGruForwardVec4(plan: Plan, buf: GruForwardBuffers & { scratch: BufferRef }, dims: CellDims, o: GruKernelOptions, xprojFloats: number, gatesFloats: number): void {
   const { batch, timesteps, features, units } = dims;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
   checkFloats(buf.scratch, layout.total, 'scratch');
@@ -205,7 +206,7 @@ export function recordGruForwardVec4(plan: Plan, buf: GruForwardBuffers & { scra
 export function recordGruBackwardVec4(
   plan: Plan,
   buf: GruBackwardBuffers & { scratch: BufferRef },
-  dims: GruDims,
+  dims: CellDims,
   o: GruKernelOptions,
   dyIsSequence: boolean,
   dgFloats: number,

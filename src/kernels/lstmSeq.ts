@@ -7,7 +7,8 @@
 import lstmSeqShader from '../../shaders/lstmSeq.wgsl';
 import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { forwardBindings, lstmVec4Scratch, type Vec4Dims, type Vec4ForwardBuffers } from './lstmStepVec4';
+import { forwardBindings, lstmVec4Scratch, type Vec4ForwardBuffers } from './lstmStepVec4';
+import type { CellDims } from './cell';
 
 export const lstmForwardSeqKernel = defineKernel(lstmSeqShader, 'forward_seq');
 export const lstmBackwardSeqKernel = defineKernel(lstmSeqShader, 'backward_seq');
@@ -17,14 +18,14 @@ export function lstmSeqWorkgroupSize(units: number): number {
   return Math.min(64, Math.ceil(Math.ceil(units / 4) / 4) * 4);
 }
 
-function seqUniforms(dims: Vec4Dims, dyIsSequence: boolean) {
+function seqUniforms(dims: CellDims, dyIsSequence: boolean) {
   const { batch, timesteps, units } = dims;
   const layout = lstmVec4Scratch(batch, units, dims.features);
   const common = { batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0, hc: layout.hc.offset / 4, hc_half: layout.hc.half };
   return { ...common, features: dims.features, x_offset: 0, wp: layout.wp.offset / 4, bp: layout.bp.offset / 4 };
 }
 
-export function recordLstmForwardSeq(plan: Plan, buf: Vec4ForwardBuffers, dims: Vec4Dims, constants: Record<string, number>): void {
+export function recordLstmForwardSeq(plan: Plan, buf: Vec4ForwardBuffers, dims: CellDims, constants: Record<string, number>): void {
   const { bindings, fused } = forwardBindings(buf, dims);
   plan.dispatch({
     kernel: lstmForwardSeqKernel,
@@ -38,7 +39,7 @@ export function recordLstmForwardSeq(plan: Plan, buf: Vec4ForwardBuffers, dims: 
 export function recordLstmBackwardSeq(
   plan: Plan,
   buf: { gates: BufferRef; c: BufferRef; dy: BufferRef; dhLast: BufferRef; dc: BufferRef; dgates: BufferRef; scratch: BufferRef },
-  dims: Vec4Dims,
+  dims: CellDims,
   constants: Record<string, number>,
   dyIsSequence: boolean,
 ): void {

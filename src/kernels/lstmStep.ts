@@ -23,18 +23,12 @@ import {
   recordLstmInitState,
   recordLstmPack,
 } from './lstmStepVec4';
+import type { CellDims } from './cell';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
 export const lstmForwardKernel = defineKernel(lstmStepShader, 'forward');
 export const lstmBackwardKernel = defineKernel(lstmStepShader, 'backward');
 const WG = 64;
-
-export interface LstmDims {
-  batch: number;
-  timesteps: number;
-  features: number;
-  units: number;
-}
 
 export interface LstmActivations {
   activation: CellActivation;
@@ -91,7 +85,7 @@ export const LSTM_VARIANTS: readonly LstmVariant[] = ['step', 'vec4', 'seq'];
  * workgroups (one per 4 batch rows, each looping over every unit block) lose, and the plain kernel, with the
  * most invocations, is fastest. Fewer than 8 steps were not measured there and keep the plain kernel.
  */
-export function defaultLstmVariant(dims: LstmDims, adapter: { isFallback: boolean } = { isFallback: true }): LstmVariant {
+export function defaultLstmVariant(dims: CellDims, adapter: { isFallback: boolean } = { isFallback: true }): LstmVariant {
   if (adapter.isFallback) return dims.batch >= 4 && dims.batch * dims.timesteps >= 32 ? 'vec4' : 'step';
   return dims.timesteps >= 8 && dims.units <= LSTM_SEQ_MAX_UNITS_ON_GPU ? 'seq' : 'step';
 }
@@ -103,13 +97,13 @@ export const LSTM_SEQ_MAX_UNITS_ON_GPU = 128;
  * Floats of the xproj buffer a forward pass with `variant` needs: the interleaved variants compute x·W + b
  * inside the step for up to LSTM_FUSED_INPUT_MAX_FEATURES features and never touch it (4: a binding's minimum).
  */
-export function lstmXprojFloats(dims: LstmDims, variant: LstmVariant = defaultLstmVariant(dims)): number {
+export function lstmXprojFloats(dims: CellDims, variant: LstmVariant = defaultLstmVariant(dims)): number {
   const fused = variant !== 'step' && dims.features <= LSTM_FUSED_INPUT_MAX_FEATURES;
   return fused ? 4 : dims.timesteps * dims.batch * 4 * dims.units;
 }
 
 /** Float counts of every buffer a forward/backward pass touches, so callers allocate exactly. */
-export function lstmSizes({ batch, timesteps, features, units }: LstmDims) {
+export function lstmSizes({ batch, timesteps, features, units }: CellDims) {
   return {
     /** Scratch of the faster variants (packed U, gate-gradient ping-pong); one buffer serves every variant. */
     scratch: lstmVec4Scratch(batch, units, features).total,
@@ -144,7 +138,7 @@ export interface LstmForwardBuffers {
   scratch?: BufferRef;
 }
 
-function variantOf(requested: LstmVariant | undefined, dims: LstmDims, scratch: BufferRef | undefined): LstmVariant {
+function variantOf(requested: LstmVariant | undefined, dims: CellDims, scratch: BufferRef | undefined): LstmVariant {
   // Callers pass the variant they sized their buffers for (defaultLstmVariant with their runtime's adapter).
   const v = requested ?? defaultLstmVariant(dims);
   if (v !== 'step' && !scratch) {
@@ -163,7 +157,7 @@ function constantsOf(acts: LstmActivations) {
   };
 }
 
-export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: LstmDims, acts: LstmActivations, variant?: LstmVariant): void {
+export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: CellDims, acts: LstmActivations, variant?: LstmVariant): void {
   const { batch, timesteps, features, units } = dims;
   const chosen = variantOf(variant, dims, buf.scratch);
   const xprojBytes = buf.xproj.size;
@@ -232,7 +226,7 @@ export interface LstmBackwardBuffers {
 export function recordLstmBackward(
   plan: Plan,
   buf: LstmBackwardBuffers,
-  dims: LstmDims,
+  dims: CellDims,
   acts: LstmActivations,
   dyIsSequence: boolean,
   variant?: LstmVariant,

@@ -8,6 +8,7 @@ import lstmStepVec4Shader from '../../shaders/lstmStepVec4.wgsl';
 import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { initialSlot, timeOfStep } from './direction';
+import type { CellDims } from './cell';
 
 const kernel = (entry: string) => defineKernel(lstmStepVec4Shader, entry);
 export const lstmPackKernel = kernel('pack');
@@ -33,15 +34,8 @@ export function lstmVec4Scratch(batch: number, units: number, features: number) 
   return { up, wp, bp, hc, total: hc.offset + hc.floats };
 }
 
-export interface Vec4Dims {
-  batch: number;
-  timesteps: number;
-  features: number;
-  units: number;
-}
-
 /** Up, Wp and (given the bias: the forward pass) bp into scratch from the Keras-layout weights. */
-export function recordLstmPack(plan: Plan, w: { kernel: BufferRef; recurrentKernel: BufferRef; bias?: BufferRef; scratch: BufferRef }, dims: Vec4Dims): void {
+export function recordLstmPack(plan: Plan, w: { kernel: BufferRef; recurrentKernel: BufferRef; bias?: BufferRef; scratch: BufferRef }, dims: CellDims): void {
   const { units, features } = dims;
   const layout = lstmVec4Scratch(dims.batch, units, features);
   plan.dispatch({
@@ -55,7 +49,7 @@ export function recordLstmPack(plan: Plan, w: { kernel: BufferRef; recurrentKern
 }
 
 /** The initial state's slot of h into the first half of compact h; zeros into the second. */
-export function recordLstmInitState(plan: Plan, h: BufferRef, scratch: BufferRef, dims: Vec4Dims, goBackwards: boolean): void {
+export function recordLstmInitState(plan: Plan, h: BufferRef, scratch: BufferRef, dims: CellDims, goBackwards: boolean): void {
   const { batch, units, timesteps } = dims;
   const layout = lstmVec4Scratch(batch, units, dims.features);
   plan.dispatch({
@@ -112,7 +106,7 @@ export interface Vec4ForwardBuffers {
 }
 
 /** The forward bindings and the uniforms shared by every step (the fused-input ones among them). */
-export function forwardBindings(buf: Vec4ForwardBuffers, dims: Vec4Dims) {
+export function forwardBindings(buf: Vec4ForwardBuffers, dims: CellDims) {
   const layout = lstmVec4Scratch(dims.batch, dims.units, dims.features);
   return {
     bindings: { xproj: buf.xproj, x_in: buf.x, h: buf.h, c: buf.c, gates: buf.gates, scratch: subRange(buf.scratch, 0, layout.total) },
@@ -120,7 +114,7 @@ export function forwardBindings(buf: Vec4ForwardBuffers, dims: Vec4Dims) {
   };
 }
 
-export function recordLstmForwardStepsVec4(plan: Plan, buf: Vec4ForwardBuffers, dims: Vec4Dims, constants: Record<string, number>, goBackwards: boolean): void {
+export function recordLstmForwardStepsVec4(plan: Plan, buf: Vec4ForwardBuffers, dims: CellDims, constants: Record<string, number>, goBackwards: boolean): void {
   const { batch, timesteps, units } = dims;
   const layout = lstmVec4Scratch(batch, units, dims.features);
   const hc = layout.hc.offset / 4;
@@ -139,7 +133,7 @@ export function recordLstmForwardStepsVec4(plan: Plan, buf: Vec4ForwardBuffers, 
 export function recordLstmBackwardStepsVec4(
   plan: Plan,
   buf: { gates: BufferRef; c: BufferRef; dy: BufferRef; dhLast: BufferRef; dc: BufferRef; dgates: BufferRef; scratch: BufferRef },
-  dims: Vec4Dims,
+  dims: CellDims,
   constants: Record<string, number>,
   goBackwards: boolean,
   dyIsSequence: boolean,

@@ -11,20 +11,18 @@ import { ACTIVATION_IDS, type CellActivation } from './activations';
 import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
-import type { LstmDims } from './lstmStep';
+import type { CellDims } from './cell';
 
 export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
 export const simpleRnnBackwardKernel = defineKernel(simpleRnnStepShader, 'backward');
 const WG = 64;
-
-export type SimpleRnnDims = LstmDims;
 
 export interface SimpleRnnKernelOptions {
   activation: CellActivation;
   goBackwards: boolean;
 }
 
-export function simpleRnnSizes({ batch, timesteps, features, units }: SimpleRnnDims) {
+export function simpleRnnSizes({ batch, timesteps, features, units }: CellDims) {
   return {
     x: timesteps * batch * features,
     kernel: features * units,
@@ -55,7 +53,7 @@ function constantsOf(o: SimpleRnnKernelOptions) {
   return { WG, ACTIVATION: ACTIVATION_IDS[o.activation], GO_BACKWARDS: o.goBackwards ? 1 : 0 };
 }
 
-export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers, dims: SimpleRnnDims, o: SimpleRnnKernelOptions): void {
+export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers, dims: CellDims, o: SimpleRnnKernelOptions): void {
   const { batch, timesteps, features, units } = dims;
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: units, k: features });
   const workgroups = grid1d(batch * units, WG);
@@ -93,7 +91,7 @@ export interface SimpleRnnBackwardBuffers {
 export function recordSimpleRnnBackward(
   plan: Plan,
   buf: SimpleRnnBackwardBuffers,
-  dims: SimpleRnnDims,
+  dims: CellDims,
   o: SimpleRnnKernelOptions,
   dyIsSequence: boolean,
 ): void {

@@ -11,7 +11,8 @@ import { GATE_ACTIVATIONS, checkActivation, type GateActivation } from '../kerne
 import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../kernels/gruStep';
 import { optionalBool } from './config';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
-import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
+import type { CellDims } from '../kernels/cell';
+import { RECURRENT_KEYS, RecurrentLayer, type CellRun, type RecurrentLayerConfig } from './recurrent';
 
 export interface GruLayerConfig extends RecurrentLayerConfig {
   recurrentActivation?: GateActivation;

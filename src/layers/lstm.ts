@@ -7,7 +7,8 @@ import { GATE_ACTIVATIONS, checkActivation, type GateActivation } from '../kerne
 import { defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../kernels/lstmStep';
 import { optionalBool } from './config';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
-import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
+import type { CellDims } from '../kernels/cell';
+import { RECURRENT_KEYS, RecurrentLayer, type CellRun, type RecurrentLayerConfig } from './recurrent';
 
 export interface LstmLayerConfig extends RecurrentLayerConfig {
   recurrentActivation?: GateActivation;

@@ -21,6 +21,7 @@ import { recordReverseTime } from '../kernels/reverseTime';
 import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type RegularizerConfig } from './layer';
+import type { CellDims } from '../kernels/cell';
 
 export interface RecurrentLayerConfig {
   units: number;
@@ -59,13 +60,6 @@ export const RECURRENT_KEYS = [
   'batchSize',
   'name',
 ] as const;
-
-export interface CellDims {
-  batch: number;
-  timesteps: number;
-  features: number;
-  units: number;
-}
 
 /** What one cell type's kernels provide for one binding. */
 export interface CellRun {

@@ -4,7 +4,8 @@
  */
 import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnSizes } from '../kernels/simpleRnnStep';
 import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
-import { RECURRENT_KEYS, RecurrentLayer, type CellDims, type CellRun, type RecurrentLayerConfig } from './recurrent';
+import type { CellDims } from '../kernels/cell';
+import { RECURRENT_KEYS, RecurrentLayer, type CellRun, type RecurrentLayerConfig } from './recurrent';
 
 export type SimpleRnnLayerConfig = RecurrentLayerConfig;
 

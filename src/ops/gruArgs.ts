@@ -19,9 +19,9 @@ import {
   checkInitialH,
   checkSequenceAndKernel,
   checkSingleStateGrads,
-  type RecurrentDims,
   type SingleStateGrads,
 } from './recurrentArgs';
+import type { CellDims } from '../kernels/cell';
 
 export interface GruInputs<T> {
   x: T;
@@ -75,7 +75,7 @@ export interface ResolvedGruOptions {
 }
 
 export interface CheckedGruInputs {
-  dims: RecurrentDims;
+  dims: CellDims;
   x: Tensor;
   kernel: Tensor;
   recurrentKernel: Tensor;
@@ -117,6 +117,6 @@ export function checkGruInputs(inputs: GruInputs<TensorLike>, resetAfter: boolea
   return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims) };
 }
 
-export function checkGruGrads(grads: GruGrads<TensorLike>, dims: RecurrentDims, returnSequences: boolean) {
+export function checkGruGrads(grads: GruGrads<TensorLike>, dims: CellDims, returnSequences: boolean) {
   return checkSingleStateGrads('gru', grads, dims, returnSequences);
 }

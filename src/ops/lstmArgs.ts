@@ -12,8 +12,9 @@ import {
   type CellActivation,
   type GateActivation,
 } from '../kernels/activations';
-import { LSTM_VARIANTS, type LstmDims, type LstmVariant } from '../kernels/lstmStep';
+import { LSTM_VARIANTS, type LstmVariant } from '../kernels/lstmStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
+import type { CellDims } from '../kernels/cell';
 
 export interface LstmInputs<T> {
   x: T;
@@ -72,7 +73,7 @@ export interface ResolvedLstmOptions {
 }
 
 export interface CheckedLstmInputs {
-  dims: LstmDims;
+  dims: CellDims;
   x: Tensor;
   kernel: Tensor;
   recurrentKernel: Tensor;
@@ -151,7 +152,7 @@ export interface CheckedLstmGrads {
   dc: Tensor | null;
 }
 
-export function checkLstmGrads(grads: LstmGrads<TensorLike>, dims: LstmDims, returnSequences: boolean): CheckedLstmGrads {
+export function checkLstmGrads(grads: LstmGrads<TensorLike>, dims: CellDims, returnSequences: boolean): CheckedLstmGrads {
   if (typeof grads !== 'object' || grads === null || grads.dOutput === undefined) {
     throw new ValueError('lstmBackward expects grads { dOutput, dh?, dc? }; dOutput is missing');
   }

@@ -4,10 +4,8 @@
  * failure is a named error saying what was expected and what came. The LSTM keeps its own (src/ops/lstmArgs.ts).
  */
 import { ShapeError, ValueError } from '../errors';
-import type { LstmDims } from '../kernels/lstmStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
-
-export type RecurrentDims = LstmDims;
+import type { CellDims } from '../kernels/cell';
 
 /** Checks the argument object, x [batch, timesteps, features], and the kernel [features, gates·units]. */
 export function checkSequenceAndKernel(
@@ -16,7 +14,7 @@ export function checkSequenceAndKernel(
   keys: readonly string[],
   gates: number,
   gateNames: string,
-): { x: Tensor; kernel: Tensor; dims: RecurrentDims } {
+): { x: Tensor; kernel: Tensor; dims: CellDims } {
   const expected = `${layer} expects { ${keys.join(', ')} }`;
   if (typeof inputs !== 'object' || inputs === null) throw new ValueError(`${expected}; got ${inputs === null ? 'null' : typeof inputs}`);
   for (const key of keys) if (inputs[key] === undefined) throw new ValueError(`${expected}; '${key}' is missing`);
@@ -39,7 +37,7 @@ export function checkSequenceAndKernel(
 }
 
 /** The optional `initialState: [h0]`, h0 [batch, units]. */
-export function checkInitialH(initialState: unknown, dims: RecurrentDims): Tensor | null {
+export function checkInitialH(initialState: unknown, dims: CellDims): Tensor | null {
   if (initialState === undefined) return null;
   if (!Array.isArray(initialState) || initialState.length !== 1) {
     throw new ValueError('initialState must be [h0], one tensor of shape [batch, units]');
@@ -59,7 +57,7 @@ export interface SingleStateGrads<T> {
 export function checkSingleStateGrads(
   layer: string,
   grads: SingleStateGrads<TensorLike>,
-  dims: RecurrentDims,
+  dims: CellDims,
   returnSequences: boolean,
 ): { dOutput: Tensor; dh: Tensor | null } {
   if (typeof grads !== 'object' || grads === null || grads.dOutput === undefined) {

@@ -10,9 +10,9 @@ import {
   checkInitialH,
   checkSequenceAndKernel,
   checkSingleStateGrads,
-  type RecurrentDims,
   type SingleStateGrads,
 } from './recurrentArgs';
+import type { CellDims } from '../kernels/cell';
 
 export interface SimpleRnnInputs<T> {
   x: T;
@@ -55,7 +55,7 @@ export interface ResolvedSimpleRnnOptions {
 }
 
 export interface CheckedSimpleRnnInputs {
-  dims: RecurrentDims;
+  dims: CellDims;
   x: Tensor;
   kernel: Tensor;
   recurrentKernel: Tensor;
@@ -82,6 +82,6 @@ export function checkSimpleRnnInputs(inputs: SimpleRnnInputs<TensorLike>): Check
   return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims) };
 }
 
-export function checkSimpleRnnGrads(grads: SimpleRnnGrads<TensorLike>, dims: RecurrentDims, returnSequences: boolean) {
+export function checkSimpleRnnGrads(grads: SimpleRnnGrads<TensorLike>, dims: CellDims, returnSequences: boolean) {
   return checkSingleStateGrads('simpleRnn', grads, dims, returnSequences);
 }
