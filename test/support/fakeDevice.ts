@@ -61,6 +61,7 @@ export function fakeDevice(): FakeDevice {
     createPipelineLayout: () => ({}),
     createShaderModule: () => ({}),
     createComputePipeline: () => ({}),
+    createComputePipelineAsync: () => Promise.resolve({}),
     createBindGroup: () => ({}),
     destroy() {},
   };
