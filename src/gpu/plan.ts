@@ -150,6 +150,8 @@ export class Plan {
       pass.dispatchWorkgroups(x, y, z);
     });
     (pass as GPUComputePassEncoder | null)?.end();
+    // Transfers recorded after the last dispatch run after the pass; it must not be ended twice.
+    pass = null;
     clearAt(this.steps.length);
     this.rt.countDispatches(this.steps.length);
   }

@@ -1,10 +1,74 @@
 /**
- * What every recurrent cell's kernels share: the sizes of one layer's pass. Time-major buffers hold row
- * r = t·batch + b; `features` is the width of x_t, `units` of h_t.
+ * The one interface every recurrent cell's kernels offer (src/cells/: LSTM, GRU, SimpleRNN), and the types its
+ * passes share. Layers (src/layers/recurrent.ts) and the functional API (src/ops/recurrent.ts) bind and run any
+ * cell through it alone, so a new cell, or a new per-step input such as a mask, is one implementation of this
+ * interface and its kernels, not an edit in every caller.
+ *
+ * Buffers are time-major: row r = t·batch + b, indexed by input time t in both directions (shaders/direction.wgsl).
  */
+import type { BufferRef } from '../gpu/kernel';
+import type { Plan } from '../gpu/plan';
+import type { KernelChoice } from '../gpu/runtime';
+
+/** The sizes of one layer's pass: `features` is the width of x_t, `units` of h_t. */
 export interface CellDims {
   batch: number;
   timesteps: number;
   features: number;
   units: number;
+}
+
+/** A recurrent layer's weights in Keras layout, named as Keras names them (and as the parameter arena keys them). */
+export interface CellWeights {
+  kernel: BufferRef;
+  recurrent_kernel: BufferRef;
+  bias: BufferRef;
+}
+
+/** What a forward pass reads and writes. */
+export interface CellForward {
+  x: BufferRef;
+  /** Where x starts in its buffer, in floats (a stacked layer reads the h slots 1..T of the layer below). */
+  xOffset: number;
+  weights: CellWeights;
+  /** The states, h first (LSTM: h, c), each [T+1, batch, units]: the caller writes the initial slot. */
+  states: readonly BufferRef[];
+  /** The cell's own buffers, named and sized by forwardScratch (backward passes get backwardScratch's too). */
+  scratch: Readonly<Record<string, BufferRef>>;
+}
+
+/** What backpropagation through time reads and writes, besides what the forward pass saved. */
+export interface CellBackward extends CellForward {
+  /** The output's gradient: [T, B, u] when dyIsSequence (block t for the output after x_t), else [B, u]. */
+  dy: BufferRef;
+  dyIsSequence: boolean;
+  /** Where the weight gradients go (overwritten, not accumulated), laid out as `weights`. */
+  grads: CellWeights;
+  /** Gradients reaching the final states from outside, one [B, u] per state (zeros in a model). */
+  dFinal: readonly BufferRef[];
+  /** Where the initial states' gradients go, one [B, u] per state; null when nothing reads them (a model's layer). */
+  dInitial: readonly BufferRef[] | null;
+  /** The input's gradient [T, B, features], or null when nothing below needs it. */
+  dx: BufferRef | null;
+}
+
+/** What picks a kernel variant besides the shapes: the runtime's pinned choices and its adapter. */
+export interface VariantContext {
+  kernels: KernelChoice;
+  adapter: { isFallback: boolean };
+}
+
+export interface CellKernels<Options, Variant extends string = string> {
+  /** 'lstm', 'gru', 'simpleRnn': buffer labels and the key of RuntimeOptions.kernels. */
+  readonly name: string;
+  /** How many states the cell carries (LSTM 2: h, c; the others 1: h). */
+  readonly stateCount: number;
+  /** The variant a pass runs: one the options pin, else the runtime's pinned one, else the adapter's measured default. */
+  variant(dims: CellDims, options: Options, context: VariantContext): Variant;
+  /** Floats of each scratch buffer a forward pass with `variant` needs. */
+  forwardScratch(dims: CellDims, options: Options, variant: Variant): Record<string, number>;
+  /** Floats of each further scratch buffer a backward pass needs; `dInitial` says whether the initial states' gradients are wanted. */
+  backwardScratch(dims: CellDims, options: Options, variant: Variant, dInitial: boolean): Record<string, number>;
+  recordForward(plan: Plan, io: CellForward, dims: CellDims, options: Options, variant: Variant): void;
+  recordBackward(plan: Plan, io: CellBackward, dims: CellDims, options: Options, variant: Variant): void;
 }

@@ -1,14 +1,13 @@
 /**
- * `layers.lstm`: an LSTM layer (Keras semantics and weight layout) on the fused kernels of src/kernels/lstmStep.ts.
+ * `layers.lstm`: an LSTM layer (Keras semantics and weight layout) on the LSTM cell (src/cells/lstm.ts).
  * The options every recurrent layer shares (returnSequences, returnState, goBackwards, stateful) and the state
  * and output-order mechanics live in src/layers/recurrent.ts.
  */
 import { GATE_ACTIVATIONS, checkActivation, type GateActivation } from '../kernels/activations';
-import { defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../kernels/lstmStep';
 import { optionalBool } from './config';
-import type { Act, BindContext, ParamSpec, RunBuffers } from './layer';
-import type { CellDims } from '../kernels/cell';
-import { RECURRENT_KEYS, RecurrentLayer, type CellRun, type RecurrentLayerConfig } from './recurrent';
+import type { ParamSpec } from './layer';
+import { lstmCell, type LstmCellOptions } from '../cells/lstm';
+import { RECURRENT_KEYS, RecurrentLayer, type RecurrentLayerConfig } from './recurrent';
 
 export interface LstmLayerConfig extends RecurrentLayerConfig {
   recurrentActivation?: GateActivation;
@@ -18,7 +17,7 @@ export interface LstmLayerConfig extends RecurrentLayerConfig {
 
 const KEYS = [...RECURRENT_KEYS, 'recurrentActivation', 'unitForgetBias'] as const;
 
-export class LSTM extends RecurrentLayer {
+export class LSTM extends RecurrentLayer<LstmCellOptions> {
   readonly className = 'LSTM';
   readonly recurrentActivation: GateActivation;
   readonly unitForgetBias: boolean;
@@ -54,45 +53,9 @@ export class LSTM extends RecurrentLayer {
     };
   }
 
-  protected bindCell(ctx: BindContext, input: Act, dims: CellDims, goBackwards: boolean, bufs: RunBuffers): CellRun {
-    const size = lstmSizes(dims);
-    // Which kernels run the recurrence depends on the adapter (measured: see defaultLstmVariant).
-    const variant = ctx.rt.kernels.lstm ?? defaultLstmVariant(dims, ctx.rt.adapter);
-    const p = ctx.params;
-    const fwd = {
-      x: input.buffer,
-      xOffset: input.offset,
-      kernel: p.kernel!,
-      recurrentKernel: p.recurrent_kernel!,
-      bias: p.bias!,
-      xproj: bufs.make('xproj', lstmXprojFloats(dims, variant)),
-      h: bufs.make('h', size.states),
-      c: bufs.make('c', size.states),
-      gates: bufs.make('gates', size.gates),
-      // Packed U and gate-gradient scratch of the faster kernel variants (src/kernels/lstmStep.ts picks one).
-      scratch: bufs.make('scratch', size.scratch),
-    };
-    const acts = { activation: this.activation, recurrentActivation: this.recurrentActivation, goBackwards };
-    const grads = ctx.grads;
-    // The final states get no gradient from outside: Keras treats a stateful layer's carried state as a constant.
-    const back = grads && {
-      dhLast: bufs.zeros('dhLast', size.state),
-      dc: bufs.make('dc', size.state),
-      dgates: bufs.make('dgates', size.gates),
-      // Nothing reads the initial state's gradient in a model: the backward pass skips its GEMM.
-      dh0: null,
-      dx: ctx.needsInputGrad ? bufs.make('dx', size.x) : null,
-    };
-    return {
-      states: [fwd.h, fwd.c],
-      recordForward: (plan) => recordLstmForward(plan, fwd, dims, acts, variant),
-      recordBackward(plan, dy, dyIsSequence) {
-        if (!grads || !back) throw new Error('recordBackward on an inference-only run');
-        plan.clear(back.dc);
-        const buffers = { ...fwd, ...back, dy, dKernel: grads.kernel!, dRecurrentKernel: grads.recurrent_kernel!, dBias: grads.bias! };
-        recordLstmBackward(plan, buffers, dims, acts, dyIsSequence, variant);
-        return back.dx;
-      },
-    };
+  protected readonly cell = lstmCell;
+
+  protected cellOptions(goBackwards: boolean): LstmCellOptions {
+    return { activation: this.activation, recurrentActivation: this.recurrentActivation, goBackwards };
   }
 }

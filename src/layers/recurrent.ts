@@ -1,6 +1,8 @@
 /**
  * What LSTM, GRU and SimpleRNN layers share, as Keras's RNN base layer does: the options returnSequences,
- * returnState, goBackwards and stateful, the output shape, and the binding mechanics around a cell's kernels:
+ * returnState, goBackwards and stateful, the output shape, and the binding of a cell's kernels (src/cells/,
+ * through the one cell interface of src/kernels/cell.ts); a subclass names its cell and that cell's options.
+ * Around the cell's passes:
  *
  * - initial states: zeros (cleared by the plan on every run), or copied from `ctx.states` (the buffers a model
  *   keeps for a stateful layer, or the initial state of `apply`); the final states are copied back there, so a
@@ -20,6 +22,8 @@ import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
 import { recordReverseTime } from '../kernels/reverseTime';
 import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
+import { cellWeights, makeCellBackward, makeCellForward, type CellBackwardBuffers } from '../cells/buffers';
+import type { CellKernels } from '../kernels/cell';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type RegularizerConfig } from './layer';
 import type { CellDims } from '../kernels/cell';
 
@@ -61,16 +65,6 @@ export const RECURRENT_KEYS = [
   'name',
 ] as const;
 
-/** What one cell type's kernels provide for one binding. */
-export interface CellRun {
-  /** The state buffers, h first (LSTM: h, c), each [T+1, batch, units] with a state on every slot. */
-  states: GPUBuffer[];
-  /** Records the steps; the initial slots are written before. */
-  recordForward(plan: Plan): void;
-  /** BPTT from dy in input-time order ([T, B, u] when dyIsSequence, else [B, u]); returns dx or null. */
-  recordBackward(plan: Plan, dy: GPUBuffer, dyIsSequence: boolean): GPUBuffer | null;
-}
-
 /** A recurrent layer bound with its outputs where the kernels leave them (input-time order). */
 export interface RawRecurrentRun {
   /** The outputs after x_0 .. x_{T−1}, [T·B, u], in input-time order whatever the direction. */
@@ -82,7 +76,7 @@ export interface RawRecurrentRun {
   destroy(): void;
 }
 
-export abstract class RecurrentLayer extends Layer {
+export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   readonly units: number;
   readonly activation: CellActivation;
   readonly returnSequences: boolean;
@@ -127,8 +121,9 @@ export abstract class RecurrentLayer extends Layer {
   /** A layer of the same kind and config with some options replaced (Bidirectional's two copies). */
   abstract withConfig(overrides: Partial<RecurrentLayerConfig>): RecurrentLayer;
 
-  /** Binds the cell's kernels: buffers, forward steps, BPTT. */
-  protected abstract bindCell(ctx: BindContext, input: Act, dims: CellDims, goBackwards: boolean, bufs: RunBuffers): CellRun;
+  /** The cell's kernels (src/cells/), and its options for one direction. */
+  protected abstract readonly cell: CellKernels<CellOptions>;
+  protected abstract cellOptions(goBackwards: boolean): CellOptions;
 
   /** The Keras config entries every recurrent layer has. */
   protected baseConfig(): Record<string, unknown> {
@@ -161,30 +156,56 @@ export abstract class RecurrentLayer extends Layer {
       throw new ValueError(`layer '${this.name}' carries ${this.stateSizes().length} states; got ${kept.length} state buffers`);
     }
     const bufs = new RunBuffers(ctx.rt, this.where);
-    let cell: CellRun;
+    const cell = this.cell;
+    const options = this.cellOptions(goBackwards);
+    let bound: ReturnType<RecurrentLayer<CellOptions>['allocateCell']>;
     try {
-      cell = this.bindCell(ctx, input, dims, goBackwards, bufs);
+      bound = this.allocateCell(ctx, input, dims, options, bufs);
     } catch (e) {
       bufs.destroy();
       throw e;
     }
+    const { variant, forward, backward } = bound;
     const first = initialSlot(timesteps, goBackwards) * state;
     const last = finalSlot(timesteps, goBackwards) * state;
-    const h = cell.states[0]!;
+    const states = forward.states as GPUBuffer[];
+    const h = states[0]!;
     return {
       sequence: { buffer: h, offset: outputsSlot(goBackwards) * state, rows: timesteps * ctx.batch, cols: this.units, timesteps },
       last: { buffer: h, offset: last, rows: ctx.batch, cols: this.units, timesteps: null },
       recordForward(plan: Plan) {
-        cell.states.forEach((buffer, i) => {
+        states.forEach((buffer, i) => {
           if (kept) plan.copy(kept[i]!, buffer, state, 0, first);
           else plan.clear({ buffer, offset: first * 4, size: state * 4 });
         });
-        cell.recordForward(plan);
-        if (kept) cell.states.forEach((buffer, i) => plan.copy(buffer, kept[i]!, state, last, 0));
+        cell.recordForward(plan, forward, dims, options, variant);
+        if (kept) states.forEach((buffer, i) => plan.copy(buffer, kept[i]!, state, last, 0));
       },
-      recordBackward: (plan, dy, dyIsSequence) => cell.recordBackward(plan, dy, dyIsSequence),
+      recordBackward(plan, dy, dyIsSequence) {
+        if (!backward) throw new Error('recordBackward on an inference-only run');
+        cell.recordBackward(plan, { ...backward, dy, dyIsSequence }, dims, options, variant);
+        return backward.dx as GPUBuffer | null;
+      },
       destroy: () => bufs.destroy(),
     };
+  }
+
+  /**
+   * The cell's buffers for one binding (src/cells/buffers.ts): states, scratch, and for training the backward
+   * pass's. A layer in a model: its final states get no gradient from outside (Keras treats a stateful layer's
+   * carried state as a constant) and nothing reads its initial states' gradient.
+   */
+  private allocateCell(ctx: BindContext, input: Act, dims: CellDims, options: CellOptions, bufs: RunBuffers) {
+    const cell = this.cell;
+    // Which kernels run the recurrence depends on the adapter (measured: see the cell's default variant).
+    const variant = cell.variant(dims, options, ctx.rt);
+    const forward = makeCellForward(bufs, cell, dims, options, variant, { x: input.buffer, xOffset: input.offset, weights: cellWeights(ctx.params, this.where) });
+    let backward: CellBackwardBuffers | null = null;
+    if (ctx.grads) {
+      const dx = ctx.needsInputGrad ? bufs.make('dx', dims.timesteps * dims.batch * dims.features) : null;
+      backward = makeCellBackward(bufs, cell, dims, options, variant, forward, { grads: cellWeights(ctx.grads, this.where), dFinal: null, dInitial: null, dx });
+    }
+    return { variant, forward, backward };
   }
 
   bind(ctx: BindContext, input: Act): LayerRun {

@@ -1,0 +1,59 @@
+/**
+ * The one routine that makes a cell's buffers for a pass, used by a layer bound in a model
+ * (src/layers/recurrent.ts) and by the functional API (src/ops/recurrent.ts) alike: the states, the scratch the
+ * cell asks for (CellKernels.forwardScratch / backwardScratch), and the backward pass's inputs and outputs.
+ */
+import type { BufferRef } from '../gpu/kernel';
+import type { OwnedBuffers } from '../gpu/ownedBuffers';
+import type { CellBackward, CellDims, CellForward, CellKernels, CellWeights } from '../kernels/cell';
+
+/** Floats of one state buffer: [T+1, batch, units], a state on every boundary between inputs. */
+export function stateFloats(dims: CellDims): number {
+  return (dims.timesteps + 1) * dims.batch * dims.units;
+}
+
+export function makeCellForward<O, V extends string>(
+  bufs: OwnedBuffers,
+  cell: CellKernels<O, V>,
+  dims: CellDims,
+  options: O,
+  variant: V,
+  input: { x: BufferRef; xOffset: number; weights: CellWeights },
+): CellForward {
+  const states = Array.from({ length: cell.stateCount }, (_, i) => bufs.make(i === 0 ? 'h' : `state ${i}`, stateFloats(dims)));
+  const scratch = Object.fromEntries(Object.entries(cell.forwardScratch(dims, options, variant)).map(([name, floats]) => [name, bufs.make(name, floats)]));
+  return { ...input, states, scratch };
+}
+
+/** Weights (or their gradients) from buffers keyed by Keras name, as the parameter arena's views are. */
+export function cellWeights(views: Readonly<Record<string, BufferRef>>, where: string): CellWeights {
+  const { kernel, recurrent_kernel, bias } = views;
+  if (!kernel || !recurrent_kernel || !bias) throw new Error(`${where}: the parameter views lack kernel, recurrent_kernel or bias; got ${Object.keys(views).join(', ')}`);
+  return { kernel, recurrent_kernel, bias };
+}
+
+/** A backward pass's buffers, all but the output gradient, which the caller gives when it records the pass. */
+export type CellBackwardBuffers = Omit<CellBackward, 'dy' | 'dyIsSequence'>;
+
+export interface BackwardInputs {
+  grads: CellWeights;
+  /** One [B, u] per state; null: zeros (a layer in a model, whose final states get no gradient from outside). */
+  dFinal: readonly BufferRef[] | null;
+  dInitial: readonly BufferRef[] | null;
+  dx: BufferRef | null;
+}
+
+export function makeCellBackward<O, V extends string>(
+  bufs: OwnedBuffers,
+  cell: CellKernels<O, V>,
+  dims: CellDims,
+  options: O,
+  variant: V,
+  forward: CellForward,
+  io: BackwardInputs,
+): CellBackwardBuffers {
+  const extra = cell.backwardScratch(dims, options, variant, io.dInitial !== null);
+  const scratch = { ...forward.scratch, ...Object.fromEntries(Object.entries(extra).map(([name, floats]) => [name, bufs.make(name, floats)])) };
+  const dFinal = io.dFinal ?? Array.from({ length: cell.stateCount }, (_, i) => bufs.zeros(`dFinal ${i}`, dims.batch * dims.units));
+  return { ...forward, ...io, dFinal, scratch };
+}

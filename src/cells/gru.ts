@@ -1,0 +1,90 @@
+/**
+ * The GRU behind the cell interface (src/kernels/cell.ts), over the kernels of src/kernels/gruStep.ts. Keras
+ * layout: kernel [F, 3u], recurrent_kernel [u, 3u] (gates z, r, h), bias [2, 3u] with resetAfter (row 0 the
+ * input bias, row 1 the recurrent bias) or [3u] without.
+ *
+ * The [2, 3u] bias is one buffer (one Keras weight, one arena segment). Its row 1 starts 12·u bytes in, where no
+ * storage binding may start (256-byte alignment): the kernels read it through a uniform offset, and backward sums
+ * its gradient into a scratch row that one copy (4-byte alignment) puts in place.
+ */
+import type { CellForward, CellKernels } from '../kernels/cell';
+import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruKernelOptions, type GruVariant } from '../kernels/gruStep';
+
+export interface GruCellOptions extends GruKernelOptions {
+  /** A variant the caller pins (the functional API's `variant`); else the runtime's, else the measured default. */
+  variant?: GruVariant | undefined;
+}
+
+export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
+  name: 'gru',
+  stateCount: 1,
+
+  variant(dims, options, context) {
+    return options.variant ?? context.kernels.gru ?? defaultGruVariant(dims, context.adapter, options.resetAfter);
+  },
+
+  forwardScratch(dims, options, variant) {
+    const size = gruSizes(dims, options.resetAfter, variant);
+    return {
+      xproj: size.xproj,
+      gates: size.gates,
+      ...(options.resetAfter ? {} : { hcat: size.hcat }),
+      // Packed weights and compact states of the vec4 variant.
+      ...(variant === 'vec4' ? { packed: size.scratch } : {}),
+    };
+  },
+
+  backwardScratch(dims, options, variant, dInitial) {
+    const size = gruSizes(dims, options.resetAfter, variant);
+    return {
+      carry: size.state,
+      dgx: size.dgx,
+      dgh: size.dgh,
+      ...(options.resetAfter ? { dRecurrentBias: size.biasRow } : {}),
+      // The kernels always write dh0; without a reader it goes to scratch.
+      ...(dInitial ? {} : { dh0: size.state }),
+    };
+  },
+
+  recordForward(plan, io, dims, options, variant) {
+    recordGruForward(plan, forwardBuffers(io, dims, options), dims, options, variant);
+  },
+
+  recordBackward(plan, io, dims, options, variant) {
+    const s = io.scratch;
+    const buffers = {
+      ...forwardBuffers(io, dims, options),
+      dy: io.dy,
+      dhLast: io.dFinal[0]!,
+      carry: s.carry!,
+      dgx: s.dgx!,
+      dgh: s.dgh!,
+      dx: io.dx,
+      dKernel: io.grads.kernel,
+      dRecurrentKernel: io.grads.recurrent_kernel,
+      // Row 0 of the bias gradient is written in place (its first 3u floats).
+      dBias: io.grads.bias,
+      ...(options.resetAfter ? { dRecurrentBias: s.dRecurrentBias! } : {}),
+      dh0: io.dInitial?.[0] ?? s.dh0!,
+    };
+    recordGruBackward(plan, buffers, dims, options, io.dyIsSequence, variant);
+    const u3 = 3 * dims.units;
+    if (options.resetAfter) plan.copy(s.dRecurrentBias!, io.grads.bias, u3, 0, u3);
+  },
+};
+
+function forwardBuffers(io: CellForward, dims: { units: number }, options: GruCellOptions) {
+  return {
+    x: io.x,
+    xOffset: io.xOffset,
+    kernel: io.weights.kernel,
+    recurrentKernel: io.weights.recurrent_kernel,
+    // The input-projection GEMM reads row 0 only (its n is 3u); reset_after's steps read row 1 at its offset.
+    bias: io.weights.bias,
+    ...(options.resetAfter ? { recurrentBias: io.weights.bias, recurrentBiasOffset: 3 * dims.units } : { hcat: io.scratch.hcat! }),
+    xproj: io.scratch.xproj!,
+    h: io.states[0]!,
+    gates: io.scratch.gates!,
+    ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
+  };
+}

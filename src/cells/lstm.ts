@@ -1,0 +1,77 @@
+/**
+ * The LSTM behind the cell interface (src/kernels/cell.ts), over the kernels of src/kernels/lstmStep.ts: which
+ * variant runs, the buffers each variant needs, and the mapping from the interface's buffers to the recorders'.
+ * Weights and gradients in Keras layout (kernel [F, 4u], recurrent_kernel [u, 4u], bias [4u]; gates i, f, c, o).
+ */
+import type { CellForward, CellKernels } from '../kernels/cell';
+import { defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward, type LstmActivations, type LstmVariant } from '../kernels/lstmStep';
+
+export interface LstmCellOptions extends LstmActivations {
+  goBackwards: boolean;
+  /** A variant the caller pins (the functional API's `variant`); else the runtime's, else the measured default. */
+  variant?: LstmVariant | undefined;
+}
+
+export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
+  name: 'lstm',
+  stateCount: 2,
+
+  variant(dims, options, context) {
+    return options.variant ?? context.kernels.lstm ?? defaultLstmVariant(dims, context.adapter);
+  },
+
+  forwardScratch(dims, _options, variant) {
+    const size = lstmSizes(dims);
+    return {
+      xproj: lstmXprojFloats(dims, variant),
+      gates: size.gates,
+      // Packed weights and compact states of the register-blocked variants.
+      ...(variant === 'step' ? {} : { packed: size.scratch }),
+    };
+  },
+
+  backwardScratch(dims) {
+    const size = lstmSizes(dims);
+    return { dc: size.state, dgates: size.gates };
+  },
+
+  recordForward(plan, io, dims, options, variant) {
+    recordLstmForward(plan, forwardBuffers(io), dims, options, variant);
+  },
+
+  recordBackward(plan, io, dims, options, variant) {
+    const { dgates, dc } = io.scratch as { dgates: GPUBuffer; dc: GPUBuffer };
+    // The kernels carry dc in place, from dc_T on entry to dc_0 on exit.
+    plan.copy(io.dFinal[1]!, dc, dims.batch * dims.units);
+    const buffers = {
+      ...forwardBuffers(io),
+      dy: io.dy,
+      dhLast: io.dFinal[0]!,
+      dc,
+      dgates,
+      dx: io.dx,
+      dKernel: io.grads.kernel,
+      dRecurrentKernel: io.grads.recurrent_kernel,
+      dBias: io.grads.bias,
+      // Without a reader of dh0 the backward pass skips its GEMM.
+      dh0: io.dInitial?.[0] ?? null,
+    };
+    recordLstmBackward(plan, buffers, dims, options, io.dyIsSequence, variant);
+    if (io.dInitial) plan.copy(dc, io.dInitial[1]!, dims.batch * dims.units);
+  },
+};
+
+function forwardBuffers(io: CellForward) {
+  return {
+    x: io.x,
+    xOffset: io.xOffset,
+    kernel: io.weights.kernel,
+    recurrentKernel: io.weights.recurrent_kernel,
+    bias: io.weights.bias,
+    xproj: io.scratch.xproj!,
+    h: io.states[0]!,
+    c: io.states[1]!,
+    gates: io.scratch.gates!,
+    ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
+  };
+}
