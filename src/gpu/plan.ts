@@ -19,6 +19,18 @@ export interface DispatchSpec {
   workgroups: readonly [number, number?, number?];
 }
 
+/**
+ * A copy encoded after a plan's work, in the same submit: an output into its place in a result buffer, or into
+ * a staging buffer to read. Offsets and counts in floats.
+ */
+export interface OutputCopy {
+  from: BufferRef;
+  fromOffset?: number;
+  to: BufferRef;
+  toOffset?: number;
+  floats: number;
+}
+
 interface Recorded {
   spec: DispatchSpec;
   uniformBytes: ArrayBuffer | null;
@@ -123,7 +135,7 @@ export class Plan {
   }
 
   /** Encodes every dispatch into `encoder`: one compute pass, split only where a clear or copy sits between dispatches. */
-  encode(encoder: GPUCommandEncoder): void {
+  private encode(encoder: GPUCommandEncoder): void {
     this.rt.check();
     const built = (this.built ??= this.build());
     let pass: GPUComputePassEncoder | null = null;
@@ -156,10 +168,15 @@ export class Plan {
     this.rt.countDispatches(this.steps.length);
   }
 
-  /** Encodes and submits: one submit for the whole plan. Nothing is read back. */
-  run(): void {
+  /**
+   * Encodes and submits: one submit for the whole plan, then `copies` (which change from run to run, unlike the
+   * recorded work: where a batch's output lands, for instance). Nothing is read back.
+   */
+  run(copies: readonly OutputCopy[] = []): void {
     const encoder = this.rt.device.createCommandEncoder({ label: this.label });
     this.encode(encoder);
+    const byteOf = (ref: BufferRef, floats = 0) => ('buffer' in ref ? ref.offset : 0) + floats * 4;
+    for (const c of copies) encoder.copyBufferToBuffer(bufferOf(c.from), byteOf(c.from, c.fromOffset), bufferOf(c.to), byteOf(c.to, c.toOffset), c.floats * 4);
     this.rt.submit([encoder.finish()]);
   }
 

@@ -1,9 +1,10 @@
 /**
- * A staging buffer kept for repeated small reads of one range (streaming inference). The caller encodes the
- * copy into the command encoder of its own work, so work and copy share one submit; `read()` then maps,
+ * A staging buffer kept for repeated small reads of one range (streaming inference). The caller runs the copy
+ * with its own work (`plan.run([readback.copyFrom(...)])`), so work and copy share one submit; `read()` then maps,
  * copies out and unmaps. Nothing is created per read, unlike Runtime.readMany, which sizes a fresh staging
  * buffer for each call.
  */
+import type { OutputCopy } from './plan';
 import type { Runtime } from './runtime';
 
 // The numeric flags: GPUBufferUsage exists only in browsers, and unit tests import this in Node.
@@ -20,9 +21,9 @@ export class Readback {
     this.staging = rt.createBuffer(label, floats * 4, MAP_READ_USAGE);
   }
 
-  /** Encodes the copy of `floats` floats from `from` (starting `offsetFloats` in) into the staging buffer. */
-  encodeCopy(encoder: GPUCommandEncoder, from: GPUBuffer, offsetFloats: number): void {
-    encoder.copyBufferToBuffer(from, offsetFloats * 4, this.staging, 0, this.floats * 4);
+  /** The copy of `floats` floats from `from` (starting `offsetFloats` in) into the staging buffer. */
+  copyFrom(from: GPUBuffer, offsetFloats: number): OutputCopy {
+    return { from, fromOffset: offsetFloats, to: this.staging, floats: this.floats };
   }
 
   /** Waits for the submitted copy and returns its floats (a fresh array: the mapping is released). */

@@ -4,9 +4,11 @@
  * boundary (WebGPU's storage-binding offset alignment), so a layer binds its weights as plain slices.
  * Padding between tensors stays zero in both buffers.
  */
+import { ShapeError, ValueError, formatShape } from '../errors';
 import type { BufferRef } from '../gpu/kernel';
 import type { Runtime } from '../gpu/runtime';
 import type { ParamSpec } from '../layers/layer';
+import { checkFinite, toTensor, type Tensor, type TensorLike } from '../tensor';
 
 export const ARENA_ALIGN_FLOATS = 64; // 256 bytes
 
@@ -30,6 +32,22 @@ export function layoutSegments(perLayer: { layer: string; specs: ParamSpec[] }[]
     }
   });
   return { segments, total: Math.max(at, ARENA_ALIGN_FLOATS) };
+}
+
+/**
+ * Checks a list of weights against the segments it replaces (count, each shape, finite values) and returns
+ * them as tensors; nothing is written, so a bad list leaves the model as it was. `count` words the count error
+ * for the caller (model or layer), `shapePrefix` starts each shape error.
+ */
+export function checkWeightList(segments: readonly Segment[], weights: TensorLike[], words: { count: (got: string | number) => string; shapePrefix: string }): Tensor[] {
+  if (!Array.isArray(weights) || weights.length !== segments.length) throw new ValueError(words.count(Array.isArray(weights) ? weights.length : typeof weights));
+  return weights.map((w, i) => {
+    const seg = segments[i]!;
+    const t = toTensor(w, seg.path);
+    if (formatShape(t.shape) !== formatShape(seg.spec.shape)) throw new ShapeError(`${words.shapePrefix}${seg.path} must be ${formatShape(seg.spec.shape)}; got ${formatShape(t.shape)}`);
+    checkFinite(t, seg.path); // a NaN weight would make every later loss NaN
+    return t;
+  });
 }
 
 export function sliceOf(buffer: GPUBuffer, seg: Segment): BufferRef {

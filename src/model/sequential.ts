@@ -8,10 +8,11 @@ import type { Runtime } from '../gpu/runtime';
 import { initialize, seededRandom } from '../layers/initializers';
 import { Embedding } from '../layers/embedding';
 import { Layer } from '../layers/layer';
-import { checkFinite, toTensor, type Tensor, type TensorLike } from '../tensor';
-import { ParameterArena, layoutSegments } from './arena';
-import { checkCallbacks, type Callback, type History, type Logs } from './callbacks';
-import { batchSizesOf, checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, show, splitValidation, type Samples } from './data';
+import type { Tensor, TensorLike } from '../tensor';
+import { ParameterArena, checkWeightList, layoutSegments } from './arena';
+import type { History, Logs } from './callbacks';
+import { resolveFitArgs, type FitArgs } from './fitArgs';
+import { batchSizesOf, checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, splitValidation, type Samples } from './data';
 import { nonFiniteLoss, readEpochEnd, type LastGoodWeights } from './epochEnd';
 import { bindModel, type BoundModel } from './program';
 import { applyLayer } from './applyLayer';
@@ -31,28 +32,7 @@ import {
   type TrainProgram,
 } from './training';
 
-export interface FitArgs {
-  batchSize?: number;
-  epochs?: number;
-  /** Shuffle the training samples before each epoch (default true); the validation part never is. */
-  shuffle?: boolean;
-  /** Seeds the shuffling (default: the model's seed). */
-  seed?: number;
-  /** Keras semantics: the LAST fraction of x and y, taken before shuffling. */
-  validationSplit?: number;
-  validationData?: [TensorLike, TensorLike];
-  callbacks?: Callback | Callback[];
-  /** 0 silent (default), 1 one line per epoch through console.log. */
-  verbose?: 0 | 1;
-  initialEpoch?: number;
-  /**
-   * Stop with a NonFiniteLossError naming epoch and batch when the loss becomes NaN or Infinity (default true;
-   * detected on the GPU, read with the epoch's one readback). false trains on, as Keras does without TerminateOnNaN.
-   */
-  stopOnNonFinite?: boolean;
-}
-
-const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch', 'stopOnNonFinite'];
+export type { FitArgs } from './fitArgs';
 
 export interface SequentialOptions {
   name?: string;
@@ -205,10 +185,7 @@ export class Sequential {
         const n = Math.min(batchSize, samples.count - start);
         const b = this.bound(n);
         this.rt.write(b.input, gatherBatch(samples, Uint32Array.from({ length: n }, (_, i) => start + i), steps));
-        const encoder = this.rt.device.createCommandEncoder({ label: 'predict' });
-        b.forward.encode(encoder);
-        encoder.copyBufferToBuffer(b.output.buffer, b.output.offset * 4, result, start * outSize * 4, n * outSize * 4);
-        this.rt.submit([encoder.finish()]);
+        b.forward.run([{ from: b.output.buffer, fromOffset: b.output.offset, to: result, toOffset: start * outSize, floats: n * outSize }]);
       }
       const raw = await this.rt.read(result, samples.count * outSize);
       const out = new Float32Array(raw.length);
@@ -345,34 +322,16 @@ export class Sequential {
     this.ensureBuilt();
     const compiled = this.isCompiled;
     if (this.fitting) throw new ValueError('fit was called while another fit on this model is running; await the first one');
-    if (typeof args !== 'object' || args === null) throw new ValueError(`fit options must be an object; got ${JSON.stringify(args)}`);
-    const unknown = Object.keys(args).filter((k) => !FIT_KEYS.includes(k));
-    if (unknown.length > 0) throw new ValueError(`fit: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; options are ${FIT_KEYS.join(', ')}`);
-    const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
-    const epochs = args.epochs ?? 1;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`epochs must be a positive integer; got ${show(args.epochs)}`);
-    const initialEpoch = args.initialEpoch ?? 0;
-    if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw new ValueError(`initialEpoch must be an integer in [0, epochs); got ${show(args.initialEpoch)}`);
-    const split = args.validationSplit ?? 0;
-    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ValueError(`validationSplit must be a number in [0, 1); got ${JSON.stringify(args.validationSplit)}`);
-    if (split > 0 && args.validationData) throw new ValueError('give validationSplit or validationData, not both');
-    const shuffle = args.shuffle ?? true;
-    if (typeof shuffle !== 'boolean') throw new ValueError(`shuffle must be true or false; got ${JSON.stringify(args.shuffle)}`);
-    const verbose = args.verbose ?? 0;
-    if (verbose !== 0 && verbose !== 1) throw new ValueError(`verbose must be 0 or 1; got ${JSON.stringify(args.verbose)}`);
-    const callbacks = checkCallbacks(args.callbacks);
-    const stopOnNonFinite = args.stopOnNonFinite ?? true;
-    if (typeof stopOnNonFinite !== 'boolean') throw new ValueError(`stopOnNonFinite must be true or false; got ${JSON.stringify(args.stopOnNonFinite)}`);
+    const { batchSize, epochs, initialEpoch, validationSplit, validationData, shuffle, seed, verbose, callbacks, stopOnNonFinite } = resolveFitArgs(args, this.fixedBatchSize ?? 32);
 
     const xs = this.checkX(x);
     const ys = this.checkY(y, 'y');
     if (xs.count !== ys.count) throw new ShapeError(`x and y must hold the same number of samples; x has ${xs.count}, y has ${ys.count}`);
-    const parts = splitValidation(xs, ys, split);
+    const parts = splitValidation(xs, ys, validationSplit);
     let val = parts.val;
-    if (args.validationData) {
-      if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ValueError('validationData must be [xVal, yVal]');
-      const vx = this.checkX(args.validationData[0], 'validationData[0]'); // token ids are range-checked too
-      const vy = this.checkY(args.validationData[1], 'validationData[1]');
+    if (validationData) {
+      const vx = this.checkX(validationData[0], 'validationData[0]'); // token ids are range-checked too
+      const vy = this.checkY(validationData[1], 'validationData[1]');
       if (vx.count !== vy.count) throw new ShapeError(`validationData x and y must hold the same number of samples; got ${vx.count} and ${vy.count}`);
       val = [vx, vy];
     }
@@ -380,7 +339,7 @@ export class Sequential {
 
     this.fitting = true;
     this.stopTraining = false;
-    const random = seededRandom(args.seed ?? this.seed + 1);
+    const random = seededRandom(seed ?? this.seed + 1);
     const history: History = {
       epoch: [],
       history: {},
@@ -481,19 +440,12 @@ export class Sequential {
   /** Replaces every weight; list and shapes as getWeights returns them. Checks all before writing any. */
   setWeights(weights: TensorLike[]): void {
     const arena = this.ensureBuilt().arena;
-    if (!Array.isArray(weights) || weights.length !== arena.segments.length) {
-      throw new ValueError(`setWeights expects ${arena.segments.length} tensors (${arena.segments.map((s) => s.path).join(', ')}); got ${Array.isArray(weights) ? weights.length : typeof weights}`);
-    }
-    const tensors = weights.map((w, i) => {
-      const seg = arena.segments[i]!;
-      const t = toTensor(w, seg.path);
-      if (formatShape(t.shape) !== formatShape(seg.spec.shape)) {
-        throw new ShapeError(`setWeights: ${seg.path} must be ${formatShape(seg.spec.shape)}; got ${formatShape(t.shape)}`);
-      }
-      checkFinite(t, seg.path); // a NaN weight would make every later loss NaN
-      return t;
+    const segs = arena.segments;
+    const tensors = checkWeightList(segs, weights, {
+      count: (got) => `setWeights expects ${segs.length} tensors (${segs.map((s) => s.path).join(', ')}); got ${got}`,
+      shapePrefix: 'setWeights: ',
     });
-    tensors.forEach((t, i) => arena.write(arena.segments[i]!, t.data));
+    tensors.forEach((t, i) => arena.write(segs[i]!, t.data));
   }
 
   /** Weights of one layer, in its Keras order. */
@@ -507,16 +459,9 @@ export class Sequential {
     const index = this.layerIndex(layer);
     const arena = this.ensureBuilt().arena;
     const segs = arena.segments.filter((s) => s.layer === index);
-    if (!Array.isArray(weights) || weights.length !== segs.length) {
-      throw new ValueError(`layer '${layer.name}' has ${segs.length} weights (${segs.map((s) => s.spec.name).join(', ')}); got ${Array.isArray(weights) ? weights.length : typeof weights}`);
-    }
-    const tensors = weights.map((w, i) => {
-      const t = toTensor(w, segs[i]!.path);
-      if (formatShape(t.shape) !== formatShape(segs[i]!.spec.shape)) {
-        throw new ShapeError(`${segs[i]!.path} must be ${formatShape(segs[i]!.spec.shape)}; got ${formatShape(t.shape)}`);
-      }
-      checkFinite(t, segs[i]!.path);
-      return t;
+    const tensors = checkWeightList(segs, weights, {
+      count: (got) => `layer '${layer.name}' has ${segs.length} weights (${segs.map((s) => s.spec.name).join(', ')}); got ${got}`,
+      shapePrefix: '',
     });
     tensors.forEach((t, i) => arena.write(segs[i]!, t.data));
   }

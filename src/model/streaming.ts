@@ -56,10 +56,7 @@ export class StreamProgram {
   private run(x: Float32Array): Promise<Float32Array> {
     const { bound, rt } = this;
     rt.write(bound.input, x);
-    const encoder = rt.device.createCommandEncoder({ label: 'predictStep' });
-    bound.forward.encode(encoder);
-    this.readback.encodeCopy(encoder, bound.output.buffer, bound.output.offset);
-    rt.submit([encoder.finish()]);
+    bound.forward.run([this.readback.copyFrom(bound.output.buffer, bound.output.offset)]);
     return this.readback.read();
   }
 
