@@ -43,7 +43,7 @@ export async function setup(project: TestProject): Promise<void> {
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('the Vite test server did not report a port');
-  browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs() });
+  browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs(), protocolTimeout: 900_000 });
   project.provide('skipGpu', false);
   project.provide('browserWSEndpoint', browser.wsEndpoint());
   project.provide('harnessUrl', `http://127.0.0.1:${address.port}/test/browser/harness.html`);

@@ -23,7 +23,9 @@ export interface DecodedResult extends Omit<CaseResult, 'outputs'> {
 export const skipGpu = inject('skipGpu');
 
 export async function openHarness(): Promise<HarnessPage> {
-  const browser: Browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
+  // Puppeteer's own 180 s limit per page call is not one this suite may lean on: a GPU case on a loaded
+  // 2-core machine can take minutes. Vitest's per-test limit (vitest.config.ts) is the one that applies.
+  const browser: Browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint'), protocolTimeout: 900_000 });
   const page: Page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
