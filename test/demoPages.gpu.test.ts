@@ -25,7 +25,7 @@ beforeAll(async () => {
   const address = server.httpServer!.address();
   if (!address || typeof address === 'string') throw new Error('the demo server did not report a port');
   origin = `http://127.0.0.1:${address.port}`;
-  browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint') });
+  browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint'), protocolTimeout: 900_000 });
 });
 
 afterAll(async () => {
