@@ -217,43 +217,10 @@ export function recordLstmBackward(
     const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
     if (buf.dh0) recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
     if (buf.dx) recordGemm(plan, { a: buf.dgates, b: wp, c: buf.dx, m: rows, n: features, k: u4, transB: true });
-    // dW = Xᵀ·dG, dU = H_prevᵀ·dG and db = Σ dG in one dispatch (shaders/lstmWeightGrad.wgsl) for up to
-    // LSTM_WEIGHT_GRAD_MAX_UNITS units; otherwise two transA GEMMs with permute_units and lstmStepVec4.wgsl's
-    // bias_grad, as before. SwiftShader, 2 cores,
-    // alternating in one page (`npm run bench -- --profile --sections=weightgrad`; a loaded machine: compare
-    // within a row), ms; "GEMMs" are the two GEMMs + bias_grad, with gemmVec4's 8×4 blocks (the GEMM before
-    // this kernel) or its default now (8×8 blocks for n ≥ 64: see gemmVec4.ts); "fused R×U" this kernel with
-    // R rows of A' × U units per invocation; "hybrid" the dU GEMM + this kernel without its h part:
-    //
-    //   B T F U          GEMMs 8×4   GEMMs now   fused 4×4   8×4    16×4   hybrid 4×2 / 4×4 / 8×2
-    //   32 60 1 50       31.9        27.6        27.7        27.1   29.7   —
-    //   32 60 1 50       —           19.5        17.2        16.5   24.0   16.2 / 18.9 / 19.0
-    //   32 60 1 50       32.5        26.2        26.1        25.5   29.3   26.1 / 25.1 / 25.5
-    //   64 20 8 128      102         81.8        105         89.5   85.1   —
-    //   64 20 8 128      72.6        62.6        70.3        53.8   67.2   63.6 / 64.3 / 61.1
-    //   64 20 8 128      107         81.9        104         93.1   81.0   90.0 / 85.8 / 83.9
-    //   8 4 32 256       19.1        16.0        16.0        14.4   14.4   —
-    //   8 4 32 256       21.0        16.1        17.9        14.6   15.1   17.2 / 16.3 / 18.4
-    //   8 4 32 256       20.1        18.1        16.1        16.1   14.7   17.2 / 17.3 / 17.1
-    //   64 20 32 256     424         324         438         361    339    —
-    //   64 20 32 256     461         377         497         381    365    409 / 361 / 346
-    //   64 20 32 256     301         231         298         237    231    277 / 275 / 236
-    //
-    //   quiet machine:
-    //   32 60 1 50       19.5        16.2        15.6        15.0   16.8   14.8 / 14.0 / 15.9
-    //   32 60 1 50       21.4        19.3        —           15.1   18.7   17.2 / 18.5 / —
-    //   64 20 8 128      53.5        41.8        53.9        47.5   43.1   44.4 / 42.9 / 42.2
-    //   64 20 8 128      54.3        41.9        —           50.2   46.5   47.8 / 48.3 / —
-    //   8 4 32 256       10.1        8.20        8.23        7.56   7.57   8.23 / 8.16 / 8.20
-    //   8 4 32 256       10.7        9.08        —           8.50   7.85   8.55 / 9.00 / —
-    //   64 20 32 256     234         179         224         191    190    199 / 179 / 183
-    //   64 20 32 256     238         191         —           209    189    196 / 184 / —
-    //
-    // The fused 8×4 kernel (LSTM_WEIGHT_GRAD_BLOCK) beats the old path everywhere (by 15–30 %) and, on the quiet
-    // machine, the current GEMMs at the tutorial's 50 units (15.0 vs 16.2, 15.1 vs 19.3 ms) but not at 128 (47.5
-    // vs 41.8 ms), where gemmVec4's 8×8 blocks have enough tiles; at 256 they tie. Hence fused up to
-    // LSTM_WEIGHT_GRAD_MAX_UNITS (between 64 and 128 not measured), the GEMMs above. 16×4 blocks compile seconds
-    // longer (as do 8×8) for no steady gain, and the hybrid gains nothing over either (it and the kernel's h-less mode were dropped).
+    // dW = Xᵀ·dG, dU = H_prevᵀ·dG and db = Σ dG in one dispatch (shaders/lstmWeightGrad.wgsl) up to
+    // LSTM_WEIGHT_GRAD_MAX_UNITS units, where it beats the GEMMs; above, gemmVec4's 8×8 blocks have enough tiles
+    // and two transA GEMMs with permute_units and lstmStepVec4Pack.wgsl's bias_grad win (bench/results/lstm-kernels.md,
+    // "Weight gradients").
     if (units <= LSTM_WEIGHT_GRAD_MAX_UNITS) {
       recordLstmWeightGrad(plan, {
         h: buf.h,
