@@ -10,7 +10,7 @@ import { GEMM_VARIANT, GEMM_VARIANTS, recordGemm, type GemmArgs } from '../src/k
 import { recordColumnSum } from '../src/kernels/columnSum';
 import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../src/kernels/lstmStep';
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
-import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4';
+import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4Pack';
 import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../src/kernels/gruStep';
 import type { GruVec4Tuning } from '../src/kernels/gruStepVec4';
 import type { CellDims } from '../src/kernels/cell';

@@ -1,25 +1,27 @@
 // lstmSeq.wgsl — the sequence-persistent LSTM: one dispatch runs every timestep of the forward pass (entry
 // `forward_seq`) or of the backward pass (entry `backward_seq`), instead of one dispatch per step.
 //
-// The math, the buffers and the per-block work are those of lstmStepVec4.wgsl, which is prepended to this file
-// (after activations.wgsl and direction.wgsl): this file only adds the loop over time. Batch rows never
-// exchange data in an LSTM, so the batch splits across workgroups with no global synchronization: workgroup w
-// owns batch rows 4w..4w+3, and its WG invocations share that row block's units in 4×4 blocks (invocation l
-// takes unit blocks l, l+WG, ...). After each step a storageBarrier() makes what the step wrote to storage —
-// compact h (forward) or dG[t] (backward), by every invocation of the workgroup — visible to the next step,
-// which reads it across units. The pack (and init_state) dispatches still run before the loop.
+// The math, the buffers and the per-block work are those of the per-step kernels (lstmStepVec4Forward.wgsl,
+// lstmStepVec4Backward.wgsl): the same 4×4 blocks from the same templates (shaders/blocks/lstm.ts) on the
+// layouts, cell updates and storage bindings of lstmStepVec4.wgsl (included). This file only adds the loop over
+// time. Batch rows never exchange data in an LSTM, so the batch splits across workgroups with no global
+// synchronization: workgroup w owns batch rows 4w..4w+3, and its WG invocations share that row block's units in
+// 4×4 blocks (invocation l takes unit blocks l, l+WG, ...). After each step a storageBarrier() makes what the
+// step wrote to storage — compact h (forward) or dG[t] (backward), by every invocation of the workgroup —
+// visible to the next step, which reads it across units. The pack (and init_state) dispatches of
+// lstmStepVec4Pack.wgsl still run before the loop.
 //
 // Why: the per-step kernels pay one dispatch per step; this pays one barrier per step instead. On SwiftShader
-// the barrier loses (a shader with barriers runs as coroutines there, and a dispatch costs only ≈10 µs): see
-// the measurements in src/kernels/lstmStep.ts, which picks the variant. On a real GPU, where a dispatch and its
-// barrier cost tens of µs and workgroup barriers are cheap, it wins while the hidden size is small (an H200:
-// the tutorial's forward pass 0.59 ms against 1.37 for the per-step kernel), and is the default there.
+// the barrier loses (a shader with barriers runs as coroutines there, and a dispatch is cheap); on a real GPU,
+// where a dispatch and its barrier cost tens of µs and workgroup barriers are cheap, it wins while the hidden
+// size is small, and is the default there (src/kernels/lstmStep.ts picks; the measurements are in
+// bench/results/lstm-kernels.md).
 //
-// Bindings, forward_seq:  0 seq_params · 6 xproj · 20 x_in · 7 h · 8 c · 9 gates · 10 scratch  (as `forward`)
-// Bindings, backward_seq: 0 seq_params · 11 packed_b · 12 saved_gates · 13 saved_c · 14 dy · 15 dh_last
-//                         16 dc · 17 dgates                                                    (as `backward`)
+// Bindings, forward_seq:  0 seq_params · 1 xproj · 2 x_in · 3 h · 4 c · 5 gates · 6 scratch      (as `forward`)
+// Bindings, backward_seq: 0 seq_params · 1 packed_b · 2 saved_gates · 3 saved_c · 4 dy · 5 dh_last
+//                         6 dc · 7 dgates                                                       (as `backward`)
 //
-//! include lstmStepVec4
+//! include activations direction lstmStepVec4
 
 struct SeqParams {
   batch: u32,
@@ -37,6 +39,10 @@ struct SeqParams {
 }
 
 @group(0) @binding(0) var<uniform> seq_params: SeqParams;
+
+//! generate lstmForwardBlock {"rows": 4}
+
+//! generate lstmBackwardBlock {"rows": 4}
 
 /** Input time of processing step s (direction.wgsl's order, as the host's timeOfStep). */
 fn time_of_step(s: u32, timesteps: u32) -> u32 {
@@ -59,7 +65,7 @@ fn forward_seq(
     );
     if (b0 < sp.batch) {
       for (var jb = lane; jb < unit_blocks; jb += WG) {
-        forward_block(p, b0, jb * 4u);
+        forward_block4(p, b0, jb * 4u);
       }
     }
     storageBarrier();
@@ -81,7 +87,7 @@ fn backward_seq(
     let p = BackParams(t, sp.batch, sp.units, sp.timesteps, sp.dy_is_sequence);
     if (b0 < sp.batch) {
       for (var jb = lane; jb < unit_blocks; jb += WG) {
-        backward_block(p, b0, jb * 4u);
+        backward_block4(p, b0, jb * 4u);
       }
     }
     storageBarrier();

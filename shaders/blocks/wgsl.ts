@@ -11,11 +11,15 @@ export function range(n: number): number[] {
 /** The names of a vec4's lanes, in order: what a template writes instead of `v[s]`. */
 export const LANES = ['x', 'y', 'z', 'w'] as const;
 
-/** Lines joined, each indented by `depth` two-space steps (nested arrays are flattened). */
+/**
+ * Lines joined, each indented by `depth` two-space steps (nested arrays are flattened, and a part of several
+ * lines, e.g. a nested `lines(...)`, is indented line by line).
+ */
 export function lines(depth: number, ...parts: (string | string[])[]): string {
   const pad = '  '.repeat(depth);
   return parts
     .flat()
+    .flatMap((part) => part.split('\n'))
     .map((l) => (l.length > 0 ? pad + l : l))
     .join('\n');
 }

@@ -1,13 +1,13 @@
 /**
  * The sequence-persistent LSTM of shaders/lstmSeq.wgsl: one dispatch loops over every timestep of a pass (one
  * workgroup per 4 batch rows) on the interleaved buffers of shaders/lstmStepVec4.wgsl, which src/kernels/lstmStep.ts
- * prepares (pack, initial compact state) and surrounds with the GEMMs. Same buffers and CPU twin as the per-step
- * kernels.
+ * prepares (pack, initial compact state: lstmStepVec4Pack.ts) and surrounds with the GEMMs. Same buffers, bindings
+ * and CPU twin as the per-step kernels.
  */
 import lstmSeqShader from '../../shaders/lstmSeq.wgsl';
-import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
+import { defineKernel, grid1d } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { forwardBindings, lstmVec4Scratch, type Vec4ForwardBuffers } from './lstmStepVec4';
+import { backwardBindings, forwardBindings, lstmVec4Scratch, type Vec4BackwardBuffers, type Vec4ForwardBuffers } from './lstmStepVec4';
 import type { CellDims } from './cell';
 
 export const lstmForwardSeqKernel = defineKernel(lstmSeqShader, 'forward_seq');
@@ -36,18 +36,11 @@ export function recordLstmForwardSeq(plan: Plan, buf: Vec4ForwardBuffers, dims: 
   });
 }
 
-export function recordLstmBackwardSeq(
-  plan: Plan,
-  buf: { gates: BufferRef; c: BufferRef; dy: BufferRef; dhLast: BufferRef; dc: BufferRef; dgates: BufferRef; scratch: BufferRef },
-  dims: CellDims,
-  constants: Record<string, number>,
-  dyIsSequence: boolean,
-): void {
-  const layout = lstmVec4Scratch(dims.batch, dims.units, dims.features);
+export function recordLstmBackwardSeq(plan: Plan, buf: Vec4BackwardBuffers, dims: CellDims, constants: Record<string, number>, dyIsSequence: boolean): void {
   plan.dispatch({
     kernel: lstmBackwardSeqKernel,
     constants: { ...constants, WG: lstmSeqWorkgroupSize(dims.units) },
-    bindings: { packed_b: subRange(buf.scratch, layout.up.offset, layout.up.floats), saved_gates: buf.gates, saved_c: buf.c, dy: buf.dy, dh_last: buf.dhLast, dc: buf.dc, dgates: buf.dgates },
+    bindings: backwardBindings(buf, dims),
     uniforms: seqUniforms(dims, dyIsSequence),
     workgroups: grid1d(Math.ceil(dims.batch / 4), 1),
   });

@@ -14,15 +14,10 @@ import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { recordLstmBackwardSeq, recordLstmForwardSeq } from './lstmSeq';
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from './lstmWeightGrad';
-import {
-  LSTM_FUSED_INPUT_MAX_FEATURES,
-  lstmVec4Scratch,
-  recordLstmBackwardStepsVec4,
-  recordLstmBiasGrad,
-  recordLstmForwardStepsVec4,
-  recordLstmInitState,
-  recordLstmPack,
-} from './lstmStepVec4';
+import { lstmVec4Scratch } from './lstmStepVec4';
+import { recordLstmBackwardStepsVec4 } from './lstmStepVec4Backward';
+import { LSTM_FUSED_INPUT_MAX_FEATURES, recordLstmForwardStepsVec4 } from './lstmStepVec4Forward';
+import { recordLstmBiasGrad, recordLstmInitState, recordLstmPack } from './lstmStepVec4Pack';
 import type { CellDims } from './cell';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
@@ -39,51 +34,20 @@ export interface LstmActivations {
 
 /**
  * The kernels that run the recurrence: 'step' is the plain per-step kernel (shaders/lstmStep.wgsl), 'vec4' the
- * register-blocked, gate-interleaved one (shaders/lstmStepVec4.wgsl, needs the `scratch` buffer; its xproj,
- * gates and dgates buffers hold the same sizes in its own layout), 'seq' the same blocks in one dispatch that
- * loops over time (shaders/lstmSeq.wgsl, same scratch and layout). Same results from the same inputs.
+ * register-blocked, gate-interleaved one (shaders/lstmStepVec4Forward.wgsl and lstmStepVec4Backward.wgsl on the
+ * layouts of lstmStepVec4.wgsl, needs the `scratch` buffer; its xproj, gates and dgates buffers hold the same
+ * sizes in its own layout), 'seq' the same blocks in one dispatch that loops over time (shaders/lstmSeq.wgsl,
+ * same scratch and layout). Same results from the same inputs.
  */
 export type LstmVariant = 'step' | 'vec4' | 'seq';
 export const LSTM_VARIANTS: readonly LstmVariant[] = ['step', 'vec4', 'seq'];
 
 /**
- * The variant a plan uses when the caller does not say, chosen by measurement on each kind of adapter.
- *
- * SwiftShader on 2 cores (`adapter.isFallback`): the variants' plans run alternately in one page
- * (bench/profile.ts; `npm run bench -- --profile`), median ms of a forward pass (input GEMM + recurrence) /
- * a backward pass (recurrence + weight GEMMs):
- *
- *                              step           vec4          seq
- *   B32 T60 F1 U50 relu        82 / 164       44 / 63       60 / 70
- *   B64 T100 F32 U256 tanh     4873 / 11727   1434 / 2395   1502 / 2810
- *   B64 T20 F32 U256           —              331 / 527     340 / 612
- *   B64 T20 F8 U128            —              74 / 119      92 / 128
- *   B8 T4 F32 U256             23 / 52        11 / 23       13 / 22
- *   B1 T1 F32 U256             2.6 / 4.6      6.0 / 9.2     5.8 / 9.1
- *   (also B2 T2, B4 T1, B1 T8 at U256: step wins)
- *
- * With few rows·steps the pack of U (once per pass) outweighs the steps, and 4-row blocks waste rows when the
- * batch is under 4. 'seq' (one dispatch for all steps) never won there: SwiftShader runs a shader with
- * barriers as coroutines, which costs more than a dispatch per step (≈10 µs there).
- *
- * A real GPU (NVIDIA H200, Vulkan, Dawn in Node: bench/gpu-machine/run.sh, `--profile --sections=grid`), same
- * columns; whole training steps (`npm run bench:node -- --kernels=lstm:…`) in brackets:
- *
- *                              step           vec4          seq
- *   B32 T60 F1 U50 relu        2.06 / 4.30    3.10 / 6.66   1.22 / 3.55    (train 4.7 / 6.5 / 4.0 ms)
- *   B64 T50 F16 U64            1.49 / 3.51    2.11 / 4.18   0.78 / 2.11
- *   B32 T60 F8 U128            3.77 / 4.93    2.90 / 6.15   3.28 / 4.17
- *   B128 T30 F8 U128           1.43 / 3.61    1.52 / 4.49   1.70 / 3.36
- *   B8 T20 F32 U256            1.40 / 2.63    1.65 / 3.23   2.27 / 2.37
- *   B64 T100 F32 U256 tanh     7.36 / 16.5    8.39 / 20.7   11.2 / 14.6    (train 24.4 / 30.0 / 29.8 ms)
- *   B16 T40 F32 U512           4.91 / 9.63    6.70 / 12.3   16.7 / 17.0
- *   B4 T10 F4 U32              0.44 / 0.64    0.49 / 0.58   0.29 / 0.38
- *   B1 T20 F8 U64              0.61 / 1.00    0.67 / 0.76   0.30 / 0.40
- *
- * There a step is latency-bound (a dispatch and its barrier cost tens of µs, and a step has few invocations),
- * so the one-dispatch loop wins while the hidden size is small, at any batch; from 256 units seq's few
- * workgroups (one per 4 batch rows, each looping over every unit block) lose, and the plain kernel, with the
- * most invocations, is fastest. Fewer than 8 steps were not measured there and keep the plain kernel.
+ * The variant a plan uses when the caller does not say, chosen by measurement on each kind of adapter
+ * (bench/results/lstm-kernels.md, "Variant choice"). SwiftShader (`adapter.isFallback`): 'vec4' once there are
+ * 4 rows per block and 32 rows·steps to amortize the pack, else 'step' ('seq' never won there: a shader with
+ * barriers runs as coroutines). A real GPU: 'seq' (one dispatch for all steps) from 8 steps while the hidden size
+ * is small, else 'step', which has the most invocations per step.
  */
 export function defaultLstmVariant(dims: CellDims, adapter: { isFallback: boolean } = { isFallback: true }): LstmVariant {
   if (adapter.isFallback) return dims.batch >= 4 && dims.batch * dims.timesteps >= 32 ? 'vec4' : 'step';
@@ -253,43 +217,10 @@ export function recordLstmBackward(
     const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
     if (buf.dh0) recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
     if (buf.dx) recordGemm(plan, { a: buf.dgates, b: wp, c: buf.dx, m: rows, n: features, k: u4, transB: true });
-    // dW = Xᵀ·dG, dU = H_prevᵀ·dG and db = Σ dG in one dispatch (shaders/lstmWeightGrad.wgsl) for up to
-    // LSTM_WEIGHT_GRAD_MAX_UNITS units; otherwise two transA GEMMs with permute_units and lstmStepVec4.wgsl's
-    // bias_grad, as before. SwiftShader, 2 cores,
-    // alternating in one page (`npm run bench -- --profile --sections=weightgrad`; a loaded machine: compare
-    // within a row), ms; "GEMMs" are the two GEMMs + bias_grad, with gemmVec4's 8×4 blocks (the GEMM before
-    // this kernel) or its default now (8×8 blocks for n ≥ 64: see gemmVec4.ts); "fused R×U" this kernel with
-    // R rows of A' × U units per invocation; "hybrid" the dU GEMM + this kernel without its h part:
-    //
-    //   B T F U          GEMMs 8×4   GEMMs now   fused 4×4   8×4    16×4   hybrid 4×2 / 4×4 / 8×2
-    //   32 60 1 50       31.9        27.6        27.7        27.1   29.7   —
-    //   32 60 1 50       —           19.5        17.2        16.5   24.0   16.2 / 18.9 / 19.0
-    //   32 60 1 50       32.5        26.2        26.1        25.5   29.3   26.1 / 25.1 / 25.5
-    //   64 20 8 128      102         81.8        105         89.5   85.1   —
-    //   64 20 8 128      72.6        62.6        70.3        53.8   67.2   63.6 / 64.3 / 61.1
-    //   64 20 8 128      107         81.9        104         93.1   81.0   90.0 / 85.8 / 83.9
-    //   8 4 32 256       19.1        16.0        16.0        14.4   14.4   —
-    //   8 4 32 256       21.0        16.1        17.9        14.6   15.1   17.2 / 16.3 / 18.4
-    //   8 4 32 256       20.1        18.1        16.1        16.1   14.7   17.2 / 17.3 / 17.1
-    //   64 20 32 256     424         324         438         361    339    —
-    //   64 20 32 256     461         377         497         381    365    409 / 361 / 346
-    //   64 20 32 256     301         231         298         237    231    277 / 275 / 236
-    //
-    //   quiet machine:
-    //   32 60 1 50       19.5        16.2        15.6        15.0   16.8   14.8 / 14.0 / 15.9
-    //   32 60 1 50       21.4        19.3        —           15.1   18.7   17.2 / 18.5 / —
-    //   64 20 8 128      53.5        41.8        53.9        47.5   43.1   44.4 / 42.9 / 42.2
-    //   64 20 8 128      54.3        41.9        —           50.2   46.5   47.8 / 48.3 / —
-    //   8 4 32 256       10.1        8.20        8.23        7.56   7.57   8.23 / 8.16 / 8.20
-    //   8 4 32 256       10.7        9.08        —           8.50   7.85   8.55 / 9.00 / —
-    //   64 20 32 256     234         179         224         191    190    199 / 179 / 183
-    //   64 20 32 256     238         191         —           209    189    196 / 184 / —
-    //
-    // The fused 8×4 kernel (LSTM_WEIGHT_GRAD_BLOCK) beats the old path everywhere (by 15–30 %) and, on the quiet
-    // machine, the current GEMMs at the tutorial's 50 units (15.0 vs 16.2, 15.1 vs 19.3 ms) but not at 128 (47.5
-    // vs 41.8 ms), where gemmVec4's 8×8 blocks have enough tiles; at 256 they tie. Hence fused up to
-    // LSTM_WEIGHT_GRAD_MAX_UNITS (between 64 and 128 not measured), the GEMMs above. 16×4 blocks compile seconds
-    // longer (as do 8×8) for no steady gain, and the hybrid gains nothing over either (it and the kernel's h-less mode were dropped).
+    // dW = Xᵀ·dG, dU = H_prevᵀ·dG and db = Σ dG in one dispatch (shaders/lstmWeightGrad.wgsl) up to
+    // LSTM_WEIGHT_GRAD_MAX_UNITS units, where it beats the GEMMs; above, gemmVec4's 8×8 blocks have enough tiles
+    // and two transA GEMMs with permute_units and lstmStepVec4Pack.wgsl's bias_grad win (bench/results/lstm-kernels.md,
+    // "Weight gradients").
     if (units <= LSTM_WEIGHT_GRAD_MAX_UNITS) {
       recordLstmWeightGrad(plan, {
         h: buf.h,
