@@ -33,8 +33,9 @@ export interface LstmOptions {
   /** Keras go_backwards: process x from the last step to the first; sequence outputs come in processing order. */
   goBackwards?: boolean;
   /**
-   * Which fused kernel runs the recurrence: 'step' (shaders/lstmStep.wgsl) or 'vec4' (shaders/lstmStepVec4.wgsl).
-   * Same results; the default is the one measured fastest (src/kernels/lstmStep.ts). For tests and benchmarks.
+   * Which fused kernel runs the recurrence: 'step' (shaders/lstmStep.wgsl), 'vec4' (shaders/lstmStepVec4Forward.wgsl
+   * and lstmStepVec4Backward.wgsl) or 'seq' (shaders/lstmSeq.wgsl). Same results; the default is the one measured
+   * fastest on the adapter (defaultLstmVariant; bench/results/lstm-kernels.md). For tests and benchmarks.
    */
   variant?: LstmVariant;
 }
