@@ -1,7 +1,7 @@
 /**
  * The LSTM's block templates (shaders/blocks/lstm.ts), checked without a GPU: they refuse arguments they do not
- * know, and the 8-row blocks differ from the 4-row ones exactly in the lines of rows 4..7, with every register,
- * FMA and cell call indexed consistently, so a template bug cannot hide behind the GPU tests' tolerances. The
+ * know, and the 8-row blocks differ from the 4-row ones exactly in the lines of rows 4..7 (and the size of the
+ * cell loop), with every register, FMA and cell indexed consistently, so a template bug cannot hide behind the GPU tests' tolerances. The
  * kernels built from them (lstmStepVec4*.wgsl, lstmSeq.wgsl) number each entry point's bindings from 0.
  */
 import { describe, expect, it } from 'vitest';
@@ -45,15 +45,17 @@ describe('LSTM block templates', () => {
     ['backward', lstmBackwardBlock],
   ] as const) {
     it(`${name}: the 8-row block is the 4-row one plus the lines of rows 4..7`, () => {
-      const four = code(template({ rows: 4 }));
-      const eight = code(template({ rows: 8 }));
+      // The cell loop's array of sums and its bound grow with the rows; everything else must match line for line.
+      const sized = (lines: string[]) => lines.map((l) => l.replace(/^let sums = array<vec4<f32>, \d+>\(.*\);$/, 'let sums = …;').replace(/i < \d+u;/, 'i < …;'));
+      const four = sized(code(template({ rows: 4 })));
+      const eight = sized(code(template({ rows: 8 })));
       expect(four.filter((l) => ROW_4_TO_7.test(l))).toEqual([]);
       expect(eight.filter((l) => !ROW_4_TO_7.test(l)).map((l) => l.replace(`${name}_block8(`, `${name}_block4(`))).toEqual(four);
       expect(four[0]).toBe(`fn ${name}_block4(p: ${name === 'forward' ? 'StepParams' : 'BackParams'}, b0: u32, j0: u32) {`);
     });
   }
 
-  it('forward: 4·R registers, 20·R FMAs (4·R per feature, 16·R per 4 k), each into its own row and unit, 4·R cells', () => {
+  it('forward: 4·R registers, 20·R FMAs (4·R per feature, 16·R per 4 k), each into its own row and unit, a loop over 4·R cells', () => {
     for (const R of LSTM_BLOCK_ROWS) {
       const lines = code(lstmForwardBlock({ rows: R }));
       expect(count(lines, /var z\d\d = vec4<f32>\(0\.0\);/)).toBe(4 * R);
@@ -69,13 +71,15 @@ describe('LSTM block templates', () => {
       expect(lines.filter((l) => /^let v\d = vec4<f32>\(x_in/.test(l))).toEqual(Array.from({ length: R }, (_, r) => `let v${r} = vec4<f32>(x_in[r${r} + f]);`));
       expect(count(lines, /\.(?:x|y|z|w)\);/)).toBe(4 * R); // vec4<f32>(hv<r>.<lane>): named lanes, no hv[s]
       expect(lines.join('\n')).not.toMatch(/hv\d\[/);
-      const cells = lines.filter((l) => l.startsWith('forward_cell('));
-      expect(cells.length).toBe(4 * R);
-      expect(cells[4 * R - 1]).toBe(`forward_cell(p, b0 + ${R - 1}u, j0 + 3u, z${R - 1}3);`);
+      // The 4·R cells: one call in a loop over the sums in row-major order (row i / 4, unit i % 4).
+      const sums = Array.from({ length: R }, (_, r) => [0, 1, 2, 3].map((q) => `z${r}${q}`)).flat();
+      expect(lines.filter((l) => l.startsWith('let sums = '))).toEqual([`let sums = array<vec4<f32>, ${4 * R}>(${sums.join(', ')});`]);
+      expect(lines.slice(-4)).toEqual([`for (var i = 0u; i < ${4 * R}u; i++) {`, 'forward_cell(p, b0 + i / 4u, j0 + i % 4u, sums[i]);', '}', '}']);
+      expect(count(lines, /forward_cell\(/)).toBe(1);
     }
   });
 
-  it('backward: R accumulators and gathers, 4·R cells reading each lane of their own row', () => {
+  it('backward: R accumulators and gathers, a loop over 4·R cells reading each lane of their own row', () => {
     for (const R of LSTM_BLOCK_ROWS) {
       const lines = code(lstmBackwardBlock({ rows: R }));
       expect(count(lines, /var dh\d = vec4<f32>\(0\.0\);/)).toBe(R);
@@ -83,9 +87,10 @@ describe('LSTM block templates', () => {
       const gathers = [...lines.join('\n').matchAll(/dh(\d) \+= dgates\[g(\d) \+ k\] \* w;/g)];
       expect(gathers.map(([, a, b]) => [a, b])).toEqual(Array.from({ length: R }, (_, r) => [`${r}`, `${r}`]));
       expect(count(lines, /packed_b\[u\d \+ k\]/)).toBe(4);
-      const cells = [...lines.join('\n').matchAll(/backward_cell\(p, b0(?: \+ (\d)u)?, j0(?: \+ (\d)u)?, dh(\d)\.([xyzw]), last\);/g)];
-      expect(cells.length).toBe(4 * R);
-      for (const [, r, q, dr, lane] of cells) expect([dr, lane]).toEqual([r ?? '0', 'xyzw'[Number(q ?? 0)]]);
+      // The 4·R cells: cell i (row i / 4, unit i % 4) reads lane i % 4 of its row's gathered vec4.
+      expect(lines.filter((l) => l.startsWith('let sums = '))).toEqual([`let sums = array<vec4<f32>, ${R}>(${Array.from({ length: R }, (_, r) => `dh${r}`).join(', ')});`]);
+      expect(lines.slice(-4)).toEqual([`for (var i = 0u; i < ${4 * R}u; i++) {`, 'backward_cell(p, b0 + i / 4u, j0 + i % 4u, sums[i / 4u][i % 4u], last);', '}', '}']);
+      expect(count(lines, /backward_cell\(/)).toBe(1);
     }
   });
 });

@@ -28,9 +28,6 @@ const UNITS = range(4);
 const row = (r: number) => (r === 0 ? 'b0' : `min(b0 + ${r}u, last_b)`);
 /** Unit j0 + q, clamped to the last unit. */
 const unit = (q: number) => (q === 0 ? 'j0' : `min(j0 + ${q}u, last_j)`);
-/** Unit j0 + q, unclamped (the cell functions skip units past the end). */
-const cellUnit = (q: number) => (q === 0 ? 'j0' : `j0 + ${q}u`);
-const cellRow = (r: number) => (r === 0 ? 'b0' : `b0 + ${r}u`);
 
 function rowsOf(args: Record<string, unknown>): number {
   onlyArgs(args, ['rows']);
@@ -42,6 +39,16 @@ const weights = () => UNITS.map((q) => `let w${q} = scratch[row + q.${LANES[q]}]
 
 /** Row r's four sums take w0..w3 times the broadcast v<r>: one line per row, the FMA order of the old kernel. */
 const fmaRow = (r: number) => UNITS.map((q) => `z${r}${q} = fma(w${q}, v${r}, z${r}${q});`).join(' ');
+
+/**
+ * The block's 4R cell updates: a loop over the sums copied into an array, not 4R calls written out. Each call
+ * inlines a whole cell (four activations, its loads and stores), and 32 inlined copies took SwiftShader 2–3 s to
+ * compile for forward8 against 0.5 s as a loop (bench/results/lstm-kernels.md#compile-time): most of a first
+ * predict's wait. The loop's dynamic index is outside the inner product, where it costs nothing measurable.
+ */
+function cellLoop(R: number, sums: string, call: string): string {
+  return lines(0, `let sums = ${sums};`, `for (var i = 0u; i < ${4 * R}u; i++) {`, lines(1, call), '}');
+}
 
 export const lstmForwardBlock: BlockTemplate = (args) => {
   const R = rowsOf(args);
@@ -88,7 +95,7 @@ export const lstmForwardBlock: BlockTemplate = (args) => {
         ]),
       ),
       '}',
-      rows.flatMap((r) => UNITS.map((q) => `forward_cell(p, ${cellRow(r)}, ${cellUnit(q)}, z${r}${q});`)),
+      cellLoop(R, `array<vec4<f32>, ${4 * R}>(${rows.flatMap((r) => UNITS.map((q) => `z${r}${q}`)).join(', ')})`, 'forward_cell(p, b0 + i / 4u, j0 + i % 4u, sums[i]);'),
     ),
     '}',
   );
@@ -121,7 +128,7 @@ export const lstmBackwardBlock: BlockTemplate = (args) => {
       ),
       '}',
       "// This step writes dG[t] only; the reads above are of dG[t'], t' ≠ t, so they never race.",
-      rows.flatMap((r) => UNITS.map((q) => `backward_cell(p, ${cellRow(r)}, ${cellUnit(q)}, dh${r}.${LANES[q]}, last);`)),
+      cellLoop(R, `array<vec4<f32>, ${R}>(${rows.map((r) => `dh${r}`).join(', ')})`, 'backward_cell(p, b0 + i / 4u, j0 + i % 4u, sums[i / 4u][i % 4u], last);'),
     ),
     '}',
   );
