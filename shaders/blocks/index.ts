@@ -5,6 +5,8 @@
  * (src/kernels/*.ts keeps the pointers to the measurements). One TypeScript template per block writes every
  * shape the kernels need, so no unrolled line is ever kept by hand twice.
  */
-export type BlockTemplate = (args: Record<string, unknown>) => string;
+import type { BlockTemplate } from './wgsl.ts';
+
+export type { BlockTemplate } from './wgsl.ts';
 
 export const blocks: Record<string, BlockTemplate> = {};

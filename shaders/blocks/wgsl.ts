@@ -3,6 +3,12 @@
  * arguments a `//! generate` line gives (a typo there must fail the build, not emit a different kernel).
  */
 
+/**
+ * What a block template is: the arguments of its `//! generate` line (JSON) in, WGSL out. Declared here, not in
+ * index.ts, so a template file need not import the registry that imports it.
+ */
+export type BlockTemplate = (args: Record<string, unknown>) => string;
+
 /** 0, 1, …, n − 1. */
 export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
@@ -11,11 +17,12 @@ export function range(n: number): number[] {
 /** The names of a vec4's lanes, in order: what a template writes instead of `v[s]`. */
 export const LANES = ['x', 'y', 'z', 'w'] as const;
 
-/** Lines joined, each indented by `depth` two-space steps (nested arrays are flattened). */
+/** Lines joined, each indented by `depth` two-space steps (nested arrays are flattened, multi-line parts split). */
 export function lines(depth: number, ...parts: (string | string[])[]): string {
   const pad = '  '.repeat(depth);
   return parts
     .flat()
+    .flatMap((part) => part.split('\n'))
     .map((l) => (l.length > 0 ? pad + l : l))
     .join('\n');
 }
