@@ -5,8 +5,9 @@
  * (src/kernels/*.ts keeps the pointers to the measurements). One TypeScript template per block writes every
  * shape the kernels need, so no unrolled line is ever kept by hand twice.
  */
+import { gemmBlocks } from './gemm.ts';
 import type { BlockTemplate } from './wgsl.ts';
 
 export type { BlockTemplate } from './wgsl.ts';
 
-export const blocks: Record<string, BlockTemplate> = {};
+export const blocks: Record<string, BlockTemplate> = { ...gemmBlocks };
