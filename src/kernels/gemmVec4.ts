@@ -7,7 +7,7 @@ import gemmVec4Shader from '../../shaders/gemmVec4.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { ACTIVATION_IDS } from './activations';
-import type { GemmArgs } from './gemm';
+import type { GemmArgs } from './gemmArgs';
 
 export const gemmVec4Kernel = defineKernel(gemmVec4Shader, 'main');
 export const gemmVec4StoreKernel = defineKernel(gemmVec4Shader, 'main_c4');
