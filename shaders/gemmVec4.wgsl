@@ -9,15 +9,17 @@
 // time: per chunk it reads one 4×4 tile of op(B) and two of op(A) and does 32 vec4 FMAs (a mat4x4 × vec4 per
 // output row). Entries main8/main8_c4 (BLOCK_COLS = 8) own 8×8 blocks: two op(B) tiles share the two op(A)
 // tiles, 16 loads per 64 vec4 FMAs instead of 12 per 32. A workgroup of WG_SIDE × WG_SIDE invocations covers
-// 8·WG_SIDE rows × BLOCK_COLS·WG_SIDE columns (the host picks both: measurements in src/kernels/gemmVec4.ts). The tiles come in as vec4 loads
-// through `a4`/`b4`, vec4-typed bindings over the same buffers as `a`/`b` (read-only, so binding a buffer twice
-// is allowed), whenever every vec4 of the tile is aligned:
+// 8·WG_SIDE rows × BLOCK_COLS·WG_SIDE columns; the host picks both (src/kernels/gemmVec4.ts). The blocks and
+// entry points are written out by shaders/blocks/gemm.ts (gemmProductBlock, gemmEntry). The tiles come in as
+// vec4 loads through `a4`/`b4`, vec4-typed bindings over the same buffers as `a`/`b` (read-only, so binding a
+// buffer twice is allowed), whenever every vec4 of the tile is aligned:
 //
 //   A_VEC4:  TRANS_A ? M % 4 == 0 (a row of Aᵀ-storage holds 4 consecutive rows of op(A))
 //                    : K % 4 == 0 (a row of A holds 4 consecutive k)              and a_offset % 4 == 0
 //   B_VEC4:  TRANS_B ? K % 4 == 0 : N % 4 == 0                                     and b_offset % 4 == 0
-//   entry `main_c4` stores C rows as vec4 (N % 4 == 0 and c_offset % 4 == 0); entry `main` stores scalars,
-//   optionally with its columns permuted from lstmStepVec4.wgsl's gate-interleaved order (permute_units).
+//   entries `main_c4`, `main8_c4` store C rows as vec4 (N % 4 == 0 and c_offset % 4 == 0); `main`, `main8`
+//   store scalars, optionally with their columns permuted from lstmStepVec4.wgsl's gate-interleaved order
+//   (permute_units).
 //
 // Otherwise the tile is gathered with scalar loads (clamped to valid elements, as in gemm.wgsl), and a K that is
 // not a multiple of 4 finishes with scalar steps. The host (src/kernels/gemmVec4.ts) checks the conditions;
@@ -25,11 +27,8 @@
 // misaligned but in-range vec4: those rows are never stored).
 //
 // On SwiftShader every load is a per-lane gather costing about as much as a dozen FMAs, so loads per FMA
-// decide (DESIGN.md). Measured there (2 cores, alternating runs in one page, GFLOP/s), gemm.wgsl → this kernel
-// with 4×4 blocks → with 8×4 blocks: 512³ 1.44 → 2.82 → 3.56; the LSTM's dU 256×1024×6400 (Aᵀ) 1.42 → 2.81
-// → 3.48; its input projection 6400×1024×32 1.27 → 2.12 → 2.54; its dX 6400×32×1024 (Bᵀ) 1.06 → 2.47 → 2.79;
-// the tutorial's dU 50×200×1920 (A scalar: 50 is no multiple of 4) 1.45 → 2.5 → 2.0 (same within noise).
-// 16 rows per invocation measured about the same as 8 on the square product.
+// decide (DESIGN.md): this kernel against gemm.wgsl, and its block shapes against each other, are measured in
+// bench/results/gemm-kernels.md.
 //
 // Bindings: 0 params (uniform) · 1 a · 2 b · 3 bias · 5 a4 · 6 b4 (all read) · 4 c or c4 (write)
 //
@@ -118,135 +117,9 @@ fn b_tile(q: vec4<u32>, kk: u32) -> mat4x4<f32> {
   );
 }
 
-/** Rows row0..row0+7 × columns col0..col0+3 of op(A)·op(B): two 4×4 blocks sharing each op(B) tile. */
-struct Block8 {
-  top: mat4x4<f32>,
-  bottom: mat4x4<f32>,
-}
+//! generate gemmProductBlock {"cols": 4}
 
-fn product_block(row0: u32, col0: u32) -> Block8 {
-  let last_row = params.m - 1u;
-  let last_col = params.n - 1u;
-  let r = vec4<u32>(min(row0, last_row), min(row0 + 1u, last_row), min(row0 + 2u, last_row), min(row0 + 3u, last_row));
-  let s = vec4<u32>(min(row0 + 4u, last_row), min(row0 + 5u, last_row), min(row0 + 6u, last_row), min(row0 + 7u, last_row));
-  let q = vec4<u32>(col0, min(col0 + 1u, last_col), min(col0 + 2u, last_col), min(col0 + 3u, last_col));
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
-  var acc4 = vec4<f32>(0.0);
-  var acc5 = vec4<f32>(0.0);
-  var acc6 = vec4<f32>(0.0);
-  var acc7 = vec4<f32>(0.0);
-  let k4 = params.k & ~3u;
-  for (var kk = 0u; kk < k4; kk += 4u) {
-    let bt = b_tile(q, kk);
-    let at = a_tile(r, kk);
-    acc0 += bt * at[0];
-    acc1 += bt * at[1];
-    acc2 += bt * at[2];
-    acc3 += bt * at[3];
-    let ab = a_tile(s, kk);
-    acc4 += bt * ab[0];
-    acc5 += bt * ab[1];
-    acc6 += bt * ab[2];
-    acc7 += bt * ab[3];
-  }
-  for (var kk = k4; kk < params.k; kk++) {
-    let bv = vec4<f32>(load_b(kk, q.x), load_b(kk, q.y), load_b(kk, q.z), load_b(kk, q.w));
-    acc0 = fma(vec4<f32>(load_a(r.x, kk)), bv, acc0);
-    acc1 = fma(vec4<f32>(load_a(r.y, kk)), bv, acc1);
-    acc2 = fma(vec4<f32>(load_a(r.z, kk)), bv, acc2);
-    acc3 = fma(vec4<f32>(load_a(r.w, kk)), bv, acc3);
-    acc4 = fma(vec4<f32>(load_a(s.x, kk)), bv, acc4);
-    acc5 = fma(vec4<f32>(load_a(s.y, kk)), bv, acc5);
-    acc6 = fma(vec4<f32>(load_a(s.z, kk)), bv, acc6);
-    acc7 = fma(vec4<f32>(load_a(s.w, kk)), bv, acc7);
-  }
-  return Block8(mat4x4<f32>(acc0, acc1, acc2, acc3), mat4x4<f32>(acc4, acc5, acc6, acc7));
-}
-
-/** Rows row0..row0+7 × columns col0..col0+7: four 4×4 blocks; per 4 k two op(A) and two op(B) tiles. */
-struct Block88 {
-  top_left: mat4x4<f32>,
-  bottom_left: mat4x4<f32>,
-  top_right: mat4x4<f32>,
-  bottom_right: mat4x4<f32>,
-}
-
-fn product_block88(row0: u32, col0: u32) -> Block88 {
-  let last_row = params.m - 1u;
-  let last_col = params.n - 1u;
-  let r = vec4<u32>(min(row0, last_row), min(row0 + 1u, last_row), min(row0 + 2u, last_row), min(row0 + 3u, last_row));
-  let s = vec4<u32>(min(row0 + 4u, last_row), min(row0 + 5u, last_row), min(row0 + 6u, last_row), min(row0 + 7u, last_row));
-  let q = vec4<u32>(col0, min(col0 + 1u, last_col), min(col0 + 2u, last_col), min(col0 + 3u, last_col));
-  // A clamped right block (col0 + 4 past the end) reads valid columns and is never stored.
-  let c4 = min(col0 + 4u, last_col);
-  let w = vec4<u32>(c4, min(col0 + 5u, last_col), min(col0 + 6u, last_col), min(col0 + 7u, last_col));
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
-  var acc4 = vec4<f32>(0.0);
-  var acc5 = vec4<f32>(0.0);
-  var acc6 = vec4<f32>(0.0);
-  var acc7 = vec4<f32>(0.0);
-  var acc8 = vec4<f32>(0.0);
-  var acc9 = vec4<f32>(0.0);
-  var acc10 = vec4<f32>(0.0);
-  var acc11 = vec4<f32>(0.0);
-  var acc12 = vec4<f32>(0.0);
-  var acc13 = vec4<f32>(0.0);
-  var acc14 = vec4<f32>(0.0);
-  var acc15 = vec4<f32>(0.0);
-  let k4 = params.k & ~3u;
-  for (var kk = 0u; kk < k4; kk += 4u) {
-    let bt = b_tile(q, kk);
-    let bu = b_tile(w, kk);
-    let at = a_tile(r, kk);
-    acc0 += bt * at[0];
-    acc1 += bt * at[1];
-    acc2 += bt * at[2];
-    acc3 += bt * at[3];
-    acc8 += bu * at[0];
-    acc9 += bu * at[1];
-    acc10 += bu * at[2];
-    acc11 += bu * at[3];
-    let ab = a_tile(s, kk);
-    acc4 += bt * ab[0];
-    acc5 += bt * ab[1];
-    acc6 += bt * ab[2];
-    acc7 += bt * ab[3];
-    acc12 += bu * ab[0];
-    acc13 += bu * ab[1];
-    acc14 += bu * ab[2];
-    acc15 += bu * ab[3];
-  }
-  for (var kk = k4; kk < params.k; kk++) {
-    let bv = vec4<f32>(load_b(kk, q.x), load_b(kk, q.y), load_b(kk, q.z), load_b(kk, q.w));
-    let bw = vec4<f32>(load_b(kk, w.x), load_b(kk, w.y), load_b(kk, w.z), load_b(kk, w.w));
-    let ar = vec4<f32>(load_a(r.x, kk), load_a(r.y, kk), load_a(r.z, kk), load_a(r.w, kk));
-    let as_ = vec4<f32>(load_a(s.x, kk), load_a(s.y, kk), load_a(s.z, kk), load_a(s.w, kk));
-    acc0 = fma(vec4<f32>(ar.x), bv, acc0);
-    acc1 = fma(vec4<f32>(ar.y), bv, acc1);
-    acc2 = fma(vec4<f32>(ar.z), bv, acc2);
-    acc3 = fma(vec4<f32>(ar.w), bv, acc3);
-    acc4 = fma(vec4<f32>(as_.x), bv, acc4);
-    acc5 = fma(vec4<f32>(as_.y), bv, acc5);
-    acc6 = fma(vec4<f32>(as_.z), bv, acc6);
-    acc7 = fma(vec4<f32>(as_.w), bv, acc7);
-    acc8 = fma(vec4<f32>(ar.x), bw, acc8);
-    acc9 = fma(vec4<f32>(ar.y), bw, acc9);
-    acc10 = fma(vec4<f32>(ar.z), bw, acc10);
-    acc11 = fma(vec4<f32>(ar.w), bw, acc11);
-    acc12 = fma(vec4<f32>(as_.x), bw, acc12);
-    acc13 = fma(vec4<f32>(as_.y), bw, acc13);
-    acc14 = fma(vec4<f32>(as_.z), bw, acc14);
-    acc15 = fma(vec4<f32>(as_.w), bw, acc15);
-  }
-  return Block88(mat4x4<f32>(acc0, acc1, acc2, acc3), mat4x4<f32>(acc4, acc5, acc6, acc7),
-                 mat4x4<f32>(acc8, acc9, acc10, acc11), mat4x4<f32>(acc12, acc13, acc14, acc15));
-}
+//! generate gemmProductBlock {"cols": 8}
 
 fn finish(v: f32, col: u32) -> f32 {
   var out = v;
@@ -286,84 +159,10 @@ fn store_row4(row: u32, col0: u32, v: vec4<f32>) {
     vec4<f32>(finish(v.x, col0), finish(v.y, col0 + 1u), finish(v.z, col0 + 2u), finish(v.w, col0 + 3u));
 }
 
-@compute @workgroup_size(WG_SIDE, WG_SIDE)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let row0 = block_row(wg, lid, groups);
-  let col0 = block_col(wg, lid, groups);
-  if (row0 >= params.m || col0 >= params.n) { return; }
-  let acc = product_block(row0, col0);
-  store_row(row0, col0, acc.top[0]);
-  store_row(row0 + 1u, col0, acc.top[1]);
-  store_row(row0 + 2u, col0, acc.top[2]);
-  store_row(row0 + 3u, col0, acc.top[3]);
-  store_row(row0 + 4u, col0, acc.bottom[0]);
-  store_row(row0 + 5u, col0, acc.bottom[1]);
-  store_row(row0 + 6u, col0, acc.bottom[2]);
-  store_row(row0 + 7u, col0, acc.bottom[3]);
-}
+//! generate gemmEntry {"entry": "main", "cols": 4, "store": "scalar"}
 
-@compute @workgroup_size(WG_SIDE, WG_SIDE)
-fn main_c4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let row0 = block_row(wg, lid, groups);
-  let col0 = block_col(wg, lid, groups);
-  if (row0 >= params.m || col0 >= params.n) { return; }
-  let acc = product_block(row0, col0);
-  store_row4(row0, col0, acc.top[0]);
-  store_row4(row0 + 1u, col0, acc.top[1]);
-  store_row4(row0 + 2u, col0, acc.top[2]);
-  store_row4(row0 + 3u, col0, acc.top[3]);
-  store_row4(row0 + 4u, col0, acc.bottom[0]);
-  store_row4(row0 + 5u, col0, acc.bottom[1]);
-  store_row4(row0 + 6u, col0, acc.bottom[2]);
-  store_row4(row0 + 7u, col0, acc.bottom[3]);
-}
+//! generate gemmEntry {"entry": "main_c4", "cols": 4, "store": "vec4"}
 
-@compute @workgroup_size(WG_SIDE, WG_SIDE)
-fn main8(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let row0 = block_row(wg, lid, groups);
-  let col0 = block_col(wg, lid, groups);
-  if (row0 >= params.m || col0 >= params.n) { return; }
-  let acc = product_block88(row0, col0);
-  store_row(row0, col0, acc.top_left[0]);
-  store_row(row0 + 1u, col0, acc.top_left[1]);
-  store_row(row0 + 2u, col0, acc.top_left[2]);
-  store_row(row0 + 3u, col0, acc.top_left[3]);
-  store_row(row0 + 4u, col0, acc.bottom_left[0]);
-  store_row(row0 + 5u, col0, acc.bottom_left[1]);
-  store_row(row0 + 6u, col0, acc.bottom_left[2]);
-  store_row(row0 + 7u, col0, acc.bottom_left[3]);
-  if (col0 + 4u >= params.n) { return; }
-  store_row(row0, col0 + 4u, acc.top_right[0]);
-  store_row(row0 + 1u, col0 + 4u, acc.top_right[1]);
-  store_row(row0 + 2u, col0 + 4u, acc.top_right[2]);
-  store_row(row0 + 3u, col0 + 4u, acc.top_right[3]);
-  store_row(row0 + 4u, col0 + 4u, acc.bottom_right[0]);
-  store_row(row0 + 5u, col0 + 4u, acc.bottom_right[1]);
-  store_row(row0 + 6u, col0 + 4u, acc.bottom_right[2]);
-  store_row(row0 + 7u, col0 + 4u, acc.bottom_right[3]);
-}
+//! generate gemmEntry {"entry": "main8", "cols": 8, "store": "scalar"}
 
-@compute @workgroup_size(WG_SIDE, WG_SIDE)
-fn main8_c4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let row0 = block_row(wg, lid, groups);
-  let col0 = block_col(wg, lid, groups);
-  if (row0 >= params.m || col0 >= params.n) { return; }
-  let acc = product_block88(row0, col0);
-  store_row4(row0, col0, acc.top_left[0]);
-  store_row4(row0 + 1u, col0, acc.top_left[1]);
-  store_row4(row0 + 2u, col0, acc.top_left[2]);
-  store_row4(row0 + 3u, col0, acc.top_left[3]);
-  store_row4(row0 + 4u, col0, acc.bottom_left[0]);
-  store_row4(row0 + 5u, col0, acc.bottom_left[1]);
-  store_row4(row0 + 6u, col0, acc.bottom_left[2]);
-  store_row4(row0 + 7u, col0, acc.bottom_left[3]);
-  if (col0 + 4u >= params.n) { return; }
-  store_row4(row0, col0 + 4u, acc.top_right[0]);
-  store_row4(row0 + 1u, col0 + 4u, acc.top_right[1]);
-  store_row4(row0 + 2u, col0 + 4u, acc.top_right[2]);
-  store_row4(row0 + 3u, col0 + 4u, acc.top_right[3]);
-  store_row4(row0 + 4u, col0 + 4u, acc.bottom_right[0]);
-  store_row4(row0 + 5u, col0 + 4u, acc.bottom_right[1]);
-  store_row4(row0 + 6u, col0 + 4u, acc.bottom_right[2]);
-  store_row4(row0 + 7u, col0 + 4u, acc.bottom_right[3]);
-}
+//! generate gemmEntry {"entry": "main8_c4", "cols": 8, "store": "vec4"}

@@ -5,8 +5,10 @@
  * (src/kernels/*.ts keeps the pointers to the measurements). One TypeScript template per block writes every
  * shape the kernels need, so no unrolled line is ever kept by hand twice.
  */
+import { gemmBlocks } from './gemm.ts';
 import { lstmBlocks } from './lstm.ts';
+import type { BlockTemplate } from './wgsl.ts';
 
-export type BlockTemplate = (args: Record<string, unknown>) => string;
+export type { BlockTemplate } from './wgsl.ts';
 
-export const blocks: Record<string, BlockTemplate> = { ...lstmBlocks };
+export const blocks: Record<string, BlockTemplate> = { ...gemmBlocks, ...lstmBlocks };

@@ -16,7 +16,7 @@
  * exists); rows past it and units past j0 are clamped to the last valid one, so every load is in bounds and the
  * cell functions drop what lies outside.
  */
-import type { BlockTemplate } from './index.ts';
+import type { BlockTemplate } from './wgsl.ts';
 import { LANES, lines, oneOf, onlyArgs, range } from './wgsl.ts';
 
 /** Batch rows per invocation the kernels use (the host picks 8 for a batch of 8 or more). */

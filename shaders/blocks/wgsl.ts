@@ -3,6 +3,12 @@
  * arguments a `//! generate` line gives (a typo there must fail the build, not emit a different kernel).
  */
 
+/**
+ * What a block template is: the arguments of its `//! generate` line (JSON) in, WGSL out. Declared here, not in
+ * index.ts, so a template file need not import the registry that imports it.
+ */
+export type BlockTemplate = (args: Record<string, unknown>) => string;
+
 /** 0, 1, …, n − 1. */
 export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);

@@ -3,43 +3,19 @@ import gemmShader from '../../shaders/gemm.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, type ActivationName } from './activations';
+import { ACTIVATION_IDS } from './activations';
+import type { GemmArgs, GemmVariant } from './gemmArgs';
 import { recordGemmVec4 } from './gemmVec4';
 
 export const gemmKernel = defineKernel(gemmShader, 'main');
 
-export interface GemmArgs {
-  a: BufferRef;
-  b: BufferRef;
-  c: BufferRef;
-  bias?: BufferRef;
-  m: number;
-  n: number;
-  k: number;
-  transA?: boolean;
-  transB?: boolean;
-  /** Applied to every output element after the bias (softmax is row-wise: see dense.ts). Default linear. */
-  activation?: ActivationName;
-  /** Element offsets into a, b and c. */
-  aOffset?: number;
-  bOffset?: number;
-  cOffset?: number;
-  /** Which kernel: this file's plain one, or gemmVec4.wgsl (vec4 loads where aligned). Default: GEMM_VARIANT. */
-  variant?: GemmVariant;
-  /**
-   * Set to u when op(B)'s columns are in lstmStepVec4.wgsl's gate-interleaved order (4j+gate, n = 4u): C is then
-   * stored in Keras order (column gate·u + j). gemmVec4.wgsl only: setting it selects that variant.
-   */
-  permuteUnits?: number;
-  /** gemmVec4.wgsl's columns per invocation (8×4 or 8×8 blocks); default: see GEMM_VEC4_WIDE_MIN_N in gemmVec4.ts. */
-  vec4Cols?: 4 | 8;
-  /** gemmVec4.wgsl's workgroup side (side × side invocations); default 8, or 4 for 8×8 blocks on few tiles. */
-  vec4Side?: 4 | 8;
-}
+export type { GemmArgs, GemmVariant } from './gemmArgs';
 
-export type GemmVariant = 'plain' | 'vec4';
 export const GEMM_VARIANTS: readonly GemmVariant[] = ['plain', 'vec4'];
-/** The variant recordGemm uses by default (chosen by measurement: see shaders/gemmVec4.wgsl). */
+/**
+ * The variant recordGemm uses by default: vec4, faster than the plain kernel at every shape measured, on SwiftShader
+ * and on a GPU (bench/results/gemm-kernels.md, "Variant"). The plain kernel stays as the reference and the fallback.
+ */
 export const GEMM_VARIANT: GemmVariant = 'vec4';
 
 const TILE = 32; // 8×8 invocations × 4×4 outputs each

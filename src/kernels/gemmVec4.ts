@@ -7,7 +7,7 @@ import gemmVec4Shader from '../../shaders/gemmVec4.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { ACTIVATION_IDS } from './activations';
-import type { GemmArgs } from './gemm';
+import type { GemmArgs } from './gemmArgs';
 
 export const gemmVec4Kernel = defineKernel(gemmVec4Shader, 'main');
 export const gemmVec4StoreKernel = defineKernel(gemmVec4Shader, 'main_c4');
@@ -15,22 +15,10 @@ export const gemmVec4Kernel8 = defineKernel(gemmVec4Shader, 'main8');
 export const gemmVec4StoreKernel8 = defineKernel(gemmVec4Shader, 'main8_c4');
 /**
  * Columns per invocation (4: 8×4 blocks, entries main/main_c4; 8: 8×8 blocks, main8/main8_c4) and the side of
- * the square workgroup, chosen by measurement: SwiftShader, 2 cores, alternating in one page
- * (`npm run bench -- --profile --sections=gemm,tutorial`), GFLOP/s, a loaded machine / a quiet one:
- *
- *                              8×4 @ 8×8 (before)   8×8 @ 8×8      8×4 @ 4×4   8×8 @ 4×4
- *   256³                       3.34 / 2.68          4.10 / 3.50    3.33        3.93 / 3.13
- *   512³                       3.39 / 3.40          4.10 / 4.56    3.18        4.26 / 4.27
- *   64×1024×256                2.85 / 3.15          3.20 / 4.33    2.13        3.21 / 3.83
- *   dU 50×200×1920 (Aᵀ)        2.20 / 2.67          2.33 / 2.86    2.31        2.98 / 3.29
- *   dW 1×200×1920 (Aᵀ)         0.34 / 0.37          0.39 / 0.36    0.37        0.41 / 0.41
- *   dX 1920×1×200 (Bᵀ)         0.16 / 0.20          0.09 / 0.12    0.15        0.10 / 0.12
- *   dh0 32×50×200 (Bᵀ)         1.05 / 1.66          0.85 / 1.11    1.23        1.22 / 1.96
- *
- * Two op(B) tiles per op(A) tile: 16 loads per 256 FMAs instead of 12 per 128. The 64-column tile wastes
- * invocations on narrow products (dX has n = 1), so 8×8 blocks start at n = 64. With few 64×64 tiles (dU: 4,
- * dh0: 1) the 4×4 workgroup (32×32 tiles, four times as many workgroups for the two cores) wins; with 16 or
- * more the 8×8 one was as fast or faster on the quiet machine.
+ * the square workgroup. Rule: 8×8 blocks from n = GEMM_VEC4_WIDE_MIN_N columns (two op(B) tiles per op(A) tile,
+ * 16 loads per 256 FMAs instead of 12 per 128, but a 64-column tile wastes invocations on narrow products), in
+ * 4×4 workgroups below GEMM_VEC4_MIN_BIG_TILES 64×64 tiles (four times as many workgroups for the cores), else
+ * 8×8. Measured: bench/results/gemm-kernels.md, "Block shape and workgroup side".
  */
 export const GEMM_VEC4_WIDE_MIN_N = 64;
 /** Below this many 64×64 tiles, 8×8 blocks run in 4×4 workgroups (see above). */
@@ -40,7 +28,6 @@ function vec4Block(g: GemmArgs): { cols: 4 | 8; side: 4 | 8 } {
   const bigTiles = Math.ceil(g.m / 64) * Math.ceil(g.n / (8 * cols));
   return { cols, side: g.vec4Side ?? (cols === 8 && bigTiles < GEMM_VEC4_MIN_BIG_TILES ? 4 : 8) };
 }
-
 
 /** Which operands of `g` can be read (A, B) or written (C) as aligned vec4s. */
 export function gemmVec4Layout(g: GemmArgs): { a: boolean; b: boolean; c: boolean } {

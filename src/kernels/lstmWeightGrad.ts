@@ -7,12 +7,12 @@ import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 
 /**
- * Rows of A' × units per invocation, and the entry point that computes such a block: 8×4, the default, and 4×4,
- * the same loop at half the rows (the simplest to read). 4×2, 8×2, 8×8 and 16×4 were measured too (8×8 and 16×4
- * sometimes slightly faster at 128+ units, but seconds slower to compile) and dropped: see src/kernels/lstmStep.ts.
+ * Rows of A' × units per invocation, and the entry point that computes such a block (shaders/blocks/gemm.ts writes
+ * both): 8×4, the default, and 4×4, the same loop at half the rows. The other shapes tried lost or compiled seconds
+ * longer for no steady gain (bench/results/gemm-kernels.md, "Weight-gradient blocks").
  */
 export type LstmWeightGradBlock = '4x4' | '8x4';
-const ENTRIES: Record<LstmWeightGradBlock, string> = { '4x4': 'main4', '8x4': 'main8x4' };
+const ENTRIES: Record<LstmWeightGradBlock, string> = { '4x4': 'main4x4', '8x4': 'main8x4' };
 const KERNELS = Object.fromEntries(Object.entries(ENTRIES).map(([block, entry]) => [block, defineKernel(lstmWeightGradShader, entry)])) as Record<LstmWeightGradBlock, ReturnType<typeof defineKernel>>;
 export const LSTM_WEIGHT_GRAD_BLOCKS = Object.keys(ENTRIES) as LstmWeightGradBlock[];
 
@@ -39,7 +39,7 @@ export interface LstmWeightGradArgs {
 
 export const LSTM_WEIGHT_GRAD_BLOCK: LstmWeightGradBlock = '8x4';
 export const LSTM_WEIGHT_GRAD_WG = 16;
-/** recordLstmBackward uses this kernel up to this many units, the GEMMs above (measured: src/kernels/lstmStep.ts). */
+/** recordLstmBackward uses this kernel up to this many units, the GEMMs above (bench/results/lstm-kernels.md, "Weight gradients"). */
 export const LSTM_WEIGHT_GRAD_MAX_UNITS = 64;
 
 export function recordLstmWeightGrad(plan: Plan, g: LstmWeightGradArgs): void {
