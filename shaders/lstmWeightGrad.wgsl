@@ -19,7 +19,7 @@
 //
 // Why not the GEMM: at the Keras tutorial's shape (u = 50, F = 1, R = 1920) dU is 50×200×1920 with A's rows
 // (50 floats) not vec4-aligned, in seven 64×32 tiles for two cores, dW is 1×200×1920 in one tile, and the
-// bias column sum (entry bias_grad of lstmStepVec4.wgsl) is one workgroup; here they are ~180 small
+// bias column sum (entry bias_grad of lstmStepVec4Pack.wgsl) is one workgroup; here they are ~180 small
 // invocations. Where this kernel wins, and the block shapes tried, are in bench/results/gemm-kernels.md.
 //
 // Bindings: 0 params (uniform) · 1 h (read: the states) · 2 x (read) · 3 dg vec4 (read: dG [R, u])
