@@ -39,53 +39,13 @@ export type GruVariant = 'step' | 'vec4';
 export const GRU_VARIANTS: readonly GruVariant[] = ['step', 'vec4'];
 
 /**
- * The variant a plan uses when the caller does not say, chosen by measurement on each kind of adapter: the
- * variants' plans run alternately in one comparison (bench/profile.ts, `npm run bench -- --profile
- * --sections=gru,gru-shapes`; on a GPU machine `npm run bench:node -- --profile --sections=gru,gru-shapes`),
- * median ms of a forward pass (input projection + recurrence) / a backward pass (recurrence + weight GEMMs +
- * bias sums); 'before' is reset_after = false.
- *
- * SwiftShader on 2 cores (`adapter.isFallback`):
- *
- *                                    step          vec4
- *   B32 T60 F1 U50 relu before       155 / 314     58 / 103     (the benchmark's GRU)
- *   B32 T60 F1 U50 relu after        100 / 218     39 / 74
- *   B64 T20 F32 U128 tanh after      384 / 854     130 / 261
- *   B64 T20 F64 U128 tanh before     608 / 1215    240 / 392
- *   B8 T4 F32 U256 after             46 / 83       23 / 44
- *   B4 T8 F32 U256 before            59 / 123      32 / 53
- *   B16 T2 F32 U256 after            40 / 92       23 / 41
- *   B4 T2 F32 U256 before            16 / 34       17 / 29
- *   B2 T16 F32 U256 after            40 / 88       36 / 51      (another run, forward: step 59, vec4 122)
- *   B1 T60 F1 U50 before             9.4 / 16      22 / 21
- *   B1 T1 F32 U256 after             2.8 / 6.3     10 / 20
- *
- * (The vec4 column predates its 8-row blocks and `weight_grad`; since then, same page, B32 T60 F1 U50 relu:
- * before 36.5 / 77.7, after 25.2 / 62.2 — src/kernels/gruStepVec4.ts. The other shapes were not re-measured.)
- *
- * So the LSTM's rule there (src/kernels/lstmStep.ts), for the same reasons: with few rows·steps the pack of
- * the weights (once per pass) outweighs the steps, and 4-row blocks waste rows when the batch is under 4.
- *
- * A real GPU (NVIDIA H200, Vulkan, Dawn in Node), the same comparison:
- *
- *                                    step          vec4
- *   B32 T60 F1 U50 relu before       2.33 / 4.20   2.76 / 5.93
- *   B32 T60 F1 U50 relu after        1.49 / 3.53   1.82 / 4.09
- *   B64 T20 F32 U128 tanh after      0.76 / 1.94   0.99 / 2.60
- *   B64 T20 F64 U128 tanh before     1.39 / 2.41   1.58 / 3.73
- *   B8 T4 F32 U256 after             0.27 / 0.53   0.31 / 0.91
- *   (and B4 T8, B2 T16, B1 T60, B16 T2, B4 T2, B1 T1: step too)
- *
- * There a step is latency-bound and the plain kernel, with 16 times the invocations, won every shape; the
- * vec4 variant's extra dispatches (pack, unpacks) cost more than its loads saved. Since vec4's 8-row blocks and
- * its one-pass weight gradients (no GEMMs, no unpacks), the same page on the H200 (bench/gpu-machine/run.sh):
- *
- *                                    step          vec4          (a second run)
- *   B32 T60 F1 U50 relu before       6.07 / 9.94   2.81 / 5.40   6.97 / 5.22   3.46 / 5.43
- *   B32 T60 F1 U50 relu after        1.28 / 3.47   1.62 / 6.22   2.58 / 6.41   2.95 / 13.5
- *
- * so reset_before, whose plain form takes two dispatches per step and a 2·T·B-row dU GEMM, now runs vec4 there,
- * and reset_after keeps the plain kernel.
+ * The variant a plan uses when the caller does not say, chosen by measurement on each kind of adapter
+ * (bench/results/gru-kernels.md, "Which variant"). On SwiftShader (`adapter.isFallback`) the vec4 blocks win
+ * once there are enough rows: a batch of 4 or more and 32 or more rows·steps, the LSTM's rule for the same
+ * reasons (with few rows·steps the pack of the weights, once per pass, outweighs the steps, and 4-row blocks waste
+ * rows under a batch of 4). On a real GPU a step is latency-bound and the plain kernel, with 16 times the
+ * invocations, wins reset_after; reset_before (two dispatches per step and a 2·T·B-row dU GEMM in its plain form)
+ * runs vec4 there as well once it has enough rows.
  */
 export function defaultGruVariant(dims: CellDims, adapter: { isFallback: boolean } = { isFallback: true }, resetAfter = true): GruVariant {
   const enoughRows = dims.batch >= 4 && dims.batch * dims.timesteps >= 32;
