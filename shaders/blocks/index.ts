@@ -5,6 +5,8 @@
  * (src/kernels/*.ts keeps the pointers to the measurements). One TypeScript template per block writes every
  * shape the kernels need, so no unrolled line is ever kept by hand twice.
  */
+import { gruBlocks } from './gru.ts';
+
 export type BlockTemplate = (args: Record<string, unknown>) => string;
 
-export const blocks: Record<string, BlockTemplate> = {};
+export const blocks: Record<string, BlockTemplate> = { ...gruBlocks };

@@ -10,13 +10,16 @@ import gruStepShader from '../../shaders/gruStep.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './activations';
+import { ACTIVATION_IDS } from './activations';
 import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
-import { GRU_FUSED_INPUT_MAX_FEATURES, gruVec4Scratch, recordGruBackwardVec4, recordGruForwardVec4, type GruVec4Tuning } from './gruStepVec4';
+import { gruVec4Scratch, type GruBackwardBuffers, type GruForwardBuffers, type GruKernelOptions } from './gruPass';
+import { GRU_FUSED_INPUT_MAX_FEATURES, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
 import type { CellDims } from './cell';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
+// The options and buffers of a pass live in ./gruPass (the vec4 family needs them too); this module's API keeps them.
+export type { GruBackwardBuffers, GruForwardBuffers, GruKernelOptions, GruVec4Tuning } from './gruPass';
 
 const gru = (entry: string) => defineKernel(gruStepShader, entry);
 export const gruKernels = {
@@ -32,7 +35,7 @@ const WG = 64;
 
 /**
  * The kernels that run the recurrence: 'step' is the plain per-step kernel (shaders/gruStep.wgsl), 'vec4' the
- * register-blocked, gate-interleaved one (shaders/gruStepVec4.wgsl, needs the `scratch` buffer; its xproj,
+ * register-blocked, gate-interleaved one (shaders/gruStepVec4*.wgsl, needs the `scratch` buffer; its xproj,
  * gates and dgh buffers have their own sizes and layout, from gruSizes). Same results from the same inputs.
  */
 export type GruVariant = 'step' | 'vec4';
@@ -51,15 +54,6 @@ export function defaultGruVariant(dims: CellDims, adapter: { isFallback: boolean
   const enoughRows = dims.batch >= 4 && dims.batch * dims.timesteps >= 32;
   if (!adapter.isFallback) return !resetAfter && enoughRows ? 'vec4' : 'step';
   return enoughRows ? 'vec4' : 'step';
-}
-
-export interface GruKernelOptions {
-  activation: CellActivation;
-  recurrentActivation: GateActivation;
-  resetAfter: boolean;
-  goBackwards: boolean;
-  /** The vec4 variant's block shapes and paths instead of its measured defaults (bench/profile.ts compares them). */
-  tuning?: GruVec4Tuning;
 }
 
 /**
@@ -93,33 +87,6 @@ export function gruSizes(dims: CellDims, resetAfter: boolean, variant: GruVarian
     states: (timesteps + 1) * batch * units,
     sequence: rows * units,
   };
-}
-
-export interface GruForwardBuffers {
-  x: BufferRef;
-  /** Where x starts in its buffer, in floats (a stacked layer reads the h slots of the layer below). */
-  xOffset?: number;
-  kernel: BufferRef;
-  recurrentKernel: BufferRef;
-  /** Input bias [3u] (bias row 0 with resetAfter, the whole bias without). */
-  bias: BufferRef;
-  /** Recurrent bias [3u] (bias row 1); resetAfter only. */
-  recurrentBias?: BufferRef;
-  /**
-   * Where the recurrent bias starts in `recurrentBias`, in floats. A layer binds its whole [2, 3u] bias from
-   * the parameter arena and points here at row 1: a binding cannot start at row 1 itself (bindings need
-   * 256-byte alignment, the row sits 12·u bytes in).
-   */
-  recurrentBiasOffset?: number;
-  /** Scratch for x·W + b, [T, B, 3u]. */
-  xproj: BufferRef;
-  /** [T+1, B, u]; the caller writes h0 (or zeros) into the initial slot (0, or T with goBackwards). */
-  h: BufferRef;
-  gates: BufferRef;
-  /** Reset before only. */
-  hcat?: BufferRef;
-  /** gruSizes().scratch floats for the vec4 variant; without it the plain step kernel runs. */
-  scratch?: BufferRef;
 }
 
 function variantOf(requested: GruVariant | undefined, dims: CellDims, scratch: BufferRef | undefined): GruVariant {
@@ -168,37 +135,6 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
       plan.dispatch({ kernel: gruKernels.forwardCandidate, constants, bindings, uniforms, workgroups });
     }
   }
-}
-
-export interface GruBackwardBuffers {
-  /** What the forward pass read and saved. */
-  x: BufferRef;
-  xOffset?: number;
-  kernel: BufferRef;
-  recurrentKernel: BufferRef;
-  h: BufferRef;
-  gates: BufferRef;
-  hcat?: BufferRef;
-  /** Output gradient: [T, B, u] when `dyIsSequence` (block t for the output after x_t), else [B, u]. */
-  dy: BufferRef;
-  /** Gradient reaching the final hidden state from outside the layer, [B, u] (zeros if none). */
-  dhLast: BufferRef;
-  /** Scratch [B, u]: the part of dh_{t−1} that bypasses U. */
-  carry: BufferRef;
-  /** Scratch gate gradients, sizes from gruSizes. */
-  dgx: BufferRef;
-  dgh: BufferRef;
-  /** Null when nothing below needs the input gradient (a model's first layer). */
-  dx: BufferRef | null;
-  dKernel: BufferRef;
-  dRecurrentKernel: BufferRef;
-  /** [3u]: gradient of the input bias (row 0 with resetAfter). */
-  dBias: BufferRef;
-  /** [3u]: gradient of the recurrent bias (row 1); resetAfter only. */
-  dRecurrentBias?: BufferRef;
-  dh0: BufferRef;
-  /** gruSizes().scratch floats for the vec4 variant; without it the plain step kernel runs. */
-  scratch?: BufferRef;
 }
 
 export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant?: GruVariant): void {
