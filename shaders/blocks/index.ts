@@ -6,9 +6,10 @@
  * kernels need, so no unrolled line is ever kept by hand twice.
  */
 import { gemmBlocks } from './gemm.ts';
+import { gruBlocks } from './gru.ts';
 import { lstmBlocks } from './lstm.ts';
 import type { BlockTemplate } from './wgsl.ts';
 
 export type { BlockTemplate } from './wgsl.ts';
 
-export const blocks: Record<string, BlockTemplate> = { ...gemmBlocks, ...lstmBlocks };
+export const blocks: Record<string, BlockTemplate> = { ...gemmBlocks, ...gruBlocks, ...lstmBlocks };

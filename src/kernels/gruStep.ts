@@ -10,13 +10,16 @@ import gruStepShader from '../../shaders/gruStep.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './activations';
+import { ACTIVATION_IDS } from './activations';
 import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
-import { GRU_FUSED_INPUT_MAX_FEATURES, gruVec4Scratch, recordGruBackwardVec4, recordGruForwardVec4, type GruVec4Tuning } from './gruStepVec4';
+import { gruVec4Scratch, type GruBackwardBuffers, type GruForwardBuffers, type GruKernelOptions } from './gruPass';
+import { GRU_FUSED_INPUT_MAX_FEATURES, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
 import type { CellDims } from './cell';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
+// The options and buffers of a pass live in ./gruPass (the vec4 family needs them too); this module's API keeps them.
+export type { GruBackwardBuffers, GruForwardBuffers, GruKernelOptions, GruVec4Tuning } from './gruPass';
 
 const gru = (entry: string) => defineKernel(gruStepShader, entry);
 export const gruKernels = {
@@ -32,74 +35,25 @@ const WG = 64;
 
 /**
  * The kernels that run the recurrence: 'step' is the plain per-step kernel (shaders/gruStep.wgsl), 'vec4' the
- * register-blocked, gate-interleaved one (shaders/gruStepVec4.wgsl, needs the `scratch` buffer; its xproj,
+ * register-blocked, gate-interleaved one (shaders/gruStepVec4*.wgsl, needs the `scratch` buffer; its xproj,
  * gates and dgh buffers have their own sizes and layout, from gruSizes). Same results from the same inputs.
  */
 export type GruVariant = 'step' | 'vec4';
 export const GRU_VARIANTS: readonly GruVariant[] = ['step', 'vec4'];
 
 /**
- * The variant a plan uses when the caller does not say, chosen by measurement on each kind of adapter: the
- * variants' plans run alternately in one comparison (bench/profile.ts, `npm run bench -- --profile
- * --sections=gru,gru-shapes`; on a GPU machine `npm run bench:node -- --profile --sections=gru,gru-shapes`),
- * median ms of a forward pass (input projection + recurrence) / a backward pass (recurrence + weight GEMMs +
- * bias sums); 'before' is reset_after = false.
- *
- * SwiftShader on 2 cores (`adapter.isFallback`):
- *
- *                                    step          vec4
- *   B32 T60 F1 U50 relu before       155 / 314     58 / 103     (the benchmark's GRU)
- *   B32 T60 F1 U50 relu after        100 / 218     39 / 74
- *   B64 T20 F32 U128 tanh after      384 / 854     130 / 261
- *   B64 T20 F64 U128 tanh before     608 / 1215    240 / 392
- *   B8 T4 F32 U256 after             46 / 83       23 / 44
- *   B4 T8 F32 U256 before            59 / 123      32 / 53
- *   B16 T2 F32 U256 after            40 / 92       23 / 41
- *   B4 T2 F32 U256 before            16 / 34       17 / 29
- *   B2 T16 F32 U256 after            40 / 88       36 / 51      (another run, forward: step 59, vec4 122)
- *   B1 T60 F1 U50 before             9.4 / 16      22 / 21
- *   B1 T1 F32 U256 after             2.8 / 6.3     10 / 20
- *
- * (The vec4 column predates its 8-row blocks and `weight_grad`; since then, same page, B32 T60 F1 U50 relu:
- * before 36.5 / 77.7, after 25.2 / 62.2 — src/kernels/gruStepVec4.ts. The other shapes were not re-measured.)
- *
- * So the LSTM's rule there (src/kernels/lstmStep.ts), for the same reasons: with few rows·steps the pack of
- * the weights (once per pass) outweighs the steps, and 4-row blocks waste rows when the batch is under 4.
- *
- * A real GPU (NVIDIA H200, Vulkan, Dawn in Node), the same comparison:
- *
- *                                    step          vec4
- *   B32 T60 F1 U50 relu before       2.33 / 4.20   2.76 / 5.93
- *   B32 T60 F1 U50 relu after        1.49 / 3.53   1.82 / 4.09
- *   B64 T20 F32 U128 tanh after      0.76 / 1.94   0.99 / 2.60
- *   B64 T20 F64 U128 tanh before     1.39 / 2.41   1.58 / 3.73
- *   B8 T4 F32 U256 after             0.27 / 0.53   0.31 / 0.91
- *   (and B4 T8, B2 T16, B1 T60, B16 T2, B4 T2, B1 T1: step too)
- *
- * There a step is latency-bound and the plain kernel, with 16 times the invocations, won every shape; the
- * vec4 variant's extra dispatches (pack, unpacks) cost more than its loads saved. Since vec4's 8-row blocks and
- * its one-pass weight gradients (no GEMMs, no unpacks), the same page on the H200 (bench/gpu-machine/run.sh):
- *
- *                                    step          vec4          (a second run)
- *   B32 T60 F1 U50 relu before       6.07 / 9.94   2.81 / 5.40   6.97 / 5.22   3.46 / 5.43
- *   B32 T60 F1 U50 relu after        1.28 / 3.47   1.62 / 6.22   2.58 / 6.41   2.95 / 13.5
- *
- * so reset_before, whose plain form takes two dispatches per step and a 2·T·B-row dU GEMM, now runs vec4 there,
- * and reset_after keeps the plain kernel.
+ * The variant a plan uses when the caller does not say, chosen by measurement on each kind of adapter
+ * (bench/results/gru-kernels.md, "Which variant"). On SwiftShader (`adapter.isFallback`) the vec4 blocks win
+ * once there are enough rows: a batch of 4 or more and 32 or more rows·steps, the LSTM's rule for the same
+ * reasons (with few rows·steps the pack of the weights, once per pass, outweighs the steps, and 4-row blocks waste
+ * rows under a batch of 4). On a real GPU a step is latency-bound and the plain kernel, with 16 times the
+ * invocations, wins reset_after; reset_before (two dispatches per step and a 2·T·B-row dU GEMM in its plain form)
+ * runs vec4 there as well once it has enough rows.
  */
 export function defaultGruVariant(dims: CellDims, adapter: { isFallback: boolean } = { isFallback: true }, resetAfter = true): GruVariant {
   const enoughRows = dims.batch >= 4 && dims.batch * dims.timesteps >= 32;
   if (!adapter.isFallback) return !resetAfter && enoughRows ? 'vec4' : 'step';
   return enoughRows ? 'vec4' : 'step';
-}
-
-export interface GruKernelOptions {
-  activation: CellActivation;
-  recurrentActivation: GateActivation;
-  resetAfter: boolean;
-  goBackwards: boolean;
-  /** The vec4 variant's block shapes and paths instead of its measured defaults (bench/profile.ts compares them). */
-  tuning?: GruVec4Tuning;
 }
 
 /**
@@ -133,33 +87,6 @@ export function gruSizes(dims: CellDims, resetAfter: boolean, variant: GruVarian
     states: (timesteps + 1) * batch * units,
     sequence: rows * units,
   };
-}
-
-export interface GruForwardBuffers {
-  x: BufferRef;
-  /** Where x starts in its buffer, in floats (a stacked layer reads the h slots of the layer below). */
-  xOffset?: number;
-  kernel: BufferRef;
-  recurrentKernel: BufferRef;
-  /** Input bias [3u] (bias row 0 with resetAfter, the whole bias without). */
-  bias: BufferRef;
-  /** Recurrent bias [3u] (bias row 1); resetAfter only. */
-  recurrentBias?: BufferRef;
-  /**
-   * Where the recurrent bias starts in `recurrentBias`, in floats. A layer binds its whole [2, 3u] bias from
-   * the parameter arena and points here at row 1: a binding cannot start at row 1 itself (bindings need
-   * 256-byte alignment, the row sits 12·u bytes in).
-   */
-  recurrentBiasOffset?: number;
-  /** Scratch for x·W + b, [T, B, 3u]. */
-  xproj: BufferRef;
-  /** [T+1, B, u]; the caller writes h0 (or zeros) into the initial slot (0, or T with goBackwards). */
-  h: BufferRef;
-  gates: BufferRef;
-  /** Reset before only. */
-  hcat?: BufferRef;
-  /** gruSizes().scratch floats for the vec4 variant; without it the plain step kernel runs. */
-  scratch?: BufferRef;
 }
 
 function variantOf(requested: GruVariant | undefined, dims: CellDims, scratch: BufferRef | undefined): GruVariant {
@@ -208,37 +135,6 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
       plan.dispatch({ kernel: gruKernels.forwardCandidate, constants, bindings, uniforms, workgroups });
     }
   }
-}
-
-export interface GruBackwardBuffers {
-  /** What the forward pass read and saved. */
-  x: BufferRef;
-  xOffset?: number;
-  kernel: BufferRef;
-  recurrentKernel: BufferRef;
-  h: BufferRef;
-  gates: BufferRef;
-  hcat?: BufferRef;
-  /** Output gradient: [T, B, u] when `dyIsSequence` (block t for the output after x_t), else [B, u]. */
-  dy: BufferRef;
-  /** Gradient reaching the final hidden state from outside the layer, [B, u] (zeros if none). */
-  dhLast: BufferRef;
-  /** Scratch [B, u]: the part of dh_{t−1} that bypasses U. */
-  carry: BufferRef;
-  /** Scratch gate gradients, sizes from gruSizes. */
-  dgx: BufferRef;
-  dgh: BufferRef;
-  /** Null when nothing below needs the input gradient (a model's first layer). */
-  dx: BufferRef | null;
-  dKernel: BufferRef;
-  dRecurrentKernel: BufferRef;
-  /** [3u]: gradient of the input bias (row 0 with resetAfter). */
-  dBias: BufferRef;
-  /** [3u]: gradient of the recurrent bias (row 1); resetAfter only. */
-  dRecurrentBias?: BufferRef;
-  dh0: BufferRef;
-  /** gruSizes().scratch floats for the vec4 variant; without it the plain step kernel runs. */
-  scratch?: BufferRef;
 }
 
 export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant?: GruVariant): void {
