@@ -74,6 +74,25 @@ function foldRows(text: string, tokens: RegExp[], rows: number): string {
   return folded.join('\n');
 }
 
+/**
+ * The cell loop a block ends with (shaders/blocks/gru.ts, cellStores / cellCalls) names every row in one line
+ * (`let vals = array<…>(s00, …, s73);`) and counts them in its bound; those two lines are checked on their own,
+ * and folded here to the same text for 4 and 8 rows.
+ */
+const VALS = /^(\s*)let vals = array<vec4<f32>, \d+>\((.*)\);$/m;
+function withoutCellLoopSize(text: string): string {
+  return text.replace(VALS, '$1let vals = …;').replace(/for \(var r = 0u; r < \d+u; r\+\+\)/, 'for (var r = 0u; r < …; r++)');
+}
+/** The registers the weight-gradient store loop's array holds, in order. */
+function cellLoopSums(text: string): string[] {
+  return /let sums = array<vec4<f32>, \d+>\((.*)\);/.exec(text)![1]!.split(', ');
+}
+/** The registers the cell loop's array holds, in order. */
+function cellLoopValues(text: string): string[] {
+  return VALS.exec(text)![2]!.split(', ');
+}
+const rowsOf = (n: number) => Array.from({ length: n }, (_, r) => r);
+
 /** The lines of `a` and `b` that differ (the texts must have as many lines). */
 function changedLines(a: string, b: string): [string, string][] {
   const la = a.split('\n');
@@ -115,18 +134,22 @@ describe('GRU block templates: 4 against 8 rows', () => {
   // count rows.
   it('gruForwardBlock', () => {
     for (const lanes of ['xyz', 'xy']) {
-      const four = foldRows(gruForwardBlock({ name: 'f', rows: 4, lanes }), ROW_TOKENS.forward, 4);
+      const four = foldRows(withoutCellLoopSize(gruForwardBlock({ name: 'f', rows: 4, lanes })), ROW_TOKENS.forward, 4);
       const eight = gruForwardBlock({ name: 'f', rows: 8, lanes });
-      expect(foldRows(eight, ROW_TOKENS.forward, 8)).toBe(four);
+      expect(foldRows(withoutCellLoopSize(eight), ROW_TOKENS.forward, 8)).toBe(four);
       expect(eight.match(/\bs7[0-3] = vec4<f32>\(fma/g)?.length, 'row 7: 4 k × 4 units').toBe(16);
-      expect(eight).toContain('scratch[out + b * quads] = vec4<f32>(forward_cell(p, b, j0 + 0u, s70), forward_cell(p, b, j0 + 1u, s71)');
+      // the cells: row r's sums, unit c, are vals[4r + c]
+      expect(cellLoopValues(eight)).toEqual(rowsOf(8).flatMap((r) => [0, 1, 2, 3].map((c) => `s${r}${c}`)));
+      expect(eight).toContain('scratch[out + b * quads] = vec4<f32>(forward_cell(p, b, j0 + 0u, vals[4u * r + 0u]), forward_cell(p, b, j0 + 1u, vals[4u * r + 1u])');
     }
   });
 
   it('gruGatherBlock', () => {
     for (const [lanes, cell] of [['xyz', 'backward_cell'], ['xy', 'update_cell']]) {
-      const four = foldRows(gruGatherBlock({ name: 'g', rows: 4, lanes, cell }), ROW_TOKENS.gather, 4);
-      expect(foldRows(gruGatherBlock({ name: 'g', rows: 8, lanes, cell }), ROW_TOKENS.gather, 8)).toBe(four);
+      const four = foldRows(withoutCellLoopSize(gruGatherBlock({ name: 'g', rows: 4, lanes, cell })), ROW_TOKENS.gather, 4);
+      const eight = gruGatherBlock({ name: 'g', rows: 8, lanes, cell });
+      expect(foldRows(withoutCellLoopSize(eight), ROW_TOKENS.gather, 8)).toBe(four);
+      expect(cellLoopValues(eight)).toEqual(rowsOf(8).map((r) => `d${r}`));
     }
   });
 
@@ -137,9 +160,10 @@ describe('GRU block templates: 4 against 8 rows', () => {
 
   it('gruUhEntry: and the entry counts 8-row blocks', () => {
     for (const cell of ['candidate_cell', 'reset_cell']) {
-      const four = foldRows(gruUhEntry({ entry: 'e', rows: 4, cell }), ROW_TOKENS.uh, 4);
-      const eight = foldRows(gruUhEntry({ entry: 'e', rows: 8, cell }), ROW_TOKENS.uh, 8);
+      const four = foldRows(withoutCellLoopSize(gruUhEntry({ entry: 'e', rows: 4, cell })), ROW_TOKENS.uh, 4);
+      const eight = foldRows(withoutCellLoopSize(gruUhEntry({ entry: 'e', rows: 8, cell })), ROW_TOKENS.uh, 8);
       expect(changedLines(four, eight)).toEqual(entryCounts);
+      expect(cellLoopValues(gruUhEntry({ entry: 'e', rows: 8, cell }))).toEqual(rowsOf(8).map((r) => `a${r}`));
     }
   });
 
@@ -150,14 +174,18 @@ describe('GRU block templates: 4 against 8 rows', () => {
   });
 
   it('gruWeightGradEntry: and the row-block arithmetic counts 8', () => {
-    const four = foldRows(gruWeightGradEntry({ entry: 'w', rows: 4 }), ROW_TOKENS.weightGrad, 4);
+    // the store loop's array and bound are checked below
+    const sized = (t: string) => t.replace(/let sums = array<vec4<f32>, \d+>\(.*\);/, 'let sums = …;').replace(/k < \d+u;/, 'k < …;');
+    const four = foldRows(sized(gruWeightGradEntry({ entry: 'w', rows: 4 })), ROW_TOKENS.weightGrad, 4);
     const eight = gruWeightGradEntry({ entry: 'w', rows: 8 });
-    expect(changedLines(four, foldRows(eight, ROW_TOKENS.weightGrad, 8))).toEqual([
+    expect(changedLines(four, foldRows(sized(eight), ROW_TOKENS.weightGrad, 8))).toEqual([
       ['let h_blocks = (u + 3u) / 4u;', 'let h_blocks = (u + 7u) / 8u;'],
       ['if (idx >= (h_blocks + (p.features + 4u) / 4u) * quads) { return; }', 'if (idx >= (h_blocks + (p.features + 8u) / 8u) * quads) { return; }'],
       ['let i0 = select((rb - h_blocks) * 4u, rb * 4u, of_h);', 'let i0 = select((rb - h_blocks) * 8u, rb * 8u, of_h);'],
     ]);
-    expect(eight).toContain('store_weight_grad(of_h, i0 + 7u, j0 + 2u, a72); store_weight_grad(of_h, i0 + 7u, j0 + 3u, a73);');
+    // stored by one loop: sums[k] is row k / 4, unit k % 4
+    expect(cellLoopSums(eight)).toEqual(rowsOf(8).flatMap((r) => [0, 1, 2, 3].map((c) => `a${r}${c}`)));
+    expect(eight).toContain('for (var k = 0u; k < 32u; k++) { store_weight_grad(of_h, i0 + k / 4u, j0 + k % 4u, sums[k]); }');
   });
 });
 
@@ -196,9 +224,13 @@ describe('GRU block templates: lane sets', () => {
     const gather = gruGatherBlock({ name: 'g', rows: 8, lanes: 'xyz', cell: 'backward_cell' });
     const calls = gather.split('\n').filter((l) => l.includes('backward_cell('));
     const lanes = ['x', 'y', 'z', 'w'];
-    expect(calls.map((l) => l.trim())).toEqual([0, 1, 2, 3, 4, 5, 6, 7].flatMap((r) => lanes.map((lane, c) => `backward_cell(p, b0 + ${r}u, j0 + ${c}u, d${r}.${lane}, last);`)));
+    // one loop over the rows r, whose vals[r] is register d<r>; unit c reads its lane c
+    expect(cellLoopValues(gather)).toEqual(rowsOf(8).map((r) => `d${r}`));
+    expect(gather).toContain('for (var r = 0u; r < 8u; r++) {');
+    expect(calls.map((l) => l.trim())).toEqual(lanes.map((lane, c) => `backward_cell(p, b0 + r, j0 + ${c}u, vals[r].${lane}, last);`));
     const reset = gruUhEntry({ entry: 'e', rows: 4, cell: 'reset_cell' });
-    expect(reset).toContain('reset_cell(p, b0 + 3u, k0 + 2u, a3.z);');
+    expect(cellLoopValues(reset)).toEqual(rowsOf(4).map((r) => `a${r}`));
+    expect(reset).toContain('reset_cell(p, b0 + r, k0 + 2u, vals[r].z);');
     expect(reset).toContain('a2 = fma(w3, vec4<f32>(v2.w), fma(w2, vec4<f32>(v2.z), fma(w1, vec4<f32>(v2.y), fma(w0, vec4<f32>(v2.x), a2))));');
   });
 });

@@ -122,9 +122,12 @@ export const gemmEntry: BlockTemplate = (args) => {
       'let col0 = block_col(wg, lid, groups);',
       'if (row0 >= params.m || col0 >= params.n) { return; }',
       `let acc = ${blockFn(C)}(row0, col0);`,
+      // Each column tile's 8 rows stored by a loop over an array of them, not 8 inlined stores: written out, the
+      // stores took SwiftShader a third of the pipeline's compile (bench/results/gemm-kernels.md#compile-time).
       colTiles.flatMap((ct) => [
         ...(ct === 0 ? [] : [`if (${plus('col0', 4 * ct)} >= params.n) { return; }`]),
-        ...ROW_TILES.flatMap((rt) => range(4).map((i) => `${store}(${plus('row0', 4 * rt + i)}, ${plus('col0', 4 * ct)}, acc.${field(rt, ct, colTiles.length)}[${i}]);`)),
+        `let ${COL[ct]!.name} = array<vec4<f32>, 8>(${ROW_TILES.flatMap((rt) => range(4).map((i) => `acc.${field(rt, ct, colTiles.length)}[${i}]`)).join(', ')});`,
+        `for (var i = 0u; i < 8u; i++) { ${store}(row0 + i, ${plus('col0', 4 * ct)}, ${COL[ct]!.name}[i]); }`,
       ]),
     ),
     '}',
@@ -186,11 +189,13 @@ export const lstmWeightGradEntry: BlockTemplate = (args) => {
       '} else {',
       lines(1, loop('let xb = p.x_offset + r * p.features;', (g) => `fma(${gather('x', 'xb', g)}, xm${g}, one${g})`)),
       '}',
-      UNITS.flatMap((q) => {
-        const stores = rows.map((i) => `store_row_span(first + ${i}u, j${q}, ${reg(q, i)}, ${R}u);`);
-        // Unit j0 exists (the invocation returned otherwise); j1..j3 are clamped copies past the last unit.
-        return q === 0 ? stores : [`if (j0 + ${q}u <= last) {`, lines(1, stores), '}'];
-      }),
+      // The 4R stores as a loop over the sums (unit q = k / R, row i = k % R), not 4R inlined store_row_span
+      // calls: written out they took SwiftShader about a second to compile (bench/results/gemm-kernels.md).
+      // Unit j0 exists (the invocation returned otherwise); j1..j3 are clamped copies past the last unit.
+      `let sums = array<vec4<f32>, ${4 * R}u>(${UNITS.flatMap((q) => rows.map((i) => reg(q, i))).join(', ')});`,
+      `for (var k = 0u; k < ${4 * R}u; k++) {`,
+      lines(1, `let q = k / ${R}u;`, `if (j0 + q <= last) { store_row_span(first + k % ${R}u, j0 + q, sums[k], ${R}u); }`),
+      '}',
     ),
     '}',
   );

@@ -14,8 +14,9 @@
  *   gruBlockEntry       entry: finds its block from the invocation index and calls a block fn
  *   gruWeightGradEntry  entry: [h_prev | x | 1]ᵀ·dG, `rows` rows of A′ × 4 units per invocation
  *
- * The cell calls a block ends with (one per row and unit, or one vec4 store per row of the compact copy the
- * block owns) are written by `cellStores` and `cellCalls`, shared by the templates that end that way.
+ * The cells a block ends with (a loop over its rows: one call per unit, or one vec4 store per row of the
+ * compact copy the block owns) are written by `cellStores` and `cellCalls`, shared by the templates that end
+ * that way.
  */
 import { LANES, identifier, lines, oneOf, onlyArgs, range } from './wgsl.ts';
 
@@ -49,22 +50,36 @@ function entryOrigin(rows: 4 | 8, params: string): string[] {
 }
 
 /**
- * The cells of a block that own their rows' vec4 `out + b·quads` of a compact copy: per row inside the batch,
- * the 4 cells' returns stored as one vec4. `cell(r, c)` is the call for row b0+r, unit j0+c (row b0+r is `b`).
+ * A block's cells run as a loop over its rows (the 4 units of a row written out), on the block's sums copied
+ * into the array `vals`, not as rows × 4 calls written out: each call inlines a whole cell, and 32 inlined
+ * cells took SwiftShader seconds to compile one pipeline (the LSTM's forward8: 2–3 s against 0.5 s;
+ * bench/results/lstm-kernels.md#compile-time, and gru-kernels.md for the GRU's). The loop sits outside the
+ * inner products, where its dynamic index costs nothing measurable.
+ *
+ * cellStores: the cells of a block that own their rows' vec4 `out + b·quads` of a compact copy: per row inside
+ * the batch, the 4 cells' returns stored as one vec4. `cell(c)` is the call for row b = b0 + r, unit j0+c.
  */
-function cellStores(rows: number, cell: (r: number, c: number) => string): string[] {
-  return range(rows).flatMap((r) => [
-    `if (b0 + ${r}u < p.batch) {`,
-    `  let b = b0 + ${r}u;`,
-    `  scratch[out + b * quads] = vec4<f32>(${UNITS.map((c) => cell(r, c)).join(', ')});`,
+function cellStores(rows: number, vals: string, cell: (c: number) => string): string[] {
+  return [
+    `let vals = ${vals};`,
+    `for (var r = 0u; r < ${rows}u; r++) {`,
+    '  if (b0 + r < p.batch) {',
+    '    let b = b0 + r;',
+    `    scratch[out + b * quads] = vec4<f32>(${UNITS.map(cell).join(', ')});`,
+    '  }',
     '}',
-  ]);
+  ];
 }
 
-/** The cells of a block that store nothing compact: one call per row and unit (the cell checks the bounds). */
-function cellCalls(rows: number, cell: (r: number, c: number) => string): string[] {
-  return range(rows).flatMap((r) => UNITS.map((c) => `${cell(r, c)};`));
+/** The cells of a block that store nothing compact: a loop over rows r, one call per unit c (the cell checks the bounds). */
+function cellCalls(rows: number, vals: string, cell: (c: number) => string): string[] {
+  return [`let vals = ${vals};`, `for (var r = 0u; r < ${rows}u; r++) {`, ...UNITS.map((c) => `  ${cell(c)};`), '}'];
 }
+
+/** The sums of a block, one vec4 per row and unit (`<prefix><r><c>`), as an array: vals[4r + c]. */
+const perUnit = (rows: number, prefix: string) => `array<vec4<f32>, ${4 * rows}>(${range(rows).flatMap((r) => UNITS.map((c) => `${prefix}${r}${c}`)).join(', ')})`;
+/** One vec4 per row (`<prefix><r>`, a lane per unit), as an array: vals[r]. */
+const perRow = (rows: number, prefix: string) => `array<vec4<f32>, ${rows}>(${range(rows).map((r) => `${prefix}${r}`).join(', ')})`;
 
 /** gruForwardBlock {name, rows, lanes}: fn name(p: StepParams, b0, j0), the sums and cells of one block. */
 function forwardBlock(args: Args): string {
@@ -118,7 +133,7 @@ function forwardBlock(args: Args): string {
       ]),
       '}',
       'let out = select(p.cq, p.hc_write, RESET_AFTER) + j0 / 4u;',
-      ...cellStores(rows, (r, c) => `forward_cell(p, b, j0 + ${c}u, s${r}${c})`),
+      ...cellStores(rows, perUnit(rows, 's'), (c) => `forward_cell(p, b, j0 + ${c}u, vals[4u * r + ${c}u])`),
     ]),
     '}',
   ]);
@@ -138,8 +153,8 @@ function gatherBlock(args: Args): string {
   const R = range(rows);
   const cells =
     cell === 'backward_cell'
-      ? cellCalls(rows, (r, c) => `backward_cell(p, b0 + ${r}u, j0 + ${c}u, d${r}.${LANES[c]}, last)`)
-      : ['let quads = (units + 3u) / 4u;', 'let out = p.cq + j0 / 4u;', ...cellStores(rows, (r, c) => `update_cell(p, b, j0 + ${c}u, d${r}.${LANES[c]}, last)`)];
+      ? cellCalls(rows, perRow(rows, 'd'), (c) => `backward_cell(p, b0 + r, j0 + ${c}u, vals[r].${LANES[c]}, last)`)
+      : ['let quads = (units + 3u) / 4u;', 'let out = p.cq + j0 / 4u;', ...cellStores(rows, perRow(rows, 'd'), (c) => `update_cell(p, b, j0 + ${c}u, vals[r].${LANES[c]}, last)`)];
   return lines(0, [
     `fn ${name}(p: BackParams, b0: u32, j0: u32) {`,
     ...at(1, [
@@ -189,8 +204,8 @@ function uhEntry(args: Args): string {
   const fmaChain = (r: number) => LANES.reduce((acc, lane, k) => `fma(w${k}, vec4<f32>(v${r}.${lane}), ${acc})`, `a${r}`);
   const cells =
     cell === 'candidate_cell'
-      ? ['let out = p.hc_write + j0 / 4u;', ...cellStores(rows, (r, c) => `candidate_cell(p, b, j0 + ${c}u, a${r}.${LANES[c]})`)]
-      : cellCalls(rows, (r, c) => `reset_cell(p, b0 + ${r}u, k0 + ${c}u, a${r}.${LANES[c]})`);
+      ? ['let out = p.hc_write + j0 / 4u;', ...cellStores(rows, perRow(rows, 'a'), (c) => `candidate_cell(p, b, j0 + ${c}u, vals[r].${LANES[c]})`)]
+      : cellCalls(rows, perRow(rows, 'a'), (c) => `reset_cell(p, b0 + r, k0 + ${c}u, vals[r].${LANES[c]})`);
   return lines(0, [
     ENTRY_HEAD,
     `fn ${entry}${ENTRY_ARGS} {`,
@@ -239,7 +254,6 @@ function weightGradEntry(args: Args): string {
   const column = ['j0', 'c1', 'c2', 'c3'];
   const fmas = (a: string) => R.map((r) => row4((c) => `a${r}${c} = fma(${a}${r}, g${c}, a${r}${c});`));
   const xRow = (r: number) => `let x${r} = vec4<f32>(select(select(0.0, 1.0, i0 + ${r}u == F), wg_x[xr + min(i0 + ${r}u, last_f)], i0 + ${r}u < F));`;
-  const store = (r: number, c: number) => `store_weight_grad(of_h, i0 + ${r}u, j0 + ${c}u, a${r}${c});`;
   return lines(0, [
     ENTRY_HEAD,
     `fn ${entry}${ENTRY_ARGS} {`,
@@ -283,7 +297,10 @@ function weightGradEntry(args: Args): string {
         '}',
       ]),
       '}',
-      ...R.flatMap((r) => [`${store(r, 0)} ${store(r, 1)}`, `${store(r, 2)} ${store(r, 3)}`]),
+      // The 4R stores as a loop over the sums (row k / 4, unit k % 4), not 4R inlined store_weight_grad calls,
+      // for SwiftShader's compile time as with the cells above (bench/results/gru-kernels.md#compile-time).
+      `let sums = ${perUnit(rows, 'a')};`,
+      `for (var k = 0u; k < ${4 * rows}u; k++) { store_weight_grad(of_h, i0 + k / 4u, j0 + k % 4u, sums[k]); }`,
     ]),
     '}',
   ]);
