@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import * as webrnn from '../src/index';
 
-const errorClasses = Object.entries(webrnn).filter(
-  (entry): entry is [string, new (...args: never[]) => Error] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
+const errorClasses = (Object.entries(webrnn) as [string, unknown][]).filter(
+  (entry): entry is [string, new (...args: unknown[]) => Error] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
 );
 
 describe('error classes', () => {
@@ -17,7 +17,7 @@ describe('error classes', () => {
     );
     for (const [name, ErrorClass] of errorClasses) {
       // Constructors take a message first, or (reason, detail) / (limit, requested, allowed, message): strings and numbers both fit.
-      const err = new (ErrorClass as unknown as new (...args: unknown[]) => Error)('x', 1, 2, 'message');
+      const err = new ErrorClass('x', 1, 2, 'message');
       expect(err.name).toBe(name);
       expect(err).toBeInstanceOf(webrnn.WebRnnError);
       expect(String(err)).toMatch(new RegExp(`^${name}: `));
