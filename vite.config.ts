@@ -60,8 +60,13 @@ function layersNamespace(): Plugin {
 
 // The same config serves the dev servers of the tests, `npm start` and the bench, and bench/node.mjs's SSR build
 // of the suite, which sets its own build options: the library build applies to `vite build` alone.
+// The bench's own packages (bench/package.json: TF.js's webgpu and wasm backends) bring a second copy of TF.js's CPU
+// backend and expect TF.js's core as a peer: both must be the repository's copies, the ones @tensorflow/tfjs
+// registers its backends with, or the bench's backends would register with an engine nobody uses.
+const benchDedupe = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'];
+
 export default defineConfig(({ command, isSsrBuild }) => ({
   plugins: [wgslKernels(), layersNamespace()],
-  resolve: { alias: wgslReflectAlias },
+  resolve: { alias: wgslReflectAlias, dedupe: benchDedupe },
   ...(command === 'build' && !isSsrBuild ? { build: libraryBuild } : {}),
 }));
