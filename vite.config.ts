@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type BuildEnvironmentOptions, type Plugin } from 'vite';
 import { wgslKernels } from './scripts/wgsl/plugin.ts';
 
@@ -65,8 +65,15 @@ function layersNamespace(): Plugin {
 // registers its backends with, or the bench's backends would register with an engine nobody uses.
 const benchDedupe = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'];
 
+// Vite's dev servers pre-bundle what the repository's pages import, found by crawling every .html file. The bench
+// pages import the bench's own packages, absent until `npm run bench:install`: without them the crawl fails whole
+// ("could not be resolved"), and the servers of the tests and of `npm start` would find their dependencies one page
+// load at a time, reloading pages mid-test. So the crawl skips bench/ until those packages are there.
+const benchInstalled = existsSync(new URL('./bench/node_modules/@tensorflow/tfjs-backend-webgpu/package.json', import.meta.url));
+
 export default defineConfig(({ command, isSsrBuild }) => ({
   plugins: [wgslKernels(), layersNamespace()],
   resolve: { alias: wgslReflectAlias, dedupe: benchDedupe },
+  ...(benchInstalled ? {} : { optimizeDeps: { entries: ['**/*.html', '!bench/**'] } }),
   ...(command === 'build' && !isSsrBuild ? { build: libraryBuild } : {}),
 }));
