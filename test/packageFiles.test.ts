@@ -6,7 +6,7 @@
  * bundled a namespace into an object again (vite.config.ts, layersNamespace), which apps cannot tree-shake.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshDist, distDir, repoRoot } from './support/dist';
@@ -50,5 +50,23 @@ describe('npm pack', () => {
     expect(js).toContain('dist/layers/factories.js');
     // The CPU twins and the bundled datasets serve the tests and demos, not the package entry.
     expect(js.filter((p) => /^dist\/(reference\/|data\/datasets)/.test(p))).toEqual([]);
+  });
+
+  it('imports nothing but its own modules and its dependencies, which the app resolves', () => {
+    const { dependencies } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const bare = new Set<string>();
+    for (const path of packed.filter((p) => p.endsWith('.js'))) {
+      const code = readFileSync(join(repoRoot, path), 'utf8');
+      const statics = code.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"|^import\s*"([^"]+)"/gm);
+      const dynamics = code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g);
+      for (const m of [...statics, ...dynamics]) {
+        const specifier = (m[1] ?? m[2])!;
+        if (!specifier.startsWith('.')) bare.add(specifier);
+      }
+      // A build tool (the shader reflector) must never end up inside the package.
+      expect(code, path).not.toMatch(/wgsl_reflect|WgslReflect/);
+    }
+    for (const specifier of bare) expect(Object.keys(dependencies), `dist/ imports ${specifier}`).toContain(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+    expect([...bare]).toContain('papaparse');
   });
 });
