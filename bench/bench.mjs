@@ -17,7 +17,10 @@ import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { ensureBenchDependencies } from './deps.mjs';
 import { addTorchColumns, adapterName, benchOptions, printProfile, report, saveResult } from './report.mjs';
+
+ensureBenchDependencies();
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);

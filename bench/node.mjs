@@ -6,7 +6,7 @@
 //   --bundle=FILE      a suite built earlier (--build-only), so the GPU machine needs no node_modules
 //   --build-only=DIR   build bench/node-entry.ts for Node into DIR (suite.mjs + TF.js's .wasm files) and stop
 //   --dawn=a,b         dawn.node options (default backend=vulkan)
-//   WEBGPU_MODULE=…    where the `webgpu` package is (default: node_modules)
+//   WEBGPU_MODULE=…    where the `webgpu` package is (default: bench/node_modules, from bench/package.json)
 //
 // bench/gpu-machine/prepare.sh packs all of it (Node too) for a GPU machine without Node or a registry, and
 // bench/gpu-machine/run.sh runs it there. Without a GPU, Dawn can use Chromium's SwiftShader as its Vulkan driver:
@@ -15,6 +15,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureBenchDependencies } from './deps.mjs';
 import { addTorchColumns, adapterName, benchOptions, printProfile, report, saveResult } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,12 +31,14 @@ async function buildSuite(outDir) {
     ssr: { noExternal: true, target: 'node' },
     build: { ssr: `${root}bench/node-entry.ts`, outDir, emptyOutDir: true, lib: false, sourcemap: false, minify: false, rollupOptions: { output: { format: 'es', entryFileNames: 'suite.mjs' } } },
   });
-  const wasmDir = `${root}node_modules/@tensorflow/tfjs-backend-wasm/dist/`;
+  const wasmDir = `${root}bench/node_modules/@tensorflow/tfjs-backend-wasm/dist/`;
   for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) await copyFile(wasmDir + f, `${outDir}/${f}`);
   return `${outDir}/suite.mjs`;
 }
 
 const { flag, option, options } = benchOptions(argv, { realGpu: true, peers: 'webgpu,wasm' });
+// A prebuilt suite (--bundle) and an explicit dawn.node (WEBGPU_MODULE) need nothing installed: the GPU machine.
+if (!(option('bundle') && process.env.WEBGPU_MODULE)) ensureBenchDependencies();
 if (option('build-only')) {
   const out = resolve(option('build-only'));
   await mkdir(out, { recursive: true });

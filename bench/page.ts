@@ -2,4 +2,4 @@
 import { runBench, type BenchOptions } from './suite';
 
 (window as unknown as { runBench: (o: BenchOptions) => ReturnType<typeof runBench> }).runBench = (o) =>
-  runBench({ wasmPath: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/', ...o });
+  runBench({ wasmPath: '/bench/node_modules/@tensorflow/tfjs-backend-wasm/dist/', ...o });

@@ -3,25 +3,35 @@
  * so a user can act on it without reading our source.
  */
 
+/*
+ * Every class spells its own name: `err.name` must read 'ShapeError' in the published build and after the app's
+ * bundler has minified it, where `new.target.name` (or `constructor.name`) would be a mangled 'd'. A class field
+ * rather than an assignment after the class, so each class stays a pure declaration that bundlers can drop.
+ */
+
 /** Base class, so `catch (e) { if (e instanceof WebRnnError) ... }` catches every error of ours. */
 export class WebRnnError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  override name = 'WebRnnError';
 }
 
 /** A tensor or weight has the wrong rank or size. */
-export class ShapeError extends WebRnnError {}
+export class ShapeError extends WebRnnError {
+  override name = 'ShapeError';
+}
 
 /** An option or hyperparameter is out of range, of the wrong type, or unknown. */
-export class ValueError extends WebRnnError {}
+export class ValueError extends WebRnnError {
+  override name = 'ValueError';
+}
 
 /** No WebGPU adapter could be found (browser without WebGPU, flags off, or no GPU driver). */
-export class WebGPUUnavailableError extends WebRnnError {}
+export class WebGPUUnavailableError extends WebRnnError {
+  override name = 'WebGPUUnavailableError';
+}
 
 /** The GPU device was lost (driver reset, `device.destroy()`, out of memory...). */
 export class DeviceLostError extends WebRnnError {
+  override name = 'DeviceLostError';
   readonly reason: string;
   constructor(reason: string, detail: string) {
     super(
@@ -33,16 +43,21 @@ export class DeviceLostError extends WebRnnError {
 }
 
 /** A call on a runtime (or an object built on it) after `dispose()`. */
-export class DisposedError extends WebRnnError {}
+export class DisposedError extends WebRnnError {
+  override name = 'DisposedError';
+}
 
 /** A saved model or weight file failed a check (which file, which check). */
-export class ModelFormatError extends WebRnnError {}
+export class ModelFormatError extends WebRnnError {
+  override name = 'ModelFormatError';
+}
 
 /**
  * A buffer would exceed one of the device's limits (maxBufferSize, maxStorageBufferBindingSize): thrown before
  * anything is allocated, so the model or batch that asked for it is left as it was.
  */
 export class DeviceLimitError extends WebRnnError {
+  override name = 'DeviceLimitError';
   readonly limit: string;
   readonly requested: number;
   readonly allowed: number;
@@ -55,10 +70,13 @@ export class DeviceLimitError extends WebRnnError {
 }
 
 /** The GPU could not allocate a buffer (WebGPU's 'out-of-memory' error). Nothing computed with it is returned. */
-export class OutOfMemoryError extends WebRnnError {}
+export class OutOfMemoryError extends WebRnnError {
+  override name = 'OutOfMemoryError';
+}
 
 /** The training loss became NaN or ±Infinity; `epoch` and `batch` are 0-based, as callbacks count them. */
 export class NonFiniteLossError extends WebRnnError {
+  override name = 'NonFiniteLossError';
   readonly epoch: number;
   readonly batch: number;
   constructor(epoch: number, batch: number, message: string) {

@@ -36,7 +36,9 @@ export type { SafetensorsContents } from './io/safetensors';
 export { sequential, Sequential } from './model/sequential';
 export type { SequentialOptions } from './model/sequential';
 export type { LastGoodWeights } from './model/epochEnd';
-export { layers, Layer, RecurrentLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Embedding } from './layers/index';
+// A namespace of functions, so an app's bundler keeps only the layers it calls (src/layers/factories.ts).
+export * as layers from './layers/factories';
+export { Layer, RecurrentLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Embedding } from './layers/index';
 export type { LstmLayerConfig, GruLayerConfig, SimpleRnnLayerConfig, BidirectionalLayerConfig, RecurrentLayerConfig, DenseLayerConfig, EmbeddingLayerConfig } from './layers/index';
 export type { MergeMode } from './kernels/bidirectionalMerge';
 export { optimizers, resolveOptimizer, OPTIMIZER_NAMES } from './optim/optimizers';

@@ -8,9 +8,11 @@
 set -euo pipefail
 out=${1:-.device}
 mkdir -p "$out/webgpu" "$out/debs"
+# dawn.node and TF.js's backends are the benchmark's own packages (bench/package.json), not the quick start's.
+[ -f bench/node_modules/webgpu/package.json ] || npm run bench:install
 xz -T0 -6 -c "$(command -v node)" > "$out/node.xz"
-cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$out/webgpu/"
-xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$out/dawn.node.xz"
+cp bench/node_modules/webgpu/index.js bench/node_modules/webgpu/package.json "$out/webgpu/"
+xz -T0 -6 -c bench/node_modules/webgpu/dist/linux-x64/dawn.node > "$out/dawn.node.xz"
 node bench/node.mjs --build-only="$out/suite"
 lists=$(mktemp -d)
 mkdir -p "$lists/partial"

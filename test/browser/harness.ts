@@ -13,6 +13,7 @@ import { recurrentCases } from './recurrentCases';
 import { recurrentLayerCases } from './recurrentLayerCases';
 import { reliabilityCases } from './reliabilityCases';
 import { learningCases, modelCases, modelTrainingCases, programCacheCases } from './modelCases';
+import { packageCases } from './packageCases';
 import { trainingCases } from './trainingCases';
 
 const harness = {
@@ -32,6 +33,7 @@ const harness = {
   ...programCacheCases,
   ...trainingCases,
   ...reliabilityCases,
+  ...packageCases,
 };
 
 export type Harness = typeof harness;

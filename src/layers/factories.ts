@@ -1,0 +1,36 @@
+/**
+ * The `layers` namespace, named as in TF.js: `layers.lstm({ units: 50 })`, `layers.dense({ units: 1 })`.
+ * Re-exported as `export * as layers` (src/layers/index.ts) rather than built as an object literal: a namespace
+ * is statically analysable, so an app's bundler keeps only the factories it calls, and with them only those
+ * layers' classes, kernels and WGSL. An object of arrow functions would keep every layer once one is used.
+ */
+import { Bidirectional, type BidirectionalLayerConfig } from './bidirectional';
+import { Dense, type DenseLayerConfig } from './dense';
+import { Embedding, type EmbeddingLayerConfig } from './embedding';
+import { GRU, type GruLayerConfig } from './gru';
+import { LSTM, type LstmLayerConfig } from './lstm';
+import { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
+
+export function lstm(config: LstmLayerConfig): LSTM {
+  return new LSTM(config);
+}
+
+export function gru(config: GruLayerConfig): GRU {
+  return new GRU(config);
+}
+
+export function simpleRNN(config: SimpleRnnLayerConfig): SimpleRNN {
+  return new SimpleRNN(config);
+}
+
+export function bidirectional(config: BidirectionalLayerConfig): Bidirectional {
+  return new Bidirectional(config);
+}
+
+export function dense(config: DenseLayerConfig): Dense {
+  return new Dense(config);
+}
+
+export function embedding(config: EmbeddingLayerConfig): Embedding {
+  return new Embedding(config);
+}
