@@ -29,6 +29,10 @@ export class Embedding extends Layer {
   readonly outputDim: number;
   private readonly reg: RegularizerConfig | null;
 
+  override get vocabularySize(): number {
+    return this.inputDim;
+  }
+
   constructor(config: EmbeddingLayerConfig) {
     const name = config?.name ?? defaultName('embedding');
     const where = `embedding '${name}'`;

@@ -91,6 +91,15 @@ export abstract class Layer {
     this.declaredBatchSize = batchSize;
   }
 
+  /**
+   * For a layer that takes token ids (Embedding): how many ids there are, so the model checks its input against
+   * it; null for a layer that takes activations. A property, not an instanceof check, so a model that has no
+   * Embedding does not carry its code.
+   */
+  get vocabularySize(): number | null {
+    return null;
+  }
+
   /** Keras `stateful`: states kept across calls until resetStates(). False except on recurrent layers. */
   get stateful(): boolean {
     return false;

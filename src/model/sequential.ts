@@ -6,7 +6,6 @@
 import { DisposedError, OutOfMemoryError, ShapeError, ValueError, formatShape } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import { initialize, seededRandom } from '../layers/initializers';
-import { Embedding } from '../layers/embedding';
 import { Layer } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
 import { ParameterArena, checkWeightList, layoutSegments } from './arena';
@@ -19,7 +18,7 @@ import { applyLayer } from './applyLayer';
 import { ModelStates } from './states';
 import { StreamProgram, stepInput } from './streaming';
 import { summaryLines } from './summary';
-import { saveModel, type PersistenceView, type SaveOptions } from './save';
+import type { PersistenceView, SaveOptions } from './save';
 import type { ArtifactsSink, SaveResult } from '../io/types';
 import {
   OptimizerState,
@@ -75,7 +74,7 @@ export class Sequential {
     if (this.layers.length === 0 && !layer.declaredInputShape) {
       throw new ValueError(`the first layer ('${layer.name}') needs inputShape, e.g. layers.lstm({ units: 50, inputShape: [60, 1] })`);
     }
-    if (this.layers.length > 0 && layer instanceof Embedding) {
+    if (this.layers.length > 0 && layer.vocabularySize !== null) {
       throw new ValueError(`embedding '${layer.name}' must be the first layer: its input is token ids, not an activation`);
     }
     if (this.layers.some((l) => l.name === layer.name)) throw new ValueError(`a layer named '${layer.name}' is already in the model; names must be unique`);
@@ -140,7 +139,7 @@ export class Sequential {
   }
 
   protected get idsInput(): boolean {
-    return this.layers[0] instanceof Embedding;
+    return this.layers[0]!.vocabularySize !== null;
   }
 
   protected inputTimesteps(): number | null {
@@ -157,7 +156,7 @@ export class Sequential {
     const what = this.idsInput ? 'token ids [batch, timesteps]' : this.inputShape.length === 2 ? '[batch, timesteps, features]' : '[batch, features]';
     const samples = samplesOf(x, name, this.inputShape, what);
     if (this.idsInput) {
-      const dim = (this.layers[0] as Embedding).inputDim;
+      const dim = this.layers[0]!.vocabularySize!;
       const bad = samples.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= dim);
       if (bad >= 0) throw new ValueError(`${name} holds token ids for embedding '${this.layers[0]!.name}', integers in [0, ${dim}); ${name} at flat index ${bad} is ${samples.data[bad]}`);
     }
@@ -218,7 +217,7 @@ export class Sequential {
     }
     const batch = this.states.batch;
     const first = this.layers[0]!;
-    const data = stepInput(x, batch, this.inputShape, first instanceof Embedding ? { inputDim: first.inputDim } : null);
+    const data = stepInput(x, batch, this.inputShape, first.vocabularySize !== null ? { inputDim: first.vocabularySize } : null);
     this.stream ??= new StreamProgram(this.rt, this.layers, arena, batch, this.idsInput, this.states.buffers);
     const out = await this.stream.step(data).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     return { data: out, shape: [batch, this.stream.outputCols] };
@@ -478,6 +477,8 @@ export class Sequential {
    * optimizer state. Load it with loadLayersModel (or TF.js's tf.loadLayersModel). See src/model/save.ts.
    */
   async save(destination: string | ArtifactsSink, options: SaveOptions = {}): Promise<SaveResult> {
+    // Loaded when first used: an app that never saves does not carry the model-file and storage code.
+    const { saveModel } = await import('./save');
     return saveModel(this.persistenceView(), destination, options);
   }
 
