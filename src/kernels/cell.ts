@@ -6,9 +6,11 @@
  *
  * Buffers are time-major: row r = t·batch + b, indexed by input time t in both directions (shaders/direction.wgsl).
  */
+import { ValueError } from '../errors';
 import type { BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { KernelChoice } from '../gpu/runtime';
+import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './activations';
 
 /** The sizes of one layer's pass: `features` is the width of x_t, `units` of h_t. */
 export interface CellDims {
@@ -50,6 +52,25 @@ export interface CellBackward extends CellForward {
   dInitial: readonly BufferRef[] | null;
   /** The input's gradient [T, B, features], or null when nothing below needs it. */
   dx: BufferRef | null;
+}
+
+/**
+ * The override constants every recurrent step kernel takes: its workgroup size, the activations (ids of
+ * shaders/activations.wgsl) and the direction (shaders/direction.wgsl).
+ */
+export function stepConstants(wg: number, o: { activation: CellActivation; recurrentActivation?: GateActivation; goBackwards?: boolean }): Record<string, number> {
+  return {
+    WG: wg,
+    ACTIVATION: ACTIVATION_IDS[o.activation],
+    ...(o.recurrentActivation ? { RECURRENT_ACTIVATION: ACTIVATION_IDS[o.recurrentActivation] } : {}),
+    GO_BACKWARDS: o.goBackwards ? 1 : 0,
+  };
+}
+
+/** The packed-weights scratch a register-blocked variant needs; a missing one is the caller's bug, named. */
+export function variantScratch(cell: string, variant: string, scratch: BufferRef | undefined): BufferRef {
+  if (!scratch) throw new ValueError(`the '${variant}' ${cell} kernel needs a scratch buffer of ${cell}Sizes().scratch floats`);
+  return scratch;
 }
 
 /** What picks a kernel variant besides the shapes: the runtime's pinned choices and its adapter. */

@@ -10,13 +10,12 @@ import gruStepShader from '../../shaders/gruStep.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS } from './activations';
 import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { gruVec4Scratch, type GruBackwardBuffers, type GruForwardBuffers, type GruKernelOptions } from './gruPass';
 import { GRU_FUSED_INPUT_MAX_FEATURES, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
-import type { CellDims } from './cell';
+import { stepConstants, variantScratch, type CellDims } from './cell';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
 // The options and buffers of a pass live in ./gruPass (the vec4 family needs them too); this module's API keeps them.
 export type { GruBackwardBuffers, GruForwardBuffers, GruKernelOptions, GruVec4Tuning } from './gruPass';
@@ -89,39 +88,21 @@ export function gruSizes(dims: CellDims, resetAfter: boolean, variant: GruVarian
   };
 }
 
-function variantOf(requested: GruVariant | undefined, dims: CellDims, scratch: BufferRef | undefined): GruVariant {
-  const v = requested ?? defaultGruVariant(dims);
-  if (v !== 'step' && !scratch) {
-    if (requested) throw new ValueError(`the '${v}' GRU kernel needs a scratch buffer of gruSizes().scratch floats`);
-    return 'step';
-  }
-  return v;
-}
-
-function constantsOf(o: GruKernelOptions) {
-  return {
-    WG,
-    ACTIVATION: ACTIVATION_IDS[o.activation],
-    RECURRENT_ACTIVATION: ACTIVATION_IDS[o.recurrentActivation],
-    GO_BACKWARDS: o.goBackwards ? 1 : 0,
-  };
-}
-
 function need(ref: BufferRef | undefined, name: string, mode: string): BufferRef {
   if (!ref) throw new ValueError(`gruStep: ${mode} needs the '${name}' buffer; got none`);
   return ref;
 }
 
-export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellDims, o: GruKernelOptions, variant?: GruVariant): void {
+export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellDims, o: GruKernelOptions, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
-  if (variantOf(variant, dims, buf.scratch) === 'vec4') {
+  if (variant === 'vec4') {
     const size = gruSizes(dims, o.resetAfter, 'vec4');
-    recordGruForwardVec4(plan, { ...buf, scratch: buf.scratch! }, dims, o, size.xproj, size.gates);
+    recordGruForwardVec4(plan, { ...buf, scratch: variantScratch('gru', variant, buf.scratch) }, dims, o, size.xproj, size.gates);
     return;
   }
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 3 * units, k: features });
   const workgroups = grid1d(batch * units, WG);
-  const constants = constantsOf(o);
+  const constants = stepConstants(WG, o);
   const common = { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, gates: buf.gates };
   const recurrentBias = o.resetAfter ? need(buf.recurrentBias, 'recurrentBias', 'resetAfter') : null;
   const hcat = o.resetAfter ? null : need(buf.hcat, 'hcat', 'reset before');
@@ -137,14 +118,14 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
   }
 }
 
-export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant?: GruVariant): void {
+export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
-  if (variantOf(variant, dims, buf.scratch) === 'vec4') {
-    recordGruBackwardVec4(plan, { ...buf, scratch: buf.scratch! }, dims, o, dyIsSequence, gruSizes(dims, o.resetAfter, 'vec4').dgh);
+  if (variant === 'vec4') {
+    recordGruBackwardVec4(plan, { ...buf, scratch: variantScratch('gru', variant, buf.scratch) }, dims, o, dyIsSequence, gruSizes(dims, o.resetAfter, 'vec4').dgh);
     return;
   }
   const workgroups = grid1d(batch * units, WG);
-  const constants = constantsOf(o);
+  const constants = stepConstants(WG, o);
   const bindings = {
     recurrent_b: buf.recurrentKernel,
     saved_gates: buf.gates,

@@ -8,7 +8,7 @@ import lstmStepShader from '../../shaders/lstmStep.wgsl';
 import { ValueError } from '../errors';
 import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './activations';
+import type { CellActivation, GateActivation } from './activations';
 import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
@@ -18,7 +18,7 @@ import { lstmVec4Scratch } from './lstmStepVec4';
 import { recordLstmBackwardStepsVec4 } from './lstmStepVec4Backward';
 import { LSTM_FUSED_INPUT_MAX_FEATURES, recordLstmForwardStepsVec4 } from './lstmStepVec4Forward';
 import { recordLstmBiasGrad, recordLstmInitState, recordLstmPack } from './lstmStepVec4Pack';
-import type { CellDims } from './cell';
+import { stepConstants, variantScratch, type CellDims } from './cell';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
 export const lstmForwardKernel = defineKernel(lstmStepShader, 'forward');
@@ -98,39 +98,20 @@ export interface LstmForwardBuffers {
   c: BufferRef;
   /** [T, B, 4u], the activated gates i, f, g, o that backward reads. */
   gates: BufferRef;
-  /** lstmSizes().scratch floats for the faster variants; without it the plain step kernel runs. */
+  /** lstmSizes().scratch floats: the packed weights and compact states of the register-blocked variants (not 'step'). */
   scratch?: BufferRef;
 }
 
-function variantOf(requested: LstmVariant | undefined, dims: CellDims, scratch: BufferRef | undefined): LstmVariant {
-  // Callers pass the variant they sized their buffers for (defaultLstmVariant with their runtime's adapter).
-  const v = requested ?? defaultLstmVariant(dims);
-  if (v !== 'step' && !scratch) {
-    if (requested) throw new ValueError(`the '${v}' LSTM kernel needs a scratch buffer of lstmSizes().scratch floats`);
-    return 'step';
-  }
-  return v;
-}
-
-function constantsOf(acts: LstmActivations) {
-  return {
-    WG,
-    ACTIVATION: ACTIVATION_IDS[acts.activation],
-    RECURRENT_ACTIVATION: ACTIVATION_IDS[acts.recurrentActivation],
-    GO_BACKWARDS: acts.goBackwards ? 1 : 0,
-  };
-}
-
-export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: CellDims, acts: LstmActivations, variant?: LstmVariant): void {
+export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: CellDims, acts: LstmActivations, variant: LstmVariant): void {
   const { batch, timesteps, features, units } = dims;
-  const chosen = variantOf(variant, dims, buf.scratch);
+  const chosen = variant;
   const xprojBytes = buf.xproj.size;
   if (xprojBytes < lstmXprojFloats(dims, chosen) * 4) {
     throw new ValueError(`lstm '${chosen}' kernel: xproj holds ${xprojBytes / 4} floats; it needs lstmXprojFloats() = ${lstmXprojFloats(dims, chosen)}`);
   }
   if (chosen !== 'step') {
     // Interleaved: the pack and the compact initial state first, then X·Wp + bp (xproj as vec4 per unit).
-    const scratch = buf.scratch!;
+    const scratch = variantScratch('lstm', chosen, buf.scratch);
     const layout = lstmVec4Scratch(batch, units, features);
     recordLstmPack(plan, { ...buf, scratch }, dims);
     recordLstmInitState(plan, buf.h, scratch, dims, acts.goBackwards ?? false);
@@ -140,7 +121,7 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
       const bp = subRange(scratch, layout.bp.offset, layout.bp.floats);
       recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: wp, bias: bp, c: buf.xproj, m: timesteps * batch, n: 4 * units, k: features });
     }
-    const constants = { ...constantsOf(acts), FUSED_INPUT: fused ? 1 : 0 };
+    const constants = { ...stepConstants(WG, acts), FUSED_INPUT: fused ? 1 : 0 };
     if (chosen === 'vec4') recordLstmForwardStepsVec4(plan, { ...buf, scratch }, dims, constants, acts.goBackwards ?? false);
     else recordLstmForwardSeq(plan, { ...buf, scratch }, dims, constants);
     return;
@@ -151,7 +132,7 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
     const t = timeOfStep(s, timesteps, acts.goBackwards ?? false);
     plan.dispatch({
       kernel: lstmForwardKernel,
-      constants: constantsOf(acts),
+      constants: stepConstants(WG, acts),
       bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, c: buf.c, gates: buf.gates },
       uniforms: { t, batch, units },
       workgroups,
@@ -183,7 +164,7 @@ export interface LstmBackwardBuffers {
   dBias: BufferRef;
   /** Null when nothing reads the initial state's gradient (a layer in a model: Keras treats h0 as a constant). */
   dh0: BufferRef | null;
-  /** lstmSizes().scratch floats for the faster variants; without it the plain step kernel runs. */
+  /** lstmSizes().scratch floats: the packed weights and compact states of the register-blocked variants (not 'step'). */
   scratch?: BufferRef;
 }
 
@@ -193,12 +174,12 @@ export function recordLstmBackward(
   dims: CellDims,
   acts: LstmActivations,
   dyIsSequence: boolean,
-  variant?: LstmVariant,
+  variant: LstmVariant,
 ): void {
   const { batch, timesteps, features, units } = dims;
   const workgroups = grid1d(batch * units, WG);
   const back = acts.goBackwards ?? false;
-  const chosen = variantOf(variant, dims, buf.scratch);
+  const chosen = variant;
   const rows = timesteps * batch;
   const u4 = 4 * units;
   // dh0 comes from the gate gradients of the first step run; dU pairs each dG block t with the state before it.
@@ -208,11 +189,11 @@ export function recordLstmBackward(
     // Interleaved dG (columns 4j+gate): dh0 and dX read Up and Wp, whose columns are in that order too; dU, dW
     // and db are stored back in Keras order (one weight-gradient dispatch, or the GEMMs' permute_units and
     // bias_grad).
-    const scratch = buf.scratch!;
+    const scratch = variantScratch('lstm', chosen, buf.scratch);
     const layout = lstmVec4Scratch(batch, units, features);
     recordLstmPack(plan, { ...buf, scratch }, dims);
-    if (chosen === 'vec4') recordLstmBackwardStepsVec4(plan, { ...buf, scratch }, dims, constantsOf(acts), back, dyIsSequence);
-    else recordLstmBackwardSeq(plan, { ...buf, scratch }, dims, constantsOf(acts), dyIsSequence);
+    if (chosen === 'vec4') recordLstmBackwardStepsVec4(plan, { ...buf, scratch }, dims, stepConstants(WG, acts), back, dyIsSequence);
+    else recordLstmBackwardSeq(plan, { ...buf, scratch }, dims, stepConstants(WG, acts), dyIsSequence);
     const up = subRange(scratch, layout.up.offset, layout.up.floats);
     const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
     if (buf.dh0) recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
@@ -246,7 +227,7 @@ export function recordLstmBackward(
     const t = timeOfStep(s, timesteps, back);
     plan.dispatch({
       kernel: lstmBackwardKernel,
-      constants: constantsOf(acts),
+      constants: stepConstants(WG, acts),
       bindings: {
         recurrent_b: buf.recurrentKernel,
         saved_gates: buf.gates,

@@ -7,11 +7,11 @@
 import simpleRnnStepShader from '../../shaders/simpleRnnStep.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { ACTIVATION_IDS, type CellActivation } from './activations';
+import type { CellActivation } from './activations';
 import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
-import type { CellDims } from './cell';
+import { stepConstants, type CellDims } from './cell';
 
 export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
 export const simpleRnnBackwardKernel = defineKernel(simpleRnnStepShader, 'backward');
@@ -49,10 +49,6 @@ export interface SimpleRnnForwardBuffers {
   h: BufferRef;
 }
 
-function constantsOf(o: SimpleRnnKernelOptions) {
-  return { WG, ACTIVATION: ACTIVATION_IDS[o.activation], GO_BACKWARDS: o.goBackwards ? 1 : 0 };
-}
-
 export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers, dims: CellDims, o: SimpleRnnKernelOptions): void {
   const { batch, timesteps, features, units } = dims;
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: units, k: features });
@@ -60,7 +56,7 @@ export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers,
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
       kernel: simpleRnnForwardKernel,
-      constants: constantsOf(o),
+      constants: stepConstants(WG, o),
       bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units },
       workgroups,
@@ -100,7 +96,7 @@ export function recordSimpleRnnBackward(
   for (let s = timesteps - 1; s >= 0; s--) {
     plan.dispatch({
       kernel: simpleRnnBackwardKernel,
-      constants: constantsOf(o),
+      constants: stepConstants(WG, o),
       bindings: { recurrent_b: buf.recurrentKernel, saved_h: buf.h, dy: buf.dy, dh_last: buf.dhLast, dgates: buf.dgates },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
       workgroups,
