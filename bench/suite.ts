@@ -126,13 +126,6 @@ const CASES: Record<string, ModelSpec> = {
   streaming: { cell: 'lstm', units: 256, activation: 'tanh', timesteps: 1, features: 32, batch: 1, outputs: 32, stateful: true },
 };
 
-const DESCRIBE: Record<string, string> = {
-  tutorial: 'LSTM(50, relu)+Dense(1), Adam, MSE; B32 T60 F1',
-  large: 'LSTM(256)+Dense(1), Adam, MSE; B64 T100 F32',
-  gru: 'GRU(50, relu, reset_after=false)+Dense(1), Adam, MSE; B32 T60 F1',
-  streaming: 'stateful LSTM(256)+Dense(32); B1, one step',
-};
-
 async function setBackend(peer: Peer): Promise<string | null> {
   try {
     if (!(await tf.setBackend(peer))) return `tf.setBackend('${peer}') returned false`;

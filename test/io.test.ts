@@ -184,6 +184,7 @@ describe('file://', () => {
   });
 
   type Corruption = [what: string, file: 'model.json' | 'weights.bin', edit: (text: string, bytes: Uint8Array) => string | Uint8Array, message: RegExp];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each corruption reaches anywhere into model.json
   const editJson = (f: (j: any) => void) => (text: string) => {
     const j = JSON.parse(text);
     f(j);

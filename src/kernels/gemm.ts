@@ -1,7 +1,7 @@
 /** Records C = op(A)·op(B) (+ bias) into a plan. Math and layout: shaders/gemm.wgsl; CPU twin: src/reference/gemm.ts. */
 import gemmShader from '../../shaders/gemm.wgsl';
 import { ValueError } from '../errors';
-import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import { defineKernel, grid1d } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { ACTIVATION_IDS } from './activations';
 import type { GemmArgs, GemmVariant } from './gemmArgs';
