@@ -48,7 +48,7 @@ try {
   // the page's entry to stay put for a moment before calling into it.
   const open = async (file, entry) => {
     await page.goto(`http://127.0.0.1:${port}/bench/${file}`);
-    for (let settled = 0; settled < 3; ) {
+    for (let settled = 0; settled < 3;) {
       await page.waitForFunction((e) => e in window, { timeout: 300_000 }, entry);
       await new Promise((r) => setTimeout(r, 1000));
       settled = (await page.evaluate((e) => e in window, entry).catch(() => false)) ? settled + 1 : 0;

@@ -29,10 +29,19 @@ async function buildSuite(outDir) {
     configFile: `${root}vite.config.ts`,
     logLevel: 'warn',
     ssr: { noExternal: true, target: 'node' },
-    build: { ssr: `${root}bench/node-entry.ts`, outDir, emptyOutDir: true, lib: false, sourcemap: false, minify: false, rollupOptions: { output: { format: 'es', entryFileNames: 'suite.mjs' } } },
+    build: {
+      ssr: `${root}bench/node-entry.ts`,
+      outDir,
+      emptyOutDir: true,
+      lib: false,
+      sourcemap: false,
+      minify: false,
+      rollupOptions: { output: { format: 'es', entryFileNames: 'suite.mjs' } },
+    },
   });
   const wasmDir = `${root}bench/node_modules/@tensorflow/tfjs-backend-wasm/dist/`;
-  for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) await copyFile(wasmDir + f, `${outDir}/${f}`);
+  for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])
+    await copyFile(wasmDir + f, `${outDir}/${f}`);
   return `${outDir}/suite.mjs`;
 }
 
@@ -51,7 +60,10 @@ const bundle = option('bundle') ? resolve(option('bundle')) : await buildSuite(`
 const { create, globals } = await import(process.env.WEBGPU_MODULE ? pathToFileURL(resolve(process.env.WEBGPU_MODULE)).href : 'webgpu');
 Object.assign(globalThis, globals);
 const gpu = create((option('dawn') ?? 'backend=vulkan').split(','));
-Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node ${process.version} · dawn.node (webgpu package)`, hardwareConcurrency: 1 }, configurable: true });
+Object.defineProperty(globalThis, 'navigator', {
+  value: { gpu, userAgent: `Node ${process.version} · dawn.node (webgpu package)`, hardwareConcurrency: 1 },
+  configurable: true,
+});
 globalThis.window = globalThis;
 // TF.js's wasm loader is Emscripten's CommonJS-flavoured Node path.
 globalThis.require = createRequire(bundle);

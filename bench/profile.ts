@@ -95,7 +95,10 @@ const GEMM_VEC4_BLOCKS = (g: GemmArgs): Record<string, (p: Plan) => void> => ({
 });
 
 function filler(rt: Runtime, label: string, n: number): GPUBuffer {
-  return rt.upload(label, Float32Array.from({ length: Math.max(1, n) }, (_, i) => Math.sin(i * 0.37) * 0.1));
+  return rt.upload(
+    label,
+    Float32Array.from({ length: Math.max(1, n) }, (_, i) => Math.sin(i * 0.37) * 0.1),
+  );
 }
 
 const gemmFlops = (g: { m: number; n: number; k: number }) => 2 * g.m * g.n * g.k;
@@ -109,8 +112,28 @@ async function lstmPieces(rt: Runtime, shape: string, dims: CellDims, activation
     made.push(b);
     return b;
   };
-  const fwd = { x: f('x', s.x), kernel: f('kernel', s.kernel), recurrentKernel: f('U', s.recurrentKernel), bias: f('bias', s.bias), xproj: f('xproj', s.gates), h: f('h', s.states), c: f('c', s.states), gates: f('gates', s.gates), scratch: f('scratch', s.scratch) };
-  const back = { dy: f('dy', s.state), dhLast: f('dhLast', s.state), dc: f('dc', s.state), dgates: f('dgates', s.gates), dx: f('dx', s.x), dKernel: f('dK', s.kernel), dRecurrentKernel: f('dU', s.recurrentKernel), dBias: f('db', s.bias), dh0: f('dh0', s.state) };
+  const fwd = {
+    x: f('x', s.x),
+    kernel: f('kernel', s.kernel),
+    recurrentKernel: f('U', s.recurrentKernel),
+    bias: f('bias', s.bias),
+    xproj: f('xproj', s.gates),
+    h: f('h', s.states),
+    c: f('c', s.states),
+    gates: f('gates', s.gates),
+    scratch: f('scratch', s.scratch),
+  };
+  const back = {
+    dy: f('dy', s.state),
+    dhLast: f('dhLast', s.state),
+    dc: f('dc', s.state),
+    dgates: f('dgates', s.gates),
+    dx: f('dx', s.x),
+    dKernel: f('dK', s.kernel),
+    dRecurrentKernel: f('dU', s.recurrentKernel),
+    dBias: f('db', s.bias),
+    dh0: f('dh0', s.state),
+  };
   const acts = { activation, recurrentActivation: 'sigmoid' as const };
   const rows: ProfileRow[] = [];
   const add = (piece: string, t: { ms: number; dispatches: number }, flops: number | null) =>
@@ -128,7 +151,18 @@ async function lstmPieces(rt: Runtime, shape: string, dims: CellDims, activation
   // What recordLstmBackward records after its loop, to subtract from a backward pass: the plain 'step' kernel's
   // GEMMs and column sum, or (vec4, seq) dh0 and dX and then, up to LSTM_WEIGHT_GRAD_MAX_UNITS units, dU, dW and
   // db in one lstmWeightGrad dispatch.
-  const weightGrad = { h: fwd.h, hOffset: 0, x: fwd.x, dgates: back.dgates, dKernel: back.dKernel, dRecurrentKernel: back.dRecurrentKernel, dBias: back.dBias, rows: R, units: U, features: F };
+  const weightGrad = {
+    h: fwd.h,
+    hOffset: 0,
+    x: fwd.x,
+    dgates: back.dgates,
+    dKernel: back.dKernel,
+    dRecurrentKernel: back.dRecurrentKernel,
+    dBias: back.dBias,
+    rows: R,
+    units: U,
+    features: F,
+  };
   const plainGemms = (p: Plan) => {
     for (const [, g] of gemms.slice(1)) recordGemm(p, g);
     recordColumnSum(p, back.dgates, back.dBias, R, 4 * U);
@@ -165,16 +199,24 @@ async function lstmPieces(rt: Runtime, shape: string, dims: CellDims, activation
     else add(`  recurrence alone (forward − input GEMM) [${v}]`, { ms: fw.ms - t.input!.ms, dispatches: fw.dispatches - 1 }, recurrentFlops);
     add(`backward: recurrence + weight and input gradients [${v}]`, bw, 2 * recurrentFlops + gemms.slice(1).reduce((sum, [, g]) => sum + gemmFlops(g), 0));
     const after = v === 'step' ? t.gemms! : t.interleavedGemms!;
-    add(`  recurrence alone (backward − its GEMMs and weight-gradient passes) [${v}]`, { ms: bw.ms - after.ms, dispatches: bw.dispatches - after.dispatches }, recurrentFlops);
+    add(
+      `  recurrence alone (backward − its GEMMs and weight-gradient passes) [${v}]`,
+      { ms: bw.ms - after.ms, dispatches: bw.dispatches - after.dispatches },
+      recurrentFlops,
+    );
   }
   const gemmVariants = variants ? GEMM_VARIANTS : [GEMM_VARIANT];
   for (const [name, g] of gemms) {
-    const t = await compare(rt, { ...Object.fromEntries(gemmVariants.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])), ...(variants ? { ...GEMM_VEC4_BLOCKS(g) } : {}) });
+    const t = await compare(rt, {
+      ...Object.fromEntries(gemmVariants.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])),
+      ...(variants ? { ...GEMM_VEC4_BLOCKS(g) } : {}),
+    });
     for (const v of Object.keys(t)) add(`  ${name} [${v}]`, t[v]!, gemmFlops(g));
   }
   const cs = await timeRepeated(rt, (p) => recordColumnSum(p, back.dgates, back.dBias, R, 4 * U));
   add(`  column sum ${R}x${4 * U}`, cs, null);
-  if (U <= LSTM_WEIGHT_GRAD_MAX_UNITS) add(`  dU, dW, db in one pass (lstmWeightGrad) ${R} rows`, await timeRepeated(rt, (p) => recordLstmWeightGrad(p, weightGrad)), 2 * R * (U + F + 1) * 4 * U);
+  if (U <= LSTM_WEIGHT_GRAD_MAX_UNITS)
+    add(`  dU, dW, db in one pass (lstmWeightGrad) ${R} rows`, await timeRepeated(rt, (p) => recordLstmWeightGrad(p, weightGrad)), 2 * R * (U + F + 1) * 4 * U);
   for (const b of made) rt.destroyBuffer(b);
   return rows;
 }
@@ -213,7 +255,14 @@ function gruBuffers(f: (label: string, n: number) => GPUBuffer, dims: CellDims, 
  * A GRU layer's forward pass (input GEMM or fused x·W + b, and the recurrence) and backward pass (recurrence,
  * weight GEMMs, bias sums), each kernel variant's plans run alternately in one comparison.
  */
-async function gruPieces(rt: Runtime, shape: string, dims: CellDims, activation: 'relu' | 'tanh', resetAfter: boolean, variants: boolean): Promise<ProfileRow[]> {
+async function gruPieces(
+  rt: Runtime,
+  shape: string,
+  dims: CellDims,
+  activation: 'relu' | 'tanh',
+  resetAfter: boolean,
+  variants: boolean,
+): Promise<ProfileRow[]> {
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const made: GPUBuffer[] = [];
   const f = (label: string, n: number) => {
@@ -237,8 +286,20 @@ async function gruPieces(rt: Runtime, shape: string, dims: CellDims, activation:
   for (const v of gruVariants) {
     const fw = t[`forward ${v}`]!;
     const bw = t[`backward ${v}`]!;
-    rows.push({ shape, piece: `forward: input projection + recurrence [${v}]`, ms: fw.ms, dispatches: fw.dispatches, gflops: (recurrentFlops + inputFlops) / (fw.ms * 1e6) });
-    rows.push({ shape, piece: `backward: recurrence + weight GEMMs + bias sums [${v}]`, ms: bw.ms, dispatches: bw.dispatches, gflops: (2 * recurrentFlops + 2 * inputFlops) / (bw.ms * 1e6) });
+    rows.push({
+      shape,
+      piece: `forward: input projection + recurrence [${v}]`,
+      ms: fw.ms,
+      dispatches: fw.dispatches,
+      gflops: (recurrentFlops + inputFlops) / (fw.ms * 1e6),
+    });
+    rows.push({
+      shape,
+      piece: `backward: recurrence + weight GEMMs + bias sums [${v}]`,
+      ms: bw.ms,
+      dispatches: bw.dispatches,
+      gflops: (2 * recurrentFlops + 2 * inputFlops) / (bw.ms * 1e6),
+    });
   }
   for (const b of made) rt.destroyBuffer(b);
   return rows;
@@ -278,15 +339,23 @@ async function gruBlocks(rt: Runtime, shape: string, dims: CellDims, resetAfter:
 async function bestGemm(rt: Runtime): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
   // On a real GPU 512³ takes tens of µs, launch-bound: the yardstick there needs bigger products.
-  const shapes: [number, number, number][] = [[256, 256, 256], [512, 512, 512], [64, 1024, 256]];
+  const shapes: [number, number, number][] = [
+    [256, 256, 256],
+    [512, 512, 512],
+    [64, 1024, 256],
+  ];
   if (!rt.adapter.isFallback) shapes.push([2048, 2048, 2048], [4096, 4096, 4096]);
   for (const [m, n, k] of shapes) {
     const a = filler(rt, 'a', m * k);
     const b = filler(rt, 'b', k * n);
     const c = rt.createBuffer('c', m * n * 4);
     const g: GemmArgs = { a, b, c, m, n, k };
-    const t = await compare(rt, { ...Object.fromEntries(GEMM_VARIANTS.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])), ...GEMM_VEC4_BLOCKS(g) });
-    for (const v of Object.keys(t)) rows.push({ shape: 'best GEMM', piece: `${m}x${n}x${k} [${v}]`, ms: t[v]!.ms, dispatches: t[v]!.dispatches, gflops: gemmFlops(g) / (t[v]!.ms * 1e6) });
+    const t = await compare(rt, {
+      ...Object.fromEntries(GEMM_VARIANTS.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])),
+      ...GEMM_VEC4_BLOCKS(g),
+    });
+    for (const v of Object.keys(t))
+      rows.push({ shape: 'best GEMM', piece: `${m}x${n}x${k} [${v}]`, ms: t[v]!.ms, dispatches: t[v]!.dispatches, gflops: gemmFlops(g) / (t[v]!.ms * 1e6) });
     for (const buf of [a, b, c]) rt.destroyBuffer(buf);
   }
   return rows;
@@ -298,7 +367,12 @@ async function bestGemm(rt: Runtime): Promise<ProfileRow[]> {
  */
 async function weightGradPieces(rt: Runtime): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
-  const shapes: [number, number, number, number][] = [[32, 60, 1, 50], [64, 20, 8, 128], [8, 4, 32, 256], [64, 20, 32, 256]];
+  const shapes: [number, number, number, number][] = [
+    [32, 60, 1, 50],
+    [64, 20, 8, 128],
+    [8, 4, 32, 256],
+    [64, 20, 32, 256],
+  ];
   for (const [B, T, F, U] of shapes) {
     const R = T * B;
     const made: GPUBuffer[] = [];
@@ -314,21 +388,26 @@ async function weightGradPieces(rt: Runtime): Promise<ProfileRow[]> {
     const dU = f('dU', U * 4 * U);
     const db = f('db', 4 * U);
     const args = { h, hOffset: 0, x, dgates: dg, dKernel: dW, dRecurrentKernel: dU, dBias: db, rows: R, units: U, features: F };
-    const t = await compare(rt, {
-      'gemms 8x4 + bias_grad': (p) => {
-        recordGemm(p, { a: x, b: dg, c: dW, m: F, n: 4 * U, k: R, transA: true, permuteUnits: U, vec4Cols: 4 });
-        recordGemm(p, { a: h, b: dg, c: dU, m: U, n: 4 * U, k: R, transA: true, permuteUnits: U, vec4Cols: 4 });
-        recordLstmBiasGrad(p, dg, db, R, U);
+    const t = await compare(
+      rt,
+      {
+        'gemms 8x4 + bias_grad': (p) => {
+          recordGemm(p, { a: x, b: dg, c: dW, m: F, n: 4 * U, k: R, transA: true, permuteUnits: U, vec4Cols: 4 });
+          recordGemm(p, { a: h, b: dg, c: dU, m: U, n: 4 * U, k: R, transA: true, permuteUnits: U, vec4Cols: 4 });
+          recordLstmBiasGrad(p, dg, db, R, U);
+        },
+        'gemms + bias_grad': (p) => {
+          recordGemm(p, { a: x, b: dg, c: dW, m: F, n: 4 * U, k: R, transA: true, permuteUnits: U });
+          recordGemm(p, { a: h, b: dg, c: dU, m: U, n: 4 * U, k: R, transA: true, permuteUnits: U });
+          recordLstmBiasGrad(p, dg, db, R, U);
+        },
+        ...Object.fromEntries((['8x4', '4x4'] as const).map((block) => [`fused ${block}`, (p: Plan) => recordLstmWeightGrad(p, { ...args, block })])),
       },
-      'gemms + bias_grad': (p) => {
-        recordGemm(p, { a: x, b: dg, c: dW, m: F, n: 4 * U, k: R, transA: true, permuteUnits: U });
-        recordGemm(p, { a: h, b: dg, c: dU, m: U, n: 4 * U, k: R, transA: true, permuteUnits: U });
-        recordLstmBiasGrad(p, dg, db, R, U);
-      },
-      ...Object.fromEntries((['8x4', '4x4'] as const).map((block) => [`fused ${block}`, (p: Plan) => recordLstmWeightGrad(p, { ...args, block })])),
-    }, 9);
+      9,
+    );
     const flops = 2 * R * (U + F + 1) * 4 * U;
-    for (const [name, v] of Object.entries(t)) rows.push({ shape: `weight grads B${B} T${T} F${F} U${U}`, piece: name, ms: v.ms, dispatches: v.dispatches, gflops: flops / (v.ms * 1e6) });
+    for (const [name, v] of Object.entries(t))
+      rows.push({ shape: `weight grads B${B} T${T} F${F} U${U}`, piece: name, ms: v.ms, dispatches: v.dispatches, gflops: flops / (v.ms * 1e6) });
     for (const b of made) rt.destroyBuffer(b);
   }
   return rows;
@@ -340,7 +419,17 @@ async function weightGradPieces(rt: Runtime): Promise<ProfileRow[]> {
  */
 async function variantGrid(rt: Runtime): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
-  const grid: [number, number, number, number][] = [[32, 60, 1, 50], [64, 50, 16, 64], [32, 60, 8, 128], [128, 30, 8, 128], [8, 20, 32, 256], [64, 100, 32, 256], [16, 40, 32, 512], [4, 10, 4, 32], [1, 20, 8, 64]];
+  const grid: [number, number, number, number][] = [
+    [32, 60, 1, 50],
+    [64, 50, 16, 64],
+    [32, 60, 8, 128],
+    [128, 30, 8, 128],
+    [8, 20, 32, 256],
+    [64, 100, 32, 256],
+    [16, 40, 32, 512],
+    [4, 10, 4, 32],
+    [1, 20, 8, 64],
+  ];
   for (const [batch, timesteps, features, units] of grid) {
     const dims = { batch, timesteps, features, units };
     const s = lstmSizes(dims);
@@ -350,8 +439,28 @@ async function variantGrid(rt: Runtime): Promise<ProfileRow[]> {
       made.push(b);
       return b;
     };
-    const fwd = { x: buf('x', s.x), kernel: buf('W', s.kernel), recurrentKernel: buf('U', s.recurrentKernel), bias: buf('b', s.bias), xproj: buf('xproj', s.gates), h: buf('h', s.states), c: buf('c', s.states), gates: buf('gates', s.gates), scratch: buf('scratch', s.scratch) };
-    const back = { dy: buf('dy', s.state), dhLast: buf('dhLast', s.state), dc: buf('dc', s.state), dgates: buf('dgates', s.gates), dKernel: buf('dW', s.kernel), dRecurrentKernel: buf('dU', s.recurrentKernel), dBias: buf('db', s.bias), dh0: buf('dh0', s.state), dx: null };
+    const fwd = {
+      x: buf('x', s.x),
+      kernel: buf('W', s.kernel),
+      recurrentKernel: buf('U', s.recurrentKernel),
+      bias: buf('b', s.bias),
+      xproj: buf('xproj', s.gates),
+      h: buf('h', s.states),
+      c: buf('c', s.states),
+      gates: buf('gates', s.gates),
+      scratch: buf('scratch', s.scratch),
+    };
+    const back = {
+      dy: buf('dy', s.state),
+      dhLast: buf('dhLast', s.state),
+      dc: buf('dc', s.state),
+      dgates: buf('dgates', s.gates),
+      dKernel: buf('dW', s.kernel),
+      dRecurrentKernel: buf('dU', s.recurrentKernel),
+      dBias: buf('db', s.bias),
+      dh0: buf('dh0', s.state),
+      dx: null,
+    };
     const acts = { activation: 'tanh' as const, recurrentActivation: 'sigmoid' as const };
     const t = await compare(
       rt,
@@ -365,7 +474,8 @@ async function variantGrid(rt: Runtime): Promise<ProfileRow[]> {
     );
     const shape = `grid B${batch} T${timesteps} F${features} U${units} (default ${defaultLstmVariant(dims, rt.adapter)})`;
     for (const v of LSTM_VARIANTS) {
-      for (const pass of ['forward', 'backward']) rows.push({ shape, piece: `${pass} [${v}]`, ms: t[`${pass} ${v}`]!.ms, dispatches: t[`${pass} ${v}`]!.dispatches, gflops: null });
+      for (const pass of ['forward', 'backward'])
+        rows.push({ shape, piece: `${pass} [${v}]`, ms: t[`${pass} ${v}`]!.ms, dispatches: t[`${pass} ${v}`]!.dispatches, gflops: null });
     }
     for (const b of made) rt.destroyBuffer(b);
   }
@@ -383,10 +493,12 @@ export async function profile(options: { sections?: string[]; variants?: boolean
     const rows: ProfileRow[] = [];
     if (want('gemm')) rows.push(...(await bestGemm(rt)));
     const variants = options.variants ?? true;
-    if (want('tutorial')) rows.push(...(await lstmPieces(rt, 'tutorial B32 T60 F1 U50 relu', { batch: 32, timesteps: 60, features: 1, units: 50 }, 'relu', variants)));
+    if (want('tutorial'))
+      rows.push(...(await lstmPieces(rt, 'tutorial B32 T60 F1 U50 relu', { batch: 32, timesteps: 60, features: 1, units: 50 }, 'relu', variants)));
     if (options.sections?.includes('weightgrad')) rows.push(...(await weightGradPieces(rt)));
     if (options.sections?.includes('grid')) rows.push(...(await variantGrid(rt)));
-    if (want('large')) rows.push(...(await lstmPieces(rt, 'large B64 T100 F32 U256 tanh', { batch: 64, timesteps: 100, features: 32, units: 256 }, 'tanh', variants)));
+    if (want('large'))
+      rows.push(...(await lstmPieces(rt, 'large B64 T100 F32 U256 tanh', { batch: 64, timesteps: 100, features: 32, units: 256 }, 'tanh', variants)));
     // 'gru': the benchmark's GRU (reset_after false, as TF.js) and the same shape with reset_after; 'gru-shapes':
     // larger layers and the shapes that place defaultGruVariant's boundary (small batch·steps).
     const tutorialGru = { batch: 32, timesteps: 60, features: 1, units: 50 };

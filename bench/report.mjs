@@ -16,7 +16,9 @@ export function printProfile(rows) {
   let shape = '';
   for (const r of rows) {
     if (r.shape !== shape) console.log(`${(shape = r.shape)}`);
-    console.log(`  ${r.piece.padEnd(60)} ${fmt(r.ms).padStart(9)} ${String(Math.round(r.dispatches)).padStart(6)} ${(r.gflops === null ? '—' : r.gflops.toFixed(2)).padStart(8)}`);
+    console.log(
+      `  ${r.piece.padEnd(60)} ${fmt(r.ms).padStart(9)} ${String(Math.round(r.dispatches)).padStart(6)} ${(r.gflops === null ? '—' : r.gflops.toFixed(2)).padStart(8)}`,
+    );
   }
 }
 
@@ -37,9 +39,13 @@ export function report(result, options, seconds, { markdown = false } = {}) {
     return `${fmt(t.ms)}${n} · ${ratio < 0.01 ? ratio.toExponential(1) : ratio.toFixed(2)} (${(1 / ratio).toFixed(1)}×)`;
   };
   const browser = result.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? result.userAgent;
-  console.log(`\nadapter: ${adapterName(a)} · ${browser} · TF.js ${result.tfjs.version} (wasm threads: ${result.tfjs.wasmThreads ?? '?'}, crossOriginIsolated: ${result.crossOriginIsolated})`);
+  console.log(
+    `\nadapter: ${adapterName(a)} · ${browser} · TF.js ${result.tfjs.version} (wasm threads: ${result.tfjs.wasmThreads ?? '?'}, crossOriginIsolated: ${result.crossOriginIsolated})`,
+  );
   if (Object.keys(options.kernels ?? {}).length) console.log(`webrnn kernels pinned: ${JSON.stringify(options.kernels)}`);
-  console.log(`median of up to ${options.runs} runs after one warm-up (n = runs when fewer fit the ${options.budgetMs / 1000} s budget); ratio = webrnn/peer (peer/webrnn = × faster); ${seconds.toFixed(0)} s in all`);
+  console.log(
+    `median of up to ${options.runs} runs after one warm-up (n = runs when fewer fit the ${options.budgetMs / 1000} s budget); ratio = webrnn/peer (peer/webrnn = × faster); ${seconds.toFixed(0)} s in all`,
+  );
   const columns = peerColumns(result, options);
   const widths = [10, 8, 12, ...columns.map(() => 30)];
   const line = (cols) => console.log(cols.map((c, i) => String(c).padEnd(widths[i])).join(' '));
@@ -49,15 +55,21 @@ export function report(result, options, seconds, { markdown = false } = {}) {
   if (result.torch) console.log(`PyTorch: ${result.torch}`);
   if (result.lossChecks.length) {
     console.log('\none-epoch loss check (same data and initial weights, batch size as the case, no shuffle), webrnn vs TF.js wasm:');
-    for (const c of result.lossChecks) console.log(`  ${c.case.padEnd(9)} ${c.samples} samples: webrnn ${c.webrnn.toPrecision(7)}  tfjs ${c.tfjs.toPrecision(7)}  rel. diff ${c.relDiff.toExponential(1)}  ${c.ok ? 'ok' : 'MISMATCH'}`);
+    for (const c of result.lossChecks)
+      console.log(
+        `  ${c.case.padEnd(9)} ${c.samples} samples: webrnn ${c.webrnn.toPrecision(7)}  tfjs ${c.tfjs.toPrecision(7)}  rel. diff ${c.relDiff.toExponential(1)}  ${c.ok ? 'ok' : 'MISMATCH'}`,
+      );
   }
   console.log(`\nGPU bytes (webrnn runtime): at start ${result.bytes.atStart}, at end ${result.bytes.atEnd}`);
-  for (const [name, b] of Object.entries(result.bytes.perCase)) console.log(`  ${name.padEnd(9)} after warm-up ${b.warm}, after every run ${b.end}  ${b.warm === b.end ? 'flat' : 'GREW'}`);
+  for (const [name, b] of Object.entries(result.bytes.perCase))
+    console.log(`  ${name.padEnd(9)} after warm-up ${b.warm}, after every run ${b.end}  ${b.warm === b.end ? 'flat' : 'GREW'}`);
   if (result.profile.length) {
     printProfile(result.profile);
     const best = Math.max(...result.profile.filter((r) => r.shape === 'best GEMM').map((r) => r.gflops));
     console.log(`best GEMM on this adapter: ${best.toFixed(2)} GFLOP/s; each kernel as a share of it:`);
-    for (const r of result.profile) if (r.shape !== 'best GEMM' && r.gflops !== null) console.log(`  ${r.shape.split(' ')[0].padEnd(9)} ${r.piece.trim().padEnd(58)} ${((100 * r.gflops) / best).toFixed(0).padStart(4)} %`);
+    for (const r of result.profile)
+      if (r.shape !== 'best GEMM' && r.gflops !== null)
+        console.log(`  ${r.shape.split(' ')[0].padEnd(9)} ${r.piece.trim().padEnd(58)} ${((100 * r.gflops) / best).toFixed(0).padStart(4)} %`);
   }
   for (const n of result.notes) console.log(`note: ${n}`);
   if (markdown) printMarkdown(result, options);
@@ -103,7 +115,12 @@ export function addTorchColumns(root, result, options) {
     return (result.torch = `${python} cannot import torch here, so there is no PyTorch column (BENCH_PYTHON=… picks another Python)`);
   }
   try {
-    out = JSON.parse(execFileSync(python, [`${root}bench/torch_bench.py`, '--cases', options.cases.join(','), '--runs', String(options.runs)], { encoding: 'utf8', timeout: 1_800_000 }));
+    out = JSON.parse(
+      execFileSync(python, [`${root}bench/torch_bench.py`, '--cases', options.cases.join(','), '--runs', String(options.runs)], {
+        encoding: 'utf8',
+        timeout: 1_800_000,
+      }),
+    );
   } catch (e) {
     return (result.torch = `bench/torch_bench.py failed: ${String(e).slice(0, 300)}`);
   }
@@ -113,7 +130,9 @@ export function addTorchColumns(root, result, options) {
       if (row) row.peers[key] = { ms: t.ms, runs: t.runs, warmupMs: 0 };
     }
   }
-  const names = Object.entries(out.columns).map(([k, c]) => `${k} = ${c.name}`).join(', ');
+  const names = Object.entries(out.columns)
+    .map(([k, c]) => `${k} = ${c.name}`)
+    .join(', ');
   return (result.torch = `PyTorch ${out.version} (${out.threads} CPU threads; ${names}); nn.LSTM has no relu, so its tutorial case runs tanh; its GRU is reset_after=True`);
 }
 
@@ -133,7 +152,12 @@ export function benchOptions(argv, { realGpu, peers: defaultPeers }) {
       skip: (option('skip') ?? (realGpu ? '' : 'large/train/webgpu')).split(',').filter(Boolean),
       profile: !flag('no-profile'),
       // --kernels=lstm:seq,gru:vec4 pins webrnn's kernel variants (RuntimeOptions.kernels) instead of the defaults.
-      kernels: Object.fromEntries((option('kernels') ?? '').split(',').filter(Boolean).map((pair) => pair.split(':'))),
+      kernels: Object.fromEntries(
+        (option('kernels') ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => pair.split(':')),
+      ),
     },
   };
 }

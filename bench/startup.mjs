@@ -46,18 +46,25 @@ try {
 for (const scenario of scenarios) {
   const rs = results.filter((r) => r.scenario === scenario);
   const f = (key) => median(rs.map((r) => r[key])).toFixed(0);
-  console.log(`first ${scenario}: ${f('totalToFirstMs')} ms from createRuntime (createRuntime ${f('createRuntimeMs')} ms, the first call ${f('firstMs')} ms), the second call ${f('secondMs')} ms; median of ${rs.length} fresh pages`);
+  console.log(
+    `first ${scenario}: ${f('totalToFirstMs')} ms from createRuntime (createRuntime ${f('createRuntimeMs')} ms, the first call ${f('firstMs')} ms), the second call ${f('secondMs')} ms; median of ${rs.length} fresh pages`,
+  );
   const first = rs[0];
   const byWhat = {};
-  for (const p of first.phases) byWhat[p.what] = (byWhat[p.what] ?? { n: 0, ms: 0, max: 0 });
+  for (const p of first.phases) byWhat[p.what] = byWhat[p.what] ?? { n: 0, ms: 0, max: 0 };
   for (const p of first.phases) {
     byWhat[p.what].n += 1;
     byWhat[p.what].ms += p.ms;
     byWhat[p.what].max = Math.max(byWhat[p.what].max, p.ms);
   }
   for (const [what, s] of Object.entries(byWhat)) console.log(`  ${what}: ${s.n} calls, ${s.ms.toFixed(0)} ms in all (the longest ${s.max.toFixed(0)} ms)`);
-  const slowest = [...first.phases].filter((p) => p.what !== 'createShaderModule').sort((a, b) => b.ms - a.ms).slice(0, serial ? 40 : 6);
-  console.log(`  ${serial ? 'each pipeline' : 'slowest (concurrent compiles: each time includes waiting for the others)'}: ${slowest.map((p) => `${p.label} ${p.ms.toFixed(0)} ms`).join(', ')}`);
+  const slowest = [...first.phases]
+    .filter((p) => p.what !== 'createShaderModule')
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, serial ? 40 : 6);
+  console.log(
+    `  ${serial ? 'each pipeline' : 'slowest (concurrent compiles: each time includes waiting for the others)'}: ${slowest.map((p) => `${p.label} ${p.ms.toFixed(0)} ms`).join(', ')}`,
+  );
 }
 console.log(`adapter: ${results[0]?.adapter.description || results[0]?.adapter.vendor}`);
 if (argv.includes('--json')) console.log(JSON.stringify(results, null, 1));

@@ -111,7 +111,14 @@ function tfModel(m: ModelSpec, weights: Tensor[]): tf.LayersModel {
   // because setWeights overwrites them: TF.js's orthogonal initializer runs a QR decomposition on the backend,
   // minutes for a 256×1024 matrix on webgpu or webgl over SwiftShader.
   const init = { kernelInitializer: 'zeros', recurrentInitializer: 'zeros', biasInitializer: 'zeros' } as const;
-  const common = { units: m.units, activation: m.activation, recurrentActivation: 'sigmoid' as const, ...init, ...(m.stateful ? { stateful: true } : {}), ...shape };
+  const common = {
+    units: m.units,
+    activation: m.activation,
+    recurrentActivation: 'sigmoid' as const,
+    ...init,
+    ...(m.stateful ? { stateful: true } : {}),
+    ...shape,
+  };
   model.add(m.cell === 'gru' ? tf.layers.gru(common) : tf.layers.lstm(common));
   model.add(tf.layers.dense({ units: m.outputs, kernelInitializer: 'zeros' }));
   model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'meanSquaredError' });
@@ -227,12 +234,20 @@ async function runCase(rt: Runtime, name: string, o: BenchOptions, rows: Row[], 
  * float32 kernels): the epoch losses must both be finite and agree closely. Guards that the timed work is the
  * same computation on both sides.
  */
-async function lossCheck(rt: Runtime, name: string, samples: number): Promise<{ case: string; samples: number; webrnn: number; tfjs: number; relDiff: number; ok: boolean }> {
+async function lossCheck(
+  rt: Runtime,
+  name: string,
+  samples: number,
+): Promise<{ case: string; samples: number; webrnn: number; tfjs: number; relDiff: number; ok: boolean }> {
   const m = CASES[name]!;
   const data = series(samples, m.timesteps, m.features, 23);
   const model = webrnnModel(rt, m, 3);
   const initial = await model.getWeights();
-  const history = await model.fit({ data: data.x, shape: [samples, m.timesteps, m.features] }, { data: data.y, shape: [samples, 1] }, { batchSize: m.batch, epochs: 1, shuffle: false });
+  const history = await model.fit(
+    { data: data.x, shape: [samples, m.timesteps, m.features] },
+    { data: data.y, shape: [samples, 1] },
+    { batchSize: m.batch, epochs: 1, shuffle: false },
+  );
   model.dispose();
   const ours = history.history.loss![0]!;
   await setBackend('wasm');
@@ -261,7 +276,11 @@ export async function runBench(o: BenchOptions) {
       await runCase(rt, name, o, rows, bytes);
     }
     const checks = [];
-    for (const [name, samples] of [['tutorial', 256], ['gru', 256], ['large', 128]] as const) {
+    for (const [name, samples] of [
+      ['tutorial', 256],
+      ['gru', 256],
+      ['large', 128],
+    ] as const) {
       if (!o.cases.includes(name) || !o.peers.includes('wasm')) continue;
       log(`loss check: ${name}`);
       checks.push(await lossCheck(rt, name, samples));

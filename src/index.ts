@@ -39,10 +39,28 @@ export type { LastGoodWeights } from './model/epochEnd';
 // A namespace of functions, so an app's bundler keeps only the layers it calls (src/layers/factories.ts).
 export * as layers from './layers/factories';
 export { Layer, RecurrentLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Embedding } from './layers/index';
-export type { LstmLayerConfig, GruLayerConfig, SimpleRnnLayerConfig, BidirectionalLayerConfig, RecurrentLayerConfig, DenseLayerConfig, EmbeddingLayerConfig } from './layers/index';
+export type {
+  LstmLayerConfig,
+  GruLayerConfig,
+  SimpleRnnLayerConfig,
+  BidirectionalLayerConfig,
+  RecurrentLayerConfig,
+  DenseLayerConfig,
+  EmbeddingLayerConfig,
+} from './layers/index';
 export type { MergeMode } from './kernels/bidirectionalMerge';
 export { optimizers, resolveOptimizer, OPTIMIZER_NAMES } from './optim/optimizers';
-export type { OptimizerConfig, OptimizerName, AdamConfig, SgdConfig, RmspropConfig, AdamOptions, SgdOptions, RmspropOptions, GradientClipOptions } from './optim/optimizers';
+export type {
+  OptimizerConfig,
+  OptimizerName,
+  AdamConfig,
+  SgdConfig,
+  RmspropConfig,
+  AdamOptions,
+  SgdOptions,
+  RmspropOptions,
+  GradientClipOptions,
+} from './optim/optimizers';
 export { resolveLoss, resolveMetric } from './optim/losses';
 export type { LossOptions } from './optim/losses';
 export type { LossConfig, LossKind } from './kernels/losses';

@@ -28,7 +28,9 @@ describe('checkBufferLimits', () => {
     })() as DeviceLimitError;
     expect(storage).toBeInstanceOf(DeviceLimitError);
     expect([storage.limit, storage.requested, storage.allowed]).toEqual(['maxStorageBufferBindingSize', 608, 600]);
-    expect(storage.message).toMatch(/^buffer 'webrnn parameters' needs 608 bytes \(0\.0 MiB\), more than this device's maxStorageBufferBindingSize of 600 bytes/);
+    expect(storage.message).toMatch(
+      /^buffer 'webrnn parameters' needs 608 bytes \(0\.0 MiB\), more than this device's maxStorageBufferBindingSize of 600 bytes/,
+    );
     // a uniform or staging buffer is never bound as storage: only maxBufferSize applies to it
     expect(() => checkBufferLimits(LIMITS, 'u', 608, UNIFORM)).not.toThrow();
     expect(() => checkBufferLimits(LIMITS, 'u', 1008, UNIFORM)).toThrow(/maxBufferSize of 1,000 bytes/);
@@ -44,9 +46,14 @@ describe('out-of-memory on buffer creation', () => {
     fake.oom = /doomed/;
     const doomed = rt.createBuffer('doomed', 4096); // WebGPU reports this later, through the scope
     fake.oom = null;
-    const error = await rt.read(ok, 4).then(() => null, (e: unknown) => e);
+    const error = await rt.read(ok, 4).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OutOfMemoryError);
-    expect((error as Error).message).toMatch(/^the GPU ran out of memory creating buffer 'doomed' of 4,096 bytes .*, with 64 bytes in 1 buffers already allocated by this runtime\. Nothing computed with it is returned/);
+    expect((error as Error).message).toMatch(
+      /^the GPU ran out of memory creating buffer 'doomed' of 4,096 bytes .*, with 64 bytes in 1 buffers already allocated by this runtime\. Nothing computed with it is returned/,
+    );
     rt.destroyBuffer(doomed);
     await expect(rt.read(ok, 4)).resolves.toEqual(new Float32Array(4));
   });

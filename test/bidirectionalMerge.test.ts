@@ -41,7 +41,12 @@ describe('reference split is the gradient of merge', () => {
 
 describe('bidirectionalMerge kernel interfaces', () => {
   it('merge writes out; split reads dout and writes da and db', () => {
-    expect(mergeKernel.iface.bindings.map((x) => `${x.name}:${x.kind}`)).toEqual(['params:uniform', 'a:read-only-storage', 'b:read-only-storage', 'out:storage']);
+    expect(mergeKernel.iface.bindings.map((x) => `${x.name}:${x.kind}`)).toEqual([
+      'params:uniform',
+      'a:read-only-storage',
+      'b:read-only-storage',
+      'out:storage',
+    ]);
     expect(splitKernel.iface.bindings.map((x) => `${x.name}:${x.kind}`)).toEqual([
       'params:uniform',
       'a:read-only-storage',

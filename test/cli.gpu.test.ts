@@ -16,7 +16,10 @@ const SMALL = ['--epochs', '2', '--last', '300', '--window', '20', '--units', '1
 function reportData(html: string) {
   const m = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html);
   if (!m) throw new Error('forecast.html has no report-data script');
-  return JSON.parse(m[1]!) as { values: number[]; result: { history: { loss: number[] }; forecast: { value: number[] }; test: Record<string, { rmse: number; mae: number }> } };
+  return JSON.parse(m[1]!) as {
+    values: number[];
+    result: { history: { loss: number[] }; forecast: { value: number[] }; test: Record<string, { rmse: number; mae: number }> };
+  };
 }
 
 function expectPng(path: string) {

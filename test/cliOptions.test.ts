@@ -22,10 +22,22 @@ const CASES: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'a column without a CSV', args: ['--column', 'close'], message: /--column picks a column of a --csv file; give --csv FILE/ },
   { name: 'a missing CSV file', args: ['--csv', join(dir, 'nope.csv')], message: /nope\.csv: no such file/ },
   { name: 'a directory as CSV', args: ['--csv', dir], message: /not a file/ },
-  { name: 'an ambiguous CSV without --column', args: ['--csv', csv, '--date-column', 'date'], message: /has 2 columns besides the date column; choose one with --column \(available: date, temp, wind\)/ },
-  { name: 'a column that is not in the CSV', args: ['--csv', csv, '--column', 'rain'], message: /"rain" is not in the CSV; available columns: date, temp, wind/ },
+  {
+    name: 'an ambiguous CSV without --column',
+    args: ['--csv', csv, '--date-column', 'date'],
+    message: /has 2 columns besides the date column; choose one with --column \(available: date, temp, wind\)/,
+  },
+  {
+    name: 'a column that is not in the CSV',
+    args: ['--csv', csv, '--column', 'rain'],
+    message: /"rain" is not in the CSV; available columns: date, temp, wind/,
+  },
   { name: 'a non-numeric cell', args: ['--csv', csv, '--column', 'wind'], message: /row 2 \(line 3\), column "wind": "n\/a" is not a number/ },
-  { name: 'a window longer than the series allows', args: ['--csv', shortCsv, '--date-column', 'date'], message: /the train part has 21 rows .* needs at least 61 .*--window 60, 30 rows/ },
+  {
+    name: 'a window longer than the series allows',
+    args: ['--csv', shortCsv, '--date-column', 'date'],
+    message: /the train part has 21 rows .* needs at least 61 .*--window 60, 30 rows/,
+  },
 ];
 
 describe('npm start: bad options and files', () => {

@@ -37,10 +37,24 @@ const CASES: { name: string; length: number; segments: Segment[]; scales: number
   { name: 'clipValue', length: 300, segments: SMALL, scales: [2, 0.1, 1], clip: { mode: 'value', clipValue: 0.5 }, dispatches: 1 },
   { name: 'clipNorm, per segment', length: 300, segments: SMALL, scales: [1, 0.1, 1], clip: { mode: 'norm', clipNorm: 2 }, dispatches: 5 },
   { name: 'globalClipNorm', length: 300, segments: SMALL, scales: [1, 0.1, 1], clip: { mode: 'globalNorm', globalClipNorm: 3 }, dispatches: 3 },
-  { name: 'globalClipNorm under the limit: unchanged', length: 300, segments: SMALL, scales: [0.1, 0.1, 0.1], clip: { mode: 'globalNorm', globalClipNorm: 3 }, dispatches: 3 },
+  {
+    name: 'globalClipNorm under the limit: unchanged',
+    length: 300,
+    segments: SMALL,
+    scales: [0.1, 0.1, 0.1],
+    clip: { mode: 'globalNorm', globalClipNorm: 3 },
+    dispatches: 3,
+  },
   { name: 'clipValue, 100k arena', length: 100_048, segments: LARGE, scales: [1, 0.01, 3], clip: { mode: 'value', clipValue: 0.7 }, dispatches: 1 },
   { name: 'clipNorm, 100k arena', length: 100_048, segments: LARGE, scales: [1, 0.01, 3], clip: { mode: 'norm', clipNorm: 50 }, dispatches: 5 },
-  { name: 'globalClipNorm, 100k arena', length: 100_048, segments: LARGE, scales: [1, 0.01, 3], clip: { mode: 'globalNorm', globalClipNorm: 50 }, dispatches: 3 },
+  {
+    name: 'globalClipNorm, 100k arena',
+    length: 100_048,
+    segments: LARGE,
+    scales: [1, 0.01, 3],
+    clip: { mode: 'globalNorm', globalClipNorm: 50 },
+    dispatches: 3,
+  },
 ];
 
 describe.skipIf(skipGpu)('gradient clipping on WebGPU', () => {

@@ -60,8 +60,23 @@ describe('recordClip refuses bad arguments before recording anything', () => {
   const norm = { mode: 'norm', clipNorm: 1 } as const;
 
   it.each([
-    [{ clip: norm, grads: buffer(256), length: 256, scratch: buffer(8), segments: [{ offset: 10, length: 5 }] }, /segments\[0\].offset must be a multiple of 64; got 10/],
-    [{ clip: norm, grads: buffer(256), length: 256, scratch: buffer(8), segments: [{ offset: 64, length: 70 }, { offset: 128, length: 5 }] }, /segments\[1\] starts at 128, inside the previous segment's blocks \(up to 192\)/],
+    [
+      { clip: norm, grads: buffer(256), length: 256, scratch: buffer(8), segments: [{ offset: 10, length: 5 }] },
+      /segments\[0\].offset must be a multiple of 64; got 10/,
+    ],
+    [
+      {
+        clip: norm,
+        grads: buffer(256),
+        length: 256,
+        scratch: buffer(8),
+        segments: [
+          { offset: 64, length: 70 },
+          { offset: 128, length: 5 },
+        ],
+      },
+      /segments\[1\] starts at 128, inside the previous segment's blocks \(up to 192\)/,
+    ],
     [{ clip: norm, grads: buffer(256), length: 256, scratch: buffer(8), segments: [{ offset: 192, length: 65 }] }, /ends at 257, past the arena length 256/],
     [{ clip: norm, grads: buffer(256), length: 256, scratch: buffer(8) }, /needs their segments/],
     [{ clip: norm, grads: buffer(256), length: 256, segments: [{ offset: 0, length: 5 }] }, /needs a scratch buffer of clipScratchLength\(256\) = 8 floats/],

@@ -50,7 +50,9 @@ describe('parseCsv', () => {
       'parseCsv: row 2 (line 3), column "temp": "n/a" is not a number. Clean or drop that row, or leave the column out (options column/columns).',
     );
     // The default (every column but the date) includes the text column, and the error says how to leave it out.
-    expect(() => parseCsv('date,temp,weather\n2012-01-01,12.8,rain', { dateColumn: 'date' })).toThrow('row 1 (line 2), column "weather": "rain" is not a number');
+    expect(() => parseCsv('date,temp,weather\n2012-01-01,12.8,rain', { dateColumn: 'date' })).toThrow(
+      'row 1 (line 2), column "weather": "rain" is not a number',
+    );
     expect(() => parseCsv('a,b\n1,\n', { column: 'b' })).toThrow('parseCsv: row 1 (line 2), column "b": "" is not a number');
     // Line numbers count skipped blank lines and newlines inside quoted cells.
     expect(() => parseCsv('a,b\n\n"x\ny",1\n2,oops', { column: 'b' })).toThrow('row 2 (line 5), column "b": "oops"');

@@ -25,7 +25,7 @@ describe('bundled datasets', () => {
     expect(p.test.x.shape).toEqual([192, 60, 1]);
   });
 
-  it('readSeattleWeatherCsv reads vega-datasets\' CSV for parseCsv', async () => {
+  it("readSeattleWeatherCsv reads vega-datasets' CSV for parseCsv", async () => {
     const text = await readSeattleWeatherCsv();
     expect(text.startsWith('date,precipitation,temp_max,temp_min,wind,weather')).toBe(true);
     const t = parseCsv(text, { dateColumn: 'date', columns: ['temp_max', 'temp_min', 'precipitation', 'wind'] });

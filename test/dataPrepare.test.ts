@@ -92,7 +92,9 @@ describe('prepareSeries', () => {
     expect(() => prepareSeries(values.slice(0, 40), { window: 3, horizon: 7 })).toThrow(
       'prepareSeries: the validation part has 6 rows (rows 28 to 33) but needs at least 7 (horizon 7)',
     );
-    expect(() => prepareSeries(values, { window: 20, lookBack: false })).toThrow('the validation part has 15 rows (rows 70 to 84) but needs at least 21 (window 20 + horizon 1)');
+    expect(() => prepareSeries(values, { window: 20, lookBack: false })).toThrow(
+      'the validation part has 15 rows (rows 70 to 84) but needs at least 21 (window 20 + horizon 1)',
+    );
   });
 
   it('refuses a fitted scaler, an unknown scaler, and unknown options', () => {

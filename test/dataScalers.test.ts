@@ -46,7 +46,9 @@ describe('MinMaxScaler', () => {
     expect(() => s.inverseTransform([[0, 1]], { column: 1 })).toThrow(
       'MinMaxScaler.inverseTransform with { column: 1 } expects one column of values ([rows] or [rows, 1]); got 2 features. Drop the column option to un-scale all 3 features.',
     );
-    expect(() => s.inverseTransform([0], { column: 3 })).toThrow('MinMaxScaler.inverseTransform options.column must be below 3 (the scaler has 3 features); got 3');
+    expect(() => s.inverseTransform([0], { column: 3 })).toThrow(
+      'MinMaxScaler.inverseTransform options.column must be below 3 (the scaler has 3 features); got 3',
+    );
     expect(() => s.inverseTransform([0], { column: 1.5 })).toThrow(ValueError);
   });
 
@@ -67,18 +69,30 @@ describe('MinMaxScaler', () => {
   });
 
   it('refuses a bad featureRange, empty data, ragged rows and non-finite values', () => {
-    expect(() => new MinMaxScaler({ featureRange: [1, 0] })).toThrow('MinMaxScaler featureRange must be [min, max] with finite min < max; got an array of length 2 [1, 0]');
+    expect(() => new MinMaxScaler({ featureRange: [1, 0] })).toThrow(
+      'MinMaxScaler featureRange must be [min, max] with finite min < max; got an array of length 2 [1, 0]',
+    );
     expect(() => new MinMaxScaler().fit([])).toThrow('MinMaxScaler.fit(data) needs at least one row; got shape [0, 1]');
-    expect(() => new MinMaxScaler().fit([[1, 2], [3]])).toThrow('MinMaxScaler.fit(data) is ragged: MinMaxScaler.fit(data)[1] has 1 entries where 2 were expected');
+    expect(() => new MinMaxScaler().fit([[1, 2], [3]])).toThrow(
+      'MinMaxScaler.fit(data) is ragged: MinMaxScaler.fit(data)[1] has 1 entries where 2 were expected',
+    );
     expect(() => new MinMaxScaler().fit([1, Number.NaN])).toThrow('MinMaxScaler.fit(data) must hold finite numbers; MinMaxScaler.fit(data)[1] is NaN');
-    expect(() => new MinMaxScaler().fit([[1, 2], [3, Infinity]])).toThrow('[1][1] is Infinity');
+    expect(() =>
+      new MinMaxScaler().fit([
+        [1, 2],
+        [3, Infinity],
+      ]),
+    ).toThrow('[1][1] is Infinity');
     expect(() => new MinMaxScaler().fit(['1'] as never)).toThrow('MinMaxScaler.fit(data)[0] must be a number; got the string "1"');
     expect(() => new MinMaxScaler().fit({ data: new Float32Array(6), shape: [1, 2, 3] })).toThrow('must be [rows] or [rows, features]; got shape [1, 2, 3]');
     expect(() => new MinMaxScaler().fit({ data: new Float32Array(5), shape: [2, 3] })).toThrow('shape [2, 3] holds 6 values; data has 5');
   });
 
   it('round-trips through JSON exactly, fitted or not', () => {
-    const s = new MinMaxScaler({ featureRange: [-1, 1] }).fit([[0.1, 7], [0.7, 9]]);
+    const s = new MinMaxScaler({ featureRange: [-1, 1] }).fit([
+      [0.1, 7],
+      [0.7, 9],
+    ]);
     const copy = MinMaxScaler.fromJSON(JSON.parse(JSON.stringify(s)));
     expect(copy.toJSON()).toEqual(s.toJSON());
     expect([...copy.transform([[0.3, 8]]).data]).toEqual([...s.transform([[0.3, 8]]).data]);
@@ -114,7 +128,11 @@ describe('StandardScaler', () => {
   });
 
   it('round-trips through JSON and rejects corrupt JSON', () => {
-    const s = new StandardScaler().fit([[1, 2], [4, 8], [9, 1]]);
+    const s = new StandardScaler().fit([
+      [1, 2],
+      [4, 8],
+      [9, 1],
+    ]);
     const copy = scalerFromJSON(JSON.parse(JSON.stringify(s)));
     expect(copy).toBeInstanceOf(StandardScaler);
     expect([...copy.transform([[2, 3]]).data]).toEqual([...s.transform([[2, 3]]).data]);
@@ -122,10 +140,14 @@ describe('StandardScaler', () => {
     expect(() => StandardScaler.fromJSON({ className: 'StandardScaler', mean: [1, 2], std: [1] })).toThrow(
       'StandardScaler JSON: mean and std must both be null (unfitted) or finite number arrays of the same length ≥ 1; got an array of length 2 and an array of length 1',
     );
-    expect(() => StandardScaler.fromJSON({ className: 'MinMaxScaler' })).toThrow('StandardScaler.fromJSON expects className "StandardScaler"; got the string "MinMaxScaler"');
+    expect(() => StandardScaler.fromJSON({ className: 'MinMaxScaler' })).toThrow(
+      'StandardScaler.fromJSON expects className "StandardScaler"; got the string "MinMaxScaler"',
+    );
     expect(() => MinMaxScaler.fromJSON({ className: 'MinMaxScaler', featureRange: [0, 1], dataMin: [2], dataMax: [1] })).toThrow('dataMin exceeds dataMax');
     expect(() => MinMaxScaler.fromJSON({ className: 'MinMaxScaler', featureRange: [1, 1], dataMin: null, dataMax: null })).toThrow(ModelFormatError);
-    expect(() => scalerFromJSON({ className: 'RobustScaler' })).toThrow('scaler JSON must have className "MinMaxScaler" or "StandardScaler"; got the string "RobustScaler"');
+    expect(() => scalerFromJSON({ className: 'RobustScaler' })).toThrow(
+      'scaler JSON must have className "MinMaxScaler" or "StandardScaler"; got the string "RobustScaler"',
+    );
     expect(() => scalerFromJSON(null)).toThrow(ModelFormatError);
   });
 });

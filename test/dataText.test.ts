@@ -59,7 +59,9 @@ describe('WordVocabulary', () => {
   it('names bad input, bad ids and corrupt JSON', () => {
     expect(() => WordVocabulary.fromText(5 as never)).toThrow('WordVocabulary.fromText expects a string or an array of strings; got number 5');
     expect(() => CharVocabulary.fromText(['a'] as never)).toThrow('CharVocabulary.fromText expects a string; got an array of length 1');
-    expect(() => WordVocabulary.fromText('a', { maxSize: 1 })).toThrow('WordVocabulary.fromText maxSize must be an integer ≥ 2 (ids including padding 0 and unknown 1); got number 1');
+    expect(() => WordVocabulary.fromText('a', { maxSize: 1 })).toThrow(
+      'WordVocabulary.fromText maxSize must be an integer ≥ 2 (ids including padding 0 and unknown 1); got number 1',
+    );
     expect(() => WordVocabulary.fromText('a', { unknownToken: '' })).toThrow('unknownToken must be a non-empty string');
     expect(() => WordVocabulary.fromText('a', { max: 3 } as never)).toThrow('WordVocabulary.fromText got unknown option max');
     const v = WordVocabulary.fromText('a b');
@@ -67,17 +69,23 @@ describe('WordVocabulary', () => {
     expect(() => v.decode([1.5])).toThrow(ValueError);
     expect(() => v.encode(null as never)).toThrow('WordVocabulary.encode expects a string; got null');
     expect(() => WordVocabulary.fromJSON({ className: 'CharVocabulary', tokens: ['', '?'], lowercase: true })).toThrow(ModelFormatError);
-    expect(() => WordVocabulary.fromJSON({ className: 'WordVocabulary', tokens: ['x', '[UNK]'], lowercase: true })).toThrow("tokens must be an array starting with '' (padding, id 0)");
-    expect(() => WordVocabulary.fromJSON({ className: 'WordVocabulary', tokens: ['', '[UNK]', 'a', 'a'], lowercase: true })).toThrow('tokens[3] is a duplicate of "a"');
+    expect(() => WordVocabulary.fromJSON({ className: 'WordVocabulary', tokens: ['x', '[UNK]'], lowercase: true })).toThrow(
+      "tokens must be an array starting with '' (padding, id 0)",
+    );
+    expect(() => WordVocabulary.fromJSON({ className: 'WordVocabulary', tokens: ['', '[UNK]', 'a', 'a'], lowercase: true })).toThrow(
+      'tokens[3] is a duplicate of "a"',
+    );
     expect(() => WordVocabulary.fromJSON({ className: 'WordVocabulary', tokens: ['', '[UNK]'] })).toThrow('lowercase must be true or false; got undefined');
-    expect(() => CharVocabulary.fromJSON({ className: 'CharVocabulary', tokens: ['', '?', 'ab'], lowercase: false })).toThrow('tokens[2] is "ab"; every token after the unknown token (id 1) must be one character');
+    expect(() => CharVocabulary.fromJSON({ className: 'CharVocabulary', tokens: ['', '?', 'ab'], lowercase: false })).toThrow(
+      'tokens[2] is "ab"; every token after the unknown token (id 1) must be one character',
+    );
   });
 });
 
 describe('padSequences', () => {
   const seqs = [[1, 2, 3], [4], [5, 6, 7, 8, 9]];
 
-  it("pads and truncates at the front by default, like Keras, to the longest length", () => {
+  it('pads and truncates at the front by default, like Keras, to the longest length', () => {
     const t = padSequences(seqs);
     expect(t.shape).toEqual([3, 5]);
     expect([...t.data]).toEqual([0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7, 8, 9]);

@@ -50,11 +50,20 @@ describe('makeWindows', () => {
   it('refuses non-integer or missing sizes, a bad target column, and misspelt options', () => {
     expect(() => makeWindows(series, { window: 2.5 })).toThrow('makeWindows window must be an integer ≥ 1 (timesteps per input sample); got number 2.5');
     expect(() => makeWindows(series, {} as never)).toThrow('makeWindows window must be an integer ≥ 1 (timesteps per input sample); got undefined');
-    expect(() => makeWindows(series, { window: 2, horizon: 0 })).toThrow('makeWindows horizon must be an integer ≥ 1 (future values predicted per sample); got number 0');
-    expect(() => makeWindows(series, { window: 2, stride: -1 })).toThrow('makeWindows stride must be an integer ≥ 1');
-    expect(() => makeWindows([[1, 2], [3, 4], [5, 6]], { window: 1 })).toThrow(
-      'makeWindows: the series has 2 features; pass targetColumn (0 to 1) to say which one y predicts',
+    expect(() => makeWindows(series, { window: 2, horizon: 0 })).toThrow(
+      'makeWindows horizon must be an integer ≥ 1 (future values predicted per sample); got number 0',
     );
+    expect(() => makeWindows(series, { window: 2, stride: -1 })).toThrow('makeWindows stride must be an integer ≥ 1');
+    expect(() =>
+      makeWindows(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        { window: 1 },
+      ),
+    ).toThrow('makeWindows: the series has 2 features; pass targetColumn (0 to 1) to say which one y predicts');
     expect(() => makeWindows(series, { window: 2, targetColumn: 1 })).toThrow('makeWindows targetColumn must be below 1 (the series has 1 feature); got 1');
     expect(() => makeWindows(series, { window: 2, windowSize: 3 } as never)).toThrow(
       'makeWindows got unknown option windowSize; known options: window, horizon, targetColumn, stride',
@@ -102,6 +111,8 @@ describe('chronologicalSplit', () => {
     );
     expect(() => chronologicalSplit(2.5)).toThrow('chronologicalSplit needs a row count that is an integer ≥ 1, or the data itself; got 2.5');
     expect(() => chronologicalSplit('10' as never)).toThrow(ValueError);
-    expect(() => chronologicalSplit(10, { train: 0.5, valid: 0.5 } as never)).toThrow('chronologicalSplit got unknown option valid; known options: train, validation, test');
+    expect(() => chronologicalSplit(10, { train: 0.5, valid: 0.5 } as never)).toThrow(
+      'chronologicalSplit got unknown option valid; known options: train, validation, test',
+    );
   });
 });

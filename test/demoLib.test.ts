@@ -38,7 +38,7 @@ describe('sampleIndex', () => {
   const probs = [0.1, 0.6, 0.3];
   const draws = (t: number, n = 4000) => {
     let s = 12345;
-    const random = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+    const random = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
     const counts = [0, 0, 0];
     for (let i = 0; i < n; i++) counts[sampleIndex(probs, t, random)]! += 1;
     return counts.map((c) => c / n);

@@ -29,10 +29,23 @@ describe.skipIf(skipGpu)('dense and embedding on WebGPU', () => {
     const kernel = uniform(random, c.inputs * c.units, 1 / Math.sqrt(c.inputs));
     const bias = c.bias ? uniform(random, c.units, 0.5) : null;
     const dy = uniform(random, c.rows * c.units, 1);
-    const result = await page.run('dense', { x: enc(xFull), kernel: enc(kernel), bias: bias ? enc(bias) : null, dy: enc(dy), rows: c.rows, inputs: c.inputs, units: c.units, activation: c.activation, xOffset: c.xOffset });
+    const result = await page.run('dense', {
+      x: enc(xFull),
+      kernel: enc(kernel),
+      bias: bias ? enc(bias) : null,
+      dy: enc(dy),
+      rows: c.rows,
+      inputs: c.inputs,
+      units: c.units,
+      activation: c.activation,
+      xOffset: c.xOffset,
+    });
     expect(result.validationError).toBeNull();
     expect(result.liveBuffersAfter).toBe(0);
-    const ref = denseBackward({ x: xFull.subarray(c.xOffset), kernel, ...(bias ? { bias } : {}), rows: c.rows, inputs: c.inputs, units: c.units, activation: c.activation }, dy);
+    const ref = denseBackward(
+      { x: xFull.subarray(c.xOffset), kernel, ...(bias ? { bias } : {}), rows: c.rows, inputs: c.inputs, units: c.units, activation: c.activation },
+      dy,
+    );
     expectClose(result.outputs.y!, ref.y, GEMM, 'y');
     expectCloseRelativeToMax(result.outputs.dKernel!, ref.dKernel, GRADIENT_RELATIVE_TO_MAX, 'dKernel');
     expectCloseRelativeToMax(result.outputs.dX!, ref.dX, GRADIENT_RELATIVE_TO_MAX, 'dX');

@@ -24,7 +24,11 @@ describe('reference dense', () => {
     const dy = r(rows * units);
     const loss = () => denseForward({ ...p, rows, inputs, units, activation }).reduce((s, v, i) => s + v * dy[i]!, 0);
     const g = denseBackward({ ...p, rows, inputs, units, activation }, dy);
-    for (const [name, grad] of [['x', g.dX], ['kernel', g.dKernel], ['bias', g.dBias]] as const) {
+    for (const [name, grad] of [
+      ['x', g.dX],
+      ['kernel', g.dKernel],
+      ['bias', g.dBias],
+    ] as const) {
       const values = p[name];
       const numeric = values.map((keep, i) => {
         values[i] = keep + 1e-6;

@@ -17,7 +17,9 @@ describe.skipIf(skipGpu)('device loss during fit, predict and readbacks', () => 
   ])('fit, %s: DeviceLostError, the last completed epoch kept, and a new runtime continues', async (_name, midEpoch, lastEpoch) => {
     const r = await page.call('lossDuringFit', midEpoch);
     expect(r.fitError).toMatchObject(LOST);
-    expect(r.fitError!.message).toMatch(/^The WebGPU device was lost \(reason: destroyed.*\)\. .*create a new runtime with createRuntime\(\) and reload the weights/);
+    expect(r.fitError!.message).toMatch(
+      /^The WebGPU device was lost \(reason: destroyed.*\)\. .*create a new runtime with createRuntime\(\) and reload the weights/,
+    );
     expect(r.afterLoss).toMatchObject(LOST);
     // one readback per epoch, never per step: two completed epochs, then the one the loss broke
     if (!midEpoch) expect(r.readbacks).toBe(3);

@@ -13,7 +13,18 @@ const errorClasses = (Object.entries(webrnn) as [string, unknown][]).filter(
 describe('error classes', () => {
   it('are exported under the names they report', () => {
     expect(errorClasses.map(([name]) => name).sort()).toEqual(
-      ['DeviceLimitError', 'DeviceLostError', 'DisposedError', 'ModelFormatError', 'NonFiniteLossError', 'OutOfMemoryError', 'ShapeError', 'ValueError', 'WebGPUUnavailableError', 'WebRnnError'].sort(),
+      [
+        'DeviceLimitError',
+        'DeviceLostError',
+        'DisposedError',
+        'ModelFormatError',
+        'NonFiniteLossError',
+        'OutOfMemoryError',
+        'ShapeError',
+        'ValueError',
+        'WebGPUUnavailableError',
+        'WebRnnError',
+      ].sort(),
     );
     for (const [name, ErrorClass] of errorClasses) {
       // Constructors take a message first, or (reason, detail) / (limit, requested, allowed, message): strings and numbers both fit.

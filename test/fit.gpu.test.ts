@@ -34,16 +34,21 @@ interface Case {
 }
 
 const regression = (cols: number) => (random: () => number, n: number) => uniform(random, n * cols, 1);
-const oneHot = (classes: number, rowsPerSample = 1) => (random: () => number, n: number) => {
-  const y = new Float32Array(n * rowsPerSample * classes);
-  for (let r = 0; r < n * rowsPerSample; r++) y[r * classes + Math.floor(random() * classes)] = 1;
-  return y;
-};
+const oneHot =
+  (classes: number, rowsPerSample = 1) =>
+  (random: () => number, n: number) => {
+    const y = new Float32Array(n * rowsPerSample * classes);
+    for (let r = 0; r < n * rowsPerSample; r++) y[r * classes + Math.floor(random() * classes)] = 1;
+    return y;
+  };
 
 const CASES: Case[] = [
   {
     name: 'LSTM(8, relu) + Dense(1), MSE, SGD',
-    layers: [{ type: 'lstm', config: { units: 8, activation: 'relu', inputShape: [6, 2] } }, { type: 'dense', config: { units: 1 } }],
+    layers: [
+      { type: 'lstm', config: { units: 8, activation: 'relu', inputShape: [6, 2] } },
+      { type: 'dense', config: { units: 1 } },
+    ],
     sample: [6, 2],
     n: 5,
     target: regression(1),
@@ -53,7 +58,10 @@ const CASES: Case[] = [
   },
   {
     name: 'LSTM(8, relu) + Dense(1), MSE, Adam (the tutorial model, small)',
-    layers: [{ type: 'lstm', config: { units: 8, activation: 'relu', inputShape: [6, 2] } }, { type: 'dense', config: { units: 1 } }],
+    layers: [
+      { type: 'lstm', config: { units: 8, activation: 'relu', inputShape: [6, 2] } },
+      { type: 'dense', config: { units: 1 } },
+    ],
     sample: [6, 2],
     n: 5,
     target: regression(1),
@@ -95,7 +103,10 @@ const CASES: Case[] = [
   // (defaultLstmVariant in src/kernels/lstmStep.ts); the smaller cases above run the plain per-step kernel.
   {
     name: 'LSTM(6, relu) + Dense(1), MSE, Adam, batch 8 × 6 steps (lstmStepVec4)',
-    layers: [{ type: 'lstm', config: { units: 6, activation: 'relu', inputShape: [6, 2] } }, { type: 'dense', config: { units: 1 } }],
+    layers: [
+      { type: 'lstm', config: { units: 6, activation: 'relu', inputShape: [6, 2] } },
+      { type: 'dense', config: { units: 1 } },
+    ],
     sample: [6, 2],
     n: 8,
     target: regression(1),
@@ -120,7 +131,10 @@ const CASES: Case[] = [
   },
   {
     name: 'LSTM + Dense, SGD with momentum and per-tensor clipNorm',
-    layers: [{ type: 'lstm', config: { units: 7, inputShape: [3, 2] } }, { type: 'dense', config: { units: 2 } }],
+    layers: [
+      { type: 'lstm', config: { units: 7, inputShape: [3, 2] } },
+      { type: 'dense', config: { units: 2 } },
+    ],
     sample: [3, 2],
     n: 4,
     target: regression(2),
@@ -133,7 +147,13 @@ const CASES: Case[] = [
 
 // A real GPU runs the one-dispatch-per-pass LSTM loop (lstmSeq.wgsl) for small hidden sizes: the cases that run
 // lstmStepVec4 here run again with it pinned (RuntimeOptions.kernels), so its whole training steps are checked too.
-CASES.push(...CASES.filter((c) => c.name.endsWith('(lstmStepVec4)')).map((c) => ({ ...c, name: c.name.replace('(lstmStepVec4)', '(lstmSeq, the GPU default)'), kernels: { lstm: 'seq' as const } })));
+CASES.push(
+  ...CASES.filter((c) => c.name.endsWith('(lstmStepVec4)')).map((c) => ({
+    ...c,
+    name: c.name.replace('(lstmStepVec4)', '(lstmSeq, the GPU default)'),
+    kernels: { lstm: 'seq' as const },
+  })),
+);
 
 describe.skipIf(skipGpu)('Sequential.fit on WebGPU vs the float64 reference', () => {
   const page = useHarness();

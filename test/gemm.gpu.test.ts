@@ -35,10 +35,7 @@ const ALIGNED_CASES = [
   { m: 1920, n: 1, k: 200, transA: false, transB: true, bias: false },
 ];
 
-const TABLE = [
-  ...CASES.map((c) => ({ ...c, aligned: false })),
-  ...ALIGNED_CASES.map((c) => ({ ...c, aligned: true })),
-].flatMap((c) => [
+const TABLE = [...CASES.map((c) => ({ ...c, aligned: false })), ...ALIGNED_CASES.map((c) => ({ ...c, aligned: true }))].flatMap((c) => [
   // the default block for the shape, then gemmVec4.wgsl's 8×4 and 8×8 blocks, each in 8×8 and 4×4 workgroups
   ...GEMM_VARIANTS.map((variant) => ({ ...c, variant, vec4Cols: undefined, vec4Side: undefined })),
   ...([4, 8] as const).flatMap((vec4Cols) => ([4, 8] as const).map((vec4Side) => ({ ...c, variant: 'vec4' as const, vec4Cols, vec4Side }))),
@@ -72,7 +69,16 @@ describe.skipIf(skipGpu)('gemm on WebGPU', () => {
     });
     expect(result.validationError).toBeNull();
     expect(result.dispatches).toBe(1);
-    const expected = gemm({ a: aFull.subarray(aOffset), b: bFull.subarray(bOffset), ...(bias ? { bias } : {}), m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB });
+    const expected = gemm({
+      a: aFull.subarray(aOffset),
+      b: bFull.subarray(bOffset),
+      ...(bias ? { bias } : {}),
+      m: c.m,
+      n: c.n,
+      k: c.k,
+      transA: c.transA,
+      transB: c.transB,
+    });
     expectClose(result.outputs.c!, expected, { atol: GEMM.atol * Math.sqrt(c.k), rtol: GEMM.rtol }, 'C');
   });
 });

@@ -49,7 +49,9 @@ describe('GEMM block templates', () => {
     expect(() => lstmWeightGradEntry({ rows: 8 })).toThrow(/'entry' must be a WGSL identifier; got undefined/);
     expect(() => lstmWeightGradEntry({ entry: 'main8x4', rows: 8, units: 4 })).toThrow(/unknown argument 'units'; it takes entry, rows/);
     // Through a shader file, the error names the file and line.
-    expect(() => expandDirectives('x', 'fn a() {}\n//! generate gemmProductBlock {"cols": 6}')).toThrow(/shaders\/x\.wgsl:2: block 'gemmProductBlock': 'cols' must be one of 4, 8/);
+    expect(() => expandDirectives('x', 'fn a() {}\n//! generate gemmProductBlock {"cols": 6}')).toThrow(
+      /shaders\/x\.wgsl:2: block 'gemmProductBlock': 'cols' must be one of 4, 8/,
+    );
   });
 
   it('product block: the 8×8 block is the 8×4 one plus the lines of its right column tile', () => {
@@ -72,7 +74,9 @@ describe('GEMM block templates', () => {
       'let s = vec4<u32>(min(row0 + 4u, last_row), min(row0 + 5u, last_row), min(row0 + 6u, last_row), min(row0 + 7u, last_row));',
       'let q = vec4<u32>(col0, min(col0 + 1u, last_col), min(col0 + 2u, last_col), min(col0 + 3u, last_col));',
     ]);
-    expect(eight.filter((l) => /^let w = /.test(l))).toEqual(['let w = vec4<u32>(min(col0 + 4u, last_col), min(col0 + 5u, last_col), min(col0 + 6u, last_col), min(col0 + 7u, last_col));']);
+    expect(eight.filter((l) => /^let w = /.test(l))).toEqual([
+      'let w = vec4<u32>(min(col0 + 4u, last_col), min(col0 + 5u, last_col), min(col0 + 6u, last_col), min(col0 + 7u, last_col));',
+    ]);
   });
 
   it('product block: each accumulator takes its own row of op(A) and its own column tile, in the kernels’ FMA order', () => {
@@ -107,7 +111,13 @@ describe('GEMM block templates', () => {
       expect(lines).toContain(`let acc = product_block8x${C}(row0, col0);`);
       // Per column tile: its 8 rows (acc.<row tile>[_<column tile>][i], top then bottom) in an array, stored by a
       // loop as store_row4(row0 + i, col0 + 4·ct, <tile>[i]).
-      const tiles = C === 4 ? [['left', '']] : [['left', '_left'], ['right', '_right']];
+      const tiles =
+        C === 4
+          ? [['left', '']]
+          : [
+              ['left', '_left'],
+              ['right', '_right'],
+            ];
       for (const [name, side] of tiles) {
         const rows = ['top', 'bottom'].flatMap((rt) => [0, 1, 2, 3].map((i) => `acc.${rt}${side}[${i}]`));
         expect(lines).toContain(`let ${name} = array<vec4<f32>, 8>(${rows.join(', ')});`);
@@ -118,7 +128,16 @@ describe('GEMM block templates', () => {
     const four = entry(4, 'scalar');
     const eight = entry(8, 'scalar');
     expect(four.filter((l) => RIGHT_TILE.test(l))).toEqual([]);
-    expect(eight.filter((l) => !RIGHT_TILE.test(l)).map((l) => l.replace(/8x8\b/, '8x4').replace('e8scalar', 'e4scalar').replace(/_left\b/g, ''))).toEqual(four);
+    expect(
+      eight
+        .filter((l) => !RIGHT_TILE.test(l))
+        .map((l) =>
+          l
+            .replace(/8x8\b/, '8x4')
+            .replace('e8scalar', 'e4scalar')
+            .replace(/_left\b/g, ''),
+        ),
+    ).toEqual(four);
     const rightFirst = eight.findIndex((l) => RIGHT_TILE.test(l));
     expect(eight[rightFirst]).toBe('if (col0 + 4u >= params.n) { return; }');
     expect(eight.slice(rightFirst + 1, -1)).toEqual([
@@ -140,7 +159,7 @@ describe('weight-gradient block template', () => {
     expect(eight).toContain('let rw1 = rows_at(first + 4u, 8u);');
   });
 
-  it('each register takes its own A\' row and its own unit, in both parts; each is stored once (a loop), units past the last skipped', () => {
+  it("each register takes its own A' row and its own unit, in both parts; each is stored once (a loop), units past the last skipped", () => {
     for (const R of WEIGHT_GRAD_BLOCK_ROWS) {
       const lines = code(lstmWeightGradEntry({ entry: `main${R}x4`, rows: R }));
       expect(count(lines, /var [abcd]\d = vec4<f32>\(0\.0\);/)).toBe(4 * R);
@@ -158,7 +177,13 @@ describe('weight-gradient block template', () => {
       // Stored once each, in a loop over k: sums[k] is unit k / R's register of A' row k % R (the order above),
       // and a unit past the last is skipped.
       expect(lines.filter((l) => l.startsWith('let sums = '))).toEqual([`let sums = array<vec4<f32>, ${4 * R}u>(${once.join(', ')});`]);
-      expect(lines.slice(-5)).toEqual([`for (var k = 0u; k < ${4 * R}u; k++) {`, `let q = k / ${R}u;`, `if (j0 + q <= last) { store_row_span(first + k % ${R}u, j0 + q, sums[k], ${R}u); }`, '}', '}']);
+      expect(lines.slice(-5)).toEqual([
+        `for (var k = 0u; k < ${4 * R}u; k++) {`,
+        `let q = k / ${R}u;`,
+        `if (j0 + q <= last) { store_row_span(first + k % ${R}u, j0 + q, sums[k], ${R}u); }`,
+        '}',
+        '}',
+      ]);
       expect(count(lines, /store_row_span\(/)).toBe(1);
     }
   });
@@ -181,17 +206,37 @@ describe('register-blocked product kernels', () => {
   });
 
   it('number each entry point’s bindings from 0, uniform first, with no gaps', () => {
-    const ifaces = [gemmVec4Kernel, gemmVec4StoreKernel, gemmVec4Kernel8, gemmVec4StoreKernel8].map((k) => k.iface).concat(Object.values(lstmWeightGradShader.entries));
-    expect(ifaces.map((i) => i.label)).toEqual(['gemmVec4.main', 'gemmVec4.main_c4', 'gemmVec4.main8', 'gemmVec4.main8_c4', 'lstmWeightGrad.main4x4', 'lstmWeightGrad.main8x4']);
+    const ifaces = [gemmVec4Kernel, gemmVec4StoreKernel, gemmVec4Kernel8, gemmVec4StoreKernel8]
+      .map((k) => k.iface)
+      .concat(Object.values(lstmWeightGradShader.entries));
+    expect(ifaces.map((i) => i.label)).toEqual([
+      'gemmVec4.main',
+      'gemmVec4.main_c4',
+      'gemmVec4.main8',
+      'gemmVec4.main8_c4',
+      'lstmWeightGrad.main4x4',
+      'lstmWeightGrad.main8x4',
+    ]);
     for (const iface of ifaces) {
-      expect(iface.bindings.map((b) => b.binding), iface.label).toEqual(iface.bindings.map((_, i) => i));
+      expect(
+        iface.bindings.map((b) => b.binding),
+        iface.label,
+      ).toEqual(iface.bindings.map((_, i) => i));
       expect(iface.bindings[0]?.kind, iface.label).toBe('uniform');
     }
     // The 8×4 and 8×8 entries bind the same buffers in the same slots; the vec4 store binds c4 where the scalar one binds c.
     const names = (k: typeof gemmVec4Kernel) => k.iface.bindings.map((b) => `${b.binding}:${b.name}:${b.kind}`);
     expect(names(gemmVec4Kernel8)).toEqual(names(gemmVec4Kernel));
     expect(names(gemmVec4StoreKernel8)).toEqual(names(gemmVec4StoreKernel));
-    expect(names(gemmVec4Kernel)).toEqual(['0:params:uniform', '1:a:read-only-storage', '2:b:read-only-storage', '3:bias:read-only-storage', '4:c:storage', '5:a4:read-only-storage', '6:b4:read-only-storage']);
+    expect(names(gemmVec4Kernel)).toEqual([
+      '0:params:uniform',
+      '1:a:read-only-storage',
+      '2:b:read-only-storage',
+      '3:bias:read-only-storage',
+      '4:c:storage',
+      '5:a4:read-only-storage',
+      '6:b4:read-only-storage',
+    ]);
     expect(names(gemmVec4StoreKernel)[4]).toBe('4:c4:storage');
   });
 });

@@ -52,7 +52,7 @@ function foldRows(text: string, tokens: RegExp[], rows: number): string {
     return { row: found.size ? Number([...found][0]) : null, text: tokens.reduce((acc, t) => acc.replace(t, 'R'), st) };
   });
   const folded: string[] = [];
-  for (let i = 0; i < labelled.length; ) {
+  for (let i = 0; i < labelled.length;) {
     if (labelled[i]!.row === null) {
       folded.push(labelled[i++]!.text);
       continue;
@@ -110,14 +110,14 @@ describe('GRU block templates: arguments', () => {
     const forward = { name: 'f', rows: 4, lanes: 'xyz' };
     expect(() => gruForwardBlock({ ...forward, row: 4 })).toThrow("unknown argument 'row'; it takes name, rows, lanes");
     expect(() => gruForwardBlock({ ...forward, rows: 6 })).toThrow("'rows' must be one of 4, 8; got 6");
-    expect(() => gruForwardBlock({ ...forward, rows: '4' })).toThrow("'rows' must be one of 4, 8; got \"4\"");
-    expect(() => gruForwardBlock({ ...forward, lanes: 'xyzw' })).toThrow("'lanes' must be one of \"xyz\", \"xy\"; got \"xyzw\"");
+    expect(() => gruForwardBlock({ ...forward, rows: '4' })).toThrow('\'rows\' must be one of 4, 8; got "4"');
+    expect(() => gruForwardBlock({ ...forward, lanes: 'xyzw' })).toThrow('\'lanes\' must be one of "xyz", "xy"; got "xyzw"');
     expect(() => gruForwardBlock({ rows: 4, lanes: 'xy' })).toThrow("'name' must be a WGSL identifier; got undefined");
     expect(() => gruForwardBlock({ ...forward, name: 'forward block' })).toThrow("'name' must be a WGSL identifier");
-    expect(() => gruGatherBlock({ name: 'g', rows: 8, lanes: 'xy', cell: 'reset_cell' })).toThrow("'cell' must be one of \"backward_cell\", \"update_cell\"");
+    expect(() => gruGatherBlock({ name: 'g', rows: 8, lanes: 'xy', cell: 'reset_cell' })).toThrow('\'cell\' must be one of "backward_cell", "update_cell"');
     expect(() => gruGatherBlock({ name: 'g', rows: 8, lanes: 'xy' })).toThrow("'cell' must be one of");
-    expect(() => gruUhEntry({ entry: 'e', rows: 4, cell: 'forward_cell' })).toThrow("'cell' must be one of \"candidate_cell\", \"reset_cell\"");
-    expect(() => gruBlockEntry({ entry: 'e', rows: 4, params: 'wg_params', block: 'b' })).toThrow("'params' must be one of \"params\", \"back_params\"");
+    expect(() => gruUhEntry({ entry: 'e', rows: 4, cell: 'forward_cell' })).toThrow('\'cell\' must be one of "candidate_cell", "reset_cell"');
+    expect(() => gruBlockEntry({ entry: 'e', rows: 4, params: 'wg_params', block: 'b' })).toThrow('\'params\' must be one of "params", "back_params"');
     expect(() => gruBlockEntry({ entry: 'e', rows: 4, params: 'params', block: '1b' })).toThrow("'block' must be a WGSL identifier");
     expect(() => gruWeightGradEntry({ entry: 'weight_grad', rows: 2 })).toThrow("'rows' must be one of 4, 8; got 2");
     expect(() => gruWeightGradEntry({ entry: 'weight_grad', rows: 4, lanes: 'xyz' })).toThrow("unknown argument 'lanes'");
@@ -140,12 +140,17 @@ describe('GRU block templates: 4 against 8 rows', () => {
       expect(eight.match(/\bs7[0-3] = vec4<f32>\(fma/g)?.length, 'row 7: 4 k × 4 units').toBe(16);
       // the cells: row r's sums, unit c, are vals[4r + c]
       expect(cellLoopValues(eight)).toEqual(rowsOf(8).flatMap((r) => [0, 1, 2, 3].map((c) => `s${r}${c}`)));
-      expect(eight).toContain('scratch[out + b * quads] = vec4<f32>(forward_cell(p, b, j0 + 0u, vals[4u * r + 0u]), forward_cell(p, b, j0 + 1u, vals[4u * r + 1u])');
+      expect(eight).toContain(
+        'scratch[out + b * quads] = vec4<f32>(forward_cell(p, b, j0 + 0u, vals[4u * r + 0u]), forward_cell(p, b, j0 + 1u, vals[4u * r + 1u])',
+      );
     }
   });
 
   it('gruGatherBlock', () => {
-    for (const [lanes, cell] of [['xyz', 'backward_cell'], ['xy', 'update_cell']]) {
+    for (const [lanes, cell] of [
+      ['xyz', 'backward_cell'],
+      ['xy', 'update_cell'],
+    ]) {
       const four = foldRows(withoutCellLoopSize(gruGatherBlock({ name: 'g', rows: 4, lanes, cell })), ROW_TOKENS.gather, 4);
       const eight = gruGatherBlock({ name: 'g', rows: 8, lanes, cell });
       expect(foldRows(withoutCellLoopSize(eight), ROW_TOKENS.gather, 8)).toBe(four);
@@ -212,7 +217,10 @@ describe('GRU block templates: lane sets', () => {
     const xyz = gruGatherBlock({ name: 'g', rows: 4, lanes: 'xyz', cell: 'backward_cell' });
     const xy = gruGatherBlock({ name: 'g', rows: 4, lanes: 'xy', cell: 'backward_cell' });
     expect(changedLines(xyz, xy)).toEqual([
-      ['let w = mat4x3<f32>(scratch[u0 + k].xyz, scratch[u1 + k].xyz, scratch[u2 + k].xyz, scratch[u3 + k].xyz);', 'let w = mat4x2<f32>(scratch[u0 + k].xy, scratch[u1 + k].xy, scratch[u2 + k].xy, scratch[u3 + k].xy);'],
+      [
+        'let w = mat4x3<f32>(scratch[u0 + k].xyz, scratch[u1 + k].xyz, scratch[u2 + k].xyz, scratch[u3 + k].xyz);',
+        'let w = mat4x2<f32>(scratch[u0 + k].xy, scratch[u1 + k].xy, scratch[u2 + k].xy, scratch[u3 + k].xy);',
+      ],
       ['d0 += dgates[g0 + k].xyz * w;', 'd0 += dgates[g0 + k].xy * w;'],
       ['d1 += dgates[g1 + k].xyz * w;', 'd1 += dgates[g1 + k].xy * w;'],
       ['d2 += dgates[g2 + k].xyz * w;', 'd2 += dgates[g2 + k].xy * w;'],
@@ -241,7 +249,10 @@ describe('GRU shader sources', () => {
     const upperRow = /\b[sa][4-7][0-3]\b|\b(?:x|xr|hv|v|d|g|a|h|i)[4-7]\b|\b(?:b0|i0) \+ [4-7]u\b/;
     for (const file of ['gruStepVec4', 'gruStepVec4Pack', 'gruStepVec4Forward', 'gruStepVec4Backward', 'gruStepVec4WeightGrad']) {
       const code = stripComments(readFileSync(new URL(`../shaders/${file}.wgsl`, import.meta.url), 'utf8'));
-      expect(code.split('\n').filter((l) => upperRow.test(l)), file).toEqual([]);
+      expect(
+        code.split('\n').filter((l) => upperRow.test(l)),
+        file,
+      ).toEqual([]);
       expect(code.split('\n').length, `${file} stays small`).toBeLessThan(600);
     }
   });

@@ -117,7 +117,13 @@ describe('reference gruBackward vs finite differences (float64)', () => {
       const dh = Float64Array.from({ length: B * U }, () => random() * 2 - 1);
       const inputs = () => inputsOf(params, B, T, F, U, options.resetAfter, initialState);
       const analytic = gruBackward(inputs(), { dOutput: { data: dOutput, shape: [] }, dh: { data: dh, shape: [B, U] } }, options);
-      const pairs = [['x', 'dX'], ['kernel', 'dKernel'], ['recurrentKernel', 'dRecurrentKernel'], ['bias', 'dBias'], ...(initialState ? ([['h0', 'dh0']] as const) : [])] as const;
+      const pairs = [
+        ['x', 'dX'],
+        ['kernel', 'dKernel'],
+        ['recurrentKernel', 'dRecurrentKernel'],
+        ['bias', 'dBias'],
+        ...(initialState ? ([['h0', 'dh0']] as const) : []),
+      ] as const;
       expectGradients(params, analytic, pairs, () => dotLoss(gruForward(inputs(), options), dOutput, dh));
     },
   );
@@ -134,19 +140,29 @@ describe('gru arguments', () => {
 
   it('wants a bias of the shape resetAfter implies, and says how to switch', () => {
     expect(() => checkGruInputs({ ...good(), bias: t([6]) }, true)).toThrow(ShapeError);
-    expect(() => checkGruInputs({ ...good(), bias: t([6]) }, true)).toThrow(/bias must be \[2, 3·units\] with resetAfter: true .*pass resetAfter: false.* = \[2, 6\]; got \[6\]/);
+    expect(() => checkGruInputs({ ...good(), bias: t([6]) }, true)).toThrow(
+      /bias must be \[2, 3·units\] with resetAfter: true .*pass resetAfter: false.* = \[2, 6\]; got \[6\]/,
+    );
     expect(() => checkGruInputs(good(), false)).toThrow('bias must be [3·units] with resetAfter: false, units = 2 = [6]; got [2, 6]');
   });
 
   it('rejects kernels that are not 3·units wide, and bad states, options and gradients', () => {
-    expect(() => checkGruInputs({ ...good(), kernel: t([3, 8]) }, true)).toThrow(/kernel must be \[features, 3·units\] \(Keras layout, gates z, r, h\); got \[3, 8\]/);
-    expect(() => checkGruInputs({ ...good(), recurrentKernel: t([6, 2]) }, true)).toThrow('recurrentKernel must be [units, 3·units] with units = 2 (from kernel) = [2, 6]; got [6, 2]');
-    expect(() => checkGruInputs({ ...good(), initialState: [t([2, 2]), t([2, 2])] as never }, true)).toThrow('initialState must be [h0], one tensor of shape [batch, units]');
+    expect(() => checkGruInputs({ ...good(), kernel: t([3, 8]) }, true)).toThrow(
+      /kernel must be \[features, 3·units\] \(Keras layout, gates z, r, h\); got \[3, 8\]/,
+    );
+    expect(() => checkGruInputs({ ...good(), recurrentKernel: t([6, 2]) }, true)).toThrow(
+      'recurrentKernel must be [units, 3·units] with units = 2 (from kernel) = [2, 6]; got [6, 2]',
+    );
+    expect(() => checkGruInputs({ ...good(), initialState: [t([2, 2]), t([2, 2])] as never }, true)).toThrow(
+      'initialState must be [h0], one tensor of shape [batch, units]',
+    );
     expect(() => checkGruInputs({ ...good(), x: t([2, 5]) }, true)).toThrow('gru expects input x of rank 3, [batch, timesteps, features]; got shape [2, 5]');
     expect(() => resolveGruOptions({ resetAfter: 'no' as never })).toThrow(ValueError);
     expect(() => resolveGruOptions({ goBackwards: 1 as never })).toThrow('goBackwards must be true or false; got 1');
     const dims = { batch: 2, timesteps: 5, features: 3, units: 2 };
-    expect(() => checkGruGrads({ dOutput: t([2, 2]) }, dims, true)).toThrow('dOutput must be the output shape [batch, timesteps, units] = [2, 5, 2]; got [2, 2]');
+    expect(() => checkGruGrads({ dOutput: t([2, 2]) }, dims, true)).toThrow(
+      'dOutput must be the output shape [batch, timesteps, units] = [2, 5, 2]; got [2, 2]',
+    );
   });
 });
 
@@ -157,9 +173,17 @@ describe('gruStep kernels', () => {
       expect(storage.length, kernel.label).toBeLessThanOrEqual(8);
     }
     // helpers' resources count for the entry that calls them: backward reads dgh and carry through `incoming`
-    expect(gruKernels.backward.iface.bindings.map((b) => b.name)).toEqual(
-      ['back_params', 'recurrent_b', 'saved_gates', 'saved_h', 'dy', 'dh_last', 'carry', 'dgx', 'dgh'],
-    );
+    expect(gruKernels.backward.iface.bindings.map((b) => b.name)).toEqual([
+      'back_params',
+      'recurrent_b',
+      'saved_gates',
+      'saved_h',
+      'dy',
+      'dh_last',
+      'carry',
+      'dgx',
+      'dgh',
+    ]);
   });
 
   it('vec4: at most 8 storage buffers per entry; reset_after binds no hcat (only forward_candidate writes it)', () => {

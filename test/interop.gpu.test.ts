@@ -210,7 +210,10 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
     outputs(r, 'w').forEach((w, i) => expectClose(w, expected[i]!, PEER_STEP, `webrnn step after TF.js's save, weight ${i}`));
     // Without the saved slots and step count the same step lands elsewhere: the state was used.
     const fresh = { ...save, weightSpecs: save.weightSpecs.filter((s) => s.group !== 'optimizer') };
-    fresh.weightData = save.weightData.slice(0, fresh.weightSpecs.reduce((a, s) => a + 4 * s.shape.reduce((p, d) => p * d, 1), 0));
+    fresh.weightData = save.weightData.slice(
+      0,
+      fresh.weightSpecs.reduce((a, s) => a + 4 * s.shape.reduce((p, d) => p * d, 1), 0),
+    );
     const r2 = await page.run('trainLoaded', { artifacts: encodeArtifacts(fresh), x: data.x, y: data.y });
     const gap = Math.max(...outputs(r2, 'w').flatMap((w, i) => [...w].map((v, j) => Math.abs(v - expected[i]![j]!))));
     expect(gap).toBeGreaterThan(10 * PEER_STEP.atol);
@@ -239,11 +242,19 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
     const modules = modulesOf(c);
     const weights = fromTorchStateDict(sd, modules);
     const x = Float32Array.from(c.x.data);
-    const { result } = await page.call('buildSaveLoad', { layers: torchLayers(c), seed: 1, x: enc(x, c.x.shape), weights: weights.map((w) => enc(w.data, w.shape)) });
+    const { result } = await page.call('buildSaveLoad', {
+      layers: torchLayers(c),
+      seed: 1,
+      x: enc(x, c.x.shape),
+      weights: weights.map((w) => enc(w.data, w.shape)),
+    });
     expect(result.validationError).toBeNull();
     expectClose(decodeFloats(result.outputs.y!), c.y.data, PEER, `${c.file}: webrnn vs PyTorch`);
     expectClose(decodeFloats(result.outputs.yLoaded!), decodeFloats(result.outputs.y!), ROUND_TRIP, 'after save → load');
-    const back = toTorchStateDict(outputs(result, 'w').map((data, i) => ({ data, shape: weights[i]!.shape })), modules);
+    const back = toTorchStateDict(
+      outputs(result, 'w').map((data, i) => ({ data, shape: weights[i]!.shape })),
+      modules,
+    );
     for (const [key, t] of Object.entries(sd)) {
       if (c.module === 'GRU' || !key.includes('.bias_')) expect(back[key]!.data, key).toEqual(t.data);
     }
@@ -252,7 +263,18 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
   it('loads a Keras-form GRU with reset_after true (which TF.js refuses) and predicts as PyTorch did', async () => {
     const c = torchCases.cases.gru!;
     const weights = fromTorchStateDict(readStateDict(torchBytes(c), c.file), modulesOf(c));
-    const gru = (name: string, returnSequences: boolean) => ({ class_name: 'GRU', config: { name, units: c.hiddenSize, return_sequences: returnSequences, reset_after: true, recurrent_activation: 'sigmoid', activation: 'tanh', use_bias: true } });
+    const gru = (name: string, returnSequences: boolean) => ({
+      class_name: 'GRU',
+      config: {
+        name,
+        units: c.hiddenSize,
+        return_sequences: returnSequences,
+        reset_after: true,
+        recurrent_activation: 'sigmoid',
+        activation: 'tanh',
+        use_bias: true,
+      },
+    });
     const modelTopology = {
       keras_version: '2.15.0',
       backend: 'tensorflow',
@@ -260,21 +282,43 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
         class_name: 'Sequential',
         config: {
           name: 'torch_gru',
-          layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, ...c.x.shape.slice(1)], name: 'input' } }, gru('gru', true), gru('gru_1', false), { class_name: 'Dense', config: { name: 'dense', units: 2 } }],
+          layers: [
+            { class_name: 'InputLayer', config: { batch_input_shape: [null, ...c.x.shape.slice(1)], name: 'input' } },
+            gru('gru', true),
+            gru('gru_1', false),
+            { class_name: 'Dense', config: { name: 'dense', units: 2 } },
+          ],
         },
       },
     };
     // Names as Keras 2.2+ writes them, with the cell scope.
-    const names = ['gru/gru_cell/kernel', 'gru/gru_cell/recurrent_kernel', 'gru/gru_cell/bias', 'gru_1/gru_cell/kernel', 'gru_1/gru_cell/recurrent_kernel', 'gru_1/gru_cell/bias', 'dense/kernel', 'dense/bias'];
+    const names = [
+      'gru/gru_cell/kernel',
+      'gru/gru_cell/recurrent_kernel',
+      'gru/gru_cell/bias',
+      'gru_1/gru_cell/kernel',
+      'gru_1/gru_cell/recurrent_kernel',
+      'gru_1/gru_cell/bias',
+      'dense/kernel',
+      'dense/bias',
+    ];
     const encoded = encodeWeights(weights.map((tensor, i) => ({ name: names[i]!, tensor })));
-    const artifacts = { modelTopology, ...encoded, format: 'layers-model' as const, generatedBy: 'keras v2.15.0', convertedBy: 'TensorFlow.js Converter v4.22.0' };
+    const artifacts = {
+      modelTopology,
+      ...encoded,
+      format: 'layers-model' as const,
+      generatedBy: 'keras v2.15.0',
+      convertedBy: 'TensorFlow.js Converter v4.22.0',
+    };
     await expect(loadFromMemory(artifacts)).rejects.toThrow(/GRUCell does not support reset_after parameter set to true/);
     const r = await page.run('loadAndPredict', { artifacts: encodeArtifacts(artifacts), x: enc(Float32Array.from(c.x.data), c.x.shape) });
     expectClose(r.outputs.y!, c.y.data, PEER, 'Keras-form GRU reset_after vs PyTorch');
   });
 
   it('a model it cannot load is a ModelFormatError naming the source, the layer and its class', async () => {
-    const model = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 1], name: 'conv' }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
+    const model = tf.sequential({
+      layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 1], name: 'conv' }), tf.layers.flatten(), tf.layers.dense({ units: 1 })],
+    });
     const artifacts: EncodedArtifacts = encodeArtifacts(await saveToMemory(model));
     model.dispose();
     expect(await page.call('loadError', { artifacts })).toEqual({
@@ -287,7 +331,9 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
     renamed.weightSpecs = renamed.weightSpecs.map((s) => ({ ...s, name: s.name.replace('lstm/', 'other/') }));
     expect(await page.call('loadError', { artifacts: encodeArtifacts(renamed) })).toEqual({
       name: 'ModelFormatError',
-      message: expect.stringMatching(/^in-memory artifacts: weights check failed: the model needs "lstm\/kernel" \[1, 8\], which the weights manifest does not have; it has "other\/kernel"/),
+      message: expect.stringMatching(
+        /^in-memory artifacts: weights check failed: the model needs "lstm\/kernel" \[1, 8\], which the weights manifest does not have; it has "other\/kernel"/,
+      ),
     });
   });
 });

@@ -16,7 +16,12 @@ describe.skipIf(skipGpu)('model persistence in the browser', () => {
     expect(loaded).toEqual(expected);
     const bytes = decodeFloats(expected[1]!.weightData);
     expect(sha).toBe(createHash('sha256').update(new Uint8Array(bytes.buffer)).digest('hex'));
-    expect(listed).toEqual(expect.arrayContaining([['io-a', 176], ['io-b', 176]]));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        ['io-a', 176],
+        ['io-b', 176],
+      ]),
+    );
     expect(deleted).toEqual([true, false]);
     expect(afterDelete?.name).toBe('ModelFormatError');
     expect(afterDelete?.message).toMatch(/^indexeddb:\/\/io-b: existence check failed: no model is saved under "io-b" \(saved: .*io-a/);
@@ -25,8 +30,12 @@ describe.skipIf(skipGpu)('model persistence in the browser', () => {
   it('detects each corruption of the stored record with the named check', async () => {
     const r = await page.call('idbCorruption');
     for (const result of Object.values(r)) expect(result?.name).toBe('ModelFormatError');
-    expect(r.bitFlip?.message).toMatch(/^indexeddb:\/\/io-bad \(weights\.bin\): SHA-256 check failed: expected [0-9a-f]{64} \(recorded in indexeddb:\/\/io-bad \(model\.json\)\)/);
-    expect(r.truncated?.message).toMatch(/^indexeddb:\/\/io-bad \(weights\.bin\): byte length check failed: .*need 176 bytes, the file holds 172; it is truncated/);
+    expect(r.bitFlip?.message).toMatch(
+      /^indexeddb:\/\/io-bad \(weights\.bin\): SHA-256 check failed: expected [0-9a-f]{64} \(recorded in indexeddb:\/\/io-bad \(model\.json\)\)/,
+    );
+    expect(r.truncated?.message).toMatch(
+      /^indexeddb:\/\/io-bad \(weights\.bin\): byte length check failed: .*need 176 bytes, the file holds 172; it is truncated/,
+    );
     expect(r.html?.message).toMatch(/^indexeddb:\/\/io-bad \(model\.json\): JSON check failed: expected model\.json, got HTML/);
     expect(r.version?.message).toMatch(/format version check failed: webrnn format version number 7, this webrnn reads version 1/);
     expect(r.duplicate?.message).toMatch(/weight "dense\/kernel" is listed twice \(duplicate weight names\)/);

@@ -66,25 +66,42 @@ describe('encodeWeights / decodeWeights', () => {
   });
 
   it("stores int32 weights (TF.js's optimizer `iter`) as little-endian int32 and reads them back as whole floats", () => {
-    const { weightSpecs, weightData } = encodeWeights([{ name: 'iter', tensor: { data: Float32Array.of(70000), shape: [] }, group: 'optimizer', dtype: 'int32' }]);
+    const { weightSpecs, weightData } = encodeWeights([
+      { name: 'iter', tensor: { data: Float32Array.of(70000), shape: [] }, group: 'optimizer', dtype: 'int32' },
+    ]);
     expect(weightSpecs).toEqual([{ name: 'iter', shape: [], dtype: 'int32', group: 'optimizer' }]);
     expect(new Int32Array(weightData)[0]).toBe(70000);
-    expect(decodeWeights(weightSpecs, weightData)).toEqual([{ name: 'iter', tensor: { data: Float32Array.of(70000), shape: [] }, group: 'optimizer', dtype: 'int32' }]);
-    expect(() => encodeWeights([{ name: 'i', tensor: { data: Float32Array.of(0.5), shape: [] }, dtype: 'int32' }])).toThrow(/int32 but holds values that are not 32-bit integers/);
+    expect(decodeWeights(weightSpecs, weightData)).toEqual([
+      { name: 'iter', tensor: { data: Float32Array.of(70000), shape: [] }, group: 'optimizer', dtype: 'int32' },
+    ]);
+    expect(() => encodeWeights([{ name: 'i', tensor: { data: Float32Array.of(0.5), shape: [] }, dtype: 'int32' }])).toThrow(
+      /int32 but holds values that are not 32-bit integers/,
+    );
   });
 
   it('rejects caller mistakes with what was expected and what was given', () => {
     const t = (n: number, shape: number[]) => ({ data: new Float32Array(n), shape });
-    expect(() => encodeWeights([{ name: 'a', tensor: t(4, [2, 2]) }, { name: 'a', tensor: t(1, [1]) }])).toThrow(/"a" appears twice/);
-    expect(() => encodeWeights([{ name: 'k', tensor: t(5, [2, 2]) }])).toThrow(new ShapeError('encodeWeights: weight "k" has shape [2, 2] (4 values) but data holds 5'));
+    expect(() =>
+      encodeWeights([
+        { name: 'a', tensor: t(4, [2, 2]) },
+        { name: 'a', tensor: t(1, [1]) },
+      ]),
+    ).toThrow(/"a" appears twice/);
+    expect(() => encodeWeights([{ name: 'k', tensor: t(5, [2, 2]) }])).toThrow(
+      new ShapeError('encodeWeights: weight "k" has shape [2, 2] (4 values) but data holds 5'),
+    );
     expect(() => encodeWeights([{ name: 'k', tensor: { data: [1, 2] as never, shape: [2] } }])).toThrow(/needs tensor.data as a Float32Array; got Array/);
     expect(() => encodeWeights([{ name: 'k', tensor: t(1, [1]), group: 'extra' as never }])).toThrow(ValueError);
   });
 
   it('rejects specs and buffers that disagree, as format errors', () => {
     const { weightSpecs, weightData } = encodeWeights(sampleWeights());
-    expect(() => decodeWeights(weightSpecs, weightData.slice(4))).toThrow(/weights: byte length check failed: .* need 176 bytes, the file holds 172; it is truncated/);
-    expect(() => decodeWeights([{ ...weightSpecs[0]!, dtype: 'bool' as never }], weightData)).toThrow(/dtype "bool"; webrnn reads unquantized float32 \(and int32\)/);
+    expect(() => decodeWeights(weightSpecs, weightData.slice(4))).toThrow(
+      /weights: byte length check failed: .* need 176 bytes, the file holds 172; it is truncated/,
+    );
+    expect(() => decodeWeights([{ ...weightSpecs[0]!, dtype: 'bool' as never }], weightData)).toThrow(
+      /dtype "bool"; webrnn reads unquantized float32 \(and int32\)/,
+    );
     expect(() => decodeWeights([{ ...weightSpecs[0]!, shape: [1, -8] }], weightData)).toThrow(ModelFormatError);
     expect(() => decodeWeights([weightSpecs[4]!, weightSpecs[4]!], new ArrayBuffer(8))).toThrow(/"dense\/bias" is listed twice/);
   });
@@ -108,10 +125,15 @@ describe('in-memory artifacts', () => {
     const result = await saveArtifacts(sink, artifacts);
     const sha = createHash('sha256').update(new Uint8Array(artifacts.weightData)).digest('hex');
     expect(result).toMatchObject({ destination: 'sink', weightsSha256: sha, modelArtifactsInfo: { modelTopologyType: 'JSON', weightDataBytes: 176 } });
-    expect(sink.artifacts!.userDefinedMetadata).toEqual({ note: 'kept through save and load', webrnn: { formatVersion: 1, weightsBytes: 176, weightsSha256: sha } });
+    expect(sink.artifacts!.userDefinedMetadata).toEqual({
+      note: 'kept through save and load',
+      webrnn: { formatVersion: 1, weightsBytes: 176, weightsSha256: sha },
+    });
     expectSameModel(await loadArtifacts(sink.artifacts!), artifacts);
     new Uint8Array(sink.artifacts!.weightData)[9]! ^= 0x10;
-    await expect(loadArtifacts(sink.artifacts!)).rejects.toThrow(/in-memory artifacts \(weightData\): SHA-256 check failed: expected [0-9a-f]{64} \(recorded in in-memory artifacts\), got/);
+    await expect(loadArtifacts(sink.artifacts!)).rejects.toThrow(
+      /in-memory artifacts \(weightData\): SHA-256 check failed: expected [0-9a-f]{64} \(recorded in in-memory artifacts\), got/,
+    );
   });
 
   it('a save re-stamps artifacts that carry a stale record, and the sink owns its copy of the weights', async () => {
@@ -191,26 +213,96 @@ describe('file://', () => {
     return JSON.stringify(j);
   };
   const corruptions: Corruption[] = [
-    ['truncated weights', 'weights.bin', (_, b) => b.slice(0, -4), /weights\.bin: byte length check failed: .*need 176 bytes, the file holds 172; it is truncated/],
+    [
+      'truncated weights',
+      'weights.bin',
+      (_, b) => b.slice(0, -4),
+      /weights\.bin: byte length check failed: .*need 176 bytes, the file holds 172; it is truncated/,
+    ],
     ['padded weights', 'weights.bin', (_, b) => Uint8Array.from([...b, 0, 0, 0, 0]), /weights\.bin: byte length check failed: .*holds 180; it is padded/],
-    ['a flipped bit', 'weights.bin', (_, b) => b.map((x, i) => (i === 77 ? x ^ 0x04 : x)), /weights\.bin: SHA-256 check failed: expected [0-9a-f]{64} \(recorded in .*model\.json\)/],
-    ['HTML for weights.bin', 'weights.bin', () => new TextEncoder().encode('<!DOCTYPE html><html>404 Not Found</html>'), /weights\.bin: byte length check failed: .*it holds HTML/],
-    ['HTML for model.json', 'model.json', () => '<!DOCTYPE html>\n<html><body>Not found</body></html>', /model\.json: JSON check failed: expected model\.json, got HTML \("<!DOCTYPE html>/],
+    [
+      'a flipped bit',
+      'weights.bin',
+      (_, b) => b.map((x, i) => (i === 77 ? x ^ 0x04 : x)),
+      /weights\.bin: SHA-256 check failed: expected [0-9a-f]{64} \(recorded in .*model\.json\)/,
+    ],
+    [
+      'HTML for weights.bin',
+      'weights.bin',
+      () => new TextEncoder().encode('<!DOCTYPE html><html>404 Not Found</html>'),
+      /weights\.bin: byte length check failed: .*it holds HTML/,
+    ],
+    [
+      'HTML for model.json',
+      'model.json',
+      () => '<!DOCTYPE html>\n<html><body>Not found</body></html>',
+      /model\.json: JSON check failed: expected model\.json, got HTML \("<!DOCTYPE html>/,
+    ],
     ['cut-off JSON', 'model.json', (t) => t.slice(0, 200), /model\.json: JSON check failed: .*Re-save or re-download/],
     ['a JSON array', 'model.json', () => '[]', /model\.json: expected a JSON object with modelTopology and weightsManifest; got an array/],
-    ['no modelTopology', 'model.json', editJson((j) => delete j.modelTopology), /model\.json: key check failed: "modelTopology" must be a JSON object .*; got nothing/],
+    [
+      'no modelTopology',
+      'model.json',
+      editJson((j) => delete j.modelTopology),
+      /model\.json: key check failed: "modelTopology" must be a JSON object .*; got nothing/,
+    ],
     ['no weightsManifest', 'model.json', editJson((j) => delete j.weightsManifest), /model\.json: key check failed: "weightsManifest" must be an array/],
     ['no paths', 'model.json', editJson((j) => (j.weightsManifest[0].paths = [])), /key check failed: "weightsManifest\[0\]\.paths"/],
-    ['a graph model', 'model.json', editJson((j) => (j.format = 'graph-model')), /model\.json: format check failed: format is "graph-model"; webrnn reads 'layers-model'/],
-    ['format version 2', 'model.json', editJson((j) => (j.userDefinedMetadata.webrnn.formatVersion = 2)), /model\.json: format version check failed: webrnn format version number 2, this webrnn reads version 1\. Upgrade webrnn/],
-    ['a fractional shape', 'model.json', editJson((j) => (j.weightsManifest[0].weights[1].shape = [2, 8.5])), /model\.json: weight "lstm\/recurrent_kernel" has shape \[2,8\.5\]; a shape must be a list of non-negative integers/],
+    [
+      'a graph model',
+      'model.json',
+      editJson((j) => (j.format = 'graph-model')),
+      /model\.json: format check failed: format is "graph-model"; webrnn reads 'layers-model'/,
+    ],
+    [
+      'format version 2',
+      'model.json',
+      editJson((j) => (j.userDefinedMetadata.webrnn.formatVersion = 2)),
+      /model\.json: format version check failed: webrnn format version number 2, this webrnn reads version 1\. Upgrade webrnn/,
+    ],
+    [
+      'a fractional shape',
+      'model.json',
+      editJson((j) => (j.weightsManifest[0].weights[1].shape = [2, 8.5])),
+      /model\.json: weight "lstm\/recurrent_kernel" has shape \[2,8\.5\]; a shape must be a list of non-negative integers/,
+    ],
     ['a negative shape', 'model.json', editJson((j) => (j.weightsManifest[0].weights[0].shape = [-1, 8])), /weight "lstm\/kernel" has shape \[-1,8\]/],
-    ['a shape edited', 'model.json', editJson((j) => (j.weightsManifest[0].weights[1].shape = [2, 4])), /model\.json: manifest check failed: the weight specs need 144 bytes but the integrity record says 176/],
-    ['a string weight', 'model.json', editJson((j) => (j.weightsManifest[0].weights[2].dtype = 'string')), /weight "lstm\/bias" is dtype "string"; webrnn reads unquantized float32 \(and int32\) weights only/],
-    ['a quantized weight', 'model.json', editJson((j) => (j.weightsManifest[0].weights[2].quantization = { dtype: 'uint8' })), /weight "lstm\/bias" is quantized/],
-    ['duplicate names', 'model.json', editJson((j) => (j.weightsManifest[0].weights[4].name = 'dense/kernel')), /model\.json: weight "dense\/kernel" is listed twice \(duplicate weight names\)/],
-    ['a path outside the directory', 'model.json', editJson((j) => (j.weightsManifest[0].paths = ['../elsewhere.bin'])), /model\.json: path check failed: weights path .*elsewhere\.bin lies outside/],
-    ['a missing weights file', 'model.json', editJson((j) => (j.weightsManifest[0].paths = ['gone.bin'])), /gone\.bin: file check failed: a weights file listed in .*model\.json does not exist/],
+    [
+      'a shape edited',
+      'model.json',
+      editJson((j) => (j.weightsManifest[0].weights[1].shape = [2, 4])),
+      /model\.json: manifest check failed: the weight specs need 144 bytes but the integrity record says 176/,
+    ],
+    [
+      'a string weight',
+      'model.json',
+      editJson((j) => (j.weightsManifest[0].weights[2].dtype = 'string')),
+      /weight "lstm\/bias" is dtype "string"; webrnn reads unquantized float32 \(and int32\) weights only/,
+    ],
+    [
+      'a quantized weight',
+      'model.json',
+      editJson((j) => (j.weightsManifest[0].weights[2].quantization = { dtype: 'uint8' })),
+      /weight "lstm\/bias" is quantized/,
+    ],
+    [
+      'duplicate names',
+      'model.json',
+      editJson((j) => (j.weightsManifest[0].weights[4].name = 'dense/kernel')),
+      /model\.json: weight "dense\/kernel" is listed twice \(duplicate weight names\)/,
+    ],
+    [
+      'a path outside the directory',
+      'model.json',
+      editJson((j) => (j.weightsManifest[0].paths = ['../elsewhere.bin'])),
+      /model\.json: path check failed: weights path .*elsewhere\.bin lies outside/,
+    ],
+    [
+      'a missing weights file',
+      'model.json',
+      editJson((j) => (j.weightsManifest[0].paths = ['gone.bin'])),
+      /gone\.bin: file check failed: a weights file listed in .*model\.json does not exist/,
+    ],
   ];
 
   it.each(corruptions)('detects %s in %s', async (_what, file, edit, message) => {
@@ -219,7 +311,10 @@ describe('file://', () => {
     const path = join(dir, file);
     const bytes = new Uint8Array(await readFile(path));
     await writeFile(path, edit(new TextDecoder().decode(bytes), bytes));
-    const error = await loadArtifacts(`file://${dir}`).then(() => null, (e: unknown) => e);
+    const error = await loadArtifacts(`file://${dir}`).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ModelFormatError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toContain(dir); // names the file by its full path
@@ -281,7 +376,9 @@ describe('routing', () => {
       new ValueError('cannot save to "gs://bucket/model": supported schemes are indexeddb://…, downloads://…, file://… (file:// in Node only).'),
     );
     await expect(loadArtifacts('./model')).rejects.toThrow(/cannot load from "\.\/model": supported schemes are indexeddb:\/\/…, file:\/\/…/);
-    await expect(loadArtifacts('downloads://m')).rejects.toThrow(/downloads:\/\/ only saves; load the downloaded files with loadArtifacts\(\[jsonFile, weightsFile\]\)/);
+    await expect(loadArtifacts('downloads://m')).rejects.toThrow(
+      /downloads:\/\/ only saves; load the downloaded files with loadArtifacts\(\[jsonFile, weightsFile\]\)/,
+    );
     await expect(saveArtifacts('downloads://m', sampleArtifacts())).rejects.toThrow(/downloads:\/\/ needs a browser page/);
     await expect(saveArtifacts('indexeddb://m', sampleArtifacts())).rejects.toThrow(/indexeddb:\/\/ needs a browser with IndexedDB/);
     await expect(saveArtifacts(42 as never, sampleArtifacts())).rejects.toThrow(/expects a URL .* or an object with save\(artifacts\); got number 42/);
@@ -304,7 +401,9 @@ describe('picked File objects', () => {
     const dir = freshDir();
     await saveArtifacts(`file://${dir}`, sampleArtifacts());
     const [json, weights] = await filesOf(dir, 'model.json', 'weights.bin');
-    await expect(loadArtifacts([json!])).rejects.toThrow(/model\.json: file check failed: it lists weights file "weights\.bin", which was not among the files given \(\[\]\)/);
+    await expect(loadArtifacts([json!])).rejects.toThrow(
+      /model\.json: file check failed: it lists weights file "weights\.bin", which was not among the files given \(\[\]\)/,
+    );
     await expect(loadArtifacts([json!, json!])).rejects.toThrow(/needs exactly one \.json file .*; got 2 \.json files/);
     const bytes = new Uint8Array(await weights!.arrayBuffer());
     bytes[3]! ^= 0x80;

@@ -33,7 +33,9 @@ const SHAPES = [
   { rows: 1, cols: 1 },
   { rows: 130, cols: 3 },
 ];
-const CASES = LOSSES.flatMap((c) => SHAPES.map((s) => ({ ...s, c, name: `${c.kind}${c.fromLogits ? ' fromLogits' : ''} δ=${c.delta} [${s.rows}, ${s.cols}]` })));
+const CASES = LOSSES.flatMap((c) =>
+  SHAPES.map((s) => ({ ...s, c, name: `${c.kind}${c.fromLogits ? ' fromLogits' : ''} δ=${c.delta} [${s.rows}, ${s.cols}]` })),
+);
 
 describe.skipIf(skipGpu)('losses on WebGPU', () => {
   const page = useHarness();
@@ -41,7 +43,17 @@ describe.skipIf(skipGpu)('losses on WebGPU', () => {
   async function check(c: LossConfig, rows: number, cols: number, p: Float32Array, y: Float32Array) {
     const [pOffset, yOffset, outOffset] = [5, 3, 7];
     const accum = Float32Array.of(0.25, 3, 7);
-    const result = await page.run('trainingLoss', { loss: c, p: enc(withOffset(p, pOffset)), y: enc(withOffset(y, yOffset)), rows, cols, pOffset, yOffset, outOffset, accum: enc(accum) });
+    const result = await page.run('trainingLoss', {
+      loss: c,
+      p: enc(withOffset(p, pOffset)),
+      y: enc(withOffset(y, yOffset)),
+      rows,
+      cols,
+      pOffset,
+      yOffset,
+      outOffset,
+      accum: enc(accum),
+    });
     expect(result.validationError).toBeNull();
     expect(result.dispatches).toBe(2);
     const expected = loss(c, p, y, rows, cols);

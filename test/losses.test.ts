@@ -79,7 +79,10 @@ describe('reference losses: gradients against finite differences', () => {
     const p = Float64Array.from(p32);
     const result = loss(c, p, y, rows, cols);
     expectClose(result.dPredictions, numericGradient(c, p, y, rows, cols), FINITE_DIFFERENCE, 'dP');
-    expect(result.sum).toBeCloseTo(result.rowLosses.reduce((a, b) => a + b, 0), 12);
+    expect(result.sum).toBeCloseTo(
+      result.rowLosses.reduce((a, b) => a + b, 0),
+      12,
+    );
   });
 
   it('probabilities clipped below ε: gradients still match finite differences, zero where only the clip sees p', () => {
@@ -147,7 +150,16 @@ describe('resolveLoss and resolveMetric', () => {
 describe('recordLoss and recordMetric refuse bad arguments before recording anything', () => {
   const plan = { dispatch: () => expect.fail('nothing may be recorded') } as never;
   const buffer = (floats: number) => ({ size: floats * 4 }) as GPUBuffer;
-  const base = { loss: cfg('mse'), predictions: buffer(40), targets: buffer(40), dPredictions: buffer(40), rows: 8, cols: 5, accum: buffer(4), scratch: buffer(8) };
+  const base = {
+    loss: cfg('mse'),
+    predictions: buffer(40),
+    targets: buffer(40),
+    dPredictions: buffer(40),
+    rows: 8,
+    cols: 5,
+    accum: buffer(4),
+    scratch: buffer(8),
+  };
 
   it('names the buffer that is too small, and the sizes', () => {
     expect(() => recordLoss(plan, { ...base, predictionsOffset: 1 })).toThrow(ShapeError);
@@ -155,7 +167,9 @@ describe('recordLoss and recordMetric refuse bad arguments before recording anyt
     expect(() => recordLoss(plan, { ...base, scratch: buffer(7) })).toThrow(/scratch holds 7 floats/);
     expect(() => recordLoss(plan, { ...base, lossSlot: 3 })).toThrow(/accum holds 4 floats but this call reads or writes 5/);
     // sparse targets are one id per row, so 8 floats are enough there
-    expect(() => recordLoss(plan, { ...base, loss: cfg('sparseCategoricalCrossentropy'), targets: buffer(7) })).toThrow(/targets holds 7 floats but this call reads or writes 8/);
+    expect(() => recordLoss(plan, { ...base, loss: cfg('sparseCategoricalCrossentropy'), targets: buffer(7) })).toThrow(
+      /targets holds 7 floats but this call reads or writes 8/,
+    );
   });
 
   it('rejects empty or fractional shapes and unknown kinds', () => {

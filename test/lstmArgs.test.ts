@@ -14,7 +14,14 @@ describe('checkLstmInputs', () => {
   });
 
   it('accepts nested arrays like tf.tensor', () => {
-    const inputs = { ...good(), x: [[[1], [2]], [[3], [4]]], kernel: t([1, 8]) };
+    const inputs = {
+      ...good(),
+      x: [
+        [[1], [2]],
+        [[3], [4]],
+      ],
+      kernel: t([1, 8]),
+    };
     const checked = checkLstmInputs(inputs);
     expect(checked.dims).toEqual({ batch: 2, timesteps: 2, features: 1, units: 2 });
     expect([...checked.x.data]).toEqual([1, 2, 3, 4]);
@@ -34,12 +41,16 @@ describe('checkLstmInputs', () => {
   });
 
   it('rejects a recurrent kernel or bias of the wrong shape', () => {
-    expect(() => checkLstmInputs({ ...good(), recurrentKernel: t([8, 2]) })).toThrow('recurrentKernel must be [units, 4·units] with units = 2 (from kernel) = [2, 8]; got [8, 2]');
+    expect(() => checkLstmInputs({ ...good(), recurrentKernel: t([8, 2]) })).toThrow(
+      'recurrentKernel must be [units, 4·units] with units = 2 (from kernel) = [2, 8]; got [8, 2]',
+    );
     expect(() => checkLstmInputs({ ...good(), bias: t([2, 4]) })).toThrow(ShapeError);
   });
 
   it('rejects initial states of the wrong shape and a malformed pair', () => {
-    expect(() => checkLstmInputs({ ...good(), initialState: [t([2, 2]), t([1, 2])] })).toThrow('initialState[1] (c0) must be [batch, units] = [2, 2]; got [1, 2]');
+    expect(() => checkLstmInputs({ ...good(), initialState: [t([2, 2]), t([1, 2])] })).toThrow(
+      'initialState[1] (c0) must be [batch, units] = [2, 2]; got [1, 2]',
+    );
     expect(() => checkLstmInputs({ ...good(), initialState: [t([2, 2])] as never })).toThrow(ValueError);
   });
 
@@ -73,7 +84,9 @@ describe('resolveLstmOptions', () => {
 describe('checkLstmGrads', () => {
   const dims = { batch: 2, timesteps: 5, features: 3, units: 2 };
   it('wants dOutput in the output shape', () => {
-    expect(() => checkLstmGrads({ dOutput: t([2, 2]) }, dims, true)).toThrow('dOutput must be the output shape [batch, timesteps, units] = [2, 5, 2]; got [2, 2]');
+    expect(() => checkLstmGrads({ dOutput: t([2, 2]) }, dims, true)).toThrow(
+      'dOutput must be the output shape [batch, timesteps, units] = [2, 5, 2]; got [2, 2]',
+    );
     expect(() => checkLstmGrads({ dOutput: t([2, 2]), dh: t([2, 3]) }, dims, false)).toThrow('dh must be [batch, units] = [2, 2]; got [2, 3]');
   });
 });

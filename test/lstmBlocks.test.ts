@@ -37,7 +37,9 @@ describe('LSTM block templates', () => {
       expect(() => template({ row: 4 })).toThrow(/unknown argument 'row'/);
     }
     // Through a shader file, the error names the file and line.
-    expect(() => expandDirectives('x', 'fn a() {}\n//! generate lstmForwardBlock {"rows": 5}')).toThrow(/shaders\/x\.wgsl:2: block 'lstmForwardBlock': 'rows' must be one of 4, 8/);
+    expect(() => expandDirectives('x', 'fn a() {}\n//! generate lstmForwardBlock {"rows": 5}')).toThrow(
+      /shaders\/x\.wgsl:2: block 'lstmForwardBlock': 'rows' must be one of 4, 8/,
+    );
   });
 
   for (const [name, template] of [
@@ -46,7 +48,8 @@ describe('LSTM block templates', () => {
   ] as const) {
     it(`${name}: the 8-row block is the 4-row one plus the lines of rows 4..7`, () => {
       // The cell loop's array of sums and its bound grow with the rows; everything else must match line for line.
-      const sized = (lines: string[]) => lines.map((l) => l.replace(/^let sums = array<vec4<f32>, \d+>\(.*\);$/, 'let sums = …;').replace(/i < \d+u;/, 'i < …;'));
+      const sized = (lines: string[]) =>
+        lines.map((l) => l.replace(/^let sums = array<vec4<f32>, \d+>\(.*\);$/, 'let sums = …;').replace(/i < \d+u;/, 'i < …;'));
       const four = sized(code(template({ rows: 4 })));
       const eight = sized(code(template({ rows: 8 })));
       expect(four.filter((l) => ROW_4_TO_7.test(l))).toEqual([]);
@@ -88,8 +91,15 @@ describe('LSTM block templates', () => {
       expect(gathers.map(([, a, b]) => [a, b])).toEqual(Array.from({ length: R }, (_, r) => [`${r}`, `${r}`]));
       expect(count(lines, /packed_b\[u\d \+ k\]/)).toBe(4);
       // The 4·R cells: cell i (row i / 4, unit i % 4) reads lane i % 4 of its row's gathered vec4.
-      expect(lines.filter((l) => l.startsWith('let sums = '))).toEqual([`let sums = array<vec4<f32>, ${R}>(${Array.from({ length: R }, (_, r) => `dh${r}`).join(', ')});`]);
-      expect(lines.slice(-4)).toEqual([`for (var i = 0u; i < ${4 * R}u; i++) {`, 'backward_cell(p, b0 + i / 4u, j0 + i % 4u, sums[i / 4u][i % 4u], last);', '}', '}']);
+      expect(lines.filter((l) => l.startsWith('let sums = '))).toEqual([
+        `let sums = array<vec4<f32>, ${R}>(${Array.from({ length: R }, (_, r) => `dh${r}`).join(', ')});`,
+      ]);
+      expect(lines.slice(-4)).toEqual([
+        `for (var i = 0u; i < ${4 * R}u; i++) {`,
+        'backward_cell(p, b0 + i / 4u, j0 + i % 4u, sums[i / 4u][i % 4u], last);',
+        '}',
+        '}',
+      ]);
       expect(count(lines, /backward_cell\(/)).toBe(1);
     }
   });
@@ -97,9 +107,22 @@ describe('LSTM block templates', () => {
 
 describe('LSTM register-blocked kernels', () => {
   it('number each entry point’s bindings from 0, uniform first, with no gaps', () => {
-    const kernels = [lstmPackKernel, lstmInitStateKernel, lstmBiasGradKernel, lstmForwardVec4Kernel, lstmForwardVec4Kernel8, lstmBackwardVec4Kernel, lstmBackwardVec4Kernel8, lstmForwardSeqKernel, lstmBackwardSeqKernel];
+    const kernels = [
+      lstmPackKernel,
+      lstmInitStateKernel,
+      lstmBiasGradKernel,
+      lstmForwardVec4Kernel,
+      lstmForwardVec4Kernel8,
+      lstmBackwardVec4Kernel,
+      lstmBackwardVec4Kernel8,
+      lstmForwardSeqKernel,
+      lstmBackwardSeqKernel,
+    ];
     for (const k of kernels) {
-      expect(k.iface.bindings.map((b) => b.binding), k.label).toEqual(k.iface.bindings.map((_, i) => i));
+      expect(
+        k.iface.bindings.map((b) => b.binding),
+        k.label,
+      ).toEqual(k.iface.bindings.map((_, i) => i));
       expect(k.iface.bindings[0]?.kind, k.label).toBe('uniform');
     }
     // The per-step kernels and the loop over time bind the same storage buffers, in the same slots.
@@ -108,6 +131,13 @@ describe('LSTM register-blocked kernels', () => {
     expect(storage(lstmForwardVec4Kernel8)).toEqual(storage(lstmForwardVec4Kernel));
     expect(storage(lstmBackwardSeqKernel)).toEqual(storage(lstmBackwardVec4Kernel));
     expect(storage(lstmBackwardVec4Kernel8)).toEqual(storage(lstmBackwardVec4Kernel));
-    expect(storage(lstmForwardVec4Kernel)).toEqual(['1:xproj:read-only-storage', '2:x_in:read-only-storage', '3:h:storage', '4:c:storage', '5:gates:storage', '6:scratch:storage']);
+    expect(storage(lstmForwardVec4Kernel)).toEqual([
+      '1:xproj:read-only-storage',
+      '2:x_in:read-only-storage',
+      '3:h:storage',
+      '4:c:storage',
+      '5:gates:storage',
+      '6:scratch:storage',
+    ]);
   });
 });

@@ -30,13 +30,44 @@ interface Case {
 const EXTRA: Case[] = [
   // the Keras tutorial's layer: LSTM(50, activation='relu') on 60 steps of 1 feature, batch 32
   { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', initialState: false, returnSequences: false, stateGradients: false },
-  { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'sigmoid', recurrentActivation: 'hardSigmoid', initialState: true, returnSequences: true, stateGradients: true },
+  {
+    batch: 3,
+    timesteps: 7,
+    features: 5,
+    units: 7,
+    activation: 'sigmoid',
+    recurrentActivation: 'hardSigmoid',
+    initialState: true,
+    returnSequences: true,
+    stateGradients: true,
+  },
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', initialState: true, returnSequences: false, stateGradients: true },
   // goBackwards: initial state in slot T, outputs back in processing order, dG aligned with x for the GEMMs
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'tanh', initialState: true, returnSequences: true, stateGradients: true, goBackwards: true },
-  { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', initialState: false, returnSequences: false, stateGradients: false, goBackwards: true },
+  {
+    batch: 32,
+    timesteps: 60,
+    features: 1,
+    units: 50,
+    activation: 'relu',
+    initialState: false,
+    returnSequences: false,
+    stateGradients: false,
+    goBackwards: true,
+  },
   { batch: 1, timesteps: 1, features: 33, units: 64, activation: 'tanh', initialState: true, returnSequences: true, stateGradients: false, goBackwards: true },
-  { batch: 3, timesteps: 60, features: 33, units: 130, activation: 'relu', recurrentActivation: 'hardSigmoid', initialState: true, returnSequences: false, stateGradients: true, goBackwards: true },
+  {
+    batch: 3,
+    timesteps: 60,
+    features: 33,
+    units: 130,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    initialState: true,
+    returnSequences: false,
+    stateGradients: true,
+    goBackwards: true,
+  },
   // a batch of 8 or more runs 8-row blocks (lstmStepVec4.wgsl forward8/backward8): 13 rows end in a partial block
   { batch: 13, timesteps: 5, features: 3, units: 9, activation: 'tanh', initialState: true, returnSequences: true, stateGradients: true },
 ];
@@ -68,7 +99,14 @@ function referenceInputs(c: Case, d: LstmCaseData) {
     kernel: { data: d.kernel, shape: [F, 4 * U] },
     recurrentKernel: { data: d.recurrentKernel, shape: [U, 4 * U] },
     bias: { data: d.bias, shape: [4 * U] },
-    ...(d.h0 && d.c0 ? { initialState: [{ data: d.h0, shape: [B, U] }, { data: d.c0, shape: [B, U] }] as const } : {}),
+    ...(d.h0 && d.c0
+      ? {
+          initialState: [
+            { data: d.h0, shape: [B, U] },
+            { data: d.c0, shape: [B, U] },
+          ] as const,
+        }
+      : {}),
   };
 }
 
@@ -88,7 +126,11 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
   const forwardDispatches: Record<LstmVariant, (T: number) => number> = { step: (T) => 1 + T, vec4: (T) => 3 + T, seq: () => 4 };
   // vec4 and seq: pack + steps + dh0 and dX GEMMs + dU, dW, db: one dispatch (lstmWeightGrad.wgsl) for few units
   const weightGrads = (units: number) => (units <= LSTM_WEIGHT_GRAD_MAX_UNITS ? 1 : 3);
-  const backwardDispatches: Record<LstmVariant, (T: number, U: number) => number> = { step: (T) => T + 5, vec4: (T, U) => T + 3 + weightGrads(U), seq: (_T, U) => 4 + weightGrads(U) };
+  const backwardDispatches: Record<LstmVariant, (T: number, U: number) => number> = {
+    step: (T) => T + 5,
+    vec4: (T, U) => T + 3 + weightGrads(U),
+    seq: (_T, U) => 4 + weightGrads(U),
+  };
   const table = LSTM_VARIANTS.flatMap((variant) => CASES.map((c, i) => [`${variant} ${name(c)}`, c, i, variant] as const));
   it.each(table)('%s', async (_label, c, index, variant) => {
     const d = lstmCaseData(c, 1000 + index);
@@ -119,7 +161,9 @@ describe.skipIf(skipGpu)('lstmStep on WebGPU vs the float64 reference', () => {
     };
     const back = await page.run('lstm', { inputs: pageInputs(c, d), grads, options });
     expect(back.validationError).toBeNull();
-    expect(back.dispatches, 'forward, then the backward steps + GEMMs + the weight gradients').toBe(forwardDispatches[variant](T) - fusedInput(variant, F) + backwardDispatches[variant](T, c.units));
+    expect(back.dispatches, 'forward, then the backward steps + GEMMs + the weight gradients').toBe(
+      forwardDispatches[variant](T) - fusedInput(variant, F) + backwardDispatches[variant](T, c.units),
+    );
     expect(back.submits).toBe(2);
     expect(back.liveBuffersAfter).toBe(0);
     const refGrads = lstmBackward(

@@ -35,7 +35,12 @@ describe('reference lstmStep', () => {
   it('returns the last step, or every step batch-major with returnSequences', () => {
     const random = rng(3);
     const r = (n: number) => Float64Array.from({ length: n }, () => random() - 0.5);
-    const inputs = { x: { data: r(2 * 3 * 1), shape: [2, 3, 1] }, kernel: { data: r(8), shape: [1, 8] }, recurrentKernel: { data: r(8), shape: [2, 8] }, bias: { data: r(8), shape: [8] } };
+    const inputs = {
+      x: { data: r(2 * 3 * 1), shape: [2, 3, 1] },
+      kernel: { data: r(8), shape: [1, 8] },
+      recurrentKernel: { data: r(8), shape: [2, 8] },
+      bias: { data: r(8), shape: [8] },
+    };
     const last = lstmForward(inputs);
     const seq = lstmForward(inputs, { returnSequences: true });
     expect(seq.output.shape).toEqual([2, 3, 2]);
@@ -49,7 +54,12 @@ describe('reference lstmStep', () => {
   it('goBackwards equals the forward layer on time-reversed x, outputs in processing order', () => {
     const random = rng(5);
     const r = (n: number) => Float64Array.from({ length: n }, () => random() - 0.5);
-    const inputs = { x: { data: r(2 * 4 * 3), shape: [2, 4, 3] }, kernel: { data: r(24), shape: [3, 8] }, recurrentKernel: { data: r(16), shape: [2, 8] }, bias: { data: r(8), shape: [8] } };
+    const inputs = {
+      x: { data: r(2 * 4 * 3), shape: [2, 4, 3] },
+      kernel: { data: r(24), shape: [3, 8] },
+      recurrentKernel: { data: r(16), shape: [2, 8] },
+      bias: { data: r(8), shape: [8] },
+    };
     const reversed = { ...inputs, x: { data: reverseTime(inputs.x.data, 2, 4, 3), shape: [2, 4, 3] } };
     const grads = { dOutput: { data: r(2 * 4 * 2), shape: [2, 4, 2] } };
     const backwards = lstmBackward(inputs, grads, { returnSequences: true, goBackwards: true });
@@ -97,13 +107,25 @@ describe('reference lstmBackward vs finite differences (float64)', () => {
     const dOutput = r(c.returnSequences ? B * T * U : B * U);
     const dh = r(B * U);
     const dc = r(B * U);
-    const options = { activation: c.activation, recurrentActivation: c.recurrentActivation, returnSequences: c.returnSequences, goBackwards: c.goBackwards ?? false };
+    const options = {
+      activation: c.activation,
+      recurrentActivation: c.recurrentActivation,
+      returnSequences: c.returnSequences,
+      goBackwards: c.goBackwards ?? false,
+    };
     const inputsOf = (p: typeof params) => ({
       x: { data: p.x, shape: [B, T, F] },
       kernel: { data: p.kernel, shape: [F, 4 * U] },
       recurrentKernel: { data: p.recurrentKernel, shape: [U, 4 * U] },
       bias: { data: p.bias, shape: [4 * U] },
-      ...(c.initialState ? { initialState: [{ data: p.h0, shape: [B, U] }, { data: p.c0, shape: [B, U] }] as const } : {}),
+      ...(c.initialState
+        ? {
+            initialState: [
+              { data: p.h0, shape: [B, U] },
+              { data: p.c0, shape: [B, U] },
+            ] as const,
+          }
+        : {}),
     });
     const loss = (p: typeof params) => {
       const out = lstmForward(inputsOf(p), options);
@@ -125,7 +147,12 @@ describe('reference lstmBackward vs finite differences (float64)', () => {
       ['kernel', 'dKernel'],
       ['recurrentKernel', 'dRecurrentKernel'],
       ['bias', 'dBias'],
-      ...(c.initialState ? ([['h0', 'dh0'], ['c0', 'dc0']] as const) : []),
+      ...(c.initialState
+        ? ([
+            ['h0', 'dh0'],
+            ['c0', 'dc0'],
+          ] as const)
+        : []),
     ];
     for (const [param, grad] of checks) {
       const values = params[param];

@@ -32,7 +32,18 @@ describe.skipIf(skipGpu)('metrics on WebGPU', () => {
     const { p, y } = metricData(rows + 7 * cols, rows, cols, metric);
     const [pOffset, yOffset, outOffset, slot] = [2, 9, 4, 2];
     const accum = Float32Array.of(1, 2, 0.5, 4);
-    const result = await page.run('trainingMetric', { metric, slot, p: enc(withOffset(p, pOffset)), y: enc(withOffset(y, yOffset)), rows, cols, pOffset, yOffset, outOffset, accum: enc(accum) });
+    const result = await page.run('trainingMetric', {
+      metric,
+      slot,
+      p: enc(withOffset(p, pOffset)),
+      y: enc(withOffset(y, yOffset)),
+      rows,
+      cols,
+      pOffset,
+      yOffset,
+      outOffset,
+      accum: enc(accum),
+    });
     expect(result.validationError).toBeNull();
     expect(result.dispatches).toBe(2);
     const sum = metricSum(metric, p, y, rows, cols);

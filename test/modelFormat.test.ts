@@ -51,7 +51,12 @@ describe('reading topologies TF.js writes', () => {
     expect([emb.inputDim, emb.outputDim, emb.declaredInputShape]).toEqual([10, 3, [5]]);
     // TF.js's default recurrent activation is hard_sigmoid, written out in the config.
     expect([lstm.units, lstm.activation, lstm.recurrentActivation, lstm.returnSequences]).toEqual([4, 'relu', 'hardSigmoid', true]);
-    expect([bi.mergeMode, bi.forwardLayer.className, (bi.forwardLayer as GRU).resetAfter, (bi.forwardLayer as GRU).recurrentActivation]).toEqual(['ave', 'GRU', false, 'sigmoid']);
+    expect([bi.mergeMode, bi.forwardLayer.className, (bi.forwardLayer as GRU).resetAfter, (bi.forwardLayer as GRU).recurrentActivation]).toEqual([
+      'ave',
+      'GRU',
+      false,
+      'sigmoid',
+    ]);
     expect([rnn.goBackwards, rnn.regularizers.kernel]).toEqual([true, { l1: 0, l2: 0.01 }]);
     expect([dense.activation, dense.useBias]).toEqual(['softmax', false]);
   });
@@ -77,24 +82,64 @@ describe('reading topologies TF.js writes', () => {
   });
 
   it.each([
-    ['an unsupported layer class', { class_name: 'Conv1D', config: { name: 'conv', filters: 2 } }, /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, Dense, Embedding, Bidirectional, Dropout/],
-    ['an LSTM without bias', { class_name: 'LSTM', config: { name: 'l', units: 2, use_bias: false } }, /^x\.json: layer 'l' \(LSTM\): use_bias: false is not supported/],
-    ['an unknown activation', { class_name: 'Dense', config: { name: 'd', units: 2, activation: 'selu' } }, /layer 'd' \(Dense\): activation "selu" is not supported; webrnn has linear, relu, tanh, sigmoid, softmax/],
-    ['Keras 3 hard_sigmoid', { class_name: 'LSTM', config: { name: 'l', units: 2, recurrent_activation: 'hard_sigmoid' } }, /hard_sigmoid from Keras 3\.1\.0 is relu6/],
-    ['masking', { class_name: 'Embedding', config: { name: 'e', input_dim: 4, output_dim: 2, input_length: 3, mask_zero: true } }, /layer 'e' \(Embedding\): mask_zero: true is not supported/],
-    ['a constraint', { class_name: 'Dense', config: { name: 'd', units: 2, kernel_constraint: { class_name: 'MaxNorm' } } }, /layer 'd' \(Dense\): kernel_constraint .* is not supported/],
-    ['a Bidirectional around a Dense', { class_name: 'Bidirectional', config: { name: 'b', layer: { class_name: 'Dense', config: { name: 'd', units: 2 } } } }, /layer 'b' \(Bidirectional\): wraps Dense/],
-    ['a Bidirectional with merge_mode null', { class_name: 'Bidirectional', config: { name: 'b', merge_mode: null, layer: { class_name: 'LSTM', config: { name: 'l', units: 2 } } } }, /merge_mode null returns two outputs/],
+    [
+      'an unsupported layer class',
+      { class_name: 'Conv1D', config: { name: 'conv', filters: 2 } },
+      /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, Dense, Embedding, Bidirectional, Dropout/,
+    ],
+    [
+      'an LSTM without bias',
+      { class_name: 'LSTM', config: { name: 'l', units: 2, use_bias: false } },
+      /^x\.json: layer 'l' \(LSTM\): use_bias: false is not supported/,
+    ],
+    [
+      'an unknown activation',
+      { class_name: 'Dense', config: { name: 'd', units: 2, activation: 'selu' } },
+      /layer 'd' \(Dense\): activation "selu" is not supported; webrnn has linear, relu, tanh, sigmoid, softmax/,
+    ],
+    [
+      'Keras 3 hard_sigmoid',
+      { class_name: 'LSTM', config: { name: 'l', units: 2, recurrent_activation: 'hard_sigmoid' } },
+      /hard_sigmoid from Keras 3\.1\.0 is relu6/,
+    ],
+    [
+      'masking',
+      { class_name: 'Embedding', config: { name: 'e', input_dim: 4, output_dim: 2, input_length: 3, mask_zero: true } },
+      /layer 'e' \(Embedding\): mask_zero: true is not supported/,
+    ],
+    [
+      'a constraint',
+      { class_name: 'Dense', config: { name: 'd', units: 2, kernel_constraint: { class_name: 'MaxNorm' } } },
+      /layer 'd' \(Dense\): kernel_constraint .* is not supported/,
+    ],
+    [
+      'a Bidirectional around a Dense',
+      { class_name: 'Bidirectional', config: { name: 'b', layer: { class_name: 'Dense', config: { name: 'd', units: 2 } } } },
+      /layer 'b' \(Bidirectional\): wraps Dense/,
+    ],
+    [
+      'a Bidirectional with merge_mode null',
+      { class_name: 'Bidirectional', config: { name: 'b', merge_mode: null, layer: { class_name: 'LSTM', config: { name: 'l', units: 2 } } } },
+      /merge_mode null returns two outputs/,
+    ],
     ['a GRU time_major', { class_name: 'GRU', config: { name: 'g', units: 2, time_major: true } }, /time_major: true is not supported/],
   ])('names the file, layer and class for %s', (_what, layer, message) => {
-    const topology = { keras_version: '3.1.0', class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 3, 2] } }, layer] } };
+    const topology = {
+      keras_version: '3.1.0',
+      class_name: 'Sequential',
+      config: { name: 's', layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 3, 2] } }, layer] },
+    };
     expect(() => layersFromTopology(topology, 'x.json')).toThrow(ModelFormatError);
     expect(() => layersFromTopology(topology, 'x.json')).toThrow(message);
   });
 
   it('rejects functional models and empty ones', () => {
-    expect(() => layersFromTopology({ class_name: 'Functional', config: {} }, 'f.json')).toThrow(/^f\.json: model class check failed: modelTopology\.class_name is "Functional"; webrnn loads Sequential models/);
-    expect(() => layersFromTopology({ class_name: 'Sequential', config: { layers: [{ class_name: 'Dropout', config: { rate: 0.1 } }] } }, 'e.json')).toThrow(/no layers with weights/);
+    expect(() => layersFromTopology({ class_name: 'Functional', config: {} }, 'f.json')).toThrow(
+      /^f\.json: model class check failed: modelTopology\.class_name is "Functional"; webrnn loads Sequential models/,
+    );
+    expect(() => layersFromTopology({ class_name: 'Sequential', config: { layers: [{ class_name: 'Dropout', config: { rate: 0.1 } }] } }, 'e.json')).toThrow(
+      /no layers with weights/,
+    );
   });
 });
 
@@ -141,8 +186,14 @@ describe('topologies webrnn writes, read by TF.js', () => {
 describe('training config', () => {
   it.each([
     ['adam', { optimizer: optimizers.adam({ learningRate: 0.01, beta1: 0.8, clipNorm: 2 }), loss: 'mse', metrics: ['mae'] }],
-    ['sgd + nesterov momentum', { optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true }), loss: { kind: 'binaryCrossentropy', fromLogits: true } }],
-    ['centered rmsprop', { optimizer: optimizers.rmsprop({ rho: 0.8, momentum: 0.5, centered: true, globalClipNorm: 1 }), loss: { kind: 'huber', delta: 0.5 } }],
+    [
+      'sgd + nesterov momentum',
+      { optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true }), loss: { kind: 'binaryCrossentropy', fromLogits: true } },
+    ],
+    [
+      'centered rmsprop',
+      { optimizer: optimizers.rmsprop({ rho: 0.8, momentum: 0.5, centered: true, globalClipNorm: 1 }), loss: { kind: 'huber', delta: 0.5 } },
+    ],
     ['plain sgd', { optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] }],
   ])('round-trips %s', (_name, args) => {
     const compiled = resolveCompile(args as never, 3);
@@ -161,15 +212,23 @@ describe('training config', () => {
     const fromTfjs = resolveCompile(compileArgsFromTrainingConfig((m as unknown as { getTrainingConfig(): never }).getTrainingConfig(), 't.json'), 1);
     expect(fromTfjs.optimizer).toEqual(optimizers.rmsprop({ learningRate: 0.02, rho: 0.8, momentum: 0.1, epsilon: 1e-6, centered: true }));
     expect([fromTfjs.loss.kind, fromTfjs.metrics.map((x) => x.name)]).toEqual(['mse', ['mae']]);
-    const keras = { loss: { class_name: 'BinaryCrossentropy', config: { from_logits: true } }, metrics: ['acc'], optimizer_config: { class_name: 'RMSprop', config: { learning_rate: 0.005, rho: 0.95, momentum: 0, epsilon: 1e-7, centered: false, decay: 0 } } };
+    const keras = {
+      loss: { class_name: 'BinaryCrossentropy', config: { from_logits: true } },
+      metrics: ['acc'],
+      optimizer_config: { class_name: 'RMSprop', config: { learning_rate: 0.005, rho: 0.95, momentum: 0, epsilon: 1e-7, centered: false, decay: 0 } },
+    };
     const fromKeras = resolveCompile(compileArgsFromTrainingConfig(keras, 'k.json'), 1);
     expect([fromKeras.loss.fromLogits, fromKeras.optimizer]).toEqual([true, optimizers.rmsprop({ learningRate: 0.005, rho: 0.95 })]);
   });
 
   it('names what it cannot take', () => {
     const base = { loss: 'mse', optimizer_config: { class_name: 'Adam', config: {} } };
-    expect(() => compileArgsFromTrainingConfig({ ...base, optimizer_config: { class_name: 'Adagrad', config: {} } }, 'm.json')).toThrow(/^m\.json: trainingConfig\.optimizer_config: class Adagrad is not supported/);
-    expect(() => compileArgsFromTrainingConfig({ ...base, optimizer_config: { class_name: 'Adam', config: { amsgrad: true } } }, 'm.json')).toThrow(/Adam with amsgrad is not supported; load with \{ compile: false \}/);
+    expect(() => compileArgsFromTrainingConfig({ ...base, optimizer_config: { class_name: 'Adagrad', config: {} } }, 'm.json')).toThrow(
+      /^m\.json: trainingConfig\.optimizer_config: class Adagrad is not supported/,
+    );
+    expect(() => compileArgsFromTrainingConfig({ ...base, optimizer_config: { class_name: 'Adam', config: { amsgrad: true } } }, 'm.json')).toThrow(
+      /Adam with amsgrad is not supported; load with \{ compile: false \}/,
+    );
     expect(() => compileArgsFromTrainingConfig({ ...base, loss: 'poisson' }, 'm.json')).toThrow(/^m\.json: trainingConfig: Unknown loss "poisson"/);
     expect(() => compileArgsFromTrainingConfig({ ...base, loss_weights: [1] }, 'm.json')).toThrow(/loss_weights is not supported/);
   });
@@ -182,7 +241,13 @@ describe("optimizer weights in TF.js's convention", () => {
   it('writes iter (int32) then each slot kind for every weight, and reads it back', () => {
     const adam = optimizers.adam();
     const list = optimizerWeightList(adam, segs, { momentum: values(1), velocity: values(2) }, 7, 0.001);
-    expect(list.map((w) => [w.name, w.dtype ?? 'float32'])).toEqual([['iter', 'int32'], ['dense/kernel/m', 'float32'], ['dense/bias/m', 'float32'], ['dense/kernel/v', 'float32'], ['dense/bias/v', 'float32']]);
+    expect(list.map((w) => [w.name, w.dtype ?? 'float32'])).toEqual([
+      ['iter', 'int32'],
+      ['dense/kernel/m', 'float32'],
+      ['dense/bias/m', 'float32'],
+      ['dense/kernel/v', 'float32'],
+      ['dense/bias/v', 'float32'],
+    ]);
     const back = readOptimizerWeights(adam, segs, list, 0.001, 'm.json');
     expect(back).toEqual({ iterations: 7, slots: { momentum: values(1), velocity: values(2) } });
   });
@@ -199,10 +264,16 @@ describe("optimizer weights in TF.js's convention", () => {
 
   it('rejects state saved for another optimizer or model', () => {
     const list = optimizerWeightList(optimizers.adam(), segs, { momentum: values(1), velocity: values(2) }, 7, 0.001);
-    expect(() => readOptimizerWeights(optimizers.sgd({ momentum: 0.9 }), segs, list, 0.01, 'm.json')).toThrow(/^m\.json: optimizer state check failed: a sgd optimizer over 2 weights saves 3 tensors \(iter, …\/momentum\); the file has 5/);
+    expect(() => readOptimizerWeights(optimizers.sgd({ momentum: 0.9 }), segs, list, 0.01, 'm.json')).toThrow(
+      /^m\.json: optimizer state check failed: a sgd optimizer over 2 weights saves 3 tensors \(iter, …\/momentum\); the file has 5/,
+    );
     const swapped = [list[0]!, list[2]!, list[1]!, list[3]!, list[4]!];
-    expect(() => readOptimizerWeights(optimizers.adam(), segs, swapped, 0.001, 'm.json')).toThrow(/"dense\/bias\/m" is \[2\] but dense\/kernel\/m must be \[3, 2\]/);
-    expect(() => readOptimizerWeights(optimizers.adam(), segs, [{ ...list[0]!, tensor: { data: Float32Array.of(1.5), shape: [] } }, ...list.slice(1)], 0.001, 'm.json')).toThrow(/the first optimizer weight must be the step count 'iter'/);
+    expect(() => readOptimizerWeights(optimizers.adam(), segs, swapped, 0.001, 'm.json')).toThrow(
+      /"dense\/bias\/m" is \[2\] but dense\/kernel\/m must be \[3, 2\]/,
+    );
+    expect(() =>
+      readOptimizerWeights(optimizers.adam(), segs, [{ ...list[0]!, tensor: { data: Float32Array.of(1.5), shape: [] } }, ...list.slice(1)], 0.001, 'm.json'),
+    ).toThrow(/the first optimizer weight must be the step count 'iter'/);
   });
 });
 
@@ -210,8 +281,14 @@ describe('save options', () => {
   // Checked before anything is read from the GPU, so a view without an arena is enough here.
   const view = { name: 'm', layers: [], compiled: null, optimizer: null } as unknown as PersistenceView;
   it('needs a compiled model for includeOptimizer, and names unknown options', async () => {
-    await expect(modelArtifacts(view, { includeOptimizer: true })).rejects.toThrow(new ValueError('save({ includeOptimizer: true }) needs a compiled model: there is no optimizer state to save. Compile it first, or save without includeOptimizer'));
-    await expect(modelArtifacts(view, { includeOptimiser: true } as never)).rejects.toThrow(/save: unknown option 'includeOptimiser'; the option is includeOptimizer/);
+    await expect(modelArtifacts(view, { includeOptimizer: true })).rejects.toThrow(
+      new ValueError(
+        'save({ includeOptimizer: true }) needs a compiled model: there is no optimizer state to save. Compile it first, or save without includeOptimizer',
+      ),
+    );
+    await expect(modelArtifacts(view, { includeOptimiser: true } as never)).rejects.toThrow(
+      /save: unknown option 'includeOptimiser'; the option is includeOptimizer/,
+    );
     await expect(modelArtifacts(view, { includeOptimizer: 'yes' } as never)).rejects.toThrow(/includeOptimizer must be true or false; got "yes"/);
   });
 });

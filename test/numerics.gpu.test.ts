@@ -26,7 +26,11 @@ const filled = (n: number, v: number) => new Float32Array(n).fill(v);
 const DOUT = Float32Array.from({ length: B * T * U }, (_, i) => 0.1 * (i + 1));
 
 /** Every output the twin also has: finite, and close to it. Twins return tensors or bare arrays. */
-function expectMatchesTwin(outputs: Record<string, Float32Array>, twin: Record<string, { data: ArrayLike<number> } | ArrayLike<number> | null | undefined>, what: string) {
+function expectMatchesTwin(
+  outputs: Record<string, Float32Array>,
+  twin: Record<string, { data: ArrayLike<number> } | ArrayLike<number> | null | undefined>,
+  what: string,
+) {
   const names = Object.keys(outputs).filter((k) => twin[k]);
   expect(names.length).toBeGreaterThanOrEqual(4);
   for (const name of names) {
@@ -45,22 +49,50 @@ describe.skipIf(skipGpu)('numerics on WebGPU', () => {
     const lstm = { kernel: filled(4 * U, 1), recurrentKernel: filled(U * 4 * U, 0.5), bias: filled(4 * U, 0) };
     const lstmOptions = { activation, returnSequences: true };
     const l = await page.run('lstm', {
-      inputs: { x: enc(X, x.shape), kernel: enc(lstm.kernel, [1, 4 * U]), recurrentKernel: enc(lstm.recurrentKernel, [U, 4 * U]), bias: enc(lstm.bias, [4 * U]) },
+      inputs: {
+        x: enc(X, x.shape),
+        kernel: enc(lstm.kernel, [1, 4 * U]),
+        recurrentKernel: enc(lstm.recurrentKernel, [U, 4 * U]),
+        bias: enc(lstm.bias, [4 * U]),
+      },
       grads: { dOutput: enc(DOUT, dOutput.shape) },
       options: lstmOptions,
     });
     expect(l.validationError).toBeNull();
-    const lTwin = lstmBackward({ x, kernel: { data: lstm.kernel, shape: [1, 4 * U] }, recurrentKernel: { data: lstm.recurrentKernel, shape: [U, 4 * U] }, bias: { data: lstm.bias, shape: [4 * U] } }, { dOutput }, lstmOptions);
+    const lTwin = lstmBackward(
+      {
+        x,
+        kernel: { data: lstm.kernel, shape: [1, 4 * U] },
+        recurrentKernel: { data: lstm.recurrentKernel, shape: [U, 4 * U] },
+        bias: { data: lstm.bias, shape: [4 * U] },
+      },
+      { dOutput },
+      lstmOptions,
+    );
     expectMatchesTwin(l.outputs, lTwin as never, 'lstm');
 
     const gru = { kernel: filled(3 * U, 1), recurrentKernel: filled(U * 3 * U, 0.5), bias: filled(2 * 3 * U, 0) };
     const g = await page.run('gru', {
-      inputs: { x: enc(X, x.shape), kernel: enc(gru.kernel, [1, 3 * U]), recurrentKernel: enc(gru.recurrentKernel, [U, 3 * U]), bias: enc(gru.bias, [2, 3 * U]) },
+      inputs: {
+        x: enc(X, x.shape),
+        kernel: enc(gru.kernel, [1, 3 * U]),
+        recurrentKernel: enc(gru.recurrentKernel, [U, 3 * U]),
+        bias: enc(gru.bias, [2, 3 * U]),
+      },
       grads: { dOutput: enc(DOUT, dOutput.shape) },
       options: lstmOptions,
     });
     expect(g.validationError).toBeNull();
-    const gTwin = gruBackward({ x, kernel: { data: gru.kernel, shape: [1, 3 * U] }, recurrentKernel: { data: gru.recurrentKernel, shape: [U, 3 * U] }, bias: { data: gru.bias, shape: [2, 3 * U] } }, { dOutput }, lstmOptions);
+    const gTwin = gruBackward(
+      {
+        x,
+        kernel: { data: gru.kernel, shape: [1, 3 * U] },
+        recurrentKernel: { data: gru.recurrentKernel, shape: [U, 3 * U] },
+        bias: { data: gru.bias, shape: [2, 3 * U] },
+      },
+      { dOutput },
+      lstmOptions,
+    );
     expectMatchesTwin(g.outputs, gTwin as never, 'gru');
 
     const rnn = { kernel: filled(U, 1), recurrentKernel: filled(U * U, 0.5), bias: filled(U, 0) };
@@ -70,7 +102,11 @@ describe.skipIf(skipGpu)('numerics on WebGPU', () => {
       options: lstmOptions,
     });
     expect(s.validationError).toBeNull();
-    const sTwin = simpleRnnBackward({ x, kernel: { data: rnn.kernel, shape: [1, U] }, recurrentKernel: { data: rnn.recurrentKernel, shape: [U, U] }, bias: { data: rnn.bias, shape: [U] } }, { dOutput }, lstmOptions);
+    const sTwin = simpleRnnBackward(
+      { x, kernel: { data: rnn.kernel, shape: [1, U] }, recurrentKernel: { data: rnn.recurrentKernel, shape: [U, U] }, bias: { data: rnn.bias, shape: [U] } },
+      { dOutput },
+      lstmOptions,
+    );
     expectMatchesTwin(s.outputs, sTwin as never, 'simpleRnn');
   });
 
@@ -80,7 +116,17 @@ describe.skipIf(skipGpu)('numerics on WebGPU', () => {
     const kernel = Float32Array.of(1, -0.5);
     const bias = Float32Array.of(0.25, 0);
     const dy = Float32Array.from({ length: rows * 2 }, (_, i) => i - 3);
-    const r = await page.run('dense', { x: enc(x, [rows]), kernel: enc(kernel, [2]), bias: enc(bias, [2]), dy: enc(dy, [rows * 2]), rows, inputs: 1, units: 2, activation, xOffset: 0 });
+    const r = await page.run('dense', {
+      x: enc(x, [rows]),
+      kernel: enc(kernel, [2]),
+      bias: enc(bias, [2]),
+      dy: enc(dy, [rows * 2]),
+      rows,
+      inputs: 1,
+      units: 2,
+      activation,
+      xOffset: 0,
+    });
     expect(r.validationError).toBeNull();
     const twin = denseBackward({ x, kernel, bias, rows, inputs: 1, units: 2, activation }, dy);
     expect(Array.from(r.outputs.y!)).toEqual(activation === 'tanh' ? [1, -1, -1, 1, 1, -1, -1, 1] : [1, 0, 0, 1, 1, 0, 0, 1]);
@@ -109,7 +155,9 @@ describe.skipIf(skipGpu)('numerics on WebGPU', () => {
   it('a loss that overflows in batch 2 of epoch 0 stops fit there, naming both, after one readback', async () => {
     const r = await page.call('nonFiniteLoss', 'targets', true);
     expect(r.error).toMatchObject({ name: 'NonFiniteLossError', epoch: 0, batch: 2 });
-    expect(r.error!.message).toMatch(/^the training loss became NaN or Infinity in epoch 0 \(Epoch 1\/4\), batch 2 of 3 .*loss sum is Infinity\).*no epoch has ended with a finite loss yet/);
+    expect(r.error!.message).toMatch(
+      /^the training loss became NaN or Infinity in epoch 0 \(Epoch 1\/4\), batch 2 of 3 .*loss sum is Infinity\).*no epoch has ended with a finite loss yet/,
+    );
     expect(r.error!.message).toMatch(/stopOnNonFinite: false/);
     expect(r.reads).toBe(1);
     expect(r.lastEpoch).toBeNull();

@@ -25,14 +25,24 @@ function asFloat32<T extends OptimizerConfig>(c: T): T {
 const CASES: { name: string; optimizer: OptimizerConfig; length: number; iterations: number }[] = [
   { name: 'adam', optimizer: optimizers.adam({ learningRate: 0.01 }), length: 300, iterations: 0 },
   // ε large enough that where it is added (outside the root for Adam, inside for RMSprop) shows in the result
-  { name: 'adam resumed at step 1000, ε 1e-3', optimizer: optimizers.adam({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-3 }), length: 300, iterations: 1000 },
+  {
+    name: 'adam resumed at step 1000, ε 1e-3',
+    optimizer: optimizers.adam({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-3 }),
+    length: 300,
+    iterations: 1000,
+  },
   { name: 'sgd', optimizer: optimizers.sgd({ learningRate: 0.1 }), length: 300, iterations: 0 },
   { name: 'sgd momentum', optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), length: 300, iterations: 0 },
   { name: 'sgd nesterov', optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true }), length: 300, iterations: 0 },
   { name: 'rmsprop', optimizer: optimizers.rmsprop({ learningRate: 0.01 }), length: 300, iterations: 0 },
   { name: 'rmsprop momentum, ε 1e-3', optimizer: optimizers.rmsprop({ learningRate: 0.01, momentum: 0.5, epsilon: 1e-3 }), length: 300, iterations: 0 },
   { name: 'rmsprop centered', optimizer: optimizers.rmsprop({ learningRate: 0.01, centered: true }), length: 300, iterations: 0 },
-  { name: 'rmsprop centered momentum', optimizer: optimizers.rmsprop({ learningRate: 0.01, momentum: 0.5, centered: true, rho: 0.8 }), length: 300, iterations: 0 },
+  {
+    name: 'rmsprop centered momentum',
+    optimizer: optimizers.rmsprop({ learningRate: 0.01, momentum: 0.5, centered: true, rho: 0.8 }),
+    length: 300,
+    iterations: 0,
+  },
   { name: 'adam, 100k-element arena', optimizer: optimizers.adam(), length: 100_032, iterations: 0 },
 ];
 
@@ -54,7 +64,8 @@ describe.skipIf(skipGpu)('optimizers on WebGPU', () => {
     const reference = initialState(params, optimizerSlotNames(optimizer), iterations);
     learningRates.forEach((lr, s) => optimizerStep(asFloat32({ ...optimizer, learningRate: lr }), reference, grads.subarray(s * length, (s + 1) * length)));
     expectClose(result.outputs.params!, reference.params, OPTIMIZER_PARAMS, 'params');
-    for (const name of optimizerSlotNames(optimizer)) expectCloseRelativeToMax(result.outputs[name]!, reference.slots[name]!, OPTIMIZER_SLOTS_RELATIVE_TO_MAX, name);
+    for (const name of optimizerSlotNames(optimizer))
+      expectCloseRelativeToMax(result.outputs[name]!, reference.slots[name]!, OPTIMIZER_SLOTS_RELATIVE_TO_MAX, name);
     expect(Array.from(result.outputs.params!.subarray(length - 20))).toEqual(Array.from(params.subarray(length - 20)));
     // The updates are large enough that a kernel ignoring the rewritten learning rate would fail above.
     const state = unpackOptimizerState(result.outputs.state!);

@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../src/errors';
-import { beginStepKernel, optimizerSlotNames, optimizerStateIndex, optimizerStateLength, packOptimizerState, recordOptimizerStep, unpackOptimizerState } from '../src/kernels/optimizers';
+import {
+  beginStepKernel,
+  optimizerSlotNames,
+  optimizerStateIndex,
+  optimizerStateLength,
+  packOptimizerState,
+  recordOptimizerStep,
+  unpackOptimizerState,
+} from '../src/kernels/optimizers';
 import { optimizers, resolveOptimizer, type OptimizerConfig } from '../src/optim/optimizers';
 import { initialState, optimizerStep } from '../src/reference/optimizers';
 
@@ -106,7 +114,16 @@ describe('optimizer state and bindings (reflected from the WGSL)', () => {
     expect(optimizerStateLength()).toBe(8);
     expect(optimizerStateIndex('learning_rate')).toBe(1);
     const state = unpackOptimizerState(packOptimizerState(optimizers.adam({ learningRate: 0.25 }), 123456789));
-    expect(state).toEqual({ iterations: 123456789, learning_rate: 0.25, beta_1: Math.fround(0.9), beta_2: Math.fround(0.999), epsilon: Math.fround(1e-7), momentum: 0, rho: 0, step_size: 0 });
+    expect(state).toEqual({
+      iterations: 123456789,
+      learning_rate: 0.25,
+      beta_1: Math.fround(0.9),
+      beta_2: Math.fround(0.999),
+      epsilon: Math.fround(1e-7),
+      momentum: 0,
+      rho: 0,
+      step_size: 0,
+    });
     expect(() => packOptimizerState({ ...optimizers.sgd(), learningRate: Number.NaN })).toThrow(/learningRate must be a finite number/);
   });
 
@@ -121,9 +138,11 @@ describe('optimizer state and bindings (reflected from the WGSL)', () => {
     expect(beginStepKernel.iface.bindings.map((b) => `${b.name}:${b.kind}`)).toEqual(['state:storage']);
     const plan = { dispatch: () => expect.fail('nothing may be recorded') } as never;
     const ref = { size: 4096 } as GPUBuffer;
-    expect(() => recordOptimizerStep(plan, { optimizer: optimizers.adam(), params: ref, grads: ref, state: ref, slots: { momentum: ref }, length: 64 })).toThrow(
-      /needs slots \[momentum, velocity\] for this config; got \[momentum\]/,
+    expect(() =>
+      recordOptimizerStep(plan, { optimizer: optimizers.adam(), params: ref, grads: ref, state: ref, slots: { momentum: ref }, length: 64 }),
+    ).toThrow(/needs slots \[momentum, velocity\] for this config; got \[momentum\]/);
+    expect(() => recordOptimizerStep(plan, { optimizer: optimizers.sgd(), params: ref, grads: ref, state: ref, slots: {}, length: 2048 })).toThrow(
+      /params holds 1024 floats/,
     );
-    expect(() => recordOptimizerStep(plan, { optimizer: optimizers.sgd(), params: ref, grads: ref, state: ref, slots: {}, length: 2048 })).toThrow(/params holds 1024 floats/);
   });
 });

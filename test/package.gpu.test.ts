@@ -8,7 +8,18 @@ import * as source from '../src/index';
 import { assertFreshDist } from './support/dist';
 import { skipGpu, useHarness } from './support/page';
 
-const ERROR_NAMES = ['DeviceLimitError', 'DeviceLostError', 'DisposedError', 'ModelFormatError', 'NonFiniteLossError', 'OutOfMemoryError', 'ShapeError', 'ValueError', 'WebGPUUnavailableError', 'WebRnnError'];
+const ERROR_NAMES = [
+  'DeviceLimitError',
+  'DeviceLostError',
+  'DisposedError',
+  'ModelFormatError',
+  'NonFiniteLossError',
+  'OutOfMemoryError',
+  'ShapeError',
+  'ValueError',
+  'WebGPUUnavailableError',
+  'WebRnnError',
+];
 
 describe.skipIf(skipGpu)('the built package, dist/webrnn.js, in the browser', () => {
   beforeAll(() => assertFreshDist());

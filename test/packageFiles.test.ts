@@ -32,7 +32,11 @@ describe('npm pack', () => {
   beforeAll(() => {
     assertFreshDist();
     // --ignore-scripts: `prepare` would rebuild dist/ under the feet of the other test files.
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     packed = (JSON.parse(out) as PackResult[])[0]!.files.map((f) => f.path).sort();
   }, 120_000);
 
@@ -66,7 +70,13 @@ describe('npm pack', () => {
       // A build tool (the shader reflector) must never end up inside the package.
       expect(code, path).not.toMatch(/wgsl_reflect|WgslReflect/);
     }
-    for (const specifier of bare) expect(Object.keys(dependencies), `dist/ imports ${specifier}`).toContain(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+    for (const specifier of bare)
+      expect(Object.keys(dependencies), `dist/ imports ${specifier}`).toContain(
+        specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
     expect([...bare]).toContain('papaparse');
   });
 });

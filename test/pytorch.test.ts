@@ -91,10 +91,14 @@ describe('PyTorch fixtures through the converters', () => {
       /^gru\.json: key check failed: nn\.GRU layer 1 needs "rnn\.weight_hh_l1", which is missing; keys with prefix "rnn\.": .*rnn\.weight_ih_l1/,
     );
     const wrong = { ...sd, 'rnn.weight_hh_l0': { data: new Float32Array(15 * 4), shape: [15, 4] } };
-    expect(() => fromTorchStateDict(wrong, modulesOf(c))).toThrow(/shape check failed: "rnn\.weight_hh_l0" must be \[15, 5\] for nn\.GRU layer 0; got \[15, 4\]/);
+    expect(() => fromTorchStateDict(wrong, modulesOf(c))).toThrow(
+      /shape check failed: "rnn\.weight_hh_l0" must be \[15, 5\] for nn\.GRU layer 0; got \[15, 4\]/,
+    );
     expect(() => fromTorchStateDict(sd, [modulesOf(c)[0]!])).toThrow(/key check failed: no module uses "head\.weight", "head\.bias"/);
     expect(fromTorchStateDict(sd, [modulesOf(c)[0]!], { strict: false })).toHaveLength(6);
-    expect(() => fromTorchStateDict(sd, [{ kind: 'gru', prefix: 'encoder.' }])).toThrow(/needs "encoder\.weight_ih_l0", which is missing; keys with prefix "encoder\.": none/);
+    expect(() => fromTorchStateDict(sd, [{ kind: 'gru', prefix: 'encoder.' }])).toThrow(
+      /needs "encoder\.weight_ih_l0", which is missing; keys with prefix "encoder\.": none/,
+    );
     const proj = { ...sd, 'rnn.weight_hr_l0': { data: new Float32Array(1), shape: [1, 1] } };
     expect(() => fromTorchStateDict(proj, modulesOf(c))).toThrow(/proj_size > 0/);
     expect(() => fromTorchStateDict(sd, [{ kind: 'transformer' as never }])).toThrow(ValueError);
@@ -104,7 +108,10 @@ describe('PyTorch fixtures through the converters', () => {
   });
 
   it('reads recurrent modules saved without biases (bias=False) as zero biases', () => {
-    const sd: StateDict = { weight_ih_l0: { data: new Float32Array(3 * 2 * 2).fill(1), shape: [6, 2] }, weight_hh_l0: { data: new Float32Array(12), shape: [6, 2] } };
+    const sd: StateDict = {
+      weight_ih_l0: { data: new Float32Array(3 * 2 * 2).fill(1), shape: [6, 2] },
+      weight_hh_l0: { data: new Float32Array(12), shape: [6, 2] },
+    };
     const [, , bias] = fromTorchStateDict(sd, [{ kind: 'gru' }]);
     expect(bias!.shape).toEqual([2, 6]);
     expect(bias!.data.every((v) => v === 0)).toBe(true);
@@ -144,12 +151,40 @@ describe('safetensors', () => {
   }
 
   it.each([
-    ['a half-precision tensor', withHeader({ w: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4)), /^w\.st: dtype check failed: tensor "w" is "F16"; webrnn reads F32 only/],
-    ['a file shorter than its header length', withHeader({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }).slice(0, 20), /header length check failed: the header length says \d+ bytes but only 12 follow/],
-    ['a tensor past the end of the data', withHeader({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(4)), /byte length check failed: tensor "w" ends at byte 8 of the data but the data holds 4; the file is truncated/],
-    ['offsets that disagree with the shape', withHeader({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), /tensor "w" of shape \[3\] needs 12 bytes; its data_offsets span 8/],
-    ['overlapping tensors', withHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), /tensors "a" and "b" overlap/],
-    ['a header that is not JSON', (() => { const b = withHeader({}); b[8] = 0x7a; return b; })(), /JSON header check failed/],
+    [
+      'a half-precision tensor',
+      withHeader({ w: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      /^w\.st: dtype check failed: tensor "w" is "F16"; webrnn reads F32 only/,
+    ],
+    [
+      'a file shorter than its header length',
+      withHeader({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }).slice(0, 20),
+      /header length check failed: the header length says \d+ bytes but only 12 follow/,
+    ],
+    [
+      'a tensor past the end of the data',
+      withHeader({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(4)),
+      /byte length check failed: tensor "w" ends at byte 8 of the data but the data holds 4; the file is truncated/,
+    ],
+    [
+      'offsets that disagree with the shape',
+      withHeader({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)),
+      /tensor "w" of shape \[3\] needs 12 bytes; its data_offsets span 8/,
+    ],
+    [
+      'overlapping tensors',
+      withHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)),
+      /tensors "a" and "b" overlap/,
+    ],
+    [
+      'a header that is not JSON',
+      (() => {
+        const b = withHeader({});
+        b[8] = 0x7a;
+        return b;
+      })(),
+      /JSON header check failed/,
+    ],
     ['a 5-byte file', new Uint8Array(5), /starts with an 8-byte header length; the file holds 5 bytes/],
   ])('rejects %s', (_what, bytes, message) => {
     expect(() => readSafetensors(bytes, 'w.st')).toThrow(ModelFormatError);
@@ -162,7 +197,14 @@ describe('state-dict JSON', () => {
     const sd = { w: { data: Float32Array.of(0.1, -2.5e-7, 3), shape: [3, 1] } };
     const back = readStateDict(writeStateDictJson(sd));
     expect(back.w).toEqual(sd.w);
-    expect(readStateDict({ v: [[1, 2], [3, 4]] }).v).toEqual({ data: Float32Array.of(1, 2, 3, 4), shape: [2, 2] });
+    expect(
+      readStateDict({
+        v: [
+          [1, 2],
+          [3, 4],
+        ],
+      }).v,
+    ).toEqual({ data: Float32Array.of(1, 2, 3, 4), shape: [2, 2] });
     expect(readStateDict(new TextEncoder().encode(' {"s": 2}')).s).toEqual({ data: Float32Array.of(2), shape: [] });
   });
 

@@ -40,10 +40,28 @@ const dense = (units: number): LayerSpec => ({ type: 'dense', config: { units } 
 const CASES: Case[] = [
   // The GRU's vec4 kernels (shaders/gruStepVec4.wgsl; SwiftShader's default from batch 4 and batch·steps 32,
   // see defaultGruVariant), pinned, in predict and fit; the cases below run the adapter's defaults.
-  { name: 'GRU(6) resetAfter, batch 8 (vec4) + Dense, Adam', layers: [{ type: 'gru', config: { units: 6, inputShape: [5, 3] } }, dense(2)], sample: [5, 3], n: 8, optimizer: adam, predictBatch: 8, kernels: { gru: 'vec4' } },
+  {
+    name: 'GRU(6) resetAfter, batch 8 (vec4) + Dense, Adam',
+    layers: [{ type: 'gru', config: { units: 6, inputShape: [5, 3] } }, dense(2)],
+    sample: [5, 3],
+    n: 8,
+    optimizer: adam,
+    predictBatch: 8,
+    kernels: { gru: 'vec4' },
+  },
   {
     name: 'Bidirectional(GRU relu, resetAfter false) concat, returnSequences, batch 8 (vec4) + per-step Dense, SGD',
-    layers: [{ type: 'bidirectional', config: { layer: { type: 'gru', config: { units: 5, activation: 'relu', resetAfter: false, returnSequences: true } }, mergeMode: 'concat', inputShape: [5, 2] } }, dense(2)],
+    layers: [
+      {
+        type: 'bidirectional',
+        config: {
+          layer: { type: 'gru', config: { units: 5, activation: 'relu', resetAfter: false, returnSequences: true } },
+          mergeMode: 'concat',
+          inputShape: [5, 2],
+        },
+      },
+      dense(2),
+    ],
     sample: [5, 2],
     n: 8,
     optimizer: sgd,
@@ -63,7 +81,13 @@ const CASES: Case[] = [
     predictBatch: 8,
     kernels: { gru: 'vec4' },
   },
-  { name: 'GRU(6) resetAfter + Dense, SGD', layers: [{ type: 'gru', config: { units: 6, inputShape: [5, 3] } }, dense(2)], sample: [5, 3], n: 4, optimizer: sgd },
+  {
+    name: 'GRU(6) resetAfter + Dense, SGD',
+    layers: [{ type: 'gru', config: { units: 6, inputShape: [5, 3] } }, dense(2)],
+    sample: [5, 3],
+    n: 4,
+    optimizer: sgd,
+  },
   {
     name: 'GRU(5, relu) resetAfter false + Dense, Adam',
     layers: [{ type: 'gru', config: { units: 5, activation: 'relu', resetAfter: false, inputShape: [4, 2] } }, dense(1)],
@@ -71,7 +95,13 @@ const CASES: Case[] = [
     n: 3,
     optimizer: adam,
   },
-  { name: 'SimpleRNN(7) + Dense, SGD', layers: [{ type: 'simpleRNN', config: { units: 7, inputShape: [6, 2] } }, dense(2)], sample: [6, 2], n: 4, optimizer: sgd },
+  {
+    name: 'SimpleRNN(7) + Dense, SGD',
+    layers: [{ type: 'simpleRNN', config: { units: 7, inputShape: [6, 2] } }, dense(2)],
+    sample: [6, 2],
+    n: 4,
+    optimizer: sgd,
+  },
   {
     name: 'LSTM goBackwards, returnSequences + per-step Dense, Adam',
     layers: [{ type: 'lstm', config: { units: 5, goBackwards: true, returnSequences: true, inputShape: [4, 3] } }, dense(2)],
@@ -95,7 +125,10 @@ const CASES: Case[] = [
   },
   {
     name: 'Bidirectional(LSTM) concat, returnSequences + per-step Dense, Adam',
-    layers: [{ type: 'bidirectional', config: { layer: { type: 'lstm', config: { units: 4, returnSequences: true } }, mergeMode: 'concat', inputShape: [4, 3] } }, dense(2)],
+    layers: [
+      { type: 'bidirectional', config: { layer: { type: 'lstm', config: { units: 4, returnSequences: true } }, mergeMode: 'concat', inputShape: [4, 3] } },
+      dense(2),
+    ],
     sample: [4, 3],
     n: 3,
     optimizer: adam,
@@ -109,14 +142,23 @@ const CASES: Case[] = [
   },
   {
     name: 'Bidirectional(SimpleRNN) mul, returnSequences + per-step Dense, SGD',
-    layers: [{ type: 'bidirectional', config: { layer: { type: 'simpleRNN', config: { units: 4, returnSequences: true } }, mergeMode: 'mul', inputShape: [5, 2] } }, dense(2)],
+    layers: [
+      { type: 'bidirectional', config: { layer: { type: 'simpleRNN', config: { units: 4, returnSequences: true } }, mergeMode: 'mul', inputShape: [5, 2] } },
+      dense(2),
+    ],
     sample: [5, 2],
     n: 3,
     optimizer: sgd,
   },
   {
     name: 'Bidirectional(LSTM goBackwards) ave, returnSequences + per-step Dense, Adam',
-    layers: [{ type: 'bidirectional', config: { layer: { type: 'lstm', config: { units: 4, returnSequences: true, goBackwards: true } }, mergeMode: 'ave', inputShape: [4, 2] } }, dense(1)],
+    layers: [
+      {
+        type: 'bidirectional',
+        config: { layer: { type: 'lstm', config: { units: 4, returnSequences: true, goBackwards: true } }, mergeMode: 'ave', inputShape: [4, 2] },
+      },
+      dense(1),
+    ],
     sample: [4, 2],
     n: 3,
     optimizer: adam,
@@ -137,7 +179,10 @@ const CASES: Case[] = [
 
 /** Shape of one output sample: recurrent layers per Keras, Dense on the last axis. */
 function outputSample(layers: LayerSpec[], sample: number[]): number[] {
-  return layers.reduce((shape, l) => (isRecurrent(l) ? recurrentOutputShape(l, shape[0]!) : [...shape.slice(0, -1), (l.config as { units: number }).units]), sample);
+  return layers.reduce(
+    (shape, l) => (isRecurrent(l) ? recurrentOutputShape(l, shape[0]!) : [...shape.slice(0, -1), (l.config as { units: number }).units]),
+    sample,
+  );
 }
 
 describe.skipIf(skipGpu)('recurrent layers in Sequential models on WebGPU vs the float64 reference', () => {
@@ -156,7 +201,13 @@ describe.skipIf(skipGpu)('recurrent layers in Sequential models on WebGPU vs the
 
   it.each(CASES.map((c, i) => [c.name, c, i] as const))('predict: %s', async (_name, c, i) => {
     const { x, xe } = inputs(c, 300 + i);
-    const result = await page.run('predictModel', { layers: c.layers, x: xe, batchSize: c.predictBatch ?? 2, seed: 40 + i, ...(c.kernels ? { kernels: c.kernels } : {}) });
+    const result = await page.run('predictModel', {
+      layers: c.layers,
+      x: xe,
+      batchSize: c.predictBatch ?? 2,
+      seed: 40 + i,
+      ...(c.kernels ? { kernels: c.kernels } : {}),
+    });
     expect(result.validationError).toBeNull();
     expect(result.liveBuffersAfter, 'dispose() frees every buffer of the model').toBe(0);
     const ref = referencePredict(c.layers, weightsOf(result.outputs, 'w'), x, c.n, c.sample);

@@ -18,7 +18,11 @@ const specsOf = (layer: { paramSpecs(s: number[]): { name: string; shape: number
 describe('recurrent layer weights (Keras names, shapes and default initializers)', () => {
   it('GRU: bias [2, 3u] with resetAfter (the default), [3u] without', () => {
     expect(specsOf(layers.gru({ units: 4 }), [7, 3])).toEqual(['kernel [3,12] glorotUniform', 'recurrent_kernel [4,12] orthogonal', 'bias [2,12] zeros']);
-    expect(specsOf(layers.gru({ units: 4, resetAfter: false }), [7, 3])).toEqual(['kernel [3,12] glorotUniform', 'recurrent_kernel [4,12] orthogonal', 'bias [12] zeros']);
+    expect(specsOf(layers.gru({ units: 4, resetAfter: false }), [7, 3])).toEqual([
+      'kernel [3,12] glorotUniform',
+      'recurrent_kernel [4,12] orthogonal',
+      'bias [12] zeros',
+    ]);
   });
 
   it('SimpleRNN: kernel [in, u], recurrent_kernel [u, u], bias [u]', () => {
@@ -63,7 +67,9 @@ describe('recurrent layer options', () => {
     expect(() => layers.lstm({ units: 3, batchInputShape: [5] })).toThrow(/batchInputShape must be \[batchSize, \.\.\.shape of one sample\]/);
     expect(() => layers.lstm({ units: 3, batchInputShape: [2, 5, 1], batchSize: 2 })).toThrow(/give batchInputShape, or inputShape with batchSize/);
     expect(() => layers.bidirectional({ layer: layers.dense({ units: 2 }) as never })).toThrow(/layer must be a recurrent layer.*got Dense/);
-    expect(() => layers.bidirectional({ layer: layers.lstm({ units: 2 }), mergeMode: 'max' as never })).toThrow(/mergeMode must be one of 'concat', 'sum', 'mul', 'ave'; got "max"/);
+    expect(() => layers.bidirectional({ layer: layers.lstm({ units: 2 }), mergeMode: 'max' as never })).toThrow(
+      /mergeMode must be one of 'concat', 'sum', 'mul', 'ave'; got "max"/,
+    );
     expect(() => layers.gru({ units: 3 }).build([6])).toThrow(ShapeError);
   });
 });

@@ -10,7 +10,10 @@ import { SEQUENCE } from './support/tolerances';
 const MODELS: { name: string; layers: LayerSpec[]; sample: number[]; n: number; batchSize: number; ids?: number }[] = [
   {
     name: 'the tutorial model, LSTM(50, relu) + Dense(1), with a partial last batch',
-    layers: [{ type: 'lstm', config: { units: 50, activation: 'relu', inputShape: [60, 1] } }, { type: 'dense', config: { units: 1 } }],
+    layers: [
+      { type: 'lstm', config: { units: 50, activation: 'relu', inputShape: [60, 1] } },
+      { type: 'dense', config: { units: 1 } },
+    ],
     sample: [60, 1],
     n: 37,
     batchSize: 32,
@@ -47,7 +50,12 @@ describe.skipIf(skipGpu)('Sequential.predict on WebGPU vs the float64 reference'
     const random = rng(50 + i);
     const size = m.n * m.sample.reduce((a, b) => a * b, 1);
     const x = m.ids ? Float32Array.from({ length: size }, () => Math.floor(random() * m.ids!)) : uniform(random, size, 1);
-    const result = await page.run('predictModel', { layers: m.layers, x: { data: encodeFloats(x), shape: [m.n, ...m.sample] }, batchSize: m.batchSize, seed: 7 + i });
+    const result = await page.run('predictModel', {
+      layers: m.layers,
+      x: { data: encodeFloats(x), shape: [m.n, ...m.sample] },
+      batchSize: m.batchSize,
+      seed: 7 + i,
+    });
     expect(result.validationError).toBeNull();
     expect(result.liveBuffersAfter, 'dispose() frees every buffer of the model').toBe(0);
     const weights = Object.keys(result.outputs)

@@ -33,10 +33,21 @@ const inputsOf = (p: Params, [B, T, F, U]: number[], initialState: boolean) => (
 describe('reference simpleRnnStep', () => {
   it('computes h = act(x·W + h·U + b) for each unit', () => {
     // features 2, units 2: kernel [2, 2], recurrent [2, 2]
-    const [x, W, R, b, h] = [[0.5, -1], [0.1, 0.2, -0.3, 0.4], [0.5, -0.6, 0.7, 0.8], [0.01, -0.02], [0.3, -0.6]];
+    const [x, W, R, b, h] = [
+      [0.5, -1],
+      [0.1, 0.2, -0.3, 0.4],
+      [0.5, -0.6, 0.7, 0.8],
+      [0.01, -0.02],
+      [0.3, -0.6],
+    ];
     const pre = [0, 1].map((j) => x[0]! * W[j]! + x[1]! * W[2 + j]! + h[0]! * R[j]! + h[1]! * R[2 + j]! + b[j]!);
     expectClose(simpleRnnStep(x, Float64Array.from(h), W, R, b, { B: 1, F: 2, U: 2 }), pre.map(Math.tanh), EXACT, 'tanh');
-    expectClose(simpleRnnStep(x, Float64Array.from(h), W, R, b, { B: 1, F: 2, U: 2 }, { activation: 'relu' }), pre.map((v) => Math.max(v, 0)), EXACT, 'relu');
+    expectClose(
+      simpleRnnStep(x, Float64Array.from(h), W, R, b, { B: 1, F: 2, U: 2 }, { activation: 'relu' }),
+      pre.map((v) => Math.max(v, 0)),
+      EXACT,
+      'relu',
+    );
   });
 
   it('goBackwards equals the forward layer on time-reversed x, outputs in processing order', () => {
@@ -66,7 +77,13 @@ describe('reference simpleRnnBackward vs finite differences (float64)', () => {
     const dh = Float64Array.from({ length: B * U }, () => random() * 2 - 1);
     const inputs = () => inputsOf(params, dims, initialState);
     const analytic = simpleRnnBackward(inputs(), { dOutput: { data: dOutput, shape: [] }, dh: { data: dh, shape: [B, U] } }, options);
-    const pairs = [['x', 'dX'], ['kernel', 'dKernel'], ['recurrentKernel', 'dRecurrentKernel'], ['bias', 'dBias'], ...(initialState ? ([['h0', 'dh0']] as const) : [])] as const;
+    const pairs = [
+      ['x', 'dX'],
+      ['kernel', 'dKernel'],
+      ['recurrentKernel', 'dRecurrentKernel'],
+      ['bias', 'dBias'],
+      ...(initialState ? ([['h0', 'dh0']] as const) : []),
+    ] as const;
     expectGradients(params, analytic, pairs, () => dotLoss(simpleRnnForward(inputs(), options), dOutput, dh));
   });
 });
@@ -78,7 +95,9 @@ describe('simpleRnn arguments and kernels', () => {
   it('derives the dimensions and rejects wrong shapes by name', () => {
     expect(checkSimpleRnnInputs(good()).dims).toEqual({ batch: 2, timesteps: 5, features: 3, units: 4 });
     expect(resolveSimpleRnnOptions()).toEqual({ activation: 'tanh', returnSequences: false, goBackwards: false });
-    expect(() => checkSimpleRnnInputs({ ...good(), recurrentKernel: t([4, 8]) })).toThrow('recurrentKernel must be [units, units] with units = 4 (from kernel) = [4, 4]; got [4, 8]');
+    expect(() => checkSimpleRnnInputs({ ...good(), recurrentKernel: t([4, 8]) })).toThrow(
+      'recurrentKernel must be [units, units] with units = 4 (from kernel) = [4, 4]; got [4, 8]',
+    );
     expect(() => checkSimpleRnnInputs({ ...good(), kernel: t([2, 4]) })).toThrow('kernel must be [features, units] for x with 3 features = [3, 4]; got [2, 4]');
     expect(() => checkSimpleRnnInputs({ ...good(), bias: t([2, 4]) })).toThrow(ShapeError);
     expect(() => resolveSimpleRnnOptions({ activation: 'hardSigmoid' as never })).toThrow(/activation must be one of 'tanh', 'relu', 'sigmoid', 'linear'/);

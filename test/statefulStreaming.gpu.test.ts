@@ -39,7 +39,8 @@ const weightsOf = (outputs: Record<string, Float32Array>) =>
 function joinChunks(chunks: Float32Array, B: number, T: number, Tc: number, C: number): Float32Array {
   const out = new Float32Array(B * T * C);
   for (let c = 0; c < T / Tc; c++) {
-    for (let b = 0; b < B; b++) for (let t = 0; t < Tc; t++) for (let k = 0; k < C; k++) out[(b * T + c * Tc + t) * C + k] = chunks[c * B * Tc * C + (b * Tc + t) * C + k]!;
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < Tc; t++) for (let k = 0; k < C; k++) out[(b * T + c * Tc + t) * C + k] = chunks[c * B * Tc * C + (b * Tc + t) * C + k]!;
   }
   return out;
 }
@@ -70,7 +71,16 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
     const b = uniform(random, bOffset + rows * units, 1);
     const width = mode === 'concat' ? 2 * units : units;
     const dout = uniform(random, rows * width, 1);
-    const result = await page.run('bidirectionalMerge', { a: enc(a, [a.length]), aOffset, b: enc(b, [b.length]), bOffset, dout: enc(dout, [dout.length]), rows, units, mode });
+    const result = await page.run('bidirectionalMerge', {
+      a: enc(a, [a.length]),
+      aOffset,
+      b: enc(b, [b.length]),
+      bOffset,
+      dout: enc(dout, [dout.length]),
+      rows,
+      units,
+      mode,
+    });
     expect(result.validationError).toBeNull();
     const [fa, fb] = [a.subarray(aOffset), b.subarray(bOffset)];
     expectClose(result.outputs.out!, merge(fa, fb, rows, units, mode), STEP, 'merged');
@@ -82,8 +92,14 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
   const chunkCases: { name: string; chunked: LayerSpec[]; whole: LayerSpec[]; C: number }[] = [
     {
       name: 'LSTM(6) + per-step Dense',
-      chunked: [{ type: 'lstm', config: { units: 6, returnSequences: true, stateful: true, batchInputShape: [2, 3, 2] } }, { type: 'dense', config: { units: 2 } }],
-      whole: [{ type: 'lstm', config: { units: 6, returnSequences: true, inputShape: [12, 2] } }, { type: 'dense', config: { units: 2 } }],
+      chunked: [
+        { type: 'lstm', config: { units: 6, returnSequences: true, stateful: true, batchInputShape: [2, 3, 2] } },
+        { type: 'dense', config: { units: 2 } },
+      ],
+      whole: [
+        { type: 'lstm', config: { units: 6, returnSequences: true, inputShape: [12, 2] } },
+        { type: 'dense', config: { units: 2 } },
+      ],
       C: 2,
     },
     {
@@ -132,7 +148,10 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
   const streamCases: { name: string; layers: LayerSpec[]; F: number; ids?: number; C: number }[] = [
     {
       name: 'LSTM(8) + per-step Dense',
-      layers: [{ type: 'lstm', config: { units: 8, returnSequences: true, stateful: true, batchInputShape: [2, 200, 3] } }, { type: 'dense', config: { units: 2 } }],
+      layers: [
+        { type: 'lstm', config: { units: 8, returnSequences: true, stateful: true, batchInputShape: [2, 200, 3] } },
+        { type: 'dense', config: { units: 2 } },
+      ],
       F: 3,
       C: 2,
     },
@@ -174,7 +193,10 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
     const random = rng(70);
     const x = uniform(random, 2 * B * Tc * F, 1);
     const y = uniform(random, 2 * B, 1);
-    const layers: LayerSpec[] = [{ type: 'lstm', config: { units: u, stateful: true, batchInputShape: [B, Tc, F] } }, { type: 'dense', config: { units: 1 } }];
+    const layers: LayerSpec[] = [
+      { type: 'lstm', config: { units: u, stateful: true, batchInputShape: [B, Tc, F] } },
+      { type: 'dense', config: { units: 1 } },
+    ];
     const result = await page.run('trainModel', {
       layers,
       x: enc(x, [2 * B, Tc, F]),
@@ -198,7 +220,10 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
           kernel: { data: w[0]!, shape: [F, 4 * u] },
           recurrentKernel: { data: w[1]!, shape: [u, 4 * u] },
           bias: { data: w[2]!, shape: [4 * u] },
-          initialState: [{ data: state[0]!, shape: [B, u] }, { data: state[1]!, shape: [B, u] }] as const,
+          initialState: [
+            { data: state[0]!, shape: [B, u] },
+            { data: state[1]!, shape: [B, u] },
+          ] as const,
         };
         const h = lstmForward(inputs);
         const dense = { x: h.output.data, kernel: w[3]!, bias: w[4]!, rows: B, inputs: u, units: 1, activation: 'linear' as const };
@@ -219,7 +244,10 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
     const [B, T, F] = [3, 4, 2];
     const random = rng(60);
     const x = uniform(random, B * T * F, 1);
-    for (const [type, u, states] of [['lstm', 5, 2], ['gru', 4, 1]] as const) {
+    for (const [type, u, states] of [
+      ['lstm', 5, 2],
+      ['gru', 4, 1],
+    ] as const) {
       const initial = Array.from({ length: states }, () => uniform(random, B * u, 0.5));
       const layers: LayerSpec[] = [{ type, config: { units: u, returnSequences: true, returnState: true, goBackwards: true, inputShape: [T, F] } }];
       const result = await page.run('applyLayer', { layers, x: enc(x, [B, T, F]), initialState: initial.map((s) => enc(s, [B, u])), seed: 61 });
@@ -234,7 +262,8 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
       };
       const options = { returnSequences: true, goBackwards: true };
       const s = initial.map((d) => ({ data: d, shape: [B, u] }));
-      const ref = type === 'lstm' ? lstmForward({ ...inputs, initialState: [s[0]!, s[1]!] }, options) : gruForward({ ...inputs, initialState: [s[0]!] }, options);
+      const ref =
+        type === 'lstm' ? lstmForward({ ...inputs, initialState: [s[0]!, s[1]!] }, options) : gruForward({ ...inputs, initialState: [s[0]!] }, options);
       expectClose(result.outputs.output!, ref.output.data, SEQUENCE, `${type} output`);
       expectClose(result.outputs.state0!, ref.h.data, SEQUENCE, `${type} final h`);
       if (type === 'lstm') expectClose(result.outputs.state1!, (ref as unknown as { c: { data: Float64Array } }).c.data, SEQUENCE, 'lstm final c');

@@ -76,7 +76,14 @@ describe('expandShaderFile', () => {
       k: `struct State { step: u32, rate: f32 }\n${kernel('@group(0) @binding(0) var<storage, read_write> state: State;', 'state.step += 1u;')}`,
     });
     expect(expandShaderFile(dir, 'k.wgsl').structs).toEqual({
-      State: { name: 'State', size: 8, members: [{ name: 'step', offset: 0, type: 'u32' }, { name: 'rate', offset: 4, type: 'f32' }] },
+      State: {
+        name: 'State',
+        size: 8,
+        members: [
+          { name: 'step', offset: 0, type: 'u32' },
+          { name: 'rate', offset: 4, type: 'f32' },
+        ],
+      },
     });
   });
 });

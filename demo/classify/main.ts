@@ -23,7 +23,10 @@ const tryButton = $('try') as HTMLButtonElement;
 
 /** Emails keep their first MAX_LEN words ('post' truncation): greetings and offers come first. */
 function encode(vocab: WordVocabulary, texts: string[]) {
-  return padSequences(texts.map((t) => vocab.encode(t)), { maxLen: MAX_LEN, truncating: 'post' });
+  return padSequences(
+    texts.map((t) => vocab.encode(t)),
+    { maxLen: MAX_LEN, truncating: 'post' },
+  );
 }
 
 async function train(rt: Runtime): Promise<void> {
@@ -34,12 +37,22 @@ async function train(rt: Runtime): Promise<void> {
   try {
     const epochs = intValue('epochs');
     const { train: trainSet, test: testSet } = stratifiedSplit(quick ? emails.slice(0, 160) : emails, 0.25, 11);
-    const vocab = WordVocabulary.fromText(trainSet.map((e) => e.text), { maxSize: VOCAB });
-    const x = encode(vocab, trainSet.map((e) => e.text));
+    const vocab = WordVocabulary.fromText(
+      trainSet.map((e) => e.text),
+      { maxSize: VOCAB },
+    );
+    const x = encode(
+      vocab,
+      trainSet.map((e) => e.text),
+    );
     const y = { data: Float32Array.from(trainSet, (e) => e.label), shape: [trainSet.length, 1] };
-    const xTest = encode(vocab, testSet.map((e) => e.text));
+    const xTest = encode(
+      vocab,
+      testSet.map((e) => e.text),
+    );
     const yTest = { data: Float32Array.from(testSet, (e) => e.label), shape: [testSet.length, 1] };
-    $('data-info').textContent = `${trainSet.length} training and ${testSet.length} held-out emails, half spam each; vocabulary ${vocab.size} words (from the training emails), first ${MAX_LEN} words per email.`;
+    $('data-info').textContent =
+      `${trainSet.length} training and ${testSet.length} held-out emails, half spam each; vocabulary ${vocab.size} words (from the training emails), first ${MAX_LEN} words per email.`;
 
     const model = sequential(rt, { seed: 3 });
     model.add(layers.embedding({ inputDim: vocab.size, outputDim: 16, inputLength: MAX_LEN }));
@@ -70,13 +83,15 @@ async function train(rt: Runtime): Promise<void> {
           ['loss', 'val_loss', 'accuracy', 'val_accuracy'].forEach((k, i) => curves[i]!.values.push(logs[k]!));
           chart ??= drawCurves(liveEl, 'Loss (left) and accuracy (right) per epoch; val_ = held out', curves, Math.min(1000, liveEl.clientWidth || 900));
           chart.setData(curveColumns(curves));
-          $('progress').textContent = `epoch ${epoch + 1}/${epochs}  loss ${logs.loss!.toFixed(3)}  accuracy ${logs.accuracy!.toFixed(3)}  held-out accuracy ${logs.val_accuracy!.toFixed(3)}`;
+          $('progress').textContent =
+            `epoch ${epoch + 1}/${epochs}  loss ${logs.loss!.toFixed(3)}  accuracy ${logs.accuracy!.toFixed(3)}  held-out accuracy ${logs.val_accuracy!.toFixed(3)}`;
           setState({ epochsDone: epoch + 1 });
         },
       },
     });
     const [, accuracy] = (await model.evaluate(xTest, yTest)) as number[];
-    $('accuracy').textContent = `Held-out accuracy: ${(accuracy! * 100).toFixed(1)}% on ${testSet.length} emails the model never trained on (always guessing one class scores 50%).`;
+    $('accuracy').textContent =
+      `Held-out accuracy: ${(accuracy! * 100).toFixed(1)}% on ${testSet.length} emails the model never trained on (always guessing one class scores 50%).`;
     trained = { model, vocab };
     setState({ status: 'done', result: { lossPoints: curves[0]!.values.length, heldOutAccuracy: accuracy } });
   } catch (e) {

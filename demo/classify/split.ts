@@ -9,7 +9,7 @@ export interface Email {
 export function stratifiedSplit<T extends { label: number }>(items: readonly T[], testFraction: number, seed: number): { train: T[]; test: T[] } {
   if (!(testFraction > 0 && testFraction < 1)) throw new Error(`testFraction must be in (0, 1); got ${testFraction}`);
   let s = seed >>> 0;
-  const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const random = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const train: T[] = [];
   const test: T[] = [];
   for (const label of [...new Set(items.map((e) => e.label))].sort()) {

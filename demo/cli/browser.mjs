@@ -26,8 +26,15 @@ export async function startServer(root) {
 export async function launchBrowser() {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
-    throw new UsageError(`Chromium not found at ${executablePath}: install it ('apt-get install -y chromium') or point CHROMIUM_PATH at a Chrome/Chromium binary.`);
+    throw new UsageError(
+      `Chromium not found at ${executablePath}: install it ('apt-get install -y chromium') or point CHROMIUM_PATH at a Chrome/Chromium binary.`,
+    );
   }
   // The whole training is one page.evaluate; Puppeteer's default 180 s protocol timeout would cut long runs.
-  return puppeteer.launch({ executablePath, headless: true, args: chromiumArgs({ gpu: process.env.WEBRNN_ADAPTER === 'gpu' }), protocolTimeout: 24 * 3600_000 });
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    args: chromiumArgs({ gpu: process.env.WEBRNN_ADAPTER === 'gpu' }),
+    protocolTimeout: 24 * 3600_000,
+  });
 }

@@ -49,7 +49,12 @@ async function main() {
 
     const outDir = resolve(opts.out);
     const { adapter, ...rest } = result;
-    const data = { ...series, config: { window: opts.window, epochs: opts.epochs, units: opts.units, horizon: opts.horizon, batchSize: opts.batchSize, target: opts.target }, adapter, result: rest };
+    const data = {
+      ...series,
+      config: { window: opts.window, epochs: opts.epochs, units: opts.units, horizon: opts.horizon, batchSize: opts.batchSize, target: opts.target },
+      adapter,
+      result: rest,
+    };
     const htmlPath = await writeReport(root, outDir, data, `webrnn forecast: ${series.source}`);
     const pngPath = resolve(outDir, 'forecast.png');
     await screenshot(browser, htmlPath, pngPath);
@@ -67,10 +72,19 @@ function printResult(series, opts, r) {
   const money = (v) => `${u}${v.toFixed(2)}`.padStart(10);
   const name = [r.adapter.vendor, r.adapter.architecture, r.adapter.description].filter(Boolean).join(' ');
   console.log(`Adapter: ${name || 'unnamed'}${r.adapter.isFallback ? ' (fallback, CPU-emulated: not a speed reference)' : ''}`);
-  console.log(`Target: ${opts.target === 'change' ? 'the next day-to-day change (standard-scaled), added to the last value' : 'the next value (min-max scaled), as the tutorial'}`);
-  console.log(`Training: ${r.history.loss.length} epochs, ${r.windows.train} windows, ${r.speed.stepsPerSecond.toFixed(2)} steps/s (${r.speed.epochSeconds.toFixed(1)} s per epoch)`);
-  if (r.stoppedEarly) console.log(`Early stopping fired after epoch ${r.stoppedEarly.epoch} (patience ${opts.patience}): restored the weights of epoch ${r.stoppedEarly.bestEpoch}, the best val_loss.`);
-  console.log(`\nTest part: the last ${r.split.test} rows, held out in time (${r.windows.test} one-step predictions)${u ? '' : `, in the units of ${series.column}`}:`);
+  console.log(
+    `Target: ${opts.target === 'change' ? 'the next day-to-day change (standard-scaled), added to the last value' : 'the next value (min-max scaled), as the tutorial'}`,
+  );
+  console.log(
+    `Training: ${r.history.loss.length} epochs, ${r.windows.train} windows, ${r.speed.stepsPerSecond.toFixed(2)} steps/s (${r.speed.epochSeconds.toFixed(1)} s per epoch)`,
+  );
+  if (r.stoppedEarly)
+    console.log(
+      `Early stopping fired after epoch ${r.stoppedEarly.epoch} (patience ${opts.patience}): restored the weights of epoch ${r.stoppedEarly.bestEpoch}, the best val_loss.`,
+    );
+  console.log(
+    `\nTest part: the last ${r.split.test} rows, held out in time (${r.windows.test} one-step predictions)${u ? '' : `, in the units of ${series.column}`}:`,
+  );
   console.log(`${''.padEnd(26)}${'RMSE'.padStart(10)}${'MAE'.padStart(10)}`);
   console.log(`${'LSTM model'.padEnd(26)}${money(r.test.model.rmse)}${money(r.test.model.mae)}`);
   console.log(`${'naive (tomorrow = today)'.padEnd(26)}${money(r.test.naive.rmse)}${money(r.test.naive.mae)}`);
@@ -78,7 +92,9 @@ function printResult(series, opts, r) {
   const [tlo, thi] = r.ranges.test;
   if (thi > hi || tlo < lo) {
     const what = opts.target === 'change' ? "test part's day-to-day changes span" : 'test part spans';
-    console.log(`Note: the ${what} ${money(tlo).trim()} to ${money(thi).trim()}, outside the training range ${money(lo).trim()} to ${money(hi).trim()}; the model must extrapolate there.`);
+    console.log(
+      `Note: the ${what} ${money(tlo).trim()} to ${money(thi).trim()}, outside the training range ${money(lo).trim()} to ${money(hi).trim()}; the model must extrapolate there.`,
+    );
   }
   const f = r.forecast.value;
   const last = series.values[series.values.length - 1];

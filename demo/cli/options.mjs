@@ -83,7 +83,9 @@ export function parseOptions(argv) {
     ints[name] = n;
   }
   if (v.csv === undefined && (v.column !== undefined || v['date-column'] !== undefined)) {
-    throw new UsageError(`--${v.column !== undefined ? 'column' : 'date-column'} picks a column of a --csv file; give --csv FILE too (the bundled AAPL series needs neither).`);
+    throw new UsageError(
+      `--${v.column !== undefined ? 'column' : 'date-column'} picks a column of a --csv file; give --csv FILE too (the bundled AAPL series needs neither).`,
+    );
   }
   if (v.target !== undefined && !TARGETS.includes(v.target)) {
     throw new UsageError(`--target expects ${TARGETS.join(' or ')}; got ${JSON.stringify(v.target)}.`);

@@ -18,8 +18,14 @@ async function bundleReport(root) {
     },
   });
   const files = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output);
-  const js = files.filter((f) => f.type === 'chunk').map((f) => f.code).join('\n');
-  const css = files.filter((f) => f.type === 'asset' && f.fileName.endsWith('.css')).map((f) => String(f.source)).join('\n');
+  const js = files
+    .filter((f) => f.type === 'chunk')
+    .map((f) => f.code)
+    .join('\n');
+  const css = files
+    .filter((f) => f.type === 'asset' && f.fileName.endsWith('.css'))
+    .map((f) => String(f.source))
+    .join('\n');
   if (!js) throw new Error('bundling demo/report/report.ts produced no script');
   return { js, css };
 }

@@ -48,8 +48,8 @@ async function loadSource(): Promise<void> {
     }
     table = csvTable(file.name, await file.text());
   }
-  fill(columnSelect, table.numeric, table.numeric.includes('temp_max') ? 'temp_max' : table.numeric[0] ?? null);
-  fill(dateSelect, table.dates, table.dates.includes('date') ? 'date' : table.dates[0] ?? null);
+  fill(columnSelect, table.numeric, table.numeric.includes('temp_max') ? 'temp_max' : (table.numeric[0] ?? null));
+  fill(dateSelect, table.dates, table.dates.includes('date') ? 'date' : (table.dates[0] ?? null));
   $('series-info').textContent = table.numeric.length
     ? `${table.name}: numeric columns ${table.numeric.join(', ')}.`
     : `${table.name} has no column whose every cell is a number; nothing to forecast.`;

@@ -20,9 +20,7 @@ type Column = (number | null)[];
 export function forecastColumns(view: SeriesView, result: Pick<ForecastResult, 'predicted' | 'forecast'>): [number[], Column, Column, Column, Column] {
   const n = view.values.length;
   const h = result.forecast.value.length;
-  const x = view.times
-    ? [...view.times, ...(result.forecast.times ?? [])].map((t) => t / 1000)
-    : Array.from({ length: n + h }, (_, i) => i);
+  const x = view.times ? [...view.times, ...(result.forecast.times ?? [])].map((t) => t / 1000) : Array.from({ length: n + h }, (_, i) => i);
   const empty = (): Column => new Array<number | null>(n + h).fill(null);
   const actual = empty();
   view.values.forEach((v, i) => (actual[i] = v));

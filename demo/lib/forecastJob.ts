@@ -64,7 +64,11 @@ export async function runForecastJob(rt: Runtime, input: ForecastInput, onEpoch?
   const shift = change ? 1 : 0;
   const base = (row: number) => (change ? values[row - 1]! : 0);
   // Steps 1-3 of the leak-free recipe happen inside prepareSeries: split by time, fit on train, window per part.
-  const prepared = prepareSeries(modelled, { window: input.window, split: { train: 0.7, validation: 0.15, test: 0.15 }, scaler: change ? 'standard' : 'minmax' });
+  const prepared = prepareSeries(modelled, {
+    window: input.window,
+    split: { train: 0.7, validation: 0.15, test: 0.15 },
+    scaler: change ? 'standard' : 'minmax',
+  });
   const { train, validation, test, scaler } = prepared;
 
   const model = sequential(rt, { seed: input.seed });

@@ -45,7 +45,8 @@ export function input(id: string): HTMLInputElement {
 export function intValue(id: string, min = 1): number {
   const el = input(id);
   const v = Number(el.value);
-  if (!Number.isInteger(v) || v < min) throw new Error(`${el.labels?.[0]?.textContent?.trim() ?? id} must be an integer ≥ ${min}; got ${JSON.stringify(el.value)}`);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`${el.labels?.[0]?.textContent?.trim() ?? id} must be an integer ≥ ${min}; got ${JSON.stringify(el.value)}`);
   return v;
 }
 

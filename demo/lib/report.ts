@@ -57,12 +57,18 @@ export function renderReport(root: HTMLElement, data: ReportData, width: number)
     ),
     para(
       `Model: LSTM(${c.units}, relu) + Dense(1), Adam, MSE, window ${c.window}, batch ${c.batchSize}, ` +
-        (c.target === 'change' ? 'on the day-to-day changes (standard-scaled; prediction = last value + predicted change)' : 'on the values themselves (min-max scaled), as the tutorial') +
+        (c.target === 'change'
+          ? 'on the day-to-day changes (standard-scaled; prediction = last value + predicted change)'
+          : 'on the values themselves (min-max scaled), as the tutorial') +
         `; ${epochsRun} of ${c.epochs} epochs` +
-        (r.stoppedEarly ? ` (early stopping fired after epoch ${r.stoppedEarly.epoch}; the weights of epoch ${r.stoppedEarly.bestEpoch}, the best val_loss, were restored)` : '') +
+        (r.stoppedEarly
+          ? ` (early stopping fired after epoch ${r.stoppedEarly.epoch}; the weights of epoch ${r.stoppedEarly.bestEpoch}, the best val_loss, were restored)`
+          : '') +
         `; ${r.windows.train} training windows.`,
     ),
-    para(`Adapter: ${adapterLine(data.adapter)}. Training speed: ${r.speed.stepsPerSecond.toFixed(2)} steps/s (${r.speed.epochSeconds.toFixed(1)} s per epoch).`),
+    para(
+      `Adapter: ${adapterLine(data.adapter)}. Training speed: ${r.speed.stepsPerSecond.toFixed(2)} steps/s (${r.speed.epochSeconds.toFixed(1)} s per epoch).`,
+    ),
     errorTable(data.unit, r.test),
   );
   const note = extrapolationNote(data.unit, r.ranges, c.target);

@@ -7,7 +7,10 @@ const DAY = 86_400_000;
  */
 export function futureTimes(times: readonly number[], horizon: number): number[] {
   if (times.length < 2) throw new Error(`futureTimes needs at least 2 dated rows to find the step; got ${times.length}`);
-  const steps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+  const steps = times
+    .slice(1)
+    .map((t, i) => t - times[i]!)
+    .sort((a, b) => a - b);
   const step = steps[Math.floor(steps.length / 2)]!;
   const weekdaysOnly = step === DAY && times.every((t) => !isWeekend(t));
   const out: number[] = [];

@@ -105,26 +105,31 @@ async function train(rt: Runtime): Promise<void> {
     $('generation-note').textContent =
       `Vocabulary: ${vocab.size} ids for ${text.length} characters, ${n} windows of ${SEQ} (the last 10% validate). ` +
       'Samples stream from a stateful copy of the model, one predictStep per character.';
-    await model.fit({ data: x, shape: [n, SEQ] }, { data: y, shape: [n, 1] }, {
-      batchSize: BATCH,
-      epochs,
-      validationSplit: 0.1,
-      callbacks: {
-        onEpochBegin: () => clock.begin(),
-        onEpochEnd: async (epoch, logs) => {
-          const speed = clock.end();
-          showSpeed(speed.stepsPerSecond, speed.epochSeconds);
-          curves[0]!.values.push(logs.loss!);
-          curves[1]!.values.push(logs.val_loss!);
-          chart ??= drawCurves(liveEl, 'Loss per epoch (sparse categorical crossentropy)', curves, Math.min(1000, liveEl.clientWidth || 900));
-          chart.setData(curveColumns(curves));
-          $('progress').textContent = `epoch ${epoch + 1}/${epochs}  loss ${logs.loss!.toFixed(3)}  val_loss ${logs.val_loss!.toFixed(3)}  accuracy ${logs.accuracy!.toFixed(3)}  val_accuracy ${logs.val_accuracy!.toFixed(3)}`;
-          generator.setWeights(await model.getWeights());
-          sample = await generate(generator, vocab, seed, SAMPLE_CHARS);
-          setState({ epochsDone: epoch + 1 });
+    await model.fit(
+      { data: x, shape: [n, SEQ] },
+      { data: y, shape: [n, 1] },
+      {
+        batchSize: BATCH,
+        epochs,
+        validationSplit: 0.1,
+        callbacks: {
+          onEpochBegin: () => clock.begin(),
+          onEpochEnd: async (epoch, logs) => {
+            const speed = clock.end();
+            showSpeed(speed.stepsPerSecond, speed.epochSeconds);
+            curves[0]!.values.push(logs.loss!);
+            curves[1]!.values.push(logs.val_loss!);
+            chart ??= drawCurves(liveEl, 'Loss per epoch (sparse categorical crossentropy)', curves, Math.min(1000, liveEl.clientWidth || 900));
+            chart.setData(curveColumns(curves));
+            $('progress').textContent =
+              `epoch ${epoch + 1}/${epochs}  loss ${logs.loss!.toFixed(3)}  val_loss ${logs.val_loss!.toFixed(3)}  accuracy ${logs.accuracy!.toFixed(3)}  val_accuracy ${logs.val_accuracy!.toFixed(3)}`;
+            generator.setWeights(await model.getWeights());
+            sample = await generate(generator, vocab, seed, SAMPLE_CHARS);
+            setState({ epochsDone: epoch + 1 });
+          },
         },
       },
-    });
+    );
     setState({ status: 'done', result: { lossPoints: curves[0]!.values.length, sample, vocabulary: vocab.size } });
   } catch (e) {
     showError(e);

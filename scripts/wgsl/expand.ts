@@ -47,12 +47,20 @@ export function expandShaderFile(dir: string, file: string): ExpandedShader {
   const own = read(name);
   const includes = name === PRELUDE ? [] : flattenIncludes(name, own.includes, read);
   const code = stripComments(own.code);
-  const source = name === PRELUDE ? code : [PRELUDE, ...includes].map((n) => stripComments(read(n).code)).concat(code).join('\n');
+  const source =
+    name === PRELUDE
+      ? code
+      : [PRELUDE, ...includes]
+          .map((n) => stripComments(read(n).code))
+          .concat(code)
+          .join('\n');
   const entries = reflectEntries(name, source);
   for (const iface of Object.values(entries)) {
     const storage = iface.bindings.filter((b) => b.kind !== 'uniform').map((b) => b.name);
     if (storage.length > MAX_STORAGE_BUFFERS) {
-      throw new Error(`${iface.label} binds ${storage.length} storage buffers (${storage.join(', ')}); WebGPU guarantees ${MAX_STORAGE_BUFFERS} per entry point: split the entry or pack buffers`);
+      throw new Error(
+        `${iface.label} binds ${storage.length} storage buffers (${storage.join(', ')}); WebGPU guarantees ${MAX_STORAGE_BUFFERS} per entry point: split the entry or pack buffers`,
+      );
     }
   }
   return { name, code, includes, entries, structs: reflectStorageStructs(name, source) };
@@ -82,7 +90,10 @@ export function expandDirectives(name: string, text: string): { code: string; in
     const where = `shaders/${name}.wgsl:${i + 1}`;
     const include = INCLUDE.exec(line);
     if (include) {
-      for (const helper of include[1]!.trim().split(/[\s,]+/).filter(Boolean)) {
+      for (const helper of include[1]!
+        .trim()
+        .split(/[\s,]+/)
+        .filter(Boolean)) {
         if (!/^\w+$/.test(helper)) throw new Error(`${where}: include names a file by its base name (e.g. activations); got '${helper}'`);
         if (!includes.includes(helper)) includes.push(helper);
       }

@@ -20,7 +20,8 @@ export function reflectStorageStructs(label: string, source: string): Record<str
     if (!used.has(struct.name)) continue;
     const members = struct.members.map((m): UniformMember => {
       const type = m.type.name;
-      if (type !== 'u32' && type !== 'i32' && type !== 'f32') throw new ValueError(`${label}: struct ${struct.name} member '${m.name}' has type ${type}; only scalars are packed`);
+      if (type !== 'u32' && type !== 'i32' && type !== 'f32')
+        throw new ValueError(`${label}: struct ${struct.name} member '${m.name}' has type ${type}; only scalars are packed`);
       return { name: m.name, offset: m.offset, type };
     });
     layouts[struct.name] = { name: struct.name, size: struct.size, members };

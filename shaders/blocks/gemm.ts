@@ -61,7 +61,14 @@ export const gemmProductBlock: BlockTemplate = (args) => {
   const C = 4 * colTiles.length;
   const fields = colTiles.flatMap((ct) => ROW_TILES.map((rt) => field(rt, ct, colTiles.length)));
   const accs = colTiles.flatMap((ct) => ROW_TILES.flatMap((rt) => range(4).map((i) => acc(ct, rt, i))));
-  const mats = colTiles.flatMap((ct) => ROW_TILES.map((rt) => `mat4x4<f32>(${range(4).map((i) => acc(ct, rt, i)).join(', ')})`));
+  const mats = colTiles.flatMap((ct) =>
+    ROW_TILES.map(
+      (rt) =>
+        `mat4x4<f32>(${range(4)
+          .map((i) => acc(ct, rt, i))
+          .join(', ')})`,
+    ),
+  );
   // A value in the scalar tail feeds one FMA per column tile: with two it is loaded once into ar/as_.
   const aValue = (rt: number, i: number) => (colTiles.length === 1 ? `load_a(${ROW[rt]!.rows}.${LANES[i]}, kk)` : `${ROW[rt]!.values}.${LANES[i]}`);
   return lines(
@@ -76,9 +83,19 @@ export const gemmProductBlock: BlockTemplate = (args) => {
       1,
       'let last_row = params.m - 1u;',
       'let last_col = params.n - 1u;',
-      ROW_TILES.map((rt) => `let ${ROW[rt]!.rows} = vec4<u32>(${range(4).map((i) => clamped('row0', 4 * rt + i, 'last_row')).join(', ')});`),
+      ROW_TILES.map(
+        (rt) =>
+          `let ${ROW[rt]!.rows} = vec4<u32>(${range(4)
+            .map((i) => clamped('row0', 4 * rt + i, 'last_row'))
+            .join(', ')});`,
+      ),
       // A clamped column tile past the end reads valid columns and is never stored.
-      colTiles.map((ct) => `let ${COL[ct]!.cols} = vec4<u32>(${range(4).map((i) => clamped('col0', 4 * ct + i, 'last_col')).join(', ')});`),
+      colTiles.map(
+        (ct) =>
+          `let ${COL[ct]!.cols} = vec4<u32>(${range(4)
+            .map((i) => clamped('col0', 4 * ct + i, 'last_col'))
+            .join(', ')});`,
+      ),
       accs.map((a) => `var ${a} = vec4<f32>(0.0);`),
       'let k4 = params.k & ~3u;',
       'for (var kk = 0u; kk < k4; kk += 4u) {',
@@ -95,8 +112,12 @@ export const gemmProductBlock: BlockTemplate = (args) => {
       lines(
         1,
         colTiles.map((ct) => `let ${COL[ct]!.values} = vec4<f32>(${LANES.map((l) => `load_b(kk, ${COL[ct]!.cols}.${l})`).join(', ')});`),
-        colTiles.length === 1 ? [] : ROW_TILES.map((rt) => `let ${ROW[rt]!.values} = vec4<f32>(${LANES.map((l) => `load_a(${ROW[rt]!.rows}.${l}, kk)`).join(', ')});`),
-        colTiles.flatMap((ct) => ROW_TILES.flatMap((rt) => range(4).map((i) => `${acc(ct, rt, i)} = fma(vec4<f32>(${aValue(rt, i)}), ${COL[ct]!.values}, ${acc(ct, rt, i)});`))),
+        colTiles.length === 1
+          ? []
+          : ROW_TILES.map((rt) => `let ${ROW[rt]!.values} = vec4<f32>(${LANES.map((l) => `load_a(${ROW[rt]!.rows}.${l}, kk)`).join(', ')});`),
+        colTiles.flatMap((ct) =>
+          ROW_TILES.flatMap((rt) => range(4).map((i) => `${acc(ct, rt, i)} = fma(vec4<f32>(${aValue(rt, i)}), ${COL[ct]!.values}, ${acc(ct, rt, i)});`)),
+        ),
       ),
       '}',
       `return ${blockType(C)}(${mats.join(', ')});`,
@@ -185,9 +206,15 @@ export const lstmWeightGradEntry: BlockTemplate = (args) => {
       UNITS.flatMap((q) => rows.map((i) => `var ${reg(q, i)} = vec4<f32>(0.0);`)),
       '// One loop per part, so the choice of buffer is made once, not per row (SwiftShader would run both).',
       'if (rw0.is_h) {',
-      lines(1, loop('let hb = p.h_offset + r * p.units;', (g) => gather('h', 'hb', g))),
+      lines(
+        1,
+        loop('let hb = p.h_offset + r * p.units;', (g) => gather('h', 'hb', g)),
+      ),
       '} else {',
-      lines(1, loop('let xb = p.x_offset + r * p.features;', (g) => `fma(${gather('x', 'xb', g)}, xm${g}, one${g})`)),
+      lines(
+        1,
+        loop('let xb = p.x_offset + r * p.features;', (g) => `fma(${gather('x', 'xb', g)}, xm${g}, one${g})`),
+      ),
       '}',
       // The 4R stores as a loop over the sums (unit q = k / R, row i = k % R), not 4R inlined store_row_span
       // calls: written out they took SwiftShader about a second to compile (bench/results/gemm-kernels.md).

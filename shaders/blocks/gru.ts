@@ -77,9 +77,15 @@ function cellCalls(rows: number, vals: string, cell: (c: number) => string): str
 }
 
 /** The sums of a block, one vec4 per row and unit (`<prefix><r><c>`), as an array: vals[4r + c]. */
-const perUnit = (rows: number, prefix: string) => `array<vec4<f32>, ${4 * rows}>(${range(rows).flatMap((r) => UNITS.map((c) => `${prefix}${r}${c}`)).join(', ')})`;
+const perUnit = (rows: number, prefix: string) =>
+  `array<vec4<f32>, ${4 * rows}>(${range(rows)
+    .flatMap((r) => UNITS.map((c) => `${prefix}${r}${c}`))
+    .join(', ')})`;
 /** One vec4 per row (`<prefix><r>`, a lane per unit), as an array: vals[r]. */
-const perRow = (rows: number, prefix: string) => `array<vec4<f32>, ${rows}>(${range(rows).map((r) => `${prefix}${r}`).join(', ')})`;
+const perRow = (rows: number, prefix: string) =>
+  `array<vec4<f32>, ${rows}>(${range(rows)
+    .map((r) => `${prefix}${r}`)
+    .join(', ')})`;
 
 /** gruForwardBlock {name, rows, lanes}: fn name(p: StepParams, b0, j0), the sums and cells of one block. */
 function forwardBlock(args: Args): string {
@@ -154,7 +160,11 @@ function gatherBlock(args: Args): string {
   const cells =
     cell === 'backward_cell'
       ? cellCalls(rows, perRow(rows, 'd'), (c) => `backward_cell(p, b0 + r, j0 + ${c}u, vals[r].${LANES[c]}, last)`)
-      : ['let quads = (units + 3u) / 4u;', 'let out = p.cq + j0 / 4u;', ...cellStores(rows, perRow(rows, 'd'), (c) => `update_cell(p, b, j0 + ${c}u, vals[r].${LANES[c]}, last)`)];
+      : [
+          'let quads = (units + 3u) / 4u;',
+          'let out = p.cq + j0 / 4u;',
+          ...cellStores(rows, perRow(rows, 'd'), (c) => `update_cell(p, b, j0 + ${c}u, vals[r].${LANES[c]}, last)`),
+        ];
   return lines(0, [
     `fn ${name}(p: BackParams, b0: u32, j0: u32) {`,
     ...at(1, [
@@ -293,7 +303,13 @@ function weightGradEntry(args: Args): string {
         'let F = p.features;',
         'let last_f = max(F, 1u) - 1u;',
         'for (var r = 0u; r < p.rows; r++) {',
-        ...at(1, ['let g = r * u;', ...UNITS.map((c) => `let g${c} = dg_sum[g + ${column[c]}];`), 'let xr = p.x_offset + r * F;', ...R.map(xRow), ...fmas('x')]),
+        ...at(1, [
+          'let g = r * u;',
+          ...UNITS.map((c) => `let g${c} = dg_sum[g + ${column[c]}];`),
+          'let xr = p.x_offset + r * F;',
+          ...R.map(xRow),
+          ...fmas('x'),
+        ]),
         '}',
       ]),
       '}',

@@ -33,7 +33,8 @@ export function lines(depth: number, ...parts: (string | string[])[]): string {
 /** `args[name]`, which must be one of `allowed`. */
 export function oneOf<T extends string | number | boolean>(args: Record<string, unknown>, name: string, allowed: readonly T[]): T {
   const value = args[name];
-  if (!allowed.includes(value as T)) throw new Error(`'${name}' must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}; got ${JSON.stringify(value)}`);
+  if (!allowed.includes(value as T))
+    throw new Error(`'${name}' must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}; got ${JSON.stringify(value)}`);
   return value as T;
 }
 

@@ -28,7 +28,8 @@ export function makeCellForward<O, V extends string>(
 /** Weights (or their gradients) from buffers keyed by Keras name, as the parameter arena's views are. */
 export function cellWeights(views: Readonly<Record<string, BufferRef>>, where: string): CellWeights {
   const { kernel, recurrent_kernel, bias } = views;
-  if (!kernel || !recurrent_kernel || !bias) throw new Error(`${where}: the parameter views lack kernel, recurrent_kernel or bias; got ${Object.keys(views).join(', ')}`);
+  if (!kernel || !recurrent_kernel || !bias)
+    throw new Error(`${where}: the parameter views lack kernel, recurrent_kernel or bias; got ${Object.keys(views).join(', ')}`);
   return { kernel, recurrent_kernel, bias };
 }
 

@@ -4,7 +4,15 @@
  * Weights and gradients in Keras layout (kernel [F, 4u], recurrent_kernel [u, 4u], bias [4u]; gates i, f, c, o).
  */
 import type { CellForward, CellKernels } from '../kernels/cell';
-import { defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward, type LstmActivations, type LstmVariant } from '../kernels/lstmStep';
+import {
+  defaultLstmVariant,
+  lstmSizes,
+  lstmXprojFloats,
+  recordLstmBackward,
+  recordLstmForward,
+  type LstmActivations,
+  type LstmVariant,
+} from '../kernels/lstmStep';
 
 export interface LstmCellOptions extends LstmActivations {
   goBackwards: boolean;

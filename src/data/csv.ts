@@ -64,7 +64,10 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
 
   const indexOf = (name: unknown, what: string): number => {
     const i = typeof name === 'string' ? header.indexOf(name) : -1;
-    if (i < 0) throw new ValueError(`parseCsv: ${what} ${typeof name === 'string' ? JSON.stringify(name) : describe(name)} is not in the CSV; available columns: ${header.join(', ')}`);
+    if (i < 0)
+      throw new ValueError(
+        `parseCsv: ${what} ${typeof name === 'string' ? JSON.stringify(name) : describe(name)} is not in the CSV; available columns: ${header.join(', ')}`,
+      );
     return i;
   };
   const dateIndex = options.dateColumn === undefined ? -1 : indexOf(options.dateColumn, 'dateColumn');

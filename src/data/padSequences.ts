@@ -27,14 +27,22 @@ export function padSequences(sequences: readonly (readonly number[])[], options:
     if (!Array.isArray(seq)) throw new ValueError(`padSequences: sequences[${i}] must be an array of numbers; got ${describe(seq)}`);
     seq.forEach((v, j) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > EXACT_LIMIT) {
-        throw new ValueError(`padSequences: sequences[${i}][${j}] is ${describe(v)}; expected a finite number of magnitude ≤ 2^24 (float32 stores ids exactly up to there)`);
+        throw new ValueError(
+          `padSequences: sequences[${i}][${j}] is ${describe(v)}; expected a finite number of magnitude ≤ 2^24 (float32 stores ids exactly up to there)`,
+        );
       }
     });
   });
-  const maxLen = options.maxLen === undefined ? sequences.reduce((m, s) => Math.max(m, s.length), 0) : checkInteger(options.maxLen, 'padSequences maxLen', 1, 'length of every padded row');
+  const maxLen =
+    options.maxLen === undefined
+      ? sequences.reduce((m, s) => Math.max(m, s.length), 0)
+      : checkInteger(options.maxLen, 'padSequences maxLen', 1, 'length of every padded row');
   const padding = options.padding ?? 'pre';
   const truncating = options.truncating ?? 'pre';
-  for (const [name, v] of [['padding', padding], ['truncating', truncating]] as const) {
+  for (const [name, v] of [
+    ['padding', padding],
+    ['truncating', truncating],
+  ] as const) {
     if (v !== 'pre' && v !== 'post') throw new ValueError(`padSequences ${name} must be 'pre' or 'post'; got ${describe(v)}`);
   }
   const value = options.value ?? 0;

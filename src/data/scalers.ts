@@ -145,7 +145,9 @@ export class MinMaxScaler extends Scaler {
     super();
     const range = options.featureRange ?? [0, 1];
     if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) || !(range[0] < range[1])) {
-      throw new ValueError(`MinMaxScaler featureRange must be [min, max] with finite min < max; got ${describe(range)}${Array.isArray(range) ? ` [${range.join(', ')}]` : ''}`);
+      throw new ValueError(
+        `MinMaxScaler featureRange must be [min, max] with finite min < max; got ${describe(range)}${Array.isArray(range) ? ` [${range.join(', ')}]` : ''}`,
+      );
     }
     this.featureRange = [range[0], range[1]];
   }
@@ -164,7 +166,12 @@ export class MinMaxScaler extends Scaler {
   }
 
   toJSON(): MinMaxScalerJSON {
-    return { className: 'MinMaxScaler', featureRange: [...this.featureRange], dataMin: this.dataMin && [...this.dataMin], dataMax: this.dataMax && [...this.dataMax] };
+    return {
+      className: 'MinMaxScaler',
+      featureRange: [...this.featureRange],
+      dataMin: this.dataMin && [...this.dataMin],
+      dataMax: this.dataMax && [...this.dataMax],
+    };
   }
 
   static fromJSON(json: unknown): MinMaxScaler {
@@ -176,7 +183,8 @@ export class MinMaxScaler extends Scaler {
       throw new ModelFormatError(`MinMaxScaler JSON: ${(e as Error).message}`);
     }
     if (j.dataMin && j.dataMax) {
-      if (j.dataMin.some((mn, c) => mn > j.dataMax![c]!)) throw new ModelFormatError('MinMaxScaler JSON: dataMin exceeds dataMax in some column; the file is corrupt');
+      if (j.dataMin.some((mn, c) => mn > j.dataMax![c]!))
+        throw new ModelFormatError('MinMaxScaler JSON: dataMin exceeds dataMax in some column; the file is corrupt');
       scaler.setStats([...j.dataMin], [...j.dataMax]);
     }
     return scaler;
@@ -197,7 +205,10 @@ export class StandardScaler extends Scaler {
     const sq = new Array<number>(m.cols).fill(0);
     for (let i = 0; i < m.data.length; i++) sq[i % m.cols]! += (m.data[i]! - mean[i % m.cols]!) ** 2;
     // A constant column is detected from min = max, not var = 0: rounding makes var tiny but nonzero.
-    this.setStats(mean, sq.map((s, c) => (min[c] === max[c] ? 0 : Math.sqrt(s / m.rows))));
+    this.setStats(
+      mean,
+      sq.map((s, c) => (min[c] === max[c] ? 0 : Math.sqrt(s / m.rows))),
+    );
   }
 
   private setStats(mean: number[], std: number[]): void {

@@ -61,9 +61,7 @@ export function chronologicalSplit(nOrData: number | SeriesInput, fractions: Spl
   };
   PARTS.forEach((p, i) => {
     if (f[i]! > 0 && split[p].end === split[p].start) {
-      throw new ValueError(
-        `chronologicalSplit: ${p} fraction ${f[i]} of ${rows} rows rounds to 0 rows; use more rows, a larger ${p} fraction, or set it to 0`,
-      );
+      throw new ValueError(`chronologicalSplit: ${p} fraction ${f[i]} of ${rows} rows rounds to 0 rows; use more rows, a larger ${p} fraction, or set it to 0`);
     }
   });
   return split;

@@ -67,7 +67,9 @@ abstract class Vocabulary {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-        throw new ValueError(`${this.className}.decode: ids[${i}] is ${id}; ids must be integers in [0, ${this.size - 1}] for this vocabulary of size ${this.size}`);
+        throw new ValueError(
+          `${this.className}.decode: ids[${i}] is ${id}; ids must be integers in [0, ${this.size - 1}] for this vocabulary of size ${this.size}`,
+        );
       }
       if (id !== PAD_ID) out.push(this.tokens[id]!);
     }
@@ -101,7 +103,10 @@ abstract class Vocabulary {
     }
     const seen = new Set<string>();
     tokens.forEach((t, i) => {
-      if (typeof t !== 'string' || seen.has(t)) throw new ModelFormatError(`${className} JSON: tokens[${i}] is ${typeof t === 'string' ? `a duplicate of ${JSON.stringify(t)}` : describe(t)}; tokens must be distinct strings`);
+      if (typeof t !== 'string' || seen.has(t))
+        throw new ModelFormatError(
+          `${className} JSON: tokens[${i}] is ${typeof t === 'string' ? `a duplicate of ${JSON.stringify(t)}` : describe(t)}; tokens must be distinct strings`,
+        );
       seen.add(t);
     });
     if (typeof j.lowercase !== 'boolean') throw new ModelFormatError(`${className} JSON: lowercase must be true or false; got ${describe(j.lowercase)}`);
@@ -124,7 +129,10 @@ export class CharVocabulary extends Vocabulary {
   static fromJSON(json: unknown): CharVocabulary {
     const j = Vocabulary.checkedJSON(json, 'CharVocabulary');
     const long = j.tokens.findIndex((t, i) => i > 1 && [...t].length !== 1); // id 1 may be any unknown token
-    if (long >= 0) throw new ModelFormatError(`CharVocabulary JSON: tokens[${long}] is ${JSON.stringify(j.tokens[long])}; every token after the unknown token (id 1) must be one character`);
+    if (long >= 0)
+      throw new ModelFormatError(
+        `CharVocabulary JSON: tokens[${long}] is ${JSON.stringify(j.tokens[long])}; every token after the unknown token (id 1) must be one character`,
+      );
     return new CharVocabulary(j.tokens, j.lowercase);
   }
 

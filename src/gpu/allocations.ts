@@ -16,7 +16,12 @@ import { DeviceLimitError, OutOfMemoryError } from '../errors';
 const STORAGE = 0x80; // GPUBufferUsage.STORAGE (the global exists only in browsers)
 
 /** Throws a DeviceLimitError when a buffer of `size` bytes with `usage` cannot exist on a device with `limits`. */
-export function checkBufferLimits(limits: Pick<GPUSupportedLimits, 'maxBufferSize' | 'maxStorageBufferBindingSize'>, label: string, size: number, usage: number): void {
+export function checkBufferLimits(
+  limits: Pick<GPUSupportedLimits, 'maxBufferSize' | 'maxStorageBufferBindingSize'>,
+  label: string,
+  size: number,
+  usage: number,
+): void {
   const over = (limit: 'maxBufferSize' | 'maxStorageBufferBindingSize') => {
     const allowed = limits[limit];
     return new DeviceLimitError(

@@ -37,12 +37,8 @@ interface Recorded {
   bindGroupKey: string;
 }
 
-
-
 /** A clear or a buffer-to-buffer copy recorded between dispatches (both run outside a compute pass). */
-type Transfer =
-  | { kind: 'clear'; ref: BufferRef }
-  | { kind: 'copy'; from: GPUBuffer; fromByte: number; to: GPUBuffer; toByte: number; bytes: number };
+type Transfer = { kind: 'clear'; ref: BufferRef } | { kind: 'copy'; from: GPUBuffer; fromByte: number; to: GPUBuffer; toByte: number; bytes: number };
 
 interface Built {
   uniformBuffer: GPUBuffer | null;

@@ -38,7 +38,8 @@ function checkKernelChoice(choice: KernelChoice | undefined): KernelChoice {
   for (const [cell, variant] of Object.entries(choice ?? {})) {
     const known = KERNEL_VARIANTS[cell as keyof KernelChoice];
     if (!known) throw new ValueError(`createRuntime: kernels has no cell '${cell}'; it knows ${Object.keys(KERNEL_VARIANTS).join(', ')}`);
-    if (variant !== undefined && !known.includes(variant)) throw new ValueError(`createRuntime: kernels.${cell} must be one of ${known.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(variant)}`);
+    if (variant !== undefined && !known.includes(variant))
+      throw new ValueError(`createRuntime: kernels.${cell} must be one of ${known.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(variant)}`);
   }
   return { ...(choice ?? {}) };
 }
@@ -107,8 +108,7 @@ function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
   const description = info?.description ?? '';
   const all = `${vendor} ${architecture} ${device} ${description}`.toLowerCase();
   const isFallback =
-    (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true ||
-    /swiftshader|llvmpipe|lavapipe|warp|basic render/.test(all);
+    (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp|basic render/.test(all);
   return { vendor, architecture, device, description, isFallback };
 }
 
@@ -201,7 +201,9 @@ export class Runtime {
             }
           })
           .catch(async (err: unknown) => {
-            throw (await this.lostOrDisposed()) ?? new ValueError(`compiling kernel ${kernel.label} failed: ${err instanceof Error ? err.message : String(err)}`);
+            throw (
+              (await this.lostOrDisposed()) ?? new ValueError(`compiling kernel ${kernel.label} failed: ${err instanceof Error ? err.message : String(err)}`)
+            );
           })
           .finally(() => this.compiling.delete(key));
         this.compiling.set(key, pending);
@@ -392,4 +394,3 @@ export class Runtime {
     if (this.ownsDevice) this.device.destroy();
   }
 }
-

@@ -21,7 +21,11 @@ function route<T>(table: Record<string, T>, url: string, what: string): T {
   const scheme = Object.keys(table).find((s) => url.startsWith(s));
   if (scheme) return table[scheme]!;
   const hint = url.startsWith('downloads://') ? ' downloads:// only saves; load the downloaded files with loadArtifacts([jsonFile, weightsFile]).' : '';
-  throw new ValueError(`cannot ${what} ${JSON.stringify(url)}: supported schemes are ${Object.keys(table).map((s) => `${s}…`).join(', ')} (file:// in Node only).${hint}`);
+  throw new ValueError(
+    `cannot ${what} ${JSON.stringify(url)}: supported schemes are ${Object.keys(table)
+      .map((s) => `${s}…`)
+      .join(', ')} (file:// in Node only).${hint}`,
+  );
 }
 
 /**
@@ -30,7 +34,9 @@ function route<T>(table: Record<string, T>, url: string, what: string): T {
  */
 export async function saveArtifacts(destination: string | ArtifactsSink, artifacts: ModelArtifacts): Promise<SaveResult> {
   if (typeof destination !== 'string' && typeof destination?.save !== 'function') {
-    throw new ValueError(`saveArtifacts expects a URL (indexeddb://name, downloads://name, file://path) or an object with save(artifacts); got ${describeValue(destination)}`);
+    throw new ValueError(
+      `saveArtifacts expects a URL (indexeddb://name, downloads://name, file://path) or an object with save(artifacts); got ${describeValue(destination)}`,
+    );
   }
   const save = typeof destination === 'string' ? route(SAVERS, destination, 'save to') : null;
   const { artifacts: stamped, sha256 } = await stampArtifacts(artifacts);

@@ -22,7 +22,9 @@ export const PREVIOUS_SUFFIX = '.prev';
 
 async function node(): Promise<{ fs: Fs; path: Path }> {
   if (typeof process === 'undefined' || !process.versions?.node) {
-    throw new ValueError('file:// works only in Node; in a browser use indexeddb://name or downloads://name, or load picked files with loadArtifacts([jsonFile, weightsFile])');
+    throw new ValueError(
+      'file:// works only in Node; in a browser use indexeddb://name or downloads://name, or load picked files with loadArtifacts([jsonFile, weightsFile])',
+    );
   }
   const [fs, path] = await Promise.all([import(/* @vite-ignore */ FS_MODULE) as Promise<Fs>, import(/* @vite-ignore */ PATH_MODULE) as Promise<Path>]);
   return { fs, path };
@@ -38,7 +40,8 @@ export async function saveToDirectory(url: string, artifacts: ModelArtifacts): P
   const { fs, path } = await node();
   let dir = stripScheme(url);
   if (path.basename(dir) === MODEL_FILE) dir = path.dirname(dir);
-  else if (dir.endsWith('.json')) throw new ValueError(`${url}: a save goes to a directory (it writes ${MODEL_FILE} and ${WEIGHTS_FILE} there); drop the file name`);
+  else if (dir.endsWith('.json'))
+    throw new ValueError(`${url}: a save goes to a directory (it writes ${MODEL_FILE} and ${WEIGHTS_FILE} there); drop the file name`);
   await fs.mkdir(dir, { recursive: true });
   const jsonPath = path.join(dir, MODEL_FILE);
   const binPath = path.join(dir, WEIGHTS_FILE);
@@ -112,7 +115,9 @@ async function readVerified(fs: Fs, path: Path, jsonPath: string, weightPaths?: 
   for (const p of paths) {
     const rel = path.relative(dir, p);
     if (!weightPaths && (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))) {
-      throw new ModelFormatError(`${jsonPath}: path check failed: weights path ${p} lies outside the model directory ${dir}; keep weight files beside model.json`);
+      throw new ModelFormatError(
+        `${jsonPath}: path check failed: weights path ${p} lies outside the model directory ${dir}; keep weight files beside model.json`,
+      );
     }
   }
   const buffers = await Promise.all(paths.map((p) => readFile(fs, p, `a weights file listed in ${jsonPath}`)));

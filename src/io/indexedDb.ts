@@ -77,7 +77,9 @@ export async function saveToIndexedDb(url: string, artifacts: ModelArtifacts): P
   } catch (e) {
     if (e instanceof WebRnnError) throw e;
     const { name, message } = e as Error;
-    throw new WebRnnError(`saving ${url} failed (${name}: ${message}); the transaction rolled back, so a model saved earlier under this name is unchanged. Retry the save.`);
+    throw new WebRnnError(
+      `saving ${url} failed (${name}: ${message}); the transaction rolled back, so a model saved earlier under this name is unchanged. Retry the save.`,
+    );
   }
 }
 
@@ -86,11 +88,15 @@ export async function loadFromIndexedDb(url: string): Promise<ModelArtifacts> {
   const record = (await inTransaction('readonly', (store) => store.get(name))) as Partial<StoredModel> | undefined;
   if (record === undefined) {
     const saved = (await listIndexedDbModels()).map((m) => m.name);
-    throw new ModelFormatError(`${url}: existence check failed: no model is saved under "${name}" (saved: ${saved.length ? saved.join(', ') : 'none'}). Save it first, or fix the name.`);
+    throw new ModelFormatError(
+      `${url}: existence check failed: no model is saved under "${name}" (saved: ${saved.length ? saved.join(', ') : 'none'}). Save it first, or fix the name.`,
+    );
   }
   const names = { json: `${url} (model.json)`, weights: `${url} (weights.bin)` };
-  if (typeof record.modelJson !== 'string') throw new ModelFormatError(`${names.json}: record check failed: expected model.json text, got ${describeValue(record.modelJson)}. Re-save the model.`);
-  if (!(record.weights instanceof ArrayBuffer)) throw new ModelFormatError(`${names.weights}: record check failed: expected an ArrayBuffer, got ${describeValue(record.weights)}. Re-save the model.`);
+  if (typeof record.modelJson !== 'string')
+    throw new ModelFormatError(`${names.json}: record check failed: expected model.json text, got ${describeValue(record.modelJson)}. Re-save the model.`);
+  if (!(record.weights instanceof ArrayBuffer))
+    throw new ModelFormatError(`${names.weights}: record check failed: expected an ArrayBuffer, got ${describeValue(record.weights)}. Re-save the model.`);
   return verifyArtifacts(fromModelJson(parseModelJson(record.modelJson, names.json), record.weights), names);
 }
 

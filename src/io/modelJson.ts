@@ -6,7 +6,16 @@
  */
 import { ModelFormatError, ValueError } from '../errors';
 import { sha256Hex } from './sha256';
-import { FORMAT_VERSION, METADATA_KEY, type JsonObject, type ModelArtifacts, type ModelArtifactsInfo, type ModelJson, type WebRnnMetadata, type WeightsGroup } from './types';
+import {
+  FORMAT_VERSION,
+  METADATA_KEY,
+  type JsonObject,
+  type ModelArtifacts,
+  type ModelArtifactsInfo,
+  type ModelJson,
+  type WebRnnMetadata,
+  type WeightsGroup,
+} from './types';
 import { checkWeightBytes, checkWeightSpecs, describeValue, specsByteLength } from './weights';
 
 /** Names of the two stored pieces, for messages: a path, a URL, or "in-memory artifacts (weightData)". */
@@ -30,7 +39,9 @@ export function parseModelJson(text: string, file: string): ModelJson {
   try {
     json = JSON.parse(body);
   } catch (e) {
-    throw new ModelFormatError(`${file}: JSON check failed: ${(e as Error).message}; it starts with ${describeValue(body.slice(0, 30))}. Re-save or re-download model.json.`);
+    throw new ModelFormatError(
+      `${file}: JSON check failed: ${(e as Error).message}; it starts with ${describeValue(body.slice(0, 30))}. Re-save or re-download model.json.`,
+    );
   }
   if (!isObject(json)) throw new ModelFormatError(`${file}: expected a JSON object with modelTopology and weightsManifest; got ${describeValue(json)}`);
   const manifest = json.weightsManifest;
@@ -44,7 +55,10 @@ export function parseModelJson(text: string, file: string): ModelJson {
   });
   const parsed = artifactFields(json, file) as ModelJson;
   parsed.weightsManifest = manifest as WeightsGroup[];
-  checkWeightSpecs(manifest.flatMap((g: WeightsGroup) => g.weights), file);
+  checkWeightSpecs(
+    manifest.flatMap((g: WeightsGroup) => g.weights),
+    file,
+  );
   return parsed;
 }
 
@@ -73,7 +87,9 @@ function artifactFields(source: JsonObject, file: string): Omit<ModelArtifacts, 
 }
 
 function missingKey(file: string, key: string, got: unknown, expected: string): ModelFormatError {
-  return new ModelFormatError(`${file}: key check failed: "${key}" must be ${expected}; got ${describeValue(got)}. The file is not a layers-model model.json or was cut short.`);
+  return new ModelFormatError(
+    `${file}: key check failed: "${key}" must be ${expected}; got ${describeValue(got)}. The file is not a layers-model model.json or was cut short.`,
+  );
 }
 
 /** Our integrity record, checked; null when absent (a file TF.js wrote). */
@@ -101,7 +117,8 @@ export function readMetadata(user: JsonObject | undefined, file: string): WebRnn
  * integrity record, which describes the stored bytes, not the model.
  */
 export async function verifyArtifacts(source: unknown, names: SourceNames): Promise<ModelArtifacts> {
-  if (!isObject(source)) throw new ModelFormatError(`${names.json}: expected model artifacts { modelTopology, weightSpecs, weightData, ... }; got ${describeValue(source)}`);
+  if (!isObject(source))
+    throw new ModelFormatError(`${names.json}: expected model artifacts { modelTopology, weightSpecs, weightData, ... }; got ${describeValue(source)}`);
   const fields = artifactFields(source, names.json);
   checkWeightSpecs(source.weightSpecs, names.json);
   const specs = source.weightSpecs;
@@ -132,7 +149,8 @@ export async function verifyArtifacts(source: unknown, names: SourceNames): Prom
 
 /** Checks artifacts handed to a save and stamps them with our integrity record (on a copy of weightData). */
 export async function stampArtifacts(artifacts: ModelArtifacts): Promise<{ artifacts: ModelArtifacts; sha256: string }> {
-  if (!isObject(artifacts)) throw new ValueError(`saveArtifacts expects model artifacts { modelTopology, weightSpecs, weightData, ... }; got ${describeValue(artifacts)}`);
+  if (!isObject(artifacts))
+    throw new ValueError(`saveArtifacts expects model artifacts { modelTopology, weightSpecs, weightData, ... }; got ${describeValue(artifacts)}`);
   const where = { json: 'the artifacts to save', weights: 'the artifacts to save (weightData)' };
   const user = { ...(artifacts.userDefinedMetadata ?? {}) };
   delete user[METADATA_KEY]; // a stale record from an earlier load; recomputed below

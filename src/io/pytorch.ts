@@ -65,10 +65,12 @@ function swapFirstTwoBlocks(data: Float32Array, blockLength: number): Float32Arr
 }
 
 function checkSpecs(modules: readonly TorchModuleSpec[], where: string): void {
-  if (!Array.isArray(modules) || modules.length === 0) throw new ValueError(`${where} expects a non-empty list of modules such as [{ kind: 'lstm', prefix: 'rnn.' }]; got ${describeValue(modules)}`);
+  if (!Array.isArray(modules) || modules.length === 0)
+    throw new ValueError(`${where} expects a non-empty list of modules such as [{ kind: 'lstm', prefix: 'rnn.' }]; got ${describeValue(modules)}`);
   modules.forEach((m, i) => {
     if (!KINDS.includes(m?.kind)) throw new ValueError(`${where}: modules[${i}].kind must be one of ${KINDS.join(', ')}; got ${describeValue(m?.kind)}`);
-    if (m.numLayers !== undefined && (!Number.isInteger(m.numLayers) || m.numLayers < 1)) throw new ValueError(`${where}: modules[${i}].numLayers must be a positive integer; got ${describeValue(m.numLayers)}`);
+    if (m.numLayers !== undefined && (!Number.isInteger(m.numLayers) || m.numLayers < 1))
+      throw new ValueError(`${where}: modules[${i}].numLayers must be a positive integer; got ${describeValue(m.numLayers)}`);
   });
 }
 
@@ -85,7 +87,9 @@ export function fromTorchStateDict(stateDict: StateDict, modules: readonly Torch
     if (!t) {
       const prefix = key.slice(0, key.lastIndexOf('.') + 1);
       const near = Object.keys(stateDict).filter((k) => k.startsWith(prefix));
-      throw new ModelFormatError(`${file}: key check failed: ${what} needs "${key}", which is missing; keys with prefix "${prefix}": ${near.length ? near.join(', ') : 'none'} (check the module prefix)`);
+      throw new ModelFormatError(
+        `${file}: key check failed: ${what} needs "${key}", which is missing; keys with prefix "${prefix}": ${near.length ? near.join(', ') : 'none'} (check the module prefix)`,
+      );
     }
     if (shape && (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))) {
       throw new ModelFormatError(`${file}: shape check failed: "${key}" must be ${formatShape(shape)} for ${what}; got ${formatShape(t.shape)}`);
@@ -98,7 +102,8 @@ export function fromTorchStateDict(stateDict: StateDict, modules: readonly Torch
     const p = m.prefix ?? '';
     if (m.kind === 'linear') {
       const w = take(`${p}weight`, null, 'nn.Linear');
-      if (w.shape.length !== 2) throw new ModelFormatError(`${file}: shape check failed: "${p}weight" of nn.Linear must be [out, in]; got ${formatShape(w.shape)}`);
+      if (w.shape.length !== 2)
+        throw new ModelFormatError(`${file}: shape check failed: "${p}weight" of nn.Linear must be [out, in]; got ${formatShape(w.shape)}`);
       const [outF, inF] = w.shape as [number, number];
       out.push({ data: transpose(w.data, outF, inF), shape: [inF, outF] });
       const hasBias = m.bias ?? `${p}bias` in stateDict;
@@ -107,13 +112,17 @@ export function fromTorchStateDict(stateDict: StateDict, modules: readonly Torch
     }
     if (m.kind === 'embedding') {
       const w = take(`${p}weight`, null, 'nn.Embedding');
-      if (w.shape.length !== 2) throw new ModelFormatError(`${file}: shape check failed: "${p}weight" of nn.Embedding must be [num_embeddings, embedding_dim]; got ${formatShape(w.shape)}`);
+      if (w.shape.length !== 2)
+        throw new ModelFormatError(
+          `${file}: shape check failed: "${p}weight" of nn.Embedding must be [num_embeddings, embedding_dim]; got ${formatShape(w.shape)}`,
+        );
       out.push({ data: Float32Array.from(w.data), shape: [...w.shape] });
       continue;
     }
     const gates = GATES[m.kind];
     const moduleName = `nn.${m.kind === 'rnn' ? 'RNN' : m.kind.toUpperCase()}`;
-    if (`${p}weight_hr_l0` in stateDict) throw new ModelFormatError(`${file}: "${p}weight_hr_l0" is an LSTM with proj_size > 0, which webrnn does not have; export a model without projections`);
+    if (`${p}weight_hr_l0` in stateDict)
+      throw new ModelFormatError(`${file}: "${p}weight_hr_l0" is an LSTM with proj_size > 0, which webrnn does not have; export a model without projections`);
     let layers = 0;
     while (`${p}weight_ih_l${layers}` in stateDict) layers++;
     const numLayers = m.numLayers ?? layers;
@@ -121,7 +130,9 @@ export function fromTorchStateDict(stateDict: StateDict, modules: readonly Torch
     const bidirectional = m.bidirectional ?? `${p}weight_ih_l0_reverse` in stateDict;
     const first = take(`${p}weight_ih_l0`, null, moduleName);
     if (first.shape.length !== 2 || first.shape[0]! % gates !== 0) {
-      throw new ModelFormatError(`${file}: shape check failed: "${p}weight_ih_l0" of ${moduleName} must be [${gates === 1 ? '' : `${gates}·`}hidden, input]; got ${formatShape(first.shape)}`);
+      throw new ModelFormatError(
+        `${file}: shape check failed: "${p}weight_ih_l0" of ${moduleName} must be [${gates === 1 ? '' : `${gates}·`}hidden, input]; got ${formatShape(first.shape)}`,
+      );
     }
     const H = first.shape[0]! / gates;
     let inputs = first.shape[1]!;
@@ -152,7 +163,9 @@ export function fromTorchStateDict(stateDict: StateDict, modules: readonly Torch
   if (options.strict ?? true) {
     const unused = Object.keys(stateDict).filter((k) => !used.has(k));
     if (unused.length > 0) {
-      throw new ModelFormatError(`${file}: key check failed: no module uses ${unused.map((k) => `"${k}"`).join(', ')}; add the module to the list, fix its prefix, or pass strict: false`);
+      throw new ModelFormatError(
+        `${file}: key check failed: no module uses ${unused.map((k) => `"${k}"`).join(', ')}; add the module to the list, fix its prefix, or pass strict: false`,
+      );
     }
   }
   return out;
@@ -165,7 +178,10 @@ export function toTorchStateDict(weights: readonly Tensor[], modules: readonly T
   let at = 0;
   const next = (what: string, rank: number): Tensor => {
     const t = weights[at];
-    if (!t) throw new ValueError(`toTorchStateDict: ${what} needs weight #${at}, but only ${weights.length} were given; pass the weights of exactly these modules, in model order`);
+    if (!t)
+      throw new ValueError(
+        `toTorchStateDict: ${what} needs weight #${at}, but only ${weights.length} were given; pass the weights of exactly these modules, in model order`,
+      );
     if (t.shape.length !== rank) throw new ValueError(`toTorchStateDict: weight #${at} for ${what} must have rank ${rank}; got ${formatShape(t.shape)}`);
     at++;
     return t;
@@ -192,10 +208,13 @@ export function toTorchStateDict(weights: readonly Tensor[], modules: readonly T
         const [inputs, width] = kernel.shape as [number, number];
         const H = width / gates;
         const recurrent = next(`${what} (recurrent_kernel)`, 2);
-        if (recurrent.shape[0] !== H || recurrent.shape[1] !== width) throw new ValueError(`toTorchStateDict: ${what} recurrent_kernel must be [${H}, ${width}]; got ${formatShape(recurrent.shape)}`);
+        if (recurrent.shape[0] !== H || recurrent.shape[1] !== width)
+          throw new ValueError(`toTorchStateDict: ${what} recurrent_kernel must be [${H}, ${width}]; got ${formatShape(recurrent.shape)}`);
         const bias = next(`${what} (bias)`, m.kind === 'gru' ? 2 : 1);
         if (size(bias.shape) !== (m.kind === 'gru' ? 2 : 1) * width) {
-          throw new ValueError(`toTorchStateDict: ${what} bias must be ${m.kind === 'gru' ? `[2, ${width}] (reset_after)` : `[${width}]`}; got ${formatShape(bias.shape)}`);
+          throw new ValueError(
+            `toTorchStateDict: ${what} bias must be ${m.kind === 'gru' ? `[2, ${width}] (reset_after)` : `[${width}]`}; got ${formatShape(bias.shape)}`,
+          );
         }
         const reorder = (d: Float32Array, rowLength: number) => (m.kind === 'gru' ? swapFirstTwoBlocks(d, H * rowLength) : d);
         out[`${p}weight_ih_l${k}${suffix}`] = { data: reorder(transpose(kernel.data, inputs, width), inputs), shape: [width, inputs] };
@@ -210,7 +229,8 @@ export function toTorchStateDict(weights: readonly Tensor[], modules: readonly T
       }
     }
   }
-  if (at !== weights.length) throw new ValueError(`toTorchStateDict: the modules use ${at} weights but ${weights.length} were given; list every module the weights belong to`);
+  if (at !== weights.length)
+    throw new ValueError(`toTorchStateDict: the modules use ${at} weights but ${weights.length} were given; list every module the weights belong to`);
   return out;
 }
 
@@ -231,10 +251,13 @@ export function readStateDict(source: ArrayBuffer | Uint8Array | string | object
     try {
       json = JSON.parse(source);
     } catch (e) {
-      throw new ModelFormatError(`${file}: JSON check failed: ${(e as Error).message}; expected { name: { shape, data } } as scripts/export_state_dict.py writes it`);
+      throw new ModelFormatError(
+        `${file}: JSON check failed: ${(e as Error).message}; expected { name: { shape, data } } as scripts/export_state_dict.py writes it`,
+      );
     }
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFormatError(`${file}: expected an object { name: { shape, data } }; got ${describeValue(json)}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ModelFormatError(`${file}: expected an object { name: { shape, data } }; got ${describeValue(json)}`);
   const out: StateDict = {};
   for (const [name, value] of Object.entries(json)) out[name] = jsonTensor(value, `${file}: "${name}"`);
   return out;
@@ -250,11 +273,13 @@ function jsonTensor(value: unknown, where: string): Tensor {
   } else if (typeof value === 'object' && value !== null && Array.isArray((value as { data?: unknown }).data)) {
     shape = (value as { shape?: number[] }).shape ?? [];
     flat = (value as { data: unknown[] }).data;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ModelFormatError(`${where} has shape ${JSON.stringify(shape)}; expected non-negative integers`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new ModelFormatError(`${where} has shape ${JSON.stringify(shape)}; expected non-negative integers`);
   } else {
     throw new ModelFormatError(`${where} must be { shape, data } or a nested number array; got ${describeValue(value)}`);
   }
-  if (flat.length !== size(shape)) throw new ModelFormatError(`${where}: shape ${formatShape(shape)} needs ${size(shape)} numbers; got ${flat.length} (ragged or cut short)`);
+  if (flat.length !== size(shape))
+    throw new ModelFormatError(`${where}: shape ${formatShape(shape)} needs ${size(shape)} numbers; got ${flat.length} (ragged or cut short)`);
   const bad = flat.findIndex((v) => typeof v !== 'number');
   if (bad >= 0) throw new ModelFormatError(`${where}: element ${bad} is ${describeValue(flat[bad])}; expected numbers`);
   return { data: Float32Array.from(flat as number[]), shape };

@@ -47,7 +47,10 @@ export function readSafetensors(bytes: ArrayBuffer | Uint8Array, file = 'safeten
     if (!isObject(entry)) throw fail('tensor entry', `"${name}" must be { dtype, shape, data_offsets }; got ${describeValue(entry)}`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (dtype !== 'F32') {
-      throw fail('dtype', `tensor "${name}" is ${describeValue(dtype)}; webrnn reads F32 only. Convert it first (tensor.float() in PyTorch, or scripts/export_state_dict.py)`);
+      throw fail(
+        'dtype',
+        `tensor "${name}" is ${describeValue(dtype)}; webrnn reads F32 only. Convert it first (tensor.float() in PyTorch, or scripts/export_state_dict.py)`,
+      );
     }
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw fail('shape', `tensor "${name}" has shape ${JSON.stringify(shape)}; expected a list of non-negative integers`);
@@ -81,9 +84,11 @@ export function writeSafetensors(tensors: Record<string, Tensor>, metadata?: Rec
   let at = 0;
   for (const [name, t] of Object.entries(tensors)) {
     if (name === '__metadata__') throw new ValueError('writeSafetensors: "__metadata__" is reserved by the format; rename the tensor');
-    if (!(t?.data instanceof Float32Array)) throw new ValueError(`writeSafetensors: tensor "${name}" needs data as a Float32Array; got ${describeValue(t?.data)}`);
+    if (!(t?.data instanceof Float32Array))
+      throw new ValueError(`writeSafetensors: tensor "${name}" needs data as a Float32Array; got ${describeValue(t?.data)}`);
     const size = t.shape.reduce((a, b) => a * b, 1);
-    if (size !== t.data.length) throw new ValueError(`writeSafetensors: tensor "${name}" has shape ${formatShape(t.shape)} (${size} values) but data holds ${t.data.length}`);
+    if (size !== t.data.length)
+      throw new ValueError(`writeSafetensors: tensor "${name}" has shape ${formatShape(t.shape)} (${size} values) but data holds ${t.data.length}`);
     header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [at, at + t.data.byteLength] };
     at += t.data.byteLength;
   }

@@ -18,7 +18,9 @@ export function encodeWeights(list: readonly NamedWeight[]): { weightSpecs: Weig
     if (seen.has(name)) throw new ValueError(`encodeWeights: weight name "${name}" appears twice (entries must be unique); rename one`);
     seen.add(name);
     if (!(tensor?.data instanceof Float32Array)) {
-      throw new ValueError(`encodeWeights: weight "${name}" needs tensor.data as a Float32Array; got ${tensor?.data?.constructor?.name ?? typeof tensor?.data}`);
+      throw new ValueError(
+        `encodeWeights: weight "${name}" needs tensor.data as a Float32Array; got ${tensor?.data?.constructor?.name ?? typeof tensor?.data}`,
+      );
     }
     const shape = tensor.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
@@ -31,7 +33,8 @@ export function encodeWeights(list: readonly NamedWeight[]): { weightSpecs: Weig
     if (group !== undefined && group !== 'model' && group !== 'optimizer') {
       throw new ValueError(`encodeWeights: weight "${name}" has group ${JSON.stringify(group)}; use 'model', 'optimizer' or leave it out`);
     }
-    if (dtype !== undefined && dtype !== 'float32' && dtype !== 'int32') throw new ValueError(`encodeWeights: weight "${name}" has dtype ${JSON.stringify(dtype)}; use 'float32' or 'int32'`);
+    if (dtype !== undefined && dtype !== 'float32' && dtype !== 'int32')
+      throw new ValueError(`encodeWeights: weight "${name}" has dtype ${JSON.stringify(dtype)}; use 'float32' or 'int32'`);
     if (dtype === 'int32' && !tensor.data.every((v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31 - 1)) {
       throw new ValueError(`encodeWeights: weight "${name}" is int32 but holds values that are not 32-bit integers`);
     }
@@ -79,10 +82,13 @@ export function checkWeightSpecs(specs: unknown, file: string): asserts specs is
   specs.forEach((spec: Partial<WeightSpec> & { quantization?: unknown }, i) => {
     const label = `${file}: weight #${i}`;
     if (typeof spec !== 'object' || spec === null) throw new ModelFormatError(`${label} must be an object { name, shape, dtype }; got ${describeValue(spec)}`);
-    if (typeof spec.name !== 'string' || spec.name === '') throw new ModelFormatError(`${label} needs a non-empty string name; got ${describeValue(spec.name)}`);
+    if (typeof spec.name !== 'string' || spec.name === '')
+      throw new ModelFormatError(`${label} needs a non-empty string name; got ${describeValue(spec.name)}`);
     const named = `${file}: weight "${spec.name}"`;
     if (seen.has(spec.name)) {
-      throw new ModelFormatError(`${named} is listed twice (duplicate weight names): each name must be unique. The file was edited or written by a faulty tool; re-save the model.`);
+      throw new ModelFormatError(
+        `${named} is listed twice (duplicate weight names): each name must be unique. The file was edited or written by a faulty tool; re-save the model.`,
+      );
     }
     seen.add(spec.name);
     // int32 holds TF.js's optimizer step counter; both dtypes are 4 bytes a value.
@@ -113,7 +119,10 @@ export function checkWeightBytes(specs: readonly WeightSpec[], weightData: Array
 
 /** A web server that answers a missing file with its index or error page gives HTML; say so. */
 export function htmlHint(data: ArrayBuffer): string {
-  const head = new TextDecoder().decode(new Uint8Array(data, 0, Math.min(64, data.byteLength))).trimStart().toLowerCase();
+  const head = new TextDecoder()
+    .decode(new Uint8Array(data, 0, Math.min(64, data.byteLength)))
+    .trimStart()
+    .toLowerCase();
   return head.startsWith('<!doctype') || head.startsWith('<html') ? ' (it holds HTML: the server sent a web page instead of the file)' : '';
 }
 

@@ -58,7 +58,10 @@ export interface CellBackward extends CellForward {
  * The override constants every recurrent step kernel takes: its workgroup size, the activations (ids of
  * shaders/activations.wgsl) and the direction (shaders/direction.wgsl).
  */
-export function stepConstants(wg: number, o: { activation: CellActivation; recurrentActivation?: GateActivation; goBackwards?: boolean }): Record<string, number> {
+export function stepConstants(
+  wg: number,
+  o: { activation: CellActivation; recurrentActivation?: GateActivation; goBackwards?: boolean },
+): Record<string, number> {
   return {
     WG: wg,
     ACTIVATION: ACTIVATION_IDS[o.activation],

@@ -86,12 +86,18 @@ export function recordClip(plan: Plan, a: ClipArgs): void {
     plan.dispatch({ kernel: scaleBlocksKernel, constants: { WG }, bindings, uniforms: { ...uniforms, limit }, workgroups: elements });
     return;
   }
-  if (a.clip.mode !== 'norm') throw new ValueError(`clip: unknown mode ${JSON.stringify((a.clip as { mode: unknown }).mode)}; use 'value', 'norm' or 'globalNorm'`);
+  if (a.clip.mode !== 'norm')
+    throw new ValueError(`clip: unknown mode ${JSON.stringify((a.clip as { mode: unknown }).mode)}; use 'value', 'norm' or 'globalNorm'`);
   const limit = checkFinite(label, 'clipNorm', a.clip.clipNorm, 0, true);
   const blocks = checkSegments(label, a.segments, length);
   plan.dispatch({ kernel: blockSumsqKernel, constants: { WG }, bindings, uniforms: { ...uniforms, limit }, workgroups: grid1d(blockCount, WG) });
   for (const b of blocks) {
-    plan.dispatch({ kernel: segmentFactorKernel, bindings: reduceBindings, uniforms: { ...uniforms, limit, first_block: b.first, segment_blocks: b.count }, workgroups: [1] });
+    plan.dispatch({
+      kernel: segmentFactorKernel,
+      bindings: reduceBindings,
+      uniforms: { ...uniforms, limit, first_block: b.first, segment_blocks: b.count },
+      workgroups: [1],
+    });
   }
   plan.dispatch({ kernel: scaleBlocksKernel, constants: { WG }, bindings, uniforms: { ...uniforms, limit, factor_stride: 1 }, workgroups: elements });
 }
@@ -104,7 +110,10 @@ function checkSegments(label: string, segments: readonly Segment[] | undefined, 
     const offset = checkIndex(label, `segments[${i}].offset`, s.offset);
     const count = checkIndex(label, `segments[${i}].length`, s.length, 1);
     if (offset % CLIP_BLOCK !== 0) throw new ValueError(`${label}: segments[${i}].offset must be a multiple of ${CLIP_BLOCK}; got ${offset}`);
-    if (offset < nextFree) throw new ValueError(`${label}: segments[${i}] starts at ${offset}, inside the previous segment's blocks (up to ${nextFree}); sort them and keep them apart`);
+    if (offset < nextFree)
+      throw new ValueError(
+        `${label}: segments[${i}] starts at ${offset}, inside the previous segment's blocks (up to ${nextFree}); sort them and keep them apart`,
+      );
     if (offset + count > length) throw new ValueError(`${label}: segments[${i}] ends at ${offset + count}, past the arena length ${length}`);
     const first = offset / CLIP_BLOCK;
     const blocks = Math.ceil(count / CLIP_BLOCK);

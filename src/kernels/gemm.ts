@@ -22,7 +22,8 @@ const TILE = 32; // 8×8 invocations × 4×4 outputs each
 
 export function recordGemm(plan: Plan, g: GemmArgs): void {
   if (g.permuteUnits) {
-    if (g.variant === 'plain' || g.n !== 4 * g.permuteUnits) throw new ValueError(`gemm: permuteUnits needs the vec4 variant and n = 4·units; got variant ${g.variant}, n ${g.n}, units ${g.permuteUnits}`);
+    if (g.variant === 'plain' || g.n !== 4 * g.permuteUnits)
+      throw new ValueError(`gemm: permuteUnits needs the vec4 variant and n = 4·units; got variant ${g.variant}, n ${g.n}, units ${g.permuteUnits}`);
     return recordGemmVec4(plan, g);
   }
   if ((g.variant ?? GEMM_VARIANT) === 'vec4') return recordGemmVec4(plan, g);

@@ -112,7 +112,6 @@ export function gruVec4Scratch(batch: number, units: number, features: number, r
 }
 export type GruVec4Layout = ReturnType<typeof gruVec4Scratch>;
 
-
 /** How the vec4 steps run, as src/kernels/gruStepVec4.ts decides: batch rows per block, workgroup size. */
 export interface GruVec4StepShape {
   rows: 4 | 8;

@@ -121,7 +121,14 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
 export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
   if (variant === 'vec4') {
-    recordGruBackwardVec4(plan, { ...buf, scratch: variantScratch('gru', variant, buf.scratch) }, dims, o, dyIsSequence, gruSizes(dims, o.resetAfter, 'vec4').dgh);
+    recordGruBackwardVec4(
+      plan,
+      { ...buf, scratch: variantScratch('gru', variant, buf.scratch) },
+      dims,
+      o,
+      dyIsSequence,
+      gruSizes(dims, o.resetAfter, 'vec4').dgh,
+    );
     return;
   }
   const workgroups = grid1d(batch * units, WG);

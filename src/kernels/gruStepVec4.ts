@@ -61,7 +61,14 @@ function hcatOf(o: GruKernelOptions, hcat: BufferRef | undefined): BufferRef | n
   return hcat;
 }
 
-export function recordGruForwardVec4(plan: Plan, buf: GruForwardBuffers & { scratch: BufferRef }, dims: CellDims, o: GruKernelOptions, xprojFloats: number, gatesFloats: number): void {
+export function recordGruForwardVec4(
+  plan: Plan,
+  buf: GruForwardBuffers & { scratch: BufferRef },
+  dims: CellDims,
+  o: GruKernelOptions,
+  xprojFloats: number,
+  gatesFloats: number,
+): void {
   const { batch, timesteps, features, units } = dims;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
   checkFloats(buf.scratch, layout.total, 'scratch');

@@ -43,7 +43,10 @@ export function recordGruVec4BackwardSteps(
   const fixed = { batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0, cq: layout.hc.offset / 4 + 2 * layout.hc.half, uht: layout.uht.offset / 4 };
   const workgroups = gruVec4StepGroups(dims, shape.rows, shape.wg);
   const b = gruVec4BackwardKernels;
-  const k = shape.rows === 8 ? { backward: b.backward8, update: b.backwardUpdate8, reset: b.backwardReset8 } : { backward: b.backward, update: b.backwardUpdate, reset: b.backwardReset };
+  const k =
+    shape.rows === 8
+      ? { backward: b.backward8, update: b.backwardUpdate8, reset: b.backwardReset8 }
+      : { backward: b.backward, update: b.backwardUpdate, reset: b.backwardReset };
   const stepBindings = { scratch, saved_gates: buf.gates, saved_h: buf.h, carry: buf.carry, dgates: dg };
   for (let s = timesteps - 1; s >= 0; s--) {
     const uniforms = { t: timeOfStep(s, timesteps, o.goBackwards), ...fixed };

@@ -39,7 +39,17 @@ export function recordGruVec4ForwardSteps(
   const constants = { ...gruVec4StepConstants(o, shape.wg), FUSED_INPUT: fused ? 1 : 0 };
   const hc = layout.hc.offset / 4;
   const cq = hc + 2 * layout.hc.half;
-  const fixed = { batch, units, timesteps, cq, uhq: layout.uhq.offset / 4, features, x_offset: buf.xOffset ?? 0, wp: layout.wp.offset / 4, bp: layout.bp.offset / 4 };
+  const fixed = {
+    batch,
+    units,
+    timesteps,
+    cq,
+    uhq: layout.uhq.offset / 4,
+    features,
+    x_offset: buf.xOffset ?? 0,
+    wp: layout.wp.offset / 4,
+    bp: layout.bp.offset / 4,
+  };
   const eight = shape.rows === 8;
   const workgroups = gruVec4StepGroups(dims, shape.rows, shape.wg);
   const k = gruVec4ForwardKernels;
@@ -47,7 +57,12 @@ export function recordGruVec4ForwardSteps(
   const forward = o.resetAfter ? (eight ? k.forward8 : k.forward) : eight ? k.forwardZr8 : k.forwardZr;
   const candidate = eight ? k.forwardCandidate8 : k.forwardCandidate;
   for (let s = 0; s < timesteps; s++) {
-    const uniforms = { t: timeOfStep(s, timesteps, o.goBackwards), hc_read: hc + (s % 2) * layout.hc.half, hc_write: hc + ((s + 1) % 2) * layout.hc.half, ...fixed };
+    const uniforms = {
+      t: timeOfStep(s, timesteps, o.goBackwards),
+      hc_read: hc + (s % 2) * layout.hc.half,
+      hc_write: hc + ((s + 1) % 2) * layout.hc.half,
+      ...fixed,
+    };
     plan.dispatch({ kernel: forward, constants, bindings: { xproj: buf.xproj, x_in: buf.x, h: buf.h, gates: buf.gates, scratch }, uniforms, workgroups });
     if (hcat) {
       plan.dispatch({ kernel: candidate, constants, bindings: { h: buf.h, gates: buf.gates, scratch, hcat }, uniforms, workgroups });

@@ -42,7 +42,16 @@ export function recordGruVec4Pack(plan: Plan, w: GruVec4Weights, scratch: Buffer
       recurrent_bias: w.recurrentBias ?? w.bias ?? w.recurrentKernel,
       packed: subRange(scratch, 0, layout.steps),
     },
-    uniforms: { units, features, wp: layout.wp.offset / 4, uhq: layout.uhq.offset / 4, uht: layout.uht.offset / 4, bp: layout.bp.offset / 4, uh, rbias_offset: w.recurrentBiasOffset ?? 0 },
+    uniforms: {
+      units,
+      features,
+      wp: layout.wp.offset / 4,
+      uhq: layout.uhq.offset / 4,
+      uht: layout.uht.offset / 4,
+      bp: layout.bp.offset / 4,
+      uh,
+      rbias_offset: w.recurrentBiasOffset ?? 0,
+    },
     workgroups: grid1d(units * units + features * units + 2 * uh + (w.bias ? units : 0), WG),
   });
 }

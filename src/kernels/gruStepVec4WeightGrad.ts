@@ -30,7 +30,15 @@ function weightGradUniforms(buf: Buffers, dims: CellDims, o: GruKernelOptions) {
   const { batch, timesteps, features, units } = dims;
   const rows = timesteps * batch;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
-  return { rows, units, features, h_offset: previousStatesSlot(o.goBackwards) * batch * units, rh_offset: rows * units, x_offset: buf.xOffset ?? 0, wp: layout.wp.offset / 4 };
+  return {
+    rows,
+    units,
+    features,
+    h_offset: previousStatesSlot(o.goBackwards) * batch * units,
+    rh_offset: rows * units,
+    x_offset: buf.xOffset ?? 0,
+    wp: layout.wp.offset / 4,
+  };
 }
 
 /** dX = dG·Wpᵀ into buf.dx: entry input_grad (one invocation per row and feature), or with `gemm` a GEMM. */
@@ -52,7 +60,14 @@ export function recordGruVec4InputGrad(plan: Plan, buf: Buffers & { dx: BufferRe
 }
 
 /** dU, dW and the biases in one dispatch of weight_grad: `rows` rows of [h_prev | x | 1] per block. */
-export function recordGruVec4WeightGrad(plan: Plan, buf: Buffers, hcat: BufferRef | null, dims: CellDims, o: GruKernelOptions, shape: { rows: 4 | 8; wg: number }): void {
+export function recordGruVec4WeightGrad(
+  plan: Plan,
+  buf: Buffers,
+  hcat: BufferRef | null,
+  dims: CellDims,
+  o: GruKernelOptions,
+  shape: { rows: 4 | 8; wg: number },
+): void {
   const { batch, features, units } = dims;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
   const quads = Math.ceil(units / 4);
@@ -89,7 +104,13 @@ export function recordGruVec4WeightGemms(plan: Plan, buf: Buffers, hcat: BufferR
   const k = gruVec4WeightGradKernels;
   const gt = (m: number) => subRange(buf.scratch, layout.gt.offset, m * u4);
   const unpack = (m: number, out: BufferRef, lane: number) =>
-    plan.dispatch({ kernel: k.unpack, constants: { WG }, bindings: { gt: gt(m), unpacked: out }, uniforms: { rows: m, units, lane }, workgroups: grid1d(m * units, WG) });
+    plan.dispatch({
+      kernel: k.unpack,
+      constants: { WG },
+      bindings: { gt: gt(m), unpacked: out },
+      uniforms: { rows: m, units, lane },
+      workgroups: grid1d(m * units, WG),
+    });
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: dg, c: gt(features), m: features, n: u4, k: rows, transA: true });
   unpack(features, buf.dKernel, 3);
   recordGemm(plan, { a: buf.h, aOffset: previousStatesSlot(o.goBackwards) * batch * units, b: dg, c: gt(units), m: units, n: u4, k: rows, transA: true });
@@ -106,7 +127,9 @@ export function recordGruVec4WeightGemms(plan: Plan, buf: Buffers, hcat: BufferR
   } else {
     unpack(units, buf.dRecurrentKernel, 2);
   }
-  const biasBindings: Record<string, BufferRef> = o.resetAfter ? { dg_sum: dg, db: buf.dBias, db_rec: buf.dRecurrentBias ?? need() } : { dg_sum: dg, db: buf.dBias };
+  const biasBindings: Record<string, BufferRef> = o.resetAfter
+    ? { dg_sum: dg, db: buf.dBias, db_rec: buf.dRecurrentBias ?? need() }
+    : { dg_sum: dg, db: buf.dBias };
   plan.dispatch({
     kernel: o.resetAfter ? k.biasGradAfter : k.biasGrad,
     constants: { WG },

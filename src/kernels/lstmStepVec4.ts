@@ -69,5 +69,13 @@ export function forwardBindings(buf: Vec4ForwardBuffers, dims: CellDims) {
 /** A backward step's storage bindings: Up from the scratch, the saved gates and states, the gradients. */
 export function backwardBindings(buf: Vec4BackwardBuffers, dims: CellDims) {
   const layout = lstmVec4Scratch(dims.batch, dims.units, dims.features);
-  return { packed_b: subRange(buf.scratch, layout.up.offset, layout.up.floats), saved_gates: buf.gates, saved_c: buf.c, dy: buf.dy, dh_last: buf.dhLast, dc: buf.dc, dgates: buf.dgates };
+  return {
+    packed_b: subRange(buf.scratch, layout.up.offset, layout.up.floats),
+    saved_gates: buf.gates,
+    saved_c: buf.c,
+    dy: buf.dy,
+    dh_last: buf.dhLast,
+    dc: buf.dc,
+    dgates: buf.dgates,
+  };
 }

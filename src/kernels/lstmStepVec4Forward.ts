@@ -30,7 +30,14 @@ export function recordLstmForwardStepsVec4(plan: Plan, buf: Vec4ForwardBuffers, 
       kernel: stepRows(batch) === 8 ? lstmForwardVec4Kernel8 : lstmForwardVec4Kernel,
       constants: { ...constants, WG: STEP_WG },
       bindings,
-      uniforms: { t: timeOfStep(s, timesteps, goBackwards), batch, units, hc_read: hc + (s % 2) * layout.hc.half, hc_write: hc + ((s + 1) % 2) * layout.hc.half, ...fused },
+      uniforms: {
+        t: timeOfStep(s, timesteps, goBackwards),
+        batch,
+        units,
+        hc_read: hc + (s % 2) * layout.hc.half,
+        hc_write: hc + ((s + 1) % 2) * layout.hc.half,
+        ...fused,
+      },
       workgroups: stepWorkgroups(batch, units),
     });
   }

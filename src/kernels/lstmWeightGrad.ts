@@ -13,7 +13,10 @@ import type { Plan } from '../gpu/plan';
  */
 export type LstmWeightGradBlock = '4x4' | '8x4';
 const ENTRIES: Record<LstmWeightGradBlock, string> = { '4x4': 'main4x4', '8x4': 'main8x4' };
-const KERNELS = Object.fromEntries(Object.entries(ENTRIES).map(([block, entry]) => [block, defineKernel(lstmWeightGradShader, entry)])) as Record<LstmWeightGradBlock, ReturnType<typeof defineKernel>>;
+const KERNELS = Object.fromEntries(Object.entries(ENTRIES).map(([block, entry]) => [block, defineKernel(lstmWeightGradShader, entry)])) as Record<
+  LstmWeightGradBlock,
+  ReturnType<typeof defineKernel>
+>;
 export const LSTM_WEIGHT_GRAD_BLOCKS = Object.keys(ENTRIES) as LstmWeightGradBlock[];
 
 export interface LstmWeightGradArgs {

@@ -144,7 +144,12 @@ export function recordOptimizerStep(plan: Plan, a: OptimizerStepArgs): void {
     checkFits(label, `slots.${name}`, a.slots[name]!, length);
     bindings[SLOT_BINDINGS[name]] = a.slots[name]!;
   }
-  plan.dispatch({ kernel: beginStepKernel, constants: { BIAS_CORRECTION: a.optimizer.kind === 'adam' ? 1 : 0 }, bindings: { state: a.state }, workgroups: [1] });
+  plan.dispatch({
+    kernel: beginStepKernel,
+    constants: { BIAS_CORRECTION: a.optimizer.kind === 'adam' ? 1 : 0 },
+    bindings: { state: a.state },
+    workgroups: [1],
+  });
   // Only sgd_momentum reads NESTEROV; constants are given per entry point, only those it uses.
   const constants: Record<string, number> = { WG };
   if (a.optimizer.kind === 'sgd' && a.optimizer.momentum > 0) constants.NESTEROV = a.optimizer.nesterov ? 1 : 0;

@@ -84,13 +84,7 @@ export interface SimpleRnnBackwardBuffers {
   dh0: BufferRef;
 }
 
-export function recordSimpleRnnBackward(
-  plan: Plan,
-  buf: SimpleRnnBackwardBuffers,
-  dims: CellDims,
-  o: SimpleRnnKernelOptions,
-  dyIsSequence: boolean,
-): void {
+export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffers, dims: CellDims, o: SimpleRnnKernelOptions, dyIsSequence: boolean): void {
   const { batch, timesteps, features, units } = dims;
   const workgroups = grid1d(batch * units, WG);
   for (let s = timesteps - 1; s >= 0; s--) {

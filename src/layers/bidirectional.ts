@@ -48,7 +48,9 @@ export class Bidirectional extends Layer {
     knownKeys(where, config ?? {}, KEYS);
     const inner = config.layer;
     if (!(inner instanceof RecurrentLayer)) {
-      throw new ValueError(`${where}: layer must be a recurrent layer such as layers.lstm({ units: 32 }); got ${(inner as unknown) instanceof Layer ? (inner as unknown as Layer).className : typeof inner}`);
+      throw new ValueError(
+        `${where}: layer must be a recurrent layer such as layers.lstm({ units: 32 }); got ${(inner as unknown) instanceof Layer ? (inner as unknown as Layer).className : typeof inner}`,
+      );
     }
     if (inner.attached) throw new ValueError(`${where}: layer '${inner.name}' already belongs to a model; wrap a fresh layer`);
     const own = inputSpec(where, config);
@@ -56,7 +58,9 @@ export class Bidirectional extends Layer {
     super(name, own.shape ?? inner.declaredInputShape, own.batchSize ?? inner.declaredBatchSize);
     const mode = config.mergeMode ?? 'concat';
     if (!(MERGE_MODES as readonly string[]).includes(mode)) {
-      throw new ValueError(`${where}: mergeMode must be one of ${MERGE_MODES.map((m) => `'${m}'`).join(', ')}; got ${JSON.stringify(config.mergeMode)} (Keras's None, a list of two outputs, does not fit a Sequential)`);
+      throw new ValueError(
+        `${where}: mergeMode must be one of ${MERGE_MODES.map((m) => `'${m}'`).join(', ')}; got ${JSON.stringify(config.mergeMode)} (Keras's None, a list of two outputs, does not fit a Sequential)`,
+      );
     }
     this.mergeMode = mode;
     this.forwardLayer = inner.withConfig({ name: `forward_${inner.name}` });
@@ -95,7 +99,11 @@ export class Bidirectional extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, layer: { class_name: this.forwardLayer.className, config: { ...this.forwardLayer.getConfig(), name: this.forwardLayer.name.slice('forward_'.length) } }, merge_mode: this.mergeMode };
+    return {
+      name: this.name,
+      layer: { class_name: this.forwardLayer.className, config: { ...this.forwardLayer.getConfig(), name: this.forwardLayer.name.slice('forward_'.length) } },
+      merge_mode: this.mergeMode,
+    };
   }
 
   bind(ctx: BindContext, input: Act): LayerRun {

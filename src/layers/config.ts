@@ -28,7 +28,10 @@ export function regularizer(layer: string, option: string, value: unknown): Regu
   if (typeof value !== 'object') throw new ValueError(`${layer}: ${option} must be { l1?, l2? }; got ${JSON.stringify(value)}`);
   const { l1, l2, ...rest } = value as Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw new ValueError(`${layer}: ${option} accepts l1 and l2; got unknown ${Object.keys(rest).join(', ')}`);
-  for (const [k, v] of [['l1', l1], ['l2', l2]] as const) {
+  for (const [k, v] of [
+    ['l1', l1],
+    ['l2', l2],
+  ] as const) {
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
       throw new ValueError(`${layer}: ${option}.${k} must be a finite number ≥ 0; got ${JSON.stringify(v)}`);
     }
@@ -58,14 +61,21 @@ export function resetNameCounters(): void {
  * first, as Keras's batch_input_shape) or `inputShape` with `batchSize`. The batch size is optional except for
  * stateful models, whose states hold one row per batch row.
  */
-export function inputSpec(layer: string, config: { inputShape?: unknown; batchInputShape?: unknown; batchSize?: unknown }): { shape: number[] | null; batchSize: number | null } {
+export function inputSpec(
+  layer: string,
+  config: { inputShape?: unknown; batchInputShape?: unknown; batchSize?: unknown },
+): { shape: number[] | null; batchSize: number | null } {
   if (config.batchInputShape !== undefined && config.batchInputShape !== null) {
     if (config.inputShape !== undefined || config.batchSize !== undefined) {
-      throw new ValueError(`${layer}: give batchInputShape, or inputShape with batchSize; got both batchInputShape and ${config.inputShape !== undefined ? 'inputShape' : 'batchSize'}`);
+      throw new ValueError(
+        `${layer}: give batchInputShape, or inputShape with batchSize; got both batchInputShape and ${config.inputShape !== undefined ? 'inputShape' : 'batchSize'}`,
+      );
     }
     const full = optionalShape(layer, config.batchInputShape)?.slice();
     if (!full || full.length < 2) {
-      throw new ValueError(`${layer}: batchInputShape must be [batchSize, ...shape of one sample], such as [1, 60, 1]; got ${JSON.stringify(config.batchInputShape)}`);
+      throw new ValueError(
+        `${layer}: batchInputShape must be [batchSize, ...shape of one sample], such as [1, 60, 1]; got ${JSON.stringify(config.batchInputShape)}`,
+      );
     }
     return { batchSize: full[0]!, shape: full.slice(1) };
   }

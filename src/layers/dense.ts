@@ -54,7 +54,9 @@ export class Dense extends Layer {
   }
 
   paramSpecs(inputShape: number[]): ParamSpec[] {
-    const specs: ParamSpec[] = [{ name: 'kernel', shape: [inputShape[inputShape.length - 1]!, this.units], init: { kind: 'glorotUniform' }, regularizer: this.regularizers.kernel }];
+    const specs: ParamSpec[] = [
+      { name: 'kernel', shape: [inputShape[inputShape.length - 1]!, this.units], init: { kind: 'glorotUniform' }, regularizer: this.regularizers.kernel },
+    ];
     if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: { kind: 'zeros' }, regularizer: this.regularizers.bias });
     return specs;
   }

@@ -32,8 +32,8 @@ function normal(random: Random): number {
 
 /** Keras fans: for a 2-D weight [in, out], fanIn = in and fanOut = out. */
 function glorotUniform(shape: number[], random: Random): Float32Array {
-  const fanIn = shape.length >= 2 ? shape[0]! : shape[0] ?? 1;
-  const fanOut = shape.length >= 2 ? shape[shape.length - 1]! : shape[0] ?? 1;
+  const fanIn = shape.length >= 2 ? shape[0]! : (shape[0] ?? 1);
+  const fanOut = shape.length >= 2 ? shape[shape.length - 1]! : (shape[0] ?? 1);
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   return Float32Array.from({ length: size(shape) }, () => (random() * 2 - 1) * limit);
 }

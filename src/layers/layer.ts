@@ -115,7 +115,8 @@ export abstract class Layer {
 
   /** The model that holds this layer's weights; throws with what to do when there is none yet. */
   protected ownerFor(action: string): WeightOwner {
-    if (!this.owner) throw new ValueError(`layer '${this.name}' has no weights yet: add it to a model and build it (compile, predict or model.getWeights) before ${action}`);
+    if (!this.owner)
+      throw new ValueError(`layer '${this.name}' has no weights yet: add it to a model and build it (compile, predict or model.getWeights) before ${action}`);
     return this.owner;
   }
 

@@ -41,7 +41,12 @@ export class LSTM extends RecurrentLayer<LstmCellOptions> {
     return [
       { name: 'kernel', shape: [inputShape[1]!, 4 * u], init: { kind: 'glorotUniform' }, regularizer: this.regularizers.kernel },
       { name: 'recurrent_kernel', shape: [u, 4 * u], init: { kind: 'orthogonal' }, regularizer: this.regularizers.recurrent },
-      { name: 'bias', shape: [4 * u], init: this.unitForgetBias ? { kind: 'unitForgetBias', units: u } : { kind: 'zeros' }, regularizer: this.regularizers.bias },
+      {
+        name: 'bias',
+        shape: [4 * u],
+        init: this.unitForgetBias ? { kind: 'unitForgetBias', units: u } : { kind: 'zeros' },
+        regularizer: this.regularizers.bias,
+      },
     ];
   }
 

@@ -199,7 +199,11 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     const cell = this.cell;
     // Which kernels run the recurrence depends on the adapter (measured: see the cell's default variant).
     const variant = cell.variant(dims, options, ctx.rt);
-    const forward = makeCellForward(bufs, cell, dims, options, variant, { x: input.buffer, xOffset: input.offset, weights: cellWeights(ctx.params, this.where) });
+    const forward = makeCellForward(bufs, cell, dims, options, variant, {
+      x: input.buffer,
+      xOffset: input.offset,
+      weights: cellWeights(ctx.params, this.where),
+    });
     let backward: CellBackwardBuffers | null = null;
     if (ctx.grads) {
       const dx = ctx.needsInputGrad ? bufs.make('dx', dims.timesteps * dims.batch * dims.features) : null;
@@ -213,7 +217,12 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     if (!this.returnSequences) {
       return { output: raw.last, recordForward: raw.recordForward, recordBackward: (plan, d) => raw.recordBackward(plan, d, false), destroy: raw.destroy };
     }
-    const run: LayerRun = { output: raw.sequence, recordForward: raw.recordForward, recordBackward: (plan, d) => raw.recordBackward(plan, d, true), destroy: raw.destroy };
+    const run: LayerRun = {
+      output: raw.sequence,
+      recordForward: raw.recordForward,
+      recordBackward: (plan, d) => raw.recordBackward(plan, d, true),
+      destroy: raw.destroy,
+    };
     return this.goBackwards ? reversedInTime(ctx, this.where, run) : run;
   }
 

@@ -47,7 +47,14 @@ export async function applyLayer({ rt, layer, index, arena, x, initialState, kep
     });
   }
   const timesteps = sample.length >= 2 ? sample[0]! : null;
-  const input = rt.upload(`${layer.name} apply input`, gatherBatch(samples, Uint32Array.from({ length: batch }, (_, i) => i), timesteps));
+  const input = rt.upload(
+    `${layer.name} apply input`,
+    gatherBatch(
+      samples,
+      Uint32Array.from({ length: batch }, (_, i) => i),
+      timesteps,
+    ),
+  );
   made.push(input);
   const cols = sample.slice(timesteps === null ? 0 : 1).reduce((a, b) => a * b, 1);
   const plan = new Plan(rt, `apply '${layer.name}'`);

@@ -39,12 +39,18 @@ export function layoutSegments(perLayer: { layer: string; specs: ParamSpec[] }[]
  * them as tensors; nothing is written, so a bad list leaves the model as it was. `count` words the count error
  * for the caller (model or layer), `shapePrefix` starts each shape error.
  */
-export function checkWeightList(segments: readonly Segment[], weights: TensorLike[], words: { count: (got: string | number) => string; shapePrefix: string }): Tensor[] {
-  if (!Array.isArray(weights) || weights.length !== segments.length) throw new ValueError(words.count(Array.isArray(weights) ? weights.length : typeof weights));
+export function checkWeightList(
+  segments: readonly Segment[],
+  weights: TensorLike[],
+  words: { count: (got: string | number) => string; shapePrefix: string },
+): Tensor[] {
+  if (!Array.isArray(weights) || weights.length !== segments.length)
+    throw new ValueError(words.count(Array.isArray(weights) ? weights.length : typeof weights));
   return weights.map((w, i) => {
     const seg = segments[i]!;
     const t = toTensor(w, seg.path);
-    if (formatShape(t.shape) !== formatShape(seg.spec.shape)) throw new ShapeError(`${words.shapePrefix}${seg.path} must be ${formatShape(seg.spec.shape)}; got ${formatShape(t.shape)}`);
+    if (formatShape(t.shape) !== formatShape(seg.spec.shape))
+      throw new ShapeError(`${words.shapePrefix}${seg.path} must be ${formatShape(seg.spec.shape)}; got ${formatShape(t.shape)}`);
     checkFinite(t, seg.path); // a NaN weight would make every later loss NaN
     return t;
   });

@@ -60,7 +60,8 @@ export class EarlyStopping implements Callback {
     this.monitor = args.monitor ?? 'val_loss';
     const num = (name: string, v: unknown, fallback: number, min: number) => {
       if (v === undefined) return fallback;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new ValueError(`earlyStopping: ${name} must be a finite number ≥ ${min}; got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+        throw new ValueError(`earlyStopping: ${name} must be a finite number ≥ ${min}; got ${JSON.stringify(v)}`);
       return v;
     };
     this.minDelta = Math.abs(num('minDelta', args.minDelta, 0, -Infinity));
@@ -88,7 +89,9 @@ export class EarlyStopping implements Callback {
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const value = logs[this.monitor];
     if (value === undefined) {
-      throw new ValueError(`earlyStopping monitors '${this.monitor}', which fit does not log; logged: ${Object.keys(logs).join(', ')} (val_* needs validationSplit or validationData)`);
+      throw new ValueError(
+        `earlyStopping monitors '${this.monitor}', which fit does not log; logged: ${Object.keys(logs).join(', ')} (val_* needs validationSplit or validationData)`,
+      );
     }
     const score = this.sign * value;
     if (score < this.best - this.minDelta) {
@@ -119,11 +122,14 @@ export function checkCallbacks(value: unknown): Callback[] {
   list.forEach((cb, i) => {
     const where = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
     if (typeof cb !== 'object' || cb === null) {
-      throw new ValueError(`fit: ${where} must be an object with hooks such as onEpochEnd(epoch, logs); got ${cb === null ? 'null' : `${typeof cb} ${String(cb)}`}`);
+      throw new ValueError(
+        `fit: ${where} must be an object with hooks such as onEpochEnd(epoch, logs); got ${cb === null ? 'null' : `${typeof cb} ${String(cb)}`}`,
+      );
     }
     for (const hook of HOOKS) {
       const fn = (cb as Record<string, unknown>)[hook];
-      if (fn !== undefined && typeof fn !== 'function') throw new ValueError(`fit: ${where}.${hook} must be a function; got ${typeof fn} ${JSON.stringify(fn)}`);
+      if (fn !== undefined && typeof fn !== 'function')
+        throw new ValueError(`fit: ${where}.${hook} must be a function; got ${typeof fn} ${JSON.stringify(fn)}`);
     }
   });
   return list as Callback[];

@@ -42,7 +42,9 @@ export function splitValidation(x: Samples, y: Samples, fraction: number): { tra
   if (fraction === 0) return { train: [x, y], val: null };
   const split = Math.floor(x.count * (1 - fraction));
   if (split < 1 || split >= x.count) {
-    throw new ValueError(`validationSplit ${fraction} leaves ${split} training and ${x.count - split} validation samples of ${x.count}; both need at least one`);
+    throw new ValueError(
+      `validationSplit ${fraction} leaves ${split} training and ${x.count - split} validation samples of ${x.count}; both need at least one`,
+    );
   }
   return { train: [subset(x, 0, split), subset(y, 0, split)], val: [subset(x, split, x.count), subset(y, split, y.count)] };
 }

@@ -53,9 +53,11 @@ export function resolveFitArgs(args: FitArgs, defaultBatchSize: number): Resolve
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`epochs must be a positive integer; got ${show(args.epochs)}`);
   const initialEpoch = args.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw new ValueError(`initialEpoch must be an integer in [0, epochs); got ${show(args.initialEpoch)}`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs)
+    throw new ValueError(`initialEpoch must be an integer in [0, epochs); got ${show(args.initialEpoch)}`);
   const split = args.validationSplit ?? 0;
-  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ValueError(`validationSplit must be a number in [0, 1); got ${JSON.stringify(args.validationSplit)}`);
+  if (typeof split !== 'number' || !(split >= 0 && split < 1))
+    throw new ValueError(`validationSplit must be a number in [0, 1); got ${JSON.stringify(args.validationSplit)}`);
   if (split > 0 && args.validationData) throw new ValueError('give validationSplit or validationData, not both');
   const shuffle = args.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw new ValueError(`shuffle must be true or false; got ${JSON.stringify(args.shuffle)}`);

@@ -62,7 +62,8 @@ class Reader {
 
   /** A value that must be absent or null (constraints, activity regularizers). */
   none(key: string, why: string): void {
-    if (this.config[key] !== undefined && this.config[key] !== null) throw this.fail(`${key} ${JSON.stringify(this.config[key])} is not supported (${why}); remove it and re-save the model`);
+    if (this.config[key] !== undefined && this.config[key] !== null)
+      throw this.fail(`${key} ${JSON.stringify(this.config[key])} is not supported (${why}); remove it and re-save the model`);
   }
 
   bool(key: string, fallback: boolean): boolean {
@@ -88,9 +89,12 @@ class Reader {
     const name = typeof v === 'string' ? v : isObject(v) && typeof v.class_name === 'string' ? v.class_name : v;
     const mapped = name === 'hard_sigmoid' ? 'hardSigmoid' : name;
     if (mapped === 'hardSigmoid' && /^3\./.test(this.kerasVersion)) {
-      throw this.fail(`${key} hard_sigmoid from Keras ${this.kerasVersion} is relu6(x + 3)/6, not the 0.2·x + 0.5 of Keras 2 and TF.js that webrnn computes; use 'sigmoid'`);
+      throw this.fail(
+        `${key} hard_sigmoid from Keras ${this.kerasVersion} is relu6(x + 3)/6, not the 0.2·x + 0.5 of Keras 2 and TF.js that webrnn computes; use 'sigmoid'`,
+      );
     }
-    if (typeof mapped !== 'string' || !allowed.includes(mapped)) throw this.fail(`${key} ${JSON.stringify(v)} is not supported; webrnn has ${allowed.join(', ')}`);
+    if (typeof mapped !== 'string' || !allowed.includes(mapped))
+      throw this.fail(`${key} ${JSON.stringify(v)} is not supported; webrnn has ${allowed.join(', ')}`);
     return mapped;
   }
 
@@ -110,7 +114,12 @@ class Reader {
   input(): { inputShape?: number[]; batchSize?: number } {
     const full = this.config.batch_input_shape ?? this.config.batch_shape;
     if (full === undefined || full === null) return {};
-    if (!Array.isArray(full) || full.length < 2 || !full.slice(1).every((d) => Number.isInteger(d) && d >= 1) || !(full[0] === null || (Number.isInteger(full[0]) && full[0] >= 1))) {
+    if (
+      !Array.isArray(full) ||
+      full.length < 2 ||
+      !full.slice(1).every((d) => Number.isInteger(d) && d >= 1) ||
+      !(full[0] === null || (Number.isInteger(full[0]) && full[0] >= 1))
+    ) {
       throw this.fail(`batch_input_shape must be [batch or null, ...positive sizes]; got ${JSON.stringify(full)} (webrnn needs fixed timesteps and features)`);
     }
     return { inputShape: full.slice(1), ...(full[0] !== null ? { batchSize: full[0] } : {}) };
@@ -127,7 +136,11 @@ function recurrentOptions(r: Reader) {
   r.only('time_major', false, false, 'inputs are [batch, timesteps, features]');
   for (const k of ['kernel_constraint', 'recurrent_constraint', 'bias_constraint']) r.none(k, 'webrnn has no weight constraints');
   r.none('activity_regularizer', 'webrnn regularizes weights only');
-  const regs = { kernelRegularizer: r.regularizer('kernel_regularizer'), recurrentRegularizer: r.regularizer('recurrent_regularizer'), biasRegularizer: r.regularizer('bias_regularizer') };
+  const regs = {
+    kernelRegularizer: r.regularizer('kernel_regularizer'),
+    recurrentRegularizer: r.regularizer('recurrent_regularizer'),
+    biasRegularizer: r.regularizer('bias_regularizer'),
+  };
   return {
     name: r.name,
     units: r.int('units'),
@@ -146,10 +159,18 @@ type FromConfig = (r: Reader, read: (cls: string, config: Config) => Layer | nul
 /** Keras class_name → webrnn layer. null: a layer that is a no-op at inference (skipped). */
 export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   LSTM: (r) =>
-    new LSTM({ ...recurrentOptions(r), recurrentActivation: r.activation('recurrent_activation', GATE_ACTIVATIONS, 'sigmoid') as never, unitForgetBias: r.bool('unit_forget_bias', true) }),
+    new LSTM({
+      ...recurrentOptions(r),
+      recurrentActivation: r.activation('recurrent_activation', GATE_ACTIVATIONS, 'sigmoid') as never,
+      unitForgetBias: r.bool('unit_forget_bias', true),
+    }),
   // Keras 2.x defaults to reset_after true, Keras 1 and TF.js to false: a config without the key is TF.js's.
   GRU: (r) =>
-    new GRU({ ...recurrentOptions(r), recurrentActivation: r.activation('recurrent_activation', GATE_ACTIVATIONS, 'sigmoid') as never, resetAfter: r.bool('reset_after', false) }),
+    new GRU({
+      ...recurrentOptions(r),
+      recurrentActivation: r.activation('recurrent_activation', GATE_ACTIVATIONS, 'sigmoid') as never,
+      resetAfter: r.bool('reset_after', false),
+    }),
   SimpleRNN: (r) => new SimpleRNN(recurrentOptions(r)),
   Dense: (r) => {
     r.none('kernel_constraint', 'webrnn has no weight constraints');
@@ -172,11 +193,18 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
     const reg = r.regularizer('embeddings_regularizer');
     const length = r.config.input_length ?? r.input().inputShape?.[0];
     if (typeof length !== 'number') throw r.fail('needs input_length (or batch_input_shape [null, timesteps]): webrnn builds for a fixed sequence length');
-    return new Embedding({ name: r.name, inputDim: r.int('input_dim'), outputDim: r.int('output_dim'), inputLength: length, ...(reg ? { embeddingsRegularizer: reg } : {}) });
+    return new Embedding({
+      name: r.name,
+      inputDim: r.int('input_dim'),
+      outputDim: r.int('output_dim'),
+      inputLength: length,
+      ...(reg ? { embeddingsRegularizer: reg } : {}),
+    });
   },
   Bidirectional: (r, read) => {
     const inner = r.config.layer;
-    if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config)) throw r.fail('config.layer must be { class_name, config } of the wrapped layer');
+    if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config))
+      throw r.fail('config.layer must be { class_name, config } of the wrapped layer');
     const layer = read(inner.class_name, inner.config);
     if (!(layer instanceof RecurrentLayer)) throw r.fail(`wraps ${inner.class_name}; webrnn's Bidirectional wraps LSTM, GRU or SimpleRNN`);
     const mode = r.config.merge_mode === undefined ? 'concat' : r.config.merge_mode;
@@ -199,12 +227,15 @@ export function layersFromTopology(topology: JsonObject, file: string): { name: 
   }
   const config = root.config;
   const entries = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(entries)) throw new ModelFormatError(`${file}: key check failed: modelTopology.config.layers must be a list of layers; got ${JSON.stringify(entries)?.slice(0, 40)}`);
+  if (!Array.isArray(entries))
+    throw new ModelFormatError(`${file}: key check failed: modelTopology.config.layers must be a list of layers; got ${JSON.stringify(entries)?.slice(0, 40)}`);
   const read = (cls: string, c: Config): Layer | null => {
     const from = LAYER_FROM_CONFIG[cls];
     if (!from) {
       const name = typeof c.name === 'string' ? c.name : '(unnamed)';
-      throw new ModelFormatError(`${file}: layer '${name}' has class ${cls}, which webrnn does not support; it reads ${['InputLayer', ...Object.keys(LAYER_FROM_CONFIG)].join(', ')}`);
+      throw new ModelFormatError(
+        `${file}: layer '${name}' has class ${cls}, which webrnn does not support; it reads ${['InputLayer', ...Object.keys(LAYER_FROM_CONFIG)].join(', ')}`,
+      );
     }
     return from(new Reader(file, cls, c, kerasVersion), read);
   };
@@ -220,9 +251,10 @@ export function layersFromTopology(topology: JsonObject, file: string): { name: 
     }
     // An InputLayer's shape is the model's input: it goes to the first real layer (whose own batch_input_shape,
     // if any, TF.js may have written as [null, null]).
-    const withInput = layers.length === 0 && pendingInput.inputShape
-      ? { ...entry.config, batch_input_shape: [pendingInput.batchSize ?? null, ...pendingInput.inputShape], batch_shape: undefined }
-      : entry.config;
+    const withInput =
+      layers.length === 0 && pendingInput.inputShape
+        ? { ...entry.config, batch_input_shape: [pendingInput.batchSize ?? null, ...pendingInput.inputShape], batch_shape: undefined }
+        : entry.config;
     const layer = read(entry.class_name, withInput);
     if (layer) layers.push(layer);
   });

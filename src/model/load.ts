@@ -54,14 +54,18 @@ function matchWeights(segments: readonly Segment[], weights: readonly NamedWeigh
     }
     const shape = w.tensor.shape;
     if (shape.length !== seg.spec.shape.length || shape.some((d, i) => d !== seg.spec.shape[i])) {
-      throw new ModelFormatError(`${file}: weights check failed: "${w.name}" is [${shape.join(', ')}] but ${seg.path} must be [${seg.spec.shape.join(', ')}] for this layer config`);
+      throw new ModelFormatError(
+        `${file}: weights check failed: "${w.name}" is [${shape.join(', ')}] but ${seg.path} must be [${seg.spec.shape.join(', ')}] for this layer config`,
+      );
     }
     used.add(w);
     return w.tensor;
   });
   const extra = weights.filter((w) => !used.has(w));
   if (strict && extra.length > 0) {
-    throw new ModelFormatError(`${file}: weights check failed: ${extra.map((w) => `"${w.name}"`).join(', ')} belong to no layer of the model; pass { strict: false } to ignore them`);
+    throw new ModelFormatError(
+      `${file}: weights check failed: ${extra.map((w) => `"${w.name}"`).join(', ')} belong to no layer of the model; pass { strict: false } to ignore them`,
+    );
   }
   return tensors;
 }
@@ -74,7 +78,14 @@ export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts,
     for (const layer of layers) model.add(layer);
     const view = model.persistenceView();
     const all = decodeWeights(artifacts.weightSpecs, artifacts.weightData, file);
-    model.setWeights(matchWeights(view.arena.segments, all.filter((w) => w.group !== 'optimizer'), file, options.strict ?? true));
+    model.setWeights(
+      matchWeights(
+        view.arena.segments,
+        all.filter((w) => w.group !== 'optimizer'),
+        file,
+        options.strict ?? true,
+      ),
+    );
     if ((options.compile ?? true) && artifacts.trainingConfig) {
       model.compile(compileArgsFromTrainingConfig(artifacts.trainingConfig, file));
       const saved = all.filter((w) => w.group === 'optimizer');
@@ -102,9 +113,11 @@ export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts,
  * the two files a user picked (model.json and its weights), or in-memory artifacts.
  */
 export async function loadLayersModel(rt: Runtime, source: string | ModelArtifacts | readonly File[], options: LoadOptions = {}): Promise<Sequential> {
-  if (typeof options !== 'object' || options === null) throw new ValueError(`loadLayersModel options must be { compile?, strict? }; got ${JSON.stringify(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new ValueError(`loadLayersModel options must be { compile?, strict? }; got ${JSON.stringify(options)}`);
   const unknown = Object.keys(options).filter((k) => !LOAD_KEYS.includes(k));
-  if (unknown.length > 0) throw new ValueError(`loadLayersModel: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; options are ${LOAD_KEYS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new ValueError(`loadLayersModel: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; options are ${LOAD_KEYS.join(', ')}`);
   const artifacts = await loadArtifacts(source);
   return modelFromArtifacts(rt, artifacts, sourceName(source), options);
 }

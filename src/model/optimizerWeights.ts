@@ -60,7 +60,10 @@ export function optimizerConfigJson(config: OptimizerConfig, learningRate: numbe
         ? { class_name: 'Momentum', config: { learning_rate: learningRate, momentum: config.momentum, use_nesterov: config.nesterov, ...clip } }
         : { class_name: 'SGD', config: { learning_rate: learningRate, ...clip } };
     case 'rmsprop':
-      return { class_name: 'RMSProp', config: { learning_rate: learningRate, decay: config.rho, momentum: config.momentum, epsilon: config.epsilon, centered: config.centered, ...clip } };
+      return {
+        class_name: 'RMSProp',
+        config: { learning_rate: learningRate, decay: config.rho, momentum: config.momentum, epsilon: config.epsilon, centered: config.centered, ...clip },
+      };
   }
 }
 
@@ -108,7 +111,9 @@ export function readOptimizerWeights(
   const iter = weights[0]!;
   const steps = iter.tensor.data[0];
   if (iter.tensor.data.length !== 1 || !Number.isInteger(steps) || steps! < 0 || !/(^|\/)iter(ations?)?(:0)?$/.test(iter.name)) {
-    throw new ModelFormatError(`${file}: optimizer state check failed: the first optimizer weight must be the step count 'iter' (a whole number ≥ 0); got "${iter.name}" = ${steps}`);
+    throw new ModelFormatError(
+      `${file}: optimizer state check failed: the first optimizer weight must be the step count 'iter' (a whole number ≥ 0); got "${iter.name}" = ${steps}`,
+    );
   }
   const slots: Partial<Record<OptimizerSlot, Float32Array[]>> = {};
   kinds.forEach((kind, k) => {
@@ -117,7 +122,9 @@ export function readOptimizerWeights(
       const w = weights[1 + k * segments.length + i]!;
       const shape = w.tensor.shape;
       if (shape.length !== seg.spec.shape.length || shape.some((d, j) => d !== seg.spec.shape[j])) {
-        throw new ModelFormatError(`${file}: optimizer state check failed: "${w.name}" is [${shape.join(', ')}] but ${seg.path}/${kind.suffix} must be [${seg.spec.shape.join(', ')}]`);
+        throw new ModelFormatError(
+          `${file}: optimizer state check failed: "${w.name}" is [${shape.join(', ')}] but ${seg.path}/${kind.suffix} must be [${seg.spec.shape.join(', ')}]`,
+        );
       }
       // Back to webrnn's meaning: the inverse of the save scale (u = −lr·a for Momentum).
       return scale === 1 ? Float32Array.from(w.tensor.data) : Float32Array.from(w.tensor.data, (v) => (scale === 0 ? 0 : v / scale));

@@ -32,7 +32,15 @@ export interface BindOptions {
   timesteps?: number;
 }
 
-export function bindModel(rt: Runtime, layers: Layer[], arena: ParameterArena, batch: number, training: boolean, idsInput: boolean, options: BindOptions = {}): BoundModel {
+export function bindModel(
+  rt: Runtime,
+  layers: Layer[],
+  arena: ParameterArena,
+  batch: number,
+  training: boolean,
+  idsInput: boolean,
+  options: BindOptions = {},
+): BoundModel {
   const declared = layers[0]!.inputShape;
   const sequence = idsInput || declared.length >= 2;
   const sample = options.timesteps !== undefined && sequence ? [options.timesteps, ...declared.slice(1)] : declared;
@@ -45,7 +53,14 @@ export function bindModel(rt: Runtime, layers: Layer[], arena: ParameterArena, b
     layers.forEach((layer, i) => {
       const states = options.states?.[i];
       const run = layer.bind(
-        { rt, batch, params: arena.views(arena.params, i), grads: training ? arena.views(arena.grads, i) : null, needsInputGrad: training && i > 0, ...(states ? { states } : {}) },
+        {
+          rt,
+          batch,
+          params: arena.views(arena.params, i),
+          grads: training ? arena.views(arena.grads, i) : null,
+          needsInputGrad: training && i > 0,
+          ...(states ? { states } : {}),
+        },
         act,
       );
       runs.push(run);

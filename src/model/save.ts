@@ -45,7 +45,9 @@ export async function modelArtifacts(view: PersistenceView, options: SaveOptions
   if (typeof include !== 'boolean') throw new ValueError(`save: includeOptimizer must be true or false; got ${JSON.stringify(include)}`);
   const { arena, compiled, optimizer } = view;
   if (include && (!compiled || !optimizer)) {
-    throw new ValueError("save({ includeOptimizer: true }) needs a compiled model: there is no optimizer state to save. Compile it first, or save without includeOptimizer");
+    throw new ValueError(
+      'save({ includeOptimizer: true }) needs a compiled model: there is no optimizer state to save. Compile it first, or save without includeOptimizer',
+    );
   }
   const params = await arena.read();
   const weights: NamedWeight[] = arena.segments.map((seg, i) => ({ name: seg.path, tensor: { data: params[i]!, shape: [...seg.spec.shape] } }));
@@ -57,7 +59,13 @@ export async function modelArtifacts(view: PersistenceView, options: SaveOptions
   };
   if (include) {
     const config = compiled!.optimizer;
-    const used = [...new Set(slotKinds(config).map((k) => k.slot).filter((s): s is OptimizerSlot => s !== null))];
+    const used = [
+      ...new Set(
+        slotKinds(config)
+          .map((k) => k.slot)
+          .filter((s): s is OptimizerSlot => s !== null),
+      ),
+    ];
     // One readback: the state (step count, current learning rate) and every slot of every segment.
     const ranges = [
       { ref: optimizer!.state, length: optimizerStateLength() },

@@ -100,7 +100,9 @@ export class Sequential {
     const perLayer = this.layers.map((layer) => {
       const input = shape;
       if (layer !== this.layers[0] && layer.declaredInputShape && formatShape(layer.declaredInputShape) !== formatShape(input)) {
-        throw new ShapeError(`layer '${layer.name}' declares inputShape ${formatShape(layer.declaredInputShape)} but the layer before it outputs ${formatShape(input)}`);
+        throw new ShapeError(
+          `layer '${layer.name}' declares inputShape ${formatShape(layer.declaredInputShape)} but the layer before it outputs ${formatShape(input)}`,
+        );
       }
       shape = layer.build(input);
       return { layer: layer.name, specs: layer.paramSpecs(input) };
@@ -158,7 +160,10 @@ export class Sequential {
     if (this.idsInput) {
       const dim = this.layers[0]!.vocabularySize!;
       const bad = samples.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= dim);
-      if (bad >= 0) throw new ValueError(`${name} holds token ids for embedding '${this.layers[0]!.name}', integers in [0, ${dim}); ${name} at flat index ${bad} is ${samples.data[bad]}`);
+      if (bad >= 0)
+        throw new ValueError(
+          `${name} holds token ids for embedding '${this.layers[0]!.name}', integers in [0, ${dim}); ${name} at flat index ${bad} is ${samples.data[bad]}`,
+        );
     }
     return samples;
   }
@@ -183,7 +188,14 @@ export class Sequential {
       for (let start = 0; start < samples.count; start += batchSize) {
         const n = Math.min(batchSize, samples.count - start);
         const b = this.bound(n);
-        this.rt.write(b.input, gatherBatch(samples, Uint32Array.from({ length: n }, (_, i) => start + i), steps));
+        this.rt.write(
+          b.input,
+          gatherBatch(
+            samples,
+            Uint32Array.from({ length: n }, (_, i) => start + i),
+            steps,
+          ),
+        );
         b.forward.run([{ from: b.output.buffer, fromOffset: b.output.offset, to: result, toOffset: start * outSize, floats: n * outSize }]);
       }
       const raw = await this.rt.read(result, samples.count * outSize);
@@ -213,7 +225,9 @@ export class Sequential {
     const forgetful = this.layers.find((l) => l.stateSizes().length > 0 && !l.stateful);
     if (!this.states || forgetful) {
       const which = forgetful ? `layer '${forgetful.name}' is not stateful, so it would forget its state after every step` : 'the model has no stateful layer';
-      throw new ValueError(`predictStep feeds one timestep at a time and needs every recurrent layer stateful: ${which}. Build them with stateful: true and give the first layer batchInputShape`);
+      throw new ValueError(
+        `predictStep feeds one timestep at a time and needs every recurrent layer stateful: ${which}. Build them with stateful: true and give the first layer batchInputShape`,
+      );
     }
     const batch = this.states.batch;
     const first = this.layers[0]!;
@@ -278,13 +292,26 @@ export class Sequential {
     const samples = samplesOf(y, name, null, 'class ids');
     const ids = out.slice(0, -1);
     const ok = [ids, [...ids, 1]].some((s) => s.length === samples.sampleShape.length && s.every((d, i) => d === samples.sampleShape[i]));
-    if (!ok) throw new ShapeError(`${name} must hold class ids ${formatShape(['*', ...ids])} (or ${formatShape(['*', ...ids, 1])}) for sparseCategoricalCrossentropy; got ${formatShape([samples.count, ...samples.sampleShape])}`);
+    if (!ok)
+      throw new ShapeError(
+        `${name} must hold class ids ${formatShape(['*', ...ids])} (or ${formatShape(['*', ...ids, 1])}) for sparseCategoricalCrossentropy; got ${formatShape([samples.count, ...samples.sampleShape])}`,
+      );
     return { ...samples, sampleShape: ids };
   }
 
   private trainProgram(batch: number): TrainProgram {
     return cachedProgram(this.training, batch, () =>
-      buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, this.statesFor(batch)),
+      buildTrainProgram(
+        this.rt,
+        this.layers,
+        this.arena!,
+        this.optimizerState!,
+        this.isCompiled,
+        batch,
+        this.idsInput,
+        this.accumulators!,
+        this.statesFor(batch),
+      ),
     );
   }
 
@@ -309,7 +336,12 @@ export class Sequential {
     this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(this.isCompiled)));
     for (let start = 0; start < x.count; start += batchSize) {
       const n = Math.min(batchSize, x.count - start);
-      this.runBatch(x, y, Uint32Array.from({ length: n }, (_, i) => start + i), 'evaluate');
+      this.runBatch(
+        x,
+        y,
+        Uint32Array.from({ length: n }, (_, i) => start + i),
+        'evaluate',
+      );
     }
   }
 
@@ -321,7 +353,10 @@ export class Sequential {
     this.ensureBuilt();
     const compiled = this.isCompiled;
     if (this.fitting) throw new ValueError('fit was called while another fit on this model is running; await the first one');
-    const { batchSize, epochs, initialEpoch, validationSplit, validationData, shuffle, seed, verbose, callbacks, stopOnNonFinite } = resolveFitArgs(args, this.fixedBatchSize ?? 32);
+    const { batchSize, epochs, initialEpoch, validationSplit, validationData, shuffle, seed, verbose, callbacks, stopOnNonFinite } = resolveFitArgs(
+      args,
+      this.fixedBatchSize ?? 32,
+    );
 
     const xs = this.checkX(x);
     const ys = this.checkY(y, 'y');
@@ -373,7 +408,12 @@ export class Sequential {
         const logs: Logs = { ...logsFromAccumulator(trainAcc!, compiled), ...(valAcc ? logsFromAccumulator(valAcc, compiled, 'val_') : {}) };
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-        if (verbose === 1) console.log(`Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toPrecision(4)}`).join(' - ')}`);
+        if (verbose === 1)
+          console.log(
+            `Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs)
+              .map(([k, v]) => `${k}: ${v.toPrecision(4)}`)
+              .join(' - ')}`,
+          );
         for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       }
       for (const cb of callbacks) await cb.onTrainEnd?.();

@@ -63,7 +63,9 @@ export function checkStates(layer: Layer, values: TensorLike[], batch: number): 
   const widths = layer.stateSizes();
   const what = widths.length === 2 ? '[h, c]' : widths.length === 1 ? '[h]' : `${widths.length} tensors`;
   if (!Array.isArray(values) || values.length !== widths.length) {
-    throw new ValueError(`layer '${layer.name}' has ${widths.length} states (${what}, each [batch, units]); got ${Array.isArray(values) ? `${values.length} tensors` : typeof values}`);
+    throw new ValueError(
+      `layer '${layer.name}' has ${widths.length} states (${what}, each [batch, units]); got ${Array.isArray(values) ? `${values.length} tensors` : typeof values}`,
+    );
   }
   return values.map((v, k) => {
     const t = toTensor(v, `state ${k} of '${layer.name}'`);

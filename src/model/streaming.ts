@@ -78,7 +78,9 @@ export function stepInput(x: TensorLike, batch: number, sample: number[], ids: {
     [batch, 1, ...rest],
   ];
   if (!shapes.some((s) => s.length === t.shape.length && s.every((d, i) => d === t.shape[i]))) {
-    throw new ShapeError(`predictStep feeds one timestep: x must be ${formatShape(shapes[0]!)} (or ${formatShape(shapes[1]!)}) for this model's fixed batch size ${batch}; got ${formatShape(t.shape)}`);
+    throw new ShapeError(
+      `predictStep feeds one timestep: x must be ${formatShape(shapes[0]!)} (or ${formatShape(shapes[1]!)}) for this model's fixed batch size ${batch}; got ${formatShape(t.shape)}`,
+    );
   }
   if (ids) {
     const bad = t.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= ids.inputDim);

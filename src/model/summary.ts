@@ -5,7 +5,11 @@ export function summaryLines(name: string, layers: Layer[], paramCounts: number[
   const rows = layers.map((l, i) => [`${l.name} (${l.className})`, `(None, ${l.outputShape.join(', ')})`, String(paramCounts[i] ?? 0)]);
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = [0, 1, 2].map((c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)) + 4);
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('')
+      .trimEnd();
   const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0));
   const total = paramCounts.reduce((a, b) => a + b, 0);
   const out = [`Model: "${name}"`, rule('_'), line(header), rule('=')];

@@ -52,12 +52,16 @@ export function resolveCompile(args: CompileArgs, outputCols: number): Compiled 
   const compileClip = Object.fromEntries((['clipNorm', 'globalClipNorm', 'clipValue'] as const).filter((k) => args[k] !== undefined).map((k) => [k, args[k]]));
   const optimizerClip = clipSpecOf(optimizer);
   if (Object.keys(compileClip).length > 0) {
-    if (optimizerClip) throw new ValueError(`compile: clipping is set both on the optimizer (${optimizerClip.mode}) and in compile (${Object.keys(compileClip).join(', ')}); set one`);
+    if (optimizerClip)
+      throw new ValueError(
+        `compile: clipping is set both on the optimizer (${optimizerClip.mode}) and in compile (${Object.keys(compileClip).join(', ')}); set one`,
+      );
     // Re-validate through the optimizer factory: it owns the rules (finite, > 0, at most one of the three).
     optimizer = resolveOptimizer({ ...optimizer, ...compileClip });
   }
   const loss = resolveLoss(args.loss);
-  if (args.metrics !== undefined && !Array.isArray(args.metrics)) throw new ValueError(`compile: metrics must be an array of names such as ['mae']; got ${JSON.stringify(args.metrics)}`);
+  if (args.metrics !== undefined && !Array.isArray(args.metrics))
+    throw new ValueError(`compile: metrics must be an array of names such as ['mae']; got ${JSON.stringify(args.metrics)}`);
   const metrics = (args.metrics ?? []).map((name) => ({ name, config: resolveMetric(name, loss, outputCols) }));
   const names = new Set<string>();
   for (const m of metrics) {
@@ -150,7 +154,8 @@ export function buildTrainProgram(
   // Keras counts the weight penalties in val_loss and evaluate() too. In the evaluate plan their gradient
   // terms land in the gradient arena, which is scratch there: the next train step overwrites it first.
   const penalties = (plan: Plan, accum: GPUBuffer) => {
-    if (regScratch) recordRegularizers(plan, { params: arena.params, grads: arena.grads, segments: regularized, accum, slot: 0, scale: out.rows, scratch: regScratch });
+    if (regScratch)
+      recordRegularizers(plan, { params: arena.params, grads: arena.grads, segments: regularized, accum, slot: 0, scale: out.rows, scratch: regScratch });
   };
 
   const train = new Plan(rt, `train, batch ${batch}`);
@@ -170,7 +175,14 @@ export function buildTrainProgram(
       ...(clipScratch ? { scratch: clipScratch } : {}),
     });
   }
-  recordOptimizerStep(train, { optimizer: compiled.optimizer, params: arena.params, grads: arena.grads, slots: optimizer.slots, state: optimizer.state, length: arena.total });
+  recordOptimizerStep(train, {
+    optimizer: compiled.optimizer,
+    params: arena.params,
+    grads: arena.grads,
+    slots: optimizer.slots,
+    state: optimizer.state,
+    length: arena.total,
+  });
 
   const evaluate = new Plan(rt, `evaluate, batch ${batch}`);
   for (const run of bound.runs) run.recordForward(evaluate);
@@ -190,4 +202,3 @@ export function buildTrainProgram(
     },
   };
 }
-

@@ -39,7 +39,8 @@ export function trainingConfigJson(compiled: Compiled, learningRate: number): Js
 const norm = (k: string) => k.replace(/_/g, '').toLowerCase();
 
 function optimizerFrom(spec: unknown, file: string): OptimizerConfig {
-  const fail = (detail: string) => new ModelFormatError(`${file}: trainingConfig.optimizer_config: ${detail}; load with { compile: false } to skip the training config`);
+  const fail = (detail: string) =>
+    new ModelFormatError(`${file}: trainingConfig.optimizer_config: ${detail}; load with { compile: false } to skip the training config`);
   if (!isObject(spec) || typeof spec.class_name !== 'string') throw fail(`expected { class_name, config }; got ${JSON.stringify(spec)?.slice(0, 60)}`);
   const c: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(isObject(spec.config) ? spec.config : {})) c[norm(k)] = v;
@@ -52,11 +53,16 @@ function optimizerFrom(spec: unknown, file: string): OptimizerConfig {
   const clip = { clipNorm: c.clipnorm ?? undefined, globalClipNorm: c.globalclipnorm ?? undefined, clipValue: c.clipvalue ?? undefined };
   const defined = (o: Config) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
   try {
-    if (cls === 'adam') return resolveOptimizer({ kind: 'adam', ...defined({ learningRate: lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, ...clip }) });
+    if (cls === 'adam')
+      return resolveOptimizer({ kind: 'adam', ...defined({ learningRate: lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, ...clip }) });
     if (cls === 'sgd' || cls === 'momentum') {
       return resolveOptimizer({ kind: 'sgd', ...defined({ learningRate: lr, momentum: c.momentum, nesterov: c.usenesterov ?? c.nesterov, ...clip }) });
     }
-    if (cls === 'rmsprop') return resolveOptimizer({ kind: 'rmsprop', ...defined({ learningRate: lr, rho: c.rho ?? c.decay, momentum: c.momentum, epsilon: c.epsilon, centered: c.centered, ...clip }) });
+    if (cls === 'rmsprop')
+      return resolveOptimizer({
+        kind: 'rmsprop',
+        ...defined({ learningRate: lr, rho: c.rho ?? c.decay, momentum: c.momentum, epsilon: c.epsilon, centered: c.centered, ...clip }),
+      });
   } catch (e) {
     if (e instanceof WebRnnError) throw fail(e.message);
     throw e;
@@ -86,7 +92,8 @@ export function compileArgsFromTrainingConfig(tc: JsonObject, file: string): Com
     throw e;
   }
   const rawMetrics = tc.metrics ?? [];
-  if (!Array.isArray(rawMetrics) && !(isObject(rawMetrics) && Object.keys(rawMetrics).length === 0)) throw fail(`metrics per output are not supported; got ${JSON.stringify(rawMetrics).slice(0, 60)}`);
+  if (!Array.isArray(rawMetrics) && !(isObject(rawMetrics) && Object.keys(rawMetrics).length === 0))
+    throw fail(`metrics per output are not supported; got ${JSON.stringify(rawMetrics).slice(0, 60)}`);
   const metrics = (Array.isArray(rawMetrics) ? rawMetrics : []).map((m) => {
     const name = nameOf(m);
     if (typeof name !== 'string') throw fail(`a metric must be a name; got ${JSON.stringify(m)}`);

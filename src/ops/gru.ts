@@ -7,7 +7,16 @@
 import { gruCell } from '../cells/gru';
 import type { Runtime } from '../gpu/runtime';
 import type { Tensor, TensorLike } from '../tensor';
-import { checkGruGrads, checkGruInputs, resolveGruOptions, type GruGradients, type GruGrads, type GruInputs, type GruOptions, type GruOutputs } from './gruArgs';
+import {
+  checkGruGrads,
+  checkGruInputs,
+  resolveGruOptions,
+  type GruGradients,
+  type GruGrads,
+  type GruInputs,
+  type GruOptions,
+  type GruOutputs,
+} from './gruArgs';
 import { checkAllFinite, runCell, type CellRunResult } from './recurrent';
 
 export async function gruForward(rt: Runtime, inputs: GruInputs<TensorLike>, options: GruOptions = {}): Promise<GruOutputs<Tensor>> {
@@ -20,10 +29,23 @@ export async function gruForward(rt: Runtime, inputs: GruInputs<TensorLike>, opt
  * optionally of the final state) to the gradients of x, the weights and the initial state. The forward outputs
  * come back too.
  */
-export async function gruBackward(rt: Runtime, inputs: GruInputs<TensorLike>, grads: GruGrads<TensorLike>, options: GruOptions = {}): Promise<GruGradients<Tensor>> {
+export async function gruBackward(
+  rt: Runtime,
+  inputs: GruInputs<TensorLike>,
+  grads: GruGrads<TensorLike>,
+  options: GruOptions = {},
+): Promise<GruGradients<Tensor>> {
   const result = await runGru(rt, inputs, grads, options);
   const g = result.gradients!;
-  return { output: result.output, h: result.finalStates[0]!, dX: g.dX, dKernel: g.dKernel, dRecurrentKernel: g.dRecurrentKernel, dBias: g.dBias, dh0: g.dInitial[0]! };
+  return {
+    output: result.output,
+    h: result.finalStates[0]!,
+    dX: g.dX,
+    dKernel: g.dKernel,
+    dRecurrentKernel: g.dRecurrentKernel,
+    dBias: g.dBias,
+    dh0: g.dInitial[0]!,
+  };
 }
 
 async function runGru(rt: Runtime, rawInputs: GruInputs<TensorLike>, rawGrads: GruGrads<TensorLike> | null, options: GruOptions): Promise<CellRunResult> {
@@ -32,6 +54,20 @@ async function runGru(rt: Runtime, rawInputs: GruInputs<TensorLike>, rawGrads: G
   const inputs = checkGruInputs(rawInputs, opts.resetAfter);
   const grads = rawGrads ? checkGruGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
   const { x, kernel, recurrentKernel, bias, h0 } = inputs;
-  checkAllFinite([['x', x], ['kernel', kernel], ['recurrentKernel', recurrentKernel], ['bias', bias], ['h0', h0], ['dOutput', grads?.dOutput], ['dh', grads?.dh]]);
-  return runCell(rt, gruCell, { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0] }, grads && { dOutput: grads.dOutput, dFinal: [grads.dh] }, opts);
+  checkAllFinite([
+    ['x', x],
+    ['kernel', kernel],
+    ['recurrentKernel', recurrentKernel],
+    ['bias', bias],
+    ['h0', h0],
+    ['dOutput', grads?.dOutput],
+    ['dh', grads?.dh],
+  ]);
+  return runCell(
+    rt,
+    gruCell,
+    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0] },
+    grads && { dOutput: grads.dOutput, dFinal: [grads.dh] },
+    opts,
+  );
 }

@@ -4,23 +4,12 @@
  * z, r, h in every 3u-wide block: kernel [features, 3u], recurrentKernel [u, 3u], bias [2, 3u] with
  * resetAfter (row 0 input bias, row 1 recurrent bias) or [3u] without.
  */
-import {
-  CELL_ACTIVATIONS,
-  GATE_ACTIVATIONS,
-  checkActivation,
-  type CellActivation,
-  type GateActivation,
-} from '../kernels/activations';
+import { CELL_ACTIVATIONS, GATE_ACTIVATIONS, checkActivation, type CellActivation, type GateActivation } from '../kernels/activations';
 import { ValueError } from '../errors';
 import { GRU_VARIANTS, type GruVariant } from '../kernels/gruStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import {
-  checkInitialH,
-  checkSequenceAndKernel,
-  checkSingleStateGrads,
-  type SingleStateGrads,
-} from './recurrentArgs';
+import { checkInitialH, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface GruInputs<T> {
@@ -110,7 +99,12 @@ export function checkGruInputs(inputs: GruInputs<TensorLike>, resetAfter: boolea
   expectShape(recurrentKernel, [units, 3 * units], 'recurrentKernel', `[units, 3·units] with units = ${units} (from kernel)`);
   const bias = toTensor(inputs.bias, 'bias');
   if (resetAfter) {
-    expectShape(bias, [2, 3 * units], 'bias', `[2, 3·units] with resetAfter: true (row 0 input bias, row 1 recurrent bias; pass resetAfter: false for a [3·units] bias), units = ${units}`);
+    expectShape(
+      bias,
+      [2, 3 * units],
+      'bias',
+      `[2, 3·units] with resetAfter: true (row 0 input bias, row 1 recurrent bias; pass resetAfter: false for a [3·units] bias), units = ${units}`,
+    );
   } else {
     expectShape(bias, [3 * units], 'bias', `[3·units] with resetAfter: false, units = ${units}`);
   }

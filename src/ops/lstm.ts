@@ -6,7 +6,16 @@
 import { lstmCell } from '../cells/lstm';
 import type { Runtime } from '../gpu/runtime';
 import type { Tensor, TensorLike } from '../tensor';
-import { checkLstmGrads, checkLstmInputs, resolveLstmOptions, type LstmGradients, type LstmGrads, type LstmInputs, type LstmOptions, type LstmOutputs } from './lstmArgs';
+import {
+  checkLstmGrads,
+  checkLstmInputs,
+  resolveLstmOptions,
+  type LstmGradients,
+  type LstmGrads,
+  type LstmInputs,
+  type LstmOptions,
+  type LstmOutputs,
+} from './lstmArgs';
 import { checkAllFinite, runCell, type CellRunResult } from './recurrent';
 
 export async function lstmForward(rt: Runtime, inputs: LstmInputs<TensorLike>, options: LstmOptions = {}): Promise<LstmOutputs<Tensor>> {
@@ -18,7 +27,12 @@ export async function lstmForward(rt: Runtime, inputs: LstmInputs<TensorLike>, o
  * optionally of the final states) to the gradients of x, the weights and the initial states. The forward
  * outputs come back too, so a caller that needs both makes this one call.
  */
-export async function lstmBackward(rt: Runtime, inputs: LstmInputs<TensorLike>, grads: LstmGrads<TensorLike>, options: LstmOptions = {}): Promise<LstmGradients<Tensor>> {
+export async function lstmBackward(
+  rt: Runtime,
+  inputs: LstmInputs<TensorLike>,
+  grads: LstmGrads<TensorLike>,
+  options: LstmOptions = {},
+): Promise<LstmGradients<Tensor>> {
   const result = await runLstm(rt, inputs, grads, options);
   const g = result.gradients!;
   return { ...outputsOf(result), dX: g.dX, dKernel: g.dKernel, dRecurrentKernel: g.dRecurrentKernel, dBias: g.dBias, dh0: g.dInitial[0]!, dc0: g.dInitial[1]! };
@@ -34,7 +48,17 @@ async function runLstm(rt: Runtime, rawInputs: LstmInputs<TensorLike>, rawGrads:
   const inputs = checkLstmInputs(rawInputs);
   const grads = rawGrads ? checkLstmGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
   const { x, kernel, recurrentKernel, bias, h0, c0 } = inputs;
-  checkAllFinite([['x', x], ['kernel', kernel], ['recurrentKernel', recurrentKernel], ['bias', bias], ['h0', h0], ['c0', c0], ['dOutput', grads?.dOutput], ['dh', grads?.dh], ['dc', grads?.dc]]);
+  checkAllFinite([
+    ['x', x],
+    ['kernel', kernel],
+    ['recurrentKernel', recurrentKernel],
+    ['bias', bias],
+    ['h0', h0],
+    ['c0', c0],
+    ['dOutput', grads?.dOutput],
+    ['dh', grads?.dh],
+    ['dc', grads?.dc],
+  ]);
   return runCell(
     rt,
     lstmCell,

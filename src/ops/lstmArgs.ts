@@ -5,13 +5,7 @@
  * [u, 4u], bias [4u], gate order i, f, c, o; states [batch, units].
  */
 import { ShapeError, ValueError } from '../errors';
-import {
-  CELL_ACTIVATIONS,
-  GATE_ACTIVATIONS,
-  checkActivation,
-  type CellActivation,
-  type GateActivation,
-} from '../kernels/activations';
+import { CELL_ACTIVATIONS, GATE_ACTIVATIONS, checkActivation, type CellActivation, type GateActivation } from '../kernels/activations';
 import { LSTM_VARIANTS, type LstmVariant } from '../kernels/lstmStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import type { CellDims } from '../kernels/cell';

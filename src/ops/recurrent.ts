@@ -66,17 +66,27 @@ export async function runCell<O, V extends string>(
   try {
     // The same kernels a model would run on this adapter, unless the options or the runtime pin a variant.
     const variant = cell.variant(dims, options, rt);
-    const weights = { kernel: bufs.upload('kernel', inputs.kernel.data), recurrent_kernel: bufs.upload('recurrentKernel', inputs.recurrentKernel.data), bias: bufs.upload('bias', inputs.bias.data) };
+    const weights = {
+      kernel: bufs.upload('kernel', inputs.kernel.data),
+      recurrent_kernel: bufs.upload('recurrentKernel', inputs.recurrentKernel.data),
+      bias: bufs.upload('bias', inputs.bias.data),
+    };
     const forward = makeCellForward(bufs, cell, dims, options, variant, { x: bufs.upload('x', swapLeadingAxes(inputs.x.data, B, T, F)), xOffset: 0, weights });
     // The initial-state slot (0, or T going backwards) is written here; every other slot by the steps.
-    forward.states.forEach((buffer, i) => rt.write(buffer as GPUBuffer, inputs.initialStates[i]?.data ?? new Float32Array(state), initialSlot(T, goBackwards) * state));
+    forward.states.forEach((buffer, i) =>
+      rt.write(buffer as GPUBuffer, inputs.initialStates[i]?.data ?? new Float32Array(state), initialSlot(T, goBackwards) * state),
+    );
     cell.recordForward(plan, forward, dims, options, variant);
 
     let back: { dx: GPUBuffer; grads: { kernel: GPUBuffer; recurrent_kernel: GPUBuffer; bias: GPUBuffer }; dInitial: GPUBuffer[] } | null = null;
     if (grads) {
       back = {
         dx: bufs.make('dx', T * B * F),
-        grads: { kernel: bufs.make('dKernel', inputs.kernel.data.length), recurrent_kernel: bufs.make('dRecurrentKernel', inputs.recurrentKernel.data.length), bias: bufs.make('dBias', inputs.bias.data.length) },
+        grads: {
+          kernel: bufs.make('dKernel', inputs.kernel.data.length),
+          recurrent_kernel: bufs.make('dRecurrentKernel', inputs.recurrentKernel.data.length),
+          bias: bufs.make('dBias', inputs.bias.data.length),
+        },
         dInitial: forward.states.map((_, i) => bufs.make(`dInitial ${i}`, state)),
       };
       const dFinal = forward.states.map((_, i) => bufs.upload(`dFinal ${i}`, grads.dFinal[i]?.data ?? new Float32Array(state)));
@@ -95,7 +105,13 @@ export async function runCell<O, V extends string>(
     ];
     if (back) {
       const { kernel, recurrent_kernel, bias } = back.grads;
-      for (const [ref, length] of [[back.dx, T * B * F], [kernel, inputs.kernel.data.length], [recurrent_kernel, inputs.recurrentKernel.data.length], [bias, inputs.bias.data.length]] as const) ranges.push({ ref, offsetFloats: 0, length });
+      for (const [ref, length] of [
+        [back.dx, T * B * F],
+        [kernel, inputs.kernel.data.length],
+        [recurrent_kernel, inputs.recurrentKernel.data.length],
+        [bias, inputs.bias.data.length],
+      ] as const)
+        ranges.push({ ref, offsetFloats: 0, length });
       for (const ref of back.dInitial) ranges.push({ ref, offsetFloats: 0, length: state });
     }
     const read = await rt.readMany(ranges);

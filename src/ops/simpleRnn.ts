@@ -24,18 +24,50 @@ export async function simpleRnnForward(rt: Runtime, inputs: SimpleRnnInputs<Tens
 }
 
 /** Forward and backpropagation through time in one submit; returns the forward outputs and every gradient. */
-export async function simpleRnnBackward(rt: Runtime, inputs: SimpleRnnInputs<TensorLike>, grads: SimpleRnnGrads<TensorLike>, options: SimpleRnnOptions = {}): Promise<SimpleRnnGradients<Tensor>> {
+export async function simpleRnnBackward(
+  rt: Runtime,
+  inputs: SimpleRnnInputs<TensorLike>,
+  grads: SimpleRnnGrads<TensorLike>,
+  options: SimpleRnnOptions = {},
+): Promise<SimpleRnnGradients<Tensor>> {
   const result = await runSimpleRnn(rt, inputs, grads, options);
   const g = result.gradients!;
-  return { output: result.output, h: result.finalStates[0]!, dX: g.dX, dKernel: g.dKernel, dRecurrentKernel: g.dRecurrentKernel, dBias: g.dBias, dh0: g.dInitial[0]! };
+  return {
+    output: result.output,
+    h: result.finalStates[0]!,
+    dX: g.dX,
+    dKernel: g.dKernel,
+    dRecurrentKernel: g.dRecurrentKernel,
+    dBias: g.dBias,
+    dh0: g.dInitial[0]!,
+  };
 }
 
-async function runSimpleRnn(rt: Runtime, rawInputs: SimpleRnnInputs<TensorLike>, rawGrads: SimpleRnnGrads<TensorLike> | null, options: SimpleRnnOptions): Promise<CellRunResult> {
+async function runSimpleRnn(
+  rt: Runtime,
+  rawInputs: SimpleRnnInputs<TensorLike>,
+  rawGrads: SimpleRnnGrads<TensorLike> | null,
+  options: SimpleRnnOptions,
+): Promise<CellRunResult> {
   rt.check();
   const opts = resolveSimpleRnnOptions(options);
   const inputs = checkSimpleRnnInputs(rawInputs);
   const grads = rawGrads ? checkSimpleRnnGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
   const { x, kernel, recurrentKernel, bias, h0 } = inputs;
-  checkAllFinite([['x', x], ['kernel', kernel], ['recurrentKernel', recurrentKernel], ['bias', bias], ['h0', h0], ['dOutput', grads?.dOutput], ['dh', grads?.dh]]);
-  return runCell(rt, simpleRnnCell, { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0] }, grads && { dOutput: grads.dOutput, dFinal: [grads.dh] }, opts);
+  checkAllFinite([
+    ['x', x],
+    ['kernel', kernel],
+    ['recurrentKernel', recurrentKernel],
+    ['bias', bias],
+    ['h0', h0],
+    ['dOutput', grads?.dOutput],
+    ['dh', grads?.dh],
+  ]);
+  return runCell(
+    rt,
+    simpleRnnCell,
+    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0] },
+    grads && { dOutput: grads.dOutput, dFinal: [grads.dh] },
+    opts,
+  );
 }

@@ -6,12 +6,7 @@
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import {
-  checkInitialH,
-  checkSequenceAndKernel,
-  checkSingleStateGrads,
-  type SingleStateGrads,
-} from './recurrentArgs';
+import { checkInitialH, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface SimpleRnnInputs<T> {

@@ -45,14 +45,17 @@ export function resolveLoss(spec: string | ({ kind: string } & LossOptions), opt
   const name = typeof spec === 'string' ? spec : spec?.kind;
   const kind = typeof name === 'string' ? LOSS_ALIASES[key(name)] : undefined;
   if (!kind) {
-    throw new ValueError(`Unknown loss ${JSON.stringify(name ?? spec)}; known losses are ${Object.keys(LOSS_IDS).join(', ')} (Keras snake_case names work too)`);
+    throw new ValueError(
+      `Unknown loss ${JSON.stringify(name ?? spec)}; known losses are ${Object.keys(LOSS_IDS).join(', ')} (Keras snake_case names work too)`,
+    );
   }
   const merged = { ...options, ...(typeof spec === 'string' ? {} : spec) };
   const fromLogits = merged.fromLogits ?? false;
   if (typeof fromLogits !== 'boolean') throw new ValueError(`loss ${kind}: fromLogits must be true or false; got ${JSON.stringify(fromLogits)}`);
   if (fromLogits && !kind.endsWith('Crossentropy')) throw new ValueError(`loss ${kind}: fromLogits applies to the crossentropy losses only`);
   const delta = merged.delta ?? 1.0;
-  if (typeof delta !== 'number' || !Number.isFinite(delta) || delta <= 0) throw new ValueError(`loss ${kind}: delta must be a finite number > 0; got ${String(delta)}`);
+  if (typeof delta !== 'number' || !Number.isFinite(delta) || delta <= 0)
+    throw new ValueError(`loss ${kind}: delta must be a finite number > 0; got ${String(delta)}`);
   return Object.freeze({ kind, fromLogits, delta });
 }
 
@@ -66,7 +69,9 @@ export function resolveMetric(spec: string | MetricConfig, loss: LossConfig, col
   const name = typeof spec === 'string' ? spec : spec?.kind;
   const found = typeof name === 'string' ? METRIC_ALIASES[key(name)] : undefined;
   if (!found) {
-    throw new ValueError(`Unknown metric ${JSON.stringify(name ?? spec)}; known metrics are accuracy, mse, mae, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy`);
+    throw new ValueError(
+      `Unknown metric ${JSON.stringify(name ?? spec)}; known metrics are accuracy, mse, mae, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy`,
+    );
   }
   let kind: MetricKind;
   if (found !== 'accuracy') kind = found;

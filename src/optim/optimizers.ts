@@ -57,7 +57,11 @@ export type OptimizerConfig = AdamConfig | SgdConfig | RmspropConfig;
 export type OptimizerName = OptimizerConfig['kind'];
 
 const CLIP_KEYS = ['clipNorm', 'globalClipNorm', 'clipValue'] as const;
-const KNOWN = { adam: ['learningRate', 'beta1', 'beta2', 'epsilon'], sgd: ['learningRate', 'momentum', 'nesterov'], rmsprop: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'] } as const;
+const KNOWN = {
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  sgd: ['learningRate', 'momentum', 'nesterov'],
+  rmsprop: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'],
+} as const;
 
 interface Range {
   min: number;

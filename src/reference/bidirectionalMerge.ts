@@ -18,7 +18,14 @@ export function merge(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, 
   return out;
 }
 
-export function split(dout: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, rows: number, units: number, mode: MergeMode): { da: Float64Array; db: Float64Array } {
+export function split(
+  dout: ArrayLike<number>,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rows: number,
+  units: number,
+  mode: MergeMode,
+): { da: Float64Array; db: Float64Array } {
   const da = new Float64Array(rows * units);
   const db = new Float64Array(rows * units);
   for (let r = 0; r < rows; r++) {

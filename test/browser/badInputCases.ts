@@ -26,7 +26,10 @@ import { rt } from './harnessCore';
 
 type Outcome = { id: string; name: string; message: string };
 
-const t = (shape: number[], fill = (i: number) => Math.sin(i)): Tensor => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => fill(i)), shape });
+const t = (shape: number[], fill = (i: number) => Math.sin(i)): Tensor => ({
+  data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => fill(i)),
+  shape,
+});
 const X = t([5, 3, 2]);
 const Y = t([5, 1], (i) => 0.1 * i);
 const withValue = (base: Tensor, flatIndex: number, value: number): Tensor => {
@@ -113,8 +116,21 @@ export const badInputCases = {
       ['add a non-layer', () => sequential(r).add({} as never)],
       ['add after build', () => model.add(layers.dense({ units: 1 }))],
       ['first layer without inputShape', () => sequential(r).add(layers.dense({ units: 1 }))],
-      ['duplicate layer name', () => sequential(r).add(layers.dense({ units: 1, inputShape: [2], name: 'twin' })).add(layers.dense({ units: 1, name: 'twin' }))],
-      ['lstm on rank-1 input', () => sequential(r).add(layers.dense({ units: 3, inputShape: [2] })).add(layers.lstm({ units: 2 })).countParams()],
+      [
+        'duplicate layer name',
+        () =>
+          sequential(r)
+            .add(layers.dense({ units: 1, inputShape: [2], name: 'twin' }))
+            .add(layers.dense({ units: 1, name: 'twin' })),
+      ],
+      [
+        'lstm on rank-1 input',
+        () =>
+          sequential(r)
+            .add(layers.dense({ units: 3, inputShape: [2] }))
+            .add(layers.lstm({ units: 2 }))
+            .countParams(),
+      ],
       // compile
       ['unknown optimizer', () => model.compile({ optimizer: 'adamw', loss: 'mse' })],
       ['unknown loss', () => model.compile({ optimizer: 'adam', loss: 'msee' })],
@@ -148,7 +164,21 @@ export const badInputCases = {
       ['stopOnNonFinite not a boolean', () => model.fit(X, Y, { stopOnNonFinite: 'yes' as never })],
       ['x as BigInt64Array', () => model.fit({ data: new BigInt64Array(30) as never, shape: [5, 3, 2] }, Y)],
       ['x as strings', () => model.fit([[['a', 'b']]] as never, Y)],
-      ['ragged x', () => model.predict([[[1, 2], [3, 4], [5, 6]], [[1, 2], [3, 4]]])],
+      [
+        'ragged x',
+        () =>
+          model.predict([
+            [
+              [1, 2],
+              [3, 4],
+              [5, 6],
+            ],
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ]),
+      ],
       ['token ids out of range', () => words.predict(t([2, 4], (i) => (i === 5 ? 10 : i % 10)))],
       ['fractional token ids', () => words.predict(t([2, 4], (i) => (i === 6 ? 2.5 : i % 10)))],
       // predict and evaluate
@@ -178,7 +208,10 @@ export const badInputCases = {
       ['truncated weights', () => loadArtifacts({ ...saved, weightData: saved.weightData.slice(0, -4) })],
       ['bit-flipped weights', () => loadArtifacts({ ...saved, weightData: flipBit(saved.weightData, 21) })],
       ['HTML for weights', () => loadArtifacts({ ...saved, weightData: new TextEncoder().encode('<!DOCTYPE html><html>404</html>').buffer as ArrayBuffer })],
-      ['unknown format version', () => loadArtifacts({ ...saved, userDefinedMetadata: { webrnn: { ...(saved.userDefinedMetadata!.webrnn as object), formatVersion: 9 } } })],
+      [
+        'unknown format version',
+        () => loadArtifacts({ ...saved, userDefinedMetadata: { webrnn: { ...(saved.userDefinedMetadata!.webrnn as object), formatVersion: 9 } } }),
+      ],
       ['weight shape edited', () => loadArtifacts({ ...saved, weightSpecs: saved.weightSpecs.map((s, i) => (i === 0 ? { ...s, shape: [1, 16] } : s)) })],
     ];
     const results = [...concurrency];
@@ -193,7 +226,11 @@ export const badInputCases = {
       const history = await model.fit(X, Y, { epochs: 2, batchSize: 5, shuffle: false });
       const trained = await model.getWeights();
       const prediction = await model.predict(X);
-      training = { lossAfter: history.history.loss!, weightsMoved: !sameBits(before, trained), predictionFinite: Array.from(prediction.data).every(Number.isFinite) };
+      training = {
+        lossAfter: history.history.loss!,
+        weightsMoved: !sameBits(before, trained),
+        predictionFinite: Array.from(prediction.data).every(Number.isFinite),
+      };
     } catch (e) {
       training = { error: String(e) };
     }

@@ -5,7 +5,17 @@ import { recordEmbeddingBackward, recordEmbeddingForward } from '../../src/kerne
 import { decode, inScope, type Encoded } from './harnessCore';
 
 export const denseCases = {
-  dense(spec: { x: Encoded; kernel: Encoded; bias: Encoded | null; dy: Encoded; rows: number; inputs: number; units: number; activation: DenseActivation; xOffset: number }) {
+  dense(spec: {
+    x: Encoded;
+    kernel: Encoded;
+    bias: Encoded | null;
+    dy: Encoded;
+    rows: number;
+    inputs: number;
+    units: number;
+    activation: DenseActivation;
+    xOffset: number;
+  }) {
     return inScope(async (r) => {
       const { rows, inputs, units } = spec;
       const x = r.upload('x', decode(spec.x).data);

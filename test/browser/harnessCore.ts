@@ -72,4 +72,3 @@ export async function caught(body: () => Promise<unknown>): Promise<{ name: stri
     return { name: err.name, message: err.message, ...(err.reason ? { reason: err.reason } : {}) };
   }
 }
-

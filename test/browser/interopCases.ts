@@ -76,7 +76,12 @@ export const interopCases = {
    * Builds a model from specs (weights from `weights` when given, else seeded), predicts x, saves it, loads the
    * save back and predicts again. Returns both predictions, the weights, and the saved artifacts.
    */
-  async buildSaveLoad(spec: { layers: InteropLayerSpec[]; seed: number; x: Encoded; weights?: Encoded[] }): Promise<{ result: CaseResult; artifacts: EncodedArtifacts }> {
+  async buildSaveLoad(spec: {
+    layers: InteropLayerSpec[];
+    seed: number;
+    x: Encoded;
+    weights?: Encoded[];
+  }): Promise<{ result: CaseResult; artifacts: EncodedArtifacts }> {
     let artifacts: EncodedArtifacts | null = null;
     const result = await inScope(async (r) => {
       const model = buildModel(r, spec.layers, spec.seed);
@@ -98,7 +103,14 @@ export const interopCases = {
    * Trains `epochs` full-batch steps, saves with the optimizer, trains one more (weights `a*`); then loads the
    * save and trains one step there (weights `b*`). Also returns the save, for TF.js to continue from.
    */
-  async continueTraining(spec: { layers: InteropLayerSpec[]; seed: number; x: Encoded; y: Encoded; compile: Record<string, unknown>; epochs: number }): Promise<{ result: CaseResult; artifacts: EncodedArtifacts }> {
+  async continueTraining(spec: {
+    layers: InteropLayerSpec[];
+    seed: number;
+    x: Encoded;
+    y: Encoded;
+    compile: Record<string, unknown>;
+    epochs: number;
+  }): Promise<{ result: CaseResult; artifacts: EncodedArtifacts }> {
     let artifacts: EncodedArtifacts | null = null;
     const result = await inScope(async (r) => {
       const x = decode(spec.x);

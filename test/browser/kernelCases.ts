@@ -30,7 +30,22 @@ export const kernelCases = {
     });
   },
 
-  gemm(spec: { a: Encoded; b: Encoded; bias?: Encoded; m: number; n: number; k: number; transA: boolean; transB: boolean; aOffset: number; bOffset: number; cOffset: number; variant?: GemmVariant; vec4Cols?: 4 | 8; vec4Side?: 4 | 8 }) {
+  gemm(spec: {
+    a: Encoded;
+    b: Encoded;
+    bias?: Encoded;
+    m: number;
+    n: number;
+    k: number;
+    transA: boolean;
+    transB: boolean;
+    aOffset: number;
+    bOffset: number;
+    cOffset: number;
+    variant?: GemmVariant;
+    vec4Cols?: 4 | 8;
+    vec4Side?: 4 | 8;
+  }) {
     return inScope(async (r) => {
       const a = r.upload('a', decode(spec.a).data);
       const b = r.upload('b', decode(spec.b).data);
@@ -38,7 +53,23 @@ export const kernelCases = {
       const cLength = spec.cOffset + spec.m * spec.n;
       const c = r.createBuffer('c', cLength * 4);
       const plan = new Plan(r, 'gemm test');
-      recordGemm(plan, { a, b, c, ...(bias ? { bias } : {}), m: spec.m, n: spec.n, k: spec.k, transA: spec.transA, transB: spec.transB, aOffset: spec.aOffset, bOffset: spec.bOffset, cOffset: spec.cOffset, ...(spec.variant ? { variant: spec.variant } : {}), ...(spec.vec4Cols ? { vec4Cols: spec.vec4Cols } : {}), ...(spec.vec4Side ? { vec4Side: spec.vec4Side } : {}) });
+      recordGemm(plan, {
+        a,
+        b,
+        c,
+        ...(bias ? { bias } : {}),
+        m: spec.m,
+        n: spec.n,
+        k: spec.k,
+        transA: spec.transA,
+        transB: spec.transB,
+        aOffset: spec.aOffset,
+        bOffset: spec.bOffset,
+        cOffset: spec.cOffset,
+        ...(spec.variant ? { variant: spec.variant } : {}),
+        ...(spec.vec4Cols ? { vec4Cols: spec.vec4Cols } : {}),
+        ...(spec.vec4Side ? { vec4Side: spec.vec4Side } : {}),
+      });
       plan.run();
       const out = await r.read(c, spec.m * spec.n, spec.cOffset);
       plan.destroy();
@@ -62,7 +93,17 @@ export const kernelCases = {
     });
   },
 
-  lstmWeightGrad(spec: { h: Encoded; x: Encoded; dg: Encoded; rows: number; units: number; features: number; hOffset: number; xOffset: number; block: LstmWeightGradBlock }) {
+  lstmWeightGrad(spec: {
+    h: Encoded;
+    x: Encoded;
+    dg: Encoded;
+    rows: number;
+    units: number;
+    features: number;
+    hOffset: number;
+    xOffset: number;
+    block: LstmWeightGradBlock;
+  }) {
     return inScope(async (r) => {
       const h = r.upload('h', decode(spec.h).data);
       const x = r.upload('x', decode(spec.x).data);
@@ -72,7 +113,20 @@ export const kernelCases = {
       const dW = r.createBuffer('dW', spec.features * u4 * 4);
       const db = r.createBuffer('db', u4 * 4);
       const plan = new Plan(r, 'lstmWeightGrad test');
-      recordLstmWeightGrad(plan, { h, hOffset: spec.hOffset, x, xOffset: spec.xOffset, dgates: dg, dKernel: dW, dRecurrentKernel: dU, dBias: db, rows: spec.rows, units: spec.units, features: spec.features, block: spec.block });
+      recordLstmWeightGrad(plan, {
+        h,
+        hOffset: spec.hOffset,
+        x,
+        xOffset: spec.xOffset,
+        dgates: dg,
+        dKernel: dW,
+        dRecurrentKernel: dU,
+        dBias: db,
+        rows: spec.rows,
+        units: spec.units,
+        features: spec.features,
+        block: spec.block,
+      });
       plan.run();
       const out = { dU: await r.read(dU, spec.units * u4), dW: await r.read(dW, spec.features * u4), db: await r.read(db, u4) };
       plan.destroy();

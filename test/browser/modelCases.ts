@@ -91,7 +91,11 @@ export const learningCases = {
     model.add(layers.lstm({ units: spec.units, activation: 'relu', inputShape: [spec.window, 1] }));
     model.add(layers.dense({ units: 1 }));
     model.compile({ optimizer: 'adam', loss: 'mse' });
-    const history = await model.fit({ data: x, shape: [n, spec.window, 1] }, { data: y, shape: [n, 1] }, { epochs: spec.epochs, batchSize: 32, validationSplit: 0.2 });
+    const history = await model.fit(
+      { data: x, shape: [n, spec.window, 1] },
+      { data: y, shape: [n, 1] },
+      { epochs: spec.epochs, batchSize: 32, validationSplit: 0.2 },
+    );
     // The baseline a model must beat: always predicting the mean of the training targets.
     const split = Math.floor(n * 0.8);
     const mean = y.subarray(0, split).reduce((a, b) => a + b, 0) / split;

@@ -23,7 +23,13 @@ async function thrown(m: Webrnn, body: () => unknown): Promise<{ name: string; m
     return null;
   } catch (e) {
     const err = e as Error;
-    return { name: err.name, message: err.message, instanceOf: errorClassesOf(m).filter(([, C]) => err instanceof C).map(([n]) => n) };
+    return {
+      name: err.name,
+      message: err.message,
+      instanceOf: errorClassesOf(m)
+        .filter(([, C]) => err instanceof C)
+        .map(([n]) => n),
+    };
   }
 }
 

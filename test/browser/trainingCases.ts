@@ -8,7 +8,14 @@ import type { Runtime } from '../../src/gpu/runtime';
 import { clipScratchLength, recordClip, type ClipSpec, type Segment } from '../../src/kernels/clipping';
 import { recordLoss, type LossConfig } from '../../src/kernels/losses';
 import { recordMetric, type MetricConfig } from '../../src/kernels/metrics';
-import { optimizerSlotNames, optimizerStateLength, packOptimizerState, recordOptimizerStep, writeLearningRate, type OptimizerSlot } from '../../src/kernels/optimizers';
+import {
+  optimizerSlotNames,
+  optimizerStateLength,
+  packOptimizerState,
+  recordOptimizerStep,
+  writeLearningRate,
+  type OptimizerSlot,
+} from '../../src/kernels/optimizers';
 import { recordRegularizers, regularizerScratchLength, type RegularizedSegment } from '../../src/kernels/regularizers';
 import type { OptimizerConfig } from '../../src/optim/optimizers';
 import { decode, inScope, type Encoded } from './harnessCore';
@@ -70,9 +77,18 @@ export const trainingCases = {
       const scratch = b.empty('scratch', spec.outOffset + spec.rows);
       await runOnce(r, 'loss test', (plan) =>
         recordLoss(plan, {
-          loss: spec.loss, predictions: p, targets: y, dPredictions: dP, rows: spec.rows, cols: spec.cols,
-          predictionsOffset: spec.pOffset, targetsOffset: spec.yOffset, dPredictionsOffset: spec.outOffset,
-          accum, scratch, scratchOffset: spec.outOffset,
+          loss: spec.loss,
+          predictions: p,
+          targets: y,
+          dPredictions: dP,
+          rows: spec.rows,
+          cols: spec.cols,
+          predictionsOffset: spec.pOffset,
+          targetsOffset: spec.yOffset,
+          dPredictionsOffset: spec.outOffset,
+          accum,
+          scratch,
+          scratchOffset: spec.outOffset,
         }),
       );
       const [dp, acc] = await r.readMany([
@@ -93,8 +109,17 @@ export const trainingCases = {
       const scratch = b.empty('scratch', spec.outOffset + spec.rows);
       await runOnce(r, 'metric test', (plan) =>
         recordMetric(plan, {
-          metric: spec.metric, predictions: p, targets: y, rows: spec.rows, cols: spec.cols,
-          predictionsOffset: spec.pOffset, targetsOffset: spec.yOffset, accum, slot: spec.slot, scratch, scratchOffset: spec.outOffset,
+          metric: spec.metric,
+          predictions: p,
+          targets: y,
+          rows: spec.rows,
+          cols: spec.cols,
+          predictionsOffset: spec.pOffset,
+          targetsOffset: spec.yOffset,
+          accum,
+          slot: spec.slot,
+          scratch,
+          scratchOffset: spec.outOffset,
         }),
       );
       const acc = await r.read(accum, decode(spec.accum).data.length);

@@ -16,7 +16,11 @@ export interface Mismatch {
   excess: number;
 }
 
-export function findMismatches(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): { worst: Mismatch | null; first: Mismatch[]; count: number } {
+export function findMismatches(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+): { worst: Mismatch | null; first: Mismatch[]; count: number } {
   let worst: Mismatch | null = null;
   const first: Mismatch[] = [];
   let count = 0;

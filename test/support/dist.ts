@@ -28,13 +28,17 @@ function newestFile(dir: string): { path: string; mtimeMs: number } {
 export function assertFreshDist(): void {
   const missing = OUTPUTS.filter((f) => !existsSync(join(distDir, f)));
   if (missing.length) {
-    throw new Error(`dist/${missing[0]} is missing: these tests check the built package; run \`npm run build\` first (\`npm ci\` and \`npm install\` run it as the package's prepare script).`);
+    throw new Error(
+      `dist/${missing[0]} is missing: these tests check the built package; run \`npm run build\` first (\`npm ci\` and \`npm install\` run it as the package's prepare script).`,
+    );
   }
   const built = Math.min(...OUTPUTS.map((f) => statSync(join(distDir, f)).mtimeMs));
   for (const source of SOURCES) {
     const newest = newestFile(join(repoRoot, source));
     if (newest.mtimeMs > built) {
-      throw new Error(`dist/ is older than ${relative(repoRoot, newest.path)} (changed after the last build): run \`npm run build\`, then the tests of the built package again.`);
+      throw new Error(
+        `dist/ is older than ${relative(repoRoot, newest.path)} (changed after the last build): run \`npm run build\`, then the tests of the built package again.`,
+      );
     }
   }
 }

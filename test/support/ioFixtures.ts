@@ -24,7 +24,14 @@ export function sampleWeights(seed = 1): NamedWeight[] {
   const random = rng(seed);
   const w = (name: string, shape: number[], group?: 'optimizer'): NamedWeight => ({
     name,
-    tensor: { data: uniform(random, shape.reduce((a, b) => a * b, 1), 0.5), shape },
+    tensor: {
+      data: uniform(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+        0.5,
+      ),
+      shape,
+    },
     ...(group ? { group } : {}),
   });
   return [

@@ -35,11 +35,7 @@ export async function openHarness(): Promise<HarnessPage> {
   await page.goto(inject('harnessUrl'));
   await page.waitForFunction(() => 'webrnnHarness' in window, { timeout: 60_000 });
   const call = async (method: string, ...args: unknown[]) =>
-    page.evaluate(
-      (m, a) => (window as unknown as { webrnnHarness: Record<string, (...x: unknown[]) => unknown> }).webrnnHarness[m]!(...a),
-      method,
-      args,
-    );
+    page.evaluate((m, a) => (window as unknown as { webrnnHarness: Record<string, (...x: unknown[]) => unknown> }).webrnnHarness[m]!(...a), method, args);
   return {
     errors,
     call: call as HarnessPage['call'],

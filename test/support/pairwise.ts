@@ -34,7 +34,10 @@ export function allPairs<D extends Dimensions>(dims: D, seed = 1): Row<D>[] {
         const [d, v] = part.split(':').map(Number) as [number, number];
         row[d] = v;
       }
-      const order = names.map((_, i) => i).filter((i) => row[i] === -1).sort(() => random() - 0.5);
+      const order = names
+        .map((_, i) => i)
+        .filter((i) => row[i] === -1)
+        .sort(() => random() - 0.5);
       for (const d of order) {
         let bestValue = 0;
         let bestCount = -1;

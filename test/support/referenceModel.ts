@@ -13,7 +13,13 @@ export type LayerSpec =
   | { type: 'embedding'; config: { inputDim: number; outputDim: number; inputLength?: number } };
 
 /** x: batch-major samples [n, ...sample]; returns batch-major outputs and their per-sample shape. */
-export function referencePredict(specs: LayerSpec[], weights: Float32Array[], x: Float32Array, n: number, sample: number[]): { data: Float64Array; sample: number[] } {
+export function referencePredict(
+  specs: LayerSpec[],
+  weights: Float32Array[],
+  x: Float32Array,
+  n: number,
+  sample: number[],
+): { data: Float64Array; sample: number[] } {
   let data: Float64Array = Float64Array.from(x);
   let shape = [...sample];
   let w = 0;
@@ -30,7 +36,15 @@ export function referencePredict(specs: LayerSpec[], weights: Float32Array[], x:
     } else {
       const inputs = shape[shape.length - 1]!;
       const rows = (n * shape.reduce((a, b) => a * b, 1)) / inputs;
-      data = denseForward({ x: data, kernel: weights[w++]!, bias: weights[w++]!, rows, inputs, units: spec.config.units, activation: spec.config.activation ?? 'linear' });
+      data = denseForward({
+        x: data,
+        kernel: weights[w++]!,
+        bias: weights[w++]!,
+        rows,
+        inputs,
+        units: spec.config.units,
+        activation: spec.config.activation ?? 'linear',
+      });
       shape = [...shape.slice(0, -1), spec.config.units];
     }
   }
@@ -71,7 +85,13 @@ export function referenceGradients(
     inputs.push({ data, shape });
     const ws = weights.slice(w, w + weightCount(spec));
     w += ws.length;
-    const out = referencePredict([spec], ws.map((a) => Float32Array.from(a)), data as unknown as Float32Array, n, shape);
+    const out = referencePredict(
+      [spec],
+      ws.map((a) => Float32Array.from(a)),
+      data as unknown as Float32Array,
+      n,
+      shape,
+    );
     data = out.data;
     shape = out.sample;
   }
@@ -86,7 +106,18 @@ export function referenceGradients(
     w -= weightCount(spec);
     if (spec.type === 'dense') {
       const inputsWidth = input.shape[input.shape.length - 1]!;
-      const r = denseBackward({ x: input.data, kernel: weights[w]!, bias: weights[w + 1]!, rows: (n * input.shape.reduce((a, b) => a * b, 1)) / inputsWidth, inputs: inputsWidth, units: spec.config.units, activation: spec.config.activation ?? 'linear' }, d);
+      const r = denseBackward(
+        {
+          x: input.data,
+          kernel: weights[w]!,
+          bias: weights[w + 1]!,
+          rows: (n * input.shape.reduce((a, b) => a * b, 1)) / inputsWidth,
+          inputs: inputsWidth,
+          units: spec.config.units,
+          activation: spec.config.activation ?? 'linear',
+        },
+        d,
+      );
       grads[w] = r.dKernel;
       grads[w + 1] = r.dBias;
       d = r.dX;
@@ -130,7 +161,13 @@ export function referenceTrain(
     losses.push(loss);
     let g: Float64Array = new Float64Array(flat.length);
     grads.forEach((a, i) => g.set(a, offsets[i]!));
-    if (clipSpec) g = referenceClip(g, g.length, clipSpec, lengths.map((length, i) => ({ offset: offsets[i]!, length })));
+    if (clipSpec)
+      g = referenceClip(
+        g,
+        g.length,
+        clipSpec,
+        lengths.map((length, i) => ({ offset: offsets[i]!, length })),
+      );
     optimizerStep(optimizer, state, g);
   }
   return { weights: lengths.map((len, i) => state.params.slice(offsets[i]!, offsets[i]! + len)), losses };

@@ -27,7 +27,10 @@ export type CellSpec =
   | { type: 'gru'; config: RecurrentSpecConfig & { resetAfter?: boolean } }
   | { type: 'simpleRNN'; config: RecurrentSpecConfig };
 
-export type BidirectionalSpec = { type: 'bidirectional'; config: { layer: CellSpec; mergeMode?: MergeMode; inputShape?: number[]; batchInputShape?: number[] } };
+export type BidirectionalSpec = {
+  type: 'bidirectional';
+  config: { layer: CellSpec; mergeMode?: MergeMode; inputShape?: number[]; batchInputShape?: number[] };
+};
 
 export type RecurrentSpec = CellSpec | BidirectionalSpec;
 
@@ -79,12 +82,25 @@ function cellForward(spec: CellSpec, w: Weights, x: Float64Array, n: number, T: 
   return simpleRnnForward(inputs, options).output.data;
 }
 
-function cellBackward(spec: CellSpec, w: Weights, x: Float64Array, n: number, T: number, F: number, dOut: Float64Array): { grads: Float64Array[]; dX: Float64Array } {
+function cellBackward(
+  spec: CellSpec,
+  w: Weights,
+  x: Float64Array,
+  n: number,
+  T: number,
+  F: number,
+  dOut: Float64Array,
+): { grads: Float64Array[]; dX: Float64Array } {
   const inputs = cellInputs(spec, w, x, n, T, F);
   const options = cellOptions(spec);
   const u = spec.config.units;
   const grads = { dOutput: { data: dOut, shape: options.returnSequences ? [n, T, u] : [n, u] } };
-  const r = spec.type === 'lstm' ? lstmBackward(inputs, grads, options) : spec.type === 'gru' ? gruBackward(inputs, grads, options) : simpleRnnBackward(inputs, grads, options);
+  const r =
+    spec.type === 'lstm'
+      ? lstmBackward(inputs, grads, options)
+      : spec.type === 'gru'
+        ? gruBackward(inputs, grads, options)
+        : simpleRnnBackward(inputs, grads, options);
   return { grads: [r.dKernel.data, r.dRecurrentKernel.data, r.dBias.data], dX: r.dX.data };
 }
 
@@ -113,7 +129,15 @@ export function recurrentForward(spec: RecurrentSpec, w: Weights, x: Float64Arra
 }
 
 /** Gradients of every weight (in getWeights order) and of x, from the gradient of the layer's output. */
-export function recurrentBackward(spec: RecurrentSpec, w: Weights, x: Float64Array, n: number, T: number, F: number, dOut: Float64Array): { grads: Float64Array[]; dX: Float64Array } {
+export function recurrentBackward(
+  spec: RecurrentSpec,
+  w: Weights,
+  x: Float64Array,
+  n: number,
+  T: number,
+  F: number,
+  dOut: Float64Array,
+): { grads: Float64Array[]; dX: Float64Array } {
   if (spec.type !== 'bidirectional') return cellBackward(spec, w, x, n, T, F, dOut);
   const [f, b] = copies(spec);
   const seq = f.config.returnSequences ?? false;
