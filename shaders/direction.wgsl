@@ -14,8 +14,29 @@
 // matrix, and the output after x_t is slot next_slot(t). Keras returns a go_backwards layer's outputs in
 // processing order (reversed); the output slots here are in input order, and the functional API reorders
 // them on readback (src/ops/timeOrder.ts), a layer in a model on the GPU (shaders/reverseTime.wgsl).
+//
+// The step kernels' common uniforms live here too; a kernel with more per-step fields declares its own struct.
 
 override GO_BACKWARDS: bool = false;
+
+/** The uniform of a step kernel that needs only where it is (lstmStep.wgsl, simpleRnnStep.wgsl). */
+struct StepParams {
+  t: u32,
+  batch: u32,
+  units: u32,
+}
+
+/**
+ * The uniform of a backward step (every recurrent kernel's but the register-blocked GRU's, which adds scratch
+ * offsets): where it is, and whether dy holds every step's gradient or only the last output's.
+ */
+struct BackParams {
+  t: u32,
+  batch: u32,
+  units: u32,
+  timesteps: u32,
+  dy_is_sequence: u32,
+}
 
 /** The slot holding the state before the step that reads x_t. */
 fn prev_slot(t: u32) -> u32 {

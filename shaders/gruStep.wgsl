@@ -44,7 +44,7 @@
 //
 //! include activations direction
 
-struct StepParams {
+struct GruStepParams {
   t: u32,
   batch: u32,
   units: u32,
@@ -53,18 +53,10 @@ struct StepParams {
   bias_offset: u32,
 }
 
-struct BackParams {
-  t: u32,
-  batch: u32,
-  units: u32,
-  timesteps: u32,
-  dy_is_sequence: u32,
-}
-
 override ACTIVATION: u32 = 0u;
 override RECURRENT_ACTIVATION: u32 = 2u;
 
-@group(0) @binding(0) var<uniform> params: StepParams;
+@group(0) @binding(0) var<uniform> params: GruStepParams;
 @group(0) @binding(1) var<storage, read> xproj: array<f32>;
 @group(0) @binding(2) var<storage, read> recurrent: array<f32>;
 @group(0) @binding(3) var<storage, read_write> h: array<f32>;

@@ -5,7 +5,7 @@
 // its own bindings from 0 and its host side in src/kernels/ under the same name (src/kernels/gruStepVec4.ts
 // records the passes from them):
 //
-//   gruStepVec4Pack.wgsl        pack (the weights into the layout below), init_state (compact h_0)
+//   gruStepVec4Pack.wgsl        pack (the weights into the layout below); compactState.wgsl fills compact h_0
 //   gruStepVec4Forward.wgsl     the forward steps: forward (reset_after); forward_zr, forward_candidate (reset_before)
 //   gruStepVec4Backward.wgsl    the backward steps: backward (reset_after); backward_update, backward_reset
 //                               (reset_before); initial_grad (dh0, once after the loop)
@@ -33,7 +33,7 @@
 //
 // Blocks: a step invocation owns batch rows b0..b0+3 (or b0..b0+7: the entries suffixed 8) × units j0..j0+3,
 // and reads h_{t−1} from a compact copy `hc` [2, batch, up/4] vec4 (up = units rounded up to 4, zero-padded;
-// two halves used in turn, entry `init_state` fills the first), as in lstmStepVec4.wgsl; the block owns its
+// two halves used in turn, compactState.wgsl fills the first), as in lstmStepVec4.wgsl; the block owns its
 // rows' vec4 j0/4 of the compact copies and stores it whole (zeros past `units`). Every loop over rows, units
 // and vector lanes is written out (SwiftShader compiles `v[s]` with a loop variable s as a dynamic vector
 // index), and the recurrent sums take FMAs only on the lanes they use. reset_before's second products read a

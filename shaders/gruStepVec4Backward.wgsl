@@ -27,7 +27,7 @@
 //
 //! include activations direction gruStepVec4
 
-struct BackParams {
+struct GruVec4BackParams {
   t: u32,
   batch: u32,
   units: u32,
@@ -38,7 +38,7 @@ struct BackParams {
   uht: u32,
 }
 
-@group(0) @binding(0) var<uniform> back_params: BackParams;
+@group(0) @binding(0) var<uniform> back_params: GruVec4BackParams;
 @group(0) @binding(1) var<storage, read_write> scratch: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> saved_gates: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> saved_h: array<f32>;
@@ -50,7 +50,7 @@ struct BackParams {
 @group(0) @binding(9) var<storage, read_write> dh0: array<f32>;
 
 /** The gradient reaching h_t[b, j] from the output and (gathered: dG[t']·Upᵀ) from the step run after t. */
-fn incoming(p: BackParams, b: u32, j: u32, from_next: f32, last: bool) -> f32 {
+fn incoming(p: GruVec4BackParams, b: u32, j: u32, from_next: f32, last: bool) -> f32 {
   let units = p.units;
   let at = b * units + j;
   var dh = 0.0;
@@ -68,7 +68,7 @@ fn incoming(p: BackParams, b: u32, j: u32, from_next: f32, last: bool) -> f32 {
 }
 
 /** reset_after: the whole backward cell of one (b, j), if it exists. */
-fn backward_cell(p: BackParams, b: u32, j: u32, from_next: f32, last: bool) {
+fn backward_cell(p: GruVec4BackParams, b: u32, j: u32, from_next: f32, last: bool) {
   let units = p.units;
   if (b >= p.batch || j >= units) { return; }
   let dh = incoming(p, b, j, from_next, last);
@@ -87,7 +87,7 @@ fn backward_cell(p: BackParams, b: u32, j: u32, from_next: f32, last: bool) {
  * dispatch, fills lane 1 and finishes carry). da also goes to hcat's first block (the dUh GEMM's B); returned
  * for compact da (0 past `units`).
  */
-fn update_cell(p: BackParams, b: u32, j: u32, from_next: f32, last: bool) -> f32 {
+fn update_cell(p: GruVec4BackParams, b: u32, j: u32, from_next: f32, last: bool) -> f32 {
   let units = p.units;
   if (j >= units) { return 0.0; }
   let dh = incoming(p, b, j, from_next, last);
@@ -103,7 +103,7 @@ fn update_cell(p: BackParams, b: u32, j: u32, from_next: f32, last: bool) -> f32
 }
 
 /** reset_before: dr and the rest of carry of one (b, k) from drh_k = Σ_j da_j·Uh[k, j]. */
-fn reset_cell(p: BackParams, b: u32, k: u32, drh: f32) {
+fn reset_cell(p: GruVec4BackParams, b: u32, k: u32, drh: f32) {
   let units = p.units;
   if (b >= p.batch || k >= units) { return; }
   let row = (p.t * p.batch + b) * units + k;

@@ -22,7 +22,7 @@
 //
 //! include activations direction gruStepVec4
 
-struct StepParams {
+struct GruVec4StepParams {
   t: u32,
   batch: u32,
   units: u32,
@@ -39,7 +39,7 @@ struct StepParams {
   bp: u32,
 }
 
-@group(0) @binding(0) var<uniform> params: StepParams;
+@group(0) @binding(0) var<uniform> params: GruVec4StepParams;
 @group(0) @binding(1) var<storage, read> xproj: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> x_in: array<f32>;
 @group(0) @binding(3) var<storage, read_write> h: array<f32>;
@@ -53,7 +53,7 @@ struct StepParams {
  * forward_candidate, the next dispatch: the candidate waits for r ⊙ h of every unit); 0 past `units`, which
  * keeps the padding of the compact copies zero (the sums read them whole).
  */
-fn forward_cell(p: StepParams, b: u32, j: u32, sums: vec4<f32>) -> f32 {
+fn forward_cell(p: GruVec4StepParams, b: u32, j: u32, sums: vec4<f32>) -> f32 {
   let units = p.units;
   if (j >= units) { return 0.0; }
   let at = (p.t * p.batch + b) * units + j;
@@ -74,7 +74,7 @@ fn forward_cell(p: StepParams, b: u32, j: u32, sums: vec4<f32>) -> f32 {
 }
 
 /** reset_before's candidate and h_t of one (b < batch, j); returns h_t for compact h (0 past `units`). */
-fn candidate_cell(p: StepParams, b: u32, j: u32, rec: f32) -> f32 {
+fn candidate_cell(p: GruVec4StepParams, b: u32, j: u32, rec: f32) -> f32 {
   let units = p.units;
   if (j >= units) { return 0.0; }
   let at = (p.t * p.batch + b) * units + j;

@@ -1,7 +1,7 @@
 // gruStepVec4Pack.wgsl — the register-blocked GRU's setup, once per pass before the steps (layout and lanes:
 // gruStepVec4.wgsl). Entry `pack` writes the Keras weights in the interleaved vec4 layout into the scratch (the
-// weights change with every optimizer step); entry `init_state` (forward passes) the compact copy of h_0 that
-// the first step reads.
+// weights change with every optimizer step). The compact copy of h_0 that the first step reads comes from
+// compactState.wgsl.
 //
 //   Up[k, j] = (U[k, j], U[k, u+j], U[k, 2u+j], 0)          k < u, j < u    (Keras U [u, 3u], gates z, r, h)
 //   Wp[f, j] = (W[f, j], W[f, u+j], 0, W[f, 2u+j])          f < F           (Keras W [F, 3u])
@@ -10,11 +10,9 @@
 //
 // `pack` runs one invocation per vec4, in the order Up (u·u), Wp (F·u), Uhq and Uht (`uh` each, 0 with
 // reset_after), then bp (u; the host leaves it out of the dispatch when the pass has no bias: backward).
-// `init_state` fills both compact halves: the first from the initial state slot, the second with zeros.
 //
 // Bindings, pack:        0 pack_params · 1 recurrent U [u, 3u] · 2 kernel W [F, 3u] · 3 bias (input row)
 //                        · 4 recurrent_bias (reset_after; from rbias_offset) (read) · 5 packed (rw: the scratch)
-// Bindings, init_state:  0 init_params · 6 h_init (read: the states) · 5 packed (rw)
 //
 //! include gruStepVec4
 
@@ -31,24 +29,12 @@ struct PackParams {
   rbias_offset: u32,
 }
 
-struct InitParams {
-  batch: u32,
-  units: u32,
-  /** Float offset of the initial state's slot in h_init. */
-  h_offset: u32,
-  /** vec4 offset of the compact-h half the first step reads. */
-  hc: u32,
-}
-
 @group(0) @binding(0) var<uniform> pack_params: PackParams;
 @group(0) @binding(1) var<storage, read> recurrent: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read> recurrent_bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> packed: array<vec4<f32>>;
-
-@group(0) @binding(0) var<uniform> init_params: InitParams;
-@group(0) @binding(6) var<storage, read> h_init: array<f32>;
 
 /** Up (u·u vec4s), Wp (F·u), Uhq and Uht (uh each), then bp (u; absent from the dispatch without a bias). */
 @compute @workgroup_size(WG)
@@ -98,23 +84,3 @@ fn pack(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
 }
 
-/**
- * Compact h: the first half [batch, up] from the initial state slot, the second zeros. Both are zero past
- * `units`, and stay so: the steps write only units < `units`. One invocation per vec4.
- */
-@compute @workgroup_size(WG)
-fn init_state(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = flat_index(gid, groups);
-  let ip = init_params;
-  let quads = (ip.units + 3u) / 4u;
-  if (idx >= 2u * ip.batch * quads) { return; }
-  var v = vec4<f32>(0.0);
-  if (idx < ip.batch * quads) {
-    let b = idx / quads;
-    let j = (idx % quads) * 4u;
-    for (var q = 0u; q < 4u; q++) {
-      if (j + q < ip.units) { v[q] = h_init[ip.h_offset + b * ip.units + j + q]; }
-    }
-  }
-  packed[ip.hc + idx] = v;
-}

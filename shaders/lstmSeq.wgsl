@@ -8,8 +8,8 @@
 // synchronization: workgroup w owns batch rows 4w..4w+3, and its WG invocations share that row block's units in
 // 4×4 blocks (invocation l takes unit blocks l, l+WG, ...). After each step a storageBarrier() makes what the
 // step wrote to storage — compact h (forward) or dG[t] (backward), by every invocation of the workgroup —
-// visible to the next step, which reads it across units. The pack (and init_state) dispatches of
-// lstmStepVec4Pack.wgsl still run before the loop.
+// visible to the next step, which reads it across units. The pack (lstmStepVec4Pack.wgsl) and
+// initial-state (compactState.wgsl) dispatches still run before the loop.
 //
 // Why: the per-step kernels pay one dispatch per step; this pays one barrier per step instead. On SwiftShader
 // the barrier loses (a shader with barriers runs as coroutines there, and a dispatch is cheap); on a real GPU,
@@ -31,7 +31,7 @@ struct SeqParams {
   /** vec4 offset of compact h in `scratch`, and vec4s per half (batch · ⌈units/4⌉). */
   hc: u32,
   hc_half: u32,
-  /** As StepParams (lstmStepVec4.wgsl), for FUSED_INPUT. */
+  /** As LstmVec4StepParams (lstmStepVec4.wgsl), for FUSED_INPUT. */
   features: u32,
   x_offset: u32,
   wp: u32,
@@ -59,7 +59,7 @@ fn forward_seq(
   let b0 = (wg.x + wg.y * groups.x) * 4u;
   let unit_blocks = (sp.units + 3u) / 4u;
   for (var s = 0u; s < sp.timesteps; s++) {
-    let p = StepParams(
+    let p = LstmVec4StepParams(
       time_of_step(s, sp.timesteps), sp.batch, sp.units, sp.hc + (s % 2u) * sp.hc_half, sp.hc + ((s + 1u) % 2u) * sp.hc_half,
       sp.features, sp.x_offset, sp.wp, sp.bp,
     );

@@ -30,20 +30,6 @@
 //
 //! include activations direction
 
-struct StepParams {
-  t: u32,
-  batch: u32,
-  units: u32,
-}
-
-struct BackParams {
-  t: u32,
-  batch: u32,
-  units: u32,
-  timesteps: u32,
-  dy_is_sequence: u32,
-}
-
 override ACTIVATION: u32 = 0u;
 override RECURRENT_ACTIVATION: u32 = 2u;
 

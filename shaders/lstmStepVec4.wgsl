@@ -28,7 +28,7 @@
 //                         scalars and 4 Wp vec4s per feature, where reading xproj costs 16 vec4s per block.
 //   compact h             each step also writes h_t into `scratch` as [batch, up] (up = units rounded up to 4,
 //                         zero-padded), in two halves used in turn, so the next step reads h_{t−1} as vec4s
-//                         over k. lstmStepVec4Pack.wgsl's `init_state` copies the initial state in.
+//                         over k. compactState.wgsl copies the initial state in.
 //   R×4 blocks            an invocation owns batch rows b0..b0+R−1 × units j0..j0+3 (R = 4, or 8 for a batch of
 //                         8 or more: the host picks). Forward, per 4 k: R vec4 of h and 16 of Up (R + 16 loads)
 //                         for 64·R FMAs; lstmStep.wgsl: 5 loads for 4 FMAs. Backward, per k: R vec4s of dG[t']
@@ -43,7 +43,7 @@
 // The forward steps bind it read-write (they write compact h), so they read Up through the same binding: WebGPU
 // forbids binding one buffer both read-only and writable in a dispatch.
 //
-// Storage bindings (each including file binds its own uniform at 0: a StepParams or BackParams, or lstmSeq's):
+// Storage bindings (each including file binds its own uniform at 0: an LstmVec4StepParams or a BackParams, or lstmSeq's):
 //   forward step:   1 xproj [T, B, u] vec4 (read) · 2 x_in [T, B, F] (read) · 3 h (rw) · 4 c (rw)
 //                   5 gates [T, B, u] vec4 (rw) · 6 scratch (rw)     (xproj is unused with FUSED_INPUT, x_in without)
 //   backward step:  1 packed_b (read: Up in the scratch) · 2 saved_gates vec4 (read) · 3 saved_c (read)
@@ -52,7 +52,7 @@
 //
 //! include activations direction
 
-struct StepParams {
+struct LstmVec4StepParams {
   t: u32,
   batch: u32,
   units: u32,
@@ -64,14 +64,6 @@ struct StepParams {
   x_offset: u32,
   wp: u32,
   bp: u32,
-}
-
-struct BackParams {
-  t: u32,
-  batch: u32,
-  units: u32,
-  timesteps: u32,
-  dy_is_sequence: u32,
 }
 
 override ACTIVATION: u32 = 0u;
@@ -100,7 +92,7 @@ fn block_origin(idx: u32, units: u32) -> vec2<u32> {
 }
 
 /** Forward cell update of one (b, j) at step p.t from its recurrent sum `zr` (gates i, f, g, o), if (b, j) exists. */
-fn forward_cell(p: StepParams, b: u32, j: u32, zr: vec4<f32>) {
+fn forward_cell(p: LstmVec4StepParams, b: u32, j: u32, zr: vec4<f32>) {
   let units = p.units;
   if (b >= p.batch || j >= units) { return; }
   let at = (p.t * p.batch + b) * units + j;

@@ -1,5 +1,5 @@
 // lstmStepVec4Forward.wgsl — one forward timestep of the register-blocked LSTM (entries `forward`, `forward8`):
-// the host records one dispatch per step, after lstmStepVec4Pack.wgsl's `pack` and `init_state`.
+// the host records one dispatch per step, after lstmStepVec4Pack.wgsl's `pack` and compactState.wgsl.
 //
 // Per step t, for every batch row b and unit j (Keras gate order i, f, c(g), o; σ = RECURRENT_ACTIVATION,
 // act = ACTIVATION):
@@ -15,13 +15,13 @@
 // each Up vec4 feeds twice the FMAs). Both blocks come from one template, shaders/blocks/lstm.ts.
 //
 // Bindings, forward and forward8:
-//   0 params (uniform StepParams: t, batch, units, hc_read, hc_write, features, x_offset, wp, bp)
+//   0 params (uniform LstmVec4StepParams: t, batch, units, hc_read, hc_write, features, x_offset, wp, bp)
 //   1 xproj [T, B, u] vec4 (read) · 2 x_in [T, B, F] (read) · 3 h [T+1, B, u] (rw) · 4 c [T+1, B, u] (rw)
 //   5 gates [T, B, u] vec4 (rw) · 6 scratch (rw: Up, Wp, bp, compact h)
 //
 //! include activations direction lstmStepVec4
 
-@group(0) @binding(0) var<uniform> params: StepParams;
+@group(0) @binding(0) var<uniform> params: LstmVec4StepParams;
 
 //! generate lstmForwardBlock {"rows": 4}
 

@@ -6,14 +6,11 @@
 //               W [F, 4u] and bp[j] from b [4u]: one invocation per vec4, Up, then Wp, then bp (the host
 //               sizes the grid without bp when it has no bias to pack: the backward pass needs only Up and Wp).
 //               Run once per pass: the weights change with every optimizer step.
-//   init_state  compact h: the first half [batch, ⌈u/4⌉] vec4 from the initial state's slot of h, the second
-//               zeros; both are zero past `units` and stay so (the steps write only units < `units`).
 //   bias_grad   db[gate·u + j] = Σ_r dG[r, j][gate] over the rows r of dG [T·B, u] vec4: one invocation per
 //               unit, rows in order (deterministic, no atomics). Used when lstmWeightGrad.wgsl does not run.
 //
 // Bindings, pack:       0 pack_params · 1 recurrent U [u, 4u] (read) · 2 kernel W [F, 4u] (read)
 //                       3 bias [4u] (read) · 4 packed (rw: the scratch)
-// Bindings, init_state: 0 init_params · 1 h_init (read: the h states) · 2 compact_h (rw: the scratch)
 // Bindings, bias_grad:  0 bias_params · 1 dg_sum [T·B, u] vec4 (read: dG) · 2 db [4u] (rw)
 
 struct PackParams {
@@ -22,15 +19,6 @@ struct PackParams {
   /** vec4 offsets of Wp and bp in `packed`. */
   wp: u32,
   bp: u32,
-}
-
-struct InitParams {
-  batch: u32,
-  units: u32,
-  /** Float offset of the initial state's slot in h_init. */
-  h_offset: u32,
-  /** vec4 offset of the compact-h half the first step reads. */
-  hc: u32,
 }
 
 struct BiasParams {
@@ -43,10 +31,6 @@ struct BiasParams {
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> packed: array<vec4<f32>>;
-
-@group(0) @binding(0) var<uniform> init_params: InitParams;
-@group(0) @binding(1) var<storage, read> h_init: array<f32>;
-@group(0) @binding(2) var<storage, read_write> compact_h: array<vec4<f32>>;
 
 @group(0) @binding(0) var<uniform> bias_params: BiasParams;
 @group(0) @binding(1) var<storage, read> dg_sum: array<vec4<f32>>;
@@ -68,23 +52,6 @@ fn pack(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let j = idx - u * u - pp.features * u;
     packed[pp.bp + j] = vec4<f32>(bias[j], bias[j + u], bias[j + 2u * u], bias[j + 3u * u]);
   }
-}
-
-@compute @workgroup_size(WG)
-fn init_state(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = flat_index(gid, groups);
-  let ip = init_params;
-  let quads = (ip.units + 3u) / 4u;
-  if (idx >= 2u * ip.batch * quads) { return; }
-  var v = vec4<f32>(0.0);
-  if (idx < ip.batch * quads) {
-    let b = idx / quads;
-    let j = (idx % quads) * 4u;
-    for (var q = 0u; q < 4u; q++) {
-      if (j + q < ip.units) { v[q] = h_init[ip.h_offset + b * ip.units + j + q]; }
-    }
-  }
-  compact_h[ip.hc + idx] = v;
 }
 
 @compute @workgroup_size(WG)

@@ -19,20 +19,6 @@
 //
 //! include activations direction
 
-struct StepParams {
-  t: u32,
-  batch: u32,
-  units: u32,
-}
-
-struct BackParams {
-  t: u32,
-  batch: u32,
-  units: u32,
-  timesteps: u32,
-  dy_is_sequence: u32,
-}
-
 override ACTIVATION: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: StepParams;

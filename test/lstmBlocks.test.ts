@@ -12,7 +12,8 @@ import { LSTM_BLOCK_ROWS, lstmBackwardBlock, lstmForwardBlock } from '../shaders
 import { lstmBackwardSeqKernel, lstmForwardSeqKernel } from '../src/kernels/lstmSeq';
 import { lstmBackwardVec4Kernel, lstmBackwardVec4Kernel8 } from '../src/kernels/lstmStepVec4Backward';
 import { lstmForwardVec4Kernel, lstmForwardVec4Kernel8 } from '../src/kernels/lstmStepVec4Forward';
-import { lstmBiasGradKernel, lstmInitStateKernel, lstmPackKernel } from '../src/kernels/lstmStepVec4Pack';
+import { lstmBiasGradKernel, lstmPackKernel } from '../src/kernels/lstmStepVec4Pack';
+import { compactStateKernel } from '../src/kernels/compactState';
 
 const code = (wgsl: string) => stripComments(wgsl).split('\n');
 const count = (lines: string[], pattern: RegExp) => lines.join('\n').match(new RegExp(pattern.source, 'g'))?.length ?? 0;
@@ -54,7 +55,7 @@ describe('LSTM block templates', () => {
       const eight = sized(code(template({ rows: 8 })));
       expect(four.filter((l) => ROW_4_TO_7.test(l))).toEqual([]);
       expect(eight.filter((l) => !ROW_4_TO_7.test(l)).map((l) => l.replace(`${name}_block8(`, `${name}_block4(`))).toEqual(four);
-      expect(four[0]).toBe(`fn ${name}_block4(p: ${name === 'forward' ? 'StepParams' : 'BackParams'}, b0: u32, j0: u32) {`);
+      expect(four[0]).toBe(`fn ${name}_block4(p: ${name === 'forward' ? 'LstmVec4StepParams' : 'BackParams'}, b0: u32, j0: u32) {`);
     });
   }
 
@@ -109,7 +110,7 @@ describe('LSTM register-blocked kernels', () => {
   it('number each entry point’s bindings from 0, uniform first, with no gaps', () => {
     const kernels = [
       lstmPackKernel,
-      lstmInitStateKernel,
+      compactStateKernel,
       lstmBiasGradKernel,
       lstmForwardVec4Kernel,
       lstmForwardVec4Kernel8,

@@ -87,7 +87,7 @@ const perRow = (rows: number, prefix: string) =>
     .map((r) => `${prefix}${r}`)
     .join(', ')})`;
 
-/** gruForwardBlock {name, rows, lanes}: fn name(p: StepParams, b0, j0), the sums and cells of one block. */
+/** gruForwardBlock {name, rows, lanes}: fn name(p: GruVec4StepParams, b0, j0), the sums and cells of one block. */
 function forwardBlock(args: Args): string {
   onlyArgs(args, ['name', 'rows', 'lanes']);
   const name = identifier(args, 'name');
@@ -99,7 +99,7 @@ function forwardBlock(args: Args): string {
   const hFma = (r: number) => row4((c) => `s${r}${c} = vec4<f32>(fma(w${c}.${lanes}, v${r}, s${r}${c}.${lanes}), s${r}${c}.${rest});`);
   const loadW = UNITS.map((c) => `let w${c} = scratch[row + q.${LANES[c]}];`);
   return lines(0, [
-    `fn ${name}(p: StepParams, b0: u32, j0: u32) {`,
+    `fn ${name}(p: GruVec4StepParams, b0: u32, j0: u32) {`,
     ...at(1, [
       'let units = p.units;',
       'let quads = (units + 3u) / 4u;',
@@ -146,7 +146,7 @@ function forwardBlock(args: Args): string {
 }
 
 /**
- * gruGatherBlock {name, rows, lanes, cell}: fn name(p: BackParams, b0, j0), the gradient reaching the block's
+ * gruGatherBlock {name, rows, lanes, cell}: fn name(p: GruVec4BackParams, b0, j0), the gradient reaching the block's
  * h_t through U from the step run after t (none at the last step), then its cells: backward_cell (the whole
  * reset_after cell) or update_cell (reset_before's dz, da, dh; the block stores its rows' compact da).
  */
@@ -166,7 +166,7 @@ function gatherBlock(args: Args): string {
           ...cellStores(rows, perRow(rows, 'd'), (c) => `update_cell(p, b, j0 + ${c}u, vals[r].${LANES[c]}, last)`),
         ];
   return lines(0, [
-    `fn ${name}(p: BackParams, b0: u32, j0: u32) {`,
+    `fn ${name}(p: GruVec4BackParams, b0: u32, j0: u32) {`,
     ...at(1, [
       'let units = p.units;',
       'let last = is_last_step(p.t, p.timesteps);',

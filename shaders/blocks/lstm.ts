@@ -2,7 +2,7 @@
  * The unrolled blocks of the register-blocked LSTM (shaders/lstmStepVec4*.wgsl, shaders/lstmSeq.wgsl): one
  * template per block, each writing the block for R = 4 or 8 batch rows × 4 units per invocation.
  *
- *   lstmForwardBlock {"rows": R}    fn forward_blockR(p: StepParams, b0, j0): the recurrent sums h_{t−1}·Up of
+ *   lstmForwardBlock {"rows": R}    fn forward_blockR(p: LstmVec4StepParams, b0, j0): the recurrent sums h_{t−1}·Up of
  *                                   the block (with x_t·Wp + bp fused in when FUSED_INPUT), then its 4R
  *                                   forward_cell calls
  *   lstmBackwardBlock {"rows": R}   fn backward_blockR(p: BackParams, b0, j0): the gather dh = dG[t']·Upᵀ of the
@@ -56,7 +56,7 @@ export const lstmForwardBlock: BlockTemplate = (args) => {
   return lines(
     0,
     `/** One forward step of the ${R}×4 block at (batch row b0, unit j0): recurrent sums, then the ${4 * R} cell updates. */`,
-    `fn forward_block${R}(p: StepParams, b0: u32, j0: u32) {`,
+    `fn forward_block${R}(p: LstmVec4StepParams, b0: u32, j0: u32) {`,
     lines(
       1,
       'let units = p.units;',

@@ -13,13 +13,15 @@ import { recordGemm } from './gemm';
 import { gruVec4Scratch, type GruBackwardBuffers, type GruForwardBuffers, type GruKernelOptions, type GruVec4StepShape } from './gruPass';
 import { gruVec4BackwardKernels, recordGruVec4BackwardSteps } from './gruStepVec4Backward';
 import { gruVec4ForwardKernels, recordGruVec4ForwardSteps } from './gruStepVec4Forward';
-import { gruVec4PackKernels, recordGruVec4InitState, recordGruVec4Pack } from './gruStepVec4Pack';
+import { gruVec4PackKernels, recordGruVec4Pack } from './gruStepVec4Pack';
+import { compactStateKernel, recordCompactState } from './compactState';
 import { gruVec4WeightGradKernels, recordGruVec4InputGrad, recordGruVec4WeightGemms, recordGruVec4WeightGrad } from './gruStepVec4WeightGrad';
 export { gruVec4Scratch, type GruVec4Tuning } from './gruPass';
 
 /** Every entry point of the family, by the names the host uses (the binding tests walk them all). */
 export const gruVec4Kernels = {
   ...gruVec4PackKernels,
+  initState: compactStateKernel,
   ...gruVec4ForwardKernels,
   ...gruVec4BackwardKernels,
   ...gruVec4WeightGradKernels,
@@ -77,7 +79,7 @@ export function recordGruForwardVec4(
   const hcat = hcatOf(o, buf.hcat);
 
   recordGruVec4Pack(plan, buf, buf.scratch, dims, o.resetAfter);
-  recordGruVec4InitState(plan, buf.h, buf.scratch, dims, o.resetAfter, o.goBackwards);
+  recordCompactState(plan, buf.h, subRange(buf.scratch, 0, layout.steps), layout.hc.offset / 4, dims, o.goBackwards);
   const fused = features <= GRU_FUSED_INPUT_MAX_FEATURES;
   if (!fused) {
     const wp = subRange(buf.scratch, layout.wp.offset, layout.wp.floats);

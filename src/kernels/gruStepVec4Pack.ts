@@ -1,19 +1,17 @@
 /**
- * The register-blocked GRU's setup dispatches (shaders/gruStepVec4Pack.wgsl): the weights packed into the
- * scratch's interleaved layout, once per pass, and the compact copy of the initial state a forward pass starts
- * from. src/kernels/gruStepVec4.ts records them at the start of its passes.
+ * The register-blocked GRU's setup dispatch (shaders/gruStepVec4Pack.wgsl): the weights packed into the
+ * scratch's interleaved layout, once per pass. src/kernels/gruStepVec4.ts records it at the start of its passes
+ * (with src/kernels/compactState.ts's initial state in a forward pass).
  */
 import gruStepVec4PackShader from '../../shaders/gruStepVec4Pack.wgsl';
 import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { CellDims } from './cell';
-import { initialSlot } from './direction';
 import { gruVec4Scratch } from './gruPass';
 
 const kernel = (entry: string) => defineKernel(gruStepVec4PackShader, entry);
 export const gruVec4PackKernels = {
   pack: kernel('pack'),
-  initState: kernel('init_state'),
 };
 const WG = 64;
 
@@ -53,18 +51,5 @@ export function recordGruVec4Pack(plan: Plan, w: GruVec4Weights, scratch: Buffer
       rbias_offset: w.recurrentBiasOffset ?? 0,
     },
     workgroups: grid1d(units * units + features * units + 2 * uh + (w.bias ? units : 0), WG),
-  });
-}
-
-/** Both compact-h halves: the first from the initial state slot of `h` [T+1, B, u], the second zeros. */
-export function recordGruVec4InitState(plan: Plan, h: BufferRef, scratch: BufferRef, dims: CellDims, resetAfter: boolean, goBackwards: boolean): void {
-  const { batch, timesteps, units, features } = dims;
-  const layout = gruVec4Scratch(batch, units, features, resetAfter);
-  plan.dispatch({
-    kernel: gruVec4PackKernels.initState,
-    constants: { WG },
-    bindings: { h_init: h, packed: subRange(scratch, 0, layout.steps) },
-    uniforms: { batch, units, h_offset: initialSlot(timesteps, goBackwards) * batch * units, hc: layout.hc.offset / 4 },
-    workgroups: grid1d(2 * layout.hc.half, WG),
   });
 }

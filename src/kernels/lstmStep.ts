@@ -17,7 +17,8 @@ import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from './lstmWeightGr
 import { lstmVec4Scratch } from './lstmStepVec4';
 import { recordLstmBackwardStepsVec4 } from './lstmStepVec4Backward';
 import { LSTM_FUSED_INPUT_MAX_FEATURES, recordLstmForwardStepsVec4 } from './lstmStepVec4Forward';
-import { recordLstmBiasGrad, recordLstmInitState, recordLstmPack } from './lstmStepVec4Pack';
+import { recordLstmBiasGrad, recordLstmPack } from './lstmStepVec4Pack';
+import { recordCompactState } from './compactState';
 import { stepConstants, variantScratch, type CellDims } from './cell';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
@@ -114,7 +115,7 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
     const scratch = variantScratch('lstm', chosen, buf.scratch);
     const layout = lstmVec4Scratch(batch, units, features);
     recordLstmPack(plan, { ...buf, scratch }, dims);
-    recordLstmInitState(plan, buf.h, scratch, dims, acts.goBackwards ?? false);
+    recordCompactState(plan, buf.h, subRange(scratch, 0, layout.total), layout.hc.offset / 4, dims, acts.goBackwards ?? false);
     const fused = features <= LSTM_FUSED_INPUT_MAX_FEATURES;
     if (!fused) {
       const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);

@@ -1,17 +1,15 @@
 /**
  * The layout conversions of shaders/lstmStepVec4Pack.wgsl around the register-blocked LSTM's steps: the
- * weights into the gate-interleaved scratch (pack), the initial state into compact h (init_state), and the
- * bias gradient back to Keras order (bias_grad).
+ * weights into the gate-interleaved scratch (pack) and the bias gradient back to Keras order (bias_grad). The
+ * initial state's compact copy comes from src/kernels/compactState.ts.
  */
 import lstmStepVec4PackShader from '../../shaders/lstmStepVec4Pack.wgsl';
 import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import { initialSlot } from './direction';
 import { lstmVec4Scratch } from './lstmStepVec4';
 import type { CellDims } from './cell';
 
 export const lstmPackKernel = defineKernel(lstmStepVec4PackShader, 'pack');
-export const lstmInitStateKernel = defineKernel(lstmStepVec4PackShader, 'init_state');
 export const lstmBiasGradKernel = defineKernel(lstmStepVec4PackShader, 'bias_grad');
 const WG = 64;
 
@@ -26,19 +24,6 @@ export function recordLstmPack(plan: Plan, w: { kernel: BufferRef; recurrentKern
     bindings: { recurrent: w.recurrentKernel, kernel: w.kernel, bias: w.bias ?? w.recurrentKernel, packed: subRange(w.scratch, 0, layout.total) },
     uniforms: { units, features, wp: layout.wp.offset / 4, bp: layout.bp.offset / 4 },
     workgroups: grid1d(units * units + features * units + (w.bias ? units : 0), WG),
-  });
-}
-
-/** The initial state's slot of h into the first half of compact h; zeros into the second. */
-export function recordLstmInitState(plan: Plan, h: BufferRef, scratch: BufferRef, dims: CellDims, goBackwards: boolean): void {
-  const { batch, units, timesteps } = dims;
-  const layout = lstmVec4Scratch(batch, units, dims.features);
-  plan.dispatch({
-    kernel: lstmInitStateKernel,
-    constants: { WG },
-    bindings: { h_init: h, compact_h: subRange(scratch, 0, layout.total) },
-    uniforms: { batch, units, h_offset: initialSlot(timesteps, goBackwards) * batch * units, hc: layout.hc.offset / 4 },
-    workgroups: grid1d(2 * batch * Math.ceil(units / 4), WG),
   });
 }
 
