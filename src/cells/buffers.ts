@@ -20,7 +20,7 @@ export function makeCellForward<O, V extends string>(
   variant: V,
   input: { x: BufferRef; xOffset: number; weights: CellWeights },
 ): CellForward {
-  const states = Array.from({ length: cell.stateCount }, (_, i) => bufs.make(i === 0 ? 'h' : `state ${i}`, stateFloats(dims)));
+  const states = cell.stateNames.map((name) => bufs.make(name, stateFloats(dims)));
   const scratch = Object.fromEntries(Object.entries(cell.forwardScratch(dims, options, variant)).map(([name, floats]) => [name, bufs.make(name, floats)]));
   return { ...input, states, scratch };
 }
@@ -55,6 +55,24 @@ export function makeCellBackward<O, V extends string>(
 ): CellBackwardBuffers {
   const extra = cell.backwardScratch(dims, options, variant, io.dInitial !== null);
   const scratch = { ...forward.scratch, ...Object.fromEntries(Object.entries(extra).map(([name, floats]) => [name, bufs.make(name, floats)])) };
-  const dFinal = io.dFinal ?? Array.from({ length: cell.stateCount }, (_, i) => bufs.zeros(`dFinal ${i}`, dims.batch * dims.units));
+  const dFinal = io.dFinal ?? cell.stateNames.map((name) => bufs.zeros(`d${name} (final)`, dims.batch * dims.units));
   return { ...forward, ...io, dFinal, scratch };
+}
+
+/** The recorders' names for what every cell's forward pass reads and writes: x, the weights, xproj and h. */
+export function recorderForward(io: CellForward) {
+  return {
+    x: io.x,
+    xOffset: io.xOffset,
+    kernel: io.weights.kernel,
+    recurrentKernel: io.weights.recurrent_kernel,
+    bias: io.weights.bias,
+    xproj: io.scratch.xproj!,
+    h: io.states[0]!,
+  };
+}
+
+/** The recorders' names for the gradients every cell's backward pass writes. */
+export function recorderGrads(io: CellBackward) {
+  return { dx: io.dx, dKernel: io.grads.kernel, dRecurrentKernel: io.grads.recurrent_kernel, dBias: io.grads.bias };
 }

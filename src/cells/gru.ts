@@ -8,6 +8,7 @@
  * its gradient into a scratch row that one copy (4-byte alignment) puts in place.
  */
 import type { CellForward, CellKernels } from '../kernels/cell';
+import { recorderForward, recorderGrads } from './buffers';
 import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruKernelOptions, type GruVariant } from '../kernels/gruStep';
 
 export interface GruCellOptions extends GruKernelOptions {
@@ -17,7 +18,7 @@ export interface GruCellOptions extends GruKernelOptions {
 
 export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
   name: 'gru',
-  stateCount: 1,
+  stateNames: ['h'],
 
   variant(dims, options, context) {
     return options.variant ?? context.kernels.gru ?? defaultGruVariant(dims, context.adapter, options.resetAfter);
@@ -59,11 +60,8 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
       carry: s.carry!,
       dgx: s.dgx!,
       dgh: s.dgh!,
-      dx: io.dx,
-      dKernel: io.grads.kernel,
-      dRecurrentKernel: io.grads.recurrent_kernel,
-      // Row 0 of the bias gradient is written in place (its first 3u floats).
-      dBias: io.grads.bias,
+      // dBias: row 0 of the bias gradient is written in place (its first 3u floats).
+      ...recorderGrads(io),
       ...(options.resetAfter ? { dRecurrentBias: s.dRecurrentBias! } : {}),
       dh0: io.dInitial?.[0] ?? s.dh0!,
     };
@@ -75,15 +73,9 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
 
 function forwardBuffers(io: CellForward, dims: { units: number }, options: GruCellOptions) {
   return {
-    x: io.x,
-    xOffset: io.xOffset,
-    kernel: io.weights.kernel,
-    recurrentKernel: io.weights.recurrent_kernel,
-    // The input-projection GEMM reads row 0 only (its n is 3u); reset_after's steps read row 1 at its offset.
-    bias: io.weights.bias,
+    // bias [2, 3u] with reset_after: the input-projection GEMM reads row 0 only (its n is 3u), the steps row 1.
+    ...recorderForward(io),
     ...(options.resetAfter ? { recurrentBias: io.weights.bias, recurrentBiasOffset: 3 * dims.units } : { hcat: io.scratch.hcat! }),
-    xproj: io.scratch.xproj!,
-    h: io.states[0]!,
     gates: io.scratch.gates!,
     ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
   };

@@ -4,6 +4,7 @@
  * Weights and gradients in Keras layout (kernel [F, 4u], recurrent_kernel [u, 4u], bias [4u]; gates i, f, c, o).
  */
 import type { CellForward, CellKernels } from '../kernels/cell';
+import { recorderForward, recorderGrads } from './buffers';
 import {
   defaultLstmVariant,
   lstmSizes,
@@ -22,7 +23,7 @@ export interface LstmCellOptions extends LstmActivations {
 
 export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
   name: 'lstm',
-  stateCount: 2,
+  stateNames: ['h', 'c'],
 
   variant(dims, options, context) {
     return options.variant ?? context.kernels.lstm ?? defaultLstmVariant(dims, context.adapter);
@@ -57,10 +58,7 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
       dhLast: io.dFinal[0]!,
       dc,
       dgates,
-      dx: io.dx,
-      dKernel: io.grads.kernel,
-      dRecurrentKernel: io.grads.recurrent_kernel,
-      dBias: io.grads.bias,
+      ...recorderGrads(io),
       // Without a reader of dh0 the backward pass skips its GEMM.
       dh0: io.dInitial?.[0] ?? null,
     };
@@ -71,13 +69,7 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
 
 function forwardBuffers(io: CellForward) {
   return {
-    x: io.x,
-    xOffset: io.xOffset,
-    kernel: io.weights.kernel,
-    recurrentKernel: io.weights.recurrent_kernel,
-    bias: io.weights.bias,
-    xproj: io.scratch.xproj!,
-    h: io.states[0]!,
+    ...recorderForward(io),
     c: io.states[1]!,
     gates: io.scratch.gates!,
     ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),

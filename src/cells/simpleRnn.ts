@@ -2,7 +2,8 @@
  * The SimpleRNN behind the cell interface (src/kernels/cell.ts), over the kernels of src/kernels/simpleRnnStep.ts.
  * Weights in Keras layout: kernel [F, u], recurrent_kernel [u, u], bias [u].
  */
-import type { CellForward, CellKernels } from '../kernels/cell';
+import type { CellKernels } from '../kernels/cell';
+import { recorderForward, recorderGrads } from './buffers';
 import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnSizes, type SimpleRnnKernelOptions } from '../kernels/simpleRnnStep';
 
 export type SimpleRnnCellOptions = SimpleRnnKernelOptions;
@@ -12,7 +13,7 @@ export type SimpleRnnVariant = 'step';
 
 export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> = {
   name: 'simpleRnn',
-  stateCount: 1,
+  stateNames: ['h'],
 
   variant() {
     return 'step';
@@ -29,33 +30,18 @@ export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> 
   },
 
   recordForward(plan, io, dims, options) {
-    recordSimpleRnnForward(plan, forwardBuffers(io), dims, options);
+    recordSimpleRnnForward(plan, recorderForward(io), dims, options);
   },
 
   recordBackward(plan, io, dims, options) {
     const buffers = {
-      ...forwardBuffers(io),
+      ...recorderForward(io),
       dy: io.dy,
       dhLast: io.dFinal[0]!,
       dgates: io.scratch.dgates!,
-      dx: io.dx,
-      dKernel: io.grads.kernel,
-      dRecurrentKernel: io.grads.recurrent_kernel,
-      dBias: io.grads.bias,
+      ...recorderGrads(io),
       dh0: io.dInitial?.[0] ?? io.scratch.dh0!,
     };
     recordSimpleRnnBackward(plan, buffers, dims, options, io.dyIsSequence);
   },
 };
-
-function forwardBuffers(io: CellForward) {
-  return {
-    x: io.x,
-    xOffset: io.xOffset,
-    kernel: io.weights.kernel,
-    recurrentKernel: io.weights.recurrent_kernel,
-    bias: io.weights.bias,
-    xproj: io.scratch.xproj!,
-    h: io.states[0]!,
-  };
-}

@@ -85,8 +85,8 @@ export interface VariantContext {
 export interface CellKernels<Options, Variant extends string = string> {
   /** 'lstm', 'gru', 'simpleRnn': buffer labels and the key of RuntimeOptions.kernels. */
   readonly name: string;
-  /** How many states the cell carries (LSTM 2: h, c; the others 1: h). */
-  readonly stateCount: number;
+  /** The states the cell carries, h first (LSTM: h, c; the others: h): buffer labels and error messages. */
+  readonly stateNames: readonly string[];
   /** The variant a pass runs: one the options pin, else the runtime's pinned one, else the adapter's measured default. */
   variant(dims: CellDims, options: Options, context: VariantContext): Variant;
   /** Floats of each scratch buffer a forward pass with `variant` needs. */

@@ -17,7 +17,7 @@ import {
   type GruOptions,
   type GruOutputs,
 } from './gruArgs';
-import { checkAllFinite, runCell, type CellRunResult } from './recurrent';
+import { runCell, type CellRunResult } from './recurrent';
 
 export async function gruForward(rt: Runtime, inputs: GruInputs<TensorLike>, options: GruOptions = {}): Promise<GruOutputs<Tensor>> {
   const result = await runGru(rt, inputs, null, options);
@@ -54,15 +54,6 @@ async function runGru(rt: Runtime, rawInputs: GruInputs<TensorLike>, rawGrads: G
   const inputs = checkGruInputs(rawInputs, opts.resetAfter);
   const grads = rawGrads ? checkGruGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
   const { x, kernel, recurrentKernel, bias, h0 } = inputs;
-  checkAllFinite([
-    ['x', x],
-    ['kernel', kernel],
-    ['recurrentKernel', recurrentKernel],
-    ['bias', bias],
-    ['h0', h0],
-    ['dOutput', grads?.dOutput],
-    ['dh', grads?.dh],
-  ]);
   return runCell(
     rt,
     gruCell,

@@ -16,7 +16,7 @@ import {
   type LstmOptions,
   type LstmOutputs,
 } from './lstmArgs';
-import { checkAllFinite, runCell, type CellRunResult } from './recurrent';
+import { runCell, type CellRunResult } from './recurrent';
 
 export async function lstmForward(rt: Runtime, inputs: LstmInputs<TensorLike>, options: LstmOptions = {}): Promise<LstmOutputs<Tensor>> {
   return outputsOf(await runLstm(rt, inputs, null, options));
@@ -48,17 +48,6 @@ async function runLstm(rt: Runtime, rawInputs: LstmInputs<TensorLike>, rawGrads:
   const inputs = checkLstmInputs(rawInputs);
   const grads = rawGrads ? checkLstmGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
   const { x, kernel, recurrentKernel, bias, h0, c0 } = inputs;
-  checkAllFinite([
-    ['x', x],
-    ['kernel', kernel],
-    ['recurrentKernel', recurrentKernel],
-    ['bias', bias],
-    ['h0', h0],
-    ['c0', c0],
-    ['dOutput', grads?.dOutput],
-    ['dh', grads?.dh],
-    ['dc', grads?.dc],
-  ]);
   return runCell(
     rt,
     lstmCell,

@@ -44,8 +44,20 @@ export interface CellRunResult {
   gradients: { dX: Tensor; dKernel: Tensor; dRecurrentKernel: Tensor; dBias: Tensor; dInitial: Tensor[] } | null;
 }
 
-/** Every named tensor must be finite (a NaN would come back as silent garbage): the first bad one is named. */
-export function checkAllFinite(named: readonly (readonly [string, Tensor | null | undefined])[]): void {
+/**
+ * Every input must be finite (a NaN would come back as silent garbage): the first bad one is named as the
+ * functional API names it (x, kernel, …, h0, c0, dOutput, dh, dc).
+ */
+function checkAllFinite(names: readonly string[], inputs: CellInputs, grads: CellOutputGrads | null): void {
+  const named: [string, Tensor | null | undefined][] = [
+    ['x', inputs.x],
+    ['kernel', inputs.kernel],
+    ['recurrentKernel', inputs.recurrentKernel],
+    ['bias', inputs.bias],
+    ...names.map((n, i): [string, Tensor | null | undefined] => [`${n}0`, inputs.initialStates[i]]),
+    ['dOutput', grads?.dOutput],
+    ...names.map((n, i): [string, Tensor | null | undefined] => [`d${n}`, grads?.dFinal[i]]),
+  ];
   for (const [name, t] of named) if (t) checkFinite(t, name);
 }
 
@@ -57,6 +69,7 @@ export async function runCell<O, V extends string>(
   options: O & CellRunOptions,
 ): Promise<CellRunResult> {
   rt.check();
+  checkAllFinite(cell.stateNames, inputs, grads);
   const { dims } = inputs;
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const { returnSequences, goBackwards } = options;
@@ -116,11 +129,11 @@ export async function runCell<O, V extends string>(
     }
     const read = await rt.readMany(ranges);
     const out = read[0]!;
-    const finals = read.slice(1, 1 + cell.stateCount);
+    const finals = read.slice(1, 1 + cell.stateNames.length);
     const output: Tensor = returnSequences ? { data: fromTimeMajor(out, T, B, U, goBackwards), shape: [B, T, U] } : { data: out, shape: [B, U] };
     let gradients: CellRunResult['gradients'] = null;
     if (back) {
-      const [dx, dKernel, dRecurrentKernel, dBias, ...dInitial] = read.slice(1 + cell.stateCount);
+      const [dx, dKernel, dRecurrentKernel, dBias, ...dInitial] = read.slice(1 + cell.stateNames.length);
       gradients = {
         dX: { data: swapLeadingAxes(dx!, T, B, F), shape: [B, T, F] },
         dKernel: { data: dKernel!, shape: [...inputs.kernel.shape] },

@@ -6,7 +6,7 @@
 import { simpleRnnCell } from '../cells/simpleRnn';
 import type { Runtime } from '../gpu/runtime';
 import type { Tensor, TensorLike } from '../tensor';
-import { checkAllFinite, runCell, type CellRunResult } from './recurrent';
+import { runCell, type CellRunResult } from './recurrent';
 import {
   checkSimpleRnnGrads,
   checkSimpleRnnInputs,
@@ -54,15 +54,6 @@ async function runSimpleRnn(
   const inputs = checkSimpleRnnInputs(rawInputs);
   const grads = rawGrads ? checkSimpleRnnGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
   const { x, kernel, recurrentKernel, bias, h0 } = inputs;
-  checkAllFinite([
-    ['x', x],
-    ['kernel', kernel],
-    ['recurrentKernel', recurrentKernel],
-    ['bias', bias],
-    ['h0', h0],
-    ['dOutput', grads?.dOutput],
-    ['dh', grads?.dh],
-  ]);
   return runCell(
     rt,
     simpleRnnCell,

@@ -11,12 +11,15 @@ import {
   createRuntime,
   layers,
   loadArtifacts,
+  lstmBackward,
+  lstmForward,
   makeWindows,
   memorySink,
   padSequences,
   parseCsv,
   saveArtifacts,
   sequential,
+  simpleRnnBackward,
   type ModelArtifacts,
   type Sequential,
   type Tensor,
@@ -32,6 +35,9 @@ const t = (shape: number[], fill = (i: number) => Math.sin(i)): Tensor => ({
 });
 const X = t([5, 3, 2]);
 const Y = t([5, 1], (i) => 0.1 * i);
+// Functional-API weights for X (batch 5, 3 steps, 2 features) and 4 units.
+const lstmWeights = { x: X, kernel: t([2, 16]), recurrentKernel: t([4, 16]), bias: t([16]) };
+const rnnWeights = { x: X, kernel: t([2, 4]), recurrentKernel: t([4, 4]), bias: t([4]) };
 const withValue = (base: Tensor, flatIndex: number, value: number): Tensor => {
   const data = base.data.slice();
   data[flatIndex] = value;
@@ -196,6 +202,10 @@ export const badInputCases = {
       ['fit after dispose', () => disposed.fit(X, Y)],
       ['getWeights after dispose', () => disposed.getWeights()],
       ['a model on a disposed runtime', () => sequential(deadRuntime).add(layers.dense({ units: 1, inputShape: [2] }))],
+      // the functional API: every input and gradient is checked for finite numbers, named as the API names it
+      ['lstmForward with NaN in c0', () => lstmForward(r, { ...lstmWeights, initialState: [t([5, 4]), withValue(t([5, 4]), 6, Number.NaN)] })],
+      ['lstmBackward with Infinity in dc', () => lstmBackward(r, lstmWeights, { dOutput: t([5, 4]), dc: withValue(t([5, 4]), 3, Infinity) })],
+      ['simpleRnnBackward with NaN in dOutput', () => simpleRnnBackward(r, rnnWeights, { dOutput: withValue(t([5, 4]), 0, Number.NaN) })],
       // data utilities
       ['makeWindows window 0', () => makeWindows([1, 2, 3, 4], { window: 0 })],
       ['makeWindows on NaN', () => makeWindows([1, 2, Number.NaN, 4, 5], { window: 2 })],
