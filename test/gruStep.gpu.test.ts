@@ -1,7 +1,6 @@
 /**
- * The GRU kernels on WebGPU (shaders/gruStep.wgsl and shaders/gruStepVec4.wgsl, each variant through the
- * functional API) against the float64 CPU
- * reference (src/reference/gruStep.ts): forward outputs and final state, and every gradient of BPTT, over the
+ * The GRU kernels on WebGPU (shaders/gruStep.wgsl and the gruStepVec4*.wgsl family, each variant through the
+ * functional API) against the float64 CPU reference (src/reference/gruStep.ts): forward outputs and final state, and every gradient of BPTT, over the
  * pairwise table (sizes × activation × resetAfter × goBackwards × states) plus the activations it does not reach.
  */
 import { describe, expect, it } from 'vitest';

@@ -68,7 +68,7 @@ const EXTRA: Case[] = [
     stateGradients: true,
     goBackwards: true,
   },
-  // a batch of 8 or more runs 8-row blocks (lstmStepVec4.wgsl forward8/backward8): 13 rows end in a partial block
+  // a batch of 8 or more runs 8-row blocks (forward8 in lstmStepVec4Forward.wgsl, backward8 in lstmStepVec4Backward.wgsl): 13 rows end in a partial block
   { batch: 13, timesteps: 5, features: 3, units: 9, activation: 'tanh', initialState: true, returnSequences: true, stateGradients: true },
 ];
 
