@@ -6,7 +6,7 @@
  */
 import { createRuntime, type Runtime } from '../src/index';
 import { Plan } from '../src/gpu/plan';
-import { GEMM_VARIANT, GEMM_VARIANTS, recordGemm, type GemmArgs } from '../src/kernels/gemm';
+import { GEMM_VARIANTS, defaultGemmVariant, recordGemm, type GemmArgs } from '../src/kernels/gemm';
 import { recordColumnSum } from '../src/kernels/columnSum';
 import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../src/kernels/lstmStep';
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
@@ -205,8 +205,8 @@ async function lstmPieces(rt: Runtime, shape: string, dims: CellDims, activation
       recurrentFlops,
     );
   }
-  const gemmVariants = variants ? GEMM_VARIANTS : [GEMM_VARIANT];
   for (const [name, g] of gemms) {
+    const gemmVariants = variants ? GEMM_VARIANTS : [defaultGemmVariant(g)];
     const t = await compare(rt, {
       ...Object.fromEntries(gemmVariants.map((v) => [v, (p: Plan) => recordGemm(p, { ...g, variant: v })])),
       ...(variants ? { ...GEMM_VEC4_BLOCKS(g) } : {}),

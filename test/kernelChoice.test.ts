@@ -1,8 +1,9 @@
-/** Which LSTM kernels run by default on each kind of adapter, and how a caller pins them (RuntimeOptions.kernels). */
+/** Which LSTM and GEMM kernels run by default on each kind of adapter, and how a caller pins them (RuntimeOptions.kernels). */
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../src/index';
 import { ValueError } from '../src/errors';
 import { LSTM_SEQ_MAX_UNITS_ON_GPU, defaultLstmVariant } from '../src/kernels/lstmStep';
+import { GEMM_PLAIN_MAX_MACS, defaultGemmVariant } from '../src/kernels/gemm';
 
 const gpu = { isFallback: false };
 const swiftshader = { isFallback: true };
@@ -25,6 +26,26 @@ describe('defaultLstmVariant', () => {
 
   it('assumes a CPU emulation when the adapter is not given', () => {
     expect(defaultLstmVariant({ batch: 32, timesteps: 60, features: 1, units: 50 })).toBe('vec4');
+  });
+});
+
+describe('defaultGemmVariant', () => {
+  it("runs a Dense(1) head's three tiny products on the plain kernel (it compiles faster) and larger ones on vec4", () => {
+    // The tutorial's Dense(1) on LSTM(50), batch 32: forward 32×1×50, dW 50×1×32, dX 32×50×1.
+    for (const g of [
+      { m: 32, n: 1, k: 50 },
+      { m: 50, n: 1, k: 32 },
+      { m: 32, n: 50, k: 1 },
+    ])
+      expect(defaultGemmVariant(g)).toBe('plain');
+    expect(defaultGemmVariant({ m: 6400, n: 1024, k: 32 })).toBe('vec4');
+    expect(defaultGemmVariant({ m: 512, n: 512, k: 512 })).toBe('vec4');
+  });
+
+  it('counts multiply-adds m·n·k, the limit itself included', () => {
+    expect(defaultGemmVariant({ m: GEMM_PLAIN_MAX_MACS, n: 1, k: 1 })).toBe('plain');
+    expect(defaultGemmVariant({ m: GEMM_PLAIN_MAX_MACS + 1, n: 1, k: 1 })).toBe('vec4');
+    expect(defaultGemmVariant({ m: 64, n: 32, k: 33 })).toBe('vec4');
   });
 });
 

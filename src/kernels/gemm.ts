@@ -13,10 +13,24 @@ export type { GemmArgs, GemmVariant } from './gemmArgs';
 
 export const GEMM_VARIANTS: readonly GemmVariant[] = ['plain', 'vec4'];
 /**
- * The variant recordGemm uses by default: vec4, faster than the plain kernel at every shape measured, on SwiftShader
- * and on a GPU (bench/results/gemm-kernels.md, "Variant"). The plain kernel stays as the reference and the fallback.
+ * The variant recordGemm uses by default above GEMM_PLAIN_MAX_MACS: vec4, faster than the plain kernel at every shape
+ * measured, on SwiftShader and on a GPU (bench/results/gemm-kernels.md, "Variant"). The plain kernel stays as the
+ * reference and the fallback.
  */
 export const GEMM_VARIANT: GemmVariant = 'vec4';
+
+/**
+ * Products of at most this many multiply-adds (m·n·k) run on the plain kernel by default: at that size either kernel
+ * takes a dispatch's time, and gemm.wgsl's pipeline compiles in ≈ 80 ms on SwiftShader against ≈ 220 ms for
+ * gemmVec4's, which a page's first fit waits for (a Dense(1) head needs three: bench/results/gemm-kernels.md,
+ * "Tiny products").
+ */
+export const GEMM_PLAIN_MAX_MACS = 1 << 16;
+
+/** The kernel recordGemm runs for a product when its arguments name none. */
+export function defaultGemmVariant(g: Pick<GemmArgs, 'm' | 'n' | 'k'>): GemmVariant {
+  return g.m * g.n * g.k <= GEMM_PLAIN_MAX_MACS ? 'plain' : GEMM_VARIANT;
+}
 
 const TILE = 32; // 8×8 invocations × 4×4 outputs each
 
@@ -26,7 +40,7 @@ export function recordGemm(plan: Plan, g: GemmArgs): void {
       throw new ValueError(`gemm: permuteUnits needs the vec4 variant and n = 4·units; got variant ${g.variant}, n ${g.n}, units ${g.permuteUnits}`);
     return recordGemmVec4(plan, g);
   }
-  if ((g.variant ?? GEMM_VARIANT) === 'vec4') return recordGemmVec4(plan, g);
+  if ((g.variant ?? defaultGemmVariant(g)) === 'vec4') return recordGemmVec4(plan, g);
   plan.dispatch({
     kernel: gemmKernel,
     constants: {

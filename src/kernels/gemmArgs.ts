@@ -24,7 +24,7 @@ export interface GemmArgs {
   aOffset?: number;
   bOffset?: number;
   cOffset?: number;
-  /** Which kernel: gemm.wgsl's plain one, or gemmVec4.wgsl (vec4 loads where aligned). Default: GEMM_VARIANT in gemm.ts. */
+  /** Which kernel: gemm.wgsl's plain one, or gemmVec4.wgsl (vec4 loads where aligned). Default: defaultGemmVariant in gemm.ts. */
   variant?: GemmVariant;
   /**
    * Set to u when op(B)'s columns are in lstmStepVec4.wgsl's gate-interleaved order (4j+gate, n = 4u): C is then
