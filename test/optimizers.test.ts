@@ -98,6 +98,21 @@ describe('optimizer configs', () => {
     expect(make).toThrow(message);
   });
 
+  it("take TF.js's positional learning rate (tf.train.adam(0.01)) and never ignore it", () => {
+    expect(optimizers.adam(0.01).learningRate).toBe(0.01);
+    expect(optimizers.adam(0.01, 0.8, 0.99, 1e-8)).toMatchObject({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-8 });
+    expect(optimizers.sgd(0.1)).toMatchObject({ learningRate: 0.1, momentum: 0 });
+    // TF.js rmsprop(learningRate, decay, momentum, epsilon, centered): decay is Keras's rho; a null epsilon is the default.
+    expect(optimizers.rmsprop(0.01)).toMatchObject({ learningRate: 0.01, rho: 0.9, epsilon: 1e-7 });
+    expect(optimizers.rmsprop(0.01, 0.95, 0.5, null, true)).toMatchObject({ learningRate: 0.01, rho: 0.95, momentum: 0.5, epsilon: 1e-7, centered: true });
+    expect(() => optimizers.adam(-1)).toThrow(/adam: learningRate must be a finite number ≥ 0; got -1/);
+    expect(() => (optimizers.sgd as (...a: unknown[]) => unknown)(0.1, 0.9)).toThrow(/sgd: takes at most 1 positional arguments \(learningRate\); got 2/);
+    expect(() => (optimizers.adam as (...a: unknown[]) => unknown)('0.01')).toThrow(ValueError);
+    expect(() => (optimizers.rmsprop as (...a: unknown[]) => unknown)('0.01')).toThrow(
+      /rmsprop: expected an options object .* or a learning rate \(rmsprop\(0\.01\)/,
+    );
+  });
+
   it('resolveOptimizer takes names in any case and configs, and lists the known names otherwise', () => {
     expect(resolveOptimizer('Adam')).toEqual(optimizers.adam());
     expect(resolveOptimizer('RMSprop')).toEqual(optimizers.rmsprop());

@@ -92,6 +92,41 @@ function bool(kind: string, option: string, value: unknown, fallback: boolean): 
   return value;
 }
 
+/**
+ * TF.js's positional forms, by position: `tf.train.adam(learningRate, beta1, beta2, epsilon)`,
+ * `tf.train.sgd(learningRate)`, `tf.train.rmsprop(learningRate, decay, momentum, epsilon, centered)` (TF.js's
+ * `decay` is Keras's `rho`; a null epsilon means the default, as there).
+ */
+const POSITIONAL = {
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  sgd: ['learningRate'],
+  rmsprop: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'],
+} as const;
+
+/**
+ * The options object of a factory called either way: Keras-style with one options object, or TF.js-style with a
+ * positional learning rate (and what follows it). Anything else is refused, never ignored: a learning rate that
+ * silently fell back to the default would train a different model.
+ */
+function optionsOf(kind: OptimizerName, args: readonly unknown[]): Record<string, unknown> {
+  const [first, ...rest] = args;
+  if (first === undefined && rest.length === 0) return {};
+  if (typeof first === 'number') {
+    const names = POSITIONAL[kind];
+    if (args.length > names.length)
+      throw new ValueError(`${kind}: takes at most ${names.length} positional arguments (${names.join(', ')}); got ${args.length}`);
+    const options: Record<string, unknown> = {};
+    args.forEach((v, i) => {
+      if (v !== undefined && v !== null) options[names[i]!] = v;
+    });
+    return options;
+  }
+  if (typeof first === 'object' && first !== null && !Array.isArray(first) && rest.length === 0) return first as Record<string, unknown>;
+  throw new ValueError(
+    `${kind}: expected an options object ({ learningRate: 0.01 }) or a learning rate (${kind}(0.01), as TF.js's tf.train.${kind}); got ${args.map((a) => JSON.stringify(a) ?? String(a)).join(', ')}`,
+  );
+}
+
 function checkKeys(kind: OptimizerName, options: object): void {
   const known: readonly string[] = [...KNOWN[kind], ...CLIP_KEYS];
   for (const key of Object.keys(options)) {
@@ -118,8 +153,9 @@ const UNIT_OPEN = { min: 0, max: 1, maxOpen: true };
 const NON_NEGATIVE = { min: 0 };
 
 export const optimizers = {
-  /** Adam with Keras defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7. */
-  adam(options: AdamOptions = {}): AdamConfig {
+  /** Adam with Keras defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7. `adam({ learningRate: 0.01 })` or TF.js's `adam(0.01)`. */
+  adam(...args: [options?: AdamOptions] | [learningRate?: number, beta1?: number, beta2?: number, epsilon?: number]): AdamConfig {
+    const options = optionsOf('adam', args) as AdamOptions;
     checkKeys('adam', options);
     return Object.freeze({
       kind: 'adam',
@@ -130,8 +166,9 @@ export const optimizers = {
       ...clipping('adam', options),
     });
   },
-  /** SGD with Keras defaults: lr 0.01, momentum 0, nesterov false. */
-  sgd(options: SgdOptions = {}): SgdConfig {
+  /** SGD with Keras defaults: lr 0.01, momentum 0, nesterov false. `sgd({ learningRate: 0.1 })` or TF.js's `sgd(0.1)`. */
+  sgd(...args: [options?: SgdOptions] | [learningRate?: number]): SgdConfig {
+    const options = optionsOf('sgd', args) as SgdOptions;
     checkKeys('sgd', options);
     return Object.freeze({
       kind: 'sgd',
@@ -141,8 +178,14 @@ export const optimizers = {
       ...clipping('sgd', options),
     });
   },
-  /** RMSprop with Keras defaults: lr 0.001, ρ 0.9, momentum 0, ε 1e-7, centered false. */
-  rmsprop(options: RmspropOptions = {}): RmspropConfig {
+  /**
+   * RMSprop with Keras defaults: lr 0.001, ρ 0.9, momentum 0, ε 1e-7, centered false. `rmsprop({ learningRate: 0.01 })`
+   * or TF.js's `rmsprop(0.01, decay, momentum, epsilon, centered)`.
+   */
+  rmsprop(
+    ...args: [options?: RmspropOptions] | [learningRate?: number, decay?: number, momentum?: number, epsilon?: number | null, centered?: boolean]
+  ): RmspropConfig {
+    const options = optionsOf('rmsprop', args) as RmspropOptions;
     checkKeys('rmsprop', options);
     return Object.freeze({
       kind: 'rmsprop',
@@ -175,5 +218,5 @@ export function resolveOptimizer(spec: string | OptimizerConfig | ({ kind: strin
   }
   const name = spec.kind as OptimizerName;
   if (!OPTIMIZER_NAMES.includes(name)) throw new ValueError(`Unknown optimizer kind '${spec.kind}'; known optimizers are ${known}`);
-  return optimizers[name](spec as never);
+  return (optimizers[name] as (options: object) => OptimizerConfig)(spec);
 }
