@@ -67,6 +67,20 @@ describe.skipIf(skipGpu)('Sequential.predict on WebGPU vs the float64 reference'
     expectClose(result.outputs.y!, ref.data, SEQUENCE, 'predictions');
   });
 
+  it("logs 'accuracy' under TF.js's names too (history.acc, val_acc), listing each metric once", async () => {
+    const r = await page.call('tfjsMetricAliases');
+    expect(r.keys.sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(r.accuracy).toHaveLength(2);
+    expect(r.acc).toEqual(r.accuracy);
+    expect(r.valAccuracy).toHaveLength(2);
+    expect(r.valAcc).toEqual(r.valAccuracy);
+    for (const [epoch, logs] of r.seen.entries()) {
+      expect(logs.acc).toBe(r.accuracy![epoch]);
+      expect(logs.val_acc).toBe(r.valAccuracy![epoch]);
+      expect(logs.keys.sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    }
+  });
+
   it('keeps GPU programs for at most four batch sizes, so many sizes do not grow memory without bound', async () => {
     const { buffers, afterDispose } = await page.call('predictManyBatchSizes');
     // sizes 1..7 leave a remainder batch, so most calls bind two sizes; the cache holds four

@@ -24,6 +24,7 @@ import {
   OptimizerState,
   accumulatorLength,
   buildTrainProgram,
+  addTfjsAliases,
   logsFromAccumulator,
   resolveCompile,
   type CompileArgs,
@@ -396,6 +397,7 @@ export class Sequential {
             const bad = stopOnNonFinite ? nonFiniteLoss(acc, compiled, { epoch, epochs, steps: history.params.steps }, this.lastGood) : null;
             if (bad) throw bad;
             const logs = logsFromAccumulator(acc, compiled);
+            addTfjsAliases(logs);
             for (const cb of callbacks) await cb.onBatchEnd?.(b, logs);
           }
         }
@@ -408,6 +410,8 @@ export class Sequential {
         const logs: Logs = { ...logsFromAccumulator(trainAcc!, compiled), ...(valAcc ? logsFromAccumulator(valAcc, compiled, 'val_') : {}) };
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+        addTfjsAliases(logs);
+        addTfjsAliases(history.history);
         if (verbose === 1)
           console.log(
             `Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs)

@@ -110,6 +110,19 @@ export function watchSlot(compiled: Compiled): number {
   return 2 + compiled.metrics.length;
 }
 
+/**
+ * TF.js logs Keras's 'accuracy' as 'acc' (and 'val_acc'), and its examples read `history.history.acc`: both names
+ * read the same values here. The alias is not enumerable, so printed logs, `Object.keys` and saved histories list
+ * each metric once, under the name it was compiled with.
+ */
+export function addTfjsAliases(record: Record<string, unknown>): void {
+  for (const prefix of ['', 'val_']) {
+    const from = `${prefix}accuracy`;
+    const to = `${prefix}acc`;
+    if (from in record && !(to in record)) Object.defineProperty(record, to, { get: () => record[from], enumerable: false, configurable: true });
+  }
+}
+
 export function logsFromAccumulator(acc: Float32Array, compiled: Compiled, prefix = ''): Logs {
   const rows = acc[1]!;
   const logs: Logs = { [`${prefix}loss`]: acc[0]! / rows };

@@ -121,4 +121,32 @@ export const programCacheCases = {
     model.dispose();
     return { buffers, afterDispose: r.stats.buffers };
   },
+
+  /**
+   * A classifier compiled with metrics ['accuracy'] as TF.js's examples compile it, fitted with a validation split:
+   * what history and the epoch-end logs hold under Keras's names and TF.js's ('acc', 'val_acc').
+   */
+  async tfjsMetricAliases() {
+    const r = await rt();
+    const model = sequential(r, { seed: 3 });
+    model.add(layers.dense({ units: 1, activation: 'sigmoid', inputShape: [2] }));
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const x = { data: Float32Array.from({ length: 16 }, (_, i) => ((i * 7) % 5) - 2), shape: [8, 2] };
+    const y = { data: Float32Array.from({ length: 8 }, (_, i) => i % 2), shape: [8, 1] };
+    const seen: { acc: unknown; val_acc: unknown; accuracy: unknown; keys: string[] }[] = [];
+    const history = await model.fit(x, y, {
+      epochs: 2,
+      batchSize: 4,
+      validationSplit: 0.5,
+      callbacks: [
+        {
+          onEpochEnd: (_: number, logs: Record<string, number>) =>
+            void seen.push({ acc: logs.acc, val_acc: logs.val_acc, accuracy: logs.accuracy, keys: Object.keys(logs) }),
+        },
+      ],
+    });
+    const h = history.history as Record<string, number[] | undefined>;
+    model.dispose();
+    return { keys: Object.keys(h), accuracy: h.accuracy, acc: h.acc, valAccuracy: h.val_accuracy, valAcc: h.val_acc, seen };
+  },
 };
