@@ -112,6 +112,29 @@ function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
   return { vendor, architecture, device, description, isFallback };
 }
 
+/**
+ * Throws a ValueError unless `rt` is a Runtime from createRuntime(): `sequential()` or `loadLayersModel(url)` called
+ * as in TF.js (which keeps its backend global) would otherwise fail later, far from the cause.
+ */
+export function checkRuntime(rt: unknown, call: string): asserts rt is Runtime {
+  if (rt instanceof Runtime) return;
+  const got =
+    rt === undefined
+      ? 'nothing'
+      : rt === null
+        ? 'null'
+        : typeof rt === 'string'
+          ? `the string ${JSON.stringify(rt.slice(0, 60))} (the runtime comes first, then the source)`
+          : typeof rt === 'object'
+            ? rt.constructor === Object || !rt.constructor
+              ? 'a plain object'
+              : `a ${rt.constructor.name}`
+            : `${typeof rt} ${String(rt)}`;
+  throw new ValueError(
+    `${call} needs a runtime as its first argument: const rt = await createRuntime(); ${call}(rt, …). webrnn keeps no global backend, unlike TF.js; got ${got}`,
+  );
+}
+
 export class Runtime {
   readonly device: GPUDevice;
   readonly adapter: AdapterSummary;

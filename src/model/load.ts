@@ -5,7 +5,7 @@
  * compiles the model, and saved optimizer state is restored into it, so training continues where it stopped.
  */
 import { ModelFormatError, ShapeError, ValueError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import { checkRuntime, type Runtime } from '../gpu/runtime';
 import { loadArtifacts } from '../io/artifacts';
 import type { ModelArtifacts, NamedWeight } from '../io/types';
 import { decodeWeights } from '../io/weights';
@@ -113,6 +113,7 @@ export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts,
  * the two files a user picked (model.json and its weights), or in-memory artifacts.
  */
 export async function loadLayersModel(rt: Runtime, source: string | ModelArtifacts | readonly File[], options: LoadOptions = {}): Promise<Sequential> {
+  checkRuntime(rt, 'loadLayersModel');
   if (typeof options !== 'object' || options === null)
     throw new ValueError(`loadLayersModel options must be { compile?, strict? }; got ${JSON.stringify(options)}`);
   const unknown = Object.keys(options).filter((k) => !LOAD_KEYS.includes(k));

@@ -4,7 +4,7 @@
  * (program.ts, training.ts); this class owns the host side: shapes, data, epochs, callbacks.
  */
 import { DisposedError, OutOfMemoryError, ShapeError, ValueError, formatShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import { checkRuntime, type Runtime } from '../gpu/runtime';
 import { initialize, seededRandom } from '../layers/initializers';
 import { Layer } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
@@ -61,6 +61,7 @@ export class Sequential {
   stopTraining = false;
 
   constructor(rt: Runtime, options: SequentialOptions = {}) {
+    checkRuntime(rt, 'sequential');
     this.rt = rt;
     this.name = options.name ?? 'sequential';
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
