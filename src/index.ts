@@ -7,7 +7,7 @@ export { gruForward, gruBackward } from './ops/gru';
 export type { GruInputs, GruOptions, GruOutputs, GruGrads, GruGradients } from './ops/gruArgs';
 export { simpleRnnForward, simpleRnnBackward } from './ops/simpleRnn';
 export type { SimpleRnnInputs, SimpleRnnOptions, SimpleRnnOutputs, SimpleRnnGrads, SimpleRnnGradients } from './ops/simpleRnnArgs';
-export type { Tensor, TensorLike, NestedArray } from './tensor';
+export type { Tensor, TensorLike, NestedArray, ForeignTensor } from './tensor';
 export type { CellActivation, GateActivation } from './kernels/activations';
 export {
   WebRnnError,

@@ -10,7 +10,17 @@ export interface Tensor {
 }
 
 export type NestedArray = number | NestedArray[];
-export type TensorLike = Tensor | NestedArray | Float64Array;
+
+/**
+ * A tensor of another library with a synchronous read, such as TF.js's `tf.Tensor`: its `shape` and `dataSync()`
+ * are read once, when webrnn takes it (the values are copied; the caller still owns and disposes it).
+ */
+export interface ForeignTensor {
+  readonly shape: readonly number[];
+  dataSync(): unknown;
+}
+
+export type TensorLike = Tensor | NestedArray | Float64Array | ForeignTensor;
 
 export function isTensor(value: unknown): value is Tensor {
   return (
@@ -39,10 +49,16 @@ export function toTensor(value: TensorLike, name: string): Tensor {
     const data = value.data instanceof Float32Array ? value.data : Float32Array.from(value.data as ArrayLike<number>);
     return { data, shape: [...value.shape] };
   }
+  if (isForeignTensor(value)) return fromForeign(value, name);
   if (value instanceof Float64Array) return { data: Float32Array.from(value), shape: [value.length] };
   if (typeof value === 'number') return { data: Float32Array.of(value), shape: [] };
   if (!Array.isArray(value)) {
-    throw new ValueError(`${name} must be a nested number array or { data: Float32Array, shape }; got ${describe(value)}`);
+    const asyncOnly = typeof value === 'object' && value !== null && typeof (value as { data?: unknown }).data === 'function';
+    throw new ValueError(
+      `${name} must be a nested number array, { data: Float32Array, shape } or a tensor with shape and dataSync() (a TF.js tf.Tensor); got ${describe(value)}${
+        asyncOnly ? `, whose data() is a function: pass { data: await ${name}.data(), shape: ${name}.shape }` : ''
+      }`,
+    );
   }
   const shape: number[] = [];
   for (let level: unknown = value; Array.isArray(level); level = level[0]) shape.push(level.length);
@@ -66,6 +82,23 @@ export function toTensor(value: TensorLike, name: string): Tensor {
   };
   walk(value, 0, []);
   return { data, shape };
+}
+
+function isForeignTensor(value: unknown): value is ForeignTensor {
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as ForeignTensor).shape) && typeof (value as ForeignTensor).dataSync === 'function'
+  );
+}
+
+function fromForeign(value: ForeignTensor, name: string): Tensor {
+  const values = value.dataSync();
+  if (!ArrayBuffer.isView(values) || values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    const dtype = (value as { dtype?: unknown }).dtype;
+    throw new ValueError(
+      `${name}: a tensor of numbers was expected; ${name}.dataSync() returned ${describe(values)}${typeof dtype === 'string' ? ` (dtype '${dtype}')` : ''}`,
+    );
+  }
+  return toTensor({ data: Float32Array.from(values as unknown as ArrayLike<number>), shape: [...value.shape] }, name);
 }
 
 function describe(value: unknown): string {

@@ -2,8 +2,11 @@
  * TF.js code ported as a TF.js user writes it, without a GPU: what webrnn accepts as TF.js does, and what it refuses
  * with an error that says what to change (README, "Coming from TF.js").
  */
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ValueError, loadLayersModel, sequential } from '../src/index';
+import { ShapeError, ValueError, loadLayersModel, sequential } from '../src/index';
+import { samplesOf } from '../src/model/data';
+import { toTensor } from '../src/tensor';
 
 describe('the runtime argument', () => {
   it('sequential() without a runtime is a ValueError that shows how to make one', () => {
@@ -21,5 +24,31 @@ describe('the runtime argument', () => {
     await expect(load('https://example.com/model.json')).rejects.toThrow(
       /loadLayersModel needs a runtime as its first argument.*got the string "https:\/\/example.com\/model.json" \(the runtime comes first, then the source\)/,
     );
+  });
+});
+
+describe('tf.Tensor inputs', () => {
+  it('are read through shape and dataSync(), copied, in any numeric dtype', () => {
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6], [1, 3, 2]);
+    const t = toTensor(x, 'x');
+    expect(t.shape).toEqual([1, 3, 2]);
+    expect([...t.data]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(t.data).toBeInstanceOf(Float32Array);
+    // What fit, predict and evaluate take their x and y through.
+    expect(samplesOf(x, 'x', [3, 2], '[batch, timesteps, features]')).toMatchObject({ count: 1, sampleShape: [3, 2] });
+    x.dispose(); // the copy outlives the caller's tensor
+    expect([...t.data]).toEqual([1, 2, 3, 4, 5, 6]);
+    const ids = tf.tensor2d([3, 0, 7, 1], [2, 2], 'int32');
+    expect([...toTensor(ids, 'x').data]).toEqual([3, 0, 7, 1]);
+    ids.dispose();
+  });
+
+  it('refuses a string tensor, a tensor-like whose shape and values disagree, and an async-only one, saying why', () => {
+    const words = tf.tensor1d(['a', 'b'], 'string');
+    expect(() => toTensor(words, 'x')).toThrow(/x: a tensor of numbers was expected; x.dataSync\(\) returned an array of length 2 \(dtype 'string'\)/);
+    words.dispose();
+    expect(() => toTensor({ shape: [2, 2], dataSync: () => new Float32Array(3) }, 'y')).toThrow(ShapeError);
+    const asyncOnly = { shape: [2], data: async () => new Float32Array(2) } as unknown as number[];
+    expect(() => toTensor(asyncOnly, 'x')).toThrow(/whose data\(\) is a function: pass \{ data: await x.data\(\), shape: x.shape \}/);
   });
 });
