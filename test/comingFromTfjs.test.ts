@@ -4,8 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ShapeError, ValueError, loadLayersModel, sequential } from '../src/index';
+import { ShapeError, ValueError, layers, loadLayersModel, sequential } from '../src/index';
 import { samplesOf } from '../src/model/data';
+import { resolveFitArgs } from '../src/model/fitArgs';
 import { toTensor } from '../src/tensor';
 
 describe('the runtime argument', () => {
@@ -50,5 +51,36 @@ describe('tf.Tensor inputs', () => {
     expect(() => toTensor({ shape: [2, 2], dataSync: () => new Float32Array(3) }, 'y')).toThrow(ShapeError);
     const asyncOnly = { shape: [2], data: async () => new Float32Array(2) } as unknown as number[];
     expect(() => toTensor(asyncOnly, 'x')).toThrow(/whose data\(\) is a function: pass \{ data: await x.data\(\), shape: x.shape \}/);
+  });
+});
+
+describe("fit's TF.js options", () => {
+  it("accept TF.js's values for 'off': callbacks null, classWeight null, any yieldEvery", () => {
+    const args = resolveFitArgs({ epochs: 2, callbacks: null, classWeight: null, yieldEvery: 'never' }, 32);
+    expect(args).toMatchObject({ epochs: 2, callbacks: [], batchSize: 32 });
+    for (const yieldEvery of ['auto', 'batch', 'epoch', 'never', 0, 25] as const) expect(() => resolveFitArgs({ yieldEvery }, 32)).not.toThrow();
+  });
+
+  it('refuse by name what webrnn would not honour, rather than train differently', () => {
+    const fit = resolveFitArgs as (args: unknown, batch: number) => unknown;
+    expect(() => fit({ classWeight: { 0: 1, 1: 5 } }, 32)).toThrow(/fit: classWeight is not supported .*got \{"0":1,"1":5\}/);
+    expect(() => fit({ yieldEvery: 'sometimes' }, 32)).toThrow(
+      /yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds ≥ 0; got "sometimes"/,
+    );
+    expect(() => fit({ sampleWeights: [1] }, 32)).toThrow(/fit: unknown option 'sampleWeights'/);
+  });
+});
+
+describe("recurrent layers' dropout options", () => {
+  it('accept 0, the value TF.js code often spells out, on every recurrent layer', () => {
+    expect(layers.lstm({ units: 4, dropout: 0, recurrentDropout: 0, inputShape: [3, 2] }).units).toBe(4);
+    expect(layers.gru({ units: 4, dropout: 0, inputShape: [3, 2] }).units).toBe(4);
+    expect(layers.simpleRNN({ units: 4, recurrentDropout: 0, inputShape: [3, 2] }).units).toBe(4);
+  });
+
+  it('refuse another rate by name instead of training without it', () => {
+    const lstm = layers.lstm as (config: unknown) => unknown;
+    expect(() => lstm({ units: 4, dropout: 0.2, name: 'enc' })).toThrow(/lstm 'enc': dropout 0.2 is not supported yet \(only 0, no dropout\)/);
+    expect(() => lstm({ units: 4, recurrentDropout: 0.5, name: 'enc' })).toThrow(/lstm 'enc': recurrentDropout 0.5 is not supported yet/);
   });
 });

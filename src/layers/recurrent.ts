@@ -41,6 +41,12 @@ export interface RecurrentLayerConfig {
   kernelRegularizer?: RegularizerConfig;
   recurrentRegularizer?: RegularizerConfig;
   biasRegularizer?: RegularizerConfig;
+  /**
+   * Keras/TF.js input and recurrent dropout: only 0 (the default, no dropout) is accepted until dropout is
+   * implemented; another rate is a ValueError, never a model that silently trains without it.
+   */
+  dropout?: 0;
+  recurrentDropout?: 0;
   /** Shape of one sample, [timesteps, features]; needed on the first layer. */
   inputShape?: number[];
   /** [batchSize, timesteps, features], as Keras's batch_input_shape (stateful models). */
@@ -59,6 +65,8 @@ export const RECURRENT_KEYS = [
   'kernelRegularizer',
   'recurrentRegularizer',
   'biasRegularizer',
+  'dropout',
+  'recurrentDropout',
   'inputShape',
   'batchInputShape',
   'batchSize',
@@ -107,6 +115,13 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     this.returnState = optionalBool(where, 'returnState', config.returnState, false);
     this.goBackwards = optionalBool(where, 'goBackwards', config.goBackwards, false);
     this.isStateful = optionalBool(where, 'stateful', config.stateful, false);
+    for (const option of ['dropout', 'recurrentDropout'] as const) {
+      const rate: unknown = config[option];
+      if (rate !== undefined && rate !== null && rate !== 0)
+        throw new ValueError(
+          `${where}: ${option} ${JSON.stringify(rate)} is not supported yet (only 0, no dropout); leave it out, or regularize with kernelRegularizer / recurrentRegularizer`,
+        );
+    }
     this.regularizers = {
       kernel: regularizer(where, 'kernelRegularizer', config.kernelRegularizer),
       recurrent: regularizer(where, 'recurrentRegularizer', config.recurrentRegularizer),

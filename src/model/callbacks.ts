@@ -117,7 +117,8 @@ const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBa
  * otherwise fail only at the end of the first epoch, after the weights had changed.
  */
 export function checkCallbacks(value: unknown): Callback[] {
-  if (value === undefined) return [];
+  // null is TF.js's "no callbacks" as well.
+  if (value === undefined || value === null) return [];
   const list: unknown[] = Array.isArray(value) ? value : [value];
   list.forEach((cb, i) => {
     const where = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';

@@ -17,7 +17,18 @@ export interface FitArgs {
   /** Keras semantics: the LAST fraction of x and y, taken before shuffling. */
   validationSplit?: number;
   validationData?: [TensorLike, TensorLike];
-  callbacks?: Callback | Callback[];
+  callbacks?: Callback | Callback[] | null;
+  /**
+   * TF.js's option for keeping the page responsive while training: accepted with TF.js's values ('auto', 'batch',
+   * 'epoch', 'never' or milliseconds) and nothing to do, since webrnn's fit runs on the GPU and awaits it, which
+   * yields to the page at every readback (once per epoch, and per batch when a callback has onBatchEnd).
+   */
+  yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
+  /**
+   * TF.js and Keras's per-class loss weights: not supported; null or undefined (TF.js's default) is accepted, an
+   * object is a ValueError rather than a fit that silently trains unweighted.
+   */
+  classWeight?: null;
   /** 0 silent (default), 1 one line per epoch through console.log. */
   verbose?: 0 | 1;
   initialEpoch?: number;
@@ -28,7 +39,20 @@ export interface FitArgs {
   stopOnNonFinite?: boolean;
 }
 
-const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch', 'stopOnNonFinite'];
+const FIT_KEYS = [
+  'batchSize',
+  'epochs',
+  'shuffle',
+  'seed',
+  'validationSplit',
+  'validationData',
+  'callbacks',
+  'verbose',
+  'initialEpoch',
+  'stopOnNonFinite',
+  'yieldEvery',
+  'classWeight',
+];
 
 export interface ResolvedFitArgs {
   batchSize: number;
@@ -64,6 +88,13 @@ export function resolveFitArgs(args: FitArgs, defaultBatchSize: number): Resolve
   const verbose = args.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1) throw new ValueError(`verbose must be 0 or 1; got ${JSON.stringify(args.verbose)}`);
   const callbacks = checkCallbacks(args.callbacks);
+  const yieldEvery = args.yieldEvery ?? 'auto';
+  if (!['auto', 'batch', 'epoch', 'never'].includes(yieldEvery as string) && !(typeof yieldEvery === 'number' && yieldEvery >= 0))
+    throw new ValueError(`yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds ≥ 0; got ${JSON.stringify(args.yieldEvery)}`);
+  if (args.classWeight !== undefined && args.classWeight !== null)
+    throw new ValueError(
+      `fit: classWeight is not supported (the loss would be weighted per class); got ${JSON.stringify(args.classWeight)}. Leave it out, or resample the classes of x and y`,
+    );
   const stopOnNonFinite = args.stopOnNonFinite ?? true;
   if (typeof stopOnNonFinite !== 'boolean') throw new ValueError(`stopOnNonFinite must be true or false; got ${JSON.stringify(args.stopOnNonFinite)}`);
   const validationData = args.validationData ?? null;
