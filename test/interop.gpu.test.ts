@@ -5,7 +5,10 @@
  * committed fixtures (real PyTorch outputs) run through the converters and webrnn's layers; and a Keras-form
  * GRU with reset_after, which TF.js refuses, loads in webrnn.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fromTorchStateDict, readStateDict, toTorchStateDict } from '../src/io/pytorch';
 import { encodeWeights } from '../src/io/weights';
 import type { EncodedArtifacts, InteropLayerSpec } from './browser/interopCases';
@@ -15,6 +18,9 @@ import { openHarness, skipGpu, type HarnessPage } from './support/page';
 import { rng, uniform } from './support/random';
 import { decodeArtifacts, encodeArtifacts, loadFromMemory, predict, randomizeWeights, saveToMemory, tf, useCpuBackend, weightsOf } from './support/tfjsPeer';
 import { modulesOf, torchBytes, torchCases, type TorchCase } from './support/torchFixtures';
+
+/** Files the test server serves to the page for the HTTP loads (git-ignored, written by the tests). */
+const SERVED = fileURLToPath(new URL('./served', import.meta.url));
 
 /** webrnn on the GPU vs a peer on its CPU, both float32, different summation orders over ≤ 7 steps. */
 const PEER = { atol: 1e-4, rtol: 1e-4 };
@@ -111,6 +117,29 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
     // Every weight landed where TF.js had it, bit for bit (names matched, not positions guessed).
     expect(outputs(r, 'w')).toEqual(weightsOf(model));
     expectClose(r.outputs.y!, expected, PEER, `${m.name}: webrnn vs TF.js`);
+    model.dispose();
+  });
+
+  it('TF.js → webrnn over HTTP: a model.json and its weights file served by the test server, by absolute, root-relative and relative URL (failures: test/io.test.ts)', async () => {
+    const model = tf.sequential({ layers: [tf.layers.lstm({ units: 5, inputShape: [4, 3] }), tf.layers.dense({ units: 2 })] });
+    randomizeWeights(model, 320);
+    const x = uniform(rng(420), 2 * 4 * 3, 1);
+    const expected = predict(model, x, [2, 4, 3]);
+    // What TF.js's browserDownloads writes: model.json naming its weights file, beside it.
+    const artifacts = await saveToMemory(model);
+    const dir = join(SERVED, 'tfjs-lstm');
+    await mkdir(dir, { recursive: true });
+    const { weightData, weightSpecs, ...rest } = artifacts;
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ ...rest, weightsManifest: [{ paths: ['./group1-shard1of1.bin'], weights: weightSpecs }] }));
+    await writeFile(join(dir, 'group1-shard1of1.bin'), new Uint8Array(weightData));
+    for (const url of [
+      `${new URL(inject('harnessUrl')).origin}/test/served/tfjs-lstm/model.json`,
+      '/test/served/tfjs-lstm/model.json',
+      '../served/tfjs-lstm/model.json',
+    ]) {
+      const r = await page.run('loadUrlAndPredict', { url, x: enc(x, [2, 4, 3]) });
+      expectClose(r.outputs.y!, expected, PEER, `${url}: webrnn vs TF.js`);
+    }
     model.dispose();
   });
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ModelFormatError, ShapeError, ValueError } from '../src/errors';
 import { loadArtifacts, memorySink, saveArtifacts } from '../src/io/artifacts';
 import { sha256Hex, sha256HexPortable } from '../src/io/sha256';
@@ -408,5 +408,79 @@ describe('picked File objects', () => {
     const bytes = new Uint8Array(await weights!.arrayBuffer());
     bytes[3]! ^= 0x80;
     await expect(loadArtifacts([json!, new File([bytes], 'weights.bin')])).rejects.toThrow(/^weights\.bin: SHA-256 check failed/);
+  });
+});
+
+describe('http(s):// and relative URLs (a model.json as TF.js apps serve it)', () => {
+  /** Serves the files of `dir` at https://models.example/m/<file>, recording what was asked for. */
+  function serve(dir: string, broken: Record<string, number | 'network'> = {}) {
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (input: URL | string) => {
+      const url = new URL(String(input));
+      asked.push(url.href);
+      const file = url.pathname.replace(/^\/m\//, '');
+      const status = broken[file];
+      if (status === 'network') throw new TypeError('Failed to fetch');
+      if (status !== undefined) return new Response('missing', { status, statusText: 'Not Found' });
+      try {
+        return new Response(await readFile(join(dir, file)));
+      } catch {
+        return new Response('<!doctype html><title>404</title>', { status: 404, statusText: 'Not Found' });
+      }
+    });
+    return asked;
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('fetches model.json, then the weights files it lists relative to its own URL, and verifies them', async () => {
+    const dir = freshDir();
+    const saved = sampleArtifacts();
+    await saveArtifacts(`file://${dir}`, saved);
+    const asked = serve(dir);
+    const loaded = await loadArtifacts('https://models.example/m/model.json');
+    expectSameModel(loaded, saved);
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    expect(asked).toEqual([
+      'https://models.example/m/model.json',
+      ...json.weightsManifest[0].paths.map((p: string) => new URL(p, 'https://models.example/m/').href),
+    ]);
+  });
+
+  it('checks the integrity record webrnn wrote: a changed weights file is a ModelFormatError', async () => {
+    const dir = freshDir();
+    await saveArtifacts(`file://${dir}`, sampleArtifacts());
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    const weightsFile = join(dir, json.weightsManifest[0].paths[0]);
+    const bytes = await readFile(weightsFile);
+    bytes[0] = bytes[0]! ^ 0xff;
+    await writeFile(weightsFile, bytes);
+    serve(dir);
+    await expect(loadArtifacts('https://models.example/m/model.json')).rejects.toThrow(ModelFormatError);
+    await expect(loadArtifacts('https://models.example/m/model.json')).rejects.toThrow(/SHA-256|sha256|hash/i);
+  });
+
+  it('names the URL and the HTTP status of a missing file, and a network failure', async () => {
+    const dir = freshDir();
+    await saveArtifacts(`file://${dir}`, sampleArtifacts());
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    const weights = json.weightsManifest[0].paths[0] as string;
+    serve(dir, { [weights.replace(/^\.\//, '')]: 404 });
+    await expect(loadArtifacts('https://models.example/m/model.json')).rejects.toThrow(
+      new ModelFormatError(
+        `https://models.example/m/${weights.replace(/^\.\//, '')}: fetch failed: a weights file listed in https://models.example/m/model.json answered HTTP 404 Not Found`,
+      ),
+    );
+    vi.unstubAllGlobals();
+    serve(dir, { 'model.json': 'network' });
+    await expect(loadArtifacts('https://models.example/m/model.json')).rejects.toThrow(
+      new ModelFormatError('https://models.example/m/model.json: fetch failed: the model file could not be fetched (Failed to fetch)'),
+    );
+  });
+
+  it('refuses a relative URL where there is no page to resolve it against (Node), pointing at file://', async () => {
+    await expect(loadArtifacts('models/model.json')).rejects.toThrow(ValueError);
+    await expect(loadArtifacts('models/model.json')).rejects.toThrow(
+      /a relative URL needs a page to resolve against; in Node give file:\/\/models\/model.json/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import { ValueError } from '../errors';
 import { loadFromPickedFiles } from './browserFiles';
 import { saveToDownloads } from './downloads';
 import { loadFromDirectory, saveToDirectory } from './fileSystem';
+import { isHttpSource, loadFromHttp } from './http';
 import { loadFromIndexedDb, saveToIndexedDb } from './indexedDb';
 import { artifactsInfo, stampArtifacts, verifyArtifacts } from './modelJson';
 import type { ArtifactsSink, ModelArtifacts, SaveResult } from './types';
@@ -24,7 +25,7 @@ function route<T>(table: Record<string, T>, url: string, what: string): T {
   throw new ValueError(
     `cannot ${what} ${JSON.stringify(url)}: supported schemes are ${Object.keys(table)
       .map((s) => `${s}…`)
-      .join(', ')} (file:// in Node only).${hint}`,
+      .join(', ')} (file:// in Node only)${what === 'load from' ? ', and http(s):// or relative URLs of a model.json' : ''}.${hint}`,
   );
 }
 
@@ -45,9 +46,9 @@ export async function saveArtifacts(destination: string | ArtifactsSink, artifac
   return { destination: typeof destination === 'string' ? destination : 'sink', modelArtifactsInfo: artifactsInfo(stamped), weightsSha256: sha256 };
 }
 
-/** Loads and verifies artifacts from a URL, from picked files, or from an in-memory artifacts object. */
+/** Loads and verifies artifacts from a URL (a scheme above, or http(s):// / a relative URL of a model.json), from picked files, or from an in-memory artifacts object. */
 export async function loadArtifacts(source: string | ModelArtifacts | readonly File[]): Promise<ModelArtifacts> {
-  if (typeof source === 'string') return route(LOADERS, source, 'load from')(source);
+  if (typeof source === 'string') return isHttpSource(source) ? loadFromHttp(source) : route(LOADERS, source, 'load from')(source);
   if (Array.isArray(source)) return loadFromPickedFiles(source);
   return verifyArtifacts(source, { json: 'in-memory artifacts', weights: 'in-memory artifacts (weightData)' });
 }

@@ -62,6 +62,16 @@ export const interopCases = {
     });
   },
 
+  /** Loads a model.json over HTTP from the test server (an absolute, root-relative or relative URL) and predicts x. */
+  loadUrlAndPredict(spec: { url: string; x: Encoded }): Promise<CaseResult> {
+    return inScope(async (r) => {
+      const model = await loadLayersModel(r, spec.url);
+      const y = await model.predict(decode(spec.x));
+      model.dispose();
+      return { y };
+    });
+  },
+
   /** A load that fails: the error's class and message. */
   async loadError(spec: { artifacts: EncodedArtifacts }) {
     try {
