@@ -8,6 +8,7 @@ import { loadFromPickedFiles } from './browserFiles';
 import { saveToDownloads } from './downloads';
 import { loadFromDirectory, saveToDirectory } from './fileSystem';
 import { isHttpSource, loadFromHttp } from './http';
+import { loadFromTfjsLocalStorage } from './tfjsStores';
 import { loadFromIndexedDb, saveToIndexedDb } from './indexedDb';
 import { artifactsInfo, stampArtifacts, verifyArtifacts } from './modelJson';
 import type { ArtifactsSink, ModelArtifacts, SaveResult } from './types';
@@ -16,7 +17,12 @@ import { describeValue } from './weights';
 type Handler = (url: string, artifacts: ModelArtifacts) => Promise<void>;
 
 const SAVERS: Record<string, Handler> = { 'indexeddb://': saveToIndexedDb, 'downloads://': saveToDownloads, 'file://': saveToDirectory };
-const LOADERS: Record<string, (url: string) => Promise<ModelArtifacts>> = { 'indexeddb://': loadFromIndexedDb, 'file://': loadFromDirectory };
+const LOADERS: Record<string, (url: string) => Promise<ModelArtifacts>> = {
+  'indexeddb://': loadFromIndexedDb,
+  'file://': loadFromDirectory,
+  // TF.js's own localStorage layout (read only: webrnn saves to IndexedDB).
+  'localstorage://': loadFromTfjsLocalStorage,
+};
 
 function route<T>(table: Record<string, T>, url: string, what: string): T {
   const scheme = Object.keys(table).find((s) => url.startsWith(s));

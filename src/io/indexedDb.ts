@@ -1,10 +1,12 @@
 /**
  * `indexeddb://name` in the browser. One object store, one record per model holding the model.json text and
  * the weights; a save is one put in one transaction, so it lands whole or not at all and never half-replaces
- * an earlier save. The database is webrnn's own ('webrnn'), not TF.js's ('tensorflowjs').
+ * an earlier save. The database is webrnn's own ('webrnn'), not TF.js's ('tensorflowjs'); a load that finds no
+ * model by that name there reads TF.js's database (src/io/tfjsStores.ts).
  */
 import { ModelFormatError, ValueError, WebRnnError } from '../errors';
 import { parseModelJson, fromModelJson, toModelJson, verifyArtifacts } from './modelJson';
+import { listTfjsIndexedDbModels, loadFromTfjsIndexedDb } from './tfjsStores';
 import type { ModelArtifacts } from './types';
 import { describeValue } from './weights';
 
@@ -87,9 +89,13 @@ export async function loadFromIndexedDb(url: string): Promise<ModelArtifacts> {
   const name = modelName(url);
   const record = (await inTransaction('readonly', (store) => store.get(name))) as Partial<StoredModel> | undefined;
   if (record === undefined) {
+    // A model TF.js saved (tfModel.save('indexeddb://name')) lives in TF.js's own database.
+    const fromTfjs = await loadFromTfjsIndexedDb(url, name);
+    if (fromTfjs) return fromTfjs;
     const saved = (await listIndexedDbModels()).map((m) => m.name);
+    const tfjs = await listTfjsIndexedDbModels();
     throw new ModelFormatError(
-      `${url}: existence check failed: no model is saved under "${name}" (saved: ${saved.length ? saved.join(', ') : 'none'}). Save it first, or fix the name.`,
+      `${url}: existence check failed: no model is saved under "${name}" (saved: ${saved.length ? saved.join(', ') : 'none'}; saved by TF.js: ${tfjs.length ? tfjs.join(', ') : 'none'}). Save it first, or fix the name.`,
     );
   }
   const names = { json: `${url} (model.json)`, weights: `${url} (weights.bin)` };
