@@ -55,8 +55,10 @@ export function toTensor(value: TensorLike, name: string): Tensor {
   if (!Array.isArray(value)) {
     const asyncOnly = typeof value === 'object' && value !== null && typeof (value as { data?: unknown }).data === 'function';
     throw new ValueError(
-      `${name} must be a nested number array, { data: Float32Array, shape } or a tensor with shape and dataSync() (a TF.js tf.Tensor); got ${describe(value)}${
-        asyncOnly ? `, whose data() is a function: pass { data: await ${name}.data(), shape: ${name}.shape }` : ''
+      `${name} must be a nested number array or { data: Float32Array, shape }; got ${describe(value)}${
+        asyncOnly
+          ? `, whose data() is a function: pass { data: await ${name}.data(), shape: ${name}.shape }`
+          : ` (a tensor with shape and dataSync(), such as TF.js's tf.Tensor, is accepted too)`
       }`,
     );
   }
