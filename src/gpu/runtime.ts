@@ -118,21 +118,18 @@ function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
  */
 export function checkRuntime(rt: unknown, call: string): asserts rt is Runtime {
   if (rt instanceof Runtime) return;
-  const got =
-    rt === undefined
-      ? 'nothing'
-      : rt === null
-        ? 'null'
-        : typeof rt === 'string'
-          ? `the string ${JSON.stringify(rt.slice(0, 60))} (the runtime comes first, then the source)`
-          : typeof rt === 'object'
-            ? rt.constructor === Object || !rt.constructor
-              ? 'a plain object'
-              : `a ${rt.constructor.name}`
-            : `${typeof rt} ${String(rt)}`;
   throw new ValueError(
-    `${call} needs a runtime as its first argument: const rt = await createRuntime(); ${call}(rt, …). webrnn keeps no global backend, unlike TF.js; got ${got}`,
+    `${call} needs a runtime as its first argument: const rt = await createRuntime(); ${call}(rt, …). webrnn keeps no global backend, unlike TF.js; got ${whatCame(rt)}`,
   );
+}
+
+/** What came in place of the runtime, for checkRuntime's message. */
+function whatCame(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 60))} (the runtime comes first, then the source)`;
+  if (typeof value !== 'object') return `${typeof value} ${String(value)}`;
+  return value.constructor === Object || !value.constructor ? 'a plain object' : `a ${value.constructor.name}`;
 }
 
 export class Runtime {

@@ -11,7 +11,7 @@
  * artifacts go through the same checks as any other source (verifyArtifacts).
  */
 import { ModelFormatError, ValueError } from '../errors';
-import { verifyArtifacts } from './modelJson';
+import { concatBuffers, verifyArtifacts } from './modelJson';
 import type { ModelArtifacts } from './types';
 import { describeValue } from './weights';
 
@@ -73,15 +73,7 @@ export async function listTfjsIndexedDbModels(): Promise<string[]> {
 /** TF.js 4 may keep weights as several ArrayBuffers; one is what the checks and the layers read. */
 function joined(weightData: unknown, where: string): ArrayBuffer {
   if (weightData instanceof ArrayBuffer) return weightData;
-  if (Array.isArray(weightData) && weightData.every((b) => b instanceof ArrayBuffer)) {
-    const out = new Uint8Array(weightData.reduce((n, b: ArrayBuffer) => n + b.byteLength, 0));
-    let at = 0;
-    for (const b of weightData as ArrayBuffer[]) {
-      out.set(new Uint8Array(b), at);
-      at += b.byteLength;
-    }
-    return out.buffer;
-  }
+  if (Array.isArray(weightData) && weightData.every((b) => b instanceof ArrayBuffer)) return concatBuffers(weightData);
   throw new ModelFormatError(`${where}: weights check failed: expected an ArrayBuffer, got ${describeValue(weightData)}`);
 }
 
