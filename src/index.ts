@@ -38,6 +38,8 @@ export type { SequentialOptions } from './model/sequential';
 export type { LastGoodWeights } from './model/epochEnd';
 // A namespace of functions, so an app's bundler keeps only the layers it calls (src/layers/factories.ts).
 export * as layers from './layers/factories';
+export * as initializers from './layers/initializerFactories';
+export type { InitializerSpec, InitializerName, InitializerConfig, TfjsInitializerLike } from './layers/initializerConfig';
 export { Layer, RecurrentLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Embedding } from './layers/index';
 export type {
   LstmLayerConfig,

@@ -81,6 +81,17 @@ describe.skipIf(skipGpu)('Sequential.predict on WebGPU vs the float64 reference'
     }
   });
 
+  it("starts from the layers' initializers (names, Keras JSON, initializers.*); a seeded one is the same in any model", async () => {
+    const { first, second } = await page.call('initializedWeights');
+    const [kernel, recurrent, bias, denseKernel] = first;
+    expect(kernel).toEqual({ shape: [2, 8], data: Array(16).fill(0.5) });
+    expect(recurrent).toEqual({ shape: [2, 8], data: [2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0] });
+    expect(bias).toEqual({ shape: [8], data: Array(8).fill(1) });
+    expect(denseKernel!.shape).toEqual([2, 3]);
+    expect(second[3]).toEqual(denseKernel); // glorotNormal({ seed: 9 }) ignores the model's seed
+    expect(new Set(denseKernel!.data).size).toBe(6);
+  });
+
   it('keeps GPU programs for at most four batch sizes, so many sizes do not grow memory without bound', async () => {
     const { buffers, afterDispose } = await page.call('predictManyBatchSizes');
     // sizes 1..7 leave a remainder batch, so most calls bind two sizes; the cache holds four

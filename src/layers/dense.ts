@@ -7,6 +7,8 @@ import type { Plan } from '../gpu/plan';
 import { checkActivation } from '../kernels/activations';
 import { DENSE_ACTIVATIONS, recordDenseBackward, recordDenseForward, type DenseActivation } from '../kernels/dense';
 import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
+import { readInitializer, type InitializerSpec } from './initializerConfig';
+import type { Initializer } from './initializers';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec, type RegularizerConfig } from './layer';
 
 export interface DenseLayerConfig {
@@ -15,13 +17,28 @@ export interface DenseLayerConfig {
   useBias?: boolean;
   kernelRegularizer?: RegularizerConfig;
   biasRegularizer?: RegularizerConfig;
+  /** Keras's defaults: glorotUniform and zeros. */
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
   inputShape?: number[];
   batchInputShape?: number[];
   batchSize?: number;
   name?: string;
 }
 
-const KEYS = ['units', 'activation', 'useBias', 'kernelRegularizer', 'biasRegularizer', 'inputShape', 'batchInputShape', 'batchSize', 'name'] as const;
+const KEYS = [
+  'units',
+  'activation',
+  'useBias',
+  'kernelRegularizer',
+  'biasRegularizer',
+  'kernelInitializer',
+  'biasInitializer',
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'name',
+] as const;
 
 export class Dense extends Layer {
   readonly className = 'Dense';
@@ -30,6 +47,7 @@ export class Dense extends Layer {
   readonly useBias: boolean;
   /** Read by save (src/model/kerasLayers.ts) as kernel_regularizer, bias_regularizer. */
   readonly regularizers: { kernel: RegularizerConfig | null; bias: RegularizerConfig | null };
+  private readonly initializers: { kernel: Initializer; bias: Initializer };
 
   constructor(config: DenseLayerConfig) {
     const name = config?.name ?? defaultName('dense');
@@ -44,6 +62,10 @@ export class Dense extends Layer {
       kernel: regularizer(where, 'kernelRegularizer', config.kernelRegularizer),
       bias: regularizer(where, 'biasRegularizer', config.biasRegularizer),
     };
+    this.initializers = {
+      kernel: readInitializer(where, 'kernelInitializer', config.kernelInitializer, { kind: 'glorotUniform' }),
+      bias: readInitializer(where, 'biasInitializer', config.biasInitializer, { kind: 'zeros' }),
+    };
   }
 
   protected computeOutputShape(inputShape: number[]): number[] {
@@ -55,9 +77,9 @@ export class Dense extends Layer {
 
   paramSpecs(inputShape: number[]): ParamSpec[] {
     const specs: ParamSpec[] = [
-      { name: 'kernel', shape: [inputShape[inputShape.length - 1]!, this.units], init: { kind: 'glorotUniform' }, regularizer: this.regularizers.kernel },
+      { name: 'kernel', shape: [inputShape[inputShape.length - 1]!, this.units], init: this.initializers.kernel, regularizer: this.regularizers.kernel },
     ];
-    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: { kind: 'zeros' }, regularizer: this.regularizers.bias });
+    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: this.initializers.bias, regularizer: this.regularizers.bias });
     return specs;
   }
 

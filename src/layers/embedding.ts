@@ -6,6 +6,8 @@ import { ShapeError, ValueError } from '../errors';
 import type { Plan } from '../gpu/plan';
 import { recordEmbeddingBackward, recordEmbeddingForward } from '../kernels/embedding';
 import { defaultName, inputSpec, knownKeys, positiveInt, regularizer } from './config';
+import { readInitializer, type InitializerSpec } from './initializerConfig';
+import type { Initializer } from './initializers';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec, type RegularizerConfig } from './layer';
 
 export interface EmbeddingLayerConfig {
@@ -18,16 +20,29 @@ export interface EmbeddingLayerConfig {
   batchInputShape?: number[];
   batchSize?: number;
   embeddingsRegularizer?: RegularizerConfig;
+  /** Keras's default: randomUniform in [−0.05, 0.05]. */
+  embeddingsInitializer?: InitializerSpec;
   name?: string;
 }
 
-const KEYS = ['inputDim', 'outputDim', 'inputLength', 'inputShape', 'batchInputShape', 'batchSize', 'embeddingsRegularizer', 'name'] as const;
+const KEYS = [
+  'inputDim',
+  'outputDim',
+  'inputLength',
+  'inputShape',
+  'batchInputShape',
+  'batchSize',
+  'embeddingsRegularizer',
+  'embeddingsInitializer',
+  'name',
+] as const;
 
 export class Embedding extends Layer {
   readonly className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;
   private readonly reg: RegularizerConfig | null;
+  private readonly init: Initializer;
 
   override get vocabularySize(): number {
     return this.inputDim;
@@ -44,6 +59,7 @@ export class Embedding extends Layer {
     this.outputDim = positiveInt(where, 'outputDim', config.outputDim);
     if (this.inputDim > 1 << 24) throw new ValueError(`${where}: inputDim must be ≤ 2^24 (ids travel as float32); got ${this.inputDim}`);
     this.reg = regularizer(where, 'embeddingsRegularizer', config.embeddingsRegularizer);
+    this.init = readInitializer(where, 'embeddingsInitializer', config.embeddingsInitializer, { kind: 'randomUniform', min: -0.05, max: 0.05 });
   }
 
   protected computeOutputShape(inputShape: number[]): number[] {
@@ -54,7 +70,7 @@ export class Embedding extends Layer {
   }
 
   paramSpecs(): ParamSpec[] {
-    return [{ name: 'embeddings', shape: [this.inputDim, this.outputDim], init: { kind: 'randomUniform', min: -0.05, max: 0.05 }, regularizer: this.reg }];
+    return [{ name: 'embeddings', shape: [this.inputDim, this.outputDim], init: this.init, regularizer: this.reg }];
   }
 
   /** Read by save (src/model/kerasLayers.ts) as embeddings_regularizer. */

@@ -39,9 +39,9 @@ export class GRU extends RecurrentLayer<GruCellOptions> {
   paramSpecs(inputShape: number[]): ParamSpec[] {
     const u = this.units;
     return [
-      { name: 'kernel', shape: [inputShape[1]!, 3 * u], init: { kind: 'glorotUniform' }, regularizer: this.regularizers.kernel },
-      { name: 'recurrent_kernel', shape: [u, 3 * u], init: { kind: 'orthogonal' }, regularizer: this.regularizers.recurrent },
-      { name: 'bias', shape: this.resetAfter ? [2, 3 * u] : [3 * u], init: { kind: 'zeros' }, regularizer: this.regularizers.bias },
+      { name: 'kernel', shape: [inputShape[1]!, 3 * u], init: this.initializers.kernel, regularizer: this.regularizers.kernel },
+      { name: 'recurrent_kernel', shape: [u, 3 * u], init: this.initializers.recurrent, regularizer: this.regularizers.recurrent },
+      { name: 'bias', shape: this.resetAfter ? [2, 3 * u] : [3 * u], init: this.initializers.bias, regularizer: this.regularizers.bias },
     ];
   }
 

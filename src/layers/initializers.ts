@@ -1,15 +1,38 @@
 /**
  * Weight initializers with Keras's defaults and names, computed on the host from a seeded generator so a
- * model built with the same seed starts from the same weights everywhere.
+ * model built with the same seed starts from the same weights everywhere. What users write (a name, Keras's
+ * JSON, a TF.js initializer object) becomes one of these in src/layers/initializerConfig.ts.
+ *
+ * Fans follow Keras: a 2-D weight [in, out] has fanIn = in, fanOut = out; a 1-D weight has both = its length.
+ * Truncated normals redraw values beyond two standard deviations; variance scaling's truncated normal divides
+ * its standard deviation by 0.8796 (the std of a unit normal truncated at ±2) so the variance is the one asked
+ * for, as Keras 3 does (TF.js does not divide, so its 'normal' weights are about 12% narrower).
  */
-export type Initializer =
+import { ValueError } from '../errors';
+
+export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+export type ScalingDistribution = 'uniform' | 'truncatedNormal' | 'untruncatedNormal';
+
+export type Initializer = (
   | { kind: 'glorotUniform' }
   | { kind: 'orthogonal'; gain?: number }
   | { kind: 'zeros' }
   | { kind: 'ones' }
+  | { kind: 'constant'; value: number }
+  | { kind: 'identity'; gain: number }
   | { kind: 'randomUniform'; min: number; max: number }
-  /** LSTM bias: zeros except ones in the forget-gate block (Keras unit_forget_bias=True). */
-  | { kind: 'unitForgetBias'; units: number };
+  | { kind: 'randomNormal'; mean: number; stddev: number }
+  | { kind: 'truncatedNormal'; mean: number; stddev: number }
+  | { kind: 'varianceScaling'; scale: number; mode: FanMode; distribution: ScalingDistribution }
+  /**
+   * LSTM bias (Keras unit_forget_bias=True): `base` (zeros by default) with ones in the forget-gate block, as
+   * Keras concatenates bias_initializer(u), ones(u), bias_initializer(2u).
+   */
+  | { kind: 'unitForgetBias'; units: number; base?: Initializer }
+) & {
+  /** Draw this weight from its own generator (TF.js's and Keras's `seed`), not the model's. */
+  seed?: number;
+};
 
 export type Random = () => number;
 
@@ -31,11 +54,43 @@ function normal(random: Random): number {
 }
 
 /** Keras fans: for a 2-D weight [in, out], fanIn = in and fanOut = out. */
-function glorotUniform(shape: number[], random: Random): Float32Array {
+function fans(shape: number[]): { fanIn: number; fanOut: number } {
   const fanIn = shape.length >= 2 ? shape[0]! : (shape[0] ?? 1);
   const fanOut = shape.length >= 2 ? shape[shape.length - 1]! : (shape[0] ?? 1);
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return Float32Array.from({ length: size(shape) }, () => (random() * 2 - 1) * limit);
+  return { fanIn, fanOut };
+}
+
+/** A normal draw redrawn until it lies within two standard deviations. */
+function truncatedNormal(random: Random): number {
+  for (;;) {
+    const z = normal(random);
+    if (Math.abs(z) <= 2) return z;
+  }
+}
+
+/** The standard deviation of a unit normal truncated to [−2, 2]. */
+const TRUNCATED_STD = 0.87962566103423978;
+
+function varianceScaling(shape: number[], random: Random, scale: number, mode: FanMode, distribution: ScalingDistribution): Float32Array {
+  const { fanIn, fanOut } = fans(shape);
+  const n = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+  const variance = scale / Math.max(1, n);
+  const draw =
+    distribution === 'uniform'
+      ? () => (random() * 2 - 1) * Math.sqrt(3 * variance)
+      : distribution === 'truncatedNormal'
+        ? () => (truncatedNormal(random) * Math.sqrt(variance)) / TRUNCATED_STD
+        : () => normal(random) * Math.sqrt(variance);
+  return Float32Array.from({ length: size(shape) }, draw);
+}
+
+/** gain on the diagonal of a [rows, cols] matrix (Keras's Identity, rectangular allowed). */
+function identity(shape: number[], gain: number): Float32Array {
+  if (shape.length !== 2) throw new ValueError(`the identity initializer needs a 2-D weight; got shape [${shape.join(', ')}]`);
+  const [rows, cols] = shape as [number, number];
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = gain;
+  return out;
 }
 
 /**
@@ -76,20 +131,35 @@ function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-export function initialize(init: Initializer, shape: number[], random: Random): Float32Array {
+export function initialize(init: Initializer, shape: number[], modelRandom: Random): Float32Array {
+  const random = init.seed === undefined ? modelRandom : seededRandom(init.seed);
   switch (init.kind) {
-    case 'glorotUniform':
-      return glorotUniform(shape, random);
+    case 'glorotUniform': {
+      // Keras's default kernel initializer, written as it always was here so seeded models keep their weights.
+      const { fanIn, fanOut } = fans(shape);
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      return Float32Array.from({ length: size(shape) }, () => (random() * 2 - 1) * limit);
+    }
+    case 'varianceScaling':
+      return varianceScaling(shape, random, init.scale, init.mode, init.distribution);
     case 'orthogonal':
       return orthogonal(shape, random, init.gain ?? 1);
     case 'zeros':
       return new Float32Array(size(shape));
     case 'ones':
       return new Float32Array(size(shape)).fill(1);
+    case 'constant':
+      return new Float32Array(size(shape)).fill(init.value);
+    case 'identity':
+      return identity(shape, init.gain);
     case 'randomUniform':
       return Float32Array.from({ length: size(shape) }, () => init.min + random() * (init.max - init.min));
+    case 'randomNormal':
+      return Float32Array.from({ length: size(shape) }, () => init.mean + normal(random) * init.stddev);
+    case 'truncatedNormal':
+      return Float32Array.from({ length: size(shape) }, () => init.mean + truncatedNormal(random) * init.stddev);
     case 'unitForgetBias': {
-      const bias = new Float32Array(size(shape));
+      const bias = init.base ? initialize(init.base, shape, random) : new Float32Array(size(shape));
       bias.fill(1, init.units, 2 * init.units);
       return bias;
     }

@@ -39,12 +39,12 @@ export class LSTM extends RecurrentLayer<LstmCellOptions> {
   paramSpecs(inputShape: number[]): ParamSpec[] {
     const u = this.units;
     return [
-      { name: 'kernel', shape: [inputShape[1]!, 4 * u], init: { kind: 'glorotUniform' }, regularizer: this.regularizers.kernel },
-      { name: 'recurrent_kernel', shape: [u, 4 * u], init: { kind: 'orthogonal' }, regularizer: this.regularizers.recurrent },
+      { name: 'kernel', shape: [inputShape[1]!, 4 * u], init: this.initializers.kernel, regularizer: this.regularizers.kernel },
+      { name: 'recurrent_kernel', shape: [u, 4 * u], init: this.initializers.recurrent, regularizer: this.regularizers.recurrent },
       {
         name: 'bias',
         shape: [4 * u],
-        init: this.unitForgetBias ? { kind: 'unitForgetBias', units: u } : { kind: 'zeros' },
+        init: this.unitForgetBias ? { kind: 'unitForgetBias', units: u, base: this.initializers.bias } : this.initializers.bias,
         regularizer: this.regularizers.bias,
       },
     ];

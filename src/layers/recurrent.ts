@@ -24,6 +24,8 @@ import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
 import { cellWeights, makeCellBackward, makeCellForward, type CellBackwardBuffers } from '../cells/buffers';
 import type { CellKernels } from '../kernels/cell';
+import { readInitializer, type InitializerSpec } from './initializerConfig';
+import type { Initializer } from './initializers';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type RegularizerConfig } from './layer';
 import type { CellDims } from '../kernels/cell';
 
@@ -41,6 +43,10 @@ export interface RecurrentLayerConfig {
   kernelRegularizer?: RegularizerConfig;
   recurrentRegularizer?: RegularizerConfig;
   biasRegularizer?: RegularizerConfig;
+  /** Keras's defaults: glorotUniform, orthogonal, zeros (an LSTM's unitForgetBias then sets the forget block to 1). */
+  kernelInitializer?: InitializerSpec;
+  recurrentInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
   /**
    * Keras/TF.js input and recurrent dropout: only 0 (the default, no dropout) is accepted until dropout is
    * implemented; another rate is a ValueError, never a model that silently trains without it.
@@ -65,6 +71,9 @@ export const RECURRENT_KEYS = [
   'kernelRegularizer',
   'recurrentRegularizer',
   'biasRegularizer',
+  'kernelInitializer',
+  'recurrentInitializer',
+  'biasInitializer',
   'dropout',
   'recurrentDropout',
   'inputShape',
@@ -92,6 +101,8 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   readonly goBackwards: boolean;
   private readonly isStateful: boolean;
   readonly regularizers: { kernel: RegularizerConfig | null; recurrent: RegularizerConfig | null; bias: RegularizerConfig | null };
+  /** How each weight starts, read from the config (the Keras defaults when not given). */
+  protected readonly initializers: { kernel: Initializer; recurrent: Initializer; bias: Initializer };
   /** The config as given, so Bidirectional can build the backward copy. */
   protected readonly config: RecurrentLayerConfig;
   /** `lstm 'name'`, for messages and buffer labels. */
@@ -126,6 +137,11 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       kernel: regularizer(where, 'kernelRegularizer', config.kernelRegularizer),
       recurrent: regularizer(where, 'recurrentRegularizer', config.recurrentRegularizer),
       bias: regularizer(where, 'biasRegularizer', config.biasRegularizer),
+    };
+    this.initializers = {
+      kernel: readInitializer(where, 'kernelInitializer', config.kernelInitializer, { kind: 'glorotUniform' }),
+      recurrent: readInitializer(where, 'recurrentInitializer', config.recurrentInitializer, { kind: 'orthogonal' }),
+      bias: readInitializer(where, 'biasInitializer', config.biasInitializer, { kind: 'zeros' }),
     };
   }
 

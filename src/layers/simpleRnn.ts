@@ -26,9 +26,9 @@ export class SimpleRNN extends RecurrentLayer<SimpleRnnCellOptions> {
   paramSpecs(inputShape: number[]): ParamSpec[] {
     const u = this.units;
     return [
-      { name: 'kernel', shape: [inputShape[1]!, u], init: { kind: 'glorotUniform' }, regularizer: this.regularizers.kernel },
-      { name: 'recurrent_kernel', shape: [u, u], init: { kind: 'orthogonal' }, regularizer: this.regularizers.recurrent },
-      { name: 'bias', shape: [u], init: { kind: 'zeros' }, regularizer: this.regularizers.bias },
+      { name: 'kernel', shape: [inputShape[1]!, u], init: this.initializers.kernel, regularizer: this.regularizers.kernel },
+      { name: 'recurrent_kernel', shape: [u, u], init: this.initializers.recurrent, regularizer: this.regularizers.recurrent },
+      { name: 'bias', shape: [u], init: this.initializers.bias, regularizer: this.regularizers.bias },
     ];
   }
 

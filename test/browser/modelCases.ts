@@ -1,5 +1,5 @@
 /** Harness cases for whole Sequential models built from plain layer specs. */
-import { layers, sequential, type KernelChoice, type Layer, type RecurrentLayer } from '../../src/index';
+import { initializers, layers, sequential, type KernelChoice, type Layer, type RecurrentLayer } from '../../src/index';
 import type { LayerSpec } from '../support/referenceModel';
 import { seededRandom } from '../../src/layers/initializers';
 import { decode, inScope, rt, type Encoded } from './harnessCore';
@@ -148,5 +148,29 @@ export const programCacheCases = {
     const h = history.history as Record<string, number[] | undefined>;
     model.dispose();
     return { keys: Object.keys(h), accuracy: h.accuracy, acc: h.acc, valAccuracy: h.val_accuracy, valAcc: h.val_acc, seen };
+  },
+
+  /** Weights as the layers' initializers set them, read back from the GPU; a seeded one twice alike. */
+  async initializedWeights() {
+    const r = await rt();
+    const build = async (seed: number) => {
+      const model = sequential(r, { seed });
+      model.add(
+        layers.lstm({
+          units: 2,
+          inputShape: [3, 2],
+          kernelInitializer: initializers.constant({ value: 0.5 }),
+          recurrentInitializer: { className: 'Identity', config: { gain: 2 } },
+          biasInitializer: 'ones',
+          unitForgetBias: false,
+        }),
+      );
+      model.add(layers.dense({ units: 3, kernelInitializer: initializers.glorotNormal({ seed: 9 }) }));
+      model.compile({ optimizer: 'sgd', loss: 'mse' });
+      const weights = (await model.getWeights()).map((w) => ({ shape: w.shape, data: [...w.data] }));
+      model.dispose();
+      return weights;
+    };
+    return { first: await build(1), second: await build(2) };
   },
 };
