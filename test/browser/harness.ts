@@ -14,6 +14,7 @@ import { recurrentLayerCases } from './recurrentLayerCases';
 import { reliabilityCases } from './reliabilityCases';
 import { learningCases, modelCases, modelTrainingCases, programCacheCases } from './modelCases';
 import { packageCases } from './packageCases';
+import { portCases } from './portCases';
 import { trainingCases } from './trainingCases';
 
 const harness = {
@@ -34,6 +35,7 @@ const harness = {
   ...trainingCases,
   ...reliabilityCases,
   ...packageCases,
+  ...portCases,
 };
 
 export type Harness = typeof harness;

@@ -1,0 +1,144 @@
+/**
+ * A worked port: tfjs-examples' jena-weather (its RNN models, models.js, and their batches, data.js) as webrnn
+ * code, on the Seattle weather of vega-datasets (daily rows; the Jena archive is a download, and webrnn's code
+ * never fetches data at run time). The functions keep the example's names and arguments so the two read side by
+ * side; docs/porting/jena-weather.md walks through what changed and why, and bench/ports/ times it against TF.js.
+ *
+ * The task is the example's: from `lookBack` rows of weather (every `step`-th row), predict the temperature
+ * `delay` rows after the window's last row, scored by mean absolute error, against the common-sense baseline
+ * "tomorrow is as warm as today". Two changes of substance, both in the example's own spirit:
+ * - the features are normalized with the training rows' mean and deviation only (the example used every row,
+ *   the founding brief's flaw of a scaler that has seen the validation data);
+ * - TF.js's fitDataset over a batch generator becomes fit on one epoch's batches drawn the same way: webrnn has
+ *   no tf.data, and a generator of plain arrays is all the example's generator did.
+ */
+import { layers, parseCsv, sequential, type Callback, type Runtime, type Sequential, type Tensor } from '../../src/index';
+import { seededRandom } from '../../src/layers/initializers';
+
+/** The columns read from seattle-weather.csv, and the one predicted. */
+export const FEATURES = ['precipitation', 'temp_max', 'temp_min', 'wind'] as const;
+export const TARGET = 'temp_max';
+
+/** Rows [minRow, maxRow) of the series, as the example's TRAIN_MIN_ROW … VAL_MAX_ROW constants split Jena's. */
+export interface RowRange {
+  minRow: number;
+  maxRow: number;
+}
+
+export class WeatherData {
+  readonly rows: number;
+  readonly numFeatures = FEATURES.length;
+  /** Row-major [rows, numFeatures], normalized with the training rows' statistics. */
+  readonly normalized: Float32Array;
+  readonly mean: number[];
+  readonly std: number[];
+  readonly train: RowRange;
+  readonly val: RowRange;
+  private readonly targetCol = FEATURES.indexOf(TARGET);
+
+  /** `trainFraction` of the rows, oldest first, train; the rest validate. */
+  constructor(csvText: string, trainFraction = 0.7) {
+    const table = parseCsv(csvText, { columns: [...FEATURES], dateColumn: 'date' });
+    this.rows = table.rows;
+    this.train = { minRow: 0, maxRow: Math.floor(this.rows * trainFraction) };
+    this.val = { minRow: this.train.maxRow, maxRow: this.rows };
+    const columns = FEATURES.map((name) => table.columns[name]!);
+    this.mean = columns.map((c) => average(c.subarray(0, this.train.maxRow)));
+    this.std = columns.map((c, j) => Math.sqrt(average(c.subarray(0, this.train.maxRow).map((v) => (v - this.mean[j]!) ** 2))) || 1);
+    this.normalized = new Float32Array(this.rows * this.numFeatures);
+    for (let r = 0; r < this.rows; r++) {
+      columns.forEach((c, j) => (this.normalized[r * this.numFeatures + j] = (c[r]! - this.mean[j]!) / this.std[j]!));
+    }
+  }
+
+  /** The target temperature in degrees from a normalized value (an MAE converts by the same factor). */
+  get targetStd(): number {
+    return this.std[this.targetCol]!;
+  }
+
+  /**
+   * The windows ending at `ends` (exclusive row indices): xs [n, floor(lookBack / step), numFeatures], ys [n, 1],
+   * the normalized target `delay` rows after each window's last row.
+   */
+  windows(ends: number[], lookBack: number, delay: number, step: number): { xs: Tensor; ys: Tensor } {
+    const slices = Math.floor(lookBack / step);
+    const f = this.numFeatures;
+    const xs = new Float32Array(ends.length * slices * f);
+    const ys = new Float32Array(ends.length);
+    ends.forEach((end, i) => {
+      const first = end - slices * step;
+      for (let s = 0; s < slices; s++) xs.set(this.normalized.subarray((first + s * step) * f, (first + s * step + 1) * f), (i * slices + s) * f);
+      ys[i] = this.normalized[(end - step + delay) * f + this.targetCol]!;
+    });
+    return { xs: { data: xs, shape: [ends.length, slices, f] }, ys: { data: ys, shape: [ends.length, 1] } };
+  }
+
+  /** Every window that fits in `range` (its target included), in time order: the example's unshuffled generator. */
+  allWindowEnds(range: RowRange, lookBack: number, delay: number, step: number): number[] {
+    const ends: number[] = [];
+    for (let end = range.minRow + lookBack; end - step + delay < range.maxRow; end++) ends.push(end);
+    return ends;
+  }
+
+  /** `count` window ends drawn at random from `range`: the example's shuffled generator. */
+  randomWindowEnds(range: RowRange, lookBack: number, delay: number, step: number, count: number, random: () => number): number[] {
+    const all = this.allWindowEnds(range, lookBack, delay, step);
+    return Array.from({ length: count }, () => all[Math.floor(random() * all.length)]!);
+  }
+
+  /** The example's getBaselineMeanAbsoluteError: predict the target as its value in the window's last row. */
+  baselineMeanAbsoluteError(range: RowRange, lookBack: number, delay: number, step: number): number {
+    const ends = this.allWindowEnds(range, lookBack, delay, step);
+    const f = this.numFeatures;
+    const total = ends.reduce((sum, end) => {
+      const last = this.normalized[(end - step) * f + this.targetCol]!;
+      return sum + Math.abs(this.normalized[(end - step + delay) * f + this.targetCol]! - last);
+    }, 0);
+    return total / ends.length;
+  }
+}
+
+function average(values: Float32Array): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** The example's RNN models ('simpleRNN', 'gru': 32 units and a Dense(1)), compiled as it compiles them. */
+export function buildModel(rt: Runtime, modelType: 'simpleRNN' | 'gru', numTimeSteps: number, numFeatures: number): Sequential {
+  const inputShape = [numTimeSteps, numFeatures];
+  const model = sequential(rt);
+  if (modelType === 'simpleRNN') model.add(layers.simpleRNN({ units: 32, inputShape }));
+  else if (modelType === 'gru') model.add(layers.gru({ units: 32, inputShape }));
+  else throw new Error(`Unsupported model type: ${String(modelType)}`);
+  model.add(layers.dense({ units: 1 }));
+  model.compile({ loss: 'meanAbsoluteError', optimizer: 'rmsprop' });
+  return model;
+}
+
+/**
+ * The example's trainModel: each epoch fits batchesPerEpoch random batches from the training rows and validates
+ * on every window of the validation rows. Returns the history (loss and val_loss per epoch, normalized units).
+ */
+export async function trainModel(
+  model: Sequential,
+  data: WeatherData,
+  lookBack: number,
+  step: number,
+  delay: number,
+  batchSize: number,
+  epochs: number,
+  batchesPerEpoch: number,
+  callbacks?: Callback[],
+  seed = 1,
+): Promise<{ loss: number[]; val_loss: number[] }> {
+  const random = seededRandom(seed);
+  const val = data.windows(data.allWindowEnds(data.val, lookBack, delay, step), lookBack, delay, step);
+  const history = { loss: [] as number[], val_loss: [] as number[] };
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const ends = data.randomWindowEnds(data.train, lookBack, delay, step, batchesPerEpoch * batchSize, random);
+    const { xs, ys } = data.windows(ends, lookBack, delay, step);
+    const h = await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: false, validationData: [val.xs, val.ys], callbacks });
+    history.loss.push(h.history.loss![0]!);
+    history.val_loss.push(h.history.val_loss![0]!);
+  }
+  return history;
+}
