@@ -67,7 +67,7 @@ try {
     const portOptions = { ...readPortData(root), peers: options.peers, epochs: Number(option('epochs') ?? 3) };
     const t0 = Date.now();
     const result = await page.evaluate((o) => window.runPorts(o), portOptions);
-    console.log(`adapter: ${adapterName(result.adapter)}; TF.js ${result.tfjs}`);
+    console.log(`adapter: ${adapterName(result.adapter)}; TF.js ${result.tfjs}, wasm threads: ${result.wasmThreads ?? '—'}`);
     printPorts(result.rows);
     const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
     await saveResult(root, result, { command, seconds: (Date.now() - t0) / 1000 }, option('name'), 'ports');

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRuntime, type Runtime } from '../../src/index';
 import { seededRandom } from '../../src/layers/initializers';
 import * as textPort from '../../demo/ports/textGeneration';
@@ -125,14 +125,16 @@ async function useBackend(peer: string): Promise<boolean> {
   return false;
 }
 
-export async function runPorts(o: PortBenchOptions): Promise<{ adapter: unknown; tfjs: string; rows: PortRow[] }> {
+export async function runPorts(o: PortBenchOptions): Promise<{ adapter: unknown; tfjs: string; wasmThreads: number | null; rows: PortRow[] }> {
   setWasmPaths(o.wasmPath);
   const rt = await createRuntime();
   const rows: PortRow[] = [];
   try {
     await textGeneration(rt, o, rows);
     await jenaWeather(rt, o, rows);
-    return { adapter: rt.adapter, tfjs: tf.version.tfjs, rows };
+    // The wasm backend's thread count (1 when the page is not cross-origin isolated): what its times rest on.
+    const wasmThreads = o.peers.includes('wasm') && (await useBackend('wasm')) ? getThreadsCount() : null;
+    return { adapter: rt.adapter, tfjs: tf.version.tfjs, wasmThreads, rows };
   } finally {
     rt.dispose();
   }
