@@ -100,6 +100,19 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
         }),
       sample: [5, 2],
     },
+    {
+      name: 'LSTM, GRU and SimpleRNN without biases (useBias false) + Dense without bias',
+      build: () =>
+        tf.sequential({
+          layers: [
+            tf.layers.lstm({ units: 4, useBias: false, returnSequences: true, inputShape: [5, 3] }),
+            tf.layers.gru({ units: 3, useBias: false, returnSequences: true }),
+            tf.layers.simpleRNN({ units: 3, useBias: false }),
+            tf.layers.dense({ units: 2, useBias: false }),
+          ],
+        }),
+      sample: [5, 3],
+    },
   ];
 
   it.each(TFJS_MODELS.map((m, i) => [m.name, m, i] as const))('TF.js → webrnn: %s predicts as TF.js does', async (_name, m, i) => {
@@ -162,6 +175,15 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
       ],
       sample: [5],
       ids: 15,
+    },
+    {
+      name: 'LSTM and Bidirectional GRU without biases (useBias false) + Dense',
+      layers: [
+        { kind: 'lstm', config: { units: 4, useBias: false, returnSequences: true, inputShape: [5, 2] } },
+        { kind: 'bidirectional', config: { mergeMode: 'sum' }, inner: { kind: 'gru', config: { units: 3, resetAfter: false, useBias: false } } },
+        { kind: 'dense', config: { units: 2 } },
+      ],
+      sample: [5, 2],
     },
   ];
 

@@ -39,7 +39,7 @@ describe('reading topologies TF.js writes', () => {
         tf.layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 5 }),
         tf.layers.lstm({ units: 4, returnSequences: true, activation: 'relu' }),
         tf.layers.bidirectional({ layer: tf.layers.gru({ units: 2, returnSequences: true, recurrentActivation: 'sigmoid' }) as never, mergeMode: 'ave' }),
-        tf.layers.simpleRNN({ units: 3, goBackwards: true, kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }) }),
+        tf.layers.simpleRNN({ units: 3, goBackwards: true, useBias: false, kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }) }),
         tf.layers.dropout({ rate: 0.5 }),
         tf.layers.dense({ units: 2, activation: 'softmax', useBias: false }),
       ],
@@ -57,7 +57,9 @@ describe('reading topologies TF.js writes', () => {
       false,
       'sigmoid',
     ]);
-    expect([rnn.goBackwards, rnn.regularizers.kernel]).toEqual([true, { l1: 0, l2: 0.01 }]);
+    expect([rnn.goBackwards, rnn.regularizers.kernel, rnn.useBias, lstm.useBias]).toEqual([true, { l1: 0, l2: 0.01 }, false, true]);
+    expect(rnn.paramSpecs([5, 4]).map((s) => s.name)).toEqual(['kernel', 'recurrent_kernel']);
+    expect(rnn.getConfig().use_bias).toBe(false);
     expect([dense.activation, dense.useBias]).toEqual(['softmax', false]);
   });
 
@@ -86,11 +88,6 @@ describe('reading topologies TF.js writes', () => {
       'an unsupported layer class',
       { class_name: 'Conv1D', config: { name: 'conv', filters: 2 } },
       /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, Dense, Embedding, Bidirectional, Dropout/,
-    ],
-    [
-      'an LSTM without bias',
-      { class_name: 'LSTM', config: { name: 'l', units: 2, use_bias: false } },
-      /^x\.json: layer 'l' \(LSTM\): use_bias: false is not supported/,
     ],
     [
       'an unknown activation',

@@ -92,6 +92,20 @@ describe.skipIf(skipGpu)('Sequential.predict on WebGPU vs the float64 reference'
     expect(new Set(denseKernel!.data).size).toBe(6);
   });
 
+  it.each([
+    ['lstm', true, 3],
+    ['gru', true, 3],
+    ['gru', false, 3],
+    ['simpleRNN', true, 3],
+    ['bidirectional', false, 6],
+  ] as const)('%s (resetAfter %s) with useBias false: no bias weight, and it predicts and trains as a zero bias does', async (kind, resetAfter, biased) => {
+    const r = await page.call('noBiasAsZeroBias', kind, resetAfter);
+    expect(r.counts).toEqual([biased - (kind === 'bidirectional' ? 2 : 1) + 2, biased + 2]);
+    expectClose(Float32Array.from(r.before[0]!), Float32Array.from(r.before[1]!), { atol: 1e-6, rtol: 0 }, 'predictions before training');
+    r.after[0]!.forEach((w, i) => expectClose(Float32Array.from(w), Float32Array.from(r.after[1]![i]!), { atol: 1e-6, rtol: 0 }, `weight ${i} after one SGD step`));
+    expect(r.changed.every(Boolean), 'the step moved every weight of the model without biases').toBe(true);
+  });
+
   it('keeps GPU programs for at most four batch sizes, so many sizes do not grow memory without bound', async () => {
     const { buffers, afterDispose } = await page.call('predictManyBatchSizes');
     // sizes 1..7 leave a remainder batch, so most calls bind two sizes; the cache holds four

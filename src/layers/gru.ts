@@ -36,13 +36,17 @@ export class GRU extends RecurrentLayer<GruCellOptions> {
     return [this.units];
   }
 
+  protected biasFloats(): number {
+    return (this.resetAfter ? 6 : 3) * this.units;
+  }
+
   paramSpecs(inputShape: number[]): ParamSpec[] {
     const u = this.units;
-    return [
+    return this.withoutBiasUnlessUsed([
       { name: 'kernel', shape: [inputShape[1]!, 3 * u], init: this.initializers.kernel, regularizer: this.regularizers.kernel },
       { name: 'recurrent_kernel', shape: [u, 3 * u], init: this.initializers.recurrent, regularizer: this.regularizers.recurrent },
       { name: 'bias', shape: this.resetAfter ? [2, 3 * u] : [3 * u], init: this.initializers.bias, regularizer: this.regularizers.bias },
-    ];
+    ]);
   }
 
   getConfig(): Record<string, unknown> {

@@ -36,9 +36,13 @@ export class LSTM extends RecurrentLayer<LstmCellOptions> {
     return [this.units, this.units];
   }
 
+  protected biasFloats(): number {
+    return 4 * this.units;
+  }
+
   paramSpecs(inputShape: number[]): ParamSpec[] {
     const u = this.units;
-    return [
+    return this.withoutBiasUnlessUsed([
       { name: 'kernel', shape: [inputShape[1]!, 4 * u], init: this.initializers.kernel, regularizer: this.regularizers.kernel },
       { name: 'recurrent_kernel', shape: [u, 4 * u], init: this.initializers.recurrent, regularizer: this.regularizers.recurrent },
       {
@@ -47,7 +51,7 @@ export class LSTM extends RecurrentLayer<LstmCellOptions> {
         init: this.unitForgetBias ? { kind: 'unitForgetBias', units: u, base: this.initializers.bias } : this.initializers.bias,
         regularizer: this.regularizers.bias,
       },
-    ];
+    ]);
   }
 
   getConfig(): Record<string, unknown> {

@@ -26,7 +26,7 @@ import { cellWeights, makeCellBackward, makeCellForward, type CellBackwardBuffer
 import type { CellKernels } from '../kernels/cell';
 import { readInitializer, type InitializerSpec } from './initializerConfig';
 import type { Initializer } from './initializers';
-import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type RegularizerConfig } from './layer';
+import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec, type RegularizerConfig } from './layer';
 import type { CellDims } from '../kernels/cell';
 
 export interface RecurrentLayerConfig {
@@ -40,6 +40,8 @@ export interface RecurrentLayerConfig {
   goBackwards?: boolean;
   /** Keep the final states as the next call's initial states until resetStates(); needs a fixed batch size. */
   stateful?: boolean;
+  /** Keras use_bias (default true); false: no bias weight, the cell adds zeros. */
+  useBias?: boolean;
   kernelRegularizer?: RegularizerConfig;
   recurrentRegularizer?: RegularizerConfig;
   biasRegularizer?: RegularizerConfig;
@@ -68,6 +70,7 @@ export const RECURRENT_KEYS = [
   'returnState',
   'goBackwards',
   'stateful',
+  'useBias',
   'kernelRegularizer',
   'recurrentRegularizer',
   'biasRegularizer',
@@ -99,6 +102,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  readonly useBias: boolean;
   private readonly isStateful: boolean;
   readonly regularizers: { kernel: RegularizerConfig | null; recurrent: RegularizerConfig | null; bias: RegularizerConfig | null };
   /** How each weight starts, read from the config (the Keras defaults when not given). */
@@ -126,6 +130,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     this.returnState = optionalBool(where, 'returnState', config.returnState, false);
     this.goBackwards = optionalBool(where, 'goBackwards', config.goBackwards, false);
     this.isStateful = optionalBool(where, 'stateful', config.stateful, false);
+    this.useBias = optionalBool(where, 'useBias', config.useBias, true);
     for (const option of ['dropout', 'recurrentDropout'] as const) {
       const rate: unknown = config[option];
       if (rate !== undefined && rate !== null && rate !== 0)
@@ -156,6 +161,14 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   protected abstract readonly cell: CellKernels<CellOptions>;
   protected abstract cellOptions(goBackwards: boolean): CellOptions;
 
+  /** The floats of the cell's bias (the weight this layer has with useBias, and binds as zeros without it). */
+  protected abstract biasFloats(): number;
+
+  /** The weight specs of a subclass without the bias when useBias is false. */
+  protected withoutBiasUnlessUsed(specs: ParamSpec[]): ParamSpec[] {
+    return this.useBias ? specs : specs.filter((s) => s.name !== 'bias');
+  }
+
   /** The Keras config entries every recurrent layer has. */
   protected baseConfig(): Record<string, unknown> {
     return {
@@ -166,7 +179,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       return_state: this.returnState,
       go_backwards: this.goBackwards,
       stateful: this.stateful,
-      use_bias: true,
+      use_bias: this.useBias,
     };
   }
 
@@ -230,15 +243,18 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     const cell = this.cell;
     // Which kernels run the recurrence depends on the adapter (measured: see the cell's default variant).
     const variant = cell.variant(dims, options, ctx.rt);
+    // Without a bias the cells still read one: zeros, and a gradient buffer nothing reads.
+    const noBias = (name: string): Record<string, GPUBuffer> => (this.useBias ? {} : { bias: bufs.zeros(name, this.biasFloats()) });
     const forward = makeCellForward(bufs, cell, dims, options, variant, {
       x: input.buffer,
       xOffset: input.offset,
-      weights: cellWeights(ctx.params, this.where),
+      weights: cellWeights({ ...ctx.params, ...noBias('zero bias (useBias false)') }, this.where),
     });
     let backward: CellBackwardBuffers | null = null;
     if (ctx.grads) {
       const dx = ctx.needsInputGrad ? bufs.make('dx', dims.timesteps * dims.batch * dims.features) : null;
-      backward = makeCellBackward(bufs, cell, dims, options, variant, forward, { grads: cellWeights(ctx.grads, this.where), dFinal: null, dInitial: null, dx });
+      const grads = cellWeights({ ...ctx.grads, ...noBias('unused dBias (useBias false)') }, this.where);
+      backward = makeCellBackward(bufs, cell, dims, options, variant, forward, { grads, dFinal: null, dInitial: null, dx });
     }
     return { variant, forward, backward };
   }

@@ -23,13 +23,17 @@ export class SimpleRNN extends RecurrentLayer<SimpleRnnCellOptions> {
     return [this.units];
   }
 
+  protected biasFloats(): number {
+    return this.units;
+  }
+
   paramSpecs(inputShape: number[]): ParamSpec[] {
     const u = this.units;
-    return [
+    return this.withoutBiasUnlessUsed([
       { name: 'kernel', shape: [inputShape[1]!, u], init: this.initializers.kernel, regularizer: this.regularizers.kernel },
       { name: 'recurrent_kernel', shape: [u, u], init: this.initializers.recurrent, regularizer: this.regularizers.recurrent },
       { name: 'bias', shape: [u], init: this.initializers.bias, regularizer: this.regularizers.bias },
-    ];
+    ]);
   }
 
   getConfig(): Record<string, unknown> {

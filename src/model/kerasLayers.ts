@@ -3,7 +3,7 @@
  * layer's getConfig() (Keras snake_case, as tfjs-layers writes it) plus what only the model knows (the input
  * shape, regularizers kept outside getConfig); reading is a registry of fromConfig functions by class_name.
  *
- * Reading is strict about what changes the forward pass (an activation, use_bias false on a recurrent layer,
+ * Reading is strict about what changes the forward pass (an activation webrnn lacks,
  * mask_zero, time_major, constraints and activity regularizers): each is a ModelFormatError naming the file,
  * the layer and its class. Options that only shape training or initialization are taken as inference no-ops
  * and listed in the README: Dropout layers are skipped, recurrent dropout and initializers ignored.
@@ -132,7 +132,6 @@ const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'];
 
 /** The options of every recurrent layer, camelCase, checked. */
 function recurrentOptions(r: Reader) {
-  r.only('use_bias', true, true, 'webrnn recurrent layers always have a bias');
   r.only('time_major', false, false, 'inputs are [batch, timesteps, features]');
   for (const k of ['kernel_constraint', 'recurrent_constraint', 'bias_constraint']) r.none(k, 'webrnn has no weight constraints');
   r.none('activity_regularizer', 'webrnn regularizes weights only');
@@ -149,6 +148,7 @@ function recurrentOptions(r: Reader) {
     returnState: r.bool('return_state', false),
     goBackwards: r.bool('go_backwards', false),
     stateful: r.bool('stateful', false),
+    useBias: r.bool('use_bias', true),
     ...Object.fromEntries(Object.entries(regs).filter(([, v]) => v !== undefined)),
     ...r.input(),
   };

@@ -173,4 +173,46 @@ export const programCacheCases = {
     };
     return { first: await build(1), second: await build(2) };
   },
+
+  /**
+   * A recurrent layer with useBias false against the same layer with a zero bias: the same predictions, and after
+   * one SGD step on one batch the same kernels (the bias gradient goes nowhere; the kernels' does not depend on it).
+   * Returns the biased model's weights with its recurrent biases (Keras order: index 2, and 5 in a Bidirectional)
+   * taken out, so the two lists line up.
+   */
+  async noBiasAsZeroBias(kind: 'lstm' | 'gru' | 'simpleRNN' | 'bidirectional', resetAfter = true) {
+    const r = await rt();
+    const make = (useBias: boolean) => {
+      const cell = { units: 3, useBias, returnSequences: true };
+      const layer =
+        kind === 'bidirectional'
+          ? layers.bidirectional({ layer: layers.gru({ ...cell, resetAfter }), inputShape: [4, 2] })
+          : kind === 'gru'
+            ? layers.gru({ ...cell, resetAfter, inputShape: [4, 2] })
+            : layers[kind]({ ...cell, inputShape: [4, 2] });
+      const model = sequential(r, { seed: 4 });
+      model.add(layer);
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: 'sgd', loss: 'mse' });
+      return model;
+    };
+    const [plain, biased] = [make(false), make(true)];
+    const biasAt = kind === 'bidirectional' ? [2, 5] : [2];
+    const shapes = (await biased.getWeights()).map((w) => w.shape);
+    const initial = await plain.getWeights();
+    const given = [...initial];
+    for (const i of biasAt) given.splice(i, 0, { data: new Float32Array(shapes[i]!.reduce((a, b) => a * b, 1)), shape: shapes[i]! });
+    biased.setWeights(given);
+    const x = { data: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 1.3)), shape: [3, 4, 2] };
+    const y = { data: Float32Array.from({ length: 12 }, (_, i) => Math.cos(i)), shape: [3, 4, 1] };
+    const before = [[...(await plain.predict(x)).data], [...(await biased.predict(x)).data]];
+    for (const m of [plain, biased]) await m.fit(x, y, { epochs: 1, batchSize: 3, shuffle: false });
+    const plainAfter = (await plain.getWeights()).map((w) => [...w.data]);
+    const biasedAfter = (await biased.getWeights()).map((w) => [...w.data]).filter((_, i) => !biasAt.includes(i));
+    const counts = [plainAfter.length, shapes.length];
+    plain.dispose();
+    biased.dispose();
+    const changed = plainAfter.map((w, i) => w.some((v, j) => v !== initial[i]!.data[j]));
+    return { counts, before, after: [plainAfter, biasedAfter], changed };
+  },
 };
