@@ -102,7 +102,9 @@ describe.skipIf(skipGpu)('Sequential.predict on WebGPU vs the float64 reference'
     const r = await page.call('noBiasAsZeroBias', kind, resetAfter);
     expect(r.counts).toEqual([biased - (kind === 'bidirectional' ? 2 : 1) + 2, biased + 2]);
     expectClose(Float32Array.from(r.before[0]!), Float32Array.from(r.before[1]!), { atol: 1e-6, rtol: 0 }, 'predictions before training');
-    r.after[0]!.forEach((w, i) => expectClose(Float32Array.from(w), Float32Array.from(r.after[1]![i]!), { atol: 1e-6, rtol: 0 }, `weight ${i} after one SGD step`));
+    r.after[0]!.forEach((w, i) =>
+      expectClose(Float32Array.from(w), Float32Array.from(r.after[1]![i]!), { atol: 1e-6, rtol: 0 }, `weight ${i} after one SGD step`),
+    );
     expect(r.changed.every(Boolean), 'the step moved every weight of the model without biases').toBe(true);
   });
 
