@@ -40,7 +40,7 @@ export type { LastGoodWeights } from './model/epochEnd';
 export * as layers from './layers/factories';
 export * as initializers from './layers/initializerFactories';
 export type { InitializerSpec, InitializerName, InitializerConfig, TfjsInitializerLike } from './layers/initializerConfig';
-export { Layer, RecurrentLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Embedding } from './layers/index';
+export { Layer, RecurrentLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Embedding, Dropout, SpatialDropout1D } from './layers/index';
 export type {
   LstmLayerConfig,
   GruLayerConfig,
@@ -49,6 +49,7 @@ export type {
   RecurrentLayerConfig,
   DenseLayerConfig,
   EmbeddingLayerConfig,
+  DropoutLayerConfig,
 } from './layers/index';
 export type { MergeMode } from './kernels/bidirectionalMerge';
 export { optimizers, resolveOptimizer, OPTIMIZER_NAMES } from './optim/optimizers';

@@ -177,10 +177,12 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
       ids: 15,
     },
     {
-      name: 'LSTM and Bidirectional GRU without biases (useBias false) + Dense',
+      name: 'LSTM and Bidirectional GRU without biases (useBias false), SpatialDropout1D and Dropout + Dense',
       layers: [
         { kind: 'lstm', config: { units: 4, useBias: false, returnSequences: true, inputShape: [5, 2] } },
+        { kind: 'spatialDropout1d', config: { rate: 0.2 } },
         { kind: 'bidirectional', config: { mergeMode: 'sum' }, inner: { kind: 'gru', config: { units: 3, resetAfter: false, useBias: false } } },
+        { kind: 'dropout', config: { rate: 0.3, seed: 5 } },
         { kind: 'dense', config: { units: 2 } },
       ],
       sample: [5, 2],

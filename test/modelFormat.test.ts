@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError, ValueError } from '../src/errors';
 import type { JsonObject } from '../src/io/types';
-import { Bidirectional, Dense, Embedding, GRU, LSTM, SimpleRNN, layers, type Layer } from '../src/layers/index';
+import { Bidirectional, Dense, Dropout, Embedding, GRU, LSTM, SimpleRNN, layers, type Layer } from '../src/layers/index';
 import { layoutSegments } from '../src/model/arena';
 import { layersFromTopology, sequentialTopology } from '../src/model/kerasLayers';
 import { modelArtifacts, type PersistenceView } from '../src/model/save';
@@ -32,7 +32,7 @@ function tfjsTopology(model: tf.Sequential): JsonObject {
 }
 
 describe('reading topologies TF.js writes', () => {
-  it('maps every supported layer with its options, skips Dropout, and takes the InputLayer shape', () => {
+  it('maps every supported layer with its options (Dropout too, a layer now) and takes the InputLayer shape', () => {
     const m = tf.sequential({
       layers: [
         tf.layers.inputLayer({ inputShape: [5] }),
@@ -46,8 +46,9 @@ describe('reading topologies TF.js writes', () => {
     });
     const { layers: read, name } = layersFromTopology(tfjsTopology(m), 'm.json');
     expect(name).toBe(m.name);
-    expect(read.map((l) => l.className)).toEqual(['Embedding', 'LSTM', 'Bidirectional', 'SimpleRNN', 'Dense']);
-    const [emb, lstm, bi, rnn, dense] = read as [Embedding, LSTM, Bidirectional, SimpleRNN, Dense];
+    expect(read.map((l) => l.className)).toEqual(['Embedding', 'LSTM', 'Bidirectional', 'SimpleRNN', 'Dropout', 'Dense']);
+    const [emb, lstm, bi, rnn, drop, dense] = read as [Embedding, LSTM, Bidirectional, SimpleRNN, Dropout, Dense];
+    expect([drop.rate, drop.noiseShape]).toEqual([0.5, null]);
     expect([emb.inputDim, emb.outputDim, emb.declaredInputShape]).toEqual([10, 3, [5]]);
     // TF.js's default recurrent activation is hard_sigmoid, written out in the config.
     expect([lstm.units, lstm.activation, lstm.recurrentActivation, lstm.returnSequences]).toEqual([4, 'relu', 'hardSigmoid', true]);
@@ -87,7 +88,7 @@ describe('reading topologies TF.js writes', () => {
     [
       'an unsupported layer class',
       { class_name: 'Conv1D', config: { name: 'conv', filters: 2 } },
-      /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, Dense, Embedding, Bidirectional, Dropout/,
+      /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, Dense, Embedding, Bidirectional, Dropout, SpatialDropout1D/,
     ],
     [
       'an unknown activation',
@@ -134,9 +135,9 @@ describe('reading topologies TF.js writes', () => {
     expect(() => layersFromTopology({ class_name: 'Functional', config: {} }, 'f.json')).toThrow(
       /^f\.json: model class check failed: modelTopology\.class_name is "Functional"; webrnn loads Sequential models/,
     );
-    expect(() => layersFromTopology({ class_name: 'Sequential', config: { layers: [{ class_name: 'Dropout', config: { rate: 0.1 } }] } }, 'e.json')).toThrow(
-      /no layers with weights/,
-    );
+    expect(() =>
+      layersFromTopology({ class_name: 'Sequential', config: { layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 3] } }] } }, 'e.json'),
+    ).toThrow(/no layers with weights/);
   });
 });
 

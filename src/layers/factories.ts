@@ -6,6 +6,7 @@
  */
 import { Bidirectional, type BidirectionalLayerConfig } from './bidirectional';
 import { Dense, type DenseLayerConfig } from './dense';
+import { Dropout, SpatialDropout1D, type DropoutLayerConfig } from './dropout';
 import { Embedding, type EmbeddingLayerConfig } from './embedding';
 import { GRU, type GruLayerConfig } from './gru';
 import { LSTM, type LstmLayerConfig } from './lstm';
@@ -33,4 +34,12 @@ export function dense(config: DenseLayerConfig): Dense {
 
 export function embedding(config: EmbeddingLayerConfig): Embedding {
   return new Embedding(config);
+}
+
+export function dropout(config: DropoutLayerConfig): Dropout {
+  return new Dropout(config);
+}
+
+export function spatialDropout1d(config: Omit<DropoutLayerConfig, 'noiseShape'>): SpatialDropout1D {
+  return new SpatialDropout1D(config);
 }

@@ -8,4 +8,5 @@ export { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
 export { Bidirectional, type BidirectionalLayerConfig } from './bidirectional';
 export { Dense, type DenseLayerConfig } from './dense';
 export { Embedding, type EmbeddingLayerConfig } from './embedding';
+export { Dropout, SpatialDropout1D, type DropoutLayerConfig } from './dropout';
 export type { RecurrentLayerConfig } from './recurrent';

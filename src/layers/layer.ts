@@ -55,6 +55,8 @@ export interface BindContext {
   grads: Record<string, BufferRef> | null;
   /** Whether the layer below needs dInput (false for the first layer). */
   needsInputGrad: boolean;
+  /** A seed for the layer's random draws (dropout), from the model's seed and the layer's place. */
+  seed?: number;
   /**
    * For a layer with states (stateSizes() not empty): compact [batch, width] buffers, one per state, that the
    * run reads its initial states from and writes its final states back to (a stateful layer's kept states,
@@ -65,7 +67,11 @@ export interface BindContext {
 
 export interface LayerRun {
   output: Act;
-  recordForward(plan: Plan): void;
+  /**
+   * Records the forward pass. `training` is true in a training step's plan only: what differs between
+   * training and inference (dropout) reads it; the other layers ignore it.
+   */
+  recordForward(plan: Plan, training?: boolean): void;
   /**
    * Records the backward pass from `dOutput` (compact: `output.rows × output.cols` from offset 0), writing the
    * parameter gradients into the gradient arena; returns dInput (compact, the input's rows × cols) or null.

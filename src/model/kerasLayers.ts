@@ -6,11 +6,12 @@
  * Reading is strict about what changes the forward pass (an activation webrnn lacks,
  * mask_zero, time_major, constraints and activity regularizers): each is a ModelFormatError naming the file,
  * the layer and its class. Options that only shape training or initialization are taken as inference no-ops
- * and listed in the README: Dropout layers are skipped, recurrent dropout and initializers ignored.
+ * and listed in the README: recurrent dropout and initializers are ignored. Dropout and SpatialDropout1D are
+ * layers (a no-op in predict, a mask in fit).
  */
 import { ModelFormatError } from '../errors';
 import type { JsonObject } from '../io/types';
-import { Bidirectional, Dense, Embedding, GRU, LSTM, Layer, RecurrentLayer, SimpleRNN } from '../layers/index';
+import { Bidirectional, Dense, Dropout, Embedding, GRU, LSTM, Layer, RecurrentLayer, SimpleRNN, SpatialDropout1D } from '../layers/index';
 import type { RegularizerConfig } from '../layers/layer';
 
 type Config = Record<string, unknown>;
@@ -212,8 +213,29 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
     const own = r.input();
     return new Bidirectional({ name: r.name, layer, mergeMode: mode as never, ...(own.inputShape ? own : {}) });
   },
-  Dropout: () => null,
+  Dropout: (r) => new Dropout({ name: r.name, ...dropoutOptions(r), noiseShape: noiseShapeOf(r), ...inputOf(r) }),
+  SpatialDropout1D: (r) => new SpatialDropout1D({ name: r.name, ...dropoutOptions(r), ...inputOf(r) }),
 };
+
+function inputOf(r: Reader): { inputShape?: number[]; batchSize?: number } {
+  const own = r.input();
+  return own.inputShape ? own : {};
+}
+
+function dropoutOptions(r: Reader): { rate: number; seed: number | null } {
+  const rate = r.config.rate;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw r.fail(`rate must be a number in [0, 1); got ${JSON.stringify(rate)}`);
+  const seed = r.config.seed ?? null;
+  if (seed !== null && !Number.isInteger(seed)) throw r.fail(`seed must be an integer or null; got ${JSON.stringify(seed)}`);
+  return { rate, seed: seed as number | null };
+}
+
+function noiseShapeOf(r: Reader): (number | null)[] | null {
+  const n = r.config.noise_shape ?? null;
+  if (n !== null && (!Array.isArray(n) || !n.every((d) => d === null || (Number.isInteger(d) && d >= 1))))
+    throw r.fail(`noise_shape must be a list of positive integers or nulls; got ${JSON.stringify(n)}`);
+  return n as (number | null)[] | null;
+}
 
 /** Layers of a Sequential topology (TF.js or Keras model.json), and the model's name. */
 export function layersFromTopology(topology: JsonObject, file: string): { name: string; layers: Layer[] } {

@@ -30,6 +30,8 @@ export interface BindOptions {
   states?: readonly (GPUBuffer[] | undefined)[];
   /** Bind sequences for this many timesteps instead of the declared ones (streaming inference binds 1). */
   timesteps?: number;
+  /** The model's seed, from which each layer's random draws (dropout) get theirs. */
+  seed?: number;
 }
 
 export function bindModel(
@@ -59,6 +61,7 @@ export function bindModel(
           params: arena.views(arena.params, i),
           grads: training ? arena.views(arena.grads, i) : null,
           needsInputGrad: training && i > 0,
+          seed: ((options.seed ?? 0) + Math.imul(i + 1, 0x9e3779b9)) >>> 0,
           ...(states ? { states } : {}),
         },
         act,

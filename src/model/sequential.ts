@@ -313,6 +313,7 @@ export class Sequential {
         this.idsInput,
         this.accumulators!,
         this.statesFor(batch),
+        this.seed,
       ),
     );
   }

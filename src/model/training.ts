@@ -140,8 +140,9 @@ export function buildTrainProgram(
   idsInput: boolean,
   accumulators: { train: GPUBuffer; evaluate: GPUBuffer },
   states?: readonly (GPUBuffer[] | undefined)[],
+  seed = 0,
 ): TrainProgram {
-  const bound = bindModel(rt, layers, arena, batch, true, idsInput, states ? { states } : {});
+  const bound = bindModel(rt, layers, arena, batch, true, idsInput, { seed, ...(states ? { states } : {}) });
   const out = bound.output;
   const sparse = compiled.loss.kind === 'sparseCategoricalCrossentropy';
   const made: GPUBuffer[] = [];
@@ -172,7 +173,7 @@ export function buildTrainProgram(
   };
 
   const train = new Plan(rt, `train, batch ${batch}`);
-  for (const run of bound.runs) run.recordForward(train);
+  for (const run of bound.runs) run.recordForward(train, true);
   lossAndMetrics(train, accumulators.train);
   let d: GPUBuffer | null = dPredictions;
   for (let i = bound.runs.length - 1; i >= 0 && d; i--) d = bound.runs[i]!.recordBackward(train, d);

@@ -8,7 +8,7 @@ import { decode, encode, inScope, rt, type CaseResult, type Encoded } from './ha
 
 /** Layer spec as JSON: `layers[kind](config)`; a bidirectional one wraps `inner`. */
 export interface InteropLayerSpec {
-  kind: 'lstm' | 'gru' | 'simpleRNN' | 'dense' | 'embedding' | 'bidirectional';
+  kind: 'lstm' | 'gru' | 'simpleRNN' | 'dense' | 'embedding' | 'bidirectional' | 'dropout' | 'spatialDropout1d';
   config: Record<string, unknown>;
   inner?: InteropLayerSpec;
 }

@@ -2,11 +2,41 @@
 import { lstmBackward, lstmForward, type LstmOptions } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordColumnSum } from '../../src/kernels/columnSum';
+import { recordDropoutBackward, recordDropoutForward, type DropoutConfig } from '../../src/kernels/dropout';
 import { recordGemm, type GemmVariant } from '../../src/kernels/gemm';
 import { recordLstmWeightGrad, type LstmWeightGradBlock } from '../../src/kernels/lstmWeightGrad';
 import { decode, inScope, type Encoded } from './harnessCore';
 
 export const kernelCases = {
+  /** Two training steps of dropout (mask, scale, step += 1, gradient) from a zeroed counter; each step's outputs. */
+  dropout(spec: { x: Encoded; dy: Encoded; rows: number; cols: number; batch: number; xOffset: number; config: DropoutConfig }) {
+    return inScope(async (r) => {
+      const floats = spec.rows * spec.cols;
+      const x = r.upload('x', decode(spec.x).data);
+      const dy = r.upload('dy', decode(spec.dy).data);
+      const [scale, y, dx] = ['scale', 'y', 'dx'].map((n) => r.createBuffer(n, floats * 4));
+      const step = r.zeros('step', 1);
+      const dims = { rows: spec.rows, cols: spec.cols, batch: spec.batch };
+      const plan = new Plan(r, 'dropout test');
+      recordDropoutForward(plan, { step, x, xOffset: spec.xOffset, scale: scale!, y: y! }, dims, spec.config);
+      recordDropoutBackward(plan, { scale: scale!, dy, dx: dx! }, dims, spec.config);
+      const out: Record<string, Float32Array> = {};
+      for (const run of [0, 1]) {
+        plan.run();
+        for (const [name, buffer] of [
+          ['scale', scale],
+          ['y', y],
+          ['dx', dx],
+        ] as const)
+          out[`${name}${run}`] = await r.read(buffer!, floats);
+        out[`step${run}`] = Float32Array.of(new Uint32Array((await r.read(step, 1)).buffer)[0]!);
+      }
+      plan.destroy();
+      for (const b of [x, dy, scale!, y!, dx!, step]) r.destroyBuffer(b);
+      return out;
+    });
+  },
+
   lstm(spec: {
     inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded, Encoded] };
     grads?: { dOutput: Encoded; dh?: Encoded; dc?: Encoded };

@@ -215,4 +215,43 @@ export const programCacheCases = {
     const changed = plainAfter.map((w, i) => w.some((v, j) => v !== initial[i]!.data[j]));
     return { counts, before, after: [plainAfter, biasedAfter], changed };
   },
+
+  /**
+   * The same LSTM model with and without dropout layers, from the same seed (dropout has no weights, so both
+   * start alike): predictions and evaluate, the training losses, the validation loss against evaluate after
+   * fit, and the weights after two identical fits.
+   */
+  async dropoutModels() {
+    const r = await rt();
+    const build = (dropout: boolean, seed = 21) => {
+      const model = sequential(r, { seed });
+      model.add(layers.lstm({ units: 4, returnSequences: true, inputShape: [5, 3] }));
+      if (dropout) model.add(layers.spatialDropout1d({ rate: 0.3 }));
+      model.add(layers.lstm({ units: 4 }));
+      if (dropout) model.add(layers.dropout({ rate: 0.5 }));
+      model.add(layers.dense({ units: 2 }));
+      model.compile({ optimizer: 'adam', loss: 'mse' });
+      return model;
+    };
+    const x = { data: Float32Array.from({ length: 8 * 15 }, (_, i) => Math.sin(i * 0.7)), shape: [8, 5, 3] };
+    const y = { data: Float32Array.from({ length: 16 }, (_, i) => Math.cos(i * 0.3)), shape: [8, 2] };
+    const [plain, dropped, again] = [build(false), build(true), build(true)];
+    const predictions = [[...(await plain.predict(x)).data], [...(await dropped.predict(x)).data]];
+    const evaluated = [await plain.evaluate(x, y), await dropped.evaluate(x, y)];
+    const fitArgs = { epochs: 3, batchSize: 4, shuffle: false, validationData: [x, y] as [typeof x, typeof y] };
+    const histories = [(await plain.fit(x, y, fitArgs)).history, (await dropped.fit(x, y, fitArgs)).history, (await again.fit(x, y, fitArgs)).history];
+    const evaluatedAfter = await dropped.evaluate(x, y);
+    const weights = async (m: typeof plain) => (await m.getWeights()).map((w) => [...w.data]);
+    const result = {
+      predictions,
+      evaluated,
+      losses: histories.map((h) => h.loss!),
+      valLoss: histories[1]!.val_loss!,
+      evaluatedAfter,
+      weights: [await weights(dropped), await weights(again)],
+      predictAfter: [[...(await dropped.predict(x)).data], [...(await dropped.predict(x)).data]],
+    };
+    for (const m of [plain, dropped, again]) m.dispose();
+    return result;
+  },
 };

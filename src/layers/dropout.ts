@@ -1,0 +1,143 @@
+/**
+ * `layers.dropout` and `layers.spatialDropout1d`: Keras's inverted dropout. While `fit` trains, each element
+ * (or each group sharing a mask, by `noiseShape`) is zeroed with probability `rate` and the rest are scaled by
+ * 1/(1 − rate); in `predict`, `evaluate` and validation the layer passes its input through unchanged. Kernels and
+ * the random draw: src/kernels/dropout.ts, shaders/dropout.wgsl.
+ *
+ * The mask comes from a counter-based hash of (seed, step, element): `seed` (else one derived from the model's
+ * seed and the layer's place), and a step counter on the GPU that advances once per training batch, so a
+ * model built with the same seed draws the same masks. Each batch size's program keeps its own counter and
+ * mixes the batch size into the seed (a last, smaller batch draws masks of its own).
+ */
+import { ShapeError, ValueError } from '../errors';
+import type { Plan } from '../gpu/plan';
+import { recordDropoutBackward, recordDropoutForward, type DropoutConfig, type NoiseAxes } from '../kernels/dropout';
+import { defaultName, inputSpec, knownKeys } from './config';
+import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec } from './layer';
+
+export interface DropoutLayerConfig {
+  /** The fraction of inputs zeroed while training, in [0, 1). */
+  rate: number;
+  /**
+   * Keras noise_shape, batch axis first: [batch, timesteps, features] for a sequence, [batch, features] for a
+   * vector. A 1 shares one mask along that axis; null (or the axis's size) draws one per element.
+   */
+  noiseShape?: (number | null)[] | null;
+  /** The mask's seed; default: from the model's seed and the layer's place in it. */
+  seed?: number | null;
+  inputShape?: number[];
+  batchInputShape?: number[];
+  batchSize?: number;
+  name?: string;
+}
+
+const KEYS = ['rate', 'noiseShape', 'seed', 'inputShape', 'batchInputShape', 'batchSize', 'name'] as const;
+
+export class Dropout extends Layer {
+  readonly className: string = 'Dropout';
+  readonly rate: number;
+  readonly noiseShape: (number | null)[] | null;
+  readonly seed: number | null;
+
+  constructor(config: DropoutLayerConfig, prefix = 'dropout') {
+    const name = config?.name ?? defaultName(prefix);
+    const where = `${prefix} '${name}'`;
+    knownKeys(where, config ?? {}, KEYS);
+    const given = inputSpec(where, config);
+    super(name, given.shape, given.batchSize);
+    const rate: unknown = config.rate;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ValueError(`${where}: rate must be a number in [0, 1); got ${JSON.stringify(rate)}`);
+    this.rate = rate;
+    const noise: unknown = config.noiseShape ?? null;
+    if (noise !== null && (!Array.isArray(noise) || !noise.every((d) => d === null || (Number.isInteger(d) && d >= 1)))) {
+      throw new ValueError(
+        `${where}: noiseShape must be a list of positive integers or nulls, batch axis first, such as [null, 1, 8]; got ${JSON.stringify(noise)}`,
+      );
+    }
+    this.noiseShape = noise === null ? null : [...(noise as (number | null)[])];
+    const seed: unknown = config.seed ?? null;
+    if (seed !== null && !Number.isInteger(seed)) throw new ValueError(`${where}: seed must be an integer; got ${JSON.stringify(seed)}`);
+    this.seed = seed as number | null;
+  }
+
+  protected computeOutputShape(inputShape: number[]): number[] {
+    if (this.noiseShape) {
+      const full = [null, ...inputShape];
+      const fits = this.noiseShape.length === full.length && this.noiseShape.every((d, i) => d === null || d === 1 || i === 0 || d === full[i]);
+      if (!fits) {
+        throw new ShapeError(
+          `${this.className.toLowerCase()} '${this.name}': noiseShape must have one entry per axis of [batch, ${inputShape.join(', ')}], each 1, null or the axis's size; got ${JSON.stringify(this.noiseShape)}`,
+        );
+      }
+    }
+    return [...inputShape];
+  }
+
+  paramSpecs(): ParamSpec[] {
+    return [];
+  }
+
+  /** Which axes draw their own mask: the noise shape read against [batch, (timesteps,) features]. */
+  protected noiseAxes(sequence: boolean): NoiseAxes {
+    const n = this.noiseShape;
+    const own = (axis: number) => !n || n[axis] !== 1;
+    return sequence ? { batch: own(0), timesteps: own(1), features: own(2) } : { batch: own(0), timesteps: false, features: own(1) };
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
+  }
+
+  bind(ctx: BindContext, input: Act): LayerRun {
+    // Inference programs: the input is the output; nothing runs.
+    if (!ctx.grads) return { output: input, recordForward() {}, recordBackward: () => null, destroy() {} };
+    const dims = { rows: input.rows, cols: input.cols, batch: ctx.batch };
+    const config: DropoutConfig = {
+      rate: this.rate,
+      seed: (this.seed ?? ctx.seed ?? 0) ^ Math.imul(ctx.batch, 0x2545f491),
+      noise: this.noiseAxes(input.timesteps !== null),
+    };
+    const bufs = new RunBuffers(ctx.rt, `${this.className} '${this.name}'`);
+    const floats = input.rows * input.cols;
+    const y = bufs.make('y', floats);
+    const scale = bufs.make('mask scale', floats);
+    const step = bufs.zeros('mask step counter', 1);
+    const dx = ctx.needsInputGrad ? bufs.make('dx', floats) : null;
+    return {
+      output: { buffer: y, offset: 0, rows: input.rows, cols: input.cols, timesteps: input.timesteps },
+      recordForward(plan: Plan, training = false) {
+        if (training) recordDropoutForward(plan, { step, x: input.buffer, xOffset: input.offset, scale, y }, dims, config);
+        else plan.copy(input.buffer, y, floats, input.offset, 0);
+      },
+      recordBackward(plan: Plan, dOutput: GPUBuffer) {
+        if (dx) recordDropoutBackward(plan, { scale, dy: dOutput, dx }, dims, config);
+        return dx;
+      },
+      destroy: () => bufs.destroy(),
+    };
+  }
+}
+
+/** Keras's SpatialDropout1D: one mask per sequence and feature, shared by every timestep. */
+export class SpatialDropout1D extends Dropout {
+  override readonly className: string = 'SpatialDropout1D';
+
+  constructor(config: Omit<DropoutLayerConfig, 'noiseShape'>) {
+    super({ ...config, noiseShape: null }, 'spatial_dropout1d');
+  }
+
+  protected override computeOutputShape(inputShape: number[]): number[] {
+    if (inputShape.length !== 2) {
+      throw new ShapeError(`spatialDropout1d '${this.name}' expects input [batch, timesteps, features]; got [batch, ${inputShape.join(', ')}]`);
+    }
+    return [...inputShape];
+  }
+
+  protected override noiseAxes(): NoiseAxes {
+    return { batch: true, timesteps: false, features: true };
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { name: this.name, rate: this.rate, seed: this.seed };
+  }
+}
