@@ -20,7 +20,10 @@ const runtimeDependencies = Object.keys(dependencies);
  * scripts/buildTypes.mjs. Measured sizes: README.md, "Use it in your app".
  */
 const libraryBuild: BuildEnvironmentOptions = {
-  lib: { entry: { webrnn: 'src/index.ts', 'layers/factories': 'src/layers/factories.ts' }, formats: ['es'] },
+  lib: {
+    entry: { webrnn: 'src/index.ts', 'layers/factories': 'src/layers/factories.ts', 'layers/initializerFactories': 'src/layers/initializerFactories.ts' },
+    formats: ['es'],
+  },
   outDir: 'dist',
   emptyOutDir: true,
   target: 'es2022',
@@ -44,15 +47,18 @@ const libraryBuild: BuildEnvironmentOptions = {
  * no bundler can see through, so `layers.lstm` alone would keep every layer, kernel and shader (rolldown issue
  * 7874). So the factories module is an entry of its own (dist/layers/factories.js, plain named exports), and the
  * entry imports it as an external module: the re-export stays a namespace re-export, which bundlers tree-shake
- * member by member.
+ * member by member. `export * as initializers` (src/layers/initializerFactories.ts) is built the same way.
  */
+/** The modules src/index.ts re-exports as namespaces (`export * as layers`, `export * as initializers`). */
+const NAMESPACES = ['./layers/factories', './layers/initializerFactories'];
+
 function layersNamespace(): Plugin {
   return {
     name: 'webrnn-layers-namespace',
     apply: 'build',
     enforce: 'pre',
     resolveId(source, importer) {
-      if (source === './layers/factories' && importer && /[\\/]src[\\/]index\.ts$/.test(importer)) return { id: './layers/factories.js', external: true };
+      if (NAMESPACES.includes(source) && importer && /[\\/]src[\\/]index\.ts$/.test(importer)) return { id: `${source}.js`, external: true };
       return null;
     },
   };

@@ -25,10 +25,12 @@ describe.skipIf(skipGpu)('the built package, dist/webrnn.js, in the browser', ()
   beforeAll(() => assertFreshDist());
   const page = useHarness();
 
-  it('exports every name src/index.ts exports, and the layers namespace its six factories', async () => {
-    const { names, layers } = await page.call('packageExports');
+  it('exports every name src/index.ts exports, and the layers and initializers namespaces their factories', async () => {
+    const { names, layers, initializers } = await page.call('packageExports');
     expect(names).toEqual(Object.keys(source).sort());
-    expect(layers).toEqual(['bidirectional', 'dense', 'embedding', 'gru', 'lstm', 'simpleRNN']);
+    expect(layers).toEqual(['bidirectional', 'dense', 'dropout', 'embedding', 'gru', 'lstm', 'simpleRNN', 'spatialDropout1d']);
+    expect(initializers).toEqual(Object.keys(source.initializers).sort());
+    expect(initializers).toContain('heNormal');
   });
 
   it('throws errors that keep their class names and are instances of the exported classes', async () => {

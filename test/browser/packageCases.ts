@@ -54,7 +54,7 @@ function sineWindows(): { x: { data: Float32Array; shape: number[] }; y: { data:
 export const packageCases = {
   async packageExports() {
     const m = await load();
-    return { names: Object.keys(m).sort(), layers: Object.keys(m.layers).sort() };
+    return { names: Object.keys(m).sort(), layers: Object.keys(m.layers).sort(), initializers: Object.keys(m.initializers).sort() };
   },
 
   async packageErrors() {
