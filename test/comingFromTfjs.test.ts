@@ -78,9 +78,13 @@ describe("recurrent layers' dropout options", () => {
     expect(layers.simpleRNN({ units: 4, recurrentDropout: 0, inputShape: [3, 2] }).units).toBe(4);
   });
 
-  it('refuse another rate by name instead of training without it', () => {
+  it('take an input dropout rate (Keras dropout), and refuse a recurrent dropout rate by name instead of training without it', () => {
+    expect(layers.gru({ units: 4, dropout: 0.25 }).dropout).toBe(0.25);
+    expect(layers.gru({ units: 4, dropout: 0.25 }).getConfig()).toMatchObject({ dropout: 0.25, recurrent_dropout: 0 });
     const lstm = layers.lstm as (config: unknown) => unknown;
-    expect(() => lstm({ units: 4, dropout: 0.2, name: 'enc' })).toThrow(/lstm 'enc': dropout 0.2 is not supported yet \(only 0, no dropout\)/);
-    expect(() => lstm({ units: 4, recurrentDropout: 0.5, name: 'enc' })).toThrow(/lstm 'enc': recurrentDropout 0.5 is not supported yet/);
+    expect(() => lstm({ units: 4, dropout: 1, name: 'enc' })).toThrow(/lstm 'enc': dropout must be a number in \[0, 1\); got 1/);
+    expect(() => lstm({ units: 4, recurrentDropout: 0.5, name: 'enc' })).toThrow(
+      /lstm 'enc': recurrentDropout 0.5 is not supported yet \(only 0, no dropout\); use dropout \(on the inputs\), a layers.dropout between layers/,
+    );
   });
 });

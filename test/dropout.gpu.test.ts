@@ -74,4 +74,16 @@ describe.skipIf(skipGpu)('dropout on WebGPU', () => {
     // Validation after the last epoch runs without dropout: it is evaluate() on the trained weights.
     expect(r.valLoss[2]).toBeCloseTo(r.evaluatedAfter as number, 6);
   });
+
+  it.each([
+    ['lstm', 0.5],
+    ['gru', 0.3],
+    ['simpleRNN', 0.6],
+  ] as const)('%s with dropout %s: the step is the step without it on x · (the twin’s mask, the same at every timestep)', async (kind, rate) => {
+    const r = await page.call('inputDropoutStep', kind, rate);
+    expect(r.predictions[0]).toEqual(r.predictions[1]); // no dropout in predict
+    expect(r.dropped).toBeGreaterThan(0); // the mask zeroes something, so the check has teeth
+    expect(r.losses[0]).toBeCloseTo(r.losses[1]!, 6);
+    r.weights[0]!.forEach((w, i) => expectClose(Float32Array.from(w), Float32Array.from(r.weights[1]![i]!), { atol: 1e-6, rtol: 1e-6 }, `weight ${i}`));
+  });
 });

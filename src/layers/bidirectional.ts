@@ -131,9 +131,9 @@ export class Bidirectional extends Layer {
     };
     const run: LayerRun = {
       output: { buffer: out, offset: 0, rows: fa.rows, cols: width, timesteps: fa.timesteps },
-      recordForward(plan: Plan) {
-        f.recordForward(plan);
-        b.recordForward(plan);
+      recordForward(plan: Plan, training?: boolean) {
+        f.recordForward(plan, training);
+        b.recordForward(plan, training);
         recordMerge(plan, mode, { ...both, out });
       },
       recordBackward(plan: Plan, dOutput: GPUBuffer) {

@@ -19,6 +19,7 @@ import { ShapeError, ValueError } from '../errors';
 import type { Plan } from '../gpu/plan';
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
+import { recordDropoutBackward, recordDropoutForward, type DropoutConfig } from '../kernels/dropout';
 import { recordReverseTime } from '../kernels/reverseTime';
 import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
@@ -50,10 +51,14 @@ export interface RecurrentLayerConfig {
   recurrentInitializer?: InitializerSpec;
   biasInitializer?: InitializerSpec;
   /**
-   * Keras/TF.js input and recurrent dropout: only 0 (the default, no dropout) is accepted until dropout is
-   * implemented; another rate is a ValueError, never a model that silently trains without it.
+   * Keras's input dropout, in [0, 1): while training, one mask per sequence and batch row over the input
+   * features, the same at every timestep (Keras 3's LSTMCell/GRUCell/SimpleRNNCell), scaled by 1/(1 − rate).
    */
-  dropout?: 0;
+  dropout?: number;
+  /**
+   * Keras's recurrent dropout: only 0 (the default) until the cells mask h_{t−1}; another rate is a ValueError,
+   * never a model that silently trains without it.
+   */
   recurrentDropout?: 0;
   /** Shape of one sample, [timesteps, features]; needed on the first layer. */
   inputShape?: number[];
@@ -91,7 +96,7 @@ export interface RawRecurrentRun {
   sequence: Act;
   /** The final h (after the last step processed), [B, u]. */
   last: Act;
-  recordForward(plan: Plan): void;
+  recordForward(plan: Plan, training?: boolean): void;
   recordBackward(plan: Plan, dy: GPUBuffer, dyIsSequence: boolean): GPUBuffer | null;
   destroy(): void;
 }
@@ -103,6 +108,8 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly useBias: boolean;
+  /** The input dropout rate (Keras dropout), 0 for none. */
+  readonly dropout: number;
   private readonly isStateful: boolean;
   readonly regularizers: { kernel: RegularizerConfig | null; recurrent: RegularizerConfig | null; bias: RegularizerConfig | null };
   /** How each weight starts, read from the config (the Keras defaults when not given). */
@@ -131,13 +138,14 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     this.goBackwards = optionalBool(where, 'goBackwards', config.goBackwards, false);
     this.isStateful = optionalBool(where, 'stateful', config.stateful, false);
     this.useBias = optionalBool(where, 'useBias', config.useBias, true);
-    for (const option of ['dropout', 'recurrentDropout'] as const) {
-      const rate: unknown = config[option];
-      if (rate !== undefined && rate !== null && rate !== 0)
-        throw new ValueError(
-          `${where}: ${option} ${JSON.stringify(rate)} is not supported yet (only 0, no dropout); leave it out, or regularize with kernelRegularizer / recurrentRegularizer`,
-        );
-    }
+    const rate: unknown = config.dropout ?? 0;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ValueError(`${where}: dropout must be a number in [0, 1); got ${JSON.stringify(rate)}`);
+    this.dropout = rate;
+    const recurrentRate: unknown = config.recurrentDropout;
+    if (recurrentRate !== undefined && recurrentRate !== null && recurrentRate !== 0)
+      throw new ValueError(
+        `${where}: recurrentDropout ${JSON.stringify(recurrentRate)} is not supported yet (only 0, no dropout); use dropout (on the inputs), a layers.dropout between layers, or regularize with kernelRegularizer / recurrentRegularizer`,
+      );
     this.regularizers = {
       kernel: regularizer(where, 'kernelRegularizer', config.kernelRegularizer),
       recurrent: regularizer(where, 'recurrentRegularizer', config.recurrentRegularizer),
@@ -180,6 +188,8 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       go_backwards: this.goBackwards,
       stateful: this.stateful,
       use_bias: this.useBias,
+      dropout: this.dropout,
+      recurrent_dropout: 0,
     };
   }
 
@@ -203,8 +213,12 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     const cell = this.cell;
     const options = this.cellOptions(goBackwards);
     let bound: ReturnType<RecurrentLayer<CellOptions>['allocateCell']>;
+    // Input dropout (training programs only): the cell reads the masked copy of x, and its dx goes back
+    // through the same mask.
+    let dropped: InputDropout | null = null;
     try {
-      bound = this.allocateCell(ctx, input, dims, options, bufs);
+      dropped = ctx.grads && this.dropout > 0 ? inputDropout(ctx, input, this.dropout, goBackwards, bufs) : null;
+      bound = this.allocateCell(ctx, dropped ? dropped.output : input, dims, options, bufs);
     } catch (e) {
       bufs.destroy();
       throw e;
@@ -217,7 +231,8 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     return {
       sequence: { buffer: h, offset: outputsSlot(goBackwards) * state, rows: timesteps * ctx.batch, cols: this.units, timesteps },
       last: { buffer: h, offset: last, rows: ctx.batch, cols: this.units, timesteps: null },
-      recordForward(plan: Plan) {
+      recordForward(plan: Plan, training = false) {
+        dropped?.recordForward(plan, training);
         states.forEach((buffer, i) => {
           if (kept) plan.copy(kept[i]!, buffer, state, 0, first);
           else plan.clear({ buffer, offset: first * 4, size: state * 4 });
@@ -228,7 +243,8 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       recordBackward(plan, dy, dyIsSequence) {
         if (!backward) throw new Error('recordBackward on an inference-only run');
         cell.recordBackward(plan, { ...backward, dy, dyIsSequence }, dims, options, variant);
-        return backward.dx as GPUBuffer | null;
+        const dx = backward.dx as GPUBuffer | null;
+        return dropped && dx ? dropped.recordBackward(plan, dx) : dx;
       },
       destroy: () => bufs.destroy(),
     };
@@ -309,8 +325,8 @@ export function reversedInTime(ctx: BindContext, label: string, run: LayerRun): 
   const dy = ctx.grads ? bufs.make('dOutput in input-time order', out.rows * out.cols) : null;
   return {
     output: { buffer: ordered, offset: 0, rows: out.rows, cols: out.cols, timesteps },
-    recordForward(plan: Plan) {
-      run.recordForward(plan);
+    recordForward(plan: Plan, training?: boolean) {
+      run.recordForward(plan, training);
       recordReverseTime(plan, { src: out.buffer, srcOffset: out.offset, dst: ordered, timesteps, block });
     },
     recordBackward(plan: Plan, dOutput: GPUBuffer) {
@@ -321,6 +337,44 @@ export function reversedInTime(ctx: BindContext, label: string, run: LayerRun): 
     destroy() {
       run.destroy();
       bufs.destroy();
+    },
+  };
+}
+
+interface InputDropout {
+  output: Act;
+  recordForward(plan: Plan, training: boolean): void;
+  /** dx = dxCell · mask; null when the layer below needs no gradient. */
+  recordBackward(plan: Plan, dxCell: GPUBuffer): GPUBuffer | null;
+}
+
+/**
+ * Keras 3's recurrent-cell input dropout as a pass before the cell: one mask per batch row and feature, shared
+ * by every timestep (the dropout kernel with the timestep axis shared), drawn anew per training batch. In a
+ * plan that is not a training step (evaluate, validation) the input is copied through unmasked. The two
+ * directions of a Bidirectional draw different masks, as Keras's two layers do.
+ */
+function inputDropout(ctx: BindContext, input: Act, rate: number, goBackwards: boolean, bufs: RunBuffers): InputDropout {
+  const floats = input.rows * input.cols;
+  const x = bufs.make('x after input dropout', floats);
+  const scale = bufs.make('input dropout scale', floats);
+  const step = bufs.zeros('input dropout step counter', 1);
+  const dx = ctx.needsInputGrad ? bufs.make('dx through the input dropout mask', floats) : null;
+  const dims = { rows: input.rows, cols: input.cols, batch: ctx.batch };
+  const config: DropoutConfig = {
+    rate,
+    seed: (ctx.seed ?? 0) ^ Math.imul(ctx.batch, 0x2545f491) ^ (goBackwards ? 0x5bd1e995 : 0),
+    noise: { timesteps: false, batch: true, features: true },
+  };
+  return {
+    output: { ...input, buffer: x, offset: 0 },
+    recordForward(plan, training) {
+      if (training) recordDropoutForward(plan, { step, x: input.buffer, xOffset: input.offset, scale, y: x }, dims, config);
+      else plan.copy(input.buffer, x, floats, input.offset, 0);
+    },
+    recordBackward(plan, dxCell) {
+      if (dx) recordDropoutBackward(plan, { scale, dy: dxCell, dx }, dims, config);
+      return dx;
     },
   };
 }

@@ -6,7 +6,7 @@
  * Reading is strict about what changes the forward pass (an activation webrnn lacks,
  * mask_zero, time_major, constraints and activity regularizers): each is a ModelFormatError naming the file,
  * the layer and its class. Options that only shape training or initialization are taken as inference no-ops
- * and listed in the README: recurrent dropout and initializers are ignored. Dropout and SpatialDropout1D are
+ * and listed in the README: recurrent_dropout and initializers are ignored (input dropout is read). Dropout and SpatialDropout1D are
  * layers (a no-op in predict, a mask in fit).
  */
 import { ModelFormatError } from '../errors';
@@ -150,6 +150,7 @@ function recurrentOptions(r: Reader) {
     goBackwards: r.bool('go_backwards', false),
     stateful: r.bool('stateful', false),
     useBias: r.bool('use_bias', true),
+    dropout: inputDropoutRate(r),
     ...Object.fromEntries(Object.entries(regs).filter(([, v]) => v !== undefined)),
     ...r.input(),
   };
@@ -216,6 +217,13 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   Dropout: (r) => new Dropout({ name: r.name, ...dropoutOptions(r), noiseShape: noiseShapeOf(r), ...inputOf(r) }),
   SpatialDropout1D: (r) => new SpatialDropout1D({ name: r.name, ...dropoutOptions(r), ...inputOf(r) }),
 };
+
+/** A recurrent layer's input dropout (recurrent_dropout stays an inference no-op: the cells cannot mask h yet). */
+function inputDropoutRate(r: Reader): number {
+  const rate = r.config.dropout ?? 0;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw r.fail(`dropout must be a number in [0, 1); got ${JSON.stringify(rate)}`);
+  return rate;
+}
 
 function inputOf(r: Reader): { inputShape?: number[]; batchSize?: number } {
   const own = r.input();

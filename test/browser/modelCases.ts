@@ -1,7 +1,8 @@
 /** Harness cases for whole Sequential models built from plain layer specs. */
-import { initializers, layers, sequential, type KernelChoice, type Layer, type RecurrentLayer } from '../../src/index';
+import { initializers, layers, optimizers, sequential, type KernelChoice, type Layer, type RecurrentLayer } from '../../src/index';
 import type { LayerSpec } from '../support/referenceModel';
 import { seededRandom } from '../../src/layers/initializers';
+import { dropoutScale } from '../../src/reference/dropout';
 import { decode, inScope, rt, type Encoded } from './harnessCore';
 
 export function buildLayer(spec: LayerSpec): Layer {
@@ -253,5 +254,41 @@ export const programCacheCases = {
     };
     for (const m of [plain, dropped, again]) m.dispose();
     return result;
+  },
+
+  /**
+   * One SGD step of [recurrent layer with input dropout → Dense] on one batch, and of the same model without
+   * dropout on x·mask, where the mask is the float64 twin's for the seed the layer derives (src/model/program.ts:
+   * model seed + (index + 1)·0x9e3779b9; src/layers/recurrent.ts: ^ batch·0x2545f491). The first layer needs no
+   * dx, so the two steps must agree; and predict is unchanged by the rate.
+   */
+  async inputDropoutStep(kind: 'lstm' | 'gru' | 'simpleRNN', rate: number) {
+    const r = await rt();
+    const [n, T, F] = [4, 5, 3];
+    const seed = 17;
+    const make = (dropout: number) => {
+      const model = sequential(r, { seed });
+      model.add(layers[kind]({ units: 3, dropout, inputShape: [T, F] }));
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: optimizers.sgd(0.5), loss: 'mse' });
+      return model;
+    };
+    const [dropped, plain] = [make(rate), make(0)];
+    const x = Float32Array.from({ length: n * T * F }, (_, i) => Math.sin(i * 0.9) + 0.2);
+    const y = { data: Float32Array.from({ length: n }, (_, i) => 0.3 * i - 0.4), shape: [n, 1] };
+    const layerSeed = ((seed + Math.imul(1, 0x9e3779b9)) >>> 0) ^ Math.imul(n, 0x2545f491);
+    const scale = dropoutScale({ rows: T * n, cols: F, batch: n }, { rate, seed: layerSeed, noise: { timesteps: false, batch: true, features: true } }, 0);
+    // x is batch-major [b][t][f]; the kernels' rows are time-major t·n + b.
+    const masked = x.map((v, i) => {
+      const [b, t, f] = [Math.floor(i / (T * F)), Math.floor(i / F) % T, i % F];
+      return v * scale[(t * n + b) * F + f]!;
+    });
+    const predictions = [[...(await dropped.predict({ data: x, shape: [n, T, F] })).data], [...(await plain.predict({ data: x, shape: [n, T, F] })).data]];
+    const lossDropped = (await dropped.fit({ data: x, shape: [n, T, F] }, y, { epochs: 1, batchSize: n, shuffle: false })).history.loss![0]!;
+    const lossPlain = (await plain.fit({ data: masked, shape: [n, T, F] }, y, { epochs: 1, batchSize: n, shuffle: false })).history.loss![0]!;
+    const weights = [(await dropped.getWeights()).map((w) => [...w.data]), (await plain.getWeights()).map((w) => [...w.data])];
+    dropped.dispose();
+    plain.dispose();
+    return { predictions, losses: [lossDropped, lossPlain], weights, dropped: scale.filter((s) => s === 0).length };
   },
 };
