@@ -90,12 +90,21 @@ interface ModelSpec {
   batch: number;
   outputs: number;
   stateful?: boolean;
+  /** The recurrent layer's input dropout (Keras dropout), active in training steps only. */
+  dropout?: number;
 }
 
 function webrnnModel(rt: Runtime, m: ModelSpec, seed: number): Sequential {
   const model = sequential(rt, { seed });
   const shape = m.stateful ? { batchInputShape: [m.batch, m.timesteps, m.features] } : { inputShape: [m.timesteps, m.features] };
-  const common = { units: m.units, activation: m.activation, recurrentActivation: 'sigmoid' as const, ...(m.stateful ? { stateful: true } : {}), ...shape };
+  const common = {
+    units: m.units,
+    activation: m.activation,
+    recurrentActivation: 'sigmoid' as const,
+    ...(m.stateful ? { stateful: true } : {}),
+    ...(m.dropout ? { dropout: m.dropout } : {}),
+    ...shape,
+  };
   // TF.js's GRU supports only reset_after = false (Keras's older convention), so both sides use it.
   model.add(m.cell === 'gru' ? layers.gru({ ...common, resetAfter: false }) : layers.lstm(common));
   model.add(layers.dense({ units: m.outputs }));
@@ -117,6 +126,7 @@ function tfModel(m: ModelSpec, weights: Tensor[]): tf.LayersModel {
     recurrentActivation: 'sigmoid' as const,
     ...init,
     ...(m.stateful ? { stateful: true } : {}),
+    ...(m.dropout ? { dropout: m.dropout } : {}),
     ...shape,
   };
   model.add(m.cell === 'gru' ? tf.layers.gru(common) : tf.layers.lstm(common));
@@ -131,6 +141,8 @@ const CASES: Record<string, ModelSpec> = {
   large: { cell: 'lstm', units: 256, activation: 'tanh', timesteps: 100, features: 32, batch: 64, outputs: 1 },
   gru: { cell: 'gru', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1 },
   streaming: { cell: 'lstm', units: 256, activation: 'tanh', timesteps: 1, features: 32, batch: 1, outputs: 32, stateful: true },
+  // The tutorial model with input dropout 0.2 (not in the default cases: --cases=tutorial,dropout compares them).
+  dropout: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, dropout: 0.2 },
 };
 
 async function setBackend(peer: Peer): Promise<string | null> {
