@@ -40,7 +40,22 @@ export type { LastGoodWeights } from './model/epochEnd';
 export * as layers from './layers/factories';
 export * as initializers from './layers/initializerFactories';
 export type { InitializerSpec, InitializerName, InitializerConfig, TfjsInitializerLike } from './layers/initializerConfig';
-export { Layer, RecurrentLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Embedding, Dropout, SpatialDropout1D } from './layers/index';
+export {
+  Layer,
+  RecurrentLayer,
+  LSTM,
+  GRU,
+  SimpleRNN,
+  Bidirectional,
+  Dense,
+  Embedding,
+  Dropout,
+  SpatialDropout1D,
+  RepeatVector,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  TimeDistributed,
+} from './layers/index';
 export type {
   LstmLayerConfig,
   GruLayerConfig,
@@ -50,6 +65,9 @@ export type {
   DenseLayerConfig,
   EmbeddingLayerConfig,
   DropoutLayerConfig,
+  RepeatVectorLayerConfig,
+  GlobalPoolingLayerConfig,
+  TimeDistributedLayerConfig,
 } from './layers/index';
 export type { MergeMode } from './kernels/bidirectionalMerge';
 export { optimizers, resolveOptimizer, OPTIMIZER_NAMES } from './optim/optimizers';

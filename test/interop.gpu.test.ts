@@ -54,6 +54,23 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
     await page.close();
   });
 
+  // Sequence-to-sequence and pooling stacks, as TF.js builds them (tanh units: max pooling meets no ties, where
+  // TF.js's gradient would differ from Keras's even split).
+  const ENCODER_DECODER = () => [
+    tf.layers.lstm({ units: 4, inputShape: [5, 3] }),
+    tf.layers.repeatVector({ n: 3 }),
+    tf.layers.gru({ units: 4, returnSequences: true }),
+    tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }),
+  ];
+  const POOLING = () => [
+    tf.layers.lstm({ units: 5, returnSequences: true, inputShape: [6, 2] }),
+    tf.layers.globalMaxPooling1d({}),
+    tf.layers.repeatVector({ n: 4 }),
+    tf.layers.simpleRNN({ units: 3, returnSequences: true }),
+    tf.layers.globalAveragePooling1d({}),
+    tf.layers.dense({ units: 2 }),
+  ];
+
   const TFJS_MODELS: { name: string; build: () => tf.Sequential; sample: number[]; ids?: number }[] = [
     {
       name: 'LSTM with TF.js default hard-sigmoid gates + Dense',
@@ -99,6 +116,16 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
           ],
         }),
       sample: [5, 2],
+    },
+    {
+      name: 'encoder–decoder: LSTM → RepeatVector → GRU sequences → TimeDistributed(Dense)',
+      build: () => tf.sequential({ layers: ENCODER_DECODER() }),
+      sample: [5, 3],
+    },
+    {
+      name: 'LSTM sequences → GlobalMaxPooling1D → RepeatVector → SimpleRNN sequences → GlobalAveragePooling1D → Dense',
+      build: () => tf.sequential({ layers: POOLING() }),
+      sample: [6, 2],
     },
     {
       name: 'LSTM, GRU and SimpleRNN without biases (useBias false) + Dense without bias',
@@ -177,6 +204,17 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
       ids: 15,
     },
     {
+      name: 'GRU → RepeatVector → LSTM sequences → TimeDistributed(Dense), and GlobalMaxPooling1D',
+      layers: [
+        { kind: 'gru', config: { units: 4, resetAfter: false, inputShape: [5, 2] } },
+        { kind: 'repeatVector', config: { n: 3 } },
+        { kind: 'lstm', config: { units: 3, returnSequences: true } },
+        { kind: 'timeDistributed', config: {}, inner: { kind: 'dense', config: { units: 4, activation: 'tanh' } } },
+        { kind: 'globalMaxPooling1d', config: {} },
+      ],
+      sample: [5, 2],
+    },
+    {
       name: 'LSTM and Bidirectional GRU without biases (useBias false), SpatialDropout1D and Dropout + Dense',
       layers: [
         { kind: 'lstm', config: { units: 4, useBias: false, returnSequences: true, inputShape: [5, 2] } },
@@ -237,6 +275,29 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
       if (atol === 0) expect(b[i], `weight ${i}`).toEqual(w);
       else expectClose(b[i]!, w, { atol, rtol: 1e-6 }, `weight ${i}`);
     });
+  });
+
+  it.each([
+    ['encoder–decoder (RepeatVector, TimeDistributed)', ENCODER_DECODER, [5, 3], [3, 2]],
+    ['pooling (GlobalMaxPooling1D, GlobalAveragePooling1D)', POOLING, [6, 2], [2]],
+  ] as const)('one SGD step of a TF.js %s model lands in webrnn where it lands in TF.js', async (_name, stack, sample, out) => {
+    const model = tf.sequential({ layers: stack() });
+    randomizeWeights(model, 77);
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+    const random = rng(78);
+    const n = 4;
+    const x = uniform(random, n * sample[0] * sample[1], 1);
+    const y = uniform(random, n * out.reduce((a: number, b: number) => a * b, 1), 1);
+    const save = await saveToMemory(model, true);
+    const initial = weightsOf(model);
+    const [xs, ys] = [tf.tensor(x, [n, ...sample]), tf.tensor(y, [n, ...out])];
+    await model.fit(xs, ys, { batchSize: n, epochs: 1, shuffle: false });
+    const expected = weightsOf(model);
+    const r = await page.run('trainLoaded', { artifacts: encodeArtifacts(save), x: enc(x, [n, ...sample]), y: enc(y, [n, ...out]) });
+    expected.forEach((w, i) => expect(Math.max(...w.map((v, j) => Math.abs(v - initial[i]![j]!))), `the step moved weight ${i}`).toBeGreaterThan(1e-5));
+    outputs(r, 'w').forEach((w, i) => expectClose(w, expected[i]!, PEER_STEP, `weight ${i} after one step`));
+    tf.dispose([xs, ys]);
+    model.dispose();
   });
 
   it("TF.js continues training from webrnn's Adam state, and webrnn from TF.js's", async () => {

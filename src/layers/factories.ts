@@ -7,6 +7,9 @@
 import { Bidirectional, type BidirectionalLayerConfig } from './bidirectional';
 import { Dense, type DenseLayerConfig } from './dense';
 import { Dropout, SpatialDropout1D, type DropoutLayerConfig } from './dropout';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPoolingLayerConfig } from './pooling';
+import { RepeatVector, type RepeatVectorLayerConfig } from './repeatVector';
+import { TimeDistributed, type TimeDistributedLayerConfig } from './timeDistributed';
 import { Embedding, type EmbeddingLayerConfig } from './embedding';
 import { GRU, type GruLayerConfig } from './gru';
 import { LSTM, type LstmLayerConfig } from './lstm';
@@ -42,4 +45,20 @@ export function dropout(config: DropoutLayerConfig): Dropout {
 
 export function spatialDropout1d(config: Omit<DropoutLayerConfig, 'noiseShape'>): SpatialDropout1D {
   return new SpatialDropout1D(config);
+}
+
+export function repeatVector(config: RepeatVectorLayerConfig): RepeatVector {
+  return new RepeatVector(config);
+}
+
+export function globalAveragePooling1d(config: GlobalPoolingLayerConfig = {}): GlobalAveragePooling1D {
+  return new GlobalAveragePooling1D(config);
+}
+
+export function globalMaxPooling1d(config: GlobalPoolingLayerConfig = {}): GlobalMaxPooling1D {
+  return new GlobalMaxPooling1D(config);
+}
+
+export function timeDistributed(config: TimeDistributedLayerConfig): TimeDistributed {
+  return new TimeDistributed(config);
 }

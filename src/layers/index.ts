@@ -9,4 +9,7 @@ export { Bidirectional, type BidirectionalLayerConfig } from './bidirectional';
 export { Dense, type DenseLayerConfig } from './dense';
 export { Embedding, type EmbeddingLayerConfig } from './embedding';
 export { Dropout, SpatialDropout1D, type DropoutLayerConfig } from './dropout';
+export { GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPoolingLayerConfig } from './pooling';
+export { RepeatVector, type RepeatVectorLayerConfig } from './repeatVector';
+export { TimeDistributed, type TimeDistributedLayerConfig } from './timeDistributed';
 export type { RecurrentLayerConfig } from './recurrent';

@@ -11,7 +11,22 @@
  */
 import { ModelFormatError } from '../errors';
 import type { JsonObject } from '../io/types';
-import { Bidirectional, Dense, Dropout, Embedding, GRU, LSTM, Layer, RecurrentLayer, SimpleRNN, SpatialDropout1D } from '../layers/index';
+import {
+  Bidirectional,
+  Dense,
+  Dropout,
+  Embedding,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  GRU,
+  LSTM,
+  Layer,
+  RecurrentLayer,
+  RepeatVector,
+  SimpleRNN,
+  SpatialDropout1D,
+  TimeDistributed,
+} from '../layers/index';
 import type { RegularizerConfig } from '../layers/layer';
 
 type Config = Record<string, unknown>;
@@ -35,9 +50,9 @@ function layerEntry(layer: Layer, first: boolean): JsonObject {
   const config: Config = { ...layer.getConfig(), trainable: true, dtype: 'float32' };
   const regs = (layer as { regularizers?: Record<string, RegularizerConfig | null> }).regularizers;
   if (regs) for (const [k, r] of Object.entries(regs)) config[`${k}_regularizer`] ??= kerasRegularizer(r);
-  if (layer instanceof Bidirectional) {
+  if (layer instanceof Bidirectional || layer instanceof TimeDistributed) {
     const inner = config.layer as { class_name: string; config: Config };
-    const innerRegs = layer.forwardLayer.regularizers;
+    const innerRegs = layer instanceof Bidirectional ? layer.forwardLayer.regularizers : layer.layer.regularizers;
     for (const [k, r] of Object.entries(innerRegs)) inner.config[`${k}_regularizer`] ??= kerasRegularizer(r);
   }
   if (first && layer.declaredInputShape) config.batch_input_shape = [layer.declaredBatchSize, ...layer.declaredInputShape];
@@ -216,7 +231,26 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   },
   Dropout: (r) => new Dropout({ name: r.name, ...dropoutOptions(r), noiseShape: noiseShapeOf(r), ...inputOf(r) }),
   SpatialDropout1D: (r) => new SpatialDropout1D({ name: r.name, ...dropoutOptions(r), ...inputOf(r) }),
+  RepeatVector: (r) => new RepeatVector({ name: r.name, n: r.int('n'), ...inputOf(r) }),
+  GlobalAveragePooling1D: (r) => new GlobalAveragePooling1D({ name: r.name, ...channelsLast(r), ...inputOf(r) }),
+  GlobalMaxPooling1D: (r) => new GlobalMaxPooling1D({ name: r.name, ...channelsLast(r), ...inputOf(r) }),
+  TimeDistributed: (r, read) => {
+    const inner = r.config.layer;
+    if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config))
+      throw r.fail('config.layer must be { class_name, config } of the wrapped layer');
+    const layer = read(inner.class_name, inner.config);
+    if (!(layer instanceof Dense)) throw r.fail(`wraps ${inner.class_name}; webrnn's TimeDistributed wraps a Dense`);
+    return new TimeDistributed({ name: r.name, layer, ...inputOf(r) });
+  },
 };
+
+/** Keras's pooling options: channels_last data (webrnn's layout) and no keepdims. */
+function channelsLast(r: Reader): Record<string, never> {
+  const format = r.config.data_format ?? 'channels_last';
+  if (format !== 'channels_last') throw r.fail(`data_format ${JSON.stringify(format)} is not supported; webrnn's sequences are channels_last`);
+  r.only('keepdims', false, false, 'the output is [batch, features]');
+  return {};
+}
 
 /** A recurrent layer's input dropout (recurrent_dropout stays an inference no-op: the cells cannot mask h yet). */
 function inputDropoutRate(r: Reader): number {

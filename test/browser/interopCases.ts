@@ -8,7 +8,19 @@ import { decode, encode, inScope, rt, type CaseResult, type Encoded } from './ha
 
 /** Layer spec as JSON: `layers[kind](config)`; a bidirectional one wraps `inner`. */
 export interface InteropLayerSpec {
-  kind: 'lstm' | 'gru' | 'simpleRNN' | 'dense' | 'embedding' | 'bidirectional' | 'dropout' | 'spatialDropout1d';
+  kind:
+    | 'lstm'
+    | 'gru'
+    | 'simpleRNN'
+    | 'dense'
+    | 'embedding'
+    | 'bidirectional'
+    | 'dropout'
+    | 'spatialDropout1d'
+    | 'repeatVector'
+    | 'globalAveragePooling1d'
+    | 'globalMaxPooling1d'
+    | 'timeDistributed';
   config: Record<string, unknown>;
   inner?: InteropLayerSpec;
 }
@@ -18,6 +30,7 @@ export type EncodedArtifacts = Omit<ModelArtifacts, 'weightData'> & { weightData
 
 function buildLayer(spec: InteropLayerSpec): Layer {
   if (spec.kind === 'bidirectional') return layers.bidirectional({ ...spec.config, layer: buildLayer(spec.inner!) as never });
+  if (spec.kind === 'timeDistributed') return layers.timeDistributed({ ...spec.config, layer: buildLayer(spec.inner!) as never });
   return (layers[spec.kind] as (c: unknown) => Layer)(spec.config);
 }
 

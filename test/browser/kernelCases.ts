@@ -2,12 +2,53 @@
 import { lstmBackward, lstmForward, type LstmOptions } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordColumnSum } from '../../src/kernels/columnSum';
+import { recordPoolBackward, recordPoolForward, type PoolKind } from '../../src/kernels/globalPooling1d';
+import { recordRepeatBackward, recordRepeatForward } from '../../src/kernels/repeatVector';
 import { recordDropoutBackward, recordDropoutForward, type DropoutConfig } from '../../src/kernels/dropout';
 import { recordGemm, type GemmVariant } from '../../src/kernels/gemm';
 import { recordLstmWeightGrad, type LstmWeightGradBlock } from '../../src/kernels/lstmWeightGrad';
 import { decode, inScope, type Encoded } from './harnessCore';
 
 export const kernelCases = {
+  /** Global pooling over time of x [T, batch·cols] from xOffset, and dx from dy [batch·cols]. */
+  pool1d(spec: { kind: PoolKind; x: Encoded; dy: Encoded; timesteps: number; batch: number; cols: number; xOffset: number }) {
+    return inScope(async (r) => {
+      const dims = { timesteps: spec.timesteps, batch: spec.batch, cols: spec.cols };
+      const span = spec.batch * spec.cols;
+      const x = r.upload('x', decode(spec.x).data);
+      const dy = r.upload('dy', decode(spec.dy).data);
+      const y = r.createBuffer('y', span * 4);
+      const dx = r.createBuffer('dx', spec.timesteps * span * 4);
+      const plan = new Plan(r, 'pool1d test');
+      recordPoolForward(plan, spec.kind, { x, xOffset: spec.xOffset, y }, dims);
+      recordPoolBackward(plan, spec.kind, { x, xOffset: spec.xOffset, y, dy, dx }, dims);
+      plan.run();
+      const out = { y: await r.read(y, span), dx: await r.read(dx, spec.timesteps * span) };
+      plan.destroy();
+      for (const b of [x, dy, y, dx]) r.destroyBuffer(b);
+      return out;
+    });
+  },
+
+  /** RepeatVector: x [block] from xOffset to n copies, and dx from dy [n, block]. */
+  repeatVector(spec: { x: Encoded; dy: Encoded; n: number; block: number; xOffset: number }) {
+    return inScope(async (r) => {
+      const dims = { n: spec.n, block: spec.block };
+      const x = r.upload('x', decode(spec.x).data);
+      const dy = r.upload('dy', decode(spec.dy).data);
+      const y = r.createBuffer('y', spec.n * spec.block * 4);
+      const dx = r.createBuffer('dx', spec.block * 4);
+      const plan = new Plan(r, 'repeatVector test');
+      recordRepeatForward(plan, { x, xOffset: spec.xOffset, y }, dims);
+      recordRepeatBackward(plan, { dy, dx }, dims);
+      plan.run();
+      const out = { y: await r.read(y, spec.n * spec.block), dx: await r.read(dx, spec.block) };
+      plan.destroy();
+      for (const b of [x, dy, y, dx]) r.destroyBuffer(b);
+      return out;
+    });
+  },
+
   /** Two training steps of dropout (mask, scale, step += 1, gradient) from a zeroed counter; each step's outputs. */
   dropout(spec: { x: Encoded; dy: Encoded; rows: number; cols: number; batch: number; xOffset: number; config: DropoutConfig }) {
     return inScope(async (r) => {
