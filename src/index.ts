@@ -55,6 +55,7 @@ export {
   GlobalAveragePooling1D,
   GlobalMaxPooling1D,
   TimeDistributed,
+  LayerNormalization,
 } from './layers/index';
 export type {
   LstmLayerConfig,
@@ -68,6 +69,7 @@ export type {
   RepeatVectorLayerConfig,
   GlobalPoolingLayerConfig,
   TimeDistributedLayerConfig,
+  LayerNormalizationLayerConfig,
 } from './layers/index';
 export type { MergeMode } from './kernels/bidirectionalMerge';
 export { optimizers, resolveOptimizer, OPTIMIZER_NAMES } from './optim/optimizers';

@@ -64,6 +64,7 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
   ];
   const POOLING = () => [
     tf.layers.lstm({ units: 5, returnSequences: true, inputShape: [6, 2] }),
+    tf.layers.layerNormalization({}),
     tf.layers.globalMaxPooling1d({}),
     tf.layers.repeatVector({ n: 4 }),
     tf.layers.simpleRNN({ units: 3, returnSequences: true }),
@@ -123,7 +124,7 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
       sample: [5, 3],
     },
     {
-      name: 'LSTM sequences → GlobalMaxPooling1D → RepeatVector → SimpleRNN sequences → GlobalAveragePooling1D → Dense',
+      name: 'LSTM sequences → LayerNormalization → GlobalMaxPooling1D → RepeatVector → SimpleRNN sequences → GlobalAveragePooling1D → Dense',
       build: () => tf.sequential({ layers: POOLING() }),
       sample: [6, 2],
     },
@@ -279,7 +280,7 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
 
   it.each([
     ['encoder–decoder (RepeatVector, TimeDistributed)', ENCODER_DECODER, [5, 3], [3, 2]],
-    ['pooling (GlobalMaxPooling1D, GlobalAveragePooling1D)', POOLING, [6, 2], [2]],
+    ['pooling and normalization (LayerNormalization, GlobalMaxPooling1D, GlobalAveragePooling1D)', POOLING, [6, 2], [2]],
   ] as const)('one SGD step of a TF.js %s model lands in webrnn where it lands in TF.js', async (_name, stack, sample, out) => {
     const model = tf.sequential({ layers: stack() });
     randomizeWeights(model, 77);

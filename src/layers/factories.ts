@@ -10,6 +10,7 @@ import { Dropout, SpatialDropout1D, type DropoutLayerConfig } from './dropout';
 import { GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPoolingLayerConfig } from './pooling';
 import { RepeatVector, type RepeatVectorLayerConfig } from './repeatVector';
 import { TimeDistributed, type TimeDistributedLayerConfig } from './timeDistributed';
+import { LayerNormalization, type LayerNormalizationLayerConfig } from './layerNormalization';
 import { Embedding, type EmbeddingLayerConfig } from './embedding';
 import { GRU, type GruLayerConfig } from './gru';
 import { LSTM, type LstmLayerConfig } from './lstm';
@@ -61,4 +62,8 @@ export function globalMaxPooling1d(config: GlobalPoolingLayerConfig = {}): Globa
 
 export function timeDistributed(config: TimeDistributedLayerConfig): TimeDistributed {
   return new TimeDistributed(config);
+}
+
+export function layerNormalization(config: LayerNormalizationLayerConfig = {}): LayerNormalization {
+  return new LayerNormalization(config);
 }

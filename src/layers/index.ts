@@ -12,4 +12,5 @@ export { Dropout, SpatialDropout1D, type DropoutLayerConfig } from './dropout';
 export { GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPoolingLayerConfig } from './pooling';
 export { RepeatVector, type RepeatVectorLayerConfig } from './repeatVector';
 export { TimeDistributed, type TimeDistributedLayerConfig } from './timeDistributed';
+export { LayerNormalization, type LayerNormalizationLayerConfig } from './layerNormalization';
 export type { RecurrentLayerConfig } from './recurrent';

@@ -26,6 +26,7 @@ import {
   SimpleRNN,
   SpatialDropout1D,
   TimeDistributed,
+  LayerNormalization,
 } from '../layers/index';
 import type { RegularizerConfig } from '../layers/layer';
 
@@ -234,6 +235,25 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   RepeatVector: (r) => new RepeatVector({ name: r.name, n: r.int('n'), ...inputOf(r) }),
   GlobalAveragePooling1D: (r) => new GlobalAveragePooling1D({ name: r.name, ...channelsLast(r), ...inputOf(r) }),
   GlobalMaxPooling1D: (r) => new GlobalMaxPooling1D({ name: r.name, ...channelsLast(r), ...inputOf(r) }),
+  LayerNormalization: (r) => {
+    r.none('beta_constraint', 'webrnn has no weight constraints');
+    r.none('gamma_constraint', 'webrnn has no weight constraints');
+    const axis = Array.isArray(r.config.axis) && r.config.axis.length === 1 ? r.config.axis[0] : (r.config.axis ?? -1);
+    if (!Number.isInteger(axis)) throw r.fail(`axis ${JSON.stringify(r.config.axis)} is not supported; webrnn normalizes the last axis`);
+    if (r.config.rms_scaling === true) throw r.fail('rms_scaling is not supported; webrnn computes the mean-centred normalization');
+    const epsilon = r.config.epsilon ?? 1e-3;
+    if (typeof epsilon !== 'number') throw r.fail(`epsilon must be a number; got ${JSON.stringify(epsilon)}`);
+    const regs = { gammaRegularizer: r.regularizer('gamma_regularizer'), betaRegularizer: r.regularizer('beta_regularizer') };
+    return new LayerNormalization({
+      name: r.name,
+      axis: axis as number,
+      epsilon,
+      center: r.bool('center', true),
+      scale: r.bool('scale', true),
+      ...Object.fromEntries(Object.entries(regs).filter(([, v]) => v !== undefined)),
+      ...inputOf(r),
+    });
+  },
   TimeDistributed: (r, read) => {
     const inner = r.config.layer;
     if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config))

@@ -2,6 +2,7 @@
 import { lstmBackward, lstmForward, type LstmOptions } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordColumnSum } from '../../src/kernels/columnSum';
+import { recordLayerNormBackward, recordLayerNormForward } from '../../src/kernels/layerNorm';
 import { recordPoolBackward, recordPoolForward, type PoolKind } from '../../src/kernels/globalPooling1d';
 import { recordRepeatBackward, recordRepeatForward } from '../../src/kernels/repeatVector';
 import { recordDropoutBackward, recordDropoutForward, type DropoutConfig } from '../../src/kernels/dropout';
@@ -10,6 +11,31 @@ import { recordLstmWeightGrad, type LstmWeightGradBlock } from '../../src/kernel
 import { decode, inScope, type Encoded } from './harnessCore';
 
 export const kernelCases = {
+  /** LayerNormalization of x [rows, cols] from xOffset, and its gradients from dy. */
+  layerNorm(spec: { x: Encoded; gamma: Encoded; beta: Encoded; dy: Encoded; rows: number; cols: number; xOffset: number; epsilon: number }) {
+    return inScope(async (r) => {
+      const dims = { rows: spec.rows, cols: spec.cols, epsilon: spec.epsilon };
+      const floats = spec.rows * spec.cols;
+      const [x, gamma, beta, dy] = [spec.x, spec.gamma, spec.beta, spec.dy].map((t, i) => r.upload(`in${i}`, decode(t).data)) as [
+        GPUBuffer,
+        GPUBuffer,
+        GPUBuffer,
+        GPUBuffer,
+      ];
+      const [y, dx, dyxhat] = ['y', 'dx', 'dyxhat'].map((n) => r.createBuffer(n, floats * 4)) as [GPUBuffer, GPUBuffer, GPUBuffer];
+      const stats = r.createBuffer('stats', 2 * spec.rows * 4);
+      const [dGamma, dBeta] = ['dGamma', 'dBeta'].map((n) => r.createBuffer(n, spec.cols * 4)) as [GPUBuffer, GPUBuffer];
+      const plan = new Plan(r, 'layerNorm test');
+      recordLayerNormForward(plan, { x, xOffset: spec.xOffset, gamma, beta, y, stats }, dims);
+      recordLayerNormBackward(plan, { x, xOffset: spec.xOffset, gamma, stats, dy, dx, dyxhat, dGamma, dBeta }, dims);
+      plan.run();
+      const out = { y: await r.read(y, floats), dx: await r.read(dx, floats), dGamma: await r.read(dGamma, spec.cols), dBeta: await r.read(dBeta, spec.cols) };
+      plan.destroy();
+      for (const b of [x, gamma, beta, dy, y, dx, dyxhat, stats, dGamma, dBeta]) r.destroyBuffer(b);
+      return out;
+    });
+  },
+
   /** Global pooling over time of x [T, batch·cols] from xOffset, and dx from dy [batch·cols]. */
   pool1d(spec: { kind: PoolKind; x: Encoded; dy: Encoded; timesteps: number; batch: number; cols: number; xOffset: number }) {
     return inScope(async (r) => {
