@@ -4,6 +4,7 @@ import { stratifiedSplit } from '../demo/classify/split';
 import { errorsOf } from '../demo/lib/metrics';
 import { futureTimes } from '../demo/lib/time';
 import { sampleIndex } from '../demo/text/sampling';
+import { rng } from './support/random';
 
 const DAY = 86_400_000;
 const utc = (s: string) => Date.parse(`${s}T00:00:00Z`);
@@ -55,7 +56,13 @@ describe('sampleIndex', () => {
   });
   it('never picks an index of probability 0, and refuses an all-zero output', () => {
     expect(sampleIndex([0, 1, 0], 0.5, () => 0.999)).toBe(1);
-    expect(() => sampleIndex([0, 0], 1, Math.random)).toThrow(/every probability is 0/);
+    expect(() => sampleIndex([0, 0], 1, Math.random)).toThrow(/every probability left to draw is 0/);
+  });
+
+  it('never draws the ids it is told to skip (padding, unknown), however likely the model makes them', () => {
+    const random = rng(9);
+    for (let i = 0; i < 500; i++) expect([0, 1]).not.toContain(sampleIndex([0.6, 0.3, 0.05, 0.05], 2, random, [0, 1]));
+    expect(() => sampleIndex([0.5, 0.5, 0], 1, Math.random, [0, 1])).toThrow(/every probability left to draw is 0/);
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import type uPlot from 'uplot';
-import { CharVocabulary, layers, optimizers, sequential, type Runtime, type Sequential } from '../../src/index';
+import { CharVocabulary, PAD_ID, UNKNOWN_ID, layers, optimizers, sequential, type Runtime, type Sequential } from '../../src/index';
 import { loadMobyDick } from '../../src/data/datasets';
 import { COLORS, curveColumns, drawCurves, type Curve } from '../lib/charts';
 import { $, applyEpochsParam, boot, clearError, input, intValue, params, quick, setState, showError, showSpeed } from '../lib/page';
@@ -50,7 +50,7 @@ async function generate(generator: Sequential, vocab: CharVocabulary, seed: stri
   for (const id of vocab.encode(seed)) probs = (await generator.predictStep([id])).data;
   let text = '';
   for (let i = 0; i < count; i++) {
-    const next = sampleIndex(probs, temperature(), Math.random);
+    const next = sampleIndex(probs, temperature(), Math.random, [PAD_ID, UNKNOWN_ID]);
     const ch = vocab.decode([next]);
     text += ch;
     out.textContent += ch;
