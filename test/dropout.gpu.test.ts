@@ -73,6 +73,8 @@ describe.skipIf(skipGpu)('dropout on WebGPU', () => {
     expect(r.losses[2]).toEqual(r.losses[1]);
     // Validation after the last epoch runs without dropout: it is evaluate() on the trained weights.
     expect(r.valLoss[2]).toBeCloseTo(r.evaluatedAfter as number, 6);
+    // Compiled again, the model draws new masks rather than replaying the first fit's.
+    expect(r.recompiled.second).not.toEqual(r.recompiled.first);
   });
 
   it.each([

@@ -76,6 +76,9 @@ describe('dropout layers', () => {
     expect(() => layers.spatialDropout1d({ rate: 0.2, name: 's' }).build([3])).toThrow(/spatialDropout1d 's' expects input \[batch, timesteps, features\]/);
     expect(layers.dropout({ rate: 0.2, noiseShape: [null, 1, 3] }).build([4, 3])).toEqual([4, 3]);
     expect(layers.dropout({ rate: 0.5 }).paramSpecs()).toEqual([]);
+    expect(() => (layers.dropout as (c?: unknown) => unknown)()).toThrow(/dropout 'dropout(_\d+)?': rate must be a number in \[0, 1\); got undefined/);
+    expect(() => layers.spatialDropout1d({ rate: 0.2, noiseShape: [null, 2, 3] } as never)).toThrow(/spatialDropout1d: noiseShape is fixed/);
+    expect(() => layers.spatialDropout1d({ rate: 2, name: 's' })).toThrow(/^spatialDropout1d 's': rate must be/);
   });
 
   it('read and write Keras configs: Dropout (rate, noise_shape, seed) and SpatialDropout1D', () => {

@@ -34,6 +34,11 @@ describe('initializer names', () => {
       distribution: 'untruncatedNormal',
       seed: 7,
     });
+    // Keras 3's form: module and registered_name beside class_name and config.
+    expect(read({ module: 'keras.initializers', class_name: 'Orthogonal', config: { gain: 1.5, seed: null }, registered_name: null })).toEqual({
+      kind: 'orthogonal',
+      gain: 1.5,
+    });
     expect(read(undefined)).toBe(FALLBACK);
     expect(read(null)).toBe(FALLBACK);
   });
@@ -128,6 +133,14 @@ describe('initializer options on layers', () => {
     const lstm = layers.lstm({ units: 2, biasInitializer: initializers.constant({ value: 0.5 }) });
     const bias = initialize(initsOf(lstm, [4, 3]).bias!, [8], seededRandom(1));
     expect([...bias]).toEqual([0.5, 0.5, 1, 1, 0.5, 0.5, 0.5, 0.5]);
+    // A fan-based base is drawn per piece, as Keras does: fans of u (the input gate) and 2u (cell and output gates).
+    const drawn = initialize(initsOf(layers.lstm({ units: 200, biasInitializer: 'heUniform' }), [4, 3]).bias!, [800], seededRandom(3));
+    const limit = (fan: number) => Math.sqrt(6 / fan);
+    expect(Math.max(...drawn.subarray(0, 200).map(Math.abs))).toBeGreaterThan(0.9 * limit(200));
+    expect(Math.max(...drawn.subarray(0, 200).map(Math.abs))).toBeLessThanOrEqual(limit(200));
+    expect(Math.max(...drawn.subarray(400).map(Math.abs))).toBeLessThanOrEqual(limit(400));
+    expect(Math.max(...drawn.subarray(400).map(Math.abs))).toBeGreaterThan(0.9 * limit(400));
+    expect([...drawn.subarray(200, 400)].every((v) => v === 1)).toBe(true);
     const plain = layers.lstm({ units: 2, unitForgetBias: false, biasInitializer: 'ones' });
     expect([...initialize(initsOf(plain, [4, 3]).bias!, [8], seededRandom(1))]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
   });
@@ -144,7 +157,7 @@ describe('initializer options on layers', () => {
       /gru 'g': biasInitializer must be a name such as 'glorotNormal', \{ className, config \} or a TF.js initializer; got 0.1/,
     );
     expect(() => layers.gru({ units: 2, name: 'g', recurrentInitializer: initializers.varianceScaling({ mode: 'fanMiddle' as never }) })).toThrow(
-      /recurrentInitializer 'varianceScaling': mode must be one of fanin, fanout, fanavg; got "fanMiddle"/,
+      /recurrentInitializer 'varianceScaling': mode must be one of fanIn, fanOut, fanAvg \(or Keras's snake_case\); got "fanMiddle"/,
     );
     expect(() => read(initializers.randomNormal({ stddev: -1 }))).toThrow(/stddev must be a positive number; got -1/);
     expect(() => draw('identity', [3])).toThrow(/the identity initializer needs a 2-D weight; got shape \[3\]/);

@@ -46,4 +46,11 @@ describe.skipIf(skipGpu)('sequence layers on WebGPU', () => {
     expectClose(r.outputs.y!, repeatForward(x, n, block, xOffset), { atol: 0, rtol: 0 }, 'y');
     expectClose(r.outputs.dx!, repeatBackward(dy, n, block), TIGHT, 'dx');
   });
+
+  it.each(['globalAveragePooling1d', 'repeatVector'] as const)('predictStep refuses a model with %s, which needs the whole sequence', async (kind) => {
+    const r = await page.call('predictStepThroughTime', kind);
+    expect(r.error).toMatch(
+      /^ValueError: predictStep feeds one timestep at a time, but layer '(pool|rv)' \((GlobalAveragePooling1D|RepeatVector)\) works on whole sequences/,
+    );
+  });
 });

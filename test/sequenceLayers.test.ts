@@ -82,6 +82,8 @@ describe('sequence layers', () => {
     );
     expect(() => layers.repeatVector({ n: 2, name: 'r' }).build([4, 3])).toThrow(/repeatVector 'r' expects input \[batch, features\]; got \[batch, 4, 3\]/);
     expect(() => layers.repeatVector({ n: 0 })).toThrow(ValueError);
+    expect(() => (layers.repeatVector as (c?: unknown) => unknown)()).toThrow(/repeatVector '\w+': n must be a positive integer; got undefined/);
+    expect(() => (layers.timeDistributed as (c?: unknown) => unknown)()).toThrow(/timeDistributed '\w+': layer must be a Dense/);
     expect(() => layers.timeDistributed({ layer: layers.lstm({ units: 2 }) as never, name: 't' })).toThrow(
       /timeDistributed 't': layer must be a Dense \(layers.dense\(\{ units \}\)\), the layer webrnn applies at every timestep; got LSTM/,
     );

@@ -7,7 +7,9 @@
  * The mask comes from a counter-based hash of (seed, step, element): `seed` (else one derived from the model's
  * seed and the layer's place), and a step counter on the GPU that advances once per training batch, so a
  * model built with the same seed draws the same masks. Each batch size's program keeps its own counter and
- * mixes the batch size into the seed (a last, smaller batch draws masks of its own).
+ * mixes the batch size into the seed (a last, smaller batch draws masks of its own); the model mixes in how
+ * many times it was compiled (src/model/sequential.ts), so a model compiled again, whose counters start over,
+ * does not replay the masks it drew before.
  */
 import { ShapeError, ValueError } from '../errors';
 import type { Plan } from '../gpu/plan';
@@ -33,18 +35,27 @@ export interface DropoutLayerConfig {
 
 const KEYS = ['rate', 'noiseShape', 'seed', 'inputShape', 'batchInputShape', 'batchSize', 'name'] as const;
 
+/** The seed of one training program's masks: the layer's seed and the program's batch size. */
+export function maskSeed(seed: number, batch: number): number {
+  return (seed ^ Math.imul(batch, 0x2545f491)) >>> 0;
+}
+
 export class Dropout extends Layer {
   readonly className: string = 'Dropout';
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   readonly seed: number | null;
 
-  constructor(config: DropoutLayerConfig, prefix = 'dropout') {
-    const name = config?.name ?? defaultName(prefix);
-    const where = `${prefix} '${name}'`;
-    knownKeys(where, config ?? {}, KEYS);
-    const given = inputSpec(where, config);
-    super(name, given.shape, given.batchSize);
+  private readonly where: string;
+
+  constructor(given: DropoutLayerConfig, factory = 'dropout', prefix = 'dropout') {
+    const config = given ?? ({} as DropoutLayerConfig);
+    const name = config.name ?? defaultName(prefix);
+    const where = `${factory} '${name}'`;
+    knownKeys(where, config, KEYS);
+    const input = inputSpec(where, config);
+    super(name, input.shape, input.batchSize);
+    this.where = where;
     const rate: unknown = config.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ValueError(`${where}: rate must be a number in [0, 1); got ${JSON.stringify(rate)}`);
     this.rate = rate;
@@ -66,7 +77,7 @@ export class Dropout extends Layer {
       const fits = this.noiseShape.length === full.length && this.noiseShape.every((d, i) => d === null || d === 1 || i === 0 || d === full[i]);
       if (!fits) {
         throw new ShapeError(
-          `${this.className.toLowerCase()} '${this.name}': noiseShape must have one entry per axis of [batch, ${inputShape.join(', ')}], each 1, null or the axis's size; got ${JSON.stringify(this.noiseShape)}`,
+          `${this.where}: noiseShape must have one entry per axis of [batch, ${inputShape.join(', ')}], each 1, null or the axis's size; got ${JSON.stringify(this.noiseShape)}`,
         );
       }
     }
@@ -94,7 +105,7 @@ export class Dropout extends Layer {
     const dims = { rows: input.rows, cols: input.cols, batch: ctx.batch };
     const config: DropoutConfig = {
       rate: this.rate,
-      seed: (this.seed ?? ctx.seed ?? 0) ^ Math.imul(ctx.batch, 0x2545f491),
+      seed: maskSeed(this.seed ?? ctx.seed ?? 0, ctx.batch),
       noise: this.noiseAxes(input.timesteps !== null),
     };
     const bufs = new RunBuffers(ctx.rt, `${this.className} '${this.name}'`);
@@ -123,7 +134,10 @@ export class SpatialDropout1D extends Dropout {
   override readonly className: string = 'SpatialDropout1D';
 
   constructor(config: Omit<DropoutLayerConfig, 'noiseShape'>) {
-    super({ ...config, noiseShape: null }, 'spatial_dropout1d');
+    if (config && 'noiseShape' in config) {
+      throw new ValueError(`spatialDropout1d: noiseShape is fixed (one mask per sequence and feature); leave it out, or use layers.dropout with a noiseShape`);
+    }
+    super({ ...config, noiseShape: null }, 'spatialDropout1d', 'spatial_dropout1d');
   }
 
   protected override computeOutputShape(inputShape: number[]): number[] {

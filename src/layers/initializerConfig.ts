@@ -63,12 +63,14 @@ class OptionReader {
     return value;
   }
 
-  choice<T extends string>(name: string, fallback: T, spellings: Record<string, T>): T {
+  /** One of `options` (TF.js's names; Keras's snake_case spelling of them matches too). */
+  choice<T extends string>(name: string, fallback: T, options: Record<string, T>): T {
     const value = this.take(name);
     if (value === undefined || value === null) return fallback;
-    const found = typeof value === 'string' ? spellings[squash(value)] : undefined;
-    if (!found) throw new ValueError(`${this.where}: ${name} must be one of ${Object.keys(spellings).join(', ')}; got ${JSON.stringify(value)}`);
-    return found;
+    const key = typeof value === 'string' ? Object.keys(options).find((k) => squash(k) === squash(value)) : undefined;
+    if (!key)
+      throw new ValueError(`${this.where}: ${name} must be one of ${Object.keys(options).join(', ')} (or Keras's snake_case); got ${JSON.stringify(value)}`);
+    return options[key]!;
   }
 
   /** Keras's and TF.js's `seed`: an integer, or null for none. */
@@ -101,13 +103,12 @@ class OptionReader {
 const squash = (s: string) => s.replace(/_/g, '').toLowerCase();
 
 const MODES: Record<string, FanMode> = { fanIn: 'fanIn', fanOut: 'fanOut', fanAvg: 'fanAvg' };
-const MODE_SPELLINGS = Object.fromEntries(Object.entries(MODES).map(([k, v]) => [squash(k), v]));
 // 'normal' is Keras 2's and TF.js's name for the truncated normal.
 const DISTRIBUTIONS: Record<string, ScalingDistribution> = {
   uniform: 'uniform',
-  truncatednormal: 'truncatedNormal',
+  truncatedNormal: 'truncatedNormal',
   normal: 'truncatedNormal',
-  untruncatednormal: 'untruncatedNormal',
+  untruncatedNormal: 'untruncatedNormal',
 };
 
 /**
@@ -119,7 +120,7 @@ const scaled =
   (o) => ({
     kind: 'varianceScaling',
     scale: o.number('scale', scale, (v) => v > 0 && Number.isFinite(v), 'a positive number'),
-    mode: o.choice('mode', mode, MODE_SPELLINGS),
+    mode: o.choice('mode', mode, MODES),
     distribution: o.choice('distribution', distribution, DISTRIBUTIONS),
     ...o.seed(),
   });
@@ -190,7 +191,8 @@ export function readInitializer(where: string, option: string, value: unknown, f
     className = value.getClassName();
     options = { ...value.getConfig() };
   } else if (typeof value === 'object' && !Array.isArray(value)) {
-    const { className: camel, class_name: snake, config, ...rest } = value as Record<string, unknown>;
+    // Keras 3 also writes module and registered_name beside class_name: where the class lives, not what it does.
+    const { className: camel, class_name: snake, config, module: _module, registered_name: _registered, ...rest } = value as Record<string, unknown>;
     const name = camel ?? snake;
     if (typeof name !== 'string' || Object.keys(rest).length > 0 || (config !== undefined && (typeof config !== 'object' || config === null))) {
       throw new ValueError(`${where}: ${option} must be ${expected}; got ${JSON.stringify(value)}`);

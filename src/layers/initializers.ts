@@ -159,8 +159,14 @@ export function initialize(init: Initializer, shape: number[], modelRandom: Rand
     case 'truncatedNormal':
       return Float32Array.from({ length: size(shape) }, () => init.mean + truncatedNormal(random) * init.stddev);
     case 'unitForgetBias': {
-      const bias = init.base ? initialize(init.base, shape, random) : new Float32Array(size(shape));
-      bias.fill(1, init.units, 2 * init.units);
+      // As Keras: base(u), ones(u), base(2u), each drawn at its own shape (a fan-based base sees fans of u and 2u).
+      const u = init.units;
+      const bias = new Float32Array(size(shape));
+      if (init.base) {
+        bias.set(initialize(init.base, [u], random), 0);
+        bias.set(initialize(init.base, [2 * u], random), 2 * u);
+      }
+      bias.fill(1, u, 2 * u);
       return bias;
     }
   }

@@ -106,6 +106,14 @@ export abstract class Layer {
     return null;
   }
 
+  /**
+   * True for a layer whose output mixes timesteps without a state to carry them (pooling over time, repeating a
+   * vector over time): one step of predictStep cannot compute it.
+   */
+  get mixesTimesteps(): boolean {
+    return false;
+  }
+
   /** Keras `stateful`: states kept across calls until resetStates(). False except on recurrent layers. */
   get stateful(): boolean {
     return false;

@@ -36,6 +36,10 @@ abstract class GlobalPooling1D extends Layer {
     return [inputShape[1]!];
   }
 
+  override get mixesTimesteps(): boolean {
+    return true;
+  }
+
   paramSpecs(): ParamSpec[] {
     return [];
   }

@@ -20,6 +20,7 @@ import type { Plan } from '../gpu/plan';
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
 import { recordDropoutBackward, recordDropoutForward, type DropoutConfig } from '../kernels/dropout';
+import { maskSeed } from './dropout';
 import { recordReverseTime } from '../kernels/reverseTime';
 import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
@@ -351,8 +352,7 @@ interface InputDropout {
 /**
  * Keras 3's recurrent-cell input dropout as a pass before the cell: one mask per batch row and feature, shared
  * by every timestep (the dropout kernel with the timestep axis shared), drawn anew per training batch. In a
- * plan that is not a training step (evaluate, validation) the input is copied through unmasked. The two
- * directions of a Bidirectional draw different masks, as Keras's two layers do.
+ * plan that is not a training step (evaluate, validation) the input is copied through unmasked.
  */
 function inputDropout(ctx: BindContext, input: Act, rate: number, goBackwards: boolean, bufs: RunBuffers): InputDropout {
   const floats = input.rows * input.cols;
@@ -363,7 +363,8 @@ function inputDropout(ctx: BindContext, input: Act, rate: number, goBackwards: b
   const dims = { rows: input.rows, cols: input.cols, batch: ctx.batch };
   const config: DropoutConfig = {
     rate,
-    seed: (ctx.seed ?? 0) ^ Math.imul(ctx.batch, 0x2545f491) ^ (goBackwards ? 0x5bd1e995 : 0),
+    // The two directions of a Bidirectional (one ctx.seed) draw different masks, as Keras's two layers do.
+    seed: maskSeed((ctx.seed ?? 0) ^ (goBackwards ? 0x5bd1e995 : 0), ctx.batch),
     noise: { timesteps: false, batch: true, features: true },
   };
   return {

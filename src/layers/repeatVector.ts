@@ -25,10 +25,11 @@ export class RepeatVector extends Layer {
   readonly n: number;
   private readonly where: string;
 
-  constructor(config: RepeatVectorLayerConfig) {
-    const name = config?.name ?? defaultName('repeat_vector');
+  constructor(options: RepeatVectorLayerConfig) {
+    const config = options ?? ({} as RepeatVectorLayerConfig);
+    const name = config.name ?? defaultName('repeat_vector');
     const where = `repeatVector '${name}'`;
-    knownKeys(where, config ?? {}, KEYS);
+    knownKeys(where, config, KEYS);
     const given = inputSpec(where, config);
     super(name, given.shape, given.batchSize);
     this.where = where;
@@ -38,6 +39,10 @@ export class RepeatVector extends Layer {
   protected computeOutputShape(inputShape: number[]): number[] {
     if (inputShape.length !== 1) throw new ShapeError(`${this.where} expects input [batch, features]; got [batch, ${inputShape.join(', ')}]`);
     return [this.n, inputShape[0]!];
+  }
+
+  override get mixesTimesteps(): boolean {
+    return true;
   }
 
   paramSpecs(): ParamSpec[] {

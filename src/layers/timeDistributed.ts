@@ -25,10 +25,11 @@ export class TimeDistributed extends Layer {
   readonly layer: Dense;
   private readonly where: string;
 
-  constructor(config: TimeDistributedLayerConfig) {
-    const name = config?.name ?? defaultName('time_distributed');
+  constructor(options: TimeDistributedLayerConfig) {
+    const config = options ?? ({} as TimeDistributedLayerConfig);
+    const name = config.name ?? defaultName('time_distributed');
     const where = `timeDistributed '${name}'`;
-    knownKeys(where, config ?? {}, KEYS);
+    knownKeys(where, config, KEYS);
     const given = inputSpec(where, config);
     super(name, given.shape, given.batchSize);
     this.where = where;

@@ -56,6 +56,8 @@ function layerEntry(layer: Layer, first: boolean): JsonObject {
     const innerRegs = layer instanceof Bidirectional ? layer.forwardLayer.regularizers : layer.layer.regularizers;
     for (const [k, r] of Object.entries(innerRegs)) inner.config[`${k}_regularizer`] ??= kerasRegularizer(r);
   }
+  // Keras 3's SpatialDropout1D takes rate, seed, name and dtype only: a `trainable` key would fail its from_config.
+  if (layer.className === 'SpatialDropout1D') delete config.trainable;
   if (first && layer.declaredInputShape) config.batch_input_shape = [layer.declaredBatchSize, ...layer.declaredInputShape];
   return { class_name: layer.className, config };
 }
@@ -222,7 +224,7 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   Bidirectional: (r, read) => {
     const inner = r.config.layer;
     if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config))
-      throw r.fail('config.layer must be { class_name, config } of the wrapped layer');
+      throw r.fail(`config.layer must be { class_name, config } of the wrapped layer; got ${JSON.stringify(inner)?.slice(0, 80)}`);
     const layer = read(inner.class_name, inner.config);
     if (!(layer instanceof RecurrentLayer)) throw r.fail(`wraps ${inner.class_name}; webrnn's Bidirectional wraps LSTM, GRU or SimpleRNN`);
     const mode = r.config.merge_mode === undefined ? 'concat' : r.config.merge_mode;
@@ -257,7 +259,7 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   TimeDistributed: (r, read) => {
     const inner = r.config.layer;
     if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config))
-      throw r.fail('config.layer must be { class_name, config } of the wrapped layer');
+      throw r.fail(`config.layer must be { class_name, config } of the wrapped layer; got ${JSON.stringify(inner)?.slice(0, 80)}`);
     const layer = read(inner.class_name, inner.config);
     if (!(layer instanceof Dense)) throw r.fail(`wraps ${inner.class_name}; webrnn's TimeDistributed wraps a Dense`);
     return new TimeDistributed({ name: r.name, layer, ...inputOf(r) });

@@ -231,6 +231,12 @@ export class Sequential {
         `predictStep feeds one timestep at a time and needs every recurrent layer stateful: ${which}. Build them with stateful: true and give the first layer batchInputShape`,
       );
     }
+    const mixing = this.layers.find((l) => l.mixesTimesteps);
+    if (mixing) {
+      throw new ValueError(
+        `predictStep feeds one timestep at a time, but layer '${mixing.name}' (${mixing.className}) works on whole sequences; use predict on the sequence`,
+      );
+    }
     const batch = this.states.batch;
     const first = this.layers[0]!;
     const data = stepInput(x, batch, this.inputShape, first.vocabularySize !== null ? { inputDim: first.vocabularySize } : null);
@@ -270,12 +276,16 @@ export class Sequential {
    * Chooses the optimizer, loss and metrics. Compiling again starts a fresh optimizer (its slots and step
    * count), as in Keras; the weights are kept.
    */
+  /** compile() calls so far: mixed into the dropout masks' seed (trainProgram). */
+  private compiles = 0;
+
   compile(args: CompileArgs): void {
     this.ensureBuilt();
     if (this.fitting) throw new ValueError('compile was called while fit is running; wait for fit to finish');
     const outputCols = this.outputShape[this.outputShape.length - 1]!;
     const compiled = resolveCompile(args, outputCols);
     this.releaseTraining();
+    this.compiles++;
     this.compiled = compiled;
     this.optimizerState = new OptimizerState(this.rt, this.arena!, compiled.optimizer);
     const length = accumulatorLength(compiled);
@@ -313,7 +323,9 @@ export class Sequential {
         this.idsInput,
         this.accumulators!,
         this.statesFor(batch),
-        this.seed,
+        // Dropout masks: from the model's seed and how many times it was compiled. A compile rebuilds the training
+        // programs, whose mask counters start over; without the count a new compile would replay the old masks.
+        (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0,
       ),
     );
   }

@@ -1,9 +1,39 @@
 /** Harness cases for whole Sequential models built from plain layer specs. */
-import { initializers, layers, optimizers, sequential, type KernelChoice, type Layer, type RecurrentLayer } from '../../src/index';
+import {
+  initializers,
+  layers,
+  optimizers,
+  sequential,
+  type Sequential,
+  type Tensor,
+  type KernelChoice,
+  type Layer,
+  type RecurrentLayer,
+} from '../../src/index';
 import type { LayerSpec } from '../support/referenceModel';
 import { seededRandom } from '../../src/layers/initializers';
 import { dropoutScale } from '../../src/reference/dropout';
+import { maskSeed } from '../../src/layers/dropout';
 import { decode, inScope, rt, type Encoded } from './harnessCore';
+
+/**
+ * Fits one SGD epoch, then from the same weights compiles again and fits the same epoch: a compile rebuilds the
+ * training programs (their mask counters start over), so equal weights would mean the masks were replayed.
+ */
+async function refitAfterCompile(model: Sequential, x: Tensor, y: Tensor): Promise<{ first: number[][]; second: number[][] }> {
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  const start = await model.getWeights();
+  const fitOnce = async () => {
+    await model.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false });
+    return (await model.getWeights()).map((w) => [...w.data]);
+  };
+  const first = await fitOnce();
+  model.setWeights(start);
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  const second = await fitOnce();
+  model.dispose();
+  return { first, second };
+}
 
 export function buildLayer(spec: LayerSpec): Layer {
   switch (spec.type) {
@@ -251,6 +281,7 @@ export const programCacheCases = {
       evaluatedAfter,
       weights: [await weights(dropped), await weights(again)],
       predictAfter: [[...(await dropped.predict(x)).data], [...(await dropped.predict(x)).data]],
+      recompiled: await refitAfterCompile(build(true, 5), x, y),
     };
     for (const m of [plain, dropped, again]) m.dispose();
     return result;
@@ -259,7 +290,7 @@ export const programCacheCases = {
   /**
    * One SGD step of [recurrent layer with input dropout → Dense] on one batch, and of the same model without
    * dropout on x·mask, where the mask is the float64 twin's for the seed the layer derives (src/model/program.ts:
-   * model seed + (index + 1)·0x9e3779b9; src/layers/recurrent.ts: ^ batch·0x2545f491). The first layer needs no
+   * model seed + (index + 1)·0x9e3779b9; then maskSeed of src/layers/dropout.ts). The first layer needs no
    * dx, so the two steps must agree; and predict is unchanged by the rate.
    */
   async inputDropoutStep(kind: 'lstm' | 'gru' | 'simpleRNN', rate: number) {
@@ -276,7 +307,8 @@ export const programCacheCases = {
     const [dropped, plain] = [make(rate), make(0)];
     const x = Float32Array.from({ length: n * T * F }, (_, i) => Math.sin(i * 0.9) + 0.2);
     const y = { data: Float32Array.from({ length: n }, (_, i) => 0.3 * i - 0.4), shape: [n, 1] };
-    const layerSeed = ((seed + Math.imul(1, 0x9e3779b9)) >>> 0) ^ Math.imul(n, 0x2545f491);
+    // the model's first compile: its training seed is the model seed (src/model/sequential.ts, trainProgram)
+    const layerSeed = maskSeed((seed + Math.imul(1, 0x9e3779b9)) >>> 0, n);
     const scale = dropoutScale({ rows: T * n, cols: F, batch: n }, { rate, seed: layerSeed, noise: { timesteps: false, batch: true, features: true } }, 0);
     // x is batch-major [b][t][f]; the kernels' rows are time-major t·n + b.
     const masked = x.map((v, i) => {
@@ -290,5 +322,22 @@ export const programCacheCases = {
     dropped.dispose();
     plain.dispose();
     return { predictions, losses: [lossDropped, lossPlain], weights, dropped: scale.filter((s) => s === 0).length };
+  },
+
+  /** predictStep on a stateful model whose output pools or repeats over time: the error, by layer. */
+  async predictStepThroughTime(kind: 'globalAveragePooling1d' | 'repeatVector') {
+    const r = await rt();
+    const model = sequential(r, { seed: 1 });
+    model.add(layers.lstm({ units: 3, returnSequences: kind !== 'repeatVector', stateful: true, batchInputShape: [1, 4, 2] }));
+    model.add(kind === 'repeatVector' ? layers.repeatVector({ n: 2, name: 'rv' }) : layers.globalAveragePooling1d({ name: 'pool' }));
+    model.add(layers.dense({ units: 1 }));
+    try {
+      await model.predictStep([[0.5, -0.5]]);
+      return { error: null };
+    } catch (e) {
+      return { error: `${(e as Error).name}: ${(e as Error).message}` };
+    } finally {
+      model.dispose();
+    }
   },
 };
