@@ -96,4 +96,5 @@ export type { CsvOptions, CsvTable, VocabularyOptions, VocabularyJSON, PadOption
 export { callbacks, EarlyStopping } from './model/callbacks';
 export type { Callback, History, Logs, EarlyStoppingArgs } from './model/callbacks';
 export type { FitArgs } from './model/sequential';
+export type { Dataset, Batch, BatchIterator, FitDatasetArgs } from './model/dataset';
 export type { CompileArgs } from './model/training';

@@ -99,12 +99,19 @@ async function jenaWeather(rt: Runtime, o: PortBenchOptions, rows: PortRow[]): P
     if (!(await useBackend(peer))) continue;
     const tfModel = tfjsWeatherModel(steps, data.numFeatures);
     const random = seededRandom(1);
+    // As the example trains: fitDataset over tf.data.generator, validation batches from a second one.
+    const asTensors = (w: { xs: { data: Float32Array; shape: number[] }; ys: { data: Float32Array; shape: number[] } }) => ({
+      xs: tf.tensor(w.xs.data, w.xs.shape),
+      ys: tf.tensor(w.ys.data, w.ys.shape),
+    });
+    const trainData = tf.data.generator(function* () {
+      for (;;) yield asTensors(data.windows(data.randomWindowEnds(data.train, lookBack, delay, step, batchSize, random), lookBack, delay, step));
+    });
+    const valData = tf.data.generator(function* () {
+      for (let i = 0; i < valEnds.length; i += batchSize) yield asTensors(data.windows(valEnds.slice(i, i + batchSize), lookBack, delay, step));
+    });
     const tfFit = async () => {
-      const train = data.windows(data.randomWindowEnds(data.train, lookBack, delay, step, batchesPerEpoch * batchSize, random), lookBack, delay, step);
-      const val = data.windows(valEnds, lookBack, delay, step);
-      const t = [train.xs, train.ys, val.xs, val.ys].map((v) => tf.tensor(v.data, v.shape));
-      const h = await tfModel.fit(t[0]!, t[1]!, { epochs: 1, batchSize, shuffle: false, validationData: [t[2]!, t[3]!] });
-      tf.dispose(t);
+      const h = await tfModel.fitDataset(trainData, { epochs: 1, batchesPerEpoch, validationData: valData });
       return h.history.val_loss![0] as number;
     };
     rows.push({ port: 'jena-weather (GRU)', engine: `tfjs-${peer}`, epoch, ...(await timeEpochs(o.epochs, tfFit)) });

@@ -9,8 +9,19 @@ import { initialize, seededRandom } from '../layers/initializers';
 import { Layer } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
 import { ParameterArena, checkWeightList, layoutSegments } from './arena';
-import type { History, Logs } from './callbacks';
+import type { Callback, History, Logs } from './callbacks';
 import { resolveFitArgs, type FitArgs } from './fitArgs';
+import {
+  checkDataset,
+  nextBatch,
+  openDataset,
+  validationPair,
+  resolveFitDatasetArgs,
+  type Batch,
+  type Dataset,
+  type FitDatasetArgs,
+  type ResolvedFitDatasetArgs,
+} from './dataset';
 import { batchSizesOf, checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, splitValidation, type Samples } from './data';
 import { nonFiniteLoss, readEpochEnd, type LastGoodWeights } from './epochEnd';
 import { bindModel, type BoundModel } from './program';
@@ -406,33 +417,10 @@ export class Sequential {
         const order = shuffle ? permutation(tx.count, random) : Uint32Array.from({ length: tx.count }, (_, i) => i);
         for (let b = 0, start = 0; start < tx.count; b++, start += batchSize) {
           this.runBatch(tx, ty, order.subarray(start, Math.min(start + batchSize, tx.count)), 'train');
-          if (perBatch) {
-            const acc = await this.rt.read(this.accumulators!.train, zeros.length);
-            const bad = stopOnNonFinite ? nonFiniteLoss(acc, compiled, { epoch, epochs, steps: history.params.steps }, this.lastGood) : null;
-            if (bad) throw bad;
-            const logs = logsFromAccumulator(acc, compiled);
-            addTfjsAliases(logs);
-            for (const cb of callbacks) await cb.onBatchEnd?.(b, logs);
-          }
+          if (perBatch) await this.batchEnd(b, { epoch, epochs, steps: history.params.steps }, callbacks, stopOnNonFinite);
         }
         if (val) this.queueEvaluation(val[0], val[1], batchSize);
-        // One readback per epoch: the loss sums and every weight, kept on the host as the last good epoch.
-        const { train: trainAcc, val: valAcc, weights } = await readEpochEnd(this.rt, this.arena!, this.accumulators!, compiled, val !== null);
-        const bad = nonFiniteLoss(trainAcc, compiled, { epoch, epochs, steps: history.params.steps }, this.lastGood);
-        if (bad && stopOnNonFinite) throw bad;
-        if (!bad) this.lastGood = { epoch, weights };
-        const logs: Logs = { ...logsFromAccumulator(trainAcc!, compiled), ...(valAcc ? logsFromAccumulator(valAcc, compiled, 'val_') : {}) };
-        history.epoch.push(epoch);
-        for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-        addTfjsAliases(logs);
-        addTfjsAliases(history.history);
-        if (verbose === 1)
-          console.log(
-            `Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs)
-              .map(([k, v]) => `${k}: ${v.toPrecision(4)}`)
-              .join(' - ')}`,
-          );
-        for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+        await this.epochEnd(epoch, epochs, history, val !== null, { callbacks, verbose, stopOnNonFinite });
       }
       for (const cb of callbacks) await cb.onTrainEnd?.();
       return history;
@@ -441,6 +429,192 @@ export class Sequential {
     } finally {
       this.fitting = false;
     }
+  }
+
+  /**
+   * Trains on a dataset of `{ xs, ys }` batches, as TF.js's fitDataset: a tf.data.Dataset, an async iterable (a
+   * stream that never holds the whole data) or an iterable (src/model/dataset.ts). Each batch is one submit, as in
+   * fit, in the order the dataset yields them (shuffle in the dataset); one readback per epoch. With
+   * `batchesPerEpoch` one iterator runs on across epochs and training stops early if it ends; without it each
+   * epoch runs a fresh iterator to its end. A batch of the wrong shape, or an iterator that throws, is a typed
+   * error naming epoch and batch; the weights of the last completed epoch stay in getLastGoodWeights().
+   */
+  async fitDataset(dataset: Dataset, args: FitDatasetArgs = {}): Promise<History> {
+    this.ensureBuilt();
+    void this.isCompiled; // throws, saying to compile first, when compile was not called
+    if (this.fitting) throw new ValueError('fitDataset was called while another fit on this model is running; await the first one');
+    const o = resolveFitDatasetArgs(args);
+    const pair = validationPair(o.validationData);
+    const valArrays = pair ? this.checkXY(pair[0], pair[1], 'validationData') : null;
+    checkDataset(dataset, 'fitDataset');
+    this.fitting = true;
+    this.stopTraining = false;
+    const steps = o.batchesPerEpoch ?? 0;
+    const history: History = {
+      epoch: [],
+      history: {},
+      params: { epochs: o.epochs, samples: 0, batchSize: 0, steps, validationSamples: valArrays?.[0].count ?? 0 },
+    };
+    const prepared = new Set<number>();
+    const runBatch = async (batch: Batch, where: string, plan: 'train' | 'evaluate') => {
+      const [xs, ys] = this.checkXY(batch.xs, batch.ys, where);
+      if (!prepared.has(xs.count)) {
+        await this.prepareTraining(xs.count, xs.count, xs.count);
+        prepared.add(xs.count);
+      }
+      this.runBatch(
+        xs,
+        ys,
+        Uint32Array.from({ length: xs.count }, (_, i) => i),
+        plan,
+      );
+      return xs.count;
+    };
+    try {
+      for (const cb of o.callbacks) cb.setModel?.(this);
+      for (const cb of o.callbacks) await cb.onTrainBegin?.();
+      const perBatch = o.callbacks.some((cb) => cb.onBatchEnd);
+      let iterator = o.batchesPerEpoch !== null ? await openDataset(dataset, 'fitDataset') : null;
+      for (let epoch = o.initialEpoch; epoch < o.epochs && !this.stopTraining; epoch++) {
+        for (const cb of o.callbacks) await cb.onEpochBegin?.(epoch);
+        this.rt.write(this.accumulators!.train, new Float32Array(accumulatorLength(this.isCompiled)));
+        if (o.batchesPerEpoch === null) iterator = await openDataset(dataset, 'fitDataset');
+        let b = 0;
+        let samples = 0;
+        for (; o.batchesPerEpoch === null || b < o.batchesPerEpoch; b++) {
+          const where = `fitDataset, epoch ${epoch}, batch ${b}`;
+          const batch = await nextBatch(iterator!, where);
+          if (!batch) break;
+          samples += await runBatch(batch, where, 'train');
+          if (perBatch) await this.batchEnd(b, { epoch, epochs: o.epochs, steps: b + 1 }, o.callbacks, o.stopOnNonFinite);
+        }
+        if (b === 0) {
+          if (epoch === o.initialEpoch)
+            throw new ValueError(`fitDataset: the dataset yielded no batches in epoch ${epoch}; give it at least one { xs, ys } batch`);
+          console.warn(`fitDataset: the dataset ran out before epoch ${epoch}; training stops after ${history.epoch.length} epochs`);
+          break;
+        }
+        // A stream that ends before batchesPerEpoch: this epoch counts, and training stops, as in TF.js.
+        if (o.batchesPerEpoch !== null && b < o.batchesPerEpoch) this.stopTraining = true;
+        history.params = { ...history.params, samples, steps: b, batchSize: Math.ceil(samples / b) };
+        const validated = await this.queueValidation(o, valArrays, runBatch, epoch);
+        await this.epochEnd(epoch, o.epochs, history, validated, o);
+      }
+      for (const cb of o.callbacks) await cb.onTrainEnd?.();
+      return history;
+    } catch (e) {
+      throw this.afterFailure(e);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  /** fitDataset's validation after an epoch: the arrays in batches of 32, or the batches of a dataset. */
+  private async queueValidation(
+    o: ResolvedFitDatasetArgs,
+    arrays: [Samples, Samples] | null,
+    runBatch: (batch: Batch, where: string, plan: 'train' | 'evaluate') => Promise<number>,
+    epoch: number,
+  ): Promise<boolean> {
+    if (arrays) {
+      await this.prepareTraining(0, arrays[0].count, 32);
+      this.queueEvaluation(arrays[0], arrays[1], 32);
+      return true;
+    }
+    if (!o.validationData) return false;
+    this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(this.isCompiled)));
+    const iterator = await openDataset(o.validationData, 'fitDataset validationData');
+    let b = 0;
+    for (; o.validationBatches === null || b < o.validationBatches; b++) {
+      const where = `fitDataset validationData, epoch ${epoch}, batch ${b}`;
+      const batch = await nextBatch(iterator, where);
+      if (!batch) break;
+      await runBatch(batch, where, 'evaluate');
+    }
+    if (b === 0) throw new ValueError(`fitDataset: validationData yielded no batches after epoch ${epoch}`);
+    return true;
+  }
+
+  /** evaluate over a dataset of `{ xs, ys }` batches (TF.js's evaluateDataset): the loss, or [loss, ...metrics]. */
+  async evaluateDataset(dataset: Dataset, args: { batches?: number } = {}): Promise<number | number[]> {
+    this.ensureBuilt();
+    const compiled = this.isCompiled;
+    const limit = args.batches ?? null;
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1))
+      throw new ValueError(`evaluateDataset: batches must be a positive integer; got ${JSON.stringify(limit)}`);
+    const iterator = await openDataset(dataset, 'evaluateDataset');
+    this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(compiled)));
+    let b = 0;
+    try {
+      for (; limit === null || b < limit; b++) {
+        const where = `evaluateDataset, batch ${b}`;
+        const batch = await nextBatch(iterator, where);
+        if (!batch) break;
+        const [xs, ys] = this.checkXY(batch.xs, batch.ys, where);
+        await this.prepareTraining(0, xs.count, xs.count);
+        this.runBatch(
+          xs,
+          ys,
+          Uint32Array.from({ length: xs.count }, (_, i) => i),
+          'evaluate',
+        );
+      }
+      if (b === 0) throw new ValueError('evaluateDataset: the dataset yielded no batches');
+      const acc = await this.rt.read(this.accumulators!.evaluate, accumulatorLength(compiled));
+      const logs = logsFromAccumulator(acc, compiled);
+      return compiled.metrics.length === 0 ? logs.loss! : [logs.loss!, ...compiled.metrics.map((m) => logs[m.name]!)];
+    } catch (e) {
+      throw this.afterFailure(e);
+    }
+  }
+
+  /** x and y checked against the model, with the same number of samples; `where` names them in errors. */
+  private checkXY(x: TensorLike, y: TensorLike, where: string): [Samples, Samples] {
+    const xs = this.checkX(x, `${where}: xs`);
+    const ys = this.checkY(y, `${where}: ys`);
+    if (xs.count !== ys.count) throw new ShapeError(`${where}: xs and ys must hold the same number of samples; xs has ${xs.count}, ys has ${ys.count}`);
+    return [xs, ys];
+  }
+
+  /** After a batch, when a callback has onBatchEnd: one readback of the running loss, the NaN check, the logs. */
+  private async batchEnd(batch: number, at: { epoch: number; epochs: number; steps: number }, callbacks: Callback[], stopOnNonFinite: boolean): Promise<void> {
+    const compiled = this.isCompiled;
+    const acc = await this.rt.read(this.accumulators!.train, accumulatorLength(compiled));
+    const bad = stopOnNonFinite ? nonFiniteLoss(acc, compiled, at, this.lastGood) : null;
+    if (bad) throw bad;
+    const logs = logsFromAccumulator(acc, compiled);
+    addTfjsAliases(logs);
+    for (const cb of callbacks) await cb.onBatchEnd?.(batch, logs);
+  }
+
+  /**
+   * The end of an epoch of fit or fitDataset, after its batches and validation were queued: one readback (the loss
+   * sums and every weight, kept on the host as the last good epoch), the NaN check, history, logs, callbacks.
+   */
+  private async epochEnd(
+    epoch: number,
+    epochs: number,
+    history: History,
+    validated: boolean,
+    o: { callbacks: Callback[]; verbose: 0 | 1; stopOnNonFinite: boolean },
+  ): Promise<void> {
+    const compiled = this.isCompiled;
+    const { train: trainAcc, val: valAcc, weights } = await readEpochEnd(this.rt, this.arena!, this.accumulators!, compiled, validated);
+    const bad = nonFiniteLoss(trainAcc, compiled, { epoch, epochs, steps: history.params.steps }, this.lastGood);
+    if (bad && o.stopOnNonFinite) throw bad;
+    if (!bad) this.lastGood = { epoch, weights };
+    const logs: Logs = { ...logsFromAccumulator(trainAcc!, compiled), ...(valAcc ? logsFromAccumulator(valAcc, compiled, 'val_') : {}) };
+    history.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+    addTfjsAliases(logs);
+    addTfjsAliases(history.history);
+    if (o.verbose === 1)
+      console.log(
+        `Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs)
+          .map(([k, v]) => `${k}: ${v.toPrecision(4)}`)
+          .join(' - ')}`,
+      );
+    for (const cb of o.callbacks) await cb.onEpochEnd?.(epoch, logs);
   }
 
   /**

@@ -340,4 +340,114 @@ export const programCacheCases = {
       model.dispose();
     }
   },
+
+  /**
+   * fitDataset against fit on the same batches in the same order (no shuffle), with every kind of dataset; its
+   * validation, evaluateDataset, a stream that ends early, and the errors of a bad batch and a throwing iterator.
+   */
+  async fitDatasetCases() {
+    const r = await rt();
+    const build = () => {
+      const model = sequential(r, { seed: 12 });
+      model.add(layers.gru({ units: 4, inputShape: [5, 2] }));
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: 'adam', loss: 'mse' });
+      return model;
+    };
+    const n = 12;
+    const x = Float32Array.from({ length: n * 10 }, (_, i) => Math.sin(i * 0.37));
+    const y = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.5));
+    // batches of 4, 4, 3 and 1 samples: the last sizes differ, as a stream's may
+    const cuts = [0, 4, 8, 11, 12];
+    const batches = cuts.slice(0, -1).map((start, i) => ({
+      xs: { data: x.slice(start * 10, cuts[i + 1]! * 10), shape: [cuts[i + 1]! - start, 5, 2] },
+      ys: { data: y.slice(start, cuts[i + 1]!), shape: [cuts[i + 1]! - start, 1] },
+    }));
+    const weights = async (m: Sequential) => (await m.getWeights()).map((w) => [...w.data]);
+    const fitted = build();
+    const fitHistory = (await fitted.fit({ data: x, shape: [n, 5, 2] }, { data: y, shape: [n, 1] }, { batchSize: 4, epochs: 2, shuffle: false })).history;
+    // fit's batches are 4, 4, 4: a dataset with the same three batches must land on the same weights
+    const same = [batches[0]!, batches[1]!, { xs: { data: x.slice(80), shape: [4, 5, 2] }, ys: { data: y.slice(8), shape: [4, 1] } }];
+    async function* stream() {
+      for (;;) yield* same; // endless: batchesPerEpoch cuts the epochs
+    }
+    const tfDataLike = { iterator: async () => same[Symbol.iterator]() };
+    const results: Record<string, { weights: number[][]; loss: number[] }> = {};
+    for (const [name, dataset, extra] of [
+      ['array', same, {}],
+      ['async generator with batchesPerEpoch', stream(), { batchesPerEpoch: 3 }],
+      ['tf.data-like iterator()', tfDataLike, {}],
+    ] as const) {
+      const m = build();
+      const h = await m.fitDataset(dataset as never, { epochs: 2, ...extra });
+      results[name] = { weights: await weights(m), loss: h.history.loss! };
+      m.dispose();
+    }
+    // validation arrays, evaluateDataset, and uneven batch sizes
+    const v = build();
+    const vh = await v.fitDataset(batches, {
+      epochs: 2,
+      validationData: [
+        { data: x, shape: [n, 5, 2] },
+        { data: y, shape: [n, 1] },
+      ],
+    });
+    const evaluated = await v.evaluate({ data: x, shape: [n, 5, 2] }, { data: y, shape: [n, 1] });
+    const evaluatedDataset = await v.evaluateDataset(batches);
+    const valDataset = (await v.fitDataset(batches, { epochs: 1, validationData: batches })).history.val_loss![0]!;
+    const afterValDataset = await v.evaluate({ data: x, shape: [n, 5, 2] }, { data: y, shape: [n, 1] });
+    v.dispose();
+    // a stream that ends after 5 batches, 3 per epoch: two epochs (the second short), then training stops
+    const short = build();
+    const shortHistory = await short.fitDataset(same.concat(same.slice(0, 2)), { epochs: 4, batchesPerEpoch: 3 });
+    short.dispose();
+    // errors: a bad batch in epoch 1, an iterator that throws, not a dataset
+    const errors: Record<string, string> = {};
+    const bad = build();
+    let call = 0;
+    const badData = {
+      iterator: async () => {
+        const epoch = call++;
+        return (epoch === 0 ? same : [same[0]!, { xs: { data: new Float32Array(12), shape: [2, 3, 2] }, ys: same[0]!.ys }])[Symbol.iterator]();
+      },
+    };
+    try {
+      await bad.fitDataset(badData, { epochs: 2 });
+    } catch (e) {
+      errors.shape = `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    const lastGood = bad.getLastGoodWeights();
+    const lastGoodEpoch = lastGood?.epoch ?? null;
+    bad.dispose();
+    const throwing = build();
+    async function* failing() {
+      yield same[0]!;
+      throw new Error('disk read failed');
+    }
+    try {
+      await throwing.fitDataset(failing(), { epochs: 1 });
+    } catch (e) {
+      errors.thrown = `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    try {
+      await throwing.fitDataset({ xs: 1, ys: 2 } as never);
+    } catch (e) {
+      errors.notDataset = `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    throwing.dispose();
+    const result = {
+      fit: { weights: await weights(fitted), loss: fitHistory.loss! },
+      results,
+      valLoss: vh.history.val_loss!,
+      evaluated,
+      evaluatedDataset,
+      valDataset,
+      afterValDataset,
+      shortEpochs: shortHistory.epoch,
+      errors,
+      lastGoodEpoch,
+    };
+    fitted.dispose();
+    return result;
+  },
 };
