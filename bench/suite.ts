@@ -172,6 +172,21 @@ async function runCase(rt: Runtime, name: string, o: BenchOptions, rows: Row[], 
       webrnn: () => model.fit(x, y, { batchSize: m.batch, epochs: 1, shuffle: false }),
       tf: (tm, xs, ys) => tm.trainOnBatch(xs, ys),
     });
+    if (name === 'tutorial') {
+      // The same step through fitDataset (one batch from a dataset): what streaming costs over fit on arrays.
+      ops.push({
+        op: 'trainDataset',
+        what: 'one training step through fitDataset',
+        webrnn: () => model.fitDataset([{ xs: x, ys: y }], { epochs: 1 }),
+        tf: (tm, xs, ys) =>
+          tm.fitDataset(
+            tf.data.generator(function* () {
+              yield { xs: xs.clone(), ys: ys.clone() };
+            }),
+            { epochs: 1, verbose: 0 },
+          ),
+      });
+    }
     ops.push({
       op: 'predict',
       what: 'predict one batch',
