@@ -102,31 +102,43 @@ export class Dropout extends Layer {
   bind(ctx: BindContext, input: Act): LayerRun {
     // Inference programs: the input is the output; nothing runs.
     if (!ctx.grads) return { output: input, recordForward() {}, recordBackward: () => null, destroy() {} };
-    const dims = { rows: input.rows, cols: input.cols, batch: ctx.batch };
-    const config: DropoutConfig = {
-      rate: this.rate,
-      seed: maskSeed(this.seed ?? ctx.seed ?? 0, ctx.batch),
-      noise: this.noiseAxes(input.timesteps !== null),
-    };
     const bufs = new RunBuffers(ctx.rt, `${this.className} '${this.name}'`);
-    const floats = input.rows * input.cols;
-    const y = bufs.make('y', floats);
-    const scale = bufs.make('mask scale', floats);
-    const step = bufs.zeros('mask step counter', 1);
-    const dx = ctx.needsInputGrad ? bufs.make('dx', floats) : null;
-    return {
-      output: { buffer: y, offset: 0, rows: input.rows, cols: input.cols, timesteps: input.timesteps },
-      recordForward(plan: Plan, training = false) {
-        if (training) recordDropoutForward(plan, { step, x: input.buffer, xOffset: input.offset, scale, y }, dims, config);
-        else plan.copy(input.buffer, y, floats, input.offset, 0);
-      },
-      recordBackward(plan: Plan, dOutput: GPUBuffer) {
-        if (dx) recordDropoutBackward(plan, { scale, dy: dOutput, dx }, dims, config);
-        return dx;
-      },
-      destroy: () => bufs.destroy(),
-    };
+    const pass = dropoutPass(ctx, input, { rate: this.rate, seed: maskSeed(this.seed ?? ctx.seed ?? 0, ctx.batch), noise: this.noiseAxes(input.timesteps !== null) }, bufs);
+    return { ...pass, recordForward: (plan, training = false) => pass.recordForward(plan, training), destroy: () => bufs.destroy() };
   }
+}
+
+/** A dropout pass bound in a training program: its output, forward (masked or copied) and backward. */
+export interface DropoutPass {
+  output: Act;
+  /** training: y = x · a fresh mask; otherwise (evaluate, validation in the same program) y = x. */
+  recordForward(plan: Plan, training: boolean): void;
+  /** dx = dy · the mask; null when the layer below needs no gradient. */
+  recordBackward(plan: Plan, dy: GPUBuffer): GPUBuffer | null;
+}
+
+/**
+ * The buffers and dispatches of one dropout pass over `input`, made in `bufs`: what the Dropout layers bind and
+ * what a recurrent layer puts before its cell for its input dropout (src/layers/recurrent.ts).
+ */
+export function dropoutPass(ctx: BindContext, input: Act, config: DropoutConfig, bufs: RunBuffers): DropoutPass {
+  const dims = { rows: input.rows, cols: input.cols, batch: ctx.batch };
+  const floats = input.rows * input.cols;
+  const y = bufs.make('after dropout', floats);
+  const scale = bufs.make('dropout mask scale', floats);
+  const step = bufs.zeros('dropout mask step counter', 1);
+  const dx = ctx.needsInputGrad ? bufs.make('dx through the dropout mask', floats) : null;
+  return {
+    output: { buffer: y, offset: 0, rows: input.rows, cols: input.cols, timesteps: input.timesteps },
+    recordForward(plan, training) {
+      if (training) recordDropoutForward(plan, { step, x: input.buffer, xOffset: input.offset, scale, y }, dims, config);
+      else plan.copy(input.buffer, y, floats, input.offset, 0);
+    },
+    recordBackward(plan, dy) {
+      if (dx) recordDropoutBackward(plan, { scale, dy, dx }, dims, config);
+      return dx;
+    },
+  };
 }
 
 /** Keras's SpatialDropout1D: one mask per sequence and feature, shared by every timestep. */

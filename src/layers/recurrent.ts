@@ -19,8 +19,7 @@ import { ShapeError, ValueError } from '../errors';
 import type { Plan } from '../gpu/plan';
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
-import { recordDropoutBackward, recordDropoutForward, type DropoutConfig } from '../kernels/dropout';
-import { maskSeed } from './dropout';
+import { dropoutPass, maskSeed, type DropoutPass } from './dropout';
 import { recordReverseTime } from '../kernels/reverseTime';
 import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
@@ -216,9 +215,13 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     let bound: ReturnType<RecurrentLayer<CellOptions>['allocateCell']>;
     // Input dropout (training programs only): the cell reads the masked copy of x, and its dx goes back
     // through the same mask.
-    let dropped: InputDropout | null = null;
+    let dropped: DropoutPass | null = null;
     try {
-      dropped = ctx.grads && this.dropout > 0 ? inputDropout(ctx, input, this.dropout, goBackwards, bufs) : null;
+      // Keras 3's cell input dropout: one mask per batch row and feature, shared by every timestep; the two
+      // directions of a Bidirectional (one ctx.seed) draw different masks, as Keras's two layers do.
+      const seed = maskSeed((ctx.seed ?? 0) ^ (goBackwards ? 0x5bd1e995 : 0), ctx.batch);
+      const noise = { timesteps: false, batch: true, features: true };
+      dropped = ctx.grads && this.dropout > 0 ? dropoutPass(ctx, input, { rate: this.dropout, seed, noise }, bufs) : null;
       bound = this.allocateCell(ctx, dropped ? dropped.output : input, dims, options, bufs);
     } catch (e) {
       bufs.destroy();
@@ -338,44 +341,6 @@ export function reversedInTime(ctx: BindContext, label: string, run: LayerRun): 
     destroy() {
       run.destroy();
       bufs.destroy();
-    },
-  };
-}
-
-interface InputDropout {
-  output: Act;
-  recordForward(plan: Plan, training: boolean): void;
-  /** dx = dxCell · mask; null when the layer below needs no gradient. */
-  recordBackward(plan: Plan, dxCell: GPUBuffer): GPUBuffer | null;
-}
-
-/**
- * Keras 3's recurrent-cell input dropout as a pass before the cell: one mask per batch row and feature, shared
- * by every timestep (the dropout kernel with the timestep axis shared), drawn anew per training batch. In a
- * plan that is not a training step (evaluate, validation) the input is copied through unmasked.
- */
-function inputDropout(ctx: BindContext, input: Act, rate: number, goBackwards: boolean, bufs: RunBuffers): InputDropout {
-  const floats = input.rows * input.cols;
-  const x = bufs.make('x after input dropout', floats);
-  const scale = bufs.make('input dropout scale', floats);
-  const step = bufs.zeros('input dropout step counter', 1);
-  const dx = ctx.needsInputGrad ? bufs.make('dx through the input dropout mask', floats) : null;
-  const dims = { rows: input.rows, cols: input.cols, batch: ctx.batch };
-  const config: DropoutConfig = {
-    rate,
-    // The two directions of a Bidirectional (one ctx.seed) draw different masks, as Keras's two layers do.
-    seed: maskSeed((ctx.seed ?? 0) ^ (goBackwards ? 0x5bd1e995 : 0), ctx.batch),
-    noise: { timesteps: false, batch: true, features: true },
-  };
-  return {
-    output: { ...input, buffer: x, offset: 0 },
-    recordForward(plan, training) {
-      if (training) recordDropoutForward(plan, { step, x: input.buffer, xOffset: input.offset, scale, y: x }, dims, config);
-      else plan.copy(input.buffer, x, floats, input.offset, 0);
-    },
-    recordBackward(plan, dxCell) {
-      if (dx) recordDropoutBackward(plan, { scale, dy: dxCell, dx }, dims, config);
-      return dx;
     },
   };
 }
