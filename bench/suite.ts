@@ -145,7 +145,8 @@ const CASES: Record<string, ModelSpec> = {
   dropout: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, dropout: 0.2 },
 };
 
-async function setBackend(peer: Peer): Promise<string | null> {
+/** Switches TF.js to `peer`; null when it is ready, else why not (the bench ports use it too). */
+export async function setBackend(peer: string): Promise<string | null> {
   try {
     if (!(await tf.setBackend(peer))) return `tf.setBackend('${peer}') returned false`;
     await tf.ready();

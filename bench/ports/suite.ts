@@ -16,6 +16,7 @@ import { seededRandom } from '../../src/layers/initializers';
 import * as textPort from '../../demo/ports/textGeneration';
 import * as weatherPort from '../../demo/ports/jenaWeather';
 import { tfjsTextModel, tfjsWeatherModel } from './tfjs';
+import { setBackend } from '../suite';
 
 export interface PortBenchOptions {
   /** The text to learn (the page gets Moby-Dick from bench.mjs) and seattle-weather.csv. */
@@ -121,15 +122,9 @@ async function jenaWeather(rt: Runtime, o: PortBenchOptions, rows: PortRow[]): P
 }
 
 async function useBackend(peer: string): Promise<boolean> {
-  try {
-    if (await tf.setBackend(peer)) {
-      await tf.ready();
-      return true;
-    }
-  } catch (e) {
-    log(`tfjs-${peer} unavailable: ${String(e)}`);
-  }
-  return false;
+  const problem = await setBackend(peer);
+  if (problem) log(`tfjs-${peer} unavailable: ${problem}`);
+  return problem === null;
 }
 
 export async function runPorts(o: PortBenchOptions): Promise<{ adapter: unknown; tfjs: string; wasmThreads: number | null; rows: PortRow[] }> {

@@ -11,7 +11,7 @@
  * flaw of a scaler that has seen the validation data). The batches come from a plain generator where the example
  * wraps its own in tf.data.generator: fitDataset takes any iterable of { xs, ys }.
  */
-import { layers, parseCsv, sequential, type Callback, type Runtime, type Sequential, type Tensor } from '../../src/index';
+import { StandardScaler, layers, parseCsv, sequential, stackColumns, type Callback, type Runtime, type Sequential, type Tensor } from '../../src/index';
 import { seededRandom } from '../../src/layers/initializers';
 
 /** The columns read from seattle-weather.csv, and the one predicted. */
@@ -41,13 +41,12 @@ export class WeatherData {
     this.rows = table.rows;
     this.train = { minRow: 0, maxRow: Math.floor(this.rows * trainFraction) };
     this.val = { minRow: this.train.maxRow, maxRow: this.rows };
-    const columns = FEATURES.map((name) => table.columns[name]!);
-    this.mean = columns.map((c) => average(c.subarray(0, this.train.maxRow)));
-    this.std = columns.map((c, j) => Math.sqrt(average(c.subarray(0, this.train.maxRow).map((v) => (v - this.mean[j]!) ** 2))) || 1);
-    this.normalized = new Float32Array(this.rows * this.numFeatures);
-    for (let r = 0; r < this.rows; r++) {
-      columns.forEach((c, j) => (this.normalized[r * this.numFeatures + j] = (c[r]! - this.mean[j]!) / this.std[j]!));
-    }
+    const all = stackColumns(FEATURES.map((name) => table.columns[name]!));
+    const f = this.numFeatures;
+    const scaler = new StandardScaler().fit({ data: all.data.subarray(0, this.train.maxRow * f), shape: [this.train.maxRow, f] });
+    this.normalized = scaler.transform(all).data;
+    this.mean = scaler.mean!;
+    this.std = scaler.std!;
   }
 
   /** The target temperature in degrees from a normalized value (an MAE converts by the same factor). */
@@ -95,10 +94,6 @@ export class WeatherData {
     }, 0);
     return total / ends.length;
   }
-}
-
-function average(values: Float32Array): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 /** The example's RNN models ('simpleRNN', 'gru': 32 units and a Dense(1)), compiled as it compiles them. */

@@ -9,6 +9,8 @@
  */
 import { layers, optimizers, sequential, type Callback, type Runtime, type Sequential, type Tensor } from '../../src/index';
 import { seededRandom } from '../../src/layers/initializers';
+import { permutation } from '../../src/model/data';
+import { sampleIndex } from '../text/sampling';
 
 /** Characters of a text, their ids, and one-hot training windows: the example's TextData, without tensors. */
 export class TextData {
@@ -63,13 +65,8 @@ export class TextData {
   }
 
   private shuffleBeginIndices(): void {
-    const starts: number[] = [];
-    for (let i = 0; i < this.text.length - this.sampleLen - 1; i += this.sampleStep) starts.push(i);
-    for (let i = starts.length - 1; i > 0; i--) {
-      const j = Math.floor(this.random() * (i + 1));
-      [starts[i], starts[j]] = [starts[j]!, starts[i]!];
-    }
-    this.beginIndices = starts;
+    const count = Math.ceil((this.text.length - this.sampleLen - 1) / this.sampleStep);
+    this.beginIndices = Array.from(permutation(count, this.random), (k) => k * this.sampleStep);
   }
 }
 
@@ -137,16 +134,7 @@ export async function generateText(
   return generated;
 }
 
-/** One draw from probabilities reshaped by a temperature: softmax(log(p) / T), as tf.multinomial draws it. */
+/** The example's sample: one draw at a temperature, softmax(log(p) / T), by the Text page's sampler. */
 export function sample(probs: ArrayLike<number>, temperature: number, random: () => number = Math.random): number {
-  const t = Math.max(temperature, 1e-6);
-  const logits = Array.from(probs, (p) => Math.log(Math.max(p, 1e-30)) / t);
-  const top = Math.max(...logits);
-  const weights = logits.map((l) => Math.exp(l - top));
-  let r = random() * weights.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < weights.length; i++) {
-    r -= weights[i]!;
-    if (r < 0) return i;
-  }
-  return weights.length - 1;
+  return sampleIndex(probs, Math.max(temperature, 1e-6), random);
 }
