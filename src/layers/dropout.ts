@@ -103,7 +103,12 @@ export class Dropout extends Layer {
     // Inference programs: the input is the output; nothing runs.
     if (!ctx.grads) return { output: input, recordForward() {}, recordBackward: () => null, destroy() {} };
     const bufs = new RunBuffers(ctx.rt, `${this.className} '${this.name}'`);
-    const pass = dropoutPass(ctx, input, { rate: this.rate, seed: maskSeed(this.seed ?? ctx.seed ?? 0, ctx.batch), noise: this.noiseAxes(input.timesteps !== null) }, bufs);
+    const pass = dropoutPass(
+      ctx,
+      input,
+      { rate: this.rate, seed: maskSeed(this.seed ?? ctx.seed ?? 0, ctx.batch), noise: this.noiseAxes(input.timesteps !== null) },
+      bufs,
+    );
     return { ...pass, recordForward: (plan, training = false) => pass.recordForward(plan, training), destroy: () => bufs.destroy() };
   }
 }
