@@ -57,3 +57,18 @@ fn is_last_step(t: u32, timesteps: u32) -> bool {
 fn following_time(t: u32) -> u32 {
   return select(t + 1u, t - 1u, GO_BACKWARDS);
 }
+
+// Masking (a Keras mask: layers.masking, embedding maskZero). With MASKED, step_mask[t·batch + b] = 0 marks x_t
+// as absent for row b: the step leaves every state as it was (slot next_slot(t) = slot prev_slot(t)), so the
+// output there is the carried h, as Keras 3's rnn() gives without zero_output_for_mask. Backward, a skipped step
+// has zero gate gradients and hands its whole dh on to the state before it through dh_carry ([batch, units],
+// zero after a step that ran). Only the plain per-step kernels read it; a masked layer runs them.
+override MASKED: bool = false;
+@group(0) @binding(20) var<storage, read> step_mask: array<f32>;
+@group(0) @binding(21) var<storage, read_write> dh_carry: array<f32>;
+
+/** Whether row b takes x_t (always, without MASKED). */
+fn step_runs(t: u32, batch: u32, b: u32) -> bool {
+  if (!MASKED) { return true; }
+  return step_mask[t * batch + b] != 0.0;
+}

@@ -27,6 +27,9 @@
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, 4u] (read) · 3 h (rw) · 4 c (rw) · 5 gates (rw)
 // Bindings, backward: 0 back_params · 6 recurrent_b U (read) · 7 saved_gates (read) · 8 saved_c (read)
 //                     9 dy (read) · 10 dh_last (read) · 11 dc (rw) · 12 dgates (rw)
+// With MASKED (direction.wgsl): 20 step_mask (read), both; dc then holds [2, batch, units], dc and behind it
+// dh_carry. After the last step backward, dh_carry holds what reaches the initial h past the masked steps run
+// first (added to dh_0).
 //
 //! include activations direction
 
@@ -77,9 +80,12 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let f = act(zf, RECURRENT_ACTIVATION);
   let g = act(zg, ACTIVATION);
   let o = act(zo, RECURRENT_ACTIVATION);
-  let c_t = f * c[prev + j] + i * g;
-  c[next + j] = c_t;
-  h[next + j] = o * act(c_t, ACTIVATION);
+  let c_prev = c[prev + j];
+  let c_t = f * c_prev + i * g;
+  // A masked step (direction.wgsl) carries both states over; the gates saved below are never read for it.
+  let runs = step_runs(params.t, params.batch, b);
+  c[next + j] = select(c_prev, c_t, runs);
+  h[next + j] = select(h[prev + j], o * act(c_t, ACTIVATION), runs);
   gates[gate_row + j] = i;
   gates[gate_row + units + j] = f;
   gates[gate_row + 2u * units + j] = g;
@@ -96,6 +102,9 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let j = idx % units;
   let u4 = 4u * units;
   let last = is_last_step(p.t, p.timesteps);
+  // The carry of dh past masked steps (direction.wgsl's dh_carry) lives behind dc, in the same buffer: a ninth
+  // storage binding would pass WebGPU's guaranteed eight.
+  let carry_at = p.batch * units;
 
   var dh = 0.0;
   if (last) {
@@ -106,6 +115,7 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     for (var m = 0u; m < u4; m++) {
       dh = fma(dgates[next_row + m], recurrent_b[u_row + m], dh);
     }
+    if (MASKED) { dh += dc[carry_at + idx]; }
   }
   if (p.dy_is_sequence != 0u) {
     dh += dy[(p.t * p.batch + b) * units + j];
@@ -114,6 +124,16 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   }
 
   let gate_row = (p.t * p.batch + b) * u4;
+  if (!step_runs(p.t, p.batch, b)) {
+    // Skipped: no gate gradients, dc passes unchanged, and dh goes on whole to the state before.
+    dgates[gate_row + j] = 0.0;
+    dgates[gate_row + units + j] = 0.0;
+    dgates[gate_row + 2u * units + j] = 0.0;
+    dgates[gate_row + 3u * units + j] = 0.0;
+    dc[carry_at + idx] = dh;
+    return;
+  }
+  if (MASKED) { dc[carry_at + idx] = 0.0; }
   let i = saved_gates[gate_row + j];
   let f = saved_gates[gate_row + units + j];
   let g = saved_gates[gate_row + 2u * units + j];

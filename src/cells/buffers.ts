@@ -6,6 +6,7 @@
 import type { BufferRef } from '../gpu/kernel';
 import type { OwnedBuffers } from '../gpu/ownedBuffers';
 import type { CellBackward, CellDims, CellForward, CellKernels, CellWeights } from '../kernels/cell';
+import type { StepMask } from '../kernels/sequenceMask';
 
 /** Floats of one state buffer: [T+1, batch, units], a state on every boundary between inputs. */
 export function stateFloats(dims: CellDims): number {
@@ -18,7 +19,7 @@ export function makeCellForward<O, V extends string>(
   dims: CellDims,
   options: O,
   variant: V,
-  input: { x: BufferRef; xOffset: number; weights: CellWeights },
+  input: { x: BufferRef; xOffset: number; weights: CellWeights; mask: BufferRef | null },
 ): CellForward {
   const states = cell.stateNames.map((name) => bufs.make(name, stateFloats(dims)));
   const scratch = Object.fromEntries(Object.entries(cell.forwardScratch(dims, options, variant)).map(([name, floats]) => [name, bufs.make(name, floats)]));
@@ -70,6 +71,11 @@ export function recorderForward(io: CellForward) {
     xproj: io.scratch.xproj!,
     h: io.states[0]!,
   };
+}
+
+/** The mask buffers of a 'step' pass (forward: no carry is read, so the spare stands in for it). */
+export function recorderMask(io: CellForward): StepMask {
+  return { values: io.mask, spare: io.scratch.maskSpare!, carry: io.scratch.dhCarry ?? io.scratch.maskSpare!, carryOffset: 0 };
 }
 
 /** The recorders' names for the gradients every cell's backward pass writes. */

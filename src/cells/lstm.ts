@@ -3,8 +3,8 @@
  * variant runs, the buffers each variant needs, and the mapping from the interface's buffers to the recorders'.
  * Weights and gradients in Keras layout (kernel [F, 4u], recurrent_kernel [u, 4u], bias [4u]; gates i, f, c, o).
  */
-import type { CellForward, CellKernels } from '../kernels/cell';
-import { recorderForward, recorderGrads } from './buffers';
+import { maskedVariant, stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
+import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import {
   defaultLstmVariant,
   lstmSizes,
@@ -26,6 +26,7 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
   stateNames: ['h', 'c'],
 
   variant(dims, options, context) {
+    if (dims.masked) return maskedVariant('lstm', options.variant);
     return options.variant ?? context.kernels.lstm ?? defaultLstmVariant(dims, context.adapter);
   },
 
@@ -34,14 +35,15 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
     return {
       xproj: lstmXprojFloats(dims, variant),
       gates: size.gates,
-      // Packed weights and compact states of the register-blocked variants.
-      ...(variant === 'step' ? {} : { packed: size.scratch }),
+      // Packed weights and compact states of the register-blocked variants; the plain one's mask spare.
+      ...(variant === 'step' ? stepMaskScratch(dims, false) : { packed: size.scratch }),
     };
   },
 
   backwardScratch(dims) {
     const size = lstmSizes(dims);
-    return { dc: size.state, dgates: size.gates };
+    // Masked: the carry of dh past masked steps sits behind dc (shaders/lstmStep.wgsl).
+    return { dc: dims.masked ? 2 * size.state : size.state, dgates: size.gates };
   },
 
   recordForward(plan, io, dims, options, variant) {
@@ -52,8 +54,11 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
     const { dgates, dc } = io.scratch as { dgates: GPUBuffer; dc: GPUBuffer };
     // The kernels carry dc in place, from dc_T on entry to dc_0 on exit.
     plan.copy(io.dFinal[1]!, dc, dims.batch * dims.units);
+    const state = dims.batch * dims.units;
+    const forward = forwardBuffers(io);
     const buffers = {
-      ...forwardBuffers(io),
+      ...forward,
+      ...('mask' in forward ? { mask: { ...forward.mask, carry: dc, carryOffset: state } } : {}),
       dy: io.dy,
       dhLast: io.dFinal[0]!,
       dc,
@@ -72,6 +77,6 @@ function forwardBuffers(io: CellForward) {
     ...recorderForward(io),
     c: io.states[1]!,
     gates: io.scratch.gates!,
-    ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
+    ...(io.scratch.packed ? { scratch: io.scratch.packed } : { mask: recorderMask(io) }),
   };
 }

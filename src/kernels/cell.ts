@@ -18,6 +18,8 @@ export interface CellDims {
   timesteps: number;
   features: number;
   units: number;
+  /** A masked pass (CellForward.mask set): it runs the plain 'step' kernels, the ones that read a mask. */
+  masked?: boolean;
 }
 
 /** A recurrent layer's weights in Keras layout, named as Keras names them (and as the parameter arena keys them). */
@@ -37,6 +39,11 @@ export interface CellForward {
   states: readonly BufferRef[];
   /** The cell's own buffers, named and sized by forwardScratch (backward passes get backwardScratch's too). */
   scratch: Readonly<Record<string, BufferRef>>;
+  /**
+   * Keras's timestep mask, [T·B] time-major, 1 where x_t of row b is real, 0 where it is padding: a masked step
+   * leaves the states as they were (shaders/direction.wgsl). Null: every step runs. Set with dims.masked.
+   */
+  mask: BufferRef | null;
 }
 
 /** What backpropagation through time reads and writes, besides what the forward pass saved. */
@@ -74,6 +81,21 @@ export function stepConstants(
 export function variantScratch(cell: string, variant: string, scratch: BufferRef | undefined): BufferRef {
   if (!scratch) throw new ValueError(`the '${variant}' ${cell} kernel needs a scratch buffer of ${cell}Sizes().scratch floats`);
   return scratch;
+}
+
+/**
+ * The variant of a masked pass: the plain 'step' kernels, the only ones that read a mask; a pinned other variant
+ * is a ValueError naming the way out.
+ */
+export function maskedVariant<V extends string>(cell: string, pinned: V | undefined): V {
+  if (pinned !== undefined && pinned !== 'step')
+    throw new ValueError(`${cell}: a masked input runs the 'step' kernel, which reads the mask; variant '${pinned}' cannot (leave variant unset)`);
+  return 'step' as V;
+}
+
+/** The scratch every cell's 'step' variant adds for masking (see StepMask in ./sequenceMask). */
+export function stepMaskScratch(dims: CellDims, backward: boolean): Record<string, number> {
+  return backward ? { dhCarry: dims.masked ? dims.batch * dims.units : 4 } : { maskSpare: 4 };
 }
 
 /** What picks a kernel variant besides the shapes: the runtime's pinned choices and its adapter. */

@@ -20,6 +20,7 @@ import { LSTM_FUSED_INPUT_MAX_FEATURES, recordLstmForwardStepsVec4 } from './lst
 import { recordLstmBiasGrad, recordLstmPack } from './lstmStepVec4Pack';
 import { recordCompactState } from './compactState';
 import { stepConstants, variantScratch, type CellDims } from './cell';
+import { recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
 export const lstmForwardKernel = defineKernel(lstmStepShader, 'forward');
@@ -101,6 +102,8 @@ export interface LstmForwardBuffers {
   gates: BufferRef;
   /** lstmSizes().scratch floats: the packed weights and compact states of the register-blocked variants (not 'step'). */
   scratch?: BufferRef;
+  /** The step mask of a masked layer ('step' only; see ./sequenceMask). */
+  mask?: StepMask | null;
 }
 
 export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: CellDims, acts: LstmActivations, variant: LstmVariant): void {
@@ -110,6 +113,7 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
   if (xprojBytes < lstmXprojFloats(dims, chosen) * 4) {
     throw new ValueError(`lstm '${chosen}' kernel: xproj holds ${xprojBytes / 4} floats; it needs lstmXprojFloats() = ${lstmXprojFloats(dims, chosen)}`);
   }
+  if (buf.mask?.values && chosen !== 'step') throw new ValueError(`lstm '${chosen}' kernel: a masked layer runs the 'step' kernel; got variant '${chosen}'`);
   if (chosen !== 'step') {
     // Interleaved: the pack and the compact initial state first, then X·Wp + bp (xproj as vec4 per unit).
     const scratch = variantScratch('lstm', chosen, buf.scratch);
@@ -133,8 +137,8 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
     const t = timeOfStep(s, timesteps, acts.goBackwards ?? false);
     plan.dispatch({
       kernel: lstmForwardKernel,
-      constants: stepConstants(WG, acts),
-      bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, c: buf.c, gates: buf.gates },
+      constants: { ...stepConstants(WG, acts), MASKED: buf.mask?.values ? 1 : 0 },
+      bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, c: buf.c, gates: buf.gates, ...stepMaskBindings(buf.mask, false) },
       uniforms: { t, batch, units },
       workgroups,
     });
@@ -154,7 +158,7 @@ export interface LstmBackwardBuffers {
   dy: BufferRef;
   /** Gradient reaching the final hidden state from outside the layer, [B, u] (zeros if none). */
   dhLast: BufferRef;
-  /** [B, u]: holds dc_T on entry and dc_0 on exit. */
+  /** [B, u]: holds dc_T on entry and dc_0 on exit; masked: [2, B, u], the carry of dh behind it (mask.carry). */
   dc: BufferRef;
   /** Scratch [T, B, 4u]: the pre-activation gate gradients. */
   dgates: BufferRef;
@@ -167,6 +171,8 @@ export interface LstmBackwardBuffers {
   dh0: BufferRef | null;
   /** lstmSizes().scratch floats: the packed weights and compact states of the register-blocked variants (not 'step'). */
   scratch?: BufferRef;
+  /** The step mask and the carry of dh past masked steps ('step' only; see ./sequenceMask). */
+  mask?: StepMask | null;
 }
 
 export function recordLstmBackward(
@@ -186,6 +192,7 @@ export function recordLstmBackward(
   // dh0 comes from the gate gradients of the first step run; dU pairs each dG block t with the state before it.
   const first = timeOfStep(0, timesteps, back) * batch * u4;
   const hPrev = previousStatesSlot(back) * batch * units;
+  if (buf.mask?.values && chosen !== 'step') throw new ValueError(`lstm '${chosen}' kernel: a masked layer runs the 'step' kernel; got variant '${chosen}'`);
   if (chosen !== 'step') {
     // Interleaved dG (columns 4j+gate): dh0 and dX read Up and Wp, whose columns are in that order too; dU, dW
     // and db are stored back in Keras order (one weight-gradient dispatch, or the GEMMs' permute_units and
@@ -228,7 +235,7 @@ export function recordLstmBackward(
     const t = timeOfStep(s, timesteps, back);
     plan.dispatch({
       kernel: lstmBackwardKernel,
-      constants: stepConstants(WG, acts),
+      constants: { ...stepConstants(WG, acts), MASKED: buf.mask?.values ? 1 : 0 },
       bindings: {
         recurrent_b: buf.recurrentKernel,
         saved_gates: buf.gates,
@@ -237,12 +244,17 @@ export function recordLstmBackward(
         dh_last: buf.dhLast,
         dc: buf.dc,
         dgates: buf.dgates,
+        // dh's carry past masked steps sits behind dc (shaders/lstmStep.wgsl): no dh_carry binding.
+        ...stepMaskBindings(buf.mask, false),
       },
       uniforms: { t, batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
       workgroups,
     });
   }
-  if (buf.dh0) recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+  if (buf.dh0) {
+    recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+    recordCarryIntoInitial(plan, buf.mask, buf.dh0, batch * units);
+  }
   if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: u4, transB: true });
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true });
   recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hPrev });

@@ -31,6 +31,12 @@ export interface Act {
   cols: number;
   /** Set for sequences: rows = timesteps · batch, row t·batch + b. */
   timesteps: number | null;
+  /**
+   * Keras's timestep mask travelling with a sequence: one float per row (t·batch + b), 1 where x_t is real, 0 where
+   * it is padding (shaders/sequenceMask.wgsl). Made by layers.masking or embedding maskZero, read by the layers
+   * that support masking, passed on by those that keep the time axis; absent or null: no mask.
+   */
+  mask?: GPUBuffer | null;
 }
 
 export interface RegularizerConfig {

@@ -203,7 +203,8 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   bindRaw(ctx: BindContext, input: Act, goBackwards = this.goBackwards): RawRecurrentRun {
     const timesteps = input.timesteps;
     if (timesteps === null) throw new ShapeError(`layer '${this.name}' needs a sequence input [batch, timesteps, features]; got [batch, ${input.cols}]`);
-    const dims: CellDims = { batch: ctx.batch, timesteps, features: input.cols, units: this.units };
+    const mask = input.mask ?? null;
+    const dims: CellDims = { batch: ctx.batch, timesteps, features: input.cols, units: this.units, masked: mask !== null };
     const state = ctx.batch * this.units;
     const kept = ctx.states ?? null;
     if (kept && kept.length !== this.stateSizes().length) {
@@ -222,7 +223,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       const seed = maskSeed((ctx.seed ?? 0) ^ (goBackwards ? 0x5bd1e995 : 0), ctx.batch);
       const noise = { timesteps: false, batch: true, features: true };
       dropped = ctx.grads && this.dropout > 0 ? dropoutPass(ctx, input, { rate: this.dropout, seed, noise }, bufs) : null;
-      bound = this.allocateCell(ctx, dropped ? dropped.output : input, dims, options, bufs);
+      bound = this.allocateCell(ctx, { ...(dropped ? dropped.output : input), mask }, dims, options, bufs);
     } catch (e) {
       bufs.destroy();
       throw e;
@@ -233,7 +234,8 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     const states = forward.states as GPUBuffer[];
     const h = states[0]!;
     return {
-      sequence: { buffer: h, offset: outputsSlot(goBackwards) * state, rows: timesteps * ctx.batch, cols: this.units, timesteps },
+      // Keras passes the input's mask on with a returned sequence (unreversed even for goBackwards, as Keras does).
+      sequence: { buffer: h, offset: outputsSlot(goBackwards) * state, rows: timesteps * ctx.batch, cols: this.units, timesteps, mask },
       last: { buffer: h, offset: last, rows: ctx.batch, cols: this.units, timesteps: null },
       recordForward(plan: Plan, training = false) {
         dropped?.recordForward(plan, training);
@@ -268,6 +270,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     const forward = makeCellForward(bufs, cell, dims, options, variant, {
       x: input.buffer,
       xOffset: input.offset,
+      mask: input.mask ?? null,
       weights: cellWeights({ ...ctx.params, ...noBias('zero bias (useBias false)') }, this.where),
     });
     let backward: CellBackwardBuffers | null = null;
@@ -328,7 +331,7 @@ export function reversedInTime(ctx: BindContext, label: string, run: LayerRun): 
   const ordered = bufs.make('outputs in processing order', out.rows * out.cols);
   const dy = ctx.grads ? bufs.make('dOutput in input-time order', out.rows * out.cols) : null;
   return {
-    output: { buffer: ordered, offset: 0, rows: out.rows, cols: out.cols, timesteps },
+    output: { buffer: ordered, offset: 0, rows: out.rows, cols: out.cols, timesteps, mask: out.mask ?? null },
     recordForward(plan: Plan, training?: boolean) {
       run.recordForward(plan, training);
       recordReverseTime(plan, { src: out.buffer, srcOffset: out.offset, dst: ordered, timesteps, block });

@@ -57,7 +57,7 @@ async function runGru(rt: Runtime, rawInputs: GruInputs<TensorLike>, rawGrads: G
   return runCell(
     rt,
     gruCell,
-    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0] },
+    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0], mask: null },
     grads && { dOutput: grads.dOutput, dFinal: [grads.dh] },
     opts,
   );

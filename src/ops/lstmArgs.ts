@@ -9,6 +9,7 @@ import { CELL_ACTIVATIONS, GATE_ACTIVATIONS, checkActivation, type CellActivatio
 import { LSTM_VARIANTS, type LstmVariant } from '../kernels/lstmStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import type { CellDims } from '../kernels/cell';
+import { checkMask } from './recurrentArgs';
 
 export interface LstmInputs<T> {
   x: T;
@@ -17,6 +18,8 @@ export interface LstmInputs<T> {
   bias: T;
   /** [h0, c0], each [batch, units]; zeros when absent. */
   initialState?: readonly [T, T];
+  /** Keras's timestep mask [batch, timesteps]: 0 where x_t is padding, whose step keeps the states as they were. */
+  mask?: T;
 }
 
 export interface LstmOptions {
@@ -75,6 +78,7 @@ export interface CheckedLstmInputs {
   bias: Tensor;
   h0: Tensor | null;
   c0: Tensor | null;
+  mask: Tensor | null;
 }
 
 export function resolveLstmOptions(options: LstmOptions = {}): ResolvedLstmOptions {
@@ -138,7 +142,8 @@ export function checkLstmInputs(inputs: LstmInputs<TensorLike>): CheckedLstmInpu
     expectShape(h0, [batch, units], 'initialState[0] (h0)', '[batch, units]');
     expectShape(c0, [batch, units], 'initialState[1] (c0)', '[batch, units]');
   }
-  return { dims: { batch, timesteps, features, units }, x, kernel, recurrentKernel, bias, h0, c0 };
+  const dims = { batch, timesteps, features, units };
+  return { dims, x, kernel, recurrentKernel, bias, h0, c0, mask: checkMask(inputs.mask, dims) };
 }
 
 export interface CheckedLstmGrads {

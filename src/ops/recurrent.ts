@@ -25,6 +25,8 @@ export interface CellInputs {
   recurrentKernel: Tensor;
   bias: Tensor;
   initialStates: readonly (Tensor | null)[];
+  /** Keras's timestep mask [batch, timesteps], 1 (or any non-zero) where x_t is real; null: every step runs. */
+  mask: Tensor | null;
 }
 
 /** Checked output gradients: of `output`, and one per final state (null: zeros). */
@@ -70,7 +72,7 @@ export async function runCell<O, V extends string>(
 ): Promise<CellRunResult> {
   rt.check();
   checkAllFinite(cell.stateNames, inputs, grads);
-  const { dims } = inputs;
+  const dims = { ...inputs.dims, masked: inputs.mask !== null };
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const { returnSequences, goBackwards } = options;
   const state = B * U;
@@ -84,7 +86,13 @@ export async function runCell<O, V extends string>(
       recurrent_kernel: bufs.upload('recurrentKernel', inputs.recurrentKernel.data),
       bias: bufs.upload('bias', inputs.bias.data),
     };
-    const forward = makeCellForward(bufs, cell, dims, options, variant, { x: bufs.upload('x', swapLeadingAxes(inputs.x.data, B, T, F)), xOffset: 0, weights });
+    const mask = inputs.mask ? bufs.upload('mask', swapLeadingAxes(inputs.mask.data, B, T, 1)) : null;
+    const forward = makeCellForward(bufs, cell, dims, options, variant, {
+      x: bufs.upload('x', swapLeadingAxes(inputs.x.data, B, T, F)),
+      xOffset: 0,
+      weights,
+      mask,
+    });
     // The initial-state slot (0, or T going backwards) is written here; every other slot by the steps.
     forward.states.forEach((buffer, i) =>
       rt.write(buffer as GPUBuffer, inputs.initialStates[i]?.data ?? new Float32Array(state), initialSlot(T, goBackwards) * state),

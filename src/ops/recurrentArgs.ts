@@ -74,3 +74,17 @@ export function checkSingleStateGrads(
   }
   return { dOutput, dh };
 }
+
+/**
+ * The optional timestep mask [batch, timesteps] (Keras's `mask`): non-zero where x_t of that row is real, 0 where
+ * it is padding that the cell skips. Booleans are taken as 1 and 0.
+ */
+export function checkMask(mask: unknown, dims: CellDims): Tensor | null {
+  if (mask === undefined || mask === null) return null;
+  const asNumbers = Array.isArray(mask)
+    ? (mask as unknown[]).map((row) => (Array.isArray(row) ? row.map((v) => (typeof v === 'boolean' ? Number(v) : v)) : row))
+    : mask;
+  const t = toTensor(asNumbers as TensorLike, 'mask');
+  expectShape(t, [dims.batch, dims.timesteps], 'mask', '[batch, timesteps], one value per step of x (0: skip the step)');
+  return t;
+}

@@ -57,7 +57,7 @@ async function runSimpleRnn(
   return runCell(
     rt,
     simpleRnnCell,
-    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0] },
+    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0], mask: null },
     grads && { dOutput: grads.dOutput, dFinal: [grads.dh] },
     opts,
   );

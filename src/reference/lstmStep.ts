@@ -29,6 +29,8 @@ interface Cache {
   gates: Float64Array[];
   /** Input time read by processing step s. */
   time: (s: number) => number;
+  /** Whether row b takes x_t (Keras's mask; always without one). */
+  runs: (b: number, t: number) => boolean;
 }
 
 /** One timestep for every batch row: returns h_t, c_t and the activated gates. */
@@ -82,11 +84,18 @@ function run(inputs: LstmInputs<In>, options: LstmOptions): { out: LstmOutputs<F
   const gates: Float64Array[] = [];
   const xt = new Float64Array(B * F);
   const time = (s: number) => (goBackwards ? T - 1 - s : s);
+  const runs = (b: number, t: number) => !inputs.mask || inputs.mask.data[b * T + t] !== 0;
   for (let s = 0; s < T; s++) {
     for (let b = 0; b < B; b++) {
       for (let k = 0; k < F; k++) xt[b * F + k] = inputs.x.data[(b * T + time(s)) * F + k]!;
     }
     const step = lstmStep(xt, h[s]!, c[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
+    // A masked row keeps its states (its output is the carried h, as Keras 3's rnn() without zero_output_for_mask).
+    for (let b = 0; b < B; b++) {
+      if (runs(b, time(s))) continue;
+      step.h.set(h[s]!.subarray(b * U, (b + 1) * U), b * U);
+      step.c.set(c[s]!.subarray(b * U, (b + 1) * U), b * U);
+    }
     h.push(step.h);
     c.push(step.c);
     gates.push(step.gates);
@@ -103,7 +112,7 @@ function run(inputs: LstmInputs<In>, options: LstmOptions): { out: LstmOutputs<F
   }
   return {
     out: { output, h: { data: Float64Array.from(h[T]!), shape: [B, U] }, c: { data: Float64Array.from(c[T]!), shape: [B, U] } },
-    cache: { B, T, F, U, h, c, gates, time },
+    cache: { B, T, F, U, h, c, gates, time, runs },
   };
 }
 
@@ -132,7 +141,13 @@ export function lstmBackward(inputs: LstmInputs<In>, grads: LstmGrads<In>, optio
       for (let b = 0; b < B; b++) for (let j = 0; j < U; j++) dh[b * U + j] += grads.dOutput.data[(b * T + s) * U + j]!;
     }
     const gates = cache.gates[s]!;
+    const t = cache.time(s);
     for (let b = 0; b < B; b++) {
+      if (!cache.runs(b, t)) {
+        // Skipped: no gate gradients; dc stays, and dh goes on whole to the state before (below).
+        dG.fill(0, b * U4, (b + 1) * U4);
+        continue;
+      }
       for (let j = 0; j < U; j++) {
         const row = b * U4;
         const [i, f, g, o] = [gates[row + j]!, gates[row + U + j]!, gates[row + 2 * U + j]!, gates[row + 3 * U + j]!];
@@ -147,9 +162,9 @@ export function lstmBackward(inputs: LstmInputs<In>, grads: LstmGrads<In>, optio
       }
     }
     const hPrev = cache.h[s]!;
-    const t = cache.time(s);
     const next = new Float64Array(B * U);
     for (let b = 0; b < B; b++) {
+      if (!cache.runs(b, t)) next.set(dh.subarray(b * U, (b + 1) * U), b * U);
       for (let m = 0; m < U4; m++) {
         const d = dG[b * U4 + m]!;
         dBias[m] += d;

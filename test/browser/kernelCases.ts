@@ -105,7 +105,7 @@ export const kernelCases = {
   },
 
   lstm(spec: {
-    inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded, Encoded] };
+    inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded, Encoded]; mask?: Encoded };
     grads?: { dOutput: Encoded; dh?: Encoded; dc?: Encoded };
     options: LstmOptions;
   }) {
@@ -115,6 +115,7 @@ export const kernelCases = {
       recurrentKernel: decode(spec.inputs.recurrentKernel),
       bias: decode(spec.inputs.bias),
       ...(spec.inputs.initialState ? { initialState: [decode(spec.inputs.initialState[0]), decode(spec.inputs.initialState[1])] as const } : {}),
+      ...(spec.inputs.mask ? { mask: decode(spec.inputs.mask) } : {}),
     };
     return inScope(async (r) => {
       if (!spec.grads) return { ...(await lstmForward(r, inputs, spec.options)) };

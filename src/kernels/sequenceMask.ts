@@ -1,0 +1,75 @@
+/**
+ * Records the timestep-mask kernels (shaders/sequenceMask.wgsl; CPU twin src/reference/sequenceMask.ts) and
+ * gives the recurrent step kernels their mask bindings (shaders/direction.wgsl, MASKED).
+ */
+import sequenceMaskShader from '../../shaders/sequenceMask.wgsl';
+import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import type { Plan } from '../gpu/plan';
+
+export const maskFromValuesKernel = defineKernel(sequenceMaskShader, 'from_values');
+export const maskApplyKernel = defineKernel(sequenceMaskShader, 'apply');
+export const accumulateKernel = defineKernel(sequenceMaskShader, 'accumulate');
+const WG = 64;
+
+/** m[r] = 1 where any of x's `cols` values in row r differs from maskValue, else 0. */
+export function recordMaskFromValues(
+  plan: Plan,
+  buf: { x: BufferRef; xOffset: number; mask: BufferRef },
+  dims: { rows: number; cols: number; maskValue: number },
+): void {
+  plan.dispatch({
+    kernel: maskFromValuesKernel,
+    constants: { WG },
+    bindings: { x: buf.x, mask_out: buf.mask },
+    uniforms: { rows: dims.rows, cols: dims.cols, x_offset: buf.xOffset, mask_value: dims.maskValue },
+    workgroups: grid1d(dims.rows, WG),
+  });
+}
+
+/** y[r, c] = x[r, c] where m[r] ≠ 0, else 0 (NaN and Inf included). */
+export function recordMaskApply(plan: Plan, buf: { x: BufferRef; xOffset: number; mask: BufferRef; y: BufferRef }, dims: { rows: number; cols: number }): void {
+  plan.dispatch({
+    kernel: maskApplyKernel,
+    constants: { WG },
+    bindings: { x: buf.x, mask: buf.mask, y: buf.y },
+    uniforms: { rows: dims.rows, cols: dims.cols, x_offset: buf.xOffset, mask_value: 0 },
+    workgroups: grid1d(dims.rows * dims.cols, WG),
+  });
+}
+
+/** y[i] += x[xOffset + i] for i < n. */
+export function recordAccumulate(plan: Plan, buf: { x: BufferRef; xOffset: number; y: BufferRef }, n: number): void {
+  plan.dispatch({
+    kernel: accumulateKernel,
+    constants: { WG },
+    bindings: { x: buf.x, y: buf.y },
+    uniforms: { rows: n, cols: 1, x_offset: buf.xOffset, mask_value: 0 },
+    workgroups: grid1d(n, WG),
+  });
+}
+
+/**
+ * What a plain recurrent step kernel binds for masking (shaders/direction.wgsl). A WGSL entry binds every
+ * buffer it names, masked or not, so an unmasked pass binds small spare buffers that MASKED = false never reads.
+ */
+export interface StepMask {
+  /** [T·B] time-major, 1 where the step runs; null: unmasked. */
+  values: BufferRef | null;
+  /** Bound as step_mask when `values` is null (4 floats; never read). */
+  spare: BufferRef;
+  /** [B·u] backward: dh carried past skipped steps (any 4 floats when unmasked; the LSTM's sits behind dc). */
+  carry: BufferRef;
+  /** Where the carry starts in its buffer, in floats (binding offsets must be 256-byte aligned, so not a subRange). */
+  carryOffset: number;
+}
+
+/** The mask bindings of a step kernel's entry; `carry`: it binds dh_carry (a backward entry that keeps it apart). */
+export function stepMaskBindings(mask: StepMask | null | undefined, carry: boolean): Record<string, BufferRef> {
+  if (!mask) throw new Error('a plain recurrent step kernel needs its StepMask buffers (the cell gives them: src/cells/)');
+  return { step_mask: mask.values ?? mask.spare, ...(carry ? { dh_carry: mask.carry } : {}) };
+}
+
+/** A masked pass: adds the dh carried past the masked steps run first to dh_0 (after dh_0's GEMM). */
+export function recordCarryIntoInitial(plan: Plan, mask: StepMask | null | undefined, dh0: BufferRef, n: number): void {
+  if (mask?.values) recordAccumulate(plan, { x: mask.carry, xOffset: mask.carryOffset, y: dh0 }, n);
+}

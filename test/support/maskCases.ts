@@ -1,0 +1,24 @@
+/**
+ * Timestep masks for the masked-recurrence tests: every way padding meets a recurrent layer. Row 0 is padded at
+ * the end (Keras pad_sequences padding='post'), row 1 at the start (its default 'pre'), row 2 has holes in the
+ * middle, row 3 is all padding, and further rows are random; a 1 marks a real step.
+ */
+import { rng } from './random';
+
+export function stepMask(batch: number, timesteps: number, seed: number): Float32Array {
+  const random = rng(seed);
+  const mask = new Float32Array(batch * timesteps);
+  for (let b = 0; b < batch; b++) {
+    const length = 1 + Math.floor(random() * timesteps);
+    for (let t = 0; t < timesteps; t++) {
+      let real: boolean;
+      if (b === 0) real = t < length;
+      else if (b === 1) real = t >= timesteps - length;
+      else if (b === 2) real = t % 3 !== 1;
+      else if (b === 3) real = false;
+      else real = random() < 0.6;
+      mask[b * timesteps + t] = real ? 1 : 0;
+    }
+  }
+  return mask;
+}
