@@ -11,6 +11,7 @@ import { recordColumnSum } from '../src/kernels/columnSum';
 import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLstmBackward, recordLstmForward } from '../src/kernels/lstmStep';
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
 import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4Pack';
+import { unmaskedStepMask } from '../src/kernels/sequenceMask';
 import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../src/kernels/gruStep';
 import type { GruVec4Tuning } from '../src/kernels/gruStepVec4';
 import type { CellDims } from '../src/kernels/cell';
@@ -122,6 +123,7 @@ async function lstmPieces(rt: Runtime, shape: string, dims: CellDims, activation
     c: f('c', s.states),
     gates: f('gates', s.gates),
     scratch: f('scratch', s.scratch),
+    mask: unmaskedStepMask(f('mask spare', 4)),
   };
   const back = {
     dy: f('dy', s.state),
@@ -234,6 +236,7 @@ function gruBuffers(f: (label: string, n: number) => GPUBuffer, dims: CellDims, 
     h: f('h', s.states),
     gates: f('gates', s.gates),
     scratch: f('scratch', s.scratch),
+    mask: unmaskedStepMask(f('mask spare', 4)),
   };
   const back = {
     dy: f('dy', s.state),
@@ -449,6 +452,7 @@ async function variantGrid(rt: Runtime): Promise<ProfileRow[]> {
       c: buf('c', s.states),
       gates: buf('gates', s.gates),
       scratch: buf('scratch', s.scratch),
+      mask: unmaskedStepMask(buf('mask spare', 4)),
     };
     const back = {
       dy: buf('dy', s.state),

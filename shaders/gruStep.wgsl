@@ -20,8 +20,9 @@
 // h [T+1, B, u] on the boundaries between inputs.
 //
 // Backward, in reverse processing order. Each step first gathers the gradient reaching h_t:
-//   dh = dy_t + (x_t processed last ? dh_T : carry + dGh[t'] · U[j, :]ᵀ)           t' = the step run after t
-// where carry is the part of dh_{t−1} that does not pass through U (written by step t', read back here).
+//   dh = dy_t + carry + (x_t processed last ? 0 : dGh[t'] · U[j, :]ᵀ)             t' = the step run after t
+// where carry is the part of dh_{t−1} that does not pass through U (written by step t', read back here), and
+// before the step processed last holds dh_T: the host copies it in before the loop, so no entry binds it.
 // Then dz = dh·(h_{t−1} − hh)·σ'(z) and da = dh·(1 − z)·act'(hh) (da: gradient of the candidate's
 // pre-activation). Two gradients per gate: dGx of x·W + b_in (feeds dW, dX, db_in) and dGh of h·U (+ b_rec)
 // (feeds dU, db_rec, dh_{t−1}).
@@ -36,11 +37,17 @@
 // Entry `initial_grad` runs once after the loop: dh_0 = carry + dGh[first step] · U[j, :]ᵀ (the carry term is
 // why this is not the LSTM's plain GEMM).
 //
+// Masking (direction.wgsl, MASKED): a skipped step keeps h, writes zero gate gradients and sets carry = dh,
+// all of it. The gather of the step before (and initial_grad) adds carry anyway, so carry is the GRU's dh_carry:
+// no binding 21, and nothing to add to dh_0 after the loop. dh_T enters through carry (above) because the
+// backward entries, with step_mask, would otherwise bind 9 storage buffers; WebGPU guarantees 8.
+//
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, 3u] (read) · 3 h (rw) · 4 gates (rw)
 //                     5 recurrent_bias [3u] (read; reset_after) · 6 hcat (rw; reset_before)
 // Bindings, backward: 0 back_params · 7 recurrent_b U (read) · 8 saved_gates (read) · 9 saved_h (read)
-//                     10 dy (read) · 11 dh_last (read) · 12 carry [B, u] (rw) · 13 dgx (rw) · 14 dgh (rw)
+//                     10 dy (read) · 12 carry [B, u] (rw; dh_T on entry) · 13 dgx (rw) · 14 dgh (rw)
 //                     15 dh0 (rw; initial_grad)
+// Both: 20 step_mask (read; direction.wgsl) in forward, forward_candidate and the three backward step entries.
 //
 //! include activations direction
 
@@ -69,7 +76,6 @@ override RECURRENT_ACTIVATION: u32 = 2u;
 @group(0) @binding(8) var<storage, read> saved_gates: array<f32>;
 @group(0) @binding(9) var<storage, read> saved_h: array<f32>;
 @group(0) @binding(10) var<storage, read> dy: array<f32>;
-@group(0) @binding(11) var<storage, read> dh_last: array<f32>;
 @group(0) @binding(12) var<storage, read_write> carry: array<f32>;
 @group(0) @binding(13) var<storage, read_write> dgx: array<f32>;
 @group(0) @binding(14) var<storage, read_write> dgh: array<f32>;
@@ -103,7 +109,9 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let z = act(sz, RECURRENT_ACTIVATION);
   let r = act(sr, RECURRENT_ACTIVATION);
   let hh = act(xproj[row + 2u * units + j] + r * n, ACTIVATION);
-  h[next + j] = z * h[prev + j] + (1.0 - z) * hh;
+  // A masked step (direction.wgsl) keeps h; the gates saved below are never read for it.
+  let h_prev = h[prev + j];
+  h[next + j] = select(h_prev, z * h_prev + (1.0 - z) * hh, step_runs(p.t, p.batch, b));
   let g = (p.t * p.batch + b) * 4u * units;
   gates[g + j] = z;
   gates[g + units + j] = r;
@@ -159,7 +167,9 @@ fn forward_candidate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
   let z = gates[row + j];
   let prev = (prev_slot(p.t) * p.batch + b) * units;
   let next = (next_slot(p.t) * p.batch + b) * units;
-  h[next + j] = z * h[prev + j] + (1.0 - z) * hh;
+  // A masked step keeps h (forward_gates has run anyway: its hcat rows meet zero dGh rows in the dU GEMM).
+  let h_prev = h[prev + j];
+  h[next + j] = select(h_prev, z * h_prev + (1.0 - z) * hh, step_runs(p.t, p.batch, b));
 }
 
 /** dGh[t] · U[j, :]ᵀ: what the gate gradients of step t send back to h_{t−1}[b, j] through U. */
@@ -174,16 +184,14 @@ fn through_recurrent(t: u32, b: u32, j: u32) -> f32 {
   return sum;
 }
 
-/** The gradient reaching h_t[b, j] from the output and from the step run after t. */
+/** The gradient reaching h_t[b, j] from the output and from the step run after t (dh_T: carry on entry). */
 fn incoming(b: u32, j: u32) -> f32 {
   let p = back_params;
   let idx = b * p.units + j;
   let last = is_last_step(p.t, p.timesteps);
-  var dh = 0.0;
-  if (last) {
-    dh = dh_last[idx];
-  } else {
-    dh = carry[idx] + through_recurrent(following_time(p.t), b, j);
+  var dh = carry[idx];
+  if (!last) {
+    dh += through_recurrent(following_time(p.t), b, j);
   }
   if (p.dy_is_sequence != 0u) {
     dh += dy[(p.t * p.batch + b) * p.units + j];
@@ -202,6 +210,18 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let b = idx / units;
   let j = idx % units;
   let dh = incoming(b, j);
+  let row = (p.t * p.batch + b) * 3u * units;
+  if (!step_runs(p.t, p.batch, b)) {
+    // Skipped: no gate gradients, and dh goes on whole to h_{t−1} through carry.
+    dgx[row + j] = 0.0;
+    dgx[row + units + j] = 0.0;
+    dgx[row + 2u * units + j] = 0.0;
+    dgh[row + j] = 0.0;
+    dgh[row + units + j] = 0.0;
+    dgh[row + 2u * units + j] = 0.0;
+    carry[idx] = dh;
+    return;
+  }
 
   let g = (p.t * p.batch + b) * 4u * units;
   let z = saved_gates[g + j];
@@ -213,7 +233,6 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let da = dh * (1.0 - z) * act_grad_from_output(hh, ACTIVATION);
   let dr = da * n * act_grad_from_output(r, RECURRENT_ACTIVATION);
 
-  let row = (p.t * p.batch + b) * 3u * units;
   dgx[row + j] = dz;
   dgx[row + units + j] = dr;
   dgx[row + 2u * units + j] = da;
@@ -237,8 +256,10 @@ fn backward_update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
   let z = saved_gates[row + j];
   let hh = saved_gates[row + 2u * units + j];
   let h_prev = saved_h[(prev_slot(p.t) * p.batch + b) * units + j];
-  let dz = dh * (h_prev - hh) * act_grad_from_output(z, RECURRENT_ACTIVATION);
-  let da = dh * (1.0 - z) * act_grad_from_output(hh, ACTIVATION);
+  // A skipped step has zero gate gradients (backward_reset zeroes dr) and leaves all of dh in carry, as below.
+  let runs = step_runs(p.t, p.batch, b);
+  let dz = select(0.0, dh * (h_prev - hh) * act_grad_from_output(z, RECURRENT_ACTIVATION), runs);
+  let da = select(0.0, dh * (1.0 - z) * act_grad_from_output(hh, ACTIVATION), runs);
 
   dgx[row + j] = dz;
   dgx[row + 2u * units + j] = da;
@@ -261,6 +282,12 @@ fn backward_reset(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
   let k = idx % units;
   let u3 = 3u * units;
   let row = (p.t * p.batch + b) * u3;
+  if (!step_runs(p.t, p.batch, b)) {
+    // Skipped: dr = 0, and carry keeps the whole dh that backward_update put there.
+    dgx[row + units + k] = 0.0;
+    dgh[row + units + k] = 0.0;
+    return;
+  }
 
   var drh = 0.0;
   for (var j = 0u; j < units; j++) {

@@ -26,6 +26,7 @@
 // order that depended on scheduling would make losses differ between runs).
 //
 // Bindings, loss_rows:  0 params (uniform) · 1 p (read) · 2 y (read) · 3 dp (write) · 4 row_loss (write)
+//                       7 row_weight (read; unweighted, p is bound there again and never read)
 // Bindings, accumulate: 0 acc_params (uniform) · 5 values (read) · 6 accum (read-write)
 // p and y must be other buffers than dp and row_loss (WebGPU forbids read and write views of one buffer).
 
@@ -50,6 +51,7 @@ struct AccumulateParams {
 
 override LOSS: u32 = 0u;
 override FROM_LOGITS: bool = false;
+override WEIGHTED: bool = false;
 
 const EPSILON: f32 = 1e-7;
 const ONE_MINUS_EPSILON: f32 = 1.0 - EPSILON;
@@ -60,6 +62,7 @@ const ACC_WG: u32 = 64u;
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dp: array<f32>;
 @group(0) @binding(4) var<storage, read_write> row_loss: array<f32>;
+@group(0) @binding(7) var<storage, read> row_weight: array<f32>;
 
 @group(0) @binding(0) var<uniform> acc_params: AccumulateParams;
 @group(0) @binding(5) var<storage, read> values: array<f32>;
@@ -189,7 +192,10 @@ fn loss_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
   let cols = params.cols;
   let pb = params.p_offset + r * cols;
   let db = params.d_offset + r * cols;
-  let scale = 1.0 / f32(params.rows);
+  // A masked output (WEIGHTED): row r weighs row_weight[r] = m[r]·rows/valid (sequenceMask.wgsl loss_weights),
+  // Keras's apply_mask, in its loss and its gradient alike.
+  let weight = select(1.0, row_weight[r], WEIGHTED);
+  let scale = weight / f32(params.rows);
   var loss = 0.0;
   if (LOSS == 4u) {
     loss = categorical(pb, params.y_offset + r * cols, db, cols, scale);
@@ -205,7 +211,7 @@ fn loss_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
     }
     loss *= inv_cols;
   }
-  row_loss[params.row_offset + r] = loss;
+  row_loss[params.row_offset + r] = loss * weight;
 }
 
 @compute @workgroup_size(ACC_WG)

@@ -14,7 +14,8 @@
 // argmax takes the FIRST index of the largest value, as tf.argmax does, so ties are decided the same way
 // on the GPU, in the reference and in Keras.
 //
-// Bindings: 0 params (uniform) · 1 p (read) · 2 y (read) · 3 row_value (write)
+// Bindings: 0 params (uniform) · 1 p (read) · 2 y (read) · 3 row_value (write) · 4 row_weight (read; unweighted,
+// p is bound there again and never read)
 
 struct MetricParams {
   rows: u32,
@@ -31,6 +32,10 @@ override METRIC: u32 = 0u;
 @group(0) @binding(1) var<storage, read> p: array<f32>;
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> row_value: array<f32>;
+@group(0) @binding(4) var<storage, read> row_weight: array<f32>;
+
+// A masked output (WEIGHTED): each row's value is weighted as its loss is (losses.wgsl, row_weight).
+override WEIGHTED: bool = false;
 
 fn argmax_p(base: u32, cols: u32) -> u32 {
   var best = p[base];
@@ -88,5 +93,5 @@ fn metric_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
       value /= f32(cols);
     }
   }
-  row_value[params.row_offset + r] = value;
+  row_value[params.row_offset + r] = value * select(1.0, row_weight[r], WEIGHTED);
 }

@@ -13,9 +13,14 @@
 // h_{t−1} reaches h_t only through U, so after the loop dh_0 = dG[first step] · Uᵀ is a plain GEMM, and the
 // weight gradients are dW = Xᵀ·dG, dU = H_{t−1}ᵀ·dG, db = Σ dG.
 //
+// Masking (direction.wgsl, MASKED): a skipped step keeps h, has dG = 0 and hands its whole dh on through
+// dh_carry, which the gather of the step before adds; after the loop the host adds what is left in dh_carry
+// (what passed the masked steps run first) to dh_0's GEMM.
+//
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, u] (read) · 3 h (rw)
 // Bindings, backward: 0 back_params · 4 recurrent_b U (read) · 5 saved_h (read) · 6 dy (read)
-//                     7 dh_last (read) · 8 dgates (rw)
+//                     7 dh_last (read) · 8 dgates (rw) · 21 dh_carry [B, u] (rw; direction.wgsl)
+// Both: 20 step_mask (read; direction.wgsl).
 //
 //! include activations direction
 
@@ -47,7 +52,8 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   for (var k = 0u; k < units; k++) {
     s = fma(h[prev + k], recurrent[k * units + j], s);
   }
-  h[(next_slot(p.t) * p.batch + b) * units + j] = act(s, ACTIVATION);
+  // A masked step (direction.wgsl) keeps h.
+  h[(next_slot(p.t) * p.batch + b) * units + j] = select(h[prev + j], act(s, ACTIVATION), step_runs(p.t, p.batch, b));
 }
 
 @compute @workgroup_size(WG)
@@ -68,12 +74,21 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     for (var m = 0u; m < units; m++) {
       dh = fma(dgates[next_row + m], recurrent_b[j * units + m], dh);
     }
+    if (MASKED) { dh += dh_carry[idx]; }
   }
   if (p.dy_is_sequence != 0u) {
     dh += dy[(p.t * p.batch + b) * units + j];
   } else if (last) {
     dh += dy[idx];
   }
+  let row = (p.t * p.batch + b) * units;
+  if (!step_runs(p.t, p.batch, b)) {
+    // Skipped: no pre-activation gradient, and dh goes on whole to the state before.
+    dgates[row + j] = 0.0;
+    dh_carry[idx] = dh;
+    return;
+  }
+  if (MASKED) { dh_carry[idx] = 0.0; }
   let y = saved_h[(next_slot(p.t) * p.batch + b) * units + j];
-  dgates[(p.t * p.batch + b) * units + j] = dh * act_grad_from_output(y, ACTIVATION);
+  dgates[row + j] = dh * act_grad_from_output(y, ACTIVATION);
 }

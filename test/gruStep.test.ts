@@ -172,17 +172,18 @@ describe('gruStep kernels', () => {
       const storage = kernel.iface.bindings.filter((b) => b.kind !== 'uniform');
       expect(storage.length, kernel.label).toBeLessThanOrEqual(8);
     }
-    // helpers' resources count for the entry that calls them: backward reads dgh and carry through `incoming`
+    // helpers' resources count for the entry that calls them: backward reads dgh and carry through `incoming`;
+    // dh_T enters through carry, so the step mask (direction.wgsl) is the eighth, not a ninth
     expect(gruKernels.backward.iface.bindings.map((b) => b.name)).toEqual([
       'back_params',
       'recurrent_b',
       'saved_gates',
       'saved_h',
       'dy',
-      'dh_last',
       'carry',
       'dgx',
       'dgh',
+      'step_mask',
     ]);
   });
 

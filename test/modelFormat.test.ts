@@ -101,9 +101,14 @@ describe('reading topologies TF.js writes', () => {
       /hard_sigmoid from Keras 3\.1\.0 is relu6/,
     ],
     [
-      'masking',
-      { class_name: 'Embedding', config: { name: 'e', input_dim: 4, output_dim: 2, input_length: 3, mask_zero: true } },
-      /layer 'e' \(Embedding\): mask_zero: true is not supported/,
+      'a mask_zero that is no boolean',
+      { class_name: 'Embedding', config: { name: 'e', input_dim: 4, output_dim: 2, input_length: 3, mask_zero: 'yes' } },
+      /layer 'e' \(Embedding\): mask_zero/,
+    ],
+    [
+      'a Masking mask_value that is no number',
+      { class_name: 'Masking', config: { name: 'm', mask_value: 'pad' } },
+      /layer 'm' \(Masking\): mask_value must be a number; got "pad"/,
     ],
     [
       'a constraint',

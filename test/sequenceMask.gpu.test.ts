@@ -3,14 +3,19 @@
  * (shaders/direction.wgsl) through the functional APIs, forward and backward, for padding at the end, at the
  * start, in holes and over a whole row, in both directions, with initial states and final-state gradients.
  * A masked step must keep the states exactly (the carried h is the output there) and pass dh and dc through whole.
+ * The LSTM, the GRU in both reset conventions (its carry of dh past masked steps is its own bypass carry) and the
+ * SimpleRNN (direction.wgsl's dh_carry) each run every case.
  */
 import { describe, expect, it } from 'vitest';
+import { gruBackward, gruForward } from '../src/reference/gruStep';
 import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
+import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
 import { lstmCaseData } from './support/lstmCases';
 import { stepMask } from './support/maskCases';
 import { skipGpu, useHarness } from './support/page';
+import { recurrentCaseData } from './support/recurrentCases';
 import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE } from './support/tolerances';
 
 interface Case {
@@ -37,6 +42,25 @@ const name = (c: Case) =>
 type Tensor = { data: Float32Array; shape: number[] };
 const enc = (data: Float32Array, shape: number[]) => ({ data: encodeFloats(data), shape });
 const f64 = (data: Float32Array, shape: number[]): Tensor => ({ data, shape });
+const encoded = <V extends Record<string, unknown>>(o: V) =>
+  Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? v.map((t: Tensor) => enc(t.data, t.shape)) : enc((v as Tensor).data, (v as Tensor).shape)]),
+  );
+
+/** Row 3 is all padding: its final h, and every output of a returned sequence, is its initial h bit for bit. */
+function expectRow3Kept(c: Case, h0: Float32Array | null, out: { h: Float32Array; output: Float32Array }) {
+  const U = c.units;
+  const initial = Array.from((h0 ?? new Float32Array(c.batch * U)).subarray(3 * U, 4 * U));
+  expect(Array.from(out.h.subarray(3 * U, 4 * U)), 'row 3 final h').toEqual(initial);
+  if (!c.returnSequences) return;
+  for (let s = 0; s < c.timesteps; s++) {
+    const at = (3 * c.timesteps + s) * U;
+    expect(Array.from(out.output.subarray(at, at + U)), `row 3 output ${s}`).toEqual(initial);
+  }
+}
+
+// The GRU's rows in both reset conventions.
+const GRU_ROWS = [true, false].flatMap((resetAfter) => CASES.map((c, i) => [`${name(c)} ${resetAfter ? 'after' : 'before'}`, c, i, resetAfter] as const));
 
 describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', () => {
   const page = useHarness();
@@ -55,10 +79,6 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
       ...(d.h0 && d.c0 ? { initialState: [f64(d.h0, [B, U]), f64(d.c0, [B, U])] as const } : {}),
     };
     const gradTensors = { dOutput: f64(d.dOutput, outShape), ...(c.stateGradients ? { dh: f64(d.dh, [B, U]), dc: f64(d.dc, [B, U]) } : {}) };
-    const encoded = <V extends Record<string, unknown>>(o: V) =>
-      Object.fromEntries(
-        Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? v.map((t) => enc(t.data, t.shape)) : enc((v as Tensor).data, (v as Tensor).shape)]),
-      );
     const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards };
     const back = await page.run('lstm', { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options });
     expect(back.validationError).toBeNull();
@@ -76,5 +96,61 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
     const fwd = await page.run('lstm', { inputs: encoded(tensors) as never, options });
     expect(fwd.validationError).toBeNull();
     expectClose(fwd.outputs.output!, lstmForward(tensors, options).output.data, SEQUENCE, 'output (forward call)');
+  });
+
+  it.each(GRU_ROWS)('gru %s', async (_label, c, index, resetAfter) => {
+    const d = recurrentCaseData(c, 3, resetAfter ? 2 : 1, 7100 + index);
+    const { batch: B, timesteps: T, features: F, units: U } = c;
+    const tensors = {
+      x: f64(d.x, [B, T, F]),
+      kernel: f64(d.kernel, [F, 3 * U]),
+      recurrentKernel: f64(d.recurrentKernel, [U, 3 * U]),
+      bias: f64(d.bias, resetAfter ? [2, 3 * U] : [3 * U]),
+      mask: f64(stepMask(B, T, 71 + index), [B, T]),
+      ...(d.h0 ? { initialState: [f64(d.h0, [B, U])] as const } : {}),
+    };
+    const gradTensors = { dOutput: f64(d.dOutput, c.returnSequences ? [B, T, U] : [B, U]), ...(c.stateGradients ? { dh: f64(d.dh, [B, U]) } : {}) };
+    const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter };
+    const back = await page.run('gru', { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options });
+    expect(back.validationError).toBeNull();
+    expect(back.liveBuffersAfter).toBe(0);
+    const ref = gruBackward(tensors, gradTensors, options);
+    expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
+    expectClose(back.outputs.h!, ref.h.data, SEQUENCE, 'final h');
+    for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0'] as const) {
+      expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
+    }
+    expectRow3Kept(c, d.h0, { h: back.outputs.h!, output: back.outputs.output! });
+    const fwd = await page.run('gru', { inputs: encoded(tensors) as never, options });
+    expect(fwd.validationError).toBeNull();
+    expectClose(fwd.outputs.output!, gruForward(tensors, options).output.data, SEQUENCE, 'output (forward call)');
+  });
+
+  it.each(CASES.map((c, i) => [name(c), c, i] as const))('simpleRnn %s', async (_label, c, index) => {
+    const d = recurrentCaseData(c, 1, 1, 7200 + index);
+    const { batch: B, timesteps: T, features: F, units: U } = c;
+    const tensors = {
+      x: f64(d.x, [B, T, F]),
+      kernel: f64(d.kernel, [F, U]),
+      recurrentKernel: f64(d.recurrentKernel, [U, U]),
+      bias: f64(d.bias, [U]),
+      mask: f64(stepMask(B, T, 72 + index), [B, T]),
+      ...(d.h0 ? { initialState: [f64(d.h0, [B, U])] as const } : {}),
+    };
+    const gradTensors = { dOutput: f64(d.dOutput, c.returnSequences ? [B, T, U] : [B, U]), ...(c.stateGradients ? { dh: f64(d.dh, [B, U]) } : {}) };
+    const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards };
+    const back = await page.run('simpleRnn', { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options });
+    expect(back.validationError).toBeNull();
+    expect(back.liveBuffersAfter).toBe(0);
+    const ref = simpleRnnBackward(tensors, gradTensors, options);
+    expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
+    expectClose(back.outputs.h!, ref.h.data, SEQUENCE, 'final h');
+    for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0'] as const) {
+      expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
+    }
+    expectRow3Kept(c, d.h0, { h: back.outputs.h!, output: back.outputs.output! });
+    const fwd = await page.run('simpleRnn', { inputs: encoded(tensors) as never, options });
+    expect(fwd.validationError).toBeNull();
+    expectClose(fwd.outputs.output!, simpleRnnForward(tensors, options).output.data, SEQUENCE, 'output (forward call)');
   });
 });

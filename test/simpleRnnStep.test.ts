@@ -104,8 +104,17 @@ describe('simpleRnn arguments and kernels', () => {
   });
 
   it('bind exactly the buffers each entry point uses, and take GO_BACKWARDS as an override', () => {
-    expect(simpleRnnForwardKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'xproj', 'recurrent', 'h']);
-    expect(simpleRnnBackwardKernel.iface.bindings.map((b) => b.name)).toEqual(['back_params', 'recurrent_b', 'saved_h', 'dy', 'dh_last', 'dgates']);
-    expect(simpleRnnForwardKernel.iface.overrides).toEqual(expect.arrayContaining(['WG', 'ACTIVATION', 'GO_BACKWARDS']));
+    expect(simpleRnnForwardKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'xproj', 'recurrent', 'h', 'step_mask']);
+    expect(simpleRnnBackwardKernel.iface.bindings.map((b) => b.name)).toEqual([
+      'back_params',
+      'recurrent_b',
+      'saved_h',
+      'dy',
+      'dh_last',
+      'dgates',
+      'step_mask',
+      'dh_carry',
+    ]);
+    expect(simpleRnnForwardKernel.iface.overrides).toEqual(expect.arrayContaining(['WG', 'ACTIVATION', 'GO_BACKWARDS', 'MASKED']));
   });
 });

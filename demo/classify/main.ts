@@ -15,6 +15,11 @@ const MAX_LEN = quick ? 40 : 100;
 const VOCAB = 3000;
 const UNITS = quick ? 16 : 32;
 const BATCH = 32;
+/**
+ * Emails are padded with id 0 to MAX_LEN words; maskZero makes the LSTM skip that padding, so a short email is
+ * read as itself and not as itself plus dozens of pad steps. ?mask=0 trains without it, for comparison (README).
+ */
+const MASK_PADDING = params.get('mask') !== '0';
 
 let emails: Email[] = [];
 let trained: { model: Sequential; vocab: WordVocabulary } | null = null;
@@ -52,10 +57,11 @@ async function train(rt: Runtime): Promise<void> {
     );
     const yTest = { data: Float32Array.from(testSet, (e) => e.label), shape: [testSet.length, 1] };
     $('data-info').textContent =
-      `${trainSet.length} training and ${testSet.length} held-out emails, half spam each; vocabulary ${vocab.size} words (from the training emails), first ${MAX_LEN} words per email.`;
+      `${trainSet.length} training and ${testSet.length} held-out emails, half spam each; vocabulary ${vocab.size} words (from the training emails), first ${MAX_LEN} words per email` +
+      (MASK_PADDING ? ', shorter ones padded with a masked id 0 that the LSTM skips.' : ', shorter ones padded with id 0 (unmasked: ?mask=0).');
 
     const model = sequential(rt, { seed: 3 });
-    model.add(layers.embedding({ inputDim: vocab.size, outputDim: 16, inputLength: MAX_LEN }));
+    model.add(layers.embedding({ inputDim: vocab.size, outputDim: 16, inputLength: MAX_LEN, maskZero: MASK_PADDING }));
     model.add(layers.lstm({ units: UNITS }));
     model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
     model.compile({ optimizer: optimizers.adam({ learningRate: 0.005 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });

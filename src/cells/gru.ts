@@ -7,8 +7,8 @@
  * storage binding may start (256-byte alignment): the kernels read it through a uniform offset, and backward sums
  * its gradient into a scratch row that one copy (4-byte alignment) puts in place.
  */
-import type { CellForward, CellKernels } from '../kernels/cell';
-import { recorderForward, recorderGrads } from './buffers';
+import { maskedVariant, stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
+import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruKernelOptions, type GruVariant } from '../kernels/gruStep';
 
 export interface GruCellOptions extends GruKernelOptions {
@@ -21,6 +21,7 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
   stateNames: ['h'],
 
   variant(dims, options, context) {
+    if (dims.masked) return maskedVariant('gru', options.variant);
     return options.variant ?? context.kernels.gru ?? defaultGruVariant(dims, context.adapter, options.resetAfter);
   },
 
@@ -30,14 +31,15 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
       xproj: size.xproj,
       gates: size.gates,
       ...(options.resetAfter ? {} : { hcat: size.hcat }),
-      // Packed weights and compact states of the vec4 variant.
-      ...(variant === 'vec4' ? { packed: size.scratch } : {}),
+      // Packed weights and compact states of the vec4 variant; the plain one's mask spare.
+      ...(variant === 'vec4' ? { packed: size.scratch } : stepMaskScratch(dims, false)),
     };
   },
 
   backwardScratch(dims, options, variant, dInitial) {
     const size = gruSizes(dims, options.resetAfter, variant);
     return {
+      // Also the carry of dh past masked steps (shaders/gruStep.wgsl): no dhCarry.
       carry: size.state,
       dgx: size.dgx,
       dgh: size.dgh,
@@ -77,6 +79,6 @@ function forwardBuffers(io: CellForward, dims: { units: number }, options: GruCe
     ...recorderForward(io),
     ...(options.resetAfter ? { recurrentBias: io.weights.bias, recurrentBiasOffset: 3 * dims.units } : { hcat: io.scratch.hcat! }),
     gates: io.scratch.gates!,
-    ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
+    ...(io.scratch.packed ? { scratch: io.scratch.packed } : { mask: recorderMask(io) }),
   };
 }

@@ -2,13 +2,13 @@
  * The SimpleRNN behind the cell interface (src/kernels/cell.ts), over the kernels of src/kernels/simpleRnnStep.ts.
  * Weights in Keras layout: kernel [F, u], recurrent_kernel [u, u], bias [u].
  */
-import type { CellKernels } from '../kernels/cell';
-import { recorderForward, recorderGrads } from './buffers';
+import { stepMaskScratch, type CellKernels } from '../kernels/cell';
+import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnSizes, type SimpleRnnKernelOptions } from '../kernels/simpleRnnStep';
 
 export type SimpleRnnCellOptions = SimpleRnnKernelOptions;
 
-/** One kernel variant: the plain fused step. */
+/** One kernel variant: the plain fused step, which reads a mask too. */
 export type SimpleRnnVariant = 'step';
 
 export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> = {
@@ -20,22 +20,23 @@ export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> 
   },
 
   forwardScratch(dims) {
-    return { xproj: simpleRnnSizes(dims).gates };
+    return { xproj: simpleRnnSizes(dims).gates, ...stepMaskScratch(dims, false) };
   },
 
   backwardScratch(dims, _options, _variant, dInitial) {
     const size = simpleRnnSizes(dims);
     // The kernels always write dh0; without a reader it goes to scratch.
-    return { dgates: size.gates, ...(dInitial ? {} : { dh0: size.state }) };
+    return { dgates: size.gates, ...stepMaskScratch(dims, true), ...(dInitial ? {} : { dh0: size.state }) };
   },
 
   recordForward(plan, io, dims, options) {
-    recordSimpleRnnForward(plan, recorderForward(io), dims, options);
+    recordSimpleRnnForward(plan, { ...recorderForward(io), mask: recorderMask(io) }, dims, options);
   },
 
   recordBackward(plan, io, dims, options) {
     const buffers = {
       ...recorderForward(io),
+      mask: recorderMask(io),
       dy: io.dy,
       dhLast: io.dFinal[0]!,
       dgates: io.scratch.dgates!,

@@ -11,6 +11,7 @@ export const poolKernels = {
   avg: { forward: defineKernel(poolingShader, 'avg_pool'), backward: defineKernel(poolingShader, 'avg_pool_grad') },
   max: { forward: defineKernel(poolingShader, 'max_pool'), backward: defineKernel(poolingShader, 'max_pool_grad') },
 };
+export const maskedAvgKernels = { forward: defineKernel(poolingShader, 'masked_avg_pool'), backward: defineKernel(poolingShader, 'masked_avg_pool_grad') };
 const WG = 64;
 
 export interface PoolDims {
@@ -45,5 +46,26 @@ export function recordPoolBackward(
     bindings,
     uniforms: uniformsOf(dims, buf.xOffset),
     workgroups: grid1d(kind === 'avg' ? dims.timesteps * dims.batch * dims.cols : dims.batch * dims.cols, WG),
+  });
+}
+
+/** Average pooling over the real steps of a masked sequence (mask [T·batch], time-major), and its gradient. */
+export function recordMaskedAvgPoolForward(plan: Plan, buf: { x: BufferRef; xOffset: number; mask: BufferRef; y: BufferRef }, dims: PoolDims): void {
+  plan.dispatch({
+    kernel: maskedAvgKernels.forward,
+    constants: { WG },
+    bindings: { x: buf.x, mask: buf.mask, y: buf.y },
+    uniforms: uniformsOf(dims, buf.xOffset),
+    workgroups: grid1d(dims.batch * dims.cols, WG),
+  });
+}
+
+export function recordMaskedAvgPoolBackward(plan: Plan, buf: { mask: BufferRef; dy: BufferRef; dx: BufferRef }, dims: PoolDims): void {
+  plan.dispatch({
+    kernel: maskedAvgKernels.backward,
+    constants: { WG },
+    bindings: { mask: buf.mask, dy: buf.dy, dx: buf.dx },
+    uniforms: uniformsOf(dims, 0),
+    workgroups: grid1d(dims.batch * dims.cols, WG),
   });
 }

@@ -7,6 +7,7 @@
 import { grid1d, type BufferRef } from '../gpu/kernel';
 import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './activations';
 import type { CellDims } from './cell';
+import type { StepMask } from './sequenceMask';
 
 /**
  * The vec4 variant's block shapes and post-loop paths instead of its defaults (src/kernels/gruStepVec4.ts has
@@ -57,6 +58,8 @@ export interface GruForwardBuffers {
   hcat?: BufferRef;
   /** gruSizes().scratch floats for the vec4 variant; without it the plain step kernel runs. */
   scratch?: BufferRef;
+  /** The step mask of a masked layer ('step' only; see ./sequenceMask). */
+  mask?: StepMask | null;
 }
 
 export interface GruBackwardBuffers {
@@ -72,7 +75,10 @@ export interface GruBackwardBuffers {
   dy: BufferRef;
   /** Gradient reaching the final hidden state from outside the layer, [B, u] (zeros if none). */
   dhLast: BufferRef;
-  /** Scratch [B, u]: the part of dh_{t−1} that bypasses U. */
+  /**
+   * Scratch [B, u]: the part of dh_{t−1} that bypasses U, all of dh past a masked step (so the GRU's carry of dh
+   * past masked steps needs no buffer of its own: mask.carry stays unread). The plain kernel seeds it with dhLast.
+   */
   carry: BufferRef;
   /** Scratch gate gradients, sizes from gruSizes. */
   dgx: BufferRef;
@@ -88,6 +94,8 @@ export interface GruBackwardBuffers {
   dh0: BufferRef;
   /** gruSizes().scratch floats for the vec4 variant; without it the plain step kernel runs. */
   scratch?: BufferRef;
+  /** The step mask of a masked layer ('step' only; see ./sequenceMask). */
+  mask?: StepMask | null;
 }
 
 /**

@@ -4,7 +4,7 @@
  * header), and after the backward loop the weight-gradient GEMMs and column sums; or the same pass with the
  * register-blocked vec4 variant (src/kernels/gruStepVec4.ts), as defaultGruVariant picks. Math: shaders/gruStep.wgsl;
  * CPU twin: src/reference/gruStep.ts. Buffers are time-major (row r = t·batch + b), indexed by input time in
- * both directions (shaders/direction.wgsl).
+ * both directions (shaders/direction.wgsl). A masked pass (buf.mask with values) runs the plain kernels only.
  */
 import gruStepShader from '../../shaders/gruStep.wgsl';
 import { ValueError } from '../errors';
@@ -16,6 +16,7 @@ import { recordGemm } from './gemm';
 import { gruVec4Scratch, type GruBackwardBuffers, type GruForwardBuffers, type GruKernelOptions } from './gruPass';
 import { GRU_FUSED_INPUT_MAX_FEATURES, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
 import { stepConstants, variantScratch, type CellDims } from './cell';
+import { stepMaskBindings, type StepMask } from './sequenceMask';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
 // The options and buffers of a pass live in ./gruPass (the vec4 family needs them too); this module's API keeps them.
 export type { GruBackwardBuffers, GruForwardBuffers, GruKernelOptions, GruVec4Tuning } from './gruPass';
@@ -93,8 +94,18 @@ function need(ref: BufferRef | undefined, name: string, mode: string): BufferRef
   return ref;
 }
 
+function plainOnlyWhenMasked(mask: StepMask | null | undefined, variant: GruVariant): void {
+  if (mask?.values && variant !== 'step') throw new ValueError(`gru '${variant}' kernel: a masked layer runs the 'step' kernel; got variant '${variant}'`);
+}
+
+/** The override constants of the plain step entries: stepConstants and whether the pass is masked. */
+function plainConstants(o: GruKernelOptions, mask: StepMask | null | undefined): Record<string, number> {
+  return { ...stepConstants(WG, o), MASKED: mask?.values ? 1 : 0 };
+}
+
 export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellDims, o: GruKernelOptions, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
+  plainOnlyWhenMasked(buf.mask, variant);
   if (variant === 'vec4') {
     const size = gruSizes(dims, o.resetAfter, 'vec4');
     recordGruForwardVec4(plan, { ...buf, scratch: variantScratch('gru', variant, buf.scratch) }, dims, o, size.xproj, size.gates);
@@ -102,24 +113,27 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
   }
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: 3 * units, k: features });
   const workgroups = grid1d(batch * units, WG);
-  const constants = stepConstants(WG, o);
+  const constants = plainConstants(o, buf.mask);
   const common = { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, gates: buf.gates };
+  // The entries that write h read the mask; forward_gates does not (a masked step's gates go unread).
+  const mask = stepMaskBindings(buf.mask, false);
   const recurrentBias = o.resetAfter ? need(buf.recurrentBias, 'recurrentBias', 'resetAfter') : null;
   const hcat = o.resetAfter ? null : need(buf.hcat, 'hcat', 'reset before');
   for (let s = 0; s < timesteps; s++) {
     const uniforms = { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps, bias_offset: buf.recurrentBiasOffset ?? 0 };
     if (recurrentBias) {
-      plan.dispatch({ kernel: gruKernels.forward, constants, bindings: { ...common, recurrent_bias: recurrentBias }, uniforms, workgroups });
+      plan.dispatch({ kernel: gruKernels.forward, constants, bindings: { ...common, recurrent_bias: recurrentBias, ...mask }, uniforms, workgroups });
     } else {
       const bindings = { ...common, hcat: hcat! };
       plan.dispatch({ kernel: gruKernels.forwardGates, constants, bindings, uniforms, workgroups });
-      plan.dispatch({ kernel: gruKernels.forwardCandidate, constants, bindings, uniforms, workgroups });
+      plan.dispatch({ kernel: gruKernels.forwardCandidate, constants, bindings: { ...bindings, ...mask }, uniforms, workgroups });
     }
   }
 }
 
 export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
+  plainOnlyWhenMasked(buf.mask, variant);
   if (variant === 'vec4') {
     recordGruBackwardVec4(
       plan,
@@ -132,16 +146,19 @@ export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: Cel
     return;
   }
   const workgroups = grid1d(batch * units, WG);
-  const constants = stepConstants(WG, o);
+  const constants = plainConstants(o, buf.mask);
+  // dh_T enters through carry, which the steps gather from anyway: with step_mask, a dh_last binding would make
+  // the backward entries bind 9 storage buffers (shaders/gruStep.wgsl). carry also takes dh past masked steps.
+  plan.copy(buf.dhLast, buf.carry, batch * units);
   const bindings = {
     recurrent_b: buf.recurrentKernel,
     saved_gates: buf.gates,
     saved_h: buf.h,
     dy: buf.dy,
-    dh_last: buf.dhLast,
     carry: buf.carry,
     dgx: buf.dgx,
     dgh: buf.dgh,
+    ...stepMaskBindings(buf.mask, false),
   };
   const uniformsAt = (t: number) => ({ t, batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 });
   for (let s = timesteps - 1; s >= 0; s--) {
@@ -150,10 +167,11 @@ export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: Cel
       plan.dispatch({ kernel: gruKernels.backward, constants, bindings, uniforms, workgroups });
     } else {
       plan.dispatch({ kernel: gruKernels.backwardUpdate, constants, bindings, uniforms, workgroups });
-      const { dy: _dy, dh_last: _dhLast, ...resetBindings } = bindings;
+      const { dy: _dy, ...resetBindings } = bindings;
       plan.dispatch({ kernel: gruKernels.backwardReset, constants, bindings: resetBindings, uniforms, workgroups });
     }
   }
+  // dh_0 = carry + dGh[first step]·Uᵀ: carry already holds what masked first steps passed on (no recordCarryIntoInitial).
   plan.dispatch({
     kernel: gruKernels.initialGrad,
     constants,

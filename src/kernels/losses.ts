@@ -52,6 +52,8 @@ export interface LossArgs {
   /** At least `rows` floats (from `scratchOffset`) for the per-row losses; free again after this call. */
   scratch: BufferRef;
   scratchOffset?: number;
+  /** A masked output's row weights [rows] (recordLossWeights in ./sequenceMask): Keras's loss over the real steps. */
+  rowWeights?: BufferRef | null;
 }
 
 /**
@@ -77,8 +79,8 @@ export function recordLoss(plan: Plan, a: LossArgs): void {
   checkFits(label, 'accum', a.accum, slot + 2);
   plan.dispatch({
     kernel: lossRowsKernel,
-    constants: { LOSS: id, FROM_LOGITS: a.loss.fromLogits ? 1 : 0, WG },
-    bindings: { p: a.predictions, y: a.targets, dp: a.dPredictions, row_loss: a.scratch },
+    constants: { LOSS: id, FROM_LOGITS: a.loss.fromLogits ? 1 : 0, WEIGHTED: a.rowWeights ? 1 : 0, WG },
+    bindings: { p: a.predictions, y: a.targets, dp: a.dPredictions, row_loss: a.scratch, row_weight: a.rowWeights ?? a.predictions },
     uniforms: { rows, cols, p_offset: p0, y_offset: y0, d_offset: d0, row_offset: s0, delta: a.loss.delta },
     workgroups: grid1d(rows, WG),
   });

@@ -38,6 +38,8 @@ export interface MetricArgs {
   /** At least `rows` floats from `scratchOffset`; must not share a GPUBuffer with predictions or targets. */
   scratch: BufferRef;
   scratchOffset?: number;
+  /** A masked output's row weights (recordLossWeights in ./sequenceMask), as the loss gets them. */
+  rowWeights?: BufferRef | null;
 }
 
 /** Records two dispatches: metric_rows (per-row values into scratch), then the deterministic accumulate. */
@@ -56,8 +58,8 @@ export function recordMetric(plan: Plan, a: MetricArgs): void {
   checkFits(label, 'accum', a.accum, checkIndex(label, 'slot', a.slot) + 1);
   plan.dispatch({
     kernel: metricRowsKernel,
-    constants: { METRIC: id, WG },
-    bindings: { p: a.predictions, y: a.targets, row_value: a.scratch },
+    constants: { METRIC: id, WEIGHTED: a.rowWeights ? 1 : 0, WG },
+    bindings: { p: a.predictions, y: a.targets, row_value: a.scratch, row_weight: a.rowWeights ?? a.predictions },
     uniforms: { rows, cols, p_offset: p0, y_offset: y0, row_offset: s0, threshold: a.metric.threshold },
     workgroups: grid1d(rows, WG),
   });

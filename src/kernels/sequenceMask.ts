@@ -8,7 +8,8 @@ import type { Plan } from '../gpu/plan';
 
 export const maskFromValuesKernel = defineKernel(sequenceMaskShader, 'from_values');
 export const maskApplyKernel = defineKernel(sequenceMaskShader, 'apply');
-export const accumulateKernel = defineKernel(sequenceMaskShader, 'accumulate');
+export const addIntoKernel = defineKernel(sequenceMaskShader, 'add_into');
+export const lossWeightsKernel = defineKernel(sequenceMaskShader, 'loss_weights');
 const WG = 64;
 
 /** m[r] = 1 where any of x's `cols` values in row r differs from maskValue, else 0. */
@@ -38,13 +39,24 @@ export function recordMaskApply(plan: Plan, buf: { x: BufferRef; xOffset: number
 }
 
 /** y[i] += x[xOffset + i] for i < n. */
-export function recordAccumulate(plan: Plan, buf: { x: BufferRef; xOffset: number; y: BufferRef }, n: number): void {
+export function recordAddInto(plan: Plan, buf: { x: BufferRef; xOffset: number; y: BufferRef }, n: number): void {
   plan.dispatch({
-    kernel: accumulateKernel,
+    kernel: addIntoKernel,
     constants: { WG },
     bindings: { x: buf.x, y: buf.y },
     uniforms: { rows: n, cols: 1, x_offset: buf.xOffset, mask_value: 0 },
     workgroups: grid1d(n, WG),
+  });
+}
+
+/** Keras's loss weights of a masked output: w[r] = m[r] · rows / Σ m, one workgroup. */
+export function recordLossWeights(plan: Plan, buf: { mask: BufferRef; weights: BufferRef }, rows: number): void {
+  plan.dispatch({
+    kernel: lossWeightsKernel,
+    constants: {},
+    bindings: { mask: buf.mask, y: buf.weights },
+    uniforms: { rows, cols: 1, x_offset: 0, mask_value: 0 },
+    workgroups: [1],
   });
 }
 
@@ -71,5 +83,10 @@ export function stepMaskBindings(mask: StepMask | null | undefined, carry: boole
 
 /** A masked pass: adds the dh carried past the masked steps run first to dh_0 (after dh_0's GEMM). */
 export function recordCarryIntoInitial(plan: Plan, mask: StepMask | null | undefined, dh0: BufferRef, n: number): void {
-  if (mask?.values) recordAccumulate(plan, { x: mask.carry, xOffset: mask.carryOffset, y: dh0 }, n);
+  if (mask?.values) recordAddInto(plan, { x: mask.carry, xOffset: mask.carryOffset, y: dh0 }, n);
+}
+
+/** The StepMask of an unmasked pass: one small spare buffer in every role (the kernels never read it). */
+export function unmaskedStepMask(spare: BufferRef): StepMask {
+  return { values: null, spare, carry: spare, carryOffset: 0 };
 }

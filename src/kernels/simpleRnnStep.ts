@@ -2,7 +2,8 @@
  * Records a whole SimpleRNN sequence, forward or backward, into a plan: one GEMM for the input projection of
  * all timesteps, one fused step dispatch per timestep, and after the backward loop the gradient GEMMs and one
  * column sum. Math: shaders/simpleRnnStep.wgsl; CPU twin: src/reference/simpleRnnStep.ts. Buffers are
- * time-major (row r = t·batch + b), indexed by input time in both directions (shaders/direction.wgsl).
+ * time-major (row r = t·batch + b), indexed by input time in both directions (shaders/direction.wgsl); a
+ * mask (buf.mask with values) makes the steps skip padding.
  */
 import simpleRnnStepShader from '../../shaders/simpleRnnStep.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
@@ -12,6 +13,7 @@ import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { stepConstants, type CellDims } from './cell';
+import { recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
 
 export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
 export const simpleRnnBackwardKernel = defineKernel(simpleRnnStepShader, 'backward');
@@ -47,6 +49,8 @@ export interface SimpleRnnForwardBuffers {
   xproj: BufferRef;
   /** [T+1, B, u]; the caller writes h0 (or zeros) into the initial slot (0, or T with goBackwards). */
   h: BufferRef;
+  /** The step mask of a masked layer, or the spares that stand in for it (see ./sequenceMask). */
+  mask: StepMask;
 }
 
 export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers, dims: CellDims, o: SimpleRnnKernelOptions): void {
@@ -56,8 +60,8 @@ export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers,
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
       kernel: simpleRnnForwardKernel,
-      constants: stepConstants(WG, o),
-      bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h },
+      constants: { ...stepConstants(WG, o), MASKED: buf.mask.values ? 1 : 0 },
+      bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units },
       workgroups,
     });
@@ -82,6 +86,8 @@ export interface SimpleRnnBackwardBuffers {
   dRecurrentKernel: BufferRef;
   dBias: BufferRef;
   dh0: BufferRef;
+  /** The step mask and the [B, u] carry of dh past masked steps (mask.carry; see ./sequenceMask). */
+  mask: StepMask;
 }
 
 export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffers, dims: CellDims, o: SimpleRnnKernelOptions, dyIsSequence: boolean): void {
@@ -90,8 +96,8 @@ export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffer
   for (let s = timesteps - 1; s >= 0; s--) {
     plan.dispatch({
       kernel: simpleRnnBackwardKernel,
-      constants: stepConstants(WG, o),
-      bindings: { recurrent_b: buf.recurrentKernel, saved_h: buf.h, dy: buf.dy, dh_last: buf.dhLast, dgates: buf.dgates },
+      constants: { ...stepConstants(WG, o), MASKED: buf.mask.values ? 1 : 0 },
+      bindings: { recurrent_b: buf.recurrentKernel, saved_h: buf.h, dy: buf.dy, dh_last: buf.dhLast, dgates: buf.dgates, ...stepMaskBindings(buf.mask, true) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
       workgroups,
     });
@@ -100,6 +106,7 @@ export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffer
   const first = timeOfStep(0, timesteps, o.goBackwards) * batch * units;
   const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
   recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: units, transB: true, aOffset: first });
+  recordCarryIntoInitial(plan, buf.mask, buf.dh0, batch * units);
   if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: units, transB: true });
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: units, k: rows, transA: true });
   recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: units, k: rows, transA: true, aOffset: hPrev });

@@ -13,6 +13,7 @@ import { ValueError } from '../errors';
 import type { BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import { MERGE_MODES, mergedWidth, recordMerge, recordSplit, type MergeMode } from '../kernels/bidirectionalMerge';
+import { recordMaskApply } from '../kernels/sequenceMask';
 import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys } from './config';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec } from './layer';
@@ -106,6 +107,11 @@ export class Bidirectional extends Layer {
     };
   }
 
+  /** As a recurrent layer: both directions skip masked steps; a returned sequence carries the mask on. */
+  override outputMasked(inputMasked: boolean): boolean {
+    return inputMasked && this.returnSequences;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     const nf = this.forwardLayer.stateSizes().length;
     const sub = (layer: RecurrentLayer, states: GPUBuffer[] | undefined): BindContext => ({
@@ -124,21 +130,33 @@ export class Bidirectional extends Layer {
     const width = mergedWidth(mode, units);
     const both = { a: fa.buffer, aOffset: fa.offset, b: ba.buffer, bOffset: ba.offset, rows: fa.rows, units };
     const out = bufs.make('merged', fa.rows * width);
+    // Keras 3's Bidirectional forces zero_output_for_mask on a returned sequence: masked steps come out as 0
+    // (the merge of two zeros), and no gradient reaches the carried states through them.
+    const mask = seq ? (input.mask ?? null) : null;
+    const zeroed = mask
+      ? { y: bufs.make('merged, 0 at masked steps', fa.rows * width), dy: ctx.grads ? bufs.make('dOutput at real steps', fa.rows * width) : null }
+      : null;
     const back = ctx.grads && {
       dF: bufs.make('dForward', fa.rows * units),
       dB: bufs.make('dBackward', fa.rows * units),
       dx: ctx.needsInputGrad ? bufs.make('dx', input.rows * input.cols) : null,
     };
     const run: LayerRun = {
-      output: { buffer: out, offset: 0, rows: fa.rows, cols: width, timesteps: fa.timesteps },
+      output: { buffer: zeroed ? zeroed.y : out, offset: 0, rows: fa.rows, cols: width, timesteps: fa.timesteps, mask },
       recordForward(plan: Plan, training?: boolean) {
         f.recordForward(plan, training);
         b.recordForward(plan, training);
         recordMerge(plan, mode, { ...both, out });
+        if (zeroed) recordMaskApply(plan, { x: out, xOffset: 0, mask: mask!, y: zeroed.y }, { rows: fa.rows, cols: width });
       },
       recordBackward(plan: Plan, dOutput: GPUBuffer) {
         if (!back) throw new Error('recordBackward on an inference-only run');
-        recordSplit(plan, mode, { ...both, dout: dOutput, da: back.dF, db: back.dB });
+        let dout = dOutput;
+        if (zeroed?.dy) {
+          recordMaskApply(plan, { x: dOutput, xOffset: 0, mask: mask!, y: zeroed.dy }, { rows: fa.rows, cols: width });
+          dout = zeroed.dy;
+        }
+        recordSplit(plan, mode, { ...both, dout, da: back.dF, db: back.dB });
         const dxF = f.recordBackward(plan, back.dF, seq);
         const dxB = b.recordBackward(plan, back.dB, seq);
         if (!back.dx || !dxF || !dxB) return null;
@@ -155,8 +173,8 @@ export class Bidirectional extends Layer {
   }
 
   /** As RecurrentLayer.apply: the output, or with returnState [output, ...forward states, ...backward states]. */
-  async apply(x: TensorLike, options: { initialState?: TensorLike[] } = {}): Promise<Tensor | Tensor[]> {
-    const { output, states } = await this.ownerFor('apply').applyLayer(this, x, options.initialState ?? null);
+  async apply(x: TensorLike, options: { initialState?: TensorLike[]; mask?: TensorLike } = {}): Promise<Tensor | Tensor[]> {
+    const { output, states } = await this.ownerFor('apply').applyLayer(this, x, options.initialState ?? null, options.mask ?? null);
     return this.returnState ? [output, ...states] : output;
   }
 

@@ -87,6 +87,11 @@ export class Dense extends Layer {
     return { name: this.name, units: this.units, activation: this.activation, use_bias: this.useBias };
   }
 
+  /** Keras: the mask passes through unchanged (the layer keeps the time axis). */
+  override outputMasked(inputMasked: boolean): boolean {
+    return inputMasked;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     const inputs = this.inputShape[this.inputShape.length - 1]!;
     const dims = { rows: input.rows, inputs, units: this.units };
@@ -99,7 +104,7 @@ export class Dense extends Layer {
     const dz = grads && activation !== 'linear' ? bufs.make('dz', input.rows * this.units) : null;
     const dx = grads && ctx.needsInputGrad ? bufs.make('dx', input.rows * inputs) : null;
     return {
-      output: { buffer: y, offset: 0, rows: input.rows, cols: this.units, timesteps: input.timesteps },
+      output: { buffer: y, offset: 0, rows: input.rows, cols: this.units, timesteps: input.timesteps, mask: input.mask ?? null },
       recordForward(plan: Plan) {
         recordDenseForward(plan, { x, xOffset: input.offset, kernel: ctx.params.kernel!, bias, y }, dims, activation);
       },

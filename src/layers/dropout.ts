@@ -99,6 +99,11 @@ export class Dropout extends Layer {
     return { name: this.name, rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
   }
 
+  /** Keras: the mask passes through unchanged (the layer keeps the time axis). */
+  override outputMasked(inputMasked: boolean): boolean {
+    return inputMasked;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     // Inference programs: the input is the output; nothing runs.
     if (!ctx.grads) return { output: input, recordForward() {}, recordBackward: () => null, destroy() {} };
@@ -134,7 +139,7 @@ export function dropoutPass(ctx: BindContext, input: Act, config: DropoutConfig,
   const step = bufs.zeros('dropout mask step counter', 1);
   const dx = ctx.needsInputGrad ? bufs.make('dx through the dropout mask', floats) : null;
   return {
-    output: { buffer: y, offset: 0, rows: input.rows, cols: input.cols, timesteps: input.timesteps },
+    output: { buffer: y, offset: 0, rows: input.rows, cols: input.cols, timesteps: input.timesteps, mask: input.mask ?? null },
     recordForward(plan, training) {
       if (training) recordDropoutForward(plan, { step, x: input.buffer, xOffset: input.offset, scale, y }, dims, config);
       else plan.copy(input.buffer, y, floats, input.offset, 0);

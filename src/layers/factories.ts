@@ -9,6 +9,7 @@ import { Dense, type DenseLayerConfig } from './dense';
 import { Dropout, SpatialDropout1D, type DropoutLayerConfig } from './dropout';
 import { GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPoolingLayerConfig } from './pooling';
 import { RepeatVector, type RepeatVectorLayerConfig } from './repeatVector';
+import { Masking, type MaskingLayerConfig } from './masking';
 import { TimeDistributed, type TimeDistributedLayerConfig } from './timeDistributed';
 import { LayerNormalization, type LayerNormalizationLayerConfig } from './layerNormalization';
 import { Embedding, type EmbeddingLayerConfig } from './embedding';
@@ -46,6 +47,10 @@ export function dropout(config: DropoutLayerConfig): Dropout {
 
 export function spatialDropout1d(config: Omit<DropoutLayerConfig, 'noiseShape'>): SpatialDropout1D {
   return new SpatialDropout1D(config);
+}
+
+export function masking(config: MaskingLayerConfig = {}): Masking {
+  return new Masking(config);
 }
 
 export function repeatVector(config: RepeatVectorLayerConfig): RepeatVector {

@@ -11,6 +11,7 @@ export { Embedding, type EmbeddingLayerConfig } from './embedding';
 export { Dropout, SpatialDropout1D, type DropoutLayerConfig } from './dropout';
 export { GlobalAveragePooling1D, GlobalMaxPooling1D, type GlobalPoolingLayerConfig } from './pooling';
 export { RepeatVector, type RepeatVectorLayerConfig } from './repeatVector';
+export { Masking, type MaskingLayerConfig } from './masking';
 export { TimeDistributed, type TimeDistributedLayerConfig } from './timeDistributed';
 export { LayerNormalization, type LayerNormalizationLayerConfig } from './layerNormalization';
 export type { RecurrentLayerConfig } from './recurrent';

@@ -18,8 +18,8 @@ export interface WeightOwner {
   /** The kept states of a stateful layer: zeroed, or set to `states` (src/model/states.ts). */
   resetLayerStates(layer: Layer, states?: TensorLike[]): void;
   getLayerStates(layer: Layer): Promise<Tensor[]>;
-  /** Runs one layer alone on x, from the given initial states (src/model/applyLayer.ts). */
-  applyLayer(layer: Layer, x: TensorLike, initialState: TensorLike[] | null): Promise<{ output: Tensor; states: Tensor[] }>;
+  /** Runs one layer alone on x, from the given initial states, under a timestep mask (src/model/applyLayer.ts). */
+  applyLayer(layer: Layer, x: TensorLike, initialState: TensorLike[] | null, mask?: TensorLike | null): Promise<{ output: Tensor; states: Tensor[] }>;
 }
 
 /** An activation on the GPU: `rows × cols` floats row-major from `offset`; sequences are time-major. */
@@ -117,6 +117,21 @@ export abstract class Layer {
    * vector over time): one step of predictStep cannot compute it.
    */
   get mixesTimesteps(): boolean {
+    return false;
+  }
+
+  /**
+   * Keras's compute_mask, checked when the model builds: whether this layer's output carries a timestep mask,
+   * given whether its input does. A layer that cannot take a mask refuses one here, before any GPU work; layers
+   * that support masking override this (pass it on, consume it, or make one).
+   */
+  outputMasked(inputMasked: boolean): boolean {
+    if (inputMasked) {
+      throw new ValueError(
+        `layer '${this.name}' (${this.className}) cannot take the timestep mask that a masking layer or an embedding with maskZero before it makes; ` +
+          `put it after a layer that consumes the mask (a recurrent layer without returnSequences, or globalAveragePooling1d)`,
+      );
+    }
     return false;
   }
 

@@ -106,6 +106,11 @@ export class LayerNormalization extends Layer {
     return { name: this.name, axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
   }
 
+  /** Keras: the mask passes through unchanged (the layer keeps the time axis). */
+  override outputMasked(inputMasked: boolean): boolean {
+    return inputMasked;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     const dims = { rows: input.rows, cols: input.cols, epsilon: this.epsilon };
     const bufs = new RunBuffers(ctx.rt, this.where);
@@ -124,7 +129,7 @@ export class LayerNormalization extends Layer {
     };
     const x = { x: input.buffer, xOffset: input.offset };
     return {
-      output: { buffer: y, offset: 0, rows: input.rows, cols: input.cols, timesteps: input.timesteps },
+      output: { buffer: y, offset: 0, rows: input.rows, cols: input.cols, timesteps: input.timesteps, mask: input.mask ?? null },
       recordForward(plan: Plan) {
         recordLayerNormForward(plan, { ...x, gamma, beta, y, stats }, dims);
       },

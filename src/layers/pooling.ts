@@ -5,7 +5,7 @@
  */
 import { ShapeError } from '../errors';
 import type { Plan } from '../gpu/plan';
-import { recordPoolBackward, recordPoolForward, type PoolKind } from '../kernels/globalPooling1d';
+import { recordMaskedAvgPoolBackward, recordMaskedAvgPoolForward, recordPoolBackward, recordPoolForward, type PoolKind } from '../kernels/globalPooling1d';
 import { defaultName, inputSpec, knownKeys } from './config';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec } from './layer';
 
@@ -48,6 +48,11 @@ abstract class GlobalPooling1D extends Layer {
     return { name: this.name };
   }
 
+  /** Keras: pooling over time consumes the mask (average pooling uses it, max pooling ignores it). */
+  override outputMasked(_inputMasked?: boolean): boolean {
+    return false;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     const dims = { timesteps: input.timesteps!, batch: ctx.batch, cols: input.cols };
     const bufs = new RunBuffers(ctx.rt, this.where);
@@ -55,13 +60,17 @@ abstract class GlobalPooling1D extends Layer {
     const dx = ctx.grads && ctx.needsInputGrad ? bufs.make('dx', input.rows * input.cols) : null;
     const kind = this.kind;
     const x = { x: input.buffer, xOffset: input.offset };
+    // Average pooling over a masked sequence takes the mean over its real steps (Keras); max pooling ignores a mask.
+    const mask = kind === 'avg' ? (input.mask ?? null) : null;
     return {
       output: { buffer: y, offset: 0, rows: ctx.batch, cols: input.cols, timesteps: null },
       recordForward(plan: Plan) {
-        recordPoolForward(plan, kind, { ...x, y }, dims);
+        if (mask) recordMaskedAvgPoolForward(plan, { ...x, mask, y }, dims);
+        else recordPoolForward(plan, kind, { ...x, y }, dims);
       },
       recordBackward(plan: Plan, dOutput: GPUBuffer) {
-        if (dx) recordPoolBackward(plan, kind, { ...x, y, dy: dOutput, dx }, dims);
+        if (dx && mask) recordMaskedAvgPoolBackward(plan, { mask, dy: dOutput, dx }, dims);
+        else if (dx) recordPoolBackward(plan, kind, { ...x, y, dy: dOutput, dx }, dims);
         return dx;
       },
       destroy: () => bufs.destroy(),

@@ -200,6 +200,11 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     return this.returnSequences ? [inputShape[0]!, this.units] : [this.units];
   }
 
+  /** Keras: the layer skips masked steps; a returned sequence carries the mask on, a last output consumes it. */
+  override outputMasked(inputMasked: boolean): boolean {
+    return inputMasked && this.returnSequences;
+  }
+
   bindRaw(ctx: BindContext, input: Act, goBackwards = this.goBackwards): RawRecurrentRun {
     const timesteps = input.timesteps;
     if (timesteps === null) throw new ShapeError(`layer '${this.name}' needs a sequence input [batch, timesteps, features]; got [batch, ${input.cols}]`);
@@ -299,11 +304,12 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   /**
    * Runs this layer alone on x [batch, timesteps, features], as Keras's `layer(x, initial_state=...)` on
    * concrete data. Initial states: `initialState` (LSTM [h, c], GRU and SimpleRNN [h], each [batch, units]),
-   * else the kept states of a stateful layer (which it then updates, as Keras does), else zeros. Returns the
+   * else the kept states of a stateful layer (which it then updates, as Keras does), else zeros. `mask`
+   * [batch, timesteps] (0: padding) makes the layer skip those steps, as Keras's `mask=`. Returns the
    * output, or with returnState [output, ...final states].
    */
-  async apply(x: TensorLike, options: { initialState?: TensorLike[] } = {}): Promise<Tensor | Tensor[]> {
-    const { output, states } = await this.ownerFor('apply').applyLayer(this, x, options.initialState ?? null);
+  async apply(x: TensorLike, options: { initialState?: TensorLike[]; mask?: TensorLike } = {}): Promise<Tensor | Tensor[]> {
+    const { output, states } = await this.ownerFor('apply').applyLayer(this, x, options.initialState ?? null, options.mask ?? null);
     return this.returnState ? [output, ...states] : output;
   }
 

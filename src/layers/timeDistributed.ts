@@ -54,6 +54,11 @@ export class TimeDistributed extends Layer {
     return { name: this.name, layer: { class_name: 'Dense', config: this.layer.getConfig() } };
   }
 
+  /** The wrapped layer sees the sequence's rows, so it decides (Dense passes the mask on). */
+  override outputMasked(inputMasked: boolean): boolean {
+    return this.layer.outputMasked(inputMasked);
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     return this.layer.bind(ctx, input);
   }

@@ -8,7 +8,8 @@ import { ValueError } from '../errors';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import type { Layer } from '../layers/layer';
-import type { Tensor, TensorLike } from '../tensor';
+import { swapLeadingAxes, type Tensor, type TensorLike } from '../tensor';
+import { checkMask } from '../ops/recurrentArgs';
 import type { ParameterArena } from './arena';
 import { gatherBatch, samplesOf, scatterBatch } from './data';
 import { checkStates } from './states';
@@ -23,9 +24,11 @@ export interface ApplyArgs {
   initialState: TensorLike[] | null;
   /** The model's kept states for a stateful layer, and the fixed batch size they have. */
   kept: { buffers: GPUBuffer[]; batch: number } | null;
+  /** Keras's timestep mask [batch, timesteps] (0: padding), for a layer that supports masking. */
+  mask?: TensorLike | null;
 }
 
-export async function applyLayer({ rt, layer, index, arena, x, initialState, kept }: ApplyArgs): Promise<{ output: Tensor; states: Tensor[] }> {
+export async function applyLayer({ rt, layer, index, arena, x, initialState, kept, mask }: ApplyArgs): Promise<{ output: Tensor; states: Tensor[] }> {
   const sample = layer.inputShape;
   const samples = samplesOf(x, 'x', sample, `the input of layer '${layer.name}'`);
   const batch = samples.count;
@@ -57,12 +60,20 @@ export async function applyLayer({ rt, layer, index, arena, x, initialState, kep
   );
   made.push(input);
   const cols = sample.slice(timesteps === null ? 0 : 1).reduce((a, b) => a * b, 1);
+  let maskBuffer: GPUBuffer | null = null;
+  if (mask !== undefined && mask !== null) {
+    if (timesteps === null) throw new ValueError(`layer '${layer.name}' takes no sequence, so a timestep mask means nothing to it; drop mask`);
+    layer.outputMasked(true);
+    const m = checkMask(mask, { batch, timesteps, features: cols, units: 1 })!;
+    maskBuffer = rt.upload(`${layer.name} apply mask`, swapLeadingAxes(m.data, batch, timesteps, 1));
+    made.push(maskBuffer);
+  }
   const plan = new Plan(rt, `apply '${layer.name}'`);
   let run = null;
   try {
     run = layer.bind(
       { rt, batch, params: arena.views(arena.params, index), grads: null, needsInputGrad: false, ...(widths.length > 0 ? { states } : {}) },
-      { buffer: input, offset: 0, rows: (timesteps ?? 1) * batch, cols, timesteps },
+      { buffer: input, offset: 0, rows: (timesteps ?? 1) * batch, cols, timesteps, mask: maskBuffer },
     );
     run.recordForward(plan);
     await plan.prepare();

@@ -4,7 +4,7 @@
  * shape, regularizers kept outside getConfig); reading is a registry of fromConfig functions by class_name.
  *
  * Reading is strict about what changes the forward pass (an activation webrnn lacks,
- * mask_zero, time_major, constraints and activity regularizers): each is a ModelFormatError naming the file,
+ * time_major, constraints and activity regularizers): each is a ModelFormatError naming the file,
  * the layer and its class. Options that only shape training or initialization are taken as inference no-ops
  * and listed in the README: recurrent_dropout and initializers are ignored (input dropout is read). Dropout and SpatialDropout1D are
  * layers (a no-op in predict, a mask in fit).
@@ -16,6 +16,7 @@ import {
   Dense,
   Dropout,
   Embedding,
+  Masking,
   GlobalAveragePooling1D,
   GlobalMaxPooling1D,
   GRU,
@@ -207,7 +208,6 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
     });
   },
   Embedding: (r) => {
-    r.only('mask_zero', false, false, 'webrnn has no masking; pad with id 0 and let the model learn it, or remove mask_zero');
     r.none('embeddings_constraint', 'webrnn has no weight constraints');
     r.none('activity_regularizer', 'webrnn regularizes weights only');
     const reg = r.regularizer('embeddings_regularizer');
@@ -218,6 +218,7 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
       inputDim: r.int('input_dim'),
       outputDim: r.int('output_dim'),
       inputLength: length,
+      maskZero: r.bool('mask_zero', false),
       ...(reg ? { embeddingsRegularizer: reg } : {}),
     });
   },
@@ -234,6 +235,11 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   },
   Dropout: (r) => new Dropout({ name: r.name, ...dropoutOptions(r), noiseShape: noiseShapeOf(r), ...inputOf(r) }),
   SpatialDropout1D: (r) => new SpatialDropout1D({ name: r.name, ...dropoutOptions(r), ...inputOf(r) }),
+  Masking: (r) => {
+    const value = r.config.mask_value ?? 0;
+    if (typeof value !== 'number') throw r.fail(`mask_value must be a number; got ${JSON.stringify(value)}`);
+    return new Masking({ name: r.name, maskValue: value, ...inputOf(r) });
+  },
   RepeatVector: (r) => new RepeatVector({ name: r.name, n: r.int('n'), ...inputOf(r) }),
   GlobalAveragePooling1D: (r) => new GlobalAveragePooling1D({ name: r.name, ...channelsLast(r), ...inputOf(r) }),
   GlobalMaxPooling1D: (r) => new GlobalMaxPooling1D({ name: r.name, ...channelsLast(r), ...inputOf(r) }),

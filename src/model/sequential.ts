@@ -110,6 +110,8 @@ export class Sequential {
     if (this.arena) return this as this & { arena: ParameterArena };
     if (this.layers.length === 0) throw new ValueError('the model has no layers; add some with model.add(layers.lstm({...}))');
     let shape = this.layers[0]!.declaredInputShape!;
+    // Whether a timestep mask reaches each layer (Keras compute_mask): a layer that cannot take one says so here.
+    let masked = false;
     const perLayer = this.layers.map((layer) => {
       const input = shape;
       if (layer !== this.layers[0] && layer.declaredInputShape && formatShape(layer.declaredInputShape) !== formatShape(input)) {
@@ -118,6 +120,7 @@ export class Sequential {
         );
       }
       shape = layer.build(input);
+      masked = layer.outputMasked(masked);
       return { layer: layer.name, specs: layer.paramSpecs(input) };
     });
     const stateful = this.layers.find((l) => l.stateful);
@@ -276,11 +279,11 @@ export class Sequential {
     return this.states.read(index);
   }
 
-  applyLayer(layer: Layer, x: TensorLike, initialState: TensorLike[] | null): Promise<{ output: Tensor; states: Tensor[] }> {
+  applyLayer(layer: Layer, x: TensorLike, initialState: TensorLike[] | null, mask: TensorLike | null = null): Promise<{ output: Tensor; states: Tensor[] }> {
     const index = this.layerIndex(layer);
     const { arena } = this.ensureBuilt();
     const buffers = this.states?.buffers[index];
-    return applyLayer({ rt: this.rt, layer, index, arena, x, initialState, kept: buffers ? { buffers, batch: this.states!.batch } : null });
+    return applyLayer({ rt: this.rt, layer, index, arena, x, initialState, mask, kept: buffers ? { buffers, batch: this.states!.batch } : null });
   }
 
   /**

@@ -15,6 +15,7 @@ import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { clipScratchLength, clipSpecOf, recordClip, type ClipSpec } from '../kernels/clipping';
 import { recordLoss, type LossConfig } from '../kernels/losses';
+import { recordLossWeights } from '../kernels/sequenceMask';
 import { LOSS_WATCH_SLOTS, recordLossWatch } from '../kernels/lossWatch';
 import { recordMetric, type MetricConfig } from '../kernels/metrics';
 import { optimizerSlotNames, packOptimizerState, recordOptimizerStep, type OptimizerSlot } from '../kernels/optimizers';
@@ -160,8 +161,11 @@ export function buildTrainProgram(
   const regScratch = regularized.length > 0 ? make('regularizer scratch', regularizerScratchLength(regularized)) : null;
   const clipScratch = compiled.clip && compiled.clip.mode !== 'value' ? make('clip scratch', clipScratchLength(arena.total)) : null;
 
+  // A masked sequence output: Keras weighs each real step rows/valid and each padded one 0 (sequenceMask.wgsl).
+  const rowWeights = out.mask ? make('loss weights of the masked output', out.rows) : null;
   const lossAndMetrics = (plan: Plan, accum: GPUBuffer) => {
-    const predictions = { predictions: out.buffer, predictionsOffset: out.offset, targets, rows: out.rows, cols: out.cols };
+    const predictions = { predictions: out.buffer, predictionsOffset: out.offset, targets, rows: out.rows, cols: out.cols, rowWeights };
+    if (rowWeights) recordLossWeights(plan, { mask: out.mask!, weights: rowWeights }, out.rows);
     recordLoss(plan, { loss: compiled.loss, ...predictions, dPredictions, accum, lossSlot: 0, scratch: rowScratch });
     compiled.metrics.forEach((m, i) => recordMetric(plan, { metric: m.config, ...predictions, accum, slot: 2 + i, scratch: rowScratch }));
   };

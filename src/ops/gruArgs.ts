@@ -9,7 +9,7 @@ import { ValueError } from '../errors';
 import { GRU_VARIANTS, type GruVariant } from '../kernels/gruStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkInitialH, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
+import { checkInitialH, checkMask, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface GruInputs<T> {
@@ -19,6 +19,8 @@ export interface GruInputs<T> {
   bias: T;
   /** [h0], [batch, units]; zeros when absent. */
   initialState?: readonly [T];
+  /** Keras's timestep mask [batch, timesteps]: 0 where x_t is padding, whose step keeps the state as it was. */
+  mask?: T;
 }
 
 export interface GruOptions {
@@ -70,6 +72,7 @@ export interface CheckedGruInputs {
   recurrentKernel: Tensor;
   bias: Tensor;
   h0: Tensor | null;
+  mask: Tensor | null;
 }
 
 export function resolveGruOptions(options: GruOptions = {}): ResolvedGruOptions {
@@ -108,7 +111,7 @@ export function checkGruInputs(inputs: GruInputs<TensorLike>, resetAfter: boolea
   } else {
     expectShape(bias, [3 * units], 'bias', `[3·units] with resetAfter: false, units = ${units}`);
   }
-  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims) };
+  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims), mask: checkMask(inputs.mask, dims) };
 }
 
 export function checkGruGrads(grads: GruGrads<TensorLike>, dims: CellDims, returnSequences: boolean) {

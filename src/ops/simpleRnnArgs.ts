@@ -6,7 +6,7 @@
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkInitialH, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
+import { checkInitialH, checkMask, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface SimpleRnnInputs<T> {
@@ -16,6 +16,8 @@ export interface SimpleRnnInputs<T> {
   bias: T;
   /** [h0], [batch, units]; zeros when absent. */
   initialState?: readonly [T];
+  /** Keras's timestep mask [batch, timesteps]: 0 where x_t is padding, whose step keeps the state as it was. */
+  mask?: T;
 }
 
 export interface SimpleRnnOptions {
@@ -56,6 +58,7 @@ export interface CheckedSimpleRnnInputs {
   recurrentKernel: Tensor;
   bias: Tensor;
   h0: Tensor | null;
+  mask: Tensor | null;
 }
 
 export function resolveSimpleRnnOptions(options: SimpleRnnOptions = {}): ResolvedSimpleRnnOptions {
@@ -74,7 +77,7 @@ export function checkSimpleRnnInputs(inputs: SimpleRnnInputs<TensorLike>): Check
   expectShape(recurrentKernel, [units, units], 'recurrentKernel', `[units, units] with units = ${units} (from kernel)`);
   const bias = toTensor(inputs.bias, 'bias');
   expectShape(bias, [units], 'bias', `[units] with units = ${units}`);
-  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims) };
+  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims), mask: checkMask(inputs.mask, dims) };
 }
 
 export function checkSimpleRnnGrads(grads: SimpleRnnGrads<TensorLike>, dims: CellDims, returnSequences: boolean) {

@@ -29,3 +29,31 @@ export function poolBackward(kind: PoolKind, x: ArrayLike<number>, dy: ArrayLike
   }
   return dx;
 }
+
+/** Masked average pooling (mask [T·batch] time-major, block = batch·cols): the mean over real steps, 0 for a row with none. */
+export function maskedAvgPoolForward(x: ArrayLike<number>, mask: ArrayLike<number>, timesteps: number, batch: number, cols: number, xOffset = 0): Float64Array {
+  const y = new Float64Array(batch * cols);
+  for (let b = 0; b < batch; b++) {
+    let count = 0;
+    for (let t = 0; t < timesteps; t++) if (mask[t * batch + b] !== 0) count++;
+    for (let c = 0; c < cols; c++) {
+      let sum = 0;
+      for (let t = 0; t < timesteps; t++) if (mask[t * batch + b] !== 0) sum += x[xOffset + (t * batch + b) * cols + c]!;
+      y[b * cols + c] = count > 0 ? sum / count : 0;
+    }
+  }
+  return y;
+}
+
+export function maskedAvgPoolBackward(mask: ArrayLike<number>, dy: ArrayLike<number>, timesteps: number, batch: number, cols: number): Float64Array {
+  const dx = new Float64Array(timesteps * batch * cols);
+  for (let b = 0; b < batch; b++) {
+    let count = 0;
+    for (let t = 0; t < timesteps; t++) if (mask[t * batch + b] !== 0) count++;
+    for (let t = 0; t < timesteps; t++) {
+      if (mask[t * batch + b] === 0 || count === 0) continue;
+      for (let c = 0; c < cols; c++) dx[(t * batch + b) * cols + c] = dy[b * cols + c]! / count;
+    }
+  }
+  return dx;
+}

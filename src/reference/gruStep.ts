@@ -84,6 +84,8 @@ interface Cache {
   h: Float64Array[];
   steps: GruStepResult[];
   time: (s: number) => number;
+  /** Whether row b takes x_t (Keras's mask; always without one). */
+  runs: (b: number, t: number) => boolean;
 }
 
 function run(inputs: GruInputs<In>, options: GruOptions): { out: GruOutputs<F64Tensor>; cache: Cache } {
@@ -91,17 +93,20 @@ function run(inputs: GruInputs<In>, options: GruOptions): { out: GruOutputs<F64T
   const [B, T, F] = inputs.x.shape as [number, number, number];
   const U = inputs.recurrentKernel.shape[0]!;
   const time = (s: number) => (goBackwards ? T - 1 - s : s);
+  const runs = (b: number, t: number) => !inputs.mask || inputs.mask.data[b * T + t] !== 0;
   const h: Float64Array[] = [Float64Array.from(inputs.initialState?.[0].data ?? new Float64Array(B * U))];
   const steps: GruStepResult[] = [];
   const xt = new Float64Array(B * F);
   for (let s = 0; s < T; s++) {
     for (let b = 0; b < B; b++) for (let k = 0; k < F; k++) xt[b * F + k] = inputs.x.data[(b * T + time(s)) * F + k]!;
     const step = gruStep(xt, h[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
+    // A masked row keeps its state (its output is the carried h, as Keras 3's rnn() without zero_output_for_mask).
+    for (let b = 0; b < B; b++) if (!runs(b, time(s))) step.h.set(h[s]!.subarray(b * U, (b + 1) * U), b * U);
     h.push(step.h);
     steps.push(step);
   }
   const output = returnSequences ? sequenceOf(h, B, T, U) : { data: Float64Array.from(h[T]!), shape: [B, U] };
-  return { out: { output, h: { data: Float64Array.from(h[T]!), shape: [B, U] } }, cache: { B, T, F, U, h, steps, time } };
+  return { out: { output, h: { data: Float64Array.from(h[T]!), shape: [B, U] } }, cache: { B, T, F, U, h, steps, time, runs } };
 }
 
 /** h[1..T] (processing order) as Keras's [B, T, U]. */
@@ -138,6 +143,11 @@ export function gruBackward(inputs: GruInputs<In>, grads: GruGrads<In>, options:
     const t = cache.time(s);
     const next = new Float64Array(B * U);
     for (let b = 0; b < B; b++) {
+      if (!cache.runs(b, t)) {
+        // Skipped: no gate gradients (so nothing reaches the weights or x), and dh goes on whole to the state before.
+        next.set(dh.subarray(b * U, (b + 1) * U), b * U);
+        continue;
+      }
       const g = gates.subarray(b * U3, (b + 1) * U3);
       for (let j = 0; j < U; j++) {
         const dhv = dh[b * U + j]!;

@@ -40,15 +40,20 @@ function run(inputs: SimpleRnnInputs<In>, options: SimpleRnnOptions) {
   const [B, T, F] = inputs.x.shape as [number, number, number];
   const U = inputs.recurrentKernel.shape[0]!;
   const time = (s: number) => (goBackwards ? T - 1 - s : s);
+  /** Whether row b takes x_t (Keras's mask; always without one). */
+  const runs = (b: number, t: number) => !inputs.mask || inputs.mask.data[b * T + t] !== 0;
   const h: Float64Array[] = [Float64Array.from(inputs.initialState?.[0].data ?? new Float64Array(B * U))];
   const xt = new Float64Array(B * F);
   for (let s = 0; s < T; s++) {
     for (let b = 0; b < B; b++) for (let k = 0; k < F; k++) xt[b * F + k] = inputs.x.data[(b * T + time(s)) * F + k]!;
-    h.push(simpleRnnStep(xt, h[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options));
+    const next = simpleRnnStep(xt, h[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
+    // A masked row keeps its state (its output is the carried h, as Keras 3's rnn() without zero_output_for_mask).
+    for (let b = 0; b < B; b++) if (!runs(b, time(s))) next.set(h[s]!.subarray(b * U, (b + 1) * U), b * U);
+    h.push(next);
   }
   const output = returnSequences ? sequenceOf(h, B, T, U) : { data: Float64Array.from(h[T]!), shape: [B, U] };
   const out: SimpleRnnOutputs<F64Tensor> = { output, h: { data: Float64Array.from(h[T]!), shape: [B, U] } };
-  return { out, cache: { B, T, F, U, h, time } };
+  return { out, cache: { B, T, F, U, h, time, runs } };
 }
 
 export function simpleRnnForward(inputs: SimpleRnnInputs<In>, options: SimpleRnnOptions = {}): SimpleRnnOutputs<F64Tensor> {
@@ -73,6 +78,11 @@ export function simpleRnnBackward(inputs: SimpleRnnInputs<In>, grads: SimpleRnnG
     const [hPrev, hNext, t] = [cache.h[s]!, cache.h[s + 1]!, cache.time(s)];
     const next = new Float64Array(B * U);
     for (let b = 0; b < B; b++) {
+      if (!cache.runs(b, t)) {
+        // Skipped: no pre-activation gradient, and dh goes on whole to the state before.
+        next.set(dh.subarray(b * U, (b + 1) * U), b * U);
+        continue;
+      }
       for (let j = 0; j < U; j++) {
         const d = dh[b * U + j]! * actGradFromOutput(hNext[b * U + j]!, activation);
         dBias[j] += d;

@@ -9,6 +9,7 @@ import { rt } from './harnessCore';
 import { interopCases } from './interopCases';
 import { ioCases } from './ioCases';
 import { kernelCases } from './kernelCases';
+import { maskingCases } from './maskingCases';
 import { recurrentCases } from './recurrentCases';
 import { recurrentLayerCases } from './recurrentLayerCases';
 import { reliabilityCases } from './reliabilityCases';
@@ -22,6 +23,7 @@ const harness = {
     return (await rt()).adapter;
   },
   ...kernelCases,
+  ...maskingCases,
   ...denseCases,
   ...faultCases,
   ...recurrentCases,

@@ -20,6 +20,7 @@ export interface InteropLayerSpec {
     | 'repeatVector'
     | 'globalAveragePooling1d'
     | 'globalMaxPooling1d'
+    | 'masking'
     | 'timeDistributed';
   config: Record<string, unknown>;
   inner?: InteropLayerSpec;
@@ -34,7 +35,7 @@ function buildLayer(spec: InteropLayerSpec): Layer {
   return (layers[spec.kind] as (c: unknown) => Layer)(spec.config);
 }
 
-function buildModel(r: Parameters<Parameters<typeof inScope>[0]>[0], specs: InteropLayerSpec[], seed: number): Sequential {
+export function buildModel(r: Parameters<Parameters<typeof inScope>[0]>[0], specs: InteropLayerSpec[], seed: number): Sequential {
   const model = sequential(r, { seed });
   for (const s of specs) model.add(buildLayer(s));
   return model;

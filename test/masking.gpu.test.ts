@@ -1,0 +1,304 @@
+/**
+ * Masking in models on WebGPU: layers.masking and embedding maskZero make a timestep mask that the layers after
+ * them respect, as Keras 3 does.
+ * - Against TF.js (in Node, CPU backend): masked LSTM, GRU, SimpleRNN and Bidirectional models TF.js builds and
+ *   saves load here and predict what TF.js predicts, and one SGD epoch on a padded batch lands on TF.js's weights.
+ * - Keras's own semantics, where TF.js has none to compare with: a padded sequence predicts what the unpadded one
+ *   does, wherever the padding sits; a masked sequence loss is the mean over real steps, and padded targets change
+ *   nothing; a Bidirectional sequence is 0 at masked steps; average pooling takes the real steps only.
+ * - The mask kernels (shaders/sequenceMask.wgsl, the masked pooling) against their float64 twins.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskedAvgPoolBackward, maskedAvgPoolForward } from '../src/reference/globalPooling1d';
+import { lossWeights, maskApply, maskFromValues } from '../src/reference/sequenceMask';
+import type { InteropLayerSpec } from './browser/interopCases';
+import { encodeFloats } from './support/base64';
+import { expectClose } from './support/compare';
+import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { rng, uniform } from './support/random';
+import { encodeArtifacts, predict, randomizeWeights, saveToMemory, tf, useCpuBackend, weightsOf } from './support/tfjsPeer';
+import { STEP } from './support/tolerances';
+
+/** webrnn on the GPU vs TF.js on its CPU, both float32, different summation orders over ≤ 8 steps. */
+const PEER = { atol: 1e-4, rtol: 1e-4 };
+/** One SGD step continued from the same weights: gradients summed in another order. */
+const PEER_STEP = { atol: 2e-5, rtol: 0 };
+/** The same float32 program on different data layouts (padded vs unpadded): only the summation order may differ. */
+const SAME_PROGRAM = { atol: 1e-6, rtol: 1e-5 };
+
+const enc = (data: Float32Array, shape: number[]) => ({ data: encodeFloats(data), shape });
+const numbered = (outputs: Record<string, Float32Array>, prefix: string) =>
+  Object.keys(outputs)
+    .filter((k) => new RegExp(`^${prefix}\\d+$`).test(k))
+    .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)))
+    .map((k) => outputs[k]!);
+
+/**
+ * Token ids [n, T] with padding id 0 everywhere padding occurs in practice: row 0 post-padded, row 1 pre-padded
+ * (Keras pad_sequences' default), row 2 with holes, row 3 all padding, the rest full.
+ */
+function paddedIds(n: number, T: number, vocabulary: number, seed: number): Float32Array {
+  const random = rng(seed);
+  const ids = Float32Array.from({ length: n * T }, () => 1 + Math.floor(random() * (vocabulary - 1)));
+  for (let t = 0; t < T; t++) {
+    if (t >= 3) ids[0 * T + t] = 0;
+    if (t < T - 4) ids[1 * T + t] = 0;
+    if (t % 3 === 1) ids[2 * T + t] = 0;
+    ids[3 * T + t] = 0;
+  }
+  return ids;
+}
+
+/** Features [n, T, F] with the same padding pattern as paddedIds, padded steps all `value`. */
+function paddedFeatures(n: number, T: number, F: number, value: number, seed: number): Float32Array {
+  const x = uniform(rng(seed), n * T * F, 1);
+  const ids = paddedIds(n, T, 2, seed);
+  for (let r = 0; r < n * T; r++) if (ids[r] === 0) x.fill(value, r * F, (r + 1) * F);
+  return x;
+}
+
+describe.skipIf(skipGpu)('masking on WebGPU', () => {
+  let page: HarnessPage;
+  beforeAll(async () => {
+    await useCpuBackend();
+    page = await openHarness();
+  });
+  afterAll(async () => {
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
+  const TFJS_MODELS: { name: string; build: () => tf.Sequential; sample: number[]; ids?: number }[] = [
+    {
+      name: 'Embedding(maskZero) + LSTM + Dense',
+      build: () =>
+        tf.sequential({
+          layers: [
+            tf.layers.embedding({ inputDim: 12, outputDim: 4, maskZero: true, inputLength: 7 }),
+            tf.layers.lstm({ units: 5, recurrentActivation: 'sigmoid' }),
+            tf.layers.dense({ units: 2 }),
+          ],
+        }),
+      sample: [7],
+      ids: 12,
+    },
+    {
+      name: 'Masking + GRU sequences + GRU + Dense',
+      build: () =>
+        tf.sequential({
+          layers: [
+            tf.layers.masking({ maskValue: 0, inputShape: [7, 3] }),
+            tf.layers.gru({ units: 4, returnSequences: true, recurrentActivation: 'sigmoid' }),
+            tf.layers.gru({ units: 3, recurrentActivation: 'sigmoid' }),
+            tf.layers.dense({ units: 2 }),
+          ],
+        }),
+      sample: [7, 3],
+    },
+    {
+      name: 'Masking(−1) + Bidirectional LSTM (concat) + Dense',
+      build: () =>
+        tf.sequential({
+          layers: [
+            tf.layers.masking({ maskValue: -1, inputShape: [7, 2] }),
+            tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, recurrentActivation: 'sigmoid' }) as never }),
+            tf.layers.dense({ units: 2 }),
+          ],
+        }),
+      sample: [7, 2],
+    },
+    {
+      name: 'Embedding(maskZero) + SimpleRNN (goBackwards, sequences) + Bidirectional GRU (sum) + Dense',
+      build: () =>
+        tf.sequential({
+          layers: [
+            tf.layers.embedding({ inputDim: 9, outputDim: 3, maskZero: true, inputLength: 7 }),
+            tf.layers.simpleRNN({ units: 4, goBackwards: true, returnSequences: true }),
+            tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, recurrentActivation: 'sigmoid' }) as never, mergeMode: 'sum' }),
+            tf.layers.dense({ units: 2 }),
+          ],
+        }),
+      sample: [7],
+      ids: 9,
+    },
+  ];
+
+  it.each(TFJS_MODELS.map((m, i) => [m.name, m, i] as const))('TF.js → webrnn: %s predicts as TF.js does on padded input', async (_name, m, i) => {
+    const model = m.build();
+    randomizeWeights(model, 800 + i);
+    const n = 6;
+    const [T] = m.sample as [number];
+    const x = m.ids ? paddedIds(n, T, m.ids, 810 + i) : paddedFeatures(n, T, m.sample[1]!, i === 2 ? -1 : 0, 810 + i);
+    const expected = predict(model, x, [n, ...m.sample]);
+    const r = await page.run('loadAndPredict', { artifacts: encodeArtifacts(await saveToMemory(model)), x: enc(x, [n, ...m.sample]) });
+    expect(r.validationError).toBeNull();
+    expect(r.liveBuffersAfter).toBe(0);
+    expectClose(r.outputs.y!, expected, PEER, `${m.name}: webrnn vs TF.js`);
+    model.dispose();
+  });
+
+  it('one SGD epoch on a padded batch (Embedding maskZero + LSTM + Dense sigmoid, binary cross-entropy) lands on TF.js’s weights', async () => {
+    const build = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.embedding({ inputDim: 10, outputDim: 4, maskZero: true, inputLength: 8 }),
+          tf.layers.lstm({ units: 5, recurrentActivation: 'sigmoid' }),
+          tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+        ],
+      });
+    const model = build();
+    randomizeWeights(model, 820);
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'binaryCrossentropy' });
+    const n = 6;
+    const x = paddedIds(n, 8, 10, 821);
+    const y = Float32Array.from({ length: n }, (_, i) => i % 2);
+    const save = await saveToMemory(model, true);
+    const initial = weightsOf(model);
+    const [xs, ys] = [tf.tensor(x, [n, 8]), tf.tensor(y, [n, 1])];
+    await model.fit(xs, ys, { batchSize: n, epochs: 1, shuffle: false });
+    const expected = weightsOf(model);
+    const r = await page.run('trainLoaded', { artifacts: encodeArtifacts(save), x: enc(x, [n, 8]), y: enc(y, [n, 1]) });
+    expect(r.validationError).toBeNull();
+    expected.forEach((w, i) => expect(Math.max(...w.map((v, j) => Math.abs(v - initial[i]![j]!))), `the step moved weight ${i}`).toBeGreaterThan(1e-4));
+    numbered(r.outputs, 'w').forEach((w, i) => expectClose(w, expected[i]!, PEER_STEP, `weight ${i} after one masked SGD epoch`));
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+
+  const LSTM_HEAD = (T: number, maskZero = true): InteropLayerSpec[] => [
+    { kind: 'embedding', config: { inputDim: 10, outputDim: 4, maskZero, inputShape: [T] } },
+    { kind: 'lstm', config: { units: 5 } },
+    { kind: 'dense', config: { units: 2 } },
+  ];
+
+  it.each(['lstm', 'gru', 'simpleRNN'] as const)('%s: a padded sequence predicts what the same tokens unpadded do, wherever the padding sits', async (kind) => {
+    const layers = (T: number): InteropLayerSpec[] => LSTM_HEAD(T).map((l) => (l.kind === 'lstm' ? { kind, config: { units: 5 } } : l));
+    // Three rows of the same four tokens: padded after, before, and in holes.
+    const tokens = [3, 7, 1, 9];
+    const padded = Float32Array.from([3, 7, 1, 9, 0, 0, 0, 0, 0, 0, 3, 7, 1, 9, 0, 3, 0, 7, 1, 0, 9]);
+    const first = await page.run('maskedModel', { layers: layers(7), seed: 5, x: enc(padded, [3, 7]) });
+    expect(first.validationError).toBeNull();
+    const weights = numbered(first.outputs, 'initial').map((w, i) => enc(w, SHAPES[kind][i]!));
+    const compact = await page.run('maskedModel', { layers: layers(4), seed: 5, weights, x: enc(Float32Array.from(tokens), [1, 4]) });
+    for (let row = 0; row < 3; row++) expectClose(first.outputs.y!.subarray(2 * row, 2 * row + 2), compact.outputs.y!, SAME_PROGRAM, `row ${row}`);
+    // Without the mask the padding is input like any other: the rows differ.
+    const unmasked = await page.run('maskedModel', {
+      layers: LSTM_HEAD(7, false).map((l) => (l.kind === 'lstm' ? { kind, config: { units: 5 } } : l)),
+      seed: 5,
+      weights,
+      x: enc(padded, [3, 7]),
+    });
+    expect(Math.abs(unmasked.outputs.y![0]! - compact.outputs.y![0]!)).toBeGreaterThan(1e-4);
+  });
+
+  it('a masked sequence loss is the mean over real steps (Keras 3), and padded targets change no weight in training', async () => {
+    const layers: InteropLayerSpec[] = [
+      { kind: 'masking', config: { inputShape: [6, 2] } },
+      { kind: 'lstm', config: { units: 4, returnSequences: true } },
+      { kind: 'timeDistributed', config: {}, inner: { kind: 'dense', config: { units: 1 } } },
+    ];
+    const n = 5;
+    const x = paddedFeatures(n, 6, 2, 0, 830);
+    const y = uniform(rng(831), n * 6, 1);
+    const compile = { optimizer: { kind: 'sgd', learningRate: 0.3 }, loss: 'mse' };
+    const a = await page.run('maskedModel', { layers, seed: 3, x: enc(x, [n, 6, 2]), y: enc(y, [n, 6, 1]), compile, train: true });
+    expect(a.validationError).toBeNull();
+    const real = paddedIds(n, 6, 2, 830).map((id) => (id === 0 ? 0 : 1));
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < n * 6; i++) {
+      if (!real[i]) continue;
+      sum += (a.outputs.y![i]! - y[i]!) ** 2;
+      count++;
+    }
+    expectClose(a.outputs.loss!, Float32Array.of(sum / count), STEP, 'evaluate: Σ over real steps / their count');
+    expectClose(a.outputs.trainLoss!, Float32Array.of(sum / count), STEP, 'fit: the same loss before its step');
+    // The targets at padded steps are noise to the loss: changing them changes nothing.
+    const noisy = y.map((v, i) => (real[i] ? v : v + 100));
+    const b = await page.run('maskedModel', { layers, seed: 3, x: enc(x, [n, 6, 2]), y: enc(noisy, [n, 6, 1]), compile, train: true });
+    expect(numbered(b.outputs, 'w')).toEqual(numbered(a.outputs, 'w'));
+    expect(numbered(a.outputs, 'w')[0]).not.toEqual(numbered(a.outputs, 'initial')[0]);
+  });
+
+  it('a masked Bidirectional sequence is 0 at the masked steps (Keras 3), and average pooling takes the real steps only', async () => {
+    const n = 5;
+    const x = paddedFeatures(n, 6, 2, 0, 840);
+    const real = paddedIds(n, 6, 2, 840).map((id) => (id === 0 ? 0 : 1));
+    const bi: InteropLayerSpec[] = [
+      { kind: 'masking', config: { inputShape: [6, 2] } },
+      { kind: 'bidirectional', config: {}, inner: { kind: 'gru', config: { units: 3, returnSequences: true } } },
+    ];
+    const seq = await page.run('maskedModel', { layers: bi, seed: 4, x: enc(x, [n, 6, 2]) });
+    expect(seq.validationError).toBeNull();
+    for (let i = 0; i < n * 6; i++) {
+      const step = seq.outputs.y!.subarray(6 * i, 6 * i + 6);
+      if (real[i])
+        expect(
+          step.some((v) => v !== 0),
+          `step ${i} is real`,
+        ).toBe(true);
+      else expect(Array.from(step), `step ${i} is masked`).toEqual([0, 0, 0, 0, 0, 0]);
+    }
+    const weights = numbered(seq.outputs, 'initial').map((w) => enc(w, [w.length]));
+    const pooled = await page.run('maskedModel', {
+      layers: [...bi, { kind: 'globalAveragePooling1d', config: {} }],
+      seed: 4,
+      weights: weights.map((w, i) => ({ ...w, shape: BI_GRU_SHAPES[i]! })),
+      x: enc(x, [n, 6, 2]),
+    });
+    const expected = new Float32Array(n * 6);
+    for (let b = 0; b < n; b++) {
+      const steps = real.subarray(6 * b, 6 * b + 6).reduce((s, v) => s + v, 0);
+      for (let t = 0; t < 6; t++) for (let c = 0; c < 6; c++) if (steps > 0) expected[b * 6 + c] += seq.outputs.y![(b * 6 + t) * 6 + c]! / steps;
+    }
+    expectClose(pooled.outputs.y!, expected, STEP, 'pooled over real steps (row 3, all padding, pools to 0)');
+  });
+
+  it('the mask kernels and masked average pooling equal their float64 twins', async () => {
+    const [T, B, C, offset] = [5, 4, 3, 7];
+    const random = rng(850);
+    const x = uniform(random, offset + T * B * C, 1);
+    // Rows that are all −2 (the mask value), one value −2 among others (real), and the last batch row all padding.
+    for (let r = 0; r < T * B; r++) if (r % 3 === 0 || r % B === B - 1) x.fill(-2, offset + r * C, offset + (r + 1) * C);
+    x[offset + 1 * C] = -2;
+    const dy = uniform(random, B * C, 1);
+    const out = await page.run('sequenceMaskKernels', {
+      x: enc(x, [x.length]),
+      dy: enc(dy, [B * C]),
+      timesteps: T,
+      batch: B,
+      cols: C,
+      xOffset: offset,
+      maskValue: -2,
+    });
+    expect(out.validationError).toBeNull();
+    const body = x.subarray(offset);
+    const mask = maskFromValues(body, T * B, C, -2);
+    expect(Array.from(out.outputs.mask!)).toEqual(Array.from(mask));
+    expect(Array.from(out.outputs.masked!)).toEqual(Array.from(maskApply(body, mask, C)));
+    expectClose(out.outputs.weights!, lossWeights(mask), STEP, 'loss weights');
+    expectClose(
+      out.outputs.sums!,
+      Float64Array.from(body.subarray(0, B * C), (v) => v + 1),
+      STEP,
+      'add_into',
+    );
+    expectClose(out.outputs.pooled!, maskedAvgPoolForward(body, mask, T, B, C), STEP, 'masked average pool');
+    expectClose(out.outputs.dx!, maskedAvgPoolBackward(mask, dy, T, B, C), STEP, 'its gradient');
+  });
+});
+
+/** getWeights shapes of the models built above (setWeights checks them). */
+const SHAPES: Record<'lstm' | 'gru' | 'simpleRNN', number[][]> = {
+  lstm: [[10, 4], [4, 20], [5, 20], [20], [5, 2], [2]],
+  gru: [[10, 4], [4, 15], [5, 15], [2, 15], [5, 2], [2]],
+  simpleRNN: [[10, 4], [4, 5], [5, 5], [5], [5, 2], [2]],
+};
+const BI_GRU_SHAPES = [
+  [2, 9],
+  [3, 9],
+  [2, 9],
+  [2, 9],
+  [3, 9],
+  [2, 9],
+];
