@@ -48,6 +48,8 @@
 //                   5 gates [T, B, u] vec4 (rw) · 6 scratch (rw)     (xproj is unused with FUSED_INPUT, x_in without)
 //   backward step:  1 packed_b (read: Up in the scratch) · 2 saved_gates vec4 (read) · 3 saved_c (read)
 //                   4 dy (read) · 5 dh_last (read) · 6 dc (rw) · 7 dgates vec4 (rw)
+//   both:           20 step_mask (direction.wgsl; with MASKED dc holds [2, batch, units], the carry of dh behind
+//                   dc as in lstmStep.wgsl)
 // A forward entry point uses only the first set and a backward one only the second, so the numbers may meet.
 //
 //! include activations direction
@@ -101,8 +103,14 @@ fn forward_cell(p: LstmVec4StepParams, b: u32, j: u32, zr: vec4<f32>) {
   let gate = vec4<f32>(act(z.x, RECURRENT_ACTIVATION), act(z.y, RECURRENT_ACTIVATION), act(z.z, ACTIVATION), act(z.w, RECURRENT_ACTIVATION));
   let prev = (prev_slot(p.t) * p.batch + b) * units + j;
   let next = (next_slot(p.t) * p.batch + b) * units + j;
-  let c_t = gate.y * c[prev] + gate.x * gate.z;
-  let h_t = gate.w * act(c_t, ACTIVATION);
+  let c_prev = c[prev];
+  var c_t = gate.y * c_prev + gate.x * gate.z;
+  var h_t = gate.w * act(c_t, ACTIVATION);
+  // A masked step (direction.wgsl) carries both states over, into the compact h too.
+  if (!step_runs(p.t, p.batch, b)) {
+    c_t = c_prev;
+    h_t = h[prev];
+  }
   c[next] = c_t;
   h[next] = h_t;
   gates[at] = gate;
@@ -114,14 +122,26 @@ fn backward_cell(p: BackParams, b: u32, j: u32, from_next: f32, last: bool) {
   let units = p.units;
   if (b >= p.batch || j >= units) { return; }
   let at = b * units + j;
+  // The carry of dh past masked steps (direction.wgsl) lives behind dc, as in lstmStep.wgsl.
+  let carry = p.batch * units + at;
   var dh = from_next;
-  if (last) { dh = dh_last[at]; }
+  if (last) {
+    dh = dh_last[at];
+  } else if (MASKED) {
+    dh += dc[carry];
+  }
   if (p.dy_is_sequence != 0u) {
     dh += dy[(p.t * p.batch + b) * units + j];
   } else if (last) {
     dh += dy[at];
   }
   let row = (p.t * p.batch + b) * units + j;
+  if (!step_runs(p.t, p.batch, b)) {
+    dgates[row] = vec4<f32>(0.0);
+    dc[carry] = dh;
+    return;
+  }
+  if (MASKED) { dc[carry] = 0.0; }
   let gate = saved_gates[row];
   let c_prev = saved_c[(prev_slot(p.t) * p.batch + b) * units + j];
   let a = act(saved_c[(next_slot(p.t) * p.batch + b) * units + j], ACTIVATION);

@@ -107,7 +107,7 @@ describe('LSTM block templates', () => {
 });
 
 describe('LSTM register-blocked kernels', () => {
-  it('number each entry point’s bindings from 0, uniform first, with no gaps', () => {
+  it('number each entry point’s bindings from 0, uniform first, with no gaps (besides direction.wgsl’s step mask at 20)', () => {
     const kernels = [
       lstmPackKernel,
       compactStateKernel,
@@ -119,11 +119,25 @@ describe('LSTM register-blocked kernels', () => {
       lstmForwardSeqKernel,
       lstmBackwardSeqKernel,
     ];
+    // The step kernels also bind the timestep mask that every recurrent kernel shares (shaders/direction.wgsl), at 20.
+    const steps = new Set([
+      lstmForwardVec4Kernel,
+      lstmForwardVec4Kernel8,
+      lstmBackwardVec4Kernel,
+      lstmBackwardVec4Kernel8,
+      lstmForwardSeqKernel,
+      lstmBackwardSeqKernel,
+    ]);
     for (const k of kernels) {
+      const own = k.iface.bindings.filter((b) => b.binding < 20);
       expect(
-        k.iface.bindings.map((b) => b.binding),
+        own.map((b) => b.binding),
         k.label,
-      ).toEqual(k.iface.bindings.map((_, i) => i));
+      ).toEqual(own.map((_, i) => i));
+      expect(
+        k.iface.bindings.filter((b) => b.binding >= 20).map((b) => `${b.binding}:${b.name}`),
+        k.label,
+      ).toEqual(steps.has(k) ? ['20:step_mask'] : []);
       expect(k.iface.bindings[0]?.kind, k.label).toBe('uniform');
     }
     // The per-step kernels and the loop over time bind the same storage buffers, in the same slots.
@@ -139,6 +153,7 @@ describe('LSTM register-blocked kernels', () => {
       '4:c:storage',
       '5:gates:storage',
       '6:scratch:storage',
+      '20:step_mask:read-only-storage',
     ]);
   });
 });

@@ -32,7 +32,7 @@ describe('reflected kernel interfaces', () => {
   });
 
   it('lstmStep: forward and backward entry points see only their own bindings', () => {
-    expect(lstmForwardKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'xproj', 'recurrent', 'h', 'c', 'gates']);
+    expect(lstmForwardKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'xproj', 'recurrent', 'h', 'c', 'gates', 'step_mask']);
     expect(lstmBackwardKernel.iface.bindings.map((b) => `${b.name}:${b.kind}`)).toEqual([
       'back_params:uniform',
       'recurrent_b:read-only-storage',
@@ -42,9 +42,10 @@ describe('reflected kernel interfaces', () => {
       'dh_last:read-only-storage',
       'dc:storage',
       'dgates:storage',
+      'step_mask:read-only-storage',
     ]);
     expect(lstmBackwardKernel.iface.uniform?.members.map((m) => m.name)).toEqual(['t', 'batch', 'units', 'timesteps', 'dy_is_sequence']);
-    expect(lstmForwardKernel.iface.overrides).toEqual(expect.arrayContaining(['WG', 'ACTIVATION', 'RECURRENT_ACTIVATION']));
+    expect(lstmForwardKernel.iface.overrides).toEqual(expect.arrayContaining(['WG', 'ACTIVATION', 'RECURRENT_ACTIVATION', 'MASKED']));
   });
 
   it('columnSum: one uniform struct of rows and cols', () => {

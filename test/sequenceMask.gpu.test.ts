@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gruBackward, gruForward } from '../src/reference/gruStep';
-import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
+import { lstmBackward } from '../src/reference/lstmStep';
+import { LSTM_VARIANTS } from '../src/kernels/lstmStep';
 import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
@@ -34,6 +35,8 @@ const CASES: Case[] = [
   { batch: 6, timesteps: 8, features: 4, units: 5, initialState: true, returnSequences: true, stateGradients: true, goBackwards: false },
   { batch: 6, timesteps: 8, features: 4, units: 5, initialState: true, returnSequences: true, stateGradients: true, goBackwards: true },
   { batch: 4, timesteps: 1, features: 2, units: 3, initialState: true, returnSequences: false, stateGradients: true, goBackwards: false },
+  // 8-row blocks with a partial one (the register-blocked LSTM's forward8/backward8), and an input GEMM (> 32 features)
+  { batch: 11, timesteps: 6, features: 34, units: 7, initialState: true, returnSequences: true, stateGradients: true, goBackwards: true },
 ];
 const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}` +
@@ -65,7 +68,9 @@ const GRU_ROWS = [true, false].flatMap((resetAfter) => CASES.map((c, i) => [`${n
 describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', () => {
   const page = useHarness();
 
-  it.each(CASES.map((c, i) => [name(c), c, i] as const))('lstm %s', async (_label, c, index) => {
+  // Every LSTM variant reads the mask (the register-blocked ones in their cell functions, lstmStepVec4.wgsl).
+  const lstmRows = LSTM_VARIANTS.flatMap((variant) => CASES.map((c, i) => [`${variant} ${name(c)}`, c, i, variant] as const));
+  it.each(lstmRows)('lstm %s', async (_label, c, index, variant) => {
     const d = lstmCaseData(c, 7000 + index);
     const { batch: B, timesteps: T, features: F, units: U } = c;
     const mask = stepMask(B, T, 70 + index);
@@ -79,11 +84,11 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
       ...(d.h0 && d.c0 ? { initialState: [f64(d.h0, [B, U]), f64(d.c0, [B, U])] as const } : {}),
     };
     const gradTensors = { dOutput: f64(d.dOutput, outShape), ...(c.stateGradients ? { dh: f64(d.dh, [B, U]), dc: f64(d.dc, [B, U]) } : {}) };
-    const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards };
+    const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, variant };
     const back = await page.run('lstm', { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options });
     expect(back.validationError).toBeNull();
     expect(back.liveBuffersAfter).toBe(0);
-    const ref = lstmBackward(tensors, gradTensors, options);
+    const ref = lstmBackward(tensors, gradTensors, { returnSequences: c.returnSequences, goBackwards: c.goBackwards });
     expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
     expectClose(back.outputs.h!, ref.h.data, SEQUENCE, 'final h');
     expectClose(back.outputs.c!, ref.c.data, SEQUENCE, 'final c');
@@ -95,7 +100,7 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
     expect(Array.from(back.outputs.h!.subarray(3 * U, 4 * U))).toEqual(Array.from(h0.subarray(3 * U, 4 * U)));
     const fwd = await page.run('lstm', { inputs: encoded(tensors) as never, options });
     expect(fwd.validationError).toBeNull();
-    expectClose(fwd.outputs.output!, lstmForward(tensors, options).output.data, SEQUENCE, 'output (forward call)');
+    expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, 'output (forward call)');
   });
 
   it.each(GRU_ROWS)('gru %s', async (_label, c, index, resetAfter) => {

@@ -3,7 +3,7 @@
  * variant runs, the buffers each variant needs, and the mapping from the interface's buffers to the recorders'.
  * Weights and gradients in Keras layout (kernel [F, 4u], recurrent_kernel [u, 4u], bias [4u]; gates i, f, c, o).
  */
-import { maskedVariant, stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
+import { stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
 import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import {
   defaultLstmVariant,
@@ -26,7 +26,7 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
   stateNames: ['h', 'c'],
 
   variant(dims, options, context) {
-    if (dims.masked) return maskedVariant('lstm', options.variant);
+    // Every LSTM variant reads a mask (shaders/direction.wgsl): a masked layer runs the measured default too.
     return options.variant ?? context.kernels.lstm ?? defaultLstmVariant(dims, context.adapter);
   },
 
@@ -35,8 +35,9 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
     return {
       xproj: lstmXprojFloats(dims, variant),
       gates: size.gates,
-      // Packed weights and compact states of the register-blocked variants; the plain one's mask spare.
-      ...(variant === 'step' ? stepMaskScratch(dims, false) : { packed: size.scratch }),
+      // Packed weights and compact states of the register-blocked variants, and the mask spare every variant binds.
+      ...(variant === 'step' ? {} : { packed: size.scratch }),
+      ...stepMaskScratch(dims, false),
     };
   },
 
@@ -58,7 +59,7 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
     const forward = forwardBuffers(io);
     const buffers = {
       ...forward,
-      ...('mask' in forward ? { mask: { ...forward.mask, carry: dc, carryOffset: state } } : {}),
+      mask: { ...forward.mask, carry: dc, carryOffset: state },
       dy: io.dy,
       dhLast: io.dFinal[0]!,
       dc,
@@ -77,6 +78,7 @@ function forwardBuffers(io: CellForward) {
     ...recorderForward(io),
     c: io.states[1]!,
     gates: io.scratch.gates!,
-    ...(io.scratch.packed ? { scratch: io.scratch.packed } : { mask: recorderMask(io) }),
+    ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
+    mask: recorderMask(io),
   };
 }

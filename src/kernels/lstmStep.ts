@@ -113,7 +113,7 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
   if (xprojBytes < lstmXprojFloats(dims, chosen) * 4) {
     throw new ValueError(`lstm '${chosen}' kernel: xproj holds ${xprojBytes / 4} floats; it needs lstmXprojFloats() = ${lstmXprojFloats(dims, chosen)}`);
   }
-  if (buf.mask?.values && chosen !== 'step') throw new ValueError(`lstm '${chosen}' kernel: a masked layer runs the 'step' kernel; got variant '${chosen}'`);
+  const masked = { MASKED: buf.mask?.values ? 1 : 0 };
   if (chosen !== 'step') {
     // Interleaved: the pack and the compact initial state first, then X·Wp + bp (xproj as vec4 per unit).
     const scratch = variantScratch('lstm', chosen, buf.scratch);
@@ -126,7 +126,7 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
       const bp = subRange(scratch, layout.bp.offset, layout.bp.floats);
       recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: wp, bias: bp, c: buf.xproj, m: timesteps * batch, n: 4 * units, k: features });
     }
-    const constants = { ...stepConstants(WG, acts), FUSED_INPUT: fused ? 1 : 0 };
+    const constants = { ...stepConstants(WG, acts), FUSED_INPUT: fused ? 1 : 0, ...masked };
     if (chosen === 'vec4') recordLstmForwardStepsVec4(plan, { ...buf, scratch }, dims, constants, acts.goBackwards ?? false);
     else recordLstmForwardSeq(plan, { ...buf, scratch }, dims, constants);
     return;
@@ -137,7 +137,7 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
     const t = timeOfStep(s, timesteps, acts.goBackwards ?? false);
     plan.dispatch({
       kernel: lstmForwardKernel,
-      constants: { ...stepConstants(WG, acts), MASKED: buf.mask?.values ? 1 : 0 },
+      constants: { ...stepConstants(WG, acts), ...masked },
       bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, c: buf.c, gates: buf.gates, ...stepMaskBindings(buf.mask, false) },
       uniforms: { t, batch, units },
       workgroups,
@@ -192,7 +192,7 @@ export function recordLstmBackward(
   // dh0 comes from the gate gradients of the first step run; dU pairs each dG block t with the state before it.
   const first = timeOfStep(0, timesteps, back) * batch * u4;
   const hPrev = previousStatesSlot(back) * batch * units;
-  if (buf.mask?.values && chosen !== 'step') throw new ValueError(`lstm '${chosen}' kernel: a masked layer runs the 'step' kernel; got variant '${chosen}'`);
+  const constants = { ...stepConstants(WG, acts), MASKED: buf.mask?.values ? 1 : 0 };
   if (chosen !== 'step') {
     // Interleaved dG (columns 4j+gate): dh0 and dX read Up and Wp, whose columns are in that order too; dU, dW
     // and db are stored back in Keras order (one weight-gradient dispatch, or the GEMMs' permute_units and
@@ -200,11 +200,14 @@ export function recordLstmBackward(
     const scratch = variantScratch('lstm', chosen, buf.scratch);
     const layout = lstmVec4Scratch(batch, units, features);
     recordLstmPack(plan, { ...buf, scratch }, dims);
-    if (chosen === 'vec4') recordLstmBackwardStepsVec4(plan, { ...buf, scratch }, dims, stepConstants(WG, acts), back, dyIsSequence);
-    else recordLstmBackwardSeq(plan, { ...buf, scratch }, dims, stepConstants(WG, acts), dyIsSequence);
+    if (chosen === 'vec4') recordLstmBackwardStepsVec4(plan, { ...buf, scratch }, dims, constants, back, dyIsSequence);
+    else recordLstmBackwardSeq(plan, { ...buf, scratch }, dims, constants, dyIsSequence);
     const up = subRange(scratch, layout.up.offset, layout.up.floats);
     const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
-    if (buf.dh0) recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+    if (buf.dh0) {
+      recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+      recordCarryIntoInitial(plan, buf.mask, buf.dh0, batch * units);
+    }
     if (buf.dx) recordGemm(plan, { a: buf.dgates, b: wp, c: buf.dx, m: rows, n: features, k: u4, transB: true });
     // dW = Xᵀ·dG, dU = H_prevᵀ·dG and db = Σ dG in one dispatch (shaders/lstmWeightGrad.wgsl) up to
     // LSTM_WEIGHT_GRAD_MAX_UNITS units, where it beats the GEMMs; above, gemmVec4's 8×8 blocks have enough tiles
@@ -235,7 +238,7 @@ export function recordLstmBackward(
     const t = timeOfStep(s, timesteps, back);
     plan.dispatch({
       kernel: lstmBackwardKernel,
-      constants: { ...stepConstants(WG, acts), MASKED: buf.mask?.values ? 1 : 0 },
+      constants,
       bindings: {
         recurrent_b: buf.recurrentKernel,
         saved_gates: buf.gates,

@@ -7,6 +7,7 @@
  */
 import { grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { CellDims } from './cell';
+import { stepMaskBindings, type StepMask } from './sequenceMask';
 
 /**
  * The scratch of the interleaved variants, in floats; each part starts 256-byte aligned so it can be bound on
@@ -45,6 +46,8 @@ export interface Vec4ForwardBuffers {
   c: BufferRef;
   gates: BufferRef;
   scratch: BufferRef;
+  /** The step mask (spare when unmasked; see ./sequenceMask). */
+  mask?: StepMask | null;
 }
 
 export interface Vec4BackwardBuffers {
@@ -55,13 +58,23 @@ export interface Vec4BackwardBuffers {
   dc: BufferRef;
   dgates: BufferRef;
   scratch: BufferRef;
+  /** The step mask; masked, dc is [2, B, u] with the carry of dh behind it. */
+  mask?: StepMask | null;
 }
 
 /** A forward step's storage bindings, and the uniforms every step shares (the fused-input ones among them). */
 export function forwardBindings(buf: Vec4ForwardBuffers, dims: CellDims) {
   const layout = lstmVec4Scratch(dims.batch, dims.units, dims.features);
   return {
-    bindings: { xproj: buf.xproj, x_in: buf.x, h: buf.h, c: buf.c, gates: buf.gates, scratch: subRange(buf.scratch, 0, layout.total) },
+    bindings: {
+      xproj: buf.xproj,
+      x_in: buf.x,
+      h: buf.h,
+      c: buf.c,
+      gates: buf.gates,
+      scratch: subRange(buf.scratch, 0, layout.total),
+      ...stepMaskBindings(buf.mask, false),
+    },
     fused: { features: dims.features, x_offset: buf.xOffset ?? 0, wp: layout.wp.offset / 4, bp: layout.bp.offset / 4 },
   };
 }
@@ -77,5 +90,6 @@ export function backwardBindings(buf: Vec4BackwardBuffers, dims: CellDims) {
     dh_last: buf.dhLast,
     dc: buf.dc,
     dgates: buf.dgates,
+    ...stepMaskBindings(buf.mask, false),
   };
 }
