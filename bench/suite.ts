@@ -92,10 +92,48 @@ interface ModelSpec {
   stateful?: boolean;
   /** The recurrent layer's input dropout (Keras dropout), active in training steps only. */
   dropout?: number;
+  /**
+   * A text classifier instead of a series model: Embedding(vocabulary, embed, maskZero) on token ids padded at the
+   * end to `timesteps` (lengths minLength..timesteps), the recurrent layer, Dense(1, sigmoid), binary cross-entropy.
+   */
+  text?: { vocabulary: number; embed: number; maskZero: boolean; minLength: number };
+}
+
+/** Token ids [samples, timesteps]: each row a random length in minLength..timesteps, padded with id 0 after it. */
+function paddedIds(samples: number, timesteps: number, vocabulary: number, minLength: number, seed: number): { x: Float32Array; y: Float32Array } {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const x = new Float32Array(samples * timesteps);
+  const y = new Float32Array(samples);
+  for (let n = 0; n < samples; n++) {
+    const length = minLength + Math.floor(next() * (timesteps - minLength + 1));
+    for (let t = 0; t < length; t++) x[n * timesteps + t] = 1 + Math.floor(next() * (vocabulary - 1));
+    y[n] = next() < 0.5 ? 0 : 1;
+  }
+  return { x, y };
+}
+
+/** A case's batch of inputs and targets, and x's shape. */
+function caseData(m: ModelSpec, seed: number) {
+  if (m.text) {
+    const d = paddedIds(m.batch, m.timesteps, m.text.vocabulary, m.text.minLength, seed);
+    return { ...d, xShape: [m.batch, m.timesteps] };
+  }
+  return { ...series(m.batch, m.timesteps, m.features, seed), xShape: [m.batch, m.timesteps, m.features] };
 }
 
 function webrnnModel(rt: Runtime, m: ModelSpec, seed: number): Sequential {
   const model = sequential(rt, { seed });
+  if (m.text) {
+    model.add(layers.embedding({ inputDim: m.text.vocabulary, outputDim: m.text.embed, maskZero: m.text.maskZero, inputShape: [m.timesteps] }));
+    model.add(layers.lstm({ units: m.units, activation: m.activation }));
+    model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    return model;
+  }
   const shape = m.stateful ? { batchInputShape: [m.batch, m.timesteps, m.features] } : { inputShape: [m.timesteps, m.features] };
   const common = {
     units: m.units,
@@ -115,6 +153,14 @@ function webrnnModel(rt: Runtime, m: ModelSpec, seed: number): Sequential {
 /** The same model in TF.js, with webrnn's weights (Keras layout and order on both sides). */
 function tfModel(m: ModelSpec, weights: Tensor[]): tf.LayersModel {
   const model = tf.sequential();
+  if (m.text) {
+    model.add(tf.layers.embedding({ inputDim: m.text.vocabulary, outputDim: m.text.embed, maskZero: m.text.maskZero, inputLength: m.timesteps, embeddingsInitializer: 'zeros' }));
+    model.add(tf.layers.lstm({ units: m.units, activation: m.activation, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }));
+    model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: 'zeros' }));
+    model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'binaryCrossentropy' });
+    model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
+    return model;
+  }
   const shape = m.stateful ? { batchInputShape: [m.batch, m.timesteps, m.features] } : { inputShape: [m.timesteps, m.features] };
   // TF.js defaults recurrentActivation to hardSigmoid; Keras and webrnn use sigmoid. The initializers are zeros
   // because setWeights overwrites them: TF.js's orthogonal initializer runs a QR decomposition on the backend,
@@ -143,6 +189,28 @@ const CASES: Record<string, ModelSpec> = {
   streaming: { cell: 'lstm', units: 256, activation: 'tanh', timesteps: 1, features: 32, batch: 1, outputs: 32, stateful: true },
   // The tutorial model with input dropout 0.2 (not in the default cases: --cases=tutorial,dropout compares them).
   dropout: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, dropout: 0.2 },
+  // A padded text batch (the masking issue's target): ids of lengths 20–200 padded to 200, with maskZero, and the
+  // same batch unmasked (--cases=padded,paddedUnmasked compares a masked step with an unmasked one of one shape).
+  padded: {
+    cell: 'lstm',
+    units: 64,
+    activation: 'tanh',
+    timesteps: 200,
+    features: 1,
+    batch: 32,
+    outputs: 1,
+    text: { vocabulary: 10_000, embed: 64, maskZero: true, minLength: 20 },
+  },
+  paddedUnmasked: {
+    cell: 'lstm',
+    units: 64,
+    activation: 'tanh',
+    timesteps: 200,
+    features: 1,
+    batch: 32,
+    outputs: 1,
+    text: { vocabulary: 10_000, embed: 64, maskZero: false, minLength: 20 },
+  },
 };
 
 /** Switches TF.js to `peer`; null when it is ready, else why not (the bench ports use it too). */
@@ -160,8 +228,8 @@ async function runCase(rt: Runtime, name: string, o: BenchOptions, rows: Row[], 
   const m = CASES[name]!;
   const model = webrnnModel(rt, m, 7);
   const initial = await model.getWeights();
-  const data = series(m.batch, m.timesteps, m.features, 11);
-  const x = { data: data.x, shape: [m.batch, m.timesteps, m.features] };
+  const data = caseData(m, 11);
+  const x = { data: data.x, shape: data.xShape };
   const yData = m.outputs === 1 ? data.y : new Float32Array(m.batch * m.outputs).fill(0.5);
   const y = { data: yData, shape: [m.batch, m.outputs] };
   const skip = (op: string, peer: string) => o.skip.includes(`${name}/${op}/${peer}`);
@@ -234,7 +302,7 @@ async function runCase(rt: Runtime, name: string, o: BenchOptions, rows: Row[], 
     const wanted = ops.filter((op) => !skip(op.op, peer));
     // One TF.js model per backend and case, with webrnn's initial weights; its ops run in the same order.
     const tm = problem || wanted.length === 0 ? null : tfModel(m, initial);
-    const xs = tm && tf.tensor(data.x, m.stateful ? [m.batch, 1, m.features] : [m.batch, m.timesteps, m.features]);
+    const xs = tm && tf.tensor(data.x, m.stateful ? [m.batch, 1, m.features] : data.xShape);
     const ys = tm && tf.tensor(yData, [m.batch, m.outputs]);
     for (const [i, op] of ops.entries()) {
       const row = cellRows[i]!;
