@@ -123,7 +123,7 @@ async function lstmPieces(rt: Runtime, shape: string, dims: CellDims, activation
     c: f('c', s.states),
     gates: f('gates', s.gates),
     scratch: f('scratch', s.scratch),
-    mask: unmaskedStepMask(f('mask spare', 4)),
+    mask: unmaskedStepMask(f('mask spare', 4), f('dh carry spare', 4)),
   };
   const back = {
     dy: f('dy', s.state),
@@ -236,7 +236,7 @@ function gruBuffers(f: (label: string, n: number) => GPUBuffer, dims: CellDims, 
     h: f('h', s.states),
     gates: f('gates', s.gates),
     scratch: f('scratch', s.scratch),
-    mask: unmaskedStepMask(f('mask spare', 4)),
+    mask: unmaskedStepMask(f('mask spare', 4), f('dh carry spare', 4)),
   };
   const back = {
     dy: f('dy', s.state),
@@ -452,7 +452,7 @@ async function variantGrid(rt: Runtime): Promise<ProfileRow[]> {
       c: buf('c', s.states),
       gates: buf('gates', s.gates),
       scratch: buf('scratch', s.scratch),
-      mask: unmaskedStepMask(buf('mask spare', 4)),
+      mask: unmaskedStepMask(buf('mask spare', 4), buf('dh carry spare', 4)),
     };
     const back = {
       dy: buf('dy', s.state),

@@ -60,9 +60,13 @@ fn following_time(t: u32) -> u32 {
 
 // Masking (a Keras mask: layers.masking, embedding maskZero). With MASKED, step_mask[t·batch + b] = 0 marks x_t
 // as absent for row b: the step leaves every state as it was (slot next_slot(t) = slot prev_slot(t)), so the
-// output there is the carried h, as Keras 3's rnn() gives without zero_output_for_mask. Backward, a skipped step
-// has zero gate gradients and hands its whole dh on to the state before it through dh_carry ([batch, units],
-// zero after a step that ran). Only the plain per-step kernels read it; a masked layer runs them.
+// output there is the carried h, as Keras 3's rnn() gives without zero_output_for_mask (its JAX and numpy
+// backends; the TensorFlow and torch ones output 0 at masked steps before the first real one, which differs only
+// when the initial state is not zero). Backward, a skipped step has zero gate gradients and hands its whole dh on
+// to the state before it through a carry ([batch, units], zero after a step that ran): dh_carry here for
+// simpleRnnStep.wgsl, behind dc for the LSTM kernels, the GRU's own carry buffer (gruStep.wgsl). Every entry that
+// uses these binds them, masked or not (a spare buffer when unmasked): the LSTM's every variant and the plain
+// GRU and SimpleRNN kernels; a masked GRU runs its plain kernels.
 override MASKED: bool = false;
 @group(0) @binding(20) var<storage, read> step_mask: array<f32>;
 @group(0) @binding(21) var<storage, read_write> dh_carry: array<f32>;

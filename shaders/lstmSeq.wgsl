@@ -20,6 +20,7 @@
 // Bindings, forward_seq:  0 seq_params · 1 xproj · 2 x_in · 3 h · 4 c · 5 gates · 6 scratch      (as `forward`)
 // Bindings, backward_seq: 0 seq_params · 1 packed_b · 2 saved_gates · 3 saved_c · 4 dy · 5 dh_last
 //                         6 dc · 7 dgates                                                       (as `backward`)
+// Both also bind 20 step_mask (direction.wgsl): the cells skip masked steps as the per-step kernels do.
 //
 //! include activations direction lstmStepVec4
 

@@ -27,7 +27,7 @@
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, 4u] (read) · 3 h (rw) · 4 c (rw) · 5 gates (rw)
 // Bindings, backward: 0 back_params · 6 recurrent_b U (read) · 7 saved_gates (read) · 8 saved_c (read)
 //                     9 dy (read) · 10 dh_last (read) · 11 dc (rw) · 12 dgates (rw)
-// With MASKED (direction.wgsl): 20 step_mask (read), both; dc then holds [2, batch, units], dc and behind it
+// Both entries also bind 20 step_mask (read; direction.wgsl), masked or not. With MASKED dc holds [2, batch, units], dc and behind it
 // dh_carry. After the last step backward, dh_carry holds what reaches the initial h past the masked steps run
 // first (added to dh_0).
 //

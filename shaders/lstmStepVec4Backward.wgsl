@@ -7,6 +7,7 @@
 //         (t' = the step run after t; dy_t is every step's output gradient when dy_is_sequence, else the last's)
 //   do = dh·a·σ'(o)   dc = dc_{t+1} + dh·o·act'(a)   di = dc·g·σ'(i)   df = dc·c_{t−1}·σ'(f)   dg = dc·i·act'(g)
 //   dG[t, b, j] = (di, df, dg, do) (one vec4)        dc_{t−1} = dc·f (in place in `dc`, [B, u])
+// A masked step (direction.wgsl) writes dG = 0 for its row and hands the whole dh on through the carry behind dc.
 // σ' and act' are written in terms of the saved outputs (activations.wgsl). A step reads dG[t'] and writes
 // dG[t] only, so its invocations never race. Layouts, the cell update and the storage bindings are in
 // lstmStepVec4.wgsl (included).
@@ -18,8 +19,8 @@
 // Bindings, backward and backward8:
 //   0 back_params (uniform BackParams: t, batch, units, timesteps, dy_is_sequence)
 //   1 packed_b (read: Up, the scratch's first part) · 2 saved_gates [T, B, u] vec4 (read)
-//   3 saved_c [T+1, B, u] (read) · 4 dy (read) · 5 dh_last [B, u] (read) · 6 dc [B, u] (rw)
-//   7 dgates [T, B, u] vec4 (rw)
+//   3 saved_c [T+1, B, u] (read) · 4 dy (read) · 5 dh_last [B, u] (read) · 6 dc [B, u] (rw; masked [2, B, u],
+//   the carry of dh behind dc) · 7 dgates [T, B, u] vec4 (rw) · 20 step_mask (read; direction.wgsl)
 //
 //! include activations direction lstmStepVec4
 

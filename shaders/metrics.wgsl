@@ -34,7 +34,8 @@ override METRIC: u32 = 0u;
 @group(0) @binding(3) var<storage, read_write> row_value: array<f32>;
 @group(0) @binding(4) var<storage, read> row_weight: array<f32>;
 
-// A masked output (WEIGHTED): each row's value is weighted as its loss is (losses.wgsl, row_weight).
+// A masked output (WEIGHTED): row_weight is the mask itself, so padded rows add 0 and the host divides the sum by
+// the count of real rows (Keras 3's Mean metric with the mask as sample weight).
 override WEIGHTED: bool = false;
 
 fn argmax_p(base: u32, cols: u32) -> u32 {

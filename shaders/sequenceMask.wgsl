@@ -7,7 +7,7 @@
 //   from_values  m[r] = 1 if any x[r, c] ≠ mask_value, else 0      Masking (mask_value), Embedding maskZero (ids, 0)
 //   apply        y[r, c] = x[r, c] · m[r]                           Masking's output; a Bidirectional sequence's
 //                                                                    zeros at masked steps; and both their gradients
-//   add_into     y[i] += x[i]                                        dh carried past masked first steps into dh_0
+//   add_into     y[i] += x[x_offset + i]                                      dh carried past masked first steps into dh_0
 //   loss_weights y[r] = m[r] · rows / Σ m  (0 where m = 0; all 0 when nothing is real)
 //
 // loss_weights is Keras 3's mask on a loss or metric (losses/loss.py apply_mask): a masked step weighs 0 and
@@ -17,7 +17,7 @@
 // Bindings: 0 params · 1 x (read) · 2 mask (read) · 3 mask_out (rw) · 4 y (rw)
 
 struct MaskParams {
-  /** Rows (from_values, apply) or elements (accumulate). */
+  /** Rows (from_values, apply, loss_weights) or elements (add_into). */
   rows: u32,
   cols: u32,
   /** Where x starts in its buffer, in floats. */

@@ -17,7 +17,9 @@ import { expectClose } from './support/compare';
 import { openHarness, skipGpu, type HarnessPage } from './support/page';
 import { rng, uniform } from './support/random';
 import { encodeArtifacts, predict, randomizeWeights, saveToMemory, tf, useCpuBackend, weightsOf } from './support/tfjsPeer';
-import { STEP } from './support/tolerances';
+import { SEQUENCE, STEP } from './support/tolerances';
+import { stepMask } from './support/maskCases';
+import { lstmForward } from '../src/reference/lstmStep';
 
 /** webrnn on the GPU vs TF.js on its CPU, both float32, different summation orders over ≤ 8 steps. */
 const PEER = { atol: 1e-4, rtol: 1e-4 };
@@ -191,34 +193,53 @@ describe.skipIf(skipGpu)('masking on WebGPU', () => {
     expect(Math.abs(unmasked.outputs.y![0]! - compact.outputs.y![0]!)).toBeGreaterThan(1e-4);
   });
 
-  it('a masked sequence loss is the mean over real steps (Keras 3), and padded targets change no weight in training', async () => {
-    const layers: InteropLayerSpec[] = [
-      { kind: 'masking', config: { inputShape: [6, 2] } },
-      { kind: 'lstm', config: { units: 4, returnSequences: true } },
-      { kind: 'timeDistributed', config: {}, inner: { kind: 'dense', config: { units: 1 } } },
-    ];
-    const n = 5;
-    const x = paddedFeatures(n, 6, 2, 0, 830);
-    const y = uniform(rng(831), n * 6, 1);
-    const compile = { optimizer: { kind: 'sgd', learningRate: 0.3 }, loss: 'mse' };
-    const a = await page.run('maskedModel', { layers, seed: 3, x: enc(x, [n, 6, 2]), y: enc(y, [n, 6, 1]), compile, train: true });
-    expect(a.validationError).toBeNull();
-    const real = paddedIds(n, 6, 2, 830).map((id) => (id === 0 ? 0 : 1));
-    let sum = 0;
-    let count = 0;
-    for (let i = 0; i < n * 6; i++) {
-      if (!real[i]) continue;
-      sum += (a.outputs.y![i]! - y[i]!) ** 2;
-      count++;
-    }
-    expectClose(a.outputs.loss!, Float32Array.of(sum / count), STEP, 'evaluate: Σ over real steps / their count');
-    expectClose(a.outputs.trainLoss!, Float32Array.of(sum / count), STEP, 'fit: the same loss before its step');
-    // The targets at padded steps are noise to the loss: changing them changes nothing.
-    const noisy = y.map((v, i) => (real[i] ? v : v + 100));
-    const b = await page.run('maskedModel', { layers, seed: 3, x: enc(x, [n, 6, 2]), y: enc(noisy, [n, 6, 1]), compile, train: true });
-    expect(numbered(b.outputs, 'w')).toEqual(numbered(a.outputs, 'w'));
-    expect(numbered(a.outputs, 'w')[0]).not.toEqual(numbered(a.outputs, 'initial')[0]);
-  });
+  const SEQUENCE_HEADS: [string, InteropLayerSpec][] = [
+    ['LSTM', { kind: 'lstm', config: { units: 4, returnSequences: true } }],
+    [
+      'Bidirectional GRU (resetAfter false)',
+      { kind: 'bidirectional', config: {}, inner: { kind: 'gru', config: { units: 3, returnSequences: true, resetAfter: false } } },
+    ],
+  ];
+  it.each(SEQUENCE_HEADS)(
+    '%s: a masked sequence loss and metric over unevenly padded batches are Keras 3’s, and padded targets change no weight',
+    async (_name, recurrent) => {
+      const layers: InteropLayerSpec[] = [
+        { kind: 'masking', config: { inputShape: [6, 2] } },
+        recurrent,
+        { kind: 'timeDistributed', config: {}, inner: { kind: 'dense', config: { units: 1 } } },
+      ];
+      // Batches of 2, 2 and 1 rows with different padding (row 3, all padding, shares a batch with row 2's holes).
+      const [n, batchSize] = [5, 2];
+      const x = paddedFeatures(n, 6, 2, 0, 830);
+      const y = uniform(rng(831), n * 6, 1);
+      const compile = { optimizer: { kind: 'sgd', learningRate: 0.3 }, loss: 'mse', metrics: ['mae'] };
+      const a = await page.run('maskedModel', { layers, seed: 3, x: enc(x, [n, 6, 2]), y: enc(y, [n, 6, 1]), compile, train: true, batchSize });
+      expect(a.validationError).toBeNull();
+      const real = paddedIds(n, 6, 2, 830).map((id) => (id === 0 ? 0 : 1));
+      // Keras 3: each batch's loss is its mean over its real steps, the epoch's the batches' mean weighted by their
+      // sizes; a metric is the mean over every real step of the epoch.
+      let lossSum = 0;
+      let [maeSum, realSteps] = [0, 0];
+      for (let b0 = 0; b0 < n; b0 += batchSize) {
+        let [sum, count] = [0, 0];
+        for (let i = b0 * 6; i < Math.min(n, b0 + batchSize) * 6; i++) {
+          if (!real[i]) continue;
+          sum += (a.outputs.y![i]! - y[i]!) ** 2;
+          maeSum += Math.abs(a.outputs.y![i]! - y[i]!);
+          count++;
+        }
+        lossSum += (Math.min(n, b0 + batchSize) - b0) * (count > 0 ? sum / count : 0);
+        realSteps += count;
+      }
+      expectClose(a.outputs.loss!, Float32Array.of(lossSum / n, maeSum / realSteps), STEP, 'evaluate: [loss, mae]');
+      // The targets at padded steps are noise to the loss: changing them changes nothing.
+      const noisy = y.map((v, i) => (real[i] ? v : v + 100));
+      const b = await page.run('maskedModel', { layers, seed: 3, x: enc(x, [n, 6, 2]), y: enc(noisy, [n, 6, 1]), compile, train: true, batchSize });
+      expect(numbered(b.outputs, 'w')).toEqual(numbered(a.outputs, 'w'));
+      expect(Array.from(b.outputs.trainLoss!)).toEqual(Array.from(a.outputs.trainLoss!));
+      expect(numbered(a.outputs, 'w')[0]).not.toEqual(numbered(a.outputs, 'initial')[0]);
+    },
+  );
 
   it('a masked Bidirectional sequence is 0 at the masked steps (Keras 3), and average pooling takes the real steps only', async () => {
     const n = 5;
@@ -252,6 +273,27 @@ describe.skipIf(skipGpu)('masking on WebGPU', () => {
       for (let t = 0; t < 6; t++) for (let c = 0; c < 6; c++) if (steps > 0) expected[b * 6 + c] += seq.outputs.y![(b * 6 + t) * 6 + c]! / steps;
     }
     expectClose(pooled.outputs.y!, expected, STEP, 'pooled over real steps (row 3, all padding, pools to 0)');
+  });
+
+  it('layer.apply(x, { mask }) runs one layer under a mask, as the float64 twin does', async () => {
+    const [B, T, F, U] = [4, 5, 3, 4];
+    const x = uniform(rng(860), B * T * F, 1);
+    const mask = stepMask(B, T, 861);
+    const layers: InteropLayerSpec[] = [{ kind: 'lstm', config: { units: U, returnSequences: true, goBackwards: true, inputShape: [T, F] } }];
+    const r = await page.run('applyMasked', { layers, seed: 6, x: enc(x, [B, T, F]), mask: enc(mask, [B, T]) });
+    expect(r.validationError).toBeNull();
+    const [kernel, recurrentKernel, bias] = numbered(r.outputs, 'w') as [Float32Array, Float32Array, Float32Array];
+    const ref = lstmForward(
+      {
+        x: { data: x, shape: [B, T, F] },
+        kernel: { data: kernel, shape: [F, 4 * U] },
+        recurrentKernel: { data: recurrentKernel, shape: [U, 4 * U] },
+        bias: { data: bias, shape: [4 * U] },
+        mask: { data: mask, shape: [B, T] },
+      },
+      { returnSequences: true, goBackwards: true },
+    );
+    expectClose(r.outputs.y!, ref.output.data, SEQUENCE, 'apply with a mask (goBackwards: processing order)');
   });
 
   it('the mask kernels and masked average pooling equal their float64 twins', async () => {

@@ -18,7 +18,7 @@ export interface CellDims {
   timesteps: number;
   features: number;
   units: number;
-  /** A masked pass (CellForward.mask set): it runs the plain 'step' kernels, the ones that read a mask. */
+  /** A masked pass (CellForward.mask set): a cell runs only the variants that read a mask (see maskedVariant). */
   masked?: boolean;
 }
 
@@ -84,8 +84,8 @@ export function variantScratch(cell: string, variant: string, scratch: BufferRef
 }
 
 /**
- * The variant of a masked pass: the plain 'step' kernels, the only ones that read a mask; a pinned other variant
- * is a ValueError naming the way out.
+ * The variant of a masked pass for a cell whose register-blocked kernels do not read a mask (the GRU): the plain
+ * 'step' kernels; a pinned other variant is a ValueError naming the way out. (Every LSTM variant reads it.)
  */
 export function maskedVariant<V extends string>(cell: string, pinned: V | undefined): V {
   if (pinned !== undefined && pinned !== 'step')
@@ -93,7 +93,7 @@ export function maskedVariant<V extends string>(cell: string, pinned: V | undefi
   return 'step' as V;
 }
 
-/** The scratch every cell's 'step' variant adds for masking (see StepMask in ./sequenceMask). */
+/** The scratch a variant that binds the step mask adds for masking (see StepMask in ./sequenceMask). */
 export function stepMaskScratch(dims: CellDims, backward: boolean): Record<string, number> {
   return backward ? { dhCarry: dims.masked ? dims.batch * dims.units : 4 } : { maskSpare: 4 };
 }

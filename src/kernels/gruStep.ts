@@ -16,7 +16,7 @@ import { recordGemm } from './gemm';
 import { gruVec4Scratch, type GruBackwardBuffers, type GruForwardBuffers, type GruKernelOptions } from './gruPass';
 import { GRU_FUSED_INPUT_MAX_FEATURES, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
 import { stepConstants, variantScratch, type CellDims } from './cell';
-import { stepMaskBindings, type StepMask } from './sequenceMask';
+import { maskedConstant, stepMaskBindings, type StepMask } from './sequenceMask';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
 // The options and buffers of a pass live in ./gruPass (the vec4 family needs them too); this module's API keeps them.
 export type { GruBackwardBuffers, GruForwardBuffers, GruKernelOptions, GruVec4Tuning } from './gruPass';
@@ -94,18 +94,18 @@ function need(ref: BufferRef | undefined, name: string, mode: string): BufferRef
   return ref;
 }
 
-function plainOnlyWhenMasked(mask: StepMask | null | undefined, variant: GruVariant): void {
-  if (mask?.values && variant !== 'step') throw new ValueError(`gru '${variant}' kernel: a masked layer runs the 'step' kernel; got variant '${variant}'`);
+function plainOnlyWhenMasked(dims: CellDims, variant: GruVariant): void {
+  if (dims.masked && variant !== 'step') throw new ValueError(`gru '${variant}' kernel: a masked layer runs the 'step' kernel; got variant '${variant}'`);
 }
 
 /** The override constants of the plain step entries: stepConstants and whether the pass is masked. */
 function plainConstants(o: GruKernelOptions, mask: StepMask | null | undefined): Record<string, number> {
-  return { ...stepConstants(WG, o), MASKED: mask?.values ? 1 : 0 };
+  return { ...stepConstants(WG, o), ...maskedConstant(mask) };
 }
 
 export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellDims, o: GruKernelOptions, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
-  plainOnlyWhenMasked(buf.mask, variant);
+  plainOnlyWhenMasked(dims, variant);
   if (variant === 'vec4') {
     const size = gruSizes(dims, o.resetAfter, 'vec4');
     recordGruForwardVec4(plan, { ...buf, scratch: variantScratch('gru', variant, buf.scratch) }, dims, o, size.xproj, size.gates);
@@ -133,7 +133,7 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
 
 export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
-  plainOnlyWhenMasked(buf.mask, variant);
+  plainOnlyWhenMasked(dims, variant);
   if (variant === 'vec4') {
     recordGruBackwardVec4(
       plan,

@@ -20,7 +20,7 @@ import { LSTM_FUSED_INPUT_MAX_FEATURES, recordLstmForwardStepsVec4 } from './lst
 import { recordLstmBiasGrad, recordLstmPack } from './lstmStepVec4Pack';
 import { recordCompactState } from './compactState';
 import { stepConstants, variantScratch, type CellDims } from './cell';
-import { recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
+import { maskedConstant, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
 export const lstmForwardKernel = defineKernel(lstmStepShader, 'forward');
@@ -102,7 +102,7 @@ export interface LstmForwardBuffers {
   gates: BufferRef;
   /** lstmSizes().scratch floats: the packed weights and compact states of the register-blocked variants (not 'step'). */
   scratch?: BufferRef;
-  /** The step mask of a masked layer ('step' only; see ./sequenceMask). */
+  /** The step mask (every variant binds it; a spare when unmasked: see ./sequenceMask). */
   mask?: StepMask | null;
 }
 
@@ -113,7 +113,7 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
   if (xprojBytes < lstmXprojFloats(dims, chosen) * 4) {
     throw new ValueError(`lstm '${chosen}' kernel: xproj holds ${xprojBytes / 4} floats; it needs lstmXprojFloats() = ${lstmXprojFloats(dims, chosen)}`);
   }
-  const masked = { MASKED: buf.mask?.values ? 1 : 0 };
+  const masked = maskedConstant(buf.mask);
   if (chosen !== 'step') {
     // Interleaved: the pack and the compact initial state first, then X·Wp + bp (xproj as vec4 per unit).
     const scratch = variantScratch('lstm', chosen, buf.scratch);
@@ -171,7 +171,7 @@ export interface LstmBackwardBuffers {
   dh0: BufferRef | null;
   /** lstmSizes().scratch floats: the packed weights and compact states of the register-blocked variants (not 'step'). */
   scratch?: BufferRef;
-  /** The step mask and the carry of dh past masked steps ('step' only; see ./sequenceMask). */
+  /** The step mask and the carry of dh past masked steps, behind dc (every variant; see ./sequenceMask). */
   mask?: StepMask | null;
 }
 
@@ -192,7 +192,7 @@ export function recordLstmBackward(
   // dh0 comes from the gate gradients of the first step run; dU pairs each dG block t with the state before it.
   const first = timeOfStep(0, timesteps, back) * batch * u4;
   const hPrev = previousStatesSlot(back) * batch * units;
-  const constants = { ...stepConstants(WG, acts), MASKED: buf.mask?.values ? 1 : 0 };
+  const constants = { ...stepConstants(WG, acts), ...maskedConstant(buf.mask) };
   if (chosen !== 'step') {
     // Interleaved dG (columns 4j+gate): dh0 and dX read Up and Wp, whose columns are in that order too; dU, dW
     // and db are stored back in Keras order (one weight-gradient dispatch, or the GEMMs' permute_units and

@@ -38,7 +38,7 @@ export interface MetricArgs {
   /** At least `rows` floats from `scratchOffset`; must not share a GPUBuffer with predictions or targets. */
   scratch: BufferRef;
   scratchOffset?: number;
-  /** A masked output's row weights (recordLossWeights in ./sequenceMask), as the loss gets them. */
+  /** A masked output's mask (1 real, 0 padding) as row weights; the caller counts the real rows. */
   rowWeights?: BufferRef | null;
 }
 

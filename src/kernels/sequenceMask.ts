@@ -75,6 +75,11 @@ export interface StepMask {
   carryOffset: number;
 }
 
+/** The MASKED override of a step kernel (shaders/direction.wgsl): 1 when the pass has a mask. */
+export function maskedConstant(mask: StepMask | null | undefined): { MASKED: 0 | 1 } {
+  return { MASKED: mask?.values ? 1 : 0 };
+}
+
 /** The mask bindings of a step kernel's entry; `carry`: it binds dh_carry (a backward entry that keeps it apart). */
 export function stepMaskBindings(mask: StepMask | null | undefined, carry: boolean): Record<string, BufferRef> {
   if (!mask) throw new Error('a plain recurrent step kernel needs its StepMask buffers (the cell gives them: src/cells/)');
@@ -86,7 +91,10 @@ export function recordCarryIntoInitial(plan: Plan, mask: StepMask | null | undef
   if (mask?.values) recordAddInto(plan, { x: mask.carry, xOffset: mask.carryOffset, y: dh0 }, n);
 }
 
-/** The StepMask of an unmasked pass: one small spare buffer in every role (the kernels never read it). */
-export function unmaskedStepMask(spare: BufferRef): StepMask {
-  return { values: null, spare, carry: spare, carryOffset: 0 };
+/**
+ * The StepMask of an unmasked pass from two small buffers (the kernels never read them): two, because a backward
+ * entry binds the spare read-only and the carry writable in one dispatch, which one buffer cannot be.
+ */
+export function unmaskedStepMask(spare: BufferRef, carry: BufferRef): StepMask {
+  return { values: null, spare, carry, carryOffset: 0 };
 }

@@ -13,7 +13,7 @@ import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { stepConstants, type CellDims } from './cell';
-import { recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
+import { maskedConstant, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
 
 export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
 export const simpleRnnBackwardKernel = defineKernel(simpleRnnStepShader, 'backward');
@@ -60,7 +60,7 @@ export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers,
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
       kernel: simpleRnnForwardKernel,
-      constants: { ...stepConstants(WG, o), MASKED: buf.mask.values ? 1 : 0 },
+      constants: { ...stepConstants(WG, o), ...maskedConstant(buf.mask) },
       bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units },
       workgroups,
@@ -96,7 +96,7 @@ export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffer
   for (let s = timesteps - 1; s >= 0; s--) {
     plan.dispatch({
       kernel: simpleRnnBackwardKernel,
-      constants: { ...stepConstants(WG, o), MASKED: buf.mask.values ? 1 : 0 },
+      constants: { ...stepConstants(WG, o), ...maskedConstant(buf.mask) },
       bindings: { recurrent_b: buf.recurrentKernel, saved_h: buf.h, dy: buf.dy, dh_last: buf.dhLast, dgates: buf.dgates, ...stepMaskBindings(buf.mask, true) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
       workgroups,

@@ -10,7 +10,7 @@ import { defaultName, inputSpec, knownKeys } from './config';
 import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec } from './layer';
 
 export interface MaskingLayerConfig {
-  /** The value that marks padding (default 0): a step is masked when every one of its features equals it. */
+  /** The value that marks padding (default 0): a step is masked when every one of its features equals it (in float32). */
   maskValue?: number;
   /** Shape of one sample, [timesteps, features]; needed on the first layer. */
   inputShape?: number[];
@@ -36,10 +36,8 @@ export class Masking extends Layer {
     this.where = where;
     const value: unknown = config.maskValue ?? 0;
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValueError(`${where}: maskValue must be a finite number; got ${JSON.stringify(value)}`);
-    if (Math.fround(value) !== value) {
-      throw new ValueError(`${where}: maskValue ${value} is not a float32 value, so no input could equal it on the GPU; use ${Math.fround(value)}`);
-    }
-    this.maskValue = value;
+    // Inputs reach the GPU as float32, and Keras and TF.js compare in float32 too: 0.1 masks the float32 0.1.
+    this.maskValue = Math.fround(value);
   }
 
   protected computeOutputShape(inputShape: number[]): number[] {

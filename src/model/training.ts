@@ -14,7 +14,7 @@ import { ValueError } from '../errors';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { clipScratchLength, clipSpecOf, recordClip, type ClipSpec } from '../kernels/clipping';
-import { recordLoss, type LossConfig } from '../kernels/losses';
+import { recordAccumulate, recordLoss, type LossConfig } from '../kernels/losses';
 import { recordLossWeights } from '../kernels/sequenceMask';
 import { LOSS_WATCH_SLOTS, recordLossWatch } from '../kernels/lossWatch';
 import { recordMetric, type MetricConfig } from '../kernels/metrics';
@@ -101,14 +101,22 @@ export interface TrainProgram {
   destroy(): void;
 }
 
-/** Floats of the accumulator: loss sum, row count, one sum per metric, then the non-finite-loss watch. */
+/**
+ * Floats of the accumulator: loss sum, row count, one sum per metric, the count of real steps of a masked output
+ * (0 without a mask), then the non-finite-loss watch.
+ */
 export function accumulatorLength(compiled: Compiled): number {
   return watchSlot(compiled) + LOSS_WATCH_SLOTS;
 }
 
+/** Where a masked output's real steps are counted: its metrics are means over them (Keras 3's Mean with the mask). */
+function realStepsSlot(compiled: Compiled): number {
+  return 2 + compiled.metrics.length;
+}
+
 /** Where the non-finite-loss watch (shaders/lossWatch.wgsl) keeps its batch count and first bad batch. */
 export function watchSlot(compiled: Compiled): number {
-  return 2 + compiled.metrics.length;
+  return realStepsSlot(compiled) + 1;
 }
 
 /**
@@ -127,7 +135,11 @@ export function addTfjsAliases(record: Record<string, unknown>): void {
 export function logsFromAccumulator(acc: Float32Array, compiled: Compiled, prefix = ''): Logs {
   const rows = acc[1]!;
   const logs: Logs = { [`${prefix}loss`]: acc[0]! / rows };
-  compiled.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = acc[2 + i]! / rows));
+  // A masked output's metric sums hold real steps only (weight 1, padding 0): Keras divides by their count. An
+  // epoch of nothing but padding sums to 0 either way.
+  const real = acc[realStepsSlot(compiled)]!;
+  const count = real > 0 ? real : rows;
+  compiled.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = acc[2 + i]! / count));
   return logs;
 }
 
@@ -161,13 +173,17 @@ export function buildTrainProgram(
   const regScratch = regularized.length > 0 ? make('regularizer scratch', regularizerScratchLength(regularized)) : null;
   const clipScratch = compiled.clip && compiled.clip.mode !== 'value' ? make('clip scratch', clipScratchLength(arena.total)) : null;
 
-  // A masked sequence output: Keras weighs each real step rows/valid and each padded one 0 (sequenceMask.wgsl).
-  const rowWeights = out.mask ? make('loss weights of the masked output', out.rows) : null;
+  // A masked sequence output, as Keras 3: the loss weighs each real step rows/valid and each padded one 0
+  // (sequenceMask.wgsl loss_weights: each batch's loss is its mean over real steps); metrics weigh real steps 1
+  // and padding 0, and the epoch's real steps are counted, so a metric is its mean over every real step.
+  const mask = out.mask ?? null;
+  const lossWeights = mask ? make('loss weights of the masked output', out.rows) : null;
   const lossAndMetrics = (plan: Plan, accum: GPUBuffer) => {
-    const predictions = { predictions: out.buffer, predictionsOffset: out.offset, targets, rows: out.rows, cols: out.cols, rowWeights };
-    if (rowWeights) recordLossWeights(plan, { mask: out.mask!, weights: rowWeights }, out.rows);
-    recordLoss(plan, { loss: compiled.loss, ...predictions, dPredictions, accum, lossSlot: 0, scratch: rowScratch });
-    compiled.metrics.forEach((m, i) => recordMetric(plan, { metric: m.config, ...predictions, accum, slot: 2 + i, scratch: rowScratch }));
+    const predictions = { predictions: out.buffer, predictionsOffset: out.offset, targets, rows: out.rows, cols: out.cols };
+    if (mask && lossWeights) recordLossWeights(plan, { mask, weights: lossWeights }, out.rows);
+    recordLoss(plan, { loss: compiled.loss, ...predictions, rowWeights: lossWeights, dPredictions, accum, lossSlot: 0, scratch: rowScratch });
+    compiled.metrics.forEach((m, i) => recordMetric(plan, { metric: m.config, ...predictions, rowWeights: mask, accum, slot: 2 + i, scratch: rowScratch }));
+    if (mask && compiled.metrics.length > 0) recordAccumulate(plan, { values: mask, count: out.rows, accum, slot: realStepsSlot(compiled) });
   };
   // Keras counts the weight penalties in val_loss and evaluate() too. In the evaluate plan their gradient
   // terms land in the gradient arena, which is scratch there: the next train step overwrites it first.

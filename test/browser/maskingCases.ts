@@ -2,10 +2,23 @@
 import { Plan } from '../../src/gpu/plan';
 import { recordMaskedAvgPoolBackward, recordMaskedAvgPoolForward } from '../../src/kernels/globalPooling1d';
 import { recordAddInto, recordLossWeights, recordMaskApply, recordMaskFromValues } from '../../src/kernels/sequenceMask';
+import type { RecurrentLayer, Tensor } from '../../src/index';
 import { decode, inScope, type Encoded } from './harnessCore';
 import { buildModel, type InteropLayerSpec } from './interopCases';
 
 export const maskingCases = {
+  /** The first layer of a seeded model run alone with layer.apply(x, { mask }); its output and the weights `w*`. */
+  applyMasked(spec: { layers: InteropLayerSpec[]; seed: number; x: Encoded; mask: Encoded }) {
+    return inScope(async (r) => {
+      const model = buildModel(r, spec.layers, spec.seed);
+      const layer = model.layers[0] as RecurrentLayer;
+      const weights = await model.getWeights();
+      const output = (await layer.apply(decode(spec.x), { mask: decode(spec.mask) })) as Tensor;
+      model.dispose();
+      return { y: output.data, ...Object.fromEntries(weights.map((w, i) => [`w${i}`, w.data])) };
+    });
+  },
+
   /**
    * The kernels of shaders/sequenceMask.wgsl and the masked average pooling on one sequence x [T·batch, cols]
    * (from xOffset): the mask from maskValue, x masked, the loss weights, y += x's first rows, pooling and its
@@ -59,21 +72,24 @@ export const maskingCases = {
     y?: Encoded;
     compile?: Record<string, unknown>;
     train?: boolean;
+    /** Default: the whole x in one batch. */
+    batchSize?: number;
   }) {
     return inScope(async (r) => {
       const model = buildModel(r, spec.layers, spec.seed);
       if (spec.weights) model.setWeights(spec.weights.map(decode));
       const x = decode(spec.x);
-      const n = x.shape[0]!;
+      const n = spec.batchSize ?? x.shape[0]!;
       const out: Record<string, Float32Array> = { y: (await model.predict(x, { batchSize: n })).data };
       (await model.getWeights()).forEach((w, i) => (out[`initial${i}`] = w.data));
       if (spec.compile && spec.y) {
         const y = decode(spec.y);
         model.compile(spec.compile as never);
-        out.loss = Float32Array.of((await model.evaluate(x, y, { batchSize: n })) as number);
+        const evaluated = await model.evaluate(x, y, { batchSize: n });
+        out.loss = Float32Array.from(Array.isArray(evaluated) ? evaluated : [evaluated]);
         if (spec.train) {
           const history = await model.fit(x, y, { batchSize: n, epochs: 1, shuffle: false });
-          out.trainLoss = Float32Array.of(history.history.loss![0]!);
+          out.trainLoss = Float32Array.from(Object.values(history.history).map((v) => v[0]!));
           (await model.getWeights()).forEach((w, i) => (out[`w${i}`] = w.data));
         }
       }
