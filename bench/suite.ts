@@ -154,8 +154,18 @@ function webrnnModel(rt: Runtime, m: ModelSpec, seed: number): Sequential {
 function tfModel(m: ModelSpec, weights: Tensor[]): tf.LayersModel {
   const model = tf.sequential();
   if (m.text) {
-    model.add(tf.layers.embedding({ inputDim: m.text.vocabulary, outputDim: m.text.embed, maskZero: m.text.maskZero, inputLength: m.timesteps, embeddingsInitializer: 'zeros' }));
-    model.add(tf.layers.lstm({ units: m.units, activation: m.activation, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }));
+    model.add(
+      tf.layers.embedding({
+        inputDim: m.text.vocabulary,
+        outputDim: m.text.embed,
+        maskZero: m.text.maskZero,
+        inputLength: m.timesteps,
+        embeddingsInitializer: 'zeros',
+      }),
+    );
+    model.add(
+      tf.layers.lstm({ units: m.units, activation: m.activation, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }),
+    );
     model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: 'zeros' }));
     model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'binaryCrossentropy' });
     model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
