@@ -275,6 +275,26 @@ describe.skipIf(skipGpu)('masking on WebGPU', () => {
     expectClose(pooled.outputs.y!, expected, STEP, 'pooled over real steps (row 3, all padding, pools to 0)');
   });
 
+  it('streaming (predictStep) through a stateful Embedding(maskZero) + LSTM: a padding id leaves the state as it was', async () => {
+    const layers: InteropLayerSpec[] = [
+      { kind: 'embedding', config: { inputDim: 10, outputDim: 4, maskZero: true, batchInputShape: [1, 1] } },
+      { kind: 'lstm', config: { units: 5, stateful: true } },
+      { kind: 'dense', config: { units: 2 } },
+    ];
+    const r = await page.run('streamIds', {
+      layers,
+      seed: 8,
+      sequences: [
+        [3, 7, 1],
+        [3, 0, 7, 0, 0, 1],
+        [0, 0, 3, 7, 1],
+      ],
+    });
+    expect(r.validationError).toBeNull();
+    expect(Array.from(r.outputs.y1!)).toEqual(Array.from(r.outputs.y0!));
+    expect(Array.from(r.outputs.y2!)).toEqual(Array.from(r.outputs.y0!));
+  });
+
   it('layer.apply(x, { mask }) runs one layer under a mask, as the float64 twin does', async () => {
     const [B, T, F, U] = [4, 5, 3, 4];
     const x = uniform(rng(860), B * T * F, 1);

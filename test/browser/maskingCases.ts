@@ -7,6 +7,25 @@ import { decode, inScope, type Encoded } from './harnessCore';
 import { buildModel, type InteropLayerSpec } from './interopCases';
 
 export const maskingCases = {
+  /**
+   * Streams each id sequence through a stateful model one step at a time (predictStep), from fresh states each
+   * time; the output after each sequence's last step, `y0`, `y1`, ….
+   */
+  streamIds(spec: { layers: InteropLayerSpec[]; seed: number; sequences: number[][] }) {
+    return inScope(async (r) => {
+      const model = buildModel(r, spec.layers, spec.seed);
+      const out: Record<string, Float32Array> = {};
+      for (const [i, ids] of spec.sequences.entries()) {
+        model.resetStates();
+        let y: Float32Array = new Float32Array(0);
+        for (const id of ids) y = (await model.predictStep([id])).data;
+        out[`y${i}`] = y;
+      }
+      model.dispose();
+      return out;
+    });
+  },
+
   /** The first layer of a seeded model run alone with layer.apply(x, { mask }); its output and the weights `w*`. */
   applyMasked(spec: { layers: InteropLayerSpec[]; seed: number; x: Encoded; mask: Encoded }) {
     return inScope(async (r) => {
