@@ -2,7 +2,8 @@
 // gruStepVec4.wgsl), one or two dispatches per timestep, then `initial_grad` once.
 //
 // Equations (gate order z, r, h; forward: gruStepVec4Forward.wgsl), as in gruStep.wgsl:
-//   dh = dy_t + (last ? dh_last : carry + Σ_k Σ_gate dGh[t', b, gate, k]·U[j, gate·u + k])   (t' run after t)
+//   dh = dy_t + carry + (last ? 0 : Σ_k Σ_gate dGh[t', b, gate, k]·U[j, gate·u + k])   (t' run after t;
+//        carry = dh_T before the loop)
 //   dz = dh·(h_{t−1} − hh)·σ'(z)   da = dh·(1 − z)·act'(hh)
 //   reset_after:  dr = da·n·σ'(r), dGh = (dz, dr, da·r), carry = dh·z
 //   reset_before: drh_k = Σ_j da_j·Uh[k, j], dr_k = drh_k·h_k·σ'(r_k), dGh = (dz, dr, 0) on H_{t−1}
@@ -22,8 +23,9 @@
 // backward_reset, per 4 j: 4 vec4 of compact da and 4 of Uht for 64 FMAs.
 //
 // Bindings: 0 back_params · 1 scratch (rw) · 2 saved_gates vec4 (read; the steps) · 3 saved_h (read; the steps)
-//           · 4 dy, 5 dh_last (read; backward, backward_update) · 6 carry [B, u] (rw) · 7 dgates vec4 (rw)
-//           · 8 hcat (rw; backward_update) · 9 dh0 (rw; initial_grad)
+//           · 4 dy (read; backward, backward_update) · 6 carry [B, u] (rw; holds dh_T before the loop)
+//           · 7 dgates vec4 (rw) · 8 hcat (rw; backward_update) · 9 dh0 (rw; initial_grad)
+//           · 20 step_mask (read; the steps: a masked step has dG = 0 and passes dh on whole through carry)
 //
 //! include activations direction gruStepVec4
 
@@ -43,7 +45,6 @@ struct GruVec4BackParams {
 @group(0) @binding(2) var<storage, read> saved_gates: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> saved_h: array<f32>;
 @group(0) @binding(4) var<storage, read> dy: array<f32>;
-@group(0) @binding(5) var<storage, read> dh_last: array<f32>;
 @group(0) @binding(6) var<storage, read_write> carry: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dgates: array<vec4<f32>>;
 @group(0) @binding(8) var<storage, read_write> hcat: array<f32>;
@@ -53,12 +54,10 @@ struct GruVec4BackParams {
 fn incoming(p: GruVec4BackParams, b: u32, j: u32, from_next: f32, last: bool) -> f32 {
   let units = p.units;
   let at = b * units + j;
-  var dh = 0.0;
-  if (last) {
-    dh = dh_last[at];
-  } else {
-    dh = carry[at] + from_next;
-  }
+  // carry holds dh_T at the last step (the host copies it in: a dh_last binding would make backward_update's
+  // ninth with step_mask), and after it what passed through z or a masked step.
+  var dh = carry[at];
+  if (!last) { dh += from_next; }
   if (p.dy_is_sequence != 0u) {
     dh += dy[(p.t * p.batch + b) * units + j];
   } else if (last) {
@@ -73,6 +72,12 @@ fn backward_cell(p: GruVec4BackParams, b: u32, j: u32, from_next: f32, last: boo
   if (b >= p.batch || j >= units) { return; }
   let dh = incoming(p, b, j, from_next, last);
   let row = (p.t * p.batch + b) * units + j;
+  if (!step_runs(p.t, p.batch, b)) {
+    // Skipped (direction.wgsl): no gate gradients, and dh goes on whole to h_{t−1}.
+    dgates[row] = vec4<f32>(0.0);
+    carry[b * units + j] = dh;
+    return;
+  }
   let g = saved_gates[row];
   let h_prev = saved_h[(prev_slot(p.t) * p.batch + b) * units + j];
   let dz = dh * (h_prev - g.z) * act_grad_from_output(g.x, RECURRENT_ACTIVATION);
@@ -92,6 +97,13 @@ fn update_cell(p: GruVec4BackParams, b: u32, j: u32, from_next: f32, last: bool)
   if (j >= units) { return 0.0; }
   let dh = incoming(p, b, j, from_next, last);
   let row = (p.t * p.batch + b) * units + j;
+  if (!step_runs(p.t, p.batch, b)) {
+    // Skipped: no gate gradients (da 0 in hcat too, for the dUh GEMM), dh on whole; backward_reset leaves it.
+    dgates[row] = vec4<f32>(0.0);
+    hcat[row] = 0.0;
+    carry[b * units + j] = dh;
+    return 0.0;
+  }
   let g = saved_gates[row];
   let h_prev = saved_h[(prev_slot(p.t) * p.batch + b) * units + j];
   let dz = dh * (h_prev - g.z) * act_grad_from_output(g.x, RECURRENT_ACTIVATION);
@@ -105,7 +117,7 @@ fn update_cell(p: GruVec4BackParams, b: u32, j: u32, from_next: f32, last: bool)
 /** reset_before: dr and the rest of carry of one (b, k) from drh_k = Σ_j da_j·Uh[k, j]. */
 fn reset_cell(p: GruVec4BackParams, b: u32, k: u32, drh: f32) {
   let units = p.units;
-  if (b >= p.batch || k >= units) { return; }
+  if (b >= p.batch || k >= units || !step_runs(p.t, p.batch, b)) { return; }
   let row = (p.t * p.batch + b) * units + k;
   let g = saved_gates[row];
   let h_prev = saved_h[(prev_slot(p.t) * p.batch + b) * units + k];

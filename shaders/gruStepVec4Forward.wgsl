@@ -18,6 +18,7 @@
 //
 // Bindings (every entry): 0 params · 1 xproj [T, B, u] vec4 (read) · 2 x_in [T, B, F] (read) · 3 h (rw)
 //                         · 4 gates vec4 (rw) · 5 scratch (rw) · 6 hcat (rw; forward_candidate only)
+//                         · 20 step_mask (read; direction.wgsl: a masked step keeps h)
 // (xproj is unused with FUSED_INPUT, x_in without; forward_candidate reads neither.)
 //
 //! include activations direction gruStepVec4
@@ -64,7 +65,8 @@ fn forward_cell(p: GruVec4StepParams, b: u32, j: u32, sums: vec4<f32>) -> f32 {
   let h_prev = h[(prev_slot(p.t) * p.batch + b) * units + j];
   if (RESET_AFTER) {
     let hh = act(s.w + r * s.z, ACTIVATION);
-    let h_t = z * h_prev + (1.0 - z) * hh;
+    // A masked step (direction.wgsl) carries h over, into the compact copy too.
+    let h_t = select(h_prev, z * h_prev + (1.0 - z) * hh, step_runs(p.t, p.batch, b));
     h[(next_slot(p.t) * p.batch + b) * units + j] = h_t;
     gates[at] = vec4<f32>(z, r, hh, s.z);
     return h_t;
@@ -81,7 +83,7 @@ fn candidate_cell(p: GruVec4StepParams, b: u32, j: u32, rec: f32) -> f32 {
   let g = gates[at];
   let hh = act(g.w + rec, ACTIVATION);
   let h_prev = h[(prev_slot(p.t) * p.batch + b) * units + j];
-  let h_t = g.x * h_prev + (1.0 - g.x) * hh;
+  let h_t = select(h_prev, g.x * h_prev + (1.0 - g.x) * hh, step_runs(p.t, p.batch, b));
   // R ⊙ H_{t−1}, the A of the dUh GEMM, into hcat's second block (here, not in `forward`: reset_after binds no hcat).
   hcat[p.timesteps * p.batch * units + at] = g.y * h_prev;
   h[(next_slot(p.t) * p.batch + b) * units + j] = h_t;

@@ -187,13 +187,25 @@ describe('gruStep kernels', () => {
     ]);
   });
 
-  it('vec4: at most 8 storage buffers per entry; reset_after binds no hcat (only forward_candidate writes it)', () => {
+  it('vec4: at most 8 storage buffers per entry, the step mask included; reset_after binds no hcat (only forward_candidate writes it)', () => {
     for (const kernel of Object.values(gruVec4Kernels)) {
       const storage = kernel.iface.bindings.filter((b) => b.kind !== 'uniform');
       expect(storage.length, kernel.label).toBeLessThanOrEqual(8);
     }
-    expect(gruVec4Kernels.forward.iface.bindings.map((b) => b.name).sort()).toEqual(['gates', 'h', 'params', 'scratch', 'x_in', 'xproj']);
-    expect(gruVec4Kernels.forwardCandidate.iface.bindings.map((b) => b.name).sort()).toEqual(['gates', 'h', 'hcat', 'params', 'scratch']);
+    expect(gruVec4Kernels.forward.iface.bindings.map((b) => b.name).sort()).toEqual(['gates', 'h', 'params', 'scratch', 'step_mask', 'x_in', 'xproj']);
+    expect(gruVec4Kernels.forwardCandidate.iface.bindings.map((b) => b.name).sort()).toEqual(['gates', 'h', 'hcat', 'params', 'scratch', 'step_mask']);
+    // dh_T enters through carry: backward_update binds 8 with the step mask (a dh_last binding would make 9).
+    expect(gruVec4Kernels.backwardUpdate.iface.bindings.map((b) => b.name).sort()).toEqual([
+      'back_params',
+      'carry',
+      'dgates',
+      'dy',
+      'hcat',
+      'saved_gates',
+      'saved_h',
+      'scratch',
+      'step_mask',
+    ]);
   });
 });
 

@@ -7,7 +7,7 @@
  * SimpleRNN (direction.wgsl's dh_carry) each run every case.
  */
 import { describe, expect, it } from 'vitest';
-import { gruBackward, gruForward } from '../src/reference/gruStep';
+import { gruBackward } from '../src/reference/gruStep';
 import { lstmBackward } from '../src/reference/lstmStep';
 import { LSTM_VARIANTS } from '../src/kernels/lstmStep';
 import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
@@ -62,8 +62,10 @@ function expectRow3Kept(c: Case, h0: Float32Array | null, out: { h: Float32Array
   }
 }
 
-// The GRU's rows in both reset conventions.
-const GRU_ROWS = [true, false].flatMap((resetAfter) => CASES.map((c, i) => [`${name(c)} ${resetAfter ? 'after' : 'before'}`, c, i, resetAfter] as const));
+// The GRU's rows in both reset conventions and both variants (the register-blocked one reads the mask in its cells).
+const GRU_ROWS = (['step', 'vec4'] as const).flatMap((variant) =>
+  [true, false].flatMap((resetAfter) => CASES.map((c, i) => [`${variant} ${name(c)} ${resetAfter ? 'after' : 'before'}`, c, i, resetAfter, variant] as const)),
+);
 
 describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', () => {
   const page = useHarness();
@@ -103,7 +105,7 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
     expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, 'output (forward call)');
   });
 
-  it.each(GRU_ROWS)('gru %s', async (_label, c, index, resetAfter) => {
+  it.each(GRU_ROWS)('gru %s', async (_label, c, index, resetAfter, variant) => {
     const d = recurrentCaseData(c, 3, resetAfter ? 2 : 1, 7100 + index);
     const { batch: B, timesteps: T, features: F, units: U } = c;
     const tensors = {
@@ -115,11 +117,11 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
       ...(d.h0 ? { initialState: [f64(d.h0, [B, U])] as const } : {}),
     };
     const gradTensors = { dOutput: f64(d.dOutput, c.returnSequences ? [B, T, U] : [B, U]), ...(c.stateGradients ? { dh: f64(d.dh, [B, U]) } : {}) };
-    const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter };
+    const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter, variant };
     const back = await page.run('gru', { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options });
     expect(back.validationError).toBeNull();
     expect(back.liveBuffersAfter).toBe(0);
-    const ref = gruBackward(tensors, gradTensors, options);
+    const ref = gruBackward(tensors, gradTensors, { returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter });
     expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
     expectClose(back.outputs.h!, ref.h.data, SEQUENCE, 'final h');
     for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0'] as const) {
@@ -128,7 +130,7 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
     expectRow3Kept(c, d.h0, { h: back.outputs.h!, output: back.outputs.output! });
     const fwd = await page.run('gru', { inputs: encoded(tensors) as never, options });
     expect(fwd.validationError).toBeNull();
-    expectClose(fwd.outputs.output!, gruForward(tensors, options).output.data, SEQUENCE, 'output (forward call)');
+    expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, 'output (forward call)');
   });
 
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('simpleRnn %s', async (_label, c, index) => {

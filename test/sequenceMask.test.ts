@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gruCell } from '../src/cells/gru';
-import { ShapeError, ValueError } from '../src/errors';
+import { lstmCell } from '../src/cells/lstm';
+import { ShapeError } from '../src/errors';
 import { checkGruInputs } from '../src/ops/gruArgs';
 import { checkSimpleRnnInputs } from '../src/ops/simpleRnnArgs';
 import { gruBackward, gruForward } from '../src/reference/gruStep';
@@ -248,13 +249,12 @@ describe('mask arguments', () => {
     expect(() => checkSimpleRnnInputs({ ...simpleRnn(), mask: t([2, 5, 1]) })).toThrow(/mask must be \[batch, timesteps\]/);
   });
 
-  it("a masked GRU runs the plain 'step' kernels, whatever the default or the runtime's choice; a pinned vec4 is a ValueError", () => {
+  it('a mask changes no variant choice: every GRU and LSTM variant reads it', () => {
     const dims = { batch: 32, timesteps: 60, features: 1, units: 50 };
-    const context = { kernels: { gru: 'vec4' as const }, adapter: { isFallback: true } };
+    const context = { kernels: {}, adapter: { isFallback: true } };
     const options = { activation: 'tanh' as const, recurrentActivation: 'sigmoid' as const, resetAfter: false, goBackwards: false };
-    expect(gruCell.variant(dims, options, context)).toBe('vec4');
-    expect(gruCell.variant({ ...dims, masked: true }, options, context)).toBe('step');
-    expect(() => gruCell.variant({ ...dims, masked: true }, { ...options, variant: 'vec4' }, context)).toThrow(ValueError);
-    expect(() => gruCell.variant({ ...dims, masked: true }, { ...options, variant: 'vec4' }, context)).toThrow(/leave variant unset/);
+    expect(gruCell.variant({ ...dims, masked: true }, options, context)).toBe(gruCell.variant(dims, options, context));
+    expect(gruCell.variant({ ...dims, masked: true }, { ...options, variant: 'vec4' }, context)).toBe('vec4');
+    expect(lstmCell.variant({ ...dims, masked: true }, { ...options, goBackwards: false }, context)).toBe(lstmCell.variant(dims, { ...options }, context));
   });
 });

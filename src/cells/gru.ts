@@ -7,7 +7,7 @@
  * storage binding may start (256-byte alignment): the kernels read it through a uniform offset, and backward sums
  * its gradient into a scratch row that one copy (4-byte alignment) puts in place.
  */
-import { maskedVariant, stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
+import { stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
 import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruKernelOptions, type GruVariant } from '../kernels/gruStep';
 
@@ -21,7 +21,7 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
   stateNames: ['h'],
 
   variant(dims, options, context) {
-    if (dims.masked) return maskedVariant('gru', options.variant);
+    // Both GRU variants read a mask (shaders/direction.wgsl): a masked layer runs the measured default too.
     return options.variant ?? context.kernels.gru ?? defaultGruVariant(dims, context.adapter, options.resetAfter);
   },
 
@@ -31,8 +31,9 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
       xproj: size.xproj,
       gates: size.gates,
       ...(options.resetAfter ? {} : { hcat: size.hcat }),
-      // Packed weights and compact states of the vec4 variant; the plain one's mask spare.
-      ...(variant === 'vec4' ? { packed: size.scratch } : stepMaskScratch(dims, false)),
+      // Packed weights and compact states of the vec4 variant, and the mask spare both variants bind.
+      ...(variant === 'vec4' ? { packed: size.scratch } : {}),
+      ...stepMaskScratch(dims, false),
     };
   },
 
@@ -79,6 +80,7 @@ function forwardBuffers(io: CellForward, dims: { units: number }, options: GruCe
     ...recorderForward(io),
     ...(options.resetAfter ? { recurrentBias: io.weights.bias, recurrentBiasOffset: 3 * dims.units } : { hcat: io.scratch.hcat! }),
     gates: io.scratch.gates!,
-    ...(io.scratch.packed ? { scratch: io.scratch.packed } : { mask: recorderMask(io) }),
+    ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
+    mask: recorderMask(io),
   };
 }

@@ -18,7 +18,7 @@ export interface CellDims {
   timesteps: number;
   features: number;
   units: number;
-  /** A masked pass (CellForward.mask set): a cell runs only the variants that read a mask (see maskedVariant). */
+  /** A masked pass (CellForward.mask set): every variant of every cell reads the mask (shaders/direction.wgsl). */
   masked?: boolean;
 }
 
@@ -81,16 +81,6 @@ export function stepConstants(
 export function variantScratch(cell: string, variant: string, scratch: BufferRef | undefined): BufferRef {
   if (!scratch) throw new ValueError(`the '${variant}' ${cell} kernel needs a scratch buffer of ${cell}Sizes().scratch floats`);
   return scratch;
-}
-
-/**
- * The variant of a masked pass for a cell whose register-blocked kernels do not read a mask (the GRU): the plain
- * 'step' kernels; a pinned other variant is a ValueError naming the way out. (Every LSTM variant reads it.)
- */
-export function maskedVariant<V extends string>(cell: string, pinned: V | undefined): V {
-  if (pinned !== undefined && pinned !== 'step')
-    throw new ValueError(`${cell}: a masked input runs the 'step' kernel, which reads the mask; variant '${pinned}' cannot (leave variant unset)`);
-  return 'step' as V;
 }
 
 /** The scratch a variant that binds the step mask adds for masking (see StepMask in ./sequenceMask). */

@@ -94,10 +94,6 @@ function need(ref: BufferRef | undefined, name: string, mode: string): BufferRef
   return ref;
 }
 
-function plainOnlyWhenMasked(dims: CellDims, variant: GruVariant): void {
-  if (dims.masked && variant !== 'step') throw new ValueError(`gru '${variant}' kernel: a masked layer runs the 'step' kernel; got variant '${variant}'`);
-}
-
 /** The override constants of the plain step entries: stepConstants and whether the pass is masked. */
 function plainConstants(o: GruKernelOptions, mask: StepMask | null | undefined): Record<string, number> {
   return { ...stepConstants(WG, o), ...maskedConstant(mask) };
@@ -105,7 +101,6 @@ function plainConstants(o: GruKernelOptions, mask: StepMask | null | undefined):
 
 export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellDims, o: GruKernelOptions, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
-  plainOnlyWhenMasked(dims, variant);
   if (variant === 'vec4') {
     const size = gruSizes(dims, o.resetAfter, 'vec4');
     recordGruForwardVec4(plan, { ...buf, scratch: variantScratch('gru', variant, buf.scratch) }, dims, o, size.xproj, size.gates);
@@ -133,7 +128,6 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
 
 export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
-  plainOnlyWhenMasked(dims, variant);
   if (variant === 'vec4') {
     recordGruBackwardVec4(
       plan,

@@ -9,6 +9,7 @@ import { defineKernel, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { CellDims } from './cell';
 import { timeOfStep } from './direction';
+import { maskedConstant, stepMaskBindings } from './sequenceMask';
 import { gruVec4Scratch, gruVec4StepConstants, gruVec4StepGroups, type GruBackwardBuffers, type GruKernelOptions, type GruVec4StepShape } from './gruPass';
 
 const kernel = (entry: string) => defineKernel(gruStepVec4BackwardShader, entry);
@@ -47,15 +48,18 @@ export function recordGruVec4BackwardSteps(
     shape.rows === 8
       ? { backward: b.backward8, update: b.backwardUpdate8, reset: b.backwardReset8 }
       : { backward: b.backward, update: b.backwardUpdate, reset: b.backwardReset };
-  const stepBindings = { scratch, saved_gates: buf.gates, saved_h: buf.h, carry: buf.carry, dgates: dg };
+  const stepBindings = { scratch, saved_gates: buf.gates, saved_h: buf.h, carry: buf.carry, dgates: dg, ...stepMaskBindings(buf.mask, false) };
+  const stepConstants = { ...constants, ...maskedConstant(buf.mask) };
+  // dh_T enters through carry (shaders/gruStepVec4Backward.wgsl), which also takes dh past masked steps.
+  plan.copy(buf.dhLast, buf.carry, batch * units);
   for (let s = timesteps - 1; s >= 0; s--) {
     const uniforms = { t: timeOfStep(s, timesteps, o.goBackwards), ...fixed };
-    const io = { dy: buf.dy, dh_last: buf.dhLast };
+    const io = { dy: buf.dy };
     if (hcat) {
-      plan.dispatch({ kernel: k.update, constants, bindings: { ...stepBindings, ...io, hcat }, uniforms, workgroups });
-      plan.dispatch({ kernel: k.reset, constants, bindings: stepBindings, uniforms, workgroups });
+      plan.dispatch({ kernel: k.update, constants: stepConstants, bindings: { ...stepBindings, ...io, hcat }, uniforms, workgroups });
+      plan.dispatch({ kernel: k.reset, constants: stepConstants, bindings: stepBindings, uniforms, workgroups });
     } else {
-      plan.dispatch({ kernel: k.backward, constants, bindings: { ...stepBindings, ...io }, uniforms, workgroups });
+      plan.dispatch({ kernel: k.backward, constants: stepConstants, bindings: { ...stepBindings, ...io }, uniforms, workgroups });
     }
   }
   plan.dispatch({

@@ -8,6 +8,7 @@ import { defineKernel, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { CellDims } from './cell';
 import { timeOfStep } from './direction';
+import { maskedConstant, stepMaskBindings } from './sequenceMask';
 import { gruVec4Scratch, gruVec4StepConstants, gruVec4StepGroups, type GruForwardBuffers, type GruKernelOptions, type GruVec4StepShape } from './gruPass';
 
 const kernel = (entry: string) => defineKernel(gruStepVec4ForwardShader, entry);
@@ -36,7 +37,8 @@ export function recordGruVec4ForwardSteps(
   const { batch, timesteps, features, units } = dims;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
   const scratch = subRange(buf.scratch, 0, layout.steps);
-  const constants = { ...gruVec4StepConstants(o, shape.wg), FUSED_INPUT: fused ? 1 : 0 };
+  const constants = { ...gruVec4StepConstants(o, shape.wg), FUSED_INPUT: fused ? 1 : 0, ...maskedConstant(buf.mask) };
+  const mask = stepMaskBindings(buf.mask, false);
   const hc = layout.hc.offset / 4;
   const cq = hc + 2 * layout.hc.half;
   const fixed = {
@@ -63,9 +65,15 @@ export function recordGruVec4ForwardSteps(
       hc_write: hc + ((s + 1) % 2) * layout.hc.half,
       ...fixed,
     };
-    plan.dispatch({ kernel: forward, constants, bindings: { xproj: buf.xproj, x_in: buf.x, h: buf.h, gates: buf.gates, scratch }, uniforms, workgroups });
+    plan.dispatch({
+      kernel: forward,
+      constants,
+      bindings: { xproj: buf.xproj, x_in: buf.x, h: buf.h, gates: buf.gates, scratch, ...mask },
+      uniforms,
+      workgroups,
+    });
     if (hcat) {
-      plan.dispatch({ kernel: candidate, constants, bindings: { h: buf.h, gates: buf.gates, scratch, hcat }, uniforms, workgroups });
+      plan.dispatch({ kernel: candidate, constants, bindings: { h: buf.h, gates: buf.gates, scratch, hcat, ...mask }, uniforms, workgroups });
     }
   }
 }
