@@ -64,9 +64,9 @@ fn following_time(t: u32) -> u32 {
 // backends; the TensorFlow and torch ones output 0 at masked steps before the first real one, which differs only
 // when the initial state is not zero). Backward, a skipped step has zero gate gradients and hands its whole dh on
 // to the state before it through a carry ([batch, units], zero after a step that ran): dh_carry here for
-// simpleRnnStep.wgsl, behind dc for the LSTM kernels, the GRU's own carry buffer (gruStep.wgsl). Every entry that
-// uses these binds them, masked or not (a spare buffer when unmasked): the LSTM's every variant and the plain
-// GRU and SimpleRNN kernels; a masked GRU runs its plain kernels.
+// simpleRnnStep.wgsl, behind dc for the LSTM kernels, the GRU's own carry buffer (gruStep.wgsl,
+// gruStepVec4Backward.wgsl), which between steps holds what passes through z as well. Every entry that
+// uses these binds them, masked or not (a spare buffer when unmasked): every variant of every cell.
 override MASKED: bool = false;
 @group(0) @binding(20) var<storage, read> step_mask: array<f32>;
 @group(0) @binding(21) var<storage, read_write> dh_carry: array<f32>;
