@@ -21,7 +21,13 @@ const runtimeDependencies = Object.keys(dependencies);
  */
 const libraryBuild: BuildEnvironmentOptions = {
   lib: {
-    entry: { webrnn: 'src/index.ts', 'layers/factories': 'src/layers/factories.ts', 'layers/initializerFactories': 'src/layers/initializerFactories.ts' },
+    entry: {
+      webrnn: 'src/index.ts',
+      'layers/factories': 'src/layers/factories.ts',
+      'layers/initializerFactories': 'src/layers/initializerFactories.ts',
+      // webrnn/node: the same API with a runtime on Dawn (src/node.ts); Node's own modules stay imports.
+      node: 'src/node.ts',
+    },
     formats: ['es'],
   },
   outDir: 'dist',
@@ -30,7 +36,7 @@ const libraryBuild: BuildEnvironmentOptions = {
   minify: false,
   sourcemap: false,
   rolldownOptions: {
-    external: (id) => runtimeDependencies.some((name) => id === name || id.startsWith(`${name}/`)),
+    external: (id) => id.startsWith('node:') || runtimeDependencies.some((name) => id === name || id.startsWith(`${name}/`)),
     output: {
       preserveModules: true,
       preserveModulesRoot: 'src',
@@ -55,7 +61,9 @@ const NAMESPACES = ['./layers/factories', './layers/initializerFactories'];
 function layersNamespace(): Plugin {
   return {
     name: 'webrnn-layers-namespace',
-    apply: 'build',
+    // The library build only: bench/node.mjs's SSR build of the suite bundles everything into one file, where an
+    // external ./layers/factories.js would point at nothing.
+    apply: (_config, env) => env.command === 'build' && !env.isSsrBuild,
     enforce: 'pre',
     resolveId(source, importer) {
       if (NAMESPACES.includes(source) && importer && /[\\/]src[\\/]index\.ts$/.test(importer)) return { id: `${source}.js`, external: true };

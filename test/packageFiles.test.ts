@@ -40,15 +40,16 @@ describe('npm pack', () => {
     packed = (JSON.parse(out) as PackResult[])[0]!.files.map((f) => f.path).sort();
   }, 120_000);
 
-  it('lists package.json, README.md, dist/index.d.ts and the built modules, each once', () => {
+  it('lists package.json, README.md, the declarations and the built modules, each once', () => {
     const built = filesUnder(distDir).map((f) => relative(repoRoot, f).split('\\').join('/'));
     expect(packed).toEqual(['README.md', 'package.json', ...built].sort());
     expect(new Set(packed).size).toBe(packed.length);
   });
 
-  it('ships only JavaScript modules built from the library and its shaders, and one declaration file', () => {
+  it('ships only JavaScript modules built from the library and its shaders, and the declarations of its two entries', () => {
     const js = packed.filter((p) => p.endsWith('.js'));
-    expect(packed.filter((p) => !p.endsWith('.js'))).toEqual(['README.md', 'dist/index.d.ts', 'package.json']);
+    expect(packed.filter((p) => !p.endsWith('.js'))).toEqual(['README.md', 'dist/index.d.ts', 'dist/node.d.ts', 'package.json']);
+    expect(js).toContain('dist/node.js');
     for (const path of js) expect(existsSync(join(repoRoot, sourceOf(path))), `${path} has no source at ${sourceOf(path)}`).toBe(true);
     expect(js).toContain('dist/webrnn.js');
     expect(js).toContain('dist/layers/factories.js');
@@ -56,16 +57,22 @@ describe('npm pack', () => {
     expect(js.filter((p) => /^dist\/(reference\/|data\/datasets)/.test(p))).toEqual([]);
   });
 
-  it('imports nothing but its own modules and its dependencies, which the app resolves', () => {
-    const { dependencies } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  it('imports nothing but its own modules and its dependencies, which the app resolves (webrnn/node: also Node’s own and webgpu)', () => {
+    const { dependencies, peerDependencies } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+    };
     const bare = new Set<string>();
     for (const path of packed.filter((p) => p.endsWith('.js'))) {
       const code = readFileSync(join(repoRoot, path), 'utf8');
       const statics = code.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"|^import\s*"([^"]+)"/gm);
-      const dynamics = code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g);
+      const dynamics = code.matchAll(/\bimport\(\s*(?:\/\*[^*]*\*\/\s*)?["']([^"']+)["']\s*\)/g);
       for (const m of [...statics, ...dynamics]) {
         const specifier = (m[1] ?? m[2])!;
-        if (!specifier.startsWith('.')) bare.add(specifier);
+        if (specifier.startsWith('.')) continue;
+        // Node's own modules and the optional webgpu peer belong to the Node entry alone.
+        if (specifier.startsWith('node:') || specifier === 'webgpu') expect(path, `${specifier} outside webrnn/node`).toBe('dist/node.js');
+        else bare.add(specifier);
       }
       // A build tool (the shader reflector) must never end up inside the package.
       expect(code, path).not.toMatch(/wgsl_reflect|WgslReflect/);
@@ -78,5 +85,7 @@ describe('npm pack', () => {
           .join('/'),
       );
     expect([...bare]).toContain('papaparse');
+    expect(Object.keys(peerDependencies)).toEqual(['webgpu']);
+    expect(readFileSync(join(repoRoot, 'dist/node.js'), 'utf8')).toMatch(/import\(\s*(?:\/\*[^*]*\*\/\s*)?"webgpu"\s*\)/);
   });
 });

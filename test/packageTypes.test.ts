@@ -26,6 +26,7 @@ describe('dist/index.d.ts in a consumer project', () => {
     mkdirSync(join(installed, 'dist'), { recursive: true });
     cpSync(join(repoRoot, 'package.json'), join(installed, 'package.json'));
     cpSync(join(distDir, 'index.d.ts'), join(installed, 'dist/index.d.ts'));
+    cpSync(join(distDir, 'node.d.ts'), join(installed, 'dist/node.d.ts'));
     mkdirSync(join(project, 'node_modules/@webgpu'));
     symlinkSync(dirname(require.resolve('@webgpu/types/package.json')), join(project, 'node_modules/@webgpu/types'), 'dir');
     cpSync(join(repoRoot, 'test/fixtures/consumer'), project, { recursive: true });

@@ -13,6 +13,11 @@ const STORAGE_USAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
 export interface RuntimeOptions {
   /** Use this device instead of requesting one. The runtime then does not destroy it on dispose(). */
   device?: GPUDevice;
+  /**
+   * The WebGPU entry point to request an adapter from: `navigator.gpu` when absent. webrnn/node passes Dawn's, so
+   * a Node runtime gets the same raised limits as a page's.
+   */
+  gpu?: GPU;
   powerPreference?: GPUPowerPreference;
   /**
    * Fill every new buffer with NaN. Tests use it so that an output element a kernel never wrote shows up as a
@@ -91,7 +96,7 @@ const RAISED_LIMITS = [
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   checkKernelChoice(options.kernels);
   if (options.device) return new Runtime(options.device, summarize(options.device.adapterInfo), false, options);
-  const gpu = (globalThis as { navigator?: Navigator }).navigator?.gpu;
+  const gpu = options.gpu ?? (globalThis as { navigator?: Navigator }).navigator?.gpu;
   if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here (navigator.gpu is undefined). ${ENABLE_HINT}`);
   const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
   if (!adapter) throw new WebGPUUnavailableError(`navigator.gpu.requestAdapter() found no adapter. ${ENABLE_HINT}`);
@@ -150,6 +155,11 @@ export class Runtime {
   private counters = { dispatches: 0, submits: 0, readbacks: 0, pipelines: 0 };
   /** Out-of-memory scopes around buffer creation (src/gpu/allocations.ts). */
   private readonly allocations: AllocationWatch;
+  /**
+   * The WebGPU entry point the device came from when it was not navigator.gpu, held as long as the runtime: Dawn
+   * in Node (webrnn/node) tears its instance down when that object is collected, devices and all.
+   */
+  private readonly entryPoint: GPU | null;
 
   constructor(device: GPUDevice, adapter: AdapterSummary, ownsDevice: boolean, options: RuntimeOptions) {
     this.device = device;
@@ -158,6 +168,7 @@ export class Runtime {
     this.poisonNewBuffers = options.poisonNewBuffers ?? false;
     this.kernels = checkKernelChoice(options.kernels);
     this.allocations = new AllocationWatch(device);
+    this.entryPoint = options.gpu ?? null;
     void device.lost.then((info) => {
       // A deliberate dispose() destroys the device too; that is not a loss the user needs to hear about.
       if (!this.disposed) this.lostInfo = info;

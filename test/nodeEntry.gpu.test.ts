@@ -1,0 +1,98 @@
+/**
+ * webrnn/node, the package's Node entry (src/node.ts, built as dist/node.js): run in a child process as a Node
+ * user runs it, on Dawn (the `webgpu` package) with no browser. On this machine Dawn's Vulkan driver is Chromium's
+ * SwiftShader, which the entry finds by itself. The child's masked LSTM equals the float64 twin; the tutorial model
+ * trains, saves to file:// and loads back to the same predictions; a machine where Dawn finds no adapter gets a
+ * WebGPUUnavailableError saying what to install.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lstmBackward } from '../src/reference/lstmStep';
+import { expectClose, expectCloseRelativeToMax } from './support/compare';
+import { assertFreshDist, repoRoot } from './support/dist';
+import { lstmCaseData } from './support/lstmCases';
+import { stepMask } from './support/maskCases';
+import { skipGpu } from './support/page';
+import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE } from './support/tolerances';
+
+/**
+ * The child's environment. Debian's chromium package keeps its own Vulkan loader in /usr/lib/chromium; a machine
+ * without the system's (libvulkan1) finds it there only through LD_LIBRARY_PATH, which a process reads when it
+ * starts: the README says so, and this is how a user starts node there.
+ */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const systemLoader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].some((p) => existsSync(p));
+  const chromiumLoader = existsSync('/usr/lib/chromium/libvulkan.so.1');
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  if (!systemLoader && chromiumLoader) env.LD_LIBRARY_PATH = ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  return env;
+}
+
+function runNode(job: unknown, extra: Record<string, string> = {}) {
+  const run = spawnSync(process.execPath, [join(repoRoot, 'test/support/nodeEntry.mjs'), JSON.stringify(job)], {
+    cwd: repoRoot,
+    env: childEnv(extra),
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !line.startsWith('{')) throw new Error(`node test/support/nodeEntry.mjs exited ${run.status}:\n${run.stdout}\n${run.stderr}`);
+  return JSON.parse(line) as {
+    adapter?: { description: string; isFallback: boolean };
+    lstm?: Record<string, number[]>;
+    losses?: number[];
+    before?: number[];
+    after?: number[];
+    error?: { name: string; message: string };
+  };
+}
+
+describe.skipIf(skipGpu)('webrnn/node on Dawn, without a browser', () => {
+  beforeAll(() => assertFreshDist());
+
+  it('a masked LSTM forward and backward equals the float64 twin', () => {
+    const c = { batch: 5, timesteps: 6, features: 3, units: 4, initialState: false, returnSequences: true };
+    const d = lstmCaseData(c, 9100);
+    const { batch: B, timesteps: T, features: F, units: U } = c;
+    const mask = stepMask(B, T, 91);
+    const shapes = { x: [B, T, F], kernel: [F, 4 * U], recurrentKernel: [U, 4 * U], bias: [4 * U], mask: [B, T], dOutput: [B, T, U] };
+    const arrays = { x: d.x, kernel: d.kernel, recurrentKernel: d.recurrentKernel, bias: d.bias, mask, dOutput: d.dOutput };
+    const r = runNode({ lstm: { ...Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, Array.from(v)])), shapes } });
+    expect(r.error).toBeUndefined();
+    expect(r.adapter!.description).not.toBe('');
+    const t = (k: keyof typeof arrays) => ({ data: arrays[k], shape: shapes[k] });
+    const ref = lstmBackward(
+      { x: t('x'), kernel: t('kernel'), recurrentKernel: t('recurrentKernel'), bias: t('bias'), mask: t('mask') },
+      { dOutput: t('dOutput') },
+      { returnSequences: true },
+    );
+    expectClose(Float32Array.from(r.lstm!.output!), ref.output.data, SEQUENCE, 'output');
+    for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0', 'dc0'] as const) {
+      expectCloseRelativeToMax(Float32Array.from(r.lstm![key]!), ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
+    }
+  });
+
+  it('trains the tutorial model, saves it to file:// and loads it back to the same predictions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webrnn-node-'));
+    try {
+      const r = runNode({ train: { dir } });
+      expect(r.error).toBeUndefined();
+      expect(r.losses).toHaveLength(3);
+      expect(r.losses![2]!).toBeLessThan(r.losses![0]!);
+      expect(r.after).toEqual(r.before);
+      expect(existsSync(join(dir, 'model.json'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('where Dawn finds no adapter, a WebGPUUnavailableError says what to install', () => {
+    // A Vulkan driver list that names nothing real: no adapter answers, and the entry does not override a set one.
+    const r = runNode({}, { VK_ICD_FILENAMES: join(tmpdir(), 'no-such-vulkan-driver.json') });
+    expect(r.error?.name).toBe('WebGPUUnavailableError');
+    expect(r.error?.message).toMatch(/Dawn found no WebGPU adapter.*libvulkan1.*LD_LIBRARY_PATH=\/usr\/lib\/chromium.*SwiftShader/);
+  });
+});

@@ -1,0 +1,42 @@
+// What test/nodeEntry.gpu.test.ts runs in a Node child process, as a Node user would: the built package's
+// webrnn/node entry (dist/node.js) on Dawn, no browser. Reads a JSON job from argv[2], prints one JSON line.
+//   job.lstm: { x, kernel, recurrentKernel, bias, mask, dOutput, shapes } → outputs and gradients of a masked LSTM
+//   job.train: { dir } → the tutorial model trained 3 epochs on a sine, saved to file://dir, loaded, predicted again
+import { createRuntime, layers, loadLayersModel, lstmBackward, sequential } from '../../dist/node.js';
+
+const job = JSON.parse(process.argv[2]);
+const out = {};
+try {
+  const rt = await createRuntime();
+  out.adapter = rt.adapter;
+  if (job.lstm) {
+    const t = (name) => ({ data: Float32Array.from(job.lstm[name]), shape: job.lstm.shapes[name] });
+    const inputs = { x: t('x'), kernel: t('kernel'), recurrentKernel: t('recurrentKernel'), bias: t('bias'), mask: t('mask') };
+    const r = await lstmBackward(rt, inputs, { dOutput: t('dOutput') }, { returnSequences: true });
+    out.lstm = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.from(v.data)]));
+  }
+  if (job.train) {
+    const T = 8;
+    const n = 64;
+    const series = Array.from({ length: n + T }, (_, i) => Math.sin(i * 0.3));
+    const x = { data: Float32Array.from({ length: n * T }, (_, i) => series[Math.floor(i / T) + (i % T)]), shape: [n, T, 1] };
+    const y = { data: Float32Array.from({ length: n }, (_, i) => series[i + T]), shape: [n, 1] };
+    const model = sequential(rt, { seed: 3 });
+    model.add(layers.lstm({ units: 8, inputShape: [T, 1] }));
+    model.add(layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const history = await model.fit(x, y, { batchSize: 16, epochs: 3, shuffle: false });
+    out.losses = history.history.loss;
+    out.before = Array.from((await model.predict(x)).data);
+    await model.save(`file://${job.train.dir}`);
+    const loaded = await loadLayersModel(rt, `file://${job.train.dir}/model.json`);
+    out.after = Array.from((await loaded.predict(x)).data);
+    model.dispose();
+    loaded.dispose();
+  }
+  rt.dispose();
+} catch (e) {
+  out.error = { name: e?.name, message: String(e?.message ?? e) };
+}
+console.log(JSON.stringify(out));
+process.exit(0);
