@@ -192,6 +192,17 @@ function tfModel(m: ModelSpec, weights: Tensor[]): tf.LayersModel {
   return model;
 }
 
+const PADDED: ModelSpec = {
+  cell: 'lstm',
+  units: 64,
+  activation: 'tanh',
+  timesteps: 200,
+  features: 1,
+  batch: 32,
+  outputs: 1,
+  text: { vocabulary: 10_000, embed: 64, maskZero: true, minLength: 20 },
+};
+
 const CASES: Record<string, ModelSpec> = {
   tutorial: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1 },
   large: { cell: 'lstm', units: 256, activation: 'tanh', timesteps: 100, features: 32, batch: 64, outputs: 1 },
@@ -201,26 +212,8 @@ const CASES: Record<string, ModelSpec> = {
   dropout: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, dropout: 0.2 },
   // A padded text batch (the masking issue's target): ids of lengths 20–200 padded to 200, with maskZero, and the
   // same batch unmasked (--cases=padded,paddedUnmasked compares a masked step with an unmasked one of one shape).
-  padded: {
-    cell: 'lstm',
-    units: 64,
-    activation: 'tanh',
-    timesteps: 200,
-    features: 1,
-    batch: 32,
-    outputs: 1,
-    text: { vocabulary: 10_000, embed: 64, maskZero: true, minLength: 20 },
-  },
-  paddedUnmasked: {
-    cell: 'lstm',
-    units: 64,
-    activation: 'tanh',
-    timesteps: 200,
-    features: 1,
-    batch: 32,
-    outputs: 1,
-    text: { vocabulary: 10_000, embed: 64, maskZero: false, minLength: 20 },
-  },
+  padded: PADDED,
+  paddedUnmasked: { ...PADDED, text: { ...PADDED.text!, maskZero: false } },
 };
 
 /** Switches TF.js to `peer`; null when it is ready, else why not (the bench ports use it too). */
