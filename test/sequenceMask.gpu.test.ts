@@ -10,22 +10,16 @@ import { describe, expect, it } from 'vitest';
 import { gruBackward } from '../src/reference/gruStep';
 import { lstmBackward } from '../src/reference/lstmStep';
 import { LSTM_VARIANTS } from '../src/kernels/lstmStep';
-import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
+import { simpleRnnBackward } from '../src/reference/simpleRnnStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
 import { lstmCaseData } from './support/lstmCases';
 import { stepMask } from './support/maskCases';
 import { skipGpu, useHarness } from './support/page';
-import { recurrentCaseData } from './support/recurrentCases';
+import { recurrentCaseData, type RecurrentCase } from './support/recurrentCases';
 import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE } from './support/tolerances';
 
-interface Case {
-  batch: number;
-  timesteps: number;
-  features: number;
-  units: number;
-  initialState: boolean;
-  returnSequences: boolean;
+interface Case extends RecurrentCase {
   stateGradients: boolean;
   goBackwards: boolean;
 }
@@ -62,6 +56,8 @@ function expectRow3Kept(c: Case, h0: Float32Array | null, out: { h: Float32Array
   }
 }
 
+const SINGLE_STATE_GRADS = ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0'] as const;
+
 // The GRU's rows in both reset conventions and both variants (the register-blocked one reads the mask in its cells).
 const GRU_ROWS = (['step', 'vec4'] as const).flatMap((variant) =>
   [true, false].flatMap((resetAfter) => CASES.map((c, i) => [`${variant} ${name(c)} ${resetAfter ? 'after' : 'before'}`, c, i, resetAfter, variant] as const)),
@@ -69,6 +65,34 @@ const GRU_ROWS = (['step', 'vec4'] as const).flatMap((variant) =>
 
 describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', () => {
   const page = useHarness();
+
+  /**
+   * Runs one masked cell through its page case, backward (which returns the forward outputs too), then forward
+   * alone, and compares both with the twin's `ref`: the output, the final `states`, every gradient in `grads`, and
+   * row 3's kept state.
+   */
+  async function expectAsTwin(
+    kind: 'lstm' | 'gru' | 'simpleRnn',
+    c: Case,
+    h0: Float32Array | null,
+    run: { tensors: Record<string, unknown>; gradTensors: Record<string, unknown>; options: Record<string, unknown> },
+    ref: { output: { data: Float64Array } },
+    states: readonly string[],
+    grads: readonly string[],
+  ): Promise<void> {
+    const twin = ref as unknown as Record<string, { data: Float64Array }>;
+    const inputs = encoded(run.tensors) as never;
+    const back = await page.run(kind, { inputs, grads: encoded(run.gradTensors) as never, options: run.options as never });
+    expect(back.validationError).toBeNull();
+    expect(back.liveBuffersAfter).toBe(0);
+    expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
+    for (const state of states) expectClose(back.outputs[state]!, twin[state]!.data, SEQUENCE, `final ${state}`);
+    for (const key of grads) expectCloseRelativeToMax(back.outputs[key]!, twin[key]!.data, GRADIENT_RELATIVE_TO_MAX, key);
+    expectRow3Kept(c, h0, { h: back.outputs.h!, output: back.outputs.output! });
+    const fwd = await page.run(kind, { inputs, options: run.options as never });
+    expect(fwd.validationError).toBeNull();
+    expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, 'output (forward call)');
+  }
 
   // Every LSTM variant reads the mask (the register-blocked ones in their cell functions, lstmStepVec4.wgsl).
   const lstmRows = LSTM_VARIANTS.flatMap((variant) => CASES.map((c, i) => [`${variant} ${name(c)}`, c, i, variant] as const));
@@ -87,22 +111,8 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
     };
     const gradTensors = { dOutput: f64(d.dOutput, outShape), ...(c.stateGradients ? { dh: f64(d.dh, [B, U]), dc: f64(d.dc, [B, U]) } : {}) };
     const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, variant };
-    const back = await page.run('lstm', { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options });
-    expect(back.validationError).toBeNull();
-    expect(back.liveBuffersAfter).toBe(0);
     const ref = lstmBackward(tensors, gradTensors, { returnSequences: c.returnSequences, goBackwards: c.goBackwards });
-    expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
-    expectClose(back.outputs.h!, ref.h.data, SEQUENCE, 'final h');
-    expectClose(back.outputs.c!, ref.c.data, SEQUENCE, 'final c');
-    for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0', 'dc0'] as const) {
-      expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
-    }
-    // Row 3 is all padding: its final states are its initial ones, bit for bit.
-    const h0 = d.h0 ?? new Float32Array(B * U);
-    expect(Array.from(back.outputs.h!.subarray(3 * U, 4 * U))).toEqual(Array.from(h0.subarray(3 * U, 4 * U)));
-    const fwd = await page.run('lstm', { inputs: encoded(tensors) as never, options });
-    expect(fwd.validationError).toBeNull();
-    expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, 'output (forward call)');
+    await expectAsTwin('lstm', c, d.h0, { tensors, gradTensors, options }, ref, ['h', 'c'], ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0', 'dc0']);
   });
 
   it.each(GRU_ROWS)('gru %s', async (_label, c, index, resetAfter, variant) => {
@@ -118,19 +128,8 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
     };
     const gradTensors = { dOutput: f64(d.dOutput, c.returnSequences ? [B, T, U] : [B, U]), ...(c.stateGradients ? { dh: f64(d.dh, [B, U]) } : {}) };
     const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter, variant };
-    const back = await page.run('gru', { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options });
-    expect(back.validationError).toBeNull();
-    expect(back.liveBuffersAfter).toBe(0);
     const ref = gruBackward(tensors, gradTensors, { returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter });
-    expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
-    expectClose(back.outputs.h!, ref.h.data, SEQUENCE, 'final h');
-    for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0'] as const) {
-      expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
-    }
-    expectRow3Kept(c, d.h0, { h: back.outputs.h!, output: back.outputs.output! });
-    const fwd = await page.run('gru', { inputs: encoded(tensors) as never, options });
-    expect(fwd.validationError).toBeNull();
-    expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, 'output (forward call)');
+    await expectAsTwin('gru', c, d.h0, { tensors, gradTensors, options }, ref, ['h'], SINGLE_STATE_GRADS);
   });
 
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('simpleRnn %s', async (_label, c, index) => {
@@ -146,18 +145,7 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
     };
     const gradTensors = { dOutput: f64(d.dOutput, c.returnSequences ? [B, T, U] : [B, U]), ...(c.stateGradients ? { dh: f64(d.dh, [B, U]) } : {}) };
     const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards };
-    const back = await page.run('simpleRnn', { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options });
-    expect(back.validationError).toBeNull();
-    expect(back.liveBuffersAfter).toBe(0);
     const ref = simpleRnnBackward(tensors, gradTensors, options);
-    expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
-    expectClose(back.outputs.h!, ref.h.data, SEQUENCE, 'final h');
-    for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0'] as const) {
-      expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
-    }
-    expectRow3Kept(c, d.h0, { h: back.outputs.h!, output: back.outputs.output! });
-    const fwd = await page.run('simpleRnn', { inputs: encoded(tensors) as never, options });
-    expect(fwd.validationError).toBeNull();
-    expectClose(fwd.outputs.output!, simpleRnnForward(tensors, options).output.data, SEQUENCE, 'output (forward call)');
+    await expectAsTwin('simpleRnn', c, d.h0, { tensors, gradTensors, options }, ref, ['h'], SINGLE_STATE_GRADS);
   });
 });
