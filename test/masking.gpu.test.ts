@@ -6,15 +6,13 @@
  * - Keras's own semantics, where TF.js has none to compare with: a padded sequence predicts what the unpadded one
  *   does, wherever the padding sits; a masked sequence loss is the mean over real steps, and padded targets change
  *   nothing; a Bidirectional sequence is 0 at masked steps; average pooling takes the real steps only.
- * - The mask kernels (shaders/sequenceMask.wgsl, the masked pooling) against their float64 twins.
+ * The mask kernels themselves are tested under their name, test/sequenceMask.gpu.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskedAvgPoolBackward, maskedAvgPoolForward } from '../src/reference/globalPooling1d';
-import { lossWeights, maskApply, maskFromValues } from '../src/reference/sequenceMask';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { InteropLayerSpec } from './browser/interopCases';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
-import { openHarness, skipGpu, type HarnessPage } from './support/page';
+import { skipGpu, useHarness } from './support/page';
 import { rng, uniform } from './support/random';
 import { encodeArtifacts, predict, randomizeWeights, saveToMemory, tf, useCpuBackend, weightsOf } from './support/tfjsPeer';
 import { SEQUENCE, STEP } from './support/tolerances';
@@ -60,15 +58,8 @@ function paddedFeatures(n: number, T: number, F: number, value: number, seed: nu
 }
 
 describe.skipIf(skipGpu)('masking on WebGPU', () => {
-  let page: HarnessPage;
-  beforeAll(async () => {
-    await useCpuBackend();
-    page = await openHarness();
-  });
-  afterAll(async () => {
-    expect(page.errors).toEqual([]);
-    await page.close();
-  });
+  const page = useHarness();
+  beforeAll(useCpuBackend);
 
   const TFJS_MODELS: { name: string; build: () => tf.Sequential; sample: number[]; ids?: number }[] = [
     {
@@ -314,39 +305,6 @@ describe.skipIf(skipGpu)('masking on WebGPU', () => {
       { returnSequences: true, goBackwards: true },
     );
     expectClose(r.outputs.y!, ref.output.data, SEQUENCE, 'apply with a mask (goBackwards: processing order)');
-  });
-
-  it('the mask kernels and masked average pooling equal their float64 twins', async () => {
-    const [T, B, C, offset] = [5, 4, 3, 7];
-    const random = rng(850);
-    const x = uniform(random, offset + T * B * C, 1);
-    // Rows that are all −2 (the mask value), one value −2 among others (real), and the last batch row all padding.
-    for (let r = 0; r < T * B; r++) if (r % 3 === 0 || r % B === B - 1) x.fill(-2, offset + r * C, offset + (r + 1) * C);
-    x[offset + 1 * C] = -2;
-    const dy = uniform(random, B * C, 1);
-    const out = await page.run('sequenceMaskKernels', {
-      x: enc(x, [x.length]),
-      dy: enc(dy, [B * C]),
-      timesteps: T,
-      batch: B,
-      cols: C,
-      xOffset: offset,
-      maskValue: -2,
-    });
-    expect(out.validationError).toBeNull();
-    const body = x.subarray(offset);
-    const mask = maskFromValues(body, T * B, C, -2);
-    expect(Array.from(out.outputs.mask!)).toEqual(Array.from(mask));
-    expect(Array.from(out.outputs.masked!)).toEqual(Array.from(maskApply(body, mask, C)));
-    expectClose(out.outputs.weights!, lossWeights(mask), STEP, 'loss weights');
-    expectClose(
-      out.outputs.sums!,
-      Float64Array.from(body.subarray(0, B * C), (v) => v + 1),
-      STEP,
-      'add_into',
-    );
-    expectClose(out.outputs.pooled!, maskedAvgPoolForward(body, mask, T, B, C), STEP, 'masked average pool');
-    expectClose(out.outputs.dx!, maskedAvgPoolBackward(mask, dy, T, B, C), STEP, 'its gradient');
   });
 });
 

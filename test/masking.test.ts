@@ -1,7 +1,7 @@
 /**
  * Masking without a GPU: the configs of layers.masking and embedding maskZero (bad values are typed errors), how
  * a mask travels through a Sequential when it builds (test/masking.gpu.test.ts runs it), the Keras/TF.js format
- * of Masking and mask_zero both ways, and the float64 twins of the mask kernels.
+ * of Masking and mask_zero both ways. The mask kernels' twins are tested in test/sequenceMask.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,6 @@ import { ShapeError, ValueError, layers } from '../src/index';
 import type { Embedding, Masking } from '../src/layers/index';
 import { layersFromTopology, sequentialTopology } from '../src/model/kerasLayers';
 import type { JsonObject } from '../src/io/types';
-import { lossWeights, maskApply, maskFromValues } from '../src/reference/sequenceMask';
 
 describe('masking', () => {
   it('layers.masking and embedding maskZero check their options', () => {
@@ -70,14 +69,5 @@ describe('masking', () => {
   it('layers.masking takes sequences only', () => {
     expect(() => layers.masking({ inputShape: [4] }).build([4])).toThrow(ShapeError);
     expect(() => layers.masking().build([4])).toThrow(/masking 'masking_\d+' expects input \[batch, timesteps, features\]; got \[batch, 4\]/);
-  });
-
-  it('the twins: the mask from values, its application, and Keras’s loss weights', () => {
-    const x = [0, 0, 1, 0, 0, 0, 5, 5];
-    const mask = maskFromValues(x, 4, 2, 0);
-    expect(Array.from(mask)).toEqual([0, 1, 0, 1]);
-    expect(Array.from(maskApply([1, 2, 3, 4, 5, 6, 7, 8], mask, 2))).toEqual([0, 0, 3, 4, 0, 0, 7, 8]);
-    expect(Array.from(lossWeights(mask))).toEqual([0, 2, 0, 2]);
-    expect(Array.from(lossWeights([0, 0]))).toEqual([0, 0]);
   });
 });

@@ -4,11 +4,15 @@
  * start, in holes and over a whole row, in both directions, with initial states and final-state gradients.
  * A masked step must keep the states exactly (the carried h is the output there) and pass dh and dc through whole.
  * The LSTM, the GRU in both reset conventions (its carry of dh past masked steps is its own bypass carry) and the
- * SimpleRNN (direction.wgsl's dh_carry) each run every case.
+ * SimpleRNN (direction.wgsl's dh_carry) each run every case. Also the mask kernels of shaders/sequenceMask.wgsl and
+ * the masked average pooling against their twins (src/reference/sequenceMask.ts, globalPooling1d.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { gruBackward } from '../src/reference/gruStep';
 import { lstmBackward } from '../src/reference/lstmStep';
+import { maskedAvgPoolBackward, maskedAvgPoolForward } from '../src/reference/globalPooling1d';
+import { lossWeights, maskApply, maskFromValues } from '../src/reference/sequenceMask';
+import { rng, uniform } from './support/random';
 import { LSTM_VARIANTS } from '../src/kernels/lstmStep';
 import { simpleRnnBackward } from '../src/reference/simpleRnnStep';
 import { encodeFloats } from './support/base64';
@@ -17,7 +21,7 @@ import { lstmCaseData } from './support/lstmCases';
 import { stepMask } from './support/maskCases';
 import { skipGpu, useHarness } from './support/page';
 import { recurrentCaseData, type RecurrentCase } from './support/recurrentCases';
-import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE } from './support/tolerances';
+import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE, STEP } from './support/tolerances';
 
 interface Case extends RecurrentCase {
   stateGradients: boolean;
@@ -147,5 +151,38 @@ describe.skipIf(skipGpu)('masked recurrences on WebGPU vs the float64 twins', ()
     const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards };
     const ref = simpleRnnBackward(tensors, gradTensors, options);
     await expectAsTwin('simpleRnn', c, d.h0, { tensors, gradTensors, options }, ref, ['h'], SINGLE_STATE_GRADS);
+  });
+
+  it('the mask kernels and masked average pooling equal their float64 twins', async () => {
+    const [T, B, C, offset] = [5, 4, 3, 7];
+    const random = rng(850);
+    const x = uniform(random, offset + T * B * C, 1);
+    // Rows that are all −2 (the mask value), one value −2 among others (real), and the last batch row all padding.
+    for (let r = 0; r < T * B; r++) if (r % 3 === 0 || r % B === B - 1) x.fill(-2, offset + r * C, offset + (r + 1) * C);
+    x[offset + 1 * C] = -2;
+    const dy = uniform(random, B * C, 1);
+    const out = await page.run('sequenceMaskKernels', {
+      x: enc(x, [x.length]),
+      dy: enc(dy, [B * C]),
+      timesteps: T,
+      batch: B,
+      cols: C,
+      xOffset: offset,
+      maskValue: -2,
+    });
+    expect(out.validationError).toBeNull();
+    const body = x.subarray(offset);
+    const mask = maskFromValues(body, T * B, C, -2);
+    expect(Array.from(out.outputs.mask!)).toEqual(Array.from(mask));
+    expect(Array.from(out.outputs.masked!)).toEqual(Array.from(maskApply(body, mask, C)));
+    expectClose(out.outputs.weights!, lossWeights(mask), STEP, 'loss weights');
+    expectClose(
+      out.outputs.sums!,
+      Float64Array.from(body.subarray(0, B * C), (v) => v + 1),
+      STEP,
+      'add_into',
+    );
+    expectClose(out.outputs.pooled!, maskedAvgPoolForward(body, mask, T, B, C), STEP, 'masked average pool');
+    expectClose(out.outputs.dx!, maskedAvgPoolBackward(mask, dy, T, B, C), STEP, 'its gradient');
   });
 });

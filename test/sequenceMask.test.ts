@@ -14,6 +14,7 @@ import { checkGruInputs } from '../src/ops/gruArgs';
 import { checkSimpleRnnInputs } from '../src/ops/simpleRnnArgs';
 import { gruBackward, gruForward } from '../src/reference/gruStep';
 import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
+import { lossWeights, maskApply, maskFromValues } from '../src/reference/sequenceMask';
 import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { expectClose } from './support/compare';
 import { dotLoss, expectGradients, reverseTime } from './support/finiteDifferences';
@@ -256,5 +257,14 @@ describe('mask arguments', () => {
     expect(gruCell.variant({ ...dims, masked: true }, options, context)).toBe(gruCell.variant(dims, options, context));
     expect(gruCell.variant({ ...dims, masked: true }, { ...options, variant: 'vec4' }, context)).toBe('vec4');
     expect(lstmCell.variant({ ...dims, masked: true }, { ...options, goBackwards: false }, context)).toBe(lstmCell.variant(dims, { ...options }, context));
+  });
+
+  it('the twins: the mask from values, its application, and Keras’s loss weights', () => {
+    const x = [0, 0, 1, 0, 0, 0, 5, 5];
+    const mask = maskFromValues(x, 4, 2, 0);
+    expect(Array.from(mask)).toEqual([0, 1, 0, 1]);
+    expect(Array.from(maskApply([1, 2, 3, 4, 5, 6, 7, 8], mask, 2))).toEqual([0, 0, 3, 4, 0, 0, 7, 8]);
+    expect(Array.from(lossWeights(mask))).toEqual([0, 2, 0, 2]);
+    expect(Array.from(lossWeights([0, 0]))).toEqual([0, 0]);
   });
 });
