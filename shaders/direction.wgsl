@@ -76,3 +76,23 @@ fn step_runs(t: u32, batch: u32, b: u32) -> bool {
   if (!MASKED) { return true; }
   return step_mask[t * batch + b] != 0.0;
 }
+
+// Recurrent dropout (Keras recurrent_dropout, in training programs only). With RECURRENT_DROPOUT the step_mask
+// binding ends with keep [batch, units], the same at every step (recurrentDropout.wgsl draws it once per batch:
+// 0, or 1/(1 − rate)), and the recurrent product of every step reads h_{t−1} ⊙ keep instead of h_{t−1}. The
+// mask, when there is one, comes first; the host binds exactly the range that ends with keep, so it sits at
+// arrayLength − batch·units. Backward, what reaches h_{t−1} through U is multiplied by keep too; what reaches it
+// another way (the GRU's z ⊙ h_{t−1}, a masked step's carry) is not. Only the plain step kernels (lstmStep,
+// gruStep, simpleRnnStep) read it: a cell with recurrent dropout runs its 'step' variant.
+override RECURRENT_DROPOUT: bool = false;
+
+/** Where row b's keep starts in step_mask (only meaningful with RECURRENT_DROPOUT). */
+fn recurrent_keep_row(batch: u32, units: u32, b: u32) -> u32 {
+  return arrayLength(&step_mask) - batch * units + b * units;
+}
+
+/** keep[b, k] with RECURRENT_DROPOUT, else 1. */
+fn recurrent_keep(batch: u32, units: u32, b: u32, k: u32) -> f32 {
+  if (!RECURRENT_DROPOUT) { return 1.0; }
+  return step_mask[recurrent_keep_row(batch, units, b) + k];
+}

@@ -12,9 +12,10 @@
 // noise size is 1 contributes 0 (Keras's noise_shape; SpatialDropout1D is noise [batch, 1, features]: one mask
 // per sequence and feature, the same at every timestep).
 //
-// draw is three rounds of a 32-bit integer hash (Chris Wellons's "lowbias32": xor-shift, multiply, twice)
-// over the key, the seed and the step. The same (seed, step, key) gives the same bits on every GPU and in the
-// CPU twin (src/reference/dropout.ts), which is how the tests check the mask exactly. u32 products wrap.
+// draw is random.wgsl's counter-based hash of (seed, step, key): the same bits on every GPU and in the CPU twin
+// (src/reference/dropout.ts), which is how the tests check the mask exactly.
+//
+//! include random
 //
 // Bindings: 0 params · 1 step (u32 counter) · 2 x (read) · 3 scale (rw) · 4 y (rw) · 5 dy (read) · 6 dx (rw)
 
@@ -40,20 +41,6 @@ struct DropoutParams {
 @group(0) @binding(5) var<storage, read> dy: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 
-
-fn mix32(v: u32) -> u32 {
-  var h = v;
-  h ^= h >> 16u;
-  h *= 0x7feb352du;
-  h ^= h >> 15u;
-  h *= 0x846ca68bu;
-  h ^= h >> 16u;
-  return h;
-}
-
-fn draw(seed: u32, counter: u32, key: u32) -> u32 {
-  return mix32(mix32(mix32(key) ^ seed) ^ (counter * 0x9e3779b9u));
-}
 
 @compute @workgroup_size(WG)
 fn apply(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

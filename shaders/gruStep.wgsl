@@ -42,12 +42,17 @@
 // no binding 21, and nothing to add to dh_0 after the loop. dh_T enters through carry (above) because the
 // backward entries, with step_mask, would otherwise bind 9 storage buffers; WebGPU guarantees 8.
 //
+// Recurrent dropout (direction.wgsl, RECURRENT_DROPOUT): every product with U reads h̃ = h_{t−1} ⊙ keep (so hcat
+// holds [H̃; R ⊙ H̃]), while z ⊙ h_{t−1} mixes in the unmasked state, as Keras 3's GRUCell does. Backward, what
+// goes back through U (through_recurrent, and reset_before's drh·r) is multiplied by keep, dr reads h̃, and with
+// reset_after the host computes dU from H̃ = H ⊙ keep.
+//
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, 3u] (read) · 3 h (rw) · 4 gates (rw)
 //                     5 recurrent_bias [3u] (read; reset_after) · 6 hcat (rw; reset_before)
 // Bindings, backward: 0 back_params · 7 recurrent_b U (read) · 8 saved_gates (read) · 9 saved_h (read)
 //                     10 dy (read) · 12 carry [B, u] (rw; dh_T on entry) · 13 dgx (rw) · 14 dgh (rw)
 //                     15 dh0 (rw; initial_grad)
-// Both: 20 step_mask (read; direction.wgsl) in forward, forward_candidate and the three backward step entries.
+// Every entry binds 20 step_mask (read; direction.wgsl): the mask, and the recurrent dropout keep behind it.
 //
 //! include activations direction
 
@@ -99,8 +104,10 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   var sz = xproj[row + j] + recurrent_bias[rb + j];
   var sr = xproj[row + units + j] + recurrent_bias[rb + units + j];
   var n = recurrent_bias[rb + 2u * units + j];
+  let keep_row = recurrent_keep_row(p.batch, units, b);
   for (var k = 0u; k < units; k++) {
-    let hk = h[prev + k];
+    var hk = h[prev + k];
+    if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
     let u_row = k * u3 + j;
     sz = fma(hk, recurrent[u_row], sz);
     sr = fma(hk, recurrent[u_row + units], sr);
@@ -133,8 +140,10 @@ fn forward_gates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
 
   var sz = xproj[row + j];
   var sr = xproj[row + units + j];
+  let keep_row = recurrent_keep_row(p.batch, units, b);
   for (var k = 0u; k < units; k++) {
-    let hk = h[prev + k];
+    var hk = h[prev + k];
+    if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
     sz = fma(hk, recurrent[k * u3 + j], sz);
     sr = fma(hk, recurrent[k * u3 + units + j], sr);
   }
@@ -142,8 +151,9 @@ fn forward_gates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
   gates[row + j] = act(sz, RECURRENT_ACTIVATION);
   gates[row + units + j] = r;
   let cat = (p.t * p.batch + b) * units + j;
-  hcat[cat] = h[prev + j];
-  hcat[p.timesteps * p.batch * units + cat] = r * h[prev + j];
+  let h_in = h[prev + j] * recurrent_keep(p.batch, units, b, j);
+  hcat[cat] = h_in;
+  hcat[p.timesteps * p.batch * units + cat] = r * h_in;
 }
 
 @compute @workgroup_size(WG)
@@ -172,7 +182,7 @@ fn forward_candidate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
   h[next + j] = select(h_prev, z * h_prev + (1.0 - z) * hh, step_runs(p.t, p.batch, b));
 }
 
-/** dGh[t] · U[j, :]ᵀ: what the gate gradients of step t send back to h_{t−1}[b, j] through U. */
+/** dGh[t] · U[j, :]ᵀ (⊙ keep): what the gate gradients of step t send back to h_{t−1}[b, j] through U. */
 fn through_recurrent(t: u32, b: u32, j: u32) -> f32 {
   let p = back_params;
   let u3 = 3u * p.units;
@@ -181,7 +191,7 @@ fn through_recurrent(t: u32, b: u32, j: u32) -> f32 {
   for (var m = 0u; m < u3; m++) {
     sum = fma(dgh[row + m], recurrent_b[j * u3 + m], sum);
   }
-  return sum;
+  return sum * recurrent_keep(p.batch, p.units, b, j);
 }
 
 /** The gradient reaching h_t[b, j] from the output and from the step run after t (dh_T: carry on entry). */
@@ -295,11 +305,12 @@ fn backward_reset(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
   }
   let z = saved_gates[row + k];
   let r = saved_gates[row + units + k];
-  let h_prev = saved_h[(prev_slot(p.t) * p.batch + b) * units + k];
-  let dr = drh * h_prev * act_grad_from_output(r, RECURRENT_ACTIVATION);
+  let keep = recurrent_keep(p.batch, units, b, k);
+  let h_in = saved_h[(prev_slot(p.t) * p.batch + b) * units + k] * keep;
+  let dr = drh * h_in * act_grad_from_output(r, RECURRENT_ACTIVATION);
   dgx[row + units + k] = dr;
   dgh[row + units + k] = dr;
-  carry[idx] = carry[idx] * z + drh * r;
+  carry[idx] = carry[idx] * z + drh * r * keep;
 }
 
 @compute @workgroup_size(WG)

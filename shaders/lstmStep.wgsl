@@ -27,6 +27,8 @@
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, 4u] (read) · 3 h (rw) · 4 c (rw) · 5 gates (rw)
 // Bindings, backward: 0 back_params · 6 recurrent_b U (read) · 7 saved_gates (read) · 8 saved_c (read)
 //                     9 dy (read) · 10 dh_last (read) · 11 dc (rw) · 12 dgates (rw)
+// Recurrent dropout (direction.wgsl, RECURRENT_DROPOUT): the product reads h_{t−1} ⊙ keep, and the dh gathered
+// through U is multiplied by keep; the host applies keep to dh_0 and to H_{t−1} in dU = H̃ᵀ·dG.
 // Both entries also bind 20 step_mask (read; direction.wgsl), masked or not. With MASKED dc holds [2, batch, units], dc and behind it
 // dh_carry. After the last step backward, dh_carry holds what reaches the initial h past the masked steps run
 // first (added to dh_0).
@@ -68,8 +70,10 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   var zf = xproj[gate_row + units + j];
   var zg = xproj[gate_row + 2u * units + j];
   var zo = xproj[gate_row + 3u * units + j];
+  let keep_row = recurrent_keep_row(params.batch, units, b);
   for (var k = 0u; k < units; k++) {
-    let hk = h[prev + k];
+    var hk = h[prev + k];
+    if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
     let u_row = k * u4 + j;
     zi = fma(hk, recurrent[u_row], zi);
     zf = fma(hk, recurrent[u_row + units], zf);
@@ -115,6 +119,7 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     for (var m = 0u; m < u4; m++) {
       dh = fma(dgates[next_row + m], recurrent_b[u_row + m], dh);
     }
+    dh *= recurrent_keep(p.batch, units, b, j);
     if (MASKED) { dh += dc[carry_at + idx]; }
   }
   if (p.dy_is_sequence != 0u) {

@@ -17,6 +17,9 @@
 // dh_carry, which the gather of the step before adds; after the loop the host adds what is left in dh_carry
 // (what passed the masked steps run first) to dh_0's GEMM.
 //
+// Recurrent dropout (direction.wgsl, RECURRENT_DROPOUT): the product reads h_{t−1} ⊙ keep and the dh gathered
+// through U is multiplied by keep; the host does the same to dh_0 and uses H̃ = H ⊙ keep in dU.
+//
 // Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, u] (read) · 3 h (rw)
 // Bindings, backward: 0 back_params · 4 recurrent_b U (read) · 5 saved_h (read) · 6 dy (read)
 //                     7 dh_last (read) · 8 dgates (rw) · 21 dh_carry [B, u] (rw; direction.wgsl)
@@ -49,8 +52,11 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let prev = (prev_slot(p.t) * p.batch + b) * units;
 
   var s = xproj[(p.t * p.batch + b) * units + j];
+  let keep_row = recurrent_keep_row(p.batch, units, b);
   for (var k = 0u; k < units; k++) {
-    s = fma(h[prev + k], recurrent[k * units + j], s);
+    var hk = h[prev + k];
+    if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
+    s = fma(hk, recurrent[k * units + j], s);
   }
   // A masked step (direction.wgsl) keeps h.
   h[(next_slot(p.t) * p.batch + b) * units + j] = select(h[prev + j], act(s, ACTIVATION), step_runs(p.t, p.batch, b));
@@ -74,6 +80,7 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     for (var m = 0u; m < units; m++) {
       dh = fma(dgates[next_row + m], recurrent_b[j * units + m], dh);
     }
+    dh *= recurrent_keep(p.batch, units, b, j);
     if (MASKED) { dh += dh_carry[idx]; }
   }
   if (p.dy_is_sequence != 0u) {

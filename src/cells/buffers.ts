@@ -6,6 +6,7 @@
 import type { BufferRef } from '../gpu/kernel';
 import type { OwnedBuffers } from '../gpu/ownedBuffers';
 import type { CellBackward, CellDims, CellForward, CellKernels, CellWeights } from '../kernels/cell';
+import type { RecurrentKeep } from '../kernels/recurrentDropout';
 import type { StepMask } from '../kernels/sequenceMask';
 
 /** Floats of one state buffer: [T+1, batch, units], a state on every boundary between inputs. */
@@ -19,7 +20,7 @@ export function makeCellForward<O, V extends string>(
   dims: CellDims,
   options: O,
   variant: V,
-  input: { x: BufferRef; xOffset: number; weights: CellWeights; mask: BufferRef | null },
+  input: { x: BufferRef; xOffset: number; weights: CellWeights; mask: BufferRef | null; recurrentKeep?: RecurrentKeep | null },
 ): CellForward {
   const states = cell.stateNames.map((name) => bufs.make(name, stateFloats(dims)));
   const scratch = Object.fromEntries(Object.entries(cell.forwardScratch(dims, options, variant)).map(([name, floats]) => [name, bufs.make(name, floats)]));
@@ -75,10 +76,22 @@ export function recorderForward(io: CellForward) {
 
 /** The mask buffers of a 'step' pass (forward: no carry is read, so the spare stands in for it). */
 export function recorderMask(io: CellForward): StepMask {
-  return { values: io.mask, spare: io.scratch.maskSpare!, carry: io.scratch.dhCarry ?? io.scratch.maskSpare!, carryOffset: 0 };
+  return {
+    values: io.mask,
+    spare: io.scratch.maskSpare!,
+    carry: io.scratch.dhCarry ?? io.scratch.maskSpare!,
+    carryOffset: 0,
+    recurrentKeep: io.recurrentKeep ?? null,
+  };
 }
 
 /** The recorders' names for the gradients every cell's backward pass writes. */
 export function recorderGrads(io: CellBackward) {
-  return { dx: io.dx, dKernel: io.grads.kernel, dRecurrentKernel: io.grads.recurrent_kernel, dBias: io.grads.bias };
+  return {
+    dx: io.dx,
+    dKernel: io.grads.kernel,
+    dRecurrentKernel: io.grads.recurrent_kernel,
+    dBias: io.grads.bias,
+    ...(io.scratch.droppedStates ? { droppedStates: io.scratch.droppedStates } : {}),
+  };
 }

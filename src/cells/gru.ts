@@ -7,7 +7,7 @@
  * storage binding may start (256-byte alignment): the kernels read it through a uniform offset, and backward sums
  * its gradient into a scratch row that one copy (4-byte alignment) puts in place.
  */
-import { stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
+import { recurrentKeepScratch, stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
 import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import { defaultGruVariant, gruSizes, recordGruBackward, recordGruForward, type GruKernelOptions, type GruVariant } from '../kernels/gruStep';
 
@@ -22,6 +22,8 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
 
   variant(dims, options, context) {
     // Both GRU variants read a mask (shaders/direction.wgsl): a masked layer runs the measured default too.
+    // Only the plain step kernels apply recurrent dropout.
+    if (dims.recurrentDropout) return 'step';
     return options.variant ?? context.kernels.gru ?? defaultGruVariant(dims, context.adapter, options.resetAfter);
   },
 
@@ -47,6 +49,8 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
       ...(options.resetAfter ? { dRecurrentBias: size.biasRow } : {}),
       // The kernels always write dh0; without a reader it goes to scratch.
       ...(dInitial ? {} : { dh0: size.state }),
+      // reset_before's dU reads hcat, which holds H̃ already.
+      ...(options.resetAfter ? recurrentKeepScratch(dims) : {}),
     };
   },
 

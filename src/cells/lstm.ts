@@ -3,7 +3,7 @@
  * variant runs, the buffers each variant needs, and the mapping from the interface's buffers to the recorders'.
  * Weights and gradients in Keras layout (kernel [F, 4u], recurrent_kernel [u, 4u], bias [4u]; gates i, f, c, o).
  */
-import { stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
+import { recurrentKeepScratch, stepMaskScratch, type CellForward, type CellKernels } from '../kernels/cell';
 import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import {
   defaultLstmVariant,
@@ -27,6 +27,8 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
 
   variant(dims, options, context) {
     // Every LSTM variant reads a mask (shaders/direction.wgsl): a masked layer runs the measured default too.
+    // Only the plain step kernel applies recurrent dropout.
+    if (dims.recurrentDropout) return 'step';
     return options.variant ?? context.kernels.lstm ?? defaultLstmVariant(dims, context.adapter);
   },
 
@@ -44,7 +46,7 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
   backwardScratch(dims) {
     const size = lstmSizes(dims);
     // Masked: the carry of dh past masked steps sits behind dc (shaders/lstmStep.wgsl).
-    return { dc: dims.masked ? 2 * size.state : size.state, dgates: size.gates };
+    return { dc: dims.masked ? 2 * size.state : size.state, dgates: size.gates, ...recurrentKeepScratch(dims) };
   },
 
   recordForward(plan, io, dims, options, variant) {

@@ -2,7 +2,7 @@
  * The SimpleRNN behind the cell interface (src/kernels/cell.ts), over the kernels of src/kernels/simpleRnnStep.ts.
  * Weights in Keras layout: kernel [F, u], recurrent_kernel [u, u], bias [u].
  */
-import { stepMaskScratch, type CellKernels } from '../kernels/cell';
+import { recurrentKeepScratch, stepMaskScratch, type CellKernels } from '../kernels/cell';
 import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnSizes, type SimpleRnnKernelOptions } from '../kernels/simpleRnnStep';
 
@@ -26,7 +26,7 @@ export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> 
   backwardScratch(dims, _options, _variant, dInitial) {
     const size = simpleRnnSizes(dims);
     // The kernels always write dh0; without a reader it goes to scratch.
-    return { dgates: size.gates, ...stepMaskScratch(dims, true), ...(dInitial ? {} : { dh0: size.state }) };
+    return { dgates: size.gates, ...stepMaskScratch(dims, true), ...(dInitial ? {} : { dh0: size.state }), ...recurrentKeepScratch(dims) };
   },
 
   recordForward(plan, io, dims, options) {

@@ -11,6 +11,7 @@ import type { BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { KernelChoice } from '../gpu/runtime';
 import { ACTIVATION_IDS, type CellActivation, type GateActivation } from './activations';
+import type { RecurrentKeep } from './recurrentDropout';
 
 /** The sizes of one layer's pass: `features` is the width of x_t, `units` of h_t. */
 export interface CellDims {
@@ -20,6 +21,8 @@ export interface CellDims {
   units: number;
   /** A masked pass (CellForward.mask set): every variant of every cell reads the mask (shaders/direction.wgsl). */
   masked?: boolean;
+  /** A pass with recurrent dropout (CellForward.recurrentKeep set): it runs the cell's 'step' variant. */
+  recurrentDropout?: boolean;
 }
 
 /** A recurrent layer's weights in Keras layout, named as Keras names them (and as the parameter arena keys them). */
@@ -44,6 +47,12 @@ export interface CellForward {
    * leaves the states as they were (shaders/direction.wgsl). Null: every step runs. Set with dims.masked.
    */
   mask: BufferRef | null;
+  /**
+   * Recurrent dropout (Keras recurrent_dropout, training only): the buffer of ./recurrentDropout.ts whose keep
+   * [B, u] multiplies h_{t−1} in every recurrent product, with a copy of `mask` before it when masked (the
+   * caller fills both). Set with dims.recurrentDropout; absent or null: none.
+   */
+  recurrentKeep?: RecurrentKeep | null;
 }
 
 /** What backpropagation through time reads and writes, besides what the forward pass saved. */
@@ -86,6 +95,11 @@ export function variantScratch(cell: string, variant: string, scratch: BufferRef
 /** The scratch a variant that binds the step mask adds for masking (see StepMask in ./sequenceMask). */
 export function stepMaskScratch(dims: CellDims, backward: boolean): Record<string, number> {
   return backward ? { dhCarry: dims.masked ? dims.batch * dims.units : 4 } : { maskSpare: 4 };
+}
+
+/** The scratch a backward pass with recurrent dropout adds: H_{t−1} ⊙ keep, the A of dU's GEMM. */
+export function recurrentKeepScratch(dims: CellDims): Record<string, number> {
+  return dims.recurrentDropout ? { droppedStates: dims.timesteps * dims.batch * dims.units } : {};
 }
 
 /** What picks a kernel variant besides the shapes: the runtime's pinned choices and its adapter. */

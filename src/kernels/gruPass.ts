@@ -96,6 +96,8 @@ export interface GruBackwardBuffers {
   scratch?: BufferRef;
   /** The step mask of a masked layer ('step' only; see ./sequenceMask). */
   mask?: StepMask | null;
+  /** [T, B, u]: H_{t−1} ⊙ keep for dU (reset_after), with recurrent dropout ('step' only). */
+  droppedStates?: BufferRef;
 }
 
 /**

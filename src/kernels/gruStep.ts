@@ -16,7 +16,8 @@ import { recordGemm } from './gemm';
 import { gruVec4Scratch, type GruBackwardBuffers, type GruForwardBuffers, type GruKernelOptions } from './gruPass';
 import { GRU_FUSED_INPUT_MAX_FEATURES, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
 import { stepConstants, variantScratch, type CellDims } from './cell';
-import { maskedConstant, stepMaskBindings, type StepMask } from './sequenceMask';
+import { recurrentGemmInput } from './recurrentDropout';
+import { refuseRecurrentKeep, stepMaskConstants, stepMaskBindings, type StepMask } from './sequenceMask';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
 // The options and buffers of a pass live in ./gruPass (the vec4 family needs them too); this module's API keeps them.
 export type { GruBackwardBuffers, GruForwardBuffers, GruKernelOptions, GruVec4Tuning } from './gruPass';
@@ -96,12 +97,13 @@ function need(ref: BufferRef | undefined, name: string, mode: string): BufferRef
 
 /** The override constants of the plain step entries: stepConstants and whether the pass is masked. */
 function plainConstants(o: GruKernelOptions, mask: StepMask | null | undefined): Record<string, number> {
-  return { ...stepConstants(WG, o), ...maskedConstant(mask) };
+  return { ...stepConstants(WG, o), ...stepMaskConstants(mask) };
 }
 
 export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellDims, o: GruKernelOptions, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
   if (variant === 'vec4') {
+    refuseRecurrentKeep(buf.mask, 'gru', variant);
     const size = gruSizes(dims, o.resetAfter, 'vec4');
     recordGruForwardVec4(plan, { ...buf, scratch: variantScratch('gru', variant, buf.scratch) }, dims, o, size.xproj, size.gates);
     return;
@@ -110,7 +112,7 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
   const workgroups = grid1d(batch * units, WG);
   const constants = plainConstants(o, buf.mask);
   const common = { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, gates: buf.gates };
-  // The entries that write h read the mask; forward_gates does not (a masked step's gates go unread).
+  // Every entry binds the step mask: the ones that write h read it, and all read a recurrent dropout keep there.
   const mask = stepMaskBindings(buf.mask, false);
   const recurrentBias = o.resetAfter ? need(buf.recurrentBias, 'recurrentBias', 'resetAfter') : null;
   const hcat = o.resetAfter ? null : need(buf.hcat, 'hcat', 'reset before');
@@ -119,9 +121,9 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
     if (recurrentBias) {
       plan.dispatch({ kernel: gruKernels.forward, constants, bindings: { ...common, recurrent_bias: recurrentBias, ...mask }, uniforms, workgroups });
     } else {
-      const bindings = { ...common, hcat: hcat! };
+      const bindings = { ...common, hcat: hcat!, ...mask };
       plan.dispatch({ kernel: gruKernels.forwardGates, constants, bindings, uniforms, workgroups });
-      plan.dispatch({ kernel: gruKernels.forwardCandidate, constants, bindings: { ...bindings, ...mask }, uniforms, workgroups });
+      plan.dispatch({ kernel: gruKernels.forwardCandidate, constants, bindings, uniforms, workgroups });
     }
   }
 }
@@ -129,6 +131,7 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
 export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
   if (variant === 'vec4') {
+    refuseRecurrentKeep(buf.mask, 'gru', variant);
     recordGruBackwardVec4(
       plan,
       { ...buf, scratch: variantScratch('gru', variant, buf.scratch) },
@@ -169,7 +172,7 @@ export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: Cel
   plan.dispatch({
     kernel: gruKernels.initialGrad,
     constants,
-    bindings: { recurrent_b: buf.recurrentKernel, carry: buf.carry, dgh: buf.dgh, dh0: buf.dh0 },
+    bindings: { recurrent_b: buf.recurrentKernel, carry: buf.carry, dgh: buf.dgh, dh0: buf.dh0, ...stepMaskBindings(buf.mask, false) },
     uniforms: uniformsAt(timeOfStep(0, timesteps, o.goBackwards)),
     workgroups,
   });
@@ -181,7 +184,8 @@ export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: Cel
   recordColumnSum(plan, buf.dgx, buf.dBias, rows, u3);
   if (o.resetAfter) {
     const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
-    recordGemm(plan, { a: buf.h, b: buf.dgh, c: buf.dRecurrentKernel, m: units, n: u3, k: rows, transA: true, aOffset: hPrev });
+    const a = recurrentGemmInput(plan, buf, dims, hPrev);
+    recordGemm(plan, { a: a.buffer, b: buf.dgh, c: buf.dRecurrentKernel, m: units, n: u3, k: rows, transA: true, aOffset: a.offset });
     recordColumnSum(plan, buf.dgh, need(buf.dRecurrentBias, 'dRecurrentBias', 'resetAfter'), rows, u3);
   } else {
     // [H_{t−1}; R ⊙ H_{t−1}]ᵀ · [(dz, dr, 0); (0, 0, da)]: both column blocks of dU in one product.

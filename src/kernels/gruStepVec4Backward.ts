@@ -9,7 +9,7 @@ import { defineKernel, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { CellDims } from './cell';
 import { timeOfStep } from './direction';
-import { maskedConstant, stepMaskBindings } from './sequenceMask';
+import { stepMaskConstants, stepMaskBindings } from './sequenceMask';
 import { gruVec4Scratch, gruVec4StepConstants, gruVec4StepGroups, type GruBackwardBuffers, type GruKernelOptions, type GruVec4StepShape } from './gruPass';
 
 const kernel = (entry: string) => defineKernel(gruStepVec4BackwardShader, entry);
@@ -49,7 +49,7 @@ export function recordGruVec4BackwardSteps(
       ? { backward: b.backward8, update: b.backwardUpdate8, reset: b.backwardReset8 }
       : { backward: b.backward, update: b.backwardUpdate, reset: b.backwardReset };
   const stepBindings = { scratch, saved_gates: buf.gates, saved_h: buf.h, carry: buf.carry, dgates: dg, ...stepMaskBindings(buf.mask, false) };
-  const stepConstants = { ...constants, ...maskedConstant(buf.mask) };
+  const stepConstants = { ...constants, ...stepMaskConstants(buf.mask) };
   // dh_T enters through carry (shaders/gruStepVec4Backward.wgsl), which also takes dh past masked steps.
   plan.copy(buf.dhLast, buf.carry, batch * units);
   for (let s = timesteps - 1; s >= 0; s--) {

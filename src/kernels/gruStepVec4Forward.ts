@@ -8,7 +8,7 @@ import { defineKernel, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { CellDims } from './cell';
 import { timeOfStep } from './direction';
-import { maskedConstant, stepMaskBindings } from './sequenceMask';
+import { stepMaskConstants, stepMaskBindings } from './sequenceMask';
 import { gruVec4Scratch, gruVec4StepConstants, gruVec4StepGroups, type GruForwardBuffers, type GruKernelOptions, type GruVec4StepShape } from './gruPass';
 
 const kernel = (entry: string) => defineKernel(gruStepVec4ForwardShader, entry);
@@ -37,7 +37,7 @@ export function recordGruVec4ForwardSteps(
   const { batch, timesteps, features, units } = dims;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
   const scratch = subRange(buf.scratch, 0, layout.steps);
-  const constants = { ...gruVec4StepConstants(o, shape.wg), FUSED_INPUT: fused ? 1 : 0, ...maskedConstant(buf.mask) };
+  const constants = { ...gruVec4StepConstants(o, shape.wg), FUSED_INPUT: fused ? 1 : 0, ...stepMaskConstants(buf.mask) };
   const mask = stepMaskBindings(buf.mask, false);
   const hc = layout.hc.offset / 4;
   const cq = hc + 2 * layout.hc.half;

@@ -20,7 +20,8 @@ import { LSTM_FUSED_INPUT_MAX_FEATURES, recordLstmForwardStepsVec4 } from './lst
 import { recordLstmBiasGrad, recordLstmPack } from './lstmStepVec4Pack';
 import { recordCompactState } from './compactState';
 import { stepConstants, variantScratch, type CellDims } from './cell';
-import { maskedConstant, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
+import { recordKeepOnInitialGrad, recurrentGemmInput } from './recurrentDropout';
+import { refuseRecurrentKeep, stepMaskConstants, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
 export const lstmForwardKernel = defineKernel(lstmStepShader, 'forward');
@@ -113,8 +114,9 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
   if (xprojBytes < lstmXprojFloats(dims, chosen) * 4) {
     throw new ValueError(`lstm '${chosen}' kernel: xproj holds ${xprojBytes / 4} floats; it needs lstmXprojFloats() = ${lstmXprojFloats(dims, chosen)}`);
   }
-  const masked = maskedConstant(buf.mask);
+  const masked = stepMaskConstants(buf.mask);
   if (chosen !== 'step') {
+    refuseRecurrentKeep(buf.mask, 'lstm', chosen);
     // Interleaved: the pack and the compact initial state first, then X·Wp + bp (xproj as vec4 per unit).
     const scratch = variantScratch('lstm', chosen, buf.scratch);
     const layout = lstmVec4Scratch(batch, units, features);
@@ -173,6 +175,8 @@ export interface LstmBackwardBuffers {
   scratch?: BufferRef;
   /** The step mask and the carry of dh past masked steps, behind dc (every variant; see ./sequenceMask). */
   mask?: StepMask | null;
+  /** [T, B, u]: H_{t−1} ⊙ keep for dU, with recurrent dropout ('step' only). */
+  droppedStates?: BufferRef;
 }
 
 export function recordLstmBackward(
@@ -192,8 +196,9 @@ export function recordLstmBackward(
   // dh0 comes from the gate gradients of the first step run; dU pairs each dG block t with the state before it.
   const first = timeOfStep(0, timesteps, back) * batch * u4;
   const hPrev = previousStatesSlot(back) * batch * units;
-  const constants = { ...stepConstants(WG, acts), ...maskedConstant(buf.mask) };
+  const constants = { ...stepConstants(WG, acts), ...stepMaskConstants(buf.mask) };
   if (chosen !== 'step') {
+    refuseRecurrentKeep(buf.mask, 'lstm', chosen);
     // Interleaved dG (columns 4j+gate): dh0 and dX read Up and Wp, whose columns are in that order too; dU, dW
     // and db are stored back in Keras order (one weight-gradient dispatch, or the GEMMs' permute_units and
     // bias_grad).
@@ -256,10 +261,12 @@ export function recordLstmBackward(
   }
   if (buf.dh0) {
     recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+    recordKeepOnInitialGrad(plan, buf.mask, buf.dh0, dims);
     recordCarryIntoInitial(plan, buf.mask, buf.dh0, batch * units);
   }
   if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: u4, transB: true });
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true });
-  recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hPrev });
+  const a = recurrentGemmInput(plan, buf, dims, hPrev);
+  recordGemm(plan, { a: a.buffer, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: a.offset });
   recordColumnSum(plan, buf.dgates, buf.dBias, rows, u4);
 }

@@ -5,6 +5,7 @@
 import sequenceMaskShader from '../../shaders/sequenceMask.wgsl';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
+import { recurrentKeepBinding, type RecurrentKeep } from './recurrentDropout';
 
 export const maskFromValuesKernel = defineKernel(sequenceMaskShader, 'from_values');
 export const maskApplyKernel = defineKernel(sequenceMaskShader, 'apply');
@@ -73,17 +74,31 @@ export interface StepMask {
   carry: BufferRef;
   /** Where the carry starts in its buffer, in floats (binding offsets must be 256-byte aligned, so not a subRange). */
   carryOffset: number;
+  /**
+   * Recurrent dropout (a training pass of a 'step' variant): bound as step_mask instead of `values`, it holds a
+   * copy of them (when masked) and then keep [B, u] (shaders/direction.wgsl, RECURRENT_DROPOUT).
+   */
+  recurrentKeep?: RecurrentKeep | null;
 }
 
-/** The MASKED override of a step kernel (shaders/direction.wgsl): 1 when the pass has a mask. */
-export function maskedConstant(mask: StepMask | null | undefined): { MASKED: 0 | 1 } {
-  return { MASKED: mask?.values ? 1 : 0 };
+/**
+ * The MASKED and RECURRENT_DROPOUT overrides of a step kernel (shaders/direction.wgsl): 1 when the pass has a mask,
+ * and when it has a recurrent dropout keep.
+ */
+export function stepMaskConstants(mask: StepMask | null | undefined): { MASKED: 0 | 1; RECURRENT_DROPOUT: 0 | 1 } {
+  return { MASKED: mask?.values ? 1 : 0, RECURRENT_DROPOUT: mask?.recurrentKeep ? 1 : 0 };
 }
 
 /** The mask bindings of a step kernel's entry; `carry`: it binds dh_carry (a backward entry that keeps it apart). */
 export function stepMaskBindings(mask: StepMask | null | undefined, carry: boolean): Record<string, BufferRef> {
   if (!mask) throw new Error('a plain recurrent step kernel needs its StepMask buffers (the cell gives them: src/cells/)');
-  return { step_mask: mask.values ?? mask.spare, ...(carry ? { dh_carry: mask.carry } : {}) };
+  const stepMask = mask.recurrentKeep ? recurrentKeepBinding(mask.recurrentKeep) : (mask.values ?? mask.spare);
+  return { step_mask: stepMask, ...(carry ? { dh_carry: mask.carry } : {}) };
+}
+
+/** The register-blocked variants never read a recurrent keep: a pass with one must run 'step' (the cells see to it). */
+export function refuseRecurrentKeep(mask: StepMask | null | undefined, cell: string, variant: string): void {
+  if (mask?.recurrentKeep) throw new Error(`the '${variant}' ${cell} kernel cannot apply recurrent dropout; the cell runs 'step' for it`);
 }
 
 /** A masked pass: adds the dh carried past the masked steps run first to dh_0 (after dh_0's GEMM). */

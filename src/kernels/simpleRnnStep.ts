@@ -13,7 +13,8 @@ import { recordColumnSum } from './columnSum';
 import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { stepConstants, type CellDims } from './cell';
-import { maskedConstant, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
+import { recordKeepOnInitialGrad, recurrentGemmInput } from './recurrentDropout';
+import { stepMaskConstants, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
 
 export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
 export const simpleRnnBackwardKernel = defineKernel(simpleRnnStepShader, 'backward');
@@ -60,7 +61,7 @@ export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers,
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
       kernel: simpleRnnForwardKernel,
-      constants: { ...stepConstants(WG, o), ...maskedConstant(buf.mask) },
+      constants: { ...stepConstants(WG, o), ...stepMaskConstants(buf.mask) },
       bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units },
       workgroups,
@@ -88,6 +89,8 @@ export interface SimpleRnnBackwardBuffers {
   dh0: BufferRef;
   /** The step mask and the [B, u] carry of dh past masked steps (mask.carry; see ./sequenceMask). */
   mask: StepMask;
+  /** [T, B, u]: H_{t−1} ⊙ keep for dU, with recurrent dropout. */
+  droppedStates?: BufferRef;
 }
 
 export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffers, dims: CellDims, o: SimpleRnnKernelOptions, dyIsSequence: boolean): void {
@@ -96,7 +99,7 @@ export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffer
   for (let s = timesteps - 1; s >= 0; s--) {
     plan.dispatch({
       kernel: simpleRnnBackwardKernel,
-      constants: { ...stepConstants(WG, o), ...maskedConstant(buf.mask) },
+      constants: { ...stepConstants(WG, o), ...stepMaskConstants(buf.mask) },
       bindings: { recurrent_b: buf.recurrentKernel, saved_h: buf.h, dy: buf.dy, dh_last: buf.dhLast, dgates: buf.dgates, ...stepMaskBindings(buf.mask, true) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
       workgroups,
@@ -106,9 +109,11 @@ export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffer
   const first = timeOfStep(0, timesteps, o.goBackwards) * batch * units;
   const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
   recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: units, transB: true, aOffset: first });
+  recordKeepOnInitialGrad(plan, buf.mask, buf.dh0, dims);
   recordCarryIntoInitial(plan, buf.mask, buf.dh0, batch * units);
   if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: units, transB: true });
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: units, k: rows, transA: true });
-  recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: units, k: rows, transA: true, aOffset: hPrev });
+  const a = recurrentGemmInput(plan, buf, dims, hPrev);
+  recordGemm(plan, { a: a.buffer, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: units, k: rows, transA: true, aOffset: a.offset });
   recordColumnSum(plan, buf.dgates, buf.dBias, rows, units);
 }

@@ -21,6 +21,7 @@ import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kerne
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
 import { dropoutPass, maskSeed, type DropoutPass } from './dropout';
 import { recordReverseTime } from '../kernels/reverseTime';
+import { recordRecurrentKeep, recurrentKeepLayout, type RecurrentKeep } from '../kernels/recurrentDropout';
 import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys, optionalBool, positiveInt, regularizer } from './config';
 import { cellWeights, makeCellBackward, makeCellForward, type CellBackwardBuffers } from '../cells/buffers';
@@ -56,10 +57,12 @@ export interface RecurrentLayerConfig {
    */
   dropout?: number;
   /**
-   * Keras's recurrent dropout: only 0 (the default) until the cells mask h_{t−1}; another rate is a ValueError,
-   * never a model that silently trains without it.
+   * Keras's recurrent dropout, in [0, 1): while training, one mask over h_{t−1} per batch row and unit, the same
+   * at every timestep, scaled by 1/(1 − rate), on what enters the recurrent products (the GRU's z ⊙ h_{t−1}
+   * mixes in the state itself). Keras 3 draws one such mask per gate; webrnn draws one for all gates, as TF.js
+   * does (see the README). A training step then runs the cell's plain 'step' kernels.
    */
-  recurrentDropout?: 0;
+  recurrentDropout?: number;
   /** Shape of one sample, [timesteps, features]; needed on the first layer. */
   inputShape?: number[];
   /** [batchSize, timesteps, features], as Keras's batch_input_shape (stateful models). */
@@ -110,6 +113,8 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   readonly useBias: boolean;
   /** The input dropout rate (Keras dropout), 0 for none. */
   readonly dropout: number;
+  /** The recurrent dropout rate (Keras recurrent_dropout), 0 for none. */
+  readonly recurrentDropout: number;
   private readonly isStateful: boolean;
   readonly regularizers: { kernel: RegularizerConfig | null; recurrent: RegularizerConfig | null; bias: RegularizerConfig | null };
   /** How each weight starts, read from the config (the Keras defaults when not given). */
@@ -141,11 +146,11 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     const rate: unknown = config.dropout ?? 0;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ValueError(`${where}: dropout must be a number in [0, 1); got ${JSON.stringify(rate)}`);
     this.dropout = rate;
-    const recurrentRate: unknown = config.recurrentDropout;
-    if (recurrentRate !== undefined && recurrentRate !== null && recurrentRate !== 0)
-      throw new ValueError(
-        `${where}: recurrentDropout ${JSON.stringify(recurrentRate)} is not supported yet (only 0, no dropout); use dropout (on the inputs), a layers.dropout between layers, or regularize with kernelRegularizer / recurrentRegularizer`,
-      );
+    const recurrentRate: unknown = config.recurrentDropout ?? 0;
+    if (typeof recurrentRate !== 'number' || !(recurrentRate >= 0 && recurrentRate < 1)) {
+      throw new ValueError(`${where}: recurrentDropout must be a number in [0, 1); got ${JSON.stringify(recurrentRate)}`);
+    }
+    this.recurrentDropout = recurrentRate;
     this.regularizers = {
       kernel: regularizer(where, 'kernelRegularizer', config.kernelRegularizer),
       recurrent: regularizer(where, 'recurrentRegularizer', config.recurrentRegularizer),
@@ -189,7 +194,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       stateful: this.stateful,
       use_bias: this.useBias,
       dropout: this.dropout,
-      recurrent_dropout: 0,
+      recurrent_dropout: this.recurrentDropout,
     };
   }
 
@@ -209,7 +214,9 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     const timesteps = input.timesteps;
     if (timesteps === null) throw new ShapeError(`layer '${this.name}' needs a sequence input [batch, timesteps, features]; got [batch, ${input.cols}]`);
     const mask = input.mask ?? null;
-    const dims: CellDims = { batch: ctx.batch, timesteps, features: input.cols, units: this.units, masked: mask !== null };
+    // Recurrent dropout lives in training programs only (predict and evaluate programs never apply it).
+    const recurrentDropout = ctx.grads !== null && ctx.grads !== undefined && this.recurrentDropout > 0;
+    const dims: CellDims = { batch: ctx.batch, timesteps, features: input.cols, units: this.units, masked: mask !== null, recurrentDropout };
     const state = ctx.batch * this.units;
     const kept = ctx.states ?? null;
     if (kept && kept.length !== this.stateSizes().length) {
@@ -222,13 +229,17 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     // Input dropout (training programs only): the cell reads the masked copy of x, and its dx goes back
     // through the same mask.
     let dropped: DropoutPass | null = null;
+    let keeper: RecurrentKeeper | null = null;
     try {
       // Keras 3's cell input dropout: one mask per batch row and feature, shared by every timestep; the two
       // directions of a Bidirectional (one ctx.seed) draw different masks, as Keras's two layers do.
       const seed = maskSeed((ctx.seed ?? 0) ^ (goBackwards ? 0x5bd1e995 : 0), ctx.batch);
       const noise = { timesteps: false, batch: true, features: true };
       dropped = ctx.grads && this.dropout > 0 ? dropoutPass(ctx, input, { rate: this.dropout, seed, noise }, bufs) : null;
-      bound = this.allocateCell(ctx, { ...(dropped ? dropped.output : input), mask }, dims, options, bufs);
+      // Its own seed, so the mask on h_{t−1} is not the input mask's draw over other keys.
+      const keepSeed = (seed ^ RECURRENT_KEEP_SALT) >>> 0;
+      keeper = recurrentDropout ? recurrentKeeper(dims, this.recurrentDropout, keepSeed, mask, bufs) : null;
+      bound = this.allocateCell(ctx, { ...(dropped ? dropped.output : input), mask }, dims, options, bufs, keeper?.keep ?? null);
     } catch (e) {
       bufs.destroy();
       throw e;
@@ -244,6 +255,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       last: { buffer: h, offset: last, rows: ctx.batch, cols: this.units, timesteps: null },
       recordForward(plan: Plan, training = false) {
         dropped?.recordForward(plan, training);
+        keeper?.recordForward(plan, training);
         states.forEach((buffer, i) => {
           if (kept) plan.copy(kept[i]!, buffer, state, 0, first);
           else plan.clear({ buffer, offset: first * 4, size: state * 4 });
@@ -266,7 +278,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
    * pass's. A layer in a model: its final states get no gradient from outside (Keras treats a stateful layer's
    * carried state as a constant) and nothing reads its initial states' gradient.
    */
-  private allocateCell(ctx: BindContext, input: Act, dims: CellDims, options: CellOptions, bufs: RunBuffers) {
+  private allocateCell(ctx: BindContext, input: Act, dims: CellDims, options: CellOptions, bufs: RunBuffers, recurrentKeep: RecurrentKeep | null) {
     const cell = this.cell;
     // Which kernels run the recurrence depends on the adapter (measured: see the cell's default variant).
     const variant = cell.variant(dims, options, ctx.rt);
@@ -276,6 +288,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       x: input.buffer,
       xOffset: input.offset,
       mask: input.mask ?? null,
+      recurrentKeep,
       weights: cellWeights({ ...ctx.params, ...noBias('zero bias (useBias false)') }, this.where),
     });
     let backward: CellBackwardBuffers | null = null;
@@ -322,6 +335,29 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
   getStates(): Promise<Tensor[]> {
     return this.ownerFor('getStates').getLayerStates(this);
   }
+}
+
+/** Mixed into a layer's dropout seed for its recurrent keep (any odd constant: the golden ratio's bits). */
+export const RECURRENT_KEEP_SALT = 0x9e3779b9;
+
+/** A recurrent layer's keep over h_{t−1} in a training program: the buffer the step kernels read, and its draw. */
+interface RecurrentKeeper {
+  keep: RecurrentKeep;
+  /** training: a fresh keep (and a copy of the mask before it); otherwise (evaluate in this program) all ones. */
+  recordForward(plan: Plan, training: boolean): void;
+}
+
+function recurrentKeeper(dims: CellDims, rate: number, seed: number, mask: GPUBuffer | null, bufs: RunBuffers): RecurrentKeeper {
+  const layout = recurrentKeepLayout(dims);
+  const keep: RecurrentKeep = { buffer: bufs.make('recurrent dropout keep (after the mask)', layout.floats), ...layout };
+  const step = bufs.zeros('recurrent dropout step counter', 1);
+  return {
+    keep,
+    recordForward(plan, training) {
+      if (mask) plan.copy(mask, keep.buffer, dims.timesteps * dims.batch);
+      recordRecurrentKeep(plan, { step, keep }, dims, training ? { rate, seed } : null);
+    },
+  };
 }
 
 /**

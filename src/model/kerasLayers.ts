@@ -6,8 +6,8 @@
  * Reading is strict about what changes the forward pass (an activation webrnn lacks,
  * time_major, constraints and activity regularizers): each is a ModelFormatError naming the file,
  * the layer and its class. Options that only shape training or initialization are taken as inference no-ops
- * and listed in the README: recurrent_dropout and initializers are ignored (input dropout is read). Dropout and SpatialDropout1D are
- * layers (a no-op in predict, a mask in fit).
+ * and listed in the README: initializers are ignored (dropout and recurrent_dropout are read). Dropout and
+ * SpatialDropout1D are layers (a no-op in predict, a mask in fit).
  */
 import { ModelFormatError } from '../errors';
 import type { JsonObject } from '../io/types';
@@ -169,7 +169,8 @@ function recurrentOptions(r: Reader) {
     goBackwards: r.bool('go_backwards', false),
     stateful: r.bool('stateful', false),
     useBias: r.bool('use_bias', true),
-    dropout: inputDropoutRate(r),
+    dropout: dropoutRate(r, 'dropout'),
+    recurrentDropout: dropoutRate(r, 'recurrent_dropout'),
     ...Object.fromEntries(Object.entries(regs).filter(([, v]) => v !== undefined)),
     ...r.input(),
   };
@@ -280,10 +281,10 @@ function channelsLast(r: Reader): Record<string, never> {
   return {};
 }
 
-/** A recurrent layer's input dropout (recurrent_dropout stays an inference no-op: the cells cannot mask h yet). */
-function inputDropoutRate(r: Reader): number {
-  const rate = r.config.dropout ?? 0;
-  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw r.fail(`dropout must be a number in [0, 1); got ${JSON.stringify(rate)}`);
+/** A recurrent layer's dropout or recurrent_dropout rate (absent or null: 0). */
+function dropoutRate(r: Reader, key: 'dropout' | 'recurrent_dropout'): number {
+  const rate = r.config[key] ?? 0;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw r.fail(`${key} must be a number in [0, 1); got ${JSON.stringify(rate)}`);
   return rate;
 }
 

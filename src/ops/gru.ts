@@ -53,11 +53,11 @@ async function runGru(rt: Runtime, rawInputs: GruInputs<TensorLike>, rawGrads: G
   const opts = resolveGruOptions(options);
   const inputs = checkGruInputs(rawInputs, opts.resetAfter);
   const grads = rawGrads ? checkGruGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
-  const { x, kernel, recurrentKernel, bias, h0, mask } = inputs;
+  const { x, kernel, recurrentKernel, bias, h0, mask, recurrentDropoutMask } = inputs;
   return runCell(
     rt,
     gruCell,
-    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0], mask },
+    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0], mask, recurrentKeep: recurrentDropoutMask },
     grads && { dOutput: grads.dOutput, dFinal: [grads.dh] },
     opts,
   );

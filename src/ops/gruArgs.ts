@@ -9,7 +9,7 @@ import { ValueError } from '../errors';
 import { GRU_VARIANTS, type GruVariant } from '../kernels/gruStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkInitialH, checkMask, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
+import { checkInitialH, checkMask, checkRecurrentDropoutMask, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface GruInputs<T> {
@@ -21,6 +21,11 @@ export interface GruInputs<T> {
   initialState?: readonly [T];
   /** Keras's timestep mask [batch, timesteps]: 0 where x_t is padding, whose step keeps the state as it was. */
   mask?: T;
+  /**
+   * Recurrent dropout's mask [batch, units] (Keras's rec_dp_mask, scaling included: 0 or 1/(1 − rate)): every
+   * product with the recurrent kernel reads h_{t−1} ⊙ it, the same at every step. Absent: none.
+   */
+  recurrentDropoutMask?: T;
 }
 
 export interface GruOptions {
@@ -73,6 +78,7 @@ export interface CheckedGruInputs {
   bias: Tensor;
   h0: Tensor | null;
   mask: Tensor | null;
+  recurrentDropoutMask: Tensor | null;
 }
 
 export function resolveGruOptions(options: GruOptions = {}): ResolvedGruOptions {
@@ -111,7 +117,7 @@ export function checkGruInputs(inputs: GruInputs<TensorLike>, resetAfter: boolea
   } else {
     expectShape(bias, [3 * units], 'bias', `[3·units] with resetAfter: false, units = ${units}`);
   }
-  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims), mask: checkMask(inputs.mask, dims) };
+  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims), mask: checkMask(inputs.mask, dims), recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims) };
 }
 
 export function checkGruGrads(grads: GruGrads<TensorLike>, dims: CellDims, returnSequences: boolean) {

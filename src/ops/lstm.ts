@@ -47,11 +47,11 @@ async function runLstm(rt: Runtime, rawInputs: LstmInputs<TensorLike>, rawGrads:
   const opts = resolveLstmOptions(options);
   const inputs = checkLstmInputs(rawInputs);
   const grads = rawGrads ? checkLstmGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
-  const { x, kernel, recurrentKernel, bias, h0, c0, mask } = inputs;
+  const { x, kernel, recurrentKernel, bias, h0, c0, mask, recurrentDropoutMask } = inputs;
   return runCell(
     rt,
     lstmCell,
-    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0, c0], mask },
+    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0, c0], mask, recurrentKeep: recurrentDropoutMask },
     grads && { dOutput: grads.dOutput, dFinal: [grads.dh, grads.dc] },
     opts,
   );

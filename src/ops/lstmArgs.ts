@@ -9,7 +9,7 @@ import { CELL_ACTIVATIONS, GATE_ACTIVATIONS, checkActivation, type CellActivatio
 import { LSTM_VARIANTS, type LstmVariant } from '../kernels/lstmStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import type { CellDims } from '../kernels/cell';
-import { checkMask } from './recurrentArgs';
+import { checkMask, checkRecurrentDropoutMask } from './recurrentArgs';
 
 export interface LstmInputs<T> {
   x: T;
@@ -20,6 +20,11 @@ export interface LstmInputs<T> {
   initialState?: readonly [T, T];
   /** Keras's timestep mask [batch, timesteps]: 0 where x_t is padding, whose step keeps the states as they were. */
   mask?: T;
+  /**
+   * Recurrent dropout's mask [batch, units] (Keras's rec_dp_mask, scaling included: 0 or 1/(1 − rate)): every
+   * product with the recurrent kernel reads h_{t−1} ⊙ it, the same at every step. Absent: none.
+   */
+  recurrentDropoutMask?: T;
 }
 
 export interface LstmOptions {
@@ -79,6 +84,7 @@ export interface CheckedLstmInputs {
   h0: Tensor | null;
   c0: Tensor | null;
   mask: Tensor | null;
+  recurrentDropoutMask: Tensor | null;
 }
 
 export function resolveLstmOptions(options: LstmOptions = {}): ResolvedLstmOptions {
@@ -143,7 +149,7 @@ export function checkLstmInputs(inputs: LstmInputs<TensorLike>): CheckedLstmInpu
     expectShape(c0, [batch, units], 'initialState[1] (c0)', '[batch, units]');
   }
   const dims = { batch, timesteps, features, units };
-  return { dims, x, kernel, recurrentKernel, bias, h0, c0, mask: checkMask(inputs.mask, dims) };
+  return { dims, x, kernel, recurrentKernel, bias, h0, c0, mask: checkMask(inputs.mask, dims), recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims) };
 }
 
 export interface CheckedLstmGrads {

@@ -14,6 +14,7 @@ import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import type { CellDims, CellKernels } from '../kernels/cell';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
+import { recurrentKeepLayout, type RecurrentKeep } from '../kernels/recurrentDropout';
 import { checkFinite, swapLeadingAxes, type Tensor } from '../tensor';
 import { fromTimeMajor, toTimeMajor } from './timeOrder';
 
@@ -27,6 +28,8 @@ export interface CellInputs {
   initialStates: readonly (Tensor | null)[];
   /** Keras's timestep mask [batch, timesteps], 1 (or any non-zero) where x_t is real; null: every step runs. */
   mask: Tensor | null;
+  /** Recurrent dropout's keep [batch, units] on h_{t−1} in the recurrent products; null: none. */
+  recurrentKeep: Tensor | null;
 }
 
 /** Checked output gradients: of `output`, and one per final state (null: zeros). */
@@ -56,11 +59,21 @@ function checkAllFinite(names: readonly string[], inputs: CellInputs, grads: Cel
     ['kernel', inputs.kernel],
     ['recurrentKernel', inputs.recurrentKernel],
     ['bias', inputs.bias],
+    ['recurrentDropoutMask', inputs.recurrentKeep],
     ...names.map((n, i): [string, Tensor | null | undefined] => [`${n}0`, inputs.initialStates[i]]),
     ['dOutput', grads?.dOutput],
     ...names.map((n, i): [string, Tensor | null | undefined] => [`d${n}`, grads?.dFinal[i]]),
   ];
   for (const [name, t] of named) if (t) checkFinite(t, name);
+}
+
+/** The step kernels' buffer under recurrent dropout (src/kernels/recurrentDropout.ts): the mask, then keep. */
+function uploadRecurrentKeep(bufs: OwnedBuffers, dims: CellDims, maskRows: Float32Array | null, keep: Tensor): RecurrentKeep {
+  const layout = recurrentKeepLayout(dims);
+  const data = new Float32Array(layout.floats);
+  if (maskRows) data.set(maskRows);
+  data.set(keep.data, layout.keepOffset);
+  return { buffer: bufs.upload('recurrent dropout mask', data), ...layout };
 }
 
 export async function runCell<O, V extends string>(
@@ -72,7 +85,7 @@ export async function runCell<O, V extends string>(
 ): Promise<CellRunResult> {
   rt.check();
   checkAllFinite(cell.stateNames, inputs, grads);
-  const dims = { ...inputs.dims, masked: inputs.mask !== null };
+  const dims = { ...inputs.dims, masked: inputs.mask !== null, recurrentDropout: inputs.recurrentKeep !== null };
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const { returnSequences, goBackwards } = options;
   const state = B * U;
@@ -86,12 +99,14 @@ export async function runCell<O, V extends string>(
       recurrent_kernel: bufs.upload('recurrentKernel', inputs.recurrentKernel.data),
       bias: bufs.upload('bias', inputs.bias.data),
     };
-    const mask = inputs.mask ? bufs.upload('mask', swapLeadingAxes(inputs.mask.data, B, T, 1)) : null;
+    const maskRows = inputs.mask ? swapLeadingAxes(inputs.mask.data, B, T, 1) : null;
+    const mask = maskRows ? bufs.upload('mask', maskRows) : null;
     const forward = makeCellForward(bufs, cell, dims, options, variant, {
       x: bufs.upload('x', swapLeadingAxes(inputs.x.data, B, T, F)),
       xOffset: 0,
       weights,
       mask,
+      recurrentKeep: inputs.recurrentKeep ? uploadRecurrentKeep(bufs, dims, maskRows, inputs.recurrentKeep) : null,
     });
     // The initial-state slot (0, or T going backwards) is written here; every other slot by the steps.
     forward.states.forEach((buffer, i) =>

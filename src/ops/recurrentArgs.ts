@@ -88,3 +88,14 @@ export function checkMask(mask: unknown, dims: CellDims): Tensor | null {
   expectShape(t, [dims.batch, dims.timesteps], 'mask', '[batch, timesteps], one value per step of x (0: skip the step)');
   return t;
 }
+
+/**
+ * The optional recurrent dropout mask [batch, units]: what multiplies h_{t−1} in the recurrent products (Keras's
+ * rec_dp_mask, with its 1/(1 − rate) scaling), the same at every step.
+ */
+export function checkRecurrentDropoutMask(keep: unknown, dims: CellDims): Tensor | null {
+  if (keep === undefined || keep === null) return null;
+  const t = toTensor(keep as TensorLike, 'recurrentDropoutMask');
+  expectShape(t, [dims.batch, dims.units], 'recurrentDropoutMask', '[batch, units], what multiplies h_{t−1} in the recurrent product (0 or 1/(1 − rate))');
+  return t;
+}

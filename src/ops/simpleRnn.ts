@@ -53,11 +53,11 @@ async function runSimpleRnn(
   const opts = resolveSimpleRnnOptions(options);
   const inputs = checkSimpleRnnInputs(rawInputs);
   const grads = rawGrads ? checkSimpleRnnGrads(rawGrads, inputs.dims, opts.returnSequences) : null;
-  const { x, kernel, recurrentKernel, bias, h0, mask } = inputs;
+  const { x, kernel, recurrentKernel, bias, h0, mask, recurrentDropoutMask } = inputs;
   return runCell(
     rt,
     simpleRnnCell,
-    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0], mask },
+    { dims: inputs.dims, x, kernel, recurrentKernel, bias, initialStates: [h0], mask, recurrentKeep: recurrentDropoutMask },
     grads && { dOutput: grads.dOutput, dFinal: [grads.dh] },
     opts,
   );

@@ -6,7 +6,7 @@
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkInitialH, checkMask, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
+import { checkInitialH, checkMask, checkRecurrentDropoutMask, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface SimpleRnnInputs<T> {
@@ -18,6 +18,11 @@ export interface SimpleRnnInputs<T> {
   initialState?: readonly [T];
   /** Keras's timestep mask [batch, timesteps]: 0 where x_t is padding, whose step keeps the state as it was. */
   mask?: T;
+  /**
+   * Recurrent dropout's mask [batch, units] (Keras's rec_dp_mask, scaling included: 0 or 1/(1 − rate)): every
+   * product with the recurrent kernel reads h_{t−1} ⊙ it, the same at every step. Absent: none.
+   */
+  recurrentDropoutMask?: T;
 }
 
 export interface SimpleRnnOptions {
@@ -59,6 +64,7 @@ export interface CheckedSimpleRnnInputs {
   bias: Tensor;
   h0: Tensor | null;
   mask: Tensor | null;
+  recurrentDropoutMask: Tensor | null;
 }
 
 export function resolveSimpleRnnOptions(options: SimpleRnnOptions = {}): ResolvedSimpleRnnOptions {
@@ -77,7 +83,7 @@ export function checkSimpleRnnInputs(inputs: SimpleRnnInputs<TensorLike>): Check
   expectShape(recurrentKernel, [units, units], 'recurrentKernel', `[units, units] with units = ${units} (from kernel)`);
   const bias = toTensor(inputs.bias, 'bias');
   expectShape(bias, [units], 'bias', `[units] with units = ${units}`);
-  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims), mask: checkMask(inputs.mask, dims) };
+  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims), mask: checkMask(inputs.mask, dims), recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims) };
 }
 
 export function checkSimpleRnnGrads(grads: SimpleRnnGrads<TensorLike>, dims: CellDims, returnSequences: boolean) {

@@ -28,7 +28,10 @@ export interface GruStepResult {
   recurrentH: Float64Array;
 }
 
-/** One timestep for every batch row. */
+/**
+ * One timestep for every batch row. `keep` [B, U] (recurrent dropout): every product with U reads hPrev ⊙ keep,
+ * the mix z ⊙ hPrev the state itself (Keras 3's GRUCell).
+ */
 export function gruStep(
   xt: ArrayLike<number>, // [B, F]
   hPrev: Float64Array,
@@ -37,6 +40,7 @@ export function gruStep(
   bias: ArrayLike<number>,
   dims: { B: number; F: number; U: number },
   options: GruOptions = {},
+  keep: ArrayLike<number> | null = null,
 ): GruStepResult {
   const { activation, recurrentActivation, resetAfter } = resolveGruOptions(options);
   const { B, F, U } = dims;
@@ -48,12 +52,13 @@ export function gruStep(
   const hp = new Float64Array(U3);
   for (let b = 0; b < B; b++) {
     const hb = hPrev.subarray(b * U, (b + 1) * U);
+    const hIn = keep ? hb.map((v, k) => v * keep[b * U + k]!) : hb;
     for (let m = 0; m < U3; m++) {
       let s = bias[m]!;
       for (let k = 0; k < F; k++) s += xt[b * F + k]! * kernel[k * U3 + m]!;
       xp[m] = s;
       let r = resetAfter ? bias[U3 + m]! : 0;
-      for (let k = 0; k < U; k++) r += hb[k]! * recurrentKernel[k * U3 + m]!;
+      for (let k = 0; k < U; k++) r += hIn[k]! * recurrentKernel[k * U3 + m]!;
       hp[m] = r;
     }
     const row = gates.subarray(b * U3, (b + 1) * U3);
@@ -64,7 +69,7 @@ export function gruStep(
     for (let j = 0; j < U; j++) {
       let n = 0;
       if (resetAfter) n = hp[2 * U + j]!;
-      else for (let k = 0; k < U; k++) n += row[U + k]! * hb[k]! * recurrentKernel[k * U3 + 2 * U + j]!;
+      else for (let k = 0; k < U; k++) n += row[U + k]! * hIn[k]! * recurrentKernel[k * U3 + 2 * U + j]!;
       recurrentH[b * U + j] = n;
       const hh = act(xp[2 * U + j]! + (resetAfter ? row[U + j]! * n : n), activation);
       row[2 * U + j] = hh;
@@ -94,12 +99,13 @@ function run(inputs: GruInputs<In>, options: GruOptions): { out: GruOutputs<F64T
   const U = inputs.recurrentKernel.shape[0]!;
   const time = (s: number) => (goBackwards ? T - 1 - s : s);
   const runs = (b: number, t: number) => !inputs.mask || inputs.mask.data[b * T + t] !== 0;
+  const keep = inputs.recurrentDropoutMask?.data ?? null;
   const h: Float64Array[] = [Float64Array.from(inputs.initialState?.[0].data ?? new Float64Array(B * U))];
   const steps: GruStepResult[] = [];
   const xt = new Float64Array(B * F);
   for (let s = 0; s < T; s++) {
     for (let b = 0; b < B; b++) for (let k = 0; k < F; k++) xt[b * F + k] = inputs.x.data[(b * T + time(s)) * F + k]!;
-    const step = gruStep(xt, h[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
+    const step = gruStep(xt, h[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options, keep);
     // A masked row keeps its state (its output is the carried h, as Keras 3's rnn() without zero_output_for_mask).
     for (let b = 0; b < B; b++) if (!runs(b, time(s))) step.h.set(h[s]!.subarray(b * U, (b + 1) * U), b * U);
     h.push(step.h);
@@ -136,6 +142,8 @@ export function gruBackward(inputs: GruInputs<In>, grads: GruGrads<In>, options:
   if (!returnSequences) for (let i = 0; i < B * U; i++) dh[i] += grads.dOutput.data[i]!;
   const dGx = new Float64Array(U3); // gradient of the input pre-activations x·W + b (z, r, h)
   const dGh = new Float64Array(U3); // gradient of the recurrent products h·U (+ b_rec) (z, r, h)
+  // Recurrent dropout: the products with U read h ⊙ keep, so what goes back through them is ⊙ keep.
+  const keepOf = (i: number) => inputs.recurrentDropoutMask?.data[i] ?? 1;
   for (let s = T - 1; s >= 0; s--) {
     if (returnSequences) for (let b = 0; b < B; b++) for (let j = 0; j < U; j++) dh[b * U + j] += grads.dOutput.data[(b * T + s) * U + j]!;
     const { gates, recurrentH } = cache.steps[s]!;
@@ -164,10 +172,11 @@ export function gruBackward(inputs: GruInputs<In>, grads: GruGrads<In>, options:
           let sum = 0; // gradient of (r ⊙ h)_k, the input of the candidate's recurrent product
           for (let j = 0; j < U; j++) sum += dGx[2 * U + j]! * R[k * U3 + 2 * U + j]!;
           const r = g[U + k]!;
-          dGx[U + k] = dGh[U + k] = sum * hPrev[b * U + k]! * actGradFromOutput(r, recurrentActivation);
-          next[b * U + k] += sum * r;
+          const hIn = hPrev[b * U + k]! * keepOf(b * U + k);
+          dGx[U + k] = dGh[U + k] = sum * hIn * actGradFromOutput(r, recurrentActivation);
+          next[b * U + k] += sum * r * keepOf(b * U + k);
           // dUh = (r ⊙ h)ᵀ · da: the candidate's recurrent product reads r ⊙ h, not h
-          for (let j = 0; j < U; j++) dRecurrentKernel[k * U3 + 2 * U + j] += r * hPrev[b * U + k]! * dGx[2 * U + j]!;
+          for (let j = 0; j < U; j++) dRecurrentKernel[k * U3 + 2 * U + j] += r * hIn * dGx[2 * U + j]!;
         }
       }
       for (let m = 0; m < U3; m++) {
@@ -178,8 +187,8 @@ export function gruBackward(inputs: GruInputs<In>, grads: GruGrads<In>, options:
           dX[(b * T + t) * F + k] += dGx[m]! * W[k * U3 + m]!;
         }
         for (let k = 0; k < U; k++) {
-          dRecurrentKernel[k * U3 + m] += hPrev[b * U + k]! * dGh[m]!;
-          next[b * U + k] += dGh[m]! * R[k * U3 + m]!;
+          dRecurrentKernel[k * U3 + m] += hPrev[b * U + k]! * keepOf(b * U + k) * dGh[m]!;
+          next[b * U + k] += dGh[m]! * R[k * U3 + m]! * keepOf(b * U + k);
         }
       }
     }

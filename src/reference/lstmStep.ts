@@ -85,11 +85,14 @@ function run(inputs: LstmInputs<In>, options: LstmOptions): { out: LstmOutputs<F
   const xt = new Float64Array(B * F);
   const time = (s: number) => (goBackwards ? T - 1 - s : s);
   const runs = (b: number, t: number) => !inputs.mask || inputs.mask.data[b * T + t] !== 0;
+  const keep = inputs.recurrentDropoutMask?.data;
   for (let s = 0; s < T; s++) {
     for (let b = 0; b < B; b++) {
       for (let k = 0; k < F; k++) xt[b * F + k] = inputs.x.data[(b * T + time(s)) * F + k]!;
     }
-    const step = lstmStep(xt, h[s]!, c[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
+    // Recurrent dropout: the recurrent product reads h ⊙ keep (h itself enters nothing else).
+    const hIn = keep ? h[s]!.map((v, i) => v * keep[i]!) : h[s]!;
+    const step = lstmStep(xt, hIn, c[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
     // A masked row keeps its states (its output is the carried h, as Keras 3's rnn() without zero_output_for_mask).
     for (let b = 0; b < B; b++) {
       if (runs(b, time(s))) continue;
@@ -136,6 +139,7 @@ export function lstmBackward(inputs: LstmInputs<In>, grads: LstmGrads<In>, optio
   const dc = Float64Array.from(grads.dc?.data ?? new Float64Array(B * U));
   if (!returnSequences) for (let i = 0; i < B * U; i++) dh[i] += grads.dOutput.data[i]!;
   const dG = new Float64Array(B * U4);
+  const keepOf = (i: number) => inputs.recurrentDropoutMask?.data[i] ?? 1;
   for (let s = T - 1; s >= 0; s--) {
     if (returnSequences) {
       for (let b = 0; b < B; b++) for (let j = 0; j < U; j++) dh[b * U + j] += grads.dOutput.data[(b * T + s) * U + j]!;
@@ -174,8 +178,8 @@ export function lstmBackward(inputs: LstmInputs<In>, grads: LstmGrads<In>, optio
           dX[(b * T + t) * F + k] += d * W[k * U4 + m]!;
         }
         for (let k = 0; k < U; k++) {
-          dRecurrentKernel[k * U4 + m] += hPrev[b * U + k]! * d;
-          next[b * U + k] += d * R[k * U4 + m]!;
+          dRecurrentKernel[k * U4 + m] += hPrev[b * U + k]! * keepOf(b * U + k) * d;
+          next[b * U + k] += d * R[k * U4 + m]! * keepOf(b * U + k);
         }
       }
     }

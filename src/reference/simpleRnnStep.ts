@@ -42,11 +42,14 @@ function run(inputs: SimpleRnnInputs<In>, options: SimpleRnnOptions) {
   const time = (s: number) => (goBackwards ? T - 1 - s : s);
   /** Whether row b takes x_t (Keras's mask; always without one). */
   const runs = (b: number, t: number) => !inputs.mask || inputs.mask.data[b * T + t] !== 0;
+  const keep = inputs.recurrentDropoutMask?.data;
   const h: Float64Array[] = [Float64Array.from(inputs.initialState?.[0].data ?? new Float64Array(B * U))];
   const xt = new Float64Array(B * F);
   for (let s = 0; s < T; s++) {
     for (let b = 0; b < B; b++) for (let k = 0; k < F; k++) xt[b * F + k] = inputs.x.data[(b * T + time(s)) * F + k]!;
-    const next = simpleRnnStep(xt, h[s]!, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
+    // Recurrent dropout: the recurrent product reads h ⊙ keep.
+    const hIn = keep ? h[s]!.map((v, i) => v * keep[i]!) : h[s]!;
+    const next = simpleRnnStep(xt, hIn, inputs.kernel.data, inputs.recurrentKernel.data, inputs.bias.data, { B, F, U }, options);
     // A masked row keeps its state (its output is the carried h, as Keras 3's rnn() without zero_output_for_mask).
     for (let b = 0; b < B; b++) if (!runs(b, time(s))) next.set(h[s]!.subarray(b * U, (b + 1) * U), b * U);
     h.push(next);
@@ -73,6 +76,7 @@ export function simpleRnnBackward(inputs: SimpleRnnInputs<In>, grads: SimpleRnnG
   const dBias = new Float64Array(U);
   let dh = Float64Array.from(grads.dh?.data ?? new Float64Array(B * U));
   if (!returnSequences) for (let i = 0; i < B * U; i++) dh[i] += grads.dOutput.data[i]!;
+  const keepOf = (i: number) => inputs.recurrentDropoutMask?.data[i] ?? 1;
   for (let s = T - 1; s >= 0; s--) {
     if (returnSequences) for (let b = 0; b < B; b++) for (let j = 0; j < U; j++) dh[b * U + j] += grads.dOutput.data[(b * T + s) * U + j]!;
     const [hPrev, hNext, t] = [cache.h[s]!, cache.h[s + 1]!, cache.time(s)];
@@ -91,8 +95,8 @@ export function simpleRnnBackward(inputs: SimpleRnnInputs<In>, grads: SimpleRnnG
           dX[(b * T + t) * F + k] += d * W[k * U + j]!;
         }
         for (let k = 0; k < U; k++) {
-          dRecurrentKernel[k * U + j] += hPrev[b * U + k]! * d;
-          next[b * U + k] += d * R[k * U + j]!;
+          dRecurrentKernel[k * U + j] += hPrev[b * U + k]! * keepOf(b * U + k) * d;
+          next[b * U + k] += d * R[k * U + j]! * keepOf(b * U + k);
         }
       }
     }

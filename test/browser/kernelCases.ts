@@ -6,6 +6,7 @@ import { recordLayerNormBackward, recordLayerNormForward } from '../../src/kerne
 import { recordPoolBackward, recordPoolForward, type PoolKind } from '../../src/kernels/globalPooling1d';
 import { recordRepeatBackward, recordRepeatForward } from '../../src/kernels/repeatVector';
 import { recordDropoutBackward, recordDropoutForward, type DropoutConfig } from '../../src/kernels/dropout';
+import { recordDroppedStates, recordKeepInPlace, recordRecurrentKeep, recurrentKeepLayout } from '../../src/kernels/recurrentDropout';
 import { recordGemm, type GemmVariant } from '../../src/kernels/gemm';
 import { recordLstmWeightGrad, type LstmWeightGradBlock } from '../../src/kernels/lstmWeightGrad';
 import { decode, inScope, type Encoded } from './harnessCore';
@@ -75,6 +76,41 @@ export const kernelCases = {
     });
   },
 
+  /**
+   * Recurrent dropout's kernels: two training draws of keep (behind `keepOffset` floats of other data, as after a
+   * step mask), each followed by H̃ = H ⊙ keep over `timesteps` slots of h from hOffset and dh0 ⊙= keep; then an
+   * evaluation draw (all ones, the counter unchanged). Each run's outputs.
+   */
+  recurrentDropoutKernels(spec: { h: Encoded; dh0: Encoded; batch: number; units: number; timesteps: number; hOffset: number; masked: boolean; rate: number; seed: number }) {
+    return inScope(async (r) => {
+      const dims = { batch: spec.batch, units: spec.units, timesteps: spec.timesteps, masked: spec.masked };
+      const layout = recurrentKeepLayout(dims);
+      const keep = { buffer: r.zeros('keep', layout.floats), ...layout };
+      const step = r.zeros('step', 1);
+      const h = r.upload('h', decode(spec.h).data);
+      const dh0Data = decode(spec.dh0).data;
+      const dh0 = r.createBuffer('dh0', dh0Data.length * 4);
+      const y = r.createBuffer('dropped', spec.timesteps * spec.batch * spec.units * 4);
+      const out: Record<string, Float32Array> = {};
+      for (const [run, draw] of [[0, { rate: spec.rate, seed: spec.seed }], [1, { rate: spec.rate, seed: spec.seed }], [2, null]] as const) {
+        r.write(dh0, dh0Data);
+        const plan = new Plan(r, 'recurrent dropout test');
+        recordRecurrentKeep(plan, { step, keep }, dims, draw);
+        recordDroppedStates(plan, { keep, x: h, xOffset: spec.hOffset, y }, dims);
+        recordKeepInPlace(plan, { keep, y: dh0 }, dims);
+        await plan.prepare();
+        plan.run();
+        plan.destroy();
+        out[`keep${run}`] = await r.read(keep.buffer, spec.batch * spec.units, layout.keepOffset);
+        out[`dropped${run}`] = await r.read(y, spec.timesteps * spec.batch * spec.units);
+        out[`dh0${run}`] = await r.read(dh0, dh0Data.length);
+        out[`step${run}`] = Float32Array.of(new Uint32Array((await r.read(step, 1)).buffer)[0]!);
+      }
+      for (const b of [keep.buffer, step, h, dh0, y]) r.destroyBuffer(b);
+      return out;
+    });
+  },
+
   /** Two training steps of dropout (mask, scale, step += 1, gradient) from a zeroed counter; each step's outputs. */
   dropout(spec: { x: Encoded; dy: Encoded; rows: number; cols: number; batch: number; xOffset: number; config: DropoutConfig }) {
     return inScope(async (r) => {
@@ -105,7 +141,7 @@ export const kernelCases = {
   },
 
   lstm(spec: {
-    inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded, Encoded]; mask?: Encoded };
+    inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded, Encoded]; mask?: Encoded; recurrentDropoutMask?: Encoded };
     grads?: { dOutput: Encoded; dh?: Encoded; dc?: Encoded };
     options: LstmOptions;
   }) {
@@ -116,6 +152,7 @@ export const kernelCases = {
       bias: decode(spec.inputs.bias),
       ...(spec.inputs.initialState ? { initialState: [decode(spec.inputs.initialState[0]), decode(spec.inputs.initialState[1])] as const } : {}),
       ...(spec.inputs.mask ? { mask: decode(spec.inputs.mask) } : {}),
+      ...(spec.inputs.recurrentDropoutMask ? { recurrentDropoutMask: decode(spec.inputs.recurrentDropoutMask) } : {}),
     };
     return inScope(async (r) => {
       if (!spec.grads) return { ...(await lstmForward(r, inputs, spec.options)) };

@@ -3,7 +3,7 @@ import { gruBackward, gruForward, simpleRnnBackward, simpleRnnForward, type GruO
 import { decode, inScope, type Encoded } from './harnessCore';
 
 interface Spec<O> {
-  inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded]; mask?: Encoded };
+  inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded]; mask?: Encoded; recurrentDropoutMask?: Encoded };
   grads?: { dOutput: Encoded; dh?: Encoded };
   options: O;
 }
@@ -16,6 +16,7 @@ function decodeSpec<O>(spec: Spec<O>) {
     bias: decode(spec.inputs.bias),
     ...(spec.inputs.initialState ? { initialState: [decode(spec.inputs.initialState[0])] as const } : {}),
     ...(spec.inputs.mask ? { mask: decode(spec.inputs.mask) } : {}),
+    ...(spec.inputs.recurrentDropoutMask ? { recurrentDropoutMask: decode(spec.inputs.recurrentDropoutMask) } : {}),
   };
   const grads = spec.grads && { dOutput: decode(spec.grads.dOutput), ...(spec.grads.dh ? { dh: decode(spec.grads.dh) } : {}) };
   return { inputs, grads };
