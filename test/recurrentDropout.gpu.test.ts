@@ -8,6 +8,8 @@
  * derives from the model's seed, and predict and evaluate never apply it.
  */
 import { describe, expect, it } from 'vitest';
+import { maskSeed } from '../src/layers/dropout';
+import { RECURRENT_KEEP_SALT } from '../src/layers/recurrent';
 import { gruBackward } from '../src/reference/gruStep';
 import { lstmBackward } from '../src/reference/lstmStep';
 import { recurrentKeep } from '../src/reference/recurrentDropout';
@@ -123,5 +125,52 @@ describe.skipIf(skipGpu)('recurrent dropout on WebGPU vs the float64 twins', () 
     const fwd = await page.run(kind, { inputs: encoded(tensors) as never, options: options as never });
     expect(fwd.validationError).toBeNull();
     expectClose(fwd.outputs.output!, ref.output!.data, SEQUENCE, 'output (forward call)');
+  });
+
+  it.each([
+    ['lstm', 0.5],
+    ['gru', 0.4],
+    ['simpleRNN', 0.6],
+  ] as const)('%s with recurrentDropout %s in a model: one SGD step is the twin’s with the keep the layer draws', async (kind, rate) => {
+    const r = await page.call('recurrentDropoutStep', kind, rate);
+    const { n, x, y } = r as { n: number; x: number[]; y: number[] };
+    const before = r.before as { data: number[]; shape: number[] }[];
+    const [T, F, U] = [5, 3, 3];
+    // The layer's seed at the model's first compile (src/model/program.ts), as the input-dropout test derives it.
+    const layerSeed = maskSeed((17 + Math.imul(1, 0x9e3779b9)) >>> 0, n);
+    const keep = recurrentKeep({ batch: n, units: U }, rate, (layerSeed ^ RECURRENT_KEEP_SALT) >>> 0, 0);
+    expect(keep.filter((v) => v === 0).length).toBeGreaterThan(0);
+    // The twin's step: the cell with keep, Dense(1), mse, SGD(0.5).
+    const [kernel, recurrentKernel, bias, dense, denseBias] = before.map((w) => ({ data: Float64Array.from(w.data), shape: w.shape }));
+    const inputs = { x: { data: Float64Array.from(x), shape: [n, T, F] }, kernel: kernel!, recurrentKernel: recurrentKernel!, bias: bias!, recurrentDropoutMask: { data: keep, shape: [n, U] } };
+    const twin = kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward;
+    const h = twin(inputs as never, { dOutput: { data: new Float64Array(n * U), shape: [n, U] } } as never).output.data;
+    const yhat = Array.from({ length: n }, (_, b) => denseBias!.data[0]! + [0, 1, 2].reduce((s, j) => s + h[b * U + j]! * dense!.data[j]!, 0));
+    const loss = yhat.reduce((s, v, b) => s + (v - y[b]!) ** 2, 0) / n;
+    const dyhat = yhat.map((v, b) => (2 * (v - y[b]!)) / n);
+    const dh = Float64Array.from({ length: n * U }, (_, i) => dyhat[Math.floor(i / U)]! * dense!.data[i % U]!);
+    const g = twin(inputs as never, { dOutput: { data: dh, shape: [n, U] } } as never) as unknown as Record<string, { data: Float64Array }>;
+    const dDense = [0, 1, 2].map((j) => dyhat.reduce((s, d, b) => s + d * h[b * U + j]!, 0));
+    const expected = [
+      kernel!.data.map((w, i) => w - 0.5 * g.dKernel!.data[i]!),
+      recurrentKernel!.data.map((w, i) => w - 0.5 * g.dRecurrentKernel!.data[i]!),
+      bias!.data.map((w, i) => w - 0.5 * g.dBias!.data[i]!),
+      dense!.data.map((w, i) => w - 0.5 * dDense[i]!),
+      Float64Array.of(denseBias!.data[0]! - 0.5 * dyhat.reduce((s, d) => s + d, 0)),
+    ];
+    const after = r.after as { data: number[] }[][];
+    expect(r.losses[0]).toBeCloseTo(loss, 5);
+    expected.forEach((w, i) => expectClose(Float32Array.from(after[0]![i]!.data), w, { atol: 2e-6, rtol: 2e-5 }, `weight ${i} after the step`));
+    // The same seed draws the same keep; rate 0 trains differently; predict and evaluate never apply it.
+    after[1]!.forEach((w, i) => expect(w.data, `second model, weight ${i}`).toEqual(after[0]![i]!.data));
+    expect(r.losses[2]).not.toBeCloseTo(r.losses[0]!, 6);
+    expect(r.predictions[0]).toEqual(r.predictions[1]);
+    expect(r.evaluated[0]).toBe(r.evaluated[1]);
+  });
+
+  it('a masked Bidirectional LSTM with recurrentDropout trains on padded ids exactly as an unmasked one on the unpadded ids', async () => {
+    const [padded, unpadded] = (await page.call('recurrentDropoutPadded')) as { losses: number[]; weights: number[][] }[];
+    padded!.losses.forEach((l, i) => expect(l, `epoch ${i} loss`).toBeCloseTo(unpadded!.losses[i]!, 5));
+    padded!.weights.forEach((w, i) => expectClose(Float32Array.from(w), Float64Array.from(unpadded!.weights[i]!), { atol: 1e-6, rtol: 1e-5 }, `weight ${i}`));
   });
 });

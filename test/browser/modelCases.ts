@@ -324,6 +324,69 @@ export const programCacheCases = {
     return { predictions, losses: [lossDropped, lossPlain], weights, dropped: scale.filter((s) => s === 0).length };
   },
 
+  /**
+   * One SGD step of [recurrent layer with recurrentDropout → Dense(1)] on one batch, with its weights before and
+   * after, so the test can replay the step on the twin with the keep the layer draws (its seed: the layer seed of
+   * src/model/program.ts, maskSeed of src/layers/dropout.ts, then RECURRENT_KEEP_SALT). Also: a second model from
+   * the same seed trains alike; predict and evaluate equal those of the same model with rate 0.
+   */
+  async recurrentDropoutStep(kind: 'lstm' | 'gru' | 'simpleRNN', rate: number) {
+    const r = await rt();
+    const [n, T, F, U] = [4, 5, 3, 3];
+    const seed = 17;
+    const make = (recurrentDropout: number) => {
+      const model = sequential(r, { seed });
+      model.add(layers[kind]({ units: U, recurrentDropout, inputShape: [T, F] }));
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: optimizers.sgd(0.5), loss: 'mse' });
+      return model;
+    };
+    const [dropped, again, plain] = [make(rate), make(rate), make(0)];
+    const x = { data: Float32Array.from({ length: n * T * F }, (_, i) => Math.sin(i * 0.9) + 0.2), shape: [n, T, F] };
+    const y = { data: Float32Array.from({ length: n }, (_, i) => 0.3 * i - 0.4), shape: [n, 1] };
+    const weights = async (m: typeof plain) => (await m.getWeights()).map((w) => ({ data: [...w.data], shape: [...w.shape] }));
+    const before = await weights(dropped);
+    const predictions = [[...(await dropped.predict(x)).data], [...(await plain.predict(x)).data]];
+    const evaluated = [await dropped.evaluate(x, y), await plain.evaluate(x, y)];
+    const fitArgs = { epochs: 1, batchSize: n, shuffle: false };
+    const losses = [(await dropped.fit(x, y, fitArgs)).history.loss![0]!, (await again.fit(x, y, fitArgs)).history.loss![0]!, (await plain.fit(x, y, fitArgs)).history.loss![0]!];
+    const after = [await weights(dropped), await weights(again)];
+    for (const m of [dropped, again, plain]) m.dispose();
+    return { x: [...x.data], y: [...y.data], n, before, after, losses, predictions, evaluated };
+  },
+
+  /**
+   * Embedding(maskZero) + Bidirectional(LSTM, recurrentDropout) + Dense, from one seed, trained for two epochs on
+   * ids of length 4 padded with two zeros at the end, and on the same ids unpadded without maskZero: the keep
+   * depends on the batch and units only, so both draw the same, and masked steps must change nothing.
+   */
+  async recurrentDropoutPadded() {
+    const r = await rt();
+    const [n, L] = [6, 4];
+    const make = (T: number) => {
+      const model = sequential(r, { seed: 9 });
+      model.add(layers.embedding({ inputDim: 12, outputDim: 3, maskZero: T > L, inputShape: [T] }));
+      model.add(layers.bidirectional({ layer: layers.lstm({ units: 4, recurrentDropout: 0.4 }) }));
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: optimizers.sgd(0.3), loss: 'mse' });
+      return model;
+    };
+    const ids = Array.from({ length: n * L }, (_, i) => 1 + ((i * 7) % 11));
+    const padded = Float32Array.from({ length: n * (L + 2) }, (_, i) => (i % (L + 2) < L ? ids[Math.floor(i / (L + 2)) * L + (i % (L + 2))]! : 0));
+    const y = { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i)), shape: [n, 1] };
+    const results = [];
+    for (const [T, data] of [
+      [L + 2, padded],
+      [L, Float32Array.from(ids)],
+    ] as const) {
+      const model = make(T);
+      const history = await model.fit({ data, shape: [n, T] }, y, { epochs: 2, batchSize: 3, shuffle: false });
+      results.push({ losses: history.history.loss!, weights: (await model.getWeights()).map((w) => [...w.data]) });
+      model.dispose();
+    }
+    return results;
+  },
+
   /** predictStep on a stateful model whose output pools or repeats over time: the error, by layer. */
   async predictStepThroughTime(kind: 'globalAveragePooling1d' | 'repeatVector') {
     const r = await rt();
