@@ -78,13 +78,15 @@ describe("recurrent layers' dropout options", () => {
     expect(layers.simpleRNN({ units: 4, recurrentDropout: 0, inputShape: [3, 2] }).units).toBe(4);
   });
 
-  it('take an input dropout rate (Keras dropout), and refuse a recurrent dropout rate by name instead of training without it', () => {
+  it('take an input and a recurrent dropout rate (Keras dropout, recurrent_dropout), each in [0, 1), by name', () => {
     expect(layers.gru({ units: 4, dropout: 0.25 }).dropout).toBe(0.25);
     expect(layers.gru({ units: 4, dropout: 0.25 }).getConfig()).toMatchObject({ dropout: 0.25, recurrent_dropout: 0 });
+    expect(layers.simpleRNN({ units: 4, recurrentDropout: 0.5 }).recurrentDropout).toBe(0.5);
+    expect(layers.lstm({ units: 4, recurrentDropout: 0.3 }).getConfig()).toMatchObject({ dropout: 0, recurrent_dropout: 0.3 });
     const lstm = layers.lstm as (config: unknown) => unknown;
     expect(() => lstm({ units: 4, dropout: 1, name: 'enc' })).toThrow(/lstm 'enc': dropout must be a number in \[0, 1\); got 1/);
-    expect(() => lstm({ units: 4, recurrentDropout: 0.5, name: 'enc' })).toThrow(
-      /lstm 'enc': recurrentDropout 0.5 is not supported yet \(only 0, no dropout\); use dropout \(on the inputs\), a layers.dropout between layers/,
-    );
+    for (const bad of [1, -0.1, '0.5', Number.NaN]) {
+      expect(() => lstm({ units: 4, recurrentDropout: bad, name: 'enc' })).toThrow(/lstm 'enc': recurrentDropout must be a number in \[0, 1\); got /);
+    }
   });
 });

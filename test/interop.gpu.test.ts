@@ -84,20 +84,20 @@ describe.skipIf(skipGpu)('interop with TF.js and PyTorch on WebGPU', () => {
         tf.sequential({
           layers: [
             tf.layers.gru({ units: 5, activation: 'relu', recurrentActivation: 'sigmoid', returnSequences: true, inputShape: [6, 2] }),
-            tf.layers.gru({ units: 4, returnSequences: true }),
+            tf.layers.gru({ units: 4, returnSequences: true, recurrentDropout: 0.25 }),
             tf.layers.dense({ units: 2, activation: 'tanh' }),
           ],
         }),
       sample: [6, 2],
     },
     {
-      name: 'InputLayer + Embedding + Bidirectional LSTM (concat) + Dropout + Dense(softmax)',
+      name: 'InputLayer + Embedding + Bidirectional LSTM (concat, dropout and recurrentDropout) + Dropout + Dense(softmax)',
       build: () =>
         tf.sequential({
           layers: [
             tf.layers.inputLayer({ inputShape: [6] }),
             tf.layers.embedding({ inputDim: 20, outputDim: 5 }),
-            tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid' }) as never }),
+            tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', dropout: 0.2, recurrentDropout: 0.3 }) as never }),
             tf.layers.dropout({ rate: 0.5 }),
             tf.layers.dense({ units: 3, activation: 'softmax' }),
           ],

@@ -82,6 +82,7 @@ describe('reading topologies TF.js writes', () => {
     const { layers: read } = layersFromTopology(topology, 'keras.json');
     const gru = read[0] as GRU;
     expect([gru.resetAfter, gru.declaredInputShape, gru.recurrentActivation]).toEqual([true, [7, 2], 'sigmoid']);
+    expect([gru.dropout, gru.recurrentDropout]).toEqual([0.2, 0.1]);
   });
 
   it.each([
@@ -99,6 +100,11 @@ describe('reading topologies TF.js writes', () => {
       'Keras 3 hard_sigmoid',
       { class_name: 'LSTM', config: { name: 'l', units: 2, recurrent_activation: 'hard_sigmoid' } },
       /hard_sigmoid from Keras 3\.1\.0 is relu6/,
+    ],
+    [
+      'a recurrent_dropout outside [0, 1)',
+      { class_name: 'LSTM', config: { name: 'l', units: 2, recurrent_dropout: 1 } },
+      /layer 'l' \(LSTM\): recurrent_dropout must be a number in \[0, 1\); got 1/,
     ],
     [
       'a mask_zero that is no boolean',
