@@ -92,6 +92,8 @@ interface ModelSpec {
   stateful?: boolean;
   /** The recurrent layer's input dropout (Keras dropout), active in training steps only. */
   dropout?: number;
+  /** The recurrent layer's recurrent dropout (Keras recurrent_dropout), active in training steps only. */
+  recurrentDropout?: number;
   /**
    * A text classifier instead of a series model: Embedding(vocabulary, embed, maskZero) on token ids padded at the
    * end to `timesteps` (lengths minLength..timesteps), the recurrent layer, Dense(1, sigmoid), binary cross-entropy.
@@ -141,6 +143,7 @@ function webrnnModel(rt: Runtime, m: ModelSpec, seed: number): Sequential {
     recurrentActivation: 'sigmoid' as const,
     ...(m.stateful ? { stateful: true } : {}),
     ...(m.dropout ? { dropout: m.dropout } : {}),
+    ...(m.recurrentDropout ? { recurrentDropout: m.recurrentDropout } : {}),
     ...shape,
   };
   // TF.js's GRU supports only reset_after = false (Keras's older convention), so both sides use it.
@@ -183,6 +186,7 @@ function tfModel(m: ModelSpec, weights: Tensor[]): tf.LayersModel {
     ...init,
     ...(m.stateful ? { stateful: true } : {}),
     ...(m.dropout ? { dropout: m.dropout } : {}),
+    ...(m.recurrentDropout ? { recurrentDropout: m.recurrentDropout } : {}),
     ...shape,
   };
   model.add(m.cell === 'gru' ? tf.layers.gru(common) : tf.layers.lstm(common));
@@ -210,6 +214,8 @@ const CASES: Record<string, ModelSpec> = {
   streaming: { cell: 'lstm', units: 256, activation: 'tanh', timesteps: 1, features: 32, batch: 1, outputs: 32, stateful: true },
   // The tutorial model with input dropout 0.2 (not in the default cases: --cases=tutorial,dropout compares them).
   dropout: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, dropout: 0.2 },
+  // ... and with recurrent dropout 0.2 (--cases=tutorial,recurrentDropout).
+  recurrentDropout: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, recurrentDropout: 0.2 },
   // A padded text batch (the masking issue's target): ids of lengths 20–200 padded to 200, with maskZero, and the
   // same batch unmasked (--cases=padded,paddedUnmasked compares a masked step with an unmasked one of one shape).
   padded: PADDED,

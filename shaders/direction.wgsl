@@ -82,8 +82,9 @@ fn step_runs(t: u32, batch: u32, b: u32) -> bool {
 // 0, or 1/(1 − rate)), and the recurrent product of every step reads h_{t−1} ⊙ keep instead of h_{t−1}. The
 // mask, when there is one, comes first; the host binds exactly the range that ends with keep, so it sits at
 // arrayLength − batch·units. Backward, what reaches h_{t−1} through U is multiplied by keep too; what reaches it
-// another way (the GRU's z ⊙ h_{t−1}, a masked step's carry) is not. Only the plain step kernels (lstmStep,
-// gruStep, simpleRnnStep) read it: a cell with recurrent dropout runs its 'step' variant.
+// another way (the GRU's z ⊙ h_{t−1}, a masked step's carry) is not. The plain step kernels (lstmStep, gruStep,
+// simpleRnnStep) and the LSTM's register-blocked ones (lstmStepVec4.wgsl: its compact h holds h ⊙ keep) read it;
+// a GRU with recurrent dropout runs its 'step' variant.
 override RECURRENT_DROPOUT: bool = false;
 
 /** Where row b's keep starts in step_mask (only meaningful with RECURRENT_DROPOUT). */

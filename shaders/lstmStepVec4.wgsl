@@ -49,7 +49,9 @@
 //   backward step:  1 packed_b (read: Up in the scratch) · 2 saved_gates vec4 (read) · 3 saved_c (read)
 //                   4 dy (read) · 5 dh_last (read) · 6 dc (rw) · 7 dgates vec4 (rw)
 //   both:           20 step_mask (direction.wgsl; with MASKED dc holds [2, batch, units], the carry of dh behind
-//                   dc as in lstmStep.wgsl)
+//                   dc as in lstmStep.wgsl; with RECURRENT_DROPOUT keep [batch, units] at its end: the compact h
+//                   holds h ⊙ keep, so the blocks' products read it as lstmStep.wgsl's do, and the gathered dh
+//                   is multiplied by keep)
 // A forward entry point uses only the first set and a backward one only the second, so the numbers may meet.
 //
 //! include activations direction
@@ -114,7 +116,8 @@ fn forward_cell(p: LstmVec4StepParams, b: u32, j: u32, zr: vec4<f32>) {
   c[next] = c_t;
   h[next] = h_t;
   gates[at] = gate;
-  scratch[p.hc_write + b * ((units + 3u) / 4u) + j / 4u][j % 4u] = h_t;
+  // The compact copy feeds only the next step's recurrent product: with recurrent dropout it holds h_t ⊙ keep.
+  scratch[p.hc_write + b * ((units + 3u) / 4u) + j / 4u][j % 4u] = h_t * recurrent_keep(p.batch, units, b, j);
 }
 
 /** Backward cell update of one (b, j) at step p.t given the gathered dG·Uᵀ term `from_next`, if (b, j) exists. */
@@ -124,7 +127,8 @@ fn backward_cell(p: BackParams, b: u32, j: u32, from_next: f32, last: bool) {
   let at = b * units + j;
   // The carry of dh past masked steps (direction.wgsl) lives behind dc, as in lstmStep.wgsl.
   let carry = p.batch * units + at;
-  var dh = from_next;
+  // What came back through U reached h_t ⊙ keep with recurrent dropout (direction.wgsl).
+  var dh = from_next * recurrent_keep(p.batch, units, b, j);
   if (last) {
     dh = dh_last[at];
   } else if (MASKED) {

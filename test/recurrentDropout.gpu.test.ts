@@ -46,7 +46,9 @@ const encoded = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? v.map((x: Tensor) => enc(x)) : enc(v as Tensor)]));
 
 const KIND_ROWS = [
-  ['lstm', 4, 1, undefined],
+  ['lstm step', 4, 1, undefined],
+  ['lstm vec4', 4, 1, undefined],
+  ['lstm seq', 4, 1, undefined],
   ['gru', 3, 2, true],
   ['gru', 3, 1, false],
   ['simpleRnn', 1, 1, undefined],
@@ -81,7 +83,8 @@ describe.skipIf(skipGpu)('recurrent dropout on WebGPU vs the float64 twins', () 
     expect(r.outputs.keep0!.filter((v) => v === 0).length).toBeGreaterThan(0);
   });
 
-  it.each(ROWS)('%s: outputs, states and every gradient as the twin, with keep on h_{t−1}', async (_label, kind, gates, biasRows, resetAfter, c, index) => {
+  it.each(ROWS)('%s: outputs, states and every gradient as the twin, with keep on h_{t−1}', async (_label, row, gates, biasRows, resetAfter, c, index) => {
+    const [kind, variant] = row.split(' ') as ['lstm' | 'gru' | 'simpleRnn', string | undefined];
     const d = recurrentCaseData(c, gates, biasRows, 9100 + index);
     const { batch: B, timesteps: T, features: F, units: U } = c;
     const random = rng(9200 + index);
@@ -101,15 +104,16 @@ describe.skipIf(skipGpu)('recurrent dropout on WebGPU vs the float64 twins', () 
       dOutput: t(d.dOutput, c.returnSequences ? [B, T, U] : [B, U]),
       ...(c.stateGradients ? { dh: t(d.dh, [B, U]), ...(lstm ? { dc: t(uniform(random, B * U, 1), [B, U]) } : {}) } : {}),
     };
-    const options = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, ...(resetAfter === undefined ? {} : { resetAfter }) };
-    const twinArgs = [tensors, gradTensors, options] as never[];
+    const twinOptions = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, ...(resetAfter === undefined ? {} : { resetAfter }) };
+    const options = { ...twinOptions, ...(variant ? { variant } : {}) };
+    const twinArgs = [tensors, gradTensors, twinOptions] as never[];
     const ref = (kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward)(...(twinArgs as [never, never, never])) as unknown as Record<
       string,
       { data: Float64Array }
     >;
     // The twin without keep differs: the check has teeth.
     const { recurrentDropoutMask: _keep, ...plain } = tensors;
-    const refPlain = (kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward)(plain as never, gradTensors as never, options as never) as unknown as Record<
+    const refPlain = (kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward)(plain as never, gradTensors as never, twinOptions as never) as unknown as Record<
       string,
       { data: Float64Array }
     >;

@@ -26,9 +26,8 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
   stateNames: ['h', 'c'],
 
   variant(dims, options, context) {
-    // Every LSTM variant reads a mask (shaders/direction.wgsl): a masked layer runs the measured default too.
-    // Only the plain step kernel applies recurrent dropout.
-    if (dims.recurrentDropout) return 'step';
+    // Every LSTM variant reads a mask and a recurrent dropout keep (shaders/direction.wgsl): such a layer runs the
+    // measured default too.
     return options.variant ?? context.kernels.lstm ?? defaultLstmVariant(dims, context.adapter);
   },
 
@@ -40,6 +39,8 @@ export const lstmCell: CellKernels<LstmCellOptions, LstmVariant> = {
       // Packed weights and compact states of the register-blocked variants, and the mask spare every variant binds.
       ...(variant === 'step' ? {} : { packed: size.scratch }),
       ...stepMaskScratch(dims, false),
+      // Recurrent dropout: the compact initial state of 'vec4' and 'seq' is h0 ⊙ keep (src/kernels/recurrentDropout.ts).
+      ...(dims.recurrentDropout && variant !== 'step' ? { keptInitialState: size.state } : {}),
     };
   },
 
@@ -81,6 +82,7 @@ function forwardBuffers(io: CellForward) {
     c: io.states[1]!,
     gates: io.scratch.gates!,
     ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
+    ...(io.scratch.keptInitialState ? { keptInitialState: io.scratch.keptInitialState } : {}),
     mask: recorderMask(io),
   };
 }

@@ -20,8 +20,8 @@ import { LSTM_FUSED_INPUT_MAX_FEATURES, recordLstmForwardStepsVec4 } from './lst
 import { recordLstmBiasGrad, recordLstmPack } from './lstmStepVec4Pack';
 import { recordCompactState } from './compactState';
 import { stepConstants, variantScratch, type CellDims } from './cell';
-import { recordKeepOnInitialGrad, recurrentGemmInput } from './recurrentDropout';
-import { refuseRecurrentKeep, stepMaskConstants, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
+import { initialStateInput, recordKeepOnInitialGrad, recurrentGemmInput } from './recurrentDropout';
+import { stepMaskConstants, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
 export { LSTM_FUSED_INPUT_MAX_FEATURES };
 
 export const lstmForwardKernel = defineKernel(lstmStepShader, 'forward');
@@ -105,6 +105,8 @@ export interface LstmForwardBuffers {
   scratch?: BufferRef;
   /** The step mask (every variant binds it; a spare when unmasked: see ./sequenceMask). */
   mask?: StepMask | null;
+  /** [B, u]: h0 ⊙ keep for the compact initial state of 'vec4' and 'seq', with recurrent dropout. */
+  keptInitialState?: BufferRef;
 }
 
 export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: CellDims, acts: LstmActivations, variant: LstmVariant): void {
@@ -116,12 +118,14 @@ export function recordLstmForward(plan: Plan, buf: LstmForwardBuffers, dims: Cel
   }
   const masked = stepMaskConstants(buf.mask);
   if (chosen !== 'step') {
-    refuseRecurrentKeep(buf.mask, 'lstm', chosen);
-    // Interleaved: the pack and the compact initial state first, then X·Wp + bp (xproj as vec4 per unit).
+    // Interleaved: the pack and the compact initial state first (h0 ⊙ keep with recurrent dropout: the compact h
+    // feeds only the recurrent product), then X·Wp + bp (xproj as vec4 per unit).
     const scratch = variantScratch('lstm', chosen, buf.scratch);
     const layout = lstmVec4Scratch(batch, units, features);
     recordLstmPack(plan, { ...buf, scratch }, dims);
-    recordCompactState(plan, buf.h, subRange(scratch, 0, layout.total), layout.hc.offset / 4, dims, acts.goBackwards ?? false);
+    const back = acts.goBackwards ?? false;
+    const initial = initialStateInput(plan, buf, dims, back);
+    recordCompactState(plan, initial.buffer, subRange(scratch, 0, layout.total), layout.hc.offset / 4, dims, back, initial.offset);
     const fused = features <= LSTM_FUSED_INPUT_MAX_FEATURES;
     if (!fused) {
       const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
@@ -198,7 +202,6 @@ export function recordLstmBackward(
   const hPrev = previousStatesSlot(back) * batch * units;
   const constants = { ...stepConstants(WG, acts), ...stepMaskConstants(buf.mask) };
   if (chosen !== 'step') {
-    refuseRecurrentKeep(buf.mask, 'lstm', chosen);
     // Interleaved dG (columns 4j+gate): dh0 and dX read Up and Wp, whose columns are in that order too; dU, dW
     // and db are stored back in Keras order (one weight-gradient dispatch, or the GEMMs' permute_units and
     // bias_grad).
@@ -211,6 +214,7 @@ export function recordLstmBackward(
     const wp = subRange(scratch, layout.wp.offset, layout.wp.floats);
     if (buf.dh0) {
       recordGemm(plan, { a: buf.dgates, b: up, c: buf.dh0, m: batch, n: units, k: u4, transB: true, aOffset: first });
+      recordKeepOnInitialGrad(plan, buf.mask, buf.dh0, dims);
       recordCarryIntoInitial(plan, buf.mask, buf.dh0, batch * units);
     }
     if (buf.dx) recordGemm(plan, { a: buf.dgates, b: wp, c: buf.dx, m: rows, n: features, k: u4, transB: true });
@@ -218,10 +222,11 @@ export function recordLstmBackward(
     // LSTM_WEIGHT_GRAD_MAX_UNITS units, where it beats the GEMMs; above, gemmVec4's 8×8 blocks have enough tiles
     // and two transA GEMMs with permute_units and lstmStepVec4Pack.wgsl's bias_grad win (bench/results/lstm-kernels.md,
     // "Weight gradients").
+    const hIn = recurrentGemmInput(plan, buf, dims, hPrev);
     if (units <= LSTM_WEIGHT_GRAD_MAX_UNITS) {
       recordLstmWeightGrad(plan, {
-        h: buf.h,
-        hOffset: hPrev,
+        h: hIn.buffer,
+        hOffset: hIn.offset,
         x: buf.x,
         xOffset: buf.xOffset ?? 0,
         dgates: buf.dgates,
@@ -235,7 +240,7 @@ export function recordLstmBackward(
       return;
     }
     recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true, permuteUnits: units });
-    recordGemm(plan, { a: buf.h, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hPrev, permuteUnits: units });
+    recordGemm(plan, { a: hIn.buffer, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hIn.offset, permuteUnits: units });
     recordLstmBiasGrad(plan, buf.dgates, buf.dBias, rows, units);
     return;
   }

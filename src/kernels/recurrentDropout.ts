@@ -6,6 +6,7 @@
 import recurrentDropoutShader from '../../shaders/recurrentDropout.wgsl';
 import { defineKernel, grid1d, subRange, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
+import { initialSlot } from './direction';
 import { dropoutThreshold } from './dropout';
 
 export const recurrentKeepDrawKernel = defineKernel(recurrentDropoutShader, 'draw_keep');
@@ -124,4 +125,22 @@ export function recurrentGemmInput(plan: Plan, buf: KeepUsers, dims: { batch: nu
 /** dh_0 after its GEMM through U: ⊙ keep with recurrent dropout, else unchanged. */
 export function recordKeepOnInitialGrad(plan: Plan, mask: KeepUsers['mask'], dh0: BufferRef, dims: { batch: number; units: number }): void {
   if (mask?.recurrentKeep) recordKeepInPlace(plan, { keep: mask.recurrentKeep, y: dh0 }, dims);
+}
+
+/**
+ * The initial state a register-blocked pass compacts for its first recurrent product: h's initial slot, or with
+ * recurrent dropout h0 ⊙ keep, written into the keptInitialState scratch first.
+ */
+export function initialStateInput(
+  plan: Plan,
+  buf: { h: BufferRef; mask?: KeepUsers['mask']; keptInitialState?: BufferRef | undefined },
+  dims: { batch: number; units: number; timesteps: number },
+  goBackwards: boolean,
+): { buffer: BufferRef; offset: number } {
+  const slot = initialSlot(dims.timesteps, goBackwards) * dims.batch * dims.units;
+  const keep = buf.mask?.recurrentKeep;
+  if (!keep) return { buffer: buf.h, offset: slot };
+  if (!buf.keptInitialState) throw new Error('recurrent dropout in a register-blocked pass needs the keptInitialState scratch (cell.ts)');
+  recordDroppedStates(plan, { keep, x: buf.h, xOffset: slot, y: buf.keptInitialState }, { ...dims, timesteps: 1 });
+  return { buffer: buf.keptInitialState, offset: 0 };
 }
