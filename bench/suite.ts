@@ -98,11 +98,18 @@ interface ModelSpec {
    * A text classifier instead of a series model: Embedding(vocabulary, embed, maskZero) on token ids padded at the
    * end to `timesteps` (lengths minLength..timesteps), the recurrent layer, Dense(1, sigmoid), binary cross-entropy.
    */
-  text?: { vocabulary: number; embed: number; maskZero: boolean; minLength: number };
+  text?: { vocabulary: number; embed: number; maskZero: boolean; minLength: number; maxLength?: number };
 }
 
-/** Token ids [samples, timesteps]: each row a random length in minLength..timesteps, padded with id 0 after it. */
-function paddedIds(samples: number, timesteps: number, vocabulary: number, minLength: number, seed: number): { x: Float32Array; y: Float32Array } {
+/** Token ids [samples, timesteps]: each row a random length in minLength..maxLength, padded with id 0 after it. */
+function paddedIds(
+  samples: number,
+  timesteps: number,
+  vocabulary: number,
+  minLength: number,
+  seed: number,
+  maxLength = timesteps,
+): { x: Float32Array; y: Float32Array } {
   let s = seed >>> 0;
   const next = () => {
     s = (s * 1664525 + 1013904223) >>> 0;
@@ -111,7 +118,7 @@ function paddedIds(samples: number, timesteps: number, vocabulary: number, minLe
   const x = new Float32Array(samples * timesteps);
   const y = new Float32Array(samples);
   for (let n = 0; n < samples; n++) {
-    const length = minLength + Math.floor(next() * (timesteps - minLength + 1));
+    const length = minLength + Math.floor(next() * (maxLength - minLength + 1));
     for (let t = 0; t < length; t++) x[n * timesteps + t] = 1 + Math.floor(next() * (vocabulary - 1));
     y[n] = next() < 0.5 ? 0 : 1;
   }
@@ -121,7 +128,7 @@ function paddedIds(samples: number, timesteps: number, vocabulary: number, minLe
 /** A case's batch of inputs and targets, and x's shape. */
 function caseData(m: ModelSpec, seed: number) {
   if (m.text) {
-    const d = paddedIds(m.batch, m.timesteps, m.text.vocabulary, m.text.minLength, seed);
+    const d = paddedIds(m.batch, m.timesteps, m.text.vocabulary, m.text.minLength, seed, m.text.maxLength);
     return { ...d, xShape: [m.batch, m.timesteps] };
   }
   return { ...series(m.batch, m.timesteps, m.features, seed), xShape: [m.batch, m.timesteps, m.features] };
@@ -222,6 +229,8 @@ const CASES: Record<string, ModelSpec> = {
   // same batch unmasked (--cases=padded,paddedUnmasked compares a masked step with an unmasked one of one shape).
   padded: PADDED,
   paddedUnmasked: { ...PADDED, text: { ...PADDED.text!, maskZero: false } },
+  // Lengths 20–100 padded to 200: half of every sequence lies past the batch's longest (--cases=padded,paddedShort).
+  paddedShort: { ...PADDED, text: { ...PADDED.text!, maxLength: 100 } },
 };
 
 /** Switches TF.js to `peer`; null when it is ready, else why not (the bench ports use it too). */

@@ -77,6 +77,19 @@ fn step_runs(t: u32, batch: u32, b: u32) -> bool {
   return step_mask[t * batch + b] != 0.0;
 }
 
+/**
+ * Whether any of rows b0 .. b0+rows−1 (those < batch) takes x_t. A register block none of whose rows runs skips
+ * its products (forward) or its gather from a step none of them ran (backward, whose gate gradients are all 0
+ * there): so the work past a batch's longest sequence, and a block's rows' shared padding, cost only the carry.
+ */
+fn rows_run(t: u32, batch: u32, b0: u32, rows: u32) -> bool {
+  if (!MASKED) { return true; }
+  for (var r = 0u; r < rows; r++) {
+    if (b0 + r < batch && step_mask[t * batch + b0 + r] != 0.0) { return true; }
+  }
+  return false;
+}
+
 // Recurrent dropout (Keras recurrent_dropout, in training programs only). With RECURRENT_DROPOUT the step_mask
 // binding ends with keep [batch, units], the same at every step (recurrentDropout.wgsl draws it once per batch:
 // 0, or 1/(1 − rate)), and the recurrent product of every step reads h_{t−1} ⊙ keep instead of h_{t−1}. The

@@ -105,7 +105,9 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   var sr = xproj[row + units + j] + recurrent_bias[rb + units + j];
   var n = recurrent_bias[rb + 2u * units + j];
   let keep_row = recurrent_keep_row(p.batch, units, b);
-  for (var k = 0u; k < units; k++) {
+  // A masked step (direction.wgsl) skips the product and keeps h.
+  let runs = step_runs(p.t, p.batch, b);
+  for (var k = 0u; k < select(0u, units, runs); k++) {
     var hk = h[prev + k];
     if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
     let u_row = k * u3 + j;
@@ -116,9 +118,9 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let z = act(sz, RECURRENT_ACTIVATION);
   let r = act(sr, RECURRENT_ACTIVATION);
   let hh = act(xproj[row + 2u * units + j] + r * n, ACTIVATION);
-  // A masked step (direction.wgsl) keeps h; the gates saved below are never read for it.
+  // The gates saved below are never read for a masked step.
   let h_prev = h[prev + j];
-  h[next + j] = select(h_prev, z * h_prev + (1.0 - z) * hh, step_runs(p.t, p.batch, b));
+  h[next + j] = select(h_prev, z * h_prev + (1.0 - z) * hh, runs);
   let g = (p.t * p.batch + b) * 4u * units;
   gates[g + j] = z;
   gates[g + units + j] = r;
@@ -141,7 +143,8 @@ fn forward_gates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
   var sz = xproj[row + j];
   var sr = xproj[row + units + j];
   let keep_row = recurrent_keep_row(p.batch, units, b);
-  for (var k = 0u; k < units; k++) {
+  // A masked step skips the products (its gates and hcat rows meet zero gradients).
+  for (var k = 0u; k < select(0u, units, step_runs(p.t, p.batch, b)); k++) {
     var hk = h[prev + k];
     if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
     sz = fma(hk, recurrent[k * u3 + j], sz);
@@ -169,7 +172,8 @@ fn forward_candidate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
   let rh = (p.timesteps * p.batch + p.t * p.batch + b) * units;
 
   var a = xproj[row + 2u * units + j];
-  for (var k = 0u; k < units; k++) {
+  let runs = step_runs(p.t, p.batch, b);
+  for (var k = 0u; k < select(0u, units, runs); k++) {
     a = fma(hcat[rh + k], recurrent[k * u3 + 2u * units + j], a);
   }
   let hh = act(a, ACTIVATION);
@@ -179,7 +183,7 @@ fn forward_candidate(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
   let next = (next_slot(p.t) * p.batch + b) * units;
   // A masked step keeps h (forward_gates has run anyway: its hcat rows meet zero dGh rows in the dU GEMM).
   let h_prev = h[prev + j];
-  h[next + j] = select(h_prev, z * h_prev + (1.0 - z) * hh, step_runs(p.t, p.batch, b));
+  h[next + j] = select(h_prev, z * h_prev + (1.0 - z) * hh, runs);
 }
 
 /** dGh[t] · U[j, :]ᵀ (⊙ keep): what the gate gradients of step t send back to h_{t−1}[b, j] through U. */
@@ -200,7 +204,8 @@ fn incoming(b: u32, j: u32) -> f32 {
   let idx = b * p.units + j;
   let last = is_last_step(p.t, p.timesteps);
   var dh = carry[idx];
-  if (!last) {
+  // A step t' that row b skipped left its dGh[t'] row 0: nothing to gather there.
+  if (!last && step_runs(following_time(p.t), p.batch, b)) {
     dh += through_recurrent(following_time(p.t), b, j);
   }
   if (p.dy_is_sequence != 0u) {

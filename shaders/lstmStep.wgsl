@@ -71,7 +71,9 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   var zg = xproj[gate_row + 2u * units + j];
   var zo = xproj[gate_row + 3u * units + j];
   let keep_row = recurrent_keep_row(params.batch, units, b);
-  for (var k = 0u; k < units; k++) {
+  // A masked step (direction.wgsl) skips the product: it carries both states over (below).
+  let runs = step_runs(params.t, params.batch, b);
+  for (var k = 0u; k < select(0u, units, runs); k++) {
     var hk = h[prev + k];
     if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
     let u_row = k * u4 + j;
@@ -86,8 +88,7 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let o = act(zo, RECURRENT_ACTIVATION);
   let c_prev = c[prev + j];
   let c_t = f * c_prev + i * g;
-  // A masked step (direction.wgsl) carries both states over; the gates saved below are never read for it.
-  let runs = step_runs(params.t, params.batch, b);
+  // The gates saved below are never read for a masked step.
   c[next + j] = select(c_prev, c_t, runs);
   h[next + j] = select(h[prev + j], o * act(c_t, ACTIVATION), runs);
   gates[gate_row + j] = i;
@@ -114,12 +115,15 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (last) {
     dh = dh_last[idx];
   } else {
-    let next_row = (following_time(p.t) * p.batch + b) * u4;
-    let u_row = j * u4;
-    for (var m = 0u; m < u4; m++) {
-      dh = fma(dgates[next_row + m], recurrent_b[u_row + m], dh);
+    // A step t' that row b skipped left its dG[t'] row 0: nothing to gather there, only the carry.
+    if (step_runs(following_time(p.t), p.batch, b)) {
+      let next_row = (following_time(p.t) * p.batch + b) * u4;
+      let u_row = j * u4;
+      for (var m = 0u; m < u4; m++) {
+        dh = fma(dgates[next_row + m], recurrent_b[u_row + m], dh);
+      }
+      dh *= recurrent_keep(p.batch, units, b, j);
     }
-    dh *= recurrent_keep(p.batch, units, b, j);
     if (MASKED) { dh += dc[carry_at + idx]; }
   }
   if (p.dy_is_sequence != 0u) {

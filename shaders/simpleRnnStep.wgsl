@@ -53,13 +53,14 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
 
   var s = xproj[(p.t * p.batch + b) * units + j];
   let keep_row = recurrent_keep_row(p.batch, units, b);
-  for (var k = 0u; k < units; k++) {
+  // A masked step (direction.wgsl) skips the product and keeps h.
+  let runs = step_runs(p.t, p.batch, b);
+  for (var k = 0u; k < select(0u, units, runs); k++) {
     var hk = h[prev + k];
     if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
     s = fma(hk, recurrent[k * units + j], s);
   }
-  // A masked step (direction.wgsl) keeps h.
-  h[(next_slot(p.t) * p.batch + b) * units + j] = select(h[prev + j], act(s, ACTIVATION), step_runs(p.t, p.batch, b));
+  h[(next_slot(p.t) * p.batch + b) * units + j] = select(h[prev + j], act(s, ACTIVATION), runs);
 }
 
 @compute @workgroup_size(WG)
@@ -76,11 +77,14 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (last) {
     dh = dh_last[idx];
   } else {
-    let next_row = (following_time(p.t) * p.batch + b) * units;
-    for (var m = 0u; m < units; m++) {
-      dh = fma(dgates[next_row + m], recurrent_b[j * units + m], dh);
+    // A step t' that row b skipped left its dG[t'] row 0: nothing to gather there, only the carry.
+    if (step_runs(following_time(p.t), p.batch, b)) {
+      let next_row = (following_time(p.t) * p.batch + b) * units;
+      for (var m = 0u; m < units; m++) {
+        dh = fma(dgates[next_row + m], recurrent_b[j * units + m], dh);
+      }
+      dh *= recurrent_keep(p.batch, units, b, j);
     }
-    dh *= recurrent_keep(p.batch, units, b, j);
     if (MASKED) { dh += dh_carry[idx]; }
   }
   if (p.dy_is_sequence != 0u) {

@@ -77,11 +77,15 @@ function foldRows(text: string, tokens: RegExp[], rows: number): string {
 /**
  * The cell loop a block ends with (shaders/blocks/gru.ts, cellStores / cellCalls) names every row in one line
  * (`let vals = array<…>(s00, …, s73);`) and counts them in its bound; those two lines are checked on their own,
- * and folded here to the same text for 4 and 8 rows.
+ * and folded here to the same text for 4 and 8 rows. So is the row count of the block's masked-skip test
+ * (`rows_run(…, 4u)`).
  */
 const VALS = /^(\s*)let vals = array<vec4<f32>, \d+>\((.*)\);$/m;
 function withoutCellLoopSize(text: string): string {
-  return text.replace(VALS, '$1let vals = …;').replace(/for \(var r = 0u; r < \d+u; r\+\+\)/, 'for (var r = 0u; r < …; r++)');
+  return text
+    .replace(VALS, '$1let vals = …;')
+    .replace(/for \(var r = 0u; r < \d+u; r\+\+\)/, 'for (var r = 0u; r < …; r++)')
+    .replace(/rows_run\((.*), \d+u\)/, 'rows_run($1, …)');
 }
 /** The registers the weight-gradient store loop's array holds, in order. */
 function cellLoopSums(text: string): string[] {

@@ -108,6 +108,8 @@ function forwardBlock(args: Args): string {
       ...R.map((r) => `let x${r} = p.hc_read + min(b0 + ${r}u, last_b) * quads;`),
       'let q = vec4<u32>(j0, min(j0 + 1u, last_j), min(j0 + 2u, last_j), min(j0 + 3u, last_j));',
       ...R.map((r) => row4((c) => `var s${r}${c} = vec4<f32>(0.0);`)),
+      '// A block none of whose rows takes x_t (masked: direction.wgsl) skips the sums; its cells carry h.',
+      `if (rows_run(p.t, p.batch, b0, ${rows}u)) {`,
       'if (FUSED_INPUT) {',
       ...at(1, [
         ...UNITS.map((c) => `let bv${c} = scratch[p.bp + q.${LANES[c]}];`),
@@ -137,6 +139,7 @@ function forwardBlock(args: Args): string {
           '}',
         ]),
       ]),
+      '}',
       '}',
       'let out = select(p.cq, p.hc_write, RESET_AFTER) + j0 / 4u;',
       ...cellStores(rows, perUnit(rows, 's'), (c) => `forward_cell(p, b, j0 + ${c}u, vals[4u * r + ${c}u])`),
@@ -171,7 +174,8 @@ function gatherBlock(args: Args): string {
       'let units = p.units;',
       'let last = is_last_step(p.t, p.timesteps);',
       ...R.map((r) => `var d${r} = vec4<f32>(0.0);`),
-      'if (!last) {',
+      "// A step t' none of the block's rows ran left their dG[t'] all 0: nothing to gather (direction.wgsl).",
+      `if (!last && rows_run(following_time(p.t), p.batch, b0, ${rows}u)) {`,
       ...at(1, [
         'let last_b = p.batch - 1u;',
         'let last_j = units - 1u;',

@@ -68,6 +68,8 @@ export const lstmForwardBlock: BlockTemplate = (args) => {
       `// z<r><q>: the recurrent sums (i, f, g, o) of row b0+r, unit j0+q. ${4 * R} named vec4 registers updated with`,
       '// fma (mat4x4 accumulators updated as mat·scalar ran ~25 % slower on SwiftShader).',
       rows.map((r) => UNITS.map((q) => `var z${r}${q} = vec4<f32>(0.0);`).join(' ')),
+      `// A block none of whose rows takes x_t (masked: direction.wgsl) skips the sums; its cells carry the states.`,
+      `if (rows_run(p.t, p.batch, b0, ${R}u)) {`,
       'if (FUSED_INPUT) {',
       lines(
         1,
@@ -105,6 +107,7 @@ export const lstmForwardBlock: BlockTemplate = (args) => {
         ]),
       ),
       '}',
+      '}',
       cellLoop(
         R,
         `array<vec4<f32>, ${4 * R}>(${rows.flatMap((r) => UNITS.map((q) => `z${r}${q}`)).join(', ')})`,
@@ -128,7 +131,8 @@ export const lstmBackwardBlock: BlockTemplate = (args) => {
       'let last = is_last_step(p.t, p.timesteps);',
       "// dh_r[q] = Σ_k dot(dG[t', b0+r, k], Up[j0+q, k]): the step run after this one wrote dG[t']. Per k, " + `${R} vec4s of dG[t'] and 4 of Up.`,
       rows.map((r) => `var dh${r} = vec4<f32>(0.0);`),
-      'if (!last) {',
+      `// A step t' none of the block's rows ran left their dG[t'] all 0: nothing to gather (direction.wgsl).`,
+      `if (!last && rows_run(following_time(p.t), p.batch, b0, ${R}u)) {`,
       lines(
         1,
         'let last_b = p.batch - 1u;',
