@@ -20,6 +20,16 @@ const BATCH = 32;
  * read as itself and not as itself plus dozens of pad steps. ?mask=0 trains without it, for comparison (README).
  */
 const MASK_PADDING = params.get('mask') !== '0';
+/** The LSTM's input and recurrent dropout (?dropout=, ?recurrentDropout=; README: what each changed here). */
+const DROPOUT = rate('dropout', 0);
+const RECURRENT_DROPOUT = rate('recurrentDropout', 0);
+/** The weights' seed (?seed=), for comparing settings over several initializations. */
+const SEED = Number(params.get('seed') ?? 3);
+
+function rate(name: string, fallback: number): number {
+  const given = params.get(name);
+  return given === null ? fallback : Number(given);
+}
 
 let emails: Email[] = [];
 let trained: { model: Sequential; vocab: WordVocabulary } | null = null;
@@ -60,9 +70,9 @@ async function train(rt: Runtime): Promise<void> {
       `${trainSet.length} training and ${testSet.length} held-out emails, half spam each; vocabulary ${vocab.size} words (from the training emails), first ${MAX_LEN} words per email` +
       (MASK_PADDING ? ', shorter ones padded with a masked id 0 that the LSTM skips.' : ', shorter ones padded with id 0 (unmasked: ?mask=0).');
 
-    const model = sequential(rt, { seed: 3 });
+    const model = sequential(rt, { seed: SEED });
     model.add(layers.embedding({ inputDim: vocab.size, outputDim: 16, inputLength: MAX_LEN, maskZero: MASK_PADDING }));
-    model.add(layers.lstm({ units: UNITS }));
+    model.add(layers.lstm({ units: UNITS, dropout: DROPOUT, recurrentDropout: RECURRENT_DROPOUT }));
     model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
     model.compile({ optimizer: optimizers.adam({ learningRate: 0.005 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
 
