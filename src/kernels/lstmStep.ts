@@ -240,7 +240,17 @@ export function recordLstmBackward(
       return;
     }
     recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: u4, k: rows, transA: true, permuteUnits: units });
-    recordGemm(plan, { a: hIn.buffer, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: u4, k: rows, transA: true, aOffset: hIn.offset, permuteUnits: units });
+    recordGemm(plan, {
+      a: hIn.buffer,
+      b: buf.dgates,
+      c: buf.dRecurrentKernel,
+      m: units,
+      n: u4,
+      k: rows,
+      transA: true,
+      aOffset: hIn.offset,
+      permuteUnits: units,
+    });
     recordLstmBiasGrad(plan, buf.dgates, buf.dBias, rows, units);
     return;
   }

@@ -114,7 +114,12 @@ interface KeepUsers {
  * The A of the recurrent-kernel gradient dU = Aᵀ·dG: H_{t−1} (h from `hPrev`), or with recurrent dropout
  * H̃ = H_{t−1} ⊙ keep, written into the droppedStates scratch first.
  */
-export function recurrentGemmInput(plan: Plan, buf: KeepUsers, dims: { batch: number; units: number; timesteps: number }, hPrev: number): { buffer: BufferRef; offset: number } {
+export function recurrentGemmInput(
+  plan: Plan,
+  buf: KeepUsers,
+  dims: { batch: number; units: number; timesteps: number },
+  hPrev: number,
+): { buffer: BufferRef; offset: number } {
   const keep = buf.mask?.recurrentKeep;
   if (!keep) return { buffer: buf.h, offset: hPrev };
   if (!buf.droppedStates) throw new Error('recurrent dropout needs the droppedStates scratch (cell.ts, recurrentKeepScratch)');

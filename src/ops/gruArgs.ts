@@ -117,7 +117,16 @@ export function checkGruInputs(inputs: GruInputs<TensorLike>, resetAfter: boolea
   } else {
     expectShape(bias, [3 * units], 'bias', `[3·units] with resetAfter: false, units = ${units}`);
   }
-  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims), mask: checkMask(inputs.mask, dims), recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims) };
+  return {
+    dims,
+    x,
+    kernel,
+    recurrentKernel,
+    bias,
+    h0: checkInitialH(inputs.initialState, dims),
+    mask: checkMask(inputs.mask, dims),
+    recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims),
+  };
 }
 
 export function checkGruGrads(grads: GruGrads<TensorLike>, dims: CellDims, returnSequences: boolean) {

@@ -149,7 +149,17 @@ export function checkLstmInputs(inputs: LstmInputs<TensorLike>): CheckedLstmInpu
     expectShape(c0, [batch, units], 'initialState[1] (c0)', '[batch, units]');
   }
   const dims = { batch, timesteps, features, units };
-  return { dims, x, kernel, recurrentKernel, bias, h0, c0, mask: checkMask(inputs.mask, dims), recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims) };
+  return {
+    dims,
+    x,
+    kernel,
+    recurrentKernel,
+    bias,
+    h0,
+    c0,
+    mask: checkMask(inputs.mask, dims),
+    recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims),
+  };
 }
 
 export interface CheckedLstmGrads {

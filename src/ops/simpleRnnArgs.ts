@@ -83,7 +83,16 @@ export function checkSimpleRnnInputs(inputs: SimpleRnnInputs<TensorLike>): Check
   expectShape(recurrentKernel, [units, units], 'recurrentKernel', `[units, units] with units = ${units} (from kernel)`);
   const bias = toTensor(inputs.bias, 'bias');
   expectShape(bias, [units], 'bias', `[units] with units = ${units}`);
-  return { dims, x, kernel, recurrentKernel, bias, h0: checkInitialH(inputs.initialState, dims), mask: checkMask(inputs.mask, dims), recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims) };
+  return {
+    dims,
+    x,
+    kernel,
+    recurrentKernel,
+    bias,
+    h0: checkInitialH(inputs.initialState, dims),
+    mask: checkMask(inputs.mask, dims),
+    recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims),
+  };
 }
 
 export function checkSimpleRnnGrads(grads: SimpleRnnGrads<TensorLike>, dims: CellDims, returnSequences: boolean) {

@@ -81,7 +81,17 @@ export const kernelCases = {
    * step mask), each followed by H̃ = H ⊙ keep over `timesteps` slots of h from hOffset and dh0 ⊙= keep; then an
    * evaluation draw (all ones, the counter unchanged). Each run's outputs.
    */
-  recurrentDropoutKernels(spec: { h: Encoded; dh0: Encoded; batch: number; units: number; timesteps: number; hOffset: number; masked: boolean; rate: number; seed: number }) {
+  recurrentDropoutKernels(spec: {
+    h: Encoded;
+    dh0: Encoded;
+    batch: number;
+    units: number;
+    timesteps: number;
+    hOffset: number;
+    masked: boolean;
+    rate: number;
+    seed: number;
+  }) {
     return inScope(async (r) => {
       const dims = { batch: spec.batch, units: spec.units, timesteps: spec.timesteps, masked: spec.masked };
       const layout = recurrentKeepLayout(dims);
@@ -92,7 +102,11 @@ export const kernelCases = {
       const dh0 = r.createBuffer('dh0', dh0Data.length * 4);
       const y = r.createBuffer('dropped', spec.timesteps * spec.batch * spec.units * 4);
       const out: Record<string, Float32Array> = {};
-      for (const [run, draw] of [[0, { rate: spec.rate, seed: spec.seed }], [1, { rate: spec.rate, seed: spec.seed }], [2, null]] as const) {
+      for (const [run, draw] of [
+        [0, { rate: spec.rate, seed: spec.seed }],
+        [1, { rate: spec.rate, seed: spec.seed }],
+        [2, null],
+      ] as const) {
         r.write(dh0, dh0Data);
         const plan = new Plan(r, 'recurrent dropout test');
         recordRecurrentKeep(plan, { step, keep }, dims, draw);
@@ -141,7 +155,15 @@ export const kernelCases = {
   },
 
   lstm(spec: {
-    inputs: { x: Encoded; kernel: Encoded; recurrentKernel: Encoded; bias: Encoded; initialState?: [Encoded, Encoded]; mask?: Encoded; recurrentDropoutMask?: Encoded };
+    inputs: {
+      x: Encoded;
+      kernel: Encoded;
+      recurrentKernel: Encoded;
+      bias: Encoded;
+      initialState?: [Encoded, Encoded];
+      mask?: Encoded;
+      recurrentDropoutMask?: Encoded;
+    };
     grads?: { dOutput: Encoded; dh?: Encoded; dc?: Encoded };
     options: LstmOptions;
   }) {

@@ -349,7 +349,11 @@ export const programCacheCases = {
     const predictions = [[...(await dropped.predict(x)).data], [...(await plain.predict(x)).data]];
     const evaluated = [await dropped.evaluate(x, y), await plain.evaluate(x, y)];
     const fitArgs = { epochs: 1, batchSize: n, shuffle: false };
-    const losses = [(await dropped.fit(x, y, fitArgs)).history.loss![0]!, (await again.fit(x, y, fitArgs)).history.loss![0]!, (await plain.fit(x, y, fitArgs)).history.loss![0]!];
+    const losses = [
+      (await dropped.fit(x, y, fitArgs)).history.loss![0]!,
+      (await again.fit(x, y, fitArgs)).history.loss![0]!,
+      (await plain.fit(x, y, fitArgs)).history.loss![0]!,
+    ];
     const after = [await weights(dropped), await weights(again)];
     for (const m of [dropped, again, plain]) m.dispose();
     return { x: [...x.data], y: [...y.data], n, before, after, losses, predictions, evaluated };
