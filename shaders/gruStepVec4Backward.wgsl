@@ -25,7 +25,8 @@
 // Bindings: 0 back_params · 1 scratch (rw) · 2 saved_gates vec4 (read; the steps) · 3 saved_h (read; the steps)
 //           · 4 dy (read; backward, backward_update) · 6 carry [B, u] (rw; holds dh_T before the loop)
 //           · 7 dgates vec4 (rw) · 8 hcat (rw; backward_update) · 9 dh0 (rw; initial_grad)
-//           · 20 step_mask (read; the steps: a masked step has dG = 0 and passes dh on whole through carry)
+//           · 20 step_mask (read; the steps and initial_grad: a masked step has dG = 0 and passes dh on whole
+//             through carry; with RECURRENT_DROPOUT, what comes back through U is multiplied by keep)
 //
 //! include activations direction gruStepVec4
 
@@ -57,7 +58,8 @@ fn incoming(p: GruVec4BackParams, b: u32, j: u32, from_next: f32, last: bool) ->
   // carry holds dh_T at the last step (the host copies it in: a dh_last binding would make backward_update's
   // ninth with step_mask), and after it what passed through z or a masked step.
   var dh = carry[at];
-  if (!last) { dh += from_next; }
+  // What came back through U reached h_t ⊙ keep with recurrent dropout (direction.wgsl).
+  if (!last) { dh += from_next * recurrent_keep(p.batch, units, b, j); }
   if (p.dy_is_sequence != 0u) {
     dh += dy[(p.t * p.batch + b) * units + j];
   } else if (last) {
@@ -120,10 +122,12 @@ fn reset_cell(p: GruVec4BackParams, b: u32, k: u32, drh: f32) {
   if (b >= p.batch || k >= units || !step_runs(p.t, p.batch, b)) { return; }
   let row = (p.t * p.batch + b) * units + k;
   let g = saved_gates[row];
-  let h_prev = saved_h[(prev_slot(p.t) * p.batch + b) * units + k];
-  dgates[row].y = drh * h_prev * act_grad_from_output(g.y, RECURRENT_ACTIVATION);
+  // The candidate's product read r ⊙ h̃ (h ⊙ keep with recurrent dropout).
+  let keep = recurrent_keep(p.batch, units, b, k);
+  let h_in = saved_h[(prev_slot(p.t) * p.batch + b) * units + k] * keep;
+  dgates[row].y = drh * h_in * act_grad_from_output(g.y, RECURRENT_ACTIVATION);
   let at = b * units + k;
-  carry[at] = carry[at] * g.x + drh * g.y;
+  carry[at] = carry[at] * g.x + drh * g.y * keep;
 }
 
 // The block functions: gather dh from dG[t']·Upᵀ (none at the last step), then the cells: backward_cell
@@ -191,7 +195,7 @@ fn initial_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
       let j = origin.y + q;
       if (b < p.batch && j < p.units) {
         let at = b * p.units + j;
-        dh0[at] = carry[at] + g[r][q];
+        dh0[at] = carry[at] + g[r][q] * recurrent_keep(p.batch, p.units, b, j);
       }
     }
   }

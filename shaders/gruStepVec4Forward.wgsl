@@ -18,7 +18,8 @@
 //
 // Bindings (every entry): 0 params · 1 xproj [T, B, u] vec4 (read) · 2 x_in [T, B, F] (read) · 3 h (rw)
 //                         · 4 gates vec4 (rw) · 5 scratch (rw) · 6 hcat (rw; forward_candidate only)
-//                         · 20 step_mask (read; direction.wgsl: a masked step keeps h)
+//                         · 20 step_mask (read; direction.wgsl: a masked step keeps h; with RECURRENT_DROPOUT
+//                           the compact copies hold h ⊙ keep, and hcat R ⊙ H̃)
 // (xproj is unused with FUSED_INPUT, x_in without; forward_candidate reads neither.)
 //
 //! include activations direction gruStepVec4
@@ -63,16 +64,18 @@ fn forward_cell(p: GruVec4StepParams, b: u32, j: u32, sums: vec4<f32>) -> f32 {
   let z = act(s.x, RECURRENT_ACTIVATION);
   let r = act(s.y, RECURRENT_ACTIVATION);
   let h_prev = h[(prev_slot(p.t) * p.batch + b) * units + j];
+  // The compact copies feed only products with U: with recurrent dropout they hold h ⊙ keep (direction.wgsl).
+  let keep = recurrent_keep(p.batch, units, b, j);
   if (RESET_AFTER) {
     let hh = act(s.w + r * s.z, ACTIVATION);
     // A masked step (direction.wgsl) carries h over, into the compact copy too.
     let h_t = select(h_prev, z * h_prev + (1.0 - z) * hh, step_runs(p.t, p.batch, b));
     h[(next_slot(p.t) * p.batch + b) * units + j] = h_t;
     gates[at] = vec4<f32>(z, r, hh, s.z);
-    return h_t;
+    return h_t * keep;
   }
   gates[at] = vec4<f32>(z, r, 0.0, s.w);
-  return r * h_prev;
+  return r * h_prev * keep;
 }
 
 /** reset_before's candidate and h_t of one (b < batch, j); returns h_t for compact h (0 past `units`). */
@@ -84,11 +87,12 @@ fn candidate_cell(p: GruVec4StepParams, b: u32, j: u32, rec: f32) -> f32 {
   let hh = act(g.w + rec, ACTIVATION);
   let h_prev = h[(prev_slot(p.t) * p.batch + b) * units + j];
   let h_t = select(h_prev, g.x * h_prev + (1.0 - g.x) * hh, step_runs(p.t, p.batch, b));
-  // R ⊙ H_{t−1}, the A of the dUh GEMM, into hcat's second block (here, not in `forward`: reset_after binds no hcat).
-  hcat[p.timesteps * p.batch * units + at] = g.y * h_prev;
+  // R ⊙ H̃_{t−1}, the A of the dUh GEMM, into hcat's second block (here, not in `forward`: reset_after binds no hcat).
+  let keep = recurrent_keep(p.batch, units, b, j);
+  hcat[p.timesteps * p.batch * units + at] = g.y * h_prev * keep;
   h[(next_slot(p.t) * p.batch + b) * units + j] = h_t;
   gates[at] = vec4<f32>(g.x, g.y, hh, g.w);
-  return h_t;
+  return h_t * keep;
 }
 
 // The block functions: bp + x_t·Wp + h_{t−1}·Up (or h_{t−1}·Up alone without FUSED_INPUT) of a block, then

@@ -49,12 +49,16 @@ const KIND_ROWS = [
   ['lstm step', 4, 1, undefined],
   ['lstm vec4', 4, 1, undefined],
   ['lstm seq', 4, 1, undefined],
-  ['gru', 3, 2, true],
-  ['gru', 3, 1, false],
+  ['gru step', 3, 2, true],
+  ['gru step', 3, 1, false],
+  ['gru vec4', 3, 2, true],
+  ['gru vec4', 3, 1, false],
   ['simpleRnn', 1, 1, undefined],
 ] as const;
 const ROWS = KIND_ROWS.flatMap(([kind, gates, biasRows, resetAfter]) =>
-  CASES.map((c, i) => [`${kind}${resetAfter === undefined ? '' : resetAfter ? ' after' : ' before'} ${name(c)}`, kind, gates, biasRows, resetAfter, c, i] as const),
+  CASES.map(
+    (c, i) => [`${kind}${resetAfter === undefined ? '' : resetAfter ? ' after' : ' before'} ${name(c)}`, kind, gates, biasRows, resetAfter, c, i] as const,
+  ),
 );
 
 describe.skipIf(skipGpu)('recurrent dropout on WebGPU vs the float64 twins', () => {
@@ -63,25 +67,43 @@ describe.skipIf(skipGpu)('recurrent dropout on WebGPU vs the float64 twins', () 
   it.each([
     { masked: false, hOffset: 0 },
     { masked: true, hOffset: 15 },
-  ])('the keep kernels (masked layout $masked): draws, H ⊙ keep, dh0 ⊙ keep; a new keep per training batch; ones in evaluation', async ({ masked, hOffset }) => {
-    const [batch, units, timesteps, rate, seed] = [7, 5, 3, 0.3, 4321];
-    const random = rng(90);
-    const h = uniform(random, hOffset + timesteps * batch * units, 1);
-    const dh0 = uniform(random, batch * units, 1);
-    const r = await page.run('recurrentDropoutKernels', { h: enc(t(h, [h.length])), dh0: enc(t(dh0, [dh0.length])), batch, units, timesteps, hOffset, masked, rate, seed });
-    expect(r.validationError).toBeNull();
-    expect(r.liveBuffersAfter).toBe(0);
-    for (const run of [0, 1, 2]) {
-      const keep = run < 2 ? recurrentKeep({ batch, units }, rate, seed, run) : new Float64Array(batch * units).fill(1);
-      expect([...r.outputs[`keep${run}`]!], `keep ${run}`).toEqual([...Float32Array.from(keep)]);
-      const dropped = Float64Array.from({ length: timesteps * batch * units }, (_, i) => h[hOffset + i]! * keep[i % (batch * units)]!);
-      expectClose(r.outputs[`dropped${run}`]!, dropped, { atol: 0, rtol: 1e-7 }, `H ⊙ keep, run ${run}`);
-      expectClose(r.outputs[`dh0${run}`]!, Float64Array.from(dh0, (v, i) => v * keep[i]!), { atol: 0, rtol: 1e-7 }, `dh0 ⊙ keep, run ${run}`);
-      expect(r.outputs[`step${run}`]![0], `counter after run ${run}`).toBe(Math.min(run + 1, 2));
-    }
-    expect([...r.outputs.keep0!]).not.toEqual([...r.outputs.keep1!]);
-    expect(r.outputs.keep0!.filter((v) => v === 0).length).toBeGreaterThan(0);
-  });
+  ])(
+    'the keep kernels (masked layout $masked): draws, H ⊙ keep, dh0 ⊙ keep; a new keep per training batch; ones in evaluation',
+    async ({ masked, hOffset }) => {
+      const [batch, units, timesteps, rate, seed] = [7, 5, 3, 0.3, 4321];
+      const random = rng(90);
+      const h = uniform(random, hOffset + timesteps * batch * units, 1);
+      const dh0 = uniform(random, batch * units, 1);
+      const r = await page.run('recurrentDropoutKernels', {
+        h: enc(t(h, [h.length])),
+        dh0: enc(t(dh0, [dh0.length])),
+        batch,
+        units,
+        timesteps,
+        hOffset,
+        masked,
+        rate,
+        seed,
+      });
+      expect(r.validationError).toBeNull();
+      expect(r.liveBuffersAfter).toBe(0);
+      for (const run of [0, 1, 2]) {
+        const keep = run < 2 ? recurrentKeep({ batch, units }, rate, seed, run) : new Float64Array(batch * units).fill(1);
+        expect([...r.outputs[`keep${run}`]!], `keep ${run}`).toEqual([...Float32Array.from(keep)]);
+        const dropped = Float64Array.from({ length: timesteps * batch * units }, (_, i) => h[hOffset + i]! * keep[i % (batch * units)]!);
+        expectClose(r.outputs[`dropped${run}`]!, dropped, { atol: 0, rtol: 1e-7 }, `H ⊙ keep, run ${run}`);
+        expectClose(
+          r.outputs[`dh0${run}`]!,
+          Float64Array.from(dh0, (v, i) => v * keep[i]!),
+          { atol: 0, rtol: 1e-7 },
+          `dh0 ⊙ keep, run ${run}`,
+        );
+        expect(r.outputs[`step${run}`]![0], `counter after run ${run}`).toBe(Math.min(run + 1, 2));
+      }
+      expect([...r.outputs.keep0!]).not.toEqual([...r.outputs.keep1!]);
+      expect(r.outputs.keep0!.filter((v) => v === 0).length).toBeGreaterThan(0);
+    },
+  );
 
   it.each(ROWS)('%s: outputs, states and every gradient as the twin, with keep on h_{t−1}', async (_label, row, gates, biasRows, resetAfter, c, index) => {
     const [kind, variant] = row.split(' ') as ['lstm' | 'gru' | 'simpleRnn', string | undefined];
@@ -107,16 +129,16 @@ describe.skipIf(skipGpu)('recurrent dropout on WebGPU vs the float64 twins', () 
     const twinOptions = { returnSequences: c.returnSequences, goBackwards: c.goBackwards, ...(resetAfter === undefined ? {} : { resetAfter }) };
     const options = { ...twinOptions, ...(variant ? { variant } : {}) };
     const twinArgs = [tensors, gradTensors, twinOptions] as never[];
-    const ref = (kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward)(...(twinArgs as [never, never, never])) as unknown as Record<
-      string,
-      { data: Float64Array }
-    >;
+    const ref = (kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward)(
+      ...(twinArgs as [never, never, never]),
+    ) as unknown as Record<string, { data: Float64Array }>;
     // The twin without keep differs: the check has teeth.
     const { recurrentDropoutMask: _keep, ...plain } = tensors;
-    const refPlain = (kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward)(plain as never, gradTensors as never, twinOptions as never) as unknown as Record<
-      string,
-      { data: Float64Array }
-    >;
+    const refPlain = (kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward)(
+      plain as never,
+      gradTensors as never,
+      twinOptions as never,
+    ) as unknown as Record<string, { data: Float64Array }>;
     expect(Math.max(...refPlain.dRecurrentKernel!.data.map((v, i) => Math.abs(v - ref.dRecurrentKernel!.data[i]!)))).toBeGreaterThan(1e-3);
 
     const back = await page.run(kind, { inputs: encoded(tensors) as never, grads: encoded(gradTensors) as never, options: options as never });
@@ -146,7 +168,13 @@ describe.skipIf(skipGpu)('recurrent dropout on WebGPU vs the float64 twins', () 
     expect(keep.filter((v) => v === 0).length).toBeGreaterThan(0);
     // The twin's step: the cell with keep, Dense(1), mse, SGD(0.5).
     const [kernel, recurrentKernel, bias, dense, denseBias] = before.map((w) => ({ data: Float64Array.from(w.data), shape: w.shape }));
-    const inputs = { x: { data: Float64Array.from(x), shape: [n, T, F] }, kernel: kernel!, recurrentKernel: recurrentKernel!, bias: bias!, recurrentDropoutMask: { data: keep, shape: [n, U] } };
+    const inputs = {
+      x: { data: Float64Array.from(x), shape: [n, T, F] },
+      kernel: kernel!,
+      recurrentKernel: recurrentKernel!,
+      bias: bias!,
+      recurrentDropoutMask: { data: keep, shape: [n, U] },
+    };
     const twin = kind === 'lstm' ? lstmBackward : kind === 'gru' ? gruBackward : simpleRnnBackward;
     const h = twin(inputs as never, { dOutput: { data: new Float64Array(n * U), shape: [n, U] } } as never).output.data;
     const yhat = Array.from({ length: n }, (_, b) => denseBias!.data[0]! + [0, 1, 2].reduce((s, j) => s + h[b * U + j]! * dense!.data[j]!, 0));

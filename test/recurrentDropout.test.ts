@@ -54,7 +54,14 @@ const MASK = Float64Array.from(stepMask(B, T, 12));
 function params(seed: number, gates: number, biasRows: number) {
   const random = rng(seed);
   const r = (n: number, s = 1) => Float64Array.from({ length: n }, () => (random() * 2 - 1) * s);
-  return { x: r(B * T * F), kernel: r(F * gates * U, 0.6), recurrentKernel: r(U * gates * U, 0.6), bias: r(biasRows * gates * U, 0.3), h0: r(B * U, 0.5), c0: r(B * U, 0.5) };
+  return {
+    x: r(B * T * F),
+    kernel: r(F * gates * U, 0.6),
+    recurrentKernel: r(U * gates * U, 0.6),
+    bias: r(biasRows * gates * U, 0.3),
+    h0: r(B * U, 0.5),
+    c0: r(B * U, 0.5),
+  };
 }
 type Params = ReturnType<typeof params>;
 
@@ -114,7 +121,11 @@ describe('the twins with a keep vs finite differences (float64)', () => {
       const p = params(53, 3, options.resetAfter ? 2 : 1);
       const g = grads(54, options.returnSequences);
       const biasShape = options.resetAfter ? [2, 3 * U] : [3 * U];
-      const analytic = gruBackward(inputs(p, 3, biasShape, false, masked), { dOutput: { data: g.dOutput, shape: [] }, dh: { data: g.dh, shape: [B, U] } } as never, options);
+      const analytic = gruBackward(
+        inputs(p, 3, biasShape, false, masked),
+        { dOutput: { data: g.dOutput, shape: [] }, dh: { data: g.dh, shape: [B, U] } } as never,
+        options,
+      );
       expectGradients(p, analytic, PAIRS, () => dotLoss(gruForward(inputs(p, 3, biasShape, false, masked), options), g.dOutput, g.dh));
     },
   );
@@ -122,7 +133,11 @@ describe('the twins with a keep vs finite differences (float64)', () => {
   it.each(CASES)('simpleRnn back=$goBackwards seq=$returnSequences masked=$masked', ({ masked, ...options }) => {
     const p = params(55, 1, 1);
     const g = grads(56, options.returnSequences);
-    const analytic = simpleRnnBackward(inputs(p, 1, [U], false, masked), { dOutput: { data: g.dOutput, shape: [] }, dh: { data: g.dh, shape: [B, U] } } as never, options);
+    const analytic = simpleRnnBackward(
+      inputs(p, 1, [U], false, masked),
+      { dOutput: { data: g.dOutput, shape: [] }, dh: { data: g.dh, shape: [B, U] } } as never,
+      options,
+    );
     expectGradients(p, analytic, PAIRS, () => dotLoss(simpleRnnForward(inputs(p, 1, [U], false, masked), options), g.dOutput, g.dh));
   });
 
@@ -130,13 +145,21 @@ describe('the twins with a keep vs finite differences (float64)', () => {
     const p = params(57, 3, 2);
     const ones = new Float64Array(B * U).fill(1);
     const options = { returnSequences: true, resetAfter: true };
-    expect(gruForward(inputs(p, 3, [2, 3 * U], false, false, ones), options).output.data).toEqual(gruForward(inputs(p, 3, [2, 3 * U], false, false, null), options).output.data);
-    expect(gruForward(inputs(p, 3, [2, 3 * U], false, false), options).output.data).not.toEqual(gruForward(inputs(p, 3, [2, 3 * U], false, false, null), options).output.data);
+    expect(gruForward(inputs(p, 3, [2, 3 * U], false, false, ones), options).output.data).toEqual(
+      gruForward(inputs(p, 3, [2, 3 * U], false, false, null), options).output.data,
+    );
+    expect(gruForward(inputs(p, 3, [2, 3 * U], false, false), options).output.data).not.toEqual(
+      gruForward(inputs(p, 3, [2, 3 * U], false, false, null), options).output.data,
+    );
   });
 });
 
 describe('recurrentDropoutMask, the functional argument', () => {
-  const base = { x: { data: new Float32Array(2 * 3 * 2), shape: [2, 3, 2] }, recurrentKernel: { data: new Float32Array(4 * 4), shape: [4, 4] }, bias: { data: new Float32Array(4), shape: [4] } };
+  const base = {
+    x: { data: new Float32Array(2 * 3 * 2), shape: [2, 3, 2] },
+    recurrentKernel: { data: new Float32Array(4 * 4), shape: [4, 4] },
+    bias: { data: new Float32Array(4), shape: [4] },
+  };
 
   it('must be [batch, units]: a ShapeError says so and names what came', () => {
     const simple = { ...base, kernel: { data: new Float32Array(2 * 4), shape: [2, 4] } };
@@ -145,17 +168,24 @@ describe('recurrentDropoutMask, the functional argument', () => {
     expect(() => checkSimpleRnnInputs({ ...simple, recurrentDropoutMask: { data: new Float32Array(6), shape: [2, 3] } })).toThrow(
       /recurrentDropoutMask.*\[batch, units\].*got \[2, 3\]/,
     );
-    const lstm = { ...base, kernel: { data: new Float32Array(2 * 16), shape: [2, 16] }, recurrentKernel: { data: new Float32Array(4 * 16), shape: [4, 16] }, bias: { data: new Float32Array(16), shape: [16] } };
+    const lstm = {
+      ...base,
+      kernel: { data: new Float32Array(2 * 16), shape: [2, 16] },
+      recurrentKernel: { data: new Float32Array(4 * 16), shape: [4, 16] },
+      bias: { data: new Float32Array(16), shape: [16] },
+    };
     expect(() => checkLstmInputs({ ...lstm, recurrentDropoutMask: { data: new Float32Array(3), shape: [3, 1] } })).toThrow(/recurrentDropoutMask/);
   });
 
-  it("an LSTM pass with it runs the measured default (every variant reads keep); a GRU's runs the plain step kernels", () => {
+  it('a pass with it runs the measured default kernels (every variant reads keep) or the one pinned', () => {
     const dims = { batch: 32, timesteps: 60, features: 1, units: 50, recurrentDropout: true };
     const context = { kernels: {}, adapter: { isFallback: true } };
     const lstm = { activation: 'tanh', recurrentActivation: 'sigmoid', goBackwards: false } as const;
     expect(lstmCell.variant(dims, lstm, context)).toBe(lstmCell.variant({ ...dims, recurrentDropout: false }, lstm, context));
     expect(lstmCell.variant(dims, { ...lstm, variant: 'seq' }, context)).toBe('seq');
-    expect(gruCell.variant(dims, { ...lstm, resetAfter: true, variant: 'vec4' }, context)).toBe('step');
-    expect(gruCell.variant({ ...dims, recurrentDropout: false }, { ...lstm, resetAfter: true }, context)).toBe('vec4');
+    expect(gruCell.variant(dims, { ...lstm, resetAfter: true }, context)).toBe(
+      gruCell.variant({ ...dims, recurrentDropout: false }, { ...lstm, resetAfter: true }, context),
+    );
+    expect(gruCell.variant(dims, { ...lstm, resetAfter: false, variant: 'step' }, context)).toBe('step');
   });
 });

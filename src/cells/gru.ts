@@ -21,9 +21,8 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
   stateNames: ['h'],
 
   variant(dims, options, context) {
-    // Both GRU variants read a mask (shaders/direction.wgsl): a masked layer runs the measured default too.
-    // Only the plain step kernels apply recurrent dropout.
-    if (dims.recurrentDropout) return 'step';
+    // Both GRU variants read a mask and a recurrent dropout keep (shaders/direction.wgsl): such a layer runs the
+    // measured default too.
     return options.variant ?? context.kernels.gru ?? defaultGruVariant(dims, context.adapter, options.resetAfter);
   },
 
@@ -36,6 +35,8 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
       // Packed weights and compact states of the vec4 variant, and the mask spare both variants bind.
       ...(variant === 'vec4' ? { packed: size.scratch } : {}),
       ...stepMaskScratch(dims, false),
+      // Recurrent dropout: vec4's compact initial state is h0 ⊙ keep (src/kernels/recurrentDropout.ts).
+      ...(dims.recurrentDropout && variant === 'vec4' ? { keptInitialState: size.state } : {}),
     };
   },
 
@@ -49,8 +50,8 @@ export const gruCell: CellKernels<GruCellOptions, GruVariant> = {
       ...(options.resetAfter ? { dRecurrentBias: size.biasRow } : {}),
       // The kernels always write dh0; without a reader it goes to scratch.
       ...(dInitial ? {} : { dh0: size.state }),
-      // reset_before's dU reads hcat, which holds H̃ already.
-      ...(options.resetAfter ? recurrentKeepScratch(dims) : {}),
+      // H̃ for dU (the plain reset_before kernels' hcat holds it already).
+      ...(options.resetAfter || variant === 'vec4' ? recurrentKeepScratch(dims) : {}),
     };
   },
 
@@ -85,6 +86,7 @@ function forwardBuffers(io: CellForward, dims: { units: number }, options: GruCe
     ...(options.resetAfter ? { recurrentBias: io.weights.bias, recurrentBiasOffset: 3 * dims.units } : { hcat: io.scratch.hcat! }),
     gates: io.scratch.gates!,
     ...(io.scratch.packed ? { scratch: io.scratch.packed } : {}),
+    ...(io.scratch.keptInitialState ? { keptInitialState: io.scratch.keptInitialState } : {}),
     mask: recorderMask(io),
   };
 }

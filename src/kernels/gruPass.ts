@@ -60,6 +60,8 @@ export interface GruForwardBuffers {
   scratch?: BufferRef;
   /** The step mask of a masked layer ('step' only; see ./sequenceMask). */
   mask?: StepMask | null;
+  /** [B, u]: h0 ⊙ keep for the vec4 variant's compact initial state, with recurrent dropout. */
+  keptInitialState?: BufferRef;
 }
 
 export interface GruBackwardBuffers {

@@ -17,7 +17,7 @@ import { gruVec4Scratch, type GruBackwardBuffers, type GruForwardBuffers, type G
 import { GRU_FUSED_INPUT_MAX_FEATURES, recordGruBackwardVec4, recordGruForwardVec4 } from './gruStepVec4';
 import { stepConstants, variantScratch, type CellDims } from './cell';
 import { recurrentGemmInput } from './recurrentDropout';
-import { refuseRecurrentKeep, stepMaskConstants, stepMaskBindings, type StepMask } from './sequenceMask';
+import { stepMaskConstants, stepMaskBindings, type StepMask } from './sequenceMask';
 export { GRU_FUSED_INPUT_MAX_FEATURES };
 // The options and buffers of a pass live in ./gruPass (the vec4 family needs them too); this module's API keeps them.
 export type { GruBackwardBuffers, GruForwardBuffers, GruKernelOptions, GruVec4Tuning } from './gruPass';
@@ -103,7 +103,6 @@ function plainConstants(o: GruKernelOptions, mask: StepMask | null | undefined):
 export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellDims, o: GruKernelOptions, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
   if (variant === 'vec4') {
-    refuseRecurrentKeep(buf.mask, 'gru', variant);
     const size = gruSizes(dims, o.resetAfter, 'vec4');
     recordGruForwardVec4(plan, { ...buf, scratch: variantScratch('gru', variant, buf.scratch) }, dims, o, size.xproj, size.gates);
     return;
@@ -131,7 +130,6 @@ export function recordGruForward(plan: Plan, buf: GruForwardBuffers, dims: CellD
 export function recordGruBackward(plan: Plan, buf: GruBackwardBuffers, dims: CellDims, o: GruKernelOptions, dyIsSequence: boolean, variant: GruVariant): void {
   const { batch, timesteps, features, units } = dims;
   if (variant === 'vec4') {
-    refuseRecurrentKeep(buf.mask, 'gru', variant);
     recordGruBackwardVec4(
       plan,
       { ...buf, scratch: variantScratch('gru', variant, buf.scratch) },

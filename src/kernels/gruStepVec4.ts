@@ -15,6 +15,8 @@ import { gruVec4BackwardKernels, recordGruVec4BackwardSteps } from './gruStepVec
 import { gruVec4ForwardKernels, recordGruVec4ForwardSteps } from './gruStepVec4Forward';
 import { gruVec4PackKernels, recordGruVec4Pack } from './gruStepVec4Pack';
 import { compactStateKernel, recordCompactState } from './compactState';
+import { previousStatesSlot } from './direction';
+import { initialStateInput, recurrentGemmInput } from './recurrentDropout';
 import { gruVec4WeightGradKernels, recordGruVec4InputGrad, recordGruVec4WeightGemms, recordGruVec4WeightGrad } from './gruStepVec4WeightGrad';
 export { gruVec4Scratch, type GruVec4Tuning } from './gruPass';
 
@@ -79,7 +81,9 @@ export function recordGruForwardVec4(
   const hcat = hcatOf(o, buf.hcat);
 
   recordGruVec4Pack(plan, buf, buf.scratch, dims, o.resetAfter);
-  recordCompactState(plan, buf.h, subRange(buf.scratch, 0, layout.steps), layout.hc.offset / 4, dims, o.goBackwards);
+  // The compact h feeds only products with U: h0 ⊙ keep with recurrent dropout (src/kernels/recurrentDropout.ts).
+  const initial = initialStateInput(plan, buf, dims, o.goBackwards);
+  recordCompactState(plan, initial.buffer, subRange(buf.scratch, 0, layout.steps), layout.hc.offset / 4, dims, o.goBackwards, initial.offset);
   const fused = features <= GRU_FUSED_INPUT_MAX_FEATURES;
   if (!fused) {
     const wp = subRange(buf.scratch, layout.wp.offset, layout.wp.floats);
@@ -108,9 +112,12 @@ export function recordGruBackwardVec4(
   recordGruVec4Pack(plan, buf, buf.scratch, dims, o.resetAfter);
   recordGruVec4BackwardSteps(plan, buf, hcat, dims, o, stepShape(batch, o), dyIsSequence);
   if (buf.dx) recordGruVec4InputGrad(plan, { ...buf, dx: buf.dx }, dims, o, gemm || features > GRU_INPUT_GRAD_MAX_FEATURES);
+  // dU pairs dG with H_{t−1}, or with recurrent dropout H̃ = H ⊙ keep (reset_before's candidate column: hcat's R ⊙ H̃).
+  const hIn = recurrentGemmInput(plan, buf, dims, previousStatesSlot(o.goBackwards) * batch * units);
+  const weights = { ...buf, h: hIn.buffer };
   if (!gemm && features <= GRU_WEIGHT_GRAD_MAX_FEATURES) {
-    recordGruVec4WeightGrad(plan, buf, hcat, dims, o, { rows: o.tuning?.wgRows ?? WEIGHT_GRAD_ROWS, wg: o.tuning?.wgWg ?? WEIGHT_GRAD_WG });
+    recordGruVec4WeightGrad(plan, weights, hcat, dims, o, { rows: o.tuning?.wgRows ?? WEIGHT_GRAD_ROWS, wg: o.tuning?.wgWg ?? WEIGHT_GRAD_WG }, hIn.offset);
   } else {
-    recordGruVec4WeightGemms(plan, buf, hcat, dims, o);
+    recordGruVec4WeightGemms(plan, weights, hcat, dims, o, hIn.offset);
   }
 }

@@ -64,8 +64,8 @@ export function recordGruVec4BackwardSteps(
   }
   plan.dispatch({
     kernel: b.initialGrad,
-    constants,
-    bindings: { scratch, carry: buf.carry, dgates: dg, dh0: buf.dh0 },
+    constants: stepConstants,
+    bindings: { scratch, carry: buf.carry, dgates: dg, dh0: buf.dh0, ...stepMaskBindings(buf.mask, false) },
     uniforms: { t: timeOfStep(0, timesteps, o.goBackwards), ...fixed },
     workgroups: gruVec4StepGroups(dims, 4, shape.wg),
   });

@@ -26,7 +26,7 @@ const WG = 64;
 type Buffers = GruBackwardBuffers & { scratch: BufferRef };
 
 /** The uniforms of weight_grad and input_grad. */
-function weightGradUniforms(buf: Buffers, dims: CellDims, o: GruKernelOptions) {
+function weightGradUniforms(buf: Buffers, dims: CellDims, o: GruKernelOptions, hOffset: number) {
   const { batch, timesteps, features, units } = dims;
   const rows = timesteps * batch;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
@@ -34,7 +34,7 @@ function weightGradUniforms(buf: Buffers, dims: CellDims, o: GruKernelOptions) {
     rows,
     units,
     features,
-    h_offset: previousStatesSlot(o.goBackwards) * batch * units,
+    h_offset: hOffset,
     rh_offset: rows * units,
     x_offset: buf.xOffset ?? 0,
     wp: layout.wp.offset / 4,
@@ -54,7 +54,7 @@ export function recordGruVec4InputGrad(plan: Plan, buf: Buffers & { dx: BufferRe
     kernel: gruVec4WeightGradKernels.inputGrad,
     constants: { WG },
     bindings: { dg_sum: buf.dgh, scratch: subRange(buf.scratch, 0, layout.steps), dx_out: buf.dx },
-    uniforms: weightGradUniforms(buf, dims, o),
+    uniforms: weightGradUniforms(buf, dims, o, previousStatesSlot(o.goBackwards) * batch * units),
     workgroups: grid1d(rows * features, WG),
   });
 }
@@ -67,6 +67,8 @@ export function recordGruVec4WeightGrad(
   dims: CellDims,
   o: GruKernelOptions,
   shape: { rows: 4 | 8; wg: number },
+  /** Where H_{t−1} starts in buf.h (the states' slot before the first step, or 0 in a H̃ scratch). */
+  hOffset: number = previousStatesSlot(o.goBackwards) * dims.batch * dims.units,
 ): void {
   const { batch, features, units } = dims;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
@@ -85,7 +87,7 @@ export function recordGruVec4WeightGrad(
       // reset before has no recurrent bias: the binding takes a spare range of the scratch (gt, unused here).
       db_rec: o.resetAfter ? (buf.dRecurrentBias ?? need()) : subRange(buf.scratch, layout.gt.offset, 4 * units * units),
     },
-    uniforms: weightGradUniforms(buf, dims, o),
+    uniforms: weightGradUniforms(buf, dims, o, hOffset),
     workgroups: grid1d((Math.ceil(units / shape.rows) + Math.ceil((features + 1) / shape.rows)) * quads, shape.wg),
   });
 }
@@ -95,7 +97,14 @@ export function recordGruVec4WeightGrad(
  * dispatches' order keeps apart); reset before: dUh = (R ⊙ H)ᵀ·DA into gt_h, taken by unpack_split. Then the
  * bias sums.
  */
-export function recordGruVec4WeightGemms(plan: Plan, buf: Buffers, hcat: BufferRef | null, dims: CellDims, o: GruKernelOptions): void {
+export function recordGruVec4WeightGemms(
+  plan: Plan,
+  buf: Buffers,
+  hcat: BufferRef | null,
+  dims: CellDims,
+  o: GruKernelOptions,
+  hOffset: number = previousStatesSlot(o.goBackwards) * dims.batch * dims.units,
+): void {
   const { batch, timesteps, features, units } = dims;
   const layout = gruVec4Scratch(batch, units, features, o.resetAfter);
   const rows = timesteps * batch;
@@ -113,7 +122,7 @@ export function recordGruVec4WeightGemms(plan: Plan, buf: Buffers, hcat: BufferR
     });
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: dg, c: gt(features), m: features, n: u4, k: rows, transA: true });
   unpack(features, buf.dKernel, 3);
-  recordGemm(plan, { a: buf.h, aOffset: previousStatesSlot(o.goBackwards) * batch * units, b: dg, c: gt(units), m: units, n: u4, k: rows, transA: true });
+  recordGemm(plan, { a: buf.h, aOffset: hOffset, b: dg, c: gt(units), m: units, n: u4, k: rows, transA: true });
   if (hcat) {
     const gtH = subRange(buf.scratch, layout.gtH.offset, layout.gtH.floats);
     recordGemm(plan, { a: hcat, aOffset: rows * units, b: hcat, c: gtH, m: units, n: units, k: rows, transA: true });

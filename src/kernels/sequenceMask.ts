@@ -96,11 +96,6 @@ export function stepMaskBindings(mask: StepMask | null | undefined, carry: boole
   return { step_mask: stepMask, ...(carry ? { dh_carry: mask.carry } : {}) };
 }
 
-/** The register-blocked variants never read a recurrent keep: a pass with one must run 'step' (the cells see to it). */
-export function refuseRecurrentKeep(mask: StepMask | null | undefined, cell: string, variant: string): void {
-  if (mask?.recurrentKeep) throw new Error(`the '${variant}' ${cell} kernel cannot apply recurrent dropout; the cell runs 'step' for it`);
-}
-
 /** A masked pass: adds the dh carried past the masked steps run first to dh_0 (after dh_0's GEMM). */
 export function recordCarryIntoInitial(plan: Plan, mask: StepMask | null | undefined, dh0: BufferRef, n: number): void {
   if (mask?.values) recordAddInto(plan, { x: mask.carry, xOffset: mask.carryOffset, y: dh0 }, n);
