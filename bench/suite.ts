@@ -223,7 +223,7 @@ const CASES: Record<string, ModelSpec> = {
   dropout: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, dropout: 0.2 },
   // ... and with recurrent dropout 0.2 (--cases=tutorial,recurrentDropout).
   recurrentDropout: { cell: 'lstm', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, recurrentDropout: 0.2 },
-  // The GRU case with recurrent dropout 0.2, which runs the GRU's plain step kernels (--cases=gru,gruRecurrentDropout).
+  // The GRU case with recurrent dropout 0.2: what the keep costs the vec4 kernels (--cases=gru,gruRecurrentDropout).
   gruRecurrentDropout: { cell: 'gru', units: 50, activation: 'relu', timesteps: 60, features: 1, batch: 32, outputs: 1, recurrentDropout: 0.2 },
   // A padded text batch (the masking issue's target): ids of lengths 20–200 padded to 200, with maskZero, and the
   // same batch unmasked (--cases=padded,paddedUnmasked compares a masked step with an unmasked one of one shape).

@@ -96,8 +96,8 @@ fn rows_run(t: u32, batch: u32, b0: u32, rows: u32) -> bool {
 // mask, when there is one, comes first; the host binds exactly the range that ends with keep, so it sits at
 // arrayLength − batch·units. Backward, what reaches h_{t−1} through U is multiplied by keep too; what reaches it
 // another way (the GRU's z ⊙ h_{t−1}, a masked step's carry) is not. The plain step kernels (lstmStep, gruStep,
-// simpleRnnStep) and the LSTM's register-blocked ones (lstmStepVec4.wgsl: its compact h holds h ⊙ keep) read it;
-// a GRU with recurrent dropout runs its 'step' variant.
+// simpleRnnStep) and the register-blocked ones (lstmStepVec4.wgsl, gruStepVec4Forward.wgsl: their compact h holds
+// h ⊙ keep) read it.
 override RECURRENT_DROPOUT: bool = false;
 
 /** Where row b's keep starts in step_mask (only meaningful with RECURRENT_DROPOUT). */

@@ -21,7 +21,7 @@ export interface CellDims {
   units: number;
   /** A masked pass (CellForward.mask set): every variant of every cell reads the mask (shaders/direction.wgsl). */
   masked?: boolean;
-  /** A pass with recurrent dropout (CellForward.recurrentKeep set): every LSTM variant reads it; the GRU runs 'step'. */
+  /** A pass with recurrent dropout (CellForward.recurrentKeep set): every variant of every cell reads it. */
   recurrentDropout?: boolean;
 }
 

@@ -60,7 +60,7 @@ export interface RecurrentLayerConfig {
    * Keras's recurrent dropout, in [0, 1): while training, one mask over h_{t−1} per batch row and unit, the same
    * at every timestep, scaled by 1/(1 − rate), on what enters the recurrent products (the GRU's z ⊙ h_{t−1}
    * mixes in the state itself). Keras 3 draws one such mask per gate; webrnn draws one for all gates, as TF.js
-   * does (see the README). A training step then runs the cell's plain 'step' kernels.
+   * does (see the README). Every kernel variant applies it, so a training step keeps the layer's fastest kernels.
    */
   recurrentDropout?: number;
   /** Shape of one sample, [timesteps, features]; needed on the first layer. */
