@@ -112,6 +112,10 @@ export class Bidirectional extends Layer {
     return inputMasked && this.returnSequences;
   }
 
+  override get skipsMaskedSteps(): boolean {
+    return this.forwardLayer.skipsMaskedSteps && this.backwardLayer.skipsMaskedSteps;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     const nf = this.forwardLayer.stateSizes().length;
     const sub = (layer: RecurrentLayer, states: GPUBuffer[] | undefined): BindContext => ({

@@ -92,6 +92,10 @@ export class Dense extends Layer {
     return inputMasked;
   }
 
+  override get skipsMaskedSteps(): boolean {
+    return true;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     const inputs = this.inputShape[this.inputShape.length - 1]!;
     const dims = { rows: input.rows, inputs, units: this.units };

@@ -6,8 +6,9 @@
  *
  * The mask comes from a counter-based hash of (seed, step, element): `seed` (else one derived from the model's
  * seed and the layer's place), and a step counter on the GPU that advances once per training batch, so a
- * model built with the same seed draws the same masks. Each batch size's program keeps its own counter and
- * mixes the batch size into the seed (a last, smaller batch draws masks of its own); the model mixes in how
+ * model built with the same seed draws the same masks. The model keeps one counter per batch size (shared by that
+ * size's programs of every window length, src/model/timeWindow.ts) and the batch size is mixed into the seed (a
+ * last, smaller batch draws masks of its own); the model mixes in how
  * many times it was compiled (src/model/sequential.ts), so a model compiled again, whose counters start over,
  * does not replay the masks it drew before.
  */
@@ -104,6 +105,11 @@ export class Dropout extends Layer {
     return inputMasked;
   }
 
+  /** Each step's elements draw their own keys: leaving steps out changes which draw an element gets, not its odds. */
+  override get skipsMaskedSteps(): boolean {
+    return true;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     // Inference programs: the input is the output; nothing runs.
     if (!ctx.grads) return { output: input, recordForward() {}, recordBackward: () => null, destroy() {} };
@@ -113,6 +119,7 @@ export class Dropout extends Layer {
       input,
       { rate: this.rate, seed: maskSeed(this.seed ?? ctx.seed ?? 0, ctx.batch), noise: this.noiseAxes(input.timesteps !== null) },
       bufs,
+      'dropout',
     );
     return { ...pass, recordForward: (plan, training = false) => pass.recordForward(plan, training), destroy: () => bufs.destroy() };
   }
@@ -131,12 +138,12 @@ export interface DropoutPass {
  * The buffers and dispatches of one dropout pass over `input`, made in `bufs`: what the Dropout layers bind and
  * what a recurrent layer puts before its cell for its input dropout (src/layers/recurrent.ts).
  */
-export function dropoutPass(ctx: BindContext, input: Act, config: DropoutConfig, bufs: RunBuffers): DropoutPass {
+export function dropoutPass(ctx: BindContext, input: Act, config: DropoutConfig, bufs: RunBuffers, stream: string): DropoutPass {
   const dims = { rows: input.rows, cols: input.cols, batch: ctx.batch };
   const floats = input.rows * input.cols;
   const y = bufs.make('after dropout', floats);
   const scale = bufs.make('dropout mask scale', floats);
-  const step = bufs.zeros('dropout mask step counter', 1);
+  const step = ctx.randomCounter?.(stream) ?? bufs.zeros('dropout mask step counter', 1);
   const dx = ctx.needsInputGrad ? bufs.make('dx through the dropout mask', floats) : null;
   return {
     output: { buffer: y, offset: 0, rows: input.rows, cols: input.cols, timesteps: input.timesteps, mask: input.mask ?? null },

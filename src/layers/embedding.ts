@@ -97,6 +97,15 @@ export class Embedding extends Layer {
     return this.maskZero;
   }
 
+  override get skipsMaskedSteps(): boolean {
+    return true;
+  }
+
+  /** maskZero: id 0 is padding. */
+  override realStepTest(): ((values: Float32Array, at: number) => boolean) | null {
+    return this.maskZero ? (values, at) => values[at] !== 0 : null;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     const dims = { rows: input.rows, inputDim: this.inputDim, outputDim: this.outputDim };
     const bufs = new RunBuffers(ctx.rt, `embedding '${this.name}'`);

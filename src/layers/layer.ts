@@ -64,6 +64,13 @@ export interface BindContext {
   /** A seed for the layer's random draws (dropout), from the model's seed and the layer's place. */
   seed?: number;
   /**
+   * The step counter of one of the layer's random streams (a dropout mask), by a name unique in the layer. The
+   * model keeps one per batch size, layer and stream, so its programs of one batch size (cropped to different
+   * lengths: src/model/timeWindow.ts) advance one counter instead of each replaying the same masks. Absent: the
+   * run makes its own.
+   */
+  randomCounter?(stream: string): GPUBuffer;
+  /**
    * For a layer with states (stateSizes() not empty): compact [batch, width] buffers, one per state, that the
    * run reads its initial states from and writes its final states back to (a stateful layer's kept states,
    * or the initial state of a functional call). Absent: states start at zero and are not kept.
@@ -133,6 +140,23 @@ export abstract class Layer {
       );
     }
     return false;
+  }
+
+  /**
+   * Whether a timestep that every row of a batch masks can be left out of this layer's input without changing
+   * anything that is not itself masked (src/model/timeWindow.ts): true for a layer that works on each step alone
+   * or carries its state over masked steps; false (the default) for one that cannot promise it.
+   */
+  get skipsMaskedSteps(): boolean {
+    return false;
+  }
+
+  /**
+   * For a layer that makes the timestep mask from its own input (embedding maskZero, masking): the host's twin of
+   * its mask kernel, whether the step of `width` values at `at` is real. Null for every other layer.
+   */
+  realStepTest(): ((values: Float32Array, at: number, width: number) => boolean) | null {
+    return null;
   }
 
   /** Keras `stateful`: states kept across calls until resetStates(). False except on recurrent layers. */

@@ -111,6 +111,10 @@ export class LayerNormalization extends Layer {
     return inputMasked;
   }
 
+  override get skipsMaskedSteps(): boolean {
+    return true;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     const dims = { rows: input.rows, cols: input.cols, epsilon: this.epsilon };
     const bufs = new RunBuffers(ctx.rt, this.where);

@@ -50,6 +50,19 @@ export class Masking extends Layer {
     return true;
   }
 
+  override get skipsMaskedSteps(): boolean {
+    return true;
+  }
+
+  /** shaders/sequenceMask.wgsl mask_from_values: real unless every feature equals maskValue (both float32). */
+  override realStepTest(): (values: Float32Array, at: number, width: number) => boolean {
+    const maskValue = this.maskValue;
+    return (values, at, width) => {
+      for (let i = 0; i < width; i++) if (values[at + i] !== maskValue) return true;
+      return false;
+    };
+  }
+
   paramSpecs(): ParamSpec[] {
     return [];
   }

@@ -84,6 +84,11 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
   constructor(config: GlobalPoolingLayerConfig = {}) {
     super(config, 'globalAveragePooling1d', 'global_average_pooling1d');
   }
+
+  /** A masked average leaves masked steps out (max pooling, as Keras's, reads them). */
+  override get skipsMaskedSteps(): boolean {
+    return true;
+  }
 }
 
 export class GlobalMaxPooling1D extends GlobalPooling1D {

@@ -210,6 +210,11 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     return inputMasked && this.returnSequences;
   }
 
+  /** A masked step carries the states over (shaders/direction.wgsl); a stateful layer's kept states are left alone. */
+  override get skipsMaskedSteps(): boolean {
+    return !this.stateful;
+  }
+
   bindRaw(ctx: BindContext, input: Act, goBackwards = this.goBackwards): RawRecurrentRun {
     const timesteps = input.timesteps;
     if (timesteps === null) throw new ShapeError(`layer '${this.name}' needs a sequence input [batch, timesteps, features]; got [batch, ${input.cols}]`);
@@ -235,10 +240,19 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       // directions of a Bidirectional (one ctx.seed) draw different masks, as Keras's two layers do.
       const seed = maskSeed((ctx.seed ?? 0) ^ (goBackwards ? 0x5bd1e995 : 0), ctx.batch);
       const noise = { timesteps: false, batch: true, features: true };
-      dropped = ctx.grads && this.dropout > 0 ? dropoutPass(ctx, input, { rate: this.dropout, seed, noise }, bufs) : null;
+      dropped = ctx.grads && this.dropout > 0 ? dropoutPass(ctx, input, { rate: this.dropout, seed, noise }, bufs, `${this.name} input dropout`) : null;
       // Its own seed, so the mask on h_{t−1} is not the input mask's draw over other keys.
       const keepSeed = (seed ^ RECURRENT_KEEP_SALT) >>> 0;
-      keeper = recurrentDropout ? recurrentKeeper(dims, this.recurrentDropout, keepSeed, mask, bufs) : null;
+      keeper = recurrentDropout
+        ? recurrentKeeper(
+            dims,
+            this.recurrentDropout,
+            keepSeed,
+            mask,
+            bufs,
+            ctx.randomCounter?.(`${this.name} recurrent dropout`) ?? bufs.zeros('recurrent dropout step counter', 1),
+          )
+        : null;
       bound = this.allocateCell(ctx, { ...(dropped ? dropped.output : input), mask }, dims, options, bufs, keeper?.keep ?? null);
     } catch (e) {
       bufs.destroy();
@@ -347,10 +361,9 @@ interface RecurrentKeeper {
   recordForward(plan: Plan, training: boolean): void;
 }
 
-function recurrentKeeper(dims: CellDims, rate: number, seed: number, mask: GPUBuffer | null, bufs: RunBuffers): RecurrentKeeper {
+function recurrentKeeper(dims: CellDims, rate: number, seed: number, mask: GPUBuffer | null, bufs: RunBuffers, step: GPUBuffer): RecurrentKeeper {
   const layout = recurrentKeepLayout(dims);
   const keep: RecurrentKeep = { buffer: bufs.make('recurrent dropout keep (after the mask)', layout.floats), ...layout };
-  const step = bufs.zeros('recurrent dropout step counter', 1);
   return {
     keep,
     recordForward(plan, training) {

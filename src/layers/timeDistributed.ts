@@ -59,6 +59,10 @@ export class TimeDistributed extends Layer {
     return this.layer.outputMasked(inputMasked);
   }
 
+  override get skipsMaskedSteps(): boolean {
+    return this.layer.skipsMaskedSteps;
+  }
+
   bind(ctx: BindContext, input: Act): LayerRun {
     return this.layer.bind(ctx, input);
   }

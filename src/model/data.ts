@@ -61,20 +61,28 @@ export function permutation(n: number, random: () => number): Uint32Array {
 
 /**
  * Copies samples `indices` into one batch. With `timesteps` set, each sample is [timesteps, rest] and the
- * batch comes out time-major, [timesteps, batch, rest], as the recurrent kernels read it.
+ * batch comes out time-major, [timesteps, batch, rest], as the recurrent kernels read it; with `window` too, only
+ * its steps (src/model/timeWindow.ts).
  */
-export function gatherBatch(s: Samples, indices: ArrayLike<number>, timesteps: number | null): Float32Array {
+export function gatherBatch(
+  s: Samples,
+  indices: ArrayLike<number>,
+  timesteps: number | null,
+  window: { start: number; steps: number } | null = null,
+): Float32Array {
   const size = sampleSize(s);
   const batch = indices.length;
-  const out = new Float32Array(batch * size);
   if (timesteps === null) {
+    const out = new Float32Array(batch * size);
     for (let b = 0; b < batch; b++) out.set(s.data.subarray(indices[b]! * size, (indices[b]! + 1) * size), b * size);
     return out;
   }
   const rest = size / timesteps;
+  const { start, steps } = window ?? { start: 0, steps: timesteps };
+  const out = new Float32Array(batch * steps * rest);
   for (let b = 0; b < batch; b++) {
-    const base = indices[b]! * size;
-    for (let t = 0; t < timesteps; t++) {
+    const base = indices[b]! * size + start * rest;
+    for (let t = 0; t < steps; t++) {
       out.set(s.data.subarray(base + t * rest, base + (t + 1) * rest), (t * batch + b) * rest);
     }
   }

@@ -32,6 +32,8 @@ export interface BindOptions {
   timesteps?: number;
   /** The model's seed, from which each layer's random draws (dropout) get theirs. */
   seed?: number;
+  /** The model's random step counters (BindContext.randomCounter), by layer index and stream. */
+  randomCounter?: (layer: number, stream: string) => GPUBuffer;
 }
 
 export function bindModel(
@@ -62,6 +64,7 @@ export function bindModel(
           grads: training ? arena.views(arena.grads, i) : null,
           needsInputGrad: training && i > 0,
           seed: ((options.seed ?? 0) + Math.imul(i + 1, 0x9e3779b9)) >>> 0,
+          ...(options.randomCounter ? { randomCounter: (stream: string) => options.randomCounter!(i, stream) } : {}),
           ...(states ? { states } : {}),
         },
         act,

@@ -25,6 +25,7 @@ import {
 import { batchSizesOf, checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, splitValidation, type Samples } from './data';
 import { nonFiniteLoss, readEpochEnd, type LastGoodWeights } from './epochEnd';
 import { bindModel, type BoundModel } from './program';
+import { WINDOW_LENGTHS, batchWindow, croppableMask, type TimeWindow } from './timeWindow';
 import { applyLayer } from './applyLayer';
 import { ModelStates } from './states';
 import { StreamProgram, stepInput } from './streaming';
@@ -57,14 +58,17 @@ export class Sequential {
   readonly layers: Layer[] = [];
   protected readonly seed: number;
   protected arena: ParameterArena | null = null;
-  private inference = new Map<number, BoundModel>();
+  /** Programs by batch size and window length (src/model/timeWindow.ts): `${batch}/${steps}`. */
+  private inference = new Map<string, BoundModel>();
   /** Kept states of the stateful layers (src/model/states.ts), and the one-step program of predictStep. */
   private states: ModelStates | null = null;
   private stream: StreamProgram | null = null;
   private disposed = false;
   private compiled: Compiled | null = null;
   private optimizerState: OptimizerState | null = null;
-  private training = new Map<number, TrainProgram>();
+  private training = new Map<string, TrainProgram>();
+  /** The training programs' dropout step counters, by batch size, layer and stream (BindContext.randomCounter). */
+  private randomCounters = new Map<string, GPUBuffer>();
   private accumulators: { train: GPUBuffer; evaluate: GPUBuffer } | null = null;
   private fitting = false;
   private lastGood: LastGoodWeights | null = null;
@@ -184,10 +188,25 @@ export class Sequential {
     return samples;
   }
 
-  protected bound(batch: number): BoundModel {
-    return cachedProgram(this.inference, batch, () =>
-      bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, { states: this.statesFor(batch) }),
+  protected bound(batch: number, window: TimeWindow | null = null): BoundModel {
+    return cachedProgram(this.inference, programKey(batch, window), () =>
+      bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, {
+        states: this.statesFor(batch),
+        ...(window ? { timesteps: window.steps } : {}),
+      }),
     );
+  }
+
+  /**
+   * The steps a batch of samples `indices` runs: the window of its real steps when the model's padding can be left
+   * out (src/model/timeWindow.ts), else null (all of them).
+   */
+  private windowOf(x: Samples, indices: ArrayLike<number>): TimeWindow | null {
+    const timesteps = this.inputTimesteps();
+    const isReal = timesteps === null ? null : croppableMask(this.layers);
+    if (!isReal) return null;
+    const window = batchWindow(x, indices, timesteps!, isReal);
+    return window.steps === timesteps ? null : window;
   }
 
   /** Runs the model on x in batches; one submit per batch and a single readback at the end. */
@@ -203,15 +222,10 @@ export class Sequential {
       const steps = this.inputTimesteps();
       for (let start = 0; start < samples.count; start += batchSize) {
         const n = Math.min(batchSize, samples.count - start);
-        const b = this.bound(n);
-        this.rt.write(
-          b.input,
-          gatherBatch(
-            samples,
-            Uint32Array.from({ length: n }, (_, i) => start + i),
-            steps,
-          ),
-        );
+        const indices = Uint32Array.from({ length: n }, (_, i) => start + i);
+        const window = this.windowOf(samples, indices);
+        const b = this.bound(n, window);
+        this.rt.write(b.input, gatherBatch(samples, indices, steps, window));
         b.forward.run([{ from: b.output.buffer, fromOffset: b.output.offset, to: result, toOffset: start * outSize, floats: n * outSize }]);
       }
       const raw = await this.rt.read(result, samples.count * outSize);
@@ -325,23 +339,28 @@ export class Sequential {
     return { ...samples, sampleShape: ids };
   }
 
-  private trainProgram(batch: number): TrainProgram {
-    return cachedProgram(this.training, batch, () =>
-      buildTrainProgram(
-        this.rt,
-        this.layers,
-        this.arena!,
-        this.optimizerState!,
-        this.isCompiled,
-        batch,
-        this.idsInput,
-        this.accumulators!,
-        this.statesFor(batch),
-        // Dropout masks: from the model's seed and how many times it was compiled. A compile rebuilds the training
-        // programs, whose mask counters start over; without the count a new compile would replay the old masks.
-        (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0,
-      ),
+  private trainProgram(batch: number, window: TimeWindow | null = null): TrainProgram {
+    const states = this.statesFor(batch);
+    return cachedProgram(this.training, programKey(batch, window), () =>
+      buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, {
+        ...(states ? { states } : {}),
+        ...(window ? { timesteps: window.steps } : {}),
+        // Dropout masks: from the model's seed and how many times it was compiled. A compile starts the step
+        // counters over; without the count a new compile would replay the old masks.
+        seed: (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0,
+        randomCounter: (layer, stream) => this.randomCounter(`${batch}/${layer}/${stream}`),
+      }),
     );
+  }
+
+  /** A dropout stream's step counter, made zero on first use and kept until the next compile. */
+  private randomCounter(key: string): GPUBuffer {
+    let counter = this.randomCounters.get(key);
+    if (!counter) {
+      counter = this.rt.zeros(`dropout step counter ${key}`, 1);
+      this.randomCounters.set(key, counter);
+    }
+    return counter;
   }
 
   /** Compiles, concurrently, the pipelines of the plans that passes over these sample counts will run. */
@@ -355,8 +374,9 @@ export class Sequential {
 
   /** Queues one batch: uploads x and y rows `indices` and submits the chosen plan. Reads nothing back. */
   private runBatch(x: Samples, y: Samples, indices: ArrayLike<number>, plan: 'train' | 'evaluate'): void {
-    const p = this.trainProgram(indices.length);
-    this.rt.write(p.bound.input, gatherBatch(x, indices, this.inputTimesteps()));
+    const window = this.windowOf(x, indices);
+    const p = this.trainProgram(indices.length, window);
+    this.rt.write(p.bound.input, gatherBatch(x, indices, this.inputTimesteps(), window));
     this.rt.write(p.targets, gatherBatch(y, indices, this.outputTimesteps()));
     p[plan].run();
   }
@@ -764,6 +784,8 @@ export class Sequential {
   private releaseTraining(): void {
     for (const p of this.training.values()) p.destroy();
     this.training.clear();
+    for (const c of this.randomCounters.values()) this.rt.destroyBuffer(c);
+    this.randomCounters.clear();
     this.optimizerState?.destroy();
     this.optimizerState = null;
     if (this.accumulators) {
@@ -775,20 +797,23 @@ export class Sequential {
 }
 
 /**
- * Programs per batch size, most recently used last. A call uses at most two sizes (full batches and the
- * remainder), so keeping four bounds the GPU memory of a model that sees many sizes without rebuilding
- * programs in a steady loop. Evicting is safe after a submit: WebGPU frees a destroyed buffer only once the
- * work queued on it is done.
+ * Programs per batch size and window length, most recently used last. A call uses at most two sizes (full batches
+ * and the remainder), each in at most WINDOW_LENGTHS lengths, so keeping that many bounds the GPU memory of a model
+ * that sees many sizes without rebuilding programs in a steady loop. Evicting is safe after a submit: WebGPU frees
+ * a destroyed buffer only once the work queued on it is done.
  */
-const PROGRAMS_PER_MODE = 4;
-function cachedProgram<T extends { destroy(): void }>(cache: Map<number, T>, batch: number, make: () => T): T {
-  let p = cache.get(batch);
+const PROGRAMS_PER_MODE = 2 * WINDOW_LENGTHS;
+function programKey(batch: number, window: TimeWindow | null): string {
+  return window ? `${batch}/${window.steps}` : `${batch}`;
+}
+function cachedProgram<T extends { destroy(): void }>(cache: Map<string, T>, key: string, make: () => T): T {
+  let p = cache.get(key);
   if (p) {
-    cache.delete(batch);
+    cache.delete(key);
   } else {
     p = make();
   }
-  cache.set(batch, p);
+  cache.set(key, p);
   for (const [size, old] of cache) {
     if (cache.size <= PROGRAMS_PER_MODE) break;
     old.destroy();

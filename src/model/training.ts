@@ -25,7 +25,7 @@ import { resolveLoss, resolveMetric, type LossOptions } from '../optim/losses';
 import { resolveOptimizer, type GradientClipOptions, type OptimizerConfig } from '../optim/optimizers';
 import type { ParameterArena } from './arena';
 import type { Logs } from './callbacks';
-import { bindModel, type BoundModel } from './program';
+import { bindModel, type BindOptions, type BoundModel } from './program';
 
 export interface CompileArgs extends GradientClipOptions {
   optimizer: string | OptimizerConfig;
@@ -152,10 +152,9 @@ export function buildTrainProgram(
   batch: number,
   idsInput: boolean,
   accumulators: { train: GPUBuffer; evaluate: GPUBuffer },
-  states?: readonly (GPUBuffer[] | undefined)[],
-  seed = 0,
+  bind: BindOptions = {},
 ): TrainProgram {
-  const bound = bindModel(rt, layers, arena, batch, true, idsInput, { seed, ...(states ? { states } : {}) });
+  const bound = bindModel(rt, layers, arena, batch, true, idsInput, bind);
   const out = bound.output;
   const sparse = compiled.loss.kind === 'sparseCategoricalCrossentropy';
   const made: GPUBuffer[] = [];

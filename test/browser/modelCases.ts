@@ -391,6 +391,55 @@ export const programCacheCases = {
     return results;
   },
 
+  /**
+   * Batches cropped to their real steps (src/model/timeWindow.ts): ids whose 4 real steps sit at a different offset
+   * in 16 padded steps, three samples a batch, so the batches run windows of 8, 4 and all 16 steps. The same model
+   * unpadded (4 steps, no mask, same seed) is the reference: fit (input and recurrent dropout included: one step
+   * counter per batch size, whatever the window), then predict. Also the dispatches of one predict batch whose real
+   * steps span 4 of the 16 and of one whose span all 16.
+   */
+  async croppedWindows(cell: 'lstm' | 'gru' | 'simpleRNN', bidirectional: boolean) {
+    const r = await rt();
+    const [L, T] = [4, 16];
+    const offsets = [0, 1, 2, 12, 12, 12, 0, 6, 12];
+    const n = offsets.length;
+    const make = (steps: number) => {
+      const model = sequential(r, { seed: 21 });
+      model.add(layers.embedding({ inputDim: 12, outputDim: 3, maskZero: steps > L, inputShape: [steps] }));
+      const rnn = layers[cell]({ units: 4, dropout: 0.3, recurrentDropout: 0.4 });
+      model.add(bidirectional ? layers.bidirectional({ layer: rnn }) : rnn);
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: optimizers.sgd(0.3), loss: 'mse' });
+      return model;
+    };
+    const ids = Array.from({ length: n * L }, (_, i) => 1 + ((i * 7) % 11));
+    const padded = new Float32Array(n * T);
+    offsets.forEach((o, b) => padded.set(ids.slice(b * L, (b + 1) * L), b * T + o));
+    const y = { data: Float32Array.from({ length: n }, (_, i) => Math.sin(i)), shape: [n, 1] };
+    const results = [];
+    for (const [steps, data] of [
+      [T, padded],
+      [L, Float32Array.from(ids)],
+    ] as const) {
+      const model = make(steps);
+      const x = { data, shape: [n, steps] };
+      const history = await model.fit(x, y, { epochs: 2, batchSize: 3, shuffle: false });
+      const predicted = await model.predict(x, { batchSize: 3 });
+      results.push({ losses: history.history.loss!, weights: (await model.getWeights()).map((w) => [...w.data]), predicted: [...predicted.data] });
+      if (steps === T) {
+        const dispatches = async (from: number) => {
+          await model.predict({ data: padded.subarray(from * T, (from + 3) * T), shape: [3, T] });
+          const before = r.stats.dispatches;
+          await model.predict({ data: padded.subarray(from * T, (from + 3) * T), shape: [3, T] });
+          return r.stats.dispatches - before;
+        };
+        results.push({ short: await dispatches(3), full: await dispatches(6) });
+      }
+      model.dispose();
+    }
+    return results;
+  },
+
   /** predictStep on a stateful model whose output pools or repeats over time: the error, by layer. */
   async predictStepThroughTime(kind: 'globalAveragePooling1d' | 'repeatVector') {
     const r = await rt();
