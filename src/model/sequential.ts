@@ -189,12 +189,21 @@ export class Sequential {
   }
 
   protected bound(batch: number, window: TimeWindow | null = null): BoundModel {
-    return cachedProgram(this.inference, programKey(batch, window), () =>
-      bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, {
-        states: this.statesFor(batch),
-        ...(window ? { timesteps: window.steps } : {}),
-      }),
+    return cachedProgram(
+      this.inference,
+      programKey(batch, window),
+      () =>
+        bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, {
+          states: this.statesFor(batch),
+          ...(window ? { timesteps: window.steps } : {}),
+        }),
+      this.programsKept,
     );
+  }
+
+  /** How many programs a mode keeps (cachedProgram): four per window length when batches are cropped. */
+  private get programsKept(): number {
+    return croppableMask(this.layers) ? PROGRAMS_PER_MODE * WINDOW_LENGTHS : PROGRAMS_PER_MODE;
   }
 
   /**
@@ -341,15 +350,19 @@ export class Sequential {
 
   private trainProgram(batch: number, window: TimeWindow | null = null): TrainProgram {
     const states = this.statesFor(batch);
-    return cachedProgram(this.training, programKey(batch, window), () =>
-      buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, {
-        ...(states ? { states } : {}),
-        ...(window ? { timesteps: window.steps } : {}),
-        // Dropout masks: from the model's seed and how many times it was compiled. A compile starts the step
-        // counters over; without the count a new compile would replay the old masks.
-        seed: (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0,
-        randomCounter: (layer, stream) => this.randomCounter(`${batch}/${layer}/${stream}`),
-      }),
+    return cachedProgram(
+      this.training,
+      programKey(batch, window),
+      () =>
+        buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, {
+          ...(states ? { states } : {}),
+          ...(window ? { timesteps: window.steps } : {}),
+          // Dropout masks: from the model's seed and how many times it was compiled. A compile starts the step
+          // counters over; without the count a new compile would replay the old masks.
+          seed: (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0,
+          randomCounter: (layer, stream) => this.randomCounter(`${batch}/${layer}/${stream}`),
+        }),
+      this.programsKept,
     );
   }
 
@@ -798,15 +811,15 @@ export class Sequential {
 
 /**
  * Programs per batch size and window length, most recently used last. A call uses at most two sizes (full batches
- * and the remainder), each in at most WINDOW_LENGTHS lengths, so keeping that many bounds the GPU memory of a model
- * that sees many sizes without rebuilding programs in a steady loop. Evicting is safe after a submit: WebGPU frees
- * a destroyed buffer only once the work queued on it is done.
+ * and the remainder), each in at most WINDOW_LENGTHS lengths when its batches are cropped, so keeping four (four
+ * per window length) bounds the GPU memory of a model that sees many sizes without rebuilding programs in a steady
+ * loop. Evicting is safe after a submit: WebGPU frees a destroyed buffer only once the work queued on it is done.
  */
-const PROGRAMS_PER_MODE = 2 * WINDOW_LENGTHS;
+const PROGRAMS_PER_MODE = 4;
 function programKey(batch: number, window: TimeWindow | null): string {
   return window ? `${batch}/${window.steps}` : `${batch}`;
 }
-function cachedProgram<T extends { destroy(): void }>(cache: Map<string, T>, key: string, make: () => T): T {
+function cachedProgram<T extends { destroy(): void }>(cache: Map<string, T>, key: string, make: () => T, kept = PROGRAMS_PER_MODE): T {
   let p = cache.get(key);
   if (p) {
     cache.delete(key);
@@ -815,7 +828,7 @@ function cachedProgram<T extends { destroy(): void }>(cache: Map<string, T>, key
   }
   cache.set(key, p);
   for (const [size, old] of cache) {
-    if (cache.size <= PROGRAMS_PER_MODE) break;
+    if (cache.size <= kept) break;
     old.destroy();
     cache.delete(size);
   }
