@@ -16,7 +16,7 @@ import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
 import { recurrentKeep } from '../src/reference/recurrentDropout';
 import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { dotLoss, expectGradients } from './support/finiteDifferences';
-import { stepMask } from './support/maskCases';
+import { randomCellParams, stepMask } from './support/maskCases';
 import { rng } from './support/random';
 
 describe('the keep twin', () => {
@@ -52,16 +52,7 @@ const KEEP = recurrentKeep({ batch: B, units: U }, 0.4, 99, 0);
 const MASK = Float64Array.from(stepMask(B, T, 12));
 
 function params(seed: number, gates: number, biasRows: number) {
-  const random = rng(seed);
-  const r = (n: number, s = 1) => Float64Array.from({ length: n }, () => (random() * 2 - 1) * s);
-  return {
-    x: r(B * T * F),
-    kernel: r(F * gates * U, 0.6),
-    recurrentKernel: r(U * gates * U, 0.6),
-    bias: r(biasRows * gates * U, 0.3),
-    h0: r(B * U, 0.5),
-    c0: r(B * U, 0.5),
-  };
+  return randomCellParams({ batch: B, timesteps: T, features: F, units: U }, seed, gates, biasRows);
 }
 type Params = ReturnType<typeof params>;
 

@@ -18,7 +18,7 @@ import { lossWeights, maskApply, maskFromValues } from '../src/reference/sequenc
 import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { expectClose } from './support/compare';
 import { dotLoss, expectGradients, reverseTime } from './support/finiteDifferences';
-import { stepMask } from './support/maskCases';
+import { randomCellParams, stepMask } from './support/maskCases';
 import { rng } from './support/random';
 
 const EXACT = { atol: 1e-14, rtol: 1e-14 };
@@ -29,16 +29,7 @@ const MASK = Float64Array.from(stepMask(B, T, 31));
 const runs = (b: number, t: number) => MASK[b * T + t] !== 0;
 
 function randomCase(seed: number, gates: number, biasRows: number) {
-  const random = rng(seed);
-  const r = (n: number, s = 1) => Float64Array.from({ length: n }, () => (random() * 2 - 1) * s);
-  return {
-    x: r(B * T * F),
-    kernel: r(F * gates * U, 0.6),
-    recurrentKernel: r(U * gates * U, 0.6),
-    bias: r(biasRows * gates * U, 0.3),
-    h0: r(B * U, 0.5),
-    c0: r(B * U, 0.5),
-  };
+  return randomCellParams({ batch: B, timesteps: T, features: F, units: U }, seed, gates, biasRows);
 }
 type Params = ReturnType<typeof randomCase>;
 

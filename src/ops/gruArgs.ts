@@ -9,7 +9,7 @@ import { ValueError } from '../errors';
 import { GRU_VARIANTS, type GruVariant } from '../kernels/gruStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkInitialH, checkMask, checkRecurrentDropoutMask, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
+import { checkSequenceAndKernel, checkSingleStateGrads, checkSingleStateOptions, type SingleStateGrads } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface GruInputs<T> {
@@ -123,9 +123,7 @@ export function checkGruInputs(inputs: GruInputs<TensorLike>, resetAfter: boolea
     kernel,
     recurrentKernel,
     bias,
-    h0: checkInitialH(inputs.initialState, dims),
-    mask: checkMask(inputs.mask, dims),
-    recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims),
+    ...checkSingleStateOptions(inputs, dims),
   };
 }
 

@@ -89,6 +89,18 @@ export function checkMask(mask: unknown, dims: CellDims): Tensor | null {
   return t;
 }
 
+/** The optional inputs of a single-state cell (GRU, SimpleRNN): initialState [h0], mask, recurrentDropoutMask. */
+export function checkSingleStateOptions(
+  inputs: { initialState?: unknown; mask?: unknown; recurrentDropoutMask?: unknown },
+  dims: CellDims,
+): { h0: Tensor | null; mask: Tensor | null; recurrentDropoutMask: Tensor | null } {
+  return {
+    h0: checkInitialH(inputs.initialState, dims),
+    mask: checkMask(inputs.mask, dims),
+    recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims),
+  };
+}
+
 /**
  * The optional recurrent dropout mask [batch, units]: what multiplies h_{t−1} in the recurrent products (Keras's
  * rec_dp_mask, with its 1/(1 − rate) scaling), the same at every step.

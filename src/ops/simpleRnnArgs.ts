@@ -6,7 +6,7 @@
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkInitialH, checkMask, checkRecurrentDropoutMask, checkSequenceAndKernel, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
+import { checkSequenceAndKernel, checkSingleStateGrads, checkSingleStateOptions, type SingleStateGrads } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface SimpleRnnInputs<T> {
@@ -89,9 +89,7 @@ export function checkSimpleRnnInputs(inputs: SimpleRnnInputs<TensorLike>): Check
     kernel,
     recurrentKernel,
     bias,
-    h0: checkInitialH(inputs.initialState, dims),
-    mask: checkMask(inputs.mask, dims),
-    recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims),
+    ...checkSingleStateOptions(inputs, dims),
   };
 }
 

@@ -22,3 +22,18 @@ export function stepMask(batch: number, timesteps: number, seed: number): Float3
   }
   return mask;
 }
+
+/** Random parameters of a cell with `gates` gates ([B, T, F] x, kernels, bias rows, h0 and c0), in float64. */
+export function randomCellParams(dims: { batch: number; timesteps: number; features: number; units: number }, seed: number, gates: number, biasRows: number) {
+  const { batch: B, timesteps: T, features: F, units: U } = dims;
+  const random = rng(seed);
+  const r = (n: number, s = 1) => Float64Array.from({ length: n }, () => (random() * 2 - 1) * s);
+  return {
+    x: r(B * T * F),
+    kernel: r(F * gates * U, 0.6),
+    recurrentKernel: r(U * gates * U, 0.6),
+    bias: r(biasRows * gates * U, 0.3),
+    h0: r(B * U, 0.5),
+    c0: r(B * U, 0.5),
+  };
+}
