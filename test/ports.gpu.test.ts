@@ -11,7 +11,7 @@ describe.skipIf(skipGpu)('worked ports from tfjs-examples', () => {
 
   it('lstm-text-generation: the loss falls and generation streams characters of the text', async () => {
     const text = (await loadMobyDick()).slice(0, 4000);
-    const r = await page.call('textGenerationPort', text);
+    const r = await page.call('textGenerationPort', text, 1);
     expect(r.losses).toHaveLength(4);
     expect(r.losses[0]).toBeLessThan(Math.log(r.charSet.length) + 0.5); // the softmax starts near uniform
     expect(r.losses[3]).toBeLessThan(r.losses[0]! - 0.3);
@@ -21,7 +21,9 @@ describe.skipIf(skipGpu)('worked ports from tfjs-examples', () => {
   });
 
   it.each(['gru', 'simpleRNN'] as const)('jena-weather %s: chronological split, the validation MAE falls toward the baseline', async (modelType) => {
-    const r = await page.call('jenaWeatherPort', await readSeattleWeatherCsv(), modelType);
+    // Seeded weights: with the example's random ones an unlucky simpleRNN start can end just above 2× after four
+    // short epochs (CI once saw 2.02×); seeds 1–8 measured 1.15–1.36× (GRU) and 1.28–1.74× (simpleRNN).
+    const r = await page.call('jenaWeatherPort', await readSeattleWeatherCsv(), modelType, 1);
     expect(r.split).toEqual([
       { minRow: 0, maxRow: 1022 },
       { minRow: 1022, maxRow: 1461 },

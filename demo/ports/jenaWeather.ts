@@ -96,10 +96,13 @@ export class WeatherData {
   }
 }
 
-/** The example's RNN models ('simpleRNN', 'gru': 32 units and a Dense(1)), compiled as it compiles them. */
-export function buildModel(rt: Runtime, modelType: 'simpleRNN' | 'gru', numTimeSteps: number, numFeatures: number): Sequential {
+/**
+ * The example's RNN models ('simpleRNN', 'gru': 32 units and a Dense(1)), compiled as it compiles them. `seed` fixes
+ * the initial weights (the example leaves them random; tests pin them so a run is repeatable).
+ */
+export function buildModel(rt: Runtime, modelType: 'simpleRNN' | 'gru', numTimeSteps: number, numFeatures: number, seed?: number): Sequential {
   const inputShape = [numTimeSteps, numFeatures];
-  const model = sequential(rt);
+  const model = sequential(rt, { seed });
   if (modelType === 'simpleRNN') model.add(layers.simpleRNN({ units: 32, inputShape }));
   else if (modelType === 'gru') model.add(layers.gru({ units: 32, inputShape }));
   else throw new Error(`Unsupported model type: ${String(modelType)}`);

@@ -70,10 +70,10 @@ export class TextData {
   }
 }
 
-/** The example's createModel: LSTMs (all but the last return sequences) and a softmax over the characters. */
-export function createModel(rt: Runtime, sampleLen: number, charSetSize: number, lstmLayerSizes: number | number[]): Sequential {
+/** The example's createModel: LSTMs (all but the last return sequences) and a softmax over the characters; `seed` fixes the initial weights. */
+export function createModel(rt: Runtime, sampleLen: number, charSetSize: number, lstmLayerSizes: number | number[], seed?: number): Sequential {
   const sizes = Array.isArray(lstmLayerSizes) ? lstmLayerSizes : [lstmLayerSizes];
-  const model = sequential(rt);
+  const model = sequential(rt, { seed });
   sizes.forEach((units, i) => {
     model.add(layers.lstm({ units, returnSequences: i < sizes.length - 1, ...(i === 0 ? { inputShape: [sampleLen, charSetSize] } : {}) }));
   });
