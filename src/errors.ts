@@ -86,6 +86,14 @@ export class NonFiniteLossError extends WebRnnError {
   }
 }
 
+/**
+ * A model's worker (remoteModel) failed to start or stopped with an uncaught error. The worker is terminated; the
+ * weights after its last good epoch stay readable on the page through getLastGoodWeights().
+ */
+export class WorkerError extends WebRnnError {
+  override name = 'WorkerError';
+}
+
 /** Describes a shape for messages: [32, 60, 1]. */
 export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.join(', ')}]`;

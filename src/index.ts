@@ -20,6 +20,7 @@ export {
   DeviceLimitError,
   OutOfMemoryError,
   NonFiniteLossError,
+  WorkerError,
 } from './errors';
 export { saveArtifacts, loadArtifacts, memorySink } from './io/artifacts';
 export { encodeWeights, decodeWeights } from './io/weights';
@@ -35,6 +36,11 @@ export { readSafetensors, writeSafetensors } from './io/safetensors';
 export type { SafetensorsContents } from './io/safetensors';
 export { sequential, Sequential } from './model/sequential';
 export type { SequentialOptions } from './model/sequential';
+export { serveModel } from './worker/serveModel';
+export type { ModelBuilder, ServeEndpoint } from './worker/serveModel';
+export { remoteModel, RemoteModel } from './worker/remoteModel';
+export type { WorkerLike } from './worker/remoteModel';
+export type { RemoteModelInfo } from './worker/wire';
 export type { LastGoodWeights } from './model/epochEnd';
 // A namespace of functions, so an app's bundler keeps only the layers it calls (src/layers/factories.ts).
 export * as layers from './layers/factories';

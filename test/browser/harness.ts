@@ -17,6 +17,7 @@ import { learningCases, modelCases, modelTrainingCases, programCacheCases } from
 import { packageCases } from './packageCases';
 import { portCases } from './portCases';
 import { trainingCases } from './trainingCases';
+import { workerCases } from './workerCases';
 
 const harness = {
   async adapter() {
@@ -38,6 +39,7 @@ const harness = {
   ...reliabilityCases,
   ...packageCases,
   ...portCases,
+  ...workerCases,
 };
 
 export type Harness = typeof harness;

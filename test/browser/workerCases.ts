@@ -1,0 +1,180 @@
+/**
+ * Harness cases for remoteModel/serveModel: the same model trained in a worker and on the page, the callbacks as
+ * the page sees them, datasets pulled from the page, errors that keep their class, save, and a worker that dies.
+ * Each returns plain numbers and strings for test/remoteModel.gpu.test.ts to check.
+ */
+import { loadLayersModel, memorySink, remoteModel, type Logs, type RemoteModel, type Sequential, type Tensor } from '../../src/index';
+import { rt } from './harnessCore';
+import { buildWorkerCaseModel, type WorkerCaseOptions } from './workerCaseModel';
+
+const N = 16;
+const X = Float32Array.from({ length: N * 10 }, (_, i) => Math.sin(i * 0.37));
+const Y = Float32Array.from({ length: N }, (_, i) => (Math.cos(i * 0.9) > 0 ? 1 : 0));
+const x = () => ({ data: X.slice(), shape: [N, 5, 2] });
+const y = () => ({ data: Y.slice(), shape: [N, 1] });
+const batches = [0, 4, 8, 12].map((s) => ({ xs: { data: X.slice(s * 10, (s + 4) * 10), shape: [4, 5, 2] }, ys: { data: Y.slice(s, s + 4), shape: [4, 1] } }));
+
+function startWorker(): Worker {
+  return new Worker(new URL('./modelWorker.ts', import.meta.url), { type: 'module' });
+}
+
+function open(options: WorkerCaseOptions): Promise<RemoteModel> {
+  return remoteModel(startWorker(), options);
+}
+
+const flat = (ws: Tensor[]) => ws.map((w) => [...w.data]);
+/** The error a call rejects with: its class name, message, whether it is an instance of that class, and its fields. */
+async function caught(run: () => Promise<unknown>) {
+  try {
+    await run();
+  } catch (e) {
+    const classes = (await import('../../src/errors')) as unknown as Record<string, new () => Error>;
+    const cls = classes[(e as Error).name];
+    const { epoch, batch } = e as { epoch?: number; batch?: number };
+    return { name: (e as Error).name, message: (e as Error).message, instanceOfClass: cls ? e instanceof cls : null, epoch, batch };
+  }
+  throw new Error('expected an error; the call succeeded');
+}
+
+export const workerCases = {
+  /** fit, callbacks, predict, evaluate and getWeights in a worker against the same calls on the page. */
+  async remoteAgainstLocal() {
+    const local: Sequential = buildWorkerCaseModel(await rt(), { seed: 7 });
+    const remote = await open({ seed: 7 });
+    const events: string[] = [];
+    const epochLogs: Logs[] = [];
+    const fitArgs = { epochs: 3, batchSize: 4, shuffle: false, validationSplit: 0.25 };
+    const localHistory = await local.fit(x(), y(), fitArgs);
+    const remoteHistory = await remote.fit(x(), y(), {
+      ...fitArgs,
+      callbacks: {
+        onTrainBegin: () => void events.push('trainBegin'),
+        onEpochBegin: (e) => void events.push(`epochBegin ${e}`),
+        onBatchEnd: (b) => void events.push(`batch ${b}`),
+        onEpochEnd: async (e, logs) => {
+          await new Promise((r) => setTimeout(r, 5)); // an async hook is awaited before the next epoch
+          events.push(`epochEnd ${e}`);
+          epochLogs.push({ ...logs, acc: logs.acc! });
+        },
+        onTrainEnd: () => void events.push('trainEnd'),
+      },
+    });
+    const result = {
+      info: {
+        name: remote.name,
+        inputShape: remote.inputShape,
+        outputShape: remote.outputShape,
+        params: remote.countParams(),
+        adapter: remote.adapter.description,
+      },
+      events,
+      epochLogs,
+      history: { local: localHistory.history, remote: remoteHistory.history, remoteAcc: (remoteHistory.history as Record<string, number[]>).acc ?? null },
+      weights: { local: flat(await local.getWeights()), remote: flat(await remote.getWeights()) },
+      predict: { local: [...(await local.predict(x())).data], remote: [...(await remote.predict(x())).data] },
+      evaluate: { local: await local.evaluate(x(), y()), remote: await remote.evaluate(x(), y()) },
+      lastGoodEpoch: remote.getLastGoodWeights()?.epoch ?? null,
+      lastGoodMatches: JSON.stringify(flat(remote.getLastGoodWeights()?.weights ?? [])) === JSON.stringify(flat(await remote.getWeights())),
+      summaryHasLstm: /lstm/i.test(await remote.summary(() => {})),
+    };
+    local.dispose();
+    remote.dispose();
+    return result;
+  },
+
+  /** stopTraining from a page callback, setWeights, save and load, and the datasets a page passes. */
+  async remoteControl() {
+    const remote = await open({ seed: 3 });
+    const stopped = await remote.fit(x(), y(), {
+      epochs: 5,
+      batchSize: 8,
+      callbacks: {
+        onEpochEnd: (e) => {
+          if (e === 1) remote.stopTraining = true;
+        },
+      },
+    });
+    // setWeights, then predict sees them: zeros everywhere make the sigmoid output 0.5
+    const zeros = (await remote.getWeights()).map((w) => ({ data: new Float32Array(w.data.length), shape: w.shape }));
+    remote.setWeights(zeros);
+    const afterZeros = [...(await remote.predict(x())).data];
+    // fitDataset from the page's batches against a page model's fitDataset on the same batches
+    const local = buildWorkerCaseModel(await rt(), { seed: 4 });
+    const fromDataset = await open({ seed: 4 });
+    async function* stream() {
+      for (;;) yield* batches;
+    }
+    const localH = await local.fitDataset(batches, { epochs: 2, validationData: batches });
+    const remoteH = await fromDataset.fitDataset(stream(), { epochs: 2, batchesPerEpoch: 4, validationData: batches });
+    const dataset = {
+      weights: { local: flat(await local.getWeights()), remote: flat(await fromDataset.getWeights()) },
+      loss: { local: localH.history.loss, remote: remoteH.history.loss },
+      valLoss: { local: localH.history.val_loss, remote: remoteH.history.val_loss },
+      evaluate: { local: await local.evaluateDataset(batches), remote: await fromDataset.evaluateDataset(batches) },
+    };
+    // save in the worker, files written on the page, loaded on the page: the same predictions
+    const sink = memorySink();
+    const saved = await fromDataset.save(sink);
+    const loaded = await loadLayersModel(await rt(), sink.artifacts!);
+    const reloaded = { remote: [...(await fromDataset.predict(x())).data], page: [...(await loaded.predict(x())).data] };
+    local.dispose();
+    loaded.dispose();
+    remote.dispose();
+    fromDataset.dispose();
+    const afterDispose = await caught(() => remote.predict(x()));
+    return { stoppedEpochs: stopped.epoch, afterZeros, dataset, savedBytes: saved.modelArtifactsInfo.weightDataBytes, reloaded, afterDispose };
+  },
+
+  /** Errors thrown in the worker, by the page's dataset, by the builder, and by a worker that dies or never loads. */
+  async remoteErrors() {
+    const remote = await open({ seed: 5 });
+    const before = flat(await remote.getWeights());
+    const badShape = await caught(() => remote.fit({ data: new Float32Array(30), shape: [3, 5, 2] }, { data: new Float32Array(4), shape: [4, 1] }));
+    const badOption = await caught(() => remote.fit(x(), y(), { epochs: -1 }));
+    const badCallback = await caught(() => remote.fit(x(), y(), { callbacks: { onEpochEnd: 3 } as never }));
+    const unchanged = JSON.stringify(flat(await remote.getWeights())) === JSON.stringify(before); // nothing trained
+    async function* failing() {
+      yield batches[0]!;
+      throw new Error('disk read failed');
+    }
+    const throwingDataset = await caught(() => remote.fitDataset(failing(), { epochs: 1 }));
+    remote.dispose();
+
+    const builder = await caught(() => open({ seed: 1, failBuild: true }));
+
+    // a worker that dies mid-fit: the fit rejects with a WorkerError, the last good epoch's weights stay on the page
+    const worker = startWorker();
+    const dying = await remoteModel(worker, { seed: 6 });
+    const died = await caught(() =>
+      dying.fit(x(), y(), {
+        epochs: 50,
+        batchSize: 8,
+        callbacks: {
+          onEpochEnd: (e) => {
+            if (e === 1) worker.postMessage({ crashForTest: true });
+          },
+        },
+      }),
+    );
+    const lastGood = dying.getLastGoodWeights();
+    const afterDeath = await caught(() => dying.predict(x()));
+
+    const broken = URL.createObjectURL(new Blob(['throw new Error("the worker script failed as it loaded");'], { type: 'text/javascript' }));
+    const neverLoads = await caught(() => remoteModel(new Worker(broken, { type: 'module' }), {}));
+    URL.revokeObjectURL(broken);
+    const notAWorker = await caught(() => remoteModel({} as never));
+    return {
+      badShape,
+      badOption,
+      badCallback,
+      throwingDataset,
+      unchanged,
+      builder,
+      died,
+      lastGood: lastGood && { epoch: lastGood.epoch, shapes: lastGood.weights.map((w) => w.shape) },
+      afterDeath,
+      neverLoads,
+      notAWorker,
+    };
+  },
+};
