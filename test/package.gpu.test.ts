@@ -19,6 +19,7 @@ const ERROR_NAMES = [
   'ValueError',
   'WebGPUUnavailableError',
   'WebRnnError',
+  'WorkerError',
 ];
 
 describe.skipIf(skipGpu)('the built package, dist/webrnn.js, in the browser', () => {

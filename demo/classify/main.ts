@@ -5,10 +5,11 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import type uPlot from 'uplot';
-import { WordVocabulary, layers, optimizers, padSequences, sequential, type Runtime, type Sequential } from '../../src/index';
+import { WordVocabulary, padSequences, type RemoteModel } from '../../src/index';
 import { COLORS, curveColumns, drawCurves, type Curve } from '../lib/charts';
-import { $, applyEpochsParam, boot, clearError, input, intValue, params, quick, setState, showError, showSpeed } from '../lib/page';
+import { $, applyEpochsParam, boot, clearError, input, intValue, openModel, params, quick, setState, showError, showSpeed } from '../lib/page';
 import { trainingClock } from '../lib/speed';
+import type { SpamModelSpec } from './model';
 import { stratifiedSplit, type Email } from './split';
 
 const MAX_LEN = quick ? 40 : 100;
@@ -32,7 +33,7 @@ function rate(name: string, fallback: number): number {
 }
 
 let emails: Email[] = [];
-let trained: { model: Sequential; vocab: WordVocabulary } | null = null;
+let trained: { model: RemoteModel; vocab: WordVocabulary } | null = null;
 const trainButton = $('train') as HTMLButtonElement;
 const tryButton = $('try') as HTMLButtonElement;
 
@@ -44,11 +45,12 @@ function encode(vocab: WordVocabulary, texts: string[]) {
   );
 }
 
-async function train(rt: Runtime): Promise<void> {
+async function train(): Promise<void> {
   clearError();
   trainButton.disabled = tryButton.disabled = true;
   trained?.model.dispose();
   trained = null;
+  let model: RemoteModel | null = null;
   try {
     const epochs = intValue('epochs');
     const { train: trainSet, test: testSet } = stratifiedSplit(quick ? emails.slice(0, 160) : emails, 0.25, 11);
@@ -70,11 +72,17 @@ async function train(rt: Runtime): Promise<void> {
       `${trainSet.length} training and ${testSet.length} held-out emails, half spam each; vocabulary ${vocab.size} words (from the training emails), first ${MAX_LEN} words per email` +
       (MASK_PADDING ? ', shorter ones padded with a masked id 0 that the LSTM skips.' : ', shorter ones padded with id 0 (unmasked: ?mask=0).');
 
-    const model = sequential(rt, { seed: SEED });
-    model.add(layers.embedding({ inputDim: vocab.size, outputDim: 16, inputLength: MAX_LEN, maskZero: MASK_PADDING }));
-    model.add(layers.lstm({ units: UNITS, dropout: DROPOUT, recurrentDropout: RECURRENT_DROPOUT }));
-    model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
-    model.compile({ optimizer: optimizers.adam({ learningRate: 0.005 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    // spamModel, built and trained in the page's worker (model.worker.ts): the page only draws.
+    const spec: SpamModelSpec = {
+      vocabularySize: vocab.size,
+      maxLen: MAX_LEN,
+      units: UNITS,
+      maskPadding: MASK_PADDING,
+      dropout: DROPOUT,
+      recurrentDropout: RECURRENT_DROPOUT,
+      seed: SEED,
+    };
+    model = await openModel(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' }), spec);
 
     const clock = trainingClock(Math.ceil(trainSet.length / BATCH));
     const curves: Curve[] = [
@@ -111,6 +119,7 @@ async function train(rt: Runtime): Promise<void> {
     trained = { model, vocab };
     setState({ status: 'done', result: { lossPoints: curves[0]!.values.length, heldOutAccuracy: accuracy } });
   } catch (e) {
+    model?.dispose(); // ends its worker
     showError(e);
   } finally {
     trainButton.disabled = false;
@@ -127,12 +136,12 @@ async function classify(): Promise<void> {
   setState({ result: { ...window.demoState.result, tried: p } });
 }
 
-void boot(async (rt) => {
+void boot(async () => {
   applyEpochsParam();
   const sample = (await import('./spamSample.json')).default as { source: string; emails: Email[] };
   emails = sample.emails;
   trainButton.disabled = false;
-  trainButton.addEventListener('click', () => void train(rt));
+  trainButton.addEventListener('click', () => void train());
   tryButton.addEventListener('click', () => void classify().catch(showError));
-  if (params.get('auto') === '1') void train(rt);
+  if (params.get('auto') === '1') void train();
 });

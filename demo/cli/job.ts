@@ -4,7 +4,7 @@
  * (a function Puppeteer exposes before the page loads).
  */
 import { createRuntime, type AdapterSummary } from '../../src/index';
-import { runForecastJob, type EpochReport, type ForecastInput, type ForecastResult } from '../lib/forecastJob';
+import { forecastModel, runForecastJob, type EpochReport, type ForecastInput, type ForecastResult } from '../lib/forecastJob';
 
 declare global {
   interface Window {
@@ -16,7 +16,11 @@ declare global {
 window.webrnnForecastJob = async (input) => {
   const rt = await createRuntime();
   try {
-    const result = await runForecastJob(rt, input, (r) => void window.webrnnProgress?.(r));
+    const result = await runForecastJob(
+      (spec) => forecastModel(rt, spec),
+      input,
+      (r) => void window.webrnnProgress?.(r),
+    );
     return { ...result, adapter: rt.adapter };
   } finally {
     rt.dispose();

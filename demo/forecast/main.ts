@@ -5,11 +5,11 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import type uPlot from 'uplot';
-import type { Runtime } from '../../src/index';
 import { loadAppleStock } from '../../src/data/datasets';
 import { curveColumns, drawCurves, lossCurves } from '../lib/charts';
-import { runForecastJob, type ForecastTarget } from '../lib/forecastJob';
-import { $, applyEpochsParam, boot, clearError, input, intValue, params, quick, setState, showError, showSpeed } from '../lib/page';
+import type { AdapterSummary } from '../../src/index';
+import { runForecastJob, type ForecastModelSpec, type ForecastTarget } from '../lib/forecastJob';
+import { $, applyEpochsParam, boot, clearError, input, intValue, openModel, params, quick, setState, showError, showSpeed } from '../lib/page';
 import { renderReport } from '../lib/report';
 import { csvTable, type LoadedTable } from './csvSource';
 
@@ -56,7 +56,7 @@ async function loadSource(): Promise<void> {
   trainButton.disabled = table.numeric.length === 0;
 }
 
-async function train(rt: Runtime): Promise<void> {
+async function train(): Promise<void> {
   if (!table) return;
   clearError();
   trainButton.disabled = true;
@@ -74,7 +74,14 @@ async function train(rt: Runtime): Promise<void> {
     const history = { loss: [] as number[], valLoss: [] as number[] };
     let live: uPlot | null = null;
     setState({ status: 'training', epochsDone: 0 });
-    const result = await runForecastJob(rt, { values, times, ...config, seed: 42, patience: 0 }, (r) => {
+    let adapter: AdapterSummary | null = null;
+    // The model trains in its own worker (model.worker.ts); data preparation and scoring stay on the page.
+    const openInWorker = async (spec: ForecastModelSpec) => {
+      const model = await openModel(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' }), spec);
+      adapter = model.adapter;
+      return model;
+    };
+    const result = await runForecastJob(openInWorker, { values, times, ...config, seed: 42, patience: 0 }, (r) => {
       history.loss.push(r.loss);
       history.valLoss.push(r.valLoss);
       live ??= drawCurves(liveEl, 'Loss per epoch (live)', lossCurves(history), chartWidth(), true);
@@ -86,7 +93,7 @@ async function train(rt: Runtime): Promise<void> {
     liveEl.replaceChildren();
     showSpeed(result.speed.stepsPerSecond, result.speed.epochSeconds);
     const source = `${table.name}, column ${column}${rows < series.values.length ? ` (the last ${rows} of ${series.values.length} rows)` : ''}`;
-    const charts = renderReport($('report'), { values, times, unit: table.unit, source, config, adapter: rt.adapter, result }, chartWidth());
+    const charts = renderReport($('report'), { values, times, unit: table.unit, source, config, adapter: adapter!, result }, chartWidth());
     setState({
       status: 'done',
       result: {
@@ -110,14 +117,14 @@ function chartWidth(): number {
 /** ?quick=1 (tests on CPU-emulated WebGPU): the last 300 rows, a short window, a small LSTM, shown in the boxes. */
 const QUICK_ROWS = 300;
 
-void boot(async (rt) => {
+void boot(async () => {
   if (quick) Object.entries({ window: 20, units: 16, horizon: 10 }).forEach(([id, v]) => (input(id).value = String(v)));
   applyEpochsParam();
   const target = params.get('target');
   if (target) ($('target') as HTMLSelectElement).value = target;
   sourceSelect.addEventListener('change', () => void loadSource().catch(showError));
   input('file').addEventListener('change', () => void loadSource().catch(showError));
-  trainButton.addEventListener('click', () => void train(rt));
+  trainButton.addEventListener('click', () => void train());
   await loadSource();
-  if (params.get('auto') === '1') void train(rt);
+  if (params.get('auto') === '1') void train();
 });

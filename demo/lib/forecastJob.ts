@@ -56,7 +56,33 @@ export interface ForecastResult {
   speed: TrainingSpeed;
 }
 
-export async function runForecastJob(rt: Runtime, input: ForecastInput, onEpoch?: (r: EpochReport) => void): Promise<ForecastResult> {
+/** What the tutorial's model is made of: the window it reads, its LSTM units, the weights' seed. */
+export interface ForecastModelSpec {
+  window: number;
+  units: number;
+  seed: number;
+}
+
+/** The tutorial's model: LSTM(units, relu) + Dense(1), Adam, mean squared error. */
+export function forecastModel(rt: Runtime, spec: ForecastModelSpec): Sequential {
+  const model = sequential(rt, { seed: spec.seed });
+  model.add(layers.lstm({ units: spec.units, activation: 'relu', inputShape: [spec.window, 1] }));
+  model.add(layers.dense({ units: 1 }));
+  model.compile({ optimizer: 'adam', loss: 'mse' });
+  return model;
+}
+
+/**
+ * What the job asks of its model: a Sequential from forecastModel (npm start), or a RemoteModel whose worker
+ * serves forecastModel (the Forecast page, which trains off its main thread).
+ */
+export type ForecastModel = Pick<Sequential, 'fit' | 'predict' | 'dispose'>;
+
+export async function runForecastJob(
+  openModel: (spec: ForecastModelSpec) => ForecastModel | Promise<ForecastModel>,
+  input: ForecastInput,
+  onEpoch?: (r: EpochReport) => void,
+): Promise<ForecastResult> {
   const values = Float64Array.from(input.values);
   const change = input.target === 'change';
   // Row j of the modelled series is row j + shift of `values`; a prediction is base(row) + the unscaled output.
@@ -71,10 +97,7 @@ export async function runForecastJob(rt: Runtime, input: ForecastInput, onEpoch?
   });
   const { train, validation, test, scaler } = prepared;
 
-  const model = sequential(rt, { seed: input.seed });
-  model.add(layers.lstm({ units: input.units, activation: 'relu', inputShape: [input.window, 1] }));
-  model.add(layers.dense({ units: 1 }));
-  model.compile({ optimizer: 'adam', loss: 'mse' });
+  const model = await openModel({ window: input.window, units: input.units, seed: input.seed });
   try {
     const stepsPerEpoch = Math.ceil(train.x.shape[0]! / input.batchSize);
     const clock = trainingClock(stepsPerEpoch);
@@ -151,7 +174,7 @@ function sizes(split: { train: { start: number; end: number }; validation: { sta
  * Recursive multi-step forecast: predict the next scaled value from the last `window` ones, append it, repeat.
  * Errors compound with each step, which is why the chart draws the forecast apart from the scored predictions.
  */
-async function forecastAhead(model: Sequential, scaled: Float32Array, input: ForecastInput): Promise<{ data: Float32Array }> {
+async function forecastAhead(model: ForecastModel, scaled: Float32Array, input: ForecastInput): Promise<{ data: Float32Array }> {
   const recent = Array.from(scaled.subarray(scaled.length - input.window));
   const out = new Float32Array(input.horizon);
   for (let h = 0; h < input.horizon; h++) {

@@ -1,10 +1,11 @@
 /**
- * What every demo page shares: the runtime, the line that names the adapter and says whether it is a fallback
- * (CPU-emulated) one, the training speed, and `window.demoState`, which the browser tests read.
+ * What every demo page shares: opening its model in a worker (each page trains off its main thread, with
+ * remoteModel), the line that names the worker's adapter and says whether it is a fallback (CPU-emulated) one, the
+ * training speed, and `window.demoState`, which the browser tests read.
  * Query parameters: `?epochs=N` sets the epochs box, `?auto=1` starts training on load, `?quick=1` shrinks the
  * data and model (for tests on CPU-emulated WebGPU).
  */
-import { createRuntime, type Runtime } from '../../src/index';
+import { remoteModel, type RemoteModel } from '../../src/index';
 import { adapterLine } from './report';
 
 export interface DemoState {
@@ -56,15 +57,14 @@ export function applyEpochsParam(id = 'epochs'): void {
   if (e) input(id).value = e;
 }
 
-let runtime: Promise<Runtime> | null = null;
-
-/** One runtime per page; the adapter line is filled in as soon as it exists. */
-export function pageRuntime(): Promise<Runtime> {
-  runtime ??= createRuntime().then((rt) => {
-    $('adapter').textContent = adapterLine(rt.adapter);
-    return rt;
-  });
-  return runtime;
+/**
+ * Starts a model in `worker` (a page's model.worker.ts, which calls serveModel) and names the adapter it got. The
+ * page news up the Worker itself: Vite bundles a worker only from `new Worker(new URL(...), ...)` in the page's code.
+ */
+export async function openModel(worker: Worker, spec: unknown): Promise<RemoteModel> {
+  const model = await remoteModel(worker, spec);
+  $('adapter').textContent = `${adapterLine(model.adapter)}, in a worker`;
+  return model;
 }
 
 export function showSpeed(stepsPerSecond: number, epochSeconds: number): void {
@@ -84,11 +84,11 @@ export function clearError(): void {
   $('error').hidden = true;
 }
 
-/** Boots a page: runtime first (a missing WebGPU is reported on the page), then the page's own setup. */
-export async function boot(setup: (rt: Runtime) => Promise<void>): Promise<void> {
+/** Boots a page: its own setup; a missing WebGPU is reported on the page when the first model's worker starts. */
+export async function boot(setup: () => Promise<void>): Promise<void> {
   try {
-    const rt = await pageRuntime();
-    await setup(rt);
+    $('adapter').textContent = 'WebGPU runs in a worker; its adapter is named here once a model starts.';
+    await setup();
     if (window.demoState.status === 'loading') setState({ status: 'ready' });
   } catch (e) {
     showError(e);

@@ -7,11 +7,12 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import type uPlot from 'uplot';
-import { CharVocabulary, PAD_ID, UNKNOWN_ID, layers, optimizers, sequential, type Runtime, type Sequential } from '../../src/index';
+import { CharVocabulary, PAD_ID, UNKNOWN_ID, type RemoteModel } from '../../src/index';
 import { loadMobyDick } from '../../src/data/datasets';
 import { COLORS, curveColumns, drawCurves, type Curve } from '../lib/charts';
-import { $, applyEpochsParam, boot, clearError, input, intValue, params, quick, setState, showError, showSpeed } from '../lib/page';
+import { $, applyEpochsParam, boot, clearError, input, intValue, openModel, params, quick, setState, showError, showSpeed } from '../lib/page';
 import { trainingClock } from '../lib/speed';
+import type { TextModelSpec } from './model';
 import { sampleIndex } from './sampling';
 
 const SEQ = quick ? 20 : 40;
@@ -24,7 +25,7 @@ const SAMPLE_CHARS = quick ? 30 : 80;
 const EMBED = 16;
 
 let book = '';
-let trained: { model: Sequential; generator: Sequential; vocab: CharVocabulary; seed: string } | null = null;
+let trained: { model: RemoteModel; generator: RemoteModel; vocab: CharVocabulary; seed: string } | null = null;
 const trainButton = $('train') as HTMLButtonElement;
 const generateButton = $('generate') as HTMLButtonElement;
 
@@ -32,20 +33,16 @@ function temperature(): number {
   return Number(input('temperature').value);
 }
 
-/** The trained layers again, stateful with batch 1: what predictStep needs. Weights are copied in per sample. */
-function buildGenerator(rt: Runtime, vocabSize: number): Sequential {
-  const g = sequential(rt, { seed: 7 });
-  g.add(layers.embedding({ inputDim: vocabSize, outputDim: EMBED, batchInputShape: [1, 1] }));
-  g.add(layers.lstm({ units: UNITS, stateful: true }));
-  g.add(layers.dense({ units: vocabSize, activation: 'softmax' }));
-  return g;
+/** One of the page's models (model.ts), started in a worker of its own. */
+function startModel(spec: TextModelSpec): Promise<RemoteModel> {
+  return openModel(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' }), spec);
 }
 
 /** Feeds `seed` one character at a time, then writes `count` drawn characters into #sample as they come. */
-async function generate(generator: Sequential, vocab: CharVocabulary, seed: string, count: number): Promise<string> {
+async function generate(generator: RemoteModel, vocab: CharVocabulary, seed: string, count: number): Promise<string> {
   const out = $('sample');
   out.textContent = seed;
-  generator.resetStates();
+  await generator.resetStates();
   let probs: ArrayLike<number> = [];
   for (const id of vocab.encode(seed)) probs = (await generator.predictStep([id])).data;
   let text = '';
@@ -59,7 +56,7 @@ async function generate(generator: Sequential, vocab: CharVocabulary, seed: stri
   return text;
 }
 
-async function train(rt: Runtime): Promise<void> {
+async function train(): Promise<void> {
   clearError();
   trainButton.disabled = generateButton.disabled = true;
   trained?.model.dispose();
@@ -82,13 +79,10 @@ async function train(rt: Runtime): Promise<void> {
       y[s] = ids[s * STRIDE + SEQ]!;
     }
 
-    const model = sequential(rt, { seed: 7 });
-    model.add(layers.embedding({ inputDim: vocab.size, outputDim: EMBED, inputLength: SEQ }));
-    model.add(layers.lstm({ units: UNITS }));
-    model.add(layers.dense({ units: vocab.size, activation: 'softmax' }));
-    model.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    // Both models run in workers (model.worker.ts): the page only draws and samples.
+    const spec = { vocabularySize: vocab.size, window: SEQ, units: UNITS, embedding: EMBED };
+    const [model, generator] = await Promise.all([startModel({ ...spec, kind: 'trainer' }), startModel({ ...spec, kind: 'generator' })]);
     const seed = text.slice(0, SEQ);
-    const generator = buildGenerator(rt, vocab.size);
     trained = { model, generator, vocab, seed };
 
     const trainCount = n - Math.round(n * 0.1);
@@ -139,13 +133,13 @@ async function train(rt: Runtime): Promise<void> {
   }
 }
 
-void boot(async (rt) => {
+void boot(async () => {
   applyEpochsParam();
   const t = input('temperature');
   t.addEventListener('input', () => ($('temperature-value').textContent = t.value));
   book = await loadMobyDick();
   trainButton.disabled = false;
-  trainButton.addEventListener('click', () => void train(rt));
+  trainButton.addEventListener('click', () => void train());
   generateButton.addEventListener('click', () => {
     if (!trained) return;
     generateButton.disabled = true;
@@ -153,5 +147,5 @@ void boot(async (rt) => {
       .catch(showError)
       .finally(() => (generateButton.disabled = false));
   });
-  if (params.get('auto') === '1') void train(rt);
+  if (params.get('auto') === '1') void train();
 });

@@ -15,7 +15,7 @@
  * a ValueError here. If the worker stops with an uncaught error, every pending and later call rejects with a
  * WorkerError, and getLastGoodWeights() still holds the weights after the last good epoch.
  */
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, wrap } from 'comlink';
 import { DisposedError, ValueError, WorkerError } from '../errors';
 import { saveArtifacts } from '../io/artifacts';
 import type { ArtifactsSink, SaveResult } from '../io/types';
@@ -26,7 +26,7 @@ import type { FitArgs } from '../model/fitArgs';
 import type { SaveOptions } from '../model/save';
 import { addTfjsAliases } from '../model/training';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
-import { keepErrorClasses, type BatchSource, type FitEvents, type ModelService, type RemoteModelInfo, type WireHistory } from './wire';
+import { keepErrorClasses, type BatchSource, type FitEvents, type ModelService, type RemoteModelInfo, type ServiceCalls, type WireHistory } from './wire';
 
 /** What remoteModel needs of a worker: a dedicated Web Worker (or anything with its messaging and error events). */
 export interface WorkerLike {
@@ -55,13 +55,13 @@ export async function remoteModel(worker: WorkerLike, options?: unknown): Promis
 
 /** The connection to one worker: every call races the worker's death, so none waits forever on a dead worker. */
 class WorkerLink {
-  readonly service: Remote<ModelService>;
+  readonly service: ServiceCalls;
   private failure: WorkerError | null = null;
   private readonly failed: Promise<never>;
   private readonly onError: (event: Event) => void;
 
   constructor(readonly worker: WorkerLike) {
-    this.service = wrap<ModelService>(worker);
+    this.service = wrap<ModelService>(worker) as unknown as ServiceCalls;
     let fail!: (e: WorkerError) => void;
     this.failed = new Promise<never>((_, reject) => (fail = reject));
     this.failed.catch(() => {}); // observed through the calls; never an unhandled rejection by itself
@@ -79,7 +79,7 @@ class WorkerLink {
   }
 
   /** Runs one call on the worker's service, or rejects with a WorkerError if the worker dies first. */
-  call<T>(body: (service: Remote<ModelService>) => Promise<T>): Promise<T> {
+  call<T>(body: (service: ServiceCalls) => Promise<T>): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     return Promise.race([body(this.service), this.failed]);
   }
@@ -91,7 +91,7 @@ class WorkerLink {
     if (this.ended) return;
     this.ended = true;
     this.worker.removeEventListener('error', this.onError);
-    this.service[releaseProxy]();
+    (this.service as unknown as { [releaseProxy](): void })[releaseProxy]();
     this.worker.terminate();
   }
 

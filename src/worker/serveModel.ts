@@ -28,14 +28,18 @@ import { keepErrorClasses, moving, type BatchSource, type FitEvents, type ModelS
 export type ModelBuilder<Options> = (rt: Runtime, options: Options) => Sequential | Promise<Sequential>;
 
 /** Where serveModel listens: the worker's global scope by default, or a MessagePort. */
-export type ServeEndpoint = Endpoint;
+export interface ServeEndpoint {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject): void;
+}
 
 export function serveModel<Options = unknown>(build: ModelBuilder<Options>, runtimeOptions: RuntimeOptions = {}, endpoint?: ServeEndpoint): void {
   if (typeof build !== 'function') {
     throw new ValueError(`serveModel expects a function (rt, options) => model that builds and compiles the model; got ${typeof build}`);
   }
   keepErrorClasses();
-  expose(new ModelServer(build, runtimeOptions), endpoint ?? (globalThis as unknown as ServeEndpoint));
+  expose(new ModelServer(build, runtimeOptions), (endpoint ?? globalThis) as Endpoint);
 }
 
 class ModelServer<Options> implements ModelService {

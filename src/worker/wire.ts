@@ -5,7 +5,19 @@
  * use for it.
  */
 import { transfer, transferHandlers, type TransferHandler } from 'comlink';
-import * as errors from '../errors';
+import {
+  DeviceLimitError,
+  DeviceLostError,
+  DisposedError,
+  ModelFormatError,
+  NonFiniteLossError,
+  OutOfMemoryError,
+  ShapeError,
+  ValueError,
+  WebGPUUnavailableError,
+  WebRnnError,
+  WorkerError,
+} from '../errors';
 import type { AdapterSummary } from '../gpu/runtime';
 import type { ModelArtifacts } from '../io/types';
 import type { Logs } from '../model/callbacks';
@@ -63,6 +75,9 @@ export interface ModelService {
   dispose(): void;
 }
 
+/** The service as the page calls it: every method answers asynchronously (Comlink's Remote, spelled out here). */
+export type ServiceCalls = { [K in keyof ModelService]: (...args: Parameters<ModelService[K]>) => Promise<Awaited<ReturnType<ModelService[K]>>> };
+
 /** Marks tensors (or artifacts) for transfer: their buffers move to the receiver instead of being copied. */
 export function moving<T>(value: T, arrays: readonly ArrayBufferView[]): T {
   const buffers = [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
@@ -75,13 +90,21 @@ type ErrorClass = new (...args: never[]) => Error;
 
 /**
  * webrnn's error classes by name: an error thrown in the worker is rebuilt as the same class on the page. Each class
- * spells its own name (src/errors.ts), the same as its export, which a bundler keeps in this namespace object.
+ * spells its own name (src/errors.ts), the same as its key here; shorthand keys survive minification.
  */
-const ERROR_CLASSES: Record<string, ErrorClass> = Object.fromEntries(
-  Object.entries(errors as Record<string, unknown>).filter(
-    (entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && (entry[1] as ErrorClass).prototype instanceof Error,
-  ),
-);
+const ERROR_CLASSES: Record<string, ErrorClass> = {
+  WebRnnError,
+  ShapeError,
+  ValueError,
+  WebGPUUnavailableError,
+  DeviceLostError,
+  DisposedError,
+  ModelFormatError,
+  DeviceLimitError,
+  OutOfMemoryError,
+  NonFiniteLossError,
+  WorkerError,
+};
 
 interface SerializedError {
   name: string;
