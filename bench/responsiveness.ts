@@ -1,0 +1,77 @@
+/**
+ * The page's main thread while the tutorial model (LSTM(50, relu) + Dense(1), windows of 60 AAPL closes, batch
+ * 32; or wider and longer ones) trains for some epochs: once on the page itself (sequential + fit), once in a worker (remoteModel). A
+ * PerformanceObserver records every long task (over 50 ms) on the main thread, and a 16 ms timer measures how
+ * late the page gets to run (how long a click or a frame would wait). bench/responsiveness.mjs drives it.
+ */
+import { createRuntime, prepareSeries, remoteModel, type Sequential } from '../src/index';
+import { loadAppleStock } from '../src/data/datasets';
+import { forecastModel, type ForecastModel } from '../demo/lib/forecastJob';
+
+export interface MainThreadReport {
+  where: 'page' | 'worker';
+  epochs: number;
+  trainMs: number;
+  longTasks: number;
+  longestTaskMs: number;
+  /** Sum over long tasks of their time past 50 ms (Lighthouse's total blocking time). */
+  blockingMs: number;
+  /** How late a 16 ms timer fired, at worst and at the 95th percentile. */
+  timerLateMaxMs: number;
+  timerLateP95Ms: number;
+}
+
+async function watchMainThread(run: () => Promise<void>): Promise<Omit<MainThreadReport, 'where' | 'epochs'>> {
+  const tasks: number[] = [];
+  const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration)));
+  observer.observe({ type: 'longtask' });
+  const late: number[] = [];
+  let expected = performance.now() + 16;
+  let ticking = true;
+  const tick = () => {
+    const now = performance.now();
+    late.push(Math.max(0, now - expected));
+    expected = now + 16;
+    if (ticking) setTimeout(tick, 16);
+  };
+  setTimeout(tick, 16);
+  const t0 = performance.now();
+  await run();
+  const trainMs = performance.now() - t0;
+  ticking = false;
+  await new Promise((r) => setTimeout(r, 100)); // the observer reports a task after it ends
+  observer.disconnect();
+  late.sort((a, b) => a - b);
+  return {
+    trainMs,
+    longTasks: tasks.length,
+    longestTaskMs: Math.max(0, ...tasks),
+    blockingMs: tasks.reduce((a, d) => a + Math.max(0, d - 50), 0),
+    timerLateMaxMs: late[late.length - 1] ?? 0,
+    timerLateP95Ms: late[Math.floor(late.length * 0.95)] ?? 0,
+  };
+}
+
+/** `window` and `units` default to the tutorial's 60 and 50. */
+async function measure(epochs: number, window = 60, units = 50): Promise<{ adapter: string; rows: MainThreadReport[] }> {
+  const SPEC = { window, units, seed: 1 };
+  const { close } = await loadAppleStock();
+  const { train } = prepareSeries(close, { window: SPEC.window, split: { train: 0.7, validation: 0.15, test: 0.15 }, scaler: 'minmax' });
+  const rt = await createRuntime();
+  const rows: MainThreadReport[] = [];
+  const fit = async (model: ForecastModel) => {
+    await model.fit(train.x, train.y, { epochs: 1, batchSize: 32 }); // compiles: not what is measured
+    return watchMainThread(async () => void (await model.fit(train.x, train.y, { epochs, batchSize: 32 })));
+  };
+  const local: Sequential = forecastModel(rt, SPEC);
+  rows.push({ where: 'page', epochs, ...(await fit(local)) });
+  local.dispose();
+  const remote = await remoteModel(new Worker(new URL('./responsivenessWorker.ts', import.meta.url), { type: 'module' }), SPEC);
+  rows.push({ where: 'worker', epochs, ...(await fit(remote)) });
+  remote.dispose();
+  const adapter = `${rt.adapter.vendor} ${rt.adapter.architecture} ${rt.adapter.description}`.trim();
+  rt.dispose();
+  return { adapter, rows };
+}
+
+(window as unknown as { responsiveness: typeof measure }).responsiveness = measure;
