@@ -102,7 +102,7 @@ export type { SeriesInput, MinMaxScalerOptions, InverseTransformOptions, ScalerJ
 export type { WindowOptions, Windows, SplitFractions, RowRange, ChronologicalSplit, PrepareSeriesOptions, PreparedSeries } from './data/index';
 export type { CsvOptions, CsvTable, VocabularyOptions, VocabularyJSON, PadOptions } from './data/index';
 export { callbacks, EarlyStopping } from './model/callbacks';
-export type { Callback, History, Logs, EarlyStoppingArgs } from './model/callbacks';
+export type { Callback, History, Logs, EarlyStoppingArgs, TrainableModel } from './model/callbacks';
 export type { FitArgs } from './model/sequential';
 export type { Dataset, Batch, BatchIterator, FitDatasetArgs } from './model/dataset';
 export type { CompileArgs } from './model/training';

@@ -55,4 +55,11 @@ describe.skipIf(skipGpu)('the built package, dist/webrnn.js, in the browser', ()
     expect(predictedShape).toEqual([32, 1]);
     expect(dispatches).toBeGreaterThan(0);
   });
+
+  it('trains in a worker through remoteModel/serveModel, errors arriving as the package classes', async () => {
+    const { loss, shape } = await page.call('packageWorker');
+    expect(loss).toHaveLength(10);
+    expect(loss[9]!).toBeLessThan(loss[0]! * 0.5);
+    expect(shape).toMatchObject({ name: 'ShapeError', instanceOf: ['ShapeError', 'WebRnnError'] });
+  });
 });

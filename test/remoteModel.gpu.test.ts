@@ -31,6 +31,10 @@ describe.skipIf(skipGpu)('a model in a worker (remoteModel)', () => {
     const r = await page.call('remoteControl');
     expect(r.stoppedEpochs).toEqual([0, 1]);
     expect(r.afterZeros).toEqual(Array(16).fill(0.5));
+    // a hook's setWeights and stopTraining reach the worker before its fit goes on: training ends on those weights
+    expect(r.restored.epochs).toEqual([0, 1]);
+    expect(r.restored.afterRestore).toEqual(Array(16).fill(0.5));
+    expect(r.early).toEqual({ epochs: [0, 1], stoppedEpoch: 1 });
     expect(r.dataset.weights.remote).toEqual(r.dataset.weights.local);
     expect(r.dataset.loss.remote).toEqual(r.dataset.loss.local);
     expect(r.dataset.valLoss.remote).toEqual(r.dataset.valLoss.local);
@@ -38,6 +42,7 @@ describe.skipIf(skipGpu)('a model in a worker (remoteModel)', () => {
     expect(r.savedBytes).toBe(4 * (6 * 4 * (2 + 6 + 1) + 6 + 1));
     expect(r.reloaded.page).toEqual(r.reloaded.remote);
     expect(r.afterDispose).toMatchObject({ name: 'DisposedError', instanceOfClass: true });
+    expect(r.lateParams).toBe(6 * 4 * (2 + 6 + 1) + 6 + 1);
   });
 
   it('rejects with the class the worker threw, and survives nothing it should not', async () => {

@@ -26,7 +26,17 @@ import type { FitArgs } from '../model/fitArgs';
 import type { SaveOptions } from '../model/save';
 import { addTfjsAliases } from '../model/training';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
-import { keepErrorClasses, type BatchSource, type FitEvents, type ModelService, type RemoteModelInfo, type ServiceCalls, type WireHistory } from './wire';
+import {
+  HELLO,
+  READY,
+  keepErrorClasses,
+  type BatchSource,
+  type FitEvents,
+  type ModelService,
+  type RemoteModelInfo,
+  type ServiceCalls,
+  type WireHistory,
+} from './wire';
 
 /** What remoteModel needs of a worker: a dedicated Web Worker (or anything with its messaging and error events). */
 export interface WorkerLike {
@@ -76,12 +86,24 @@ class WorkerLink {
       this.end();
     };
     worker.addEventListener('error', this.onError);
+    this.ready = new Promise<void>((resolve) => {
+      const onReady = (event: Event) => {
+        if ((event as MessageEvent).data?.webrnn !== READY) return;
+        worker.removeEventListener('message', onReady);
+        resolve();
+      };
+      worker.addEventListener('message', onReady);
+    });
+    worker.postMessage({ webrnn: HELLO }, []);
   }
 
-  /** Runs one call on the worker's service, or rejects with a WorkerError if the worker dies first. */
+  /** Settles once the worker's serveModel listens (wire.ts: the handshake). */
+  private readonly ready: Promise<void>;
+
+  /** Runs one call on the worker's service once it listens, or rejects with a WorkerError if the worker dies first. */
   call<T>(body: (service: ServiceCalls) => Promise<T>): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
-    return Promise.race([body(this.service), this.failed]);
+    return Promise.race([this.ready.then(() => body(this.service)), this.failed]);
   }
 
   private ended = false;

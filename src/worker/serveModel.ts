@@ -23,7 +23,18 @@ import type { Batch, BatchIterator, Dataset } from '../model/dataset';
 import type { Callback, History, Logs } from '../model/callbacks';
 import { Sequential } from '../model/sequential';
 import type { Tensor } from '../tensor';
-import { keepErrorClasses, moving, type BatchSource, type FitEvents, type ModelService, type RemoteModelInfo, type WireArgs, type WireHistory } from './wire';
+import {
+  HELLO,
+  READY,
+  keepErrorClasses,
+  moving,
+  type BatchSource,
+  type FitEvents,
+  type ModelService,
+  type RemoteModelInfo,
+  type WireArgs,
+  type WireHistory,
+} from './wire';
 
 export type ModelBuilder<Options> = (rt: Runtime, options: Options) => Sequential | Promise<Sequential>;
 
@@ -39,7 +50,12 @@ export function serveModel<Options = unknown>(build: ModelBuilder<Options>, runt
     throw new ValueError(`serveModel expects a function (rt, options) => model that builds and compiles the model; got ${typeof build}`);
   }
   keepErrorClasses();
-  expose(new ModelServer(build, runtimeOptions), (endpoint ?? globalThis) as Endpoint);
+  const port = (endpoint ?? globalThis) as Endpoint;
+  expose(new ModelServer(build, runtimeOptions), port);
+  port.addEventListener('message', (event) => {
+    if ((event as MessageEvent).data?.webrnn === HELLO) port.postMessage({ webrnn: READY });
+  });
+  port.postMessage({ webrnn: READY });
 }
 
 class ModelServer<Options> implements ModelService {

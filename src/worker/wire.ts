@@ -25,6 +25,15 @@ import type { LastGoodWeights } from '../model/epochEnd';
 import type { SaveOptions } from '../model/save';
 import type { Tensor } from '../tensor';
 
+/**
+ * The handshake before any call: serveModel says READY when it starts listening and again whenever it hears HELLO,
+ * which remoteModel sends once its own listener is on. A worker may call serveModel late (after a top-level await),
+ * and the page may start listening late (after its own awaits): whichever comes second, the page hears READY. Comlink
+ * ignores these messages (they carry no call id).
+ */
+export const HELLO = 'webrnn: remoteModel is listening';
+export const READY = 'webrnn: serveModel is listening';
+
 /** What the page learns about the model once its worker has built it. */
 export interface RemoteModelInfo {
   name: string;

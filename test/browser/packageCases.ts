@@ -92,4 +92,18 @@ export const packageCases = {
       r.dispose();
     }
   },
+
+  /** The package's remoteModel against a worker that runs the package's serveModel: training, and an error's class. */
+  async packageWorker() {
+    const m = await load();
+    const model = await m.remoteModel(new Worker(new URL('./distWorker.ts', import.meta.url), { type: 'module' }), { units: 8 });
+    try {
+      const { x, y } = sineWindows();
+      const history = await model.fit(x, y, { batchSize: 32, epochs: 10, shuffle: false });
+      const shape = await thrown(m, () => model.predict({ data: new Float32Array(30), shape: [5, 6] }));
+      return { loss: history.history.loss!, shape };
+    } finally {
+      model.dispose();
+    }
+  },
 };

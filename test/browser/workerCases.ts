@@ -3,7 +3,17 @@
  * the page sees them, datasets pulled from the page, errors that keep their class, save, and a worker that dies.
  * Each returns plain numbers and strings for test/remoteModel.gpu.test.ts to check.
  */
-import { loadLayersModel, memorySink, remoteModel, type Logs, type RemoteModel, type Sequential, type Tensor } from '../../src/index';
+import {
+  callbacks,
+  loadLayersModel,
+  memorySink,
+  remoteModel,
+  type Logs,
+  type RemoteModel,
+  type Sequential,
+  type Tensor,
+  type TrainableModel,
+} from '../../src/index';
 import { rt } from './harnessCore';
 import { buildWorkerCaseModel, type WorkerCaseOptions } from './workerCaseModel';
 
@@ -98,6 +108,23 @@ export const workerCases = {
     const zeros = (await remote.getWeights()).map((w) => ({ data: new Float32Array(w.data.length), shape: w.shape }));
     remote.setWeights(zeros);
     const afterZeros = [...(await remote.predict(x())).data];
+    // what callbacks.earlyStopping does from a hook, through setModel: set weights and stop, before fit goes on
+    let watched: TrainableModel | null = null;
+    const restored = await remote.fit(x(), y(), {
+      epochs: 5,
+      batchSize: 8,
+      callbacks: {
+        setModel: (m) => void (watched = m),
+        onEpochEnd: (e) => {
+          if (e !== 1 || !watched) return;
+          watched.setWeights(zeros);
+          watched.stopTraining = true;
+        },
+      },
+    });
+    const afterRestore = [...(await remote.predict(x())).data];
+    const stopper = callbacks.earlyStopping({ monitor: 'loss', baseline: 0, patience: 1 }); // a loss never below 0
+    const early = await remote.fit(x(), y(), { epochs: 5, batchSize: 8, callbacks: stopper });
     // fitDataset from the page's batches against a page model's fitDataset on the same batches
     const local = buildWorkerCaseModel(await rt(), { seed: 4 });
     const fromDataset = await open({ seed: 4 });
@@ -122,7 +149,23 @@ export const workerCases = {
     remote.dispose();
     fromDataset.dispose();
     const afterDispose = await caught(() => remote.predict(x()));
-    return { stoppedEpochs: stopped.epoch, afterZeros, dataset, savedBytes: saved.modelArtifactsInfo.weightDataBytes, reloaded, afterDispose };
+    // a page that listens late: the worker's first READY went unheard; the page's HELLO gets another
+    const lateWorker = startWorker();
+    await new Promise((r) => setTimeout(r, 1000));
+    const late = await remoteModel(lateWorker, { seed: 2 });
+    const lateParams = late.countParams();
+    late.dispose();
+    return {
+      stoppedEpochs: stopped.epoch,
+      afterZeros,
+      restored: { epochs: restored.epoch, afterRestore },
+      early: { epochs: early.epoch, stoppedEpoch: stopper.stoppedEpoch },
+      dataset,
+      savedBytes: saved.modelArtifactsInfo.weightDataBytes,
+      reloaded,
+      afterDispose,
+      lateParams,
+    };
   },
 
   /** Errors thrown in the worker, by the page's dataset, by the builder, and by a worker that dies or never loads. */
