@@ -37,11 +37,11 @@ try {
   console.log(
     `adapter: ${adapter || '(unnamed)'}; LSTM(${units}, relu) + Dense(1) on windows of ${window} AAPL closes, batch 32, ${epochs} epochs per run, main thread watched while fit runs`,
   );
-  console.log('run  where   train ms  long tasks  longest ms  blocking ms  timer late p95/max ms');
+  console.log('run  where          train ms  long tasks  longest ms  blocking ms  timer late p95/max ms');
   for (const r of rows) {
     const cells = [
       r.run,
-      r.where.padEnd(6),
+      r.where.padEnd(13),
       r.trainMs.toFixed(0).padStart(8),
       String(r.longTasks).padStart(10),
       r.longestTaskMs.toFixed(0).padStart(10),

@@ -1,6 +1,7 @@
 /**
  * The page's main thread while the tutorial model (LSTM(50, relu) + Dense(1), windows of 60 AAPL closes, batch
- * 32; or wider and longer ones) trains for some epochs: once on the page itself (sequential + fit), once in a worker (remoteModel). A
+ * 32; or wider and longer ones) trains for some epochs: on the page itself (sequential + fit), on the page with an
+ * onBatchProgress callback (which keeps two batches queued at most), and in a worker (remoteModel). A
  * PerformanceObserver records every long task (over 50 ms) on the main thread, and a 16 ms timer measures how
  * late the page gets to run (how long a click or a frame would wait). bench/responsiveness.mjs drives it.
  */
@@ -9,7 +10,8 @@ import { loadAppleStock } from '../src/data/datasets';
 import { forecastModel, type ForecastModel } from '../demo/lib/forecastJob';
 
 export interface MainThreadReport {
-  where: 'page' | 'worker';
+  /** 'page+progress': on the page with an onBatchProgress callback (two batches queued at most). */
+  where: 'page' | 'page+progress' | 'worker';
   epochs: number;
   trainMs: number;
   longTasks: number;
@@ -59,13 +61,18 @@ async function measure(epochs: number, window = 60, units = 50): Promise<{ adapt
   const { train } = prepareSeries(close, { window: SPEC.window, split: { train: 0.7, validation: 0.15, test: 0.15 }, scaler: 'minmax' });
   const rt = await createRuntime();
   const rows: MainThreadReport[] = [];
-  const fit = async (model: ForecastModel) => {
+  let batchesSeen = 0;
+  const fit = async (model: ForecastModel, progress = false) => {
     await model.fit(train.x, train.y, { epochs: 1, batchSize: 32 }); // compiles: not what is measured
-    return watchMainThread(async () => void (await model.fit(train.x, train.y, { epochs, batchSize: 32 })));
+    const callbacks = progress ? { onBatchProgress: () => void batchesSeen++ } : undefined;
+    return watchMainThread(async () => void (await model.fit(train.x, train.y, { epochs, batchSize: 32, callbacks })));
   };
-  const local: Sequential = forecastModel(rt, SPEC);
-  rows.push({ where: 'page', epochs, ...(await fit(local)) });
-  local.dispose();
+  for (const where of ['page', 'page+progress'] as const) {
+    const local: Sequential = forecastModel(rt, SPEC);
+    rows.push({ where, epochs, ...(await fit(local, where === 'page+progress')) });
+    local.dispose();
+  }
+  if (batchesSeen !== epochs * Math.ceil(train.x.shape[0]! / 32)) throw new Error(`onBatchProgress saw ${batchesSeen} batches`);
   const remote = await remoteModel(new Worker(new URL('./responsivenessWorker.ts', import.meta.url), { type: 'module' }), SPEC);
   rows.push({ where: 'worker', epochs, ...(await fit(remote)) });
   remote.dispose();

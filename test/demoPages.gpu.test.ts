@@ -85,9 +85,11 @@ async function deviceLine(page: Page): Promise<{ adapter: string; speed: string 
   return page.evaluate(() => ({ adapter: document.getElementById('adapter')!.textContent!, speed: document.getElementById('speed')!.textContent! }));
 }
 
-function expectTrained(o: Opened, workers = 1) {
+async function expectTrained(o: Opened, workers = 1) {
   expect(o.workers).toBe(workers);
   expect(o.state.error).toBeNull();
+  // onBatchProgress (no readback) moved the batch line through the epochs: it ends on the last batch of the last one
+  expect(await o.page.$eval('#batch-progress', (p) => p.textContent)).toMatch(/^epoch 2\/2: batch (\d+)\/\1$/);
   expect(o.errors).toEqual([]);
   expect(o.state.status).toBe('done');
   expect(o.state.epochsDone).toBe(2);
@@ -109,7 +111,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
   it('Forecast trains two epochs and draws the loss curve, the predictions and the forecast', async () => {
     const o = await trainPage('forecast.html');
     try {
-      expectTrained(o);
+      await expectTrained(o);
       const { adapter, speed } = await deviceLine(o.page);
       expect(adapter).toMatch(/(fallback|hardware GPU).*, in a worker$/);
       expect(speed).toMatch(/^\d+\.\d\d training steps\/s/);
@@ -128,7 +130,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
   it('Text trains two epochs on Moby-Dick and writes a sample', async () => {
     const o = await trainPage('text.html');
     try {
-      expectTrained(o, 2); // the trainer and the streaming generator
+      await expectTrained(o, 2); // the trainer and the streaming generator
       expect(o.state.result.lossPoints).toBe(2);
       expect(String(o.state.result.sample).length).toBe(30);
       expect(await o.page.$eval('#sample', (p) => p.textContent!.length)).toBeGreaterThan(30);
@@ -141,7 +143,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
   it('Classify trains two epochs, reports held-out accuracy and classifies typed text', async () => {
     const o = await trainPage('classify.html');
     try {
-      expectTrained(o);
+      await expectTrained(o);
       expect(o.state.result.heldOutAccuracy).toBeGreaterThanOrEqual(0);
       expect(o.state.result.heldOutAccuracy).toBeLessThanOrEqual(1);
       expect(await o.page.$eval('#accuracy', (p) => p.textContent)).toMatch(/Held-out accuracy: \d+\.\d%/);

@@ -35,6 +35,7 @@ describe.skipIf(skipGpu)('a model in a worker (remoteModel)', () => {
     expect(r.restored.epochs).toEqual([0, 1]);
     expect(r.restored.afterRestore).toEqual(Array(16).fill(0.5));
     expect(r.early).toEqual({ epochs: [0, 1], stoppedEpoch: 1 });
+    expect(r.progress).toEqual(['begin 0', 'begin 1', 'done 0 size 8', 'done 1 size 8']);
     expect(r.dataset.weights.remote).toEqual(r.dataset.weights.local);
     expect(r.dataset.loss.remote).toEqual(r.dataset.loss.local);
     expect(r.dataset.valLoss.remote).toEqual(r.dataset.valLoss.local);

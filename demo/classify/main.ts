@@ -7,7 +7,21 @@ import 'uplot/dist/uPlot.min.css';
 import type uPlot from 'uplot';
 import { WordVocabulary, padSequences, type RemoteModel } from '../../src/index';
 import { COLORS, curveColumns, drawCurves, type Curve } from '../lib/charts';
-import { $, applyEpochsParam, boot, clearError, input, intValue, openModel, params, quick, setState, showError, showSpeed } from '../lib/page';
+import {
+  $,
+  applyEpochsParam,
+  batchProgressLine,
+  boot,
+  clearError,
+  input,
+  intValue,
+  openModel,
+  params,
+  quick,
+  setState,
+  showError,
+  showSpeed,
+} from '../lib/page';
 import { trainingClock } from '../lib/speed';
 import type { SpamModelSpec } from './model';
 import { stratifiedSplit, type Email } from './split';
@@ -99,19 +113,22 @@ async function train(): Promise<void> {
       batchSize: BATCH,
       epochs,
       validationData: [xTest, yTest],
-      callbacks: {
-        onEpochBegin: () => clock.begin(),
-        onEpochEnd: (epoch, logs) => {
-          const speed = clock.end();
-          showSpeed(speed.stepsPerSecond, speed.epochSeconds);
-          ['loss', 'val_loss', 'accuracy', 'val_accuracy'].forEach((k, i) => curves[i]!.values.push(logs[k]!));
-          chart ??= drawCurves(liveEl, 'Loss (left) and accuracy (right) per epoch; val_ = held out', curves, Math.min(1000, liveEl.clientWidth || 900));
-          chart.setData(curveColumns(curves));
-          $('progress').textContent =
-            `epoch ${epoch + 1}/${epochs}  loss ${logs.loss!.toFixed(3)}  accuracy ${logs.accuracy!.toFixed(3)}  held-out accuracy ${logs.val_accuracy!.toFixed(3)}`;
-          setState({ epochsDone: epoch + 1 });
+      callbacks: [
+        batchProgressLine(epochs, Math.ceil(trainSet.length / BATCH)),
+        {
+          onEpochBegin: () => clock.begin(),
+          onEpochEnd: (epoch, logs) => {
+            const speed = clock.end();
+            showSpeed(speed.stepsPerSecond, speed.epochSeconds);
+            ['loss', 'val_loss', 'accuracy', 'val_accuracy'].forEach((k, i) => curves[i]!.values.push(logs[k]!));
+            chart ??= drawCurves(liveEl, 'Loss (left) and accuracy (right) per epoch; val_ = held out', curves, Math.min(1000, liveEl.clientWidth || 900));
+            chart.setData(curveColumns(curves));
+            $('progress').textContent =
+              `epoch ${epoch + 1}/${epochs}  loss ${logs.loss!.toFixed(3)}  accuracy ${logs.accuracy!.toFixed(3)}  held-out accuracy ${logs.val_accuracy!.toFixed(3)}`;
+            setState({ epochsDone: epoch + 1 });
+          },
         },
-      },
+      ],
     });
     const [, accuracy] = (await model.evaluate(xTest, yTest)) as number[];
     $('accuracy').textContent =

@@ -4,12 +4,13 @@
  * (a function Puppeteer exposes before the page loads).
  */
 import { createRuntime, type AdapterSummary } from '../../src/index';
-import { forecastModel, runForecastJob, type EpochReport, type ForecastInput, type ForecastResult } from '../lib/forecastJob';
+import { forecastModel, runForecastJob, type BatchReport, type EpochReport, type ForecastInput, type ForecastResult } from '../lib/forecastJob';
 
 declare global {
   interface Window {
     webrnnForecastJob: (input: ForecastInput) => Promise<ForecastResult & { adapter: AdapterSummary }>;
     webrnnProgress?: (report: EpochReport) => Promise<void>;
+    webrnnBatchProgress?: (report: BatchReport) => Promise<void>;
   }
 }
 

@@ -29,6 +29,7 @@ async function main() {
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     const progress = epochProgress(opts.epochs);
     await page.exposeFunction('webrnnProgress', (r) => progress.update(r));
+    await page.exposeFunction('webrnnBatchProgress', (r) => progress.batch(r));
     await page.goto(`${origin}/demo/cli/job.html`);
     await page.waitForFunction(() => 'webrnnForecastJob' in window, { timeout: 120_000 });
     const input = {

@@ -9,7 +9,7 @@ import { loadAppleStock } from '../../src/data/datasets';
 import { curveColumns, drawCurves, lossCurves } from '../lib/charts';
 import type { AdapterSummary } from '../../src/index';
 import { runForecastJob, type ForecastModelSpec, type ForecastTarget } from '../lib/forecastJob';
-import { $, applyEpochsParam, boot, clearError, input, intValue, openModel, params, quick, setState, showError, showSpeed } from '../lib/page';
+import { $, applyEpochsParam, boot, clearError, input, intValue, openModel, params, quick, setState, showBatch, showError, showSpeed } from '../lib/page';
 import { renderReport } from '../lib/report';
 import { csvTable, type LoadedTable } from './csvSource';
 
@@ -81,15 +81,20 @@ async function train(): Promise<void> {
       adapter = model.adapter;
       return model;
     };
-    const result = await runForecastJob(openInWorker, { values, times, ...config, seed: 42, patience: 0 }, (r) => {
-      history.loss.push(r.loss);
-      history.valLoss.push(r.valLoss);
-      live ??= drawCurves(liveEl, 'Loss per epoch (live)', lossCurves(history), chartWidth(), true);
-      live.setData(curveColumns(lossCurves(history)));
-      $('progress').textContent = `epoch ${r.epoch}/${r.epochs}  loss ${r.loss.toExponential(3)}  val_loss ${r.valLoss.toExponential(3)}`;
-      showSpeed(r.stepsPerSecond, r.epochSeconds);
-      setState({ epochsDone: r.epoch });
-    });
+    const result = await runForecastJob(
+      openInWorker,
+      { values, times, ...config, seed: 42, patience: 0 },
+      (r) => {
+        history.loss.push(r.loss);
+        history.valLoss.push(r.valLoss);
+        live ??= drawCurves(liveEl, 'Loss per epoch (live)', lossCurves(history), chartWidth(), true);
+        live.setData(curveColumns(lossCurves(history)));
+        $('progress').textContent = `epoch ${r.epoch}/${r.epochs}  loss ${r.loss.toExponential(3)}  val_loss ${r.valLoss.toExponential(3)}`;
+        showSpeed(r.stepsPerSecond, r.epochSeconds);
+        setState({ epochsDone: r.epoch });
+      },
+      (b) => showBatch(b.epoch, b.epochs, b.batch, b.batches),
+    );
     liveEl.replaceChildren();
     showSpeed(result.speed.stepsPerSecond, result.speed.epochSeconds);
     const source = `${table.name}, column ${column}${rows < series.values.length ? ` (the last ${rows} of ${series.values.length} rows)` : ''}`;

@@ -39,6 +39,14 @@ export interface EpochReport extends TrainingSpeed {
   valLoss: number;
 }
 
+/** Where training is within an epoch, from onBatchProgress (no readback): 1-based, as the reports count. */
+export interface BatchReport {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+}
+
 export interface ForecastResult {
   rows: number;
   split: { train: number; validation: number; test: number };
@@ -82,6 +90,7 @@ export async function runForecastJob(
   openModel: (spec: ForecastModelSpec) => ForecastModel | Promise<ForecastModel>,
   input: ForecastInput,
   onEpoch?: (r: EpochReport) => void,
+  onBatch?: (r: BatchReport) => void,
 ): Promise<ForecastResult> {
   const values = Float64Array.from(input.values);
   const change = input.target === 'change';
@@ -101,6 +110,7 @@ export async function runForecastJob(
   try {
     const stepsPerEpoch = Math.ceil(train.x.shape[0]! / input.batchSize);
     const clock = trainingClock(stepsPerEpoch);
+    let current = 0;
     const stopper = input.patience > 0 ? callbacks.earlyStopping({ monitor: 'val_loss', patience: input.patience, restoreBestWeights: true }) : null;
     const history = await model.fit(train.x, train.y, {
       batchSize: input.batchSize,
@@ -110,7 +120,11 @@ export async function runForecastJob(
       callbacks: [
         ...(stopper ? [stopper] : []),
         {
-          onEpochBegin: () => clock.begin(),
+          onEpochBegin: (epoch: number) => {
+            current = epoch + 1;
+            clock.begin();
+          },
+          ...(onBatch && { onBatchProgress: (batch: number) => onBatch({ epoch: current, epochs: input.epochs, batch: batch + 1, batches: stepsPerEpoch }) }),
           onEpochEnd: (epoch: number, logs: Logs) => {
             const speed = clock.end();
             onEpoch?.({ epoch: epoch + 1, epochs: input.epochs, loss: logs.loss!, valLoss: logs.val_loss!, ...speed });

@@ -5,7 +5,7 @@
  * Query parameters: `?epochs=N` sets the epochs box, `?auto=1` starts training on load, `?quick=1` shrinks the
  * data and model (for tests on CPU-emulated WebGPU).
  */
-import { remoteModel, type RemoteModel } from '../../src/index';
+import { remoteModel, type Callback, type RemoteModel } from '../../src/index';
 import { adapterLine } from './report';
 
 export interface DemoState {
@@ -65,6 +65,20 @@ export async function openModel(worker: Worker, spec: unknown): Promise<RemoteMo
   const model = await remoteModel(worker, spec);
   $('adapter').textContent = `${adapterLine(model.adapter)}, in a worker`;
   return model;
+}
+
+/** Shows in #batch-progress the batch the GPU just finished (onBatchProgress: no readback). */
+export function showBatch(epoch: number, epochs: number, batch: number, batches: number): void {
+  $('batch-progress').textContent = `epoch ${epoch}/${epochs}: batch ${batch}/${batches}`;
+}
+
+/** A callback that keeps #batch-progress current during a fit of `epochs` epochs of `batches` batches. */
+export function batchProgressLine(epochs: number, batches: number): Callback {
+  let epoch = 0;
+  return {
+    onEpochBegin: (e) => void (epoch = e + 1),
+    onBatchProgress: (b) => showBatch(epoch, epochs, b + 1, batches),
+  };
 }
 
 export function showSpeed(stepsPerSecond: number, epochSeconds: number): void {

@@ -10,7 +10,21 @@ import type uPlot from 'uplot';
 import { CharVocabulary, PAD_ID, UNKNOWN_ID, type RemoteModel } from '../../src/index';
 import { loadMobyDick } from '../../src/data/datasets';
 import { COLORS, curveColumns, drawCurves, type Curve } from '../lib/charts';
-import { $, applyEpochsParam, boot, clearError, input, intValue, openModel, params, quick, setState, showError, showSpeed } from '../lib/page';
+import {
+  $,
+  applyEpochsParam,
+  batchProgressLine,
+  boot,
+  clearError,
+  input,
+  intValue,
+  openModel,
+  params,
+  quick,
+  setState,
+  showError,
+  showSpeed,
+} from '../lib/page';
 import { trainingClock } from '../lib/speed';
 import type { TextModelSpec } from './model';
 import { sampleIndex } from './sampling';
@@ -106,22 +120,25 @@ async function train(): Promise<void> {
         batchSize: BATCH,
         epochs,
         validationSplit: 0.1,
-        callbacks: {
-          onEpochBegin: () => clock.begin(),
-          onEpochEnd: async (epoch, logs) => {
-            const speed = clock.end();
-            showSpeed(speed.stepsPerSecond, speed.epochSeconds);
-            curves[0]!.values.push(logs.loss!);
-            curves[1]!.values.push(logs.val_loss!);
-            chart ??= drawCurves(liveEl, 'Loss per epoch (sparse categorical crossentropy)', curves, Math.min(1000, liveEl.clientWidth || 900));
-            chart.setData(curveColumns(curves));
-            $('progress').textContent =
-              `epoch ${epoch + 1}/${epochs}  loss ${logs.loss!.toFixed(3)}  val_loss ${logs.val_loss!.toFixed(3)}  accuracy ${logs.accuracy!.toFixed(3)}  val_accuracy ${logs.val_accuracy!.toFixed(3)}`;
-            generator.setWeights(await model.getWeights());
-            sample = await generate(generator, vocab, seed, SAMPLE_CHARS);
-            setState({ epochsDone: epoch + 1 });
+        callbacks: [
+          batchProgressLine(epochs, Math.ceil(trainCount / BATCH)),
+          {
+            onEpochBegin: () => clock.begin(),
+            onEpochEnd: async (epoch, logs) => {
+              const speed = clock.end();
+              showSpeed(speed.stepsPerSecond, speed.epochSeconds);
+              curves[0]!.values.push(logs.loss!);
+              curves[1]!.values.push(logs.val_loss!);
+              chart ??= drawCurves(liveEl, 'Loss per epoch (sparse categorical crossentropy)', curves, Math.min(1000, liveEl.clientWidth || 900));
+              chart.setData(curveColumns(curves));
+              $('progress').textContent =
+                `epoch ${epoch + 1}/${epochs}  loss ${logs.loss!.toFixed(3)}  val_loss ${logs.val_loss!.toFixed(3)}  accuracy ${logs.accuracy!.toFixed(3)}  val_accuracy ${logs.val_accuracy!.toFixed(3)}`;
+              generator.setWeights(await model.getWeights());
+              sample = await generate(generator, vocab, seed, SAMPLE_CHARS);
+              setState({ epochsDone: epoch + 1 });
+            },
           },
-        },
+        ],
       },
     );
     setState({ status: 'done', result: { lossPoints: curves[0]!.values.length, sample, vocabulary: vocab.size } });

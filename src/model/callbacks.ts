@@ -1,7 +1,8 @@
 /**
  * Training callbacks in TF.js's shape: plain objects with any of onTrainBegin, onEpochBegin, onEpochEnd,
- * onBatchEnd, onTrainEnd (sync or async), and `callbacks.earlyStopping(...)`. Per-batch logs cost a readback
- * per batch, so fit only reads them back when some callback has onBatchEnd.
+ * onBatchBegin, onBatchEnd, onTrainEnd (sync or async), and `callbacks.earlyStopping(...)`. Per-batch logs cost a
+ * readback per batch, so fit only reads them back when some callback has onBatchEnd; onBatchProgress reports each
+ * batch's end without one (src/model/batchProgress.ts).
  */
 import { ValueError } from '../errors';
 import type { Tensor, TensorLike } from '../tensor';
@@ -13,7 +14,12 @@ export interface Callback {
   onTrainEnd?(logs?: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Before a batch is queued (TF.js's): `{ batch, size }`. No readback. */
+  onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  /** After a batch, with its loss and metrics so far this epoch: costs one readback per batch. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** Once the GPU has finished a batch: `{ batch, size, ms }`, ms since the previous batch finished. No readback. */
+  onBatchProgress?(batch: number, progress: Logs): void | Promise<void>;
   /** Called by fit before training with the model being trained. */
   setModel?(model: TrainableModel): void;
 }
@@ -110,7 +116,10 @@ export class EarlyStopping implements Callback {
   }
 }
 
-const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd', 'setModel'] as const;
+/** The hooks fit calls with (epoch or batch, logs), in Callback's order; a model in a worker forwards these. */
+export const TRAINING_HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onBatchProgress'] as const;
+
+const HOOKS = [...TRAINING_HOOKS, 'setModel'] as const;
 
 /**
  * fit's `callbacks` option as a list, checked before any GPU work: a hook that is not a function would

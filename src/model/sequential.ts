@@ -6,6 +6,7 @@
 import { DisposedError, OutOfMemoryError, ShapeError, ValueError, formatShape } from '../errors';
 import { checkRuntime, type Runtime } from '../gpu/runtime';
 import { initialize, seededRandom } from '../layers/initializers';
+import { BatchProgress } from './batchProgress';
 import { Layer } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
 import { ParameterArena, checkWeightList, layoutSegments } from './arena';
@@ -446,15 +447,20 @@ export class Sequential {
       for (const cb of callbacks) cb.setModel?.(this);
       for (const cb of callbacks) await cb.onTrainBegin?.();
       const perBatch = callbacks.some((cb) => cb.onBatchEnd);
+      const progress = new BatchProgress(this.rt.device.queue, callbacks);
       const zeros = new Float32Array(accumulatorLength(compiled));
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
         this.rt.write(this.accumulators!.train, zeros);
         const order = shuffle ? permutation(tx.count, random) : Uint32Array.from({ length: tx.count }, (_, i) => i);
         for (let b = 0, start = 0; start < tx.count; b++, start += batchSize) {
-          this.runBatch(tx, ty, order.subarray(start, Math.min(start + batchSize, tx.count)), 'train');
+          const indices = order.subarray(start, Math.min(start + batchSize, tx.count));
+          await progress.begin(b, indices.length);
+          this.runBatch(tx, ty, indices, 'train');
+          await progress.submitted(b, indices.length);
           if (perBatch) await this.batchEnd(b, { epoch, epochs, steps: history.params.steps }, callbacks, stopOnNonFinite);
         }
+        await progress.flush();
         if (val) this.queueEvaluation(val[0], val[1], batchSize);
         await this.epochEnd(epoch, epochs, history, val !== null, { callbacks, verbose, stopOnNonFinite });
       }
@@ -492,12 +498,14 @@ export class Sequential {
       params: { epochs: o.epochs, samples: 0, batchSize: 0, steps, validationSamples: valArrays?.[0].count ?? 0 },
     };
     const prepared = new Set<number>();
-    const runBatch = async (batch: Batch, where: string, plan: 'train' | 'evaluate') => {
+    /** Checks and queues one batch; `before` runs between the check and the queueing (onBatchBegin). */
+    const runBatch = async (batch: Batch, where: string, plan: 'train' | 'evaluate', before?: (count: number) => Promise<void>) => {
       const [xs, ys] = this.checkXY(batch.xs, batch.ys, where);
       if (!prepared.has(xs.count)) {
         await this.prepareTraining(xs.count, xs.count, xs.count);
         prepared.add(xs.count);
       }
+      await before?.(xs.count);
       this.runBatch(
         xs,
         ys,
@@ -510,6 +518,7 @@ export class Sequential {
       for (const cb of o.callbacks) cb.setModel?.(this);
       for (const cb of o.callbacks) await cb.onTrainBegin?.();
       const perBatch = o.callbacks.some((cb) => cb.onBatchEnd);
+      const progress = new BatchProgress(this.rt.device.queue, o.callbacks);
       let iterator = o.batchesPerEpoch !== null ? await openDataset(dataset, 'fitDataset') : null;
       for (let epoch = o.initialEpoch; epoch < o.epochs && !this.stopTraining; epoch++) {
         for (const cb of o.callbacks) await cb.onEpochBegin?.(epoch);
@@ -521,9 +530,12 @@ export class Sequential {
           const where = `fitDataset, epoch ${epoch}, batch ${b}`;
           const batch = await nextBatch(iterator!, where);
           if (!batch) break;
-          samples += await runBatch(batch, where, 'train');
+          const size = await runBatch(batch, where, 'train', (count) => progress.begin(b, count));
+          samples += size;
+          await progress.submitted(b, size);
           if (perBatch) await this.batchEnd(b, { epoch, epochs: o.epochs, steps: b + 1 }, o.callbacks, o.stopOnNonFinite);
         }
+        await progress.flush();
         if (b === 0) {
           if (epoch === o.initialEpoch)
             throw new ValueError(`fitDataset: the dataset yielded no batches in epoch ${epoch}; give it at least one { xs, ys } batch`);

@@ -19,7 +19,7 @@ import { proxy, releaseProxy, wrap } from 'comlink';
 import { DisposedError, ValueError, WorkerError } from '../errors';
 import { saveArtifacts } from '../io/artifacts';
 import type { ArtifactsSink, SaveResult } from '../io/types';
-import { checkCallbacks, type Callback, type History, type TrainableModel } from '../model/callbacks';
+import { TRAINING_HOOKS, checkCallbacks, type Callback, type History, type TrainableModel } from '../model/callbacks';
 import { checkDataset, openDataset, validationPair, type BatchIterator, type Dataset, type FitDatasetArgs } from '../model/dataset';
 import type { LastGoodWeights } from '../model/epochEnd';
 import type { FitArgs } from '../model/fitArgs';
@@ -274,9 +274,7 @@ export class RemoteModel implements TrainableModel {
   private async training(list: Callback[], run: (hooks: string[][], events: FitEvents) => Promise<WireHistory>): Promise<History> {
     await this.weightsSet();
     list.forEach((cb) => cb.setModel?.(this));
-    const hooks = list.map((cb) =>
-      ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd'].filter((h) => typeof (cb as Record<string, unknown>)[h] === 'function'),
-    );
+    const hooks = list.map((cb) => TRAINING_HOOKS.filter((h) => typeof cb[h] === 'function'));
     const events: FitEvents = {
       call: async (i, hook, args) => {
         const [first, second] = args;

@@ -13,7 +13,7 @@ import { maskingCases } from './maskingCases';
 import { recurrentCases } from './recurrentCases';
 import { recurrentLayerCases } from './recurrentLayerCases';
 import { reliabilityCases } from './reliabilityCases';
-import { learningCases, modelCases, modelTrainingCases, programCacheCases } from './modelCases';
+import { batchProgressCases, learningCases, modelCases, modelTrainingCases, programCacheCases } from './modelCases';
 import { packageCases } from './packageCases';
 import { portCases } from './portCases';
 import { trainingCases } from './trainingCases';
@@ -35,6 +35,7 @@ const harness = {
   ...modelTrainingCases,
   ...learningCases,
   ...programCacheCases,
+  ...batchProgressCases,
   ...trainingCases,
   ...reliabilityCases,
   ...packageCases,

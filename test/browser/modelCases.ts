@@ -567,3 +567,56 @@ export const programCacheCases = {
     return result;
   },
 };
+
+export const batchProgressCases = {
+  /**
+   * fit and fitDataset with onBatchBegin and onBatchProgress: the order and sizes of the events, that the weights
+   * are those of a fit without the hooks, and that the hooks cost no readback.
+   */
+  async batchProgress() {
+    const r = await rt();
+    const build = () => {
+      const model = sequential(r, { seed: 21 });
+      model.add(layers.lstm({ units: 4, inputShape: [5, 2] }));
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: 'adam', loss: 'mse' });
+      return model;
+    };
+    const n = 10; // batches of 4, 4 and 2
+    const x = { data: Float32Array.from({ length: n * 10 }, (_, i) => Math.sin(i * 0.3)), shape: [n, 5, 2] };
+    const y = { data: Float32Array.from({ length: n }, (_, i) => Math.cos(i)), shape: [n, 1] };
+    const weights = async (m: Sequential) => (await m.getWeights()).map((w) => [...w.data]);
+    const plain = build();
+    await plain.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false });
+    const watched = build();
+    const events: string[] = [];
+    const ms: number[] = [];
+    const hooks = {
+      onBatchBegin: (b: number, logs: Record<string, number>) => void events.push(`begin ${b} size ${logs.size}`),
+      onBatchProgress: (b: number, p: Record<string, number>) => {
+        events.push(`done ${b} size ${p.size}`);
+        ms.push(p.ms!);
+      },
+      onEpochEnd: (e: number) => void events.push(`epochEnd ${e}`),
+    };
+    const readbacksBefore = r.stats.readbacks;
+    await watched.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, callbacks: hooks });
+    const readbacks = r.stats.readbacks - readbacksBefore;
+    const batches = [0, 4, 8].map((s) => ({
+      xs: { data: x.data.slice(s * 10, Math.min(n, s + 4) * 10), shape: [Math.min(n, s + 4) - s, 5, 2] },
+      ys: { data: y.data.slice(s, Math.min(n, s + 4)), shape: [Math.min(n, s + 4) - s, 1] },
+    }));
+    const fromDataset = build();
+    const datasetEvents: string[] = [];
+    await fromDataset.fitDataset(batches, {
+      epochs: 1,
+      callbacks: {
+        onBatchBegin: (b, logs) => void datasetEvents.push(`begin ${b} size ${logs.size}`),
+        onBatchProgress: (b, p) => void datasetEvents.push(`done ${b} size ${p.size}`),
+      },
+    });
+    const result = { events, ms, readbacks, same: JSON.stringify(await weights(plain)) === JSON.stringify(await weights(watched)), datasetEvents };
+    [plain, watched, fromDataset].forEach((m) => m.dispose());
+    return result;
+  },
+};

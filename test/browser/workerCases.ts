@@ -123,6 +123,13 @@ export const workerCases = {
       },
     });
     const afterRestore = [...(await remote.predict(x())).data];
+    // batch-level progress from the worker: onBatchBegin as batches are queued, onBatchProgress as the GPU ends them
+    const progress: string[] = [];
+    await remote.fit(x(), y(), {
+      epochs: 1,
+      batchSize: 8,
+      callbacks: { onBatchBegin: (b) => void progress.push(`begin ${b}`), onBatchProgress: (b, p) => void progress.push(`done ${b} size ${p.size}`) },
+    });
     const stopper = callbacks.earlyStopping({ monitor: 'loss', baseline: 0, patience: 1 }); // a loss never below 0
     const early = await remote.fit(x(), y(), { epochs: 5, batchSize: 8, callbacks: stopper });
     // fitDataset from the page's batches against a page model's fitDataset on the same batches
@@ -159,6 +166,7 @@ export const workerCases = {
       stoppedEpochs: stopped.epoch,
       afterZeros,
       restored: { epochs: restored.epoch, afterRestore },
+      progress,
       early: { epochs: early.epoch, stoppedEpoch: stopper.stoppedEpoch },
       dataset,
       savedBytes: saved.modelArtifactsInfo.weightDataBytes,
