@@ -13,6 +13,8 @@ export type { SplitFractions, RowRange, ChronologicalSplit } from './split';
 export { prepareSeries } from './prepare';
 export type { PrepareSeriesOptions, PreparedSeries } from './prepare';
 export { parseCsv, stackColumns } from './csv';
+export { csvWindows } from './csvStream';
+export type { CsvWindows, CsvWindowsOptions, CsvSource, CsvStreamInput, RowSpan } from './csvStream';
 export type { CsvOptions, CsvTable } from './csv';
 export { CharVocabulary, WordVocabulary, splitWords, PAD_ID, UNKNOWN_ID } from './vocabulary';
 export type { VocabularyOptions, VocabularyJSON } from './vocabulary';

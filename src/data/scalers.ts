@@ -48,6 +48,12 @@ abstract class Scaler {
     return this.scales ? this.scales.length : null;
   }
 
+  /** y = x·scale + offset per feature, as transform applies it (for code that scales row by row: csvWindows). */
+  coefficients(): { scale: readonly number[]; offset: readonly number[] } {
+    this.requireFitted('coefficients');
+    return { scale: this.scales!, offset: this.offsets! };
+  }
+
   fit(data: SeriesInput): this {
     const m = toMatrix(data, `${this.className}.fit(data)`);
     if (m.rows === 0) throw new ValueError(`${this.className}.fit(data) needs at least one row; got shape [0, ${m.cols}]`);

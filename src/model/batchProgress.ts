@@ -6,7 +6,8 @@
  * a batch still needs onBatchEnd, which reads it back.
  *
  * With onBatchProgress, fit keeps at most two batches queued: the GPU always has the next one, and the page's
- * thread gets to run between batches instead of encoding a whole epoch in one task.
+ * thread gets to run between batches instead of encoding a whole epoch in one task. fitDataset always keeps two at
+ * most (double buffering: the next batch uploads while the GPU trains on the current one).
  */
 import type { Callback } from './callbacks';
 
@@ -22,12 +23,20 @@ export class BatchProgress {
   private inFlight: InFlight[] = [];
   private last = 0;
 
+  private readonly bounded: boolean;
+
+  /**
+   * `bounded`: keep two batches queued at most even without onBatchProgress. fitDataset always does: a stream's
+   * batches would otherwise pile up in the queue (each upload's staging copy) whenever the GPU is the slower side.
+   */
   constructor(
     private readonly queue: GPUQueue,
     callbacks: readonly Callback[],
+    bounded = false,
   ) {
     this.begins = callbacks.filter((cb) => cb.onBatchBegin);
     this.progress = callbacks.filter((cb) => cb.onBatchProgress);
+    this.bounded = bounded || this.progress.length > 0;
   }
 
   /** Before the batch is queued: onBatchBegin. The first batch of an epoch also starts the clock. */
@@ -38,7 +47,7 @@ export class BatchProgress {
 
   /** After the batch was submitted: waits for the oldest batch while two are queued, and reports it. */
   async submitted(batch: number, size: number): Promise<void> {
-    if (this.progress.length === 0) return;
+    if (!this.bounded) return;
     this.inFlight.push({ batch, size, done: this.queue.onSubmittedWorkDone() as Promise<undefined> });
     if (this.inFlight.length >= 2) await this.settle();
   }

@@ -518,7 +518,7 @@ export class Sequential {
       for (const cb of o.callbacks) cb.setModel?.(this);
       for (const cb of o.callbacks) await cb.onTrainBegin?.();
       const perBatch = o.callbacks.some((cb) => cb.onBatchEnd);
-      const progress = new BatchProgress(this.rt.device.queue, o.callbacks);
+      const progress = new BatchProgress(this.rt.device.queue, o.callbacks, true);
       let iterator = o.batchesPerEpoch !== null ? await openDataset(dataset, 'fitDataset') : null;
       for (let epoch = o.initialEpoch; epoch < o.epochs && !this.stopTraining; epoch++) {
         for (const cb of o.callbacks) await cb.onEpochBegin?.(epoch);

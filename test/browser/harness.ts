@@ -3,6 +3,7 @@
  * (test/support/page.ts) calls. Each case runs the real GPU path and returns raw numbers; the comparison with
  * the CPU reference happens in Node, in the Vitest assertion. Add a case module here with one line.
  */
+import { dataCases } from './dataCases';
 import { denseCases } from './denseCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
@@ -26,6 +27,7 @@ const harness = {
   ...kernelCases,
   ...maskingCases,
   ...denseCases,
+  ...dataCases,
   ...faultCases,
   ...recurrentCases,
   ...recurrentLayerCases,

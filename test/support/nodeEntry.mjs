@@ -2,7 +2,11 @@
 // webrnn/node entry (dist/node.js) on Dawn, no browser. Reads a JSON job from argv[2], prints one JSON line.
 //   job.lstm: { x, kernel, recurrentKernel, bias, mask, dOutput, shapes } → outputs and gradients of a masked LSTM
 //   job.train: { dir } → the tutorial model trained 3 epochs on a sine, saved to file://dir, loaded, predicted again
-import { createRuntime, layers, loadLayersModel, lstmBackward, sequential } from '../../dist/node.js';
+//   job.stream: { file, rows } → writes a CSV of `rows` rows to `file`, streams it through csvWindows into one epoch
+//     of fitDataset, and reports the windows, batches and the process's RSS growth while it trained
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createRuntime, csvWindows, layers, loadLayersModel, lstmBackward, sequential } from '../../dist/node.js';
 
 const job = JSON.parse(process.argv[2]);
 const out = {};
@@ -33,6 +37,52 @@ try {
     out.after = Array.from((await loaded.predict(x)).data);
     model.dispose();
     loaded.dispose();
+  }
+  if (job.stream) {
+    const { file, rows } = job.stream;
+    const csv = createWriteStream(file);
+    csv.write('time,signal,load\n');
+    for (let i = 0, text = ''; i < rows; i++) {
+      text += `${i},${Math.sin(i * 0.01).toFixed(5)},${((i * 37) % 101) / 101}\n`;
+      if (text.length > 1 << 16 || i === rows - 1) {
+        if (!csv.write(text)) await once(csv, 'drain');
+        text = '';
+      }
+    }
+    csv.end();
+    await once(csv, 'finish');
+    const batchSize = 4096;
+    const windows = await csvWindows(() => createReadStream(file), {
+      columns: ['signal', 'load'],
+      target: 'signal',
+      window: 8,
+      batchSize,
+      fitRows: { end: Math.floor(rows * 0.8) },
+    });
+    const model = sequential(rt, { seed: 1 });
+    model.add(layers.lstm({ units: 4, inputShape: [8, 2] }));
+    model.add(layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    // One batch first: it compiles the pipelines, whose memory is not the stream's.
+    await model.fitDataset([
+      { xs: { data: new Float32Array(batchSize * 16), shape: [batchSize, 8, 2] }, ys: { data: new Float32Array(batchSize), shape: [batchSize, 1] } },
+    ]);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+    let reported = 0;
+    const history = await model.fitDataset(windows, { epochs: 1, callbacks: { onBatchProgress: () => void reported++ } });
+    clearInterval(sample);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    out.stream = {
+      rows: windows.rows,
+      windows: windows.windows,
+      steps: history.params.steps,
+      reported,
+      loss: history.history.loss[0],
+      rssGrowthMB: (peak - before) / 1e6,
+    };
+    model.dispose();
   }
   rt.dispose();
 } catch (e) {
