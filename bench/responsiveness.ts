@@ -1,7 +1,8 @@
 /**
  * The page's main thread while the tutorial model (LSTM(50, relu) + Dense(1), windows of 60 AAPL closes, batch
  * 32; or wider and longer ones) trains for some epochs: on the page itself (sequential + fit), on the page with an
- * onBatchProgress callback (which keeps two batches queued at most), and in a worker (remoteModel). A
+ * onBatchProgress callback (which keeps two batches queued at most), with fitDataset over the same windows in
+ * batches, and in a worker (remoteModel). A
  * PerformanceObserver records every long task (over 50 ms) on the main thread, and a 16 ms timer measures how
  * late the page gets to run (how long a click or a frame would wait). bench/responsiveness.mjs drives it.
  */
@@ -10,8 +11,11 @@ import { loadAppleStock } from '../src/data/datasets';
 import { forecastModel, type ForecastModel } from '../demo/lib/forecastJob';
 
 export interface MainThreadReport {
-  /** 'page+progress': on the page with an onBatchProgress callback (two batches queued at most). */
-  where: 'page' | 'page+progress' | 'worker';
+  /**
+   * 'page+progress': on the page with an onBatchProgress callback (two batches queued at most); 'page+dataset':
+   * fitDataset on the page over the same windows cut into batches in memory (two batches queued at most, always).
+   */
+  where: 'page' | 'page+progress' | 'page+dataset' | 'worker';
   epochs: number;
   trainMs: number;
   longTasks: number;
@@ -72,6 +76,19 @@ async function measure(epochs: number, window = 60, units = 50): Promise<{ adapt
     rows.push({ where, epochs, ...(await fit(local, where === 'page+progress')) });
     local.dispose();
   }
+  const n = train.x.shape[0]!;
+  const step = train.x.data.length / n;
+  const batches = Array.from({ length: Math.ceil(n / 32) }, (_, b) => {
+    const [from, to] = [b * 32, Math.min(n, b * 32 + 32)];
+    return {
+      xs: { data: train.x.data.subarray(from * step, to * step), shape: [to - from, ...train.x.shape.slice(1)] },
+      ys: { data: train.y.data.subarray(from, to), shape: [to - from, 1] },
+    };
+  });
+  const streamed = forecastModel(rt, SPEC);
+  await streamed.fitDataset(batches, { epochs: 1 }); // compiles
+  rows.push({ where: 'page+dataset', epochs, ...(await watchMainThread(async () => void (await streamed.fitDataset(batches, { epochs })))) });
+  streamed.dispose();
   if (batchesSeen !== epochs * Math.ceil(train.x.shape[0]! / 32)) throw new Error(`onBatchProgress saw ${batchesSeen} batches`);
   const remote = await remoteModel(new Worker(new URL('./responsivenessWorker.ts', import.meta.url), { type: 'module' }), SPEC);
   rows.push({ where: 'worker', epochs, ...(await fit(remote)) });
