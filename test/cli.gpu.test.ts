@@ -65,4 +65,18 @@ describe.skipIf(skipGpu)('npm start', () => {
     expect(reportData(readFileSync(join(out, 'forecast.html'), 'utf8')).result.history.loss).toHaveLength(2);
     expectPng(join(out, 'forecast.png'));
   });
+
+  it('trains in the Node process on Dawn with --runtime node (webrnn/node), writing the same report', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'webrnn-start-node-'));
+    const run = await runCli([...SMALL, '--runtime', 'node', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Runtime: Node on Dawn (webrnn/node)');
+    expect(run.stdout).toMatch(/epoch 2\/2 +loss \d\.\d+e-?\d+ +val_loss \d\.\d+e-?\d+/);
+    expect(run.stdout).toMatch(/^LSTM model +\$\d+\.\d\d +\$\d+\.\d\d$/m);
+    const data = reportData(readFileSync(join(out, 'forecast.html'), 'utf8'));
+    expect(data.result.history.loss).toHaveLength(2);
+    expect(data.result.forecast.value).toHaveLength(10);
+    expectPng(join(out, 'forecast.png'));
+  });
 });

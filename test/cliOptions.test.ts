@@ -19,6 +19,7 @@ const CASES: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'a non-integer epochs', args: ['--epochs', 'ten'], message: /--epochs expects an integer ≥ 1; got "ten"/ },
   { name: 'a zero window', args: ['--window', '0'], message: /--window expects an integer ≥ 1; got "0"/ },
   { name: 'an unknown target', args: ['--target', 'returns'], message: /--target expects level or change; got "returns"/ },
+  { name: 'an unknown runtime', args: ['--runtime', 'deno'], message: /--runtime expects browser or node; got "deno"/ },
   { name: 'a column without a CSV', args: ['--column', 'close'], message: /--column picks a column of a --csv file; give --csv FILE/ },
   { name: 'a missing CSV file', args: ['--csv', join(dir, 'nope.csv')], message: /nope\.csv: no such file/ },
   { name: 'a directory as CSV', args: ['--csv', dir], message: /not a file/ },

@@ -1,6 +1,9 @@
 // `npm start`: the Keras stock-price tutorial done right, on webrnn. Node loads and checks the data, then a
 // headless Chromium trains on WebGPU (demo/cli/job.ts) while this process draws the progress bar; the results
-// come back here to be printed and written as out/forecast.html and out/forecast.png.
+// come back here to be printed and written as out/forecast.html and out/forecast.png. With `--runtime node` this
+// process trains itself, on Dawn through webrnn/node (src/node.ts), and Chromium only draws forecast.png.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, startServer } from './browser.mjs';
@@ -18,20 +21,13 @@ async function main() {
     console.log(USAGE);
     return;
   }
+  const vulkan = opts.runtime === 'node' ? vulkanEnvironment() : null;
+  if (vulkan) return rerunWith(vulkan);
   const { server, origin } = await startServer(root);
   let browser;
   try {
     const series = await loadSeries(server, opts);
     console.log(`${series.source}: ${series.values.length} rows`);
-    browser = await launchBrowser();
-    const page = await browser.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    const progress = epochProgress(opts.epochs);
-    await page.exposeFunction('webrnnProgress', (r) => progress.update(r));
-    await page.exposeFunction('webrnnBatchProgress', (r) => progress.batch(r));
-    await page.goto(`${origin}/demo/cli/job.html`);
-    await page.waitForFunction(() => 'webrnnForecastJob' in window, { timeout: 120_000 });
     const input = {
       values: series.values,
       times: series.times,
@@ -44,8 +40,16 @@ async function main() {
       patience: opts.patience,
       target: opts.target,
     };
-    const result = await page.evaluate((i) => window.webrnnForecastJob(i), input).finally(() => progress.stop());
-    if (pageErrors.length > 0) throw new Error(`the job page reported: ${pageErrors[0]}`);
+    const progress = epochProgress(opts.epochs);
+    let result;
+    if (opts.runtime === 'node') {
+      result = await trainInNode(server, input, progress).finally(() => progress.stop());
+      browser = await launchBrowser(); // for forecast.png only
+    } else {
+      browser = await launchBrowser();
+      result = await trainInBrowser(browser, origin, input, progress).finally(() => progress.stop());
+    }
+    console.log(`Runtime: ${opts.runtime === 'node' ? 'Node on Dawn (webrnn/node)' : 'headless Chromium'}`);
     printResult(series, opts, result);
 
     const outDir = resolve(opts.out);
@@ -66,6 +70,69 @@ async function main() {
     await browser?.close();
     await server.close();
   }
+}
+
+/** The job page in headless Chromium: window.webrnnForecastJob trains, progress comes back through exposed functions. */
+async function trainInBrowser(browser, origin, input, progress) {
+  const page = await browser.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.exposeFunction('webrnnProgress', (r) => progress.update(r));
+  await page.exposeFunction('webrnnBatchProgress', (r) => progress.batch(r));
+  await page.goto(`${origin}/demo/cli/job.html`);
+  await page.waitForFunction(() => 'webrnnForecastJob' in window, { timeout: 120_000 });
+  const result = await page.evaluate((i) => window.webrnnForecastJob(i), input);
+  if (pageErrors.length > 0) throw new Error(`the job page reported: ${pageErrors[0]}`);
+  return result;
+}
+
+/**
+ * The same job in this process: Vite loads the TypeScript (src/node.ts's createRuntime on Dawn, the job of
+ * demo/lib/forecastJob.ts) as it serves it to the page, so both runtimes run one source.
+ */
+async function trainInNode(server, input, progress) {
+  const { createRuntime } = await server.ssrLoadModule('/src/node.ts');
+  const { forecastModel, runForecastJob } = await server.ssrLoadModule('/demo/lib/forecastJob.ts');
+  const rt = await createRuntime();
+  try {
+    const result = await runForecastJob(
+      (spec) => forecastModel(rt, spec),
+      input,
+      (r) => progress.update(r),
+      (r) => progress.batch(r),
+    );
+    return { ...result, adapter: rt.adapter };
+  } finally {
+    rt.dispose();
+  }
+}
+
+/**
+ * What Dawn needs from the environment, read when a process starts: the Vulkan loader (libvulkan.so.1) and a
+ * driver. A machine with Chromium but without the system's loader (libvulkan1) has Chromium's own in
+ * /usr/lib/chromium, found only through LD_LIBRARY_PATH; a machine with no Vulkan driver installed has Chromium's
+ * SwiftShader, named by VK_ICD_FILENAMES (webrnn/node would find it too, after Dawn warned that it found no driver).
+ * Returns the variables to add, or null when nothing is missing.
+ */
+function vulkanEnvironment() {
+  if (process.platform !== 'linux' || process.env.WEBRNN_VULKAN_SET) return null;
+  const add = {};
+  const systemLoader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1'].some((p) =>
+    existsSync(p),
+  );
+  if (!systemLoader && existsSync('/usr/lib/chromium/libvulkan.so.1')) {
+    add.LD_LIBRARY_PATH = ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  }
+  const drivers = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'].some((d) => existsSync(d) && readdirSync(d).length > 0);
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (!drivers && !process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) add.VK_ICD_FILENAMES = swiftshader;
+  return Object.keys(add).length > 0 ? add : null;
+}
+
+/** Runs this command again with `add` in its environment, and exits as it does. */
+function rerunWith(add) {
+  const run = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, ...add, WEBRNN_VULKAN_SET: '1' } });
+  process.exitCode = run.status ?? 1;
 }
 
 function printResult(series, opts, r) {

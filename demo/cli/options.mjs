@@ -14,14 +14,15 @@ export const DEFAULTS = {
   seed: 42,
   out: 'out',
   target: 'level',
+  runtime: 'browser',
 };
 
 const TARGETS = ['level', 'change'];
+const RUNTIMES = ['browser', 'node'];
 
 export const USAGE = `Usage: npm start -- [options]
 
-Trains the Keras stock tutorial's model (LSTM(units, relu) + Dense(1), Adam, MSE) in headless Chromium on
-WebGPU, scores it against the naive last-value forecast on the last 15% of the series (held out in time),
+Trains the Keras stock tutorial's model (LSTM(units, relu) + Dense(1), Adam, MSE) on WebGPU, scores it against the naive last-value forecast on the last 15% of the series (held out in time),
 forecasts the next --horizon steps and writes OUT/forecast.html and OUT/forecast.png.
 
 Data (default: the bundled AAPL daily closes, 1280 days, from @visx/mock-data):
@@ -43,6 +44,8 @@ Model and training:
 Output:
   --horizon N           steps to forecast past the end (default ${DEFAULTS.horizon})
   --out DIR             where forecast.html and forecast.png go (default ${DEFAULTS.out})
+  --runtime browser|node  where WebGPU runs: headless Chromium (default: needs only the chromium package), or
+                        this Node process on Dawn (webrnn/node: needs the 'webgpu' package; starts faster)
   -h, --help            this text
 
 Example: npm start -- --csv node_modules/vega-datasets/data/seattle-weather.csv --column temp_max --date-column date`;
@@ -62,6 +65,7 @@ export function parseOptions(argv) {
         'date-column': { type: 'string' },
         target: { type: 'string' },
         out: { type: 'string' },
+        runtime: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(INTEGER_OPTIONS).map((k) => [k, { type: 'string' }])),
       },
@@ -90,6 +94,9 @@ export function parseOptions(argv) {
   if (v.target !== undefined && !TARGETS.includes(v.target)) {
     throw new UsageError(`--target expects ${TARGETS.join(' or ')}; got ${JSON.stringify(v.target)}.`);
   }
+  if (v.runtime !== undefined && !RUNTIMES.includes(v.runtime)) {
+    throw new UsageError(`--runtime expects ${RUNTIMES.join(' or ')}; got ${JSON.stringify(v.runtime)}.`);
+  }
   for (const name of ['csv', 'column', 'date-column', 'out']) {
     if (v[name] !== undefined && v[name].trim() === '') throw new UsageError(`--${name} expects a value; got an empty string.`);
   }
@@ -100,6 +107,7 @@ export function parseOptions(argv) {
     dateColumn: v['date-column'] ?? null,
     out: v.out ?? DEFAULTS.out,
     target: v.target ?? DEFAULTS.target,
+    runtime: v.runtime ?? DEFAULTS.runtime,
     last: ints.last ?? null,
     window: ints.window ?? DEFAULTS.window,
     epochs: ints.epochs ?? DEFAULTS.epochs,
