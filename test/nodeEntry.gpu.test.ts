@@ -1,7 +1,8 @@
 /**
  * webrnn/node, the package's Node entry (src/node.ts, built as dist/node.js): run in a child process as a Node
  * user runs it, on Dawn (the `webgpu` package) with no browser. On this machine Dawn's Vulkan driver is Chromium's
- * SwiftShader, which the entry finds by itself. The child's masked LSTM equals the float64 twin; the tutorial model
+ * SwiftShader, which the entry finds by itself. The child's masked LSTM, GRU and SimpleRNN equal their float64 twins,
+ * a 5-million-row CSV streams through an epoch in bounded memory; the tutorial model
  * trains, saves to file:// and loads back to the same predictions; a machine where Dawn finds no adapter gets a
  * WebGPUUnavailableError saying what to install.
  */
@@ -10,11 +11,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gruBackward } from '../src/reference/gruStep';
 import { lstmBackward } from '../src/reference/lstmStep';
+import { simpleRnnBackward } from '../src/reference/simpleRnnStep';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
 import { assertFreshDist, repoRoot } from './support/dist';
 import { lstmCaseData } from './support/lstmCases';
-import { stepMask } from './support/maskCases';
+import { randomCellParams, stepMask } from './support/maskCases';
 import { skipGpu } from './support/page';
 import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE } from './support/tolerances';
 
@@ -43,6 +46,8 @@ function runNode(job: unknown, extra: Record<string, string> = {}, timeout = 240
   return JSON.parse(line) as {
     adapter?: { description: string; isFallback: boolean };
     lstm?: Record<string, number[]>;
+    gru?: Record<string, number[]>;
+    simpleRnn?: Record<string, number[]>;
     losses?: number[];
     before?: number[];
     after?: number[];
@@ -92,6 +97,37 @@ describe.skipIf(skipGpu)('webrnn/node on Dawn, without a browser', () => {
       expect(s.rssGrowthMB).toBeLessThan(100);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a masked GRU (reset_after) and SimpleRNN forward and backward equal their float64 twins', () => {
+    const dims = { batch: 4, timesteps: 5, features: 3, units: 4 };
+    const { batch: B, timesteps: T, features: F, units: U } = dims;
+    const mask = stepMask(B, T, 92);
+    const dOutput = Float64Array.from({ length: B * T * U }, (_, i) => Math.sin(i * 0.7));
+    const cells = {
+      gru: { params: randomCellParams(dims, 9200, 3, 2), bias: [2, 3 * U], gates: 3, twin: gruBackward },
+      simpleRnn: { params: randomCellParams(dims, 9300, 1, 1), bias: [U], gates: 1, twin: simpleRnnBackward },
+    } as const;
+    const jobs = Object.fromEntries(
+      Object.entries(cells).map(([kind, c]) => {
+        const shapes = { x: [B, T, F], kernel: [F, c.gates * U], recurrentKernel: [U, c.gates * U], bias: c.bias, mask: [B, T], dOutput: [B, T, U] };
+        const arrays = { x: c.params.x, kernel: c.params.kernel, recurrentKernel: c.params.recurrentKernel, bias: c.params.bias, mask, dOutput };
+        return [kind, { ...Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, Array.from(v)])), shapes }];
+      }),
+    );
+    const r = runNode(jobs);
+    expect(r.error).toBeUndefined();
+    for (const [kind, c] of Object.entries(cells) as [keyof typeof cells, (typeof cells)[keyof typeof cells]][]) {
+      const job = jobs[kind] as unknown as { shapes: Record<string, number[]> } & Record<string, number[]>;
+      const t = (k: string) => ({ data: Float64Array.from(job[k]!), shape: job.shapes[k]! });
+      const inputs = { x: t('x'), kernel: t('kernel'), recurrentKernel: t('recurrentKernel'), bias: t('bias'), mask: t('mask') };
+      const ref = (c.twin as typeof gruBackward)(inputs, { dOutput: t('dOutput') }, { returnSequences: true });
+      const got = r[kind]!;
+      expectClose(Float32Array.from(got.output!), ref.output.data, SEQUENCE, `${kind} output`);
+      for (const key of ['dX', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0'] as const) {
+        expectCloseRelativeToMax(Float32Array.from(got[key]!), ref[key].data, GRADIENT_RELATIVE_TO_MAX, `${kind} ${key}`);
+      }
     }
   });
 

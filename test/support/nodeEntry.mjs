@@ -1,23 +1,30 @@
 // What test/nodeEntry.gpu.test.ts runs in a Node child process, as a Node user would: the built package's
 // webrnn/node entry (dist/node.js) on Dawn, no browser. Reads a JSON job from argv[2], prints one JSON line.
-//   job.lstm: { x, kernel, recurrentKernel, bias, mask, dOutput, shapes } → outputs and gradients of a masked LSTM
+//   job.lstm / job.gru / job.simpleRnn: { x, kernel, recurrentKernel, bias, mask, dOutput, shapes, options } →
+//     outputs and gradients of that masked cell (sequence outputs)
 //   job.train: { dir } → the tutorial model trained 3 epochs on a sine, saved to file://dir, loaded, predicted again
 //   job.stream: { file, rows } → writes a CSV of `rows` rows to `file`, streams it through csvWindows into one epoch
 //     of fitDataset, and reports the windows, batches and the process's RSS growth while it trained
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createRuntime, csvWindows, layers, loadLayersModel, lstmBackward, sequential } from '../../dist/node.js';
+import { createRuntime, csvWindows, gruBackward, layers, loadLayersModel, lstmBackward, sequential, simpleRnnBackward } from '../../dist/node.js';
 
 const job = JSON.parse(process.argv[2]);
 const out = {};
 try {
   const rt = await createRuntime();
   out.adapter = rt.adapter;
-  if (job.lstm) {
-    const t = (name) => ({ data: Float32Array.from(job.lstm[name]), shape: job.lstm.shapes[name] });
+  for (const [kind, backward] of [
+    ['lstm', lstmBackward],
+    ['gru', gruBackward],
+    ['simpleRnn', simpleRnnBackward],
+  ]) {
+    const cell = job[kind];
+    if (!cell) continue;
+    const t = (name) => ({ data: Float32Array.from(cell[name]), shape: cell.shapes[name] });
     const inputs = { x: t('x'), kernel: t('kernel'), recurrentKernel: t('recurrentKernel'), bias: t('bias'), mask: t('mask') };
-    const r = await lstmBackward(rt, inputs, { dOutput: t('dOutput') }, { returnSequences: true });
-    out.lstm = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.from(v.data)]));
+    const r = await backward(rt, inputs, { dOutput: t('dOutput') }, { returnSequences: true, ...cell.options });
+    out[kind] = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.from(v.data)]));
   }
   if (job.train) {
     const T = 8;
