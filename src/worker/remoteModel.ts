@@ -69,6 +69,9 @@ class WorkerLink {
   private failure: WorkerError | null = null;
   private readonly failed: Promise<never>;
   private readonly onError: (event: Event) => void;
+  /** Settles once the worker's serveModel listens (wire.ts: the handshake). */
+  private readonly ready: Promise<void>;
+  private ended = false;
 
   constructor(readonly worker: WorkerLike) {
     this.service = wrap<ModelService>(worker) as unknown as ServiceCalls;
@@ -97,16 +100,11 @@ class WorkerLink {
     worker.postMessage({ webrnn: HELLO }, []);
   }
 
-  /** Settles once the worker's serveModel listens (wire.ts: the handshake). */
-  private readonly ready: Promise<void>;
-
   /** Runs one call on the worker's service once it listens, or rejects with a WorkerError if the worker dies first. */
   call<T>(body: (service: ServiceCalls) => Promise<T>): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     return Promise.race([this.ready.then(() => body(this.service)), this.failed]);
   }
-
-  private ended = false;
 
   /** Ends the worker (once: a dying worker ends itself, and the caller may end it again). */
   end(): void {
