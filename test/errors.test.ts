@@ -24,6 +24,7 @@ describe('error classes', () => {
         'ValueError',
         'WebGPUUnavailableError',
         'WebRnnError',
+        'WorkerError',
       ].sort(),
     );
     for (const [name, ErrorClass] of errorClasses) {

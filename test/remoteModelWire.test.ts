@@ -6,6 +6,7 @@
 import { transferHandlers } from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { DeviceLimitError, NonFiniteLossError, ShapeError, ValueError, WebRnnError } from '../src/errors';
+import * as webrnn from '../src/index';
 import { keepErrorClasses } from '../src/worker/wire';
 
 function roundTrip(value: unknown): unknown {
@@ -33,6 +34,14 @@ describe('errors across the worker boundary', () => {
     expect([limit.limit, limit.requested, limit.allowed, limit.message]).toEqual(['maxBufferSize', 10, 4, 'too big']);
     expect(roundTrip(new ShapeError('x has 3 samples'))).toBeInstanceOf(ShapeError);
     expect(String(roundTrip(new ValueError('epochs must be a positive integer')))).toBe('ValueError: epochs must be a positive integer');
+  });
+
+  it('knows every error class webrnn exports', () => {
+    const classes = Object.entries(webrnn).filter(
+      (entry): entry is [string, new (...args: unknown[]) => Error] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
+    );
+    expect(classes.length).toBeGreaterThanOrEqual(11);
+    for (const [name, ErrorClass] of classes) expect(roundTrip(new ErrorClass('x', 1, 2, 'message'))).toBeInstanceOf(ErrorClass);
   });
 
   it('keeps the name and message of other errors, and throws non-errors as they were', () => {
