@@ -37,7 +37,7 @@ describe('errors across the worker boundary', () => {
   });
 
   it('knows every error class webrnn exports', () => {
-    const classes = Object.entries(webrnn).filter(
+    const classes = Object.entries(webrnn as Record<string, unknown>).filter(
       (entry): entry is [string, new (...args: unknown[]) => Error] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
     );
     expect(classes.length).toBeGreaterThanOrEqual(11);
