@@ -41,7 +41,7 @@ describe('errors across the worker boundary', () => {
       (entry): entry is [string, new (...args: unknown[]) => Error] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
     );
     expect(classes.length).toBeGreaterThanOrEqual(11);
-    for (const [name, ErrorClass] of classes) expect(roundTrip(new ErrorClass('x', 1, 2, 'message'))).toBeInstanceOf(ErrorClass);
+    for (const [, ErrorClass] of classes) expect(roundTrip(new ErrorClass('x', 1, 2, 'message'))).toBeInstanceOf(ErrorClass);
   });
 
   it('keeps the name and message of other errors, and throws non-errors as they were', () => {
