@@ -23,6 +23,7 @@ describe.skipIf(skipGpu)('a model in a worker (remoteModel)', () => {
     expect(r.predict.remote).toEqual(r.predict.local);
     expect(r.evaluate.remote).toEqual(r.evaluate.local);
     expect(r.lastGoodEpoch).toBe(2);
+    expect(r.goodAtEpochEnd).toEqual([0, 1, 2]);
     expect(r.lastGoodMatches).toBe(true);
     expect(r.summaryHasLstm).toBe(true);
   });

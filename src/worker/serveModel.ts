@@ -167,8 +167,10 @@ class ModelServer<Options> implements ModelService {
   }
 
   /**
-   * The page's callbacks as worker-side ones: each hook the page's callback has, awaiting the page; and one more
+   * The page's callbacks as worker-side ones: each hook the page's callback has, awaiting the page; and, first, one
    * that sends the page each epoch's last good weights (fit read them back already, so this costs no readback).
+   * First, and over the same port as the hooks: the page holds an epoch's weights before its onEpochEnd runs, as a
+   * local model does, and before anything that hook does can kill the worker.
    */
   private callbacks(hooks: string[][], events: Remote<FitEvents>): Callback[] {
     const model = this.built;
@@ -190,7 +192,7 @@ class ModelServer<Options> implements ModelService {
         );
       },
     };
-    return [...forwarded, mirror];
+    return [mirror, ...forwarded];
   }
 }
 

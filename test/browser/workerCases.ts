@@ -53,6 +53,7 @@ export const workerCases = {
     const remote = await open({ seed: 7 });
     const events: string[] = [];
     const epochLogs: Logs[] = [];
+    const goodAtEpochEnd: number[] = [];
     const fitArgs = { epochs: 3, batchSize: 4, shuffle: false, validationSplit: 0.25 };
     const localHistory = await local.fit(x(), y(), fitArgs);
     const remoteHistory = await remote.fit(x(), y(), {
@@ -65,6 +66,7 @@ export const workerCases = {
           await new Promise((r) => setTimeout(r, 5)); // an async hook is awaited before the next epoch
           events.push(`epochEnd ${e}`);
           epochLogs.push({ ...logs, acc: logs.acc! });
+          goodAtEpochEnd.push(remote.getLastGoodWeights()?.epoch ?? -1); // as a local model: this epoch's already
         },
         onTrainEnd: () => void events.push('trainEnd'),
       },
@@ -84,6 +86,7 @@ export const workerCases = {
       predict: { local: [...(await local.predict(x())).data], remote: [...(await remote.predict(x())).data] },
       evaluate: { local: await local.evaluate(x(), y()), remote: await remote.evaluate(x(), y()) },
       lastGoodEpoch: remote.getLastGoodWeights()?.epoch ?? null,
+      goodAtEpochEnd,
       lastGoodMatches: JSON.stringify(flat(remote.getLastGoodWeights()?.weights ?? [])) === JSON.stringify(flat(await remote.getWeights())),
       summaryHasLstm: /lstm/i.test(await remote.summary(() => {})),
     };
