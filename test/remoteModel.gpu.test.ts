@@ -52,6 +52,8 @@ describe.skipIf(skipGpu)('a model in a worker (remoteModel)', () => {
     expect(r.badShape).toEqual({ name: 'ShapeError', message: 'x and y must hold the same number of samples; x has 3, y has 4', instanceOfClass: true });
     expect(r.badOption).toMatchObject({ name: 'ValueError', message: 'epochs must be a positive integer; got -1', instanceOfClass: true });
     expect(r.badCallback).toMatchObject({ name: 'ValueError', message: 'fit: callbacks.onEpochEnd must be a function; got number 3', instanceOfClass: true });
+    expect(r.badWeights).toMatchObject({ instanceOfClass: true });
+    expect(['ShapeError', 'ValueError']).toContain(r.badWeights.name);
     expect(r.unchanged).toBe(true);
     // the page's iterator threw; the worker's fitDataset names the epoch and batch, as a page model's does
     expect(r.throwingDataset).toMatchObject({

@@ -181,33 +181,33 @@ export class RemoteModel implements TrainableModel {
   }
 
   async evaluate(x: TensorLike, y: TensorLike, args: { batchSize?: number } = {}): Promise<number | number[]> {
-    this.live('evaluate');
+    await this.before('evaluate');
     return this.link.call<number | number[]>((s) => s.evaluate(toTensor(x, 'x'), toTensor(y, 'y'), args));
   }
 
   async evaluateDataset(dataset: Dataset, args: { batches?: number } = {}): Promise<number | number[]> {
-    this.live('evaluateDataset');
+    await this.before('evaluateDataset');
     checkDataset(dataset, 'evaluateDataset');
     return this.link.call<number | number[]>((s) => s.evaluateDataset(batchSource(dataset, 'evaluateDataset'), args));
   }
 
   async predict(x: TensorLike, args: { batchSize?: number } = {}): Promise<Tensor> {
-    this.live('predict');
+    await this.before('predict');
     return this.link.call((s) => s.predict(toTensor(x, 'x'), args));
   }
 
   async predictStep(x: TensorLike): Promise<Tensor> {
-    this.live('predictStep');
+    await this.before('predictStep');
     return this.link.call((s) => s.predictStep(toTensor(x, 'x')));
   }
 
   async resetStates(): Promise<void> {
-    this.live('resetStates');
+    await this.before('resetStates');
     await this.link.call((s) => s.resetStates());
   }
 
   async getWeights(): Promise<Tensor[]> {
-    this.live('getWeights');
+    await this.before('getWeights');
     return this.link.call((s) => s.getWeights());
   }
 
@@ -231,7 +231,7 @@ export class RemoteModel implements TrainableModel {
 
   /** Saves where the page can ('downloads://', 'indexeddb://', 'localstorage://', a sink): the worker sends the files. */
   async save(destination: string | ArtifactsSink, options: SaveOptions = {}): Promise<SaveResult> {
-    this.live('save');
+    await this.before('save');
     const artifacts = await this.link.call((s) => s.save(options));
     return saveArtifacts(destination, artifacts);
   }
@@ -242,7 +242,7 @@ export class RemoteModel implements TrainableModel {
   }
 
   async summary(printFn: (line: string) => void = console.log): Promise<string> {
-    this.live('summary');
+    await this.before('summary');
     const text = await this.link.call((s) => s.summary());
     text.split('\n').forEach((line) => printFn(line));
     return text;
@@ -260,6 +260,12 @@ export class RemoteModel implements TrainableModel {
       const end = () => this.link.end();
       void this.link.call((s) => s.dispose()).then(end, end);
     }
+  }
+
+  /** live(), then the last setWeights settled: a weight it refused fails the next call, as Sequential's would have. */
+  private async before(what: string): Promise<void> {
+    this.live(what);
+    await this.weightsSet();
   }
 
   private live(what: string): true {

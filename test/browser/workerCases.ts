@@ -186,6 +186,9 @@ export const workerCases = {
     const badShape = await caught(() => remote.fit({ data: new Float32Array(30), shape: [3, 5, 2] }, { data: new Float32Array(4), shape: [4, 1] }));
     const badOption = await caught(() => remote.fit(x(), y(), { epochs: -1 }));
     const badCallback = await caught(() => remote.fit(x(), y(), { callbacks: { onEpochEnd: 3 } as never }));
+    // a weight of the wrong shape: setWeights cannot throw across the worker, so the next call does
+    remote.setWeights([{ data: new Float32Array(3), shape: [3] }]);
+    const badWeights = await caught(() => remote.predict(x()));
     const unchanged = JSON.stringify(flat(await remote.getWeights())) === JSON.stringify(before); // nothing trained
     async function* failing() {
       yield batches[0]!;
@@ -221,6 +224,7 @@ export const workerCases = {
       badShape,
       badOption,
       badCallback,
+      badWeights,
       throwingDataset,
       unchanged,
       builder,
