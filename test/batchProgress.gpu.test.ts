@@ -17,6 +17,7 @@ describe.skipIf(skipGpu)('onBatchBegin and onBatchProgress', () => {
     for (const ms of r.ms) expect(ms).toBeGreaterThanOrEqual(0);
     expect(r.readbacks).toBe(2); // one per epoch, as without the hooks
     expect(r.same).toBe(true);
+    expect(r.withEnd).toEqual(['begin 0', 'done 0', 'end 0', 'begin 1', 'done 1', 'end 1', 'begin 2', 'done 2', 'end 2']);
     expect(r.datasetEvents).toEqual(['begin 0 size 4', 'begin 1 size 4', 'done 0 size 4', 'begin 2 size 2', 'done 1 size 4', 'done 2 size 2']);
   });
 });

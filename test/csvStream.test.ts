@@ -4,6 +4,7 @@
  * same; a stream of later rows reuses the training scaler; bad input is a typed error naming what was wrong.
  */
 import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,11 +97,56 @@ describe('csvWindows', () => {
   });
 
   it('reads the values as they are with scaler "none", and stops reading at rows.end', async () => {
-    const ds = await csvWindows(open, { columns: ['volume'], target: 'volume', window: 3, batchSize: 100, scaler: 'none', rows: { end: 10 } });
-    const { x, y } = await all(ds);
     const volume = [...parseCsv(text, { column: 'volume' }).columns.volume!];
+    // A source that fails if read past data row 10 (0-based), and says whether it was closed.
+    let closed = false;
+    const lines = text.split('\r\n');
+    const guarded = () =>
+      Readable.from(
+        (function* () {
+          try {
+            for (let i = 0; i < lines.length; i++) {
+              if (i > 11) throw new Error(`read past rows.end: line ${i}`);
+              yield `${lines[i]}\r\n`;
+            }
+          } finally {
+            closed = true;
+          }
+        })(),
+      );
+    const ds = await csvWindows(guarded, { columns: ['volume'], target: 'volume', window: 3, batchSize: 100, scaler: 'none', rows: { end: 10 } });
+    const { x, y } = await all(ds);
     expect(y).toEqual(volume.slice(3, 10));
     expect(x.slice(0, 3)).toEqual(volume.slice(0, 3));
+    expect(closed).toBe(true);
+    // a pass abandoned after its first batch closes its source too (fitDataset's batchesPerEpoch, validationBatches)
+    closed = false;
+    const early = await (
+      await csvWindows(guarded, { columns: ['volume'], target: 'volume', window: 3, batchSize: 2, scaler: 'none', rows: { end: 10 } })
+    ).iterator();
+    await early.next();
+    await early.return();
+    expect(closed).toBe(true);
+  });
+
+  it('reads records as papaparse does across chunk edges: quoted newlines, stray quotes, lone \\r line ends', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => [i * 1.5, i % 3 === 0 ? `"a note\nover ""two"" lines"` : i % 3 === 1 ? 'he is 5" tall' : 'plain']);
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const csv = `a,note${eol}${rows.map((r) => r.join(',')).join(eol)}${eol}`;
+      const path = join(dir, `notes-${eol.length}-${eol.charCodeAt(0)}.csv`);
+      writeFileSync(path, csv);
+      for (const highWaterMark of [5, 64, 65536]) {
+        const ds = await csvWindows(() => createReadStream(path, { highWaterMark }), {
+          columns: ['a'],
+          target: 'a',
+          window: 2,
+          batchSize: 100,
+          scaler: 'none',
+        });
+        const { y } = await all(ds);
+        expect(y, `eol ${JSON.stringify(eol)}, chunks of ${highWaterMark}`).toEqual(rows.slice(2).map((r) => r[0]));
+      }
+    }
   });
 
   it('refuses bad input with typed errors that say what was expected', async () => {
@@ -120,6 +166,15 @@ describe('csvWindows', () => {
     await expect(csvWindows(() => createReadStream(bad), base)).rejects.toThrow(
       'csvWindows: row 3, column "price": "n/a" is not a number. Clean or drop that row.',
     );
+    for (const [name, body] of [
+      ['empty.csv', ''],
+      ['header-only.csv', 'price\n'],
+    ]) {
+      writeFileSync(join(dir, name!), body!);
+      const only = () => createReadStream(join(dir, name!));
+      await expect(csvWindows(only, base)).rejects.toThrow(ValueError);
+    }
+    await expect(csvWindows(open, { ...base, rows: { end: 3 } })).rejects.toThrow(/rows \[0, 3\) give no window of 3 steps \+ 1 ahead/);
     const ragged = join(dir, 'ragged.csv');
     writeFileSync(ragged, 'a,b\n1,2\n3\n');
     const ds = await csvWindows(() => createReadStream(ragged), { columns: ['a'], target: 'a', window: 1, scaler: 'none' });

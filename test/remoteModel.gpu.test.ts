@@ -44,6 +44,7 @@ describe.skipIf(skipGpu)('a model in a worker (remoteModel)', () => {
     expect(r.savedBytes).toBe(4 * (6 * 4 * (2 + 6 + 1) + 6 + 1));
     expect(r.reloaded.page).toEqual(r.reloaded.remote);
     expect(r.afterDispose).toMatchObject({ name: 'DisposedError', instanceOfClass: true });
+    expect(r.disposedMidFit).toMatchObject({ name: 'DisposedError', instanceOfClass: true });
     expect(r.lateParams).toBe(6 * 4 * (2 + 6 + 1) + 6 + 1);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The page `npm start` drives in headless Chromium: WebGPU runs only in a browser here, so Node prepares the
- * data and options, calls `window.webrnnForecastJob`, and hears about each epoch through `window.webrnnProgress`
- * (a function Puppeteer exposes before the page loads).
+ * data and options, calls `window.webrnnForecastJob`, and hears about each epoch and each batch through `window.webrnnProgress` and
+ * `window.webrnnBatchProgress` (functions Puppeteer exposes before the page loads).
  */
 import { createRuntime, type AdapterSummary } from '../../src/index';
 import { forecastModel, runForecastJob, type BatchReport, type EpochReport, type ForecastInput, type ForecastResult } from '../lib/forecastJob';
@@ -21,6 +21,7 @@ window.webrnnForecastJob = async (input) => {
       (spec) => forecastModel(rt, spec),
       input,
       (r) => void window.webrnnProgress?.(r),
+      (r) => void window.webrnnBatchProgress?.(r),
     );
     return { ...result, adapter: rt.adapter };
   } finally {

@@ -95,7 +95,13 @@ async function train(): Promise<void> {
 
     // Both models run in workers (model.worker.ts): the page only draws and samples.
     const spec = { vocabularySize: vocab.size, window: SEQ, units: UNITS, embedding: EMBED };
-    const [model, generator] = await Promise.all([startModel({ ...spec, kind: 'trainer' }), startModel({ ...spec, kind: 'generator' })]);
+    const started = await Promise.allSettled([startModel({ ...spec, kind: 'trainer' }), startModel({ ...spec, kind: 'generator' })]);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      for (const r of started) if (r.status === 'fulfilled') r.value.dispose(); // the one that started ends its worker
+      throw failed.reason;
+    }
+    const [model, generator] = started.map((r) => (r as PromiseFulfilledResult<RemoteModel>).value) as [RemoteModel, RemoteModel];
     const seed = text.slice(0, SEQ);
     trained = { model, generator, vocab, seed };
 

@@ -55,7 +55,7 @@ export interface CsvWindowsOptions {
 /** A dataset of windows (what fitDataset takes), with what its first pass learned. */
 export interface CsvWindows {
   /** Opens a fresh pass over the file. */
-  iterator(): Promise<{ next(): Promise<IteratorResult<{ xs: Tensor; ys: Tensor }>> }>;
+  iterator(): Promise<{ next(): Promise<IteratorResult<{ xs: Tensor; ys: Tensor }>>; return(): Promise<IteratorResult<{ xs: Tensor; ys: Tensor }>> }>;
   /** The fitted scaler (null for 'none'): transform new inputs and inverse-transform predictions with it. */
   readonly scaler: MinMaxScaler | StandardScaler | null;
   readonly columns: readonly string[];
@@ -110,6 +110,12 @@ export async function csvWindows(source: CsvSource, options: CsvWindowsOptions):
   const shape = { window, horizon, features: columns.length, targetColumn, batchSize, rows };
   const scale = scaler ? scalingOf(scaler) : null;
   const windows = counted === null ? null : windowCount(counted, shape);
+  if (windows === 0) {
+    const end = Number.isFinite(rows.end) ? rows.end : counted;
+    throw new ValueError(
+      `csvWindows: rows [${rows.start}, ${end}) give no window of ${window} steps + ${horizon} ahead (the file has ${counted} data rows); widen rows or shorten window or horizon`,
+    );
+  }
   return {
     scaler,
     columns,
@@ -183,17 +189,49 @@ async function* textChunks(input: CsvStreamInput): AsyncGenerator<string> {
   if (rest) yield rest;
 }
 
-/** Where the text's last complete record ends: after its last newline outside quotes (0 when there is none). */
-function lastRecordEnd(text: string): number {
-  let quoted = false;
-  let end = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34)
-      quoted = !quoted; // a doubled "" inside a quoted field toggles twice
-    else if (c === 10 && !quoted) end = i + 1;
+/**
+ * Where complete records end in text that arrives chunk by chunk, read as papaparse reads quotes: a quote opens a
+ * quoted field only at the start of a field (a stray `5"` elsewhere is a plain character), and inside one `""` is
+ * a quote. A record ends at a newline outside quotes: `\n`, `\r\n`, or a lone `\r`. The state carries over from
+ * chunk to chunk, so each character is scanned once.
+ */
+class RecordEnds {
+  private quoted = false;
+  private justClosed = false;
+  private fieldStart = true;
+  /** How much of the current text was scanned (it continues from here when more arrives). */
+  private scanned = 0;
+
+  constructor(private readonly delimiter: string | undefined) {}
+
+  private separates(c: string): boolean {
+    return this.delimiter !== undefined ? c === this.delimiter : c === ',' || c === ';' || c === '\t' || c === '|';
   }
-  return end;
+
+  /** Scans what is new in `text`; returns the index just after its last complete record (0 when there is none). */
+  scan(text: string): number {
+    let end = 0;
+    let i = this.scanned;
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      if (this.quoted) {
+        if (c === '"') [this.quoted, this.justClosed] = [false, true];
+        continue;
+      }
+      if (c === '"' && (this.fieldStart || this.justClosed)) {
+        [this.quoted, this.justClosed, this.fieldStart] = [true, false, false]; // opens, or "" inside a quoted field
+        continue;
+      }
+      this.justClosed = false;
+      if (c === '\r' && i + 1 === text.length) break; // \r\n or a lone \r: the next chunk says
+      if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
+        end = i + 1;
+        this.fieldStart = true;
+      } else this.fieldStart = c === '\r' || this.separates(c);
+    }
+    this.scanned = i - end; // what stays in the carry was scanned already
+    return end;
+  }
 }
 
 /**
@@ -205,17 +243,26 @@ async function* recordsOf(input: CsvStreamInput, delimiter: string | undefined):
   let carry = '';
   let record = 0;
   let detected = delimiter;
+  let linebreak: Papa.ParseConfig['newline'] | undefined;
+  const ends = new RecordEnds(delimiter);
   const parse = (text: string): string[][] => {
-    const result = Papa.parse<string[]>(text, { skipEmptyLines: 'greedy', ...(detected !== undefined ? { delimiter: detected } : {}) });
+    const result = Papa.parse<string[]>(text, {
+      skipEmptyLines: 'greedy',
+      ...(detected !== undefined ? { delimiter: detected } : {}),
+      ...(linebreak !== undefined ? { newline: linebreak } : {}),
+    });
     const fatal = result.errors.find((e) => e.type === 'Quotes');
     if (fatal) throw new ValueError(`csvWindows: CSV record ${record + (fatal.row ?? 0) + 1}: ${fatal.message}; check the quotes`);
-    detected ??= result.meta.delimiter; // the first chunk's, for every later one
+    // The first chunk's delimiter and line break, for every later one: a chunk whose first newline sits inside a
+    // quoted field would make papaparse guess the line break wrong.
+    detected ??= result.meta.delimiter;
+    linebreak ??= result.meta.linebreak as Papa.ParseConfig['newline'];
     record += result.data.length;
     return result.data;
   };
   for await (const chunk of textChunks(input)) {
     const text = carry + chunk;
-    const cut = lastRecordEnd(text);
+    const cut = ends.scan(text);
     carry = text.slice(cut);
     if (cut > 0) yield* parse(text.slice(0, cut));
   }
@@ -313,13 +360,19 @@ async function batchesOf(
   source: AsyncGenerator<Float32Array>,
   o: Shape,
   scale: { scale: Float64Array; offset: Float64Array } | null,
-): Promise<{ next(): Promise<IteratorResult<{ xs: Tensor; ys: Tensor }>> }> {
+): Promise<{ next(): Promise<IteratorResult<{ xs: Tensor; ys: Tensor }>>; return(): Promise<IteratorResult<{ xs: Tensor; ys: Tensor }>> }> {
   const span = o.window + o.horizon;
   const ring = new Float32Array(span * o.features);
   let row = -1;
   let ended = false;
   const step = o.window * o.features;
   return {
+    /** Training stopped reading this pass early: close the file (the stream, the parser) now. */
+    async return() {
+      ended = true;
+      await source.return(undefined);
+      return { value: undefined, done: true };
+    },
     async next() {
       if (ended) return { value: undefined, done: true };
       const xs = new Float32Array(o.batchSize * step);

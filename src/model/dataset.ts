@@ -18,6 +18,17 @@ export interface Batch {
 
 export interface BatchIterator {
   next(): Promise<IteratorResult<Batch>> | IteratorResult<Batch>;
+  /** Called when training stops reading before the end (generators and streams close their files here). */
+  return?(): unknown;
+}
+
+/** Lets an iterator that was not read to its end release what it holds (a file, a stream); its errors are moot. */
+export async function closeIterator(iterator: BatchIterator | null | undefined): Promise<void> {
+  try {
+    await iterator?.return?.();
+  } catch {
+    // closing is best effort: the training's own result or error is what the caller gets
+  }
 }
 
 export type Dataset = AsyncIterable<Batch> | Iterable<Batch> | { iterator(): Promise<BatchIterator> | BatchIterator };

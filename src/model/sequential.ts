@@ -16,9 +16,11 @@ import {
   checkDataset,
   nextBatch,
   openDataset,
+  closeIterator,
   validationPair,
   resolveFitDatasetArgs,
   type Batch,
+  type BatchIterator,
   type Dataset,
   type FitDatasetArgs,
   type ResolvedFitDatasetArgs,
@@ -458,6 +460,7 @@ export class Sequential {
           await progress.begin(b, indices.length);
           this.runBatch(tx, ty, indices, 'train');
           await progress.submitted(b, indices.length);
+          if (perBatch) await progress.flush(); // onBatchProgress(b) before onBatchEnd(b), whose readback waits anyway
           if (perBatch) await this.batchEnd(b, { epoch, epochs, steps: history.params.steps }, callbacks, stopOnNonFinite);
         }
         await progress.flush();
@@ -514,12 +517,13 @@ export class Sequential {
       );
       return xs.count;
     };
+    let iterator: BatchIterator | null = null;
     try {
       for (const cb of o.callbacks) cb.setModel?.(this);
       for (const cb of o.callbacks) await cb.onTrainBegin?.();
       const perBatch = o.callbacks.some((cb) => cb.onBatchEnd);
       const progress = new BatchProgress(this.rt.device.queue, o.callbacks, true);
-      let iterator = o.batchesPerEpoch !== null ? await openDataset(dataset, 'fitDataset') : null;
+      iterator = o.batchesPerEpoch !== null ? await openDataset(dataset, 'fitDataset') : null;
       for (let epoch = o.initialEpoch; epoch < o.epochs && !this.stopTraining; epoch++) {
         for (const cb of o.callbacks) await cb.onEpochBegin?.(epoch);
         this.rt.write(this.accumulators!.train, new Float32Array(accumulatorLength(this.isCompiled)));
@@ -533,6 +537,7 @@ export class Sequential {
           const size = await runBatch(batch, where, 'train', (count) => progress.begin(b, count));
           samples += size;
           await progress.submitted(b, size);
+          if (perBatch) await progress.flush();
           if (perBatch) await this.batchEnd(b, { epoch, epochs: o.epochs, steps: b + 1 }, o.callbacks, o.stopOnNonFinite);
         }
         await progress.flush();
@@ -554,6 +559,7 @@ export class Sequential {
       throw this.afterFailure(e);
     } finally {
       this.fitting = false;
+      await closeIterator(iterator);
     }
   }
 
@@ -572,12 +578,18 @@ export class Sequential {
     if (!o.validationData) return false;
     this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(this.isCompiled)));
     const iterator = await openDataset(o.validationData, 'fitDataset validationData');
+    const bound = new BatchProgress(this.rt.device.queue, [], true); // two batches queued at most, as in training
     let b = 0;
-    for (; o.validationBatches === null || b < o.validationBatches; b++) {
-      const where = `fitDataset validationData, epoch ${epoch}, batch ${b}`;
-      const batch = await nextBatch(iterator, where);
-      if (!batch) break;
-      await runBatch(batch, where, 'evaluate');
+    try {
+      for (; o.validationBatches === null || b < o.validationBatches; b++) {
+        const where = `fitDataset validationData, epoch ${epoch}, batch ${b}`;
+        const batch = await nextBatch(iterator, where);
+        if (!batch) break;
+        await bound.submitted(b, await runBatch(batch, where, 'evaluate'));
+      }
+      await bound.flush();
+    } finally {
+      await closeIterator(iterator);
     }
     if (b === 0) throw new ValueError(`fitDataset: validationData yielded no batches after epoch ${epoch}`);
     return true;
@@ -592,6 +604,7 @@ export class Sequential {
       throw new ValueError(`evaluateDataset: batches must be a positive integer; got ${JSON.stringify(limit)}`);
     const iterator = await openDataset(dataset, 'evaluateDataset');
     this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(compiled)));
+    const bound = new BatchProgress(this.rt.device.queue, [], true); // two batches queued at most
     let b = 0;
     try {
       for (; limit === null || b < limit; b++) {
@@ -606,13 +619,17 @@ export class Sequential {
           Uint32Array.from({ length: xs.count }, (_, i) => i),
           'evaluate',
         );
+        await bound.submitted(b, xs.count);
       }
+      await bound.flush();
       if (b === 0) throw new ValueError('evaluateDataset: the dataset yielded no batches');
       const acc = await this.rt.read(this.accumulators!.evaluate, accumulatorLength(compiled));
       const logs = logsFromAccumulator(acc, compiled);
       return compiled.metrics.length === 0 ? logs.loss! : [logs.loss!, ...compiled.metrics.map((m) => logs[m.name]!)];
     } catch (e) {
       throw this.afterFailure(e);
+    } finally {
+      await closeIterator(iterator);
     }
   }
 

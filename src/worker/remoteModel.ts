@@ -20,7 +20,7 @@ import { DisposedError, ValueError, WorkerError } from '../errors';
 import { saveArtifacts } from '../io/artifacts';
 import type { ArtifactsSink, SaveResult } from '../io/types';
 import { TRAINING_HOOKS, checkCallbacks, type Callback, type History, type TrainableModel } from '../model/callbacks';
-import { checkDataset, openDataset, validationPair, type BatchIterator, type Dataset, type FitDatasetArgs } from '../model/dataset';
+import { checkDataset, closeIterator, openDataset, validationPair, type BatchIterator, type Dataset, type FitDatasetArgs } from '../model/dataset';
 import type { LastGoodWeights } from '../model/epochEnd';
 import type { FitArgs } from '../model/fitArgs';
 import type { SaveOptions } from '../model/save';
@@ -68,6 +68,7 @@ class WorkerLink {
   readonly service: ServiceCalls;
   private failure: WorkerError | null = null;
   private readonly failed: Promise<never>;
+  private readonly reject: (e: Error) => void;
   private readonly onError: (event: Event) => void;
   /** Settles once the worker's serveModel listens (wire.ts: the handshake). */
   private readonly ready: Promise<void>;
@@ -75,8 +76,9 @@ class WorkerLink {
 
   constructor(readonly worker: WorkerLike) {
     this.service = wrap<ModelService>(worker) as unknown as ServiceCalls;
-    let fail!: (e: WorkerError) => void;
+    let fail!: (e: Error) => void;
     this.failed = new Promise<never>((_, reject) => (fail = reject));
+    this.reject = fail;
     this.failed.catch(() => {}); // observed through the calls; never an unhandled rejection by itself
     this.onError = (event: Event) => {
       event.preventDefault(); // reported through the rejected calls instead of as an uncaught error
@@ -103,6 +105,7 @@ class WorkerLink {
   /** Runs one call on the worker's service once it listens, or rejects with a WorkerError if the worker dies first. */
   call<T>(body: (service: ServiceCalls) => Promise<T>): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.ended) return Promise.reject(new DisposedError('the remote model was disposed; make a new one with remoteModel(new Worker(...))'));
     return Promise.race([this.ready.then(() => body(this.service)), this.failed]);
   }
 
@@ -113,6 +116,8 @@ class WorkerLink {
     this.worker.removeEventListener('error', this.onError);
     (this.service as unknown as { [releaseProxy](): void })[releaseProxy]();
     this.worker.terminate();
+    // A call still running (a fit when dispose() came) would otherwise wait forever on the terminated worker.
+    this.reject(this.failure ?? new DisposedError('the remote model was disposed while this call was running'));
   }
 
   get dead(): WorkerError | null {
@@ -131,6 +136,7 @@ export class RemoteModel implements TrainableModel {
   private lastGood: LastGoodWeights | null = null;
   private readonly paramCount: number;
   private pendingSet: Promise<void> | null = null;
+  private pendingStop: Promise<void> | null = null;
 
   constructor(
     private readonly link: WorkerLink,
@@ -150,7 +156,7 @@ export class RemoteModel implements TrainableModel {
 
   set stopTraining(value: boolean) {
     this.stop = value;
-    if (this.live('stopTraining')) void this.link.call((s) => s.setStopTraining(value)).catch(() => {});
+    if (this.live('stopTraining')) this.pendingStop = this.link.call((s) => s.setStopTraining(value)).catch(() => {});
   }
 
   async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
@@ -284,6 +290,11 @@ export class RemoteModel implements TrainableModel {
         const [first, second] = args;
         for (const a of args) if (typeof a === 'object' && a !== null) addTfjsAliases(a as Record<string, unknown>);
         await (list[i] as Record<string, (a: unknown, b: unknown) => unknown>)[hook]!.call(list[i], first, second);
+        // What the hook asked of the model (stopTraining, setWeights) travels on the worker's own port, this reply
+        // on the hooks' port, and ports keep no order between them: the reply waits until the worker has done it.
+        // A weight the worker refused fails this fit, as a local setWeights would have thrown in the hook.
+        await this.pendingStop;
+        await this.weightsSet();
       },
       lastGood: (weights) => {
         this.lastGood = weights;
@@ -308,6 +319,10 @@ function batchSource(dataset: Dataset, where: string): BatchSource {
       const id = nextId++;
       iterators.set(id, await openDataset(dataset, where));
       return id;
+    },
+    async close(id: number) {
+      await closeIterator(iterators.get(id));
+      iterators.delete(id);
     },
     async next(id: number) {
       const result = await iterators.get(id)!.next();

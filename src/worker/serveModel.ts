@@ -206,6 +206,10 @@ function pulled(source: Remote<BatchSource>): Dataset {
           const batch = await source.next(id);
           return batch ? { value: batch, done: false } : { value: undefined, done: true };
         },
+        async return(): Promise<IteratorResult<Batch>> {
+          await source.close(id);
+          return { value: undefined, done: true };
+        },
       };
     },
   };

@@ -58,6 +58,8 @@ export interface BatchSource {
   /** Opens a fresh iterator and returns its id. */
   open(): Promise<number>;
   next(iterator: number): Promise<{ xs: Tensor; ys: Tensor } | null>;
+  /** The worker stopped reading this iterator before its end: let it release what it holds. */
+  close(iterator: number): Promise<void>;
 }
 
 export interface WireHistory {

@@ -615,7 +615,20 @@ export const batchProgressCases = {
         onBatchProgress: (b, p) => void datasetEvents.push(`done ${b} size ${p.size}`),
       },
     });
-    const result = { events, ms, readbacks, same: JSON.stringify(await weights(plain)) === JSON.stringify(await weights(watched)), datasetEvents };
+    const same = JSON.stringify(await weights(plain)) === JSON.stringify(await weights(watched));
+    // with onBatchEnd too (a readback per batch): each batch's progress comes before its end
+    const withEnd: string[] = [];
+    await watched.fit(x, y, {
+      epochs: 1,
+      batchSize: 4,
+      shuffle: false,
+      callbacks: {
+        onBatchBegin: (b) => void withEnd.push(`begin ${b}`),
+        onBatchProgress: (b) => void withEnd.push(`done ${b}`),
+        onBatchEnd: (b) => void withEnd.push(`end ${b}`),
+      },
+    });
+    const result = { events, ms, readbacks, same, datasetEvents, withEnd };
     [plain, watched, fromDataset].forEach((m) => m.dispose());
     return result;
   },

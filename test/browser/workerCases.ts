@@ -159,6 +159,12 @@ export const workerCases = {
     remote.dispose();
     fromDataset.dispose();
     const afterDispose = await caught(() => remote.predict(x()));
+    // dispose() while a fit runs: the fit rejects instead of waiting forever on the ended worker
+    const busy = await open({ seed: 8 });
+    const running = busy.fit(x(), y(), { epochs: 500, batchSize: 4 });
+    await new Promise((r) => setTimeout(r, 200));
+    busy.dispose();
+    const disposedMidFit = await caught(() => running);
     // a page that listens late: the worker's first READY went unheard; the page's HELLO gets another
     const lateWorker = startWorker();
     await new Promise((r) => setTimeout(r, 1000));
@@ -175,6 +181,7 @@ export const workerCases = {
       savedBytes: saved.modelArtifactsInfo.weightDataBytes,
       reloaded,
       afterDispose,
+      disposedMidFit,
       lateParams,
     };
   },
