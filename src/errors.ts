@@ -94,6 +94,25 @@ export class WorkerError extends WebRnnError {
   override name = 'WorkerError';
 }
 
+/**
+ * Every class above by the name it reports, for code that must rebuild an error from its name (a model's worker
+ * sends its errors to the page by name: src/worker/wire.ts). Shorthand keys survive minification; a test checks
+ * that this lists every exported error class.
+ */
+export const ERROR_CLASSES: Readonly<Record<string, new (...args: never[]) => Error>> = {
+  WebRnnError,
+  ShapeError,
+  ValueError,
+  WebGPUUnavailableError,
+  DeviceLostError,
+  DisposedError,
+  ModelFormatError,
+  DeviceLimitError,
+  OutOfMemoryError,
+  NonFiniteLossError,
+  WorkerError,
+};
+
 /** Describes a shape for messages: [32, 60, 1]. */
 export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.join(', ')}]`;

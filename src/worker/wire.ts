@@ -5,19 +5,7 @@
  * use for it.
  */
 import { transfer, transferHandlers, type TransferHandler } from 'comlink';
-import {
-  DeviceLimitError,
-  DeviceLostError,
-  DisposedError,
-  ModelFormatError,
-  NonFiniteLossError,
-  OutOfMemoryError,
-  ShapeError,
-  ValueError,
-  WebGPUUnavailableError,
-  WebRnnError,
-  WorkerError,
-} from '../errors';
+import { ERROR_CLASSES } from '../errors';
 import type { AdapterSummary } from '../gpu/runtime';
 import type { ModelArtifacts } from '../io/types';
 import type { Logs } from '../model/callbacks';
@@ -96,26 +84,6 @@ export function moving<T>(value: T, arrays: readonly ArrayBufferView[]): T {
 }
 
 export type { Logs };
-
-type ErrorClass = new (...args: never[]) => Error;
-
-/**
- * webrnn's error classes by name: an error thrown in the worker is rebuilt as the same class on the page. Each class
- * spells its own name (src/errors.ts), the same as its key here; shorthand keys survive minification.
- */
-const ERROR_CLASSES: Record<string, ErrorClass> = {
-  WebRnnError,
-  ShapeError,
-  ValueError,
-  WebGPUUnavailableError,
-  DeviceLostError,
-  DisposedError,
-  ModelFormatError,
-  DeviceLimitError,
-  OutOfMemoryError,
-  NonFiniteLossError,
-  WorkerError,
-};
 
 interface SerializedError {
   name: string;
