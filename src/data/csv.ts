@@ -51,7 +51,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   if (body.trim() === '') throw new ValueError('parseCsv: the CSV text is empty; expected a header row and at least one data row');
 
   const records = readRecords(body, options.delimiter);
-  const header = records[0]!.fields.map((h) => h.trim());
+  const header = headerOf(records[0]!.fields);
   if (records.length === 1) throw new ValueError(`parseCsv: the CSV has a header (${header.join(', ')}) but no data rows`);
   records.slice(1).forEach((r, i) => {
     if (r.fields.length !== header.length) {
@@ -62,14 +62,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
     }
   });
 
-  const indexOf = (name: unknown, what: string): number => {
-    const i = typeof name === 'string' ? header.indexOf(name) : -1;
-    if (i < 0)
-      throw new ValueError(
-        `parseCsv: ${what} ${typeof name === 'string' ? JSON.stringify(name) : describe(name)} is not in the CSV; available columns: ${header.join(', ')}`,
-      );
-    return i;
-  };
+  const indexOf = (name: unknown, what: string): number => columnIndex(header, name, `parseCsv: ${what}`);
   const dateIndex = options.dateColumn === undefined ? -1 : indexOf(options.dateColumn, 'dateColumn');
   if (options.columns !== undefined && (!Array.isArray(options.columns) || options.columns.length === 0)) {
     throw new ValueError(`parseCsv columns must be a non-empty array of column names; got ${describe(options.columns)}`);
@@ -142,10 +135,31 @@ function readRecords(text: string, delimiter: string | undefined): CsvRecord[] {
   return records;
 }
 
-function toNumber(cell: string, row: number, line: number, column: string): number {
+/** A header row's names: trimmed, and a UTF-8 byte-order mark dropped from the first. */
+export function headerOf(fields: readonly string[]): string[] {
+  return fields.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
+}
+
+/** Where `name` is in the header, or a ValueError naming it and the columns there are (`where` starts it). */
+export function columnIndex(header: readonly string[], name: unknown, where: string): number {
+  const i = typeof name === 'string' ? header.indexOf(name) : -1;
+  if (i < 0)
+    throw new ValueError(
+      `${where} ${typeof name === 'string' ? JSON.stringify(name) : describe(name)} is not in the CSV; available columns: ${header.join(', ')}`,
+    );
+  return i;
+}
+
+/** A cell's number: NaN for a blank cell (Number('') would be 0) or anything that is not a finite number. */
+export function cellNumber(cell: string): number {
   const s = cell.trim();
   const v = s === '' ? Number.NaN : Number(s);
-  if (!Number.isFinite(v)) {
+  return Number.isFinite(v) ? v : Number.NaN;
+}
+
+function toNumber(cell: string, row: number, line: number, column: string): number {
+  const v = cellNumber(cell);
+  if (Number.isNaN(v)) {
     throw new ValueError(
       `parseCsv: row ${row} (line ${line}), column "${column}": ${JSON.stringify(cell)} is not a number. ` +
         'Clean or drop that row, or leave the column out (options column/columns).',

@@ -14,6 +14,7 @@
 import Papa from 'papaparse';
 import { ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
+import { cellNumber, columnIndex, headerOf } from './csv';
 import { checkInteger, checkKnownOptions, describe } from './matrix';
 import { MinMaxScaler, StandardScaler, scalerFromJSON } from './scalers';
 
@@ -276,12 +277,8 @@ async function* readRows(input: CsvStreamInput, columns: readonly string[], deli
   let row = 0;
   for await (const fields of recordsOf(input, delimiter)) {
     if (picked === null) {
-      header = fields.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
-      picked = columns.map((c) => {
-        const i = header.indexOf(c);
-        if (i < 0) throw new ValueError(`csvWindows: column ${JSON.stringify(c)} is not in the CSV; available columns: ${header.join(', ')}`);
-        return i;
-      });
+      header = headerOf(fields);
+      picked = columns.map((c) => columnIndex(header, c, 'csvWindows: column'));
       continue;
     }
     row++;
@@ -291,9 +288,8 @@ async function* readRows(input: CsvStreamInput, columns: readonly string[], deli
     const values = new Float32Array(picked.length);
     for (let k = 0; k < picked.length; k++) {
       const cell = fields[picked[k]!]!;
-      const s = cell.trim();
-      const v = s === '' ? Number.NaN : Number(s);
-      if (!Number.isFinite(v))
+      const v = cellNumber(cell);
+      if (Number.isNaN(v))
         throw new ValueError(`csvWindows: row ${row}, column "${columns[k]}": ${JSON.stringify(cell)} is not a number. Clean or drop that row.`);
       values[k] = v;
     }
