@@ -35,6 +35,15 @@ async function refitAfterCompile(model: Sequential, x: Tensor, y: Tensor): Promi
   return { first, second };
 }
 
+/** A 4-unit recurrent layer over [5, 2] inputs and a Dense(1), Adam and MSE: the dataset and progress cases' model. */
+function smallRegressor(r: Awaited<ReturnType<typeof rt>>, cell: 'gru' | 'lstm', seed: number): Sequential {
+  const model = sequential(r, { seed });
+  model.add(layers[cell]({ units: 4, inputShape: [5, 2] }));
+  model.add(layers.dense({ units: 1 }));
+  model.compile({ optimizer: 'adam', loss: 'mse' });
+  return model;
+}
+
 export function buildLayer(spec: LayerSpec): Layer {
   switch (spec.type) {
     case 'lstm':
@@ -463,13 +472,7 @@ export const programCacheCases = {
    */
   async fitDatasetCases() {
     const r = await rt();
-    const build = () => {
-      const model = sequential(r, { seed: 12 });
-      model.add(layers.gru({ units: 4, inputShape: [5, 2] }));
-      model.add(layers.dense({ units: 1 }));
-      model.compile({ optimizer: 'adam', loss: 'mse' });
-      return model;
-    };
+    const build = () => smallRegressor(r, 'gru', 12);
     const n = 12;
     const x = Float32Array.from({ length: n * 10 }, (_, i) => Math.sin(i * 0.37));
     const y = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.5));
@@ -575,13 +578,7 @@ export const batchProgressCases = {
    */
   async batchProgress() {
     const r = await rt();
-    const build = () => {
-      const model = sequential(r, { seed: 21 });
-      model.add(layers.lstm({ units: 4, inputShape: [5, 2] }));
-      model.add(layers.dense({ units: 1 }));
-      model.compile({ optimizer: 'adam', loss: 'mse' });
-      return model;
-    };
+    const build = () => smallRegressor(r, 'lstm', 21);
     const n = 10; // batches of 4, 4 and 2
     const x = { data: Float32Array.from({ length: n * 10 }, (_, i) => Math.sin(i * 0.3)), shape: [n, 5, 2] };
     const y = { data: Float32Array.from({ length: n }, (_, i) => Math.cos(i)), shape: [n, 1] };
