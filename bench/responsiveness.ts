@@ -60,7 +60,7 @@ async function watchMainThread(run: () => Promise<void>): Promise<Omit<MainThrea
 
 /** `window` and `units` default to the tutorial's 60 and 50. */
 async function measure(epochs: number, window = 60, units = 50): Promise<{ adapter: string; rows: MainThreadReport[] }> {
-  const SPEC = { window, units, seed: 1 };
+  const SPEC = { window, features: 1, outputs: 1, units, activation: 'relu' as const, seed: 1 }; // the tutorial's model
   const { close } = await loadAppleStock();
   const { train } = prepareSeries(close, { window: SPEC.window, split: { train: 0.7, validation: 0.15, test: 0.15 }, scaler: 'minmax' });
   const rt = await createRuntime();

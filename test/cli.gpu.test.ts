@@ -1,7 +1,8 @@
 /**
  * `npm start` end to end: the real entry (demo/cli/main.mjs) in a child process trains in its own headless
- * Chromium on WebGPU, prints the model's and the naive forecast's test errors, and writes forecast.html and
- * forecast.png. Small options keep it to seconds on CPU-emulated WebGPU; the code path is the default one.
+ * Chromium on WebGPU, prints the model's and the baselines' test errors by horizon and the intervals' coverage,
+ * and writes forecast.html, .png, .json and .csv. Small options keep it to seconds on CPU-emulated WebGPU; the
+ * code path is the default one.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,12 @@ function reportData(html: string) {
   if (!m) throw new Error('forecast.html has no report-data script');
   return JSON.parse(m[1]!) as {
     values: number[];
-    result: { history: { loss: number[] }; forecast: { value: number[] }; test: Record<string, { rmse: number; mae: number }> };
+    result: {
+      history: { loss: number[] };
+      forecast: { value: number[]; bands: { level: number; low: number[]; high: number[] }[] };
+      test: { forecasters: { name: string; errors: { rmse: number; mae: number; mase: number }[] }[] };
+      coverage: { level: number; overall: number }[];
+    };
   };
 }
 
@@ -36,9 +42,16 @@ describe.skipIf(skipGpu)('npm start', () => {
     const run = await runCli([...SMALL, '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/epoch 2\/2 +loss \d\.\d+e-?\d+ +val_loss \d\.\d+e-?\d+/);
-    expect(run.stdout).toMatch(/^LSTM model +\$\d+\.\d\d +\$\d+\.\d\d$/m);
-    expect(run.stdout).toMatch(/^naive \(tomorrow = today\) +\$\d+\.\d\d +\$\d+\.\d\d$/m);
+    expect(run.stdout).toMatch(/epoch 2\/2 +loss \d\.\d+e[-+]?\d+ +val_loss \d\.\d+e[-+]?\d+/);
+    expect(run.stdout).toContain('Target: the log return from the last observed value (auto: log returns');
+    expect(run.stdout).toContain('Strategy: direct');
+    // The MAE table: horizons 1, 3, 7, 10 across; the model and every baseline down.
+    expect(run.stdout).toMatch(/^ +1 +3 +7 +10$/m);
+    for (const name of ['LSTM \\(direct\\)', 'naive \\(last value\\)', 'moving average \\(20\\)', 'linear autoregression']) {
+      expect(run.stdout).toMatch(new RegExp(`^${name} +(\\$\\d+\\.\\d\\d\\*? +){3}\\$\\d+\\.\\d\\d\\*?$`, 'm'));
+    }
+    expect(run.stdout).toMatch(/the 80% interval held \d+\.\d% of the test values \(nominal 80%\); the 95% interval held \d+\.\d%/);
+    expect(run.stdout).toMatch(/^Forecast: from \$\d+\.\d\d \(last observed\) to \$\d+\.\d\d at step 10|^The forecast is not a usable result/m);
     expect(run.stdout).toMatch(/^Adapter: \S+/m);
     expect(run.stdout).toContain('forecast.html');
     const html = readFileSync(join(out, 'forecast.html'), 'utf8');
@@ -48,22 +61,64 @@ describe.skipIf(skipGpu)('npm start', () => {
     expect(data.values).toHaveLength(300);
     expect(data.result.history.loss).toHaveLength(2);
     expect(data.result.forecast.value).toHaveLength(10);
-    expect(data.result.test.naive!.rmse).toBeGreaterThan(0);
+    expect(data.result.test.forecasters.map((f) => f.errors.length)).toEqual([10, 10, 10, 10]);
+    expect(data.result.coverage.map((c) => c.level)).toEqual([0.8, 0.95]);
+    // The numbers for a user's pipeline: the same data as JSON, the forecast and its intervals as CSV.
+    expect(JSON.parse(readFileSync(join(out, 'forecast.json'), 'utf8')).result.forecast.value).toEqual(data.result.forecast.value);
+    const csv = readFileSync(join(out, 'forecast.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv[0]).toBe('step,date,forecast,low80,high80,low95,high95');
+    expect(csv).toHaveLength(11);
+    const [, date, value, low80, high80, low95, high95] = csv[1]!.split(',');
+    expect(date).toBe('2012-05-02');
+    expect(Number(value)).toBeCloseTo(data.result.forecast.value[0]!, 9);
+    expect(Number(low95)).toBeLessThanOrEqual(Number(low80));
+    expect(Number(high95)).toBeGreaterThanOrEqual(Number(high80));
     expectPng(join(out, 'forecast.png'));
   });
 
-  it('trains on the changes of a CSV column (vega-datasets seattle-weather temp_max, --target change)', async () => {
+  it('reads several CSV columns, adds the seasonal baseline (Seattle weather, temp_max from all four columns, --season)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'webrnn-start-csv-'));
     const file = join(repoRoot, 'node_modules/vega-datasets/data/seattle-weather.csv');
     expect(existsSync(file)).toBe(true);
-    const run = await runCli([...SMALL, '--csv', file, '--column', 'temp_max', '--date-column', 'date', '--target', 'change', '--out', out]);
+    const run = await runCli([
+      ...SMALL,
+      ...[
+        '--csv',
+        file,
+        '--column',
+        'temp_max',
+        '--columns',
+        'precipitation,temp_max,temp_min,wind',
+        '--date-column',
+        'date',
+        '--season',
+        '7',
+        '--target',
+        'change',
+        '--out',
+        out,
+      ],
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/column temp_max.*300 rows/);
-    expect(run.stdout).toContain('Target: the next day-to-day change');
-    expect(run.stdout).toMatch(/^LSTM model +-?\d+\.\d\d +\d+\.\d\d$/m);
+    expect(run.stdout).toMatch(/column temp_max from precipitation, temp_max, temp_min, wind.*300 rows/);
+    expect(run.stdout).toContain('Target: the change from the last observed value. Strategy: direct');
+    expect(run.stdout).toContain('reads precipitation, temp_max, temp_min, wind');
+    expect(run.stdout).toMatch(/^seasonal naive \(m = 7\) +(-?\d+\.\d\d °C\*? +){3}\d+\.\d\d °C\*?$/m);
     expect(reportData(readFileSync(join(out, 'forecast.html'), 'utf8')).result.history.loss).toHaveLength(2);
     expectPng(join(out, 'forecast.png'));
+  });
+
+  it('runs the Keras tutorial recipe with --recipe tutorial (levels, recursive, LSTM(relu))', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'webrnn-start-tutorial-'));
+    const run = await runCli([...SMALL, '--recipe', 'tutorial', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Target: the value itself (levels). Strategy: recursive');
+    expect(run.stdout).toContain('LSTM(16, relu) + Dense(1)');
+    expect(run.stdout).toMatch(/^LSTM \(recursive\) +\$\d+\.\d\d/m);
+    const data = reportData(readFileSync(join(out, 'forecast.html'), 'utf8'));
+    expect(data.result.forecast.value).toHaveLength(10);
   });
 
   it('trains in the Node process on Dawn with --runtime node (webrnn/node), writing the same report', async () => {
@@ -72,8 +127,8 @@ describe.skipIf(skipGpu)('npm start', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Runtime: Node on Dawn (webrnn/node)');
-    expect(run.stdout).toMatch(/epoch 2\/2 +loss \d\.\d+e-?\d+ +val_loss \d\.\d+e-?\d+/);
-    expect(run.stdout).toMatch(/^LSTM model +\$\d+\.\d\d +\$\d+\.\d\d$/m);
+    expect(run.stdout).toMatch(/epoch 2\/2 +loss \d\.\d+e[-+]?\d+ +val_loss \d\.\d+e[-+]?\d+/);
+    expect(run.stdout).toMatch(/^LSTM \(direct\) +\$\d+\.\d\d/m);
     const data = reportData(readFileSync(join(out, 'forecast.html'), 'utf8'));
     expect(data.result.history.loss).toHaveLength(2);
     expect(data.result.forecast.value).toHaveLength(10);

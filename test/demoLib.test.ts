@@ -30,6 +30,10 @@ describe('futureTimes', () => {
     const times = [0, 1, 2, 3, 4, 5, 6].map((d) => utc('2015-01-01') + d * DAY);
     expect(futureTimes(times, 2)).toEqual([times[6]! + DAY, times[6]! + 2 * DAY]);
   });
+  it('continues a monthly series by calendar months', () => {
+    const times = ['2021-11-01', '2021-12-01', '2022-01-01', '2022-02-01'].map(utc);
+    expect(futureTimes(times, 3).map((t) => new Date(t).toISOString().slice(0, 10))).toEqual(['2022-03-01', '2022-04-01', '2022-05-01']);
+  });
   it('steps by the median spacing', () => {
     expect(futureTimes([0, 10, 20, 35], 2)).toEqual([45, 55]);
   });

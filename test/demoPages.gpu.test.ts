@@ -108,7 +108,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
     await page.close();
   });
 
-  it('Forecast trains two epochs and draws the loss curve, the predictions and the forecast', async () => {
+  it('Forecast trains two epochs and draws the loss curve, the predictions, the forecast and the errors by horizon', async () => {
     const o = await trainPage('forecast.html');
     try {
       await expectTrained(o);
@@ -121,9 +121,34 @@ describe.skipIf(skipGpu)('demo pages', () => {
       expect(await pixelsOf(o.page, '#report .forecast-chart', COLORS.actual)).toBeGreaterThan(200);
       expect(await pixelsOf(o.page, '#report .forecast-chart', COLORS.predicted)).toBeGreaterThan(50);
       expect(await pixelsOf(o.page, '#report .forecast-chart', COLORS.forecast)).toBeGreaterThan(10);
-      expect(await o.page.$eval('table.errors', (t) => t.textContent)).toMatch(/LSTM model\$\d+\.\d\d/);
+      expect(await pixelsOf(o.page, '#report .horizon-chart', COLORS.forecast)).toBeGreaterThan(20);
+      expect(o.state.result.horizons).toBe(10);
+      expect(o.state.result.forecasters).toEqual(['LSTM (direct)', 'naive (last value)', 'moving average (20)', 'linear autoregression']);
+      expect(o.state.result.coverage).toHaveLength(2);
+      expect(await o.page.$eval('table.errors-mae', (t) => t.textContent)).toMatch(/LSTM \(direct\)\$\d+\.\d\d/);
+      expect(await o.page.$eval('#report', (r) => r.textContent)).toMatch(/the 80% interval held \d+\.\d% of the test values/);
     } finally {
       await o.page.close();
+    }
+  });
+
+  it('Forecast refuses a bad season or no input column with one message on the page, and trains nothing', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${origin}/forecast.html?quick=1&source=co2`);
+      await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, { timeout: 60_000 });
+      expect(await page.$eval('#season', (i) => (i as HTMLInputElement).value)).toBe('12');
+      await page.$eval('#season', (i) => ((i as HTMLInputElement).value = '1'));
+      await page.click('#train');
+      await page.waitForFunction(() => !document.getElementById('error')!.hidden, { timeout: 30_000 });
+      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/Season must be an integer ≥ 2; got "1"/);
+      await page.$eval('#season', (i) => ((i as HTMLInputElement).value = ''));
+      await page.$$eval('#inputs input', (boxes) => boxes.forEach((b) => ((b as HTMLInputElement).checked = false)));
+      await page.click('#train');
+      await page.waitForFunction(() => /at least one column/.test(document.getElementById('error')!.textContent!), { timeout: 30_000 });
+      expect(await page.$eval('#report', (r) => r.childElementCount)).toBe(0);
+    } finally {
+      await page.close();
     }
   });
 

@@ -1,6 +1,6 @@
 // `npm start`: the Keras stock-price tutorial done right, on webrnn. Node loads and checks the data, then a
 // headless Chromium trains on WebGPU (demo/cli/job.ts) while this process draws the progress bar; the results
-// come back here to be printed and written as out/forecast.html and out/forecast.png. With `--runtime node` this
+// come back here to be printed and written as out/forecast.html, .png, .json and .csv. With `--runtime node` this
 // process trains itself, on Dawn through webrnn/node (src/node.ts), and Chromium only draws forecast.png.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser, startServer } from './browser.mjs';
 import { USAGE, UsageError, parseOptions } from './options.mjs';
 import { epochProgress } from './progress.mjs';
-import { screenshot, writeReport } from './report.mjs';
+import { screenshot, writeNumbers, writeReport } from './report.mjs';
 import { loadSeries } from './series.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,10 +27,17 @@ async function main() {
   let browser;
   try {
     const series = await loadSeries(server, opts);
-    console.log(`${series.source}: ${series.values.length} rows`);
+    const values = series.columns[series.column];
+    console.log(`${series.source}: ${values.length} rows`);
     const input = {
-      values: series.values,
+      series: series.columns,
+      column: series.column,
+      inputs: series.inputs,
       times: series.times,
+      recipe: opts.recipe,
+      target: opts.target,
+      strategy: opts.strategy,
+      season: opts.season,
       window: opts.window,
       epochs: opts.epochs,
       units: opts.units,
@@ -38,7 +45,6 @@ async function main() {
       batchSize: opts.batchSize,
       seed: opts.seed,
       patience: opts.patience,
-      target: opts.target,
     };
     const progress = epochProgress(opts.epochs);
     let result;
@@ -50,21 +56,36 @@ async function main() {
       result = await trainInBrowser(browser, origin, input, progress).finally(() => progress.stop());
     }
     console.log(`Runtime: ${opts.runtime === 'node' ? 'Node on Dawn (webrnn/node)' : 'headless Chromium'}`);
-    printResult(series, opts, result);
-
-    const outDir = resolve(opts.out);
     const { adapter, ...rest } = result;
     const data = {
-      ...series,
-      config: { window: opts.window, epochs: opts.epochs, units: opts.units, horizon: opts.horizon, batchSize: opts.batchSize, target: opts.target },
+      source: series.source,
+      values,
+      times: series.times,
+      unit: series.unit,
+      config: {
+        recipe: opts.recipe,
+        window: opts.window,
+        epochs: opts.epochs,
+        units: opts.units,
+        horizon: opts.horizon,
+        batchSize: opts.batchSize,
+        patience: opts.patience,
+        season: opts.season,
+      },
       adapter,
       result: rest,
     };
+    const { summaryLines } = await server.ssrLoadModule('/demo/lib/forecast/summary.ts');
+    console.log(adapterText(adapter));
+    console.log(summaryLines(data).join('\n'));
+
+    const outDir = resolve(opts.out);
     const htmlPath = await writeReport(root, outDir, data, `webrnn forecast: ${series.source}`);
     const pngPath = resolve(outDir, 'forecast.png');
     await screenshot(browser, htmlPath, pngPath);
+    const { jsonPath, csvPath } = await writeNumbers(outDir, data);
     const shown = (p) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
-    console.log(`Wrote ${shown(htmlPath)} (open it in a browser) and ${shown(pngPath)}.`);
+    console.log(`Wrote ${shown(htmlPath)} (open it in a browser), ${shown(pngPath)}, ${shown(jsonPath)} and ${shown(csvPath)}.`);
     console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   } finally {
     await browser?.close();
@@ -135,38 +156,9 @@ function rerunWith(add) {
   process.exitCode = run.status ?? 1;
 }
 
-function printResult(series, opts, r) {
-  const u = series.unit;
-  const money = (v) => `${u}${v.toFixed(2)}`.padStart(10);
-  const name = [r.adapter.vendor, r.adapter.architecture, r.adapter.description].filter(Boolean).join(' ');
-  console.log(`Adapter: ${name || 'unnamed'}${r.adapter.isFallback ? ' (fallback, CPU-emulated: not a speed reference)' : ''}`);
-  console.log(
-    `Target: ${opts.target === 'change' ? 'the next day-to-day change (standard-scaled), added to the last value' : 'the next value (min-max scaled), as the tutorial'}`,
-  );
-  console.log(
-    `Training: ${r.history.loss.length} epochs, ${r.windows.train} windows, ${r.speed.stepsPerSecond.toFixed(2)} steps/s (${r.speed.epochSeconds.toFixed(1)} s per epoch)`,
-  );
-  if (r.stoppedEarly)
-    console.log(
-      `Early stopping fired after epoch ${r.stoppedEarly.epoch} (patience ${opts.patience}): restored the weights of epoch ${r.stoppedEarly.bestEpoch}, the best val_loss.`,
-    );
-  console.log(
-    `\nTest part: the last ${r.split.test} rows, held out in time (${r.windows.test} one-step predictions)${u ? '' : `, in the units of ${series.column}`}:`,
-  );
-  console.log(`${''.padEnd(26)}${'RMSE'.padStart(10)}${'MAE'.padStart(10)}`);
-  console.log(`${'LSTM model'.padEnd(26)}${money(r.test.model.rmse)}${money(r.test.model.mae)}`);
-  console.log(`${'naive (tomorrow = today)'.padEnd(26)}${money(r.test.naive.rmse)}${money(r.test.naive.mae)}`);
-  const [lo, hi] = r.ranges.train;
-  const [tlo, thi] = r.ranges.test;
-  if (thi > hi || tlo < lo) {
-    const what = opts.target === 'change' ? "test part's day-to-day changes span" : 'test part spans';
-    console.log(
-      `Note: the ${what} ${money(tlo).trim()} to ${money(thi).trim()}, outside the training range ${money(lo).trim()} to ${money(hi).trim()}; the model must extrapolate there.`,
-    );
-  }
-  const f = r.forecast.value;
-  const last = series.values[series.values.length - 1];
-  console.log(`\nForecast of the next ${f.length} steps: from ${money(last).trim()} (last observed) to ${money(f[f.length - 1]).trim()}.`);
+function adapterText(adapter) {
+  const name = [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ');
+  return `Adapter: ${name || 'unnamed'}${adapter.isFallback ? ' (fallback, CPU-emulated: not a speed reference)' : ''}`;
 }
 
 main().catch((e) => {

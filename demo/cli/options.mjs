@@ -13,27 +13,43 @@ export const DEFAULTS = {
   patience: 5,
   seed: 42,
   out: 'out',
-  target: 'level',
   runtime: 'browser',
+  recipe: 'best',
 };
 
-const TARGETS = ['level', 'change'];
+/** What --recipe sets when --target and --strategy are not given. */
+export const RECIPE_DEFAULTS = {
+  best: { target: 'auto', strategy: 'direct' },
+  tutorial: { target: 'level', strategy: 'recursive' },
+};
+const TARGETS = ['auto', 'level', 'change', 'logret'];
+const STRATEGIES = ['direct', 'recursive'];
+const RECIPES = Object.keys(RECIPE_DEFAULTS);
 const RUNTIMES = ['browser', 'node'];
 
 export const USAGE = `Usage: npm start -- [options]
 
-Trains the Keras stock tutorial's model (LSTM(units, relu) + Dense(1), Adam, MSE) on WebGPU, scores it against the naive last-value forecast on the last 15% of the series (held out in time),
-forecasts the next --horizon steps and writes OUT/forecast.html and OUT/forecast.png.
+Trains an LSTM forecaster on WebGPU, scores it at every horizon on the last 15% of the series (held out in time) next
+to the naive, seasonal naive, moving-average and linear-autoregression baselines, with 80% and 95% prediction intervals
+calibrated on the validation part, forecasts the next --horizon steps and writes OUT/forecast.html, .png, .json and .csv.
 
 Data (default: the bundled AAPL daily closes, 1280 days, from @visx/mock-data):
   --csv FILE            a CSV file with a header row
   --column NAME         the numeric column to forecast (needed when the CSV has more than one)
+  --columns A,B,...     the columns the model reads (default: the forecast column alone; it may be left out)
   --date-column NAME    a date column (ISO 8601): rows are sorted by it and the charts use it
   --last N              use only the last N rows (quick runs)
+  --unit TEXT           the values' unit in the report ('$' goes before the number, anything else after it)
 
 Model and training:
-  --target level|change what the model predicts: the next value, as the tutorial (default), or the next
-                        day-to-day change, added to the last value
+  --recipe best|tutorial  best (default): --target auto, --strategy direct, tanh LSTM, standard scaling;
+                        tutorial: the Keras stock tutorial, --target level, --strategy recursive, LSTM(relu), min-max scaling
+  --target auto|level|change|logret  what the model predicts, relative to the last observed value: the value
+                        itself, its change, or its log return (auto: log returns for a positive series, else changes)
+  --strategy direct|recursive  direct: one model with --horizon outputs; recursive: one step at a time, each
+                        prediction fed back as the next input (needs the forecast column as the only input)
+  --season N            season length (e.g. 12 for monthly, 365 for daily data): adds the seasonal naive baseline
+                        and scales MASE by the seasonal naive error
   --window N            timesteps per input window (default ${DEFAULTS.window})
   --epochs N            most epochs to train (default ${DEFAULTS.epochs})
   --units N             LSTM units (default ${DEFAULTS.units})
@@ -42,15 +58,19 @@ Model and training:
   --seed N              weight initialization and shuffling (default ${DEFAULTS.seed})
 
 Output:
-  --horizon N           steps to forecast past the end (default ${DEFAULTS.horizon})
-  --out DIR             where forecast.html and forecast.png go (default ${DEFAULTS.out})
+  --horizon N           steps ahead: scored at 1..N on the test part, and forecast past the end (default ${DEFAULTS.horizon})
+  --out DIR             where forecast.html, .png, .json and .csv go (default ${DEFAULTS.out})
   --runtime browser|node  where WebGPU runs: headless Chromium (default: needs only the chromium package), or
                         this Node process on Dawn (webrnn/node: needs the 'webgpu' package; starts faster)
   -h, --help            this text
 
-Example: npm start -- --csv node_modules/vega-datasets/data/seattle-weather.csv --column temp_max --date-column date`;
+Examples:
+  npm start -- --recipe tutorial
+  npm start -- --csv node_modules/vega-datasets/data/seattle-weather.csv --date-column date --column temp_max \\
+    --columns precipitation,temp_max,temp_min,wind --horizon 7 --season 365
+  npm start -- --csv node_modules/vega-datasets/data/co2-concentration.csv --date-column Date --column CO2 --horizon 24 --season 12`;
 
-const INTEGER_OPTIONS = { window: 1, epochs: 1, units: 1, horizon: 1, 'batch-size': 1, patience: 0, seed: 0, last: 2 };
+const INTEGER_OPTIONS = { window: 1, epochs: 1, units: 1, horizon: 1, 'batch-size': 1, patience: 0, seed: 0, last: 2, season: 2 };
 
 export function parseOptions(argv) {
   let parsed;
@@ -63,7 +83,11 @@ export function parseOptions(argv) {
         csv: { type: 'string' },
         column: { type: 'string' },
         'date-column': { type: 'string' },
+        columns: { type: 'string' },
+        unit: { type: 'string' },
+        recipe: { type: 'string' },
         target: { type: 'string' },
+        strategy: { type: 'string' },
         out: { type: 'string' },
         runtime: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -86,27 +110,42 @@ export function parseOptions(argv) {
     }
     ints[name] = n;
   }
-  if (v.csv === undefined && (v.column !== undefined || v['date-column'] !== undefined)) {
-    throw new UsageError(
-      `--${v.column !== undefined ? 'column' : 'date-column'} picks a column of a --csv file; give --csv FILE too (the bundled AAPL series needs neither).`,
-    );
+  const picked = ['column', 'date-column', 'columns'].find((k) => v[k] !== undefined);
+  if (v.csv === undefined && picked) {
+    throw new UsageError(`--${picked} picks columns of a --csv file; give --csv FILE too (the bundled AAPL series has one column, close).`);
   }
-  if (v.target !== undefined && !TARGETS.includes(v.target)) {
-    throw new UsageError(`--target expects ${TARGETS.join(' or ')}; got ${JSON.stringify(v.target)}.`);
+  for (const [name, allowed] of [
+    ['recipe', RECIPES],
+    ['target', TARGETS],
+    ['strategy', STRATEGIES],
+  ]) {
+    if (v[name] !== undefined && !allowed.includes(v[name])) {
+      throw new UsageError(`--${name} expects ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}; got ${JSON.stringify(v[name])}.`);
+    }
+  }
+  const columns = v.columns === undefined ? null : v.columns.split(',').map((c) => c.trim());
+  if (columns && (columns.some((c) => c === '') || new Set(columns).size !== columns.length)) {
+    throw new UsageError(`--columns expects distinct column names separated by commas; got ${JSON.stringify(v.columns)}.`);
   }
   if (v.runtime !== undefined && !RUNTIMES.includes(v.runtime)) {
     throw new UsageError(`--runtime expects ${RUNTIMES.join(' or ')}; got ${JSON.stringify(v.runtime)}.`);
   }
-  for (const name of ['csv', 'column', 'date-column', 'out']) {
+  for (const name of ['csv', 'column', 'date-column', 'out', 'unit']) {
     if (v[name] !== undefined && v[name].trim() === '') throw new UsageError(`--${name} expects a value; got an empty string.`);
   }
+  const recipe = v.recipe ?? DEFAULTS.recipe;
   return {
     help: false,
     csv: v.csv ?? null,
     column: v.column ?? null,
     dateColumn: v['date-column'] ?? null,
+    columns,
+    unit: v.unit ?? null,
     out: v.out ?? DEFAULTS.out,
-    target: v.target ?? DEFAULTS.target,
+    recipe,
+    target: v.target ?? RECIPE_DEFAULTS[recipe].target,
+    strategy: v.strategy ?? RECIPE_DEFAULTS[recipe].strategy,
+    season: ints.season ?? null,
     runtime: v.runtime ?? DEFAULTS.runtime,
     last: ints.last ?? null,
     window: ints.window ?? DEFAULTS.window,

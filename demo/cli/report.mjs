@@ -1,5 +1,6 @@
-// Writes OUT/forecast.html (one self-contained file: uPlot, its CSS, the render code and the results inline)
-// and OUT/forecast.png (that file opened and screenshot in the same headless Chromium).
+// Writes OUT/forecast.html (one self-contained file: uPlot, its CSS, the render code and the results inline),
+// OUT/forecast.png (that file opened and screenshot in the same headless Chromium), and the numbers for a
+// user's own pipeline: OUT/forecast.json (everything the report shows) and OUT/forecast.csv (the forecast).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -72,4 +73,20 @@ export async function screenshot(browser, htmlPath, pngPath) {
   } finally {
     await page.close();
   }
+}
+
+/** forecast.json: the report's data as is; forecast.csv: one row per step with its intervals, for spreadsheets. */
+export async function writeNumbers(outDir, data) {
+  await mkdir(outDir, { recursive: true });
+  const jsonPath = resolve(outDir, 'forecast.json');
+  await writeFile(jsonPath, `${JSON.stringify(data, null, 1)}\n`);
+  const f = data.result.forecast;
+  const band = (level) => f.bands.find((b) => b.level === level);
+  const [b80, b95] = [band(0.8), band(0.95)];
+  const rows = f.value.map((v, k) =>
+    [k + 1, f.times ? new Date(f.times[k]).toISOString().slice(0, 10) : '', v, b80.low[k], b80.high[k], b95.low[k], b95.high[k]].join(','),
+  );
+  const csvPath = resolve(outDir, 'forecast.csv');
+  await writeFile(csvPath, ['step,date,forecast,low80,high80,low95,high95', ...rows].join('\n') + '\n');
+  return { jsonPath, csvPath };
 }

@@ -3,24 +3,25 @@ import Papa from 'papaparse';
 import { parseCsv } from '../../src/index';
 
 export interface Series {
-  values: number[];
-  /** Epoch milliseconds per value, or null without a date column. */
+  /** The chosen columns by name, one value per row. */
+  columns: Record<string, number[]>;
+  /** Epoch milliseconds per row, or null without a date column. */
   times: number[] | null;
 }
 
 export interface LoadedTable {
   name: string;
-  /** Prefix for values in the report ('$' for prices). */
-  unit: string;
+  /** The unit of a column's values in the report ('$' for prices, '°C', 'ppm'), or ''. */
+  unit(column: string): string;
   /** Columns whose every cell is a number. */
   numeric: string[];
   /** Choices for the date column; '' means none (plot against row numbers). */
   dates: string[];
-  series(column: string, dateColumn: string | null): Series;
+  series(columns: string[], dateColumn: string | null): Series;
 }
 
 /** Reads the header, then keeps the columns webrnn's parseCsv accepts as numbers or as dates. */
-export function csvTable(name: string, text: string): LoadedTable {
+export function csvTable(name: string, text: string, units: Record<string, string> = {}): LoadedTable {
   const header = ((Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { preview: 1 }).data[0] ?? []) as string[]).map((h) => h.trim());
   const accepts = (options: { column: string } | { column: string; dateColumn: string }) => {
     try {
@@ -35,12 +36,12 @@ export function csvTable(name: string, text: string): LoadedTable {
   const dates = header.filter((h) => !numeric.includes(h) && accepts({ column: other, dateColumn: h }));
   return {
     name,
-    unit: '',
+    unit: (column) => units[column] ?? '',
     numeric,
     dates: [...dates, ''],
-    series(column, dateColumn) {
-      const t = parseCsv(text, { column, ...(dateColumn ? { dateColumn } : {}) });
-      return { values: Array.from(t.columns[column]!), times: t.dates && t.dates.map((d) => d.getTime()) };
+    series(columns, dateColumn) {
+      const t = parseCsv(text, { columns, ...(dateColumn ? { dateColumn } : {}) });
+      return { columns: Object.fromEntries(columns.map((c) => [c, Array.from(t.columns[c]!)])), times: t.dates && t.dates.map((d) => d.getTime()) };
     },
   };
 }

@@ -1,36 +1,32 @@
 /**
- * The stock-tutorial job done without its leaks, shared by `npm start` (demo/cli) and the Forecast page:
- * split the series in time first, fit the scaler on the training rows only (prepareSeries), train the
- * tutorial's LSTM(units, relu) + Dense(1) with Adam and MSE, score the held-out test part against the naive
- * last-value forecast, then forecast `horizon` steps past the end by feeding each prediction back in.
+ * The forecasting job shared by `npm start` (demo/cli) and the Forecast page: plan (forecast/plan.ts: split in
+ * time, scalers fitted on train rows, windows per origin), train an LSTM on the GPU, then score it on the
+ * held-out test part at every horizon next to the baselines it must beat (forecast/baselines.ts), with
+ * prediction intervals calibrated on the validation part (forecast/intervals.ts), and forecast past the end.
  *
- * target 'level' is the tutorial: the model sees and predicts the values themselves. target 'change' feeds it
- * the day-to-day differences instead (standard-scaled) and adds the predicted difference to the last value;
- * differences of a drifting series stay in the range the training part showed, levels do not.
+ * The default recipe ('best') is the honest one: log returns (or changes) relative to the forecast origin, a
+ * direct multi-output head, standard scaling. `recipe: 'tutorial'` is the Keras stock tutorial: LSTM(relu) on
+ * min-max scaled levels, one step at a time, each prediction fed back as the next input.
  */
-import { callbacks, layers, prepareSeries, sequential, type Logs, type Runtime, type Sequential, type Windows } from '../../src/index';
-import { errorsOf, type ErrorPair } from './metrics';
+import { callbacks, layers, sequential, type Logs, type Runtime, type Sequential } from '../../src/index';
+import { movingAverageForecast, naiveForecast, fitLinear, seasonalNaiveForecast } from './forecast/baselines';
+import { INTERVAL_LEVELS, adaptiveIntervals, conformalQuantile, type IntervalLevel } from './forecast/intervals';
+import { actualZ, planForecast, targetsAt, windowsAt, type ForecastOptions, type ForecastPlan, type Part, type Strategy } from './forecast/plan';
+import { errorsByHorizon, naiveScale, type HorizonErrors } from './forecast/scores';
+import { composeSteps, fromRelative, stepValue, type TargetKind } from './forecast/targets';
 import { futureTimes } from './time';
 import { trainingClock, type TrainingSpeed } from './speed';
 
-export interface ForecastInput {
-  /** The series, oldest first. */
-  values: ArrayLike<number>;
-  /** Epoch milliseconds per value, or null to plot against the row number. */
+export interface ForecastInput extends ForecastOptions {
+  /** Epoch milliseconds per row, or null to plot against the row number. */
   times: number[] | null;
-  window: number;
   epochs: number;
   units: number;
-  horizon: number;
   batchSize: number;
   seed: number;
   /** Epochs without a better val_loss before training stops (the best weights are restored); 0 never stops. */
   patience: number;
-  target: ForecastTarget;
 }
-
-export type ForecastTarget = 'level' | 'change';
-export const FORECAST_TARGETS: readonly ForecastTarget[] = ['level', 'change'];
 
 export interface EpochReport extends TrainingSpeed {
   epoch: number;
@@ -47,35 +43,60 @@ export interface BatchReport {
   batches: number;
 }
 
+/** One row of the error table: a forecaster and its errors at h = 1..H on the test part. */
+export interface ScoredForecaster {
+  name: string;
+  role: 'model' | 'baseline';
+  errors: HorizonErrors[];
+}
+
 export interface ForecastResult {
   rows: number;
+  target: { kind: TargetKind; why: string };
+  strategy: Strategy;
+  inputs: string[];
   split: { train: number; validation: number; test: number };
-  windows: { train: number; validation: number; test: number };
+  /** Forecast origins: windows trained on, validation windows, and the test origins scored at every horizon. */
+  origins: { train: number; validation: number; calibration: number; test: number };
   history: { loss: number[]; valLoss: number[] };
-  /** Set when early stopping fired: the last epoch run, and the epoch whose weights were restored. */
+  /** Set when early stopping ended training before the last epoch: the last epoch run, and the epoch whose weights were restored. */
   stoppedEarly: { epoch: number; bestEpoch: number } | null;
-  /** Lowest and highest modelled value (level or change) of the train and the test rows: outside the training range the model extrapolates. */
+  /** Lowest and highest step value (level, change or log return of the target column) of the train and the test rows. */
   ranges: { train: [number, number]; test: [number, number] };
-  /** Errors on the test part, in the series' units: the model vs tomorrow = today. */
-  test: { model: ErrorPair; naive: ErrorPair };
+  /** Errors on the test part by horizon, in the series' units; MASE is scaled by `scale` (the in-sample naive MAE, seasonal with `season`). */
+  test: { forecasters: ScoredForecaster[]; scale: number; season: number | null };
+  /** Empirical coverage of the test part's actual values by the intervals, per nominal level: by horizon, and over all. */
+  coverage: { level: IntervalLevel; byHorizon: number[]; overall: number }[];
   /** One-step-ahead predictions, in the series' units, at row `index` of the series (train, validation, test). */
   predicted: { index: number[]; value: number[]; part: ('train' | 'validation' | 'test')[] };
-  forecast: { times: number[] | null; value: number[] };
+  forecast: {
+    times: number[] | null;
+    value: number[];
+    /** Per nominal level, the interval's low and high at every step. */
+    bands: { level: IntervalLevel; low: number[]; high: number[] }[];
+    /** Where a believable forecast lies: the observed range widened by its own span, never below 0 for a positive series. */
+    plausible: [number, number];
+    /** The first step where the forecast leaves `plausible` or its own 95 % interval, or null. */
+    implausible: { step: number; value: number; why: string } | null;
+  };
   speed: TrainingSpeed;
 }
 
-/** What the tutorial's model is made of: the window it reads, its LSTM units, the weights' seed. */
+/** What the model is made of: the window it reads, its inputs and outputs, its LSTM, the weights' seed. */
 export interface ForecastModelSpec {
   window: number;
+  features: number;
+  outputs: number;
   units: number;
+  activation: 'relu' | 'tanh';
   seed: number;
 }
 
-/** The tutorial's model: LSTM(units, relu) + Dense(1), Adam, mean squared error. */
+/** LSTM(units, activation) + Dense(outputs), Adam, mean squared error: the tutorial's model, with H outputs when direct. */
 export function forecastModel(rt: Runtime, spec: ForecastModelSpec): Sequential {
   const model = sequential(rt, { seed: spec.seed });
-  model.add(layers.lstm({ units: spec.units, activation: 'relu', inputShape: [spec.window, 1] }));
-  model.add(layers.dense({ units: 1 }));
+  model.add(layers.lstm({ units: spec.units, activation: spec.activation, inputShape: [spec.window, spec.features] }));
+  model.add(layers.dense({ units: spec.outputs }));
   model.compile({ optimizer: 'adam', loss: 'mse' });
   return model;
 }
@@ -92,110 +113,229 @@ export async function runForecastJob(
   onEpoch?: (r: EpochReport) => void,
   onBatch?: (r: BatchReport) => void,
 ): Promise<ForecastResult> {
-  const values = Float64Array.from(input.values);
-  const change = input.target === 'change';
-  // Row j of the modelled series is row j + shift of `values`; a prediction is base(row) + the unscaled output.
-  const modelled = change ? values.subarray(1).map((v, j) => v - values[j]!) : values;
-  const shift = change ? 1 : 0;
-  const base = (row: number) => (change ? values[row - 1]! : 0);
-  // Steps 1-3 of the leak-free recipe happen inside prepareSeries: split by time, fit on train, window per part.
-  const prepared = prepareSeries(modelled, {
+  const plan = planForecast(input);
+  const { values, split, origins } = plan;
+  const H = input.horizon;
+  const model = await openModel({
     window: input.window,
-    split: { train: 0.7, validation: 0.15, test: 0.15 },
-    scaler: change ? 'standard' : 'minmax',
+    features: plan.features,
+    outputs: plan.outputs,
+    units: input.units,
+    activation: input.recipe === 'tutorial' ? 'relu' : 'tanh',
+    seed: input.seed,
   });
-  const { train, validation, test, scaler } = prepared;
-
-  const model = await openModel({ window: input.window, units: input.units, seed: input.seed });
   try {
-    const stepsPerEpoch = Math.ceil(train.x.shape[0]! / input.batchSize);
-    const clock = trainingClock(stepsPerEpoch);
-    let current = 0;
-    const stopper = input.patience > 0 ? callbacks.earlyStopping({ monitor: 'val_loss', patience: input.patience, restoreBestWeights: true }) : null;
-    const history = await model.fit(train.x, train.y, {
-      batchSize: input.batchSize,
-      epochs: input.epochs,
-      validationData: [validation.x, validation.y],
-      shuffle: true,
-      callbacks: [
-        ...(stopper ? [stopper] : []),
-        {
-          onEpochBegin: (epoch: number) => {
-            current = epoch + 1;
-            clock.begin();
-          },
-          ...(onBatch && { onBatchProgress: (batch: number) => onBatch({ epoch: current, epochs: input.epochs, batch: batch + 1, batches: stepsPerEpoch }) }),
-          onEpochEnd: (epoch: number, logs: Logs) => {
-            const speed = clock.end();
-            onEpoch?.({ epoch: epoch + 1, epochs: input.epochs, loss: logs.loss!, valLoss: logs.val_loss!, ...speed });
-          },
-        },
-      ],
-    });
-    const loss = history.history.loss ?? [];
-    const valLoss = history.history.val_loss ?? [];
-    const bestEpoch = valLoss.indexOf(Math.min(...valLoss)) + 1;
-    const stoppedEarly = stopper && stopper.stoppedEpoch > 0 ? { epoch: stopper.stoppedEpoch + 1, bestEpoch } : null;
+    const { history, stoppedEarly, speed } = await train(model, plan, input, onEpoch, onBatch);
+    const predictZ = (at: readonly number[], steps: number) => forecastZ(model, plan, input, at, steps);
 
-    const unscale = (t: { data: Float32Array }) => Array.from(scaler.inverseTransform(t.data, { column: 0 }).data);
-    const parts = { train, validation, test } as const;
-    const predicted: ForecastResult['predicted'] = { index: [], value: [], part: [] };
-    let testPred: number[] = [];
-    for (const name of ['train', 'validation', 'test'] as const) {
-      const w: Windows = parts[name];
-      if (w.x.shape[0] === 0) continue;
-      const rows = Array.from(w.targetIndex, (t) => t + shift);
-      const p = unscale(await model.predict(w.x, { batchSize: 256 })).map((v, k) => base(rows[k]!) + v);
-      if (name === 'test') testPred = p;
-      predicted.index.push(...rows);
-      predicted.value.push(...p);
-      predicted.part.push(...p.map(() => name));
-    }
-    const testRows = Array.from(test.targetIndex, (t) => t + shift);
-    const actual = testRows.map((r) => values[r]!);
-    const naive = testRows.map((r) => values[r - 1]!);
-    const ahead = unscale(await forecastAhead(model, scaler.transform(modelled).data, input));
-    let last = values[values.length - 1]!;
-    const forecast = change ? ahead.map((d) => (last += d)) : ahead;
+    // Intervals: the signed errors on the validation part, in z, per horizon.
+    const calibrationZ = await predictZ(origins.calibration, H);
+    const calibrationErrors = actualZ(plan, origins.calibration, H).map((z, o) => z.map((v, h) => v - calibrationZ[o]![h]!));
+
+    const testZ = await predictZ(origins.test, H);
+    const toLevels = (z: number[][], at: readonly number[]) => z.map((row, o) => row.map((v) => fromRelative(plan.kind, v, values[at[o]!]!)));
+    const actual = origins.test.map((t) => Array.from(values.subarray(t + 1, t + 1 + H)));
+    const scale = naiveScale(values, split.train.start, split.train.end, input.season ?? 1);
+    const forecasters: ScoredForecaster[] = [
+      { name: `LSTM (${input.strategy})`, role: 'model', errors: errorsByHorizon(toLevels(testZ, origins.test), actual, scale) },
+      ...baselines(plan, input).map((b) => ({ ...b, role: 'baseline' as const, errors: errorsByHorizon(b.forecast, actual, scale) })),
+    ];
+    // Intervals on the test part, as a deployed forecaster would draw them, origin after origin: from the
+    // validation errors and the test errors already observed (origin t's error h steps ahead is known at row
+    // t + h), with adaptive conformal inference adjusting each horizon's miss rate as misses are observed.
+    const testErrors = actualZ(plan, origins.test, H).map((z, o) => z.map((v, h) => v - testZ[o]![h]!));
+    const adaptive = INTERVAL_LEVELS.map((level) => {
+      const byHorizon: number[] = [];
+      const alphas: number[] = [];
+      for (let h = 0; h < H; h++) {
+        const run = adaptiveIntervals(
+          calibrationErrors.map((e) => e[h]!),
+          origins.test.map((t, o) => ({ row: t, target: t + h + 1, error: testErrors[o]![h]! })),
+          1 - level,
+        );
+        byHorizon.push(run.coverage);
+        alphas.push(run.alpha);
+      }
+      return { level, byHorizon, overall: byHorizon.reduce((a, b) => a + b, 0) / H, alphas };
+    });
+    const coverages = adaptive.map(({ level, byHorizon, overall }) => ({ level, byHorizon, overall }));
+    // The forecast past the end: every observed error, at the miss rate each horizon ended the test part with.
+    const allErrors = [...calibrationErrors, ...testErrors];
+    const offsets = Object.fromEntries(
+      adaptive.map(({ level, alphas }) => [
+        level,
+        alphas.map((a, h) => {
+          const column = allErrors.map((e) => e[h]!);
+          return [conformalQuantile(column, a / 2), conformalQuantile(column, 1 - a / 2)];
+        }),
+      ]),
+    ) as Record<IntervalLevel, [number, number][]>;
 
     return {
-      rows: values.length,
-      split: sizes(prepared.split),
-      windows: { train: train.x.shape[0]!, validation: validation.x.shape[0]!, test: test.x.shape[0]! },
-      history: { loss, valLoss },
+      rows: plan.rows,
+      target: { kind: plan.kind, why: plan.why },
+      strategy: input.strategy,
+      inputs: input.inputs,
+      split: { train: size(split.train), validation: size(split.validation), test: size(split.test) },
+      origins: { train: origins.fit.length, validation: origins.fitValidation.length, calibration: origins.calibration.length, test: origins.test.length },
+      history,
       stoppedEarly,
-      ranges: { train: rangeOf(modelled, prepared.split.train), test: rangeOf(modelled, prepared.split.test) },
-      test: { model: errorsOf(testPred, actual), naive: errorsOf(naive, actual) },
-      predicted,
-      forecast: { times: input.times && futureTimes(input.times, input.horizon), value: forecast },
-      speed: clock.overall(),
+      ranges: { train: stepRange(plan, split.train), test: stepRange(plan, split.test) },
+      test: { forecasters, scale, season: input.season },
+      coverage: coverages,
+      predicted: await oneStepPredictions(plan, input, predictZ),
+      forecast: await forecastPastEnd(plan, input, predictZ, offsets),
+      speed,
     };
   } finally {
     model.dispose();
   }
 }
 
-function rangeOf(values: Float64Array, rows: { start: number; end: number }): [number, number] {
-  const part = values.subarray(rows.start, rows.end);
-  return [Math.min(...part), Math.max(...part)];
-}
-
-function sizes(split: { train: { start: number; end: number }; validation: { start: number; end: number }; test: { start: number; end: number } }) {
-  return { train: split.train.end - split.train.start, validation: split.validation.end - split.validation.start, test: split.test.end - split.test.start };
+async function train(model: ForecastModel, plan: ForecastPlan, input: ForecastInput, onEpoch?: (r: EpochReport) => void, onBatch?: (r: BatchReport) => void) {
+  const stepsPerEpoch = Math.ceil(plan.origins.fit.length / input.batchSize);
+  const clock = trainingClock(stepsPerEpoch);
+  let current = 0;
+  const stopper = input.patience > 0 ? callbacks.earlyStopping({ monitor: 'val_loss', patience: input.patience, restoreBestWeights: true }) : null;
+  const fitted = await model.fit(windowsAt(plan, plan.origins.fit, input.window), targetsAt(plan, plan.origins.fit), {
+    batchSize: input.batchSize,
+    epochs: input.epochs,
+    validationData: [windowsAt(plan, plan.origins.fitValidation, input.window), targetsAt(plan, plan.origins.fitValidation)],
+    shuffle: true,
+    callbacks: [
+      ...(stopper ? [stopper] : []),
+      {
+        onEpochBegin: (epoch: number) => {
+          current = epoch + 1;
+          clock.begin();
+        },
+        ...(onBatch && { onBatchProgress: (batch: number) => onBatch({ epoch: current, epochs: input.epochs, batch: batch + 1, batches: stepsPerEpoch }) }),
+        onEpochEnd: (epoch: number, logs: Logs) => {
+          const speed = clock.end();
+          onEpoch?.({ epoch: epoch + 1, epochs: input.epochs, loss: logs.loss!, valLoss: logs.val_loss!, ...speed });
+        },
+      },
+    ],
+  });
+  const loss = fitted.history.loss ?? [];
+  const valLoss = fitted.history.val_loss ?? [];
+  const bestEpoch = valLoss.indexOf(Math.min(...valLoss)) + 1;
+  // earlyStopping also reports the last epoch when patience ran out exactly there; only an early end is news.
+  const stoppedEarly = stopper && stopper.stoppedEpoch > 0 && loss.length < input.epochs ? { epoch: loss.length, bestEpoch } : null;
+  return { history: { loss, valLoss }, stoppedEarly, speed: clock.overall() };
 }
 
 /**
- * Recursive multi-step forecast: predict the next scaled value from the last `window` ones, append it, repeat.
- * Errors compound with each step, which is why the chart draws the forecast apart from the scored predictions.
+ * ẑ_1..ẑ_steps (relative to each origin, unscaled). Direct: one predict, the first `steps` outputs. Recursive:
+ * one predict per step over all origins at once, each step's prediction appended to its window.
  */
-async function forecastAhead(model: ForecastModel, scaled: Float32Array, input: ForecastInput): Promise<{ data: Float32Array }> {
-  const recent = Array.from(scaled.subarray(scaled.length - input.window));
-  const out = new Float32Array(input.horizon);
-  for (let h = 0; h < input.horizon; h++) {
-    const next = (await model.predict({ data: Float32Array.from(recent), shape: [1, input.window, 1] })).data[0]!;
-    out[h] = next;
-    recent.shift();
-    recent.push(next);
+async function forecastZ(model: ForecastModel, plan: ForecastPlan, input: ForecastInput, at: readonly number[], steps: number): Promise<number[][]> {
+  const { scale, offset } = plan.targetScale;
+  const unscale = (v: number, h: number) => (v - offset[h]!) / scale[h]!;
+  const x = windowsAt(plan, at, input.window);
+  if (input.strategy === 'direct') {
+    const out = (await model.predict(x, { batchSize: 256 })).data;
+    const K = plan.outputs;
+    return at.map((_, o) => Array.from({ length: steps }, (_, h) => unscale(out[o * K + h]!, h)));
   }
-  return { data: out };
+  const W = input.window;
+  const stepValues = at.map(() => [] as number[]);
+  for (let h = 0; h < steps; h++) {
+    const out = (await model.predict(x, { batchSize: 256 })).data;
+    at.forEach((_, o) => {
+      stepValues[o]!.push(unscale(out[o]!, 0));
+      // Slide the window: drop its first step, append the scaled prediction (one feature: the target column).
+      x.data.copyWithin(o * W, o * W + 1, (o + 1) * W);
+      x.data[(o + 1) * W - 1] = out[o]!;
+    });
+  }
+  return stepValues.map((s) => composeSteps(plan.kind, s));
+}
+
+/** The baselines' level forecasts at every test origin, h = 1..H. */
+function baselines(plan: ForecastPlan, input: ForecastInput): { name: string; forecast: number[][] }[] {
+  const { values, origins } = plan;
+  const H = input.horizon;
+  const W = input.window;
+  const out = [{ name: 'naive (last value)', forecast: origins.test.map((t) => naiveForecast(values, t, H)) }];
+  if (input.season !== null) {
+    const m = input.season;
+    out.push({ name: `seasonal naive (m = ${m})`, forecast: origins.test.map((t) => seasonalNaiveForecast(values, t, H, m)) });
+  }
+  out.push({ name: `moving average (${W})`, forecast: origins.test.map((t) => movingAverageForecast(values, t, H, W)) });
+  const flat = (t: number) => windowsAt(plan, [t], W).data;
+  const linear = fitLinear(origins.linear.map(flat), actualZ(plan, origins.linear, H), 1);
+  out.push({ name: 'linear autoregression', forecast: origins.test.map((t) => linear.predict(flat(t)).map((z) => fromRelative(plan.kind, z, values[t]!))) });
+  return out;
+}
+
+/** The model's one-step-ahead prediction of every row a window can reach, for the actual-vs-predicted chart. */
+async function oneStepPredictions(plan: ForecastPlan, input: ForecastInput, predictZ: (at: readonly number[], steps: number) => Promise<number[][]>) {
+  const parts = ['train', 'validation', 'test'] as const;
+  const first = plan.firstRow + input.window - 1;
+  const at: number[] = [];
+  for (let t = first; t < plan.rows - 1; t++) at.push(t);
+  const z = await predictZ(at, 1);
+  const partOf = (row: number) => parts.find((p) => row < plan.split[p].end)!;
+  return {
+    index: at.map((t) => t + 1),
+    value: at.map((t, o) => fromRelative(plan.kind, z[o]![0]!, plan.values[t]!)),
+    part: at.map((t) => partOf(t + 1)),
+  };
+}
+
+async function forecastPastEnd(
+  plan: ForecastPlan,
+  input: ForecastInput,
+  predictZ: (at: readonly number[], steps: number) => Promise<number[][]>,
+  offsets: Record<IntervalLevel, [number, number][]>,
+): Promise<ForecastResult['forecast']> {
+  const origin = plan.rows - 1;
+  const last = plan.values[origin]!;
+  const z = (await predictZ([origin], input.horizon))[0]!;
+  const value = z.map((v) => fromRelative(plan.kind, v, last));
+  const bands = INTERVAL_LEVELS.map((level) => ({
+    level,
+    low: z.map((v, h) => fromRelative(plan.kind, v + offsets[level][h]![0], last)),
+    high: z.map((v, h) => fromRelative(plan.kind, v + offsets[level][h]![1], last)),
+  }));
+  const plausible = plausibleRange(plan.values);
+  const band95 = bands.find((b) => b.level === 0.95)!;
+  let implausible: ForecastResult['forecast']['implausible'] = null;
+  for (let h = 0; h < value.length && !implausible; h++) {
+    const v = value[h]!;
+    if (!Number.isFinite(v) || v < plausible[0] || v > plausible[1]) {
+      implausible = { step: h + 1, value: v, why: 'outside the plausible range' };
+    } else if (v < band95.low[h]! || v > band95.high[h]!) {
+      implausible = { step: h + 1, value: v, why: 'outside its own 95 % interval' };
+    }
+  }
+  return { times: input.times && futureTimes(input.times, input.horizon), value, bands, plausible, implausible };
+}
+
+/** The observed range widened by its own span on both sides; a series positive throughout stays above 0. */
+export function plausibleRange(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]!);
+    hi = Math.max(hi, values[i]!);
+  }
+  const span = hi - lo || Math.abs(hi) || 1;
+  return [lo > 0 ? Math.max(0, lo - span) : lo - span, hi + span];
+}
+
+function stepRange(plan: ForecastPlan, part: Part): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = Math.max(part.start, plan.firstRow); r < part.end; r++) {
+    const v = stepValue(plan.kind, plan.values, r);
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return [lo, hi];
+}
+
+function size(p: Part): number {
+  return p.end - p.start;
 }

@@ -12,6 +12,7 @@ export function futureTimes(times: readonly number[], horizon: number): number[]
     .map((t, i) => t - times[i]!)
     .sort((a, b) => a - b);
   const step = steps[Math.floor(steps.length / 2)]!;
+  if (isMonthly(times, step)) return addMonths(times[times.length - 1]!, horizon);
   const weekdaysOnly = step === DAY && times.every((t) => !isWeekend(t));
   const out: number[] = [];
   let t = times[times.length - 1]!;
@@ -25,4 +26,18 @@ export function futureTimes(times: readonly number[], horizon: number): number[]
 function isWeekend(t: number): boolean {
   const day = new Date(t).getUTCDay();
   return day === 0 || day === 6;
+}
+
+/** Rows a calendar month apart on the same day of the month (monthly data: 28 to 31 days per step). */
+function isMonthly(times: readonly number[], step: number): boolean {
+  const day = new Date(times[0]!).getUTCDate();
+  return step >= 28 * DAY && step <= 31 * DAY && day <= 28 && times.every((t) => new Date(t).getUTCDate() === day);
+}
+
+function addMonths(last: number, horizon: number): number[] {
+  return Array.from({ length: horizon }, (_, k) => {
+    const d = new Date(last);
+    d.setUTCMonth(d.getUTCMonth() + k + 1);
+    return d.getTime();
+  });
 }
