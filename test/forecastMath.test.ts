@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cholesky, fitLinear, movingAverageForecast, naiveForecast, seasonalNaiveForecast } from '../demo/lib/forecast/baselines';
-import { adaptiveIntervals, conformalQuantile, errorQuantiles } from '../demo/lib/forecast/intervals';
+import { adaptiveIntervals, conformalQuantile, volatility } from '../demo/lib/forecast/intervals';
 import { errorsByHorizon, naiveScale } from '../demo/lib/forecast/scores';
 import { autoTarget, checkTarget, composeSteps, fromRelative, relative, stepValue, TARGET_KINDS } from '../demo/lib/forecast/targets';
 import { rng } from './support/random';
@@ -77,34 +77,50 @@ describe('baselines', () => {
 });
 
 describe('intervals', () => {
-  it('take the conformal rank ⌈(n + 1)p⌉ of the sorted errors', () => {
-    const errors = [5, 1, 4, 2, 3, 9, 8, 7, 6, 10]; // 1..10
-    expect(conformalQuantile(errors, 0.9)).toBe(10); // ⌈11·0.9⌉ = 10
-    expect(conformalQuantile(errors, 0.5)).toBe(6); // ⌈5.5⌉
-    expect(conformalQuantile(errors, 0.1)).toBe(1); // ⌊1.1⌋
-    expect(errorQuantiles([[1], [2], [3]], 1)[0.8]).toEqual([[1, 3]]);
+  it('take the conformal rank ⌈(n + 1)p⌉ of the sorted scores', () => {
+    const scores = [5, 1, 4, 2, 3, 9, 8, 7, 6, 10]; // 1..10
+    expect(conformalQuantile(scores, 0.9)).toBe(10); // ⌈11·0.9⌉ = 10
+    expect(conformalQuantile(scores, 0.5)).toBe(6); // ⌈5.5⌉
+    expect(conformalQuantile(scores, 0.1)).toBe(1); // ⌊1.1⌋
   });
 
   const normal = (random: () => number) => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
   it('cover close to the nominal level on exchangeable errors', () => {
     const random = rng(11);
-    const calibration = Array.from({ length: 400 }, () => normal(random));
-    const origins = Array.from({ length: 2000 }, (_, i) => ({ row: i, target: i + 1, error: normal(random) }));
+    const calibration = Array.from({ length: 400 }, () => Math.abs(normal(random)));
+    const origins = Array.from({ length: 2000 }, (_, i) => ({ row: i, target: i + 1, score: Math.abs(normal(random)) }));
     for (const level of [0.8, 0.95]) {
       const run = adaptiveIntervals(calibration, origins, 1 - level);
       expect(Math.abs(run.coverage - level)).toBeLessThan(0.03);
+      expect(run.widest).toBe(false);
     }
   });
 
   it('adapt to errors that grow after calibration, where fixed intervals under-cover', () => {
     const random = rng(12);
-    const calibration = Array.from({ length: 200 }, () => normal(random));
-    const origins = Array.from({ length: 1000 }, (_, i) => ({ row: i, target: i + 3, error: 2.5 * normal(random) }));
+    const calibration = Array.from({ length: 200 }, () => Math.abs(normal(random)));
+    const origins = Array.from({ length: 1000 }, (_, i) => ({ row: i, target: i + 3, score: 2.5 * Math.abs(normal(random)) }));
     const fixed = adaptiveIntervals(calibration, origins, 0.2, 0);
     const adaptive = adaptiveIntervals(calibration, origins, 0.2);
     expect(fixed.coverage).toBeLessThan(0.7);
     expect(Math.abs(adaptive.coverage - 0.8)).toBeLessThan(0.05);
+  });
+
+  it('use only scores already observed: a band never depends on a later outcome', () => {
+    const origins = [0, 1, 2, 3].map((i) => ({ row: i, target: i + 2, score: i === 3 ? 100 : 1 }));
+    const a = adaptiveIntervals([1, 2, 3], origins, 0.2);
+    const b = adaptiveIntervals(
+      [1, 2, 3],
+      origins.map((o, i) => (i === 3 ? { ...o, score: 0 } : o)),
+      0.2,
+    );
+    expect(a.quantiles).toEqual(b.quantiles);
+  });
+
+  it('scale by the spread of recent moves, floored', () => {
+    expect(volatility([1, 3], 0)).toBeCloseTo(Math.SQRT2, 12);
+    expect(volatility([2, 2, 2], 0.5)).toBe(0.5);
   });
 });
 

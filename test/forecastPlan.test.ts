@@ -130,10 +130,14 @@ describe('report words', () => {
 
   it('print a forecast with its intervals, or say it is not a usable result', () => {
     const d = data(1);
-    const bands = [0.8, 0.95].map((level) => ({ level, low: [90, 80], high: [110, 120] }));
+    const bands = [0.8, 0.95].map((level) => ({ level, low: [90, 80], high: [110, 120], widestFrom: null as number | null }));
     d.result.forecast = { times: null, value: [100, 101], bands, plausible: [0, 500], implausible: null } as ForecastResult['forecast'];
     d.values = [99];
     expect(forecastLine(d)).toBe('Forecast: from $99.00 (last observed) to $101.00 at step 2; 80%: $80.00 to $120.00, 95%: $80.00 to $120.00.');
+    bands[0]!.widestFrom = 2;
+    expect(forecastLine(d)).toMatch(
+      /, 95%: \$80\.00 to \$120\.00\. From step 2 on, the 80% interval is only the widest error seen: .* so read it as unbounded\./,
+    );
     d.result.forecast.implausible = { step: 2, value: -797667.5, why: 'outside the plausible range' };
     expect(forecastLine(d)).toBe(
       'The forecast is not a usable result: at step 2 it reaches −$797,667.50, outside the plausible range ($0.00 to $500.00 for this series). It is left out of the chart.',

@@ -10,7 +10,7 @@
  */
 import { callbacks, layers, sequential, type Logs, type Runtime, type Sequential } from '../../src/index';
 import { movingAverageForecast, naiveForecast, fitLinear, seasonalNaiveForecast } from './forecast/baselines';
-import { INTERVAL_LEVELS, adaptiveIntervals, conformalQuantile, type IntervalLevel } from './forecast/intervals';
+import { INTERVAL_LEVELS, adaptiveIntervals, volatility, type IntervalLevel } from './forecast/intervals';
 import { actualZ, planForecast, targetsAt, windowsAt, type ForecastOptions, type ForecastPlan, type Part, type Strategy } from './forecast/plan';
 import { errorsByHorizon, naiveScale, type HorizonErrors } from './forecast/scores';
 import { composeSteps, fromRelative, stepValue, type TargetKind } from './forecast/targets';
@@ -72,11 +72,14 @@ export interface ForecastResult {
   forecast: {
     times: number[] | null;
     value: number[];
-    /** Per nominal level, the interval's low and high at every step. */
-    bands: { level: IntervalLevel; low: number[]; high: number[] }[];
+    /**
+     * Per nominal level, the interval's low and high at every step. `widestFrom`: the first step whose band is
+     * the widest error seen, because the test part's misses drove that horizon's miss rate to 0 (read: unbounded).
+     */
+    bands: { level: IntervalLevel; low: number[]; high: number[]; widestFrom: number | null }[];
     /** Where a believable forecast lies: the observed range widened by its own span, never below 0 for a positive series. */
     plausible: [number, number];
-    /** The first step where the forecast leaves `plausible` or its own 95 % interval, or null. */
+    /** The first step where the forecast or its 95% interval leaves `plausible`, or null. */
     implausible: { step: number; value: number; why: string } | null;
   };
   speed: TrainingSpeed;
@@ -128,10 +131,7 @@ export async function runForecastJob(
     const { history, stoppedEarly, speed } = await train(model, plan, input, onEpoch, onBatch);
     const predictZ = (at: readonly number[], steps: number) => forecastZ(model, plan, input, at, steps);
 
-    // Intervals: the signed errors on the validation part, in z, per horizon.
     const calibrationZ = await predictZ(origins.calibration, H);
-    const calibrationErrors = actualZ(plan, origins.calibration, H).map((z, o) => z.map((v, h) => v - calibrationZ[o]![h]!));
-
     const testZ = await predictZ(origins.test, H);
     const toLevels = (z: number[][], at: readonly number[]) => z.map((row, o) => row.map((v) => fromRelative(plan.kind, v, values[at[o]!]!)));
     const actual = origins.test.map((t) => Array.from(values.subarray(t + 1, t + 1 + H)));
@@ -140,36 +140,7 @@ export async function runForecastJob(
       { name: `LSTM (${input.strategy})`, role: 'model', errors: errorsByHorizon(toLevels(testZ, origins.test), actual, scale) },
       ...baselines(plan, input).map((b) => ({ ...b, role: 'baseline' as const, errors: errorsByHorizon(b.forecast, actual, scale) })),
     ];
-    // Intervals on the test part, as a deployed forecaster would draw them, origin after origin: from the
-    // validation errors and the test errors already observed (origin t's error h steps ahead is known at row
-    // t + h), with adaptive conformal inference adjusting each horizon's miss rate as misses are observed.
-    const testErrors = actualZ(plan, origins.test, H).map((z, o) => z.map((v, h) => v - testZ[o]![h]!));
-    const adaptive = INTERVAL_LEVELS.map((level) => {
-      const byHorizon: number[] = [];
-      const alphas: number[] = [];
-      for (let h = 0; h < H; h++) {
-        const run = adaptiveIntervals(
-          calibrationErrors.map((e) => e[h]!),
-          origins.test.map((t, o) => ({ row: t, target: t + h + 1, error: testErrors[o]![h]! })),
-          1 - level,
-        );
-        byHorizon.push(run.coverage);
-        alphas.push(run.alpha);
-      }
-      return { level, byHorizon, overall: byHorizon.reduce((a, b) => a + b, 0) / H, alphas };
-    });
-    const coverages = adaptive.map(({ level, byHorizon, overall }) => ({ level, byHorizon, overall }));
-    // The forecast past the end: every observed error, at the miss rate each horizon ended the test part with.
-    const allErrors = [...calibrationErrors, ...testErrors];
-    const offsets = Object.fromEntries(
-      adaptive.map(({ level, alphas }) => [
-        level,
-        alphas.map((a, h) => {
-          const column = allErrors.map((e) => e[h]!);
-          return [conformalQuantile(column, a / 2), conformalQuantile(column, 1 - a / 2)];
-        }),
-      ]),
-    ) as Record<IntervalLevel, [number, number][]>;
+    const intervals = conformalIntervals(plan, H, { at: origins.calibration, z: calibrationZ }, { at: origins.test, z: testZ });
 
     return {
       rows: plan.rows,
@@ -182,9 +153,9 @@ export async function runForecastJob(
       stoppedEarly,
       ranges: { train: stepRange(plan, split.train), test: stepRange(plan, split.test) },
       test: { forecasters, scale, season: input.season },
-      coverage: coverages,
+      coverage: intervals.coverage,
       predicted: await oneStepPredictions(plan, input, predictZ),
-      forecast: await forecastPastEnd(plan, input, predictZ, offsets),
+      forecast: await forecastPastEnd(plan, input, predictZ, intervals.final),
       speed,
     };
   } finally {
@@ -288,29 +259,74 @@ async function forecastPastEnd(
   plan: ForecastPlan,
   input: ForecastInput,
   predictZ: (at: readonly number[], steps: number) => Promise<number[][]>,
-  offsets: Record<IntervalLevel, [number, number][]>,
+  final: { level: IntervalLevel; quantiles: number[]; widest: boolean[] }[],
 ): Promise<ForecastResult['forecast']> {
   const origin = plan.rows - 1;
   const last = plan.values[origin]!;
   const z = (await predictZ([origin], input.horizon))[0]!;
   const value = z.map((v) => fromRelative(plan.kind, v, last));
-  const bands = INTERVAL_LEVELS.map((level) => ({
+  const sigma = recentVolatility(plan, origin);
+  const bands = final.map(({ level, quantiles, widest }) => ({
     level,
-    low: z.map((v, h) => fromRelative(plan.kind, v + offsets[level][h]![0], last)),
-    high: z.map((v, h) => fromRelative(plan.kind, v + offsets[level][h]![1], last)),
+    low: z.map((v, h) => fromRelative(plan.kind, v - quantiles[h]! * sigma, last)),
+    high: z.map((v, h) => fromRelative(plan.kind, v + quantiles[h]! * sigma, last)),
+    widestFrom: widest.some(Boolean) ? widest.indexOf(true) + 1 : null,
   }));
   const plausible = plausibleRange(plan.values);
-  const band95 = bands.find((b) => b.level === 0.95)!;
   let implausible: ForecastResult['forecast']['implausible'] = null;
+  const band95 = bands.find((b) => b.level === 0.95)!;
   for (let h = 0; h < value.length && !implausible; h++) {
     const v = value[h]!;
     if (!Number.isFinite(v) || v < plausible[0] || v > plausible[1]) {
       implausible = { step: h + 1, value: v, why: 'outside the plausible range' };
-    } else if (v < band95.low[h]! || v > band95.high[h]!) {
-      implausible = { step: h + 1, value: v, why: 'outside its own 95 % interval' };
+    } else if (band95.low[h]! < plausible[0] || band95.high[h]! > plausible[1]) {
+      implausible = { step: h + 1, value: v, why: 'with a 95% interval reaching outside the plausible range' };
     }
   }
   return { times: input.times && futureTimes(input.times, input.horizon), value, bands, plausible, implausible };
+}
+
+/**
+ * Intervals on the test part (forecast/intervals.ts), per level and horizon: scores |z − ẑ| / σ_t of the
+ * validation origins calibrate, the test origins are walked in time. Returns the coverage and, for the forecast
+ * past the end, each horizon's final score quantile.
+ */
+function conformalIntervals(plan: ForecastPlan, H: number, calibration: { at: number[]; z: number[][] }, test: { at: number[]; z: number[][] }) {
+  const scores = (part: { at: number[]; z: number[][] }) => {
+    const actual = actualZ(plan, part.at, H);
+    return part.at.map((t, o) => {
+      const sigma = recentVolatility(plan, t);
+      return actual[o]!.map((v, h) => Math.abs(v - part.z[o]![h]!) / sigma);
+    });
+  };
+  const calibrationScores = scores(calibration);
+  const testScores = scores(test);
+  const runs = INTERVAL_LEVELS.map((level) => ({
+    level,
+    runs: Array.from({ length: H }, (_, h) =>
+      adaptiveIntervals(
+        calibrationScores.map((s) => s[h]!),
+        test.at.map((t, o) => ({ row: t, target: t + h + 1, score: testScores[o]![h]! })),
+        1 - level,
+      ),
+    ),
+  }));
+  return {
+    coverage: runs.map(({ level, runs: r }) => {
+      const byHorizon = r.map((x) => x.coverage);
+      return { level, byHorizon, overall: byHorizon.reduce((a, b) => a + b, 0) / H };
+    }),
+    final: runs.map(({ level, runs: r }) => ({ level, quantiles: r.map((x) => x.final), widest: r.map((x) => x.widest) })),
+  };
+}
+
+/** σ_t: the spread of the target column's last VOLATILITY_ROWS one-step moves up to row t (its step values for levels). */
+export const VOLATILITY_ROWS = 30;
+function recentVolatility(plan: ForecastPlan, t: number): number {
+  const from = Math.max(plan.firstRow + (plan.kind === 'level' ? 1 : 0), t - VOLATILITY_ROWS + 1);
+  const steps: number[] = [];
+  for (let r = from; r <= t; r++) steps.push(plan.kind === 'level' ? plan.values[r]! - plan.values[r - 1]! : stepValue(plan.kind, plan.values, r));
+  return volatility(steps, plan.volatilityFloor);
 }
 
 /** The observed range widened by its own span on both sides; a series positive throughout stays above 0. */

@@ -1,79 +1,78 @@
 /**
- * Prediction intervals by split conformal prediction: the model's errors on the validation part (data it was
- * not fitted on), z_h − ẑ_h per horizon h, give the band ẑ_h + [q_lo, q_hi] with q the empirical quantiles of
- * those signed errors. The finite-sample rank ⌈(n + 1)·p⌉ makes the band no narrower than the n errors
- * support. Errors are taken in the target's own terms (log returns for a price), so a band scales with the
- * level at which it is drawn. Its coverage on the test part, the fraction of actual values inside, is the check.
+ * Prediction intervals by conformal prediction, made the way a deployed forecaster would make them.
+ *
+ * Score. An origin t's error h steps ahead, in the target's own terms (a log return for a price), divided by the
+ * series' recent volatility σ_t (the spread of its last one-step moves): s = |z_h − ẑ_h| / σ_t. The band is
+ * ẑ_h ± q·σ_t, so it widens when the series turns volatile (locally weighted conformal prediction, Lei et al.
+ * 2018), and a quantile of z maps to the same quantile of the level (every target map is increasing).
+ *
+ * Calibration. q starts as the conformal quantile of the validation part's scores (data the model was not
+ * fitted on; rank ⌈(n + 1)(1 − α)⌉). Walking the test part in time, each origin also uses the scores already
+ * observed by then (origin t's error h steps ahead is known at row t + h), and adaptive conformal inference
+ * (Gibbs & Candès 2021) moves the miss rate after each observed outcome: α ← α + γ(α₀ − miss). A run of misses
+ * widens the band, a run of hits narrows it. Coverage on the test part, the fraction of actual values inside
+ * their band, is the check; nothing from a later row reaches an earlier band.
  */
 export const INTERVAL_LEVELS = [0.8, 0.95] as const;
 export type IntervalLevel = (typeof INTERVAL_LEVELS)[number];
 
-/** The p-quantile of `errors` with the conformal rank: the ⌈(n+1)p⌉-th smallest (clamped to the list). */
-export function conformalQuantile(errors: readonly number[], p: number): number {
-  if (errors.length === 0) throw new RangeError('conformalQuantile needs at least one error');
-  const sorted = [...errors].sort((a, b) => a - b);
+/** The step γ of adaptive conformal inference: how fast the miss rate is corrected. */
+export const ACI_STEP = 0.05;
+
+/** The p-quantile of `scores` with the conformal rank: the ⌈(n+1)p⌉-th smallest (clamped to the list; p < 0.5 rounds down). */
+export function conformalQuantile(scores: readonly number[], p: number): number {
+  if (scores.length === 0) throw new RangeError('conformalQuantile needs at least one score');
+  const sorted = [...scores].sort((a, b) => a - b);
   const n = sorted.length;
   const rank = p >= 0.5 ? Math.ceil((n + 1) * p) : Math.floor((n + 1) * p);
   return sorted[Math.min(n, Math.max(1, rank)) - 1]!;
 }
 
-/** Per horizon and level: the [low, high] offsets to add to ẑ_h. `errors[o][h]` is origin o's error at h + 1. */
-export function errorQuantiles(errors: readonly (readonly number[])[], horizon: number): Record<IntervalLevel, [number, number][]> {
-  const out = {} as Record<IntervalLevel, [number, number][]>;
-  for (const level of INTERVAL_LEVELS) {
-    const tail = (1 - level) / 2;
-    out[level] = Array.from({ length: horizon }, (_, h) => {
-      const column = errors.map((e) => e[h]!);
-      return [conformalQuantile(column, tail), conformalQuantile(column, 1 - tail)] as [number, number];
-    });
-  }
-  return out;
-}
-
-/** The fraction of actual values inside [low, high]. */
-export function coverage(actual: readonly number[], low: readonly number[], high: readonly number[]): number {
-  if (actual.length === 0) return NaN;
-  let inside = 0;
-  actual.forEach((a, i) => {
-    if (a >= low[i]! && a <= high[i]!) inside++;
-  });
-  return inside / actual.length;
-}
-
-/** One origin of a sequence of forecasts at one horizon: made at `row`, scored at `target`, with its signed error. */
+/** One origin at one horizon: made at `row`, scored at `target`, with its score |error| / σ. */
 export interface ScoredOrigin {
   row: number;
   target: number;
-  error: number;
+  score: number;
 }
 
-/** The step of adaptive conformal inference (Gibbs & Candès 2021): how fast the miss rate is corrected. */
-export const ACI_STEP = 0.05;
-
 /**
- * Walks the origins in time order as a deployed forecaster would: each band uses the calibration errors plus
- * the errors of origins already scored by then (target ≤ row), at miss rate α_t, which adaptive conformal
- * inference moves after each observed outcome: α ← α + γ(α₀ − miss). A run of misses widens the band, a run of
- * hits narrows it, so the long-run miss rate approaches α₀ even when the errors drift. Returns the fraction of
- * origins whose band held the actual value, and α after the last observed outcome.
+ * Walks the origins in time order (see the file header) at nominal miss rate α₀. Returns the fraction of
+ * origins whose band held the actual value, the score quantile each origin's band used, and the quantile for
+ * a forecast after the last origin (every score observed, α after the last outcome); `widest` when α reached
+ * 0, so that band is the widest score seen rather than a quantile.
  */
 export function adaptiveIntervals(calibration: readonly number[], origins: readonly ScoredOrigin[], nominalMiss: number, step = ACI_STEP) {
   const known = [...calibration];
   const missed: boolean[] = [];
+  const quantiles: number[] = [];
   let alpha = nominalMiss;
   let observed = 0;
   let inside = 0;
+  const observe = () => {
+    known.push(origins[observed]!.score);
+    alpha += step * (nominalMiss - (missed[observed] ? 1 : 0));
+    observed++;
+  };
   origins.forEach((o, i) => {
-    while (observed < i && origins[observed]!.target <= o.row) {
-      known.push(origins[observed]!.error);
-      alpha += step * (nominalMiss - (missed[observed] ? 1 : 0));
-      observed++;
-    }
-    const a = Math.min(1, Math.max(0, alpha));
-    const hit = o.error >= conformalQuantile(known, a / 2) && o.error <= conformalQuantile(known, 1 - a / 2);
-    missed.push(!hit);
-    if (hit) inside++;
+    while (observed < i && origins[observed]!.target <= o.row) observe();
+    const q = conformalQuantile(known, 1 - Math.min(1, Math.max(0, alpha)));
+    quantiles.push(q);
+    missed.push(o.score > q);
+    if (o.score <= q) inside++;
   });
-  for (; observed < origins.length; observed++) alpha += step * (nominalMiss - (missed[observed] ? 1 : 0));
-  return { coverage: origins.length ? inside / origins.length : NaN, alpha: Math.min(1, Math.max(0, alpha)) };
+  while (observed < origins.length) observe();
+  return {
+    coverage: origins.length ? inside / origins.length : NaN,
+    quantiles,
+    final: conformalQuantile(known, 1 - Math.min(1, Math.max(0, alpha))),
+    widest: alpha <= 0,
+  };
+}
+
+/** The spread (standard deviation) of `steps`, floored so a flat stretch cannot make a band of zero width. */
+export function volatility(steps: readonly number[], floor: number): number {
+  const n = steps.length;
+  const mean = steps.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(steps.reduce((a, b) => a + (b - mean) * (b - mean), 0) / Math.max(1, n - 1));
+  return Math.max(sd, floor);
 }

@@ -64,6 +64,8 @@ export interface ForecastPlan {
   };
   /** Maps between z (relative to the origin, per output column) and what the model is trained on. */
   targetScale: { scale: number[]; offset: number[] };
+  /** The least volatility an interval scales by: a millionth of the train rows' one-step spread (a flat stretch gives bands, not zero). */
+  volatilityFloor: number;
 }
 
 /** A plan that cannot be made: one line saying which option or column and what to do. */
@@ -156,7 +158,11 @@ export function planForecast(o: ForecastOptions): ForecastPlan {
     const fitted = new Scaler().fit({ data: z, shape: [origins.fit.length, outputs] } as never).coefficients();
     targetScale = { scale: [...fitted.scale], offset: [...fitted.offset] };
   }
-  return { kind, why, values, rows, split, features: F, scaled, firstRow, outputs, origins, targetScale };
+  const moves: number[] = [];
+  for (let r = Math.max(1, firstRow); r < split.train.end; r++) moves.push(relative(kind === 'level' ? 'change' : kind, values[r]!, values[r - 1]!));
+  const mean = moves.reduce((a, b) => a + b, 0) / Math.max(1, moves.length);
+  const spread = Math.sqrt(moves.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, moves.length));
+  return { kind, why, values, rows, split, features: F, scaled, firstRow, outputs, origins, targetScale, volatilityFloor: spread * 1e-6 || 1e-12 };
 }
 
 /** Input windows of the given origins, [origins, window, features] as the model reads them. */

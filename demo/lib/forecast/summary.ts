@@ -165,7 +165,13 @@ export function forecastLine(d: ReportData): string {
     return `${pct(level, 0)}: ${fmt(b.low[n - 1]!)} to ${fmt(b.high[n - 1]!)}`;
   };
   const when = f.times ? ` (${new Date(f.times[n - 1]!).toISOString().slice(0, 10)})` : '';
-  return `Forecast: from ${fmt(last)} (last observed) to ${fmt(f.value[n - 1]!)} at step ${n}${when}; ${band(0.8)}, ${band(0.95)}.`;
+  const widest = f.bands.filter((b) => b.widestFrom !== null);
+  const caveat = widest.length
+    ? ` From step ${Math.min(...widest.map((b) => b.widestFrom!))} on, the ${widest.map((b) => pct(b.level, 0)).join(' and ')} ` +
+      `interval${widest.length > 1 ? 's are' : ' is'} only the widest error seen: the test part's misses at those horizons used up the ` +
+      `adaptive miss rate, so read ${widest.length > 1 ? 'them' : 'it'} as unbounded.`
+    : '';
+  return `Forecast: from ${fmt(last)} (last observed) to ${fmt(f.value[n - 1]!)} at step ${n}${when}; ${band(0.8)}, ${band(0.95)}.${caveat}`;
 }
 
 export function pct(v: number, digits: number): string {
