@@ -51,7 +51,7 @@ export function stepValue(kind: TargetKind, values: ArrayLike<number>, r: number
  */
 export function autoTarget(values: ArrayLike<number>): { kind: TargetKind; why: string } {
   for (let i = 0; i < values.length; i++) {
-    if (!(values[i]! > 0)) return { kind: 'change', why: `changes, since the series is not positive throughout (row ${i} is ${values[i]})` };
+    if (!(values[i]! > 0)) return { kind: 'change', why: `changes, since the series is not positive throughout (row ${i} is ${shown(values[i]!)})` };
   }
   return { kind: 'logret', why: 'log returns, since the series is positive throughout and its moves scale with its level' };
 }
@@ -62,8 +62,13 @@ export function checkTarget(kind: TargetKind, values: ArrayLike<number>, column:
   for (let i = 0; i < values.length; i++) {
     if (!(values[i]! > 0)) {
       throw new RangeError(
-        `target logret needs a positive series, but column ${column} is ${values[i]} at row ${i}; use --target change (or level) for this column`,
+        `target logret needs a positive series, but column ${column} is ${shown(values[i]!)} at row ${i}; use --target change (or level) for this column`,
       );
     }
   }
+}
+
+/** A value as a message shows it: CSV cells are float32, so -1.1 arrives as -1.100000023841858. */
+export function shown(v: number): string {
+  return String(Number(v.toPrecision(7)));
 }
