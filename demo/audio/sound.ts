@@ -15,9 +15,11 @@ export interface ClipIndex {
 
 /** The bundled clips (made by makeSpokenDigits.mjs), or an error saying how to make them. */
 export async function loadSpokenDigits(): Promise<{ index: ClipIndex; samples: Float32Array }> {
+  // Literal URLs, so that a production build (vite build) finds the files and ships them as assets.
+  const urls = [new URL('./data/spoken-digits.wav', import.meta.url), new URL('./data/spoken-digits.json', import.meta.url)];
   const [wav, json] = await Promise.all(
-    ['./data/spoken-digits.wav', './data/spoken-digits.json'].map(async (path) => {
-      const response = await fetch(new URL(path, import.meta.url));
+    urls.map(async (url) => {
+      const response = await fetch(url);
       const type = response.headers.get('content-type') ?? '';
       // Vite answers a missing file with the page itself (text/html): that is "not made yet" too.
       if (!response.ok || type.includes('text/html')) {
