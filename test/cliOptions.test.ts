@@ -28,9 +28,14 @@ const CASES: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'a column without a CSV', args: ['--column', 'close'], message: /--column picks columns of a --csv file; give --csv FILE/ },
   { name: 'input columns without a CSV', args: ['--columns', 'open,close'], message: /--columns picks columns of a --csv file/ },
   {
-    name: 'a repeated input column',
+    name: 'an empty input column name',
     args: ['--csv', 'x.csv', '--columns', 'a,,b'],
     message: /--columns expects distinct column names separated by commas; got "a,,b"/,
+  },
+  {
+    name: 'a repeated input column',
+    args: ['--csv', 'x.csv', '--columns', 'a,a'],
+    message: /--columns expects distinct column names separated by commas; got "a,a"/,
   },
   {
     name: 'other input columns with the recursive strategy',

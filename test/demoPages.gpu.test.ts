@@ -123,7 +123,9 @@ describe.skipIf(skipGpu)('demo pages', () => {
       expect(adapter).toMatch(/(fallback|hardware GPU).*, in a worker$/);
       expect(speed).toMatch(/^\d+\.\d\d training steps\/s/);
       expect(o.state.result.lossPoints).toBe(2);
-      expect(o.state.result.forecastPoints).toBeGreaterThan(200);
+      expect(o.state.result.actualPoints).toBe(300);
+      // The forecast line: the last observed value and 10 steps, unless the report said the forecast was implausible.
+      expect(o.state.result.forecastPoints).toBe(o.state.result.implausible ? 0 : 11);
       expect(await pixelsOf(o.page, '#report .loss-chart', COLORS.loss)).toBeGreaterThan(50);
       expect(await pixelsOf(o.page, '#report .forecast-chart', COLORS.actual)).toBeGreaterThan(200);
       expect(await pixelsOf(o.page, '#report .forecast-chart', COLORS.predicted)).toBeGreaterThan(50);

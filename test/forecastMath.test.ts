@@ -107,15 +107,29 @@ describe('intervals', () => {
     expect(Math.abs(adaptive.coverage - 0.8)).toBeLessThan(0.05);
   });
 
-  it('use only scores already observed: a band never depends on a later outcome', () => {
-    const origins = [0, 1, 2, 3].map((i) => ({ row: i, target: i + 2, score: i === 3 ? 100 : 1 }));
-    const a = adaptiveIntervals([1, 2, 3], origins, 0.2);
+  it('use only scores already observed: a band never depends on an outcome after its own row', () => {
+    // Origin 1's outcome (target row 3) is known at row 3: the bands of origins 0..2 may not change with it, origin 3's may.
+    const origins = [0, 1, 2, 3, 4].map((i) => ({ row: i, target: i + 2, score: 1 }));
+    const calibration = Array.from({ length: 9 }, (_, i) => i / 10);
+    const a = adaptiveIntervals(calibration, origins, 0.2);
     const b = adaptiveIntervals(
-      [1, 2, 3],
-      origins.map((o, i) => (i === 3 ? { ...o, score: 0 } : o)),
+      calibration,
+      origins.map((o, i) => (i === 1 ? { ...o, score: 50 } : o)),
       0.2,
     );
-    expect(a.quantiles).toEqual(b.quantiles);
+    expect(b.quantiles.slice(0, 3)).toEqual(a.quantiles.slice(0, 3));
+    expect(b.quantiles[3]).not.toEqual(a.quantiles[3]);
+  });
+
+  it('call a band the widest score seen when its conformal rank passes the last score', () => {
+    expect(adaptiveIntervals([1, 2, 3], [], 0.2).widest).toBe(true); // ⌈4·0.8⌉ = 4 > 3 scores
+    expect(
+      adaptiveIntervals(
+        Array.from({ length: 20 }, (_, i) => i),
+        [],
+        0.2,
+      ).widest,
+    ).toBe(false);
   });
 
   it('scale by the spread of recent moves, floored', () => {

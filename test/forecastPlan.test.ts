@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { actualZ, planForecast, targetsAt, windowsAt, type ForecastOptions } from '../demo/lib/forecast/plan';
-import { errorTableText, extrapolationNote, forecastLine, formatValue, shownHorizons, trainingLine, type ReportData } from '../demo/lib/forecast/summary';
+import {
+  errorTableText,
+  extrapolationNote,
+  forecastLine,
+  formatValue,
+  stepRanges,
+  shownHorizons,
+  trainingLine,
+  type ReportData,
+} from '../demo/lib/forecast/summary';
 import type { ForecastResult } from '../demo/lib/forecastJob';
 import { plausibleRange } from '../demo/lib/forecastJob';
 
@@ -66,6 +75,12 @@ describe('planForecast', () => {
     expect(() => planForecast({ ...base, window: 150 })).toThrow(/train part has 140 rows but one training window needs 156 .*--window 150/);
     expect(() => planForecast({ ...base, season: 150 })).toThrow(/--season 150 is not shorter than the train part \(140 rows\)/);
     expect(() => planForecast({ ...base, column: 'rain' })).toThrow(/column rain is not in the data; available: price, temp/);
+    expect(() => planForecast({ ...base, series: { price: price.slice(0, 5) } })).toThrow(/the series has 5 rows; a forecast needs at least 20/);
+    expect(() => planForecast({ ...base, series: { price: new Array(200).fill(7) } })).toThrow(/column price is constant over the train part \(140 rows\)/);
+    // Recursive training needs one target row per window, the linear baseline H: its shortage is found before training.
+    expect(() => planForecast({ ...base, strategy: 'recursive', window: 135 })).toThrow(
+      /too few for the linear baseline's windows of --window 135 plus --horizon 5/,
+    );
     expect(() => planForecast({ ...base, series: { price: [...price.slice(0, 199), NaN] } })).toThrow(/column price has NaN at row 199/);
   });
 });
@@ -90,7 +105,7 @@ describe('report words', () => {
   });
 
   const errors = (mae: number) => [1, 2, 3].map((h) => ({ rmse: mae * h * 1.2, mae: mae * h, mase: mae * h }));
-  const data = (modelMae: number, stoppedEarly: ForecastResult['stoppedEarly'] = null): ReportData =>
+  const data = (modelMae: number, stoppedEarly: ForecastResult['stoppedEarly'] = null, restoredEpoch: number | null = null): ReportData =>
     ({
       source: 'test',
       values: [1, 2, 3],
@@ -104,6 +119,7 @@ describe('report words', () => {
         inputs: ['close'],
         history: { loss: new Array(20).fill(1), valLoss: new Array(20).fill(1) },
         stoppedEarly,
+        restoredEpoch,
         origins: { train: 10, validation: 5, calibration: 5, test: 5 },
         ranges: { train: [0, 1], test: [2, 3] },
         speed: { stepsPerSecond: 1, epochSeconds: 1 },
@@ -123,21 +139,27 @@ describe('report words', () => {
     expect(extrapolationNote(data(0.5))).toBeNull();
   });
 
-  it('say early stopping ended training only when it did', () => {
-    expect(trainingLine(data(1))).not.toMatch(/Early stopping/);
-    expect(trainingLine(data(1, { epoch: 9, bestEpoch: 4 }))).toMatch(/Early stopping ended training after epoch 9 .* weights of epoch 4/);
+  it('say early stopping ended training only when it did, and which weights were restored', () => {
+    expect(trainingLine(data(1))).not.toMatch(/Early stopping|restored/);
+    expect(trainingLine(data(1, { epoch: 9, bestEpoch: 4 }, 4))).toMatch(
+      /Early stopping ended training after epoch 9 .*\. The weights of epoch 4, the best val_loss, were restored\./,
+    );
+    // Ran out of epochs after a better one: restored, but not "stopped early".
+    expect(trainingLine(data(1, null, 17))).toMatch(/^Training: 20 of 20 epochs .* The weights of epoch 17, the best val_loss, were restored\.$/);
   });
 
   it('print a forecast with its intervals, or say it is not a usable result', () => {
     const d = data(1);
-    const bands = [0.8, 0.95].map((level) => ({ level, low: [90, 80], high: [110, 120], widestFrom: null as number | null }));
-    d.result.forecast = { times: null, value: [100, 101], bands, plausible: [0, 500], implausible: null } as ForecastResult['forecast'];
+    const bands = [
+      { level: 0.8 as const, low: [95, 90], high: [105, 110], widestSteps: [] as number[] },
+      { level: 0.95 as const, low: [90, 80], high: [110, 120], widestSteps: [] as number[] },
+    ];
+    d.result.forecast = { times: null, value: [100, 101], bands, plausible: [0, 500], implausible: null };
     d.values = [99];
-    expect(forecastLine(d)).toBe('Forecast: from $99.00 (last observed) to $101.00 at step 2; 80%: $80.00 to $120.00, 95%: $80.00 to $120.00.');
-    bands[0]!.widestFrom = 2;
-    expect(forecastLine(d)).toMatch(
-      /, 95%: \$80\.00 to \$120\.00\. From step 2 on, the 80% interval is only the widest error seen: .* so read it as unbounded\./,
-    );
+    expect(forecastLine(d)).toBe('Forecast: from $99.00 (last observed) to $101.00 at step 2; 80%: $90.00 to $110.00, 95%: $80.00 to $120.00.');
+    bands[0]!.widestSteps = [2];
+    expect(forecastLine(d)).toMatch(/, 95%: \$80\.00 to \$120\.00\. At step 2, the 80% interval is only the widest error seen: .* so read it as unbounded\.$/);
+    expect(stepRanges([3, 4, 5, 7, 9, 10])).toBe('3–5, 7, 9–10');
     d.result.forecast.implausible = { step: 2, value: -797667.5, why: 'outside the plausible range' };
     expect(forecastLine(d)).toBe(
       'The forecast is not a usable result: at step 2 it reaches −$797,667.50, outside the plausible range ($0.00 to $500.00 for this series). It is left out of the chart.',

@@ -30,6 +30,9 @@ function frameEnergy(samples: Float32Array): number[] {
  * A clip with no sound (every frame silent) is an error the page shows, not an empty input.
  */
 export function trimSilence(samples: Float32Array): Float32Array {
+  if (samples.length < FRAME) {
+    throw new RangeError(`the clip is too short (${((samples.length / SAMPLE_RATE) * 1000).toFixed(0)} ms); record again, or drop a longer WAV file`);
+  }
   const energy = frameEnergy(samples);
   const loudest = Math.max(0, ...energy);
   if (!(loudest > 1e-4)) throw new RangeError('the clip is silent: record again closer to the microphone, or drop another WAV file');

@@ -2,7 +2,7 @@
 // synthesizer in 6 English accents × 4 voice variants × 2 speeds × 2 pitches (96 clips per digit, 960 in all).
 // The clips are synthesized, not recorded: the page says so, and a model trained on them hears real voices less well.
 //
-// Output (generated, not committed; about 5 MB): demo/audio/data/spoken-digits.wav, every clip one after the
+// Output (generated, not committed; 7.9 MB): demo/audio/data/spoken-digits.wav, every clip one after the
 // other as 11025 Hz mono µ-law (resampled from espeak-ng's 22050 Hz by wavefile's sinc resampler), and
 // spoken-digits.json, the index: per clip its digit, accent, variant, speed, pitch, first sample and length.
 //

@@ -67,7 +67,7 @@ Output:
 Examples:
   npm start -- --recipe tutorial
   npm start -- --csv node_modules/vega-datasets/data/seattle-weather.csv --date-column date --column temp_max \\
-    --columns precipitation,temp_max,temp_min,wind --horizon 7 --season 365
+    --columns precipitation,temp_max,temp_min,wind --horizon 7 --season 365 --window 30
   npm start -- --csv node_modules/vega-datasets/data/co2-concentration.csv --date-column Date --column CO2 --horizon 24 --season 12`;
 
 const INTEGER_OPTIONS = { window: 1, epochs: 1, units: 1, horizon: 1, 'batch-size': 1, patience: 0, seed: 0, last: 2, season: 2 };

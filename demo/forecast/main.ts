@@ -25,10 +25,10 @@ const trainButton = $('train') as HTMLButtonElement;
 const select = (id: string) => $(id) as HTMLSelectElement;
 
 /** Per bundled source: the column to forecast, the inputs, horizon and season of the README's example. */
-const EXAMPLES: Record<string, { column: string; inputs: string[]; horizon: number; season: string }> = {
-  aapl: { column: 'close', inputs: ['close'], horizon: 30, season: '' },
-  seattle: { column: 'temp_max', inputs: ['precipitation', 'temp_max', 'temp_min', 'wind'], horizon: 7, season: '365' },
-  co2: { column: 'CO2', inputs: ['CO2'], horizon: 24, season: '12' },
+const EXAMPLES: Record<string, { column: string; inputs: string[]; horizon: number; season: string; window: number }> = {
+  aapl: { column: 'close', inputs: ['close'], horizon: 30, season: '', window: 60 },
+  seattle: { column: 'temp_max', inputs: ['precipitation', 'temp_max', 'temp_min', 'wind'], horizon: 7, season: '365', window: 30 },
+  co2: { column: 'CO2', inputs: ['CO2'], horizon: 24, season: '12', window: 60 },
 };
 
 function fill(select: HTMLSelectElement, options: string[], chosen: string | null): void {
@@ -82,6 +82,9 @@ async function loadSource(): Promise<void> {
   if (example) {
     input('horizon').value = String(quick ? Math.min(example.horizon, 10) : example.horizon);
     input('season').value = example.season;
+    if (!quick) input('window').value = String(example.window);
+  } else {
+    input('season').value = ''; // an uploaded file has no known season
   }
   $('series-info').textContent = table.numeric.length
     ? `${table.name}: numeric columns ${table.numeric.join(', ')}.`
@@ -165,7 +168,10 @@ async function train(): Promise<void> {
     setState({
       status: 'done',
       result: {
-        forecastPoints: (charts.forecast.data[1] as (number | null)[]).filter((v) => v !== null).length,
+        actualPoints: (charts.forecast.data[1] as (number | null)[]).filter((v) => v !== null).length,
+        // Column 4 is the forecast line (the last observed value, then each step), empty when it was implausible.
+        forecastPoints: (charts.forecast.data[4] as (number | null)[]).filter((v) => v !== null).length,
+        implausible: result.forecast.implausible !== null,
         lossPoints: charts.loss.data[1]!.length,
         horizons: model.errors.length,
         forecasters: result.test.forecasters.map((f) => f.name),
@@ -175,10 +181,17 @@ async function train(): Promise<void> {
       },
     });
   } catch (e) {
+    if (e instanceof Error) e.message = inPageTerms(e.message);
     showError(e);
   } finally {
     trainButton.disabled = false;
   }
+}
+
+/** The job's messages name npm start's flags; the page has boxes of the same names. */
+function inPageTerms(message: string): string {
+  const boxes: Record<string, string> = { target: 'Target', strategy: 'Strategy', window: 'Window', horizon: 'Horizon', season: 'Season' };
+  return message.replace(/--(target|strategy|window|horizon|season)\b/g, (_, flag: string) => `the ${boxes[flag]} box`);
 }
 
 function chartWidth(): number {
@@ -191,16 +204,19 @@ const QUICK_ROWS = 300;
 void boot(async () => {
   if (quick) Object.entries({ window: 20, units: 16 }).forEach(([id, v]) => (input(id).value = String(v)));
   applyEpochsParam();
-  for (const name of ['source', 'recipe', 'target', 'strategy']) {
-    const value = params.get(name);
-    if (value) select(name).value = value;
-  }
-  // The tutorial recipe sets its own target and strategy, as `npm start -- --recipe tutorial` does.
-  select('recipe').addEventListener('change', () => {
+  // The tutorial recipe sets its own target and strategy, as `npm start -- --recipe tutorial` does; a target or
+  // strategy given as well (?target=, ?strategy=) wins, as the flags do.
+  const applyRecipe = () => {
     const tutorial = select('recipe').value === 'tutorial';
     select('target').value = tutorial ? 'level' : 'auto';
     select('strategy').value = tutorial ? 'recursive' : 'direct';
-  });
+  };
+  select('recipe').addEventListener('change', applyRecipe);
+  for (const name of ['source', 'recipe', 'target', 'strategy']) {
+    const value = params.get(name);
+    if (value) select(name).value = value;
+    if (value && name === 'recipe') applyRecipe();
+  }
   sourceSelect.addEventListener('change', () => void loadSource().catch(showError));
   input('file').addEventListener('change', () => void loadSource().catch(showError));
   trainButton.addEventListener('click', () => void train());

@@ -59,8 +59,10 @@ export interface ForecastResult {
   /** Forecast origins: windows trained on, validation windows, and the test origins scored at every horizon. */
   origins: { train: number; validation: number; calibration: number; test: number };
   history: { loss: number[]; valLoss: number[] };
-  /** Set when early stopping ended training before the last epoch: the last epoch run, and the epoch whose weights were restored. */
+  /** Set when early stopping ended training before the last epoch: the last epoch run, and the best epoch. */
   stoppedEarly: { epoch: number; bestEpoch: number } | null;
+  /** The (1-based) epoch whose weights the model was scored with, when early stopping restored them (not the last one run). */
+  restoredEpoch: number | null;
   /** Lowest and highest step value (level, change or log return of the target column) of the train and the test rows. */
   ranges: { train: [number, number]; test: [number, number] };
   /** Errors on the test part by horizon, in the series' units; MASE is scaled by `scale` (the in-sample naive MAE, seasonal with `season`). */
@@ -73,10 +75,10 @@ export interface ForecastResult {
     times: number[] | null;
     value: number[];
     /**
-     * Per nominal level, the interval's low and high at every step. `widestFrom`: the first step whose band is
+     * Per nominal level, the interval's low and high at every step. `widestSteps`: the steps whose band is only
      * the widest error seen, because the test part's misses drove that horizon's miss rate to 0 (read: unbounded).
      */
-    bands: { level: IntervalLevel; low: number[]; high: number[]; widestFrom: number | null }[];
+    bands: { level: IntervalLevel; low: number[]; high: number[]; widestSteps: number[] }[];
     /** Where a believable forecast lies: the observed range widened by its own span, never below 0 for a positive series. */
     plausible: [number, number];
     /** The first step where the forecast or its 95% interval leaves `plausible`, or null. */
@@ -128,7 +130,7 @@ export async function runForecastJob(
     seed: input.seed,
   });
   try {
-    const { history, stoppedEarly, speed } = await train(model, plan, input, onEpoch, onBatch);
+    const { history, stoppedEarly, restoredEpoch, speed } = await train(model, plan, input, onEpoch, onBatch);
     const predictZ = (at: readonly number[], steps: number) => forecastZ(model, plan, input, at, steps);
 
     const calibrationZ = await predictZ(origins.calibration, H);
@@ -151,6 +153,7 @@ export async function runForecastJob(
       origins: { train: origins.fit.length, validation: origins.fitValidation.length, calibration: origins.calibration.length, test: origins.test.length },
       history,
       stoppedEarly,
+      restoredEpoch,
       ranges: { train: stepRange(plan, split.train), test: stepRange(plan, split.test) },
       test: { forecasters, scale, season: input.season },
       coverage: intervals.coverage,
@@ -192,8 +195,10 @@ async function train(model: ForecastModel, plan: ForecastPlan, input: ForecastIn
   const valLoss = fitted.history.val_loss ?? [];
   const bestEpoch = valLoss.indexOf(Math.min(...valLoss)) + 1;
   // earlyStopping also reports the last epoch when patience ran out exactly there; only an early end is news.
-  const stoppedEarly = stopper && stopper.stoppedEpoch > 0 && loss.length < input.epochs ? { epoch: loss.length, bestEpoch } : null;
-  return { history: { loss, valLoss }, stoppedEarly, speed: clock.overall() };
+  const stoppedEarly = stopper && loss.length < input.epochs ? { epoch: loss.length, bestEpoch } : null;
+  // restoreBestWeights brings the best epoch back whether training stopped early or ran out of epochs.
+  const restoredEpoch = stopper && bestEpoch !== loss.length ? bestEpoch : null;
+  return { history: { loss, valLoss }, stoppedEarly, restoredEpoch, speed: clock.overall() };
 }
 
 /**
@@ -270,7 +275,7 @@ async function forecastPastEnd(
     level,
     low: z.map((v, h) => fromRelative(plan.kind, v - quantiles[h]! * sigma, last)),
     high: z.map((v, h) => fromRelative(plan.kind, v + quantiles[h]! * sigma, last)),
-    widestFrom: widest.some(Boolean) ? widest.indexOf(true) + 1 : null,
+    widestSteps: widest.flatMap((w, h) => (w ? [h + 1] : [])),
   }));
   const plausible = plausibleRange(plan.values);
   let implausible: ForecastResult['forecast']['implausible'] = null;

@@ -47,7 +47,11 @@ export interface EarlyStoppingArgs {
   restoreBestWeights?: boolean;
 }
 
-/** Stops fit when `monitor` has not improved by more than minDelta for `patience` epochs (Keras semantics). */
+/**
+ * Stops fit when `monitor` has not improved by more than minDelta for `patience` epochs (Keras semantics). With
+ * restoreBestWeights, the best epoch's weights come back when it stops and, as in Keras 3, also when fit runs out
+ * of epochs after a better earlier one (TF.js's earlyStopping has no restoreBestWeights).
+ */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
   readonly minDelta: number;
@@ -56,6 +60,9 @@ export class EarlyStopping implements Callback {
   readonly restoreBestWeights: boolean;
   /** The epoch fit stopped after, or 0 when it ran to the end. */
   stoppedEpoch = 0;
+  /** The (0-based) epoch with the best `monitor` value so far, or -1 before the first. */
+  bestEpoch = -1;
+  private lastEpoch = -1;
   private readonly sign: 1 | -1;
   private model: TrainableModel | null = null;
   private best = Infinity;
@@ -90,6 +97,8 @@ export class EarlyStopping implements Callback {
     this.stoppedEpoch = 0;
     this.best = this.baseline !== undefined ? this.sign * this.baseline : Infinity;
     this.bestWeights = null;
+    this.bestEpoch = -1;
+    this.lastEpoch = -1;
   }
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
@@ -100,9 +109,11 @@ export class EarlyStopping implements Callback {
       );
     }
     const score = this.sign * value;
+    this.lastEpoch = epoch;
     if (score < this.best - this.minDelta) {
       this.best = score;
       this.wait = 0;
+      this.bestEpoch = epoch;
       if (this.restoreBestWeights && this.model) this.bestWeights = await this.model.getWeights();
       return;
     }
@@ -112,6 +123,13 @@ export class EarlyStopping implements Callback {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
       if (this.restoreBestWeights && this.bestWeights) this.model.setWeights(this.bestWeights);
+    }
+  }
+
+  /** Keras 3: a fit that ran out of epochs after its best one ends with the best weights too. */
+  onTrainEnd(): void {
+    if (this.restoreBestWeights && this.bestWeights && this.model && this.stoppedEpoch === 0 && this.bestEpoch !== this.lastEpoch) {
+      this.model.setWeights(this.bestWeights);
     }
   }
 }

@@ -11,7 +11,10 @@
  * observed by then (origin t's error h steps ahead is known at row t + h), and adaptive conformal inference
  * (Gibbs & Candès 2021) moves the miss rate after each observed outcome: α ← α + γ(α₀ − miss). A run of misses
  * widens the band, a run of hits narrows it. Coverage on the test part, the fraction of actual values inside
- * their band, is the check; nothing from a later row reaches an earlier band.
+ * their band, is the check; nothing from a later row reaches an earlier band. The validation part also chose
+ * the early-stopping epoch, so its errors are slightly optimistic: one more reason coverage can fall short.
+ * Where the miss rate reaches 0 the method calls for an unbounded band; here it is the widest score seen, and
+ * a test value outside it counts as a miss (so the reported coverage is, if anything, low).
  */
 export const INTERVAL_LEVELS = [0.8, 0.95] as const;
 export type IntervalLevel = (typeof INTERVAL_LEVELS)[number];
@@ -38,8 +41,9 @@ export interface ScoredOrigin {
 /**
  * Walks the origins in time order (see the file header) at nominal miss rate α₀. Returns the fraction of
  * origins whose band held the actual value, the score quantile each origin's band used, and the quantile for
- * a forecast after the last origin (every score observed, α after the last outcome); `widest` when α reached
- * 0, so that band is the widest score seen rather than a quantile.
+ * a forecast after the last origin (every score observed, α after the last outcome); `widest` when that rank is
+ * past the last score (α near or below 0), so the band is the widest score seen rather than a quantile: in
+ * theory, an unbounded one.
  */
 export function adaptiveIntervals(calibration: readonly number[], origins: readonly ScoredOrigin[], nominalMiss: number, step = ACI_STEP) {
   const known = [...calibration];
@@ -61,11 +65,13 @@ export function adaptiveIntervals(calibration: readonly number[], origins: reado
     if (o.score <= q) inside++;
   });
   while (observed < origins.length) observe();
+  const finalMiss = Math.min(1, Math.max(0, alpha));
   return {
     coverage: origins.length ? inside / origins.length : NaN,
     quantiles,
-    final: conformalQuantile(known, 1 - Math.min(1, Math.max(0, alpha))),
-    widest: alpha <= 0,
+    final: conformalQuantile(known, 1 - finalMiss),
+    // The conformal rank ⌈(n + 1)(1 − α)⌉ past n: no score is large enough, the band is the widest seen.
+    widest: Math.ceil((known.length + 1) * (1 - finalMiss)) > known.length,
   };
 }
 

@@ -73,6 +73,9 @@ export class ForecastOptionError extends Error {
   override name = 'ForecastOptionError';
 }
 
+/** Fewer rows cannot give every part a window and a target. */
+export const MIN_ROWS = 20;
+
 export function planForecast(o: ForecastOptions): ForecastPlan {
   const values = column(o.series, o.column);
   const rows = values.length;
@@ -96,6 +99,11 @@ export function planForecast(o: ForecastOptions): ForecastPlan {
     why = 'as chosen';
   }
 
+  if (rows < MIN_ROWS) {
+    throw new ForecastOptionError(
+      `the series has ${rows} rows; a forecast needs at least ${MIN_ROWS} (train, validation and test parts, each with windows and targets)`,
+    );
+  }
   const split = chronologicalSplit(rows, { train: 0.7, validation: 0.15, test: 0.15 });
   const H = o.horizon;
   const W = o.window;
@@ -139,6 +147,12 @@ export function planForecast(o: ForecastOptions): ForecastPlan {
         `use a smaller --horizon or a longer series (${rows} rows)`,
     );
   }
+  if (origins.linear.length === 0) {
+    throw new ForecastOptionError(
+      `the train part has ${partRows(split.train)} rows, too few for the linear baseline's windows of --window ${W} plus --horizon ${H} target rows; ` +
+        'use a shorter --window or --horizon, or a longer series',
+    );
+  }
   if (o.season !== null && o.season >= split.train.end) {
     throw new ForecastOptionError(
       `--season ${o.season} is not shorter than the train part (${split.train.end} rows); the seasonal baseline needs a full season of training rows`,
@@ -160,6 +174,11 @@ export function planForecast(o: ForecastOptions): ForecastPlan {
   }
   const moves: number[] = [];
   for (let r = Math.max(1, firstRow); r < split.train.end; r++) moves.push(relative(kind === 'level' ? 'change' : kind, values[r]!, values[r - 1]!));
+  if (moves.every((m) => m === 0)) {
+    throw new ForecastOptionError(
+      `column ${o.column} is constant over the train part (${split.train.end} rows); there is nothing to learn or to scale errors by`,
+    );
+  }
   const mean = moves.reduce((a, b) => a + b, 0) / Math.max(1, moves.length);
   const spread = Math.sqrt(moves.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, moves.length));
   return { kind, why, values, rows, split, features: F, scaled, firstRow, outputs, origins, targetScale, volatilityFloor: spread * 1e-6 || 1e-12 };

@@ -82,11 +82,8 @@ export function trainingLine(d: ReportData): string {
   let line =
     `Training: ${run} of ${d.config.epochs} epochs on ${r.origins.train} windows (validation: ${r.origins.validation}), ` +
     `${r.speed.stepsPerSecond.toFixed(2)} steps/s (${r.speed.epochSeconds.toFixed(1)} s per epoch).`;
-  if (r.stoppedEarly) {
-    line +=
-      ` Early stopping ended training after epoch ${r.stoppedEarly.epoch} (no better val_loss for ${d.config.patience} epochs) ` +
-      `and restored the weights of epoch ${r.stoppedEarly.bestEpoch}.`;
-  }
+  if (r.stoppedEarly) line += ` Early stopping ended training after epoch ${r.stoppedEarly.epoch} (no better val_loss for ${d.config.patience} epochs).`;
+  if (r.restoredEpoch !== null) line += ` The weights of epoch ${r.restoredEpoch}, the best val_loss, were restored.`;
   return line;
 }
 
@@ -165,13 +162,27 @@ export function forecastLine(d: ReportData): string {
     return `${pct(level, 0)}: ${fmt(b.low[n - 1]!)} to ${fmt(b.high[n - 1]!)}`;
   };
   const when = f.times ? ` (${new Date(f.times[n - 1]!).toISOString().slice(0, 10)})` : '';
-  const widest = f.bands.filter((b) => b.widestFrom !== null);
-  const caveat = widest.length
-    ? ` From step ${Math.min(...widest.map((b) => b.widestFrom!))} on, the ${widest.map((b) => pct(b.level, 0)).join(' and ')} ` +
-      `interval${widest.length > 1 ? 's are' : ' is'} only the widest error seen: the test part's misses at those horizons used up the ` +
-      `adaptive miss rate, so read ${widest.length > 1 ? 'them' : 'it'} as unbounded.`
-    : '';
+  const caveat = f.bands
+    .filter((b) => b.widestSteps.length > 0)
+    .map(
+      (b) =>
+        ` At step${b.widestSteps.length > 1 ? 's' : ''} ${stepRanges(b.widestSteps)}, the ${pct(b.level, 0)} interval is only the widest error seen: ` +
+        "the test part's misses at those horizons used up the adaptive miss rate, so read it as unbounded.",
+    )
+    .join('');
   return `Forecast: from ${fmt(last)} (last observed) to ${fmt(f.value[n - 1]!)} at step ${n}${when}; ${band(0.8)}, ${band(0.95)}.${caveat}`;
+}
+
+/** [3, 4, 5, 7, 9, 10] → "3–5, 7, 9–10". */
+export function stepRanges(steps: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < steps.length;) {
+    let j = i;
+    while (j + 1 < steps.length && steps[j + 1] === steps[j]! + 1) j++;
+    parts.push(j > i ? `${steps[i]}–${steps[j]}` : String(steps[i]));
+    i = j + 1;
+  }
+  return parts.join(', ');
 }
 
 export function pct(v: number, digits: number): string {

@@ -49,6 +49,8 @@ export function stepValue(kind: TargetKind, values: ArrayLike<number>, r: number
  * moves scale with its level; changes otherwise (temperatures cross zero, and a log needs positive values).
  * Levels are never the default: a model on levels must extrapolate once the series leaves its training range.
  */
+// It reads every row, test rows too, but only to know whether a log is defined on each of them: no statistic of
+// the test part reaches the model.
 export function autoTarget(values: ArrayLike<number>): { kind: TargetKind; why: string } {
   for (let i = 0; i < values.length; i++) {
     if (!(values[i]! > 0)) return { kind: 'change', why: `changes, since the series is not positive throughout (row ${i} is ${shown(values[i]!)})` };
