@@ -167,7 +167,7 @@ export function forecastLine(d: ReportData): string {
     .map(
       (b) =>
         ` At step${b.widestSteps.length > 1 ? 's' : ''} ${stepRanges(b.widestSteps)}, the ${pct(b.level, 0)} interval is only the widest error seen: ` +
-        "the test part's misses at those horizons used up the adaptive miss rate, so read it as unbounded.",
+        `the test part's misses at ${b.widestSteps.length > 1 ? 'those horizons' : 'that horizon'} used up the adaptive miss rate, so read it as unbounded.`,
     )
     .join('');
   return `Forecast: from ${fmt(last)} (last observed) to ${fmt(f.value[n - 1]!)} at step ${n}${when}; ${band(0.8)}, ${band(0.95)}.${caveat}`;
