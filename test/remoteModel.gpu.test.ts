@@ -42,6 +42,8 @@ describe.skipIf(skipGpu)('a model in a worker (remoteModel)', () => {
     expect(r.dataset.valLoss.remote).toEqual(r.dataset.valLoss.local);
     expect(r.dataset.evaluate.remote).toEqual(r.dataset.evaluate.local);
     expect(r.savedBytes).toBe(4 * (6 * 4 * (2 + 6 + 1) + 6 + 1));
+    expect(r.onnx.bytes).toBeGreaterThan(r.savedBytes);
+    expect(r.onnx.same).toBe(true);
     expect(r.reloaded.page).toEqual(r.reloaded.remote);
     expect(r.afterDispose).toMatchObject({ name: 'DisposedError', instanceOfClass: true });
     expect(r.disposedMidFit).toMatchObject({ name: 'DisposedError', instanceOfClass: true });

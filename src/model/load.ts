@@ -40,7 +40,8 @@ function aliases(name: string): string[] {
   return out;
 }
 
-function matchWeights(segments: readonly Segment[], weights: readonly NamedWeight[], file: string, strict: boolean): Tensor[] {
+/** The saved weight for each segment (by name and alias), shape-checked; toOnnx reads weights the same way. */
+export function matchWeights(segments: readonly Pick<Segment, 'path' | 'spec'>[], weights: readonly NamedWeight[], file: string, strict: boolean): Tensor[] {
   const byName = new Map<string, NamedWeight>();
   for (const w of weights) for (const a of aliases(w.name)) if (!byName.has(a)) byName.set(a, w);
   const used = new Set<NamedWeight>();

@@ -34,6 +34,7 @@ import { ModelStates } from './states';
 import { StreamProgram, stepInput } from './streaming';
 import { summaryLines } from './summary';
 import type { PersistenceView, SaveOptions } from './save';
+import type { OnnxExportOptions } from '../io/onnx/toOnnx';
 import type { ArtifactsSink, SaveResult } from '../io/types';
 import {
   OptimizerState,
@@ -773,6 +774,15 @@ export class Sequential {
    * 'downloads://name', 'file://dir' (Node) or a sink; { includeOptimizer: true } adds the training config and
    * optimizer state. Load it with loadLayersModel (or TF.js's tf.loadLayersModel). See src/model/save.ts.
    */
+  /**
+   * The model as ONNX bytes (a ModelProto), with ONNX's LSTM/GRU/RNN operators: src/io/onnx/toOnnx.ts says what
+   * maps to what and what is refused. Loaded when first used, as save is.
+   */
+  async toOnnx(options: OnnxExportOptions = {}): Promise<Uint8Array> {
+    const [{ modelArtifacts }, { layersModelToOnnx }] = await Promise.all([import('./save'), import('../io/onnx/toOnnx')]);
+    return layersModelToOnnx(await modelArtifacts(this.persistenceView()), options, `model '${this.name}'`);
+  }
+
   async save(destination: string | ArtifactsSink, options: SaveOptions = {}): Promise<SaveResult> {
     // Loaded when first used: an app that never saves does not carry the model-file and storage code.
     const { saveModel } = await import('./save');

@@ -24,6 +24,7 @@ import { checkDataset, closeIterator, openDataset, validationPair, type BatchIte
 import type { LastGoodWeights } from '../model/epochEnd';
 import type { FitArgs } from '../model/fitArgs';
 import type { SaveOptions } from '../model/save';
+import { artifactsToOnnx, type OnnxExportOptions } from '../io/onnx/index';
 import { addTfjsAliases } from '../model/training';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
 import {
@@ -240,6 +241,13 @@ export class RemoteModel implements TrainableModel {
     await this.before('save');
     const artifacts = await this.link.call((s) => s.save(options));
     return saveArtifacts(destination, artifacts);
+  }
+
+  /** The model as ONNX bytes, as Sequential.toOnnx: the worker sends its artifacts, the page converts them. */
+  async toOnnx(options: OnnxExportOptions = {}): Promise<Uint8Array> {
+    await this.before('toOnnx');
+    const artifacts = await this.link.call((s) => s.save({}));
+    return artifactsToOnnx(artifacts, options);
   }
 
   /** The weights after the last epoch that ended with a finite loss, kept on the page (even after the worker died). */

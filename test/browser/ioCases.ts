@@ -3,10 +3,11 @@
  * a transaction that aborts after its write, downloads:// read back through the picked-files loader. Each
  * returns plain data (weights as base64); the assertions happen in test/io.gpu.test.ts.
  */
-import { deleteIndexedDbModel, listIndexedDbModels, loadArtifacts, saveArtifacts, type ModelArtifacts } from '../../src/index';
+import { deleteIndexedDbModel, layers, listIndexedDbModels, loadArtifacts, saveArtifacts, sequential, type ModelArtifacts } from '../../src/index';
 import { openModelDb, STORE, type StoredModel } from '../../src/io/indexedDb';
 import { sampleArtifacts } from '../support/ioFixtures';
-import { caught, encode } from './harnessCore';
+import { seededRandom } from '../../src/layers/initializers';
+import { caught, encode, rt } from './harnessCore';
 
 /** Artifacts as JSON-safe data: weights as base64 of their bytes. */
 function plain(a: ModelArtifacts) {
@@ -30,6 +31,65 @@ async function editRecord(name: string, edit: (r: StoredModel) => void): Promise
 }
 
 export const ioCases = {
+  /** A model trained on the GPU, then exported: test/onnx.gpu.test.ts runs the bytes in ONNX Runtime against these predictions. */
+  async onnxOfTrainedModel() {
+    const model = sequential(await rt(), { seed: 3 });
+    try {
+      model.add(layers.bidirectional({ layer: layers.gru({ units: 6, returnSequences: true }), inputShape: [7, 3] }));
+      model.add(layers.lstm({ units: 5, activation: 'relu' }));
+      model.add(layers.dense({ units: 2 }));
+      model.compile({ optimizer: 'adam', loss: 'mse' });
+      const random = seededRandom(4);
+      const x = { data: Float32Array.from({ length: 8 * 7 * 3 }, () => random() * 2 - 1), shape: [8, 7, 3] };
+      const y = { data: Float32Array.from({ length: 8 * 2 }, () => random()), shape: [8, 2] };
+      await model.fit(x, y, { epochs: 3, batchSize: 4 });
+      const predicted = await model.predict(x);
+      const onnx = await model.toOnnx({ opset: 18 });
+      let bin = '';
+      for (let i = 0; i < onnx.length; i += 0x8000) bin += String.fromCharCode(...onnx.subarray(i, i + 0x8000));
+      const refused = await caught(async () => {
+        const masked = sequential(await rt());
+        try {
+          masked.add(layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 4, maskZero: true }));
+          masked.add(layers.lstm({ units: 2 }));
+          return await masked.toOnnx();
+        } finally {
+          masked.dispose();
+        }
+      });
+      return { x: encode(x.data), predicted: encode(predicted.data), onnx: btoa(bin), refused };
+    } finally {
+      model.dispose();
+    }
+  },
+
+  /** The other layers toOnnx writes, in one model, at opset 17 (Reduce* with axes as attributes). */
+  async onnxOfLayerZoo() {
+    const model = sequential(await rt(), { seed: 5 });
+    try {
+      model.add(layers.lstm({ units: 6, returnSequences: true, inputShape: [5, 3] }));
+      model.add(layers.layerNormalization());
+      model.add(layers.timeDistributed({ layer: layers.dense({ units: 4, activation: 'relu' }) }));
+      model.add(layers.dropout({ rate: 0.3 }));
+      model.add(layers.globalAveragePooling1d());
+      model.add(layers.repeatVector({ n: 3 }));
+      model.add(layers.bidirectional({ layer: layers.simpleRNN({ units: 3, returnSequences: true }), mergeMode: 'ave' }));
+      model.add(layers.globalMaxPooling1d());
+      model.add(layers.dense({ units: 2, activation: 'softmax' }));
+      const random = seededRandom(6);
+      // Weights away from the initializers' defaults (LayerNormalization's gamma 1, beta 0), so every one matters.
+      model.setWeights((await model.getWeights()).map((w) => ({ data: w.data.map(() => random() - 0.5), shape: w.shape })));
+      const x = { data: Float32Array.from({ length: 4 * 5 * 3 }, () => random() * 2 - 1), shape: [4, 5, 3] };
+      const predicted = await model.predict(x);
+      const onnx = await model.toOnnx({ opset: 17 });
+      let bin = '';
+      for (let i = 0; i < onnx.length; i += 0x8000) bin += String.fromCharCode(...onnx.subarray(i, i + 0x8000));
+      return { x: encode(x.data), predicted: encode(predicted.data), onnx: btoa(bin) };
+    } finally {
+      model.dispose();
+    }
+  },
+
   async idbRoundTrip() {
     await saveArtifacts('indexeddb://io-a', sampleArtifacts(1));
     const result = await saveArtifacts('indexeddb://io-b', sampleArtifacts(2));

@@ -154,6 +154,9 @@ export const workerCases = {
     const saved = await fromDataset.save(sink);
     const loaded = await loadLayersModel(await rt(), sink.artifacts!);
     const reloaded = { remote: [...(await fromDataset.predict(x())).data], page: [...(await loaded.predict(x())).data] };
+    // toOnnx through the worker (its artifacts, converted on the page) is the loaded copy's toOnnx, byte for byte
+    const [remoteOnnx, pageOnnx] = [await fromDataset.toOnnx(), await loaded.toOnnx()];
+    const onnx = { bytes: remoteOnnx.length, same: remoteOnnx.length === pageOnnx.length && remoteOnnx.every((b, i) => b === pageOnnx[i]) };
     local.dispose();
     loaded.dispose();
     remote.dispose();
@@ -172,6 +175,7 @@ export const workerCases = {
     const lateParams = late.countParams();
     late.dispose();
     return {
+      onnx,
       stoppedEpochs: stopped.epoch,
       afterZeros,
       restored: { epochs: restored.epoch, afterRestore },
