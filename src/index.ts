@@ -28,7 +28,7 @@ export { listIndexedDbModels, deleteIndexedDbModel } from './io/indexedDb';
 export type { ModelArtifacts, ModelArtifactsInfo, SaveResult, ArtifactsSink, WeightSpec, WeightGroup, NamedWeight } from './io/types';
 export type { StoredModelInfo } from './io/indexedDb';
 export { loadLayersModel } from './model/load';
-export { artifactsToOnnx, type OnnxExportOptions } from './io/onnx/index';
+export { artifactsToOnnx, loadOnnxModel, type OnnxExportOptions } from './io/onnx/index';
 export type { LoadOptions } from './model/load';
 export type { SaveOptions } from './model/save';
 export { fromTorchStateDict, toTorchStateDict, readStateDict, writeStateDictJson, writeStateDictSafetensors } from './io/pytorch';

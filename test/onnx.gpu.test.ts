@@ -1,8 +1,10 @@
 /**
- * model.toOnnx in the browser, end to end: a Bidirectional GRU → LSTM(relu) → Dense model trained two epochs on
+ * ONNX in the browser. loadOnnxModel: PyTorch's exports (test/fixtures/onnx) load onto WebGPU, predict what PyTorch
+ * computed and train. model.toOnnx, end to end: a Bidirectional GRU → LSTM(relu) → Dense model trained two epochs on
  * WebGPU is exported, and ONNX Runtime (onnxruntime-web's WebAssembly build, here in Node) must predict what
  * the GPU model predicted. test/onnxExport.test.ts checks every layer mapping against the float64 reference.
  */
+import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { decodeFloats } from './support/base64';
@@ -20,6 +22,27 @@ async function runOnnx(base64: string, x: Float32Array, shape: number[]): Promis
     await session.release();
   }
 }
+
+describe.skipIf(skipGpu)('loadOnnxModel', () => {
+  const page = useHarness();
+  const fixtures = new URL('./fixtures/onnx/', import.meta.url);
+  const cases = JSON.parse(readFileSync(new URL('cases.json', fixtures), 'utf8')).cases as Record<string, { x: number[]; xShape: number[]; y: number[] }>;
+
+  for (const [name, layers] of [
+    ['gru_bidirectional_final', ['Bidirectional', 'Dense']],
+    ['stacked_lstm', ['LSTM', 'LSTM', 'Dense']],
+  ] as const) {
+    it(`loads PyTorch's ${name} export onto the GPU, predicts what PyTorch computed, and trains`, async () => {
+      const c = cases[name]!;
+      const r = await page.call('onnxImported', readFileSync(new URL(`${name}.onnx`, fixtures)).toString('base64'), c.x, c.xShape);
+      expect(r.layers).toEqual(layers);
+      const predicted = decodeFloats(r.predicted);
+      expect(Math.max(...c.y.map((v, i) => Math.abs(v - predicted[i]!)))).toBeLessThan(ATOL);
+      expect(r.loss).toHaveLength(2);
+      expect(r.loss.every(Number.isFinite)).toBe(true);
+    });
+  }
+});
 
 describe.skipIf(skipGpu)('model.toOnnx', () => {
   const page = useHarness();

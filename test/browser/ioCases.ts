@@ -3,7 +3,16 @@
  * a transaction that aborts after its write, downloads:// read back through the picked-files loader. Each
  * returns plain data (weights as base64); the assertions happen in test/io.gpu.test.ts.
  */
-import { deleteIndexedDbModel, layers, listIndexedDbModels, loadArtifacts, saveArtifacts, sequential, type ModelArtifacts } from '../../src/index';
+import {
+  deleteIndexedDbModel,
+  layers,
+  listIndexedDbModels,
+  loadArtifacts,
+  loadOnnxModel,
+  saveArtifacts,
+  sequential,
+  type ModelArtifacts,
+} from '../../src/index';
 import { openModelDb, STORE, type StoredModel } from '../../src/io/indexedDb';
 import { sampleArtifacts } from '../support/ioFixtures';
 import { seededRandom } from '../../src/layers/initializers';
@@ -58,6 +67,22 @@ export const ioCases = {
         }
       });
       return { x: encode(x.data), predicted: encode(predicted.data), onnx: btoa(bin), refused };
+    } finally {
+      model.dispose();
+    }
+  },
+
+  /** A torch.onnx.export graph (base64 bytes) loaded onto the GPU: its predictions, then one epoch of training. */
+  async onnxImported(onnx: string, x: number[], shape: number[]) {
+    const bytes = Uint8Array.from(atob(onnx), (c) => c.charCodeAt(0));
+    const model = await loadOnnxModel(await rt(), new Blob([bytes]));
+    try {
+      const input = { data: Float32Array.from(x), shape };
+      const predicted = await model.predict(input);
+      const outputs = predicted.shape.slice(1).reduce((a, b) => a * b, 1);
+      model.compile({ optimizer: 'adam', loss: 'mse' });
+      const history = await model.fit(input, { data: new Float32Array(shape[0]! * outputs), shape: predicted.shape }, { epochs: 2, batchSize: 2 });
+      return { predicted: encode(predicted.data), layers: model.layers.map((l) => l.className), loss: history.history.loss };
     } finally {
       model.dispose();
     }
