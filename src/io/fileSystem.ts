@@ -93,6 +93,12 @@ async function writeDurably(fs: Fs, file: string, data: Uint8Array | string): Pr
   }
 }
 
+/** The bytes of one file:// file (a Keras .h5, an ONNX model), with the loaders' messages. */
+export async function loadFileBytes(url: string): Promise<Uint8Array> {
+  const { fs } = await node();
+  return new Uint8Array(await readFile(fs, stripScheme(url), 'the model file'));
+}
+
 export async function loadFromDirectory(url: string): Promise<ModelArtifacts> {
   const { fs, path } = await node();
   const target = stripScheme(url);

@@ -308,13 +308,52 @@ function noiseShapeOf(r: Reader): (number | null)[] | null {
   return n as (number | null)[] | null;
 }
 
-/** Layers of a Sequential topology (TF.js or Keras model.json), and the model's name. */
+/** Keras's and TF.js's class names of a functional model. */
+const FUNCTIONAL = ['Model', 'Functional'];
+
+/** The layer names a functional layer entry reads from: Keras 2 and TF.js `[[name, node, tensor, kwargs]]`, Keras 3 keras_history. */
+function inboundNames(entry: JsonObject): string[] {
+  const found: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      if (typeof v[0] === 'string' && typeof v[1] === 'number') found.push(v[0]);
+      else v.forEach(walk);
+    } else if (isObject(v)) {
+      if (Array.isArray(v.keras_history) && typeof v.keras_history[0] === 'string') found.push(v.keras_history[0]);
+      else Object.values(v).forEach(walk);
+    }
+  };
+  walk(entry.inbound_nodes);
+  return found;
+}
+
+/**
+ * Whether a functional model is a Sequential in disguise: one input, one output, every layer reading exactly the
+ * layer before it. Such a model loads as a Sequential; anything that branches or merges does not.
+ */
+function isChain(config: unknown): boolean {
+  if (!isObject(config) || !Array.isArray(config.layers)) return false;
+  const entries = config.layers.filter(isObject);
+  const ins = Array.isArray(config.input_layers) ? config.input_layers : [];
+  const outs = Array.isArray(config.output_layers) ? config.output_layers : [];
+  const single = (list: unknown[]) => list.length === 1 || (list.length === 3 && typeof list[0] === 'string');
+  if (!single(ins) || !single(outs)) return false;
+  for (let i = 1; i < entries.length; i++) {
+    const from = inboundNames(entries[i]!);
+    const previous = entries[i - 1]!.name ?? (isObject(entries[i - 1]!.config) ? (entries[i - 1]!.config as JsonObject).name : undefined);
+    if (from.length !== 1 || from[0] !== previous) return false;
+  }
+  return true;
+}
+
+/** Layers of a Sequential topology (TF.js or Keras model.json, or a Keras .h5's model_config), and the model's name. */
 export function layersFromTopology(topology: JsonObject, file: string): { name: string; layers: Layer[] } {
   const root = isObject(topology.model_config) ? topology.model_config : topology;
   const kerasVersion = typeof topology.keras_version === 'string' ? topology.keras_version : '';
-  if (root.class_name !== 'Sequential') {
+  if (root.class_name !== 'Sequential' && !(FUNCTIONAL.includes(root.class_name as string) && isChain(root.config))) {
     throw new ModelFormatError(
-      `${file}: model class check failed: modelTopology.class_name is ${JSON.stringify(root.class_name)}; webrnn loads Sequential models. ` +
+      `${file}: model class check failed: modelTopology.class_name is ${JSON.stringify(root.class_name)}; webrnn loads Sequential models` +
+        `${FUNCTIONAL.includes(root.class_name as string) ? ' and functional models whose layers form one chain (this one branches or merges)' : ''}. ` +
         'Rebuild the model as a Sequential (a linear stack of layers) in Keras or TF.js and save it again.',
     );
   }

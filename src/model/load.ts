@@ -8,6 +8,8 @@ import { ModelFormatError, ShapeError, ValueError } from '../errors';
 import { checkRuntime, type Runtime } from '../gpu/runtime';
 import { loadArtifacts } from '../io/artifacts';
 import type { ModelArtifacts, NamedWeight } from '../io/types';
+import { loadFileBytes } from '../io/fileSystem';
+import { isHdf5, kerasH5Artifacts } from '../io/kerasH5';
 import { decodeWeights } from '../io/weights';
 import { packOptimizerState } from '../kernels/optimizers';
 import type { Tensor } from '../tensor';
@@ -113,13 +115,47 @@ export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts,
  * Loads a Sequential saved by webrnn, TF.js or the Keras converter: from 'indexeddb://name', 'file://dir' (Node),
  * the two files a user picked (model.json and its weights), or in-memory artifacts.
  */
-export async function loadLayersModel(rt: Runtime, source: string | ModelArtifacts | readonly File[], options: LoadOptions = {}): Promise<Sequential> {
+/** A Keras 2 .h5 file given as bytes, a File/Blob, one picked file, or a path or URL ending in .h5: its bytes and name; else null. */
+async function kerasFile(source: unknown): Promise<{ bytes: Uint8Array; file: string } | null> {
+  if (source instanceof Uint8Array) return { bytes: source, file: 'the .h5 bytes' };
+  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), file: 'the .h5 bytes' };
+  const one = Array.isArray(source) && source.length === 1 ? source[0] : source;
+  if (typeof Blob !== 'undefined' && one instanceof Blob) {
+    const name = (one as File).name ?? 'the .h5 file';
+    const bytes = new Uint8Array(await one.arrayBuffer());
+    return isHdf5(bytes) || /\.(h5|hdf5|keras)$/i.test(name) ? { bytes, file: name } : null;
+  }
+  if (typeof source === 'string' && /\.(h5|hdf5)$/i.test(source)) {
+    if (source.startsWith('file://')) return { bytes: await loadFileBytes(source), file: source };
+    if (/^https?:\/\//i.test(source) || !source.includes('://')) {
+      const response = await fetch(source);
+      if (!response.ok) throw new ModelFormatError(`${source}: fetch check failed: HTTP ${response.status}`);
+      return { bytes: new Uint8Array(await response.arrayBuffer()), file: source };
+    }
+  }
+  return null;
+}
+
+export async function loadLayersModel(
+  rt: Runtime,
+  source: string | ModelArtifacts | readonly File[] | Uint8Array | ArrayBuffer | Blob,
+  options: LoadOptions = {},
+): Promise<Sequential> {
   checkRuntime(rt, 'loadLayersModel');
   if (typeof options !== 'object' || options === null)
     throw new ValueError(`loadLayersModel options must be { compile?, strict? }; got ${JSON.stringify(options)}`);
   const unknown = Object.keys(options).filter((k) => !LOAD_KEYS.includes(k));
   if (unknown.length > 0)
     throw new ValueError(`loadLayersModel: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; options are ${LOAD_KEYS.join(', ')}`);
-  const artifacts = await loadArtifacts(source);
+  const keras = await kerasFile(source);
+  if (keras) {
+    if (/\.keras$/i.test(keras.file) && !isHdf5(keras.bytes)) {
+      throw new ModelFormatError(
+        `${keras.file}: format check failed: Keras 3 .keras archives are not read yet; save with model.save('m.h5') or convert with tensorflowjs_converter`,
+      );
+    }
+    return modelFromArtifacts(rt, await kerasH5Artifacts(keras.bytes, keras.file), keras.file, options);
+  }
+  const artifacts = await loadArtifacts(source as string | ModelArtifacts | readonly File[]);
   return modelFromArtifacts(rt, artifacts, sourceName(source), options);
 }

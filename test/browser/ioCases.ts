@@ -8,6 +8,7 @@ import {
   layers,
   listIndexedDbModels,
   loadArtifacts,
+  loadLayersModel,
   loadOnnxModel,
   saveArtifacts,
   sequential,
@@ -67,6 +68,18 @@ export const ioCases = {
         }
       });
       return { x: encode(x.data), predicted: encode(predicted.data), onnx: btoa(bin), refused };
+    } finally {
+      model.dispose();
+    }
+  },
+
+  /** A Keras .h5 file (base64 bytes, as a picked File) loaded onto the GPU: its layers and predictions. */
+  async kerasH5(h5: string, name: string, x: number[], shape: number[]) {
+    const bytes = Uint8Array.from(atob(h5), (c) => c.charCodeAt(0));
+    const model = await loadLayersModel(await rt(), [new File([bytes], name)]);
+    try {
+      const predicted = await model.predict({ data: Float32Array.from(x), shape });
+      return { predicted: encode(predicted.data), shape: predicted.shape, layers: model.layers.map((l) => l.className) };
     } finally {
       model.dispose();
     }

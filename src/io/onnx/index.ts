@@ -5,9 +5,10 @@
  */
 import { ValueError } from '../../errors';
 import type { Runtime } from '../../gpu/runtime';
-import { layers as factories } from '../../layers/index';
+import { bidirectional, dense, embedding, globalAveragePooling1d, globalMaxPooling1d, gru, layerNormalization, lstm, repeatVector, simpleRNN } from '../../layers/factories';
 import type { Layer } from '../../layers/layer';
 import { sequential, type Sequential } from '../../model/sequential';
+import { loadFileBytes } from '../fileSystem';
 import type { ModelArtifacts } from '../types';
 import type { ImportedLayer } from './fromOnnx';
 import type { OnnxExportOptions } from './toOnnx';
@@ -39,8 +40,11 @@ export async function loadOnnxModel(rt: Runtime, source: Uint8Array | ArrayBuffe
   }
 }
 
+/** The layer factories fromOnnx.ts names (named imports: a namespace object would make the bundle carry a helper). */
+const FACTORIES = { bidirectional, dense, embedding, globalAveragePooling1d, globalMaxPooling1d, gru, layerNormalization, lstm, repeatVector, simpleRNN };
+
 function build(spec: ImportedLayer): Layer {
-  const make = (factories as unknown as Record<string, (config: unknown) => Layer>)[spec.type]!;
+  const make = (FACTORIES as Record<string, (config: unknown) => Layer>)[spec.type]!;
   if (spec.type === 'bidirectional') return make({ ...spec.config, layer: build(spec.config.layer as ImportedLayer) });
   return make(spec.config);
 }
@@ -50,10 +54,7 @@ async function readSource(source: unknown): Promise<[Uint8Array, string]> {
   if (source instanceof ArrayBuffer) return [new Uint8Array(source), 'the ONNX bytes'];
   if (typeof Blob !== 'undefined' && source instanceof Blob) return [new Uint8Array(await source.arrayBuffer()), (source as File).name ?? 'the ONNX file'];
   if (typeof source === 'string') {
-    if (source.startsWith('file://')) {
-      const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
-      return [new Uint8Array(await readFile(new URL(source))), source];
-    }
+    if (source.startsWith('file://')) return [await loadFileBytes(source), source];
     const response = await fetch(source);
     if (!response.ok) throw new ValueError(`loadOnnxModel: fetching ${source} failed with HTTP ${response.status}`);
     return [new Uint8Array(await response.arrayBuffer()), source];

@@ -1,0 +1,53 @@
+/**
+ * Keras .h5 files without a GPU (src/io/kerasH5.ts): the architecture and Keras's weight names read through
+ * jsfive, functional models that are one chain accepted as Sequentials, and every broken file refused with a
+ * ModelFormatError naming it.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ModelFormatError } from '../src/index';
+import { isHdf5, kerasH5Artifacts } from '../src/io/kerasH5';
+import { decodeWeights } from '../src/io/weights';
+import { layersFromTopology } from '../src/model/kerasLayers';
+
+const read = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/keras/${name}`, import.meta.url)));
+
+describe('Keras .h5 files', () => {
+  it("reads a Keras 2.0.6 Sequential's layers and its weights under Keras's names", async () => {
+    const a = await kerasH5Artifacts(read('simple_lstm_tf_keras_2_model.h5'), 'lstm.h5');
+    expect(a.generatedBy).toBe('keras 2.0.6 (.h5)');
+    const { layers } = layersFromTopology(a.modelTopology, 'lstm.h5');
+    expect(layers.map((l) => l.className)).toEqual(['LSTM', 'Dense']);
+    const weights = decodeWeights(a.weightSpecs, a.weightData, 'lstm.h5');
+    expect(weights.map((w) => [w.name, w.tensor.shape])).toEqual([
+      ['lstm_1/kernel:0', [1, 200]],
+      ['lstm_1/recurrent_kernel:0', [50, 200]],
+      ['lstm_1/bias:0', [200]],
+      ['dense_1/kernel:0', [50, 1]],
+      ['dense_1/bias:0', [1]],
+    ]);
+  });
+
+  it('reads a tf.keras 2.2.4 functional model that is one chain (InputLayer → Bidirectional) as a Sequential', async () => {
+    const a = await kerasH5Artifacts(read('rnn_13.h5'), 'rnn_13.h5');
+    const { layers } = layersFromTopology(a.modelTopology, 'rnn_13.h5');
+    expect(layers.map((l) => l.className)).toEqual(['Bidirectional']);
+    expect(layers[0]!.declaredInputShape).toEqual([3, 4]);
+  });
+
+  it('refuses a functional model that branches, and files that are not Keras .h5 models', async () => {
+    const a = await kerasH5Artifacts(read('rnn_13.h5'), 'rnn_13.h5');
+    const topology = JSON.parse(JSON.stringify(a.modelTopology));
+    topology.model_config.config.layers[1].inbound_nodes = [[['somewhere_else', 0, 0, {}]]];
+    expect(() => layersFromTopology(topology, 'branch.h5')).toThrow(/functional models whose layers form one chain \(this one branches or merges\)/);
+    expect(isHdf5(Uint8Array.of(1, 2, 3))).toBe(false);
+    await expect(kerasH5Artifacts(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9), 'x.h5')).rejects.toThrow(
+      /x\.h5: HDF5 check failed: the file does not start with the HDF5 signature/,
+    );
+    const bytes = read('rnn_104.h5');
+    await expect(kerasH5Artifacts(bytes.slice(0, 2000), 'cut.h5')).rejects.toThrow(ModelFormatError);
+    await expect(kerasH5Artifacts(read('simple_rnn_tf_keras_2_inputs_and_outputs.h5'), 'io.h5')).rejects.toThrow(
+      /io\.h5: architecture check failed: no model_config attribute; this is a weights-only file/,
+    );
+  });
+});
