@@ -5,7 +5,18 @@
  */
 import { ValueError } from '../../errors';
 import type { Runtime } from '../../gpu/runtime';
-import { bidirectional, dense, embedding, globalAveragePooling1d, globalMaxPooling1d, gru, layerNormalization, lstm, repeatVector, simpleRNN } from '../../layers/factories';
+import {
+  bidirectional,
+  dense,
+  embedding,
+  globalAveragePooling1d,
+  globalMaxPooling1d,
+  gru,
+  layerNormalization,
+  lstm,
+  repeatVector,
+  simpleRNN,
+} from '../../layers/factories';
 import type { Layer } from '../../layers/layer';
 import { sequential, type Sequential } from '../../model/sequential';
 import { loadFileBytes } from '../fileSystem';
