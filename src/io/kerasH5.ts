@@ -5,7 +5,7 @@
  * matches the tensorflowjs converter's (`lstm_1/kernel:0`, `bidirectional_1/forward_lstm_1/kernel:0`).
  * The training config is not carried over: compile the loaded model yourself.
  */
-import { ModelFormatError } from '../errors';
+import { ModelFormatError, WebRnnError } from '../errors';
 import type { ModelArtifacts, NamedWeight } from './types';
 import { encodeWeights } from './weights';
 
@@ -35,12 +35,17 @@ function names(v: unknown): string[] {
 export async function kerasH5Artifacts(bytes: Uint8Array, file: string): Promise<ModelArtifacts> {
   if (!isHdf5(bytes)) throw new ModelFormatError(`${file}: HDF5 check failed: the file does not start with the HDF5 signature; expected a Keras .h5 file`);
   const hdf5 = await import('jsfive');
-  let root: H5Group;
   try {
-    root = new hdf5.File(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, file) as unknown as H5Group;
+    return read(hdf5, bytes, file);
   } catch (e) {
-    throw new ModelFormatError(`${file}: HDF5 check failed: ${(e as Error).message || e}`);
+    // jsfive reads lazily: a damaged file fails wherever its bytes are first used, with jsfive's or the engine's error.
+    if (e instanceof WebRnnError) throw e;
+    throw new ModelFormatError(`${file}: HDF5 check failed: the file is damaged or not one HDF5 layout webrnn reads (${(e as Error)?.message ?? e})`);
   }
+}
+
+function read(hdf5: typeof import('jsfive'), bytes: Uint8Array, file: string): ModelArtifacts {
+  const root = new hdf5.File(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, file) as unknown as H5Group;
   const rawConfig = root.attrs.model_config;
   if (rawConfig === undefined) {
     throw new ModelFormatError(
