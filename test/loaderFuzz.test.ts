@@ -71,7 +71,7 @@ async function fuzz(bytes: Uint8Array, seed: number, load: (b: Uint8Array) => un
         await load(mutate(bytes, m));
         counts.loaded++;
       } catch (e) {
-        if (!(e instanceof WebRnnError)) throw new Error(`untyped ${(e as Error)?.name}: ${(e as Error)?.message} after ${JSON.stringify(m)}`);
+        if (!(e instanceof WebRnnError)) throw new Error(`untyped ${(e as Error)?.name}: ${(e as Error)?.message} after ${JSON.stringify(m)}`, { cause: e });
         counts.typed++;
       }
     }),
