@@ -9,8 +9,10 @@ predictions Keras computed (*_inputs_and_outputs.h5): those are copied. For the 
 h5py and run through the NumPy implementation of Keras's layers below, on seeded inputs: an independent path, not
 webrnn's. Everything goes to test/fixtures/keras/expected.json.
 """
+import io
 import json
 import os
+import zipfile
 
 import h5py
 import numpy as np
@@ -22,7 +24,12 @@ def hard_sigmoid(x):  # Keras 2's
     return np.clip(0.2 * x + 0.5, 0.0, 1.0)
 
 
-ACT = {"tanh": np.tanh, "relu": lambda x: np.maximum(x, 0.0), "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "hard_sigmoid": hard_sigmoid, "linear": lambda x: x}
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+ACT = {"softmax": softmax, "tanh": np.tanh, "relu": lambda x: np.maximum(x, 0.0), "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "hard_sigmoid": hard_sigmoid, "linear": lambda x: x}
 
 
 def weights_of(h, layer):
@@ -40,6 +47,20 @@ def run_cell(kind, cfg, W, U, b, x, mask):
     c = np.zeros((B, u))
     out = np.zeros((B, T, u))
     for t in range(T):
+        if kind == "GRU":
+            # Keras's gate order z, r, h. reset_after: bias [2, 3u] (input, recurrent) and r applied after U·h.
+            after = cfg.get("reset_after", False)
+            bi, br = (b[0], b[1]) if after else (b, np.zeros_like(b))
+            xz = x[:, t] @ W + bi
+            hz = h @ U + br
+            zg = rec(xz[:, :u] + hz[:, :u])
+            rg = rec(xz[:, u : 2 * u] + hz[:, u : 2 * u])
+            cand = act(xz[:, 2 * u :] + (rg * hz[:, 2 * u :] if after else (rg * h) @ U[:, 2 * u :]))
+            h_new = zg * h + (1 - zg) * cand
+            keep = mask[:, t : t + 1]
+            h = np.where(keep, h_new, h)
+            out[:, t] = h
+            continue
         z = x[:, t] @ W + h @ U + b
         if kind == "LSTM":
             i, f, g, o = rec(z[:, :u]), rec(z[:, u : 2 * u]), act(z[:, 2 * u : 3 * u]), rec(z[:, 3 * u :])
@@ -74,19 +95,36 @@ def run_layer(layer, w, x, mask):
     return out if cfg["return_sequences"] else h
 
 
+def keras3_weights(h, name):
+    """A Keras 3 layer's variables in order (layers/<name>/[cell/]vars/<i>), named as Keras 2 names them."""
+    g = h["layers"][name]
+    g = g["cell"] if "cell" in g else g
+    v = g["vars"]
+    values = [np.array(v[str(i)], dtype=np.float64) for i in range(len(v.keys()))]
+    names = ["kernel", "recurrent_kernel", "bias"] if "cell" in h["layers"][name] else ["kernel", "bias"]
+    return {f"{name}/{n}:0": value for n, value in zip(names, values)}
+
+
 def numpy_predict(path, x):
-    h = h5py.File(path)
-    config = json.loads(h.attrs["model_config"])
+    if path.endswith(".keras"):
+        archive = zipfile.ZipFile(path)
+        config = json.loads(archive.read("config.json"))
+        h = h5py.File(io.BytesIO(archive.read("model.weights.h5")))
+        weights = keras3_weights
+    else:
+        h = h5py.File(path)
+        config = json.loads(h.attrs["model_config"])
+        weights = weights_of
     mask = np.ones(x.shape[:2], dtype=bool)
     layers = config["config"]["layers"] if isinstance(config["config"], dict) else config["config"]  # Keras 2.0: a list
     for layer in layers:
         name = layer["config"]["name"]
-        if layer["class_name"] == "InputLayer":
+        if layer["class_name"] in ("InputLayer", "Dropout"):
             continue
         if layer["class_name"] == "Masking":
             mask = ~np.all(x == layer["config"]["mask_value"], axis=-1)
             continue
-        x = run_layer(layer, weights_of(h, name), x, mask)
+        x = run_layer(layer, weights(h, name), x, mask)
         mask = np.ones(x.shape[:2], dtype=bool) if x.ndim == 3 else mask
     return x
 
@@ -107,7 +145,14 @@ def main():
             case.update(y=own.flatten().tolist(), source="NumPy implementation of the Keras layers on the weights h5py read (the file's inputs)")
         expected["cases"][f"{name}_model.h5"] = case
     rng = np.random.default_rng(7)
-    for file, shape in [("rnn_13.h5", (3, 3, 4)), ("rnn_104.h5", (3, 4, 1)), ("masking_zero_lstm.h5", (3, 10, 42))]:
+    for file, shape in [
+        ("rnn_13.h5", (3, 3, 4)),
+        ("rnn_104.h5", (3, 4, 1)),
+        ("masking_zero_lstm.h5", (3, 10, 42)),
+        ("trafficflow_gru_keras214.h5", (3, 12, 1)),
+        ("trafficflow_gru_keras210.h5", (3, 12, 1)),
+        ("emg_gru_keras392.keras", (3, 4, 1)),
+    ]:
         x = rng.uniform(-1, 1, size=shape).astype(np.float32)
         if file.startswith("masking"):
             x[0, 7:] = 0.0  # padding at the end of row 0 and the middle of row 1: skipped, states carried

@@ -1,7 +1,8 @@
 /**
- * Keras 2 `.h5` files that Keras wrote (DL4J's Apache-2.0 test resources, test/fixtures/keras) load with
- * loadLayersModel as a picked File and predict, on WebGPU, what Keras or an independent NumPy implementation of
- * its layers computed (scripts/make_keras_expected.py, reading the weights with h5py).
+ * Keras files that Keras wrote (test/fixtures/keras: DL4J's Apache-2.0 test resources, and MIT-licensed projects'
+ * GRU models, Keras 2.0.6 to 3.9.2, `.h5` and `.keras`) load with loadLayersModel as a picked File and predict,
+ * on WebGPU, what Keras or an independent NumPy implementation of its layers computed
+ * (scripts/make_keras_expected.py, reading the weights with h5py).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -22,9 +23,12 @@ const LAYERS: Record<string, string[]> = {
   'rnn_13.h5': ['Bidirectional'],
   'rnn_104.h5': ['SimpleRNN'],
   'masking_zero_lstm.h5': ['Masking', 'LSTM'],
+  'trafficflow_gru_keras214.h5': ['GRU', 'GRU', 'Dropout', 'Dense'],
+  'trafficflow_gru_keras210.h5': ['GRU', 'GRU', 'Dropout', 'Dense'],
+  'emg_gru_keras392.keras': ['GRU', 'GRU', 'Dense'],
 };
 
-describe.skipIf(skipGpu)('Keras .h5 files', () => {
+describe.skipIf(skipGpu)('Keras .h5 and .keras files', () => {
   const page = useHarness();
   for (const [file, c] of Object.entries(expected)) {
     it(`${file} (${LAYERS[file]!.join(' + ')}) predicts ${c.source.startsWith('Keras') ? "Keras's own predictions" : 'what NumPy computed'}`, async () => {

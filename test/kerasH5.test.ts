@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../src/index';
-import { isHdf5, kerasH5Artifacts } from '../src/io/kerasH5';
+import { isHdf5, kerasArchiveArtifacts, kerasH5Artifacts } from '../src/io/kerasH5';
 import { decodeWeights } from '../src/io/weights';
 import { layersFromTopology } from '../src/model/kerasLayers';
 
@@ -33,6 +33,46 @@ describe('Keras .h5 files', () => {
     const { layers } = layersFromTopology(a.modelTopology, 'rnn_13.h5');
     expect(layers.map((l) => l.className)).toEqual(['Bidirectional']);
     expect(layers[0]!.declaredInputShape).toEqual([3, 4]);
+  });
+
+  it("reads GRUs in both reset conventions: Keras 2.1.4's (no reset_after key, a [3u] bias) and Keras 2.10's ([2, 3u])", async () => {
+    const old = await kerasH5Artifacts(read('trafficflow_gru_keras214.h5'), 'old.h5');
+    const shapes = (a: Awaited<ReturnType<typeof kerasH5Artifacts>>) =>
+      decodeWeights(a.weightSpecs, a.weightData, 'f')
+        .filter((w) => /bias/.test(w.name))
+        .map((w) => w.tensor.shape);
+    expect(shapes(old)).toEqual([[192], [192], [1]]);
+    const recent = await kerasH5Artifacts(read('trafficflow_gru_keras210.h5'), 'new.h5');
+    expect(shapes(recent)).toEqual([[2, 192], [2, 192], [1]]);
+    const layers = layersFromTopology(old.modelTopology, 'old.h5').layers as unknown as { resetAfter?: boolean }[];
+    expect(layers[0]!.resetAfter).toBe(false);
+  });
+
+  it('reads a Keras 3.9.2 .keras archive: the weights by position, named after the layers its config builds', async () => {
+    const a = await kerasArchiveArtifacts(read('emg_gru_keras392.keras'), 'emg.keras');
+    expect(a.generatedBy).toBe('keras 3.9.2 (.keras)');
+    expect(decodeWeights(a.weightSpecs, a.weightData, 'emg.keras').map((w) => [w.name, w.tensor.shape])).toEqual([
+      ['gru/kernel', [1, 96]],
+      ['gru/recurrent_kernel', [32, 96]],
+      ['gru/bias', [2, 96]],
+      ['gru_1/kernel', [32, 48]],
+      ['gru_1/recurrent_kernel', [16, 48]],
+      ['gru_1/bias', [2, 48]],
+      ['dense/kernel', [16, 3]],
+      ['dense/bias', [3]],
+    ]);
+  });
+
+  it('refuses a .keras archive that is cut short, lacks its weights, or is not a zip', async () => {
+    const bytes = read('emg_gru_keras392.keras');
+    await expect(kerasArchiveArtifacts(bytes.slice(0, 5000), 'cut.keras')).rejects.toThrow(/cut\.keras: archive check failed: the zip cannot be read/);
+    await expect(kerasArchiveArtifacts(read('rnn_104.h5'), 'h5.keras')).rejects.toThrow(/h5\.keras: archive check failed: a \.keras file is a zip archive/);
+    const { zipSync, unzipSync } = await import('fflate');
+    const files = unzipSync(bytes);
+    delete files['model.weights.h5'];
+    await expect(kerasArchiveArtifacts(zipSync(files), 'noweights.keras')).rejects.toThrow(
+      /noweights\.keras: archive check failed: no model\.weights\.h5 in the archive \(it holds metadata\.json, config\.json\)/,
+    );
   });
 
   it('refuses a functional model that branches, and files that are not Keras .h5 models', async () => {

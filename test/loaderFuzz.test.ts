@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WebRnnError } from '../src/errors';
 import { onnxToLayers } from '../src/io/onnx/fromOnnx';
-import { kerasH5Artifacts } from '../src/io/kerasH5';
+import { kerasArchiveArtifacts, kerasH5Artifacts } from '../src/io/kerasH5';
 import { fromModelJson, parseModelJson, toModelJson, verifyArtifacts } from '../src/io/modelJson';
 import { readStateDict } from '../src/io/pytorch';
 import { readSafetensors } from '../src/io/safetensors';
@@ -119,5 +119,9 @@ describe(`every loader, ${RUNS} seeded mutations each: loads or fails with a typ
       const a = await kerasH5Artifacts(b, 'rnn.h5');
       layersFromTopology(a.modelTopology, 'rnn.h5');
     });
+  }, 600_000);
+
+  it('Keras 3 .keras', async () => {
+    await fuzz(fixture('keras/emg_gru_keras392.keras'), 6, (b) => kerasArchiveArtifacts(b, 'emg.keras'));
   }, 600_000);
 });

@@ -9,7 +9,7 @@ import { checkRuntime, type Runtime } from '../gpu/runtime';
 import { loadArtifacts } from '../io/artifacts';
 import type { ModelArtifacts, NamedWeight } from '../io/types';
 import { loadFileBytes } from '../io/fileSystem';
-import { isHdf5, kerasH5Artifacts } from '../io/kerasH5';
+import { isHdf5, isZip, kerasArchiveArtifacts, kerasH5Artifacts } from '../io/kerasH5';
 import { decodeWeights } from '../io/weights';
 import { packOptimizerState } from '../kernels/optimizers';
 import type { Tensor } from '../tensor';
@@ -115,7 +115,7 @@ export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts,
  * Loads a Sequential saved by webrnn, TF.js or the Keras converter: from 'indexeddb://name', 'file://dir' (Node),
  * the two files a user picked (model.json and its weights), or in-memory artifacts.
  */
-/** A Keras 2 .h5 file given as bytes, a File/Blob, one picked file, or a path or URL ending in .h5: its bytes and name; else null. */
+/** A Keras .h5 or .keras file given as bytes, a File/Blob, one picked file, or a path or URL ending so: its bytes and name; else null. */
 async function kerasFile(source: unknown): Promise<{ bytes: Uint8Array; file: string } | null> {
   if (source instanceof Uint8Array) return { bytes: source, file: 'the .h5 bytes' };
   if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), file: 'the .h5 bytes' };
@@ -123,9 +123,9 @@ async function kerasFile(source: unknown): Promise<{ bytes: Uint8Array; file: st
   if (typeof Blob !== 'undefined' && one instanceof Blob) {
     const name = (one as File).name ?? 'the .h5 file';
     const bytes = new Uint8Array(await one.arrayBuffer());
-    return isHdf5(bytes) || /\.(h5|hdf5|keras)$/i.test(name) ? { bytes, file: name } : null;
+    return isHdf5(bytes) || isZip(bytes) || /\.(h5|hdf5|keras)$/i.test(name) ? { bytes, file: name } : null;
   }
-  if (typeof source === 'string' && /\.(h5|hdf5)$/i.test(source)) {
+  if (typeof source === 'string' && /\.(h5|hdf5|keras)$/i.test(source)) {
     if (source.startsWith('file://')) return { bytes: await loadFileBytes(source), file: source };
     if (/^https?:\/\//i.test(source) || !source.includes('://')) {
       const response = await fetch(source);
@@ -149,12 +149,8 @@ export async function loadLayersModel(
     throw new ValueError(`loadLayersModel: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; options are ${LOAD_KEYS.join(', ')}`);
   const keras = await kerasFile(source);
   if (keras) {
-    if (/\.keras$/i.test(keras.file) && !isHdf5(keras.bytes)) {
-      throw new ModelFormatError(
-        `${keras.file}: format check failed: Keras 3 .keras archives are not read yet; save with model.save('m.h5') or convert with tensorflowjs_converter`,
-      );
-    }
-    return modelFromArtifacts(rt, await kerasH5Artifacts(keras.bytes, keras.file), keras.file, options);
+    const artifacts = isZip(keras.bytes) ? await kerasArchiveArtifacts(keras.bytes, keras.file) : await kerasH5Artifacts(keras.bytes, keras.file);
+    return modelFromArtifacts(rt, artifacts, keras.file, options);
   }
   const artifacts = await loadArtifacts(source as string | ModelArtifacts | readonly File[]);
   return modelFromArtifacts(rt, artifacts, sourceName(source), options);
