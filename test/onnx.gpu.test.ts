@@ -47,7 +47,7 @@ describe.skipIf(skipGpu)('loadOnnxModel', () => {
 describe.skipIf(skipGpu)('model.toOnnx', () => {
   const page = useHarness();
 
-  it('exports a model trained on the GPU that ONNX Runtime runs to the same predictions, and refuses a masked one', async () => {
+  it('exports a model trained on the GPU that ONNX Runtime (wasm in Node, WebGPU build in Chromium) runs to the same predictions, and refuses a masked one', async () => {
     const r = await page.call('onnxOfTrainedModel');
     const x = decodeFloats(r.x);
     const predicted = decodeFloats(r.predicted);
@@ -57,6 +57,11 @@ describe.skipIf(skipGpu)('model.toOnnx', () => {
     expect(worst).toBeLessThan(ATOL);
     expect(r.refused?.name).toBe('ModelFormatError');
     expect(r.refused?.message).toMatch(/layer 'embedding.*' \(Embedding\): a masked model has no ONNX equivalent here/);
+    // ONNX Runtime Web's WebGPU build in the same Chromium (ops its WebGPU provider lacks run on its CPU provider).
+    const web = await page.call('onnxRuntimeWebgpu', r.onnx, Array.from(x), [8, 7, 3]);
+    expect(web.failed).toBeNull();
+    const onWebgpu = decodeFloats(web.output!);
+    expect(Math.max(...Array.from(onWebgpu, (v, i) => Math.abs(v - predicted[i]!)))).toBeLessThan(ATOL);
   });
 
   it('exports LayerNormalization, TimeDistributed(Dense), Dropout, both global poolings, RepeatVector and an averaged Bidirectional (opset 17)', async () => {

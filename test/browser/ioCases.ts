@@ -101,6 +101,27 @@ export const ioCases = {
     }
   },
 
+  /**
+   * ONNX Runtime Web's WebGPU backend, in this page, on the exported bytes (base64): its output, or why it did not
+   * load here. The bundle is served by the harness's Vite server from node_modules; its wasm beside it.
+   */
+  async onnxRuntimeWebgpu(onnx: string, x: number[], shape: number[]) {
+    try {
+      const url = '/node_modules/onnxruntime-web/dist/ort.webgpu.bundle.min.mjs';
+      const ort = (await import(/* @vite-ignore */ url)) as typeof import('onnxruntime-web');
+      ort.env.wasm.numThreads = 1;
+      ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
+      const bytes = Uint8Array.from(atob(onnx), (c) => c.charCodeAt(0));
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
+      const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.from(x), shape) });
+      const data = (await out[session.outputNames[0]!]!.getData()) as Float32Array;
+      await session.release();
+      return { output: encode(data), failed: null };
+    } catch (e) {
+      return { output: null, failed: String((e as Error)?.message ?? e).slice(0, 300) };
+    }
+  },
+
   /** The other layers toOnnx writes, in one model, at opset 17 (Reduce* with axes as attributes). */
   async onnxOfLayerZoo() {
     const model = sequential(await rt(), { seed: 5 });
