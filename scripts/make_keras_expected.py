@@ -164,6 +164,14 @@ def main():
         }
     with open(os.path.join(DIR, "expected.json"), "w") as f:
         json.dump(expected, f)
+    # A damaged copy for the loader's refusal: rnn_104.h5 with one weight dataset deleted (its name still listed).
+    damaged = os.path.join(DIR, "damaged_missing_weight.h5")
+    with open(os.path.join(DIR, "rnn_104.h5"), "rb") as src, open(damaged, "wb") as dst:
+        dst.write(src.read())
+    with h5py.File(damaged, "r+") as h:
+        layer = h["model_weights"].attrs["layer_names"][-1]
+        group = h["model_weights"][layer]
+        del group[group.attrs["weight_names"][1]]
 
 
 if __name__ == "__main__":

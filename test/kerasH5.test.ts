@@ -86,6 +86,10 @@ describe('Keras .h5 files', () => {
     );
     const bytes = read('rnn_104.h5');
     await expect(kerasH5Artifacts(bytes.slice(0, 2000), 'cut.h5')).rejects.toThrow(ModelFormatError);
+    // A copy of rnn_104.h5 with the recurrent kernel's dataset deleted (scripts/make_keras_expected.py makes it).
+    await expect(kerasH5Artifacts(read('damaged_missing_weight.h5'), 'damaged.h5')).rejects.toThrow(
+      /damaged\.h5: weights check failed: layer 'simple_rnn_52' lists weight 'simple_rnn_52\/recurrent_kernel:0', which the file does not hold/,
+    );
     await expect(kerasH5Artifacts(read('simple_rnn_tf_keras_2_inputs_and_outputs.h5'), 'io.h5')).rejects.toThrow(
       /io\.h5: architecture check failed: no model_config attribute; this is a weights-only file/,
     );
