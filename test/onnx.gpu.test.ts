@@ -44,6 +44,20 @@ describe.skipIf(skipGpu)('loadOnnxModel', () => {
   }
 });
 
+describe.skipIf(skipGpu)('loadOnnxModel of a tf2onnx export', () => {
+  const page = useHarness();
+  it('loads tf2onnx_stacked_lstm onto the GPU and predicts what ONNX Runtime computes from the same file', async () => {
+    const bytes = readFileSync(new URL('./fixtures/onnx/tf2onnx_stacked_lstm.onnx', import.meta.url));
+    const x = Float32Array.from({ length: 2 * 30 * 17 }, (_, i) => Math.sin(i * 0.37));
+    const expected = await runOnnx(bytes.toString('base64'), x, [2, 30, 17]);
+    const r = await page.call('onnxImported', bytes.toString('base64'), Array.from(x), [2, 30, 17]);
+    expect(r.layers).toEqual(['LSTM', 'LSTM', 'Dense', 'Dense']);
+    const predicted = decodeFloats(r.predicted);
+    // Both float32, through 2 × 30 LSTM steps, to outputs of a few units: |a − e| ≤ 1e-5 + 1e-5·|e|.
+    expected.forEach((e, i) => expect(Math.abs(predicted[i]! - e)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(e)));
+  });
+});
+
 describe.skipIf(skipGpu)('model.toOnnx', () => {
   const page = useHarness();
 

@@ -4,6 +4,7 @@
  * forward pass gives what PyTorch computed; webrnn's own exports come back as the layers they were.
  */
 import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { ModelFormatError, layers } from '../src/index';
 import { onnxToLayers } from '../src/io/onnx/fromOnnx';
@@ -54,6 +55,31 @@ describe(`loadOnnxModel's reading of torch.onnx.export graphs (PyTorch ${cases.t
       expect(worst(out.data, c.y)).toBeLessThan(ATOL);
     });
   }
+});
+
+describe("loadOnnxModel's reading of a tf2onnx export (a Keras model converted by tf2onnx 1.17, from an MIT project)", () => {
+  it('tf2onnx_stacked_lstm: LSTM(64) → LSTM(32) → Dense(16, relu) → Dense(1), computing what ONNX Runtime computes', async () => {
+    const bytes = new Uint8Array(readFileSync(new URL('tf2onnx_stacked_lstm.onnx', fixtures)));
+    const imported = onnxToLayers(bytes, 'tf2onnx');
+    expect(imported.layers.map((l) => l.type)).toEqual(['lstm', 'lstm', 'dense', 'dense']);
+    expect(imported.layers.map((l) => (l.config as { returnSequences?: boolean }).returnSequences)).toEqual([true, false, undefined, undefined]);
+    expect(imported.layers[2]!.config.activation).toBe('relu');
+    const x = uniform(rng(21), 2 * 30 * 17, 1);
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(bytes);
+    const expected = (await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x, [2, 30, 17]) }))[session.outputNames[0]!]!
+      .data as Float32Array;
+    await session.release();
+    const out = referencePredict(
+      imported.layers as LayerSpec[],
+      imported.weights.map((w) => w.data),
+      x,
+      2,
+      [30, 17],
+    );
+    // ONNX Runtime runs float32 through 2 × 30 steps of 64- and 32-unit LSTMs to outputs near 2.8: |a − e| ≤ 1e-5 + 1e-5·|e|.
+    expected.forEach((e, i) => expect(Math.abs(out.data[i]! - e)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(e)));
+  });
 });
 
 function toLayer(spec: { type: string; config: Record<string, unknown> }): Layer {

@@ -43,6 +43,7 @@ type Form =
   | { at: 'YTime'; layer: number; D: number; H: number }
   | { at: 'direction'; layer: number; d: number; H: number }
   | { at: 'unsqueezed'; width: number }
+  | { at: 'lastStep'; width: number }
   | { at: 'matmul'; layer: number };
 
 interface Node {
@@ -229,15 +230,19 @@ class Converter {
         return [a!];
       case 'Shape':
         if (data?.at === 'input' || data?.at === 'ids') return [{ kind: 'ints', data: ['B', ...this.inputShape] }];
-        return fail('Shape is read only of the graph input');
+        // tf2onnx reads the batch size off each recurrent layer's input to build its zero initial states.
+        if (data?.at === 'seq')
+          return [{ kind: 'ints', data: data.timeMajor ? [this.inputShape[0]!, 'B', data.width] : ['B', this.inputShape[0]!, data.width] }];
+        return fail('Shape is read only of the graph input or a sequence');
       case 'Cast':
         if (data?.at === 'input' || data?.at === 'ids') return [{ kind: 'data', form: { at: 'ids' } }];
         if (!data) return [a!];
-        return fail('Cast is read only of the input (token ids) or of constants');
+        return fail('Cast is read only of the input (token ids), shape arithmetic or constants');
       case 'Unsqueeze': {
         const axes = axesOf();
         const ints = intsOf(a);
         if (ints && !data) return [{ kind: 'ints', data: ints }];
+        if (a?.kind === 'zeros') return [a];
         if (data?.at === 'vec' && axes?.length === 1 && axes[0] === 1) return [{ kind: 'data', form: { at: 'unsqueezed', width: data.width } }];
         return fail('Unsqueeze is read of shape arithmetic, or of a [batch, features] value at axis 1 (a RepeatVector)');
       }
@@ -265,12 +270,23 @@ class Converter {
           this.add('repeatVector', { n: shape[1] }, []);
           return [{ kind: 'data', form: { at: 'seq', timeMajor: false, width: data.width } }];
         }
-        if (a?.kind === 'zeros') return [a];
+        if (a?.kind === 'zeros' || (a?.kind === 'const' && a.data.every((v) => v === 0))) return [{ kind: 'zeros' }];
         return fail('Expand is read of zeros, or after Unsqueeze as a RepeatVector');
       }
       case 'Slice': {
         if (a?.kind === 'zeros') return [a];
         const [starts, ends, axes, steps] = args.slice(1, 5).map(intsOf);
+        const ints = !data ? intsOf(a) : null;
+        if (ints && starts?.length === 1 && ends?.length === 1 && (!axes || axes[0] === 0) && (!steps || steps[0] === 1)) {
+          const n = ints.length;
+          const at = (v: number | 'B') => Math.min(n, Math.max(0, (v as number) < 0 ? (v as number) + n : (v as number)));
+          return [{ kind: 'ints', data: ints.slice(at(starts[0]!), at(ends[0]!)) }];
+        }
+        // tf2onnx's last step of a time-major sequence: [T, B, H][-1:] (then Squeeze of axis 0).
+        const endsLate = typeof ends?.[0] === 'number' && ends[0] >= 2 ** 31 - 1;
+        if (data?.at === 'seq' && data.timeMajor && starts?.[0] === -1 && axes?.[0] === 0 && (!steps || steps[0] === 1) && endsLate) {
+          return [{ kind: 'data', form: { at: 'lastStep', width: data.width } }];
+        }
         if (
           data?.at === 'Y' &&
           data.D === 1 &&
@@ -331,6 +347,15 @@ class Converter {
       }
       case 'Squeeze': {
         const axes = axesOf();
+        if (data?.at === 'lastStep' && axes?.length === 1 && axes[0] === 0) {
+          const last = this.layers.length - 1;
+          const l = this.layers[last];
+          if (!l || !LAYER_ORDER.includes(l.type) || l.type === 'bidirectional' || this.cell(last).goBackwards) {
+            return fail('the last step of a sequence is read only as the last output of the forward recurrent layer that made it');
+          }
+          this.sequences(last, false);
+          return [{ kind: 'data', form: { at: 'vec', width: data.width } }];
+        }
         if (data?.at === 'Y' && data.D === 1 && axes?.length === 1 && axes[0] === 1) {
           if (data.reversed !== !!this.cell(data.layer).goBackwards)
             return fail("a backward layer's sequence must be reversed in time to match Keras (Slice) before it is read");
@@ -404,20 +429,23 @@ class Converter {
       }
       case 'MatMul': {
         const B = constOf(b);
-        if (!data || !(data.at === 'seq' && !data.timeMajor) || !B || B.dims.length !== 2)
-          return fail('MatMul is read as a Dense layer on a batch-major sequence, with constant weights');
+        const onSequence = data?.at === 'seq' && !data.timeMajor;
+        if (!data || !(onSequence || data.at === 'vec') || !B || B.dims.length !== 2) {
+          return fail('MatMul is read as a Dense layer on [batch, features] or a batch-major sequence, with constant weights');
+        }
         const layer = this.add('dense', { units: B.dims[1], useBias: false }, [{ data: Float32Array.from(B.data), shape: B.dims }]);
         this.pendingBias = layer;
-        return [{ kind: 'data', form: { at: 'seq', timeMajor: false, width: B.dims[1]! } }];
+        return [{ kind: 'data', form: onSequence ? { at: 'seq', timeMajor: false, width: B.dims[1]! } : { at: 'vec', width: B.dims[1]! } }];
       }
       case 'Add': {
         // PyTorch writes the bias first or second.
         const [value, C] = a?.kind === 'const' ? [b, constOf(a)] : [a, constOf(b)];
         const form = value?.kind === 'data' ? value.form : null;
         const last = this.layers.length - 1;
-        if (this.pendingBias === last && C && form?.at === 'seq') {
+        if (this.pendingBias === last && C && (form?.at === 'seq' || form?.at === 'vec')) {
           this.layers[last]!.config.useBias = true;
-          this.weights[last]!.push({ data: Float32Array.from(C.data), shape: [form.width] });
+          const bias = C.data.length === form.width ? C.data : new Array<number>(form.width).fill(C.data[0]!);
+          this.weights[last]!.push({ data: Float32Array.from(bias), shape: [form.width] });
           this.pendingBias = null;
           return [value!];
         }
