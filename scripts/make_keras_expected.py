@@ -172,6 +172,16 @@ def main():
         layer = h["model_weights"].attrs["layer_names"][-1]
         group = h["model_weights"][layer]
         del group[group.attrs["weight_names"][1]]
+    # Another, for the refusal after the model is built (setWeights): rnn_104.h5 with a bias one value too long.
+    wrong = os.path.join(DIR, "damaged_wrong_shape.h5")
+    with open(os.path.join(DIR, "rnn_104.h5"), "rb") as src, open(wrong, "wb") as dst:
+        dst.write(src.read())
+    with h5py.File(wrong, "r+") as h:
+        group = h["model_weights"][h["model_weights"].attrs["layer_names"][-1]]
+        name = [n for n in group.attrs["weight_names"] if b"bias" in n][0]
+        value = np.array(group[name])
+        del group[name]
+        group[name] = np.concatenate([value, [0.5]]).astype(np.float32)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,13 @@ const LAYERS: Record<string, string[]> = {
 
 describe.skipIf(skipGpu)('Keras .h5 and .keras files', () => {
   const page = useHarness();
+  it('refuses a file whose weight does not fit the layer its config builds, naming it, and leaves no buffer behind', async () => {
+    const r = await page.call('kerasH5Refused', readFileSync(new URL('damaged_wrong_shape.h5', dir)).toString('base64'), 'wrong.h5');
+    expect(r.error?.name).toBe('ModelFormatError');
+    expect(r.error?.message).toMatch(/^wrong\.h5: weights check failed: "simple_rnn_52\/bias:0" is \[7\] but simple_rnn_52\/bias must be \[6\]/);
+    expect(r.after).toBe(r.before);
+  });
+
   for (const [file, c] of Object.entries(expected)) {
     it(`${file} (${LAYERS[file]!.join(' + ')}) predicts ${c.source.startsWith('Keras') ? "Keras's own predictions" : 'what NumPy computed'}`, async () => {
       const r = await page.call('kerasH5', readFileSync(new URL(file, dir)).toString('base64'), file, c.x, c.xShape);

@@ -95,6 +95,14 @@ const CASES: { name: string; specs: LayerSpec[] }[] = [
   { name: 'GRU resetAfter (Keras 2.3+ and TF.js default)', specs: [{ type: 'gru', config: { units: 6, inputShape: [T, F] } }] },
   { name: 'GRU resetAfter false (Keras 2.2)', specs: [{ type: 'gru', config: { units: 6, resetAfter: false, returnSequences: true, inputShape: [T, F] } }] },
   {
+    name: 'stacked GRUs, resetAfter true then false, + Dense',
+    specs: [
+      { type: 'gru', config: { units: 5, returnSequences: true, inputShape: [T, F] } },
+      { type: 'gru', config: { units: 4, resetAfter: false } },
+      { type: 'dense', config: { units: 2 } },
+    ],
+  },
+  {
     name: 'SimpleRNN',
     specs: [
       { type: 'simpleRNN', config: { units: 7, inputShape: [T, F] } },
@@ -132,6 +140,18 @@ describe('toOnnx: ONNX Runtime computes what the model computes', () => {
       expect(worst(onnx, expected.data)).toBeLessThan(ATOL);
     });
   }
+
+  it('a bidirectional LSTM text classifier: Embedding + Bidirectional(LSTM) + Dense(sigmoid)', async () => {
+    const specs: LayerSpec[] = [
+      { type: 'embedding', config: { inputDim: 20, outputDim: 6, inputLength: T } },
+      { type: 'bidirectional', config: { layer: { type: 'lstm', config: { units: 4 } } } },
+      { type: 'dense', config: { units: 1, activation: 'sigmoid' } },
+    ];
+    const { artifacts, weights } = artifactsOf(specs as never, [T], 4);
+    const ids = Float32Array.from({ length: N * T }, (_, i) => (i * 11) % 20);
+    const onnx = await runOnnx(layersModelToOnnx(artifacts as never), ids, [N, T]);
+    expect(worst(onnx, referencePredict(specs, weights, ids, N, [T]).data)).toBeLessThan(ATOL);
+  });
 
   it('Embedding ids + GRU + Dense softmax (ids as float input, cast to int64 in the graph)', async () => {
     const specs: LayerSpec[] = [

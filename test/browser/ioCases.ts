@@ -85,6 +85,15 @@ export const ioCases = {
     }
   },
 
+  /** A damaged Keras file that fails only when its weights meet the built model: the error, and the live buffers before and after. */
+  async kerasH5Refused(h5: string, name: string) {
+    const r = await rt();
+    const before = r.stats.buffers;
+    const bytes = Uint8Array.from(atob(h5), (c) => c.charCodeAt(0));
+    const error = await caught(() => loadLayersModel(r, [new File([bytes], name)]));
+    return { error, before, after: r.stats.buffers };
+  },
+
   /** A torch.onnx.export graph (base64 bytes) loaded onto the GPU: its predictions, then one epoch of training. */
   async onnxImported(onnx: string, x: number[], shape: number[]) {
     const bytes = Uint8Array.from(atob(onnx), (c) => c.charCodeAt(0));
