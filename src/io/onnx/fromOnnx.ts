@@ -323,13 +323,7 @@ class Converter {
           return [{ kind: 'data', form: { at: 'vec', width: data.H } }];
         }
         if (data?.at === 'seq' && !data.timeMajor && axis === 1 && idx?.length === 1 && (idx[0] === -1 || idx[0] === this.lastTime())) {
-          const last = this.layers.length - 1;
-          const l = this.layers[last];
-          if (!l || !LAYER_ORDER.includes(l.type) || l.type === 'bidirectional' || this.cell(last).goBackwards) {
-            return fail('the last step of a sequence is read only as the last output of the forward recurrent layer that made it');
-          }
-          this.sequences(last, false);
-          return [{ kind: 'data', form: { at: 'vec', width: data.width } }];
+          return [this.lastOutput(data.width, fail)];
         }
         return fail('Gather is read of shape arithmetic, an embedding table by token ids, a direction of Y_h, or the last step of a forward layer');
       }
@@ -348,17 +342,10 @@ class Converter {
       case 'Squeeze': {
         const axes = axesOf();
         if (data?.at === 'lastStep' && axes?.length === 1 && axes[0] === 0) {
-          const last = this.layers.length - 1;
-          const l = this.layers[last];
-          if (!l || !LAYER_ORDER.includes(l.type) || l.type === 'bidirectional' || this.cell(last).goBackwards) {
-            return fail('the last step of a sequence is read only as the last output of the forward recurrent layer that made it');
-          }
-          this.sequences(last, false);
-          return [{ kind: 'data', form: { at: 'vec', width: data.width } }];
+          return [this.lastOutput(data.width, fail)];
         }
         if (data?.at === 'Y' && data.D === 1 && axes?.length === 1 && axes[0] === 1) {
-          if (data.reversed !== !!this.cell(data.layer).goBackwards)
-            return fail("a backward layer's sequence must be reversed in time to match Keras (Slice) before it is read");
+          this.inKerasOrder(data.layer, data.reversed, fail);
           this.sequences(data.layer, true);
           return [{ kind: 'data', form: { at: 'seq', timeMajor: true, width: data.H } }];
         }
@@ -374,10 +361,7 @@ class Converter {
         }
         if ((data?.at === 'YBatch' || data?.at === 'YTime') && shape.length === 3 && (rest === data.D * data.H || rest === -1)) {
           this.sequences(data.layer, true, 'concat');
-          const reversed = data.at === 'YBatch' && data.reversed;
-          if (data.D === 1 && reversed !== !!this.cell(data.layer).goBackwards) {
-            return fail("a backward layer's sequence must be reversed in time to match Keras (Slice) before it is read");
-          }
+          if (data.D === 1) this.inKerasOrder(data.layer, data.at === 'YBatch' && data.reversed, fail);
           return [{ kind: 'data', form: { at: 'seq', timeMajor: data.at === 'YTime', width: data.D * data.H } }];
         }
         return fail("Reshape is read of a recurrent layer's outputs, merging its directions");
@@ -482,6 +466,25 @@ class Converter {
       default:
         return fail(`op ${op} has no webrnn layer; loadOnnxModel reads chain-shaped recurrent graphs (see src/io/onnx/fromOnnx.ts)`);
     }
+  }
+
+  /**
+   * The last step of a sequence (PyTorch's out[:, -1], tf2onnx's Slice [-1:] + Squeeze): the last output of the
+   * forward recurrent layer that made it, so that layer does not return sequences after all.
+   */
+  private lastOutput(width: number, fail: (why: string) => never): Value {
+    const last = this.layers.length - 1;
+    const l = this.layers[last];
+    if (!l || !LAYER_ORDER.includes(l.type) || l.type === 'bidirectional' || this.cell(last).goBackwards) {
+      return fail('the last step of a sequence is read only as the last output of the forward recurrent layer that made it');
+    }
+    this.sequences(last, false);
+    return { kind: 'data', form: { at: 'vec', width } };
+  }
+
+  /** Keras returns a lone go_backwards layer's sequence in processing order: ONNX's Y must have been reversed (Slice) for it. */
+  private inKerasOrder(layer: number, reversed: boolean, fail: (why: string) => never): void {
+    if (reversed !== !!this.cell(layer).goBackwards) fail("a backward layer's sequence must be reversed in time to match Keras (Slice) before it is read");
   }
 
   private lastTime(): number {
