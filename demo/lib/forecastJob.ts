@@ -13,7 +13,7 @@ import { movingAverageForecast, naiveForecast, fitLinear, seasonalNaiveForecast 
 import { INTERVAL_LEVELS, adaptiveIntervals, volatility, type IntervalLevel } from './forecast/intervals';
 import { actualZ, planForecast, targetsAt, windowsAt, type ForecastOptions, type ForecastPlan, type Part, type Strategy } from './forecast/plan';
 import { errorsByHorizon, naiveScale, type HorizonErrors } from './forecast/scores';
-import { composeSteps, fromRelative, stepValue, type TargetKind } from './forecast/targets';
+import { composeSteps, fromRelative, stepMove, stepValue, type TargetKind } from './forecast/targets';
 import { futureTimes } from './time';
 import { trainingClock, type TrainingSpeed } from './speed';
 
@@ -325,13 +325,12 @@ function conformalIntervals(plan: ForecastPlan, H: number, calibration: { at: nu
   };
 }
 
-/** σ_t: the spread of the target column's last VOLATILITY_ROWS one-step moves up to row t (its step values for levels). */
+/** σ_t: the spread of the target column's last VOLATILITY_ROWS one-step moves up to row t (targets.ts stepMove). */
 export const VOLATILITY_ROWS = 30;
 function recentVolatility(plan: ForecastPlan, t: number): number {
-  const from = Math.max(plan.firstRow + (plan.kind === 'level' ? 1 : 0), t - VOLATILITY_ROWS + 1);
-  const steps: number[] = [];
-  for (let r = from; r <= t; r++) steps.push(plan.kind === 'level' ? plan.values[r]! - plan.values[r - 1]! : stepValue(plan.kind, plan.values, r));
-  return volatility(steps, plan.volatilityFloor);
+  const moves: number[] = [];
+  for (let r = Math.max(1, t - VOLATILITY_ROWS + 1); r <= t; r++) moves.push(stepMove(plan.kind, plan.values, r));
+  return volatility(moves, plan.volatilityFloor);
 }
 
 /** The observed range widened by its own span on both sides; a series positive throughout stays above 0. */

@@ -9,7 +9,8 @@
  * trains a one-step model and feeds its predictions back, which needs the target column as its only input.
  */
 import { MinMaxScaler, StandardScaler, chronologicalSplit } from '../../../src/index';
-import { autoTarget, checkTarget, firstStepRow, relative, stepValue, type TargetKind } from './targets';
+import { volatility } from './intervals';
+import { autoTarget, checkTarget, firstStepRow, relative, stepMove, stepValue, type TargetKind } from './targets';
 
 export type Strategy = 'direct' | 'recursive';
 export const STRATEGIES: readonly Strategy[] = ['direct', 'recursive'];
@@ -173,15 +174,14 @@ export function planForecast(o: ForecastOptions): ForecastPlan {
     targetScale = { scale: [...fitted.scale], offset: [...fitted.offset] };
   }
   const moves: number[] = [];
-  for (let r = Math.max(1, firstRow); r < split.train.end; r++) moves.push(relative(kind === 'level' ? 'change' : kind, values[r]!, values[r - 1]!));
+  for (let r = Math.max(1, firstRow); r < split.train.end; r++) moves.push(stepMove(kind, values, r));
   if (moves.every((m) => m === 0)) {
     throw new ForecastOptionError(
       `column ${o.column} is constant over the train part (${split.train.end} rows); there is nothing to learn or to scale errors by`,
     );
   }
-  const mean = moves.reduce((a, b) => a + b, 0) / Math.max(1, moves.length);
-  const spread = Math.sqrt(moves.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, moves.length));
-  return { kind, why, values, rows, split, features: F, scaled, firstRow, outputs, origins, targetScale, volatilityFloor: spread * 1e-6 || 1e-12 };
+  const volatilityFloor = volatility(moves, 0) * 1e-6 || 1e-12;
+  return { kind, why, values, rows, split, features: F, scaled, firstRow, outputs, origins, targetScale, volatilityFloor };
 }
 
 /** Input windows of the given origins, [origins, window, features] as the model reads them. */

@@ -45,6 +45,14 @@ export function stepValue(kind: TargetKind, values: ArrayLike<number>, r: number
 }
 
 /**
+ * How far the series moved into row r (r ≥ 1), in the target's terms: a change, a log return, and for levels the
+ * change too (a level's own size is no move). The spread of these moves scales the intervals.
+ */
+export function stepMove(kind: TargetKind, values: ArrayLike<number>, r: number): number {
+  return relative(kind === 'level' ? 'change' : kind, values[r]!, values[r - 1]!);
+}
+
+/**
  * The default target: log returns for a series that is positive throughout (prices, concentrations), whose
  * moves scale with its level; changes otherwise (temperatures cross zero, and a log needs positive values).
  * Levels are never the default: a model on levels must extrapolate once the series leaves its training range.
