@@ -13,6 +13,7 @@ import { runForecastJob, type ForecastModelSpec } from '../lib/forecastJob';
 import type { Recipe, Strategy } from '../lib/forecast/plan';
 import type { TargetKind } from '../lib/forecast/targets';
 import { $, applyEpochsParam, boot, clearError, input, intValue, openModel, params, quick, setState, showBatch, showError, showSpeed } from '../lib/page';
+import { modelOf, naiveOf } from '../lib/forecast/summary';
 import { renderReport } from '../lib/report';
 import { csvTable, type LoadedTable } from './csvSource';
 
@@ -163,8 +164,8 @@ async function train(): Promise<void> {
     const source = `${table.name}, column ${column}${rows < total ? ` (the last ${rows} of ${total} rows)` : ''}`;
     const values = columns[column]!;
     const charts = renderReport($('report'), { values, times, unit: table.unit(column), source, config, adapter: adapter!, result }, chartWidth());
-    const model = result.test.forecasters.find((f) => f.role === 'model')!;
-    const naive = result.test.forecasters.find((f) => f.name.startsWith('naive'))!;
+    const model = modelOf(result);
+    const naive = naiveOf(result);
     setState({
       status: 'done',
       result: {

@@ -95,16 +95,19 @@ export function splitLine(d: ReportData): string {
   );
 }
 
-export function byName(r: ForecastResult): { model: ScoredForecaster; best: (h: number, metric: 'rmse' | 'mae') => number } {
-  const model = r.test.forecasters.find((f) => f.role === 'model')!;
-  const best = (h: number, metric: 'rmse' | 'mae') => Math.min(...r.test.forecasters.map((f) => f.errors[h - 1]![metric]));
-  return { model, best };
+/** The model's row of the error table, and the naive forecast's. */
+export function modelOf(r: ForecastResult): ScoredForecaster {
+  return r.test.forecasters.find((f) => f.role === 'model')!;
+}
+
+export function naiveOf(r: ForecastResult): ScoredForecaster {
+  return r.test.forecasters.find((f) => f.name.startsWith('naive'))!;
 }
 
 /** Where the model stands against each baseline in MAE at the shown horizons: the table in one sentence. */
 export function verdictLine(d: ReportData): string {
   const r = d.result;
-  const { model } = byName(r);
+  const model = modelOf(r);
   const hs = shownHorizons(d.config.horizon);
   const beaten = r.test.forecasters
     .filter((f) => f.role === 'baseline')
@@ -121,8 +124,8 @@ export function verdictLine(d: ReportData): string {
  */
 export function extrapolationNote(d: ReportData): string | null {
   const r = d.result;
-  const { model } = byName(r);
-  const naive = r.test.forecasters.find((f) => f.name.startsWith('naive'))!;
+  const model = modelOf(r);
+  const naive = naiveOf(r);
   const [lo, hi] = r.ranges.train;
   const [tlo, thi] = r.ranges.test;
   if (model.errors[0]!.mae <= naive.errors[0]!.mae || (thi <= hi && tlo >= lo)) return null;
