@@ -8,7 +8,7 @@ import { ModelFormatError, ShapeError, ValueError } from '../errors';
 import { checkRuntime, type Runtime } from '../gpu/runtime';
 import { loadArtifacts } from '../io/artifacts';
 import type { ModelArtifacts, NamedWeight } from '../io/types';
-import { loadFileBytes } from '../io/fileSystem';
+import { readModelBytes } from '../io/modelBytes';
 import { isHdf5, isZip, kerasArchiveArtifacts, kerasH5Artifacts } from '../io/kerasH5';
 import { decodeWeights } from '../io/weights';
 import { packOptimizerState } from '../kernels/optimizers';
@@ -117,21 +117,15 @@ export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts,
  */
 /** A Keras .h5 or .keras file given as bytes, a File/Blob, one picked file, or a path or URL ending so: its bytes and name; else null. */
 async function kerasFile(source: unknown): Promise<{ bytes: Uint8Array; file: string } | null> {
-  if (source instanceof Uint8Array) return { bytes: source, file: 'the .h5 bytes' };
-  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), file: 'the .h5 bytes' };
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return readModelBytes(source, 'Keras');
   const one = Array.isArray(source) && source.length === 1 ? source[0] : source;
   if (typeof Blob !== 'undefined' && one instanceof Blob) {
-    const name = (one as File).name ?? 'the .h5 file';
-    const bytes = new Uint8Array(await one.arrayBuffer());
-    return isHdf5(bytes) || isZip(bytes) || /\.(h5|hdf5|keras)$/i.test(name) ? { bytes, file: name } : null;
+    const read = await readModelBytes(one, 'Keras');
+    return isHdf5(read.bytes) || isZip(read.bytes) || /\.(h5|hdf5|keras)$/i.test(read.file) ? read : null;
   }
-  if (typeof source === 'string' && /\.(h5|hdf5|keras)$/i.test(source)) {
-    if (source.startsWith('file://')) return { bytes: await loadFileBytes(source), file: source };
-    if (/^https?:\/\//i.test(source) || !source.includes('://')) {
-      const response = await fetch(source);
-      if (!response.ok) throw new ModelFormatError(`${source}: fetch check failed: HTTP ${response.status}`);
-      return { bytes: new Uint8Array(await response.arrayBuffer()), file: source };
-    }
+  // A path or URL ending in .h5/.keras; other strings are layers-model sources (indexeddb://, model.json, …).
+  if (typeof source === 'string' && /\.(h5|hdf5|keras)$/i.test(source) && (/^(https?|file):\/\//i.test(source) || !source.includes('://'))) {
+    return readModelBytes(source, 'Keras');
   }
   return null;
 }

@@ -3,7 +3,6 @@
  * TF.js's model.save or Keras's tensorflowjs converter write them). The converter (./toOnnx.ts, with protobufjs)
  * loads on first use, so an app that never exports does not carry it.
  */
-import { ValueError } from '../../errors';
 import type { Runtime } from '../../gpu/runtime';
 import {
   bidirectional,
@@ -19,7 +18,7 @@ import {
 } from '../../layers/factories';
 import type { Layer } from '../../layers/layer';
 import { sequential, type Sequential } from '../../model/sequential';
-import { loadFileBytes } from '../fileSystem';
+import { readModelBytes, type ModelBytesSource } from '../modelBytes';
 import type { ModelArtifacts } from '../types';
 import type { ImportedLayer } from './fromOnnx';
 import type { OnnxExportOptions } from './toOnnx';
@@ -36,8 +35,8 @@ export async function artifactsToOnnx(artifacts: ModelArtifacts, options: OnnxEx
  * chain-shaped recurrent graphs torch.onnx.export and toOnnx write (src/io/onnx/fromOnnx.ts says which). The
  * model predicts as loaded; compile it to train it.
  */
-export async function loadOnnxModel(rt: Runtime, source: Uint8Array | ArrayBuffer | Blob | string): Promise<Sequential> {
-  const [bytes, file] = await readSource(source);
+export async function loadOnnxModel(rt: Runtime, source: ModelBytesSource): Promise<Sequential> {
+  const { bytes, file } = await readModelBytes(source, 'ONNX');
   const { onnxToLayers } = await import('./fromOnnx');
   const imported = onnxToLayers(bytes, file);
   const model = sequential(rt, { name: imported.name });
@@ -58,19 +57,4 @@ function build(spec: ImportedLayer): Layer {
   const make = (FACTORIES as Record<string, (config: unknown) => Layer>)[spec.type]!;
   if (spec.type === 'bidirectional') return make({ ...spec.config, layer: build(spec.config.layer as ImportedLayer) });
   return make(spec.config);
-}
-
-async function readSource(source: unknown): Promise<[Uint8Array, string]> {
-  if (source instanceof Uint8Array) return [source, 'the ONNX bytes'];
-  if (source instanceof ArrayBuffer) return [new Uint8Array(source), 'the ONNX bytes'];
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return [new Uint8Array(await source.arrayBuffer()), (source as File).name ?? 'the ONNX file'];
-  if (typeof source === 'string') {
-    if (source.startsWith('file://')) return [await loadFileBytes(source), source];
-    const response = await fetch(source);
-    if (!response.ok) throw new ValueError(`loadOnnxModel: fetching ${source} failed with HTTP ${response.status}`);
-    return [new Uint8Array(await response.arrayBuffer()), source];
-  }
-  throw new ValueError(
-    `loadOnnxModel expects the model's bytes (Uint8Array, ArrayBuffer), a File/Blob or a URL; got ${source === null ? 'null' : typeof source}`,
-  );
 }
