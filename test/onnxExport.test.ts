@@ -6,14 +6,11 @@
  */
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelFormatError, ValueError, layers } from '../src/index';
+import { ModelFormatError, ValueError } from '../src/index';
 import { layersModelToOnnx } from '../src/io/onnx/toOnnx';
-import { encodeWeights } from '../src/io/weights';
-import type { Layer } from '../src/layers/layer';
-import { sequentialTopology } from '../src/model/kerasLayers';
 import { uniform, rng } from './support/random';
+import { artifactsOf } from './support/layerArtifacts';
 import { referencePredict, type LayerSpec } from './support/referenceModel';
-import type { CellSpec } from './support/referenceRecurrent';
 
 /** float32 inputs and weights, float64 reference, ONNX Runtime's float32 kernels: the issue's 1e-5. */
 const ATOL = 1e-5;
@@ -21,40 +18,6 @@ const ATOL = 1e-5;
 beforeAll(() => {
   ort.env.wasm.numThreads = 1;
 });
-
-function toLayer(spec: LayerSpec | { type: string; config: Record<string, unknown> }): Layer {
-  if (spec.type === 'bidirectional') {
-    const { layer, ...rest } = spec.config as { layer: CellSpec };
-    return layers.bidirectional({ ...rest, layer: toLayer(layer) as never });
-  }
-  return (layers as unknown as Record<string, (c: unknown) => Layer>)[spec.type]!(spec.config);
-}
-
-/** The artifacts model.save would write for these layers with seeded weights, and those weights in layer order. */
-function artifactsOf(specs: { type: string; config: Record<string, unknown> }[], inputShape: number[], seed: number) {
-  const random = rng(seed);
-  const list = specs.map(toLayer);
-  let shape = inputShape;
-  const named = list.flatMap((layer) => {
-    const ws = layer.paramSpecs(shape).map((p) => ({
-      name: `${layer.name}/${p.name}`,
-      tensor: {
-        data: uniform(
-          random,
-          p.shape.reduce((a, b) => a * b, 1),
-          0.6,
-        ),
-        shape: [...p.shape],
-      },
-    }));
-    shape = layer.build(shape);
-    return ws;
-  });
-  return {
-    artifacts: { modelTopology: sequentialTopology('exported', list), format: 'layers-model', generatedBy: 'test', convertedBy: null, ...encodeWeights(named) },
-    weights: named.map((w) => w.tensor.data),
-  };
-}
 
 async function runOnnx(bytes: Uint8Array, x: Float32Array, shape: number[]): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(bytes);

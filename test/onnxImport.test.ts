@@ -6,16 +6,13 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { ModelFormatError, layers } from '../src/index';
+import { ModelFormatError } from '../src/index';
 import { onnxToLayers } from '../src/io/onnx/fromOnnx';
 import { OnnxGraph, FLOAT } from '../src/io/onnx/onnxGraph';
 import { layersModelToOnnx } from '../src/io/onnx/toOnnx';
-import { encodeWeights } from '../src/io/weights';
-import type { Layer } from '../src/layers/layer';
-import { sequentialTopology } from '../src/model/kerasLayers';
 import { rng, uniform } from './support/random';
+import { artifactsOf } from './support/layerArtifacts';
 import { referencePredict, type LayerSpec } from './support/referenceModel';
-import type { CellSpec } from './support/referenceRecurrent';
 
 /** PyTorch's float32 against the float64 reference on the same (float32) weights. */
 const ATOL = 1e-5;
@@ -82,14 +79,6 @@ describe("loadOnnxModel's reading of a tf2onnx export (a Keras model converted b
   });
 });
 
-function toLayer(spec: { type: string; config: Record<string, unknown> }): Layer {
-  if (spec.type === 'bidirectional') {
-    const { layer, ...rest } = spec.config as { layer: CellSpec };
-    return layers.bidirectional({ ...rest, layer: toLayer(layer as never) as never });
-  }
-  return (layers as unknown as Record<string, (c: unknown) => Layer>)[spec.type]!(spec.config);
-}
-
 describe("loadOnnxModel's reading of webrnn's own exports", () => {
   const T = 5;
   const F = 3;
@@ -132,41 +121,12 @@ describe("loadOnnxModel's reading of webrnn's own exports", () => {
   ];
   for (const c of ROUND_TRIPS) {
     it(c.name, () => {
-      const random = rng(3);
-      const list = c.specs.map((s) => toLayer(s as never));
-      let shape = c.sample;
-      const named = list.flatMap((layer) => {
-        const ws = layer.paramSpecs(shape).map((p) => ({
-          name: `${layer.name}/${p.name}`,
-          tensor: {
-            data: uniform(
-              random,
-              p.shape.reduce((a, b) => a * b, 1),
-              0.6,
-            ),
-            shape: [...p.shape],
-          },
-        }));
-        shape = layer.build(shape);
-        return ws;
-      });
-      const bytes = layersModelToOnnx({
-        modelTopology: sequentialTopology('trip', list),
-        format: 'layers-model',
-        generatedBy: 't',
-        convertedBy: null,
-        ...encodeWeights(named),
-      } as never);
+      const { artifacts, weights } = artifactsOf(c.specs as never, c.sample, 3);
+      const bytes = layersModelToOnnx(artifacts);
       const back = onnxToLayers(bytes);
       expect(back.layers.map((l) => l.type)).toEqual(c.specs.map((s) => s.type));
       const x = c.sample.length === 1 ? Float32Array.from({ length: 2 * T }, (_, i) => (i * 3) % 7) : uniform(rng(8), 2 * T * F, 1);
-      const original = referencePredict(
-        c.specs,
-        named.map((w) => w.tensor.data),
-        x,
-        2,
-        c.sample,
-      );
+      const original = referencePredict(c.specs, weights, x, 2, c.sample);
       const again = referencePredict(
         back.layers as LayerSpec[],
         back.weights.map((w) => w.data),
