@@ -7,6 +7,8 @@ export { gruForward, gruBackward } from './ops/gru';
 export type { GruInputs, GruOptions, GruOutputs, GruGrads, GruGradients } from './ops/gruArgs';
 export { simpleRnnForward, simpleRnnBackward } from './ops/simpleRnn';
 export type { SimpleRnnInputs, SimpleRnnOptions, SimpleRnnOutputs, SimpleRnnGrads, SimpleRnnGradients } from './ops/simpleRnnArgs';
+export { sruForward, sruBackward } from './ops/sru';
+export type { SruInputs, SruOptions, SruOutputs, SruGrads, SruGradients } from './ops/sruArgs';
 export type { Tensor, TensorLike, NestedArray, ForeignTensor } from './tensor';
 export type { CellActivation, GateActivation } from './kernels/activations';
 export {

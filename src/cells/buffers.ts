@@ -27,11 +27,15 @@ export function makeCellForward<O, V extends string>(
   return { ...input, states, scratch };
 }
 
-/** Weights (or their gradients) from buffers keyed by Keras name, as the parameter arena's views are. */
-export function cellWeights(views: Readonly<Record<string, BufferRef>>, where: string): CellWeights {
-  const { kernel, recurrent_kernel, bias } = views;
+/**
+ * Weights (or their gradients) from buffers keyed by Keras name, as the parameter arena's views are. `recurrent`
+ * names the cell's recurrent weight (CellKernels.recurrentWeightName: the SRU's is recurrent_weights).
+ */
+export function cellWeights(views: Readonly<Record<string, BufferRef>>, where: string, recurrent = 'recurrent_kernel'): CellWeights {
+  const { kernel, bias } = views;
+  const recurrent_kernel = views[recurrent];
   if (!kernel || !recurrent_kernel || !bias)
-    throw new Error(`${where}: the parameter views lack kernel, recurrent_kernel or bias; got ${Object.keys(views).join(', ')}`);
+    throw new Error(`${where}: the parameter views lack kernel, ${recurrent} or bias; got ${Object.keys(views).join(', ')}`);
   return { kernel, recurrent_kernel, bias };
 }
 

@@ -9,7 +9,7 @@ import { CELL_ACTIVATIONS, GATE_ACTIVATIONS, checkActivation, type CellActivatio
 import { LSTM_VARIANTS, type LstmVariant } from '../kernels/lstmStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import type { CellDims } from '../kernels/cell';
-import { checkMask, checkRecurrentDropoutMask } from './recurrentArgs';
+import { checkMask, checkRecurrentDropoutMask, checkTwoStateGrads, checkTwoStates } from './recurrentArgs';
 
 export interface LstmInputs<T> {
   x: T;
@@ -137,17 +137,6 @@ export function checkLstmInputs(inputs: LstmInputs<TensorLike>): CheckedLstmInpu
   expectShape(recurrentKernel, [units, 4 * units], 'recurrentKernel', `[units, 4·units] with units = ${units} (from kernel)`);
   const bias = toTensor(inputs.bias, 'bias');
   expectShape(bias, [4 * units], 'bias', `[4·units] with units = ${units}`);
-  let h0: Tensor | null = null;
-  let c0: Tensor | null = null;
-  if (inputs.initialState !== undefined) {
-    if (!Array.isArray(inputs.initialState) || inputs.initialState.length !== 2) {
-      throw new ValueError('initialState must be [h0, c0], two tensors of shape [batch, units]');
-    }
-    h0 = toTensor(inputs.initialState[0], 'initialState[0] (h0)');
-    c0 = toTensor(inputs.initialState[1], 'initialState[1] (c0)');
-    expectShape(h0, [batch, units], 'initialState[0] (h0)', '[batch, units]');
-    expectShape(c0, [batch, units], 'initialState[1] (c0)', '[batch, units]');
-  }
   const dims = { batch, timesteps, features, units };
   return {
     dims,
@@ -155,8 +144,7 @@ export function checkLstmInputs(inputs: LstmInputs<TensorLike>): CheckedLstmInpu
     kernel,
     recurrentKernel,
     bias,
-    h0,
-    c0,
+    ...checkTwoStates(inputs.initialState, dims),
     mask: checkMask(inputs.mask, dims),
     recurrentDropoutMask: checkRecurrentDropoutMask(inputs.recurrentDropoutMask, dims),
   };
@@ -169,18 +157,5 @@ export interface CheckedLstmGrads {
 }
 
 export function checkLstmGrads(grads: LstmGrads<TensorLike>, dims: CellDims, returnSequences: boolean): CheckedLstmGrads {
-  if (typeof grads !== 'object' || grads === null || grads.dOutput === undefined) {
-    throw new ValueError('lstmBackward expects grads { dOutput, dh?, dc? }; dOutput is missing');
-  }
-  const { batch, timesteps, units } = dims;
-  const dOutput = toTensor(grads.dOutput, 'dOutput');
-  if (returnSequences) expectShape(dOutput, [batch, timesteps, units], 'dOutput', 'the output shape [batch, timesteps, units]');
-  else expectShape(dOutput, [batch, units], 'dOutput', 'the output shape [batch, units]');
-  const state = (g: TensorLike | undefined, name: string): Tensor | null => {
-    if (g === undefined) return null;
-    const t = toTensor(g, name);
-    expectShape(t, [batch, units], name, '[batch, units]');
-    return t;
-  };
-  return { dOutput, dh: state(grads.dh, 'dh'), dc: state(grads.dc, 'dc') };
+  return checkTwoStateGrads('lstm', grads, dims, returnSequences);
 }

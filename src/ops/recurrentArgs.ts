@@ -111,3 +111,42 @@ export function checkRecurrentDropoutMask(keep: unknown, dims: CellDims): Tensor
   expectShape(t, [dims.batch, dims.units], 'recurrentDropoutMask', '[batch, units], what multiplies h_{t−1} in the recurrent product (0 or 1/(1 − rate))');
   return t;
 }
+
+/** The optional `initialState: [h0, c0]` of a two-state cell (LSTM, SRU), each [batch, units]. */
+export function checkTwoStates(initialState: unknown, dims: CellDims): { h0: Tensor | null; c0: Tensor | null } {
+  if (initialState === undefined) return { h0: null, c0: null };
+  if (!Array.isArray(initialState) || initialState.length !== 2) {
+    throw new ValueError('initialState must be [h0, c0], two tensors of shape [batch, units]');
+  }
+  const h0 = toTensor(initialState[0] as TensorLike, 'initialState[0] (h0)');
+  const c0 = toTensor(initialState[1] as TensorLike, 'initialState[1] (c0)');
+  expectShape(h0, [dims.batch, dims.units], 'initialState[0] (h0)', '[batch, units]');
+  expectShape(c0, [dims.batch, dims.units], 'initialState[1] (c0)', '[batch, units]');
+  return { h0, c0 };
+}
+
+export interface TwoStateGrads<T> {
+  /** Gradient of the loss w.r.t. `output` (same shape). */
+  dOutput: T;
+  /** Gradients reaching the final h and c from outside the layer (zeros when absent). */
+  dh?: T;
+  dc?: T;
+}
+
+export function checkTwoStateGrads(
+  layer: string,
+  grads: TwoStateGrads<TensorLike>,
+  dims: CellDims,
+  returnSequences: boolean,
+): { dOutput: Tensor; dh: Tensor | null; dc: Tensor | null } {
+  if (typeof grads !== 'object' || grads === null || grads.dOutput === undefined) {
+    throw new ValueError(`${layer}Backward expects grads { dOutput, dh?, dc? }; dOutput is missing`);
+  }
+  const { dOutput, dh } = checkSingleStateGrads(layer, grads, dims, returnSequences);
+  let dc: Tensor | null = null;
+  if (grads.dc !== undefined) {
+    dc = toTensor(grads.dc, 'dc');
+    expectShape(dc, [dims.batch, dims.units], 'dc', '[batch, units]');
+  }
+  return { dOutput, dh, dc };
+}

@@ -27,6 +27,14 @@ export const SIMPLE_RNN_TABLE = allPairs({
   stateGradients: [false, true],
 });
 
+/** The SRU's: its activation defaults to linear; cases where features = units (identity skip) are added by hand. */
+export const SRU_TABLE = allPairs({
+  ...SHARED,
+  activation: ['linear', 'tanh'] as CellActivation[],
+  goBackwards: [false, true],
+  stateGradients: [false, true],
+});
+
 export interface RecurrentCase {
   batch: number;
   timesteps: number;

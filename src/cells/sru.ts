@@ -1,0 +1,79 @@
+/**
+ * The SRU behind the cell interface (src/kernels/cell.ts), over the kernels of src/kernels/sruSeq.ts: one GEMM
+ * and one dispatch each way, whatever the sequence length. States [h, c]; weights kernel, recurrent_weights
+ * [2, u] (carried as CellWeights.recurrent_kernel), bias [2, u].
+ */
+import type { CellKernels } from '../kernels/cell';
+import { recordSruBackward, recordSruForward, sruSizes, type SruKernelOptions } from '../kernels/sruSeq';
+import type { CellBackward, CellForward } from '../kernels/cell';
+import { recorderMask } from './buffers';
+
+export type SruCellOptions = SruKernelOptions;
+
+/** One kernel variant: the sequence-persistent one (an SRU has no matrix product inside its recurrence). */
+export type SruVariant = 'seq';
+
+function forwardBuffers(io: CellForward) {
+  return {
+    x: io.x,
+    xOffset: io.xOffset,
+    kernel: io.weights.kernel,
+    recurrentWeights: io.weights.recurrent_kernel,
+    bias: io.weights.bias,
+    xproj: io.scratch.xproj!,
+    gateParams: io.scratch.gateParams!,
+    h: io.states[0]!,
+    c: io.states[1]!,
+    mask: recorderMask(io),
+  };
+}
+
+export const sruCell: CellKernels<SruCellOptions, SruVariant> = {
+  name: 'sru',
+  stateNames: ['h', 'c'],
+  recurrentWeightName: 'recurrent_weights',
+
+  variant() {
+    return 'seq';
+  },
+
+  forwardScratch(dims) {
+    const size = sruSizes(dims);
+    return { xproj: size.projections, gateParams: size.gateParams, maskSpare: 4 };
+  },
+
+  backwardScratch(dims, _options, _variant, dInitial) {
+    const size = sruSizes(dims);
+    return {
+      dproj: size.dproj,
+      dSmall: size.dSmall,
+      paramSums: size.gateParams,
+      // The kernel always hands back the initial states' gradients; without a reader they go to scratch.
+      ...(dInitial ? {} : { dh0: size.state, dc0: size.state }),
+    };
+  },
+
+  recordForward(plan, io, dims, options) {
+    recordSruForward(plan, forwardBuffers(io), dims, options);
+  },
+
+  recordBackward(plan, io: CellBackward, dims, options) {
+    const s = io.scratch;
+    const buffers = {
+      ...forwardBuffers(io),
+      dy: io.dy,
+      dhLast: io.dFinal[0]!,
+      dcLast: io.dFinal[1]!,
+      dproj: s.dproj!,
+      dSmall: s.dSmall!,
+      paramSums: s.paramSums!,
+      dx: io.dx,
+      dKernel: io.grads.kernel,
+      dRecurrentWeights: io.grads.recurrent_kernel,
+      dBias: io.grads.bias,
+      dh0: io.dInitial?.[0] ?? s.dh0!,
+      dc0: io.dInitial?.[1] ?? s.dc0!,
+    };
+    recordSruBackward(plan, buffers, dims, options, io.dyIsSequence);
+  },
+};
