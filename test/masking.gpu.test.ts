@@ -164,25 +164,28 @@ describe.skipIf(skipGpu)('masking on WebGPU', () => {
     { kind: 'dense', config: { units: 2 } },
   ];
 
-  it.each(['lstm', 'gru', 'simpleRNN'] as const)('%s: a padded sequence predicts what the same tokens unpadded do, wherever the padding sits', async (kind) => {
-    const layers = (T: number): InteropLayerSpec[] => LSTM_HEAD(T).map((l) => (l.kind === 'lstm' ? { kind, config: { units: 5 } } : l));
-    // Three rows of the same four tokens: padded after, before, and in holes.
-    const tokens = [3, 7, 1, 9];
-    const padded = Float32Array.from([3, 7, 1, 9, 0, 0, 0, 0, 0, 0, 3, 7, 1, 9, 0, 3, 0, 7, 1, 0, 9]);
-    const first = await page.run('maskedModel', { layers: layers(7), seed: 5, x: enc(padded, [3, 7]) });
-    expect(first.validationError).toBeNull();
-    const weights = numbered(first.outputs, 'initial').map((w, i) => enc(w, SHAPES[kind][i]!));
-    const compact = await page.run('maskedModel', { layers: layers(4), seed: 5, weights, x: enc(Float32Array.from(tokens), [1, 4]) });
-    for (let row = 0; row < 3; row++) expectClose(first.outputs.y!.subarray(2 * row, 2 * row + 2), compact.outputs.y!, SAME_PROGRAM, `row ${row}`);
-    // Without the mask the padding is input like any other: the rows differ.
-    const unmasked = await page.run('maskedModel', {
-      layers: LSTM_HEAD(7, false).map((l) => (l.kind === 'lstm' ? { kind, config: { units: 5 } } : l)),
-      seed: 5,
-      weights,
-      x: enc(padded, [3, 7]),
-    });
-    expect(Math.abs(unmasked.outputs.y![0]! - compact.outputs.y![0]!)).toBeGreaterThan(1e-4);
-  });
+  it.each(['lstm', 'gru', 'simpleRNN', 'sru'] as const)(
+    '%s: a padded sequence predicts what the same tokens unpadded do, wherever the padding sits',
+    async (kind) => {
+      const layers = (T: number): InteropLayerSpec[] => LSTM_HEAD(T).map((l) => (l.kind === 'lstm' ? { kind, config: { units: 5 } } : l));
+      // Three rows of the same four tokens: padded after, before, and in holes.
+      const tokens = [3, 7, 1, 9];
+      const padded = Float32Array.from([3, 7, 1, 9, 0, 0, 0, 0, 0, 0, 3, 7, 1, 9, 0, 3, 0, 7, 1, 0, 9]);
+      const first = await page.run('maskedModel', { layers: layers(7), seed: 5, x: enc(padded, [3, 7]) });
+      expect(first.validationError).toBeNull();
+      const weights = numbered(first.outputs, 'initial').map((w, i) => enc(w, SHAPES[kind][i]!));
+      const compact = await page.run('maskedModel', { layers: layers(4), seed: 5, weights, x: enc(Float32Array.from(tokens), [1, 4]) });
+      for (let row = 0; row < 3; row++) expectClose(first.outputs.y!.subarray(2 * row, 2 * row + 2), compact.outputs.y!, SAME_PROGRAM, `row ${row}`);
+      // Without the mask the padding is input like any other: the rows differ.
+      const unmasked = await page.run('maskedModel', {
+        layers: LSTM_HEAD(7, false).map((l) => (l.kind === 'lstm' ? { kind, config: { units: 5 } } : l)),
+        seed: 5,
+        weights,
+        x: enc(padded, [3, 7]),
+      });
+      expect(Math.abs(unmasked.outputs.y![0]! - compact.outputs.y![0]!)).toBeGreaterThan(1e-4);
+    },
+  );
 
   const SEQUENCE_HEADS: [string, InteropLayerSpec][] = [
     ['LSTM', { kind: 'lstm', config: { units: 4, returnSequences: true } }],
@@ -309,10 +312,11 @@ describe.skipIf(skipGpu)('masking on WebGPU', () => {
 });
 
 /** getWeights shapes of the models built above (setWeights checks them). */
-const SHAPES: Record<'lstm' | 'gru' | 'simpleRNN', number[][]> = {
+const SHAPES: Record<'lstm' | 'gru' | 'simpleRNN' | 'sru', number[][]> = {
   lstm: [[10, 4], [4, 20], [5, 20], [20], [5, 2], [2]],
   gru: [[10, 4], [4, 15], [5, 15], [2, 15], [5, 2], [2]],
   simpleRNN: [[10, 4], [4, 5], [5, 5], [5], [5, 2], [2]],
+  sru: [[10, 4], [4, 20], [2, 5], [2, 5], [5, 2], [2]],
 };
 const BI_GRU_SHAPES = [
   [2, 9],

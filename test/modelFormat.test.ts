@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError, ValueError } from '../src/errors';
 import type { JsonObject } from '../src/io/types';
-import { Bidirectional, Dense, Dropout, Embedding, GRU, LSTM, SimpleRNN, layers, type Layer } from '../src/layers/index';
+import { Bidirectional, Dense, Dropout, Embedding, GRU, LSTM, SimpleRNN, SRU, layers, type Layer } from '../src/layers/index';
 import { layoutSegments } from '../src/model/arena';
 import { layersFromTopology, sequentialTopology } from '../src/model/kerasLayers';
 import { modelArtifacts, type PersistenceView } from '../src/model/save';
@@ -89,7 +89,7 @@ describe('reading topologies TF.js writes', () => {
     [
       'an unsupported layer class',
       { class_name: 'Conv1D', config: { name: 'conv', filters: 2 } },
-      /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, Dense, Embedding, Bidirectional, Dropout, SpatialDropout1D/,
+      /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, SRU, Dense, Embedding, Bidirectional, Dropout, SpatialDropout1D/,
     ],
     [
       'an unknown activation',
@@ -183,6 +183,29 @@ describe('topologies webrnn writes, read by TF.js', () => {
     const topology = sequentialTopology('m', stack());
     const again = sequentialTopology('m', built(layersFromTopology(topology, 'm.json').layers));
     expect(again).toEqual(topology);
+  });
+
+  it('an SRU (webrnn only) round-trips under class SRU with its config; TF.js refuses it by that name', async () => {
+    const sru = () =>
+      built([layers.sru({ units: 3, activation: 'tanh', goBackwards: true, returnSequences: true, inputShape: [4, 2] }), layers.sru({ units: 3 })]);
+    const topology = sequentialTopology('s', sru());
+    const read = layersFromTopology(topology, 's.json').layers as SRU[];
+    expect(read.map((l) => [l.className, l.units, l.activation, l.goBackwards, l.returnSequences])).toEqual([
+      ['SRU', 3, 'tanh', true, true],
+      ['SRU', 3, 'linear', false, false],
+    ]);
+    expect(sequentialTopology('s', built(read))).toEqual(topology);
+    const segs = layoutSegments(sru().map((l) => ({ layer: l.name, specs: l.paramSpecs(l.inputShape) }))).segments;
+    // 2 features ≠ 3 units: 4 kernel blocks; then 3 = 3: the skip is x itself, 3 blocks.
+    expect(segs.map((s) => s.spec.shape)).toEqual([
+      [2, 12],
+      [2, 3],
+      [2, 3],
+      [3, 9],
+      [2, 3],
+      [2, 3],
+    ]);
+    await expect(tf.models.modelFromJSON({ modelTopology: topology as never })).rejects.toThrow(/Unknown layer: SRU/);
   });
 
   it("TF.js 4.22 refuses a GRU with reset_after true (webrnn's default), which webrnn reads", async () => {

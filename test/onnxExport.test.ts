@@ -143,6 +143,17 @@ describe('toOnnx: what it refuses', () => {
     expect(() => layersModelToOnnx(artifacts as never)).toThrow(/layer 'masking.*' \(Masking\): a masked model has no ONNX equivalent here/);
   });
 
+  it('an SRU, alone or in a Bidirectional: ONNX has no such operator', () => {
+    for (const sru of [
+      { type: 'sru', config: { units: 3, inputShape: [T, F] } },
+      { type: 'bidirectional', config: { layer: { type: 'sru', config: { units: 3 } }, inputShape: [T, F] } },
+    ]) {
+      const { artifacts } = artifactsOf([sru], [T, F], 1);
+      expect(() => layersModelToOnnx(artifacts as never)).toThrow(ModelFormatError);
+      expect(() => layersModelToOnnx(artifacts as never)).toThrow(/\((SRU|Bidirectional)\): ONNX has no SRU operator/);
+    }
+  });
+
   it('a linear recurrent activation, an opset it does not write, and LayerNormalization before opset 17', () => {
     const { artifacts } = artifactsOf([{ type: 'simpleRNN', config: { units: 3, activation: 'linear', inputShape: [T, F] } }], [T, F], 1);
     expect(() => layersModelToOnnx(artifacts as never)).toThrow(/activation 'linear' has no ONNX recurrent activation/);

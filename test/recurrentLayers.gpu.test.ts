@@ -1,6 +1,6 @@
 /**
  * The recurrent layers in Sequential models on WebGPU against the float64 reference model
- * (test/support/referenceModel.ts over src/reference/): GRU (resetAfter true and false), SimpleRNN, goBackwards
+ * (test/support/referenceModel.ts over src/reference/): GRU (resetAfter true and false), SimpleRNN, SRU, goBackwards
  * on all three cells (Keras's output order: a returned sequence comes in processing order), Bidirectional in
  * each merge mode, and three stacked recurrent layers. For each: predict, and fit (weights after 4 full-batch,
  * unshuffled steps of SGD or Adam, so every gradient of every layer is checked through its effect).
@@ -158,6 +158,35 @@ const CASES: Case[] = [
         config: { layer: { type: 'lstm', config: { units: 4, returnSequences: true, goBackwards: true } }, mergeMode: 'ave', inputShape: [4, 2] },
       },
       dense(1),
+    ],
+    sample: [4, 2],
+    n: 3,
+    optimizer: adam,
+  },
+  // The SRU: its projections' kernel has 4 blocks where features ≠ units and 3 where the skip is x itself.
+  {
+    name: 'SRU(6) + Dense, Adam',
+    layers: [{ type: 'sru', config: { units: 6, inputShape: [5, 3] } }, dense(2)],
+    sample: [5, 3],
+    n: 4,
+    optimizer: adam,
+  },
+  {
+    name: 'SRU(3, tanh, goBackwards) on 3 features (identity skip), returnSequences → SRU(4) + Dense, SGD',
+    layers: [
+      { type: 'sru', config: { units: 3, activation: 'tanh', goBackwards: true, returnSequences: true, inputShape: [5, 3] } },
+      { type: 'sru', config: { units: 4 } },
+      dense(1),
+    ],
+    sample: [5, 3],
+    n: 3,
+    optimizer: sgd,
+  },
+  {
+    name: 'Bidirectional(SRU) concat, returnSequences + per-step Dense, Adam',
+    layers: [
+      { type: 'bidirectional', config: { layer: { type: 'sru', config: { units: 4, returnSequences: true } }, mergeMode: 'concat', inputShape: [4, 2] } },
+      dense(2),
     ],
     sample: [4, 2],
     n: 3,

@@ -12,6 +12,7 @@ import { denseBackward, denseForward } from '../src/reference/dense';
 import { gruForward } from '../src/reference/gruStep';
 import { loss } from '../src/reference/losses';
 import { lstmBackward, lstmForward } from '../src/reference/lstmStep';
+import { sruForward } from '../src/reference/sruSeq';
 import { resolveLoss } from '../src/optim/losses';
 import { reverseTime } from '../src/reference/reverseTime';
 import { encodeFloats } from './support/base64';
@@ -103,6 +104,18 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
       C: 2,
     },
     {
+      name: 'SRU(4, tanh) stateful + per-step Dense',
+      chunked: [
+        { type: 'sru', config: { units: 4, activation: 'tanh', returnSequences: true, stateful: true, batchInputShape: [2, 3, 2] } },
+        { type: 'dense', config: { units: 2 } },
+      ],
+      whole: [
+        { type: 'sru', config: { units: 4, activation: 'tanh', returnSequences: true, inputShape: [12, 2] } },
+        { type: 'dense', config: { units: 2 } },
+      ],
+      C: 2,
+    },
+    {
       name: 'GRU(5) → SimpleRNN(4), both stateful, + per-step Dense',
       chunked: [
         { type: 'gru', config: { units: 5, returnSequences: true, stateful: true, batchInputShape: [2, 3, 2] } },
@@ -138,6 +151,12 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
       const ref = lstmForward({ ...inputs, recurrentKernel: { data: w[1]!, shape: [u, 4 * u] }, bias: { data: w[2]!, shape: [4 * u] } });
       expectClose(o.state0!, ref.h.data, SEQUENCE, 'kept h');
       expectClose(o.state1!, ref.c.data, SEQUENCE, 'kept c');
+    } else if (c.chunked[0]!.type === 'sru') {
+      const u = 4;
+      const sru = { ...inputs, recurrentWeights: { data: w[1]!, shape: [2, u] }, bias: { data: w[2]!, shape: [2, u] } };
+      const ref = sruForward(sru, { activation: 'tanh' });
+      expectClose(o.state0!, ref.h.data, SEQUENCE, 'kept h');
+      expectClose(o.state1!, ref.c.data, SEQUENCE, 'kept c');
     } else {
       const u = 5;
       const ref = gruForward({ ...inputs, recurrentKernel: { data: w[1]!, shape: [u, 3 * u] }, bias: { data: w[2]!, shape: [2, 3 * u] } });
@@ -150,6 +169,15 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
       name: 'LSTM(8) + per-step Dense',
       layers: [
         { type: 'lstm', config: { units: 8, returnSequences: true, stateful: true, batchInputShape: [2, 200, 3] } },
+        { type: 'dense', config: { units: 2 } },
+      ],
+      F: 3,
+      C: 2,
+    },
+    {
+      name: 'SRU(5) + per-step Dense',
+      layers: [
+        { type: 'sru', config: { units: 5, returnSequences: true, stateful: true, batchInputShape: [2, 200, 3] } },
         { type: 'dense', config: { units: 2 } },
       ],
       F: 3,

@@ -16,6 +16,7 @@ import { Embedding, type EmbeddingLayerConfig } from './embedding';
 import { GRU, type GruLayerConfig } from './gru';
 import { LSTM, type LstmLayerConfig } from './lstm';
 import { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
+import { SRU, type SruLayerConfig } from './sru';
 
 export function lstm(config: LstmLayerConfig): LSTM {
   return new LSTM(config);
@@ -27,6 +28,11 @@ export function gru(config: GruLayerConfig): GRU {
 
 export function simpleRNN(config: SimpleRnnLayerConfig): SimpleRNN {
   return new SimpleRNN(config);
+}
+
+/** The Simple Recurrent Unit (Lei et al. 2018): webrnn's own; TF.js and Keras cannot load it. */
+export function sru(config: SruLayerConfig): SRU {
+  return new SRU(config);
 }
 
 export function bidirectional(config: BidirectionalLayerConfig): Bidirectional {

@@ -5,6 +5,7 @@ export { RecurrentLayer } from './recurrent';
 export { LSTM, type LstmLayerConfig } from './lstm';
 export { GRU, type GruLayerConfig } from './gru';
 export { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
+export { SRU, type SruLayerConfig } from './sru';
 export { Bidirectional, type BidirectionalLayerConfig } from './bidirectional';
 export { Dense, type DenseLayerConfig } from './dense';
 export { Embedding, type EmbeddingLayerConfig } from './embedding';

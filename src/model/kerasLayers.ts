@@ -25,6 +25,7 @@ import {
   RecurrentLayer,
   RepeatVector,
   SimpleRNN,
+  SRU,
   SpatialDropout1D,
   TimeDistributed,
   LayerNormalization,
@@ -194,6 +195,8 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
       resetAfter: r.bool('reset_after', false),
     }),
   SimpleRNN: (r) => new SimpleRNN(recurrentOptions(r)),
+  // webrnn's own class (TF.js and Keras have no SRU); its activation defaults to linear, as the paper's.
+  SRU: (r) => new SRU({ ...recurrentOptions(r), activation: r.activation('activation', CELL_ACTIVATIONS, 'linear') as never }),
   Dense: (r) => {
     r.none('kernel_constraint', 'webrnn has no weight constraints');
     r.none('bias_constraint', 'webrnn has no weight constraints');
@@ -228,7 +231,7 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
     if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config))
       throw r.fail(`config.layer must be { class_name, config } of the wrapped layer; got ${JSON.stringify(inner)?.slice(0, 80)}`);
     const layer = read(inner.class_name, inner.config);
-    if (!(layer instanceof RecurrentLayer)) throw r.fail(`wraps ${inner.class_name}; webrnn's Bidirectional wraps LSTM, GRU or SimpleRNN`);
+    if (!(layer instanceof RecurrentLayer)) throw r.fail(`wraps ${inner.class_name}; webrnn's Bidirectional wraps LSTM, GRU, SimpleRNN or SRU`);
     const mode = r.config.merge_mode === undefined ? 'concat' : r.config.merge_mode;
     if (mode === null) throw r.fail('merge_mode null returns two outputs, which a Sequential cannot pass on; use concat, sum, mul or ave');
     const own = r.input();

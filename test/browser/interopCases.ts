@@ -12,6 +12,7 @@ export interface InteropLayerSpec {
     | 'lstm'
     | 'gru'
     | 'simpleRNN'
+    | 'sru'
     | 'dense'
     | 'embedding'
     | 'bidirectional'

@@ -52,6 +52,8 @@ export function buildLayer(spec: LayerSpec): Layer {
       return layers.gru(spec.config);
     case 'simpleRNN':
       return layers.simpleRNN(spec.config);
+    case 'sru':
+      return layers.sru(spec.config);
     case 'bidirectional':
       return layers.bidirectional({ ...spec.config, layer: buildLayer(spec.config.layer) as RecurrentLayer });
     case 'dense':

@@ -1,6 +1,6 @@
 /**
- * The recurrent layers of the float64 reference model (test/support/referenceModel.ts): LSTM, GRU, SimpleRNN
- * and Bidirectional, forward and backward, from the functional twins in src/reference/. Everything here is
+ * The recurrent layers of the float64 reference model (test/support/referenceModel.ts): LSTM, GRU, SimpleRNN,
+ * SRU and Bidirectional, forward and backward, from the functional twins in src/reference/. Everything here is
  * batch-major and in Keras's order (a goBackwards sequence in processing order), as Keras returns it.
  * Bidirectional follows Keras's Bidirectional.call: the backward copy has goBackwards flipped, its sequence
  * is flipped back to input time, then the two are merged.
@@ -10,10 +10,11 @@ import { merge, split } from '../../src/reference/bidirectionalMerge';
 import { gruBackward, gruForward } from '../../src/reference/gruStep';
 import { lstmBackward, lstmForward } from '../../src/reference/lstmStep';
 import { simpleRnnBackward, simpleRnnForward } from '../../src/reference/simpleRnnStep';
+import { sruBackward, sruForward } from '../../src/reference/sruSeq';
 
 export interface RecurrentSpecConfig {
   units: number;
-  activation?: 'tanh' | 'relu';
+  activation?: 'tanh' | 'relu' | 'linear';
   returnSequences?: boolean;
   goBackwards?: boolean;
   stateful?: boolean;
@@ -25,7 +26,8 @@ export interface RecurrentSpecConfig {
 export type CellSpec =
   | { type: 'lstm'; config: RecurrentSpecConfig }
   | { type: 'gru'; config: RecurrentSpecConfig & { resetAfter?: boolean } }
-  | { type: 'simpleRNN'; config: RecurrentSpecConfig };
+  | { type: 'simpleRNN'; config: RecurrentSpecConfig }
+  | { type: 'sru'; config: RecurrentSpecConfig };
 
 export type BidirectionalSpec = {
   type: 'bidirectional';
@@ -35,7 +37,7 @@ export type BidirectionalSpec = {
 export type RecurrentSpec = CellSpec | BidirectionalSpec;
 
 export function isRecurrent(spec: { type: string }): spec is RecurrentSpec {
-  return ['lstm', 'gru', 'simpleRNN', 'bidirectional'].includes(spec.type);
+  return ['lstm', 'gru', 'simpleRNN', 'sru', 'bidirectional'].includes(spec.type);
 }
 
 export function recurrentWeightCount(spec: RecurrentSpec): number {
@@ -52,6 +54,17 @@ export function recurrentOutputShape(spec: RecurrentSpec, T: number): number[] {
 
 type Weights = readonly ArrayLike<number>[];
 
+/** The SRU's functional inputs: kernel [F, 3u or 4u], recurrentWeights and bias [2, u]. */
+function sruInputs(spec: CellSpec, w: Weights, x: Float64Array, n: number, T: number, F: number) {
+  const u = spec.config.units;
+  return {
+    x: { data: x, shape: [n, T, F] },
+    kernel: { data: w[0]!, shape: [F, (F === u ? 3 : 4) * u] },
+    recurrentWeights: { data: w[1]!, shape: [2, u] },
+    bias: { data: w[2]!, shape: [2, u] },
+  };
+}
+
 function cellInputs(spec: CellSpec, w: Weights, x: Float64Array, n: number, T: number, F: number) {
   const u = spec.config.units;
   const g = spec.type === 'lstm' ? 4 : spec.type === 'gru' ? 3 : 1;
@@ -67,7 +80,7 @@ function cellInputs(spec: CellSpec, w: Weights, x: Float64Array, n: number, T: n
 function cellOptions(spec: CellSpec) {
   const c = spec.config;
   return {
-    activation: c.activation ?? 'tanh',
+    activation: c.activation ?? (spec.type === 'sru' ? 'linear' : 'tanh'),
     returnSequences: c.returnSequences ?? false,
     goBackwards: c.goBackwards ?? false,
     ...(spec.type === 'gru' ? { resetAfter: spec.config.resetAfter ?? true } : {}),
@@ -75,8 +88,9 @@ function cellOptions(spec: CellSpec) {
 }
 
 function cellForward(spec: CellSpec, w: Weights, x: Float64Array, n: number, T: number, F: number): Float64Array {
-  const inputs = cellInputs(spec, w, x, n, T, F);
   const options = cellOptions(spec);
+  if (spec.type === 'sru') return sruForward(sruInputs(spec, w, x, n, T, F), options).output.data;
+  const inputs = cellInputs(spec, w, x, n, T, F);
   if (spec.type === 'lstm') return lstmForward(inputs, options).output.data;
   if (spec.type === 'gru') return gruForward(inputs, options).output.data;
   return simpleRnnForward(inputs, options).output.data;
@@ -95,6 +109,10 @@ function cellBackward(
   const options = cellOptions(spec);
   const u = spec.config.units;
   const grads = { dOutput: { data: dOut, shape: options.returnSequences ? [n, T, u] : [n, u] } };
+  if (spec.type === 'sru') {
+    const r = sruBackward(sruInputs(spec, w, x, n, T, F), grads, options);
+    return { grads: [r.dKernel.data, r.dRecurrentWeights.data, r.dBias.data], dX: r.dX.data };
+  }
   const r =
     spec.type === 'lstm'
       ? lstmBackward(inputs, grads, options)

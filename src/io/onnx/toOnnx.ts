@@ -32,6 +32,7 @@ import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../../layers/pooling
 import type { RecurrentLayer } from '../../layers/recurrent';
 import { RepeatVector } from '../../layers/repeatVector';
 import { SimpleRNN } from '../../layers/simpleRnn';
+import { SRU } from '../../layers/sru';
 import { TimeDistributed } from '../../layers/timeDistributed';
 import { layersFromTopology } from '../../model/kerasLayers';
 import { matchWeights } from '../../model/load';
@@ -116,6 +117,9 @@ function emitLayer(ctx: Context, layer: Layer, x: Value, weights: Float32Array[]
   }
   if (layer instanceof Dense) return dense(g, layer, x, weights);
   if (layer instanceof TimeDistributed) return dense(g, layer.layer, x, weights);
+  if (layer instanceof SRU || (layer instanceof Bidirectional && layer.forwardLayer instanceof SRU)) {
+    throw new ModelFormatError(`${where}: ONNX has no SRU operator (its LSTM, GRU and RNN ops are the only recurrent ones); save it with model.save instead`);
+  }
   if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return recurrent(ctx, [layer], x, weights, 'concat', where);
   if (layer instanceof Bidirectional) {
     if (layer.forwardLayer.goBackwards) throw new ModelFormatError(`${where}: a Bidirectional whose forward layer goes backwards has no ONNX equivalent`);
