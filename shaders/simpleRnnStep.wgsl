@@ -17,6 +17,11 @@
 // dh_carry, which the gather of the step before adds; after the loop the host adds what is left in dh_carry
 // (what passed the masked steps run first) to dh_0's GEMM.
 //
+// Leaky integration (LEAK = a < 1, the echo-state network's leak rate; 1 for Keras's SimpleRNN):
+//   h_t = (1 − a) h_{t−1} + a · act(s_t)
+// Backward, z_t = act(s_t) = (h_t − (1 − a) h_{t−1}) / a from the saved states, dG = dh · a · act'(z_t), and
+// (1 − a) dh goes straight to h_{t−1} through dh_carry, as a masked step's whole dh does.
+//
 // Recurrent dropout (direction.wgsl, RECURRENT_DROPOUT): the product reads h_{t−1} ⊙ keep and the dh gathered
 // through U is multiplied by keep; the host does the same to dh_0 and uses H̃ = H ⊙ keep in dU.
 //
@@ -28,6 +33,7 @@
 //! include activations direction
 
 override ACTIVATION: u32 = 0u;
+override LEAK: f32 = 1.0;
 
 @group(0) @binding(0) var<uniform> params: StepParams;
 @group(0) @binding(1) var<storage, read> xproj: array<f32>;
@@ -60,7 +66,10 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
     if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
     s = fma(hk, recurrent[k * units + j], s);
   }
-  h[(next_slot(p.t) * p.batch + b) * units + j] = select(h[prev + j], act(s, ACTIVATION), runs);
+  let z = act(s, ACTIVATION);
+  // mix(h, z, 1) would be h·0 + z, not z, where h is not finite: a SimpleRNN keeps z exactly.
+  let leaky = select(mix(h[prev + j], z, LEAK), z, LEAK == 1.0);
+  h[(next_slot(p.t) * p.batch + b) * units + j] = select(h[prev + j], leaky, runs);
 }
 
 @compute @workgroup_size(WG)
@@ -85,7 +94,7 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
       }
       dh *= recurrent_keep(p.batch, units, b, j);
     }
-    if (MASKED) { dh += dh_carry[idx]; }
+    if (MASKED || LEAK != 1.0) { dh += dh_carry[idx]; }
   }
   if (p.dy_is_sequence != 0u) {
     dh += dy[(p.t * p.batch + b) * units + j];
@@ -99,7 +108,13 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     dh_carry[idx] = dh;
     return;
   }
-  if (MASKED) { dh_carry[idx] = 0.0; }
   let y = saved_h[(next_slot(p.t) * p.batch + b) * units + j];
+  if (LEAK != 1.0) {
+    let z = (y - (1.0 - LEAK) * saved_h[(prev_slot(p.t) * p.batch + b) * units + j]) / LEAK;
+    dgates[row + j] = dh * LEAK * act_grad_from_output(z, ACTIVATION);
+    dh_carry[idx] = (1.0 - LEAK) * dh;
+    return;
+  }
+  if (MASKED) { dh_carry[idx] = 0.0; }
   dgates[row + j] = dh * act_grad_from_output(y, ACTIVATION);
 }

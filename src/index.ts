@@ -9,6 +9,9 @@ export { simpleRnnForward, simpleRnnBackward } from './ops/simpleRnn';
 export type { SimpleRnnInputs, SimpleRnnOptions, SimpleRnnOutputs, SimpleRnnGrads, SimpleRnnGradients } from './ops/simpleRnnArgs';
 export { sruForward, sruBackward } from './ops/sru';
 export type { SruInputs, SruOptions, SruOutputs, SruGrads, SruGradients } from './ops/sruArgs';
+export { echoStateForward, echoStateBackward } from './ops/echoState';
+export type { EchoStateInputs, EchoStateOptions, EchoStateOutputs, EchoStateGrads, EchoStateGradients } from './ops/echoStateArgs';
+export { spectralRadius } from './ops/spectralRadius';
 export type { Tensor, TensorLike, NestedArray, ForeignTensor } from './tensor';
 export type { CellActivation, GateActivation } from './kernels/activations';
 export {
@@ -56,6 +59,7 @@ export {
   GRU,
   SimpleRNN,
   SRU,
+  EchoState,
   Bidirectional,
   Dense,
   Embedding,
@@ -73,6 +77,7 @@ export type {
   GruLayerConfig,
   SimpleRnnLayerConfig,
   SruLayerConfig,
+  EchoStateLayerConfig,
   BidirectionalLayerConfig,
   RecurrentLayerConfig,
   DenseLayerConfig,
@@ -110,5 +115,6 @@ export type { CsvOptions, CsvTable, VocabularyOptions, VocabularyJSON, PadOption
 export { callbacks, EarlyStopping } from './model/callbacks';
 export type { Callback, History, Logs, EarlyStoppingArgs, TrainableModel } from './model/callbacks';
 export type { FitArgs } from './model/sequential';
+export type { RidgeOptions, RidgeResult } from './model/ridge';
 export type { Dataset, Batch, BatchIterator, FitDatasetArgs } from './model/dataset';
 export type { CompileArgs } from './model/training';

@@ -28,14 +28,14 @@ export function makeCellForward<O, V extends string>(
 }
 
 /**
- * Weights (or their gradients) from buffers keyed by Keras name, as the parameter arena's views are. `recurrent`
- * names the cell's recurrent weight (CellKernels.recurrentWeightName: the SRU's is recurrent_weights).
+ * Weights (or their gradients) from buffers keyed by Keras name, as the parameter arena's views are. `names` are
+ * the cell's own names for the kernel and the recurrent weight (CellKernels.weightNames), where they differ.
  */
-export function cellWeights(views: Readonly<Record<string, BufferRef>>, where: string, recurrent = 'recurrent_kernel'): CellWeights {
-  const { kernel, bias } = views;
-  const recurrent_kernel = views[recurrent];
+export function cellWeights(views: Readonly<Record<string, BufferRef>>, where: string, names: CellKernels<unknown>['weightNames'] = {}): CellWeights {
+  const [kernelName, recurrentName] = [names.kernel ?? 'kernel', names.recurrent ?? 'recurrent_kernel'];
+  const [kernel, recurrent_kernel, bias] = [views[kernelName], views[recurrentName], views.bias];
   if (!kernel || !recurrent_kernel || !bias)
-    throw new Error(`${where}: the parameter views lack kernel, ${recurrent} or bias; got ${Object.keys(views).join(', ')}`);
+    throw new Error(`${where}: the parameter views lack ${kernelName}, ${recurrentName} or bias; got ${Object.keys(views).join(', ')}`);
   return { kernel, recurrent_kernel, bias };
 }
 

@@ -31,7 +31,7 @@ function forwardBuffers(io: CellForward) {
 export const sruCell: CellKernels<SruCellOptions, SruVariant> = {
   name: 'sru',
   stateNames: ['h', 'c'],
-  recurrentWeightName: 'recurrent_weights',
+  weightNames: { recurrent: 'recurrent_weights' },
 
   variant() {
     return 'seq';

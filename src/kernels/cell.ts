@@ -114,10 +114,10 @@ export interface CellKernels<Options, Variant extends string = string> {
   /** The states the cell carries, h first (LSTM: h, c; the others: h): buffer labels and error messages. */
   readonly stateNames: readonly string[];
   /**
-   * The Keras name of the weight CellWeights.recurrent_kernel carries, when it is not recurrent_kernel (the SRU's
-   * element-wise recurrent_weights [2, u]).
+   * The Keras names of the weights CellWeights.kernel and .recurrent_kernel carry, where they are not kernel and
+   * recurrent_kernel: the SRU's element-wise recurrent_weights [2, u], the echo-state input_kernel and reservoir.
    */
-  readonly recurrentWeightName?: string;
+  readonly weightNames?: { kernel?: string; recurrent?: string };
   /** The variant a pass runs: one the options pin, else the runtime's pinned one, else the adapter's measured default. */
   variant(dims: CellDims, options: Options, context: VariantContext): Variant;
   /** Floats of each scratch buffer a forward pass with `variant` needs. */

@@ -14,7 +14,7 @@ import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { stepConstants, type CellDims } from './cell';
 import { recordKeepOnInitialGrad, recurrentGemmInput } from './recurrentDropout';
-import { stepMaskConstants, recordCarryIntoInitial, stepMaskBindings, type StepMask } from './sequenceMask';
+import { recordAddInto, recordCarryIntoInitial, stepMaskBindings, stepMaskConstants, type StepMask } from './sequenceMask';
 
 export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
 export const simpleRnnBackwardKernel = defineKernel(simpleRnnStepShader, 'backward');
@@ -23,6 +23,19 @@ const WG = 64;
 export interface SimpleRnnKernelOptions {
   activation: CellActivation;
   goBackwards: boolean;
+  /** Leaky integration h = (1 − a) h_{t−1} + a · act(s) (the echo-state reservoir); 1, Keras's SimpleRNN, when absent. */
+  leakRate?: number;
+  /** false: the weights are frozen (an echo-state reservoir), so backward skips their gradients. Default true. */
+  weightGrads?: boolean;
+}
+
+/** The dh_carry floats a backward pass needs: [B, u] when it carries (masked or leaky), else a 4-float spare. */
+export function simpleRnnCarryFloats(dims: CellDims, o: { leakRate?: number }): number {
+  return dims.masked || (o.leakRate ?? 1) !== 1 ? dims.batch * dims.units : 4;
+}
+
+function constants(o: SimpleRnnKernelOptions, mask: StepMask) {
+  return { ...stepConstants(WG, o), ...stepMaskConstants(mask), LEAK: o.leakRate ?? 1 };
 }
 
 export function simpleRnnSizes({ batch, timesteps, features, units }: CellDims) {
@@ -61,7 +74,7 @@ export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers,
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
       kernel: simpleRnnForwardKernel,
-      constants: { ...stepConstants(WG, o), ...stepMaskConstants(buf.mask) },
+      constants: constants(o, buf.mask),
       bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units },
       workgroups,
@@ -99,7 +112,7 @@ export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffer
   for (let s = timesteps - 1; s >= 0; s--) {
     plan.dispatch({
       kernel: simpleRnnBackwardKernel,
-      constants: { ...stepConstants(WG, o), ...stepMaskConstants(buf.mask) },
+      constants: constants(o, buf.mask),
       bindings: { recurrent_b: buf.recurrentKernel, saved_h: buf.h, dy: buf.dy, dh_last: buf.dhLast, dgates: buf.dgates, ...stepMaskBindings(buf.mask, true) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units, timesteps, dy_is_sequence: dyIsSequence ? 1 : 0 },
       workgroups,
@@ -110,8 +123,11 @@ export function recordSimpleRnnBackward(plan: Plan, buf: SimpleRnnBackwardBuffer
   const hPrev = previousStatesSlot(o.goBackwards) * batch * units;
   recordGemm(plan, { a: buf.dgates, b: buf.recurrentKernel, c: buf.dh0, m: batch, n: units, k: units, transB: true, aOffset: first });
   recordKeepOnInitialGrad(plan, buf.mask, buf.dh0, dims);
-  recordCarryIntoInitial(plan, buf.mask, buf.dh0, batch * units);
+  // What passed the masked steps run first, and with a leak (1 − a) dh_1, goes on to h_0.
+  if ((o.leakRate ?? 1) !== 1) recordAddInto(plan, { x: buf.mask.carry, xOffset: buf.mask.carryOffset, y: buf.dh0 }, batch * units);
+  else recordCarryIntoInitial(plan, buf.mask, buf.dh0, batch * units);
   if (buf.dx) recordGemm(plan, { a: buf.dgates, b: buf.kernel, c: buf.dx, m: rows, n: features, k: units, transB: true });
+  if (o.weightGrads === false) return;
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.dgates, c: buf.dKernel, m: features, n: units, k: rows, transA: true });
   const a = recurrentGemmInput(plan, buf, dims, hPrev);
   recordGemm(plan, { a: a.buffer, b: buf.dgates, c: buf.dRecurrentKernel, m: units, n: units, k: rows, transA: true, aOffset: a.offset });

@@ -17,6 +17,7 @@ import { GRU, type GruLayerConfig } from './gru';
 import { LSTM, type LstmLayerConfig } from './lstm';
 import { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
 import { SRU, type SruLayerConfig } from './sru';
+import { EchoState, type EchoStateLayerConfig } from './echoState';
 
 export function lstm(config: LstmLayerConfig): LSTM {
   return new LSTM(config);
@@ -33,6 +34,11 @@ export function simpleRNN(config: SimpleRnnLayerConfig): SimpleRNN {
 /** The Simple Recurrent Unit (Lei et al. 2018): webrnn's own; TF.js and Keras cannot load it. */
 export function sru(config: SruLayerConfig): SRU {
   return new SRU(config);
+}
+
+/** An echo-state reservoir (Jaeger): random, fixed recurrent weights; train the Dense after it (model.fitRidge). */
+export function echoState(config: EchoStateLayerConfig): EchoState {
+  return new EchoState(config);
 }
 
 export function bidirectional(config: BidirectionalLayerConfig): Bidirectional {

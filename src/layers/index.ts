@@ -6,6 +6,7 @@ export { LSTM, type LstmLayerConfig } from './lstm';
 export { GRU, type GruLayerConfig } from './gru';
 export { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
 export { SRU, type SruLayerConfig } from './sru';
+export { EchoState, type EchoStateLayerConfig } from './echoState';
 export { Bidirectional, type BidirectionalLayerConfig } from './bidirectional';
 export { Dense, type DenseLayerConfig } from './dense';
 export { Embedding, type EmbeddingLayerConfig } from './embedding';

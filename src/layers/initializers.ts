@@ -9,6 +9,7 @@
  * for, as Keras 3 does (TF.js does not divide, so its 'normal' weights are about 12% narrower).
  */
 import { ValueError } from '../errors';
+import { spectralRadius } from '../reference/spectralRadius';
 
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
 export type ScalingDistribution = 'uniform' | 'truncatedNormal' | 'untruncatedNormal';
@@ -29,6 +30,11 @@ export type Initializer = (
    * Keras concatenates bias_initializer(u), ones(u), bias_initializer(2u).
    */
   | { kind: 'unitForgetBias'; units: number; base?: Initializer }
+  /**
+   * An echo-state reservoir [u, u]: each weight non-zero with probability `connectivity`, uniform in [−1, 1], then
+   * the whole matrix scaled so that its spectral radius is `spectralRadius` (src/reference/spectralRadius.ts).
+   */
+  | { kind: 'reservoir'; connectivity: number; spectralRadius: number }
 ) & {
   /** Draw this weight from its own generator (TF.js's and Keras's `seed`), not the model's. */
   seed?: number;
@@ -169,5 +175,20 @@ export function initialize(init: Initializer, shape: number[], modelRandom: Rand
       bias.fill(1, u, 2 * u);
       return bias;
     }
+    case 'reservoir':
+      return reservoir(shape, random, init.connectivity, init.spectralRadius);
   }
+}
+
+function reservoir(shape: number[], random: Random, connectivity: number, target: number): Float32Array {
+  const units = shape[0]!;
+  const w = Float32Array.from({ length: size(shape) }, () => (random() < connectivity ? random() * 2 - 1 : 0));
+  const radius = spectralRadius(w, units);
+  // Too sparse to recur (no non-zero weight, or only ones that die out): no scale reaches the target.
+  if (!(radius > 1e-6)) {
+    throw new ValueError(
+      `an echo-state reservoir of ${units} units with connectivity ${connectivity} came out with spectral radius ${radius}; raise connectivity or units`,
+    );
+  }
+  return w.map((x) => (x * target) / radius);
 }

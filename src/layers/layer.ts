@@ -13,6 +13,8 @@ import type { Initializer } from './initializers';
 
 /** What a layer needs of the model that holds its weights. */
 export interface WeightOwner {
+  /** The runtime the model runs on (a layer's own GPU measurements, e.g. EchoState.spectralRadius, use it). */
+  readonly rt: Runtime;
   getLayerWeights(layer: Layer): Promise<Tensor[]>;
   setLayerWeights(layer: Layer, weights: TensorLike[]): void;
   /** The kept states of a stateful layer: zeroed, or set to `states` (src/model/states.ts). */
@@ -50,6 +52,11 @@ export interface ParamSpec {
   shape: number[];
   init: Initializer;
   regularizer: RegularizerConfig | null;
+  /**
+   * false: no optimizer changes it (Keras's non-trainable weights: an echo-state reservoir's). Its layer writes
+   * no gradient for it, so its slice of the gradient arena stays zero and every optimizer's step leaves it as it is.
+   */
+  trainable?: boolean;
 }
 
 export interface BindContext {

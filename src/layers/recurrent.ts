@@ -303,12 +303,12 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
       xOffset: input.offset,
       mask: input.mask ?? null,
       recurrentKeep,
-      weights: cellWeights({ ...ctx.params, ...noBias('zero bias (useBias false)') }, this.where, cell.recurrentWeightName),
+      weights: cellWeights({ ...ctx.params, ...noBias('zero bias (useBias false)') }, this.where, cell.weightNames),
     });
     let backward: CellBackwardBuffers | null = null;
     if (ctx.grads) {
       const dx = ctx.needsInputGrad ? bufs.make('dx', dims.timesteps * dims.batch * dims.features) : null;
-      const grads = cellWeights({ ...ctx.grads, ...noBias('unused dBias (useBias false)') }, this.where, cell.recurrentWeightName);
+      const grads = cellWeights({ ...ctx.grads, ...noBias('unused dBias (useBias false)') }, this.where, cell.weightNames);
       backward = makeCellBackward(bufs, cell, dims, options, variant, forward, { grads, dFinal: null, dInitial: null, dx });
     }
     return { variant, forward, backward };

@@ -9,7 +9,7 @@
  * and listed in the README: initializers are ignored (dropout and recurrent_dropout are read). Dropout and
  * SpatialDropout1D are layers (a no-op in predict, a mask in fit).
  */
-import { ModelFormatError } from '../errors';
+import { ModelFormatError, ValueError } from '../errors';
 import type { JsonObject } from '../io/types';
 import {
   Bidirectional,
@@ -26,6 +26,7 @@ import {
   RepeatVector,
   SimpleRNN,
   SRU,
+  EchoState,
   SpatialDropout1D,
   TimeDistributed,
   LayerNormalization,
@@ -50,7 +51,8 @@ function kerasRegularizer(r: RegularizerConfig | null | undefined): JsonObject |
 }
 
 function layerEntry(layer: Layer, first: boolean): JsonObject {
-  const config: Config = { ...layer.getConfig(), trainable: true, dtype: 'float32' };
+  // A layer whose weights never train (EchoState) says trainable: false in its own config.
+  const config: Config = { trainable: true, ...layer.getConfig(), dtype: 'float32' };
   const regs = (layer as { regularizers?: Record<string, RegularizerConfig | null> }).regularizers;
   if (regs) for (const [k, r] of Object.entries(regs)) config[`${k}_regularizer`] ??= kerasRegularizer(r);
   if (layer instanceof Bidirectional || layer instanceof TimeDistributed) {
@@ -197,6 +199,38 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   SimpleRNN: (r) => new SimpleRNN(recurrentOptions(r)),
   // webrnn's own class (TF.js and Keras have no SRU); its activation defaults to linear, as the paper's.
   SRU: (r) => new SRU({ ...recurrentOptions(r), activation: r.activation('activation', CELL_ACTIVATIONS, 'linear') as never }),
+  // webrnn's own class; its numbers are checked by the layer, whose error names the option.
+  EchoState: (r) => {
+    const num = (key: string) => (r.config[key] === null ? undefined : (r.config[key] as number | undefined));
+    try {
+      return new EchoState({
+        name: r.name,
+        units: r.int('units'),
+        returnSequences: r.bool('return_sequences', false),
+        returnState: r.bool('return_state', false),
+        goBackwards: r.bool('go_backwards', false),
+        stateful: r.bool('stateful', false),
+        ...Object.fromEntries(
+          (
+            [
+              ['spectralRadius', 'spectral_radius'],
+              ['leakRate', 'leak_rate'],
+              ['inputScaling', 'input_scaling'],
+              ['connectivity', 'connectivity'],
+              ['biasScaling', 'bias_scaling'],
+              ['seed', 'seed'],
+            ] as const
+          )
+            .map(([option, key]) => [option, num(key)])
+            .filter(([, v]) => v !== undefined),
+        ),
+        ...r.input(),
+      });
+    } catch (e) {
+      if (e instanceof ValueError) throw r.fail(e.message);
+      throw e;
+    }
+  },
   Dense: (r) => {
     r.none('kernel_constraint', 'webrnn has no weight constraints');
     r.none('bias_constraint', 'webrnn has no weight constraints');

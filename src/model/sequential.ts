@@ -33,6 +33,7 @@ import { applyLayer } from './applyLayer';
 import { ModelStates } from './states';
 import { StreamProgram, stepInput } from './streaming';
 import { summaryLines } from './summary';
+import { ridgeLayers, ridgeReadout, type RidgeOptions, type RidgeResult } from './ridge';
 import type { PersistenceView, SaveOptions } from './save';
 import type { OnnxExportOptions } from '../io/onnx/toOnnx';
 import type { ArtifactsSink, SaveResult } from '../io/types';
@@ -713,6 +714,35 @@ export class Sequential {
   }
 
   /** Loss (and metrics) on x, y: a number without metrics, else [loss, ...metrics], as Keras returns. */
+  /**
+   * Fits the linear Dense readout after an EchoState reservoir (the model's last two layers) in closed form, by
+   * ridge regression on the reservoir's outputs: the Gram matrices summed on the GPU, the solve in float64
+   * (src/model/ridge.ts). y is the model's output shape; no compile needed. Returns the rows fitted and their MSE.
+   */
+  async fitRidge(x: TensorLike, y: TensorLike, options: RidgeOptions = {}): Promise<RidgeResult> {
+    const { arena } = this.ensureBuilt();
+    const { readout } = ridgeLayers(this.layers);
+    const xs = this.checkX(x);
+    const ys = samplesOf(y, 'y', this.outputShape, 'the model output shape');
+    if (ys.count !== xs.count) throw new ShapeError(`fitRidge: x has ${xs.count} samples and y ${ys.count}; give one target per sample`);
+    const model = {
+      rt: this.rt,
+      layers: this.layers,
+      arena,
+      idsInput: this.idsInput,
+      inputTimesteps: this.inputTimesteps(),
+      outputTimesteps: this.outputTimesteps(),
+    };
+    try {
+      const { kernel, bias, result } = await ridgeReadout(model, xs, ys, options);
+      const [units, outputs] = [kernel.length / readout.units, readout.units];
+      this.setLayerWeights(readout, [{ data: kernel, shape: [units, outputs] }, ...(bias ? [{ data: bias, shape: [outputs] }] : [])]);
+      return result;
+    } catch (e) {
+      throw this.afterFailure(e);
+    }
+  }
+
   async evaluate(x: TensorLike, y: TensorLike, args: { batchSize?: number } = {}): Promise<number | number[]> {
     this.ensureBuilt();
     const compiled = this.isCompiled;
@@ -803,7 +833,8 @@ export class Sequential {
   summary(printFn: (line: string) => void = console.log): string {
     const arena = this.ensureBuilt().arena;
     const counts = this.layers.map((_, i) => arena.segments.filter((s) => s.layer === i).reduce((a, s) => a + s.length, 0));
-    const lines = summaryLines(this.name, this.layers, counts);
+    const frozen = arena.segments.filter((s) => s.spec.trainable === false).reduce((a, s) => a + s.length, 0);
+    const lines = summaryLines(this.name, this.layers, counts, frozen);
     for (const l of lines) printFn(l);
     return lines.join('\n');
   }

@@ -1,7 +1,8 @@
 /** A Keras-like `model.summary()` table: layer (type), output shape, parameter count, and totals. */
 import type { Layer } from '../layers/layer';
 
-export function summaryLines(name: string, layers: Layer[], paramCounts: number[], trainable = true): string[] {
+/** `frozen`: how many of the parameters no optimizer changes (an echo-state reservoir's). */
+export function summaryLines(name: string, layers: Layer[], paramCounts: number[], frozen = 0): string[] {
   const rows = layers.map((l, i) => [`${l.name} (${l.className})`, `(None, ${l.outputShape.join(', ')})`, String(paramCounts[i] ?? 0)]);
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = [0, 1, 2].map((c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)) + 4);
@@ -18,8 +19,8 @@ export function summaryLines(name: string, layers: Layer[], paramCounts: number[
     out.push(i === rows.length - 1 ? rule('=') : rule('_'));
   });
   out.push(`Total params: ${total.toLocaleString('en-US')}`);
-  out.push(`Trainable params: ${(trainable ? total : 0).toLocaleString('en-US')}`);
-  out.push(`Non-trainable params: ${(trainable ? 0 : total).toLocaleString('en-US')}`);
+  out.push(`Trainable params: ${(total - frozen).toLocaleString('en-US')}`);
+  out.push(`Non-trainable params: ${frozen.toLocaleString('en-US')}`);
   out.push(rule('_'));
   return out;
 }

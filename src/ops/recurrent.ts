@@ -53,12 +53,18 @@ export interface CellRunResult {
  * Every input must be finite (a NaN would come back as silent garbage): the first bad one is named as the
  * functional API names it (x, kernel, …, h0, c0, dOutput, dh, dc).
  */
-function checkAllFinite(names: readonly string[], recurrentName: string, inputs: CellInputs, grads: CellOutputGrads | null): void {
+function checkAllFinite(
+  names: readonly string[],
+  weightNames: { kernel?: string; recurrent?: string },
+  inputs: CellInputs,
+  grads: CellOutputGrads | null,
+): void {
+  // The arguments' names in the cell's functional API (the SRU's recurrentWeights, the echo state's inputKernel).
+  const camel = (name: string | undefined, fallback: string) => (name ? name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()) : fallback);
   const named: [string, Tensor | null | undefined][] = [
     ['x', inputs.x],
-    ['kernel', inputs.kernel],
-    // The argument's name in the cell's functional API (the SRU's recurrentWeights).
-    [recurrentName === 'recurrent_kernel' ? 'recurrentKernel' : recurrentName.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), inputs.recurrentKernel],
+    [camel(weightNames.kernel, 'kernel'), inputs.kernel],
+    [camel(weightNames.recurrent, 'recurrentKernel'), inputs.recurrentKernel],
     ['bias', inputs.bias],
     ['recurrentDropoutMask', inputs.recurrentKeep],
     ...names.map((n, i): [string, Tensor | null | undefined] => [`${n}0`, inputs.initialStates[i]]),
@@ -85,7 +91,7 @@ export async function runCell<O, V extends string>(
   options: O & CellRunOptions,
 ): Promise<CellRunResult> {
   rt.check();
-  checkAllFinite(cell.stateNames, cell.recurrentWeightName ?? 'recurrent_kernel', inputs, grads);
+  checkAllFinite(cell.stateNames, cell.weightNames ?? {}, inputs, grads);
   const dims = { ...inputs.dims, masked: inputs.mask !== null, recurrentDropout: inputs.recurrentKeep !== null };
   const { batch: B, timesteps: T, features: F, units: U } = dims;
   const { returnSequences, goBackwards } = options;

@@ -5,6 +5,7 @@
  */
 import { dataCases } from './dataCases';
 import { denseCases } from './denseCases';
+import { echoStateCases } from './echoStateCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
 import { interopCases } from './interopCases';
@@ -30,6 +31,7 @@ const harness = {
   ...dataCases,
   ...faultCases,
   ...recurrentCases,
+  ...echoStateCases,
   ...recurrentLayerCases,
   ...ioCases,
   ...interopCases,

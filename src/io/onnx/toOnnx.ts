@@ -33,6 +33,7 @@ import type { RecurrentLayer } from '../../layers/recurrent';
 import { RepeatVector } from '../../layers/repeatVector';
 import { SimpleRNN } from '../../layers/simpleRnn';
 import { SRU } from '../../layers/sru';
+import { EchoState } from '../../layers/echoState';
 import { TimeDistributed } from '../../layers/timeDistributed';
 import { layersFromTopology } from '../../model/kerasLayers';
 import { matchWeights } from '../../model/load';
@@ -117,8 +118,11 @@ function emitLayer(ctx: Context, layer: Layer, x: Value, weights: Float32Array[]
   }
   if (layer instanceof Dense) return dense(g, layer, x, weights);
   if (layer instanceof TimeDistributed) return dense(g, layer.layer, x, weights);
-  if (layer instanceof SRU || (layer instanceof Bidirectional && layer.forwardLayer instanceof SRU)) {
-    throw new ModelFormatError(`${where}: ONNX has no SRU operator (its LSTM, GRU and RNN ops are the only recurrent ones); save it with model.save instead`);
+  const cell = layer instanceof Bidirectional ? layer.forwardLayer : layer;
+  if (cell instanceof SRU || cell instanceof EchoState) {
+    throw new ModelFormatError(
+      `${where}: ONNX has no ${cell.className} operator (its LSTM, GRU and RNN ops are the only recurrent ones); save it with model.save instead`,
+    );
   }
   if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return recurrent(ctx, [layer], x, weights, 'concat', where);
   if (layer instanceof Bidirectional) {

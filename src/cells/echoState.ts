@@ -1,0 +1,62 @@
+/**
+ * The echo-state reservoir behind the cell interface (src/kernels/cell.ts): the SimpleRNN's kernels
+ * (src/kernels/simpleRnnStep.ts) with tanh and a leak rate, h_t = (1 − a) h_{t−1} + a · tanh(x_t·W_in + h_{t−1}·W + b).
+ * Its weights are frozen in a model (`frozen`): backward then only carries the gradient on to the input and the
+ * initial state, and does nothing at all where nothing reads them (a reservoir that is the model's first layer).
+ * Weights as CellWeights: input_kernel (kernel), reservoir (recurrent_kernel), bias.
+ */
+import { recurrentKeepScratch, type CellKernels } from '../kernels/cell';
+import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnCarryFloats, simpleRnnSizes } from '../kernels/simpleRnnStep';
+import { recorderForward, recorderGrads, recorderMask } from './buffers';
+
+export interface EchoStateCellOptions {
+  leakRate: number;
+  goBackwards: boolean;
+  /** The weights get no gradient (a reservoir in a model); false in the functional API, which returns them. */
+  frozen: boolean;
+}
+
+const kernelOptions = (o: EchoStateCellOptions) => ({ activation: 'tanh' as const, goBackwards: o.goBackwards, leakRate: o.leakRate, weightGrads: !o.frozen });
+
+export const echoStateCell: CellKernels<EchoStateCellOptions, 'step'> = {
+  name: 'echoState',
+  stateNames: ['h'],
+  weightNames: { kernel: 'input_kernel', recurrent: 'reservoir' },
+
+  variant() {
+    return 'step';
+  },
+
+  forwardScratch(dims) {
+    return { xproj: simpleRnnSizes(dims).gates, maskSpare: 4 };
+  },
+
+  backwardScratch(dims, options, _variant, dInitial) {
+    const size = simpleRnnSizes(dims);
+    return {
+      dgates: size.gates,
+      dhCarry: simpleRnnCarryFloats(dims, options),
+      ...(dInitial ? {} : { dh0: size.state }),
+      ...recurrentKeepScratch(dims),
+    };
+  },
+
+  recordForward(plan, io, dims, options) {
+    recordSimpleRnnForward(plan, { ...recorderForward(io), mask: recorderMask(io) }, dims, kernelOptions(options));
+  },
+
+  recordBackward(plan, io, dims, options) {
+    // Frozen weights and no reader of dx or dh0: nothing to compute.
+    if (options.frozen && !io.dx && !io.dInitial) return;
+    const buffers = {
+      ...recorderForward(io),
+      mask: recorderMask(io),
+      dy: io.dy,
+      dhLast: io.dFinal[0]!,
+      dgates: io.scratch.dgates!,
+      ...recorderGrads(io),
+      dh0: io.dInitial?.[0] ?? io.scratch.dh0!,
+    };
+    recordSimpleRnnBackward(plan, buffers, dims, kernelOptions(options), io.dyIsSequence);
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * The echo-state network on WebGPU against its float64 twins: the leaky reservoir (SimpleRNN kernels with LEAK)
+ * forward and backward, the spectral radius by power iteration, and whole models — EchoState → Dense read out by
+ * fitRidge (GPU-summed Gram, float64 solve) against the ridge twin on the twin's states; and by gradient fit, where
+ * the reservoir stays as drawn while a Dense below it learns through it.
+ */
+import { describe, expect, it } from 'vitest';
+import { echoStateBackward, echoStateForward } from '../src/reference/echoState';
+import { ridgeFromRows } from '../src/reference/ridge';
+import { spectralRadius } from '../src/reference/spectralRadius';
+import { encodeFloats } from './support/base64';
+import { expectClose, expectCloseRelativeToMax } from './support/compare';
+import { skipGpu, useHarness } from './support/page';
+import { rng, uniform } from './support/random';
+import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE } from './support/tolerances';
+
+const enc = (data: Float32Array, shape: number[]) => ({ data: encodeFloats(data), shape });
+const plain = (data: Float32Array, shape: number[]) => ({ data, shape });
+/** Float32 power iteration against float64: 200 averaged log growths, each with a float32 norm. */
+const RADIUS = { atol: 1e-4, rtol: 1e-4 };
+/** Readout weights from a float32 Gram matrix (the solve amplifies its error by the system's condition number). */
+const RIDGE_WEIGHTS = { atol: 2e-3, rtol: 2e-3 };
+
+const CASES = [
+  { B: 3, T: 7, F: 2, U: 9, leakRate: 0.3, goBackwards: false, returnSequences: true, h0: true, masked: false },
+  { B: 2, T: 12, F: 3, U: 16, leakRate: 1, goBackwards: true, returnSequences: false, h0: false, masked: false },
+  { B: 4, T: 6, F: 1, U: 5, leakRate: 0.5, goBackwards: true, returnSequences: true, h0: true, masked: true },
+];
+
+describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins', () => {
+  const page = useHarness();
+
+  it.each(CASES.map((c) => [`B${c.B} T${c.T} F${c.F} U${c.U} leak ${c.leakRate}${c.goBackwards ? ' back' : ''}${c.masked ? ' masked' : ''}`, c] as const))(
+    'reservoir %s: outputs and every gradient',
+    async (_name, c) => {
+      const random = rng(c.U);
+      const d = {
+        x: uniform(random, c.B * c.T * c.F, 1),
+        inputKernel: uniform(random, c.F * c.U, 0.8),
+        reservoir: uniform(random, c.U * c.U, 1 / Math.sqrt(c.U)),
+        bias: uniform(random, c.U, 0.2),
+        h0: uniform(random, c.B * c.U, 0.5),
+        mask: Float32Array.from({ length: c.B * c.T }, (_, i) => (i % c.T < 2 && i < c.T ? 0 : i % 5 === 3 ? 0 : 1)),
+        dOutput: uniform(random, c.returnSequences ? c.B * c.T * c.U : c.B * c.U, 1),
+        dh: uniform(random, c.B * c.U, 1),
+      };
+      const tensors = <T>(wrap: (data: Float32Array, shape: number[]) => T) => ({
+        x: wrap(d.x, [c.B, c.T, c.F]),
+        inputKernel: wrap(d.inputKernel, [c.F, c.U]),
+        reservoir: wrap(d.reservoir, [c.U, c.U]),
+        bias: wrap(d.bias, [c.U]),
+        ...(c.h0 ? { initialState: [wrap(d.h0, [c.B, c.U])] as [T] } : {}),
+        ...(c.masked ? { mask: wrap(d.mask, [c.B, c.T]) } : {}),
+      });
+      const options = { leakRate: c.leakRate, goBackwards: c.goBackwards, returnSequences: c.returnSequences };
+      const outShape = c.returnSequences ? [c.B, c.T, c.U] : [c.B, c.U];
+      const back = await page.run('echoState', { inputs: tensors(enc), grads: { dOutput: enc(d.dOutput, outShape), dh: enc(d.dh, [c.B, c.U]) }, options });
+      expect(back.validationError).toBeNull();
+      expect(back.liveBuffersAfter).toBe(0);
+      const ref = echoStateBackward(tensors(plain), { dOutput: plain(d.dOutput, outShape), dh: plain(d.dh, [c.B, c.U]) }, options);
+      expectClose(back.outputs.output!, ref.output.data, SEQUENCE, 'output');
+      expectClose(back.outputs.h!, ref.h.data, SEQUENCE, 'final h');
+      for (const key of ['dX', 'dInputKernel', 'dReservoir', 'dBias', 'dh0'] as const) {
+        expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
+      }
+      const fwd = await page.run('echoState', { inputs: tensors(enc), options });
+      expect(fwd.dispatches, 'one GEMM and one step per timestep').toBe(1 + c.T);
+      expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, 'output (forward only)');
+    },
+  );
+
+  it('measures the spectral radius of a sparse random matrix and of a rotation pair as the twin does', async () => {
+    const random = rng(5);
+    const sparse = Float32Array.from({ length: 120 * 120 }, () => (random() < 0.1 ? random() * 2 - 1 : 0));
+    const [c, s] = [1.2 * Math.cos(0.4), 1.2 * Math.sin(0.4)];
+    for (const [matrix, n] of [
+      [sparse, 120],
+      [Float32Array.of(c, -s, 0, s, c, 0, 0.3, 0.2, 0.5), 3],
+    ] as const) {
+      const r = await page.run('spectralRadius', { matrix: enc(matrix, [n, n]) });
+      expect(r.validationError).toBeNull();
+      expect(r.dispatches, 'every iteration in one dispatch').toBe(1);
+      expectClose(r.outputs.radius!, [spectralRadius(matrix, n)], RADIUS, `radius of the ${n}×${n} matrix`);
+    }
+  });
+
+  it('fitRidge reads out a reservoir over every step after the washout, as the float64 ridge on the twin’s states does', async () => {
+    // Two sequences of a noisy sine; the target is the next value.
+    // alpha 0.1 keeps the system well conditioned, so float32 sums fix the weights to RIDGE_WEIGHTS; with a tiny alpha
+    // the weights are ill determined (many nearly equal fits) and only the fit's error is comparable.
+    const [B, T, U, washout, alpha] = [2, 60, 24, 10, 0.1];
+    const random = rng(17);
+    const series = Float32Array.from({ length: B * (T + 1) }, (_, i) => Math.sin(i * 0.3) + 0.05 * (random() - 0.5));
+    const x = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T)]!);
+    const y = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T) + 1]!);
+    const esn = { units: U, spectralRadius: 0.9, leakRate: 0.5, connectivity: 0.3, seed: 3, returnSequences: true };
+    const r = await page.run('esnModel', { esn, outputs: 1, x: enc(x, [B, T, 1]), y: enc(y, [B, T, 1]), seed: 1, ridge: { alpha, washout, batchSize: 1 } });
+    expect(r.validationError).toBeNull();
+    expect(r.liveBuffersAfter).toBe(0);
+    const o = r.outputs;
+    // The reservoir is as drawn: spectral radius 0.9 on the GPU too, and the weights unchanged.
+    expectClose(o.radius!, [0.9], { atol: 2e-3, rtol: 0 }, 'measured radius');
+    for (const i of [0, 1, 2]) expect(o[`w${i}`], `reservoir weight ${i}`).toEqual(o[`initial${i}`]);
+    expect(o.nonTrainable![0]).toBe(U + U * U + U);
+    // The twin: states from the float64 reservoir, rows after the washout in processing order, then the ridge.
+    const states = echoStateForward(
+      { x: plain(x, [B, T, 1]), inputKernel: plain(o.w0!, [1, U]), reservoir: plain(o.w1!, [U, U]), bias: plain(o.w2!, [U]) },
+      { leakRate: 0.5, returnSequences: true },
+    ).output.data;
+    const rows: number[] = [];
+    const targets: number[] = [];
+    for (let b = 0; b < B; b++) {
+      for (let t = washout; t < T; t++) {
+        rows.push(...states.subarray((b * T + t) * U, (b * T + t + 1) * U));
+        targets.push(y[b * T + t]!);
+      }
+    }
+    const ref = ridgeFromRows(rows, targets, B * (T - washout), U, 1, alpha);
+    expect(o.ridge![0]).toBe(B * (T - washout));
+    expectClose(o.w3!, ref.kernel, RIDGE_WEIGHTS, 'readout kernel');
+    expectClose(o.w4!, ref.bias, RIDGE_WEIGHTS, 'readout bias');
+    expectClose(o.ridge!.subarray(1), [ref.loss], { atol: 1e-5, rtol: 1e-2 }, 'training MSE');
+    // One-step prediction of a sine from 24 units: far below the series' variance (≈ 0.5).
+    expect(ref.loss).toBeLessThan(0.01);
+  });
+
+  it('gradient fit trains a Dense below the reservoir through it and leaves the reservoir as drawn', async () => {
+    const [n, T, F] = [16, 8, 2];
+    const random = rng(23);
+    const x = uniform(random, n * T * F, 1);
+    const y = Float32Array.from({ length: n }, (_, i) => Math.tanh(x[i * T * F]! + x[i * T * F + 3]!));
+    const esn = { units: 12, spectralRadius: 0.8, leakRate: 0.7, connectivity: 0.5, seed: 4 };
+    const r = await page.run('esnModel', { esn, outputs: 1, below: 3, x: enc(x, [n, T, F]), y: enc(y, [n, 1]), seed: 2, fitEpochs: 20 });
+    expect(r.validationError).toBeNull();
+    const o = r.outputs;
+    for (const i of [2, 3, 4]) expect(o[`w${i}`], `reservoir weight ${i - 2}`).toEqual(o[`initial${i}`]);
+    const moved = (i: number) => Math.max(...o[`w${i}`]!.map((v, j) => Math.abs(v - o[`initial${i}`]![j]!)));
+    expect(moved(0), 'the Dense below the reservoir learned (its gradient passed through it)').toBeGreaterThan(1e-3);
+    expect(moved(5), 'the readout learned').toBeGreaterThan(1e-3);
+    expect(o.losses![o.losses!.length - 1]!).toBeLessThan(o.losses![0]!);
+  });
+});
