@@ -10,7 +10,7 @@
 //   npm run bench -- --cases=tutorial,streaming      a subset of tutorial, large, gru, streaming (also: dropout,
 //                                      recurrentDropout, gruRecurrentDropout, padded and paddedUnmasked, the
 //                                      padded-text batch with and without maskZero, and paddedShort, lengths
-//                                      20–100 of 200)
+//                                      20–100 of 200; sruTutorial and sruLarge, the SRU in the tutorial and large shapes)
 //   npm run bench -- --peers=wasm --budget-ms=15000 --skip=large/train/webgpu --no-profile
 //   npm run bench -- --name=swiftshader-2026-11-29     the results file to commit (see .gitignore)
 //   npm run bench -- --markdown        also print the table as Markdown (README.md's Benchmark section)

@@ -12,6 +12,7 @@ import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLs
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
 import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4Pack';
 import { unmaskedStepMask } from '../src/kernels/sequenceMask';
+import { recordSruBackward, recordSruForward, sruBlocks, sruSizes } from '../src/kernels/sruSeq';
 import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../src/kernels/gruStep';
 import type { GruVec4Tuning } from '../src/kernels/gruStepVec4';
 import type { CellDims } from '../src/kernels/cell';
@@ -252,6 +253,65 @@ function gruBuffers(f: (label: string, n: number) => GPUBuffer, dims: CellDims, 
     dh0: f('dh0', s.state),
   };
   return { fwd, back };
+}
+
+/**
+ * An SRU layer's passes (`--sections=sru`), piece by piece: the input GEMM, the one-dispatch recurrence each way,
+ * and the backward pass's GEMM and sums. Its recurrence is element-wise, so what it costs is what the GEMMs and
+ * the dispatches around it cost.
+ */
+async function sruPieces(rt: Runtime, shape: string, dims: CellDims): Promise<ProfileRow[]> {
+  const made: GPUBuffer[] = [];
+  const f = (label: string, n: number) => {
+    const b = filler(rt, label, n);
+    made.push(b);
+    return b;
+  };
+  const s = sruSizes(dims);
+  const fwd = {
+    x: f('x', dims.timesteps * dims.batch * dims.features),
+    kernel: f('kernel', s.kernel),
+    recurrentWeights: f('v', s.recurrentWeights),
+    bias: f('bias', s.bias),
+    xproj: f('xproj', s.projections),
+    gateParams: f('gate params', s.gateParams),
+    h: f('h', (dims.timesteps + 1) * s.state),
+    c: f('c', (dims.timesteps + 1) * s.state),
+    mask: unmaskedStepMask(f('mask spare', 4), f('carry spare', 4)),
+  };
+  const back = {
+    ...fwd,
+    dy: f('dy', s.state),
+    dhLast: f('dh', s.state),
+    dcLast: f('dc', s.state),
+    dproj: f('dproj', s.dproj),
+    dSmall: f('d small', s.dSmall),
+    paramSums: f('sums', s.gateParams),
+    dx: null,
+    dKernel: f('dK', s.kernel),
+    dRecurrentWeights: f('dv', s.recurrentWeights),
+    dBias: f('db', s.bias),
+    dh0: f('dh0', s.state),
+    dc0: f('dc0', s.state),
+  };
+  const o = { activation: 'tanh' as const, goBackwards: false };
+  const rows: ProfileRow[] = [];
+  try {
+    const blocks = sruBlocks(dims);
+    const gemm = { m: dims.timesteps * dims.batch, n: blocks * dims.units, k: dims.features };
+    const pieces: [string, (p: Plan) => void, number | null][] = [
+      ['input GEMM x·W', (p) => recordGemm(p, { a: fwd.x, b: fwd.kernel, c: fwd.xproj, ...gemm }), gemmFlops(gemm)],
+      ['forward (GEMM + recurrence)', (p) => recordSruForward(p, fwd, dims, o), null],
+      ['backward (recurrence + sums + dW GEMM)', (p) => recordSruBackward(p, back, dims, o, false), null],
+    ];
+    for (const [piece, record, flops] of pieces) {
+      const t = await timeRepeated(rt, record);
+      rows.push({ shape, piece, ms: t.ms, dispatches: t.dispatches, gflops: flops === null ? null : flops / (t.ms * 1e6) });
+    }
+  } finally {
+    for (const b of made) rt.destroyBuffer(b);
+  }
+  return rows;
 }
 
 /**
@@ -503,6 +563,10 @@ export async function profile(options: { sections?: string[]; variants?: boolean
     if (options.sections?.includes('grid')) rows.push(...(await variantGrid(rt)));
     if (want('large'))
       rows.push(...(await lstmPieces(rt, 'large B64 T100 F32 U256 tanh', { batch: 64, timesteps: 100, features: 32, units: 256 }, 'tanh', variants)));
+    if (options.sections?.includes('sru')) {
+      rows.push(...(await sruPieces(rt, 'sru B32 T60 F1 U50 tanh', { batch: 32, timesteps: 60, features: 1, units: 50 })));
+      rows.push(...(await sruPieces(rt, 'sru B64 T100 F32 U256 tanh', { batch: 64, timesteps: 100, features: 32, units: 256 })));
+    }
     // 'gru': the benchmark's GRU (reset_after false, as TF.js) and the same shape with reset_after; 'gru-shapes':
     // larger layers and the shapes that place defaultGruVariant's boundary (small batch·steps).
     const tutorialGru = { batch: 32, timesteps: 60, features: 1, units: 50 };

@@ -82,7 +82,8 @@ function series(samples: number, timesteps: number, features: number, seed: numb
 }
 
 interface ModelSpec {
-  cell: 'lstm' | 'gru';
+  /** 'sru': webrnn's own SRU, which TF.js lacks (its peers are skipped with a note). */
+  cell: 'lstm' | 'gru' | 'sru';
   units: number;
   activation: 'relu' | 'tanh';
   timesteps: number;
@@ -154,7 +155,8 @@ function webrnnModel(rt: Runtime, m: ModelSpec, seed: number): Sequential {
     ...shape,
   };
   // TF.js's GRU supports only reset_after = false (Keras's older convention), so both sides use it.
-  model.add(m.cell === 'gru' ? layers.gru({ ...common, resetAfter: false }) : layers.lstm(common));
+  if (m.cell === 'sru') model.add(layers.sru({ units: m.units, activation: m.activation, ...shape }));
+  else model.add(m.cell === 'gru' ? layers.gru({ ...common, resetAfter: false }) : layers.lstm(common));
   model.add(layers.dense({ units: m.outputs }));
   model.compile({ optimizer: 'adam', loss: 'mse' });
   return model;
@@ -231,6 +233,10 @@ const CASES: Record<string, ModelSpec> = {
   paddedUnmasked: { ...PADDED, text: { ...PADDED.text!, maskZero: false } },
   // Lengths 20–100 padded to 200: half of every sequence lies past the batch's longest (--cases=padded,paddedShort).
   paddedShort: { ...PADDED, text: { ...PADDED.text!, maxLength: 100 } },
+  // The SRU in the tutorial's and the large case's shapes (--cases=tutorial,sruTutorial,large,sruLarge): the
+  // SRU issue's target is a training step ≥ 5× faster than the LSTM's of the same units and shape.
+  sruTutorial: { cell: 'sru', units: 50, activation: 'tanh', timesteps: 60, features: 1, batch: 32, outputs: 1 },
+  sruLarge: { cell: 'sru', units: 256, activation: 'tanh', timesteps: 100, features: 32, batch: 64, outputs: 1 },
 };
 
 /** Switches TF.js to `peer`; null when it is ready, else why not (the bench ports use it too). */
@@ -318,7 +324,7 @@ async function runCase(rt: Runtime, name: string, o: BenchOptions, rows: Row[], 
   model.dispose();
 
   for (const peer of o.peers) {
-    const problem = await setBackend(peer);
+    const problem = m.cell === 'sru' ? 'TF.js has no SRU layer' : await setBackend(peer);
     const wanted = ops.filter((op) => !skip(op.op, peer));
     // One TF.js model per backend and case, with webrnn's initial weights; its ops run in the same order.
     const tm = problem || wanted.length === 0 ? null : tfModel(m, initial);
