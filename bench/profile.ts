@@ -12,7 +12,7 @@ import { LSTM_VARIANTS, defaultLstmVariant, lstmSizes, lstmXprojFloats, recordLs
 import { LSTM_WEIGHT_GRAD_MAX_UNITS, recordLstmWeightGrad } from '../src/kernels/lstmWeightGrad';
 import { recordLstmBiasGrad } from '../src/kernels/lstmStepVec4Pack';
 import { unmaskedStepMask } from '../src/kernels/sequenceMask';
-import { recordSruBackward, recordSruForward, sruBlocks, sruSizes } from '../src/kernels/sruSeq';
+import { SRU_VARIANTS, defaultSruVariant, recordSruBackward, recordSruForward, sruSizes } from '../src/kernels/sruSeq';
 import { GRU_VARIANTS, defaultGruVariant, gruSizes, recordGruBackward, recordGruForward } from '../src/kernels/gruStep';
 import type { GruVec4Tuning } from '../src/kernels/gruStepVec4';
 import type { CellDims } from '../src/kernels/cell';
@@ -267,46 +267,46 @@ async function sruPieces(rt: Runtime, shape: string, dims: CellDims): Promise<Pr
     made.push(b);
     return b;
   };
-  const s = sruSizes(dims);
-  const fwd = {
-    x: f('x', dims.timesteps * dims.batch * dims.features),
-    kernel: f('kernel', s.kernel),
-    recurrentWeights: f('v', s.recurrentWeights),
-    bias: f('bias', s.bias),
-    xproj: f('xproj', s.projections),
-    gateParams: f('gate params', s.gateParams),
-    h: f('h', (dims.timesteps + 1) * s.state),
-    c: f('c', (dims.timesteps + 1) * s.state),
-    mask: unmaskedStepMask(f('mask spare', 4), f('carry spare', 4)),
-  };
-  const back = {
-    ...fwd,
-    dy: f('dy', s.state),
-    dhLast: f('dh', s.state),
-    dcLast: f('dc', s.state),
-    dproj: f('dproj', s.dproj),
-    dSmall: f('d small', s.dSmall),
-    paramSums: f('sums', s.gateParams),
-    dx: null,
-    dKernel: f('dK', s.kernel),
-    dRecurrentWeights: f('dv', s.recurrentWeights),
-    dBias: f('db', s.bias),
-    dh0: f('dh0', s.state),
-    dc0: f('dc0', s.state),
-  };
   const o = { activation: 'tanh' as const, goBackwards: false };
   const rows: ProfileRow[] = [];
   try {
-    const blocks = sruBlocks(dims);
-    const gemm = { m: dims.timesteps * dims.batch, n: blocks * dims.units, k: dims.features };
-    const pieces: [string, (p: Plan) => void, number | null][] = [
-      ['input GEMM x·W', (p) => recordGemm(p, { a: fwd.x, b: fwd.kernel, c: fwd.xproj, ...gemm }), gemmFlops(gemm)],
-      ['forward (GEMM + recurrence)', (p) => recordSruForward(p, fwd, dims, o), null],
-      ['backward (recurrence + sums + dW GEMM)', (p) => recordSruBackward(p, back, dims, o, false), null],
-    ];
-    for (const [piece, record, flops] of pieces) {
-      const t = await timeRepeated(rt, record);
-      rows.push({ shape, piece, ms: t.ms, dispatches: t.dispatches, gflops: flops === null ? null : flops / (t.ms * 1e6) });
+    for (const variant of SRU_VARIANTS.filter((v) => v !== 'single' || dims.features === 1)) {
+      const s = sruSizes(dims, variant);
+      const fwd = {
+        x: f('x', dims.timesteps * dims.batch * dims.features),
+        kernel: f('kernel', s.kernel),
+        recurrentWeights: f('v', s.recurrentWeights),
+        bias: f('bias', s.bias),
+        xproj: f('xproj', s.projections),
+        weights: f('weights', s.weights),
+        h: f('h', (dims.timesteps + 1) * s.state),
+        c: f('c', (dims.timesteps + 1) * s.state),
+        mask: unmaskedStepMask(f('mask spare', 4), f('carry spare', 4)),
+      };
+      const back = {
+        ...fwd,
+        dy: f('dy', s.state),
+        dhLast: f('dh', s.state),
+        dcLast: f('dc', s.state),
+        dproj: f('dproj', s.dproj),
+        dSmall: f('d small', s.dSmall),
+        paramSums: f('sums', s.partialWidth),
+        dx: null,
+        dKernel: f('dK', s.kernel),
+        dRecurrentWeights: f('dv', s.recurrentWeights),
+        dBias: f('db', s.bias),
+        dh0: f('dh0', s.state),
+        dc0: f('dc0', s.state),
+      };
+      const tag = `${variant}${variant === defaultSruVariant(dims) ? ', default' : ''}`;
+      const pieces: [string, (p: Plan) => void][] = [
+        [`forward [${tag}]`, (p) => recordSruForward(p, fwd, dims, o, variant)],
+        [`backward, no dX [${tag}]`, (p) => recordSruBackward(p, back, dims, o, false, variant)],
+      ];
+      for (const [piece, record] of pieces) {
+        const t = await timeRepeated(rt, record);
+        rows.push({ shape, piece, ms: t.ms, dispatches: t.dispatches, gflops: null });
+      }
     }
   } finally {
     for (const b of made) rt.destroyBuffer(b);

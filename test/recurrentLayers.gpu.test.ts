@@ -172,6 +172,14 @@ const CASES: Case[] = [
     optimizer: adam,
   },
   {
+    // One feature: the 'single' kernels (no GEMM), and as the first layer no dX, so no dproj written at all.
+    name: 'SRU(5, relu) on one feature, returnSequences + per-step Dense, Adam',
+    layers: [{ type: 'sru', config: { units: 5, activation: 'relu', returnSequences: true, inputShape: [6, 1] } }, dense(1)],
+    sample: [6, 1],
+    n: 4,
+    optimizer: adam,
+  },
+  {
     name: 'SRU(3, tanh, goBackwards) on 3 features (identity skip), returnSequences → SRU(4) + Dense, SGD',
     layers: [
       { type: 'sru', config: { units: 3, activation: 'tanh', goBackwards: true, returnSequences: true, inputShape: [5, 3] } },

@@ -26,6 +26,8 @@ interface Case {
   stateGradients: boolean;
   masked?: boolean;
   dropout?: boolean;
+  /** Pinned kernels: 'single' takes one feature only. Unset: defaultSruVariant's. */
+  variant?: 'seq' | 'single';
 }
 
 const EXTRA: Case[] = [
@@ -69,11 +71,55 @@ const EXTRA: Case[] = [
   },
 ];
 
-const CASES: Case[] = [...SRU_TABLE, ...EXTRA];
+// One feature: the table's F1 cases run the default ('single'), and each once more on 'seq'; so do the extras.
+const ONE_FEATURE: Case[] = [
+  {
+    batch: 3,
+    timesteps: 7,
+    features: 1,
+    units: 5,
+    activation: 'tanh',
+    goBackwards: true,
+    initialState: true,
+    returnSequences: true,
+    stateGradients: true,
+    masked: true,
+  },
+  {
+    batch: 2,
+    timesteps: 6,
+    features: 1,
+    units: 4,
+    activation: 'linear',
+    goBackwards: false,
+    initialState: true,
+    returnSequences: false,
+    stateGradients: true,
+    dropout: true,
+  },
+  {
+    batch: 2,
+    timesteps: 5,
+    features: 1,
+    units: 1,
+    activation: 'linear',
+    goBackwards: false,
+    initialState: false,
+    returnSequences: true,
+    stateGradients: false,
+  },
+];
+const CASES: Case[] = [
+  ...SRU_TABLE,
+  ...SRU_TABLE.filter((c) => c.features === 1).map((c) => ({ ...c, variant: 'seq' as const })),
+  ...EXTRA,
+  ...ONE_FEATURE,
+  ...ONE_FEATURE.map((c) => ({ ...c, variant: 'seq' as const })),
+];
 const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}` +
   `${c.goBackwards ? ' back' : ''}${c.initialState ? ' state0' : ''}${c.returnSequences ? ' seq' : ''}${c.stateGradients ? ' dstate' : ''}` +
-  `${c.masked ? ' masked' : ''}${c.dropout ? ' dropout' : ''}`;
+  `${c.masked ? ' masked' : ''}${c.dropout ? ' dropout' : ''}${c.variant ? ` [${c.variant}]` : ''}`;
 
 function caseData(c: Case, seed: number) {
   const random = rng(seed);
@@ -118,12 +164,14 @@ describe.skipIf(skipGpu)('sruSeq on WebGPU vs the float64 reference', () => {
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', async (_label, c, index) => {
     const d = caseData(c, 5000 + index);
     const { batch: B, timesteps: T, units: U } = c;
-    const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
+    const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards, ...(c.variant ? { variant: c.variant } : {}) };
+    // One feature runs the 'single' kernels by default: no GEMM for the projections, nor for dW.
+    const single = c.features === 1 && c.variant !== 'seq' ? 1 : 0;
     const tol = T === 1 ? STEP : SEQUENCE;
 
     const fwd = await page.run('sru', { inputs: tensors(c, d, enc), options });
     expect(fwd.validationError).toBeNull();
-    expect(fwd.dispatches, 'forward: one input GEMM + one dispatch for the whole recurrence').toBe(2);
+    expect(fwd.dispatches, 'forward: one input GEMM (none for one feature) + one dispatch for the whole recurrence').toBe(2 - single);
     expect(fwd.liveBuffersAfter, 'every buffer freed').toBe(0);
     const ref = sruForward(tensors(c, d, plain), options);
     expectClose(fwd.outputs.output!, ref.output.data, tol, 'output');
@@ -135,7 +183,9 @@ describe.skipIf(skipGpu)('sruSeq on WebGPU vs the float64 reference', () => {
     const back = await page.run('sru', { inputs: tensors(c, d, enc), grads: { dOutput: enc(d.dOutput, outShape), ...stateGrads(enc) }, options });
     expect(back.validationError).toBeNull();
     const identity = c.features === c.units ? 1 : 0;
-    expect(back.dispatches, 'forward 2; backward 1 recurrence + 1 column sum + 2 GEMMs (+ the skip add)').toBe(2 + 4 + identity);
+    expect(back.dispatches, 'forward 2; backward 1 recurrence + 1 column sum + 2 GEMMs (+ the skip add); one GEMM fewer each way for one feature').toBe(
+      2 + 4 + identity - 2 * single,
+    );
     expect(back.liveBuffersAfter).toBe(0);
     const refGrads = sruBackward(tensors(c, d, plain), { dOutput: plain(d.dOutput, outShape), ...stateGrads(plain) }, options);
     expectClose(back.outputs.output!, refGrads.output.data, tol, 'output (backward call)');

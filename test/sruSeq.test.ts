@@ -182,12 +182,12 @@ describe('sru arguments and kernels', () => {
   });
 
   it('bind exactly the buffers each entry point uses', () => {
-    expect(sruForwardKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'xproj', 'x', 'gate_params', 'h', 'c', 'step_mask']);
+    expect(sruForwardKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'xproj', 'x', 'weights', 'h', 'c', 'step_mask']);
     expect(sruBackwardKernel.iface.bindings.map((b) => b.name)).toEqual([
       'back_params',
       'xproj',
       'x',
-      'gate_params',
+      'weights',
       'saved_c',
       'dy',
       'dproj',
@@ -195,7 +195,7 @@ describe('sru arguments and kernels', () => {
       'step_mask',
     ]);
     expect(sruForwardKernel.iface.overrides).toEqual(
-      expect.arrayContaining(['WG', 'ACTIVATION', 'GO_BACKWARDS', 'MASKED', 'RECURRENT_DROPOUT', 'SKIP_IDENTITY']),
+      expect.arrayContaining(['WG', 'ACTIVATION', 'GO_BACKWARDS', 'MASKED', 'RECURRENT_DROPOUT', 'SKIP_IDENTITY', 'SINGLE_FEATURE']),
     );
   });
 });

@@ -3,15 +3,16 @@
  * and one dispatch each way, whatever the sequence length. States [h, c]; weights kernel, recurrent_weights
  * [2, u] (carried as CellWeights.recurrent_kernel), bias [2, u].
  */
+import { ValueError } from '../errors';
 import type { CellKernels } from '../kernels/cell';
-import { recordSruBackward, recordSruForward, sruSizes, type SruKernelOptions } from '../kernels/sruSeq';
+import { defaultSruVariant, recordSruBackward, recordSruForward, sruSizes, SRU_VARIANTS, type SruKernelOptions, type SruVariant } from '../kernels/sruSeq';
 import type { CellBackward, CellForward } from '../kernels/cell';
 import { recorderMask } from './buffers';
 
-export type SruCellOptions = SruKernelOptions;
-
-/** One kernel variant: the sequence-persistent one (an SRU has no matrix product inside its recurrence). */
-export type SruVariant = 'seq';
+export interface SruCellOptions extends SruKernelOptions {
+  /** Pins a kernel variant (tests, the benchmark); else the runtime's pinned one, else defaultSruVariant. */
+  variant?: SruVariant;
+}
 
 function forwardBuffers(io: CellForward) {
   return {
@@ -21,7 +22,7 @@ function forwardBuffers(io: CellForward) {
     recurrentWeights: io.weights.recurrent_kernel,
     bias: io.weights.bias,
     xproj: io.scratch.xproj!,
-    gateParams: io.scratch.gateParams!,
+    weights: io.scratch.weights!,
     h: io.states[0]!,
     c: io.states[1]!,
     mask: recorderMask(io),
@@ -33,31 +34,36 @@ export const sruCell: CellKernels<SruCellOptions, SruVariant> = {
   stateNames: ['h', 'c'],
   weightNames: { recurrent: 'recurrent_weights' },
 
-  variant() {
-    return 'seq';
+  variant(dims, options, context) {
+    const pinned: unknown = options.variant ?? context.kernels.sru;
+    if (pinned !== undefined && !(SRU_VARIANTS as readonly unknown[]).includes(pinned)) {
+      throw new ValueError(`sru kernel variant must be one of ${SRU_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(pinned)}`);
+    }
+    // 'single' takes one input feature; a pin of it elsewhere falls back to the kernels that take any.
+    return pinned === 'single' && dims.features !== 1 ? 'seq' : ((pinned as SruVariant | undefined) ?? defaultSruVariant(dims));
   },
 
-  forwardScratch(dims) {
-    const size = sruSizes(dims);
-    return { xproj: size.projections, gateParams: size.gateParams, maskSpare: 4 };
+  forwardScratch(dims, _options, variant) {
+    const size = sruSizes(dims, variant);
+    return { xproj: size.projections, weights: size.weights, maskSpare: 4 };
   },
 
-  backwardScratch(dims, _options, _variant, dInitial) {
-    const size = sruSizes(dims);
+  backwardScratch(dims, _options, variant, dInitial) {
+    const size = sruSizes(dims, variant);
     return {
       dproj: size.dproj,
       dSmall: size.dSmall,
-      paramSums: size.gateParams,
+      paramSums: size.partialWidth,
       // The kernel always hands back the initial states' gradients; without a reader they go to scratch.
       ...(dInitial ? {} : { dh0: size.state, dc0: size.state }),
     };
   },
 
-  recordForward(plan, io, dims, options) {
-    recordSruForward(plan, forwardBuffers(io), dims, options);
+  recordForward(plan, io, dims, options, variant) {
+    recordSruForward(plan, forwardBuffers(io), dims, options, variant);
   },
 
-  recordBackward(plan, io: CellBackward, dims, options) {
+  recordBackward(plan, io: CellBackward, dims, options, variant) {
     const s = io.scratch;
     const buffers = {
       ...forwardBuffers(io),
@@ -74,6 +80,6 @@ export const sruCell: CellKernels<SruCellOptions, SruVariant> = {
       dh0: io.dInitial?.[0] ?? s.dh0!,
       dc0: io.dInitial?.[1] ?? s.dc0!,
     };
-    recordSruBackward(plan, buffers, dims, options, io.dyIsSequence);
+    recordSruBackward(plan, buffers, dims, options, io.dyIsSequence, variant);
   },
 };

@@ -36,8 +36,10 @@ export interface KernelChoice {
   lstm?: 'step' | 'vec4' | 'seq';
   /** defaultGruVariant in src/kernels/gruStep.ts. */
   gru?: 'step' | 'vec4';
+  /** defaultSruVariant in src/kernels/sruSeq.ts ('single' applies to one-feature inputs only). */
+  sru?: 'seq' | 'single';
 }
-const KERNEL_VARIANTS: Record<keyof KernelChoice, readonly string[]> = { lstm: ['step', 'vec4', 'seq'], gru: ['step', 'vec4'] };
+const KERNEL_VARIANTS: Record<keyof KernelChoice, readonly string[]> = { lstm: ['step', 'vec4', 'seq'], gru: ['step', 'vec4'], sru: ['seq', 'single'] };
 
 function checkKernelChoice(choice: KernelChoice | undefined): KernelChoice {
   for (const [cell, variant] of Object.entries(choice ?? {})) {

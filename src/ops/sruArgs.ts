@@ -5,7 +5,8 @@
  * recurrentWeights [2, units] (v_f; v_r); bias [2, units] (b_f; b_r). The SRU carries two states, [h, c]: c is
  * its recurrence, h its last output (which a masked step repeats).
  */
-import { ShapeError } from '../errors';
+import { ShapeError, ValueError } from '../errors';
+import { SRU_VARIANTS, type SruVariant } from '../kernels/sruSeq';
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import type { CellDims } from '../kernels/cell';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
@@ -31,6 +32,8 @@ export interface SruOptions {
   returnSequences?: boolean;
   /** Process x from the last step to the first; sequence outputs come in processing order, as Keras's. */
   goBackwards?: boolean;
+  /** Which kernels run it: 'seq' (GEMM, then the recurrence) or, for one input feature, 'single'. Same results; for tests and benchmarks. */
+  variant?: SruVariant;
 }
 
 export interface SruOutputs<T> {
@@ -56,6 +59,7 @@ export interface ResolvedSruOptions {
   activation: CellActivation;
   returnSequences: boolean;
   goBackwards: boolean;
+  variant?: SruVariant;
 }
 
 export interface CheckedSruInputs {
@@ -75,7 +79,15 @@ export function resolveSruOptions(options: SruOptions = {}): ResolvedSruOptions 
     activation: checkActivation('activation', options.activation ?? 'linear', CELL_ACTIVATIONS),
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
+    ...(options.variant === undefined ? {} : { variant: checkSruVariant(options.variant) }),
   };
+}
+
+function checkSruVariant(value: unknown): SruVariant {
+  if (!(SRU_VARIANTS as readonly unknown[]).includes(value)) {
+    throw new ValueError(`variant must be one of ${SRU_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as SruVariant;
 }
 
 export function checkSruInputs(inputs: SruInputs<TensorLike>): CheckedSruInputs {
