@@ -86,8 +86,9 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
 
   it('fitRidge reads out a reservoir over every step after the washout, as the float64 ridge on the twin’s states does', async () => {
     // Two sequences of a noisy sine; the target is the next value.
-    // alpha 0.1 keeps the system well conditioned, so float32 sums fix the weights to RIDGE_WEIGHTS; with a tiny alpha
-    // the weights are ill determined (many nearly equal fits) and only the fit's error is comparable.
+    // The sums are double-float (crossProducts.gpu.test.ts); what differs from the twin is the float32 reservoir's
+    // states. alpha 0.1 keeps the system well conditioned, so those differences move the weights by RIDGE_WEIGHTS
+    // at most; with a tiny alpha the weights are ill determined (many nearly equal fits).
     const [B, T, U, washout, alpha] = [2, 60, 24, 10, 0.1];
     const random = rng(17);
     const series = Float32Array.from({ length: B * (T + 1) }, (_, i) => Math.sin(i * 0.3) + 0.05 * (random() - 0.5));

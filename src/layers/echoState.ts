@@ -85,6 +85,10 @@ export class EchoState extends RecurrentLayer<EchoStateCellOptions> {
     return new EchoState({ ...(this.config as EchoStateLayerConfig), ...(overrides as Partial<EchoStateLayerConfig>) });
   }
 
+  override stateSizes(): number[] {
+    return [this.units];
+  }
+
   protected biasFloats(): number {
     return this.units;
   }

@@ -1,16 +1,18 @@
 /**
  * `model.fitRidge(x, y, { alpha, washout })`: the closed-form readout of an echo-state network. The model ends in
- * an EchoState reservoir and a linear Dense; the reservoir runs on the GPU batch by batch, and the same submit adds
- * the batch's sums to GPU accumulators (ZᵀZ, Σz, ZᵀY and Σy, each a GEMM, the sums as products with a ones
- * vector); one readback at the end, then the float64 solve on the host (src/reference/ridge.ts), and the Dense's
- * weights are set. Rows are the reservoir's outputs: every timestep after the first `washout` with
+ * an EchoState reservoir and a linear Dense; the reservoir runs on the GPU batch by batch, then the batch's sums are
+ * added to GPU accumulators (ZᵀZ, Σz, ZᵀY and Σy, each a GEMM, the sums as products with a ones vector); one
+ * readback at the end, then the float64 solve on the host (src/reference/ridge.ts), and the Dense's weights are
+ * set. The sums are double-float (shaders/crossProducts.wgsl): reservoir states are so collinear that the small α
+ * a free-running forecast wants needs more than float32's 24 bits. With an intercept the rows are summed shifted
+ * by the first one (shaders/shiftRows.wgsl), so their products stay small. Rows are the reservoir's outputs: every timestep after the first `washout` with
  * returnSequences (the targets are then per step), else one per sample.
  */
 import { ValueError } from '../errors';
-import type { BufferRef } from '../gpu/kernel';
 import type { Runtime } from '../gpu/runtime';
-import { recordGemm } from '../kernels/gemm';
-import { recordAddInto } from '../kernels/sequenceMask';
+import { recordCrossProducts } from '../kernels/crossProducts';
+import { recordShiftRows } from '../kernels/shiftRows';
+import { Plan } from '../gpu/plan';
 import { Dense } from '../layers/dense';
 import { EchoState } from '../layers/echoState';
 import type { Layer } from '../layers/layer';
@@ -80,43 +82,51 @@ export async function ridgeReadout(
   }
   const [d, outputs] = [reservoir.units, readout.units];
   const rt = m.rt;
-  const acc = { xx: rt.zeros('ridge Σxᵀx', d * d), x: rt.zeros('ridge Σx', d), xy: rt.zeros('ridge Σxᵀy', d * outputs), y: rt.zeros('ridge Σy', outputs) };
+  // With an intercept, features are summed shifted by the first row the fit sees (shaders/shiftRows.wgsl).
+  const shifted = readout.useBias;
+  // Each sum as a double-float pair (shaders/crossProducts.wgsl): Σ zzᵀ, Σ z, Σ zyᵀ, Σ y.
+  const pair = (name: string, floats: number) => ({ hi: rt.zeros(`ridge ${name} (hi)`, floats), lo: rt.zeros(`ridge ${name} (lo)`, floats) });
+  const acc = { xx: pair('Σxᵀx', d * d), x: pair('Σx', d), xy: pair('Σxᵀy', d * outputs), y: pair('Σy', outputs) };
+  const shift = rt.zeros('ridge shift', d);
   const owned: { destroy(): void }[] = [];
   let yy = 0;
   try {
     const used = (steps - washout) * batchSize;
     const scratch = {
       ones: rt.upload('ridge ones', new Float32Array(used).fill(1)),
-      xx: rt.createBuffer('ridge batch xᵀx', d * d * 4),
-      x: rt.createBuffer('ridge batch Σx', d * 4),
-      xy: rt.createBuffer('ridge batch xᵀy', d * outputs * 4),
-      y: rt.createBuffer('ridge batch Σy', outputs * 4),
+      z: rt.createBuffer('ridge shifted rows', (shifted ? used * d : 1) * 4),
     };
     owned.push({ destroy: () => Object.values(scratch).forEach((b) => rt.destroyBuffer(b)) });
-    const programs = new Map<number, { input: GPUBuffer; targets: GPUBuffer; run(): void }>();
+    /** Per batch size: the reservoir's plan, then the sums' (the first batch sets the shift in between). */
+    const programs = new Map<number, { input: GPUBuffer; targets: GPUBuffer; reservoir: Plan; firstShift: Plan; sums: Plan }>();
     for (const n of batchSizesOf(xs.count, batchSize)) {
       const bound = bindModel(rt, m.layers.slice(0, index + 1), m.arena, n, false, m.idsInput);
       owned.push(bound);
       const targets = rt.createBuffer('ridge targets', steps * n * outputs * 4);
       owned.push({ destroy: () => rt.destroyBuffer(targets) });
+      const [sums, firstShift] = [new Plan(rt, `ridge sums, batch ${n}`), new Plan(rt, 'ridge shift')];
+      owned.push(sums, firstShift);
       // Rows after the washout: time-major, so one contiguous block from row washout·n.
       const rows = (steps - washout) * n;
-      const z = { buffer: bound.output.buffer, offset: bound.output.offset + washout * n * d };
-      const t = washout * n * outputs;
-      // Each batch's sum into scratch, then added to its accumulator: Σ zzᵀ, Σ z (Zᵀ·1), Σ zyᵀ, Σ y (Yᵀ·1).
-      const add = (c: GPUBuffer, total: GPUBuffer, floats: number) => recordAddInto(bound.forward, { x: c, xOffset: 0, y: total }, floats);
-      const gemm = (a: BufferRef, aOffset: number, b: BufferRef, bOffset: number, c: GPUBuffer, rowsOfC: number, cols: number) =>
-        recordGemm(bound.forward, { a, aOffset, b, bOffset, c, m: rowsOfC, n: cols, k: rows, transA: true });
-      gemm(z.buffer, z.offset, z.buffer, z.offset, scratch.xx, d, d);
-      add(scratch.xx, acc.xx, d * d);
-      gemm(z.buffer, z.offset, scratch.ones, 0, scratch.x, d, 1);
-      add(scratch.x, acc.x, d);
-      gemm(z.buffer, z.offset, targets, t, scratch.xy, d, outputs);
-      add(scratch.xy, acc.xy, d * outputs);
-      gemm(targets, t, scratch.ones, 0, scratch.y, outputs, 1);
-      add(scratch.y, acc.y, outputs);
-      await bound.forward.prepare();
-      programs.set(n, { input: bound.input, targets, run: () => bound.forward.run() });
+      const zOffset = bound.output.offset + washout * n * d;
+      firstShift.copy(bound.output.buffer, shift, d, zOffset, 0);
+      if (shifted) recordShiftRows(sums, { x: bound.output.buffer, xOffset: zOffset, shift, y: scratch.z }, { rows, cols: d });
+      const z = shifted ? { buffer: scratch.z, offset: 0 } : { buffer: bound.output.buffer, offset: zOffset };
+      const y = { buffer: targets, offset: washout * n * outputs };
+      const ones = { buffer: scratch.ones, offset: 0 };
+      const cross = (
+        l: { buffer: GPUBuffer; offset: number },
+        lCols: number,
+        r: { buffer: GPUBuffer; offset: number },
+        rCols: number,
+        into: { hi: GPUBuffer; lo: GPUBuffer },
+      ) => recordCrossProducts(sums, { a: l.buffer, aOffset: l.offset, b: r.buffer, bOffset: r.offset, ...into }, { rows, aCols: lCols, bCols: rCols });
+      cross(z, d, z, d, acc.xx);
+      cross(z, d, ones, 1, acc.x);
+      cross(z, d, y, outputs, acc.xy);
+      cross(y, outputs, ones, 1, acc.y);
+      await Promise.all([bound.forward.prepare(), sums.prepare(), firstShift.prepare()]);
+      programs.set(n, { input: bound.input, targets, reservoir: bound.forward, firstShift, sums });
     }
     for (let start = 0; start < xs.count; start += batchSize) {
       const n = Math.min(batchSize, xs.count - start);
@@ -126,19 +136,26 @@ export async function ridgeReadout(
       const y = gatherBatch(ys, indices, reservoir.returnSequences ? steps : null);
       rt.write(p.targets, y);
       for (let i = washout * n * outputs; i < y.length; i++) yy += y[i]! ** 2;
-      p.run();
+      p.reservoir.run();
+      if (start === 0 && shifted) p.firstShift.run();
+      p.sums.run();
     }
-    const [xx, x, xy, y] = await rt.readMany([
-      { ref: acc.xx, length: d * d },
-      { ref: acc.x, length: d },
-      { ref: acc.xy, length: d * outputs },
-      { ref: acc.y, length: outputs },
+    const lengths = [d * d, d, d * outputs, outputs];
+    const read = await rt.readMany([
+      ...Object.values(acc).flatMap((p, k) => [p.hi, p.lo].map((ref) => ({ ref, length: lengths[k]! }))),
+      { ref: shift, length: d },
     ]);
+    // hi + lo in float64: the sums to their double-float precision.
+    const [xx, x, xy, y] = [0, 1, 2, 3].map((k) => Float64Array.from(read[2 * k]!, (v, i) => v + read[2 * k + 1]![i]!));
+    const offsets = read[8]!;
     const rows = (steps - washout) * xs.count;
     const solved = solveRidge({ rows, d, outputs, xx: xx!, x: x!, xy: xy!, y: y!, yy }, alpha, readout.useBias);
-    return { kernel: Float32Array.from(solved.kernel), bias: readout.useBias ? Float32Array.from(solved.bias) : null, result: { rows, loss: solved.loss } };
+    // The fit is of z − shift: the same predictions come from z with the bias moved by −shift·kernel.
+    const bias = Float64Array.from(solved.bias);
+    if (shifted) for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) bias[k]! -= offsets[j]! * solved.kernel[j * outputs + k]!;
+    return { kernel: Float32Array.from(solved.kernel), bias: readout.useBias ? Float32Array.from(bias) : null, result: { rows, loss: solved.loss } };
   } finally {
     for (const o of owned) o.destroy();
-    for (const b of Object.values(acc)) rt.destroyBuffer(b);
+    for (const b of [...Object.values(acc).flatMap((p) => [p.hi, p.lo]), shift]) rt.destroyBuffer(b);
   }
 }

@@ -9,6 +9,8 @@ import {
   type EchoStateLayerConfig,
   type EchoStateOptions,
 } from '../../src/index';
+import { Plan } from '../../src/gpu/plan';
+import { recordCrossProducts } from '../../src/kernels/crossProducts';
 import { decode, inScope, type Encoded } from './harnessCore';
 
 export const echoStateCases = {
@@ -83,6 +85,34 @@ export const echoStateCases = {
         ...Object.fromEntries(initial.map((w, i) => [`initial${i}`, w])),
         ...Object.fromEntries(final.map((w, i) => [`w${i}`, w])),
       };
+    });
+  },
+};
+
+export const crossProductCases = {
+  /** C = Aᵀ·B through crossProducts (hi, lo after one call, or two calls on halves of the rows), read back. */
+  crossProducts(spec: { a: Encoded; b: Encoded; rows: number; aCols: number; bCols: number; halves: boolean }) {
+    return inScope(async (r) => {
+      const [a, b] = [decode(spec.a).data, decode(spec.b).data];
+      const floats = spec.aCols * spec.bCols;
+      const hi = r.zeros('hi', floats);
+      const lo = r.zeros('lo', floats);
+      const [ab, bb] = [r.upload('a', a), r.upload('b', b)];
+      const plan = new Plan(r, 'cross products');
+      const half = spec.halves ? Math.floor(spec.rows / 2) : spec.rows;
+      const dims = { aCols: spec.aCols, bCols: spec.bCols };
+      recordCrossProducts(plan, { a: ab, aOffset: 0, b: bb, bOffset: 0, hi, lo }, { ...dims, rows: half });
+      if (spec.halves)
+        recordCrossProducts(plan, { a: ab, aOffset: half * spec.aCols, b: bb, bOffset: half * spec.bCols, hi, lo }, { ...dims, rows: spec.rows - half });
+      await plan.prepare();
+      plan.run();
+      const [h, l] = await r.readMany([
+        { ref: hi, length: floats },
+        { ref: lo, length: floats },
+      ]);
+      plan.destroy();
+      for (const buf of [hi, lo, ab, bb]) r.destroyBuffer(buf);
+      return { hi: h!, lo: l! };
     });
   },
 };

@@ -5,7 +5,7 @@
  */
 import { dataCases } from './dataCases';
 import { denseCases } from './denseCases';
-import { echoStateCases } from './echoStateCases';
+import { crossProductCases, echoStateCases } from './echoStateCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
 import { interopCases } from './interopCases';
@@ -32,6 +32,7 @@ const harness = {
   ...faultCases,
   ...recurrentCases,
   ...echoStateCases,
+  ...crossProductCases,
   ...recurrentLayerCases,
   ...ioCases,
   ...interopCases,

@@ -1,0 +1,87 @@
+// crossProducts.wgsl — C += Aᵀ·B summed in double-float: each output kept as an unevaluated pair hi + lo of f32s.
+//
+// fitRidge (src/model/ridge.ts) solves (ZᵀZ + αI) W = ZᵀY for reservoir states Z. Those states are strongly
+// collinear (a reservoir driven by one smooth signal), so the small α that a free-running forecast needs leaves a
+// system whose smallest eigenvalues sit far below float32's rounding of a plain GEMM's sums (measured: singular at
+// α = 1e-3 for 400 units over 2000 steps, where float64 solves it at 1e-9). Here every product is split exactly into
+// p + e (e = fma(a, b, −p), exact where fma is fused; else the product's own rounding stays) and added to the pair
+// with Knuth's two-sum, so the sums keep ~48 bits however many rows and batches go in. The host reads hi and lo and
+// adds them in float64. CPU twin: src/reference/crossProducts.ts.
+//
+// The product's split does not rely on a fused fma (SwiftShader's is not: with fma(x, y, −p) the system above
+// stayed singular at α = 1e-7): each factor is cut into its top 12 significant bits (a bit mask, no arithmetic)
+// and the rest, so each of the four partial products fits f32's 24 bits exactly, whatever the compiler contracts.
+//
+// A is [rows, a_cols] from a_offset, B [rows, b_cols] from b_offset (row-major, rows contiguous); C is
+// [a_cols, b_cols]. One invocation per output, looping over the rows.
+//
+// Bindings: 0 params · 1 a (read) · 2 b (read) · 3 hi (rw) · 4 lo (rw)
+
+struct CrossParams {
+  rows: u32,
+  a_cols: u32,
+  b_cols: u32,
+  a_offset: u32,
+  b_offset: u32,
+  /** Always 0; see opaque(). */
+  zero: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: CrossParams;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> hi: array<f32>;
+@group(0) @binding(4) var<storage, read_write> lo: array<f32>;
+
+/** x = hi + lo with hi the top 12 significant bits of x (cut by a mask) and lo the rest, both exact. */
+fn split(x: f32) -> vec2<f32> {
+  let h = bitcast<f32>(bitcast<u32>(x) & 0xfffff000u);
+  return vec2<f32>(h, opaque(x - h));
+}
+
+/**
+ * v itself, in a way no compiler can see through: an xor with a uniform that is 0 at run time. Two-sum's error term
+ * is 0 in real arithmetic, and a compiler that reassociates floats (SwiftShader's does: the test measured float32
+ * accuracy without this) folds it away; each rounded result must be a value it cannot reason about.
+ */
+fn opaque(v: f32) -> f32 {
+  return bitcast<f32>(bitcast<u32>(v) ^ params.zero);
+}
+
+/** (s, e) with s + e = x + y exactly (Knuth's two-sum, no branch). */
+fn two_sum(x: f32, y: f32) -> vec2<f32> {
+  let s = opaque(x + y);
+  let v = opaque(s - x);
+  return vec2<f32>(s, (x - opaque(s - v)) + (y - v));
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = flat_index(gid, groups);
+  let p = params;
+  if (idx >= p.a_cols * p.b_cols) { return; }
+  let i = idx / p.b_cols;
+  let j = idx % p.b_cols;
+  var s = hi[idx];
+  var c = lo[idx];
+  for (var r = 0u; r < p.rows; r++) {
+    let x = a[p.a_offset + r * p.a_cols + i];
+    let y = b[p.b_offset + r * p.b_cols + j];
+    // x·y = xh·yh + (xh·yl + xl·yh) + xl·yl, each product exact: the big one two-summed, the rest small.
+    let xs = split(x);
+    let ys = split(y);
+    let t = two_sum(s, opaque(xs.x * ys.x));
+    s = t.x;
+    let mid = two_sum(opaque(xs.x * ys.y), opaque(xs.y * ys.x));
+    c += t.y + mid.x + (mid.y + xs.y * ys.y);
+    // Fold c into s every row, so c holds only what s cannot: summing 2000 rows of it in plain float32 otherwise
+    // cost ~2 decimal digits (measured: 5e-10 relative instead of 1e-12).
+    let n = two_sum(s, c);
+    s = n.x;
+    c = n.y;
+  }
+  // Renormalize, so lo stays small next to hi for the next batch.
+  let t = two_sum(s, c);
+  hi[idx] = t.x;
+  lo[idx] = t.y;
+}

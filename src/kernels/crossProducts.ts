@@ -1,0 +1,22 @@
+/** Records C += Aᵀ·B in double-float (shaders/crossProducts.wgsl; CPU twin src/reference/crossProducts.ts). */
+import crossProductsShader from '../../shaders/crossProducts.wgsl';
+import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
+import type { Plan } from '../gpu/plan';
+
+export const crossProductsKernel = defineKernel(crossProductsShader, 'main');
+const WG = 64;
+
+/** hi and lo: [aCols, bCols] each, zeros before the first call; the sum is hi + lo (add them in float64). */
+export function recordCrossProducts(
+  plan: Plan,
+  buf: { a: BufferRef; aOffset: number; b: BufferRef; bOffset: number; hi: BufferRef; lo: BufferRef },
+  dims: { rows: number; aCols: number; bCols: number },
+): void {
+  plan.dispatch({
+    kernel: crossProductsKernel,
+    constants: { WG },
+    bindings: { a: buf.a, b: buf.b, hi: buf.hi, lo: buf.lo },
+    uniforms: { rows: dims.rows, a_cols: dims.aCols, b_cols: dims.bCols, a_offset: buf.aOffset, b_offset: buf.bOffset, zero: 0 },
+    workgroups: grid1d(dims.aCols * dims.bCols, WG),
+  });
+}
