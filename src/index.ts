@@ -109,6 +109,8 @@ export type { MetricConfig, MetricKind } from './kernels/metrics';
 export { MinMaxScaler, StandardScaler, scalerFromJSON, makeWindows, chronologicalSplit, prepareSeries, parseCsv, stackColumns, csvWindows } from './data/index';
 export type { CsvWindows, CsvWindowsOptions, CsvSource, CsvStreamInput, RowSpan } from './data/index';
 export { CharVocabulary, WordVocabulary, splitWords, padSequences, PAD_ID, UNKNOWN_ID } from './data/index';
+export { mackeyGlass } from './data/index';
+export type { MackeyGlassOptions } from './data/index';
 export type { SeriesInput, MinMaxScalerOptions, InverseTransformOptions, ScalerJSON, MinMaxScalerJSON, StandardScalerJSON } from './data/index';
 export type { WindowOptions, Windows, SplitFractions, RowRange, ChronologicalSplit, PrepareSeriesOptions, PreparedSeries } from './data/index';
 export type { CsvOptions, CsvTable, VocabularyOptions, VocabularyJSON, PadOptions } from './data/index';

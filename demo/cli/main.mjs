@@ -2,11 +2,10 @@
 // headless Chromium trains on WebGPU (demo/cli/job.ts) while this process draws the progress bar; the results
 // come back here to be printed and written as out/forecast.html, .png, .json and .csv. With `--runtime node` this
 // process trains itself, on Dawn through webrnn/node (src/node.ts), and Chromium only draws forecast.png.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, startServer } from './browser.mjs';
+import { rerunWith, vulkanEnvironment } from './dawn.mjs';
 import { USAGE, UsageError, parseOptions } from './options.mjs';
 import { epochProgress } from './progress.mjs';
 import { screenshot, writeNumbers, writeReport } from './report.mjs';
@@ -126,34 +125,6 @@ async function trainInNode(server, input, progress) {
   } finally {
     rt.dispose();
   }
-}
-
-/**
- * What Dawn needs from the environment, read when a process starts: the Vulkan loader (libvulkan.so.1) and a
- * driver. A machine with Chromium but without the system's loader (libvulkan1) has Chromium's own in
- * /usr/lib/chromium, found only through LD_LIBRARY_PATH; a machine with no Vulkan driver installed has Chromium's
- * SwiftShader, named by VK_ICD_FILENAMES (webrnn/node would find it too, after Dawn warned that it found no driver).
- * Returns the variables to add, or null when nothing is missing.
- */
-function vulkanEnvironment() {
-  if (process.platform !== 'linux' || process.env.WEBRNN_VULKAN_SET) return null;
-  const add = {};
-  const systemLoader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1'].some((p) =>
-    existsSync(p),
-  );
-  if (!systemLoader && existsSync('/usr/lib/chromium/libvulkan.so.1')) {
-    add.LD_LIBRARY_PATH = ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
-  }
-  const drivers = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'].some((d) => existsSync(d) && readdirSync(d).length > 0);
-  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-  if (!drivers && !process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) add.VK_ICD_FILENAMES = swiftshader;
-  return Object.keys(add).length > 0 ? add : null;
-}
-
-/** Runs this command again with `add` in its environment, and exits as it does. */
-function rerunWith(add) {
-  const run = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, ...add, WEBRNN_VULKAN_SET: '1' } });
-  process.exitCode = run.status ?? 1;
 }
 
 function adapterText(adapter) {

@@ -20,3 +20,5 @@ export { CharVocabulary, WordVocabulary, splitWords, PAD_ID, UNKNOWN_ID } from '
 export type { VocabularyOptions, VocabularyJSON } from './vocabulary';
 export { padSequences } from './padSequences';
 export type { PadOptions } from './padSequences';
+export { mackeyGlass } from './mackeyGlass';
+export type { MackeyGlassOptions } from './mackeyGlass';
