@@ -89,6 +89,11 @@ fn blocks() -> u32 {
   return select(4u, 3u, SKIP_IDENTITY);
 }
 
+/** (v_f, v_r, b_f, b_r) of unit j. */
+fn gate_weights(units: u32, j: u32) -> vec4<f32> {
+  return vec4<f32>(weights[j], weights[units + j], weights[2u * units + j], weights[3u * units + j]);
+}
+
 /** With SINGLE_FEATURE, the kernel's row at column g·u + j for g = 0..3 (0 where there is no fourth block). */
 fn single_weights(units: u32, j: u32) -> vec4<f32> {
   if (!SINGLE_FEATURE) { return vec4<f32>(0.0); }
@@ -120,10 +125,7 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   if (idx >= p.batch * units) { return; }
   let b = idx / units;
   let j = idx % units;
-  let vf = weights[j];
-  let vr = weights[units + j];
-  let bf = weights[2u * units + j];
-  let br = weights[3u * units + j];
+  let gw = gate_weights(units, j);
   let keep = recurrent_keep(p.batch, units, b, j);
   let w = single_weights(units, j);
   let first = time_of_step(0u, p.timesteps);
@@ -134,8 +136,8 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
     if (step_runs(t, p.batch, b)) {
       let proj = projections(t, p.batch, b, j, units, p.features, p.x_offset, w);
       let gated = cell * keep;
-      let f = act(proj.y + vf * gated + bf, 2u);
-      let r = act(proj.z + vr * gated + br, 2u);
+      let f = act(proj.y + gw.x * gated + gw.z, 2u);
+      let r = act(proj.z + gw.y * gated + gw.w, 2u);
       cell = f * cell + (1.0 - f) * proj.x;
       out = r * act(cell, ACTIVATION) + (1.0 - r) * proj.w;
     }
@@ -154,10 +156,7 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (idx >= state) { return; }
   let b = idx / units;
   let j = idx % units;
-  let vf = weights[j];
-  let vr = weights[units + j];
-  let bf = weights[2u * units + j];
-  let br = weights[3u * units + j];
+  let gw = gate_weights(units, j);
   let keep = recurrent_keep(p.batch, units, b, j);
   let w = single_weights(units, j);
   let width = 4u * units + select(0u, blocks() * units, SINGLE_FEATURE);
@@ -195,8 +194,8 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     let c_new = saved_c[next_slot(t) * state + idx];
     let proj = projections(t, p.batch, b, j, units, p.features, p.x_offset, w);
     let gated = c_prev * keep;
-    let f = act(proj.y + vf * gated + bf, 2u);
-    let r = act(proj.z + vr * gated + br, 2u);
+    let f = act(proj.y + gw.x * gated + gw.z, 2u);
+    let r = act(proj.z + gw.y * gated + gw.w, 2u);
     let g = act(c_new, ACTIVATION);
     let dr = dh * (g - proj.w) * r * (1.0 - r);
     let dct = dc + dh * r * act_grad_from_output(g, ACTIVATION);
@@ -209,7 +208,7 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
       if (SKIP_IDENTITY) { dproj[skip_at] = d_proj.w; } else { dproj[row + 3u * units + j] = d_proj.w; }
     }
     if (SINGLE_FEATURE) { dw += x[p.x_offset + t * p.batch + b] * d_proj; }
-    dc = dct * f + (df * vf + dr * vr) * keep;
+    dc = dct * f + (df * gw.x + dr * gw.y) * keep;
     dvf += df * gated;
     dvr += dr * gated;
     dbf += df;

@@ -110,9 +110,27 @@ describe.skipIf(skipGpu)('demo pages', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${origin}/index.html`);
     const links = await page.$$eval('main a', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['./forecast.html', './text.html', './classify.html', './audio.html']);
+    expect(links).toEqual(['./forecast.html', './text.html', './classify.html', './audio.html', './study.html']);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('Study runs every cell on Mackey–Glass in a worker and reports the tables and both charts', async () => {
+    const o = await trainPage('study.html');
+    try {
+      expect(o.errors).toEqual([]);
+      expect(o.state.error).toBeNull();
+      expect(o.state.status).toBe('done');
+      expect(o.workers).toBe(1);
+      // quick: one dataset, one window, tanh: LSTM, GRU, SimpleRNN, SRU and the ESN.
+      expect(o.state.result.rows).toBe(5);
+      expect(await o.page.$$eval('#report svg', (s) => s.length)).toBe(2);
+      const cells = await o.page.$$eval('#report table tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+      expect(new Set(cells)).toEqual(new Set(['LSTM', 'GRU', 'SimpleRNN', 'SRU', 'ESN (ridge)']));
+      expect(await o.page.$eval('#adapter', (a) => a.textContent)).toMatch(/, in a worker$/);
+    } finally {
+      await o.page.close();
+    }
   });
 
   it('Forecast trains two epochs and draws the loss curve, the predictions, the forecast and the errors by horizon', async () => {

@@ -82,28 +82,31 @@ async function main() {
   const report = await server.ssrLoadModule('/demo/lib/study/report.ts');
   const data = await server.ssrLoadModule('/demo/lib/study/data.ts');
   const { readSeattleWeatherCsv } = await server.ssrLoadModule('/src/data/datasets.ts');
+  const studyOptions = {
+    ...study.DEFAULT_STUDY,
+    ...(o.quick ? { windows: [10], activations: ['tanh'], epochs: 5 } : {}),
+    ...(o.windows ? { windows: list(o.windows).map((w) => int('windows', w)) } : {}),
+    ...(o.cells ? { cells: list(o.cells) } : {}),
+    ...(o.activations ? { activations: list(o.activations) } : {}),
+    ...(o.epochs ? { epochs: int('epochs', o.epochs) } : {}),
+    ...(o.units ? { units: int('units', o.units) } : {}),
+    ...(o['esn-units'] ? { esnUnits: int('esn-units', o['esn-units']) } : {}),
+  };
+  for (const c of studyOptions.cells)
+    if (!study.STUDY_CELLS.includes(c)) throw new Error(`--cells: unknown cell '${c}'; cells are ${study.STUDY_CELLS.join(', ')}`);
+  for (const a of studyOptions.activations) if (!['tanh', 'relu'].includes(a)) throw new Error(`--activations: unknown '${a}'; use tanh, relu`);
+  const datasetNames = o.datasets ? list(o.datasets) : data.STUDY_DATASETS;
+  for (const d of datasetNames)
+    if (!data.STUDY_DATASETS.includes(d)) throw new Error(`--datasets: unknown dataset '${d}'; datasets are ${data.STUDY_DATASETS.join(', ')}`);
   const rt = await createRuntime();
   const started = performance.now();
   try {
     console.log(
       `Adapter: ${[rt.adapter.vendor, rt.adapter.architecture, rt.adapter.description].filter(Boolean).join(' ')}${rt.adapter.isFallback ? ' (CPU-emulated: times are not a GPU reference)' : ''}`,
     );
-    const studyOptions = {
-      ...study.DEFAULT_STUDY,
-      ...(o.quick ? { windows: [10], activations: ['tanh'], epochs: 5 } : {}),
-      ...(o.windows ? { windows: list(o.windows).map((w) => int('windows', w)) } : {}),
-      ...(o.cells ? { cells: list(o.cells) } : {}),
-      ...(o.activations ? { activations: list(o.activations) } : {}),
-      ...(o.epochs ? { epochs: int('epochs', o.epochs) } : {}),
-      ...(o.units ? { units: int('units', o.units) } : {}),
-      ...(o['esn-units'] ? { esnUnits: int('esn-units', o['esn-units']) } : {}),
-    };
-    for (const c of studyOptions.cells)
-      if (!study.STUDY_CELLS.includes(c)) throw new Error(`--cells: unknown cell '${c}'; cells are ${study.STUDY_CELLS.join(', ')}`);
-    for (const a of studyOptions.activations) if (!['tanh', 'relu'].includes(a)) throw new Error(`--activations: unknown '${a}'; use tanh, relu`);
     let rows = [];
     if (!o['benchmark-only']) {
-      const datasets = await data.studyDatasets(o.datasets ? list(o.datasets) : data.STUDY_DATASETS, readSeattleWeatherCsv);
+      const datasets = await data.studyDatasets(datasetNames, readSeattleWeatherCsv);
       rows = await study.runStudy(rt, datasets, studyOptions, (row, done, total) =>
         console.log(
           `[${done}/${total}] ${row.dataset} ${row.cell} ${row.activation} window ${row.window}: NRMSE ${row.nrmse.toFixed(3)}, ×naive ${row.vsNaive.toFixed(2)}, ${Math.round(row.trainMs)} ms`,

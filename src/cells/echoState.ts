@@ -7,7 +7,8 @@
  */
 import { recurrentKeepScratch, type CellKernels } from '../kernels/cell';
 import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnCarryFloats, simpleRnnSizes } from '../kernels/simpleRnnStep';
-import { recorderForward, recorderGrads, recorderMask } from './buffers';
+import { recorderForward, recorderMask } from './buffers';
+import { simpleRnnBackwardBuffers } from './simpleRnn';
 
 export interface EchoStateCellOptions {
   leakRate: number;
@@ -48,15 +49,6 @@ export const echoStateCell: CellKernels<EchoStateCellOptions, 'step'> = {
   recordBackward(plan, io, dims, options) {
     // Frozen weights and no reader of dx or dh0: nothing to compute.
     if (options.frozen && !io.dx && !io.dInitial) return;
-    const buffers = {
-      ...recorderForward(io),
-      mask: recorderMask(io),
-      dy: io.dy,
-      dhLast: io.dFinal[0]!,
-      dgates: io.scratch.dgates!,
-      ...recorderGrads(io),
-      dh0: io.dInitial?.[0] ?? io.scratch.dh0!,
-    };
-    recordSimpleRnnBackward(plan, buffers, dims, kernelOptions(options), io.dyIsSequence);
+    recordSimpleRnnBackward(plan, simpleRnnBackwardBuffers(io), dims, kernelOptions(options), io.dyIsSequence);
   },
 };

@@ -2,7 +2,7 @@
  * The SimpleRNN behind the cell interface (src/kernels/cell.ts), over the kernels of src/kernels/simpleRnnStep.ts.
  * Weights in Keras layout: kernel [F, u], recurrent_kernel [u, u], bias [u].
  */
-import { recurrentKeepScratch, stepMaskScratch, type CellKernels } from '../kernels/cell';
+import { recurrentKeepScratch, stepMaskScratch, type CellBackward, type CellKernels } from '../kernels/cell';
 import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnSizes, type SimpleRnnKernelOptions } from '../kernels/simpleRnnStep';
 
@@ -34,15 +34,19 @@ export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> 
   },
 
   recordBackward(plan, io, dims, options) {
-    const buffers = {
-      ...recorderForward(io),
-      mask: recorderMask(io),
-      dy: io.dy,
-      dhLast: io.dFinal[0]!,
-      dgates: io.scratch.dgates!,
-      ...recorderGrads(io),
-      dh0: io.dInitial?.[0] ?? io.scratch.dh0!,
-    };
-    recordSimpleRnnBackward(plan, buffers, dims, options, io.dyIsSequence);
+    recordSimpleRnnBackward(plan, simpleRnnBackwardBuffers(io), dims, options, io.dyIsSequence);
   },
 };
+
+/** The buffers of the SimpleRNN kernels' backward pass, from the cell interface's (the echo-state cell's too). */
+export function simpleRnnBackwardBuffers(io: CellBackward) {
+  return {
+    ...recorderForward(io),
+    mask: recorderMask(io),
+    dy: io.dy,
+    dhLast: io.dFinal[0]!,
+    dgates: io.scratch.dgates!,
+    ...recorderGrads(io),
+    dh0: io.dInitial?.[0] ?? io.scratch.dh0!,
+  };
+}

@@ -2,11 +2,12 @@
  * The study's report: Markdown tables (printed by `npm run study`, pasted in the README) and a self-contained HTML
  * page with the same tables and two SVG charts (no script, no dependency), for out/study.html and the Study page.
  */
+import type { AdapterSummary } from '../../../src/index';
 import { JAEGER_HAAS_2004, type MackeyGlassBenchResult } from './mackeyGlassEsn';
 import type { StudyOptions, StudyRow } from './study';
 
 export interface StudyResult {
-  adapter: { vendor: string; architecture: string; description: string; isFallback: boolean };
+  adapter: AdapterSummary;
   options: StudyOptions;
   rows: StudyRow[];
   mackeyGlass: MackeyGlassBenchResult | null;
