@@ -13,7 +13,7 @@
 // and the rest, so each of the four partial products fits f32's 24 bits exactly, whatever the compiler contracts.
 //
 // A is [rows, a_cols] from a_offset, B [rows, b_cols] from b_offset (row-major, rows contiguous); C is
-// [a_cols, b_cols]. One invocation per output, looping over the rows.
+// [a_cols, b_cols]. One invocation per output, looping over the rows; for a Gram matrix (symmetric) only i ≤ j.
 //
 // Bindings: 0 params · 1 a (read) · 2 b (read) · 3 hi (rw) · 4 lo (rw)
 
@@ -25,6 +25,8 @@ struct CrossParams {
   b_offset: u32,
   /** Always 0; see opaque(). */
   zero: u32,
+  /** 1: A is B (a Gram matrix): only C[i, j] for i ≤ j is computed; the host mirrors it. */
+  symmetric: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: CrossParams;
@@ -57,11 +59,26 @@ fn two_sum(x: f32, y: f32) -> vec2<f32> {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = flat_index(gid, groups);
+  let flat = flat_index(gid, groups);
   let p = params;
-  if (idx >= p.a_cols * p.b_cols) { return; }
-  let i = idx / p.b_cols;
-  let j = idx % p.b_cols;
+  var i: u32;
+  var j: u32;
+  if (p.symmetric != 0u) {
+    // The upper triangle row by row: row i starts at i·n − i(i−1)/2.
+    let n = p.a_cols;
+    if (flat >= n * (n + 1u) / 2u) { return; }
+    let m = f32(2u * n + 1u);
+    i = u32(max(0.0, floor((m - sqrt(m * m - 8.0 * f32(flat))) / 2.0)));
+    // The float estimate can be one off either way near a row's end.
+    if (i > 0u && i * n - i * (i - 1u) / 2u > flat) { i -= 1u; }
+    if ((i + 1u) * n - (i + 1u) * i / 2u <= flat) { i += 1u; }
+    j = i + (flat - (i * n - i * (i - 1u) / 2u));
+  } else {
+    if (flat >= p.a_cols * p.b_cols) { return; }
+    i = flat / p.b_cols;
+    j = flat % p.b_cols;
+  }
+  let idx = i * p.b_cols + j;
   var s = hi[idx];
   var c = lo[idx];
   for (var r = 0u; r < p.rows; r++) {

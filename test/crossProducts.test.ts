@@ -14,7 +14,7 @@ describe('crossProducts and shiftRows', () => {
 
   it('bind exactly what they use', () => {
     expect(crossProductsKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'a', 'b', 'hi', 'lo']);
-    expect(crossProductsKernel.iface.uniform?.members.map((m) => m.name)).toEqual(['rows', 'a_cols', 'b_cols', 'a_offset', 'b_offset', 'zero']);
+    expect(crossProductsKernel.iface.uniform?.members.map((m) => m.name)).toEqual(['rows', 'a_cols', 'b_cols', 'a_offset', 'b_offset', 'zero', 'symmetric']);
     expect(shiftRowsKernel.iface.bindings.map((b) => b.name)).toEqual(['params', 'x', 'shift', 'y']);
   });
 });

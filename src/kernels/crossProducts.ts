@@ -6,17 +6,22 @@ import type { Plan } from '../gpu/plan';
 export const crossProductsKernel = defineKernel(crossProductsShader, 'main');
 const WG = 64;
 
-/** hi and lo: [aCols, bCols] each, zeros before the first call; the sum is hi + lo (add them in float64). */
+/**
+ * hi and lo: [aCols, bCols] each, zeros before the first call; the sum is hi + lo (add them in float64).
+ * `symmetric`: A and B are the same rows (a Gram matrix): only the upper triangle i ≤ j is written.
+ */
 export function recordCrossProducts(
   plan: Plan,
   buf: { a: BufferRef; aOffset: number; b: BufferRef; bOffset: number; hi: BufferRef; lo: BufferRef },
-  dims: { rows: number; aCols: number; bCols: number },
+  dims: { rows: number; aCols: number; bCols: number; symmetric?: boolean },
 ): void {
+  const symmetric = dims.symmetric === true;
+  if (symmetric && dims.aCols !== dims.bCols) throw new Error(`crossProducts: a symmetric product needs aCols = bCols; got ${dims.aCols}, ${dims.bCols}`);
   plan.dispatch({
     kernel: crossProductsKernel,
     constants: { WG },
     bindings: { a: buf.a, b: buf.b, hi: buf.hi, lo: buf.lo },
-    uniforms: { rows: dims.rows, a_cols: dims.aCols, b_cols: dims.bCols, a_offset: buf.aOffset, b_offset: buf.bOffset, zero: 0 },
-    workgroups: grid1d(dims.aCols * dims.bCols, WG),
+    uniforms: { rows: dims.rows, a_cols: dims.aCols, b_cols: dims.bCols, a_offset: buf.aOffset, b_offset: buf.bOffset, zero: 0, symmetric: symmetric ? 1 : 0 },
+    workgroups: grid1d(symmetric ? (dims.aCols * (dims.aCols + 1)) / 2 : dims.aCols * dims.bCols, WG),
   });
 }

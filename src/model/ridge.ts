@@ -120,7 +120,12 @@ export async function ridgeReadout(
         r: { buffer: GPUBuffer; offset: number },
         rCols: number,
         into: { hi: GPUBuffer; lo: GPUBuffer },
-      ) => recordCrossProducts(sums, { a: l.buffer, aOffset: l.offset, b: r.buffer, bOffset: r.offset, ...into }, { rows, aCols: lCols, bCols: rCols });
+      ) =>
+        recordCrossProducts(
+          sums,
+          { a: l.buffer, aOffset: l.offset, b: r.buffer, bOffset: r.offset, ...into },
+          { rows, aCols: lCols, bCols: rCols, symmetric: l === r },
+        );
       cross(z, d, z, d, acc.xx);
       cross(z, d, ones, 1, acc.x);
       cross(z, d, y, outputs, acc.xy);
@@ -147,6 +152,8 @@ export async function ridgeReadout(
     ]);
     // hi + lo in float64: the sums to their double-float precision.
     const [xx, x, xy, y] = [0, 1, 2, 3].map((k) => Float64Array.from(read[2 * k]!, (v, i) => v + read[2 * k + 1]![i]!));
+    // ZᵀZ came as its upper triangle.
+    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) xx![i * d + j] = xx![j * d + i]!;
     const offsets = read[8]!;
     const rows = (steps - washout) * xs.count;
     const solved = solveRidge({ rows, d, outputs, xx: xx!, x: x!, xy: xy!, y: y!, yy }, alpha, readout.useBias);

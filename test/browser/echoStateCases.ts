@@ -91,7 +91,7 @@ export const echoStateCases = {
 
 export const crossProductCases = {
   /** C = Aᵀ·B through crossProducts (hi, lo after one call, or two calls on halves of the rows), read back. */
-  crossProducts(spec: { a: Encoded; b: Encoded; rows: number; aCols: number; bCols: number; halves: boolean }) {
+  crossProducts(spec: { a: Encoded; b: Encoded; rows: number; aCols: number; bCols: number; halves: boolean; symmetric?: boolean }) {
     return inScope(async (r) => {
       const [a, b] = [decode(spec.a).data, decode(spec.b).data];
       const floats = spec.aCols * spec.bCols;
@@ -100,7 +100,7 @@ export const crossProductCases = {
       const [ab, bb] = [r.upload('a', a), r.upload('b', b)];
       const plan = new Plan(r, 'cross products');
       const half = spec.halves ? Math.floor(spec.rows / 2) : spec.rows;
-      const dims = { aCols: spec.aCols, bCols: spec.bCols };
+      const dims = { aCols: spec.aCols, bCols: spec.bCols, symmetric: spec.symmetric ?? false };
       recordCrossProducts(plan, { a: ab, aOffset: 0, b: bb, bOffset: 0, hi, lo }, { ...dims, rows: half });
       if (spec.halves)
         recordCrossProducts(plan, { a: ab, aOffset: half * spec.aCols, b: bb, bOffset: half * spec.bCols, hi, lo }, { ...dims, rows: spec.rows - half });
