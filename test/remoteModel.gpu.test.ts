@@ -28,6 +28,13 @@ describe.skipIf(skipGpu)('a model in a worker (remoteModel)', () => {
     expect(r.summaryHasLstm).toBe(true);
   });
 
+  it('fits an echo-state readout by ridge in the worker as on the page', async () => {
+    const r = await page.call('remoteRidge');
+    expect(r.fitted.remote).toEqual(r.fitted.local);
+    expect(r.fitted.remote.rows).toBe(16);
+    expect(r.weights.remote).toEqual(r.weights.local);
+  });
+
   it('stops from a page callback, takes weights, streams page datasets, saves to the page', async () => {
     const r = await page.call('remoteControl');
     expect(r.stoppedEpochs).toEqual([0, 1]);

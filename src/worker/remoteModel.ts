@@ -16,6 +16,7 @@
  * WorkerError, and getLastGoodWeights() still holds the weights after the last good epoch.
  */
 import { proxy, releaseProxy, wrap } from 'comlink';
+import type { RidgeOptions, RidgeResult } from '../model/ridge';
 import { DisposedError, ValueError, WorkerError } from '../errors';
 import { saveArtifacts } from '../io/artifacts';
 import type { ArtifactsSink, SaveResult } from '../io/types';
@@ -206,6 +207,12 @@ export class RemoteModel implements TrainableModel {
   async predictStep(x: TensorLike): Promise<Tensor> {
     await this.before('predictStep');
     return this.link.call((s) => s.predictStep(toTensor(x, 'x')));
+  }
+
+  /** Sequential.fitRidge in the worker: the closed-form readout of an echo-state network. */
+  async fitRidge(x: TensorLike, y: TensorLike, options: RidgeOptions = {}): Promise<RidgeResult> {
+    await this.before('fitRidge');
+    return this.link.call((s) => s.fitRidge(toTensor(x, 'x'), toTensor(y, 'y'), options));
   }
 
   async resetStates(): Promise<void> {

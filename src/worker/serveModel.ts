@@ -17,6 +17,7 @@
  */
 import { expose, releaseProxy, type Endpoint, type Remote } from 'comlink';
 import { ValueError } from '../errors';
+import type { RidgeOptions, RidgeResult } from '../model/ridge';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../gpu/runtime';
 import { memorySink } from '../io/artifacts';
 import type { Batch, BatchIterator, Dataset } from '../model/dataset';
@@ -126,6 +127,10 @@ class ModelServer<Options> implements ModelService {
   async predictStep(x: Tensor): Promise<Tensor> {
     const y = await this.built.predictStep(x);
     return moving(y, [y.data]);
+  }
+
+  fitRidge(x: Tensor, y: Tensor, options: RidgeOptions): Promise<RidgeResult> {
+    return this.built.fitRidge(x, y, options);
   }
 
   resetStates(): void {

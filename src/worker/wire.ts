@@ -10,6 +10,7 @@ import type { AdapterSummary } from '../gpu/runtime';
 import type { ModelArtifacts } from '../io/types';
 import type { Logs } from '../model/callbacks';
 import type { LastGoodWeights } from '../model/epochEnd';
+import type { RidgeOptions, RidgeResult } from '../model/ridge';
 import type { SaveOptions } from '../model/save';
 import type { Tensor } from '../tensor';
 
@@ -65,6 +66,7 @@ export interface ModelService {
   evaluateDataset(data: BatchSource, args: { batches?: number }): Promise<number | number[]>;
   predict(x: Tensor, args: { batchSize?: number }): Promise<Tensor>;
   predictStep(x: Tensor): Promise<Tensor>;
+  fitRidge(x: Tensor, y: Tensor, options: RidgeOptions): Promise<RidgeResult>;
   resetStates(): void;
   getWeights(): Promise<Tensor[]>;
   setWeights(weights: Tensor[]): void;

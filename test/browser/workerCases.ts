@@ -95,6 +95,19 @@ export const workerCases = {
     return result;
   },
 
+  /** fitRidge in a worker against the same call on the page. */
+  async remoteRidge() {
+    const local = buildWorkerCaseModel(await rt(), { seed: 5, echoState: true });
+    const remote = await open({ seed: 5, echoState: true });
+    const result = {
+      fitted: { local: await local.fitRidge(x(), y(), { alpha: 0.01 }), remote: await remote.fitRidge(x(), y(), { alpha: 0.01 }) },
+      weights: { local: flat(await local.getWeights()), remote: flat(await remote.getWeights()) },
+    };
+    local.dispose();
+    remote.dispose();
+    return result;
+  },
+
   /** stopTraining from a page callback, setWeights, save and load, and the datasets a page passes. */
   async remoteControl() {
     const remote = await open({ seed: 3 });
