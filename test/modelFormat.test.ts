@@ -89,7 +89,7 @@ describe('reading topologies TF.js writes', () => {
     [
       'an unsupported layer class',
       { class_name: 'Conv1D', config: { name: 'conv', filters: 2 } },
-      /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, SRU, Dense, Embedding, Bidirectional, Dropout, SpatialDropout1D/,
+      /^x\.json: layer 'conv' has class Conv1D, which webrnn does not support; it reads InputLayer, LSTM, GRU, SimpleRNN, SRU, EchoState, Dense, Embedding, Bidirectional, Dropout, SpatialDropout1D/,
     ],
     [
       'an unknown activation',

@@ -2,7 +2,7 @@
 import spectralRadiusShader from '../../shaders/spectralRadius.wgsl';
 import { defineKernel, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
-import type { PowerIteration } from '../reference/spectralRadius';
+import type { PowerIteration } from '../layers/powerIteration';
 
 export const spectralRadiusKernel = defineKernel(spectralRadiusShader, 'main');
 /** One workgroup; a power of two (the norm's reduction halves it) and at most the shader's 256. */

@@ -9,7 +9,7 @@
  * for, as Keras 3 does (TF.js does not divide, so its 'normal' weights are about 12% narrower).
  */
 import { ValueError } from '../errors';
-import { spectralRadius } from '../reference/spectralRadius';
+import { spectralRadius } from './powerIteration';
 
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
 export type ScalingDistribution = 'uniform' | 'truncatedNormal' | 'untruncatedNormal';

@@ -2,8 +2,8 @@
  * `model.fitRidge(x, y, { alpha, washout })`: the closed-form readout of an echo-state network. The model ends in
  * an EchoState reservoir and a linear Dense; the reservoir runs on the GPU batch by batch, then the batch's sums are
  * added to GPU accumulators (ZᵀZ, Σz, ZᵀY and Σy, each a GEMM, the sums as products with a ones vector); one
- * readback at the end, then the float64 solve on the host (src/reference/ridge.ts), and the Dense's weights are
- * set. The sums are double-float (shaders/crossProducts.wgsl): reservoir states are so collinear that the small α
+ * readback at the end, then the float64 solve on the host (./ridgeSolve.ts), and the Dense's weights are
+ * set (./ridgeSolve.ts). The sums are double-float (shaders/crossProducts.wgsl): reservoir states are so collinear that the small α
  * a free-running forecast wants needs more than float32's 24 bits. With an intercept the rows are summed shifted
  * by the first one (shaders/shiftRows.wgsl), so their products stay small. Rows are the reservoir's outputs: every timestep after the first `washout` with
  * returnSequences (the targets are then per step), else one per sample.
@@ -16,7 +16,7 @@ import { Plan } from '../gpu/plan';
 import { Dense } from '../layers/dense';
 import { EchoState } from '../layers/echoState';
 import type { Layer } from '../layers/layer';
-import { solveRidge } from '../reference/ridge';
+import { solveRidge } from './ridgeSolve';
 import type { ParameterArena } from './arena';
 import { batchSizesOf, gatherBatch, type Samples } from './data';
 import { bindModel } from './program';

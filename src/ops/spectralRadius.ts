@@ -8,7 +8,7 @@ import { OwnedBuffers } from '../gpu/ownedBuffers';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { recordSpectralRadius } from '../kernels/spectralRadius';
-import { POWER_ITERATION, powerIterationStart, type PowerIteration } from '../reference/spectralRadius';
+import { POWER_ITERATION, powerIterationStart, type PowerIteration } from '../layers/powerIteration';
 import { checkFinite, toTensor, type TensorLike } from '../tensor';
 
 export async function spectralRadius(rt: Runtime, matrix: TensorLike, options: Partial<PowerIteration> = {}): Promise<number> {
