@@ -1,12 +1,14 @@
 /**
  * `model.fitRidge(x, y, { alpha, washout })`: the closed-form readout of an echo-state network. The model ends in
  * an EchoState reservoir and a linear Dense; the reservoir runs on the GPU batch by batch, then the batch's sums are
- * added to GPU accumulators (ZᵀZ, Σz, ZᵀY and Σy, each a GEMM, the sums as products with a ones vector); one
- * readback at the end, then the float64 solve on the host (./ridgeSolve.ts), and the Dense's weights are
- * set (./ridgeSolve.ts). The sums are double-float (shaders/crossProducts.wgsl): reservoir states are so collinear that the small α
- * a free-running forecast wants needs more than float32's 24 bits. With an intercept the rows are summed shifted
- * by the first one (shaders/shiftRows.wgsl), so their products stay small. Rows are the reservoir's outputs: every timestep after the first `washout` with
- * returnSequences (the targets are then per step), else one per sample.
+ * added to GPU accumulators (ZᵀZ, Σz, ZᵀY and Σy; the plain sums as products with a ones vector); one readback at
+ * the end, the float64 solve on the host (./ridgeSolve.ts), and the Dense's weights are set. Rows are the
+ * reservoir's outputs: every timestep after the first `washout` with returnSequences (the targets are then per
+ * step), else one per sample.
+ *
+ * The sums are double-float (shaders/crossProducts.wgsl): reservoir states are so collinear that the small α a
+ * free-running forecast wants needs more than float32's 24 bits. With an intercept the rows are summed shifted by
+ * the first one (shaders/shiftRows.wgsl), so their products stay small.
  */
 import { ValueError } from '../errors';
 import type { Runtime } from '../gpu/runtime';
