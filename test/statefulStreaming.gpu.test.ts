@@ -184,6 +184,19 @@ describe.skipIf(skipGpu)('stateful layers, streaming inference and the layer ker
       C: 2,
     },
     {
+      // The echo-state reservoir (the SimpleRNN's kernels with a leak), as the Mackey–Glass benchmark runs it free.
+      name: 'EchoState(12, leak 0.5) + per-step Dense',
+      layers: [
+        {
+          type: 'echoState',
+          config: { units: 12, leakRate: 0.5, connectivity: 0.5, seed: 3, returnSequences: true, stateful: true, batchInputShape: [2, 200, 3] },
+        },
+        { type: 'dense', config: { units: 2 } },
+      ],
+      F: 3,
+      C: 2,
+    },
+    {
       name: 'Embedding → GRU(6) → LSTM(5), stateful, + Dense(softmax) (a char model)',
       layers: [
         { type: 'embedding', config: { inputDim: 7, outputDim: 4, batchInputShape: [2, 200] } } as LayerSpec,

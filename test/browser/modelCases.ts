@@ -54,6 +54,8 @@ export function buildLayer(spec: LayerSpec): Layer {
       return layers.simpleRNN(spec.config);
     case 'sru':
       return layers.sru(spec.config);
+    case 'echoState':
+      return layers.echoState(spec.config);
     case 'bidirectional':
       return layers.bidirectional({ ...spec.config, layer: buildLayer(spec.config.layer) as RecurrentLayer });
     case 'dense':

@@ -11,6 +11,7 @@ import { gruBackward, gruForward } from '../../src/reference/gruStep';
 import { lstmBackward, lstmForward } from '../../src/reference/lstmStep';
 import { simpleRnnBackward, simpleRnnForward } from '../../src/reference/simpleRnnStep';
 import { sruBackward, sruForward } from '../../src/reference/sruSeq';
+import { echoStateForward } from '../../src/reference/echoState';
 
 export interface RecurrentSpecConfig {
   units: number;
@@ -27,7 +28,8 @@ export type CellSpec =
   | { type: 'lstm'; config: RecurrentSpecConfig }
   | { type: 'gru'; config: RecurrentSpecConfig & { resetAfter?: boolean } }
   | { type: 'simpleRNN'; config: RecurrentSpecConfig }
-  | { type: 'sru'; config: RecurrentSpecConfig };
+  | { type: 'sru'; config: RecurrentSpecConfig }
+  | { type: 'echoState'; config: RecurrentSpecConfig & { leakRate?: number; spectralRadius?: number; connectivity?: number; seed?: number } };
 
 export type BidirectionalSpec = {
   type: 'bidirectional';
@@ -37,7 +39,7 @@ export type BidirectionalSpec = {
 export type RecurrentSpec = CellSpec | BidirectionalSpec;
 
 export function isRecurrent(spec: { type: string }): spec is RecurrentSpec {
-  return ['lstm', 'gru', 'simpleRNN', 'sru', 'bidirectional'].includes(spec.type);
+  return ['lstm', 'gru', 'simpleRNN', 'sru', 'echoState', 'bidirectional'].includes(spec.type);
 }
 
 export function recurrentWeightCount(spec: RecurrentSpec): number {
@@ -90,6 +92,17 @@ function cellOptions(spec: CellSpec) {
 function cellForward(spec: CellSpec, w: Weights, x: Float64Array, n: number, T: number, F: number): Float64Array {
   const options = cellOptions(spec);
   if (spec.type === 'sru') return sruForward(sruInputs(spec, w, x, n, T, F), options).output.data;
+  if (spec.type === 'echoState') {
+    const u = spec.config.units;
+    const inputs = {
+      x: { data: x, shape: [n, T, F] },
+      inputKernel: { data: w[0]!, shape: [F, u] },
+      reservoir: { data: w[1]!, shape: [u, u] },
+      bias: { data: w[2]!, shape: [u] },
+    };
+    return echoStateForward(inputs, { leakRate: spec.config.leakRate ?? 1, returnSequences: options.returnSequences, goBackwards: options.goBackwards }).output
+      .data;
+  }
   const inputs = cellInputs(spec, w, x, n, T, F);
   if (spec.type === 'lstm') return lstmForward(inputs, options).output.data;
   if (spec.type === 'gru') return gruForward(inputs, options).output.data;
