@@ -38,6 +38,11 @@ struct BackParams {
   dy_is_sequence: u32,
 }
 
+/** The input time read by processing step s (s = 0 is the first step run); the host's timeOfStep. */
+fn time_of_step(s: u32, timesteps: u32) -> u32 {
+  return select(s, timesteps - 1u - s, GO_BACKWARDS);
+}
+
 /** The slot holding the state before the step that reads x_t. */
 fn prev_slot(t: u32) -> u32 {
   return select(t, t + 1u, GO_BACKWARDS);

@@ -45,11 +45,6 @@ struct SeqParams {
 
 //! generate lstmBackwardBlock {"rows": 4}
 
-/** Input time of processing step s (direction.wgsl's order, as the host's timeOfStep). */
-fn time_of_step(s: u32, timesteps: u32) -> u32 {
-  return select(s, timesteps - 1u - s, GO_BACKWARDS);
-}
-
 @compute @workgroup_size(WG)
 fn forward_seq(
   @builtin(workgroup_id) wg: vec3<u32>,

@@ -79,11 +79,6 @@ struct SruBackParams {
 @group(0) @binding(8) var<storage, read_write> dproj: array<f32>;
 @group(0) @binding(9) var<storage, read_write> d_small: array<f32>;
 
-/** The input time read by processing step s. */
-fn time_of_step(s: u32, timesteps: u32) -> u32 {
-  return select(s, timesteps - 1u - s, GO_BACKWARDS);
-}
-
 /** Blocks of xproj and dproj per row: x̃, f, r, and x̂ unless it is x_t. */
 fn blocks() -> u32 {
   return select(4u, 3u, SKIP_IDENTITY);
