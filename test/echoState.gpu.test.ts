@@ -63,9 +63,14 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
       for (const key of ['dX', 'dInputKernel', 'dReservoir', 'dBias', 'dh0'] as const) {
         expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
       }
-      const fwd = await page.run('echoState', { inputs: tensors(enc), options });
-      expect(fwd.dispatches, 'one GEMM and one step per timestep').toBe(1 + c.T);
-      expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, 'output (forward only)');
+      // Forward alone on both kernels: one step per timestep, or the whole sequence in one dispatch.
+      for (const variant of ['step', 'seq'] as const) {
+        const fwd = await page.run('echoState', { inputs: tensors(enc), options: { ...options, variant } });
+        expect(fwd.validationError).toBeNull();
+        expect(fwd.dispatches, `one GEMM, then ${variant === 'seq' ? 'one dispatch' : 'one step per timestep'}`).toBe(1 + (variant === 'seq' ? 1 : c.T));
+        expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, `output (forward only, ${variant})`);
+        expectClose(fwd.outputs.h!, ref.h.data, SEQUENCE, `final h (${variant})`);
+      }
     },
   );
 

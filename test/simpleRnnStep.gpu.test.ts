@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CellActivation } from '../src/kernels/activations';
+import { defaultSimpleRnnVariant } from '../src/kernels/simpleRnnStep';
 import { simpleRnnBackward, simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
@@ -22,6 +23,8 @@ interface Case {
   initialState: boolean;
   returnSequences: boolean;
   stateGradients: boolean;
+  /** A pinned forward kernel; unset, defaultSimpleRnnVariant's. */
+  variant?: 'step' | 'seq';
 }
 
 const EXTRA: Case[] = [
@@ -29,10 +32,15 @@ const EXTRA: Case[] = [
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', goBackwards: false, initialState: true, returnSequences: false, stateGradients: true },
 ];
 
-const CASES: Case[] = [...SIMPLE_RNN_TABLE, ...EXTRA];
+// Every case on its default forward kernel, and each once more on the other one.
+const CASES: Case[] = [...SIMPLE_RNN_TABLE, ...EXTRA].flatMap((c) => [
+  c,
+  { ...c, variant: defaultSimpleRnnVariant(c) === 'seq' ? ('step' as const) : ('seq' as const) },
+]);
 const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}` +
-  `${c.goBackwards ? ' back' : ''}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.stateGradients ? ' dh' : ''}`;
+  `${c.goBackwards ? ' back' : ''}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.stateGradients ? ' dh' : ''}` +
+  ` [${c.variant ?? `${defaultSimpleRnnVariant(c)}, default`}]`;
 
 function tensors<T>(c: Case, d: RecurrentCaseData, wrap: (data: Float32Array, shape: number[]) => T) {
   const { batch: B, timesteps: T, features: F, units: U } = c;
@@ -53,12 +61,14 @@ describe.skipIf(skipGpu)('simpleRnnStep on WebGPU vs the float64 reference', () 
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', async (_label, c, index) => {
     const d = recurrentCaseData(c, 1, 1, 3000 + index);
     const { batch: B, timesteps: T, units: U } = c;
-    const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
+    const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards, ...(c.variant ? { variant: c.variant } : {}) };
+    // The sequence kernel runs the whole forward recurrence in one dispatch.
+    const forwardSteps = (c.variant ?? defaultSimpleRnnVariant(c)) === 'seq' ? 1 : T;
     const tol = T === 1 ? STEP : SEQUENCE;
 
     const fwd = await page.run('simpleRnn', { inputs: tensors(c, d, enc), options });
     expect(fwd.validationError).toBeNull();
-    expect(fwd.dispatches, 'forward: one input GEMM + one fused step per timestep').toBe(1 + T);
+    expect(fwd.dispatches, 'forward: one input GEMM + one fused step per timestep, or one for them all').toBe(1 + forwardSteps);
     expect(fwd.submits, 'forward: one submit for the sequence + one for the readback').toBe(2);
     expect(fwd.liveBuffersAfter, 'every buffer freed').toBe(0);
     const ref = simpleRnnForward(tensors(c, d, plain), options);
@@ -69,7 +79,7 @@ describe.skipIf(skipGpu)('simpleRnnStep on WebGPU vs the float64 reference', () 
     const grads = { dOutput: enc(d.dOutput, outShape), ...(c.stateGradients ? { dh: enc(d.dh, [B, U]) } : {}) };
     const back = await page.run('simpleRnn', { inputs: tensors(c, d, enc), grads, options });
     expect(back.validationError).toBeNull();
-    expect(back.dispatches, 'forward 1 + T, backward T steps + 4 GEMMs + 1 column sum').toBe(1 + T + T + 5);
+    expect(back.dispatches, 'forward 1 + T (or 2), backward T steps + 4 GEMMs + 1 column sum').toBe(1 + forwardSteps + T + 5);
     expect(back.submits).toBe(2);
     expect(back.liveBuffersAfter).toBe(0);
     const refGrads = simpleRnnBackward(

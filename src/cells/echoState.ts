@@ -6,7 +6,14 @@
  * Weights as CellWeights: input_kernel (kernel), reservoir (recurrent_kernel), bias.
  */
 import { recurrentKeepScratch, type CellKernels } from '../kernels/cell';
-import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnCarryFloats, simpleRnnSizes } from '../kernels/simpleRnnStep';
+import {
+  recordSimpleRnnBackward,
+  recordSimpleRnnForward,
+  simpleRnnCarryFloats,
+  simpleRnnSizes,
+  simpleRnnVariant,
+  type SimpleRnnVariant,
+} from '../kernels/simpleRnnStep';
 import { recorderForward, recorderMask } from './buffers';
 import { simpleRnnBackwardBuffers } from './simpleRnn';
 
@@ -15,17 +22,20 @@ export interface EchoStateCellOptions {
   goBackwards: boolean;
   /** The weights get no gradient (a reservoir in a model); false in the functional API, which returns them. */
   frozen: boolean;
+  /** Pins the forward kernel (tests); else as the SimpleRNN's. */
+  variant?: SimpleRnnVariant;
 }
 
 const kernelOptions = (o: EchoStateCellOptions) => ({ activation: 'tanh' as const, goBackwards: o.goBackwards, leakRate: o.leakRate, weightGrads: !o.frozen });
 
-export const echoStateCell: CellKernels<EchoStateCellOptions, 'step'> = {
+export const echoStateCell: CellKernels<EchoStateCellOptions, SimpleRnnVariant> = {
   name: 'echoState',
   stateNames: ['h'],
   weightNames: { kernel: 'input_kernel', recurrent: 'reservoir' },
 
-  variant() {
-    return 'step';
+  // The SimpleRNN's forward kernels, chosen as for it (a reservoir is often one long row: the sequence kernel).
+  variant(dims, options, context) {
+    return simpleRnnVariant(dims, options.variant ?? context.kernels.simpleRnn);
   },
 
   forwardScratch(dims) {
@@ -42,8 +52,8 @@ export const echoStateCell: CellKernels<EchoStateCellOptions, 'step'> = {
     };
   },
 
-  recordForward(plan, io, dims, options) {
-    recordSimpleRnnForward(plan, { ...recorderForward(io), mask: recorderMask(io) }, dims, kernelOptions(options));
+  recordForward(plan, io, dims, options, variant) {
+    recordSimpleRnnForward(plan, { ...recorderForward(io), mask: recorderMask(io) }, dims, kernelOptions(options), variant);
   },
 
   recordBackward(plan, io, dims, options) {

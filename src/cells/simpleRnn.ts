@@ -4,19 +4,26 @@
  */
 import { recurrentKeepScratch, stepMaskScratch, type CellBackward, type CellKernels } from '../kernels/cell';
 import { recorderForward, recorderGrads, recorderMask } from './buffers';
-import { recordSimpleRnnBackward, recordSimpleRnnForward, simpleRnnSizes, type SimpleRnnKernelOptions } from '../kernels/simpleRnnStep';
+import {
+  recordSimpleRnnBackward,
+  recordSimpleRnnForward,
+  simpleRnnSizes,
+  simpleRnnVariant,
+  type SimpleRnnKernelOptions,
+  type SimpleRnnVariant,
+} from '../kernels/simpleRnnStep';
 
-export type SimpleRnnCellOptions = SimpleRnnKernelOptions;
-
-/** One kernel variant: the plain fused step, which reads a mask too. */
-export type SimpleRnnVariant = 'step';
+export interface SimpleRnnCellOptions extends SimpleRnnKernelOptions {
+  /** Pins the forward kernel (tests, the benchmark); else the runtime's pinned one, else defaultSimpleRnnVariant. */
+  variant?: SimpleRnnVariant;
+}
 
 export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> = {
   name: 'simpleRnn',
   stateNames: ['h'],
 
-  variant() {
-    return 'step';
+  variant(dims, options, context) {
+    return simpleRnnVariant(dims, options.variant ?? context.kernels.simpleRnn);
   },
 
   forwardScratch(dims) {
@@ -29,8 +36,8 @@ export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> 
     return { dgates: size.gates, ...stepMaskScratch(dims, true), ...(dInitial ? {} : { dh0: size.state }), ...recurrentKeepScratch(dims) };
   },
 
-  recordForward(plan, io, dims, options) {
-    recordSimpleRnnForward(plan, { ...recorderForward(io), mask: recorderMask(io) }, dims, options);
+  recordForward(plan, io, dims, options, variant) {
+    recordSimpleRnnForward(plan, { ...recorderForward(io), mask: recorderMask(io) }, dims, options, variant);
   },
 
   recordBackward(plan, io, dims, options) {

@@ -38,8 +38,15 @@ export interface KernelChoice {
   gru?: 'step' | 'vec4';
   /** defaultSruVariant in src/kernels/sruSeq.ts ('single' applies to one-feature inputs only). */
   sru?: 'seq' | 'single';
+  /** The SimpleRNN's and echo-state reservoir's forward kernels: defaultSimpleRnnVariant in src/kernels/simpleRnnStep.ts. */
+  simpleRnn?: 'step' | 'seq';
 }
-const KERNEL_VARIANTS: Record<keyof KernelChoice, readonly string[]> = { lstm: ['step', 'vec4', 'seq'], gru: ['step', 'vec4'], sru: ['seq', 'single'] };
+const KERNEL_VARIANTS: Record<keyof KernelChoice, readonly string[]> = {
+  lstm: ['step', 'vec4', 'seq'],
+  gru: ['step', 'vec4'],
+  sru: ['seq', 'single'],
+  simpleRnn: ['step', 'seq'],
+};
 
 function checkKernelChoice(choice: KernelChoice | undefined): KernelChoice {
   for (const [cell, variant] of Object.entries(choice ?? {})) {

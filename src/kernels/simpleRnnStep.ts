@@ -6,6 +6,8 @@
  * mask (buf.mask with values) makes the steps skip padding.
  */
 import simpleRnnStepShader from '../../shaders/simpleRnnStep.wgsl';
+import simpleRnnSeqShader from '../../shaders/simpleRnnSeq.wgsl';
+import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { CellActivation } from './activations';
@@ -18,7 +20,35 @@ import { recordAddInto, recordCarryIntoInitial, stepMaskBindings, stepMaskConsta
 
 export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
 export const simpleRnnBackwardKernel = defineKernel(simpleRnnStepShader, 'backward');
+export const simpleRnnSeqKernel = defineKernel(simpleRnnSeqShader, 'forward');
 const WG = 64;
+/** The sequence kernel's workgroup: one per batch row, so as wide as a row's units use. */
+const SEQ_WG = 64;
+
+/**
+ * Forward kernels: 'step' (one dispatch per timestep, an invocation per row and unit) or 'seq' (one dispatch for
+ * the sequence, a workgroup per row looping over time: shaders/simpleRnnSeq.wgsl). Backward is the step kernel's
+ * for both. defaultSimpleRnnVariant is the measured rule (bench/results/simple-rnn-kernels.md).
+ */
+export const SIMPLE_RNN_VARIANTS = ['step', 'seq'] as const;
+export type SimpleRnnVariant = (typeof SIMPLE_RNN_VARIANTS)[number];
+/** The sequence kernel keeps two rows of units in workgroup memory: 2 × 2048 floats is WebGPU's 16 KiB default. */
+export const SIMPLE_RNN_SEQ_MAX_UNITS = 2048;
+/** At most this many rows, the sequence kernel is the default (measured: bench/results/simple-rnn-kernels.md). */
+export const SIMPLE_RNN_SEQ_MAX_BATCH = 4;
+
+export function defaultSimpleRnnVariant(dims: { batch: number; units: number }): SimpleRnnVariant {
+  return dims.batch <= SIMPLE_RNN_SEQ_MAX_BATCH && dims.units <= SIMPLE_RNN_SEQ_MAX_UNITS ? 'seq' : 'step';
+}
+
+/** The variant a pass runs: a pinned one (options, then the runtime's), else the default; 'seq' only where it fits. */
+export function simpleRnnVariant(dims: { batch: number; units: number }, pinned: unknown): SimpleRnnVariant {
+  if (pinned !== undefined && !(SIMPLE_RNN_VARIANTS as readonly unknown[]).includes(pinned)) {
+    throw new ValueError(`simpleRNN kernel variant must be one of ${SIMPLE_RNN_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(pinned)}`);
+  }
+  if (pinned === 'seq' && dims.units > SIMPLE_RNN_SEQ_MAX_UNITS) return 'step';
+  return (pinned as SimpleRnnVariant | undefined) ?? defaultSimpleRnnVariant(dims);
+}
 
 export interface SimpleRnnKernelOptions {
   activation: CellActivation;
@@ -67,9 +97,25 @@ export interface SimpleRnnForwardBuffers {
   mask: StepMask;
 }
 
-export function recordSimpleRnnForward(plan: Plan, buf: SimpleRnnForwardBuffers, dims: CellDims, o: SimpleRnnKernelOptions): void {
+export function recordSimpleRnnForward(
+  plan: Plan,
+  buf: SimpleRnnForwardBuffers,
+  dims: CellDims,
+  o: SimpleRnnKernelOptions,
+  variant: SimpleRnnVariant = 'step',
+): void {
   const { batch, timesteps, features, units } = dims;
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: units, k: features });
+  if (variant === 'seq') {
+    plan.dispatch({
+      kernel: simpleRnnSeqKernel,
+      constants: { ...constants(o, buf.mask), WG: SEQ_WG, UNITS: units },
+      bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
+      uniforms: { batch, units, timesteps },
+      workgroups: [batch],
+    });
+    return;
+  }
   const workgroups = grid1d(batch * units, WG);
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({

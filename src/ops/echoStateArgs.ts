@@ -8,6 +8,8 @@ import { ShapeError, ValueError } from '../errors';
 import type { CellDims } from '../kernels/cell';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
+import { checkSimpleRnnVariant } from './simpleRnnArgs';
+import type { SimpleRnnVariant } from '../kernels/simpleRnnStep';
 import { checkInitialH, checkMask, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
 
 export interface EchoStateInputs<T> {
@@ -26,6 +28,8 @@ export interface EchoStateOptions {
   leakRate?: number;
   returnSequences?: boolean;
   goBackwards?: boolean;
+  /** The forward kernel: 'step' or 'seq' (the SimpleRNN's). Same results; for tests and benchmarks. */
+  variant?: SimpleRnnVariant;
 }
 
 export interface EchoStateOutputs<T> {
@@ -48,6 +52,7 @@ export interface ResolvedEchoStateOptions {
   leakRate: number;
   returnSequences: boolean;
   goBackwards: boolean;
+  variant?: SimpleRnnVariant;
 }
 
 /** A leak rate in (0, 1]. */
@@ -62,6 +67,7 @@ export function resolveEchoStateOptions(options: EchoStateOptions = {}): Resolve
     leakRate: checkLeakRate('', options.leakRate ?? 1),
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
+    ...(options.variant === undefined ? {} : { variant: checkSimpleRnnVariant(options.variant) }),
   };
 }
 

@@ -3,7 +3,9 @@
  * float64 twin (src/reference/simpleRnnStep.ts), and the checks that turn bad ones into named errors. Keras
  * layout: kernel [features, units], recurrentKernel [units, units], bias [units].
  */
+import { ValueError } from '../errors';
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
+import { SIMPLE_RNN_VARIANTS, type SimpleRnnVariant } from '../kernels/simpleRnnStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
 import { checkSequenceAndKernel, checkSingleStateGrads, checkSingleStateOptions, type SingleStateGrads } from './recurrentArgs';
@@ -31,6 +33,8 @@ export interface SimpleRnnOptions {
   returnSequences?: boolean;
   /** Keras go_backwards: process x from the last step to the first; sequence outputs come in processing order. */
   goBackwards?: boolean;
+  /** The forward kernel: 'step' or 'seq' (shaders/simpleRnnSeq.wgsl). Same results; for tests and benchmarks. */
+  variant?: SimpleRnnVariant;
 }
 
 export interface SimpleRnnOutputs<T> {
@@ -54,6 +58,7 @@ export interface ResolvedSimpleRnnOptions {
   activation: CellActivation;
   returnSequences: boolean;
   goBackwards: boolean;
+  variant?: SimpleRnnVariant;
 }
 
 export interface CheckedSimpleRnnInputs {
@@ -72,7 +77,15 @@ export function resolveSimpleRnnOptions(options: SimpleRnnOptions = {}): Resolve
     activation: checkActivation('activation', options.activation ?? 'tanh', CELL_ACTIVATIONS),
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
+    ...(options.variant === undefined ? {} : { variant: checkSimpleRnnVariant(options.variant) }),
   };
+}
+
+export function checkSimpleRnnVariant(value: unknown): SimpleRnnVariant {
+  if (!(SIMPLE_RNN_VARIANTS as readonly unknown[]).includes(value)) {
+    throw new ValueError(`variant must be one of ${SIMPLE_RNN_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as SimpleRnnVariant;
 }
 
 export function checkSimpleRnnInputs(inputs: SimpleRnnInputs<TensorLike>): CheckedSimpleRnnInputs {
