@@ -10,6 +10,7 @@
  * naive forecast's (the level stays as it was: the last value, or a change of 0 for a series of changes).
  */
 import { callbacks, layers, optimizers, prepareSeries, sequential, type Runtime, type Sequential } from '../../../src/index';
+import { errorsOf } from '../metrics';
 
 export const STUDY_CELLS = ['lstm', 'gru', 'simpleRNN', 'sru', 'esn'] as const;
 export type StudyCell = (typeof STUDY_CELLS)[number];
@@ -76,11 +77,6 @@ function std(values: ArrayLike<number>): number {
   return Math.sqrt(sq / values.length);
 }
 
-function rmse(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
-  return Math.sqrt(s / a.length);
-}
 
 function model(rt: Runtime, cell: StudyCell, activation: StudyActivation, window: number, o: StudyOptions): Sequential {
   const m = sequential(rt, { seed: o.seed });
@@ -130,7 +126,7 @@ export async function studyRun(
     const w = p.test.x.shape[1]!;
     const last = inverse(Float32Array.from({ length: actual.length }, (_, i) => p.test.x.data[i * w + w - 1]!));
     const naive = series.changes ? new Float64Array(actual.length) : last;
-    const [error, naiveError] = [rmse(predicted, actual), rmse(naive, actual)];
+    const [error, naiveError] = [predicted, naive].map((p) => errorsOf(Array.from(p), Array.from(actual)).rmse) as [number, number];
     return {
       dataset: series.name,
       cell,
