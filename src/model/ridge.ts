@@ -48,7 +48,7 @@ export interface RidgeModel {
 }
 
 /** The reservoir and the readout: the model's last two layers, or a named error. */
-export function ridgeLayers(layers: Layer[]): { reservoir: EchoState; readout: Dense; index: number } {
+function ridgeLayers(layers: Layer[]): { reservoir: EchoState; readout: Dense; index: number } {
   const index = layers.length - 2;
   const [reservoir, readout] = [layers[index], layers[index + 1]];
   if (!(reservoir instanceof EchoState) || !(readout instanceof Dense)) {
@@ -67,7 +67,7 @@ export async function ridgeReadout(
   xs: Samples,
   ys: Samples,
   options: RidgeOptions,
-): Promise<{ kernel: Float32Array; bias: Float32Array | null; result: RidgeResult }> {
+): Promise<{ readout: Dense; kernel: Float32Array; bias: Float32Array | null; result: RidgeResult }> {
   const { reservoir, readout, index } = ridgeLayers(m.layers);
   const alpha = options.alpha ?? 1e-6;
   if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha))
@@ -111,7 +111,7 @@ export async function ridgeReadout(
       // Rows after the washout: time-major, so one contiguous block from row washout·n.
       const rows = (steps - washout) * n;
       const zOffset = bound.output.offset + washout * n * d;
-      firstShift.copy(bound.output.buffer, shift, d, zOffset, 0);
+      if (shifted) firstShift.copy(bound.output.buffer, shift, d, zOffset, 0);
       if (shifted) recordShiftRows(sums, { x: bound.output.buffer, xOffset: zOffset, shift, y: scratch.z }, { rows, cols: d });
       const z = shifted ? { buffer: scratch.z, offset: 0 } : { buffer: bound.output.buffer, offset: zOffset };
       const y = { buffer: targets, offset: washout * n * outputs };
@@ -162,7 +162,7 @@ export async function ridgeReadout(
     // The fit is of z − shift: the same predictions come from z with the bias moved by −shift·kernel.
     const bias = Float64Array.from(solved.bias);
     if (shifted) for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) bias[k]! -= offsets[j]! * solved.kernel[j * outputs + k]!;
-    return { kernel: Float32Array.from(solved.kernel), bias: readout.useBias ? Float32Array.from(bias) : null, result: { rows, loss: solved.loss } };
+    return { readout, kernel: Float32Array.from(solved.kernel), bias: readout.useBias ? Float32Array.from(bias) : null, result: { rows, loss: solved.loss } };
   } finally {
     for (const o of owned) o.destroy();
     for (const b of [...Object.values(acc).flatMap((p) => [p.hi, p.lo]), shift]) rt.destroyBuffer(b);

@@ -33,7 +33,7 @@ import { applyLayer } from './applyLayer';
 import { ModelStates } from './states';
 import { StreamProgram, stepInput } from './streaming';
 import { summaryLines } from './summary';
-import { ridgeLayers, ridgeReadout, type RidgeOptions, type RidgeResult } from './ridge';
+import { ridgeReadout, type RidgeOptions, type RidgeResult } from './ridge';
 import type { PersistenceView, SaveOptions } from './save';
 import type { OnnxExportOptions } from '../io/onnx/toOnnx';
 import type { ArtifactsSink, SaveResult } from '../io/types';
@@ -721,7 +721,6 @@ export class Sequential {
    */
   async fitRidge(x: TensorLike, y: TensorLike, options: RidgeOptions = {}): Promise<RidgeResult> {
     const { arena } = this.ensureBuilt();
-    const { readout } = ridgeLayers(this.layers);
     const xs = this.checkX(x);
     const ys = samplesOf(y, 'y', this.outputShape, 'the model output shape');
     if (ys.count !== xs.count) throw new ShapeError(`fitRidge: x has ${xs.count} samples and y ${ys.count}; give one target per sample`);
@@ -734,7 +733,7 @@ export class Sequential {
       outputTimesteps: this.outputTimesteps(),
     };
     try {
-      const { kernel, bias, result } = await ridgeReadout(model, xs, ys, options);
+      const { readout, kernel, bias, result } = await ridgeReadout(model, xs, ys, options);
       const [units, outputs] = [kernel.length / readout.units, readout.units];
       this.setLayerWeights(readout, [{ data: kernel, shape: [units, outputs] }, ...(bias ? [{ data: bias, shape: [outputs] }] : [])]);
       return result;
