@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServer } from 'vite';
+import { startServer } from './browser.mjs';
 import { rerunWith, vulkanEnvironment } from './dawn.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -69,13 +69,8 @@ async function main() {
   if (o.help) return console.log(USAGE);
   const vulkan = vulkanEnvironment();
   if (vulkan) return rerunWith(vulkan);
-  const server = await createServer({
-    root,
-    logLevel: 'error',
-    server: { middlewareMode: true, hmr: false, watch: null },
-    configFile: `${root}vite.config.ts`,
-    cacheDir: `${root}node_modules/.vite-study`,
-  });
+  // The Vite server npm start uses; here only its loader, which runs the TypeScript of src/ and demo/lib.
+  const { server } = await startServer(root);
   const { createRuntime } = await server.ssrLoadModule('/src/node.ts');
   const study = await server.ssrLoadModule('/demo/lib/study/study.ts');
   const bench = await server.ssrLoadModule('/demo/lib/study/mackeyGlassEsn.ts');
