@@ -1,13 +1,12 @@
 /**
  * The echo-state network on WebGPU against its float64 twins: the leaky reservoir (SimpleRNN kernels with LEAK)
- * forward and backward, the spectral radius by power iteration, and whole models — EchoState → Dense read out by
+ * forward and backward, and whole models — EchoState → Dense read out by
  * fitRidge (GPU-summed Gram, float64 solve) against the ridge twin on the twin's states; and by gradient fit, where
  * the reservoir stays as drawn while a Dense below it learns through it.
  */
 import { describe, expect, it } from 'vitest';
 import { echoStateBackward, echoStateForward } from '../src/reference/echoState';
 import { ridgeFromRows } from '../src/reference/ridge';
-import { spectralRadius } from '../src/reference/spectralRadius';
 import { encodeFloats } from './support/base64';
 import { expectClose, expectCloseRelativeToMax } from './support/compare';
 import { skipGpu, useHarness } from './support/page';
@@ -16,8 +15,6 @@ import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE } from './support/tolerances';
 
 const enc = (data: Float32Array, shape: number[]) => ({ data: encodeFloats(data), shape });
 const plain = (data: Float32Array, shape: number[]) => ({ data, shape });
-/** Float32 power iteration against float64: 200 averaged log growths, each with a float32 norm. */
-const RADIUS = { atol: 1e-4, rtol: 1e-4 };
 /** Readout weights from a float32 Gram matrix (the solve amplifies its error by the system's condition number). */
 const RIDGE_WEIGHTS = { atol: 2e-3, rtol: 2e-3 };
 
@@ -73,21 +70,6 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
       }
     },
   );
-
-  it('measures the spectral radius of a sparse random matrix and of a rotation pair as the twin does', async () => {
-    const random = rng(5);
-    const sparse = Float32Array.from({ length: 120 * 120 }, () => (random() < 0.1 ? random() * 2 - 1 : 0));
-    const [c, s] = [1.2 * Math.cos(0.4), 1.2 * Math.sin(0.4)];
-    for (const [matrix, n] of [
-      [sparse, 120],
-      [Float32Array.of(c, -s, 0, s, c, 0, 0.3, 0.2, 0.5), 3],
-    ] as const) {
-      const r = await page.run('spectralRadius', { matrix: enc(matrix, [n, n]) });
-      expect(r.validationError).toBeNull();
-      expect(r.dispatches, 'every iteration in one dispatch').toBe(1);
-      expectClose(r.outputs.radius!, [spectralRadius(matrix, n)], RADIUS, `radius of the ${n}×${n} matrix`);
-    }
-  });
 
   it('fitRidge reads out a reservoir over every step after the washout, as the float64 ridge on the twin’s states does', async () => {
     // Two sequences of a noisy sine; the target is the next value.

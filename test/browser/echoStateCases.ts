@@ -11,6 +11,7 @@ import {
 } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordCrossProducts } from '../../src/kernels/crossProducts';
+import { recordShiftRows } from '../../src/kernels/shiftRows';
 import { decode, inScope, type Encoded } from './harnessCore';
 
 export const echoStateCases = {
@@ -90,6 +91,22 @@ export const echoStateCases = {
 };
 
 export const crossProductCases = {
+  /** y = x − shift by rows through shiftRows, from an offset into x. */
+  shiftRows(spec: { x: Encoded; xOffset: number; shift: Encoded; rows: number; cols: number }) {
+    return inScope(async (r) => {
+      const [x, shift] = [r.upload('x', decode(spec.x).data), r.upload('shift', decode(spec.shift).data)];
+      const y = r.createBuffer('y', spec.rows * spec.cols * 4);
+      const plan = new Plan(r, 'shift rows');
+      recordShiftRows(plan, { x, xOffset: spec.xOffset, shift, y }, { rows: spec.rows, cols: spec.cols });
+      await plan.prepare();
+      plan.run();
+      const out = await r.read(y, spec.rows * spec.cols);
+      plan.destroy();
+      for (const b of [x, shift, y]) r.destroyBuffer(b);
+      return { y: out };
+    });
+  },
+
   /** C = Aᵀ·B through crossProducts (hi, lo after one call, or two calls on halves of the rows), read back. */
   crossProducts(spec: { a: Encoded; b: Encoded; rows: number; aCols: number; bCols: number; halves: boolean; symmetric?: boolean }) {
     return inScope(async (r) => {
