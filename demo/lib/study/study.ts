@@ -77,7 +77,6 @@ function std(values: ArrayLike<number>): number {
   return Math.sqrt(sq / values.length);
 }
 
-
 function model(rt: Runtime, cell: StudyCell, activation: StudyActivation, window: number, o: StudyOptions): Sequential {
   const m = sequential(rt, { seed: o.seed });
   const inputShape = [window, 1];
