@@ -3,9 +3,8 @@
  * and one dispatch each way, whatever the sequence length. States [h, c]; weights kernel, recurrent_weights
  * [2, u] (carried as CellWeights.recurrent_kernel), bias [2, u].
  */
-import { ValueError } from '../errors';
 import type { CellKernels } from '../kernels/cell';
-import { defaultSruVariant, recordSruBackward, recordSruForward, sruSizes, SRU_VARIANTS, type SruKernelOptions, type SruVariant } from '../kernels/sruSeq';
+import { defaultSruVariant, recordSruBackward, recordSruForward, sruSizes, type SruKernelOptions, type SruVariant } from '../kernels/sruSeq';
 import type { CellBackward, CellForward } from '../kernels/cell';
 import { recorderMask } from './buffers';
 
@@ -35,12 +34,9 @@ export const sruCell: CellKernels<SruCellOptions, SruVariant> = {
   weightNames: { recurrent: 'recurrent_weights' },
 
   variant(dims, options, context) {
-    const pinned: unknown = options.variant ?? context.kernels.sru;
-    if (pinned !== undefined && !(SRU_VARIANTS as readonly unknown[]).includes(pinned)) {
-      throw new ValueError(`sru kernel variant must be one of ${SRU_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(pinned)}`);
-    }
     // 'single' takes one input feature; a pin of it elsewhere falls back to the kernels that take any.
-    return pinned === 'single' && dims.features !== 1 ? 'seq' : ((pinned as SruVariant | undefined) ?? defaultSruVariant(dims));
+    const pinned = options.variant ?? context.kernels.sru;
+    return pinned === 'single' && dims.features !== 1 ? 'seq' : (pinned ?? defaultSruVariant(dims));
   },
 
   forwardScratch(dims, _options, variant) {

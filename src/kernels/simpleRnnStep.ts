@@ -7,7 +7,6 @@
  */
 import simpleRnnStepShader from '../../shaders/simpleRnnStep.wgsl';
 import simpleRnnSeqShader from '../../shaders/simpleRnnSeq.wgsl';
-import { ValueError } from '../errors';
 import { defineKernel, grid1d, type BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { CellActivation } from './activations';
@@ -42,12 +41,9 @@ export function defaultSimpleRnnVariant(dims: { batch: number; units: number }):
 }
 
 /** The variant a pass runs: a pinned one (options, then the runtime's), else the default; 'seq' only where it fits. */
-export function simpleRnnVariant(dims: { batch: number; units: number }, pinned: unknown): SimpleRnnVariant {
-  if (pinned !== undefined && !(SIMPLE_RNN_VARIANTS as readonly unknown[]).includes(pinned)) {
-    throw new ValueError(`simpleRNN kernel variant must be one of ${SIMPLE_RNN_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(pinned)}`);
-  }
+export function simpleRnnVariant(dims: { batch: number; units: number }, pinned: SimpleRnnVariant | undefined): SimpleRnnVariant {
   if (pinned === 'seq' && dims.units > SIMPLE_RNN_SEQ_MAX_UNITS) return 'step';
-  return (pinned as SimpleRnnVariant | undefined) ?? defaultSimpleRnnVariant(dims);
+  return pinned ?? defaultSimpleRnnVariant(dims);
 }
 
 export interface SimpleRnnKernelOptions {

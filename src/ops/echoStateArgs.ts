@@ -8,9 +8,8 @@ import { ShapeError, ValueError } from '../errors';
 import type { CellDims } from '../kernels/cell';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkSimpleRnnVariant } from './simpleRnnArgs';
-import type { SimpleRnnVariant } from '../kernels/simpleRnnStep';
-import { checkInitialH, checkMask, checkSingleStateGrads, type SingleStateGrads } from './recurrentArgs';
+import { SIMPLE_RNN_VARIANTS, type SimpleRnnVariant } from '../kernels/simpleRnnStep';
+import { checkInitialH, checkMask, checkSingleStateGrads, checkVariant, type SingleStateGrads } from './recurrentArgs';
 
 export interface EchoStateInputs<T> {
   x: T;
@@ -67,7 +66,7 @@ export function resolveEchoStateOptions(options: EchoStateOptions = {}): Resolve
     leakRate: checkLeakRate('', options.leakRate ?? 1),
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
-    ...(options.variant === undefined ? {} : { variant: checkSimpleRnnVariant(options.variant) }),
+    ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant, SIMPLE_RNN_VARIANTS) }),
   };
 }
 

@@ -5,11 +5,10 @@
  * resetAfter (row 0 input bias, row 1 recurrent bias) or [3u] without.
  */
 import { CELL_ACTIVATIONS, GATE_ACTIVATIONS, checkActivation, type CellActivation, type GateActivation } from '../kernels/activations';
-import { ValueError } from '../errors';
 import { GRU_VARIANTS, type GruVariant } from '../kernels/gruStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkSequenceAndKernel, checkSingleStateGrads, checkSingleStateOptions, type SingleStateGrads } from './recurrentArgs';
+import { checkSequenceAndKernel, checkSingleStateGrads, checkSingleStateOptions, type SingleStateGrads, checkVariant } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface GruInputs<T> {
@@ -88,16 +87,8 @@ export function resolveGruOptions(options: GruOptions = {}): ResolvedGruOptions 
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
     resetAfter: checkFlag('resetAfter', options.resetAfter, true),
-    variant: checkVariant(options.variant),
+    variant: checkVariant(options.variant, GRU_VARIANTS),
   };
-}
-
-function checkVariant(value: unknown): GruVariant | undefined {
-  if (value === undefined) return undefined;
-  if (!(GRU_VARIANTS as readonly unknown[]).includes(value)) {
-    throw new ValueError(`variant must be one of ${GRU_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
-  }
-  return value as GruVariant;
 }
 
 export function checkGruInputs(inputs: GruInputs<TensorLike>, resetAfter: boolean): CheckedGruInputs {

@@ -9,7 +9,7 @@ import { CELL_ACTIVATIONS, GATE_ACTIVATIONS, checkActivation, type CellActivatio
 import { LSTM_VARIANTS, type LstmVariant } from '../kernels/lstmStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import type { CellDims } from '../kernels/cell';
-import { checkMask, checkRecurrentDropoutMask, checkTwoStateGrads, checkTwoStates } from './recurrentArgs';
+import { checkMask, checkVariant, checkRecurrentDropoutMask, checkTwoStateGrads, checkTwoStates } from './recurrentArgs';
 
 export interface LstmInputs<T> {
   x: T;
@@ -93,16 +93,8 @@ export function resolveLstmOptions(options: LstmOptions = {}): ResolvedLstmOptio
     recurrentActivation: checkActivation('recurrentActivation', options.recurrentActivation ?? 'sigmoid', GATE_ACTIVATIONS),
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
-    variant: checkVariant(options.variant),
+    variant: checkVariant(options.variant, LSTM_VARIANTS),
   };
-}
-
-function checkVariant(value: unknown): LstmVariant | undefined {
-  if (value === undefined) return undefined;
-  if (!(LSTM_VARIANTS as readonly unknown[]).includes(value)) {
-    throw new ValueError(`variant must be one of ${LSTM_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
-  }
-  return value as LstmVariant;
 }
 
 /** A boolean option: its default when absent, else it must be a real boolean (no truthy strings). */

@@ -150,3 +150,12 @@ export function checkTwoStateGrads(
   }
   return { dOutput, dh, dc };
 }
+
+/** An optional kernel variant of the functional API: absent, or one of `variants` (a named error otherwise). */
+export function checkVariant<V extends string>(value: unknown, variants: readonly V[]): V | undefined {
+  if (value === undefined) return undefined;
+  if (!(variants as readonly unknown[]).includes(value)) {
+    throw new ValueError(`variant must be one of ${variants.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as V;
+}

@@ -3,12 +3,11 @@
  * float64 twin (src/reference/simpleRnnStep.ts), and the checks that turn bad ones into named errors. Keras
  * layout: kernel [features, units], recurrentKernel [units, units], bias [units].
  */
-import { ValueError } from '../errors';
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { SIMPLE_RNN_VARIANTS, type SimpleRnnVariant } from '../kernels/simpleRnnStep';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkSequenceAndKernel, checkSingleStateGrads, checkSingleStateOptions, type SingleStateGrads } from './recurrentArgs';
+import { checkSequenceAndKernel, checkSingleStateGrads, checkSingleStateOptions, type SingleStateGrads, checkVariant } from './recurrentArgs';
 import type { CellDims } from '../kernels/cell';
 
 export interface SimpleRnnInputs<T> {
@@ -77,15 +76,8 @@ export function resolveSimpleRnnOptions(options: SimpleRnnOptions = {}): Resolve
     activation: checkActivation('activation', options.activation ?? 'tanh', CELL_ACTIVATIONS),
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
-    ...(options.variant === undefined ? {} : { variant: checkSimpleRnnVariant(options.variant) }),
+    ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant, SIMPLE_RNN_VARIANTS) }),
   };
-}
-
-export function checkSimpleRnnVariant(value: unknown): SimpleRnnVariant {
-  if (!(SIMPLE_RNN_VARIANTS as readonly unknown[]).includes(value)) {
-    throw new ValueError(`variant must be one of ${SIMPLE_RNN_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
-  }
-  return value as SimpleRnnVariant;
 }
 
 export function checkSimpleRnnInputs(inputs: SimpleRnnInputs<TensorLike>): CheckedSimpleRnnInputs {

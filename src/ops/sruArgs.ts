@@ -5,13 +5,21 @@
  * recurrentWeights [2, units] (v_f; v_r); bias [2, units] (b_f; b_r). The SRU carries two states, [h, c]: c is
  * its recurrence, h its last output (which a masked step repeats).
  */
-import { ShapeError, ValueError } from '../errors';
+import { ShapeError } from '../errors';
 import { SRU_VARIANTS, type SruVariant } from '../kernels/sruSeq';
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import type { CellDims } from '../kernels/cell';
 import { expectShape, toTensor, type Tensor, type TensorLike } from '../tensor';
 import { checkFlag } from './lstmArgs';
-import { checkMask, checkRecurrentDropoutMask, checkSequenceAndKernel, checkTwoStateGrads, checkTwoStates, type TwoStateGrads } from './recurrentArgs';
+import {
+  checkMask,
+  checkVariant,
+  checkRecurrentDropoutMask,
+  checkSequenceAndKernel,
+  checkTwoStateGrads,
+  checkTwoStates,
+  type TwoStateGrads,
+} from './recurrentArgs';
 
 export interface SruInputs<T> {
   x: T;
@@ -79,15 +87,8 @@ export function resolveSruOptions(options: SruOptions = {}): ResolvedSruOptions 
     activation: checkActivation('activation', options.activation ?? 'linear', CELL_ACTIVATIONS),
     returnSequences: checkFlag('returnSequences', options.returnSequences, false),
     goBackwards: checkFlag('goBackwards', options.goBackwards, false),
-    ...(options.variant === undefined ? {} : { variant: checkSruVariant(options.variant) }),
+    ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant, SRU_VARIANTS) }),
   };
-}
-
-function checkSruVariant(value: unknown): SruVariant {
-  if (!(SRU_VARIANTS as readonly unknown[]).includes(value)) {
-    throw new ValueError(`variant must be one of ${SRU_VARIANTS.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`);
-  }
-  return value as SruVariant;
 }
 
 export function checkSruInputs(inputs: SruInputs<TensorLike>): CheckedSruInputs {
