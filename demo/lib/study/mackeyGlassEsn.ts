@@ -9,6 +9,7 @@
  * time until that best epoch against the ridge fit's, the issue's "≥ 100× faster" target.
  */
 import { callbacks, layers, mackeyGlass, makeWindows, sequential, type EchoState, type Runtime } from '../../../src/index';
+import { std } from './study';
 
 export interface MackeyGlassBenchOptions {
   units: number;
@@ -58,10 +59,7 @@ export async function mackeyGlassBench(rt: Runtime, o: MackeyGlassBenchOptions =
   const stride = o.horizon;
   const length = fitSteps + 1 + o.trials * stride + o.horizon;
   const u = Float32Array.from(mackeyGlass({ length }), (v) => Math.tanh(v - 1));
-  let [sum, sq] = [0, 0];
-  for (const v of u) sum += v;
-  for (const v of u) sq += (v - sum / u.length) ** 2;
-  const sigma = Math.sqrt(sq / u.length);
+  const sigma = std(u);
   const esn = { units: o.units, spectralRadius: o.spectralRadius, connectivity: Math.min(1, 10 / o.units), inputScaling: 1, biasScaling: 0.2, seed: o.seed };
 
   // Training: one teacher-forced sequence, a readout on every step after the washout.

@@ -69,7 +69,8 @@ export interface StudyRow {
   params: number;
 }
 
-function std(values: ArrayLike<number>): number {
+/** The population standard deviation. */
+export function std(values: ArrayLike<number>): number {
   let [sum, sq] = [0, 0];
   for (let i = 0; i < values.length; i++) sum += values[i]!;
   const mean = sum / values.length;
