@@ -25,7 +25,11 @@ export interface CellDims {
   recurrentDropout?: boolean;
 }
 
-/** A recurrent layer's weights in Keras layout, named as Keras names them (and as the parameter arena keys them). */
+/**
+ * A recurrent layer's weights by role: the input kernel, the recurrent weights and the bias, named as Keras names an
+ * LSTM's. A cell whose weights have other Keras names (the SRU's recurrent_weights, the echo state's input_kernel
+ * and reservoir) says so in CellKernels.weightNames, and the arena's views are mapped to these roles.
+ */
 export interface CellWeights {
   kernel: BufferRef;
   recurrent_kernel: BufferRef;
