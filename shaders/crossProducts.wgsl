@@ -17,6 +17,12 @@
 //
 // Bindings: 0 params · 1 a (read) · 2 b (read) · 3 hi (rw) · 4 lo (rw)
 
+/**
+ * A's values rounded to multiples of 2⁻²⁴ first (clamped to [−2, 2]): the rows shaders/quantizedGram.wgsl sums
+ * ZᵀZ of, so that ZᵀY and Σz are of the same rows. Exact in float32: values from 0.5 up already are such multiples.
+ */
+override QUANTIZE_A: bool = false;
+
 struct CrossParams {
   rows: u32,
   a_cols: u32,
@@ -82,7 +88,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var s = hi[idx];
   var c = lo[idx];
   for (var r = 0u; r < p.rows; r++) {
-    let x = a[p.a_offset + r * p.a_cols + i];
+    var x = a[p.a_offset + r * p.a_cols + i];
+    if (QUANTIZE_A) { x = round(clamp(x, -2.0, 2.0) * 16777216.0) / 16777216.0; }
     let y = b[p.b_offset + r * p.b_cols + j];
     // x·y = xh·yh + (xh·yl + xl·yh) + xl·yl, each product exact: the big one two-summed, the rest small.
     let xs = split(x);

@@ -34,7 +34,8 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
       const d = {
         x: uniform(random, c.B * c.T * c.F, 1),
         inputKernel: uniform(random, c.F * c.U, 0.8),
-        reservoir: uniform(random, c.U * c.U, 1 / Math.sqrt(c.U)),
+        // Two thirds zeros, as a reservoir is drawn (and what the 'sparse' kernel skips); one column all zeros.
+        reservoir: uniform(random, c.U * c.U, 1 / Math.sqrt(c.U)).map((v, i) => (i % 3 === 0 && i % c.U !== 1 ? v : 0)),
         bias: uniform(random, c.U, 0.2),
         h0: uniform(random, c.B * c.U, 0.5),
         mask: Float32Array.from({ length: c.B * c.T }, (_, i) => (i % c.T < 2 && i < c.T ? 0 : i % 5 === 3 ? 0 : 1)),
@@ -60,11 +61,13 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
       for (const key of ['dX', 'dInputKernel', 'dReservoir', 'dBias', 'dh0'] as const) {
         expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
       }
-      // Forward alone on both kernels: one step per timestep, or the whole sequence in one dispatch.
-      for (const variant of ['step', 'seq'] as const) {
+      // Forward alone on every kernel: one step per timestep, the whole sequence in one dispatch, or that over the
+      // reservoir's non-zeros (packed by one dispatch first).
+      const dispatches = { step: c.T, seq: 1, sparse: 2 };
+      for (const variant of ['step', 'seq', 'sparse'] as const) {
         const fwd = await page.run('echoState', { inputs: tensors(enc), options: { ...options, variant } });
         expect(fwd.validationError).toBeNull();
-        expect(fwd.dispatches, `one GEMM, then ${variant === 'seq' ? 'one dispatch' : 'one step per timestep'}`).toBe(1 + (variant === 'seq' ? 1 : c.T));
+        expect(fwd.dispatches, `one GEMM, then the ${variant} kernel's`).toBe(1 + dispatches[variant]);
         expectClose(fwd.outputs.output!, ref.output.data, SEQUENCE, `output (forward only, ${variant})`);
         expectClose(fwd.outputs.h!, ref.h.data, SEQUENCE, `final h (${variant})`);
       }
@@ -73,15 +76,16 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
 
   it('fitRidge reads out a reservoir over every step after the washout, as the float64 ridge on the twin’s states does', async () => {
     // Two sequences of a noisy sine; the target is the next value.
-    // The sums are double-float (crossProducts.gpu.test.ts); what differs from the twin is the float32 reservoir's
-    // states. alpha 0.1 keeps the system well conditioned, so those differences move the weights by RIDGE_WEIGHTS
-    // at most; with a tiny alpha the weights are ill determined (many nearly equal fits).
+    // The sums are exact (quantizedGram.gpu.test.ts, crossProducts.gpu.test.ts); what differs from the twin is the
+    // float32 reservoir's states (their rounding to 2⁻²⁴ for the sums is smaller). alpha 0.1 keeps the system well
+    // conditioned, so those differences move the weights by RIDGE_WEIGHTS at most; with a tiny alpha the weights are
+    // ill determined (many nearly equal fits). Connectivity 0.2: the reservoir runs on its non-zeros ('sparse').
     const [B, T, U, washout, alpha] = [2, 60, 24, 10, 0.1];
     const random = rng(17);
     const series = Float32Array.from({ length: B * (T + 1) }, (_, i) => Math.sin(i * 0.3) + 0.05 * (random() - 0.5));
     const x = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T)]!);
     const y = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T) + 1]!);
-    const esn = { units: U, spectralRadius: 0.9, leakRate: 0.5, connectivity: 0.3, seed: 3, returnSequences: true };
+    const esn = { units: U, spectralRadius: 0.9, leakRate: 0.5, connectivity: 0.2, seed: 3, returnSequences: true };
     const r = await page.run('esnModel', { esn, outputs: 1, x: enc(x, [B, T, 1]), y: enc(y, [B, T, 1]), seed: 1, ridge: { alpha, washout, batchSize: 1 } });
     expect(r.validationError).toBeNull();
     expect(r.liveBuffersAfter).toBe(0);

@@ -4,6 +4,8 @@ import { createRuntime } from '../src/index';
 import { ValueError } from '../src/errors';
 import { LSTM_SEQ_MAX_UNITS_ON_GPU, defaultLstmVariant } from '../src/kernels/lstmStep';
 import { GEMM_PLAIN_MAX_MACS, defaultGemmVariant } from '../src/kernels/gemm';
+import { SIMPLE_RNN_SEQ_MAX_UNITS, simpleRnnVariant } from '../src/kernels/simpleRnnStep';
+import { EchoState } from '../src/layers/echoState';
 
 const gpu = { isFallback: false };
 const swiftshader = { isFallback: true };
@@ -46,6 +48,27 @@ describe('defaultGemmVariant', () => {
     expect(defaultGemmVariant({ m: GEMM_PLAIN_MAX_MACS, n: 1, k: 1 })).toBe('plain');
     expect(defaultGemmVariant({ m: GEMM_PLAIN_MAX_MACS + 1, n: 1, k: 1 })).toBe('vec4');
     expect(defaultGemmVariant({ m: 64, n: 32, k: 33 })).toBe('vec4');
+  });
+});
+
+describe('simpleRnnVariant', () => {
+  it("runs a sparse reservoir's few long rows over its non-zeros, and pins win as they are", () => {
+    expect(simpleRnnVariant({ batch: 1, units: 400 }, undefined, true)).toBe('sparse');
+    expect(simpleRnnVariant({ batch: 1, units: 400 }, undefined, false)).toBe('seq');
+    // Many rows: the per-step kernel, sparse or not; too many units for workgroup memory: the per-step kernel too.
+    expect(simpleRnnVariant({ batch: 32, units: 400 }, undefined, true)).toBe('step');
+    expect(simpleRnnVariant({ batch: 1, units: SIMPLE_RNN_SEQ_MAX_UNITS + 1 }, undefined, true)).toBe('step');
+    expect(simpleRnnVariant({ batch: 1, units: 400 }, 'seq', true)).toBe('seq');
+    expect(simpleRnnVariant({ batch: 32, units: 400 }, 'sparse', false)).toBe('sparse');
+    expect(simpleRnnVariant({ batch: 1, units: SIMPLE_RNN_SEQ_MAX_UNITS + 1 }, 'sparse', false)).toBe('step');
+  });
+
+  it('calls an echo-state reservoir sparse at connectivity 0.5 and below', () => {
+    const options = (connectivity: number) =>
+      (new EchoState({ units: 8, connectivity }) as unknown as { cellOptions(g: boolean): { sparse?: boolean } }).cellOptions(false);
+    expect(options(0.1).sparse).toBe(true);
+    expect(options(0.5).sparse).toBe(true);
+    expect(options(0.75).sparse).toBe(false);
   });
 });
 

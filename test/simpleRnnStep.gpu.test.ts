@@ -24,7 +24,7 @@ interface Case {
   returnSequences: boolean;
   stateGradients: boolean;
   /** A pinned forward kernel; unset, defaultSimpleRnnVariant's. */
-  variant?: 'step' | 'seq';
+  variant?: 'step' | 'seq' | 'sparse';
 }
 
 const EXTRA: Case[] = [
@@ -32,10 +32,12 @@ const EXTRA: Case[] = [
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', goBackwards: false, initialState: true, returnSequences: false, stateGradients: true },
 ];
 
-// Every case on its default forward kernel, and each once more on the other one.
+// Every case on its default forward kernel, and each once more on the other one; the extra cases also over the
+// recurrent kernel's non-zeros ('sparse': a dense kernel there is all non-zeros, the same sum).
 const CASES: Case[] = [...SIMPLE_RNN_TABLE, ...EXTRA].flatMap((c) => [
   c,
   { ...c, variant: defaultSimpleRnnVariant(c) === 'seq' ? ('step' as const) : ('seq' as const) },
+  ...(EXTRA.includes(c) ? [{ ...c, variant: 'sparse' as const }] : []),
 ]);
 const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}` +
@@ -63,7 +65,7 @@ describe.skipIf(skipGpu)('simpleRnnStep on WebGPU vs the float64 reference', () 
     const { batch: B, timesteps: T, units: U } = c;
     const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards, ...(c.variant ? { variant: c.variant } : {}) };
     // The sequence kernel runs the whole forward recurrence in one dispatch.
-    const forwardSteps = (c.variant ?? defaultSimpleRnnVariant(c)) === 'seq' ? 1 : T;
+    const forwardSteps = { seq: 1, sparse: 2, step: T }[c.variant ?? defaultSimpleRnnVariant(c)];
     const tol = T === 1 ? STEP : SEQUENCE;
 
     const fwd = await page.run('simpleRnn', { inputs: tensors(c, d, enc), options });

@@ -75,6 +75,7 @@ export function recorderForward(io: CellForward) {
     bias: io.weights.bias,
     xproj: io.scratch.xproj!,
     h: io.states[0]!,
+    packedRecurrent: io.scratch.packedRecurrent,
   };
 }
 

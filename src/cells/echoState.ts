@@ -10,6 +10,7 @@ import {
   recordSimpleRnnBackward,
   recordSimpleRnnForward,
   simpleRnnCarryFloats,
+  simpleRnnForwardScratch,
   simpleRnnSizes,
   simpleRnnVariant,
   type SimpleRnnVariant,
@@ -22,9 +23,18 @@ export interface EchoStateCellOptions {
   goBackwards: boolean;
   /** The weights get no gradient (a reservoir in a model); false in the functional API, which returns them. */
   frozen: boolean;
-  /** Pins the forward kernel (tests); else as the SimpleRNN's. */
+  /** Pins the forward kernel (tests); else as the SimpleRNN's, 'sparse' where that is 'seq' and `sparse` is set. */
   variant?: SimpleRnnVariant;
+  /** The reservoir is mostly zeros (connectivity ≤ SPARSE_CONNECTIVITY): the sequence kernel multiplies only its non-zeros. */
+  sparse?: boolean;
 }
+
+/**
+ * At or below this connectivity a reservoir runs on its non-zeros ('sparse'): each non-zero costs a gathered index
+ * where the dense product streams, and that pays from about 0.7 down (measured 1.5× at 0.5, 18× at 0.025, 0.8× dense:
+ * bench/results/simple-rnn-kernels.md).
+ */
+export const SPARSE_CONNECTIVITY = 0.5;
 
 const kernelOptions = (o: EchoStateCellOptions) => ({ activation: 'tanh' as const, goBackwards: o.goBackwards, leakRate: o.leakRate, weightGrads: !o.frozen });
 
@@ -33,13 +43,14 @@ export const echoStateCell: CellKernels<EchoStateCellOptions, SimpleRnnVariant> 
   stateNames: ['h'],
   weightNames: { kernel: 'input_kernel', recurrent: 'reservoir' },
 
-  // The SimpleRNN's forward kernels, chosen as for it (a reservoir is often one long row: the sequence kernel).
+  // The SimpleRNN's forward kernels, chosen as for it (a reservoir is often one long row: the sequence kernel,
+  // over the reservoir's non-zeros when it is sparse).
   variant(dims, options, context) {
-    return simpleRnnVariant(dims, options.variant ?? context.kernels.simpleRnn);
+    return simpleRnnVariant(dims, options.variant ?? context.kernels.simpleRnn, options.sparse === true);
   },
 
-  forwardScratch(dims) {
-    return { xproj: simpleRnnSizes(dims).gates, maskSpare: 4 };
+  forwardScratch(dims, _options, variant) {
+    return { xproj: simpleRnnSizes(dims).gates, maskSpare: 4, ...simpleRnnForwardScratch(dims, variant) };
   },
 
   backwardScratch(dims, options, _variant, dInitial) {

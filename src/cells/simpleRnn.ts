@@ -7,6 +7,7 @@ import { recorderForward, recorderGrads, recorderMask } from './buffers';
 import {
   recordSimpleRnnBackward,
   recordSimpleRnnForward,
+  simpleRnnForwardScratch,
   simpleRnnSizes,
   simpleRnnVariant,
   type SimpleRnnKernelOptions,
@@ -26,8 +27,8 @@ export const simpleRnnCell: CellKernels<SimpleRnnCellOptions, SimpleRnnVariant> 
     return simpleRnnVariant(dims, options.variant ?? context.kernels.simpleRnn);
   },
 
-  forwardScratch(dims) {
-    return { xproj: simpleRnnSizes(dims).gates, ...stepMaskScratch(dims, false) };
+  forwardScratch(dims, _options, variant) {
+    return { xproj: simpleRnnSizes(dims).gates, ...stepMaskScratch(dims, false), ...simpleRnnForwardScratch(dims, variant) };
   },
 
   backwardScratch(dims, _options, _variant, dInitial) {

@@ -9,17 +9,18 @@ const WG = 64;
 /**
  * hi and lo: [aCols, bCols] each, zeros before the first call; the sum is hi + lo (add them in float64).
  * `symmetric`: A and B are the same rows (a Gram matrix): only the upper triangle i ≤ j is written.
+ * `quantizeA`: A's values rounded to multiples of 2⁻²⁴ in [−2, 2], as ./quantizedGram.ts sums them.
  */
 export function recordCrossProducts(
   plan: Plan,
   buf: { a: BufferRef; aOffset: number; b: BufferRef; bOffset: number; hi: BufferRef; lo: BufferRef },
-  dims: { rows: number; aCols: number; bCols: number; symmetric?: boolean },
+  dims: { rows: number; aCols: number; bCols: number; symmetric?: boolean; quantizeA?: boolean },
 ): void {
   const symmetric = dims.symmetric === true;
   if (symmetric && dims.aCols !== dims.bCols) throw new Error(`crossProducts: a symmetric product needs aCols = bCols; got ${dims.aCols}, ${dims.bCols}`);
   plan.dispatch({
     kernel: crossProductsKernel,
-    constants: { WG },
+    constants: { WG, QUANTIZE_A: dims.quantizeA === true ? 1 : 0 },
     bindings: { a: buf.a, b: buf.b, hi: buf.hi, lo: buf.lo },
     uniforms: { rows: dims.rows, a_cols: dims.aCols, b_cols: dims.bCols, a_offset: buf.aOffset, b_offset: buf.bOffset, zero: 0, symmetric: symmetric ? 1 : 0 },
     workgroups: grid1d(symmetric ? (dims.aCols * (dims.aCols + 1)) / 2 : dims.aCols * dims.bCols, WG),

@@ -15,6 +15,7 @@ import { previousStatesSlot, timeOfStep } from './direction';
 import { recordGemm } from './gemm';
 import { stepConstants, type CellDims } from './cell';
 import { recordKeepOnInitialGrad, recurrentGemmInput } from './recurrentDropout';
+import { recordSparseColumns, sparseColumnsFloats } from './sparseColumns';
 import { recordAddInto, recordCarryIntoInitial, stepMaskBindings, stepMaskConstants, type StepMask } from './sequenceMask';
 
 export const simpleRnnForwardKernel = defineKernel(simpleRnnStepShader, 'forward');
@@ -25,11 +26,13 @@ const WG = 64;
 const SEQ_WG = 64;
 
 /**
- * Forward kernels: 'step' (one dispatch per timestep, an invocation per row and unit) or 'seq' (one dispatch for
- * the sequence, a workgroup per row looping over time: shaders/simpleRnnSeq.wgsl). Backward is the step kernel's
- * for both. defaultSimpleRnnVariant is the measured rule (bench/results/simple-rnn-kernels.md).
+ * Forward kernels: 'step' (one dispatch per timestep, an invocation per row and unit), 'seq' (one dispatch for
+ * the sequence, a workgroup per row looping over time: shaders/simpleRnnSeq.wgsl), or 'sparse' ('seq' over the
+ * recurrent kernel's non-zeros, packed first by shaders/sparseColumns.wgsl: a sparse echo-state reservoir).
+ * Backward is the step kernel's for all. defaultSimpleRnnVariant is the measured rule
+ * (bench/results/simple-rnn-kernels.md).
  */
-export const SIMPLE_RNN_VARIANTS = ['step', 'seq'] as const;
+export const SIMPLE_RNN_VARIANTS = ['step', 'seq', 'sparse'] as const;
 export type SimpleRnnVariant = (typeof SIMPLE_RNN_VARIANTS)[number];
 /** The sequence kernel keeps two rows of units in workgroup memory: 2 × 2048 floats is WebGPU's 16 KiB default. */
 export const SIMPLE_RNN_SEQ_MAX_UNITS = 2048;
@@ -40,10 +43,20 @@ export function defaultSimpleRnnVariant(dims: { batch: number; units: number }):
   return dims.batch <= SIMPLE_RNN_SEQ_MAX_BATCH && dims.units <= SIMPLE_RNN_SEQ_MAX_UNITS ? 'seq' : 'step';
 }
 
-/** The variant a pass runs: a pinned one (options, then the runtime's), else the default; 'seq' only where it fits. */
-export function simpleRnnVariant(dims: { batch: number; units: number }, pinned: SimpleRnnVariant | undefined): SimpleRnnVariant {
-  if (pinned === 'seq' && dims.units > SIMPLE_RNN_SEQ_MAX_UNITS) return 'step';
-  return pinned ?? defaultSimpleRnnVariant(dims);
+/**
+ * The variant a pass runs: a pinned one (options, then the runtime's), else the default, made 'sparse' where the
+ * default is 'seq' and the caller knows its recurrent kernel is sparse (`sparse`: an echo-state reservoir's
+ * connectivity); 'seq' and 'sparse' only where they fit.
+ */
+export function simpleRnnVariant(dims: { batch: number; units: number }, pinned: SimpleRnnVariant | undefined, sparse = false): SimpleRnnVariant {
+  if (pinned !== undefined) return pinned !== 'step' && dims.units > SIMPLE_RNN_SEQ_MAX_UNITS ? 'step' : pinned;
+  const v = defaultSimpleRnnVariant(dims);
+  return v === 'seq' && sparse ? 'sparse' : v;
+}
+
+/** The forward scratch a variant needs beyond xproj: the packed non-zeros for 'sparse'. */
+export function simpleRnnForwardScratch(dims: CellDims, variant: SimpleRnnVariant): Record<string, number> {
+  return variant === 'sparse' ? { packedRecurrent: sparseColumnsFloats(dims.units) } : {};
 }
 
 export interface SimpleRnnKernelOptions {
@@ -91,6 +104,8 @@ export interface SimpleRnnForwardBuffers {
   h: BufferRef;
   /** The step mask of a masked layer, or the spares that stand in for it (see ./sequenceMask). */
   mask: StepMask;
+  /** Scratch for the 'sparse' variant: [u + 2u²] (simpleRnnForwardScratch). */
+  packedRecurrent?: BufferRef;
 }
 
 export function recordSimpleRnnForward(
@@ -102,11 +117,14 @@ export function recordSimpleRnnForward(
 ): void {
   const { batch, timesteps, features, units } = dims;
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: units, k: features });
-  if (variant === 'seq') {
+  if (variant === 'seq' || variant === 'sparse') {
+    const sparse = variant === 'sparse';
+    if (sparse && !buf.packedRecurrent) throw new Error("simpleRnn: the 'sparse' forward needs the packedRecurrent scratch (simpleRnnForwardScratch)");
+    if (sparse) recordSparseColumns(plan, { w: buf.recurrentKernel, packed: buf.packedRecurrent! }, units);
     plan.dispatch({
       kernel: simpleRnnSeqKernel,
-      constants: { ...constants(o, buf.mask), WG: SEQ_WG, UNITS: units },
-      bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
+      constants: { ...constants(o, buf.mask), WG: SEQ_WG, UNITS: units, SPARSE: sparse ? 1 : 0 },
+      bindings: { xproj: buf.xproj, recurrent: sparse ? buf.packedRecurrent! : buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
       uniforms: { batch, units, timesteps },
       workgroups: [batch],
     });

@@ -12,7 +12,7 @@
  * and loads here under class name 'EchoState', and nowhere else.
  */
 import { ValueError } from '../errors';
-import { echoStateCell, type EchoStateCellOptions } from '../cells/echoState';
+import { echoStateCell, SPARSE_CONNECTIVITY, type EchoStateCellOptions } from '../cells/echoState';
 import { checkLeakRate } from '../ops/echoStateArgs';
 import { spectralRadius } from '../ops/spectralRadius';
 import type { Initializer } from './initializers';
@@ -140,6 +140,6 @@ export class EchoState extends RecurrentLayer<EchoStateCellOptions> {
   protected readonly cell = echoStateCell;
 
   protected cellOptions(goBackwards: boolean): EchoStateCellOptions {
-    return { leakRate: this.leakRate, goBackwards, frozen: true };
+    return { leakRate: this.leakRate, goBackwards, frozen: true, sparse: this.connectivity <= SPARSE_CONNECTIVITY };
   }
 }

@@ -6,13 +6,17 @@
  * reservoir's outputs: every timestep after the first `washout` with returnSequences (the targets are then per
  * step), else one per sample.
  *
- * The sums are double-float (shaders/crossProducts.wgsl): reservoir states are so collinear that the small α a
- * free-running forecast wants needs more than float32's 24 bits. With an intercept the rows are summed shifted by
- * the first one (shaders/shiftRows.wgsl), so their products stay small.
+ * The sums keep ~48 bits: reservoir states are so collinear that the small α a free-running forecast wants needs
+ * more than float32's 24. ZᵀZ, the bulk of the work (n² per row), is summed exactly in integers over the rows
+ * rounded to multiples of 2⁻²⁴ (shaders/quantizedGram.wgsl: tanh states lie in [−1, 1]); the other sums are
+ * double-float (shaders/crossProducts.wgsl) over the same rounded rows, so the solve is the exact ridge of those
+ * rows. With an intercept the rows are summed shifted by the first one (shaders/shiftRows.wgsl), so their products
+ * stay small (and within [−2, 2]).
  */
 import { ValueError } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import { recordCrossProducts } from '../kernels/crossProducts';
+import { quantizedGramColumns, recordQuantizedGram } from '../kernels/quantizedGram';
 import { recordShiftRows } from '../kernels/shiftRows';
 import { Plan } from '../gpu/plan';
 import { Dense } from '../layers/dense';
@@ -97,6 +101,7 @@ export async function ridgeReadout(
     const scratch = {
       ones: rt.upload('ridge ones', new Float32Array(used).fill(1)),
       z: rt.createBuffer('ridge shifted rows', (shifted ? used * d : 1) * 4),
+      q: rt.createBuffer('ridge rounded rows', used * quantizedGramColumns(d) * 4),
     };
     owned.push({ destroy: () => Object.values(scratch).forEach((b) => rt.destroyBuffer(b)) });
     /** Per batch size: the reservoir's plan, then the sums' (the first batch sets the shift in between). */
@@ -126,9 +131,10 @@ export async function ridgeReadout(
         recordCrossProducts(
           sums,
           { a: l.buffer, aOffset: l.offset, b: r.buffer, bOffset: r.offset, ...into },
-          { rows, aCols: lCols, bCols: rCols, symmetric: l === r },
+          { rows, aCols: lCols, bCols: rCols, quantizeA: l === z },
         );
-      cross(z, d, z, d, acc.xx);
+      // ZᵀZ, the bulk of the work, exactly in integers: tanh states and their shifts lie in [−2, 2].
+      recordQuantizedGram(sums, { z: z.buffer, zOffset: z.offset, q: scratch.q, ...acc.xx }, { rows, n: d });
       cross(z, d, ones, 1, acc.x);
       cross(z, d, y, outputs, acc.xy);
       cross(y, outputs, ones, 1, acc.y);

@@ -32,7 +32,10 @@ export interface SimpleRnnOptions {
   returnSequences?: boolean;
   /** Keras go_backwards: process x from the last step to the first; sequence outputs come in processing order. */
   goBackwards?: boolean;
-  /** The forward kernel: 'step' or 'seq' (shaders/simpleRnnSeq.wgsl). Same results; for tests and benchmarks. */
+  /**
+   * The forward kernel: 'step', 'seq' (shaders/simpleRnnSeq.wgsl) or 'sparse' ('seq' over the recurrent kernel's
+   * non-zeros). Same results; for tests and benchmarks.
+   */
   variant?: SimpleRnnVariant;
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordCrossProducts } from '../../src/kernels/crossProducts';
+import { quantizedGramColumns, recordQuantizedGram } from '../../src/kernels/quantizedGram';
 import { recordShiftRows } from '../../src/kernels/shiftRows';
 import { decode, inScope, type Encoded } from './harnessCore';
 
@@ -107,8 +108,32 @@ export const crossProductCases = {
     });
   },
 
+  /** C = ZᵀZ through quantizedGram (hi, lo after one call, or two calls on halves of the rows, from zOffset), read back. */
+  quantizedGram(spec: { z: Encoded; rows: number; n: number; zOffset: number; halves: boolean }) {
+    return inScope(async (r) => {
+      const floats = spec.n * spec.n;
+      const hi = r.zeros('hi', floats);
+      const lo = r.zeros('lo', floats);
+      const z = r.upload('z', decode(spec.z).data);
+      const q = r.createBuffer('q', spec.rows * quantizedGramColumns(spec.n) * 4);
+      const plan = new Plan(r, 'quantized Gram');
+      const half = spec.halves ? Math.floor(spec.rows / 2) : spec.rows;
+      recordQuantizedGram(plan, { z, zOffset: spec.zOffset, q, hi, lo }, { rows: half, n: spec.n });
+      if (spec.halves) recordQuantizedGram(plan, { z, zOffset: spec.zOffset + half * spec.n, q, hi, lo }, { rows: spec.rows - half, n: spec.n });
+      await plan.prepare();
+      plan.run();
+      const [h, l] = await r.readMany([
+        { ref: hi, length: floats },
+        { ref: lo, length: floats },
+      ]);
+      plan.destroy();
+      for (const buf of [hi, lo, z, q]) r.destroyBuffer(buf);
+      return { hi: h!, lo: l! };
+    });
+  },
+
   /** C = Aᵀ·B through crossProducts (hi, lo after one call, or two calls on halves of the rows), read back. */
-  crossProducts(spec: { a: Encoded; b: Encoded; rows: number; aCols: number; bCols: number; halves: boolean; symmetric?: boolean }) {
+  crossProducts(spec: { a: Encoded; b: Encoded; rows: number; aCols: number; bCols: number; halves: boolean; symmetric?: boolean; quantizeA?: boolean }) {
     return inScope(async (r) => {
       const [a, b] = [decode(spec.a).data, decode(spec.b).data];
       const floats = spec.aCols * spec.bCols;
@@ -117,7 +142,7 @@ export const crossProductCases = {
       const [ab, bb] = [r.upload('a', a), r.upload('b', b)];
       const plan = new Plan(r, 'cross products');
       const half = spec.halves ? Math.floor(spec.rows / 2) : spec.rows;
-      const dims = { aCols: spec.aCols, bCols: spec.bCols, symmetric: spec.symmetric ?? false };
+      const dims = { aCols: spec.aCols, bCols: spec.bCols, symmetric: spec.symmetric ?? false, quantizeA: spec.quantizeA ?? false };
       recordCrossProducts(plan, { a: ab, aOffset: 0, b: bb, bOffset: 0, hi, lo }, { ...dims, rows: half });
       if (spec.halves)
         recordCrossProducts(plan, { a: ab, aOffset: half * spec.aCols, b: bb, bOffset: half * spec.bCols, hi, lo }, { ...dims, rows: spec.rows - half });

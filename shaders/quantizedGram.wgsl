@@ -1,0 +1,149 @@
+// quantizedGram.wgsl — C += ZᵀZ for rows whose values lie in [−2, 2], summed exactly in integers: the Gram matrix
+// of an echo-state readout (src/model/ridge.ts), several times cheaper than shaders/crossProducts.wgsl's
+// double-float on every product.
+//
+// fitRidge needs ZᵀZ to ~48 bits (reservoir states are so collinear that float32 sums leave the small-α system
+// singular; see crossProducts.wgsl). Two-sum on every product costs ~30 float operations; integers cost 6. Each
+// value is first rounded to a multiple of 2⁻²⁴ (`quantize`: q = round(z·2²⁴), |q| ≤ 2²⁵) — as fine as float32 is
+// from 0.5 to 1, a smaller change than the reservoir's own float32 rounding — and the result is the exact Gram
+// matrix of those rounded rows (symmetric and positive semi-definite, which rounded sums of products need not be).
+// crossProducts.wgsl's QUANTIZE_A rounds the same way, so ZᵀY and Σz are of the same rows. With q = h·2¹³ + l
+// (h = q >> 13 in [−2¹², 2¹²], l = q & 0x1fff in [0, 2¹³)) and k = h + l:
+//
+//   q_i·q_j = (h_i h_j)·2²⁶ + (k_i k_j − h_i h_j − l_i l_j)·2¹³ + l_i l_j       (three products, not four)
+//
+// three i32 sums of terms below 2²⁶ (k_i k_j below 2²⁸), so over BLOCK = 16 rows Σ h·h and Σ l·l stay in i32's range,
+// and so does the middle sum Σ k·k − Σ h·h − Σ l·l, even where Σ k·k wraps (WGSL's i32 wraps modulo 2³²). After each block the exact
+// integer those sums stand for is cut into three float32s without rounding and added to the output's double-float
+// pair (hi + lo, Knuth's two-sum), kept as crossProducts.wgsl keeps it, so the host reads both alike.
+// Why [−2, 2]: the rows are tanh states (|x| ≤ 1 for any leak rate from a zero start) moved by one of them
+// (shaders/shiftRows.wgsl); the caller guarantees it, and a value outside is clamped. CPU twin:
+// src/reference/quantizedGram.ts.
+//
+// `quantize`: one invocation per value, z [rows, n] from z_offset → q. `gram`: one invocation per 4×4 tile of C on
+// or above the diagonal; a tile on the diagonal also writes its entries below, which the host ignores as it
+// mirrors the upper triangle.
+//
+// Bindings: 0 params · 1 z (read) · 2 q [rows, n rounded up to 4] (write; `gram` reads it as 3) · 4 hi (rw) · 5 lo (rw)
+
+struct GramParams {
+  rows: u32,
+  n: u32,
+  z_offset: u32,
+  /** Always 0; see opaque(). */
+  zero: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: GramParams;
+@group(0) @binding(1) var<storage, read> z: array<f32>;
+@group(0) @binding(2) var<storage, read_write> q_out: array<i32>;
+@group(0) @binding(3) var<storage, read> q: array<vec4<i32>>;
+@group(0) @binding(4) var<storage, read_write> hi: array<f32>;
+@group(0) @binding(5) var<storage, read_write> lo: array<f32>;
+
+const BLOCK: u32 = 16u;
+/** One unit of q_i·q_j: 2⁻⁴⁸. */
+const UNIT: f32 = 3.552713678800501e-15;
+
+/** q's columns: n rounded up to whole vec4s, the padding 0, so `gram` reads four columns in one load. */
+fn padded() -> u32 {
+  return (params.n + 3u) / 4u * 4u;
+}
+
+@compute @workgroup_size(WG)
+fn quantize(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = flat_index(gid, groups);
+  let np = padded();
+  if (i >= params.rows * np) { return; }
+  let row = i / np;
+  let col = i % np;
+  var v = 0;
+  if (col < params.n) { v = i32(round(clamp(z[params.z_offset + row * params.n + col], -2.0, 2.0) * 16777216.0)); }
+  q_out[i] = v;
+}
+
+/** v unchanged, hidden from a compiler that reassociates floats (SwiftShader's does): see crossProducts.wgsl. */
+fn opaque(v: f32) -> f32 {
+  return bitcast<f32>(bitcast<u32>(v) ^ params.zero);
+}
+
+fn two_sum(x: f32, y: f32) -> vec2<f32> {
+  let s = opaque(x + y);
+  let v = opaque(s - x);
+  return vec2<f32>(s, (x - opaque(s - v)) + (y - v));
+}
+
+/** Adds the integer a·2²⁶ + m·2¹³ + l (in units of 2⁻⁴⁸) to output k's pair, exactly cut into three float32s. */
+fn fold(k: u32, a: i32, m: i32, l: i32) {
+  // Carry the low sums up so each is below 2¹³: the integer is then a2·2²⁶ + r with 0 ≤ r < 2²⁶, |a2| < 2²⁹.
+  let m1 = m + (l >> 13u);
+  let a2 = a + (m1 >> 13u);
+  // a2's top (≤ 24 significant bits) as one float; its low 5 bits join r (< 2³¹) split at bit 7 into two floats.
+  let top = a2 & ~0x1f;
+  let r = ((a2 & 0x1f) << 26u) + ((m1 & 0x1fff) << 13u) + (l & 0x1fff);
+  var t = two_sum(hi[k], f32(top) * (UNIT * 67108864.0));
+  var c = lo[k] + t.y;
+  t = two_sum(t.x, f32(r & ~0x7f) * UNIT);
+  c += t.y;
+  t = two_sum(t.x, f32(r & 0x7f) * UNIT);
+  c += t.y;
+  let n = two_sum(t.x, c);
+  hi[k] = n.x;
+  lo[k] = n.y;
+}
+
+/** Writes a block's sums for row i of a tile (a row past the last column writes nothing); sk holds Σ k_i k_j. */
+fn fold_row(i: u32, j0: u32, sa: vec4<i32>, sk: vec4<i32>, sl: vec4<i32>) {
+  let n = params.n;
+  if (i >= n) { return; }
+  let m = sk - sa - sl;
+  for (var b = 0u; b < 4u; b++) {
+    if (j0 + b < n) { fold(i * n + j0 + b, sa[b], m[b], sl[b]); }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn gram(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let flat = flat_index(gid, groups);
+  let p = params;
+  // Tiles on and above the diagonal, row by row: tile row ti starts at ti·t − ti(ti−1)/2.
+  let t = (p.n + 3u) / 4u;
+  if (flat >= t * (t + 1u) / 2u) { return; }
+  let m2 = f32(2u * t + 1u);
+  var ti = u32(max(0.0, floor((m2 - sqrt(m2 * m2 - 8.0 * f32(flat))) / 2.0)));
+  // The float estimate can be one off either way near a row's end.
+  if (ti > 0u && ti * t - ti * (ti - 1u) / 2u > flat) { ti -= 1u; }
+  if ((ti + 1u) * t - (ti + 1u) * ti / 2u <= flat) { ti += 1u; }
+  let tj = ti + (flat - (ti * t - ti * (ti - 1u) / 2u));
+  let i0 = ti * 4u;
+  let j0 = tj * 4u;
+  var r = 0u;
+  var at = 0u;
+  while (r < p.rows) {
+    let end = min(r + BLOCK, p.rows);
+    // Row a of the tile against its four columns: sa Σ h·h, sk Σ k·k, sl Σ l·l.
+    var sa0 = vec4<i32>(0); var sk0 = vec4<i32>(0); var sl0 = vec4<i32>(0);
+    var sa1 = vec4<i32>(0); var sk1 = vec4<i32>(0); var sl1 = vec4<i32>(0);
+    var sa2 = vec4<i32>(0); var sk2 = vec4<i32>(0); var sl2 = vec4<i32>(0);
+    var sa3 = vec4<i32>(0); var sk3 = vec4<i32>(0); var sl3 = vec4<i32>(0);
+    for (; r < end; r++) {
+      let qi = q[at + ti];
+      let qj = q[at + tj];
+      at += t;
+      let h_i = qi >> vec4<u32>(13u);
+      let l_i = qi & vec4<i32>(0x1fff);
+      let k_i = h_i + l_i;
+      let h_j = qj >> vec4<u32>(13u);
+      let l_j = qj & vec4<i32>(0x1fff);
+      let k_j = h_j + l_j;
+      sa0 += h_i.x * h_j; sk0 += k_i.x * k_j; sl0 += l_i.x * l_j;
+      sa1 += h_i.y * h_j; sk1 += k_i.y * k_j; sl1 += l_i.y * l_j;
+      sa2 += h_i.z * h_j; sk2 += k_i.z * k_j; sl2 += l_i.z * l_j;
+      sa3 += h_i.w * h_j; sk3 += k_i.w * k_j; sl3 += l_i.w * l_j;
+    }
+    fold_row(i0, j0, sa0, sk0, sl0);
+    fold_row(i0 + 1u, j0, sa1, sk1, sl1);
+    fold_row(i0 + 2u, j0, sa2, sk2, sl2);
+    fold_row(i0 + 3u, j0, sa3, sk3, sl3);
+  }
+}
