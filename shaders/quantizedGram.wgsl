@@ -12,7 +12,7 @@
 //
 //   q_i·q_j = (h_i h_j)·2²⁶ + (k_i k_j − h_i h_j − l_i l_j)·2¹³ + l_i l_j       (three products, not four)
 //
-// three i32 sums of terms below 2²⁶ (k_i k_j below 2²⁸), so over BLOCK = 16 rows Σ h·h and Σ l·l stay in i32's range,
+// three i32 sums of terms below 2²⁶ (k_i k_j below 2²⁸), so over BLOCK = 31 rows Σ h·h and Σ l·l stay in i32's range,
 // and so does the middle sum Σ k·k − Σ h·h − Σ l·l, even where Σ k·k wraps (WGSL's i32 wraps modulo 2³²). After each block the exact
 // integer those sums stand for is cut into three float32s without rounding and added to the output's double-float
 // pair (hi + lo, Knuth's two-sum), kept as crossProducts.wgsl keeps it, so the host reads both alike.
@@ -41,7 +41,7 @@ struct GramParams {
 @group(0) @binding(4) var<storage, read_write> hi: array<f32>;
 @group(0) @binding(5) var<storage, read_write> lo: array<f32>;
 
-const BLOCK: u32 = 16u;
+const BLOCK: u32 = 31u;
 /** One unit of q_i·q_j: 2⁻⁴⁸. */
 const UNIT: f32 = 3.552713678800501e-15;
 
@@ -75,17 +75,18 @@ fn two_sum(x: f32, y: f32) -> vec2<f32> {
 
 /** Adds the integer a·2²⁶ + m·2¹³ + l (in units of 2⁻⁴⁸) to output k's pair, exactly cut into three float32s. */
 fn fold(k: u32, a: i32, m: i32, l: i32) {
-  // Carry the low sums up so each is below 2¹³: the integer is then a2·2²⁶ + r with 0 ≤ r < 2²⁶, |a2| < 2²⁹.
+  // Carry the low sums up so each is below 2¹³: the integer is then a2·2²⁶ + (m1 mod 2¹³)·2¹³ + (l mod 2¹³), |a2| < 2³⁰.
   let m1 = m + (l >> 13u);
   let a2 = a + (m1 >> 13u);
-  // a2's top (≤ 24 significant bits) as one float; its low 5 bits join r (< 2³¹) split at bit 7 into two floats.
-  let top = a2 & ~0x1f;
-  let r = ((a2 & 0x1f) << 26u) + ((m1 & 0x1fff) << 13u) + (l & 0x1fff);
+  // a2's top (≤ 24 significant bits) as one float; its low 6 bits join the rest in r (< 2³², unsigned), split at
+  // bit 8 into two floats.
+  let top = a2 & ~0x3f;
+  let r = (u32(a2 & 0x3f) << 26u) + (u32(m1 & 0x1fff) << 13u) + u32(l & 0x1fff);
   var t = two_sum(hi[k], f32(top) * (UNIT * 67108864.0));
   var c = lo[k] + t.y;
-  t = two_sum(t.x, f32(r & ~0x7f) * UNIT);
+  t = two_sum(t.x, f32(r & ~0xffu) * UNIT);
   c += t.y;
-  t = two_sum(t.x, f32(r & 0x7f) * UNIT);
+  t = two_sum(t.x, f32(r & 0xffu) * UNIT);
   c += t.y;
   let n = two_sum(t.x, c);
   hi[k] = n.x;

@@ -5,6 +5,7 @@
  * the reservoir stays as drawn while a Dense below it learns through it.
  */
 import { describe, expect, it } from 'vitest';
+import { concatInput } from '../src/reference/concatInput';
 import { echoStateBackward, echoStateForward } from '../src/reference/echoState';
 import { ridgeFromRows } from '../src/reference/ridge';
 import { encodeFloats } from './support/base64';
@@ -74,47 +75,117 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
     },
   );
 
-  it('fitRidge reads out a reservoir over every step after the washout, as the float64 ridge on the twin’s states does', async () => {
-    // Two sequences of a noisy sine; the target is the next value.
-    // The sums are exact (quantizedGram.gpu.test.ts, crossProducts.gpu.test.ts); what differs from the twin is the
-    // float32 reservoir's states (their rounding to 2⁻²⁴ for the sums is smaller). alpha 0.1 keeps the system well
-    // conditioned, so those differences move the weights by RIDGE_WEIGHTS at most; with a tiny alpha the weights are
-    // ill determined (many nearly equal fits). Connectivity 0.2: the reservoir runs on its non-zeros ('sparse').
-    const [B, T, U, washout, alpha] = [2, 60, 24, 10, 0.1];
-    const random = rng(17);
-    const series = Float32Array.from({ length: B * (T + 1) }, (_, i) => Math.sin(i * 0.3) + 0.05 * (random() - 0.5));
-    const x = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T)]!);
-    const y = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T) + 1]!);
-    const esn = { units: U, spectralRadius: 0.9, leakRate: 0.5, connectivity: 0.2, seed: 3, returnSequences: true };
-    const r = await page.run('esnModel', { esn, outputs: 1, x: enc(x, [B, T, 1]), y: enc(y, [B, T, 1]), seed: 1, ridge: { alpha, washout, batchSize: 1 } });
-    expect(r.validationError).toBeNull();
-    expect(r.liveBuffersAfter).toBe(0);
-    const o = r.outputs;
-    // The reservoir is as drawn: spectral radius 0.9 on the GPU too, and the weights unchanged.
-    expectClose(o.radius!, [0.9], { atol: 2e-3, rtol: 0 }, 'measured radius');
-    for (const i of [0, 1, 2]) expect(o[`w${i}`], `reservoir weight ${i}`).toEqual(o[`initial${i}`]);
-    expect(o.nonTrainable![0]).toBe(U + U * U + U);
-    // The twin: states from the float64 reservoir, rows after the washout in processing order, then the ridge.
-    const states = echoStateForward(
-      { x: plain(x, [B, T, 1]), inputKernel: plain(o.w0!, [1, U]), reservoir: plain(o.w1!, [U, U]), bias: plain(o.w2!, [U]) },
-      { leakRate: 0.5, returnSequences: true },
-    ).output.data;
-    const rows: number[] = [];
-    const targets: number[] = [];
-    for (let b = 0; b < B; b++) {
-      for (let t = washout; t < T; t++) {
-        rows.push(...states.subarray((b * T + t) * U, (b * T + t + 1) * U));
-        targets.push(y[b * T + t]!);
+  it.each([true, false])(
+    'fitRidge reads out a reservoir (includeInput %s) over every step after the washout, as the float64 ridge on the twin’s rows does',
+    async (includeInput) => {
+      // Two sequences of a noisy sine; the target is the next value.
+      // The sums are exact (quantizedGram.gpu.test.ts, crossProducts.gpu.test.ts); what differs from the twin is the
+      // float32 reservoir's states (their rounding to 2⁻²⁴ for the sums is smaller). alpha 0.1 keeps the system well
+      // conditioned, so those differences move the weights by RIDGE_WEIGHTS at most; with a tiny alpha the weights are
+      // ill determined (many nearly equal fits). Connectivity 0.2: the reservoir runs on its non-zeros ('sparse').
+      const [B, T, U, washout, alpha] = [2, 60, 24, 10, 0.1];
+      const random = rng(17);
+      const series = Float32Array.from({ length: B * (T + 1) }, (_, i) => Math.sin(i * 0.3) + 0.05 * (random() - 0.5));
+      const x = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T)]!);
+      const y = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T) + 1]!);
+      const esn = { units: U, spectralRadius: 0.9, leakRate: 0.5, connectivity: 0.2, seed: 3, returnSequences: true, includeInput };
+      const r = await page.run('esnModel', { esn, outputs: 1, x: enc(x, [B, T, 1]), y: enc(y, [B, T, 1]), seed: 1, ridge: { alpha, washout, batchSize: 1 } });
+      expect(r.validationError).toBeNull();
+      expect(r.liveBuffersAfter).toBe(0);
+      const o = r.outputs;
+      // The reservoir is as drawn: spectral radius 0.9 on the GPU too, and the weights unchanged.
+      expectClose(o.radius!, [0.9], { atol: 2e-3, rtol: 0 }, 'measured radius');
+      for (const i of [0, 1, 2]) expect(o[`w${i}`], `reservoir weight ${i}`).toEqual(o[`initial${i}`]);
+      expect(o.nonTrainable![0]).toBe(U + U * U + U);
+      // The twin: states from the float64 reservoir, rows [u_t; x_t] (or x_t) after the washout, then the ridge.
+      const states = echoStateForward(
+        { x: plain(x, [B, T, 1]), inputKernel: plain(o.w0!, [1, U]), reservoir: plain(o.w1!, [U, U]), bias: plain(o.w2!, [U]) },
+        { leakRate: 0.5, returnSequences: true },
+      ).output.data;
+      const rows: number[] = [];
+      const targets: number[] = [];
+      for (let b = 0; b < B; b++) {
+        for (let t = washout; t < T; t++) {
+          if (includeInput) rows.push(x[b * T + t]!);
+          rows.push(...states.subarray((b * T + t) * U, (b * T + t + 1) * U));
+          targets.push(y[b * T + t]!);
+        }
       }
-    }
-    const ref = ridgeFromRows(rows, targets, B * (T - washout), U, 1, alpha);
-    expect(o.ridge![0]).toBe(B * (T - washout));
-    expectClose(o.w3!, ref.kernel, RIDGE_WEIGHTS, 'readout kernel');
-    expectClose(o.w4!, ref.bias, RIDGE_WEIGHTS, 'readout bias');
-    expectClose(o.ridge!.subarray(1), [ref.loss], { atol: 1e-5, rtol: 1e-2 }, 'training MSE');
-    // One-step prediction of a sine from 24 units: far below the series' variance (≈ 0.5).
-    expect(ref.loss).toBeLessThan(0.01);
-  });
+      const width = U + (includeInput ? 1 : 0);
+      const ref = ridgeFromRows(rows, targets, B * (T - washout), width, 1, alpha);
+      expect(o.ridge![0]).toBe(B * (T - washout));
+      expectClose(o.w3!, ref.kernel, RIDGE_WEIGHTS, 'readout kernel');
+      expectClose(o.w4!, ref.bias, RIDGE_WEIGHTS, 'readout bias');
+      expectClose(o.ridge!.subarray(1), [ref.loss], { atol: 1e-5, rtol: 1e-2 }, 'training MSE');
+      // One-step prediction of a sine from 24 units: far below the series' variance (≈ 0.5).
+      expect(ref.loss).toBeLessThan(0.01);
+    },
+  );
+
+  it.each([
+    [true, false],
+    [true, true],
+    [false, true],
+    [false, false],
+  ])(
+    'includeInput: each output row is [u_t; x_t], the input row it came from first (returnSequences %s, goBackwards %s)',
+    async (returnSequences, goBackwards) => {
+      const [B, T, F, U] = [3, 5, 2, 6];
+      const x = uniform(rng(31), B * T * F, 1);
+      const esn = { units: U, leakRate: 0.6, connectivity: 0.4, seed: 8, returnSequences, goBackwards };
+      const r = await page.run('esnOutput', { esn, x: enc(x, [B, T, F]), seed: 1 });
+      expect(r.validationError).toBeNull();
+      expect(r.liveBuffersAfter).toBe(0);
+      const o = r.outputs;
+      const states = echoStateForward(
+        { x: plain(x, [B, T, F]), inputKernel: plain(o.w0!, [F, U]), reservoir: plain(o.w1!, [U, U]), bias: plain(o.w2!, [U]) },
+        { leakRate: 0.6, returnSequences, goBackwards },
+      ).output.data;
+      // The twin works on time-major rows (t·B + b), as the kernel does. Sequences come in processing order (step t of
+      // a goBackwards layer came after input step T − 1 − t); a last output came after the last step processed.
+      const steps = returnSequences ? T : 1;
+      const timeMajor = (a: ArrayLike<number>, t: number, width: number) =>
+        Array.from({ length: t * B * width }, (_, i) => {
+          const [row, j] = [Math.floor(i / width), i % width];
+          return a[((row % B) * t + Math.floor(row / B)) * width + j]!;
+        });
+      const lastStep = goBackwards ? 0 : T - 1;
+      const u = returnSequences ? timeMajor(x, T, F) : timeMajor(x, T, F).slice(lastStep * B * F, (lastStep + 1) * B * F);
+      const rows = concatInput(u, timeMajor(states, steps, U), {
+        rows: steps * B,
+        nu: F,
+        nx: U,
+        ...(returnSequences && goBackwards ? { reverseBatch: B } : {}),
+      });
+      const width = F + U;
+      const expected = Array.from({ length: B * steps * width }, (_, i) => {
+        const [row, j] = [Math.floor(i / width), i % width];
+        return rows[((row % steps) * B + Math.floor(row / steps)) * width + j]!;
+      });
+      expectClose(o.y!, expected, SEQUENCE, 'output');
+    },
+  );
+
+  it.each([
+    [true, true],
+    [false, true],
+    [true, false],
+  ])(
+    'includeInput: the gradient through [u_t; x_t] to a Dense below matches central differences (returnSequences %s, goBackwards %s)',
+    async (returnSequences, goBackwards) => {
+      const [n, T, F] = [6, 4, 2];
+      const random = rng(41);
+      const x = uniform(random, n * T * F, 1);
+      const y = uniform(random, n * (returnSequences ? T : 1), 0.5);
+      const esn = { units: 5, leakRate: 0.7, connectivity: 0.5, spectralRadius: 0.9, seed: 6, returnSequences, goBackwards };
+      const yShape = returnSequences ? [n, T, 1] : [n, 1];
+      const r = await page.run('esnGradient', { esn, below: 3, x: enc(x, [n, T, F]), y: enc(y, yShape), seed: 5, lr: 1e-2, eps: 1e-2 });
+      expect(r.validationError).toBeNull();
+      expect(r.liveBuffersAfter).toBe(0);
+      // Central differences of a float32 loss: good to ~1e-3 of the largest component.
+      expectCloseRelativeToMax(r.outputs.sgd!, r.outputs.fd!, 5e-3, 'dLoss/dKernel below the reservoir');
+    },
+  );
 
   it('gradient fit trains a Dense below the reservoir through it and leaves the reservoir as drawn', async () => {
     const [n, T, F] = [16, 8, 2];

@@ -180,6 +180,14 @@ describe('layers.echoState', () => {
       0.5,
       0.2,
     ]);
+    // The input beside the states by default ([T, 2 + 30]); a config saved before includeInput existed has no
+    // include_input and output the states alone.
+    expect(config.config.include_input).toBe(true);
+    expect([read.includeInput, read.build([5, 2])]).toEqual([true, [5, 32]]);
+    const older = JSON.parse(JSON.stringify(topology).replace('"include_input":true,', '').replace(',"include_input":true', ''));
+    const old = layersFromTopology(older, 'e.json').layers[0] as EchoState;
+    expect([old.includeInput, old.build([5, 2])]).toEqual([false, [5, 30]]);
+    expect(() => layers.echoState({ units: 3, includeInput: 1 as never })).toThrow(/includeInput must be true or false; got 1/);
     const bad = JSON.parse(JSON.stringify(topology).replace('"connectivity":0.3', '"connectivity":2'));
     expect(() => layersFromTopology(bad, 'e.json')).toThrow(/e\.json: layer 'echo_state.*' \(EchoState\): .*connectivity must be a number in \(0, 1\]; got 2/);
   });

@@ -217,7 +217,7 @@ const CASES: Case[] = [
 /** Shape of one output sample: recurrent layers per Keras, Dense on the last axis. */
 function outputSample(layers: LayerSpec[], sample: number[]): number[] {
   return layers.reduce(
-    (shape, l) => (isRecurrent(l) ? recurrentOutputShape(l, shape[0]!) : [...shape.slice(0, -1), (l.config as { units: number }).units]),
+    (shape, l) => (isRecurrent(l) ? recurrentOutputShape(l, shape[0]!, shape[1]!) : [...shape.slice(0, -1), (l.config as { units: number }).units]),
     sample,
   );
 }

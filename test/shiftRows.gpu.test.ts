@@ -27,4 +27,22 @@ describe.skipIf(skipGpu)('shiftRows on WebGPU vs the float64 twin', () => {
     expect(r.liveBuffersAfter).toBe(0);
     expectClose(r.outputs.y!, shiftRows(x.subarray(offset), shift, rows, cols), STEP, 'y');
   });
+
+  it('moves a window of columns (4 … 10 of rows 13 wide), as fitRidge splits [u; x] rows', async () => {
+    const [rows, stride, col0, cols, offset] = [21, 13, 4, 7, 5];
+    const random = rng(3);
+    const x = uniform(random, offset + rows * stride, 2);
+    const shift = uniform(random, stride, 1);
+    const r = await page.run('shiftRows', {
+      x: { data: encodeFloats(x), shape: [x.length] },
+      xOffset: offset,
+      shift: { data: encodeFloats(shift), shape: [stride] },
+      rows,
+      cols,
+      stride,
+      col0,
+    });
+    expect(r.validationError).toBeNull();
+    expectClose(r.outputs.y!, shiftRows(x.subarray(offset), shift, rows, cols, { stride, col0 }), STEP, 'y');
+  });
 });

@@ -8,15 +8,18 @@
  * weights, uniform in [−1, 1], then scaled to spectral radius `spectralRadius`; b uniform in [−biasScaling,
  * biasScaling]; all from `seed` (else from the model's seed). Weights input_kernel, reservoir, bias, non-trainable:
  * what learns is the layer after it, a Dense readout, by gradient `fit` or in closed form by `model.fitRidge`.
- * Runs on the SimpleRNN's kernels with a leak (src/cells/echoState.ts). TF.js and Keras have no such layer: it saves
- * and loads here under class name 'EchoState', and nowhere else.
+ * Runs on the SimpleRNN's kernels with a leak (src/cells/echoState.ts). With `includeInput` (the default) the
+ * layer outputs [u_t; x_t], the input beside the state (shaders/concatInput.wgsl), as Jaeger's readout sees them:
+ * a Dense after it is then the readout on [1; u_t; x_t]. TF.js and Keras have no such layer: it saves and loads here
+ * under class name 'EchoState', and nowhere else.
  */
-import { ValueError } from '../errors';
+import { ShapeError, ValueError } from '../errors';
+import { recordAddInputGrad, recordConcatInput, recordSplitStateGrad, type ConcatInputDims } from '../kernels/concatInput';
 import { echoStateCell, SPARSE_CONNECTIVITY, type EchoStateCellOptions } from '../cells/echoState';
 import { checkLeakRate } from '../ops/echoStateArgs';
 import { spectralRadius } from '../ops/spectralRadius';
 import type { Initializer } from './initializers';
-import type { ParamSpec } from './layer';
+import { RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec } from './layer';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent';
 
 export interface EchoStateLayerConfig extends Pick<
@@ -35,6 +38,11 @@ export interface EchoStateLayerConfig extends Pick<
   biasScaling?: number;
   /** Draws the three weights from their own generator, so a reservoir is the same in every model. */
   seed?: number;
+  /**
+   * Output [u_t; x_t] (input features first, then the units), what Jaeger's readout is fitted on; false: the
+   * reservoir's states x_t alone. Default true.
+   */
+  includeInput?: boolean;
 }
 
 const KEYS = [
@@ -53,6 +61,7 @@ const KEYS = [
   'connectivity',
   'biasScaling',
   'seed',
+  'includeInput',
 ] as const;
 
 function number(where: string, option: string, value: unknown, fallback: number, ok: (v: number) => boolean, expected: string): number {
@@ -69,6 +78,7 @@ export class EchoState extends RecurrentLayer<EchoStateCellOptions> {
   readonly connectivity: number;
   readonly biasScaling: number;
   readonly seed: number | null;
+  readonly includeInput: boolean;
 
   constructor(config: EchoStateLayerConfig) {
     super(config as RecurrentLayerConfig, 'echoState', 'echo_state', KEYS);
@@ -79,6 +89,9 @@ export class EchoState extends RecurrentLayer<EchoStateCellOptions> {
     this.connectivity = number(w, 'connectivity', config.connectivity, 0.1, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
     this.biasScaling = number(w, 'biasScaling', config.biasScaling, 0, (v) => v >= 0, 'a number ≥ 0');
     this.seed = config.seed === undefined || config.seed === null ? null : number(w, 'seed', config.seed, 0, Number.isInteger, 'an integer');
+    const includeInput = config.includeInput ?? true;
+    if (typeof includeInput !== 'boolean') throw new ValueError(`${w}: includeInput must be true or false; got ${JSON.stringify(config.includeInput)}`);
+    this.includeInput = includeInput;
   }
 
   withConfig(overrides: Partial<RecurrentLayerConfig>): EchoState {
@@ -87,6 +100,60 @@ export class EchoState extends RecurrentLayer<EchoStateCellOptions> {
 
   override stateSizes(): number[] {
     return [this.units];
+  }
+
+  /** The reservoir's output, widened by the input's features with includeInput. */
+  protected override computeOutputShape(inputShape: number[]): number[] {
+    const shape = super.computeOutputShape(inputShape);
+    if (!this.includeInput) return shape;
+    const width = this.units + inputShape[1]!;
+    return this.returnSequences ? [shape[0]!, width] : [width];
+  }
+
+  /**
+   * With includeInput: the reservoir's run, then each output row with the input row it came from in front
+   * (shaders/concatInput.wgsl); backward splits the gradient into the states' (to the reservoir) and the input's
+   * (added to what the reservoir passes down).
+   */
+  override bind(ctx: BindContext, input: Act): LayerRun {
+    const run = super.bind(ctx, input);
+    if (!this.includeInput) return run;
+    const timesteps = input.timesteps;
+    if (timesteps === null) throw new ShapeError(`${this.where} needs a sequence input [batch, timesteps, features]; got [batch, ${input.cols}]`);
+    const reservoir = run.output;
+    const nu = input.cols;
+    // A last output came after the last step processed: input step T − 1, or 0 going backwards.
+    const lastStep = this.goBackwards ? 0 : timesteps - 1;
+    const stepOffset = this.returnSequences ? 0 : lastStep * ctx.batch * nu;
+    const uOffset = input.offset + stepOffset;
+    const dims: ConcatInputDims = {
+      rows: reservoir.rows,
+      nu,
+      nx: this.units,
+      ...(this.returnSequences && this.goBackwards ? { reverseBatch: ctx.batch } : {}),
+    };
+    const bufs = new RunBuffers(ctx.rt, `${this.where} with its input`);
+    const out = bufs.make('[u; x] rows', reservoir.rows * (nu + this.units));
+    const dState = ctx.grads ? bufs.make("the states' gradient", reservoir.rows * this.units) : null;
+    return {
+      output: { ...reservoir, buffer: out, offset: 0, cols: nu + this.units },
+      recordForward(plan, training) {
+        run.recordForward(plan, training);
+        recordConcatInput(plan, { u: input.buffer, uOffset, x: reservoir.buffer, xOffset: reservoir.offset, out }, dims);
+      },
+      recordBackward(plan, dOutput) {
+        if (!dState) throw new Error('recordBackward on an inference-only run');
+        recordSplitStateGrad(plan, { dOut: dOutput, dState }, dims);
+        const dx = run.recordBackward(plan, dState);
+        // dx is compact from row 0: the last step's rows sit at lastStep · batch.
+        if (dx) recordAddInputGrad(plan, { dOut: dOutput, dU: dx, duOffset: stepOffset }, dims);
+        return dx;
+      },
+      destroy() {
+        run.destroy();
+        bufs.destroy();
+      },
+    };
   }
 
   protected biasFloats(): number {
@@ -127,6 +194,7 @@ export class EchoState extends RecurrentLayer<EchoStateCellOptions> {
       connectivity: this.connectivity,
       bias_scaling: this.biasScaling,
       seed: this.seed,
+      include_input: this.includeInput,
     };
   }
 

@@ -210,6 +210,8 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
         returnState: r.bool('return_state', false),
         goBackwards: r.bool('go_backwards', false),
         stateful: r.bool('stateful', false),
+        // Saved before the option existed, a reservoir output its states alone.
+        includeInput: r.bool('include_input', false),
         ...Object.fromEntries(
           (
             [

@@ -86,13 +86,21 @@ export async function ridgeReadout(
       : '0: the reservoir returns one output per sample';
     throw new ValueError(`fitRidge: washout must be ${why}; got ${JSON.stringify(washout)}`);
   }
-  const [d, outputs] = [reservoir.units, readout.units];
+  // Rows are the reservoir's outputs: [u_t; x_t] with includeInput (input columns first), else x_t.
+  const [d, outputs] = [reservoir.outputShape.at(-1)!, readout.units];
+  const blocks = columnBlocks(d, reservoir.units);
   const rt = m.rt;
   // With an intercept, features are summed shifted by the first row the fit sees (shaders/shiftRows.wgsl).
   const shifted = readout.useBias;
-  // Each sum as a double-float pair (shaders/crossProducts.wgsl): Σ zzᵀ, Σ z, Σ zyᵀ, Σ y.
-  const pair = (name: string, floats: number) => ({ hi: rt.zeros(`ridge ${name} (hi)`, floats), lo: rt.zeros(`ridge ${name} (lo)`, floats) });
-  const acc = { xx: pair('Σxᵀx', d * d), x: pair('Σx', d), xy: pair('Σxᵀy', d * outputs), y: pair('Σy', outputs) };
+  // Each sum as a double-float pair: Σ zzᵀ by blocks (each pair once), Σ z and Σ zyᵀ by block, Σ y.
+  const pair = (name: string, floats: number) => ({ floats, hi: rt.zeros(`ridge ${name} (hi)`, floats), lo: rt.zeros(`ridge ${name} (lo)`, floats) });
+  const acc = {
+    gram: blockPairs(blocks).map(([a, b]) => pair(`Σ${a.name}ᵀ${b.name}`, a.cols * b.cols)),
+    z: blocks.map((b) => pair(`Σ${b.name}`, b.cols)),
+    zy: blocks.map((b) => pair(`Σ${b.name}ᵀy`, b.cols * outputs)),
+    y: pair('Σy', outputs),
+  };
+  const accumulators = [...acc.gram, ...acc.z, ...acc.zy, acc.y];
   const shift = rt.zeros('ridge shift', d);
   const owned: { destroy(): void }[] = [];
   let yy = 0;
@@ -100,10 +108,11 @@ export async function ridgeReadout(
     const used = (steps - washout) * batchSize;
     const scratch = {
       ones: rt.upload('ridge ones', new Float32Array(used).fill(1)),
-      z: rt.createBuffer('ridge shifted rows', (shifted ? used * d : 1) * 4),
-      q: rt.createBuffer('ridge rounded rows', used * quantizedGramColumns(d) * 4),
+      q: rt.createBuffer('ridge rounded states', used * quantizedGramColumns(reservoir.units) * 4),
     };
-    owned.push({ destroy: () => Object.values(scratch).forEach((b) => rt.destroyBuffer(b)) });
+    // Each block's shifted rows, compact.
+    const blockRows = new Map(blocks.map((b) => [b, rt.createBuffer(`ridge ${b.name} rows`, used * b.cols * 4)]));
+    owned.push({ destroy: () => [...Object.values(scratch), ...blockRows.values()].forEach((b) => rt.destroyBuffer(b)) });
     /** Per batch size: the reservoir's plan, then the sums' (the first batch sets the shift in between). */
     const programs = new Map<number, { input: GPUBuffer; targets: GPUBuffer; reservoir: Plan; firstShift: Plan; sums: Plan }>();
     for (const n of batchSizesOf(xs.count, batchSize)) {
@@ -117,27 +126,28 @@ export async function ridgeReadout(
       const rows = (steps - washout) * n;
       const zOffset = bound.output.offset + washout * n * d;
       if (shifted) firstShift.copy(bound.output.buffer, shift, d, zOffset, 0);
-      if (shifted) recordShiftRows(sums, { x: bound.output.buffer, xOffset: zOffset, shift, y: scratch.z }, { rows, cols: d });
-      const z = shifted ? { buffer: scratch.z, offset: 0 } : { buffer: bound.output.buffer, offset: zOffset };
+      // Each block's columns into its own compact rows, shifted (by zeros without an intercept).
+      for (const b of blocks) {
+        recordShiftRows(sums, { x: bound.output.buffer, xOffset: zOffset, shift, y: blockRows.get(b)! }, { rows, cols: b.cols, stride: d, col0: b.col0 });
+      }
       const y = { buffer: targets, offset: washout * n * outputs };
       const ones = { buffer: scratch.ones, offset: 0 };
-      const cross = (
-        l: { buffer: GPUBuffer; offset: number },
-        lCols: number,
-        r: { buffer: GPUBuffer; offset: number },
-        rCols: number,
-        into: { hi: GPUBuffer; lo: GPUBuffer },
-      ) =>
-        recordCrossProducts(
-          sums,
-          { a: l.buffer, aOffset: l.offset, b: r.buffer, bOffset: r.offset, ...into },
-          { rows, aCols: lCols, bCols: rCols, quantizeA: l === z },
-        );
-      // ZᵀZ, the bulk of the work, exactly in integers: tanh states and their shifts lie in [−2, 2].
-      recordQuantizedGram(sums, { z: z.buffer, zOffset: z.offset, q: scratch.q, ...acc.xx }, { rows, n: d });
-      cross(z, d, ones, 1, acc.x);
-      cross(z, d, y, outputs, acc.xy);
-      cross(y, outputs, ones, 1, acc.y);
+      const rowsOf = (b: Block) => ({ buffer: blockRows.get(b)!, offset: 0 });
+      type Rows = { buffer: GPUBuffer; offset: number };
+      const cross =
+        (l: Rows, lCols: number, r: Rows, rCols: number, o: { quantizeA: boolean; symmetric?: boolean }) => (into: { hi: GPUBuffer; lo: GPUBuffer }) =>
+          recordCrossProducts(sums, { a: l.buffer, aOffset: l.offset, b: r.buffer, bOffset: r.offset, ...into }, { rows, aCols: lCols, bCols: rCols, ...o });
+      blockPairs(blocks).forEach(([a, b], k) => {
+        // States against states, the bulk of the work, exactly in integers: tanh states and their shifts lie in
+        // [−2, 2]. Any other pair in double-float, the states (if one side) rounded as there.
+        if (a.states && b.states) recordQuantizedGram(sums, { z: blockRows.get(a)!, zOffset: 0, q: scratch.q, ...acc.gram[k]! }, { rows, n: a.cols });
+        else cross(rowsOf(a), a.cols, rowsOf(b), b.cols, { quantizeA: a.states, symmetric: a === b })(acc.gram[k]!);
+      });
+      blocks.forEach((b, k) => {
+        cross(rowsOf(b), b.cols, ones, 1, { quantizeA: b.states })(acc.z[k]!);
+        cross(rowsOf(b), b.cols, y, outputs, { quantizeA: b.states })(acc.zy[k]!);
+      });
+      cross(y, outputs, ones, 1, { quantizeA: false })(acc.y);
       await Promise.all([bound.forward.prepare(), sums.prepare(), firstShift.prepare()]);
       programs.set(n, { input: bound.input, targets, reservoir: bound.forward, firstShift, sums });
     }
@@ -153,24 +163,58 @@ export async function ridgeReadout(
       if (start === 0 && shifted) p.firstShift.run();
       p.sums.run();
     }
-    const lengths = [d * d, d, d * outputs, outputs];
-    const read = await rt.readMany([
-      ...Object.values(acc).flatMap((p, k) => [p.hi, p.lo].map((ref) => ({ ref, length: lengths[k]! }))),
-      { ref: shift, length: d },
-    ]);
+    const read = await rt.readMany([...accumulators.flatMap((p) => [p.hi, p.lo].map((ref) => ({ ref, length: p.floats }))), { ref: shift, length: d }]);
     // hi + lo in float64: the sums to their double-float precision.
-    const [xx, x, xy, y] = [0, 1, 2, 3].map((k) => Float64Array.from(read[2 * k]!, (v, i) => v + read[2 * k + 1]![i]!));
-    // ZᵀZ came as its upper triangle.
-    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) xx![i * d + j] = xx![j * d + i]!;
-    const offsets = read[8]!;
+    const sum = (k: number) => Float64Array.from(read[2 * k]!, (v, i) => v + read[2 * k + 1]![i]!);
+    const pairs = blockPairs(blocks);
+    const xx = new Float64Array(d * d);
+    pairs.forEach(([a, b], k) => {
+      const c = sum(k);
+      // [a.cols, b.cols] at (a.col0, b.col0), mirrored; a block of a pair with itself came as its upper triangle.
+      for (let i = 0; i < a.cols; i++) {
+        for (let j = a === b ? i : 0; j < b.cols; j++) {
+          const v = c[i * b.cols + j]!;
+          xx[(a.col0 + i) * d + b.col0 + j] = v;
+          xx[(b.col0 + j) * d + a.col0 + i] = v;
+        }
+      }
+    });
+    const x = new Float64Array(d);
+    const xy = new Float64Array(d * outputs);
+    blocks.forEach((b, k) => {
+      x.set(sum(pairs.length + k), b.col0);
+      xy.set(sum(pairs.length + blocks.length + k), b.col0 * outputs);
+    });
+    const y = sum(pairs.length + 2 * blocks.length);
+    const offsets = read[read.length - 1]!;
     const rows = (steps - washout) * xs.count;
-    const solved = solveRidge({ rows, d, outputs, xx: xx!, x: x!, xy: xy!, y: y!, yy }, alpha, readout.useBias);
+    const solved = solveRidge({ rows, d, outputs, xx, x, xy, y, yy }, alpha, readout.useBias);
     // The fit is of z − shift: the same predictions come from z with the bias moved by −shift·kernel.
     const bias = Float64Array.from(solved.bias);
     if (shifted) for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) bias[k]! -= offsets[j]! * solved.kernel[j * outputs + k]!;
     return { readout, kernel: Float32Array.from(solved.kernel), bias: readout.useBias ? Float32Array.from(bias) : null, result: { rows, loss: solved.loss } };
   } finally {
     for (const o of owned) o.destroy();
-    for (const b of [...Object.values(acc).flatMap((p) => [p.hi, p.lo]), shift]) rt.destroyBuffer(b);
+    for (const b of [...accumulators.flatMap((p) => [p.hi, p.lo]), shift]) rt.destroyBuffer(b);
   }
+}
+
+/** A run of a reservoir's output columns summed alike: the input's (with includeInput) or the states'. */
+interface Block {
+  name: 'input' | 'states';
+  col0: number;
+  cols: number;
+  /** Tanh states: their Gram block exact in integers over rows rounded to 2⁻²⁴ (shaders/quantizedGram.wgsl). */
+  states: boolean;
+}
+
+function columnBlocks(width: number, units: number): Block[] {
+  const inputs = width - units;
+  const states: Block = { name: 'states', col0: inputs, cols: units, states: true };
+  return inputs > 0 ? [states, { name: 'input', col0: 0, cols: inputs, states: false }] : [states];
+}
+
+/** Each block with itself and with every later one: the states first, so a mixed pair sums states against input. */
+function blockPairs(blocks: Block[]): [Block, Block][] {
+  return blocks.flatMap((a, i) => blocks.slice(i).map((b): [Block, Block] => [a, b]));
 }

@@ -3,6 +3,7 @@ import {
   echoStateBackward,
   echoStateForward,
   layers,
+  optimizers,
   sequential,
   spectralRadius,
   type EchoState,
@@ -91,14 +92,63 @@ export const echoStateCases = {
   },
 };
 
+export const esnInputCases = {
+  /** An EchoState alone (its config's includeInput, goBackwards, returnSequences) on x: its output and weights. */
+  esnOutput(spec: { esn: EchoStateLayerConfig; x: Encoded; seed: number }) {
+    return inScope(async (r) => {
+      const x = decode(spec.x);
+      const model = sequential(r, { seed: spec.seed });
+      model.add(layers.echoState({ ...spec.esn, inputShape: x.shape.slice(1) }));
+      const y = await model.predict(x);
+      const [w0, w1, w2] = await model.getWeights();
+      model.dispose();
+      return { y, w0: w0!.data, w1: w1!.data, w2: w2!.data };
+    });
+  },
+
+  /**
+   * Dense(below) → EchoState → Dense: the gradient of the MSE on the Dense below's kernel two ways, from one
+   * full-batch SGD step ((before − after) / lr) and by central differences of `evaluate` (step eps).
+   */
+  esnGradient(spec: { esn: EchoStateLayerConfig; below: number; x: Encoded; y: Encoded; seed: number; lr: number; eps: number }) {
+    return inScope(async (r) => {
+      const [x, y] = [decode(spec.x), decode(spec.y)];
+      const n = x.shape[0]!;
+      const model = sequential(r, { seed: spec.seed });
+      model.add(layers.dense({ units: spec.below, inputShape: x.shape.slice(1) }));
+      model.add(layers.echoState(spec.esn));
+      model.add(layers.dense({ units: y.shape.at(-1)! }));
+      model.compile({ optimizer: optimizers.sgd({ learningRate: spec.lr }), loss: 'mse' });
+      const weights = await model.getWeights();
+      const kernel = weights[0]!;
+      const lossAt = async (k: Float32Array) => {
+        model.setWeights([{ data: k, shape: kernel.shape }, ...weights.slice(1)]);
+        return (await model.evaluate(x, y, { batchSize: n })) as number;
+      };
+      const fd = new Float32Array(kernel.data.length);
+      for (let i = 0; i < fd.length; i++) {
+        const [plus, minus] = [Float32Array.from(kernel.data), Float32Array.from(kernel.data)];
+        plus[i]! += spec.eps;
+        minus[i]! -= spec.eps;
+        fd[i] = ((await lossAt(plus)) - (await lossAt(minus))) / (2 * spec.eps);
+      }
+      model.setWeights(weights);
+      await model.fit(x, y, { epochs: 1, batchSize: n, shuffle: false });
+      const after = (await model.getWeights())[0]!.data;
+      model.dispose();
+      return { fd, sgd: Float32Array.from(kernel.data, (v, i) => (v - after[i]!) / spec.lr) };
+    });
+  },
+};
+
 export const crossProductCases = {
   /** y = x − shift by rows through shiftRows, from an offset into x. */
-  shiftRows(spec: { x: Encoded; xOffset: number; shift: Encoded; rows: number; cols: number }) {
+  shiftRows(spec: { x: Encoded; xOffset: number; shift: Encoded; rows: number; cols: number; stride?: number; col0?: number }) {
     return inScope(async (r) => {
       const [x, shift] = [r.upload('x', decode(spec.x).data), r.upload('shift', decode(spec.shift).data)];
       const y = r.createBuffer('y', spec.rows * spec.cols * 4);
       const plan = new Plan(r, 'shift rows');
-      recordShiftRows(plan, { x, xOffset: spec.xOffset, shift, y }, { rows: spec.rows, cols: spec.cols });
+      recordShiftRows(plan, { x, xOffset: spec.xOffset, shift, y }, { rows: spec.rows, cols: spec.cols, stride: spec.stride, col0: spec.col0 });
       await plan.prepare();
       plan.run();
       const out = await r.read(y, spec.rows * spec.cols);

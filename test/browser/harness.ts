@@ -5,7 +5,7 @@
  */
 import { dataCases } from './dataCases';
 import { denseCases } from './denseCases';
-import { crossProductCases, echoStateCases } from './echoStateCases';
+import { crossProductCases, echoStateCases, esnInputCases } from './echoStateCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
 import { interopCases } from './interopCases';
@@ -33,6 +33,7 @@ const harness = {
   ...recurrentCases,
   ...echoStateCases,
   ...crossProductCases,
+  ...esnInputCases,
   ...recurrentLayerCases,
   ...ioCases,
   ...interopCases,

@@ -32,7 +32,7 @@ export function referencePredict(
       const count = recurrentWeightCount(spec);
       data = recurrentForward(spec, weights.slice(w, w + count), data, n, T, F);
       w += count;
-      shape = recurrentOutputShape(spec, T);
+      shape = recurrentOutputShape(spec, T, F);
     } else {
       const inputs = shape[shape.length - 1]!;
       const rows = (n * shape.reduce((a, b) => a * b, 1)) / inputs;

@@ -29,7 +29,10 @@ export type CellSpec =
   | { type: 'gru'; config: RecurrentSpecConfig & { resetAfter?: boolean } }
   | { type: 'simpleRNN'; config: RecurrentSpecConfig }
   | { type: 'sru'; config: RecurrentSpecConfig }
-  | { type: 'echoState'; config: RecurrentSpecConfig & { leakRate?: number; spectralRadius?: number; connectivity?: number; seed?: number } };
+  | {
+      type: 'echoState';
+      config: RecurrentSpecConfig & { leakRate?: number; spectralRadius?: number; connectivity?: number; seed?: number; includeInput?: boolean };
+    };
 
 export type BidirectionalSpec = {
   type: 'bidirectional';
@@ -46,10 +49,13 @@ export function recurrentWeightCount(spec: RecurrentSpec): number {
   return spec.type === 'bidirectional' ? 6 : 3;
 }
 
+/** An echo-state layer outputs [u_t; x_t] unless includeInput is false. */
+const includesInput = (spec: CellSpec): boolean => spec.type === 'echoState' && spec.config.includeInput !== false;
+
 /** Per-sample output shape for input [T, F]. */
-export function recurrentOutputShape(spec: RecurrentSpec, T: number): number[] {
+export function recurrentOutputShape(spec: RecurrentSpec, T: number, F: number): number[] {
   const cell = spec.type === 'bidirectional' ? spec.config.layer : spec;
-  const u = cell.config.units;
+  const u = cell.config.units + (includesInput(cell) ? F : 0);
   const width = spec.type === 'bidirectional' && (spec.config.mergeMode ?? 'concat') === 'concat' ? 2 * u : u;
   return cell.config.returnSequences ? [T, width] : [width];
 }
@@ -100,8 +106,22 @@ function cellForward(spec: CellSpec, w: Weights, x: Float64Array, n: number, T: 
       reservoir: { data: w[1]!, shape: [u, u] },
       bias: { data: w[2]!, shape: [u] },
     };
-    return echoStateForward(inputs, { leakRate: spec.config.leakRate ?? 1, returnSequences: options.returnSequences, goBackwards: options.goBackwards }).output
-      .data;
+    const states = echoStateForward(inputs, { leakRate: spec.config.leakRate ?? 1, returnSequences: options.returnSequences, goBackwards: options.goBackwards })
+      .output.data;
+    if (!includesInput(spec)) return states;
+    // [u_t; x_t] per output step: processing order (goBackwards: step t came after input T − 1 − t); a last output
+    // after the last step processed.
+    const steps = options.returnSequences ? T : 1;
+    const out = new Float64Array(n * steps * (F + u));
+    for (let b = 0; b < n; b++) {
+      for (let t = 0; t < steps; t++) {
+        const input = options.returnSequences ? (options.goBackwards ? T - 1 - t : t) : options.goBackwards ? 0 : T - 1;
+        const row = (b * steps + t) * (F + u);
+        out.set(x.subarray((b * T + input) * F, (b * T + input + 1) * F), row);
+        out.set(states.subarray((b * steps + t) * u, (b * steps + t + 1) * u), row + F);
+      }
+    }
+    return out;
   }
   const inputs = cellInputs(spec, w, x, n, T, F);
   if (spec.type === 'lstm') return lstmForward(inputs, options).output.data;

@@ -1,7 +1,8 @@
-/** The CPU twins behind the sparse reservoir and the quantized Gram matrix: their layouts and rounding, by hand. */
+/** The CPU twins behind the sparse reservoir, the quantized Gram matrix and includeInput: layouts and rounding, by hand. */
 import { describe, expect, it } from 'vitest';
 import { sparseColumns } from '../src/reference/sparseColumns';
 import { quantizedGram, roundToGrid } from '../src/reference/quantizedGram';
+import { concatInput, concatInputGrad } from '../src/reference/concatInput';
 
 describe('sparseColumns (the layout shaders/simpleRnnSeq.wgsl reads for SPARSE)', () => {
   it('lists each column’s non-zeros in row order: counts, then row and value n apart, entry e of every column side by side', () => {
@@ -33,5 +34,24 @@ describe('quantizedGram (the twin of shaders/quantizedGram.wgsl)', () => {
   it('sums the products of the rounded values', () => {
     // Rows [1, 0.25] and [−1, 3 (clamped to 2)]: ZᵀZ = [[2, −1.75], [−1.75, 4.0625]], plus the initial matrix.
     expect(Array.from(quantizedGram([1, 0.25, -1, 3], 2, 2, [1, 0, 0, 1]))).toEqual([3, -1.75, -1.75, 5.0625]);
+  });
+});
+
+describe('concatInput (the twin of shaders/concatInput.wgsl)', () => {
+  // Two timesteps of two rows (time-major: t·2 + b), one input feature, one state unit.
+  const [u, x] = [
+    [1, 2, 3, 4],
+    [10, 20, 30, 40],
+  ];
+
+  it('puts each row’s input in front of its state, from the mirrored timestep when reversed', () => {
+    expect(Array.from(concatInput(u, x, { rows: 4, nu: 1, nx: 1 }))).toEqual([1, 10, 2, 20, 3, 30, 4, 40]);
+    expect(Array.from(concatInput(u, x, { rows: 4, nu: 1, nx: 1, reverseBatch: 2 }))).toEqual([3, 10, 4, 20, 1, 30, 2, 40]);
+  });
+
+  it('splits the gradient back: the states’ part row for row, the input’s onto the rows it came from', () => {
+    const g = concatInputGrad([1, 10, 2, 20, 3, 30, 4, 40], { rows: 4, nu: 1, nx: 1, reverseBatch: 2 });
+    expect(Array.from(g.dState)).toEqual([10, 20, 30, 40]);
+    expect(Array.from(g.dU)).toEqual([3, 4, 1, 2]);
   });
 });
