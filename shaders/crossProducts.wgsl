@@ -12,16 +12,16 @@
 // stayed singular at α = 1e-7): each factor is cut into its top 12 significant bits (a bit mask, no arithmetic)
 // and the rest, so each of the four partial products fits f32's 24 bits exactly, whatever the compiler contracts.
 //
-// A is [rows, a_cols] from a_offset, B [rows, b_cols] from b_offset (row-major, rows contiguous); C is
-// [a_cols, b_cols]. One invocation per output, looping over the rows; for a Gram matrix (symmetric) only i ≤ j.
+// A is [rows, a_cols] from a_offset, rows a_stride apart, B [rows, b_cols] from b_offset (row-major, rows
+// contiguous); C is [a_cols, b_cols]. One invocation per output, looping over the rows; for a Gram matrix (symmetric) only i ≤ j.
 //
-// Bindings: 0 params · 1 a (read) · 2 b (read) · 3 hi (rw) · 4 lo (rw)
+// Bindings: 0 params · 1 a (read) · 2 b (read) · 3 hi (rw) · 4 lo (rw) · 5 a_fixed (read; A_FIXED)
 
 /**
- * A's values rounded to multiples of 2⁻²⁴ first (clamped to [−2, 2]): the rows shaders/quantizedGram.wgsl sums
- * ZᵀZ of, so that ZᵀY and Σz are of the same rows. Exact in float32: values from 0.5 up already are such multiples.
+ * A is shaders/quantizedGram.wgsl's q (`a_fixed`: integers, value q·2⁻²⁴), the rows it sums ZᵀZ of, so that ZᵀY
+ * and Σz are of the same rounded rows. f32(q) is exact: q came from a float32, so it has at most 24 significant bits.
  */
-override QUANTIZE_A: bool = false;
+override A_FIXED: bool = false;
 
 struct CrossParams {
   rows: u32,
@@ -29,6 +29,8 @@ struct CrossParams {
   b_cols: u32,
   a_offset: u32,
   b_offset: u32,
+  /** Floats (or integers) from one row of A to the next: a_cols, or q's padded width. */
+  a_stride: u32,
   /** Always 0; see opaque(). */
   zero: u32,
   /** 1: A is B (a Gram matrix): only C[i, j] for i ≤ j is computed; the host mirrors it. */
@@ -40,6 +42,7 @@ struct CrossParams {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> hi: array<f32>;
 @group(0) @binding(4) var<storage, read_write> lo: array<f32>;
+@group(0) @binding(5) var<storage, read> a_fixed: array<i32>;
 
 /** x = hi + lo with hi the top 12 significant bits of x (cut by a mask) and lo the rest, both exact. */
 fn split(x: f32) -> vec2<f32> {
@@ -88,8 +91,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var s = hi[idx];
   var c = lo[idx];
   for (var r = 0u; r < p.rows; r++) {
-    var x = a[p.a_offset + r * p.a_cols + i];
-    if (QUANTIZE_A) { x = round(clamp(x, -2.0, 2.0) * 16777216.0) / 16777216.0; }
+    var x: f32;
+    if (A_FIXED) { x = f32(a_fixed[p.a_offset + r * p.a_stride + i]) * (1.0 / 16777216.0); } else { x = a[p.a_offset + r * p.a_stride + i]; }
     let y = b[p.b_offset + r * p.b_cols + j];
     // x·y = xh·yh + (xh·yl + xl·yh) + xl·yl, each product exact: the big one two-summed, the rest small.
     let xs = split(x);

@@ -20,16 +20,20 @@
 // (shaders/shiftRows.wgsl); the caller guarantees it, and a value outside is clamped. CPU twin:
 // src/reference/quantizedGram.ts.
 //
-// `quantize`: one invocation per value, z [rows, n] from z_offset → q. `gram`: one invocation per 4×4 tile of C on
-// or above the diagonal; a tile on the diagonal also writes its entries below, which the host ignores as it
-// mirrors the upper triangle.
+// `quantize`: one invocation per value: columns col0 … col0 + n − 1 of rows z_stride apart from z_offset, each
+// moved by its shift (shaders/shiftRows.wgsl's, fused here) → q, [rows, n rounded up to 4], the padding 0.
+// crossProducts.wgsl reads q too (A_FIXED) for ZᵀY and Σz. `gram`: one invocation per 4×4 tile of C on or above
+// the diagonal; a tile on the diagonal also writes its entries below, which the host ignores as it mirrors the
+// upper triangle.
 //
-// Bindings: 0 params · 1 z (read) · 2 q [rows, n rounded up to 4] (write; `gram` reads it as 3) · 4 hi (rw) · 5 lo (rw)
+// Bindings: 0 params · 1 z (read) · 2 q (write; `gram` reads it as 3) · 4 hi (rw) · 5 lo (rw) · 6 shift (read)
 
 struct GramParams {
   rows: u32,
   n: u32,
   z_offset: u32,
+  z_stride: u32,
+  col0: u32,
   /** Always 0; see opaque(). */
   zero: u32,
 }
@@ -40,6 +44,7 @@ struct GramParams {
 @group(0) @binding(3) var<storage, read> q: array<vec4<i32>>;
 @group(0) @binding(4) var<storage, read_write> hi: array<f32>;
 @group(0) @binding(5) var<storage, read_write> lo: array<f32>;
+@group(0) @binding(6) var<storage, read> shift: array<f32>;
 
 const BLOCK: u32 = 31u;
 /** One unit of q_i·q_j: 2⁻⁴⁸. */
@@ -58,7 +63,10 @@ fn quantize(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let row = i / np;
   let col = i % np;
   var v = 0;
-  if (col < params.n) { v = i32(round(clamp(z[params.z_offset + row * params.n + col], -2.0, 2.0) * 16777216.0)); }
+  if (col < params.n) {
+    let j = params.col0 + col;
+    v = i32(round(clamp(z[params.z_offset + row * params.z_stride + j] - shift[j], -2.0, 2.0) * 16777216.0));
+  }
   q_out[i] = v;
 }
 
@@ -119,7 +127,8 @@ fn gram(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i0 = ti * 4u;
   let j0 = tj * 4u;
   var r = 0u;
-  var at = 0u;
+  // `gram` reads q from row z_offset on.
+  var at = p.z_offset * t;
   while (r < p.rows) {
     let end = min(r + BLOCK, p.rows);
     // Row a of the tile against its four columns: sa Σ h·h, sk Σ k·k, sl Σ l·l.

@@ -16,7 +16,7 @@
 import { ValueError } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import { recordCrossProducts } from '../kernels/crossProducts';
-import { quantizedGramColumns, recordQuantizedGram } from '../kernels/quantizedGram';
+import { quantizedGramColumns, recordQuantize, recordQuantizedGram } from '../kernels/quantizedGram';
 import { recordShiftRows } from '../kernels/shiftRows';
 import { Plan } from '../gpu/plan';
 import { Dense } from '../layers/dense';
@@ -108,10 +108,11 @@ export async function ridgeReadout(
     const used = (steps - washout) * batchSize;
     const scratch = {
       ones: rt.upload('ridge ones', new Float32Array(used).fill(1)),
+      // The states rounded to 2⁻²⁴ (integers), as every sum of them reads them.
       q: rt.createBuffer('ridge rounded states', used * quantizedGramColumns(reservoir.units) * 4),
     };
-    // Each block's shifted rows, compact.
-    const blockRows = new Map(blocks.map((b) => [b, rt.createBuffer(`ridge ${b.name} rows`, used * b.cols * 4)]));
+    // The input block's shifted rows, compact.
+    const blockRows = new Map(blocks.filter((b) => !b.states).map((b) => [b, rt.createBuffer(`ridge ${b.name} rows`, used * b.cols * 4)]));
     owned.push({ destroy: () => [...Object.values(scratch), ...blockRows.values()].forEach((b) => rt.destroyBuffer(b)) });
     /** Per batch size: the reservoir's plan, then the sums' (the first batch sets the shift in between). */
     const programs = new Map<number, { input: GPUBuffer; targets: GPUBuffer; reservoir: Plan; firstShift: Plan; sums: Plan }>();
@@ -126,28 +127,37 @@ export async function ridgeReadout(
       const rows = (steps - washout) * n;
       const zOffset = bound.output.offset + washout * n * d;
       if (shifted) firstShift.copy(bound.output.buffer, shift, d, zOffset, 0);
-      // Each block's columns into its own compact rows, shifted (by zeros without an intercept).
+      // Each block's columns into compact rows, shifted (by zeros without an intercept); the states' rounded too.
       for (const b of blocks) {
-        recordShiftRows(sums, { x: bound.output.buffer, xOffset: zOffset, shift, y: blockRows.get(b)! }, { rows, cols: b.cols, stride: d, col0: b.col0 });
+        const window = { rows, stride: d, col0: b.col0 };
+        if (b.states) recordQuantize(sums, { z: bound.output.buffer, zOffset, shift, q: scratch.q }, { ...window, n: b.cols });
+        else recordShiftRows(sums, { x: bound.output.buffer, xOffset: zOffset, shift, y: blockRows.get(b)! }, { ...window, cols: b.cols });
       }
       const y = { buffer: targets, offset: washout * n * outputs };
       const ones = { buffer: scratch.ones, offset: 0 };
-      const rowsOf = (b: Block) => ({ buffer: blockRows.get(b)!, offset: 0 });
-      type Rows = { buffer: GPUBuffer; offset: number };
+      /** A block's rows as the left side of a product: the states as q (integers, rows padded to vec4s). */
+      const left = (b: Block) =>
+        b.states ? { buffer: scratch.q, offset: 0, aFixed: true, aStride: quantizedGramColumns(b.cols) } : { buffer: blockRows.get(b)!, offset: 0 };
+      type Rows = { buffer: GPUBuffer; offset: number; aFixed?: boolean; aStride?: number };
       const cross =
-        (l: Rows, lCols: number, r: Rows, rCols: number, o: { quantizeA: boolean; symmetric?: boolean }) => (into: { hi: GPUBuffer; lo: GPUBuffer }) =>
-          recordCrossProducts(sums, { a: l.buffer, aOffset: l.offset, b: r.buffer, bOffset: r.offset, ...into }, { rows, aCols: lCols, bCols: rCols, ...o });
+        (l: Rows, lCols: number, r: Rows, rCols: number, symmetric = false) =>
+        (into: { hi: GPUBuffer; lo: GPUBuffer }) =>
+          recordCrossProducts(
+            sums,
+            { a: l.buffer, aOffset: l.offset, b: r.buffer, bOffset: r.offset, hi: into.hi, lo: into.lo },
+            { rows, aCols: lCols, bCols: rCols, symmetric, ...(l.aFixed ? { aFixed: true, aStride: l.aStride! } : {}) },
+          );
       blockPairs(blocks).forEach(([a, b], k) => {
         // States against states, the bulk of the work, exactly in integers: tanh states and their shifts lie in
-        // [−2, 2]. Any other pair in double-float, the states (if one side) rounded as there.
-        if (a.states && b.states) recordQuantizedGram(sums, { z: blockRows.get(a)!, zOffset: 0, q: scratch.q, ...acc.gram[k]! }, { rows, n: a.cols });
-        else cross(rowsOf(a), a.cols, rowsOf(b), b.cols, { quantizeA: a.states, symmetric: a === b })(acc.gram[k]!);
+        // [−2, 2]. The input's sums in double-float (the states, on the left, as their rounded q).
+        if (a.states && b.states) recordQuantizedGram(sums, { q: scratch.q, ...acc.gram[k]! }, { rows, n: a.cols });
+        else cross(left(a), a.cols, left(b), b.cols, a === b)(acc.gram[k]!);
       });
       blocks.forEach((b, k) => {
-        cross(rowsOf(b), b.cols, ones, 1, { quantizeA: b.states })(acc.z[k]!);
-        cross(rowsOf(b), b.cols, y, outputs, { quantizeA: b.states })(acc.zy[k]!);
+        cross(left(b), b.cols, ones, 1)(acc.z[k]!);
+        cross(left(b), b.cols, y, outputs)(acc.zy[k]!);
       });
-      cross(y, outputs, ones, 1, { quantizeA: false })(acc.y);
+      cross(y, outputs, ones, 1)(acc.y);
       await Promise.all([bound.forward.prepare(), sums.prepare(), firstShift.prepare()]);
       programs.set(n, { input: bound.input, targets, reservoir: bound.forward, firstShift, sums });
     }

@@ -12,7 +12,7 @@ import {
 } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordCrossProducts } from '../../src/kernels/crossProducts';
-import { quantizedGramColumns, recordQuantizedGram } from '../../src/kernels/quantizedGram';
+import { quantizedGramColumns, recordQuantize, recordQuantizedGram } from '../../src/kernels/quantizedGram';
 import { recordShiftRows } from '../../src/kernels/shiftRows';
 import { decode, inScope, type Encoded } from './harnessCore';
 
@@ -158,32 +158,67 @@ export const crossProductCases = {
     });
   },
 
-  /** C = ZᵀZ through quantizedGram (hi, lo after one call, or two calls on halves of the rows, from zOffset), read back. */
-  quantizedGram(spec: { z: Encoded; rows: number; n: number; zOffset: number; halves: boolean }) {
+  /**
+   * Z's columns col0 … col0 + n − 1 (rows `stride` apart, from zOffset, moved by `shift`) rounded by quantize into
+   * q, then ZᵀZ through quantizedGram (one call, or two on halves of the rows) and, given b [rows, bCols], Zᵀ·B
+   * through crossProducts reading q (A_FIXED). Returns each sum's hi and lo.
+   */
+  quantizedSums(spec: {
+    z: Encoded;
+    rows: number;
+    n: number;
+    zOffset: number;
+    stride: number;
+    col0: number;
+    shift: Encoded;
+    halves: boolean;
+    b?: Encoded;
+    bCols?: number;
+  }) {
     return inScope(async (r) => {
-      const floats = spec.n * spec.n;
-      const hi = r.zeros('hi', floats);
-      const lo = r.zeros('lo', floats);
-      const z = r.upload('z', decode(spec.z).data);
-      const q = r.createBuffer('q', spec.rows * quantizedGramColumns(spec.n) * 4);
-      const plan = new Plan(r, 'quantized Gram');
-      const half = spec.halves ? Math.floor(spec.rows / 2) : spec.rows;
-      recordQuantizedGram(plan, { z, zOffset: spec.zOffset, q, hi, lo }, { rows: half, n: spec.n });
-      if (spec.halves) recordQuantizedGram(plan, { z, zOffset: spec.zOffset + half * spec.n, q, hi, lo }, { rows: spec.rows - half, n: spec.n });
+      const { rows, n } = spec;
+      const owned: GPUBuffer[] = [];
+      const make = (b: GPUBuffer) => (owned.push(b), b);
+      const [hi, lo] = [make(r.zeros('hi', n * n)), make(r.zeros('lo', n * n))];
+      const z = make(r.upload('z', decode(spec.z).data));
+      const shift = make(r.upload('shift', decode(spec.shift).data));
+      const q = make(r.createBuffer('q', rows * quantizedGramColumns(n) * 4));
+      const plan = new Plan(r, 'quantized sums');
+      recordQuantize(plan, { z, zOffset: spec.zOffset, shift, q }, { rows, n, stride: spec.stride, col0: spec.col0 });
+      const half = spec.halves ? Math.floor(rows / 2) : rows;
+      recordQuantizedGram(plan, { q, hi, lo }, { rows: half, n });
+      if (spec.halves) recordQuantizedGram(plan, { q, hi, lo }, { rows: rows - half, n, row0: half });
+      const bCols = spec.bCols ?? 0;
+      const cross = spec.b
+        ? { hi: make(r.zeros('zb hi', n * bCols)), lo: make(r.zeros('zb lo', n * bCols)), b: make(r.upload('b', decode(spec.b).data)) }
+        : null;
+      if (cross) {
+        recordCrossProducts(
+          plan,
+          { a: q, aOffset: 0, b: cross.b, bOffset: 0, hi: cross.hi, lo: cross.lo },
+          { rows, aCols: n, bCols, aFixed: true, aStride: quantizedGramColumns(n) },
+        );
+      }
       await plan.prepare();
       plan.run();
-      const [h, l] = await r.readMany([
-        { ref: hi, length: floats },
-        { ref: lo, length: floats },
+      const out = await r.readMany([
+        { ref: hi, length: n * n },
+        { ref: lo, length: n * n },
+        ...(cross
+          ? [
+              { ref: cross.hi, length: n * bCols },
+              { ref: cross.lo, length: n * bCols },
+            ]
+          : []),
       ]);
       plan.destroy();
-      for (const buf of [hi, lo, z, q]) r.destroyBuffer(buf);
-      return { hi: h!, lo: l! };
+      for (const buf of owned) r.destroyBuffer(buf);
+      return { hi: out[0]!, lo: out[1]!, ...(cross ? { zbHi: out[2]!, zbLo: out[3]! } : {}) };
     });
   },
 
   /** C = Aᵀ·B through crossProducts (hi, lo after one call, or two calls on halves of the rows), read back. */
-  crossProducts(spec: { a: Encoded; b: Encoded; rows: number; aCols: number; bCols: number; halves: boolean; symmetric?: boolean; quantizeA?: boolean }) {
+  crossProducts(spec: { a: Encoded; b: Encoded; rows: number; aCols: number; bCols: number; halves: boolean; symmetric?: boolean }) {
     return inScope(async (r) => {
       const [a, b] = [decode(spec.a).data, decode(spec.b).data];
       const floats = spec.aCols * spec.bCols;
@@ -192,7 +227,7 @@ export const crossProductCases = {
       const [ab, bb] = [r.upload('a', a), r.upload('b', b)];
       const plan = new Plan(r, 'cross products');
       const half = spec.halves ? Math.floor(spec.rows / 2) : spec.rows;
-      const dims = { aCols: spec.aCols, bCols: spec.bCols, symmetric: spec.symmetric ?? false, quantizeA: spec.quantizeA ?? false };
+      const dims = { aCols: spec.aCols, bCols: spec.bCols, symmetric: spec.symmetric ?? false };
       recordCrossProducts(plan, { a: ab, aOffset: 0, b: bb, bOffset: 0, hi, lo }, { ...dims, rows: half });
       if (spec.halves)
         recordCrossProducts(plan, { a: ab, aOffset: half * spec.aCols, b: bb, bOffset: half * spec.bCols, hi, lo }, { ...dims, rows: spec.rows - half });
