@@ -25,13 +25,18 @@
 // Recurrent dropout (direction.wgsl, RECURRENT_DROPOUT): the product reads h_{t−1} ⊙ keep and the dh gathered
 // through U is multiplied by keep; the host does the same to dh_0 and uses H̃ = H ⊙ keep in dU.
 //
-// Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, u] (read) · 3 h (rw)
+// SPARSE (forward only): `recurrent` holds U's non-zeros column by column (shaders/sparseColumns.wgsl), and the
+// product runs over those alone: a sparse echo-state reservoir driven with many rows.
+//
+// Bindings, forward:  0 params · 1 xproj (read) · 2 recurrent U [u, u], or its packed non-zeros (read) · 3 h (rw)
 // Bindings, backward: 0 back_params · 4 recurrent_b U (read) · 5 saved_h (read) · 6 dy (read)
 //                     7 dh_last (read) · 8 dgates (rw) · 21 dh_carry [B, u] (rw; direction.wgsl)
 // Both: 20 step_mask (read; direction.wgsl).
 //
 //! include activations direction
 
+/** Forward reads U as its packed non-zeros (see above). */
+override SPARSE: bool = false;
 override ACTIVATION: u32 = 0u;
 override LEAK: f32 = 1.0;
 
@@ -61,10 +66,22 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let keep_row = recurrent_keep_row(p.batch, units, b);
   // A masked step (direction.wgsl) skips the product and keeps h.
   let runs = step_runs(p.t, p.batch, b);
-  for (var k = 0u; k < select(0u, units, runs); k++) {
-    var hk = h[prev + k];
-    if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
-    s = fma(hk, recurrent[k * units + j], s);
+  if (SPARSE) {
+    // Column j's non-zeros only (shaders/sparseColumns.wgsl's layout): row index, then value, units apart.
+    let count = select(0u, u32(recurrent[j]), runs);
+    for (var e = 0u; e < count; e++) {
+      let at = units + e * 2u * units + j;
+      let k = u32(recurrent[at]);
+      var hk = h[prev + k];
+      if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
+      s = fma(hk, recurrent[at + units], s);
+    }
+  } else {
+    for (var k = 0u; k < select(0u, units, runs); k++) {
+      var hk = h[prev + k];
+      if (RECURRENT_DROPOUT) { hk *= step_mask[keep_row + k]; }
+      s = fma(hk, recurrent[k * units + j], s);
+    }
   }
   let z = act(s, ACTIVATION);
   // mix(h, z, 1) would be h·0 + z, not z, where h is not finite: a SimpleRNN keeps z exactly.

@@ -62,10 +62,10 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
       for (const key of ['dX', 'dInputKernel', 'dReservoir', 'dBias', 'dh0'] as const) {
         expectCloseRelativeToMax(back.outputs[key]!, ref[key].data, GRADIENT_RELATIVE_TO_MAX, key);
       }
-      // Forward alone on every kernel: one step per timestep, the whole sequence in one dispatch, or that over the
+      // Forward alone on every kernel: one step per timestep, the whole sequence in one dispatch, or either over the
       // reservoir's non-zeros (packed by one dispatch first).
-      const dispatches = { step: c.T, seq: 1, sparse: 2 };
-      for (const variant of ['step', 'seq', 'sparse'] as const) {
+      const dispatches = { step: c.T, seq: 1, sparse: 2, sparseStep: 1 + c.T };
+      for (const variant of ['step', 'seq', 'sparse', 'sparseStep'] as const) {
         const fwd = await page.run('echoState', { inputs: tensors(enc), options: { ...options, variant } });
         expect(fwd.validationError).toBeNull();
         expect(fwd.dispatches, `one GEMM, then the ${variant} kernel's`).toBe(1 + dispatches[variant]);

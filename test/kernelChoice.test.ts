@@ -55,12 +55,14 @@ describe('simpleRnnVariant', () => {
   it("runs a sparse reservoir's few long rows over its non-zeros, and pins win as they are", () => {
     expect(simpleRnnVariant({ batch: 1, units: 400 }, undefined, true)).toBe('sparse');
     expect(simpleRnnVariant({ batch: 1, units: 400 }, undefined, false)).toBe('seq');
-    // Many rows: the per-step kernel, sparse or not; too many units for workgroup memory: the per-step kernel too.
-    expect(simpleRnnVariant({ batch: 32, units: 400 }, undefined, true)).toBe('step');
-    expect(simpleRnnVariant({ batch: 1, units: SIMPLE_RNN_SEQ_MAX_UNITS + 1 }, undefined, true)).toBe('step');
+    // Many rows: the per-step kernel, over the non-zeros when sparse; too many units for workgroup memory too.
+    expect(simpleRnnVariant({ batch: 32, units: 400 }, undefined, true)).toBe('sparseStep');
+    expect(simpleRnnVariant({ batch: 32, units: 400 }, undefined, false)).toBe('step');
+    expect(simpleRnnVariant({ batch: 1, units: SIMPLE_RNN_SEQ_MAX_UNITS + 1 }, undefined, true)).toBe('sparseStep');
     expect(simpleRnnVariant({ batch: 1, units: 400 }, 'seq', true)).toBe('seq');
     expect(simpleRnnVariant({ batch: 32, units: 400 }, 'sparse', false)).toBe('sparse');
-    expect(simpleRnnVariant({ batch: 1, units: SIMPLE_RNN_SEQ_MAX_UNITS + 1 }, 'sparse', false)).toBe('step');
+    expect(simpleRnnVariant({ batch: 1, units: SIMPLE_RNN_SEQ_MAX_UNITS + 1 }, 'sparse', false)).toBe('sparseStep');
+    expect(simpleRnnVariant({ batch: 1, units: SIMPLE_RNN_SEQ_MAX_UNITS + 1 }, 'seq', false)).toBe('step');
   });
 
   it('calls an echo-state reservoir sparse at connectivity 0.5 and below', () => {

@@ -24,7 +24,7 @@ interface Case {
   returnSequences: boolean;
   stateGradients: boolean;
   /** A pinned forward kernel; unset, defaultSimpleRnnVariant's. */
-  variant?: 'step' | 'seq' | 'sparse';
+  variant?: 'step' | 'seq' | 'sparse' | 'sparseStep';
 }
 
 const EXTRA: Case[] = [
@@ -33,11 +33,16 @@ const EXTRA: Case[] = [
 ];
 
 // Every case on its default forward kernel, and each once more on the other one; the extra cases also over the
-// recurrent kernel's non-zeros ('sparse': a dense kernel there is all non-zeros, the same sum).
+// recurrent kernel's non-zeros ('sparse', 'sparseStep': a dense kernel there is all non-zeros, the same sum).
 const CASES: Case[] = [...SIMPLE_RNN_TABLE, ...EXTRA].flatMap((c) => [
   c,
   { ...c, variant: defaultSimpleRnnVariant(c) === 'seq' ? ('step' as const) : ('seq' as const) },
-  ...(EXTRA.includes(c) ? [{ ...c, variant: 'sparse' as const }] : []),
+  ...(EXTRA.includes(c)
+    ? [
+        { ...c, variant: 'sparse' as const },
+        { ...c, variant: 'sparseStep' as const },
+      ]
+    : []),
 ]);
 const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}` +
@@ -65,7 +70,7 @@ describe.skipIf(skipGpu)('simpleRnnStep on WebGPU vs the float64 reference', () 
     const { batch: B, timesteps: T, units: U } = c;
     const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards, ...(c.variant ? { variant: c.variant } : {}) };
     // The sequence kernel runs the whole forward recurrence in one dispatch.
-    const forwardSteps = { seq: 1, sparse: 2, step: T }[c.variant ?? defaultSimpleRnnVariant(c)];
+    const forwardSteps = { seq: 1, sparse: 2, step: T, sparseStep: 1 + T }[c.variant ?? defaultSimpleRnnVariant(c)];
     const tol = T === 1 ? STEP : SEQUENCE;
 
     const fwd = await page.run('simpleRnn', { inputs: tensors(c, d, enc), options });

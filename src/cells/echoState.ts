@@ -25,7 +25,7 @@ export interface EchoStateCellOptions {
   frozen: boolean;
   /** Pins the forward kernel (tests); else as the SimpleRNN's, 'sparse' where that is 'seq' and `sparse` is set. */
   variant?: SimpleRnnVariant;
-  /** The reservoir is mostly zeros (connectivity ≤ SPARSE_CONNECTIVITY): the sequence kernel multiplies only its non-zeros. */
+  /** The reservoir is mostly zeros (connectivity ≤ SPARSE_CONNECTIVITY): the forward kernels multiply only its non-zeros. */
   sparse?: boolean;
 }
 
@@ -43,8 +43,8 @@ export const echoStateCell: CellKernels<EchoStateCellOptions, SimpleRnnVariant> 
   stateNames: ['h'],
   weightNames: { kernel: 'input_kernel', recurrent: 'reservoir' },
 
-  // The SimpleRNN's forward kernels, chosen as for it (a reservoir is often one long row: the sequence kernel,
-  // over the reservoir's non-zeros when it is sparse).
+  // The SimpleRNN's forward kernels, chosen as for it (a reservoir is often one long row: the sequence kernel),
+  // over the reservoir's non-zeros when it is sparse ('sparse', 'sparseStep').
   variant(dims, options, context) {
     return simpleRnnVariant(dims, options.variant ?? context.kernels.simpleRnn, options.sparse === true);
   },

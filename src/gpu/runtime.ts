@@ -39,13 +39,13 @@ export interface KernelChoice {
   /** defaultSruVariant in src/kernels/sruSeq.ts ('single' applies to one-feature inputs only). */
   sru?: 'seq' | 'single';
   /** The SimpleRNN's and echo-state reservoir's forward kernels: defaultSimpleRnnVariant in src/kernels/simpleRnnStep.ts. */
-  simpleRnn?: 'step' | 'seq' | 'sparse';
+  simpleRnn?: 'step' | 'seq' | 'sparse' | 'sparseStep';
 }
 const KERNEL_VARIANTS: Record<keyof KernelChoice, readonly string[]> = {
   lstm: ['step', 'vec4', 'seq'],
   gru: ['step', 'vec4'],
   sru: ['seq', 'single'],
-  simpleRnn: ['step', 'seq', 'sparse'],
+  simpleRnn: ['step', 'seq', 'sparse', 'sparseStep'],
 };
 
 function checkKernelChoice(choice: KernelChoice | undefined): KernelChoice {

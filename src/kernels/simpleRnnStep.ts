@@ -27,12 +27,12 @@ const SEQ_WG = 64;
 
 /**
  * Forward kernels: 'step' (one dispatch per timestep, an invocation per row and unit), 'seq' (one dispatch for
- * the sequence, a workgroup per row looping over time: shaders/simpleRnnSeq.wgsl), or 'sparse' ('seq' over the
- * recurrent kernel's non-zeros, packed first by shaders/sparseColumns.wgsl: a sparse echo-state reservoir).
- * Backward is the step kernel's for all. defaultSimpleRnnVariant is the measured rule
+ * the sequence, a workgroup per row looping over time: shaders/simpleRnnSeq.wgsl), and for a sparse echo-state
+ * reservoir the same two over the recurrent kernel's non-zeros (packed first by shaders/sparseColumns.wgsl):
+ * 'sparseStep' and 'sparse'. Backward is the step kernel's for all. defaultSimpleRnnVariant is the measured rule
  * (bench/results/simple-rnn-kernels.md).
  */
-export const SIMPLE_RNN_VARIANTS = ['step', 'seq', 'sparse'] as const;
+export const SIMPLE_RNN_VARIANTS = ['step', 'seq', 'sparse', 'sparseStep'] as const;
 export type SimpleRnnVariant = (typeof SIMPLE_RNN_VARIANTS)[number];
 /** The sequence kernel keeps two rows of units in workgroup memory: 2 × 2048 floats is WebGPU's 16 KiB default. */
 export const SIMPLE_RNN_SEQ_MAX_UNITS = 2048;
@@ -43,20 +43,25 @@ export function defaultSimpleRnnVariant(dims: { batch: number; units: number }):
   return dims.batch <= SIMPLE_RNN_SEQ_MAX_BATCH && dims.units <= SIMPLE_RNN_SEQ_MAX_UNITS ? 'seq' : 'step';
 }
 
+const packs = (v: SimpleRnnVariant) => v === 'sparse' || v === 'sparseStep';
+
 /**
- * The variant a pass runs: a pinned one (options, then the runtime's), else the default, made 'sparse' where the
- * default is 'seq' and the caller knows its recurrent kernel is sparse (`sparse`: an echo-state reservoir's
- * connectivity); 'seq' and 'sparse' only where they fit.
+ * The variant a pass runs: a pinned one (options, then the runtime's), else the default, over the non-zeros
+ * ('sparse' for 'seq', 'sparseStep' for 'step') where the caller knows its recurrent kernel is sparse (`sparse`:
+ * an echo-state reservoir's connectivity); the one-workgroup-per-row kernels only where their arrays fit.
  */
 export function simpleRnnVariant(dims: { batch: number; units: number }, pinned: SimpleRnnVariant | undefined, sparse = false): SimpleRnnVariant {
-  if (pinned !== undefined) return pinned !== 'step' && dims.units > SIMPLE_RNN_SEQ_MAX_UNITS ? 'step' : pinned;
+  const fits = dims.units <= SIMPLE_RNN_SEQ_MAX_UNITS;
+  if (pinned === 'seq' || pinned === 'sparse') return fits ? pinned : pinned === 'sparse' ? 'sparseStep' : 'step';
+  if (pinned !== undefined) return pinned;
   const v = defaultSimpleRnnVariant(dims);
-  return v === 'seq' && sparse ? 'sparse' : v;
+  if (!sparse) return v;
+  return v === 'seq' ? 'sparse' : 'sparseStep';
 }
 
-/** The forward scratch a variant needs beyond xproj: the packed non-zeros for 'sparse'. */
+/** The forward scratch a variant needs beyond xproj: the packed non-zeros for 'sparse' and 'sparseStep'. */
 export function simpleRnnForwardScratch(dims: CellDims, variant: SimpleRnnVariant): Record<string, number> {
-  return variant === 'sparse' ? { packedRecurrent: sparseColumnsFloats(dims.units) } : {};
+  return packs(variant) ? { packedRecurrent: sparseColumnsFloats(dims.units) } : {};
 }
 
 export interface SimpleRnnKernelOptions {
@@ -104,7 +109,7 @@ export interface SimpleRnnForwardBuffers {
   h: BufferRef;
   /** The step mask of a masked layer, or the spares that stand in for it (see ./sequenceMask). */
   mask: StepMask;
-  /** Scratch for the 'sparse' variant: [u + 2u²] (simpleRnnForwardScratch). */
+  /** Scratch for the 'sparse' and 'sparseStep' variants: [u + 2u²] (simpleRnnForwardScratch). */
   packedRecurrent?: BufferRef;
 }
 
@@ -117,14 +122,15 @@ export function recordSimpleRnnForward(
 ): void {
   const { batch, timesteps, features, units } = dims;
   recordGemm(plan, { a: buf.x, aOffset: buf.xOffset ?? 0, b: buf.kernel, bias: buf.bias, c: buf.xproj, m: timesteps * batch, n: units, k: features });
+  const sparse = packs(variant);
+  if (sparse && !buf.packedRecurrent) throw new Error(`simpleRnn: the '${variant}' forward needs the packedRecurrent scratch (simpleRnnForwardScratch)`);
+  if (sparse) recordSparseColumns(plan, { w: buf.recurrentKernel, packed: buf.packedRecurrent! }, units);
+  const recurrent = sparse ? buf.packedRecurrent! : buf.recurrentKernel;
   if (variant === 'seq' || variant === 'sparse') {
-    const sparse = variant === 'sparse';
-    if (sparse && !buf.packedRecurrent) throw new Error("simpleRnn: the 'sparse' forward needs the packedRecurrent scratch (simpleRnnForwardScratch)");
-    if (sparse) recordSparseColumns(plan, { w: buf.recurrentKernel, packed: buf.packedRecurrent! }, units);
     plan.dispatch({
       kernel: simpleRnnSeqKernel,
       constants: { ...constants(o, buf.mask), WG: SEQ_WG, UNITS: units, SPARSE: sparse ? 1 : 0 },
-      bindings: { xproj: buf.xproj, recurrent: sparse ? buf.packedRecurrent! : buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
+      bindings: { xproj: buf.xproj, recurrent, h: buf.h, ...stepMaskBindings(buf.mask, false) },
       uniforms: { batch, units, timesteps },
       workgroups: [batch],
     });
@@ -134,8 +140,8 @@ export function recordSimpleRnnForward(
   for (let s = 0; s < timesteps; s++) {
     plan.dispatch({
       kernel: simpleRnnForwardKernel,
-      constants: constants(o, buf.mask),
-      bindings: { xproj: buf.xproj, recurrent: buf.recurrentKernel, h: buf.h, ...stepMaskBindings(buf.mask, false) },
+      constants: { ...constants(o, buf.mask), SPARSE: sparse ? 1 : 0 },
+      bindings: { xproj: buf.xproj, recurrent, h: buf.h, ...stepMaskBindings(buf.mask, false) },
       uniforms: { t: timeOfStep(s, timesteps, o.goBackwards), batch, units },
       workgroups,
     });
