@@ -9,6 +9,7 @@
  * for, as Keras 3 does (TF.js does not divide, so its 'normal' weights are about 12% narrower).
  */
 import { ValueError } from '../errors';
+import { orthonormalRows } from './orthonormalRows';
 import { spectralRadius } from './powerIteration';
 
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
@@ -100,34 +101,22 @@ function identity(shape: number[], gain: number): Float32Array {
 }
 
 /**
- * A [rows, cols] matrix with orthonormal rows or columns (whichever are fewer), as Keras's Orthogonal:
- * Gram–Schmidt on a Gaussian matrix, with the sign fix that makes the result uniformly distributed.
+ * A [rows, cols] matrix with orthonormal rows or columns (whichever are fewer), as Keras's Orthogonal: the QR of a
+ * Gaussian matrix, with the sign fix that makes the result uniformly distributed (./orthonormalRows.ts).
  */
 function orthogonal(shape: number[], random: Random, gain: number): Float32Array {
   const rows = shape[0]!;
   const cols = size(shape) / rows;
   const n = Math.min(rows, cols);
   const m = Math.max(rows, cols);
-  // n orthonormal vectors of length m
-  const q: Float64Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = Float64Array.from({ length: m }, () => normal(random));
-    for (const u of q) {
-      let dot = 0;
-      for (let k = 0; k < m; k++) dot += v[k]! * u[k]!;
-      for (let k = 0; k < m; k++) v[k]! -= dot * u[k]!;
-    }
-    let norm = 0;
-    for (let k = 0; k < m; k++) norm += v[k]! * v[k]!;
-    norm = Math.sqrt(norm);
-    for (let k = 0; k < m; k++) v[k]! /= norm;
-    q.push(v);
-  }
+  // n Gaussian vectors of length m, one after another, then orthonormalized.
+  const g = Float64Array.from({ length: n * m }, () => normal(random));
+  const q = orthonormalRows(g, n, m);
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       // rows ≤ cols: orthonormal rows; else orthonormal columns
-      out[r * cols + c] = gain * (rows <= cols ? q[r]![c]! : q[c]![r]!);
+      out[r * cols + c] = gain * (rows <= cols ? q[r * m + c]! : q[c * m + r]!);
     }
   }
   return out;
