@@ -83,13 +83,21 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
       // float32 reservoir's states (their rounding to 2⁻²⁴ for the sums is smaller). alpha 0.1 keeps the system well
       // conditioned, so those differences move the weights by RIDGE_WEIGHTS at most; with a tiny alpha the weights are
       // ill determined (many nearly equal fits). Connectivity 0.2: the reservoir runs on its non-zeros ('sparse').
+      // One sample per batch with includeInput; the default batch (both samples at once) without.
       const [B, T, U, washout, alpha] = [2, 60, 24, 10, 0.1];
       const random = rng(17);
       const series = Float32Array.from({ length: B * (T + 1) }, (_, i) => Math.sin(i * 0.3) + 0.05 * (random() - 0.5));
       const x = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T)]!);
       const y = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T) + 1]!);
       const esn = { units: U, spectralRadius: 0.9, leakRate: 0.5, connectivity: 0.2, seed: 3, returnSequences: true, includeInput };
-      const r = await page.run('esnModel', { esn, outputs: 1, x: enc(x, [B, T, 1]), y: enc(y, [B, T, 1]), seed: 1, ridge: { alpha, washout, batchSize: 1 } });
+      const r = await page.run('esnModel', {
+        esn,
+        outputs: 1,
+        x: enc(x, [B, T, 1]),
+        y: enc(y, [B, T, 1]),
+        seed: 1,
+        ridge: { alpha, washout, ...(includeInput ? { batchSize: 1 } : {}) },
+      });
       expect(r.validationError).toBeNull();
       expect(r.liveBuffersAfter).toBe(0);
       const o = r.outputs;

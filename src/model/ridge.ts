@@ -32,9 +32,15 @@ export interface RidgeOptions {
   alpha?: number;
   /** Leading timesteps of each sequence left out of the fit while the reservoir forgets its zero start. Default 0. */
   washout?: number;
-  /** Samples per GPU batch. Default 32. */
+  /**
+   * Samples per GPU batch. Default: as many as keep a batch's reservoir output within RIDGE_BATCH_FLOATS (at most
+   * 1024): a closed-form fit has no use for small batches, and each batch costs a pass of its own.
+   */
   batchSize?: number;
 }
+
+/** 2²² floats (16 MiB) of reservoir output [timesteps, batch, width] per batch when batchSize is not given. */
+export const RIDGE_BATCH_FLOATS = 2 ** 22;
 
 export interface RidgeResult {
   /** Rows the readout was fitted on, and its mean squared error on them. */
@@ -76,7 +82,8 @@ export async function ridgeReadout(
   const alpha = options.alpha ?? 1e-6;
   if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha))
     throw new ValueError(`fitRidge: alpha must be a number ≥ 0; got ${JSON.stringify(alpha)}`);
-  const batchSize = options.batchSize ?? 32;
+  const perSample = (m.inputTimesteps ?? 1) * reservoir.outputShape.at(-1)!;
+  const batchSize = options.batchSize ?? Math.max(1, Math.min(1024, Math.floor(RIDGE_BATCH_FLOATS / perSample)));
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`fitRidge: batchSize must be a positive integer; got ${JSON.stringify(batchSize)}`);
   const steps = reservoir.returnSequences ? m.outputTimesteps! : 1;
   const washout = options.washout ?? 0;

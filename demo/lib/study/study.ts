@@ -106,7 +106,7 @@ export async function studyRun(
     const started = performance.now();
     let epochs = 0;
     if (cell === 'esn') {
-      await m.fitRidge(p.train.x, p.train.y, { alpha: 1e-3, batchSize: 1024 });
+      await m.fitRidge(p.train.x, p.train.y, { alpha: 1e-3 });
     } else {
       m.compile({ optimizer: optimizers.adam({ learningRate: o.learningRate }), loss: 'mse' });
       const history = await m.fit(p.train.x, p.train.y, {
