@@ -1,13 +1,13 @@
-// quantizedGram.wgsl — C += ZᵀZ for rows whose values lie in [−2, 2], summed exactly in integers: the Gram matrix
+// quantizedGram.wgsl — C += ZᵀZ for rows whose values lie in [−2, 2], each block of rows summed exactly in integers: the Gram matrix
 // of an echo-state readout (src/model/ridge.ts), several times cheaper than shaders/crossProducts.wgsl's
 // double-float on every product.
 //
 // fitRidge needs ZᵀZ to ~48 bits (reservoir states are so collinear that float32 sums leave the small-α system
 // singular; see crossProducts.wgsl). Two-sum on every product costs ~30 float operations; integers cost 6. Each
 // value is first rounded to a multiple of 2⁻²⁴ (`quantize`: q = round(z·2²⁴), |q| ≤ 2²⁵) — as fine as float32 is
-// from 0.5 to 1, a smaller change than the reservoir's own float32 rounding — and the result is the exact Gram
-// matrix of those rounded rows (symmetric and positive semi-definite, which rounded sums of products need not be).
-// crossProducts.wgsl's QUANTIZE_A rounds the same way, so ZᵀY and Σz are of the same rows. With q = h·2¹³ + l
+// from 0.5 to 1, a smaller change than the reservoir's own float32 rounding — and the result is the Gram matrix of
+// those rounded rows: exact within each block, the blocks added in double-float (~2⁻⁴⁸ relative each), symmetric.
+// crossProducts.wgsl reads the same integers (A_FIXED), so ZᵀY and Σz are of the same rows. With q = h·2¹³ + l
 // (h = q >> 13 in [−2¹², 2¹²], l = q & 0x1fff in [0, 2¹³)) and k = h + l:
 //
 //   q_i·q_j = (h_i h_j)·2²⁶ + (k_i k_j − h_i h_j − l_i l_j)·2¹³ + l_i l_j       (three products, not four)
@@ -16,8 +16,8 @@
 // and so does the middle sum Σ k·k − Σ h·h − Σ l·l, even where Σ k·k wraps (WGSL's i32 wraps modulo 2³²). After each block the exact
 // integer those sums stand for is cut into three float32s without rounding and added to the output's double-float
 // pair (hi + lo, Knuth's two-sum), kept as crossProducts.wgsl keeps it, so the host reads both alike.
-// Why [−2, 2]: the rows are tanh states (|x| ≤ 1 for any leak rate from a zero start) moved by one of them
-// (shaders/shiftRows.wgsl); the caller guarantees it, and a value outside is clamped. CPU twin:
+// Why [−2, 2]: the rows are tanh states (|x| ≤ 1 for any leak rate from a zero start) moved by one of them (the
+// shift `quantize` subtracts); the caller guarantees it, and a value outside is clamped. CPU twin:
 // src/reference/quantizedGram.ts.
 //
 // `quantize`: one invocation per value: columns col0 … col0 + n − 1 of rows z_stride apart from z_offset, each

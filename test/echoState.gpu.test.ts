@@ -178,6 +178,7 @@ describe.skipIf(skipGpu)('the echo-state network on WebGPU vs its float64 twins'
     [true, true],
     [false, true],
     [true, false],
+    [false, false],
   ])(
     'includeInput: the gradient through [u_t; x_t] to a Dense below matches central differences (returnSequences %s, goBackwards %s)',
     async (returnSequences, goBackwards) => {

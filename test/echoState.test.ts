@@ -188,6 +188,13 @@ describe('layers.echoState', () => {
     const old = layersFromTopology(older, 'e.json').layers[0] as EchoState;
     expect([old.includeInput, old.build([5, 2])]).toEqual([false, [5, 30]]);
     expect(() => layers.echoState({ units: 3, includeInput: 1 as never })).toThrow(/includeInput must be true or false; got 1/);
+    // Refused by name: a masked input's last state has no one input row beside it; Bidirectional would put the
+    // input in twice.
+    expect(() => layers.echoState({ units: 3 }).outputMasked(true)).toThrow(/includeInput with a masked input needs returnSequences: true/);
+    expect(layers.echoState({ units: 3, returnSequences: true }).outputMasked(true)).toBe(true);
+    expect(layers.echoState({ units: 3, includeInput: false }).outputMasked(true)).toBe(false);
+    expect(() => layers.bidirectional({ layer: layers.echoState({ units: 3 }) })).toThrow(/give the echoState includeInput: false/);
+    expect(layers.bidirectional({ layer: layers.echoState({ units: 3, includeInput: false }) }).units).toBe(3);
     const bad = JSON.parse(JSON.stringify(topology).replace('"connectivity":0.3', '"connectivity":2'));
     expect(() => layersFromTopology(bad, 'e.json')).toThrow(/e\.json: layer 'echo_state.*' \(EchoState\): .*connectivity must be a number in \(0, 1\]; got 2/);
   });

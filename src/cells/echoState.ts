@@ -23,7 +23,7 @@ export interface EchoStateCellOptions {
   goBackwards: boolean;
   /** The weights get no gradient (a reservoir in a model); false in the functional API, which returns them. */
   frozen: boolean;
-  /** Pins the forward kernel (tests); else as the SimpleRNN's, 'sparse' where that is 'seq' and `sparse` is set. */
+  /** Pins the forward kernel (tests); else the runtime's pin, else the SimpleRNN's default, over the non-zeros with `sparse`. */
   variant?: SimpleRnnVariant;
   /** The reservoir is mostly zeros (connectivity ≤ SPARSE_CONNECTIVITY): the forward kernels multiply only its non-zeros. */
   sparse?: boolean;

@@ -54,6 +54,10 @@ export class Bidirectional extends Layer {
       );
     }
     if (inner.attached) throw new ValueError(`${where}: layer '${inner.name}' already belongs to a model; wrap a fresh layer`);
+    // The wrapper merges the two directions' states; an input beside each would be the same input twice.
+    if ((inner as { includeInput?: boolean }).includeInput === true) {
+      throw new ValueError(`${where}: it merges the two directions' states; give the echoState includeInput: false (the input would come twice)`);
+    }
     const own = inputSpec(where, config);
     // Keras 2 code often gives the input shape to the wrapped layer: take it from there when the wrapper has none.
     super(name, own.shape ?? inner.declaredInputShape, own.batchSize ?? inner.declaredBatchSize);

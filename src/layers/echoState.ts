@@ -102,6 +102,19 @@ export class EchoState extends RecurrentLayer<EchoStateCellOptions> {
     return [this.units];
   }
 
+  /**
+   * A masked input and one output per sample: each row's last state is that of its last real step, which differs
+   * by row, so the input row beside it would be a guess; refused by name at build.
+   */
+  override outputMasked(inputMasked: boolean): boolean {
+    if (inputMasked && this.includeInput && !this.returnSequences) {
+      throw new ValueError(
+        `${this.where}: includeInput with a masked input needs returnSequences: true (each row's last real step differs, so its last state has no one input row); set includeInput: false, or returnSequences: true`,
+      );
+    }
+    return super.outputMasked(inputMasked);
+  }
+
   /** The reservoir's output, widened by the input's features with includeInput. */
   protected override computeOutputShape(inputShape: number[]): number[] {
     const shape = super.computeOutputShape(inputShape);

@@ -7,11 +7,12 @@
  * step), else one per sample.
  *
  * The sums keep ~48 bits: reservoir states are so collinear that the small α a free-running forecast wants needs
- * more than float32's 24. ZᵀZ, the bulk of the work (n² per row), is summed exactly in integers over the rows
- * rounded to multiples of 2⁻²⁴ (shaders/quantizedGram.wgsl: tanh states lie in [−1, 1]); the other sums are
- * double-float (shaders/crossProducts.wgsl) over the same rounded rows, so the solve is the exact ridge of those
- * rows. With an intercept the rows are summed shifted by the first one (shaders/shiftRows.wgsl), so their products
- * stay small (and within [−2, 2]).
+ * more than float32's 24. The states' ZᵀZ, the bulk of the work (n² per row), is summed in integers over the
+ * states rounded to multiples of 2⁻²⁴ (shaders/quantizedGram.wgsl: exact within blocks of rows, the blocks added in
+ * double-float; tanh states lie in [−1, 1]); the other sums are double-float (shaders/crossProducts.wgsl) over the
+ * same rounded states, so the solve is the ridge of those rows. With an intercept the rows are summed shifted by the
+ * first one (the states by `quantize`, an input beside them by shaders/shiftRows.wgsl), so their products stay small
+ * (and the states within [−2, 2]).
  */
 import { ValueError } from '../errors';
 import type { Runtime } from '../gpu/runtime';
@@ -39,7 +40,10 @@ export interface RidgeOptions {
   batchSize?: number;
 }
 
-/** 2²² floats (16 MiB) of reservoir output [timesteps, batch, width] per batch when batchSize is not given. */
+/**
+ * 2²² floats (16 MiB) per batch when batchSize is not given, counted as the reservoir's width at every input step
+ * (what a returned sequence holds; a last output holds less, so the count errs on the small side).
+ */
 export const RIDGE_BATCH_FLOATS = 2 ** 22;
 
 export interface RidgeResult {

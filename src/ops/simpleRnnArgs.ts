@@ -33,8 +33,8 @@ export interface SimpleRnnOptions {
   /** Keras go_backwards: process x from the last step to the first; sequence outputs come in processing order. */
   goBackwards?: boolean;
   /**
-   * The forward kernel: 'step', 'seq' (shaders/simpleRnnSeq.wgsl) or 'sparse' ('seq' over the recurrent kernel's
-   * non-zeros). Same results; for tests and benchmarks.
+   * The forward kernel: 'step', 'seq' (shaders/simpleRnnSeq.wgsl), or either over the recurrent kernel's non-zeros
+   * ('sparseStep', 'sparse'). Same results; for tests and benchmarks.
    */
   variant?: SimpleRnnVariant;
 }
