@@ -16,6 +16,8 @@
 // contiguous); C is [a_cols, b_cols]. One invocation per output, looping over the rows; for a Gram matrix (symmetric) only i ≤ j.
 //
 // Bindings: 0 params · 1 a (read) · 2 b (read) · 3 hi (rw) · 4 lo (rw) · 5 a_fixed (read; A_FIXED)
+//
+//! include exactSums
 
 /**
  * A is shaders/quantizedGram.wgsl's q (`a_fixed`: integers, value q·2⁻²⁴), the rows it sums ZᵀZ of, so that ZᵀY
@@ -31,7 +33,7 @@ struct CrossParams {
   b_offset: u32,
   /** Floats (or integers) from one row of A to the next: a_cols, or q's padded width. */
   a_stride: u32,
-  /** Always 0; see opaque(). */
+  /** Always 0: opaque_zero() (shaders/exactSums.wgsl). */
   zero: u32,
   /** 1: A is B (a Gram matrix): only C[i, j] for i ≤ j is computed; the host mirrors it. */
   symmetric: u32,
@@ -50,20 +52,9 @@ fn split(x: f32) -> vec2<f32> {
   return vec2<f32>(h, opaque(x - h));
 }
 
-/**
- * v itself, in a way no compiler can see through: an xor with a uniform that is 0 at run time. Two-sum's error term
- * is 0 in real arithmetic, and a compiler that reassociates floats (SwiftShader's does: the test measured float32
- * accuracy without this) folds it away; each rounded result must be a value it cannot reason about.
- */
-fn opaque(v: f32) -> f32 {
-  return bitcast<f32>(bitcast<u32>(v) ^ params.zero);
-}
-
-/** (s, e) with s + e = x + y exactly (Knuth's two-sum, no branch). */
-fn two_sum(x: f32, y: f32) -> vec2<f32> {
-  let s = opaque(x + y);
-  let v = opaque(s - x);
-  return vec2<f32>(s, (x - opaque(s - v)) + (y - v));
+/** For exactSums.wgsl's opaque(). */
+fn opaque_zero() -> u32 {
+  return params.zero;
 }
 
 @compute @workgroup_size(WG)
@@ -73,15 +64,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var i: u32;
   var j: u32;
   if (p.symmetric != 0u) {
-    // The upper triangle row by row: row i starts at i·n − i(i−1)/2.
     let n = p.a_cols;
     if (flat >= n * (n + 1u) / 2u) { return; }
-    let m = f32(2u * n + 1u);
-    i = u32(max(0.0, floor((m - sqrt(m * m - 8.0 * f32(flat))) / 2.0)));
-    // The float estimate can be one off either way near a row's end.
-    if (i > 0u && i * n - i * (i - 1u) / 2u > flat) { i -= 1u; }
-    if ((i + 1u) * n - (i + 1u) * i / 2u <= flat) { i += 1u; }
-    j = i + (flat - (i * n - i * (i - 1u) / 2u));
+    let ij = upper_triangle(flat, n);
+    i = ij.x;
+    j = ij.y;
   } else {
     if (flat >= p.a_cols * p.b_cols) { return; }
     i = flat / p.b_cols;

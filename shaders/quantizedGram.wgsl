@@ -27,6 +27,8 @@
 // upper triangle.
 //
 // Bindings: 0 params · 1 z (read) · 2 q (write; `gram` reads it as 3) · 4 hi (rw) · 5 lo (rw) · 6 shift (read)
+//
+//! include exactSums
 
 struct GramParams {
   rows: u32,
@@ -34,7 +36,7 @@ struct GramParams {
   z_offset: u32,
   z_stride: u32,
   col0: u32,
-  /** Always 0; see opaque(). */
+  /** Always 0: opaque_zero() (shaders/exactSums.wgsl). */
   zero: u32,
 }
 
@@ -70,15 +72,9 @@ fn quantize(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   q_out[i] = v;
 }
 
-/** v unchanged, hidden from a compiler that reassociates floats (SwiftShader's does): see crossProducts.wgsl. */
-fn opaque(v: f32) -> f32 {
-  return bitcast<f32>(bitcast<u32>(v) ^ params.zero);
-}
-
-fn two_sum(x: f32, y: f32) -> vec2<f32> {
-  let s = opaque(x + y);
-  let v = opaque(s - x);
-  return vec2<f32>(s, (x - opaque(s - v)) + (y - v));
+/** For exactSums.wgsl's opaque(). */
+fn opaque_zero() -> u32 {
+  return params.zero;
 }
 
 /** Adds the integer a·2²⁶ + m·2¹³ + l (in units of 2⁻⁴⁸) to output k's pair, exactly cut into three float32s. */
@@ -115,15 +111,12 @@ fn fold_row(i: u32, j0: u32, sa: vec4<i32>, sk: vec4<i32>, sl: vec4<i32>) {
 fn gram(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let flat = flat_index(gid, groups);
   let p = params;
-  // Tiles on and above the diagonal, row by row: tile row ti starts at ti·t − ti(ti−1)/2.
+  // Tiles on and above the diagonal, row by row.
   let t = (p.n + 3u) / 4u;
   if (flat >= t * (t + 1u) / 2u) { return; }
-  let m2 = f32(2u * t + 1u);
-  var ti = u32(max(0.0, floor((m2 - sqrt(m2 * m2 - 8.0 * f32(flat))) / 2.0)));
-  // The float estimate can be one off either way near a row's end.
-  if (ti > 0u && ti * t - ti * (ti - 1u) / 2u > flat) { ti -= 1u; }
-  if ((ti + 1u) * t - (ti + 1u) * ti / 2u <= flat) { ti += 1u; }
-  let tj = ti + (flat - (ti * t - ti * (ti - 1u) / 2u));
+  let tile = upper_triangle(flat, t);
+  let ti = tile.x;
+  let tj = tile.y;
   let i0 = ti * 4u;
   let j0 = tj * 4u;
   var r = 0u;
