@@ -12,6 +12,8 @@ import {
 } from '../../src/index';
 import { Plan } from '../../src/gpu/plan';
 import { recordCrossProducts } from '../../src/kernels/crossProducts';
+import { recordAddInputGrad, recordConcatInput, recordSplitStateGrad } from '../../src/kernels/concatInput';
+import { recordSparseColumns, sparseColumnsFloats } from '../../src/kernels/sparseColumns';
 import { quantizedGramColumns, recordQuantize, recordQuantizedGram } from '../../src/kernels/quantizedGram';
 import { recordShiftRows } from '../../src/kernels/shiftRows';
 import { decode, inScope, type Encoded } from './harnessCore';
@@ -137,6 +139,56 @@ export const esnInputCases = {
       const after = (await model.getWeights())[0]!.data;
       model.dispose();
       return { fd, sgd: Float32Array.from(kernel.data, (v, i) => (v - after[i]!) / spec.lr) };
+    });
+  },
+};
+
+export const reservoirKernelCases = {
+  /** W [n, n]'s non-zeros packed by sparseColumns, read back. */
+  sparseColumns(spec: { w: Encoded; n: number }) {
+    return inScope(async (r) => {
+      const w = r.upload('w', decode(spec.w).data);
+      const packed = r.createBuffer('packed', sparseColumnsFloats(spec.n) * 4);
+      const plan = new Plan(r, 'sparse columns');
+      recordSparseColumns(plan, { w, packed }, spec.n);
+      await plan.prepare();
+      plan.run();
+      const out = await r.read(packed, sparseColumnsFloats(spec.n));
+      plan.destroy();
+      for (const b of [w, packed]) r.destroyBuffer(b);
+      return { packed: out };
+    });
+  },
+
+  /**
+   * concatInput's three entries: out = [u rows; x rows] (u from uOffset), then from dOut the states' part and the
+   * input's part added onto du (which starts as duStart, laid out as u from uOffset).
+   */
+  concatInput(spec: { u: Encoded; uOffset: number; x: Encoded; dOut: Encoded; duStart: Encoded; rows: number; nu: number; nx: number; reverseBatch?: number }) {
+    return inScope(async (r) => {
+      const dims = { rows: spec.rows, nu: spec.nu, nx: spec.nx, ...(spec.reverseBatch === undefined ? {} : { reverseBatch: spec.reverseBatch }) };
+      const [u, x, dOut, dU] = [
+        r.upload('u', decode(spec.u).data),
+        r.upload('x', decode(spec.x).data),
+        r.upload('dOut', decode(spec.dOut).data),
+        r.upload('dU', decode(spec.duStart).data),
+      ];
+      const out = r.createBuffer('out', spec.rows * (spec.nu + spec.nx) * 4);
+      const dState = r.createBuffer('dState', spec.rows * spec.nx * 4);
+      const plan = new Plan(r, 'concat input');
+      recordConcatInput(plan, { u, uOffset: spec.uOffset, x, xOffset: 0, out }, dims);
+      recordSplitStateGrad(plan, { dOut, dState }, dims);
+      recordAddInputGrad(plan, { dOut, dU, duOffset: spec.uOffset }, dims);
+      await plan.prepare();
+      plan.run();
+      const [o, ds, du] = await r.readMany([
+        { ref: out, length: spec.rows * (spec.nu + spec.nx) },
+        { ref: dState, length: spec.rows * spec.nx },
+        { ref: dU, length: decode(spec.duStart).data.length },
+      ]);
+      plan.destroy();
+      for (const b of [u, x, dOut, dU, out, dState]) r.destroyBuffer(b);
+      return { out: o!, dState: ds!, dU: du! };
     });
   },
 };

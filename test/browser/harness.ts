@@ -5,7 +5,7 @@
  */
 import { dataCases } from './dataCases';
 import { denseCases } from './denseCases';
-import { crossProductCases, echoStateCases, esnInputCases } from './echoStateCases';
+import { crossProductCases, echoStateCases, esnInputCases, reservoirKernelCases } from './echoStateCases';
 import { faultCases } from './faultCases';
 import { rt } from './harnessCore';
 import { interopCases } from './interopCases';
@@ -34,6 +34,7 @@ const harness = {
   ...echoStateCases,
   ...crossProductCases,
   ...esnInputCases,
+  ...reservoirKernelCases,
   ...recurrentLayerCases,
   ...ioCases,
   ...interopCases,
