@@ -3,7 +3,7 @@
  * baselines and the least-squares autoregression, conformal and adaptive intervals, errors by horizon.
  */
 import { describe, expect, it } from 'vitest';
-import { cholesky, fitLinear, movingAverageForecast, naiveForecast, seasonalNaiveForecast } from '../demo/lib/forecast/baselines';
+import { fitLinear, movingAverageForecast, naiveForecast, seasonalNaiveForecast } from '../demo/lib/forecast/baselines';
 import { adaptiveIntervals, conformalQuantile, volatility } from '../demo/lib/forecast/intervals';
 import { errorsByHorizon, naiveScale } from '../demo/lib/forecast/scores';
 import { autoTarget, checkTarget, composeSteps, fromRelative, relative, stepValue, TARGET_KINDS } from '../demo/lib/forecast/targets';
@@ -68,11 +68,14 @@ describe('baselines', () => {
     expect(Math.abs(ridge.coefficients[0]![3]!)).toBeLessThan(3);
   });
 
-  it('factors a positive definite matrix (L·Lᵀ = A) and names the column where a singular one fails', () => {
-    const A = Float64Array.from([4, 2, 2, 3]);
-    const L = cholesky(A, 2);
-    expect([...L]).toEqual([2, 0, 1, Math.SQRT2]);
-    expect(() => cholesky(Float64Array.from([1, 1, 1, 1]), 2)).toThrow(/singular at column 1/);
+  it('names the column where a singular system fails (its solve is fitRidge’s: src/model/ridgeSolve.ts)', () => {
+    // Two equal feature columns and no penalty: column 2 (after the intercept) depends on column 1.
+    const rows = [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ];
+    expect(() => fitLinear(rows, [[1], [2], [4]], 0)).toThrow(/the linear baseline: .*singular at column 2/);
   });
 });
 

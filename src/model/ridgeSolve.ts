@@ -18,8 +18,12 @@ export interface RidgeSums {
   yy: number;
 }
 
-/** Solves the ridge system; returns the kernel [d, outputs], the bias [outputs] (zeros without an intercept), and the training MSE. */
-export function solveRidge(s: RidgeSums, alpha: number, intercept: boolean): { kernel: Float64Array; bias: Float64Array; loss: number } {
+/**
+ * Solves the ridge system; returns the kernel [d, outputs], the bias [outputs] (zeros without an intercept), and the
+ * training MSE. `who` names the caller in the error for a singular system (the forecast's linear baseline solves
+ * its least squares here too).
+ */
+export function solveRidge(s: RidgeSums, alpha: number, intercept: boolean, who = 'fitRidge'): { kernel: Float64Array; bias: Float64Array; loss: number } {
   const { d, outputs: o } = s;
   const n = intercept ? d + 1 : d;
   const at = intercept ? 1 : 0;
@@ -37,7 +41,7 @@ export function solveRidge(s: RidgeSums, alpha: number, intercept: boolean): { k
   }
   const shrunk = Float64Array.from(A);
   for (let i = at; i < n; i++) shrunk[i * n + i]! += alpha;
-  const W = choleskySolve(shrunk, B, n, o);
+  const W = choleskySolve(shrunk, B, n, o, who);
   // MSE = (Σy² − 2 tr(WᵀB) + tr(WᵀAW)) / (rows · outputs), with the unshrunk A.
   let fit = 0;
   for (let k = 0; k < o; k++) {
@@ -52,7 +56,7 @@ export function solveRidge(s: RidgeSums, alpha: number, intercept: boolean): { k
 }
 
 /** Solves A X = B for symmetric positive definite A [n, n], B [n, m]. */
-function choleskySolve(A: Float64Array, B: Float64Array, n: number, m: number): Float64Array {
+function choleskySolve(A: Float64Array, B: Float64Array, n: number, m: number, who: string): Float64Array {
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -61,7 +65,9 @@ function choleskySolve(A: Float64Array, B: Float64Array, n: number, m: number): 
       if (i === j) {
         // Relative to the diagonal's size, so a scale change of the features does not change the verdict.
         if (!(sum > 1e-12 * Math.max(1, Math.abs(A[i * n + i]!)))) {
-          throw new ValueError(`fitRidge: the features' Gram matrix is singular (column ${i} depends on the others); use alpha > 0 or more rows than features`);
+          throw new ValueError(
+            `${who}: the features' Gram matrix is singular at column ${i} (it depends on the others); use a ridge penalty > 0 or more rows than features`,
+          );
         }
         L[i * n + i] = Math.sqrt(sum);
       } else L[i * n + j] = sum / L[j * n + j]!;

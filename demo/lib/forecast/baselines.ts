@@ -11,6 +11,7 @@
  * The linear autoregression is fitted with a small ridge penalty (λ on every coefficient but the intercept) so
  * that a window of many correlated columns stays well posed; features are standardized, so one λ fits all.
  */
+import { solveRidge } from '../../../src/model/ridgeSolve';
 export function naiveForecast(values: ArrayLike<number>, origin: number, horizon: number): number[] {
   return new Array<number>(horizon).fill(values[origin]!);
 }
@@ -37,81 +38,37 @@ export interface LinearModel {
 }
 
 /**
- * Ridge least squares, one target column per horizon: β = (XᵀX + λD)⁻¹ XᵀZ with D = diag(0, 1, ..., 1), solved
- * by Cholesky in float64. `rows` are feature vectors (without the 1), `targets` one row of H values per sample.
+ * Ridge least squares, one target column per horizon: β = (XᵀX + λD)⁻¹ XᵀZ with D = diag(0, 1, ..., 1), the
+ * intercept unpenalized: the sums here, the float64 Cholesky solve of model.fitRidge (src/model/ridgeSolve.ts).
+ * `rows` are feature vectors (without the 1), `targets` one row of H values per sample.
  */
 export function fitLinear(rows: readonly ArrayLike<number>[], targets: readonly ArrayLike<number>[], lambda: number): LinearModel {
   const n = rows.length;
   if (n === 0 || targets.length !== n) throw new RangeError(`fitLinear needs as many target rows as feature rows (≥ 1); got ${n} and ${targets.length}`);
-  const p = rows[0]!.length + 1;
+  const d = rows[0]!.length;
   const H = targets[0]!.length;
-  const gram = new Float64Array(p * p);
-  const rhs = new Float64Array(p * H);
-  const x = new Float64Array(p);
+  const sums = { rows: n, d, outputs: H, xx: new Float64Array(d * d), x: new Float64Array(d), xy: new Float64Array(d * H), y: new Float64Array(H), yy: 0 };
   for (let i = 0; i < n; i++) {
-    x[0] = 1;
-    for (let j = 1; j < p; j++) x[j] = rows[i]![j - 1]!;
-    for (let a = 0; a < p; a++) {
+    const [x, z] = [rows[i]!, targets[i]!];
+    for (let a = 0; a < d; a++) {
       const xa = x[a]!;
-      if (xa === 0) continue;
-      for (let b = a; b < p; b++) gram[a * p + b]! += xa * x[b]!;
-      for (let h = 0; h < H; h++) rhs[a * H + h]! += xa * targets[i]![h]!;
+      sums.x[a]! += xa;
+      for (let b = 0; b < d; b++) sums.xx[a * d + b]! += xa * x[b]!;
+      for (let h = 0; h < H; h++) sums.xy[a * H + h]! += xa * z[h]!;
     }
+    for (let h = 0; h < H; h++) sums.y[h]! += z[h]!;
   }
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b < a; b++) gram[a * p + b] = gram[b * p + a]!;
-    if (a > 0) gram[a * p + a]! += lambda;
-  }
-  const L = cholesky(gram, p);
-  const coefficients = Array.from({ length: H }, (_, h) =>
-    solveCholesky(
-      L,
-      p,
-      Float64Array.from({ length: p }, (_, a) => rhs[a * H + h]!),
-    ),
-  );
+  const { kernel, bias } = solveRidge(sums, lambda, true, 'the linear baseline');
+  // coefficients[h]: the intercept, then one per feature.
+  const coefficients = Array.from({ length: H }, (_, h) => Float64Array.from({ length: d + 1 }, (_, j) => (j === 0 ? bias[h]! : kernel[(j - 1) * H + h]!)));
   return {
     coefficients,
     predict(features) {
       return coefficients.map((beta) => {
         let s = beta[0]!;
-        for (let j = 1; j < p; j++) s += beta[j]! * features[j - 1]!;
+        for (let j = 1; j <= d; j++) s += beta[j]! * features[j - 1]!;
         return s;
       });
     },
   };
-}
-
-/** Lower-triangular L with L·Lᵀ = A (A symmetric positive definite, p×p row-major). */
-export function cholesky(A: Float64Array, p: number): Float64Array {
-  const L = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * p + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * p + k]! * L[j * p + k]!;
-      if (i === j) {
-        if (!(s > 0)) throw new RangeError(`the least-squares system is singular at column ${i}: give the linear baseline more rows than features`);
-        L[i * p + i] = Math.sqrt(s);
-      } else {
-        L[i * p + j] = s / L[j * p + j]!;
-      }
-    }
-  }
-  return L;
-}
-
-function solveCholesky(L: Float64Array, p: number, b: Float64Array): Float64Array {
-  const y = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * p + k]! * y[k]!;
-    y[i] = s / L[i * p + i]!;
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < p; k++) s -= L[k * p + i]! * x[k]!;
-    x[i] = s / L[i * p + i]!;
-  }
-  return x;
 }
