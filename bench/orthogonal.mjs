@@ -1,6 +1,6 @@
 // `npm run bench:orthogonal`: the orthogonal initializer at the sizes an LSTM's recurrent kernel [u, 4u] takes —
-// webrnn's Cholesky QR (src/layers/orthonormalRows.ts) against the Gram–Schmidt it replaced and against TF.js's
-// orthogonal initializer (its QR on the CPU backend, in this process). Prints a markdown table; times, not tests.
+// webrnn's Cholesky QR in WebAssembly SIMD (src/layers/orthonormalRows.ts, wasm/orthonormalRows.ts) against the
+// Gram–Schmidt it replaced and against TF.js's orthogonal initializer (its QR on the CPU backend, in this process). Prints a markdown table; times, not tests.
 import { parseArgs } from 'node:util';
 import { createServer } from 'vite';
 
@@ -26,7 +26,7 @@ try {
   const gaussian = (length) => Float64Array.from({ length }, () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random()));
   // Both compiled by the JIT before the clock runs.
   for (let k = 0; k < 3; k++) [orthonormalRows, gramSchmidt].forEach((f) => f(gaussian(64 * 256), 64, 256));
-  console.log('| recurrent kernel | Cholesky QR (webrnn) | Gram–Schmidt (before) | TF.js orthogonal (cpu) |');
+  console.log('| recurrent kernel | Cholesky QR, wasm SIMD (webrnn) | Gram–Schmidt (JavaScript) | TF.js orthogonal (cpu) |');
   console.log('|---|---:|---:|---:|');
   for (const u of sizes) {
     const [n, m] = [u, 4 * u];

@@ -3,7 +3,7 @@
  * same Q, Keras's signs) to float64 rounding, orthonormal, for wide, square and odd sizes; a badly conditioned G
  * takes the second pass and still comes out orthonormal; a rank-deficient one falls back to Gram–Schmidt.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gramSchmidt, orthonormalRows } from '../src/layers/orthonormalRows';
 import { rng } from './support/random';
 
@@ -60,5 +60,25 @@ describe('orthonormalRows', () => {
     const q = orthonormalRows(g, n, m);
     const reference = gramSchmidt(g, n, m);
     q.forEach((v, i) => expect(Object.is(v, reference[i]) || Math.abs(v - reference[i]!) < 1e-9).toBe(true));
+  });
+});
+
+describe('orthonormalRows without WebAssembly (a page whose Content-Security-Policy forbids it)', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  it('falls back to Gram–Schmidt: the same rows', async () => {
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', {
+      Module: function () {
+        throw new Error('Refused to compile or instantiate WebAssembly module because ‘wasm-unsafe-eval’ is not allowed');
+      },
+    });
+    const fresh = await import('../src/layers/orthonormalRows');
+    const [n, m] = [9, 30];
+    const g = gaussian(n, m, 9);
+    expect(Array.from(fresh.orthonormalRows(g, n, m))).toEqual(Array.from(gramSchmidt(g, n, m)));
   });
 });

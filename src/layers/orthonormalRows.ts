@@ -5,139 +5,75 @@
  *
  * Gram–Schmidt on a wide recurrent kernel ([u, 4u]: 8u³ flops, 8.6 GFLOP at 1024 units) streams every earlier row
  * through memory for each new one. Cholesky QR does the same arithmetic as two blocked passes that reuse what
- * they load — S = G·Gᵀ, S = L·Lᵀ, Q = L⁻¹·G — several times faster in JavaScript (bench/results/orthogonal.md).
- * Its error grows with cond(G)² (Gaussian rows are well conditioned: cond ≈ (√m + √n)/(√m − √n), 3 for [u, 4u]);
- * when the factor shows a badly conditioned G, a second pass on Q (Cholesky QR2) restores orthogonality, and if
- * the Cholesky factorization breaks down, Gram–Schmidt does the job. Float64 throughout.
+ * they load — S = G·Gᵀ, S = L·Lᵀ, Q = L⁻¹·G — in WebAssembly SIMD (wasm/orthonormalRows.ts; timings in
+ * bench/results/orthogonal.md). Its error grows with cond(G)² (Gaussian rows are well conditioned:
+ * cond ≈ (√m + √n)/(√m − √n), 3 for [u, 4u]); when the factor shows a badly conditioned G, a second pass on Q
+ * (Cholesky QR2) restores orthogonality, and if the Cholesky factorization breaks down, or WebAssembly cannot run
+ * here (a page whose Content-Security-Policy forbids it), Gram–Schmidt does the job. Float64 throughout.
  */
-
-/** Tile of the blocked loops: 4 rows against 4 rows, 16 accumulators. */
-const TILE = 4;
+import { orthonormalRowsWasm } from '../wasm/orthonormalRows';
 
 /** Orthonormal rows of `g` ([n, m], row-major, n ≤ m), as described above; `g` is left unchanged. */
 export function orthonormalRows(g: Float64Array, n: number, m: number): Float64Array {
-  const first = choleskyQr(g, n, m);
-  if (first === null) return gramSchmidt(g, n, m);
-  // cond(G) ≈ the spread of L's diagonal; beyond ~1e3 one pass leaves ~1e-10 off orthogonality: a second pass.
-  if (first.spread < 1e3) return first.q;
-  return choleskyQr(first.q, n, m)?.q ?? gramSchmidt(g, n, m);
+  return choleskyQr(g, n, m) ?? gramSchmidt(g, n, m);
 }
 
-/** One Cholesky QR pass, or null where the factorization breaks down (G numerically rank-deficient). */
-function choleskyQr(g: Float64Array, n: number, m: number): { q: Float64Array; spread: number } | null {
-  const l = gram(g, n, m);
-  let [lo, hi] = [Infinity, 0];
-  for (let j = 0; j < n; j++) {
-    let d = l[j * n + j]!;
-    for (let k = 0; k < j; k++) d -= l[j * n + k]! ** 2;
-    if (!(d > 0)) return null;
-    const ljj = Math.sqrt(d);
-    l[j * n + j] = ljj;
-    [lo, hi] = [Math.min(lo, ljj), Math.max(hi, ljj)];
-    for (let i = j + 1; i < n; i++) {
-      let s = l[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
-      l[i * n + j] = s / ljj;
-    }
-  }
-  if (lo / hi < 1e-7) return null;
-  return { q: solveLower(l, g, n, m), spread: hi / lo };
+interface CholeskyQrKernels {
+  memory: WebAssembly.Memory;
+  gramRows(g: number, s: number, i: number, rows: number, stride: number): void;
+  choleskyRow(s: number, i: number, rows: number): number;
+  solveRows(l: number, q: number, i: number, rows: number, stride: number): void;
 }
 
-/** The lower triangle of S = G·Gᵀ ([n, n], row-major), in 4×4 tiles of row pairs. */
-function gram(g: Float64Array, n: number, m: number): Float64Array {
-  const s = new Float64Array(n * n);
-  const full = n - (n % TILE);
-  for (let i = 0; i < full; i += TILE) {
-    for (let j = 0; j <= i; j += TILE) {
-      const [a0, a1, a2, a3] = [i * m, (i + 1) * m, (i + 2) * m, (i + 3) * m];
-      const [b0, b1, b2, b3] = [j * m, (j + 1) * m, (j + 2) * m, (j + 3) * m];
-      let [s00, s01, s02, s03, s10, s11, s12, s13] = [0, 0, 0, 0, 0, 0, 0, 0];
-      let [s20, s21, s22, s23, s30, s31, s32, s33] = [0, 0, 0, 0, 0, 0, 0, 0];
-      for (let k = 0; k < m; k++) {
-        const x0 = g[a0 + k]!;
-        const x1 = g[a1 + k]!;
-        const x2 = g[a2 + k]!;
-        const x3 = g[a3 + k]!;
-        const y0 = g[b0 + k]!;
-        const y1 = g[b1 + k]!;
-        const y2 = g[b2 + k]!;
-        const y3 = g[b3 + k]!;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-        s20 += x2 * y0;
-        s21 += x2 * y1;
-        s22 += x2 * y2;
-        s23 += x2 * y3;
-        s30 += x3 * y0;
-        s31 += x3 * y1;
-        s32 += x3 * y2;
-        s33 += x3 * y3;
-      }
-      const tile = [s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33];
-      // A diagonal tile also holds entries above the diagonal: harmless, the factorization reads below it only.
-      for (let r = 0; r < TILE; r++) for (let c = 0; c < TILE; c++) s[(i + r) * n + j + c] = tile[r * TILE + c]!;
+/**
+ * Cholesky QR, twice where the first factor shows a badly conditioned G (its diagonal's spread past 1e3 leaves
+ * ~1e-10 off orthogonality); null where the factorization breaks down (G numerically rank-deficient, or L's
+ * diagonal spread past 1e7) or WebAssembly is unavailable. The kernels take G padded (see
+ * wasm/orthonormalRows.ts): rows to a multiple of 4, each padded row a unit vector on a padded column, the stride
+ * to a multiple of 2. They do a block of rows per call (why: the same file).
+ */
+function choleskyQr(g: Float64Array, n: number, m: number): Float64Array | null {
+  const rows = Math.ceil(n / 4) * 4;
+  const stride = Math.ceil((m + rows - n) / 2) * 2;
+  const qAt = rows * rows * 8; // S first, then G (a multiple of 128 bytes: aligned)
+  const k = instantiate(qAt + rows * stride * 8);
+  if (!k) return null;
+  const q = new Float64Array(k.memory.buffer, qAt, rows * stride);
+  for (let i = 0; i < n; i++) q.set(g.subarray(i * m, (i + 1) * m), i * stride);
+  for (let i = n; i < rows; i++) q[i * stride + m + i - n] = 1;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < rows; i += 4) k.gramRows(qAt, 0, i, rows, stride);
+    let [lo, hi] = [Infinity, 0];
+    for (let i = 0; i < rows; i++) {
+      const lii = k.choleskyRow(0, i, rows);
+      if (lii < 0) return null;
+      if (i < n) [lo, hi] = [Math.min(lo, lii), Math.max(hi, lii)];
     }
+    if (lo / hi < 1e-7) return null;
+    for (let i = 0; i < rows; i += 4) k.solveRows(0, qAt, i, rows, stride);
+    if (hi / lo < 1e3) break;
   }
-  // Rows past the last whole tile, one dot product each.
-  for (let i = full; i < n; i++) for (let j = 0; j <= i; j++) s[i * n + j] = dot(g, i * m, j * m, m);
-  return s;
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) out.set(q.subarray(i * stride, i * stride + m), i * m);
+  return out;
 }
 
-/** Q = L⁻¹·G by forward substitution, four rows of Q against four earlier rows at a time. */
-function solveLower(l: Float64Array, g: Float64Array, n: number, m: number): Float64Array {
-  const q = Float64Array.from(g);
-  for (let i0 = 0; i0 < n; i0 += TILE) {
-    const rows = Math.min(TILE, n - i0);
-    // Everything before this block (whole tiles, i0 being a multiple of 4): four earlier rows of Q at a time, each
-    // value loaded once for the block's four rows.
-    for (let j = 0; j < i0; j += TILE) {
-      const c = (r: number, k: number) => (r < rows ? l[(i0 + r) * n + j + k]! : 0);
-      const [c00, c01, c02, c03, c10, c11, c12, c13] = [c(0, 0), c(0, 1), c(0, 2), c(0, 3), c(1, 0), c(1, 1), c(1, 2), c(1, 3)];
-      const [c20, c21, c22, c23, c30, c31, c32, c33] = [c(2, 0), c(2, 1), c(2, 2), c(2, 3), c(3, 0), c(3, 1), c(3, 2), c(3, 3)];
-      const [b0, b1, b2, b3] = [j * m, (j + 1) * m, (j + 2) * m, (j + 3) * m];
-      // A block short of four rows updates only its own (the rest of q is past the end or already final).
-      const t = (r: number) => (r < rows ? (i0 + r) * m : -1);
-      const [t0, t1, t2, t3] = [t(0), t(1), t(2), t(3)];
-      if (rows === TILE) {
-        for (let k = 0; k < m; k++) {
-          const y0 = q[b0 + k]!;
-          const y1 = q[b1 + k]!;
-          const y2 = q[b2 + k]!;
-          const y3 = q[b3 + k]!;
-          q[t0 + k]! -= c00 * y0 + c01 * y1 + c02 * y2 + c03 * y3;
-          q[t1 + k]! -= c10 * y0 + c11 * y1 + c12 * y2 + c13 * y3;
-          q[t2 + k]! -= c20 * y0 + c21 * y1 + c22 * y2 + c23 * y3;
-          q[t3 + k]! -= c30 * y0 + c31 * y1 + c32 * y2 + c33 * y3;
-        }
-      } else {
-        const coefficients = [
-          [c00, c01, c02, c03],
-          [c10, c11, c12, c13],
-          [c20, c21, c22, c23],
-        ];
-        for (let r = 0; r < rows; r++) {
-          const [a0, a1, a2, a3] = coefficients[r]!;
-          const tr = [t0, t1, t2][r]!;
-          for (let k = 0; k < m; k++) q[tr + k]! -= a0! * q[b0 + k]! + a1! * q[b1 + k]! + a2! * q[b2 + k]! + a3! * q[b3 + k]!;
-        }
-      }
-    }
-    // Within the block, row by row.
-    for (let r = 0; r < rows; r++) {
-      const i = i0 + r;
-      for (let j = i0; j < i; j++) axpy(q, -l[i * n + j]!, j * m, i * m, m);
-      const inv = 1 / l[i * n + i]!;
-      for (let k = i * m; k < (i + 1) * m; k++) q[k]! *= inv;
-    }
+/** The module compiles once (about 2 KB: small enough for a page's main thread to compile synchronously). */
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The kernels on a fresh memory of `bytes`, freed with the instance; null where WebAssembly cannot run here. */
+function instantiate(bytes: number): CholeskyQrKernels | null {
+  if (compiled === null) return null;
+  try {
+    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(orthonormalRowsWasm), (c) => c.charCodeAt(0)));
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+    return { memory, ...(exports as unknown as Omit<CholeskyQrKernels, 'memory'>) };
+  } catch {
+    // No WebAssembly (a CSP without 'wasm-unsafe-eval': never retried), or more memory than a 32-bit module has.
+    compiled ??= null;
+    return null;
   }
-  return q;
 }
 
 /** Modified Gram–Schmidt on G's rows: the fallback for a G too ill-conditioned for Cholesky QR. */
