@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fitLinear, movingAverageForecast, naiveForecast, seasonalNaiveForecast } from '../demo/lib/forecast/baselines';
-import { adaptiveIntervals, conformalQuantile, volatility } from '../demo/lib/forecast/intervals';
+import { adaptiveIntervals, conformalQuantile, errorScale, volatility } from '../demo/lib/forecast/intervals';
 import { errorsByHorizon, naiveScale } from '../demo/lib/forecast/scores';
 import { autoTarget, checkTarget, composeSteps, fromRelative, relative, stepValue, TARGET_KINDS } from '../demo/lib/forecast/targets';
 import { rng } from './support/random';
@@ -138,6 +138,18 @@ describe('intervals', () => {
   it('scale by the spread of recent moves, floored', () => {
     expect(volatility([1, 3], 0)).toBeCloseTo(Math.SQRT2, 12);
     expect(volatility([2, 2, 2], 0.5)).toBe(0.5);
+  });
+
+  it('an error h steps ahead scales as a random walk with drift: σ·√h spread plus |μ|·h drift', () => {
+    const calm = [0.01, -0.01, 0.01, -0.01];
+    const trend = [0.03, 0.01, 0.03, 0.01]; // the same spread, a mean of 0.02
+    const sigma = volatility(calm, 0);
+    expect(volatility(trend, 0)).toBeCloseTo(sigma, 12);
+    expect(errorScale(calm, 1, 0)).toBeCloseTo(sigma, 12);
+    expect(errorScale(calm, 9, 0)).toBeCloseTo(3 * sigma, 12);
+    expect(errorScale(trend, 9, 0)).toBeCloseTo(3 * sigma + 9 * 0.02, 12);
+    // A flat stretch still gives a band: the floor.
+    expect(errorScale([0, 0, 0], 4, 1e-6)).toBeCloseTo(2e-6, 15);
   });
 });
 

@@ -10,7 +10,7 @@
  */
 import { callbacks, layers, sequential, type Logs, type Runtime, type Sequential } from '../../src/index';
 import { movingAverageForecast, naiveForecast, fitLinear, seasonalNaiveForecast } from './forecast/baselines';
-import { INTERVAL_LEVELS, adaptiveIntervals, volatility, type IntervalLevel } from './forecast/intervals';
+import { INTERVAL_LEVELS, adaptiveIntervals, errorScale, type IntervalLevel } from './forecast/intervals';
 import { actualZ, planForecast, targetsAt, windowsAt, type ForecastOptions, type ForecastPlan, type Part, type Strategy } from './forecast/plan';
 import { errorsByHorizon, naiveScale, type HorizonErrors } from './forecast/scores';
 import { composeSteps, fromRelative, stepMove, stepValue, type TargetKind } from './forecast/targets';
@@ -270,11 +270,11 @@ async function forecastPastEnd(
   const last = plan.values[origin]!;
   const z = (await predictZ([origin], input.horizon))[0]!;
   const value = z.map((v) => fromRelative(plan.kind, v, last));
-  const sigma = recentVolatility(plan, origin);
+  const scale = (h: number) => recentErrorScale(plan, origin, h + 1);
   const bands = final.map(({ level, quantiles, widest }) => ({
     level,
-    low: z.map((v, h) => fromRelative(plan.kind, v - quantiles[h]! * sigma, last)),
-    high: z.map((v, h) => fromRelative(plan.kind, v + quantiles[h]! * sigma, last)),
+    low: z.map((v, h) => fromRelative(plan.kind, v - quantiles[h]! * scale(h), last)),
+    high: z.map((v, h) => fromRelative(plan.kind, v + quantiles[h]! * scale(h), last)),
     widestSteps: widest.flatMap((w, h) => (w ? [h + 1] : [])),
   }));
   const plausible = plausibleRange(plan.values);
@@ -292,7 +292,7 @@ async function forecastPastEnd(
 }
 
 /**
- * Intervals on the test part (forecast/intervals.ts), per level and horizon: scores |z − ẑ| / σ_t of the
+ * Intervals on the test part (forecast/intervals.ts), per level and horizon: scores |z − ẑ| / d_t(h) of the
  * validation origins calibrate, the test origins are walked in time. Returns the coverage and, for the forecast
  * past the end, each horizon's final score quantile.
  */
@@ -300,8 +300,7 @@ function conformalIntervals(plan: ForecastPlan, H: number, calibration: { at: nu
   const scores = (part: { at: number[]; z: number[][] }) => {
     const actual = actualZ(plan, part.at, H);
     return part.at.map((t, o) => {
-      const sigma = recentVolatility(plan, t);
-      return actual[o]!.map((v, h) => Math.abs(v - part.z[o]![h]!) / sigma);
+      return actual[o]!.map((v, h) => Math.abs(v - part.z[o]![h]!) / recentErrorScale(plan, t, h + 1));
     });
   };
   const calibrationScores = scores(calibration);
@@ -325,12 +324,15 @@ function conformalIntervals(plan: ForecastPlan, H: number, calibration: { at: nu
   };
 }
 
-/** σ_t: the spread of the target column's last VOLATILITY_ROWS one-step moves up to row t (targets.ts stepMove). */
+/**
+ * d_t(h), the scale of origin t's error `steps` ahead (forecast/intervals.ts errorScale), from the target column's
+ * last VOLATILITY_ROWS one-step moves up to row t (targets.ts stepMove).
+ */
 export const VOLATILITY_ROWS = 30;
-function recentVolatility(plan: ForecastPlan, t: number): number {
+function recentErrorScale(plan: ForecastPlan, t: number, steps: number): number {
   const moves: number[] = [];
   for (let r = Math.max(1, t - VOLATILITY_ROWS + 1); r <= t; r++) moves.push(stepMove(plan.kind, plan.values, r));
-  return volatility(moves, plan.volatilityFloor);
+  return errorScale(moves, steps, plan.volatilityFloor);
 }
 
 /** The observed range widened by its own span on both sides; a series positive throughout stays above 0. */

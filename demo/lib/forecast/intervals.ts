@@ -2,9 +2,13 @@
  * Prediction intervals by conformal prediction, made the way a deployed forecaster would make them.
  *
  * Score. An origin t's error h steps ahead, in the target's own terms (a log return for a price), divided by the
- * series' recent volatility σ_t (the spread of its last one-step moves): s = |z_h − ẑ_h| / σ_t. The band is
- * ẑ_h ± q·σ_t, so it widens when the series turns volatile (locally weighted conformal prediction, Lei et al.
- * 2018), and a quantile of z maps to the same quantile of the level (every target map is increasing).
+ * scale an error h steps ahead has at t: s = |z_h − ẑ_h| / d_t(h), with d_t(h) = σ_t·√h + |μ_t|·h from the
+ * series' last one-step moves (σ_t their spread, μ_t their mean: errorScale). That is how far h moves of a random
+ * walk with drift wander (√h spreads) plus how far a forecast that missed the drift falls behind (h drifts). The
+ * band is ẑ_h ± q·d_t(h), so it widens when the series turns volatile or starts to trend (locally weighted
+ * conformal prediction, Lei et al. 2018), and a quantile of z maps to the same quantile of the level (every
+ * target map is increasing). Without the drift term (σ_t alone), a trend the validation part never saw gets
+ * bands as narrow as a calm stretch's, and the long horizons' coverage collapses (README, "Prediction intervals").
  *
  * Calibration. q starts as the conformal quantile of the validation part's scores (data the model was not
  * fitted on; rank ⌈(n + 1)(1 − α)⌉). Walking the test part in time, each origin also uses the scores already
@@ -73,6 +77,15 @@ export function adaptiveIntervals(calibration: readonly number[], origins: reado
     // The conformal rank ⌈(n + 1)(1 − α)⌉ past n: no score is large enough, the band is the widest seen.
     widest: Math.ceil((known.length + 1) * (1 - finalMiss)) > known.length,
   };
+}
+
+/**
+ * d_t(h) = σ·√h + |μ|·h for the recent one-step `moves` (σ their spread, floored; μ their mean): the scale of an
+ * error `steps` ahead (file header).
+ */
+export function errorScale(moves: readonly number[], steps: number, floor: number): number {
+  const mean = moves.reduce((a, b) => a + b, 0) / moves.length;
+  return volatility(moves, floor) * Math.sqrt(steps) + Math.abs(mean) * steps;
 }
 
 /** The spread (standard deviation) of `steps`, floored so a flat stretch cannot make a band of zero width. */
