@@ -1,0 +1,106 @@
+// `npm run bench:wasm`: the CPU path's LSTM forward pass (WebAssembly SIMD: wasm/lstmStep.ts via src/cpu/lstm.ts)
+// against TF.js's wasm backend on the same weights and inputs, in this Node process, single-threaded both: the
+// benchmark's tutorial, large and streaming shapes (bench/suite.ts), the LSTM layer alone (its output [B, U]).
+// Prints a markdown table with the GFLOP/s of the recurrence; times, not tests (the outputs are compared, though).
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createServer } from 'vite';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
+const runs = Number(values.runs);
+const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(`${root}bench/package.json`);
+
+const CASES = [
+  { name: 'tutorial', B: 32, T: 60, F: 1, U: 50, activation: 'relu' },
+  { name: 'large', B: 64, T: 100, F: 32, U: 256, activation: 'tanh' },
+  { name: 'streaming', B: 1, T: 1, F: 32, U: 256, activation: 'tanh', stateful: true },
+];
+
+const server = await createServer({ root, logLevel: 'error', server: { middlewareMode: true, hmr: false, watch: null }, appType: 'custom' });
+try {
+  const { WasmLstm } = await server.ssrLoadModule('/src/cpu/lstm.ts');
+  const tf = await import('@tensorflow/tfjs');
+  let wasmBackend;
+  try {
+    wasmBackend = await import(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  } catch {
+    throw new Error('npm run bench:install first: TF.js’s wasm backend is one of the benchmark’s own packages');
+  }
+  wasmBackend.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'))}/dist/`);
+  wasmBackend.setThreadsCount?.(1);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  console.log(
+    `TF.js ${tf.version.tfjs} wasm backend: SIMD ${simd ? 'on' : 'OFF'}, 1 thread; Node ${process.versions.node}, ${runs} timed runs each (median)\n`,
+  );
+
+  let seed = 7;
+  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  const floats = (n, scale) => Float32Array.from({ length: n }, () => random() * scale);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const time = async (f) => {
+    for (let k = 0; k < 3; k++) await f();
+    const ms = [];
+    for (let k = 0; k < runs; k++) {
+      const t0 = performance.now();
+      await f();
+      ms.push(performance.now() - t0);
+    }
+    return median(ms);
+  };
+
+  console.log(`| case | webrnn wasm SIMD | TF.js wasm | TF.js ÷ webrnn | webrnn GFLOP/s | max |Δ| |`);
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const c of CASES) {
+    const { B, T, F, U } = c;
+    const w = { kernel: floats(F * 4 * U, 1 / Math.sqrt(Math.max(F, U))), recurrent: floats(U * 4 * U, 1 / Math.sqrt(U)), bias: floats(4 * U, 0.1) };
+    const x = floats(B * T * F, 1);
+    const options = { activation: c.activation, recurrentActivation: 'sigmoid' };
+    const lstm = new WasmLstm(
+      { kernel: { data: w.kernel, shape: [F, 4 * U] }, recurrentKernel: { data: w.recurrent, shape: [U, 4 * U] }, bias: { data: w.bias, shape: [4 * U] } },
+      options,
+    );
+    const xIn = { data: x, shape: [B, T, F] };
+    let state = [
+      { data: new Float32Array(B * U), shape: [B, U] },
+      { data: new Float32Array(B * U), shape: [B, U] },
+    ];
+    const ours = () => {
+      const out = lstm.forward(xIn, c.stateful ? state : undefined);
+      if (c.stateful)
+        state = [
+          { data: out.h, shape: [B, U] },
+          { data: out.c, shape: [B, U] },
+        ];
+      return out.output;
+    };
+    const model = tf.sequential();
+    const shape = c.stateful ? { batchInputShape: [B, T, F], stateful: true } : { inputShape: [T, F] };
+    const zeros = { kernelInitializer: 'zeros', recurrentInitializer: 'zeros', biasInitializer: 'zeros' };
+    model.add(tf.layers.lstm({ units: U, activation: c.activation, recurrentActivation: 'sigmoid', ...zeros, ...shape }));
+    model.setWeights([tf.tensor(w.kernel, [F, 4 * U]), tf.tensor(w.recurrent, [U, 4 * U]), tf.tensor(w.bias, [4 * U])]);
+    const xs = tf.tensor(x, [B, T, F]);
+    const theirs = async () => {
+      const p = model.predict(xs);
+      const data = await p.data();
+      p.dispose();
+      return data;
+    };
+    // The same numbers first (a fresh state for the stateful case), then the clocks.
+    const [a, b] = [ours(), await theirs()];
+    const diff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    const [mine, tfjs] = [await time(ours), await time(theirs)];
+    const flops = 2 * B * T * 4 * U * (U + F);
+    const ms = (v) => (v < 1 ? `${v.toFixed(3)} ms` : `${v.toFixed(2)} ms`);
+    console.log(
+      `| ${c.name} (B${B} T${T} F${F} U${U}, ${c.activation}) | ${ms(mine)} | ${ms(tfjs)} | ${(tfjs / mine).toFixed(1)}× | ${(flops / mine / 1e6).toFixed(1)} | ${diff.toExponential(1)} |`,
+    );
+    xs.dispose();
+    model.dispose();
+  }
+} finally {
+  await server.close();
+}
