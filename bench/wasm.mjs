@@ -1,6 +1,6 @@
-// `npm run bench:wasm`: the CPU path's LSTM forward pass (WebAssembly SIMD: wasm/lstmStep.ts via src/cpu/lstm.ts)
+// `npm run bench:wasm`: the CPU path's recurrent forward passes (WebAssembly SIMD: wasm/*Step.ts via src/cpu/)
 // against TF.js's wasm backend on the same weights and inputs, in this Node process, single-threaded both: the
-// benchmark's tutorial, large and streaming shapes (bench/suite.ts), the LSTM layer alone (its output [B, U]).
+// benchmark's tutorial, large, gru and streaming shapes (bench/suite.ts), the recurrent layer alone (output [B, U]).
 // Prints a markdown table with the GFLOP/s of the recurrence; times, not tests (the outputs are compared, though).
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -15,12 +15,18 @@ const require = createRequire(`${root}bench/package.json`);
 const CASES = [
   { name: 'tutorial', B: 32, T: 60, F: 1, U: 50, activation: 'relu' },
   { name: 'large', B: 64, T: 100, F: 32, U: 256, activation: 'tanh' },
+  // TF.js's GRU has only reset before (resetAfter: false); the GPU benchmark's gru case uses it for that reason.
+  { name: 'gru', cell: 'gru', B: 32, T: 60, F: 1, U: 50, activation: 'relu' },
+  { name: 'simpleRNN', cell: 'simpleRNN', B: 32, T: 60, F: 1, U: 50, activation: 'relu' },
   { name: 'streaming', B: 1, T: 1, F: 32, U: 256, activation: 'tanh', stateful: true },
 ];
+const GATES = { lstm: 4, gru: 3, simpleRNN: 1 };
 
 const server = await createServer({ root, logLevel: 'error', server: { middlewareMode: true, hmr: false, watch: null }, appType: 'custom' });
 try {
   const { WasmLstm } = await server.ssrLoadModule('/src/cpu/lstm.ts');
+  const { WasmGru } = await server.ssrLoadModule('/src/cpu/gru.ts');
+  const { WasmSimpleRnn } = await server.ssrLoadModule('/src/cpu/simpleRnn.ts');
   const tf = await import('@tensorflow/tfjs');
   let wasmBackend;
   try {
@@ -56,20 +62,28 @@ try {
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const c of CASES) {
     const { B, T, F, U } = c;
-    const w = { kernel: floats(F * 4 * U, 1 / Math.sqrt(Math.max(F, U))), recurrent: floats(U * 4 * U, 1 / Math.sqrt(U)), bias: floats(4 * U, 0.1) };
+    const cell = c.cell ?? 'lstm';
+    const g = GATES[cell];
+    const w = { kernel: floats(F * g * U, 1 / Math.sqrt(Math.max(F, U))), recurrent: floats(U * g * U, 1 / Math.sqrt(U)), bias: floats(g * U, 0.1) };
     const x = floats(B * T * F, 1);
-    const options = { activation: c.activation, recurrentActivation: 'sigmoid' };
-    const lstm = new WasmLstm(
-      { kernel: { data: w.kernel, shape: [F, 4 * U] }, recurrentKernel: { data: w.recurrent, shape: [U, 4 * U] }, bias: { data: w.bias, shape: [4 * U] } },
-      options,
-    );
+    const weights = {
+      kernel: { data: w.kernel, shape: [F, g * U] },
+      recurrentKernel: { data: w.recurrent, shape: [U, g * U] },
+      bias: { data: w.bias, shape: [g * U] },
+    };
+    const layer =
+      cell === 'lstm'
+        ? new WasmLstm(weights, { activation: c.activation })
+        : cell === 'gru'
+          ? new WasmGru(weights, { activation: c.activation, resetAfter: false })
+          : new WasmSimpleRnn(weights, { activation: c.activation });
     const xIn = { data: x, shape: [B, T, F] };
     let state = [
       { data: new Float32Array(B * U), shape: [B, U] },
       { data: new Float32Array(B * U), shape: [B, U] },
     ];
     const ours = () => {
-      const out = lstm.forward(xIn, c.stateful ? state : undefined);
+      const out = layer.forward(xIn, c.stateful ? state : undefined);
       if (c.stateful)
         state = [
           { data: out.h, shape: [B, U] },
@@ -80,8 +94,11 @@ try {
     const model = tf.sequential();
     const shape = c.stateful ? { batchInputShape: [B, T, F], stateful: true } : { inputShape: [T, F] };
     const zeros = { kernelInitializer: 'zeros', recurrentInitializer: 'zeros', biasInitializer: 'zeros' };
-    model.add(tf.layers.lstm({ units: U, activation: c.activation, recurrentActivation: 'sigmoid', ...zeros, ...shape }));
-    model.setWeights([tf.tensor(w.kernel, [F, 4 * U]), tf.tensor(w.recurrent, [U, 4 * U]), tf.tensor(w.bias, [4 * U])]);
+    const common = { units: U, activation: c.activation, ...zeros, ...shape };
+    if (cell === 'lstm') model.add(tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid' }));
+    if (cell === 'gru') model.add(tf.layers.gru({ ...common, recurrentActivation: 'sigmoid', resetAfter: false }));
+    if (cell === 'simpleRNN') model.add(tf.layers.simpleRNN(common));
+    model.setWeights([tf.tensor(w.kernel, [F, g * U]), tf.tensor(w.recurrent, [U, g * U]), tf.tensor(w.bias, [g * U])]);
     const xs = tf.tensor(x, [B, T, F]);
     const theirs = async () => {
       const p = model.predict(xs);
@@ -93,7 +110,7 @@ try {
     const [a, b] = [ours(), await theirs()];
     const diff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
     const [mine, tfjs] = [await time(ours), await time(theirs)];
-    const flops = 2 * B * T * 4 * U * (U + F);
+    const flops = 2 * B * T * g * U * (U + F);
     const ms = (v) => (v < 1 ? `${v.toFixed(3)} ms` : `${v.toFixed(2)} ms`);
     console.log(
       `| ${c.name} (B${B} T${T} F${F} U${U}, ${c.activation}) | ${ms(mine)} | ${ms(tfjs)} | ${(tfjs / mine).toFixed(1)}× | ${(flops / mine / 1e6).toFixed(1)} | ${diff.toExponential(1)} |`,

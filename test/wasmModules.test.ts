@@ -13,7 +13,7 @@ const names: string[] = wasmKernels();
 
 describe('src/wasm', () => {
   it('has a module for every kernel in wasm/', () => {
-    expect(names).toEqual(expect.arrayContaining(['lstmStep', 'orthonormalRows']));
+    expect(names).toEqual(expect.arrayContaining(['gruStep', 'lstmStep', 'orthonormalRows', 'simpleRnnStep']));
   });
 
   it.each(names)('src/wasm/%s.ts regenerates from its AssemblyScript in wasm/ unchanged, and compiles synchronously (≤ 4 KiB)', async (name) => {

@@ -18,71 +18,9 @@
  * broadcasts of h. exp is a polynomial on vectors (range reduction to [−ln2/2, ln2/2], degree 6: ~1 ulp), since a
  * call to a scalar exp per gate would cost more than the products.
  */
+import { activate } from './lib/activations';
 
-/** C [m, n] = A [m, k] · B [k, n] (+ bias [n] unless bias is 0). n is a multiple of 4. */
-export function gemm(a: usize, b: usize, bias: usize, c: usize, m: i32, k: i32, n: i32): void {
-  const aRow = (<usize>k) << 2;
-  const bRow = (<usize>n) << 2;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const a0 = a + <usize>i * aRow;
-    const c0 = c + <usize>i * bRow;
-    let j = 0;
-    for (; j + 8 <= n; j += 8) {
-      const col = (<usize>j) << 2;
-      let s00 = startAt(bias, col);
-      let s01 = startAt(bias, col + 16);
-      let s10 = s00;
-      let s11 = s01;
-      let s20 = s00;
-      let s21 = s01;
-      let s30 = s00;
-      let s31 = s01;
-      let bk = b + col;
-      for (let p: usize = 0; p < aRow; p += 4) {
-        const y0 = v128.load(bk);
-        const y1 = v128.load(bk, 16);
-        bk += bRow;
-        let x = v128.load32_splat(a0 + p);
-        s00 = f32x4.add(s00, f32x4.mul(x, y0));
-        s01 = f32x4.add(s01, f32x4.mul(x, y1));
-        x = v128.load32_splat(a0 + aRow + p);
-        s10 = f32x4.add(s10, f32x4.mul(x, y0));
-        s11 = f32x4.add(s11, f32x4.mul(x, y1));
-        x = v128.load32_splat(a0 + 2 * aRow + p);
-        s20 = f32x4.add(s20, f32x4.mul(x, y0));
-        s21 = f32x4.add(s21, f32x4.mul(x, y1));
-        x = v128.load32_splat(a0 + 3 * aRow + p);
-        s30 = f32x4.add(s30, f32x4.mul(x, y0));
-        s31 = f32x4.add(s31, f32x4.mul(x, y1));
-      }
-      v128.store(c0 + col, s00);
-      v128.store(c0 + col, s01, 16);
-      v128.store(c0 + bRow + col, s10);
-      v128.store(c0 + bRow + col, s11, 16);
-      v128.store(c0 + 2 * bRow + col, s20);
-      v128.store(c0 + 2 * bRow + col, s21, 16);
-      v128.store(c0 + 3 * bRow + col, s30);
-      v128.store(c0 + 3 * bRow + col, s31, 16);
-    }
-    for (; j < n; j += 4) for (let r = 0; r < 4; r++) gemmVector(a0 + <usize>r * aRow, b, bias, c0 + <usize>r * bRow, k, n, j);
-  }
-  for (; i < m; i++) for (let j = 0; j < n; j += 4) gemmVector(a + <usize>i * aRow, b, bias, c + <usize>i * bRow, k, n, j);
-}
-
-/** One row's four outputs from column j: the tails gemm's tiles leave. */
-function gemmVector(aRow: usize, b: usize, bias: usize, cRow: usize, k: i32, n: i32, j: i32): void {
-  const col = (<usize>j) << 2;
-  const bRow = (<usize>n) << 2;
-  let s = startAt(bias, col);
-  for (let p = 0; p < k; p++) s = f32x4.add(s, f32x4.mul(v128.load32_splat(aRow + ((<usize>p) << 2)), v128.load(b + <usize>p * bRow + col)));
-  v128.store(cRow + col, s);
-}
-
-/** The bias's four values at byte offset `col`, or zeros without a bias. */
-function startAt(bias: usize, col: usize): v128 {
-  return bias ? v128.load(bias + col) : f32x4.splat(0);
-}
+export { gemm } from './lib/gemm';
 
 /**
  * One timestep for `rows` batch rows: from XW_t [rows, 4·units], h_{t−1} [rows, units] and c [rows, units]
@@ -157,43 +95,4 @@ function update(zi: v128, zf: v128, zg: v128, zo: v128, c: usize, h: usize, act:
   const ct = f32x4.add(f32x4.mul(activate(zf, gateAct), v128.load(c)), f32x4.mul(activate(zi, gateAct), activate(zg, act)));
   v128.store(c, ct);
   v128.store(h, f32x4.mul(activate(zo, gateAct), activate(ct, act)));
-}
-
-/** shaders/activations.wgsl's act(), four lanes at a time. */
-function activate(x: v128, kind: i32): v128 {
-  if (kind == 0) return tanh4(x);
-  if (kind == 1) return f32x4.max(x, f32x4.splat(0));
-  if (kind == 2) return sigmoid4(x);
-  if (kind == 4) return f32x4.min(f32x4.splat(1), f32x4.max(f32x4.splat(0), f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5))));
-  return x;
-}
-
-/** 1 / (1 + e^−x); exp4 clamps, so no lane overflows to NaN. */
-function sigmoid4(x: v128): v128 {
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(f32x4.neg(x))));
-}
-
-/** tanh(x) = sign(x)·(1 − e^−2|x|) / (1 + e^−2|x|): no overflow, the sign restored bit for bit. */
-function tanh4(x: v128): v128 {
-  const t = exp4(f32x4.mul(f32x4.splat(-2), f32x4.abs(x)));
-  const magnitude = f32x4.div(f32x4.sub(f32x4.splat(1), t), f32x4.add(f32x4.splat(1), t));
-  return v128.or(magnitude, v128.and(x, i32x4.splat(<i32>0x80000000)));
-}
-
-/** e^x for four lanes: x = n·ln2 + r, e^r by its Taylor polynomial to degree 6, 2^n built in the exponent bits. */
-function exp4(x: v128): v128 {
-  const clamped = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(clamped, f32x4.splat(1.44269504)));
-  // ln2 in two parts, so n·ln2 is exact enough for r to keep its bits.
-  const r = f32x4.sub(f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(0.693145752))), f32x4.mul(n, f32x4.splat(1.42860677e-6)));
-  let p = f32x4.splat(1.0 / 720.0);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  // n in [−126, 127]: 2^n is (n + 127) << 23 reinterpreted; below −126 the clamp keeps n ≥ −126.
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.max(n, f32x4.splat(-126.0))), i32x4.splat(127)), 23);
-  return f32x4.mul(p, scale);
 }

@@ -1,0 +1,61 @@
+/**
+ * The SimpleRNN forward pass on the CPU path (wasm/simpleRnnStep.ts through src/cpu/simpleRnn.ts) against the
+ * float64 reference (src/reference/simpleRnnStep.ts), over the GPU kernels' pairwise table
+ * (test/simpleRnnStep.gpu.test.ts) at their tolerances, plus the activations the table does not reach.
+ */
+import { describe, expect, it } from 'vitest';
+import { WasmSimpleRnn, simpleRnnForwardWasm } from '../src/cpu/simpleRnn';
+import type { CellActivation } from '../src/kernels/activations';
+import { ShapeError } from '../src/errors';
+import { simpleRnnForward } from '../src/reference/simpleRnnStep';
+import { expectClose } from './support/compare';
+import { SIMPLE_RNN_TABLE, recurrentCaseData } from './support/recurrentCases';
+import { SEQUENCE, STEP } from './support/tolerances';
+
+interface Case {
+  batch: number;
+  timesteps: number;
+  features: number;
+  units: number;
+  activation: CellActivation;
+  goBackwards: boolean;
+  initialState: boolean;
+  returnSequences: boolean;
+}
+
+const EXTRA: Case[] = [
+  { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'sigmoid', goBackwards: true, initialState: true, returnSequences: true },
+  { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', goBackwards: false, initialState: true, returnSequences: false },
+];
+
+const CASES: Case[] = [...SIMPLE_RNN_TABLE, ...EXTRA];
+const name = (c: Case) =>
+  `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}${c.goBackwards ? ' back' : ''}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}`;
+
+describe('the SimpleRNN forward pass in WebAssembly against the float64 twin', () => {
+  it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', (_label, c, index) => {
+    const d = recurrentCaseData(c, 1, 1, 3000 + index);
+    const { batch: B, timesteps: T, features: F, units: U } = c;
+    const inputs = {
+      x: { data: d.x, shape: [B, T, F] },
+      kernel: { data: d.kernel, shape: [F, U] },
+      recurrentKernel: { data: d.recurrentKernel, shape: [U, U] },
+      bias: { data: d.bias, shape: [U] },
+      ...(d.h0 ? { initialState: [{ data: d.h0, shape: [B, U] }] as [{ data: Float32Array; shape: number[] }] } : {}),
+    };
+    const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
+    const tol = T === 1 ? STEP : SEQUENCE;
+    const got = simpleRnnForwardWasm(inputs, options);
+    const ref = simpleRnnForward(inputs, options);
+    expect(got.output.length).toBe(ref.output.data.length);
+    expectClose(got.output, ref.output.data, tol, 'output');
+    expectClose(got.h, ref.h.data, tol, 'final h');
+  });
+
+  it('bad input: the GPU op’s typed errors', () => {
+    const weights = { kernel: { data: new Float32Array(2), shape: [2, 1] }, recurrentKernel: { data: new Float32Array(1), shape: [1, 1] } };
+    expect(() => new WasmSimpleRnn({ ...weights, bias: { data: new Float32Array(2), shape: [2] } })).toThrow(ShapeError);
+    const rnn = new WasmSimpleRnn({ ...weights, bias: { data: new Float32Array(1), shape: [1] } });
+    expect(() => rnn.forward({ data: new Float32Array(3), shape: [1, 3] })).toThrow(ShapeError);
+  });
+});
