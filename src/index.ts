@@ -1,6 +1,6 @@
 /** webrnn's public surface. Everything a user imports is listed here, by name. */
 export { createRuntime, Runtime } from './gpu/runtime';
-export type { RuntimeOptions, RuntimeStats, AdapterSummary, KernelChoice } from './gpu/runtime';
+export type { Backend, RuntimeOptions, RuntimeStats, AdapterSummary, KernelChoice } from './gpu/runtime';
 export { lstmForward, lstmBackward } from './ops/lstm';
 export type { LstmInputs, LstmOptions, LstmOutputs, LstmGrads, LstmGradients } from './ops/lstmArgs';
 export { gruForward, gruBackward } from './ops/gru';

@@ -43,11 +43,12 @@ async function loadDawn(): Promise<WebGpuPackage> {
 
 /**
  * Creates a runtime on Dawn. Options as the page's createRuntime, plus `dawn` (dawn.node's own). A `device` given
- * in the options is used as is.
+ * in the options is used as is; `backend: 'wasm'` runs on WebAssembly without loading Dawn. 'auto' means Dawn here.
  */
 export async function createRuntime(options: NodeRuntimeOptions = {}): Promise<Runtime> {
   const { dawn, ...rest } = options;
-  if (rest.device) return createPageRuntime(rest);
+  // WebAssembly needs no Dawn: backend 'wasm' runs wherever Node does (src/cpu/).
+  if (rest.device || rest.backend === 'wasm') return createPageRuntime(rest);
   const { create, globals } = await loadDawn();
   for (const [name, value] of Object.entries(globals))
     if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });

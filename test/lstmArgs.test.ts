@@ -92,8 +92,15 @@ describe('checkLstmGrads', () => {
 });
 
 describe('createRuntime', () => {
-  it('says how to enable WebGPU where there is none (Node has no navigator.gpu)', async () => {
-    await expect(createRuntime()).rejects.toThrow(WebGPUUnavailableError);
-    await expect(createRuntime()).rejects.toThrow(/--enable-unsafe-webgpu/);
+  it('says how to enable WebGPU where there is none (Node has no navigator.gpu) when asked for WebGPU', async () => {
+    await expect(createRuntime({ backend: 'webgpu' })).rejects.toThrow(WebGPUUnavailableError);
+    await expect(createRuntime({ backend: 'webgpu' })).rejects.toThrow(/--enable-unsafe-webgpu/);
+  });
+
+  it('by default falls back to WebAssembly there, and its training calls repeat how to enable WebGPU', async () => {
+    const rt = await createRuntime();
+    expect(rt.backend).toBe('wasm');
+    expect(() => rt.requireWebGpu('model.fit')).toThrow(/model.fit needs WebGPU.*WebGPU is missing: WebGPU is not available here.*--enable-unsafe-webgpu/);
+    rt.dispose();
   });
 });

@@ -2,9 +2,9 @@
  * The LSTM forward pass on the CPU path: WebAssembly SIMD kernels (wasm/lstmStep.ts), the same inputs, options and
  * outputs as the GPU's functional `lstm` (src/ops/lstm.ts) and its float64 twin (src/reference/lstmStep.ts).
  *
- * The first brick of the wasm backend (issue 20): it runs the recurrence the GPU path runs, checked against the same
- * twin at the same tolerances (test/lstmStep.wasm.test.ts), and times it against TF.js's wasm backend in
- * `npm run bench:wasm`. Masks, recurrent dropout and the backward pass are not here yet.
+ * What an LSTM layer runs on the wasm backend (src/cpu/model.ts), checked against the same twin at the GPU kernels'
+ * tolerances (test/lstmStep.wasm.test.ts) and timed against TF.js's wasm backend by `npm run bench:wasm`. Masks,
+ * recurrent dropout and the backward pass are not here yet.
  */
 import { ValueError } from '../errors';
 import { ACTIVATION_IDS } from '../kernels/activations';

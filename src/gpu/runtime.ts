@@ -10,7 +10,17 @@ import { bufferOf, type BufferRef, type Kernel } from './kernel';
 // The numeric GPUBufferUsage flags: that global exists only in browsers, and unit tests import this in Node.
 const STORAGE_USAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
 
+/**
+ * Where a runtime computes. 'webgpu': a GPU device (or SwiftShader's emulation of one). 'wasm': WebAssembly SIMD on
+ * the CPU (src/cpu/), no WebGPU needed; it runs inference (predict, predictStep) of recurrent and Dense models, not
+ * training yet. 'auto' (the default): WebGPU where the page has it, else wasm.
+ */
+export type Backend = 'auto' | 'webgpu' | 'wasm';
+const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
+
 export interface RuntimeOptions {
+  /** 'auto' (default), 'webgpu' or 'wasm': see Backend. A `device` given here means 'webgpu'. */
+  backend?: Backend;
   /** Use this device instead of requesting one. The runtime then does not destroy it on dispose(). */
   device?: GPUDevice;
   /**
@@ -104,15 +114,31 @@ const RAISED_LIMITS = [
 
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   checkKernelChoice(options.kernels);
+  const backend = options.backend ?? 'auto';
+  if (!BACKENDS.includes(backend)) throw new ValueError(`createRuntime: backend must be 'auto', 'webgpu' or 'wasm'; got ${JSON.stringify(backend)}`);
+  if (backend === 'wasm') return wasmRuntime(options, 'asked for');
   if (options.device) return new Runtime(options.device, summarize(options.device.adapterInfo), false, options);
   const gpu = options.gpu ?? (globalThis as { navigator?: Navigator }).navigator?.gpu;
-  if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here (navigator.gpu is undefined). ${ENABLE_HINT}`);
+  const noGpu = `WebGPU is not available here (navigator.gpu is undefined). ${ENABLE_HINT}`;
+  if (!gpu) return backend === 'auto' ? wasmRuntime(options, noGpu) : Promise.reject(new WebGPUUnavailableError(noGpu));
   const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
-  if (!adapter) throw new WebGPUUnavailableError(`navigator.gpu.requestAdapter() found no adapter. ${ENABLE_HINT}`);
+  const noAdapter = `navigator.gpu.requestAdapter() found no adapter. ${ENABLE_HINT}`;
+  if (!adapter) return backend === 'auto' ? wasmRuntime(options, noAdapter) : Promise.reject(new WebGPUUnavailableError(noAdapter));
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ requiredLimits, label: 'webrnn' });
   return new Runtime(device, summarize(adapter.info), true, options);
+}
+
+/** What `rt.adapter` says of a wasm runtime: no GPU, the CPU through WebAssembly. */
+const WASM_ADAPTER: AdapterSummary = { vendor: 'webrnn', architecture: 'wasm', device: 'CPU', description: 'WebAssembly SIMD on the CPU', isFallback: false };
+
+/** A runtime on WebAssembly; `why`: the reason WebGPU is not used, which its GPU-only calls repeat. */
+function wasmRuntime(options: RuntimeOptions, why: string): Runtime {
+  if (typeof WebAssembly === 'undefined') {
+    throw new WebGPUUnavailableError(`neither WebGPU nor WebAssembly is available here, so webrnn cannot run. ${ENABLE_HINT}`);
+  }
+  return new Runtime(null, WASM_ADAPTER, false, options, why);
 }
 
 function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
@@ -147,8 +173,12 @@ function whatCame(value: unknown): string {
 }
 
 export class Runtime {
-  readonly device: GPUDevice;
+  /** Where this runtime computes: a GPU device ('webgpu') or WebAssembly on the CPU ('wasm'; Backend). */
+  readonly backend: 'webgpu' | 'wasm';
   readonly adapter: AdapterSummary;
+  private readonly gpuDevice: GPUDevice | null;
+  /** Why a wasm runtime is not on WebGPU, for the errors of its GPU-only calls. */
+  private readonly noGpuBecause: string;
   readonly poisonNewBuffers: boolean;
   /** RuntimeOptions.kernels: the variants the caller pinned. */
   readonly kernels: KernelChoice;
@@ -163,25 +193,53 @@ export class Runtime {
   private disposed = false;
   private counters = { dispatches: 0, submits: 0, readbacks: 0, pipelines: 0 };
   /** Out-of-memory scopes around buffer creation (src/gpu/allocations.ts). */
-  private readonly allocations: AllocationWatch;
+  private readonly allocations: AllocationWatch | null;
   /**
    * The WebGPU entry point the device came from when it was not navigator.gpu, held as long as the runtime: Dawn
    * in Node (webrnn/node) tears its instance down when that object is collected, devices and all.
    */
   private readonly entryPoint: GPU | null;
 
-  constructor(device: GPUDevice, adapter: AdapterSummary, ownsDevice: boolean, options: RuntimeOptions) {
-    this.device = device;
+  /** `device` null: a wasm runtime (createRuntime's wasmRuntime), `noGpuBecause` saying why. */
+  constructor(device: GPUDevice | null, adapter: AdapterSummary, ownsDevice: boolean, options: RuntimeOptions, noGpuBecause = '') {
+    this.gpuDevice = device;
+    this.backend = device ? 'webgpu' : 'wasm';
+    this.noGpuBecause = noGpuBecause;
     this.adapter = adapter;
     this.ownsDevice = ownsDevice;
     this.poisonNewBuffers = options.poisonNewBuffers ?? false;
     this.kernels = checkKernelChoice(options.kernels);
-    this.allocations = new AllocationWatch(device);
+    this.allocations = device ? new AllocationWatch(device) : null;
     this.entryPoint = options.gpu ?? null;
-    void device.lost.then((info) => {
+    void device?.lost.then((info) => {
       // A deliberate dispose() destroys the device too; that is not a loss the user needs to hear about.
       if (!this.disposed) this.lostInfo = info;
     });
+  }
+
+  /** The out-of-memory scopes of the GPU device (GPU-only, as `device`). */
+  private get watch(): AllocationWatch {
+    if (!this.allocations) this.requireWebGpu('this call');
+    return this.allocations!;
+  }
+
+  /** The GPU device; on a wasm runtime, a WebGPUUnavailableError naming what needs WebGPU. */
+  get device(): GPUDevice {
+    if (!this.gpuDevice) this.requireWebGpu('this call');
+    return this.gpuDevice!;
+  }
+
+  /**
+   * Throws a WebGPUUnavailableError unless this runtime is on WebGPU: what a model's GPU-only calls (training) do
+   * first on a wasm runtime, before they change anything.
+   */
+  requireWebGpu(what: string): void {
+    if (this.gpuDevice) return;
+    const why = this.noGpuBecause === 'asked for' ? "it was created with backend: 'wasm'" : `WebGPU is missing: ${this.noGpuBecause}`;
+    throw new WebGPUUnavailableError(
+      `${what} needs WebGPU, and this runtime computes with WebAssembly on the CPU (${why}). The wasm backend runs predict and ` +
+        `predictStep so far; train on a runtime from createRuntime({ backend: 'webgpu' }).`,
+    );
   }
 
   get limits(): GPUSupportedLimits {
@@ -321,13 +379,13 @@ export class Runtime {
   }
 
   destroyBuffer(buffer: GPUBuffer): void {
-    this.allocations.forget(buffer);
+    this.watch.forget(buffer);
     if (this.live.delete(buffer)) buffer.destroy();
   }
 
   private allocate(descriptor: GPUBufferDescriptor): GPUBuffer {
     const { buffers, bytes } = this.stats;
-    return this.allocations.create(descriptor, `${bytes.toLocaleString('en-US')} bytes in ${buffers} buffers already allocated by this runtime`);
+    return this.watch.create(descriptor, `${bytes.toLocaleString('en-US')} bytes in ${buffers} buffers already allocated by this runtime`);
   }
 
   countDispatches(n: number): void {
@@ -372,7 +430,7 @@ export class Runtime {
       }
       const all = new Float32Array(staging.getMappedRange().slice(0));
       // Data computed while a buffer's allocation had failed is not data: report the failure instead.
-      const oom = await this.allocations.failure();
+      const oom = await this.watch.failure();
       if (oom) throw oom;
       at = 0;
       return ranges.map((r) => {
@@ -381,7 +439,7 @@ export class Runtime {
         return part;
       });
     } finally {
-      this.allocations.forget(staging);
+      this.watch.forget(staging);
       staging.destroy();
     }
   }
@@ -399,7 +457,7 @@ export class Runtime {
       throw await this.explain(err);
     }
     // As in readMany: no numbers while a buffer whose allocation failed is alive (unmapped, so a retry can map).
-    const oom = await this.allocations.failure();
+    const oom = await this.watch.failure();
     if (oom) {
       staging.unmap();
       throw oom;
@@ -408,7 +466,7 @@ export class Runtime {
 
   /** A failed GPU promise becomes a DeviceLostError when the device went away meanwhile. */
   private async explain(err: unknown): Promise<unknown> {
-    return (await this.lostOrDisposed()) ?? (await this.allocations.failure()) ?? err;
+    return (await this.lostOrDisposed()) ?? (await this.watch.failure()) ?? err;
   }
 
   /** After a failed GPU promise: the DeviceLostError or DisposedError that explains it, if any. */
@@ -426,11 +484,11 @@ export class Runtime {
     this.disposed = true;
     for (const buffer of this.live.keys()) buffer.destroy();
     this.live.clear();
-    this.allocations.clear();
+    this.allocations?.clear();
     this.pipelines.clear();
     this.compiling.clear();
     this.layouts.clear();
     this.modules.clear();
-    if (this.ownsDevice) this.device.destroy();
+    if (this.ownsDevice) this.gpuDevice?.destroy();
   }
 }

@@ -60,8 +60,16 @@ export function sliceOf(buffer: GPUBuffer, seg: Segment): BufferRef {
   return { buffer, offset: seg.offset * 4, size: Math.max(seg.length, 1) * 4 };
 }
 
+/**
+ * Every parameter of a model in one flat buffer. On a WebGPU runtime it is a GPU buffer (with a twin for the
+ * gradients); on a wasm runtime a Float32Array on the host (`host`), which the CPU path's layers lay out from.
+ */
 export class ParameterArena {
-  readonly params: GPUBuffer;
+  /** The parameters on the host: a wasm runtime's, else null. */
+  readonly host: Float32Array | null;
+  /** Bumped by every write: a CPU-path layer lays its weights out again when it changed (src/cpu/model.ts). */
+  version = 0;
+  private readonly gpu: GPUBuffer | null;
   /** Created on first training use. */
   private gradBuffer: GPUBuffer | null = null;
 
@@ -70,7 +78,15 @@ export class ParameterArena {
     readonly segments: Segment[],
     readonly total: number,
   ) {
-    this.params = rt.zeros('webrnn parameters', total);
+    const onGpu = rt.backend === 'webgpu';
+    this.gpu = onGpu ? rt.zeros('webrnn parameters', total) : null;
+    this.host = onGpu ? null : new Float32Array(total);
+  }
+
+  /** The GPU buffer of the parameters (a wasm runtime has none: WebGPUUnavailableError). */
+  get params(): GPUBuffer {
+    if (!this.gpu) this.rt.requireWebGpu('a GPU program');
+    return this.gpu!;
   }
 
   get grads(): GPUBuffer {
@@ -86,16 +102,19 @@ export class ParameterArena {
   }
 
   write(seg: Segment, data: Float32Array): void {
-    this.rt.write(this.params, data, seg.offset);
+    this.version++;
+    if (this.host) this.host.set(data.subarray(0, seg.length), seg.offset);
+    else this.rt.write(this.params, data, seg.offset);
   }
 
   /** Reads every parameter back, one readback for all, in segment order. */
   async read(): Promise<Float32Array[]> {
+    if (this.host) return this.segments.map((s) => this.host!.slice(s.offset, s.offset + s.length));
     return this.rt.readMany(this.segments.map((s) => ({ ref: this.params, offsetFloats: s.offset, length: s.length })));
   }
 
   destroy(): void {
-    this.rt.destroyBuffer(this.params);
+    if (this.gpu) this.rt.destroyBuffer(this.gpu);
     if (this.gradBuffer) this.rt.destroyBuffer(this.gradBuffer);
   }
 }

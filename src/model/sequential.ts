@@ -31,6 +31,9 @@ import { bindModel, type BoundModel } from './program';
 import { WINDOW_LENGTHS, batchWindow, croppableMask, type TimeWindow } from './timeWindow';
 import { applyLayer } from './applyLayer';
 import { ModelStates } from './states';
+import { checkWasmLayers } from '../cpu/layers';
+import type { CpuModel } from '../cpu/model';
+import { HostStates } from '../cpu/states';
 import { StreamProgram, stepInput } from './streaming';
 import { summaryLines } from './summary';
 import { ridgeReadout, type RidgeOptions, type RidgeResult } from './ridge';
@@ -77,6 +80,10 @@ export class Sequential {
   private accumulators: { train: GPUBuffer; evaluate: GPUBuffer } | null = null;
   private fitting = false;
   private lastGood: LastGoodWeights | null = null;
+  /** On a wasm runtime: the forward pass on the host (src/cpu/model.ts), loaded on first predict. */
+  private cpu: CpuModel | null = null;
+  /** On a wasm runtime, the kept states of the stateful layers (the GPU path's are `states`). */
+  private hostStates: HostStates | null = null;
   /** Set by a callback (e.g. early stopping) to end fit after the current epoch. */
   stopTraining = false;
 
@@ -118,6 +125,7 @@ export class Sequential {
     this.checkAlive();
     if (this.arena) return this as this & { arena: ParameterArena };
     if (this.layers.length === 0) throw new ValueError('the model has no layers; add some with model.add(layers.lstm({...}))');
+    if (this.rt.backend === 'wasm') checkWasmLayers(this.layers);
     let shape = this.layers[0]!.declaredInputShape!;
     // Whether a timestep mask reaches each layer (Keras compute_mask): a layer that cannot take one says so here.
     let masked = false;
@@ -143,7 +151,8 @@ export class Sequential {
     const arena = new ParameterArena(this.rt, segments, total);
     segments.forEach((seg, i) => arena.write(seg, initialize(seg.spec.init, seg.spec.shape, seededRandom(this.seed * 7919 + i))));
     this.arena = arena;
-    if (stateful) this.states = new ModelStates(this.rt, this.layers, this.fixedBatchSize!);
+    if (stateful && this.rt.backend === 'webgpu') this.states = new ModelStates(this.rt, this.layers, this.fixedBatchSize!);
+    if (stateful && this.rt.backend === 'wasm') this.hostStates = new HostStates(this.layers, this.fixedBatchSize!);
     for (const layer of this.layers) layer.attach(this);
     return this as this & { arena: ParameterArena };
   }
@@ -156,13 +165,40 @@ export class Sequential {
   /** The kept states to bind a program of `batch` rows to; a stateful model runs its fixed batch size only. */
   private statesFor(batch: number): readonly (GPUBuffer[] | undefined)[] | undefined {
     if (!this.states) return undefined;
-    if (batch !== this.states.batch) {
+    this.checkStatefulBatch(batch, this.states.batch);
+    return this.states.buffers;
+  }
+
+  private checkStatefulBatch(batch: number, fixed: number): void {
+    if (batch !== fixed) {
       throw new ValueError(
-        `model '${this.name}' has stateful layers and a fixed batch size of ${this.states.batch}; got a batch of ${batch} samples. ` +
-          `Pass batchSize: ${this.states.batch} (the default) and a number of samples that is a multiple of ${this.states.batch}`,
+        `model '${this.name}' has stateful layers and a fixed batch size of ${fixed}; got a batch of ${batch} samples. ` +
+          `Pass batchSize: ${fixed} (the default) and a number of samples that is a multiple of ${fixed}`,
       );
     }
-    return this.states.buffers;
+  }
+
+  /** The wasm runtime's forward pass, its WebAssembly modules loaded on first use (none in a WebGPU app's bundle). */
+  private async cpuModel(): Promise<CpuModel> {
+    const { arena } = this.ensureBuilt();
+    if (!this.cpu) {
+      const { CpuModel } = await import('../cpu/model');
+      this.cpu ??= new CpuModel(this.layers, arena, this.hostStates);
+    }
+    return this.cpu;
+  }
+
+  /** predict on a wasm runtime: batch by batch through the host forward pass (stateful states carry on). */
+  private async predictOnCpu(samples: Samples, batchSize: number): Promise<Tensor> {
+    const cpu = await this.cpuModel();
+    const [sampleSize, outSize] = [samples.sampleShape.reduce((a, b) => a * b, 1), this.outputShape.reduce((a, b) => a * b, 1)];
+    const out = new Float32Array(samples.count * outSize);
+    for (let start = 0; start < samples.count; start += batchSize) {
+      const n = Math.min(batchSize, samples.count - start);
+      if (this.hostStates) this.checkStatefulBatch(n, this.hostStates.batch);
+      out.set(cpu.forward(samples.data.subarray(start * sampleSize, (start + n) * sampleSize), n, this.inputShape), start * outSize);
+    }
+    return { data: out, shape: [samples.count, ...this.outputShape] };
   }
 
   protected get idsInput(): boolean {
@@ -228,6 +264,7 @@ export class Sequential {
     this.ensureBuilt();
     const samples = this.checkX(x);
     const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
+    if (this.rt.backend === 'wasm') return this.predictOnCpu(samples, batchSize);
     const outSize = this.outputShape.reduce((a, b) => a * b, 1);
     const result = this.rt.createBuffer('predict output', samples.count * outSize * 4);
     try {
@@ -267,7 +304,8 @@ export class Sequential {
   async predictStep(x: TensorLike): Promise<Tensor> {
     const { arena } = this.ensureBuilt();
     const forgetful = this.layers.find((l) => l.stateSizes().length > 0 && !l.stateful);
-    if (!this.states || forgetful) {
+    const keptBatch = this.layers.some((l) => l.stateful) ? this.fixedBatchSize : null;
+    if (keptBatch === null || forgetful) {
       const which = forgetful ? `layer '${forgetful.name}' is not stateful, so it would forget its state after every step` : 'the model has no stateful layer';
       throw new ValueError(
         `predictStep feeds one timestep at a time and needs every recurrent layer stateful: ${which}. Build them with stateful: true and give the first layer batchInputShape`,
@@ -279,10 +317,14 @@ export class Sequential {
         `predictStep feeds one timestep at a time, but layer '${mixing.name}' (${mixing.className}) works on whole sequences; use predict on the sequence`,
       );
     }
-    const batch = this.states.batch;
+    const batch = keptBatch;
     const first = this.layers[0]!;
     const data = stepInput(x, batch, this.inputShape, first.vocabularySize !== null ? { inputDim: first.vocabularySize } : null);
-    this.stream ??= new StreamProgram(this.rt, this.layers, arena, batch, this.idsInput, this.states.buffers);
+    if (this.rt.backend === 'wasm') {
+      const out = (await this.cpuModel()).forward(data, batch, [1, ...this.inputShape.slice(1)]);
+      return { data: out, shape: [batch, out.length / batch] };
+    }
+    this.stream ??= new StreamProgram(this.rt, this.layers, arena, batch, this.idsInput, this.states!.buffers);
     const out = await this.stream.step(data).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     return { data: out, shape: [batch, this.stream.outputCols] };
   }
@@ -291,11 +333,13 @@ export class Sequential {
   resetStates(): void {
     this.ensureBuilt();
     this.states?.reset();
+    this.hostStates?.reset();
   }
 
   resetLayerStates(layer: Layer, states?: TensorLike[]): void {
     const index = this.layerIndex(layer);
     this.ensureBuilt();
+    if (this.hostStates) return this.hostStates.reset(index, states);
     if (!this.states) throw new ValueError(`layer '${layer.name}' is not stateful, so it keeps no states; build it with stateful: true`);
     this.states.reset(index, states);
   }
@@ -303,11 +347,13 @@ export class Sequential {
   getLayerStates(layer: Layer): Promise<Tensor[]> {
     const index = this.layerIndex(layer);
     this.ensureBuilt();
+    if (this.hostStates) return Promise.resolve(this.hostStates.read(index));
     if (!this.states) throw new ValueError(`layer '${layer.name}' is not stateful, so it keeps no states; build it with stateful: true`);
     return this.states.read(index);
   }
 
   applyLayer(layer: Layer, x: TensorLike, initialState: TensorLike[] | null, mask: TensorLike | null = null): Promise<{ output: Tensor; states: Tensor[] }> {
+    this.rt.requireWebGpu(`layer '${layer.name}'.apply`);
     const index = this.layerIndex(layer);
     const { arena } = this.ensureBuilt();
     const buffers = this.states?.buffers[index];
@@ -329,6 +375,8 @@ export class Sequential {
     this.releaseTraining();
     this.compiles++;
     this.compiled = compiled;
+    // A wasm runtime keeps the configuration (saved with the model) but has no optimizer to run yet: fit refuses.
+    if (this.rt.backend === 'wasm') return;
     this.optimizerState = new OptimizerState(this.rt, this.arena!, compiled.optimizer);
     const length = accumulatorLength(compiled);
     this.accumulators = { train: this.rt.zeros('train accumulator', length), evaluate: this.rt.zeros('evaluate accumulator', length) };
@@ -417,6 +465,7 @@ export class Sequential {
    * optimizer; the loss comes back once per epoch (per batch only when a callback has onBatchEnd).
    */
   async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
+    this.rt.requireWebGpu('model.fit');
     this.ensureBuilt();
     const compiled = this.isCompiled;
     if (this.fitting) throw new ValueError('fit was called while another fit on this model is running; await the first one');
@@ -487,6 +536,7 @@ export class Sequential {
    * error naming epoch and batch; the weights of the last completed epoch stay in getLastGoodWeights().
    */
   async fitDataset(dataset: Dataset, args: FitDatasetArgs = {}): Promise<History> {
+    this.rt.requireWebGpu('model.fitDataset');
     this.ensureBuilt();
     void this.isCompiled; // throws, saying to compile first, when compile was not called
     if (this.fitting) throw new ValueError('fitDataset was called while another fit on this model is running; await the first one');
@@ -599,6 +649,7 @@ export class Sequential {
 
   /** evaluate over a dataset of `{ xs, ys }` batches (TF.js's evaluateDataset): the loss, or [loss, ...metrics]. */
   async evaluateDataset(dataset: Dataset, args: { batches?: number } = {}): Promise<number | number[]> {
+    this.rt.requireWebGpu('model.evaluateDataset');
     this.ensureBuilt();
     const compiled = this.isCompiled;
     const limit = args.batches ?? null;
@@ -720,6 +771,7 @@ export class Sequential {
    * (src/model/ridge.ts). y is the model's output shape; no compile needed. Returns the rows fitted and their MSE.
    */
   async fitRidge(x: TensorLike, y: TensorLike, options: RidgeOptions = {}): Promise<RidgeResult> {
+    this.rt.requireWebGpu('model.fitRidge');
     const { arena } = this.ensureBuilt();
     const xs = this.checkX(x);
     const ys = samplesOf(y, 'y', this.outputShape, 'the model output shape');
@@ -743,6 +795,7 @@ export class Sequential {
   }
 
   async evaluate(x: TensorLike, y: TensorLike, args: { batchSize?: number } = {}): Promise<number | number[]> {
+    this.rt.requireWebGpu('model.evaluate');
     this.ensureBuilt();
     const compiled = this.isCompiled;
     const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
@@ -852,6 +905,8 @@ export class Sequential {
     this.arena = null;
     this.states?.destroy();
     this.states = null;
+    this.cpu = null;
+    this.hostStates = null;
     this.disposed = true;
   }
 

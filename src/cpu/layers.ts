@@ -1,0 +1,36 @@
+/**
+ * Which layers the wasm backend runs (src/cpu/model.ts), checked when a model builds on a wasm runtime: apart from
+ * the model so that building one does not load the WebAssembly modules, which predict loads on first use.
+ */
+import { WebGPUUnavailableError } from '../errors';
+import { Dense } from '../layers/dense';
+import { Dropout } from '../layers/dropout';
+import { GRU } from '../layers/gru';
+import type { Layer } from '../layers/layer';
+import { LSTM } from '../layers/lstm';
+import { SimpleRNN } from '../layers/simpleRnn';
+
+/** The layer classes the wasm backend runs, as error messages name them. */
+export const WASM_LAYERS = 'LSTM, GRU, SimpleRNN, Dense, Dropout and SpatialDropout1D';
+
+/**
+ * Throws a WebGPUUnavailableError naming the first layer the wasm backend cannot run (or cannot run with its
+ * options), before the model builds anything.
+ */
+export function checkWasmLayers(layers: readonly Layer[]): void {
+  for (const layer of layers) {
+    const why = unsupported(layer);
+    if (why) {
+      throw new WebGPUUnavailableError(
+        `layer '${layer.name}' (${layer.className}) ${why} on the wasm backend yet, which runs ${WASM_LAYERS} layers for predict and predictStep; ` +
+          `use a runtime from createRuntime({ backend: 'webgpu' }) for this model`,
+      );
+    }
+  }
+}
+
+function unsupported(layer: Layer): string | null {
+  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return null;
+  if (layer instanceof Dense || layer instanceof Dropout) return null;
+  return 'does not run';
+}
