@@ -3,6 +3,7 @@
  * (test/support/page.ts) calls. Each case runs the real GPU path and returns raw numbers; the comparison with
  * the CPU reference happens in Node, in the Vitest assertion. Add a case module here with one line.
  */
+import { backendCases } from './backendCases';
 import { dataCases } from './dataCases';
 import { denseCases } from './denseCases';
 import { crossProductCases, echoStateCases, esnInputCases, reservoirKernelCases } from './echoStateCases';
@@ -48,6 +49,7 @@ const harness = {
   ...packageCases,
   ...portCases,
   ...workerCases,
+  ...backendCases,
 };
 
 export type Harness = typeof harness;

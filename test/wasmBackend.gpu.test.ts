@@ -1,0 +1,31 @@
+/**
+ * The wasm backend in headless Chromium: the same model predicts and streams the same numbers on WebAssembly as on
+ * WebGPU (from the WebGPU model's weights), and a page without WebGPU gets a wasm runtime from createRuntime() whose
+ * training call says what to enable.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeFloats } from './support/base64';
+import { expectClose } from './support/compare';
+import { skipGpu, useHarness } from './support/page';
+import { SEQUENCE } from './support/tolerances';
+
+describe.skipIf(skipGpu)('the wasm backend in the page', () => {
+  const page = useHarness();
+
+  it('predict and predictStep equal the WebGPU backend’s on the same model and weights', async () => {
+    const r = await page.call('wasmAgainstWebGpu');
+    expect(r.backend).toBe('wasm');
+    const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, decodeFloats(v)]));
+    expect(o.gpu!.length).toBe(5 * 4);
+    expectClose(o.wasm!, o.gpu!, SEQUENCE, 'predict');
+    for (let t = 0; t < 5; t++) expectClose(o[`wasmStep${t}`]!, o[`gpuStep${t}`]!, SEQUENCE, `predictStep ${t}`);
+  });
+
+  it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts; fit says how to enable WebGPU', async () => {
+    const r = await page.call('withoutWebGpu');
+    expect(r.backend).toBe('wasm');
+    expect(r.finite).toBe(true);
+    expect(r.fit?.name).toBe('WebGPUUnavailableError');
+    expect(r.fit?.message).toMatch(/model.fit needs WebGPU.*navigator.gpu is undefined.*--enable-unsafe-webgpu/);
+  });
+});
