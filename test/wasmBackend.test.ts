@@ -71,6 +71,31 @@ describe('a Sequential model on the wasm backend', () => {
     rt.dispose();
   });
 
+  it('a text model (Embedding, Bidirectional LSTM and GRU, Dense) predicts what the float64 reference computes', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const T = 6;
+    const text: LayerSpec[] = [
+      { type: 'embedding', config: { inputDim: 20, outputDim: 5, inputLength: T } },
+      { type: 'bidirectional', config: { layer: { type: 'lstm', config: { units: 4, returnSequences: true } } } },
+      { type: 'bidirectional', config: { layer: { type: 'gru', config: { units: 3, goBackwards: true } }, mergeMode: 'ave' } },
+      { type: 'dense', config: { units: 2, activation: 'softmax' } },
+    ];
+    const model = sequential(rt, { seed: 8 });
+    model.add(layers.embedding({ inputDim: 20, outputDim: 5, inputLength: T }));
+    model.add(layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }));
+    model.add(layers.bidirectional({ layer: layers.gru({ units: 3, goBackwards: true }), mergeMode: 'ave' }));
+    model.add(layers.dense({ units: 2, activation: 'softmax' }));
+    const random = rng(9);
+    model.setWeights((await model.getWeights()).map((w) => ({ data: uniform(random, w.data.length, 0.5), shape: w.shape })));
+    const weights = (await model.getWeights()).map((w) => w.data);
+    const n = 5;
+    const ids = Float32Array.from({ length: n * T }, (_, i) => (i * 7) % 20);
+    const got = await model.predict({ data: ids, shape: [n, T] });
+    expect(got.shape).toEqual([n, 2]);
+    expectClose(got.data, referencePredict(text, weights, ids, n, [T]).data, SEQUENCE, 'predict');
+    rt.dispose();
+  });
+
   it('setWeights takes effect on the next predict; save and load keep the predictions', async () => {
     const rt = await createRuntime({ backend: 'wasm' });
     const { model } = await modelFrom(rt, specs, 12);
@@ -145,12 +170,16 @@ describe('a Sequential model on the wasm backend', () => {
   it('a layer the wasm backend does not run yet is named when the model builds, before anything is allocated', async () => {
     const rt = await createRuntime({ backend: 'wasm' });
     const model = sequential(rt);
-    model.add(layers.bidirectional({ layer: layers.lstm({ units: 3 }), inputShape: [4, 2] }));
+    model.add(layers.sru({ units: 3, inputShape: [4, 2] }));
     model.add(layers.dense({ units: 1 }));
     await expect(model.predict({ data: new Float32Array(8), shape: [1, 4, 2] })).rejects.toThrow(
-      /layer 'bidirectional\w*' \(Bidirectional\) does not run on the wasm backend yet.*LSTM, GRU, SimpleRNN, Dense/,
+      /layer 'sru\w*' \(SRU\) does not run on the wasm backend yet.*LSTM, GRU, SimpleRNN, Bidirectional/,
     );
     expect(() => model.summary(() => {})).toThrow(WebGPUUnavailableError);
+    const masked = sequential(rt);
+    masked.add(layers.embedding({ inputDim: 9, outputDim: 2, maskZero: true, inputLength: 4 }));
+    masked.add(layers.lstm({ units: 2 }));
+    await expect(masked.getWeights()).rejects.toThrow(/\(Embedding\) with maskZero \(masking\) does not run on the wasm backend yet/);
     rt.dispose();
   });
 });

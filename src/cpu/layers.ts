@@ -3,7 +3,9 @@
  * the model so that building one does not load the WebAssembly modules, which predict loads on first use.
  */
 import { WebGPUUnavailableError } from '../errors';
+import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
+import { Embedding } from '../layers/embedding';
 import { Dropout } from '../layers/dropout';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
@@ -11,7 +13,7 @@ import { LSTM } from '../layers/lstm';
 import { SimpleRNN } from '../layers/simpleRnn';
 
 /** The layer classes the wasm backend runs, as error messages name them. */
-export const WASM_LAYERS = 'LSTM, GRU, SimpleRNN, Dense, Dropout and SpatialDropout1D';
+export const WASM_LAYERS = 'LSTM, GRU, SimpleRNN, Bidirectional, Embedding (without maskZero), Dense, Dropout and SpatialDropout1D';
 
 /**
  * Throws a WebGPUUnavailableError naming the first layer the wasm backend cannot run (or cannot run with its
@@ -30,7 +32,12 @@ export function checkWasmLayers(layers: readonly Layer[]): void {
 }
 
 function unsupported(layer: Layer): string | null {
-  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return null;
-  if (layer instanceof Dense || layer instanceof Dropout) return null;
+  if (isCell(layer) || layer instanceof Dense || layer instanceof Dropout) return null;
+  if (layer instanceof Bidirectional) return isCell(layer.forwardLayer) ? null : `around ${layer.forwardLayer.className} does not run`;
+  if (layer instanceof Embedding) return layer.maskZero ? 'with maskZero (masking) does not run' : null;
   return 'does not run';
+}
+
+function isCell(layer: Layer): boolean {
+  return layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN;
 }

@@ -1,11 +1,13 @@
 /**
  * A Sequential model's forward pass on the wasm backend (src/cpu/): the layers run in order on the host, batch-major,
- * each through its WebAssembly runner (WasmLstm, WasmGru, WasmSimpleRnn, WasmDense; Dropout is the identity at
- * inference). The runners lay their weights out from the model's host parameters (ParameterArena.host) and again
+ * each through its WebAssembly runner (WasmLstm, WasmGru, WasmSimpleRnn, WasmDense; a Bidirectional runs two cells
+ * and merges them, an Embedding looks rows up; Dropout is the identity at inference). The runners lay their weights out from the model's host parameters (ParameterArena.host) and again
  * whenever those change (arena.version). Stateful layers read and write their kept states (./states.ts): predict
  * and predictStep continue from them until resetStates().
  */
+import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
+import { Embedding } from '../layers/embedding';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
 import { LSTM } from '../layers/lstm';
@@ -19,7 +21,13 @@ import { WasmSimpleRnn } from './simpleRnn';
 import { checkWasmLayers } from './layers';
 import type { HostStates } from './states';
 
-type Runner = { kind: 'lstm'; run: WasmLstm } | { kind: 'gru'; run: WasmGru } | { kind: 'simpleRnn'; run: WasmSimpleRnn } | { kind: 'dense'; run: WasmDense };
+type Weights = Record<string, { data: Float32Array; shape: number[] }>;
+type Cell = WasmLstm | WasmGru | WasmSimpleRnn;
+type Runner =
+  | { kind: 'dense'; run: WasmDense; units: number }
+  | { kind: 'embedding'; table: Float32Array; width: number }
+  | { kind: 'recurrent'; run: Cell; layer: LSTM | GRU | SimpleRNN }
+  | { kind: 'bidirectional'; forward: Cell; backward: Cell; layer: Bidirectional };
 
 /** An activation between layers: batch-major data and its shape with the batch axis. */
 interface Act {
@@ -44,8 +52,8 @@ export class CpuModel {
   forward(x: Float32Array, batch: number, inputShape: number[]): Float32Array {
     this.refresh();
     let act: Act = { data: x, shape: [batch, ...inputShape] };
-    this.layers.forEach((layer, i) => {
-      act = this.layerForward(i, layer, act);
+    this.layers.forEach((_, i) => {
+      act = this.layerForward(i, act);
     });
     return act.data;
   }
@@ -55,7 +63,7 @@ export class CpuModel {
     if (this.builtFrom === this.arena.version) return;
     const host = this.arena.host!;
     this.runners = this.layers.map((layer, i) => {
-      const w: Record<string, { data: Float32Array; shape: number[] }> = {};
+      const w: Weights = {};
       for (const seg of this.arena.segments)
         if (seg.layer === i) w[seg.spec.name] = { data: host.subarray(seg.offset, seg.offset + seg.length), shape: seg.spec.shape };
       return runnerFor(layer, w);
@@ -63,45 +71,102 @@ export class CpuModel {
     this.builtFrom = this.arena.version;
   }
 
-  private layerForward(i: number, layer: Layer, x: Act): Act {
+  private layerForward(i: number, x: Act): Act {
     const runner = this.runners[i];
     if (!runner) return x; // Dropout: the identity outside training
     const batch = x.shape[0]!;
     if (runner.kind === 'dense') {
-      const inputs = x.shape[x.shape.length - 1]!;
-      const rows = x.data.length / inputs;
-      const units = (layer as Dense).units;
-      return { data: runner.run.forward(x.data, rows), shape: [...x.shape.slice(0, -1), units] };
+      const rows = x.data.length / x.shape[x.shape.length - 1]!;
+      return { data: runner.run.forward(x.data, rows), shape: [...x.shape.slice(0, -1), runner.units] };
     }
-    const recurrent = layer as LSTM | GRU | SimpleRNN;
+    if (runner.kind === 'embedding') {
+      const out = new Float32Array(x.data.length * runner.width);
+      x.data.forEach((id, k) => out.set(runner.table.subarray(id * runner.width, (id + 1) * runner.width), k * runner.width));
+      return { data: out, shape: [...x.shape, runner.width] };
+    }
     const kept = this.kept?.states[i] ?? [];
-    const xIn = { data: x.data, shape: x.shape };
-    const initial = kept.length ? kept.map((v) => ({ data: v, shape: [batch, v.length / batch] })) : undefined;
-    let out: { output: Float32Array; h: Float32Array; c?: Float32Array };
-    if (runner.kind === 'lstm') out = runner.run.forward(xIn, initial as [Tensor, Tensor] | undefined);
-    else if (runner.kind === 'gru') out = runner.run.forward(xIn, initial as [Tensor] | undefined);
-    else out = runner.run.forward(xIn, initial as [Tensor] | undefined);
-    if (kept.length) {
-      kept[0]!.set(out.h);
-      if (out.c) kept[1]!.set(out.c);
-    }
     const T = x.shape[1]!;
-    return { data: out.output, shape: recurrent.returnSequences ? [batch, T, recurrent.units] : [batch, recurrent.units] };
+    if (runner.kind === 'recurrent') {
+      const { layer } = runner;
+      const out = runCell(runner.run, x, kept);
+      return { data: out, shape: layer.returnSequences ? [batch, T, layer.units] : [batch, layer.units] };
+    }
+    // Bidirectional, as Keras's: the backward copy reads x from the end; its sequence is flipped back to input time.
+    const { layer } = runner;
+    const half = layer.forwardLayer.stateSizes().length;
+    const a = runCell(runner.forward, x, kept.slice(0, half));
+    let b = runCell(runner.backward, x, kept.slice(half));
+    const U = layer.units;
+    const seq = layer.returnSequences;
+    if (seq) b = flipTime(b, batch, T, U);
+    const merged = mergeDirections(a, b, seq ? batch * T : batch, U, layer.mergeMode);
+    const width = merged.length / (seq ? batch * T : batch);
+    return { data: merged, shape: seq ? [batch, T, width] : [batch, width] };
   }
 }
 
+/** One recurrent cell over x from the kept states (none: zeros), which it then updates; returns its output. */
+function runCell(cell: Cell, x: Act, kept: Float32Array[]): Float32Array {
+  const batch = x.shape[0]!;
+  const xIn = { data: x.data, shape: x.shape };
+  const initial = kept.length ? kept.map((v) => ({ data: v, shape: [batch, v.length / batch] })) : undefined;
+  let out: { output: Float32Array; h: Float32Array; c?: Float32Array };
+  if (cell instanceof WasmLstm) out = cell.forward(xIn, initial as [Tensor, Tensor] | undefined);
+  else out = cell.forward(xIn, initial as [Tensor] | undefined);
+  if (kept.length) {
+    kept[0]!.set(out.h);
+    if (out.c) kept[1]!.set(out.c);
+  }
+  return out.output;
+}
+
+/** A batch-major [n, T, C] sequence with its time axis reversed. */
+function flipTime(data: Float32Array, n: number, T: number, C: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++) for (let t = 0; t < T; t++) out.set(data.subarray((b * T + T - 1 - t) * C, (b * T + T - t) * C), (b * T + t) * C);
+  return out;
+}
+
+/** shaders/bidirectionalMerge.wgsl's merge of the two directions' rows. */
+function mergeDirections(a: Float32Array, b: Float32Array, rows: number, units: number, mode: Bidirectional['mergeMode']): Float32Array {
+  if (mode === 'concat') {
+    const out = new Float32Array(rows * 2 * units);
+    for (let r = 0; r < rows; r++) {
+      out.set(a.subarray(r * units, (r + 1) * units), r * 2 * units);
+      out.set(b.subarray(r * units, (r + 1) * units), r * 2 * units + units);
+    }
+    return out;
+  }
+  return a.map((v, i) => (mode === 'sum' ? v + b[i]! : mode === 'mul' ? v * b[i]! : (v + b[i]!) / 2));
+}
+
 /** A layer's runner from its weights by Keras name (a layer without a bias gets zeros), or null for Dropout. */
-function runnerFor(layer: Layer, w: Record<string, { data: Float32Array; shape: number[] }>): Runner | null {
+function runnerFor(layer: Layer, w: Weights): Runner | null {
   if (layer instanceof Dense)
-    return { kind: 'dense', run: new WasmDense(w.kernel!.shape[0]!, layer.units, w.kernel!.data, w.bias?.data ?? null, layer.activation) };
-  if (!(layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN)) return null;
-  const gates = layer instanceof LSTM ? 4 : layer instanceof GRU ? 3 : 1;
-  const biasShape = layer instanceof GRU && layer.resetAfter ? [2, gates * layer.units] : [gates * layer.units];
+    return { kind: 'dense', units: layer.units, run: new WasmDense(w.kernel!.shape[0]!, layer.units, w.kernel!.data, w.bias?.data ?? null, layer.activation) };
+  if (layer instanceof Embedding) return { kind: 'embedding', table: w.embeddings!.data.slice(), width: layer.outputDim };
+  if (layer instanceof Bidirectional) {
+    const own = (copy: Layer) =>
+      Object.fromEntries(Object.entries(w).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));
+    return {
+      kind: 'bidirectional',
+      layer,
+      forward: cellFor(layer.forwardLayer, own(layer.forwardLayer)),
+      backward: cellFor(layer.backwardLayer, own(layer.backwardLayer)),
+    };
+  }
+  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return { kind: 'recurrent', layer, run: cellFor(layer, w) };
+  return null;
+}
+
+function cellFor(layer: Layer, w: Weights): Cell {
+  const cell = layer as LSTM | GRU | SimpleRNN;
+  const gates = cell instanceof LSTM ? 4 : cell instanceof GRU ? 3 : 1;
+  const biasShape = cell instanceof GRU && cell.resetAfter ? [2, gates * cell.units] : [gates * cell.units];
   const bias = w.bias ?? { data: new Float32Array(biasShape.reduce((a, b) => a * b, 1)), shape: biasShape };
   const weights = { kernel: w.kernel!, recurrentKernel: w.recurrent_kernel!, bias };
-  const common = { activation: layer.activation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
-  if (layer instanceof LSTM) return { kind: 'lstm', run: new WasmLstm(weights, { ...common, recurrentActivation: layer.recurrentActivation }) };
-  if (layer instanceof GRU)
-    return { kind: 'gru', run: new WasmGru(weights, { ...common, recurrentActivation: layer.recurrentActivation, resetAfter: layer.resetAfter }) };
-  return { kind: 'simpleRnn', run: new WasmSimpleRnn(weights, common) };
+  const common = { activation: cell.activation, returnSequences: cell.returnSequences, goBackwards: cell.goBackwards };
+  if (cell instanceof LSTM) return new WasmLstm(weights, { ...common, recurrentActivation: cell.recurrentActivation });
+  if (cell instanceof GRU) return new WasmGru(weights, { ...common, recurrentActivation: cell.recurrentActivation, resetAfter: cell.resetAfter });
+  return new WasmSimpleRnn(weights, common);
 }
