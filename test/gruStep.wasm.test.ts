@@ -9,6 +9,7 @@ import type { CellActivation, GateActivation } from '../src/kernels/activations'
 import { ShapeError } from '../src/errors';
 import { gruForward } from '../src/reference/gruStep';
 import { expectClose } from './support/compare';
+import { stepMask } from './support/maskCases';
 import { GRU_TABLE, recurrentCaseData } from './support/recurrentCases';
 import { SEQUENCE, STEP } from './support/tolerances';
 
@@ -84,6 +85,24 @@ describe('the GRU forward pass in WebAssembly against the float64 twin', () => {
     expect(got.output.length).toBe(ref.output.data.length);
     expectClose(got.output, ref.output.data, tol, 'output');
     expectClose(got.h, ref.h.data, tol, 'final h');
+  });
+
+  it.each([
+    [true, false],
+    [false, true],
+  ])('under a timestep mask (padding after, before, inside, everywhere): resetAfter %s, goBackwards %s', (resetAfter, goBackwards) => {
+    const [B, T, F, U] = [6, 9, 3, 5];
+    const d = recurrentCaseData({ batch: B, timesteps: T, features: F, units: U, initialState: true, returnSequences: true }, 3, resetAfter ? 2 : 1, 78);
+    const inputs = {
+      x: { data: d.x, shape: [B, T, F] },
+      kernel: { data: d.kernel, shape: [F, 3 * U] },
+      recurrentKernel: { data: d.recurrentKernel, shape: [U, 3 * U] },
+      bias: { data: d.bias, shape: resetAfter ? [2, 3 * U] : [3 * U] },
+      initialState: [{ data: d.h0!, shape: [B, U] }] as [{ data: Float32Array; shape: number[] }],
+      mask: { data: stepMask(B, T, 6), shape: [B, T] },
+    };
+    const options = { resetAfter, goBackwards, returnSequences: true };
+    expectClose(gruForwardWasm(inputs, options).output, gruForward(inputs, options).output.data, SEQUENCE, 'output');
   });
 
   it('bad input: the GPU op’s typed errors', () => {

@@ -10,6 +10,7 @@ import { ShapeError, ValueError } from '../src/errors';
 import { lstmForward } from '../src/reference/lstmStep';
 import { expectClose } from './support/compare';
 import { LSTM_TABLE, lstmCaseData } from './support/lstmCases';
+import { stepMask } from './support/maskCases';
 import { SEQUENCE, STEP } from './support/tolerances';
 
 /** An initial state as both the wasm path and the twin take it. */
@@ -117,7 +118,33 @@ describe('the LSTM forward pass in WebAssembly against the float64 twin', () => 
     }
   });
 
-  it('bad input: the GPU op’s typed errors, and masks refused by name', () => {
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('under a timestep mask (padding after, before, inside, everywhere): goBackwards %s, returnSequences %s', (goBackwards, returnSequences) => {
+    const [B, T, F, U] = [6, 9, 3, 5];
+    const d = lstmCaseData({ batch: B, timesteps: T, features: F, units: U, initialState: true, returnSequences }, 77);
+    const inputs = {
+      x: { data: d.x, shape: [B, T, F] },
+      kernel: { data: d.kernel, shape: [F, 4 * U] },
+      recurrentKernel: { data: d.recurrentKernel, shape: [U, 4 * U] },
+      bias: { data: d.bias, shape: [4 * U] },
+      initialState: [
+        { data: d.h0!, shape: [B, U] },
+        { data: d.c0!, shape: [B, U] },
+      ] as [State, State],
+      mask: { data: stepMask(B, T, 5), shape: [B, T] },
+    };
+    const options = { returnSequences, goBackwards };
+    const got = lstmForwardWasm(inputs, options);
+    const ref = lstmForward(inputs, options);
+    expectClose(got.output, ref.output.data, SEQUENCE, 'output');
+    expectClose(got.c, ref.c.data, SEQUENCE, 'final c');
+  });
+
+  it('bad input: the GPU op’s typed errors, and the recurrent dropout mask refused by name', () => {
     const x = { data: new Float32Array(6), shape: [1, 3, 2] };
     const ok = {
       kernel: { data: new Float32Array(8), shape: [2, 4] },
@@ -127,7 +154,8 @@ describe('the LSTM forward pass in WebAssembly against the float64 twin', () => 
     expect(() => lstmForwardWasm({ ...ok, x: { data: new Float32Array(6), shape: [3, 2] } })).toThrow(ShapeError);
     expect(() => lstmForwardWasm({ ...ok, x, bias: { data: new Float32Array(3), shape: [3] } })).toThrow(ShapeError);
     expect(() => lstmForwardWasm({ ...ok, x }, { activation: 'softmax' as CellActivation })).toThrow(ValueError);
-    expect(() => lstmForwardWasm({ ...ok, x, mask: { data: new Float32Array(3), shape: [1, 3] } })).toThrow(/no mask/);
+    expect(() => lstmForwardWasm({ ...ok, x, recurrentDropoutMask: { data: new Float32Array(1), shape: [1, 1] } })).toThrow(/no recurrent dropout mask/);
+    expect(() => lstmForwardWasm({ ...ok, x, mask: { data: new Float32Array(2), shape: [1, 2] } })).toThrow(ShapeError);
     const lstm = new WasmLstm(ok);
     expect(() => lstm.forward({ data: new Float32Array(9), shape: [1, 3, 3] })).toThrow(/x \[batch, timesteps, 2\]/);
     expect(() =>

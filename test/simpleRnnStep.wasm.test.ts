@@ -9,6 +9,7 @@ import type { CellActivation } from '../src/kernels/activations';
 import { ShapeError } from '../src/errors';
 import { simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { expectClose } from './support/compare';
+import { stepMask } from './support/maskCases';
 import { SIMPLE_RNN_TABLE, recurrentCaseData } from './support/recurrentCases';
 import { SEQUENCE, STEP } from './support/tolerances';
 
@@ -50,6 +51,21 @@ describe('the SimpleRNN forward pass in WebAssembly against the float64 twin', (
     expect(got.output.length).toBe(ref.output.data.length);
     expectClose(got.output, ref.output.data, tol, 'output');
     expectClose(got.h, ref.h.data, tol, 'final h');
+  });
+
+  it.each([false, true])('under a timestep mask (padding after, before, inside, everywhere): goBackwards %s', (goBackwards) => {
+    const [B, T, F, U] = [6, 9, 3, 5];
+    const d = recurrentCaseData({ batch: B, timesteps: T, features: F, units: U, initialState: true, returnSequences: true }, 1, 1, 79);
+    const inputs = {
+      x: { data: d.x, shape: [B, T, F] },
+      kernel: { data: d.kernel, shape: [F, U] },
+      recurrentKernel: { data: d.recurrentKernel, shape: [U, U] },
+      bias: { data: d.bias, shape: [U] },
+      initialState: [{ data: d.h0!, shape: [B, U] }] as [{ data: Float32Array; shape: number[] }],
+      mask: { data: stepMask(B, T, 7), shape: [B, T] },
+    };
+    const options = { goBackwards, returnSequences: true };
+    expectClose(simpleRnnForwardWasm(inputs, options).output, simpleRnnForward(inputs, options).output.data, SEQUENCE, 'output');
   });
 
   it('bad input: the GPU op’s typed errors', () => {

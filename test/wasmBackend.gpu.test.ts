@@ -1,6 +1,7 @@
 /**
  * The wasm backend in headless Chromium: the same model predicts and streams the same numbers on WebAssembly as on
- * WebGPU (from the WebGPU model's weights), and a page without WebGPU gets a wasm runtime from createRuntime() whose
+ * WebGPU (from the WebGPU model's weights), masked models included (the GPU's masks are checked against TF.js in
+ * test/masking.gpu.test.ts), and a page without WebGPU gets a wasm runtime from createRuntime() whose
  * training call says what to enable.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,16 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     expect(o.gpu!.length).toBe(5 * 4);
     expectClose(o.wasm!, o.gpu!, SEQUENCE, 'predict');
     for (let t = 0; t < 5; t++) expectClose(o[`wasmStep${t}`]!, o[`gpuStep${t}`]!, SEQUENCE, `predictStep ${t}`);
+  });
+
+  it('masked models (Embedding maskZero, Bidirectional, Masking, goBackwards) predict on wasm what WebGPU predicts', async () => {
+    const r = await page.call('maskedOnBothBackends');
+    const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, decodeFloats(v)]));
+    expect(o.textGpu!.length).toBe(6 * 8 * 2);
+    expectClose(o.textWasm!, o.textGpu!, SEQUENCE, 'text model');
+    expectClose(o.featuresWasm!, o.featuresGpu!, SEQUENCE, 'feature model');
+    expectClose(o.bidirectionalWasm!, o.bidirectionalGpu!, SEQUENCE, 'a Bidirectional sequence');
+    expect(o.bidirectionalWasm!.slice(3 * 8 * 3, 4 * 8 * 3).every((v) => v === 0)).toBe(true); // row 3: all padding
   });
 
   it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts; fit says how to enable WebGPU', async () => {

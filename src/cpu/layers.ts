@@ -10,10 +10,11 @@ import { Dropout } from '../layers/dropout';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
 import { LSTM } from '../layers/lstm';
+import { Masking } from '../layers/masking';
 import { SimpleRNN } from '../layers/simpleRnn';
 
 /** The layer classes the wasm backend runs, as error messages name them. */
-export const WASM_LAYERS = 'LSTM, GRU, SimpleRNN, Bidirectional, Embedding (without maskZero), Dense, Dropout and SpatialDropout1D';
+export const WASM_LAYERS = 'LSTM, GRU, SimpleRNN, Bidirectional, Embedding, Masking, Dense, Dropout and SpatialDropout1D';
 
 /**
  * Throws a WebGPUUnavailableError naming the first layer the wasm backend cannot run (or cannot run with its
@@ -32,9 +33,8 @@ export function checkWasmLayers(layers: readonly Layer[]): void {
 }
 
 function unsupported(layer: Layer): string | null {
-  if (isCell(layer) || layer instanceof Dense || layer instanceof Dropout) return null;
+  if (isCell(layer) || layer instanceof Dense || layer instanceof Dropout || layer instanceof Masking || layer instanceof Embedding) return null;
   if (layer instanceof Bidirectional) return isCell(layer.forwardLayer) ? null : `around ${layer.forwardLayer.className} does not run`;
-  if (layer instanceof Embedding) return layer.maskZero ? 'with maskZero (masking) does not run' : null;
   return 'does not run';
 }
 

@@ -3,13 +3,13 @@
  * outputs as the GPU's functional `lstm` (src/ops/lstm.ts) and its float64 twin (src/reference/lstmStep.ts).
  *
  * What an LSTM layer runs on the wasm backend (src/cpu/model.ts), checked against the same twin at the GPU kernels'
- * tolerances (test/lstmStep.wasm.test.ts) and timed against TF.js's wasm backend by `npm run bench:wasm`. Masks,
- * recurrent dropout and the backward pass are not here yet.
+ * tolerances (test/lstmStep.wasm.test.ts) and timed against TF.js's wasm backend by `npm run bench:wasm`; under
+ * Keras's timestep mask too. Recurrent dropout and the backward pass are not here yet.
  */
 import { ValueError } from '../errors';
 import { ACTIVATION_IDS } from '../kernels/activations';
 import { checkLstmInputs, resolveLstmOptions, type LstmInputs, type LstmOptions, type LstmOutputs } from '../ops/lstmArgs';
-import { checkTwoStates } from '../ops/recurrentArgs';
+import { checkMask, checkTwoStates } from '../ops/recurrentArgs';
 import type { TensorLike } from '../tensor';
 import { lstmStepWasm } from '../wasm/lstmStep';
 import { WasmRecurrence, weightsWithProbe, type CellModule } from './recurrence';
@@ -31,13 +31,20 @@ export class WasmLstm extends WasmRecurrence<LstmModule> {
   }
 
   /** h_t for every step (returnSequences) or the last, and the final states [h, c], as float32. */
-  forward(x: TensorLike, initialState?: readonly [TensorLike, TensorLike]): LstmOutputs<Float32Array> {
+  forward(x: TensorLike, initialState?: readonly [TensorLike, TensorLike], mask?: TensorLike): LstmOutputs<Float32Array> {
     const xt = this.checkX(x);
-    const { h0, c0 } = checkTwoStates(initialState, { batch: xt.shape[0]!, timesteps: xt.shape[1]!, features: this.features, units: this.units });
+    const dims = this.dimsOf(xt);
+    const { h0, c0 } = checkTwoStates(initialState, dims);
     const { activation, recurrentActivation } = this.options;
     const [act, gateAct] = [ACTIVATION_IDS[activation], ACTIVATION_IDS[recurrentActivation]];
-    const run = this.sequence(xt, h0, [c0], 0, this.options, (p) =>
-      this.k.lstmStep(p.xw, 4 * this.at.u, p.hPrev, p.extra[0]!, p.h, p.rows, this.padded, act, gateAct),
+    const run = this.sequence(
+      xt,
+      h0,
+      [c0],
+      0,
+      this.options,
+      (p) => this.k.lstmStep(p.xw, 4 * this.at.u, p.hPrev, p.extra[0]!, p.h, p.rows, this.padded, act, gateAct),
+      checkMask(mask, dims),
     );
     return { output: run.output, h: run.h, c: run.extra[0]! };
   }
@@ -46,8 +53,6 @@ export class WasmLstm extends WasmRecurrence<LstmModule> {
 /** The functional form, as src/ops/lstm.ts's lstm (forward only): a WasmLstm made for one call. */
 export function lstmForwardWasm(inputs: LstmInputs<TensorLike>, options: LstmOptions = {}): LstmOutputs<Float32Array> {
   const checked = checkLstmInputs(inputs);
-  if (checked.mask || checked.recurrentDropoutMask) {
-    throw new ValueError('the wasm LSTM takes no mask and no recurrent dropout mask yet; run them on the GPU (createRuntime())');
-  }
-  return new WasmLstm(inputs, options).forward(checked.x, checked.h0 && checked.c0 ? [checked.h0, checked.c0] : undefined);
+  if (checked.recurrentDropoutMask) throw new ValueError('the wasm LSTM takes no recurrent dropout mask yet (a training feature); run it on the GPU');
+  return new WasmLstm(inputs, options).forward(checked.x, checked.h0 && checked.c0 ? [checked.h0, checked.c0] : undefined, checked.mask ?? undefined);
 }

@@ -11,6 +11,7 @@ import { Embedding } from '../layers/embedding';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
 import { LSTM } from '../layers/lstm';
+import { Masking } from '../layers/masking';
 import { SimpleRNN } from '../layers/simpleRnn';
 import type { ParameterArena } from '../model/arena';
 import type { Tensor } from '../tensor';
@@ -25,14 +26,19 @@ type Weights = Record<string, { data: Float32Array; shape: number[] }>;
 type Cell = WasmLstm | WasmGru | WasmSimpleRnn;
 type Runner =
   | { kind: 'dense'; run: WasmDense; units: number }
-  | { kind: 'embedding'; table: Float32Array; width: number }
+  | { kind: 'embedding'; table: Float32Array; width: number; maskZero: boolean }
+  | { kind: 'masking'; isReal: (values: Float32Array, at: number, width: number) => boolean }
   | { kind: 'recurrent'; run: Cell; layer: LSTM | GRU | SimpleRNN }
   | { kind: 'bidirectional'; forward: Cell; backward: Cell; layer: Bidirectional };
 
-/** An activation between layers: batch-major data and its shape with the batch axis. */
+/**
+ * An activation between layers: batch-major data and its shape with the batch axis, and Keras's timestep mask
+ * travelling with a sequence ([batch, timesteps], 1 real, 0 padding; made by Masking or Embedding maskZero).
+ */
 interface Act {
   data: Float32Array;
   shape: number[];
+  mask: Float32Array | null;
 }
 
 export class CpuModel {
@@ -51,7 +57,7 @@ export class CpuModel {
   /** Runs x [batch, ...inputShape] through every layer; the states of stateful layers carry on. */
   forward(x: Float32Array, batch: number, inputShape: number[]): Float32Array {
     this.refresh();
-    let act: Act = { data: x, shape: [batch, ...inputShape] };
+    let act: Act = { data: x, shape: [batch, ...inputShape], mask: null };
     this.layers.forEach((_, i) => {
       act = this.layerForward(i, act);
     });
@@ -77,19 +83,31 @@ export class CpuModel {
     const batch = x.shape[0]!;
     if (runner.kind === 'dense') {
       const rows = x.data.length / x.shape[x.shape.length - 1]!;
-      return { data: runner.run.forward(x.data, rows), shape: [...x.shape.slice(0, -1), runner.units] };
+      return { data: runner.run.forward(x.data, rows), shape: [...x.shape.slice(0, -1), runner.units], mask: x.mask };
     }
     if (runner.kind === 'embedding') {
       const out = new Float32Array(x.data.length * runner.width);
       x.data.forEach((id, k) => out.set(runner.table.subarray(id * runner.width, (id + 1) * runner.width), k * runner.width));
-      return { data: out, shape: [...x.shape, runner.width] };
+      return { data: out, shape: [...x.shape, runner.width], mask: runner.maskZero ? x.data.map((id) => (id === 0 ? 0 : 1)) : null };
+    }
+    if (runner.kind === 'masking') {
+      // Keras's Masking: a step whose features all equal maskValue is padding, and comes out as zeros.
+      const width = x.shape[2]!;
+      const mask = new Float32Array(x.data.length / width);
+      const data = x.data.slice();
+      mask.forEach((_, r) => {
+        mask[r] = runner.isReal(x.data, r * width, width) ? 1 : 0;
+        if (!mask[r]) data.fill(0, r * width, (r + 1) * width);
+      });
+      return { data, shape: x.shape, mask };
     }
     const kept = this.kept?.states[i] ?? [];
     const T = x.shape[1]!;
+    // With returnSequences the mask travels on; without, the layer consumes it.
     if (runner.kind === 'recurrent') {
       const { layer } = runner;
       const out = runCell(runner.run, x, kept);
-      return { data: out, shape: layer.returnSequences ? [batch, T, layer.units] : [batch, layer.units] };
+      return layer.returnSequences ? { data: out, shape: [batch, T, layer.units], mask: x.mask } : { data: out, shape: [batch, layer.units], mask: null };
     }
     // Bidirectional, as Keras's: the backward copy reads x from the end; its sequence is flipped back to input time.
     const { layer } = runner;
@@ -101,7 +119,12 @@ export class CpuModel {
     if (seq) b = flipTime(b, batch, T, U);
     const merged = mergeDirections(a, b, seq ? batch * T : batch, U, layer.mergeMode);
     const width = merged.length / (seq ? batch * T : batch);
-    return { data: merged, shape: seq ? [batch, T, width] : [batch, width] };
+    if (!seq) return { data: merged, shape: [batch, width], mask: null };
+    // Keras 3's Bidirectional forces zero_output_for_mask on a returned sequence: masked steps come out as 0.
+    x.mask?.forEach((real, r) => {
+      if (!real) merged.fill(0, r * width, (r + 1) * width);
+    });
+    return { data: merged, shape: [batch, T, width], mask: x.mask };
   }
 }
 
@@ -110,9 +133,10 @@ function runCell(cell: Cell, x: Act, kept: Float32Array[]): Float32Array {
   const batch = x.shape[0]!;
   const xIn = { data: x.data, shape: x.shape };
   const initial = kept.length ? kept.map((v) => ({ data: v, shape: [batch, v.length / batch] })) : undefined;
+  const mask = x.mask ? { data: x.mask, shape: [batch, x.shape[1]!] } : undefined;
   let out: { output: Float32Array; h: Float32Array; c?: Float32Array };
-  if (cell instanceof WasmLstm) out = cell.forward(xIn, initial as [Tensor, Tensor] | undefined);
-  else out = cell.forward(xIn, initial as [Tensor] | undefined);
+  if (cell instanceof WasmLstm) out = cell.forward(xIn, initial as [Tensor, Tensor] | undefined, mask);
+  else out = cell.forward(xIn, initial as [Tensor] | undefined, mask);
   if (kept.length) {
     kept[0]!.set(out.h);
     if (out.c) kept[1]!.set(out.c);
@@ -144,7 +168,8 @@ function mergeDirections(a: Float32Array, b: Float32Array, rows: number, units: 
 function runnerFor(layer: Layer, w: Weights): Runner | null {
   if (layer instanceof Dense)
     return { kind: 'dense', units: layer.units, run: new WasmDense(w.kernel!.shape[0]!, layer.units, w.kernel!.data, w.bias?.data ?? null, layer.activation) };
-  if (layer instanceof Embedding) return { kind: 'embedding', table: w.embeddings!.data.slice(), width: layer.outputDim };
+  if (layer instanceof Embedding) return { kind: 'embedding', table: w.embeddings!.data.slice(), width: layer.outputDim, maskZero: layer.maskZero };
+  if (layer instanceof Masking) return { kind: 'masking', isReal: layer.realStepTest() };
   if (layer instanceof Bidirectional) {
     const own = (copy: Layer) =>
       Object.fromEntries(Object.entries(w).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));

@@ -85,10 +85,15 @@ export abstract class WasmRecurrence<K extends CellModule> {
     return xt;
   }
 
+  /** The dims the functional ops' checks take, for x checked by checkX. */
+  protected dimsOf(x: Tensor): { batch: number; timesteps: number; features: number; units: number } {
+    return { batch: x.shape[0]!, timesteps: x.shape[1]!, features: this.features, units: this.units };
+  }
+
   /**
    * Runs the sequence: x into memory in processing order, XW by one GEMM, then `step` for each timestep. `extra`:
    * the initial values of the per-row vectors the step keeps (null: zeros), and `scratch` more of them that start
-   * at zero. Returns the output (every h, batch-major, or the last), the final h and each kept vector, unpadded.
+   * at zero. `mask` [batch, timesteps] (input time, 0 = padding): a masked row's step keeps h and the extras. Returns the output (every h, batch-major, or the last), the final h and each kept vector, unpadded.
    */
   protected sequence(
     x: Tensor,
@@ -97,6 +102,7 @@ export abstract class WasmRecurrence<K extends CellModule> {
     scratch: number,
     options: { returnSequences: boolean; goBackwards: boolean },
     step: (p: StepPointers) => void,
+    mask: Tensor | null = null,
   ): { output: Float32Array; h: Float32Array; extra: Float32Array[] } {
     const { units: U, padded: Up, features: F } = this;
     const G = this.gates * Up;
@@ -124,7 +130,15 @@ export abstract class WasmRecurrence<K extends CellModule> {
     const extraPointers = Array.from({ length: extra.length + scratch }, (_, i) => 4 * (extraAt + i * B * Up));
     for (let s = 0; s < T; s++) {
       const hPrev = hAt + s * B * Up;
+      // Keras's mask: a masked row keeps its states through the step (h carried over, the kept extras restored).
+      const t = options.goBackwards ? T - 1 - s : s;
+      const masked = mask ? Array.from({ length: B }, (_, b) => b).filter((b) => mask.data[b * T + t] === 0) : [];
+      const saved = masked.map((b) => extra.map((_, i) => f32.slice(extraAt + (i * B + b) * Up, extraAt + (i * B + b + 1) * Up)));
       step({ xw: 4 * (xwAt + s * B * G), hPrev: 4 * hPrev, h: 4 * (hPrev + B * Up), extra: extraPointers, rows: B });
+      masked.forEach((b, k) => {
+        f32.copyWithin(hPrev + B * Up + b * Up, hPrev + b * Up, hPrev + (b + 1) * Up);
+        saved[k]!.forEach((v, i) => f32.set(v, extraAt + (i * B + b) * Up));
+      });
     }
     const unpad = (at: number) => {
       const out = new Float32Array(B * U);

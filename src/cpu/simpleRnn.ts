@@ -1,16 +1,16 @@
 /**
  * The SimpleRNN forward pass on the CPU path: WebAssembly SIMD kernels (wasm/simpleRnnStep.ts), the same inputs,
  * options and outputs as the GPU's functional `simpleRnn` (src/ops/simpleRnn.ts) and its float64 twin
- * (src/reference/simpleRnnStep.ts). Checked by test/simpleRnnStep.wasm.test.ts; masks, recurrent dropout and
- * backward are not here yet.
+ * (src/reference/simpleRnnStep.ts), under Keras's timestep mask too. Checked by test/simpleRnnStep.wasm.test.ts;
+ * recurrent dropout and backward are not here yet.
  */
 import { ValueError } from '../errors';
 import { ACTIVATION_IDS } from '../kernels/activations';
 import { checkSimpleRnnInputs, resolveSimpleRnnOptions, type SimpleRnnInputs, type SimpleRnnOptions, type SimpleRnnOutputs } from '../ops/simpleRnnArgs';
 import type { TensorLike } from '../tensor';
 import { simpleRnnStepWasm } from '../wasm/simpleRnnStep';
-import { checkInitialH } from '../ops/recurrentArgs';
-import { WasmRecurrence, weightsWithProbe, type CellModule } from './recurrence';
+import { checkInitialH, checkMask } from '../ops/recurrentArgs';
+import { WasmRecurrence, weightsWithProbe, type CellModule, type StepPointers } from './recurrence';
 
 interface SimpleRnnModule extends CellModule {
   simpleRnnStep(xw: number, u: number, hPrev: number, h: number, rows: number, units: number, act: number): void;
@@ -29,11 +29,13 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
   }
 
   /** h_t for every step (returnSequences) or the last, and the final state, as float32. */
-  forward(x: TensorLike, initialState?: readonly [TensorLike]): SimpleRnnOutputs<Float32Array> {
+  forward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike): SimpleRnnOutputs<Float32Array> {
     const xt = this.checkX(x);
-    const h0 = checkInitialH(initialState, { batch: xt.shape[0]!, timesteps: xt.shape[1]!, features: this.features, units: this.units });
+    const dims = this.dimsOf(xt);
+    const h0 = checkInitialH(initialState, dims);
     const act = ACTIVATION_IDS[this.options.activation];
-    const run = this.sequence(xt, h0, [], 0, this.options, (p) => this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act));
+    const step = (p: StepPointers) => this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act);
+    const run = this.sequence(xt, h0, [], 0, this.options, step, checkMask(mask, dims));
     return { output: run.output, h: run.h };
   }
 }
@@ -41,8 +43,6 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
 /** The functional form, as src/ops/simpleRnn.ts's simpleRnn (forward only): a WasmSimpleRnn made for one call. */
 export function simpleRnnForwardWasm(inputs: SimpleRnnInputs<TensorLike>, options: SimpleRnnOptions = {}): SimpleRnnOutputs<Float32Array> {
   const checked = checkSimpleRnnInputs(inputs);
-  if (checked.mask || checked.recurrentDropoutMask) {
-    throw new ValueError('the wasm SimpleRNN takes no mask and no recurrent dropout mask yet; run them on the GPU (createRuntime())');
-  }
-  return new WasmSimpleRnn(inputs, options).forward(checked.x, checked.h0 ? [checked.h0] : undefined);
+  if (checked.recurrentDropoutMask) throw new ValueError('the wasm SimpleRNN takes no recurrent dropout mask yet (a training feature); run it on the GPU');
+  return new WasmSimpleRnn(inputs, options).forward(checked.x, checked.h0 ? [checked.h0] : undefined, checked.mask ?? undefined);
 }

@@ -44,6 +44,71 @@ export const backendCases = {
     return { outputs: out, backend: wasm.backend };
   },
 
+  /**
+   * Masked models on both backends from the WebGPU model's weights: token ids with padding (Embedding maskZero into a
+   * Bidirectional sequence, a GRU, a Dense) and feature steps equal to maskValue (Masking into an LSTM sequence).
+   */
+  async maskedOnBothBackends() {
+    const wasm = await createRuntime({ backend: 'wasm' });
+    const gpu = await rt();
+    const [n, T] = [6, 8];
+    // rows: padded after, before, inside, all padding, none
+    const ids = Float32Array.from({ length: n * T }, (_, i) => {
+      const [b, t] = [Math.floor(i / T), i % T];
+      const pad = b === 0 ? t >= 5 : b === 1 ? t < 3 : b === 2 ? t % 3 === 1 : b === 3;
+      return pad ? 0 : 1 + ((i * 7) % 19);
+    });
+    const features = Float32Array.from({ length: n * T * 2 }, (_, i) => (ids[Math.floor(i / 2)] === 0 ? -1 : Math.sin(i)));
+    const builds: [string, (r: Runtime) => Sequential, { data: Float32Array; shape: number[] }][] = [
+      [
+        'text',
+        (r) => {
+          const m = sequential(r, { seed: 4 });
+          m.add(layers.embedding({ inputDim: 20, outputDim: 5, maskZero: true, inputLength: T }));
+          m.add(layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }));
+          m.add(layers.gru({ units: 3, returnSequences: true, resetAfter: true }));
+          m.add(layers.dense({ units: 2 }));
+          return m;
+        },
+        { data: ids, shape: [n, T] },
+      ],
+      [
+        // A Bidirectional sequence straight into the output: 0 at masked steps (Keras 3's zero_output_for_mask).
+        'bidirectional',
+        (r) => {
+          const m = sequential(r, { seed: 6 });
+          m.add(layers.embedding({ inputDim: 20, outputDim: 4, maskZero: true, inputLength: T }));
+          m.add(layers.bidirectional({ layer: layers.gru({ units: 3, returnSequences: true }), mergeMode: 'sum' }));
+          return m;
+        },
+        { data: ids, shape: [n, T] },
+      ],
+      [
+        'features',
+        (r) => {
+          const m = sequential(r, { seed: 5 });
+          m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
+          m.add(layers.lstm({ units: 4, returnSequences: true, goBackwards: true }));
+          m.add(layers.simpleRNN({ units: 3 }));
+          m.add(layers.dense({ units: 1 }));
+          return m;
+        },
+        { data: features, shape: [n, T, 2] },
+      ],
+    ];
+    const out: Record<string, string> = {};
+    for (const [name, build, x] of builds) {
+      const [a, b] = [build(gpu), build(wasm)];
+      b.setWeights(await a.getWeights());
+      out[`${name}Gpu`] = encode((await a.predict(x)).data);
+      out[`${name}Wasm`] = encode((await b.predict(x)).data);
+      a.dispose();
+      b.dispose();
+    }
+    wasm.dispose();
+    return { outputs: out };
+  },
+
   /** createRuntime() where the page has no navigator.gpu, and what the runtime then does. */
   async withoutWebGpu() {
     Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
