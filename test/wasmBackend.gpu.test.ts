@@ -22,7 +22,7 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     for (let t = 0; t < 5; t++) expectClose(o[`wasmStep${t}`]!, o[`gpuStep${t}`]!, SEQUENCE, `predictStep ${t}`);
   });
 
-  it('masked models (Embedding maskZero, Bidirectional, Masking, goBackwards) predict on wasm what WebGPU predicts', async () => {
+  it('masked models (Embedding maskZero, Bidirectional, Masking, goBackwards), an encoder–decoder and pooled models predict on wasm what WebGPU predicts', async () => {
     const r = await page.call('maskedOnBothBackends');
     const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, decodeFloats(v)]));
     expect(o.textGpu!.length).toBe(6 * 8 * 2);
@@ -30,6 +30,10 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     expectClose(o.featuresWasm!, o.featuresGpu!, SEQUENCE, 'feature model');
     expectClose(o.bidirectionalWasm!, o.bidirectionalGpu!, SEQUENCE, 'a Bidirectional sequence');
     expect(o.bidirectionalWasm!.slice(3 * 8 * 3, 4 * 8 * 3).every((v) => v === 0)).toBe(true); // row 3: all padding
+    expect(o.encoderDecoderWasm!.length).toBe(6 * 4 * 3);
+    expectClose(o.encoderDecoderWasm!, o.encoderDecoderGpu!, SEQUENCE, 'RepeatVector + TimeDistributed(Dense)');
+    expectClose(o.pooledWasm!, o.pooledGpu!, SEQUENCE, 'LayerNormalization + masked GlobalAveragePooling1D');
+    expectClose(o.maxPooledWasm!, o.maxPooledGpu!, SEQUENCE, 'GlobalMaxPooling1D');
   });
 
   it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts; fit says how to enable WebGPU', async () => {

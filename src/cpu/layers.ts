@@ -10,11 +10,16 @@ import { Dropout } from '../layers/dropout';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
 import { LSTM } from '../layers/lstm';
+import { LayerNormalization } from '../layers/layerNormalization';
 import { Masking } from '../layers/masking';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling';
+import { RepeatVector } from '../layers/repeatVector';
+import { TimeDistributed } from '../layers/timeDistributed';
 import { SimpleRNN } from '../layers/simpleRnn';
 
 /** The layer classes the wasm backend runs, as error messages name them. */
-export const WASM_LAYERS = 'LSTM, GRU, SimpleRNN, Bidirectional, Embedding, Masking, Dense, Dropout and SpatialDropout1D';
+export const WASM_LAYERS =
+  'LSTM, GRU, SimpleRNN, Bidirectional, Embedding, Masking, Dense, TimeDistributed, RepeatVector, global pooling, LayerNormalization and Dropout';
 
 /**
  * Throws a WebGPUUnavailableError naming the first layer the wasm backend cannot run (or cannot run with its
@@ -33,7 +38,8 @@ export function checkWasmLayers(layers: readonly Layer[]): void {
 }
 
 function unsupported(layer: Layer): string | null {
-  if (isCell(layer) || layer instanceof Dense || layer instanceof Dropout || layer instanceof Masking || layer instanceof Embedding) return null;
+  const plain = [Dense, Dropout, Masking, Embedding, TimeDistributed, RepeatVector, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization];
+  if (isCell(layer) || plain.some((kind) => layer instanceof kind)) return null;
   if (layer instanceof Bidirectional) return isCell(layer.forwardLayer) ? null : `around ${layer.forwardLayer.className} does not run`;
   return 'does not run';
 }

@@ -11,7 +11,11 @@ import { Embedding } from '../layers/embedding';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
 import { LSTM } from '../layers/lstm';
+import { LayerNormalization } from '../layers/layerNormalization';
 import { Masking } from '../layers/masking';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling';
+import { RepeatVector } from '../layers/repeatVector';
+import { TimeDistributed } from '../layers/timeDistributed';
 import { SimpleRNN } from '../layers/simpleRnn';
 import type { ParameterArena } from '../model/arena';
 import type { Tensor } from '../tensor';
@@ -28,6 +32,9 @@ type Runner =
   | { kind: 'dense'; run: WasmDense; units: number }
   | { kind: 'embedding'; table: Float32Array; width: number; maskZero: boolean }
   | { kind: 'masking'; isReal: (values: Float32Array, at: number, width: number) => boolean }
+  | { kind: 'repeat'; n: number }
+  | { kind: 'pool'; max: boolean }
+  | { kind: 'layerNorm'; gamma: Float32Array | null; beta: Float32Array | null; epsilon: number }
   | { kind: 'recurrent'; run: Cell; layer: LSTM | GRU | SimpleRNN }
   | { kind: 'bidirectional'; forward: Cell; backward: Cell; layer: Bidirectional };
 
@@ -101,6 +108,14 @@ export class CpuModel {
       });
       return { data, shape: x.shape, mask };
     }
+    if (runner.kind === 'repeat') {
+      const C = x.shape[1]!;
+      const out = new Float32Array(batch * runner.n * C);
+      for (let b = 0; b < batch; b++) for (let t = 0; t < runner.n; t++) out.set(x.data.subarray(b * C, (b + 1) * C), (b * runner.n + t) * C);
+      return { data: out, shape: [batch, runner.n, C], mask: null };
+    }
+    if (runner.kind === 'pool') return { data: pool(x, runner.max), shape: [batch, x.shape[2]!], mask: null };
+    if (runner.kind === 'layerNorm') return { data: layerNorm(x, runner), shape: x.shape, mask: x.mask };
     const kept = this.kept?.states[i] ?? [];
     const T = x.shape[1]!;
     // With returnSequences the mask travels on; without, the layer consumes it.
@@ -126,6 +141,41 @@ export class CpuModel {
     });
     return { data: merged, shape: [batch, T, width], mask: x.mask };
   }
+}
+
+/**
+ * Keras's global pooling over time of x [batch, T, C]: the maximum of every step (the mask ignored, as Keras's
+ * GlobalMaxPooling1D does), or the mean of the real steps (all of them without a mask; a row with none gives 0).
+ */
+function pool(x: Act, max: boolean): Float32Array {
+  const [B, T, C] = x.shape as [number, number, number];
+  const out = new Float32Array(B * C);
+  for (let b = 0; b < B; b++) {
+    const row = out.subarray(b * C, (b + 1) * C);
+    if (max) row.fill(-Infinity);
+    let real = 0;
+    for (let t = 0; t < T; t++) {
+      if (!max && x.mask && x.mask[b * T + t] === 0) continue;
+      real++;
+      const step = x.data.subarray((b * T + t) * C, (b * T + t + 1) * C);
+      for (let c = 0; c < C; c++) row[c] = max ? Math.max(row[c]!, step[c]!) : row[c]! + step[c]!;
+    }
+    if (!max) for (let c = 0; c < C; c++) row[c] = real ? row[c]! / real : 0;
+  }
+  return out;
+}
+
+/** Keras's LayerNormalization over the last axis: γ·(x − mean)/√(variance + ε) + β per row (γ 1, β 0 when absent). */
+function layerNorm(x: Act, p: { gamma: Float32Array | null; beta: Float32Array | null; epsilon: number }): Float32Array {
+  const C = x.shape[x.shape.length - 1]!;
+  const out = new Float32Array(x.data.length);
+  for (let r = 0; r < x.data.length / C; r++) {
+    const row = x.data.subarray(r * C, (r + 1) * C);
+    const mean = row.reduce((a, v) => a + v, 0) / C;
+    const inv = 1 / Math.sqrt(row.reduce((a, v) => a + (v - mean) ** 2, 0) / C + p.epsilon);
+    for (let c = 0; c < C; c++) out[r * C + c] = (p.gamma?.[c] ?? 1) * (row[c]! - mean) * inv + (p.beta?.[c] ?? 0);
+  }
+  return out;
 }
 
 /** One recurrent cell over x from the kept states (none: zeros), which it then updates; returns its output. */
@@ -170,6 +220,11 @@ function runnerFor(layer: Layer, w: Weights): Runner | null {
     return { kind: 'dense', units: layer.units, run: new WasmDense(w.kernel!.shape[0]!, layer.units, w.kernel!.data, w.bias?.data ?? null, layer.activation) };
   if (layer instanceof Embedding) return { kind: 'embedding', table: w.embeddings!.data.slice(), width: layer.outputDim, maskZero: layer.maskZero };
   if (layer instanceof Masking) return { kind: 'masking', isReal: layer.realStepTest() };
+  if (layer instanceof TimeDistributed) return runnerFor(layer.layer, w);
+  if (layer instanceof RepeatVector) return { kind: 'repeat', n: layer.n };
+  if (layer instanceof GlobalAveragePooling1D || layer instanceof GlobalMaxPooling1D) return { kind: 'pool', max: layer instanceof GlobalMaxPooling1D };
+  if (layer instanceof LayerNormalization)
+    return { kind: 'layerNorm', gamma: w.gamma?.data.slice() ?? null, beta: w.beta?.data.slice() ?? null, epsilon: layer.epsilon };
   if (layer instanceof Bidirectional) {
     const own = (copy: Layer) =>
       Object.fromEntries(Object.entries(w).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));

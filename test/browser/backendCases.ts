@@ -84,6 +84,43 @@ export const backendCases = {
         { data: ids, shape: [n, T] },
       ],
       [
+        // The Sequential encoder–decoder: a state repeated over the output steps, a Dense on each.
+        'encoderDecoder',
+        (r) => {
+          const m = sequential(r, { seed: 7 });
+          m.add(layers.lstm({ units: 6, inputShape: [T, 2] }));
+          m.add(layers.repeatVector({ n: 4 }));
+          m.add(layers.lstm({ units: 5, returnSequences: true }));
+          m.add(layers.timeDistributed({ layer: layers.dense({ units: 3, activation: 'tanh' }) }));
+          return m;
+        },
+        { data: features, shape: [n, T, 2] },
+      ],
+      [
+        // Masked pooling (the real steps' mean) after a normalized sequence; max pooling beside it in the other build.
+        'pooled',
+        (r) => {
+          const m = sequential(r, { seed: 8 });
+          m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
+          m.add(layers.gru({ units: 4, returnSequences: true }));
+          m.add(layers.layerNormalization({}));
+          m.add(layers.globalAveragePooling1d());
+          m.add(layers.dense({ units: 2 }));
+          return m;
+        },
+        { data: features, shape: [n, T, 2] },
+      ],
+      [
+        'maxPooled',
+        (r) => {
+          const m = sequential(r, { seed: 9 });
+          m.add(layers.simpleRNN({ units: 4, returnSequences: true, inputShape: [T, 2] }));
+          m.add(layers.globalMaxPooling1d());
+          return m;
+        },
+        { data: features, shape: [n, T, 2] },
+      ],
+      [
         'features',
         (r) => {
           const m = sequential(r, { seed: 5 });
