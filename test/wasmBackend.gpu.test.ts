@@ -22,7 +22,7 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     for (let t = 0; t < 5; t++) expectClose(o[`wasmStep${t}`]!, o[`gpuStep${t}`]!, SEQUENCE, `predictStep ${t}`);
   });
 
-  it('masked models (Embedding maskZero, Bidirectional, Masking, goBackwards), an encoder–decoder and pooled models predict on wasm what WebGPU predicts', async () => {
+  it('masked models (Embedding maskZero, Bidirectional, Masking, goBackwards), an encoder–decoder, pooled models, SRU and EchoState predict on wasm what WebGPU predicts', async () => {
     const r = await page.call('maskedOnBothBackends');
     const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, decodeFloats(v)]));
     expect(o.textGpu!.length).toBe(6 * 8 * 2);
@@ -34,6 +34,8 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     expectClose(o.encoderDecoderWasm!, o.encoderDecoderGpu!, SEQUENCE, 'RepeatVector + TimeDistributed(Dense)');
     expectClose(o.pooledWasm!, o.pooledGpu!, SEQUENCE, 'LayerNormalization + masked GlobalAveragePooling1D');
     expectClose(o.maxPooledWasm!, o.maxPooledGpu!, SEQUENCE, 'GlobalMaxPooling1D');
+    expect(o.newCellsWasm!.length).toBe(6 * 8 * 2);
+    expectClose(o.newCellsWasm!, o.newCellsGpu!, SEQUENCE, 'SRU and EchoState(includeInput, goBackwards)');
   });
 
   it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts; fit says how to enable WebGPU', async () => {

@@ -5,6 +5,7 @@
 import { WebGPUUnavailableError } from '../errors';
 import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
+import { EchoState } from '../layers/echoState';
 import { Embedding } from '../layers/embedding';
 import { Dropout } from '../layers/dropout';
 import { GRU } from '../layers/gru';
@@ -16,10 +17,11 @@ import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling';
 import { RepeatVector } from '../layers/repeatVector';
 import { TimeDistributed } from '../layers/timeDistributed';
 import { SimpleRNN } from '../layers/simpleRnn';
+import { SRU } from '../layers/sru';
 
 /** The layer classes the wasm backend runs, as error messages name them. */
 export const WASM_LAYERS =
-  'LSTM, GRU, SimpleRNN, Bidirectional, Embedding, Masking, Dense, TimeDistributed, RepeatVector, global pooling, LayerNormalization and Dropout';
+  'LSTM, GRU, SimpleRNN, SRU, EchoState, Bidirectional, Embedding, Masking, Dense, TimeDistributed, RepeatVector, global pooling, LayerNormalization and Dropout';
 
 /**
  * Throws a WebGPUUnavailableError naming the first layer the wasm backend cannot run (or cannot run with its
@@ -40,10 +42,13 @@ export function checkWasmLayers(layers: readonly Layer[]): void {
 function unsupported(layer: Layer): string | null {
   const plain = [Dense, Dropout, Masking, Embedding, TimeDistributed, RepeatVector, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization];
   if (isCell(layer) || plain.some((kind) => layer instanceof kind)) return null;
-  if (layer instanceof Bidirectional) return isCell(layer.forwardLayer) ? null : `around ${layer.forwardLayer.className} does not run`;
+  if (layer instanceof Bidirectional) {
+    const inner = layer.forwardLayer;
+    return inner instanceof LSTM || inner instanceof GRU || inner instanceof SimpleRNN ? null : `around ${inner.className} does not run`;
+  }
   return 'does not run';
 }
 
 function isCell(layer: Layer): boolean {
-  return layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN;
+  return layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN || layer instanceof SRU || layer instanceof EchoState;
 }

@@ -7,6 +7,7 @@
  */
 import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
+import { EchoState } from '../layers/echoState';
 import { Embedding } from '../layers/embedding';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
@@ -17,12 +18,14 @@ import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling';
 import { RepeatVector } from '../layers/repeatVector';
 import { TimeDistributed } from '../layers/timeDistributed';
 import { SimpleRNN } from '../layers/simpleRnn';
+import { SRU } from '../layers/sru';
 import type { ParameterArena } from '../model/arena';
 import type { Tensor } from '../tensor';
 import { WasmDense } from './dense';
 import { WasmGru } from './gru';
 import { WasmLstm } from './lstm';
 import { WasmSimpleRnn } from './simpleRnn';
+import { WasmSru } from './sru';
 import { checkWasmLayers } from './layers';
 import type { HostStates } from './states';
 
@@ -35,7 +38,8 @@ type Runner =
   | { kind: 'repeat'; n: number }
   | { kind: 'pool'; max: boolean }
   | { kind: 'layerNorm'; gamma: Float32Array | null; beta: Float32Array | null; epsilon: number }
-  | { kind: 'recurrent'; run: Cell; layer: LSTM | GRU | SimpleRNN }
+  | { kind: 'recurrent'; run: Cell; layer: LSTM | GRU | SimpleRNN | EchoState }
+  | { kind: 'sru'; run: WasmSru; layer: SRU }
   | { kind: 'bidirectional'; forward: Cell; backward: Cell; layer: Bidirectional };
 
 /**
@@ -119,10 +123,16 @@ export class CpuModel {
     const kept = this.kept?.states[i] ?? [];
     const T = x.shape[1]!;
     // With returnSequences the mask travels on; without, the layer consumes it.
-    if (runner.kind === 'recurrent') {
+    if (runner.kind === 'recurrent' || runner.kind === 'sru') {
       const { layer } = runner;
-      const out = runCell(runner.run, x, kept);
-      return layer.returnSequences ? { data: out, shape: [batch, T, layer.units], mask: x.mask } : { data: out, shape: [batch, layer.units], mask: null };
+      let out: Float32Array;
+      if (runner.kind === 'sru') {
+        const states = (kept.length ? kept : [new Float32Array(batch * layer.units), new Float32Array(batch * layer.units)]) as [Float32Array, Float32Array];
+        out = runner.run.forward(x.data, batch, T, states, x.mask);
+      } else out = runCell(runner.run, x, kept);
+      let width = layer.units;
+      if (layer instanceof EchoState && layer.includeInput) [out, width] = [withInput(out, x, layer), layer.units + x.shape[2]!];
+      return layer.returnSequences ? { data: out, shape: [batch, T, width], mask: x.mask } : { data: out, shape: [batch, width], mask: null };
     }
     // Bidirectional, as Keras's: the backward copy reads x from the end; its sequence is flipped back to input time.
     const { layer } = runner;
@@ -174,6 +184,25 @@ function layerNorm(x: Act, p: { gamma: Float32Array | null; beta: Float32Array |
     const mean = row.reduce((a, v) => a + v, 0) / C;
     const inv = 1 / Math.sqrt(row.reduce((a, v) => a + (v - mean) ** 2, 0) / C + p.epsilon);
     for (let c = 0; c < C; c++) out[r * C + c] = (p.gamma?.[c] ?? 1) * (row[c]! - mean) * inv + (p.beta?.[c] ?? 0);
+  }
+  return out;
+}
+
+/**
+ * An echo-state layer's output with includeInput: each row [u_t; x_t], the input row it came from in front (a
+ * returned sequence in processing order, so going backwards row s came from time T−1−s; a last output from the
+ * last step processed).
+ */
+function withInput(states: Float32Array, x: Act, layer: EchoState): Float32Array {
+  const [B, T, F] = x.shape as [number, number, number];
+  const U = layer.units;
+  const rows = layer.returnSequences ? B * T : B;
+  const out = new Float32Array(rows * (F + U));
+  for (let r = 0; r < rows; r++) {
+    const [b, s] = layer.returnSequences ? [Math.floor(r / T), r % T] : [r, T - 1];
+    const t = layer.goBackwards ? T - 1 - s : s;
+    out.set(x.data.subarray((b * T + t) * F, (b * T + t + 1) * F), r * (F + U));
+    out.set(states.subarray(r * U, (r + 1) * U), r * (F + U) + F);
   }
   return out;
 }
@@ -236,6 +265,17 @@ function runnerFor(layer: Layer, w: Weights): Runner | null {
     };
   }
   if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return { kind: 'recurrent', layer, run: cellFor(layer, w) };
+  if (layer instanceof EchoState) {
+    const weights = { kernel: w.input_kernel!, recurrentKernel: w.reservoir!, bias: w.bias ?? { data: new Float32Array(layer.units), shape: [layer.units] } };
+    const options = { activation: 'tanh' as const, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
+    return { kind: 'recurrent', layer, run: new WasmSimpleRnn(weights, options, layer.leakRate) };
+  }
+  if (layer instanceof SRU) {
+    const [F, U] = [w.kernel!.shape[0]!, layer.units];
+    const bias = w.bias?.data ?? new Float32Array(2 * U);
+    const options = { activation: layer.activation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
+    return { kind: 'sru', layer, run: new WasmSru(F, U, w.kernel!.data, w.recurrent_weights!.data.slice(), bias.slice(), options) };
+  }
   return null;
 }
 

@@ -20,8 +20,15 @@ interface SimpleRnnModule extends CellModule {
 export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
   private readonly options: ReturnType<typeof resolveSimpleRnnOptions>;
 
-  /** `weights` as the functional simpleRnn takes them. Checked as it checks them. */
-  constructor(weights: { kernel: TensorLike; recurrentKernel: TensorLike; bias: TensorLike }, options: SimpleRnnOptions = {}) {
+  /**
+   * `weights` as the functional simpleRnn takes them. Checked as it checks them. `leakRate` a < 1 makes it the
+   * echo-state reservoir (src/reference/echoState.ts): h_t = (1 − a) h_{t−1} + a · act(…).
+   */
+  constructor(
+    weights: { kernel: TensorLike; recurrentKernel: TensorLike; bias: TensorLike },
+    options: SimpleRnnOptions = {},
+    private readonly leakRate = 1,
+  ) {
     const resolved = resolveSimpleRnnOptions(options);
     const w = checkSimpleRnnInputs(weightsWithProbe(weights));
     super(simpleRnnStepWasm, 1, w.kernel, w.recurrentKernel, [w.bias.data]);
@@ -34,7 +41,13 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
     const dims = this.dimsOf(xt);
     const h0 = checkInitialH(initialState, dims);
     const act = ACTIVATION_IDS[this.options.activation];
-    const step = (p: StepPointers) => this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act);
+    const a = this.leakRate;
+    const step = (p: StepPointers) => {
+      this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act);
+      if (a === 1) return;
+      const [f32, from, to] = [new Float32Array(this.k.memory.buffer), p.hPrev / 4, p.h / 4];
+      for (let i = 0; i < p.rows * this.padded; i++) f32[to + i] = (1 - a) * f32[from + i]! + a * f32[to + i]!;
+    };
     const run = this.sequence(xt, h0, [], 0, this.options, step, checkMask(mask, dims));
     return { output: run.output, h: run.h };
   }

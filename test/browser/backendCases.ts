@@ -121,6 +121,20 @@ export const backendCases = {
         { data: features, shape: [n, T, 2] },
       ],
       [
+        // The two cells of the "new architectures" issue: an SRU sequence under a mask, an echo-state reservoir with
+        // its input beside each state (goBackwards, so the rows pair with reversed time), a Dense readout.
+        'newCells',
+        (r) => {
+          const m = sequential(r, { seed: 10 });
+          m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
+          m.add(layers.sru({ units: 4, activation: 'tanh', returnSequences: true }));
+          m.add(layers.echoState({ units: 6, leakRate: 0.4, spectralRadius: 0.8, seed: 3, returnSequences: true, goBackwards: true }));
+          m.add(layers.dense({ units: 2 }));
+          return m;
+        },
+        { data: features, shape: [n, T, 2] },
+      ],
+      [
         'features',
         (r) => {
           const m = sequential(r, { seed: 5 });

@@ -1,0 +1,75 @@
+/**
+ * The SRU forward pass on the CPU path (src/cpu/sru.ts: the projections through wasm/dense.ts, the recurrence on the
+ * host) against the float64 twin (src/reference/sruSeq.ts), over the GPU kernels' pairwise table
+ * (test/sruSeq.gpu.test.ts) at their tolerances, with masks and the identity skip (features = units).
+ */
+import { describe, it } from 'vitest';
+import { WasmSru } from '../src/cpu/sru';
+import type { CellActivation } from '../src/kernels/activations';
+import { sruForward } from '../src/reference/sruSeq';
+import { expectClose } from './support/compare';
+import { stepMask } from './support/maskCases';
+import { rng, uniform } from './support/random';
+import { SRU_TABLE } from './support/recurrentCases';
+import { SEQUENCE, STEP } from './support/tolerances';
+
+interface Case {
+  batch: number;
+  timesteps: number;
+  features: number;
+  units: number;
+  activation: CellActivation;
+  goBackwards: boolean;
+  initialState: boolean;
+  returnSequences: boolean;
+  masked?: boolean;
+}
+
+const EXTRA: Case[] = [
+  { batch: 3, timesteps: 7, features: 7, units: 7, activation: 'relu', goBackwards: false, initialState: true, returnSequences: true, masked: true },
+  { batch: 6, timesteps: 9, features: 5, units: 4, activation: 'tanh', goBackwards: true, initialState: true, returnSequences: true, masked: true },
+  { batch: 2, timesteps: 6, features: 1, units: 4, activation: 'sigmoid', goBackwards: false, initialState: false, returnSequences: false },
+];
+const CASES: Case[] = [...SRU_TABLE, ...EXTRA];
+const name = (c: Case) =>
+  `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}` +
+  `${c.goBackwards ? ' back' : ''}${c.initialState ? ' state0' : ''}${c.returnSequences ? ' seq' : ''}${c.masked ? ' masked' : ''}`;
+
+describe('the SRU forward pass on the CPU path against the float64 twin', () => {
+  it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', (_label, c, index) => {
+    const random = rng(4000 + index);
+    const { batch: B, timesteps: T, features: F, units: U } = c;
+    const blocks = F === U ? 3 : 4;
+    const d = {
+      x: uniform(random, B * T * F, 1),
+      kernel: uniform(random, F * blocks * U, 1 / Math.sqrt(Math.max(U, F))),
+      recurrentWeights: uniform(random, 2 * U, 0.5),
+      bias: uniform(random, 2 * U, 0.1),
+      h0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
+      c0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
+      mask: c.masked ? stepMask(B, T, 40 + index) : null,
+    };
+    const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
+    const sru = new WasmSru(F, U, d.kernel, d.recurrentWeights, d.bias, options);
+    const states: [Float32Array, Float32Array] = [d.h0.slice(), d.c0.slice()];
+    const got = sru.forward(d.x, B, T, states, d.mask);
+    const ref = sruForward(
+      {
+        x: { data: d.x, shape: [B, T, F] },
+        kernel: { data: d.kernel, shape: [F, blocks * U] },
+        recurrentWeights: { data: d.recurrentWeights, shape: [2, U] },
+        bias: { data: d.bias, shape: [2, U] },
+        initialState: [
+          { data: d.h0, shape: [B, U] },
+          { data: d.c0, shape: [B, U] },
+        ],
+        ...(d.mask ? { mask: { data: d.mask, shape: [B, T] } } : {}),
+      },
+      options,
+    );
+    const tol = T === 1 ? STEP : SEQUENCE;
+    expectClose(got, ref.output.data, tol, 'output');
+    expectClose(states[0], ref.h.data, tol, 'final h');
+    expectClose(states[1], ref.c.data, tol, 'final c');
+  });
+});
