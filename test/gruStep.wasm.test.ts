@@ -10,21 +10,10 @@ import { ShapeError } from '../src/errors';
 import { gruForward } from '../src/reference/gruStep';
 import { expectClose } from './support/compare';
 import { stepMask } from './support/maskCases';
-import { GRU_TABLE, recurrentCaseData } from './support/recurrentCases';
+import { GRU_TABLE, recurrentCaseData, type RecurrentCase } from './support/recurrentCases';
 import { SEQUENCE, STEP } from './support/tolerances';
 
-interface Case {
-  batch: number;
-  timesteps: number;
-  features: number;
-  units: number;
-  activation: CellActivation;
-  recurrentActivation?: GateActivation;
-  resetAfter: boolean;
-  goBackwards: boolean;
-  initialState: boolean;
-  returnSequences: boolean;
-}
+type Case = RecurrentCase & { activation: CellActivation; recurrentActivation?: GateActivation; resetAfter: boolean; goBackwards: boolean };
 
 const EXTRA: Case[] = [
   // the tutorial's shape with a GRU, both conventions (the benchmark's gru case is reset before, as TF.js has it)

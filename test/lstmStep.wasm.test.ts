@@ -11,22 +11,13 @@ import { lstmForward } from '../src/reference/lstmStep';
 import { expectClose } from './support/compare';
 import { LSTM_TABLE, lstmCaseData } from './support/lstmCases';
 import { stepMask } from './support/maskCases';
+import type { RecurrentCase } from './support/recurrentCases';
 import { SEQUENCE, STEP } from './support/tolerances';
 
 /** An initial state as both the wasm path and the twin take it. */
 type State = { data: Float32Array; shape: number[] };
 
-interface Case {
-  batch: number;
-  timesteps: number;
-  features: number;
-  units: number;
-  activation: CellActivation;
-  recurrentActivation?: GateActivation;
-  initialState: boolean;
-  returnSequences: boolean;
-  goBackwards?: boolean;
-}
+type Case = RecurrentCase & { activation: CellActivation; recurrentActivation?: GateActivation; goBackwards?: boolean };
 
 const EXTRA: Case[] = [
   // the Keras tutorial's layer: LSTM(50, activation='relu') on 60 steps of 1 feature, batch 32

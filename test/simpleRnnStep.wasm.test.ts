@@ -10,19 +10,10 @@ import { ShapeError } from '../src/errors';
 import { simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { expectClose } from './support/compare';
 import { stepMask } from './support/maskCases';
-import { SIMPLE_RNN_TABLE, recurrentCaseData } from './support/recurrentCases';
+import { SIMPLE_RNN_TABLE, recurrentCaseData, type RecurrentCase } from './support/recurrentCases';
 import { SEQUENCE, STEP } from './support/tolerances';
 
-interface Case {
-  batch: number;
-  timesteps: number;
-  features: number;
-  units: number;
-  activation: CellActivation;
-  goBackwards: boolean;
-  initialState: boolean;
-  returnSequences: boolean;
-}
+type Case = RecurrentCase & { activation: CellActivation; goBackwards: boolean };
 
 const EXTRA: Case[] = [
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'sigmoid', goBackwards: true, initialState: true, returnSequences: true },

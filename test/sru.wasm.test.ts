@@ -10,20 +10,10 @@ import { sruForward } from '../src/reference/sruSeq';
 import { expectClose } from './support/compare';
 import { stepMask } from './support/maskCases';
 import { rng, uniform } from './support/random';
-import { SRU_TABLE } from './support/recurrentCases';
+import { SRU_TABLE, type RecurrentCase } from './support/recurrentCases';
 import { SEQUENCE, STEP } from './support/tolerances';
 
-interface Case {
-  batch: number;
-  timesteps: number;
-  features: number;
-  units: number;
-  activation: CellActivation;
-  goBackwards: boolean;
-  initialState: boolean;
-  returnSequences: boolean;
-  masked?: boolean;
-}
+type Case = RecurrentCase & { activation: CellActivation; goBackwards: boolean; masked?: boolean };
 
 const EXTRA: Case[] = [
   { batch: 3, timesteps: 7, features: 7, units: 7, activation: 'relu', goBackwards: false, initialState: true, returnSequences: true, masked: true },
