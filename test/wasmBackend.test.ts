@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRuntime, layers, loadLayersModel, sequential, type Runtime } from '../src/index';
-import { ValueError, WebGPUUnavailableError } from '../src/errors';
+import { DisposedError, ValueError, WebGPUUnavailableError } from '../src/errors';
 import type { ModelArtifacts } from '../src/io/types';
 import type { RecurrentLayer } from '../src/layers/recurrent';
 import { expectClose } from './support/compare';
@@ -214,5 +214,15 @@ describe('a Sequential model on the wasm backend', () => {
     expect(() => model.summary(() => {})).toThrow(WebGPUUnavailableError);
     await expect(model.getWeights()).rejects.toThrow(WebGPUUnavailableError);
     rt.dispose();
+  });
+
+  it('a disposed runtime refuses predict and predictStep with a DisposedError, as on WebGPU', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const { model } = await modelFrom(rt, specs, 16);
+    const streaming = sequential(rt);
+    streaming.add(layers.gru({ units: 2, stateful: true, batchInputShape: [1, 1, F] }));
+    rt.dispose();
+    await expect(model.predict({ data: new Float32Array(7 * F), shape: [1, 7, F] })).rejects.toThrow(DisposedError);
+    await expect(streaming.predictStep({ data: new Float32Array(F), shape: [1, F] })).rejects.toThrow(DisposedError);
   });
 });

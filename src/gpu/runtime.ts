@@ -1,7 +1,8 @@
 /**
  * The runtime owns one GPUDevice and everything made on it: the pipeline cache, the buffers (counted, so
  * leaks show), the readback path, and the device-loss state. There is no module-level GPU state: two runtimes
- * on two devices never share a pipeline or a buffer.
+ * on two devices never share a pipeline or a buffer. A wasm runtime (Backend) has no device: models on it keep
+ * their parameters on the host and run src/cpu/, and whatever needs the device says so (requireWebGpu).
  */
 import { DeviceLostError, DisposedError, ValueError, WebGPUUnavailableError } from '../errors';
 import { AllocationWatch, checkBufferLimits } from './allocations';
@@ -12,8 +13,8 @@ const STORAGE_USAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
 
 /**
  * Where a runtime computes. 'webgpu': a GPU device (or SwiftShader's emulation of one). 'wasm': WebAssembly SIMD on
- * the CPU (src/cpu/), no WebGPU needed; it runs inference (predict, predictStep) of recurrent and Dense models, not
- * training yet. 'auto' (the default): WebGPU where the page has it, else wasm.
+ * the CPU (src/cpu/), no WebGPU needed; it runs inference (predict, predictStep) of Sequential models, not training
+ * yet. 'auto' (the default): WebGPU where the page has an adapter, else wasm.
  */
 export type Backend = 'auto' | 'webgpu' | 'wasm';
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];

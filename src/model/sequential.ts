@@ -180,6 +180,7 @@ export class Sequential {
 
   /** The wasm runtime's forward pass, its WebAssembly modules loaded on first use (none in a WebGPU app's bundle). */
   private async cpuModel(): Promise<CpuModel> {
+    this.rt.check(); // a disposed runtime refuses, as its GPU twin does on its first buffer
     const { arena } = this.ensureBuilt();
     if (!this.cpu) {
       const { CpuModel } = await import('../cpu/model');
