@@ -6,7 +6,8 @@
 import { ACTIVATION_IDS } from '../kernels/activations';
 import type { DenseActivation } from '../kernels/dense';
 import { denseWasm } from '../wasm/dense';
-import { instantiate, type CellModule } from './recurrence';
+import type { CellModule } from './recurrence';
+import { instantiateWasm } from './wasmInstance';
 
 interface DenseModule extends CellModule {
   activateAll(y: number, count: number, act: number): void;
@@ -27,7 +28,7 @@ export class WasmDense {
   ) {
     const Up = (this.padded = Math.ceil(units / 4) * 4);
     this.weightsEnd = inputs * Up + Up;
-    this.k = instantiate<DenseModule>(denseWasm, 4 * this.weightsEnd);
+    this.k = instantiateWasm<DenseModule>(denseWasm, 4 * this.weightsEnd);
     const f32 = new Float32Array(this.k.memory.buffer);
     for (let r = 0; r < inputs; r++) for (let j = 0; j < units; j++) f32[r * Up + j] = kernel[r * units + j]!;
     if (bias) for (let j = 0; j < units; j++) f32[inputs * Up + j] = bias[j]!;

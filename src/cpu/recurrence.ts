@@ -8,6 +8,7 @@
  */
 import { ShapeError } from '../errors';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
+import { instantiateWasm } from './wasmInstance';
 
 /** What every cell's module exports besides its step: the memory it was given and the input projection. */
 export interface CellModule {
@@ -26,8 +27,6 @@ export interface StepPointers {
   rows: number;
 }
 
-const compiled = new Map<string, WebAssembly.Module>();
-
 /**
  * The weights with a one-step x of the kernel's width: what the functional op's input checks take, so a cell on the
  * CPU path refuses bad weights with the GPU op's typed errors before it lays anything out.
@@ -35,14 +34,6 @@ const compiled = new Map<string, WebAssembly.Module>();
 export function weightsWithProbe(weights: { kernel: TensorLike; recurrentKernel: TensorLike; bias: TensorLike }) {
   const width = toTensor(weights.kernel, 'kernel').shape[0] ?? 0;
   return { kernel: weights.kernel, recurrentKernel: weights.recurrentKernel, bias: weights.bias, x: { data: new Float32Array(width), shape: [1, 1, width] } };
-}
-
-/** A module's kernels on a fresh memory of at least `bytes` (each module compiles once: ≤ 4 KB, synchronously). */
-export function instantiate<K extends CellModule>(base64: string, bytes: number): K {
-  let module = compiled.get(base64);
-  if (!module) compiled.set(base64, (module = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))));
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  return { ...(new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as K), memory };
 }
 
 export abstract class WasmRecurrence<K extends CellModule> {
@@ -63,7 +54,7 @@ export abstract class WasmRecurrence<K extends CellModule> {
     const G = gates * Up;
     const bias = biasRows.map((_, i) => F * G + Up * G + i * G);
     this.at = { w: 0, u: F * G, bias, end: F * G + Up * G + biasRows.length * G };
-    this.k = instantiate<K>(base64, 4 * this.at.end);
+    this.k = instantiateWasm<K>(base64, 4 * this.at.end);
     const f32 = new Float32Array(this.k.memory.buffer);
     const pad = (from: ArrayLike<number>, rows: number, at: number) => {
       for (let r = 0; r < rows; r++) for (let g = 0; g < gates; g++) for (let j = 0; j < U; j++) f32[at + r * G + g * Up + j] = from[(r * gates + g) * U + j]!;

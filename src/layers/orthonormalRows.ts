@@ -11,6 +11,7 @@
  * (Cholesky QR2) restores orthogonality, and if the Cholesky factorization breaks down, or WebAssembly cannot run
  * here (a page whose Content-Security-Policy forbids it), Gram–Schmidt does the job. Float64 throughout.
  */
+import { instantiateWasm } from '../cpu/wasmInstance';
 import { orthonormalRowsWasm } from '../wasm/orthonormalRows';
 
 /** Orthonormal rows of `g` ([n, m], row-major, n ≤ m), as described above; `g` is left unchanged. */
@@ -58,20 +59,12 @@ function choleskyQr(g: Float64Array, n: number, m: number): Float64Array | null 
   return out;
 }
 
-/** The module compiles once (about 2 KB: small enough for a page's main thread to compile synchronously). */
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The kernels on a fresh memory of `bytes`, freed with the instance; null where WebAssembly cannot run here. */
+/** The kernels on a fresh memory of `bytes` (src/cpu/wasmInstance.ts); null where WebAssembly cannot run here. */
 function instantiate(bytes: number): CholeskyQrKernels | null {
-  if (compiled === null) return null;
   try {
-    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(orthonormalRowsWasm), (c) => c.charCodeAt(0)));
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
-    return { memory, ...(exports as unknown as Omit<CholeskyQrKernels, 'memory'>) };
+    return instantiateWasm<Omit<CholeskyQrKernels, 'memory'>>(orthonormalRowsWasm, bytes);
   } catch {
-    // No WebAssembly (a CSP without 'wasm-unsafe-eval': never retried), or more memory than a 32-bit module has.
-    compiled ??= null;
+    // No WebAssembly (a CSP without 'wasm-unsafe-eval'), or more memory than a 32-bit module has.
     return null;
   }
 }

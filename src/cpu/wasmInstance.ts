@@ -1,0 +1,16 @@
+/**
+ * Instantiates one of the committed WebAssembly modules (src/wasm/, base64) on a fresh memory: what every WebAssembly
+ * user in the library calls (the CPU path's runners, the orthogonal initializer). A module compiles once per page,
+ * synchronously (each stays within the 4 KB Chrome allows a main thread: test/wasmModules.test.ts); compiled code is
+ * immutable, so the cache holds no state of any model or runtime. Throws where WebAssembly cannot run (a
+ * Content-Security-Policy without 'wasm-unsafe-eval') or the memory cannot be had.
+ */
+const compiled = new Map<string, WebAssembly.Module>();
+
+/** The module's exports, with the memory it was given (at least `bytes`) as `memory`. */
+export function instantiateWasm<K>(base64: string, bytes: number): K & { memory: WebAssembly.Memory } {
+  let module = compiled.get(base64);
+  if (!module) compiled.set(base64, (module = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))));
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  return { ...(new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as K), memory };
+}
