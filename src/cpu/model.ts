@@ -1,9 +1,10 @@
 /**
  * A Sequential model's forward pass on the wasm backend (src/cpu/): the layers run in order on the host, batch-major,
  * each through its WebAssembly runner (WasmLstm, WasmGru, WasmSimpleRnn, WasmDense; a Bidirectional runs two cells
- * and merges them, an Embedding looks rows up; Dropout is the identity at inference). The runners lay their weights out from the model's host parameters (ParameterArena.host) and again
- * whenever those change (arena.version). Stateful layers read and write their kept states (./states.ts): predict
- * and predictStep continue from them until resetStates().
+ * and merges them, an Embedding looks rows up; Dropout is the identity at inference). The runners lay their weights
+ * out from the model's host parameters (ParameterArena.host), again whenever those change (arena.version); which
+ * layers have one, src/cpu/layers.ts checks when the model builds. Stateful layers read and write their kept states
+ * (./states.ts): predict and predictStep continue from them until resetStates().
  */
 import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
@@ -26,21 +27,10 @@ import { WasmGru } from './gru';
 import { WasmLstm } from './lstm';
 import { WasmSimpleRnn } from './simpleRnn';
 import { WasmSru } from './sru';
-import { checkWasmLayers } from './layers';
 import type { HostStates } from './states';
 
 type Weights = Record<string, { data: Float32Array; shape: number[] }>;
 type Cell = WasmLstm | WasmGru | WasmSimpleRnn;
-type Runner =
-  | { kind: 'dense'; run: WasmDense; units: number }
-  | { kind: 'embedding'; table: Float32Array; width: number; maskZero: boolean }
-  | { kind: 'masking'; isReal: (values: Float32Array, at: number, width: number) => boolean }
-  | { kind: 'repeat'; n: number }
-  | { kind: 'pool'; max: boolean }
-  | { kind: 'layerNorm'; gamma: Float32Array | null; beta: Float32Array | null; epsilon: number }
-  | { kind: 'recurrent'; run: Cell; layer: LSTM | GRU | SimpleRNN | EchoState }
-  | { kind: 'sru'; run: WasmSru; layer: SRU }
-  | { kind: 'bidirectional'; forward: Cell; backward: Cell; layer: Bidirectional };
 
 /**
  * An activation between layers: batch-major data and its shape with the batch axis, and Keras's timestep mask
@@ -52,8 +42,11 @@ interface Act {
   mask: Float32Array | null;
 }
 
+/** One layer's forward pass, from the activation below and the layer's kept states (updated in place; [] for none). */
+type Runner = (x: Act, kept: Float32Array[]) => Act;
+
 export class CpuModel {
-  private runners: (Runner | null)[] = [];
+  private runners: Runner[] = [];
   private builtFrom = -1;
 
   constructor(
@@ -61,16 +54,14 @@ export class CpuModel {
     private readonly arena: ParameterArena,
     /** The kept states of a stateful model, else null. */
     private readonly kept: HostStates | null,
-  ) {
-    checkWasmLayers(layers);
-  }
+  ) {}
 
   /** Runs x [batch, ...inputShape] through every layer; the states of stateful layers carry on. */
   forward(x: Float32Array, batch: number, inputShape: number[]): Float32Array {
     this.refresh();
     let act: Act = { data: x, shape: [batch, ...inputShape], mask: null };
-    this.layers.forEach((_, i) => {
-      act = this.layerForward(i, act);
+    this.runners.forEach((run, i) => {
+      act = run(act, this.kept?.states[i] ?? []);
     });
     return act.data;
   }
@@ -87,70 +78,114 @@ export class CpuModel {
     });
     this.builtFrom = this.arena.version;
   }
+}
 
-  private layerForward(i: number, x: Act): Act {
-    const runner = this.runners[i];
-    if (!runner) return x; // Dropout: the identity outside training
-    const batch = x.shape[0]!;
-    if (runner.kind === 'dense') {
-      const rows = x.data.length / x.shape[x.shape.length - 1]!;
-      return { data: runner.run.forward(x.data, rows), shape: [...x.shape.slice(0, -1), runner.units], mask: x.mask };
-    }
-    if (runner.kind === 'embedding') {
-      const out = new Float32Array(x.data.length * runner.width);
-      x.data.forEach((id, k) => out.set(runner.table.subarray(id * runner.width, (id + 1) * runner.width), k * runner.width));
-      return { data: out, shape: [...x.shape, runner.width], mask: runner.maskZero ? x.data.map((id) => (id === 0 ? 0 : 1)) : null };
-    }
-    if (runner.kind === 'masking') {
-      // Keras's Masking: a step whose features all equal maskValue is padding, and comes out as zeros.
+/** A layer's runner from its weights by Keras name (a layer without a bias gets zeros); src/cpu/layers.ts lists them. */
+function runnerFor(layer: Layer, w: Weights): Runner {
+  if (layer instanceof Dense || layer instanceof TimeDistributed) {
+    const dense = layer instanceof Dense ? layer : layer.layer;
+    const run = new WasmDense(w.kernel!.shape[0]!, dense.units, w.kernel!.data, w.bias?.data ?? null, dense.activation);
+    return (x) => ({ data: run.forward(x.data, x.data.length / x.shape.at(-1)!), shape: [...x.shape.slice(0, -1), dense.units], mask: x.mask });
+  }
+  if (layer instanceof Embedding) {
+    const [table, width] = [w.embeddings!.data.slice(), layer.outputDim];
+    return (x) => {
+      const out = new Float32Array(x.data.length * width);
+      x.data.forEach((id, k) => out.set(table.subarray(id * width, (id + 1) * width), k * width));
+      return { data: out, shape: [...x.shape, width], mask: layer.maskZero ? x.data.map((id) => (id === 0 ? 0 : 1)) : null };
+    };
+  }
+  if (layer instanceof Masking) {
+    const isReal = layer.realStepTest();
+    // Keras's Masking: a step whose features all equal maskValue is padding, and comes out as zeros.
+    return (x) => {
       const width = x.shape[2]!;
       const mask = new Float32Array(x.data.length / width);
       const data = x.data.slice();
       mask.forEach((_, r) => {
-        mask[r] = runner.isReal(x.data, r * width, width) ? 1 : 0;
+        mask[r] = isReal(x.data, r * width, width) ? 1 : 0;
         if (!mask[r]) data.fill(0, r * width, (r + 1) * width);
       });
       return { data, shape: x.shape, mask };
-    }
-    if (runner.kind === 'repeat') {
-      const C = x.shape[1]!;
-      const out = new Float32Array(batch * runner.n * C);
-      for (let b = 0; b < batch; b++) for (let t = 0; t < runner.n; t++) out.set(x.data.subarray(b * C, (b + 1) * C), (b * runner.n + t) * C);
-      return { data: out, shape: [batch, runner.n, C], mask: null };
-    }
-    if (runner.kind === 'pool') return { data: pool(x, runner.max), shape: [batch, x.shape[2]!], mask: null };
-    if (runner.kind === 'layerNorm') return { data: layerNorm(x, runner), shape: x.shape, mask: x.mask };
-    const kept = this.kept?.states[i] ?? [];
-    const T = x.shape[1]!;
-    // With returnSequences the mask travels on; without, the layer consumes it.
-    if (runner.kind === 'recurrent' || runner.kind === 'sru') {
-      const { layer } = runner;
-      let out: Float32Array;
-      if (runner.kind === 'sru') {
-        const states = (kept.length ? kept : [new Float32Array(batch * layer.units), new Float32Array(batch * layer.units)]) as [Float32Array, Float32Array];
-        out = runner.run.forward(x.data, batch, T, states, x.mask);
-      } else out = runCell(runner.run, x, kept);
-      let width = layer.units;
-      if (layer instanceof EchoState && layer.includeInput) [out, width] = [withInput(out, x, layer), layer.units + x.shape[2]!];
-      return layer.returnSequences ? { data: out, shape: [batch, T, width], mask: x.mask } : { data: out, shape: [batch, width], mask: null };
-    }
-    // Bidirectional, as Keras's: the backward copy reads x from the end; its sequence is flipped back to input time.
-    const { layer } = runner;
-    const half = layer.forwardLayer.stateSizes().length;
-    const a = runCell(runner.forward, x, kept.slice(0, half));
-    let b = runCell(runner.backward, x, kept.slice(half));
-    const U = layer.units;
-    const seq = layer.returnSequences;
-    if (seq) b = flipTime(b, batch, T, U);
-    const merged = mergeDirections(a, b, seq ? batch * T : batch, U, layer.mergeMode);
-    const width = merged.length / (seq ? batch * T : batch);
-    if (!seq) return { data: merged, shape: [batch, width], mask: null };
-    // Keras 3's Bidirectional forces zero_output_for_mask on a returned sequence: masked steps come out as 0.
-    x.mask?.forEach((real, r) => {
-      if (!real) merged.fill(0, r * width, (r + 1) * width);
-    });
-    return { data: merged, shape: [batch, T, width], mask: x.mask };
+    };
   }
+  if (layer instanceof RepeatVector) {
+    return (x) => {
+      const [B, C] = x.shape as [number, number];
+      const out = new Float32Array(B * layer.n * C);
+      for (let b = 0; b < B; b++) for (let t = 0; t < layer.n; t++) out.set(x.data.subarray(b * C, (b + 1) * C), (b * layer.n + t) * C);
+      return { data: out, shape: [B, layer.n, C], mask: null };
+    };
+  }
+  if (layer instanceof GlobalAveragePooling1D || layer instanceof GlobalMaxPooling1D) {
+    const max = layer instanceof GlobalMaxPooling1D;
+    return (x) => ({ data: pool(x, max), shape: [x.shape[0]!, x.shape[2]!], mask: null });
+  }
+  if (layer instanceof LayerNormalization) {
+    const p = { gamma: w.gamma?.data.slice() ?? null, beta: w.beta?.data.slice() ?? null, epsilon: layer.epsilon };
+    return (x) => ({ data: layerNorm(x, p), shape: x.shape, mask: x.mask });
+  }
+  if (layer instanceof Bidirectional) return bidirectional(layer, w);
+  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) {
+    const cell = cellFor(layer, w);
+    return (x, kept) => recurrentOutput(layer, x, runCell(cell, x, kept), layer.units);
+  }
+  if (layer instanceof EchoState) {
+    const weights = { kernel: w.input_kernel!, recurrentKernel: w.reservoir!, bias: w.bias ?? { data: new Float32Array(layer.units), shape: [layer.units] } };
+    const options = { activation: 'tanh' as const, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
+    const reservoir = new WasmSimpleRnn(weights, options, layer.leakRate);
+    return (x, kept) => {
+      const states = runCell(reservoir, x, kept);
+      if (!layer.includeInput) return recurrentOutput(layer, x, states, layer.units);
+      return recurrentOutput(layer, x, withInput(states, x, layer), layer.units + x.shape[2]!);
+    };
+  }
+  if (layer instanceof SRU) {
+    const [F, U] = [w.kernel!.shape[0]!, layer.units];
+    const bias = w.bias?.data.slice() ?? new Float32Array(2 * U);
+    const options = { activation: layer.activation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
+    const sru = new WasmSru(F, U, w.kernel!.data, w.recurrent_weights!.data.slice(), bias, options);
+    return (x, kept) => {
+      const B = x.shape[0]!;
+      const states = (kept.length ? kept : [new Float32Array(B * U), new Float32Array(B * U)]) as [Float32Array, Float32Array];
+      return recurrentOutput(layer, x, sru.forward(x.data, B, x.shape[1]!, states, x.mask), U);
+    };
+  }
+  return (x) => x; // Dropout and SpatialDropout1D: the identity outside training
+}
+
+/** A recurrent layer's output of `width` per row: a sequence carries the mask on, a last output consumes it. */
+function recurrentOutput(layer: { returnSequences: boolean }, x: Act, out: Float32Array, width: number): Act {
+  const [B, T] = x.shape as [number, number];
+  return layer.returnSequences ? { data: out, shape: [B, T, width], mask: x.mask } : { data: out, shape: [B, width], mask: null };
+}
+
+/**
+ * Keras's Bidirectional: the backward copy reads x from the end and its sequence is flipped back to input time, then
+ * the two merge; a returned sequence is 0 at masked steps (Keras 3 forces zero_output_for_mask there). States: the
+ * forward copy's, then the backward's.
+ */
+function bidirectional(layer: Bidirectional, w: Weights): Runner {
+  const own = (copy: Layer) =>
+    Object.fromEntries(Object.entries(w).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));
+  const [forward, backward] = [cellFor(layer.forwardLayer, own(layer.forwardLayer)), cellFor(layer.backwardLayer, own(layer.backwardLayer))];
+  const half = layer.forwardLayer.stateSizes().length;
+  return (x, kept) => {
+    const [B, T] = x.shape as [number, number];
+    const [U, seq] = [layer.units, layer.returnSequences];
+    const a = runCell(forward, x, kept.slice(0, half));
+    let b = runCell(backward, x, kept.slice(half));
+    if (seq) b = flipTime(b, B, T, U);
+    const rows = seq ? B * T : B;
+    const merged = mergeDirections(a, b, rows, U, layer.mergeMode);
+    const width = merged.length / rows;
+    if (seq) {
+      x.mask?.forEach((real, r) => {
+        if (!real) merged.fill(0, r * width, (r + 1) * width);
+      });
+    }
+    return recurrentOutput(layer, x, merged, width);
+  };
 }
 
 /**
@@ -241,42 +276,6 @@ function mergeDirections(a: Float32Array, b: Float32Array, rows: number, units: 
     return out;
   }
   return a.map((v, i) => (mode === 'sum' ? v + b[i]! : mode === 'mul' ? v * b[i]! : (v + b[i]!) / 2));
-}
-
-/** A layer's runner from its weights by Keras name (a layer without a bias gets zeros), or null for Dropout. */
-function runnerFor(layer: Layer, w: Weights): Runner | null {
-  if (layer instanceof Dense)
-    return { kind: 'dense', units: layer.units, run: new WasmDense(w.kernel!.shape[0]!, layer.units, w.kernel!.data, w.bias?.data ?? null, layer.activation) };
-  if (layer instanceof Embedding) return { kind: 'embedding', table: w.embeddings!.data.slice(), width: layer.outputDim, maskZero: layer.maskZero };
-  if (layer instanceof Masking) return { kind: 'masking', isReal: layer.realStepTest() };
-  if (layer instanceof TimeDistributed) return runnerFor(layer.layer, w);
-  if (layer instanceof RepeatVector) return { kind: 'repeat', n: layer.n };
-  if (layer instanceof GlobalAveragePooling1D || layer instanceof GlobalMaxPooling1D) return { kind: 'pool', max: layer instanceof GlobalMaxPooling1D };
-  if (layer instanceof LayerNormalization)
-    return { kind: 'layerNorm', gamma: w.gamma?.data.slice() ?? null, beta: w.beta?.data.slice() ?? null, epsilon: layer.epsilon };
-  if (layer instanceof Bidirectional) {
-    const own = (copy: Layer) =>
-      Object.fromEntries(Object.entries(w).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));
-    return {
-      kind: 'bidirectional',
-      layer,
-      forward: cellFor(layer.forwardLayer, own(layer.forwardLayer)),
-      backward: cellFor(layer.backwardLayer, own(layer.backwardLayer)),
-    };
-  }
-  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return { kind: 'recurrent', layer, run: cellFor(layer, w) };
-  if (layer instanceof EchoState) {
-    const weights = { kernel: w.input_kernel!, recurrentKernel: w.reservoir!, bias: w.bias ?? { data: new Float32Array(layer.units), shape: [layer.units] } };
-    const options = { activation: 'tanh' as const, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
-    return { kind: 'recurrent', layer, run: new WasmSimpleRnn(weights, options, layer.leakRate) };
-  }
-  if (layer instanceof SRU) {
-    const [F, U] = [w.kernel!.shape[0]!, layer.units];
-    const bias = w.bias?.data ?? new Float32Array(2 * U);
-    const options = { activation: layer.activation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
-    return { kind: 'sru', layer, run: new WasmSru(F, U, w.kernel!.data, w.recurrent_weights!.data.slice(), bias.slice(), options) };
-  }
-  return null;
 }
 
 function cellFor(layer: Layer, w: Weights): Cell {
