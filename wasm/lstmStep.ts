@@ -24,9 +24,10 @@ export { gemm } from './lib/gemm';
 
 /**
  * One timestep for `rows` batch rows: from XW_t [rows, 4·units], h_{t−1} [rows, units] and c [rows, units]
- * (updated in place) to h_t [rows, units]. h_t must not overlap h_{t−1}.
+ * (updated in place) to h_t [rows, units]. h_t must not overlap h_{t−1}. Training passes `gates` [rows, 4·units]:
+ * the activated i, f, g, o are kept there for the backward pass (wasm/lstmStepBackward.ts); 0 keeps nothing.
  */
-export function lstmStep(xw: usize, u: usize, hPrev: usize, c: usize, h: usize, rows: i32, units: i32, act: i32, gateAct: i32): void {
+export function lstmStep(xw: usize, u: usize, hPrev: usize, c: usize, h: usize, rows: i32, units: i32, act: i32, gateAct: i32, gates: usize): void {
   const unitBytes = (<usize>units) << 2;
   const gateRow = unitBytes << 2;
   let b = 0;
@@ -63,8 +64,9 @@ export function lstmStep(xw: usize, u: usize, hPrev: usize, c: usize, h: usize, 
         o1 = f32x4.add(o1, f32x4.mul(hk, uo));
       }
       const at = <usize>b * unitBytes + j;
-      update(i0, f0, g0, o0, c + at, h + at, act, gateAct);
-      update(i1, f1, g1, o1, c + at + unitBytes, h + at + unitBytes, act, gateAct);
+      const kept = gates ? gates + <usize>b * gateRow + j : 0;
+      update(i0, f0, g0, o0, c + at, h + at, act, gateAct, kept, unitBytes);
+      update(i1, f1, g1, o1, c + at + unitBytes, h + at + unitBytes, act, gateAct, kept ? kept + gateRow : 0, unitBytes);
     }
   }
   if (b < rows) {
@@ -85,14 +87,24 @@ export function lstmStep(xw: usize, u: usize, hPrev: usize, c: usize, h: usize, 
         uk += gateRow;
       }
       const at = <usize>b * unitBytes + j;
-      update(i0, f0, g0, o0, c + at, h + at, act, gateAct);
+      update(i0, f0, g0, o0, c + at, h + at, act, gateAct, gates ? gates + <usize>b * gateRow + j : 0, unitBytes);
     }
   }
 }
 
-/** The cell update of four units from their gate pre-activations: c in place, h written. */
-function update(zi: v128, zf: v128, zg: v128, zo: v128, c: usize, h: usize, act: i32, gateAct: i32): void {
-  const ct = f32x4.add(f32x4.mul(activate(zf, gateAct), v128.load(c)), f32x4.mul(activate(zi, gateAct), activate(zg, act)));
+/** The cell update of four units from their gate pre-activations: c in place, h written, the gates kept if asked. */
+function update(zi: v128, zf: v128, zg: v128, zo: v128, c: usize, h: usize, act: i32, gateAct: i32, kept: usize, unitBytes: usize): void {
+  const i = activate(zi, gateAct);
+  const f = activate(zf, gateAct);
+  const g = activate(zg, act);
+  const o = activate(zo, gateAct);
+  const ct = f32x4.add(f32x4.mul(f, v128.load(c)), f32x4.mul(i, g));
   v128.store(c, ct);
-  v128.store(h, f32x4.mul(activate(zo, gateAct), activate(ct, act)));
+  v128.store(h, f32x4.mul(o, activate(ct, act)));
+  if (kept) {
+    v128.store(kept, i);
+    v128.store(kept + unitBytes, f);
+    v128.store(kept + 2 * unitBytes, g);
+    v128.store(kept + 3 * unitBytes, o);
+  }
 }

@@ -13,7 +13,8 @@ import { instantiateWasm } from './wasmInstance';
 /** What every cell's module exports besides its step: the memory it was given and the input projection. */
 export interface CellModule {
   memory: WebAssembly.Memory;
-  gemm(a: number, b: number, bias: number, c: number, m: number, k: number, n: number): void;
+  /** C = A·B + bias, or C += A·B with add = 1 (wasm/lib/gemm.ts). */
+  gemm(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, add: number): void;
 }
 
 /** Byte pointers one timestep's kernel call takes. */
@@ -25,7 +26,59 @@ export interface StepPointers {
   /** The extra per-row vectors [rows, Up] each, in the order asked for. */
   extra: number[];
   rows: number;
+  /** Training: this step's part of the cache the backward pass reads ([rows, cacheWidth]); 0 otherwise. */
+  cache: number;
 }
+
+/** Byte pointers one timestep's backward call takes, at processing step s (from the last). */
+export interface BackPointers {
+  /** The step's kept cache, and the kept extras before (c_{t−1}) and after (c_t) the step. */
+  cache: number;
+  extraPrev: number[];
+  extra: number[];
+  hPrev: number;
+  h: number;
+  /** The whole gradient reaching h_t [rows, Up]. */
+  dh: number;
+  /** Where the step writes dz_t [rows, gates·Up]: what the gate pre-activations get. */
+  dz: number;
+  /** Gradients carried from step to step [rows, Up] each (the LSTM's dc): in for step t, out for t − 1. */
+  carry: number[];
+  rows: number;
+}
+
+/** The gradients of one training batch through a cell, in Keras layout. */
+export interface CellGradients {
+  /** dL/dx, batch-major [batch, timesteps, features] in input time. */
+  dX: Float32Array;
+  dKernel: Float32Array;
+  dRecurrent: Float32Array;
+  /** The first bias row's gradient (the one added into XW). */
+  dBias: Float32Array;
+  /** What reaches the initial h [batch, units], and each carried gradient at the start (the LSTM's dc0). */
+  dh0: Float32Array;
+  carry0: Float32Array[];
+}
+
+/** Where a training forward pass left what its backward pass reads (float offsets into the module's memory). */
+interface Trace {
+  B: number;
+  T: number;
+  xAt: number;
+  hAt: number;
+  /** Kept extras, (T + 1)·B·Up floats each (slot 0: the initial value). */
+  extraAt: number;
+  kept: number;
+  cacheAt: number;
+  cacheWidth: number;
+  end: number;
+  goBackwards: boolean;
+  returnSequences: boolean;
+  mask: Tensor | null;
+}
+
+/** Float counts rounded up to whole f32x4 vectors, so every region starts 16-byte aligned. */
+const region = (floats: number) => Math.ceil(floats / 4) * 4;
 
 /**
  * The weights with a one-step x of the kernel's width: what the functional op's input checks take, so a cell on the
@@ -45,6 +98,8 @@ export abstract class WasmRecurrence<K extends CellModule> {
   protected readonly k: K;
   /** Float offsets of the laid-out weights: W [F, gates·Up], U [Up, gates·Up], each bias row [gates·Up]. */
   protected readonly at: { w: number; u: number; bias: number[]; end: number };
+  /** The last training forward pass's layout, which backwardSequence reads; null after an inference pass. */
+  private trace: Trace | null = null;
 
   /** `biasRows`: the input bias first (it goes into XW), then any the step kernel adds itself. */
   protected constructor(base64: string, gates: number, kernel: Tensor, recurrentKernel: Tensor, biasRows: ArrayLike<number>[]) {
@@ -55,13 +110,23 @@ export abstract class WasmRecurrence<K extends CellModule> {
     const bias = biasRows.map((_, i) => F * G + Up * G + i * G);
     this.at = { w: 0, u: F * G, bias, end: F * G + Up * G + biasRows.length * G };
     this.k = instantiateWasm<K>(base64, 4 * this.at.end);
+    this.layOut(kernel.data, recurrentKernel.data, biasRows);
+  }
+
+  /**
+   * Lays Keras-layout weights of this cell's sizes out again (training changes them every batch); padded units
+   * stay zero. Sizes are the caller's to keep: the model's arena has them fixed.
+   */
+  layOut(kernel: ArrayLike<number>, recurrentKernel: ArrayLike<number>, biasRows: ArrayLike<number>[]): void {
+    const [F, U, gates, Up] = [this.features, this.units, this.gates, this.padded];
+    const G = gates * Up;
     const f32 = new Float32Array(this.k.memory.buffer);
     const pad = (from: ArrayLike<number>, rows: number, at: number) => {
       for (let r = 0; r < rows; r++) for (let g = 0; g < gates; g++) for (let j = 0; j < U; j++) f32[at + r * G + g * Up + j] = from[(r * gates + g) * U + j]!;
     };
-    pad(kernel.data, F, this.at.w);
-    pad(recurrentKernel.data, U, this.at.u);
-    biasRows.forEach((row, i) => pad(row, 1, bias[i]!));
+    pad(kernel, F, this.at.w);
+    pad(recurrentKernel, U, this.at.u);
+    biasRows.forEach((row, i) => pad(row, 1, this.at.bias[i]!));
   }
 
   /** x checked against these weights: [batch, timesteps, features], every size ≥ 1. */
@@ -84,7 +149,10 @@ export abstract class WasmRecurrence<K extends CellModule> {
   /**
    * Runs the sequence: x into memory in processing order, XW by one GEMM, then `step` for each timestep. `extra`:
    * the initial values of the per-row vectors the step keeps (null: zeros), and `scratch` more of them that start
-   * at zero. `mask` [batch, timesteps] (input time, 0 = padding): a masked row's step keeps h and the extras. Returns the output (every h, batch-major, or the last), the final h and each kept vector, unpadded.
+   * at zero. `mask` [batch, timesteps] (input time, 0 = padding): a masked row's step keeps h and the extras.
+   * `train` keeps what backwardSequence needs: the extras of every step, and `cacheWidth` floats per row per step
+   * that the step writes at `cache`. Returns the output (every h, batch-major, or the last), the final h and each
+   * kept vector, unpadded.
    */
   protected sequence(
     x: Tensor,
@@ -94,19 +162,21 @@ export abstract class WasmRecurrence<K extends CellModule> {
     options: { returnSequences: boolean; goBackwards: boolean },
     step: (p: StepPointers) => void,
     mask: Tensor | null = null,
+    train: { cacheWidth: number } | null = null,
   ): { output: Float32Array; h: Float32Array; extra: Float32Array[] } {
     const { units: U, padded: Up, features: F } = this;
     const G = this.gates * Up;
     const [B, T] = x.shape as [number, number];
-    const region = (floats: number) => Math.ceil(floats / 4) * 4;
+    const slots = train ? T + 1 : 1;
     const xAt = this.at.end;
     const xwAt = xAt + region(T * B * F);
     const hAt = xwAt + T * B * G;
     const extraAt = hAt + (T + 1) * B * Up;
-    const total = extraAt + (extra.length + scratch) * B * Up;
-    const have = this.k.memory.buffer.byteLength;
-    if (have < total * 4) this.k.memory.grow(Math.ceil((total * 4 - have) / 65536));
-    const f32 = new Float32Array(this.k.memory.buffer);
+    const scratchAt = extraAt + extra.length * slots * B * Up;
+    const cacheAt = scratchAt + scratch * B * Up;
+    const cacheWidth = train?.cacheWidth ?? 0;
+    const total = cacheAt + T * B * cacheWidth;
+    const f32 = this.memoryFor(total);
     for (let s = 0; s < T; s++) {
       const t = options.goBackwards ? T - 1 - s : s;
       for (let b = 0; b < B; b++) f32.set(x.data.subarray((b * T + t) * F, (b * T + t + 1) * F), xAt + (s * B + b) * F);
@@ -116,21 +186,28 @@ export abstract class WasmRecurrence<K extends CellModule> {
       if (from) for (let b = 0; b < B; b++) f32.set(from.data.subarray(b * U, (b + 1) * U), at + b * Up);
     };
     rows(h0, hAt);
-    extra.forEach((e, i) => rows(e, extraAt + i * B * Up));
-    this.k.gemm(4 * xAt, 4 * this.at.w, 4 * this.at.bias[0]!, 4 * xwAt, T * B, F, G);
-    const extraPointers = Array.from({ length: extra.length + scratch }, (_, i) => 4 * (extraAt + i * B * Up));
+    /** Extra i's slot at step s (training keeps one per step; inference updates one in place). */
+    const extraSlot = (i: number, s: number) => extraAt + (i * slots + (train ? s : 0)) * B * Up;
+    extra.forEach((e, i) => rows(e, extraSlot(i, 0)));
+    this.k.gemm(4 * xAt, 4 * this.at.w, 4 * this.at.bias[0]!, 4 * xwAt, T * B, F, G, 0);
+    const scratchPointers = Array.from({ length: scratch }, (_, i) => 4 * (scratchAt + i * B * Up));
     for (let s = 0; s < T; s++) {
       const hPrev = hAt + s * B * Up;
       // Keras's mask: a masked row keeps its states through the step (h carried over, the kept extras restored).
       const t = options.goBackwards ? T - 1 - s : s;
       const masked = mask ? Array.from({ length: B }, (_, b) => b).filter((b) => mask.data[b * T + t] === 0) : [];
-      const saved = masked.map((b) => extra.map((_, i) => f32.slice(extraAt + (i * B + b) * Up, extraAt + (i * B + b + 1) * Up)));
-      step({ xw: 4 * (xwAt + s * B * G), hPrev: 4 * hPrev, h: 4 * (hPrev + B * Up), extra: extraPointers, rows: B });
+      // Training: each extra starts the step as a copy of the last, so the step before stays kept.
+      if (train) extra.forEach((_, i) => f32.copyWithin(extraSlot(i, s + 1), extraSlot(i, s), extraSlot(i, s) + B * Up));
+      const saved = masked.map((b) => extra.map((_, i) => f32.slice(extraSlot(i, s) + b * Up, extraSlot(i, s) + (b + 1) * Up)));
+      const extraPointers = [...extra.map((_, i) => 4 * extraSlot(i, s + 1)), ...scratchPointers];
+      const cache = train ? 4 * (cacheAt + s * B * cacheWidth) : 0;
+      step({ xw: 4 * (xwAt + s * B * G), hPrev: 4 * hPrev, h: 4 * (hPrev + B * Up), extra: extraPointers, rows: B, cache });
       masked.forEach((b, k) => {
         f32.copyWithin(hPrev + B * Up + b * Up, hPrev + b * Up, hPrev + (b + 1) * Up);
-        saved[k]!.forEach((v, i) => f32.set(v, extraAt + (i * B + b) * Up));
+        saved[k]!.forEach((v, i) => f32.set(v, extraSlot(i, s + 1) + b * Up));
       });
     }
+    this.trace = train ? { B, T, xAt, hAt, extraAt, kept: extra.length, cacheAt, cacheWidth, end: total, ...options, mask } : null;
     const unpad = (at: number) => {
       const out = new Float32Array(B * U);
       for (let b = 0; b < B; b++) out.set(f32.subarray(at + b * Up, at + b * Up + U), b * U);
@@ -144,6 +221,112 @@ export abstract class WasmRecurrence<K extends CellModule> {
         for (let s = 0; s < T; s++) output.set(f32.subarray(hAt + ((s + 1) * B + b) * Up, hAt + ((s + 1) * B + b) * Up + U), (b * T + s) * U);
       }
     }
-    return { output, h: last, extra: extra.map((_, i) => unpad(extraAt + i * B * Up)) };
+    return { output, h: last, extra: extra.map((_, i) => unpad(extraSlot(i, T))) };
+  }
+
+  /**
+   * Backpropagation through time over the last training forward pass (sequence with `train`), from dOut, the
+   * gradient of its output (as it returned it). For each step from the last, `stepBack` turns the gradient reaching
+   * h_t into dz_t (masked rows are then zeroed and carry dh and the carried gradients across the step), and
+   * dh_{t−1} += dz_t·Uᵀ; then every step at once: dW = Xᵀ·dZ, dU = H_{t−1}ᵀ·dZ, db = 1ᵀ·dZ, dX = dZ·Wᵀ.
+   */
+  protected backwardSequence(dOut: Float32Array, carries: number, stepBack: (p: BackPointers) => void): CellGradients {
+    const tr = this.trace;
+    if (!tr) throw new Error('backwardSequence needs a training forward pass first (sequence with train)');
+    const { units: U, padded: Up, features: F, gates } = this;
+    const G = gates * Up;
+    const Fp = region(F);
+    const { B, T } = tr;
+    const TB = T * B;
+    const at = { dz: tr.end, dh: 0, carry: 0, ut: 0, wt: 0, xt: 0, ht: 0, ones: 0, dw: 0, du: 0, db: 0, dx: 0, end: 0 };
+    at.dh = at.dz + TB * G;
+    at.carry = at.dh + (T + 1) * B * Up;
+    at.ut = at.carry + carries * B * Up;
+    at.wt = at.ut + G * Up;
+    at.xt = at.wt + G * Fp;
+    at.ht = at.xt + region(F * TB);
+    at.ones = at.ht + Up * TB;
+    at.dw = at.ones + region(TB);
+    at.du = at.dw + F * G;
+    at.db = at.du + Up * G;
+    at.dx = at.db + G;
+    at.end = at.dx + TB * Fp;
+    const f32 = this.memoryFor(at.end);
+    f32.fill(0, at.dz, at.end);
+    // Uᵀ [G, Up] and Wᵀ [G, Fp] (padded columns zero), the transposes the gemm needs.
+    for (let p = 0; p < Up; p++) for (let g = 0; g < G; g++) f32[at.ut + g * Up + p] = f32[this.at.u + p * G + g]!;
+    for (let r = 0; r < F; r++) for (let g = 0; g < G; g++) f32[at.wt + g * Fp + r] = f32[this.at.w + r * G + g]!;
+    // dOut into dH: slot s + 1 is h after processing step s (the output's order).
+    const dhSlot = (s: number) => at.dh + s * B * Up;
+    for (let b = 0; b < B; b++) {
+      if (tr.returnSequences) for (let s = 0; s < T; s++) f32.set(dOut.subarray((b * T + s) * U, (b * T + s + 1) * U), dhSlot(s + 1) + b * Up);
+      else f32.set(dOut.subarray(b * U, (b + 1) * U), dhSlot(T) + b * Up);
+    }
+    const extraSlot = (i: number, s: number) => tr.extraAt + (i * (T + 1) + s) * B * Up;
+    const carryPointers = Array.from({ length: carries }, (_, i) => 4 * (at.carry + i * B * Up));
+    for (let s = T - 1; s >= 0; s--) {
+      const t = tr.goBackwards ? T - 1 - s : s;
+      const masked = tr.mask ? Array.from({ length: B }, (_, b) => b).filter((b) => tr.mask!.data[b * T + t] === 0) : [];
+      const saved = masked.map((b) => carryPointers.map((c) => f32.slice(c / 4 + b * Up, c / 4 + (b + 1) * Up)));
+      const dz = at.dz + s * B * G;
+      stepBack({
+        cache: 4 * (tr.cacheAt + s * B * tr.cacheWidth),
+        extraPrev: Array.from({ length: tr.kept }, (_, i) => 4 * extraSlot(i, s)),
+        extra: Array.from({ length: tr.kept }, (_, i) => 4 * extraSlot(i, s + 1)),
+        hPrev: 4 * (tr.hAt + s * B * Up),
+        h: 4 * (tr.hAt + (s + 1) * B * Up),
+        dh: 4 * dhSlot(s + 1),
+        dz: 4 * dz,
+        carry: carryPointers,
+        rows: B,
+      });
+      // A masked row's step was the identity on its states: nothing reaches its gates, dh and dc pass through.
+      masked.forEach((b, k) => {
+        f32.fill(0, dz + b * G, dz + (b + 1) * G);
+        saved[k]!.forEach((v, i) => f32.set(v, carryPointers[i]! / 4 + b * Up));
+        for (let j = 0; j < Up; j++) f32[dhSlot(s) + b * Up + j]! += f32[dhSlot(s + 1) + b * Up + j]!;
+      });
+      this.k.gemm(4 * dz, 4 * at.ut, 0, 4 * dhSlot(s), B, G, Up, 1);
+    }
+    // Xᵀ [F, TB] and H_{t−1}ᵀ [Up, TB] for the weight gradients; a ones row for the bias's.
+    for (let r = 0; r < TB; r++) for (let c = 0; c < F; c++) f32[at.xt + c * TB + r] = f32[tr.xAt + r * F + c]!;
+    for (let r = 0; r < TB; r++) for (let c = 0; c < Up; c++) f32[at.ht + c * TB + r] = f32[tr.hAt + r * Up + c]!;
+    f32.fill(1, at.ones, at.ones + TB);
+    this.k.gemm(4 * at.xt, 4 * at.dz, 0, 4 * at.dw, F, TB, G, 0);
+    this.k.gemm(4 * at.ht, 4 * at.dz, 0, 4 * at.du, Up, TB, G, 0);
+    this.k.gemm(4 * at.ones, 4 * at.dz, 0, 4 * at.db, 1, TB, G, 0);
+    this.k.gemm(4 * at.dz, 4 * at.wt, 0, 4 * at.dx, TB, G, Fp, 0);
+    // Back to Keras's layouts: gate blocks unpadded, dX batch-major in input time.
+    const unpad = (from: number, rows: number) => {
+      const out = new Float32Array(rows * gates * U);
+      for (let r = 0; r < rows; r++)
+        for (let g = 0; g < gates; g++) out.set(f32.subarray(from + r * G + g * Up, from + r * G + g * Up + U), (r * gates + g) * U);
+      return out;
+    };
+    const dX = new Float32Array(B * T * F);
+    for (let s = 0; s < T; s++) {
+      const t = tr.goBackwards ? T - 1 - s : s;
+      for (let b = 0; b < B; b++) dX.set(f32.subarray(at.dx + (s * B + b) * Fp, at.dx + (s * B + b) * Fp + F), (b * T + t) * F);
+    }
+    const rows = (from: number) => {
+      const out = new Float32Array(B * U);
+      for (let b = 0; b < B; b++) out.set(f32.subarray(from + b * Up, from + b * Up + U), b * U);
+      return out;
+    };
+    return {
+      dX,
+      dKernel: unpad(at.dw, F),
+      dRecurrent: unpad(at.du, U),
+      dBias: unpad(at.db, 1),
+      dh0: rows(dhSlot(0)),
+      carry0: carryPointers.map((c) => rows(c / 4)),
+    };
+  }
+
+  /** The module's memory as floats, grown first to hold `floats`. */
+  private memoryFor(floats: number): Float32Array {
+    const have = this.k.memory.buffer.byteLength;
+    if (have < floats * 4) this.k.memory.grow(Math.ceil((floats * 4 - have) / 65536));
+    return new Float32Array(this.k.memory.buffer);
   }
 }

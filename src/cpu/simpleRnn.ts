@@ -1,8 +1,8 @@
 /**
  * The SimpleRNN forward pass on the CPU path: WebAssembly SIMD kernels (wasm/simpleRnnStep.ts), the same inputs,
  * options and outputs as the GPU's functional `simpleRnn` (src/ops/simpleRnn.ts) and its float64 twin
- * (src/reference/simpleRnnStep.ts), under Keras's timestep mask too. Checked by test/simpleRnnStep.wasm.test.ts;
- * recurrent dropout and backward are not here yet.
+ * (src/reference/simpleRnnStep.ts), under Keras's timestep mask too, and its backward pass (BPTT). Checked by
+ * test/simpleRnnStep.wasm.test.ts and test/simpleRnnBackward.wasm.test.ts; recurrent dropout is not here yet.
  */
 import { ValueError } from '../errors';
 import { ACTIVATION_IDS } from '../kernels/activations';
@@ -10,7 +10,10 @@ import { checkSimpleRnnInputs, resolveSimpleRnnOptions, type SimpleRnnInputs, ty
 import type { TensorLike } from '../tensor';
 import { simpleRnnStepWasm } from '../wasm/simpleRnnStep';
 import { checkInitialH, checkMask } from '../ops/recurrentArgs';
-import { WasmRecurrence, weightsWithProbe, type CellModule, type StepPointers } from './recurrence';
+import { denseBackwardWasm } from '../wasm/denseBackward';
+import { WasmRecurrence, weightsWithProbe, type CellGradients, type CellModule, type StepPointers } from './recurrence';
+import type { ActivationBackwardModule } from './dense';
+import { instantiateWasm } from './wasmInstance';
 
 interface SimpleRnnModule extends CellModule {
   simpleRnnStep(xw: number, u: number, hPrev: number, h: number, rows: number, units: number, act: number): void;
@@ -19,6 +22,8 @@ interface SimpleRnnModule extends CellModule {
 /** One SimpleRNN's weights laid out for the kernels, and the forward pass over any batch and length. */
 export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
   private readonly options: ReturnType<typeof resolveSimpleRnnOptions>;
+  /** wasm/denseBackward.ts on this cell's memory, made on the first backward. */
+  private back: ActivationBackwardModule | null = null;
 
   /**
    * `weights` as the functional simpleRnn takes them. Checked as it checks them. `leakRate` a < 1 makes it the
@@ -37,6 +42,24 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
 
   /** h_t for every step (returnSequences) or the last, and the final state, as float32. */
   forward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike): SimpleRnnOutputs<Float32Array> {
+    return this.run(x, initialState, mask, false);
+  }
+
+  /** The forward pass of a training batch, kept for backward (every h is kept anyway: nothing more to cache). */
+  trainingForward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike): SimpleRnnOutputs<Float32Array> {
+    if (this.leakRate !== 1) throw new ValueError('a leaky reservoir (echoState) is not trained by gradient; fit its readout (fitRidge or a Dense after it)');
+    return this.run(x, initialState, mask, true);
+  }
+
+  /** The gradients of the last trainingForward from dOutput: dz_t = dh_t ⊙ act′(h_t) per step (wasm/denseBackward.ts). */
+  backward(dOutput: Float32Array): CellGradients {
+    this.back ??= instantiateWasm<ActivationBackwardModule>(denseBackwardWasm, this.k.memory);
+    const back = this.back;
+    const act = ACTIVATION_IDS[this.options.activation];
+    return this.backwardSequence(dOutput, 0, (p) => back.activationBackward(p.h, p.dh, p.dz, p.rows * this.padded, act));
+  }
+
+  private run(x: TensorLike, initialState: readonly [TensorLike] | undefined, mask: TensorLike | undefined, train: boolean): SimpleRnnOutputs<Float32Array> {
     const xt = this.checkX(x);
     const dims = this.dimsOf(xt);
     const h0 = checkInitialH(initialState, dims);
@@ -48,7 +71,7 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
       const [f32, from, to] = [new Float32Array(this.k.memory.buffer), p.hPrev / 4, p.h / 4];
       for (let i = 0; i < p.rows * this.padded; i++) f32[to + i] = (1 - a) * f32[from + i]! + a * f32[to + i]!;
     };
-    const run = this.sequence(xt, h0, [], 0, this.options, step, checkMask(mask, dims));
+    const run = this.sequence(xt, h0, [], 0, this.options, step, checkMask(mask, dims), train ? { cacheWidth: 0 } : null);
     return { output: run.output, h: run.h };
   }
 }

@@ -7,10 +7,13 @@
  */
 const compiled = new Map<string, WebAssembly.Module>();
 
-/** The module's exports, with the memory it was given (at least `bytes`) as `memory`. */
-export function instantiateWasm<K>(base64: string, bytes: number): K & { memory: WebAssembly.Memory } {
+/**
+ * The module's exports, with the memory it was given as `memory`: a new one of at least `bytes`, or `memory` itself
+ * (a backward module working on what its forward module's memory holds).
+ */
+export function instantiateWasm<K>(base64: string, bytes: number | WebAssembly.Memory): K & { memory: WebAssembly.Memory } {
   let module = compiled.get(base64);
   if (!module) compiled.set(base64, (module = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))));
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const memory = typeof bytes === 'number' ? new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) }) : bytes;
   return { ...(new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as K), memory };
 }

@@ -42,3 +42,17 @@ function exp4(x: v128): v128 {
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.max(n, f32x4.splat(-126.0))), i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
 }
+
+/**
+ * act′ at the point whose output is y = act(x), from y alone (what the backward pass keeps): tanh 1 − y²,
+ * sigmoid y(1 − y), relu 1 where y > 0, hardSigmoid 0.2 strictly inside (0, 1), linear 1. At a kink (relu at 0,
+ * hardSigmoid at its ends) the slope is 0, as shaders/activations.wgsl's act_grad takes it.
+ */
+export function slope(y: v128, kind: i32): v128 {
+  const one = f32x4.splat(1);
+  if (kind == 0) return f32x4.sub(one, f32x4.mul(y, y));
+  if (kind == 1) return v128.and(f32x4.gt(y, f32x4.splat(0)), one);
+  if (kind == 2) return f32x4.mul(y, f32x4.sub(one, y));
+  if (kind == 4) return v128.and(v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, one)), f32x4.splat(0.2));
+  return one;
+}
