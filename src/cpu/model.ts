@@ -29,14 +29,14 @@ import { WasmSimpleRnn } from './simpleRnn';
 import { WasmSru } from './sru';
 import type { HostStates } from './states';
 
-type Weights = Record<string, { data: Float32Array; shape: number[] }>;
+export type Weights = Record<string, { data: Float32Array; shape: number[] }>;
 type Cell = WasmLstm | WasmGru | WasmSimpleRnn;
 
 /**
  * An activation between layers: batch-major data and its shape with the batch axis, and Keras's timestep mask
  * travelling with a sequence ([batch, timesteps], 1 real, 0 padding; made by Masking or Embedding maskZero).
  */
-interface Act {
+export interface Act {
   data: Float32Array;
   shape: number[];
   mask: Float32Array | null;
@@ -69,15 +69,17 @@ export class CpuModel {
   /** The runners, laid out again from the host parameters if they changed since. */
   private refresh(): void {
     if (this.builtFrom === this.arena.version) return;
-    const host = this.arena.host!;
-    this.runners = this.layers.map((layer, i) => {
-      const w: Weights = {};
-      for (const seg of this.arena.segments)
-        if (seg.layer === i) w[seg.spec.name] = { data: host.subarray(seg.offset, seg.offset + seg.length), shape: seg.spec.shape };
-      return runnerFor(layer, w);
-    });
+    this.runners = this.layers.map((layer, i) => runnerFor(layer, layerWeights(this.arena, i)));
     this.builtFrom = this.arena.version;
   }
+}
+
+/** Layer `index`'s weights by Keras name: views of the arena's host parameters. */
+export function layerWeights(arena: ParameterArena, index: number): Weights {
+  const w: Weights = {};
+  for (const seg of arena.segments)
+    if (seg.layer === index) w[seg.spec.name] = { data: arena.host!.subarray(seg.offset, seg.offset + seg.length), shape: seg.spec.shape };
+  return w;
 }
 
 /** A layer's runner from its weights by Keras name (a layer without a bias gets zeros); src/cpu/layers.ts lists them. */
@@ -155,7 +157,7 @@ function runnerFor(layer: Layer, w: Weights): Runner {
 }
 
 /** A recurrent layer's output of `width` per row: a sequence carries the mask on, a last output consumes it. */
-function recurrentOutput(layer: { returnSequences: boolean }, x: Act, out: Float32Array, width: number): Act {
+export function recurrentOutput(layer: { returnSequences: boolean }, x: Act, out: Float32Array, width: number): Act {
   const [B, T] = x.shape as [number, number];
   return layer.returnSequences ? { data: out, shape: [B, T, width], mask: x.mask } : { data: out, shape: [B, width], mask: null };
 }
@@ -278,7 +280,7 @@ function mergeDirections(a: Float32Array, b: Float32Array, rows: number, units: 
   return a.map((v, i) => (mode === 'sum' ? v + b[i]! : mode === 'mul' ? v * b[i]! : (v + b[i]!) / 2));
 }
 
-function cellFor(layer: Layer, w: Weights): Cell {
+export function cellFor(layer: Layer, w: Weights): Cell {
   const cell = layer as LSTM | GRU | SimpleRNN;
   const gates = cell instanceof LSTM ? 4 : cell instanceof GRU ? 3 : 1;
   const biasShape = cell instanceof GRU && cell.resetAfter ? [2, gates * cell.units] : [gates * cell.units];

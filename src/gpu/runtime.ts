@@ -13,8 +13,8 @@ const STORAGE_USAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
 
 /**
  * Where a runtime computes. 'webgpu': a GPU device (or SwiftShader's emulation of one). 'wasm': WebAssembly SIMD on
- * the CPU (src/cpu/), no WebGPU needed; it runs inference (predict, predictStep) of Sequential models, not training
- * yet. 'auto' (the default): WebGPU where the page has an adapter, else wasm.
+ * the CPU (src/cpu/), no WebGPU needed; it runs inference (predict, predictStep) of Sequential models, and fit and
+ * evaluate of those made of the layers src/cpu/training.ts trains. 'auto' (the default): WebGPU where the page has an adapter, else wasm.
  */
 export type Backend = 'auto' | 'webgpu' | 'wasm';
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
@@ -238,8 +238,8 @@ export class Runtime {
     if (this.gpuDevice) return;
     const why = this.noGpuBecause === 'asked for' ? "it was created with backend: 'wasm'" : `WebGPU is missing: ${this.noGpuBecause}`;
     throw new WebGPUUnavailableError(
-      `${what} needs WebGPU, and this runtime computes with WebAssembly on the CPU (${why}). The wasm backend runs predict and ` +
-        `predictStep so far; train on a runtime from createRuntime({ backend: 'webgpu' }).`,
+      `${what} needs WebGPU, and this runtime computes with WebAssembly on the CPU (${why}). The wasm backend runs predict, ` +
+        `predictStep, fit and evaluate so far; for this call use a runtime from createRuntime({ backend: 'webgpu' }).`,
     );
   }
 

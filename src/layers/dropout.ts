@@ -90,7 +90,7 @@ export class Dropout extends Layer {
   }
 
   /** Which axes draw their own mask: the noise shape read against [batch, (timesteps,) features]. */
-  protected noiseAxes(sequence: boolean): NoiseAxes {
+  noiseAxes(sequence: boolean): NoiseAxes {
     const n = this.noiseShape;
     const own = (axis: number) => !n || n[axis] !== 1;
     return sequence ? { batch: own(0), timesteps: own(1), features: own(2) } : { batch: own(0), timesteps: false, features: own(1) };
@@ -176,7 +176,7 @@ export class SpatialDropout1D extends Dropout {
     return [...inputShape];
   }
 
-  protected override noiseAxes(): NoiseAxes {
+  override noiseAxes(): NoiseAxes {
     return { batch: true, timesteps: false, features: true };
   }
 

@@ -30,7 +30,7 @@ export class BatchProgress {
    * batches would otherwise pile up in the queue (each upload's staging copy) whenever the GPU is the slower side.
    */
   constructor(
-    private readonly queue: GPUQueue,
+    private readonly queue: Pick<GPUQueue, 'onSubmittedWorkDone'>,
     callbacks: readonly Callback[],
     bounded = false,
   ) {

@@ -26,7 +26,7 @@ import {
   type ResolvedFitDatasetArgs,
 } from './dataset';
 import { batchSizesOf, checkBatchSize, gatherBatch, permutation, samplesOf, scatterBatch, splitValidation, type Samples } from './data';
-import { nonFiniteLoss, readEpochEnd, type LastGoodWeights } from './epochEnd';
+import { nonFiniteLoss, readEpochEnd, type EpochReadback, type LastGoodWeights } from './epochEnd';
 import { bindModel, type BoundModel } from './program';
 import { WINDOW_LENGTHS, batchWindow, croppableMask, type TimeWindow } from './timeWindow';
 import { applyLayer } from './applyLayer';
@@ -34,6 +34,7 @@ import { ModelStates } from './states';
 import { checkWasmLayers } from '../cpu/layers';
 import type { CpuModel } from '../cpu/model';
 import { HostStates } from '../cpu/states';
+import type { CpuTrainer } from '../cpu/training';
 import { StreamProgram, stepInput } from './streaming';
 import { summaryLines } from './summary';
 import { ridgeReadout, type RidgeOptions, type RidgeResult } from './ridge';
@@ -84,6 +85,10 @@ export class Sequential {
   private cpu: CpuModel | null = null;
   /** On a wasm runtime, the kept states of the stateful layers (the GPU path's are `states`). */
   private hostStates: HostStates | null = null;
+  /** On a wasm runtime: fit's and evaluate's batch steps and the optimizer's slots (src/cpu/training.ts), from compile on. */
+  private cpuTrainer: CpuTrainer | null = null;
+  /** On a wasm runtime, the accumulators the GPU path keeps in `accumulators`. */
+  private hostAccumulators: { train: Float32Array; evaluate: Float32Array } | null = null;
   /** Set by a callback (e.g. early stopping) to end fit after the current epoch. */
   stopTraining = false;
 
@@ -376,10 +381,13 @@ export class Sequential {
     this.releaseTraining();
     this.compiles++;
     this.compiled = compiled;
-    // A wasm runtime keeps the configuration (saved with the model) but has no optimizer to run yet: fit refuses.
-    if (this.rt.backend === 'wasm') return;
-    this.optimizerState = new OptimizerState(this.rt, this.arena!, compiled.optimizer);
     const length = accumulatorLength(compiled);
+    // A wasm runtime's trainer (and its WebAssembly modules) is made by the first fit or evaluate.
+    if (this.rt.backend === 'wasm') {
+      this.hostAccumulators = { train: new Float32Array(length), evaluate: new Float32Array(length) };
+      return;
+    }
+    this.optimizerState = new OptimizerState(this.rt, this.arena!, compiled.optimizer);
     this.accumulators = { train: this.rt.zeros('train accumulator', length), evaluate: this.rt.zeros('evaluate accumulator', length) };
   }
 
@@ -430,8 +438,18 @@ export class Sequential {
     return counter;
   }
 
-  /** Compiles, concurrently, the pipelines of the plans that passes over these sample counts will run. */
-  private async prepareTraining(train: number, evaluate: number, batchSize: number): Promise<void> {
+  /**
+   * Compiles, concurrently, the pipelines of the plans that passes over these sample counts will run; on a wasm
+   * runtime, makes the trainer (refusing, by name, a layer it cannot train yet).
+   */
+  private async prepareTraining(train: number, evaluate: number, batchSize: number, what = 'model.fit'): Promise<void> {
+    if (this.rt.backend === 'wasm') {
+      const { CpuTrainer, checkWasmTraining } = await import('../cpu/training');
+      checkWasmTraining(this.layers, what);
+      const seed = (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0;
+      this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, seed);
+      return;
+    }
     const plans = [
       ...batchSizesOf(train, batchSize).map((n) => this.trainProgram(n).train),
       ...batchSizesOf(evaluate, batchSize).map((n) => this.trainProgram(n).evaluate),
@@ -441,6 +459,13 @@ export class Sequential {
 
   /** Queues one batch: uploads x and y rows `indices` and submits the chosen plan. Reads nothing back. */
   private runBatch(x: Samples, y: Samples, indices: ArrayLike<number>, plan: 'train' | 'evaluate'): void {
+    if (this.cpuTrainer) {
+      // The wasm backend: the step runs now, batch-major, into the host accumulator.
+      const [xb, yb, acc] = [gatherBatch(x, indices, null), gatherBatch(y, indices, null), this.hostAccumulators![plan === 'train' ? 'train' : 'evaluate']];
+      if (plan === 'train') this.cpuTrainer.trainBatch(xb, yb, indices.length, this.inputShape, acc);
+      else this.cpuTrainer.evaluateBatch(xb, yb, indices.length, this.inputShape, acc);
+      return;
+    }
     const window = this.windowOf(x, indices);
     const p = this.trainProgram(indices.length, window);
     this.rt.write(p.bound.input, gatherBatch(x, indices, this.inputTimesteps(), window));
@@ -449,7 +474,7 @@ export class Sequential {
   }
 
   private queueEvaluation(x: Samples, y: Samples, batchSize: number): void {
-    this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(this.isCompiled)));
+    this.resetAccumulator('evaluate');
     for (let start = 0; start < x.count; start += batchSize) {
       const n = Math.min(batchSize, x.count - start);
       this.runBatch(
@@ -466,9 +491,8 @@ export class Sequential {
    * optimizer; the loss comes back once per epoch (per batch only when a callback has onBatchEnd).
    */
   async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
-    this.rt.requireWebGpu('model.fit');
     this.ensureBuilt();
-    const compiled = this.isCompiled;
+    void this.isCompiled; // not compiled: that error first
     if (this.fitting) throw new ValueError('fit was called while another fit on this model is running; await the first one');
     const { batchSize, epochs, initialEpoch, validationSplit, validationData, shuffle, seed, verbose, callbacks, stopOnNonFinite } = resolveFitArgs(
       args,
@@ -501,16 +525,16 @@ export class Sequential {
       for (const cb of callbacks) cb.setModel?.(this);
       for (const cb of callbacks) await cb.onTrainBegin?.();
       const perBatch = callbacks.some((cb) => cb.onBatchEnd);
-      const progress = new BatchProgress(this.rt.device.queue, callbacks);
-      const zeros = new Float32Array(accumulatorLength(compiled));
+      const progress = new BatchProgress(this.queue(), callbacks);
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
-        this.rt.write(this.accumulators!.train, zeros);
+        this.resetAccumulator('train');
         const order = shuffle ? permutation(tx.count, random) : Uint32Array.from({ length: tx.count }, (_, i) => i);
         for (let b = 0, start = 0; start < tx.count; b++, start += batchSize) {
           const indices = order.subarray(start, Math.min(start + batchSize, tx.count));
           await progress.begin(b, indices.length);
           this.runBatch(tx, ty, indices, 'train');
+          if (this.cpuTrainer) await breathe();
           await progress.submitted(b, indices.length);
           if (perBatch) await progress.flush(); // onBatchProgress(b) before onBatchEnd(b), whose readback waits anyway
           if (perBatch) await this.batchEnd(b, { epoch, epochs, steps: history.params.steps }, callbacks, stopOnNonFinite);
@@ -698,7 +722,7 @@ export class Sequential {
   /** After a batch, when a callback has onBatchEnd: one readback of the running loss, the NaN check, the logs. */
   private async batchEnd(batch: number, at: { epoch: number; epochs: number; steps: number }, callbacks: Callback[], stopOnNonFinite: boolean): Promise<void> {
     const compiled = this.isCompiled;
-    const acc = await this.rt.read(this.accumulators!.train, accumulatorLength(compiled));
+    const acc = await this.readAccumulator('train');
     const bad = stopOnNonFinite ? nonFiniteLoss(acc, compiled, at, this.lastGood) : null;
     if (bad) throw bad;
     const logs = logsFromAccumulator(acc, compiled);
@@ -718,7 +742,11 @@ export class Sequential {
     o: { callbacks: Callback[]; verbose: 0 | 1; stopOnNonFinite: boolean },
   ): Promise<void> {
     const compiled = this.isCompiled;
-    const { train: trainAcc, val: valAcc, weights } = await readEpochEnd(this.rt, this.arena!, this.accumulators!, compiled, validated);
+    const {
+      train: trainAcc,
+      val: valAcc,
+      weights,
+    } = this.hostAccumulators ? await this.readHostEpochEnd(validated) : await readEpochEnd(this.rt, this.arena!, this.accumulators!, compiled, validated);
     const bad = nonFiniteLoss(trainAcc, compiled, { epoch, epochs, steps: history.params.steps }, this.lastGood);
     if (bad && o.stopOnNonFinite) throw bad;
     if (!bad) this.lastGood = { epoch, weights };
@@ -796,16 +824,15 @@ export class Sequential {
   }
 
   async evaluate(x: TensorLike, y: TensorLike, args: { batchSize?: number } = {}): Promise<number | number[]> {
-    this.rt.requireWebGpu('model.evaluate');
     this.ensureBuilt();
     const compiled = this.isCompiled;
     const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
     const xs = this.checkX(x);
     const ys = this.checkY(y, 'y');
     if (xs.count !== ys.count) throw new ShapeError(`x and y must hold the same number of samples; x has ${xs.count}, y has ${ys.count}`);
-    await this.prepareTraining(0, xs.count, batchSize).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
+    await this.prepareTraining(0, xs.count, batchSize, 'model.evaluate').catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     this.queueEvaluation(xs, ys, batchSize);
-    const acc = await this.rt.read(this.accumulators!.evaluate, accumulatorLength(compiled)).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
+    const acc = await this.readAccumulator('evaluate').catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     const logs = logsFromAccumulator(acc, compiled);
     return compiled.metrics.length === 0 ? logs.loss! : [logs.loss!, ...compiled.metrics.map((m) => logs[m.name]!)];
   }
@@ -919,7 +946,34 @@ export class Sequential {
     this.releaseTraining();
   }
 
+  /** The queue fit's batch progress waits on: the device's, or (wasm: every batch has run when it returns) none. */
+  private queue(): Pick<GPUQueue, 'onSubmittedWorkDone'> {
+    return this.rt.backend === 'wasm' ? { onSubmittedWorkDone: () => Promise.resolve(undefined) } : this.rt.device.queue;
+  }
+
+  private resetAccumulator(which: 'train' | 'evaluate'): void {
+    if (this.hostAccumulators) this.hostAccumulators[which].fill(0);
+    else this.rt.write(this.accumulators![which], new Float32Array(accumulatorLength(this.isCompiled)));
+  }
+
+  private async readAccumulator(which: 'train' | 'evaluate'): Promise<Float32Array> {
+    if (this.hostAccumulators) return this.hostAccumulators[which].slice();
+    return this.rt.read(this.accumulators![which], accumulatorLength(this.isCompiled));
+  }
+
+  /** readEpochEnd's result on a wasm runtime: the host accumulators and a copy of every weight. */
+  private async readHostEpochEnd(validated: boolean): Promise<EpochReadback> {
+    const arena = this.arena!;
+    return {
+      train: this.hostAccumulators!.train.slice(),
+      val: validated ? this.hostAccumulators!.evaluate.slice() : null,
+      weights: (await arena.read()).map((data, i) => ({ data, shape: [...arena.segments[i]!.spec.shape] })),
+    };
+  }
+
   private releaseTraining(): void {
+    this.cpuTrainer = null;
+    this.hostAccumulators = null;
     for (const p of this.training.values()) p.destroy();
     this.training.clear();
     for (const c of this.randomCounters.values()) this.rt.destroyBuffer(c);
@@ -959,6 +1013,18 @@ function cachedProgram<T extends { destroy(): void }>(cache: Map<string, T>, key
   }
   return p;
 }
+
+/**
+ * On the wasm backend a batch runs on the calling thread (a page's main thread, unless it trains in a worker):
+ * between batches, a macrotask lets the page paint and handle input once every 50 ms of work.
+ */
+function breathe(): Promise<void> {
+  const now = performance.now();
+  if (now - lastBreath < 50) return Promise.resolve();
+  lastBreath = now;
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+let lastBreath = 0;
 
 export function sequential(rt: Runtime, options?: SequentialOptions): Sequential {
   return new Sequential(rt, options);

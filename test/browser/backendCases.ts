@@ -170,12 +170,17 @@ export const backendCases = {
       m.add(layers.dense({ units: 1 }));
       const y = await m.predict({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [1, 3, 2] });
       m.compile({ optimizer: 'sgd', loss: 'mse' });
-      const fit = await m.fit({ data: new Float32Array(6), shape: [1, 3, 2] }, { data: new Float32Array(1), shape: [1, 1] }).then(
+      const [xs, ys] = [
+        { data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [1, 3, 2] },
+        { data: new Float32Array(1), shape: [1, 1] },
+      ];
+      const history = await m.fit(xs, ys, { epochs: 3 });
+      const fitDataset = await m.fitDataset([{ xs, ys }]).then(
         () => null,
         (e: Error) => ({ name: e.name, message: e.message }),
       );
       r.dispose();
-      return { backend: r.backend, finite: Number.isFinite(y.data[0]), fit };
+      return { backend: r.backend, finite: Number.isFinite(y.data[0]), losses: history.history.loss!, fitDataset };
     } finally {
       delete (navigator as { gpu?: unknown }).gpu; // the prototype's getter answers again
     }

@@ -1,0 +1,320 @@
+/**
+ * Training a Sequential model on the wasm backend: fit's batch step and evaluate's, on the host, the counterpart
+ * of src/model/training.ts's GPU programs with the same accumulator (loss sum, rows, metric sums, the non-finite
+ * watch), so fit's loop, logs, callbacks and NonFiniteLossError work alike on both backends.
+ *
+ *   train:    forward (keeping what backward needs) → loss, dP → metrics → backward through every layer
+ *             (WebAssembly BPTT, src/cpu/{lstm,simpleRnn,dense}.ts) → L1/L2 → clipping → optimizer
+ *             (./optimizers.ts) → the layers lay the new weights out
+ *   evaluate: forward → loss → metrics → penalties
+ *
+ * Which layers train here: TRAINABLE_ON_WASM, checked before the first batch (checkWasmTraining). The optimizer's
+ * slots and step count live here, made at compile and kept across fit calls, as Keras keeps its optimizer.
+ */
+import { WebGPUUnavailableError } from '../errors';
+import type { OptimizerSlot } from '../kernels/optimizers';
+import { optimizerSlotNames } from '../kernels/optimizers';
+import type { RegularizedSegment } from '../kernels/regularizers';
+import { Dense } from '../layers/dense';
+import { Dropout } from '../layers/dropout';
+import { Embedding } from '../layers/embedding';
+import type { Layer } from '../layers/layer';
+import { LSTM } from '../layers/lstm';
+import { Masking } from '../layers/masking';
+import { RepeatVector } from '../layers/repeatVector';
+import { SimpleRNN } from '../layers/simpleRnn';
+import { TimeDistributed } from '../layers/timeDistributed';
+import { seededRandom } from '../layers/initializers';
+import type { ParameterArena } from '../model/arena';
+import { watchSlot, type Compiled } from '../model/training';
+import type { Tensor } from '../tensor';
+import { WasmDense } from './dense';
+import { lossRows, metricSum } from './losses';
+import { WasmLstm } from './lstm';
+import { cellFor, layerWeights, recurrentOutput, type Act, type Weights } from './model';
+import { addPenalties, clipGradients, optimizerStep } from './optimizers';
+import type { WasmSimpleRnn } from './simpleRnn';
+import type { HostStates } from './states';
+
+/** The layer classes fit trains on the wasm backend, as error messages name them. */
+export const TRAINABLE_ON_WASM = 'LSTM, SimpleRNN, Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector and Dropout';
+
+/**
+ * Throws a WebGPUUnavailableError naming the first layer fit cannot train on the wasm backend yet, before anything
+ * runs or changes.
+ */
+export function checkWasmTraining(layers: readonly Layer[], what: string): void {
+  for (const layer of layers) {
+    const why = untrainable(layer);
+    if (why) {
+      throw new WebGPUUnavailableError(
+        `${what}: layer '${layer.name}' (${layer.className}) ${why} on the wasm backend yet, which trains ${TRAINABLE_ON_WASM} layers ` +
+          `(and predicts with every layer); train this model on a runtime from createRuntime({ backend: 'webgpu' })`,
+      );
+    }
+  }
+}
+
+function untrainable(layer: Layer): string | null {
+  if (layer instanceof LSTM || layer instanceof SimpleRNN) {
+    if (layer.dropout > 0 || layer.recurrentDropout > 0) return 'with dropout or recurrentDropout does not train';
+    return null;
+  }
+  if (layer instanceof TimeDistributed) return layer.layer instanceof Dense ? null : 'does not train';
+  const plain = [Dense, Dropout, Embedding, Masking, RepeatVector];
+  return plain.some((kind) => layer instanceof kind) ? null : 'does not train';
+}
+
+/** A layer's forward pass in training; `backward` takes the gradient of its output and returns its input's (null: ids). */
+interface TrainStep {
+  out: Act;
+  backward(dOut: Float32Array): Float32Array | null;
+}
+
+/** One layer on the host: its forward pass (training or not) and how it takes new weights after an update. */
+interface TrainRunner {
+  forward(x: Act, kept: Float32Array[], training: boolean): TrainStep;
+  layOut(w: Weights): void;
+}
+
+export class CpuTrainer {
+  private readonly grads: Float32Array;
+  private readonly slots: Partial<Record<OptimizerSlot, Float32Array>> = {};
+  /** Optimizer steps taken (Keras's optimizer.iterations). */
+  iterations = 0;
+  private readonly regularized: RegularizedSegment[];
+  private readonly runners: TrainRunner[];
+  private laidOut: number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly layers: readonly Layer[],
+    private readonly arena: ParameterArena,
+    private readonly compiled: Compiled,
+    private readonly kept: HostStates | null,
+    seed: number,
+  ) {
+    this.grads = new Float32Array(arena.total);
+    for (const slot of optimizerSlotNames(compiled.optimizer)) this.slots[slot] = new Float32Array(arena.total);
+    this.regularized = arena.segments
+      .filter((s) => s.spec.regularizer && ((s.spec.regularizer.l1 ?? 0) > 0 || (s.spec.regularizer.l2 ?? 0) > 0))
+      .map((s) => ({ offset: s.offset, length: s.length, l1: s.spec.regularizer!.l1 ?? 0, l2: s.spec.regularizer!.l2 ?? 0 }));
+    this.random = seededRandom(seed);
+    this.runners = layers.map((layer, i) => trainRunnerFor(layer, layerWeights(arena, i), this.gradsOf(i), this.random));
+    this.laidOut = arena.version;
+  }
+
+  /**
+   * One training step on a batch: x [n, ...inputShape] and y (the output's shape, or class ids), both batch-major.
+   * Adds the batch's loss, rows and metrics into `acc`; then updates the parameters.
+   */
+  trainBatch(x: Float32Array, y: Float32Array, n: number, inputShape: number[], acc: Float32Array): void {
+    this.refresh();
+    const steps: TrainStep[] = [];
+    let act: Act = { data: x, shape: [n, ...inputShape], mask: null };
+    this.runners.forEach((r, i) => {
+      const step = r.forward(act, this.kept?.states[i] ?? [], true);
+      steps.push(step);
+      act = step.out;
+    });
+    const dP = this.lossAndMetrics(act, y, acc);
+    this.grads.fill(0);
+    let d: Float32Array | null = dP;
+    for (let i = steps.length - 1; i >= 0 && d; i--) d = steps[i]!.backward(d);
+    const params = this.arena.host!;
+    acc[0]! += addPenalties(params, this.grads, this.regularized) * (dP.length / act.shape.at(-1)!);
+    this.watch(acc);
+    if (this.compiled.clip) clipGradients(this.grads, this.compiled.clip, this.arena.segments);
+    this.iterations++;
+    optimizerStep(this.compiled.optimizer, params, this.grads, this.slots, this.iterations);
+    this.arena.version++;
+  }
+
+  /** The loss and metrics of a batch without training (validation and evaluate), added into `acc`. */
+  evaluateBatch(x: Float32Array, y: Float32Array, n: number, inputShape: number[], acc: Float32Array): void {
+    this.refresh();
+    let act: Act = { data: x, shape: [n, ...inputShape], mask: null };
+    this.runners.forEach((r, i) => (act = r.forward(act, this.kept?.states[i] ?? [], false).out));
+    const rows = this.lossAndMetrics(act, y, acc).length / act.shape.at(-1)!;
+    acc[0]! += addPenalties(this.arena.host!, new Float32Array(this.arena.total), this.regularized) * rows;
+  }
+
+  /** The optimizer's slots and step count, for save (the GPU path reads its buffers). */
+  optimizerState(): { iterations: number; slots: Partial<Record<OptimizerSlot, Float32Array>> } {
+    return { iterations: this.iterations, slots: this.slots };
+  }
+
+  /** Loss and metrics of the output against y into acc; returns dP. */
+  private lossAndMetrics(out: Act, y: Float32Array, acc: Float32Array): Float32Array {
+    if (out.mask) {
+      throw new WebGPUUnavailableError(
+        "a masked sequence output (a loss over real steps only) does not train on the wasm backend yet; train this model on a runtime from createRuntime({ backend: 'webgpu' })",
+      );
+    }
+    const cols = out.shape.at(-1)!;
+    const rows = out.data.length / cols;
+    const dP = new Float32Array(out.data.length);
+    acc[0]! += lossRows(this.compiled.loss, out.data, y, rows, cols, dP);
+    acc[1]! += rows;
+    this.compiled.metrics.forEach((m, i) => (acc[2 + i]! += metricSum(m.config, out.data, y, rows, cols)));
+    return dP;
+  }
+
+  /** shaders/lossWatch.wgsl's count: batches so far, and the first whose running loss sum was not finite. */
+  private watch(acc: Float32Array): void {
+    const slot = watchSlot(this.compiled);
+    acc[slot]! += 1;
+    if (acc[slot + 1] === 0 && !Number.isFinite(acc[0]!)) acc[slot + 1] = acc[slot]!;
+  }
+
+  /** Lays the weights out again when they changed since (an update, setWeights, a load). */
+  private refresh(): void {
+    if (this.laidOut === this.arena.version) return;
+    this.runners.forEach((r, i) => r.layOut(layerWeights(this.arena, i)));
+    this.laidOut = this.arena.version;
+  }
+
+  /** Where layer i's weight gradients go, by Keras name: views of the gradient arena. */
+  private gradsOf(index: number): (name: string) => Float32Array | null {
+    return (name) => {
+      const seg = this.arena.segments.find((s) => s.layer === index && s.spec.name === name);
+      return seg ? this.grads.subarray(seg.offset, seg.offset + seg.length) : null;
+    };
+  }
+}
+
+type GradsOf = (name: string) => Float32Array | null;
+
+function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => number): TrainRunner {
+  if (layer instanceof Dense || layer instanceof TimeDistributed) {
+    const dense = layer instanceof Dense ? layer : (layer.layer as Dense);
+    const run = new WasmDense(w.kernel!.shape[0]!, dense.units, w.kernel!.data, w.bias?.data ?? null, dense.activation);
+    return {
+      layOut: (nw) => run.layOut(nw.kernel!.data, nw.bias?.data ?? null),
+      forward(x) {
+        const y = run.forward(x.data, x.data.length / x.shape.at(-1)!);
+        return {
+          out: { data: y, shape: [...x.shape.slice(0, -1), dense.units], mask: x.mask },
+          backward(dOut) {
+            const g = run.backward(dOut, y);
+            grad('kernel')!.set(g.dKernel);
+            grad('bias')?.set(g.dBias);
+            return g.dX;
+          },
+        };
+      },
+    };
+  }
+  if (layer instanceof Embedding) {
+    let table = w.embeddings!.data;
+    const width = layer.outputDim;
+    return {
+      layOut: (nw) => (table = nw.embeddings!.data),
+      forward(x) {
+        const out = new Float32Array(x.data.length * width);
+        x.data.forEach((id, k) => out.set(table.subarray(id * width, (id + 1) * width), k * width));
+        const mask = layer.maskZero ? x.data.map((id) => (id === 0 ? 0 : 1)) : null;
+        return {
+          out: { data: out, shape: [...x.shape, width], mask },
+          backward(dOut) {
+            // Each looked-up row's gradient adds into its id's row: ids repeat.
+            const g = grad('embeddings')!;
+            x.data.forEach((id, k) => {
+              for (let j = 0; j < width; j++) g[id * width + j]! += dOut[k * width + j]!;
+            });
+            return null;
+          },
+        };
+      },
+    };
+  }
+  if (layer instanceof Masking) {
+    const isReal = layer.realStepTest();
+    return {
+      layOut: () => {},
+      forward(x) {
+        const width = x.shape[2]!;
+        const mask = new Float32Array(x.data.length / width);
+        const data = x.data.slice();
+        mask.forEach((_, r) => {
+          mask[r] = isReal(x.data, r * width, width) ? 1 : 0;
+          if (!mask[r]) data.fill(0, r * width, (r + 1) * width);
+        });
+        // A padded step's output is a constant zero: no gradient reaches its input.
+        return { out: { data, shape: x.shape, mask }, backward: (dOut) => dOut.map((v, i) => (mask[Math.floor(i / width)] ? v : 0)) };
+      },
+    };
+  }
+  if (layer instanceof RepeatVector) {
+    return {
+      layOut: () => {},
+      forward(x) {
+        const [B, C] = x.shape as [number, number];
+        const n = layer.n;
+        const out = new Float32Array(B * n * C);
+        for (let b = 0; b < B; b++) for (let t = 0; t < n; t++) out.set(x.data.subarray(b * C, (b + 1) * C), (b * n + t) * C);
+        return {
+          out: { data: out, shape: [B, n, C], mask: null },
+          backward(dOut) {
+            const dX = new Float32Array(B * C);
+            for (let b = 0; b < B; b++) for (let t = 0; t < n; t++) for (let c = 0; c < C; c++) dX[b * C + c]! += dOut[(b * n + t) * C + c]!;
+            return dX;
+          },
+        };
+      },
+    };
+  }
+  if (layer instanceof Dropout) return dropoutRunner(layer, random);
+  const cell = cellFor(layer, w) as WasmLstm | WasmSimpleRnn;
+  const rnn = layer as LSTM | SimpleRNN;
+  return {
+    layOut: (nw) => cell.layOut(nw.kernel!.data, nw.recurrent_kernel!.data, [nw.bias?.data ?? new Float32Array(nw.kernel!.shape[1]!)]),
+    forward(x, kept, training) {
+      const B = x.shape[0]!;
+      const xIn = { data: x.data, shape: x.shape };
+      const initial = kept.length ? kept.map((v) => ({ data: v, shape: [B, v.length / B] })) : undefined;
+      const mask = x.mask ? { data: x.mask, shape: [B, x.shape[1]!] } : undefined;
+      const run = training ? cell.trainingForward.bind(cell) : cell.forward.bind(cell);
+      const out = (run as (x: Tensor, s?: Tensor[], m?: Tensor) => { output: Float32Array; h: Float32Array; c?: Float32Array })(xIn, initial, mask);
+      // A stateful layer carries its final states on (the kept states are inputs here: no gradient reaches them).
+      if (kept.length) {
+        kept[0]!.set(out.h);
+        if (out.c) kept[1]!.set(out.c);
+      }
+      return {
+        out: recurrentOutput(rnn, x, out.output, rnn.units),
+        backward(dOut) {
+          const g = cell.backward(dOut);
+          grad('kernel')!.set(g.dKernel);
+          grad('recurrent_kernel')!.set(g.dRecurrent);
+          grad('bias')?.set(g.dBias);
+          return g.dX;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Inverted dropout in training (kept values scaled by 1/(1 − rate)), the identity otherwise; one mask value per
+ * group the layer's noise axes share (SpatialDropout1D: per sequence and feature), from the trainer's seeded draws.
+ */
+function dropoutRunner(layer: Dropout, random: () => number): TrainRunner {
+  return {
+    layOut: () => {},
+    forward(x, _kept, training) {
+      if (!training || layer.rate === 0) return { out: x, backward: (dOut) => dOut };
+      const sequence = x.shape.length === 3;
+      const [B, T, C] = sequence ? (x.shape as [number, number, number]) : [x.shape[0]!, 1, x.shape[1]!];
+      const axes = layer.noiseAxes(sequence);
+      const [nb, nt, nc] = [axes.batch ? B : 1, axes.timesteps ? T : 1, axes.features ? C : 1];
+      const noise = Float32Array.from({ length: nb * nt * nc }, () => (random() < layer.rate ? 0 : 1 / (1 - layer.rate)));
+      const scale = new Float32Array(B * T * C);
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < T; t++)
+          for (let c = 0; c < C; c++)
+            scale[(b * T + t) * C + c] = noise[((axes.batch ? b : 0) * nt + (axes.timesteps ? t : 0)) * nc + (axes.features ? c : 0)]!;
+      return { out: { data: x.data.map((v, i) => v * scale[i]!), shape: x.shape, mask: x.mask }, backward: (dOut) => dOut.map((v, i) => v * scale[i]!) };
+    },
+  };
+}

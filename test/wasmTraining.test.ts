@@ -1,0 +1,238 @@
+/**
+ * fit and evaluate on the wasm backend, in Node without WebGPU (src/cpu/training.ts): whole training steps against
+ * the float64 reference trainer (test/support/referenceModel.ts referenceTrain: float64 forward, loss, BPTT,
+ * clipping and optimizer), over the layers, losses, optimizers and clipping modes it trains; then what fit promises
+ * on every backend (validation logs equal to evaluate, the non-finite-loss stop with the last good weights, predict
+ * on the trained weights) and the typed refusal of what it does not train yet, with nothing changed.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRuntime, layers, sequential, type Runtime } from '../src/index';
+import { NonFiniteLossError, WebGPUUnavailableError } from '../src/errors';
+import { clipSpecOf } from '../src/kernels/clipping';
+import { resolveLoss } from '../src/optim/losses';
+import { resolveOptimizer } from '../src/optim/optimizers';
+import { expectClose } from './support/compare';
+import { rng, uniform } from './support/random';
+import { referencePredict, referenceTrain, type LayerSpec } from './support/referenceModel';
+import { SEQUENCE } from './support/tolerances';
+
+/** Weights after a few float32 steps vs float64, and each epoch's loss: as test/fit.gpu.test.ts holds the GPU to. */
+const WEIGHTS_AFTER_STEPS = { atol: 1e-4, rtol: 1e-4 };
+const EPOCH_LOSS = { atol: 1e-5, rtol: 1e-4 };
+
+interface Case {
+  name: string;
+  layers: LayerSpec[];
+  sample: number[];
+  n: number;
+  target: (random: () => number, n: number) => Float32Array;
+  targetShape: number[];
+  loss: string;
+  optimizer: Record<string, unknown> & { kind: string };
+  clip?: { clipNorm?: number; globalClipNorm?: number; clipValue?: number };
+  ids?: number;
+}
+
+const regression = (cols: number) => (random: () => number, n: number) => uniform(random, n * cols, 1);
+const oneHot = (classes: number) => (random: () => number, n: number) => {
+  const y = new Float32Array(n * classes);
+  for (let r = 0; r < n; r++) y[r * classes + Math.floor(random() * classes)] = 1;
+  return y;
+};
+
+const CASES: Case[] = [
+  {
+    name: 'the tutorial model, small: LSTM(8, relu) + Dense(1), MSE, Adam',
+    layers: [
+      { type: 'lstm', config: { units: 8, activation: 'relu', inputShape: [6, 2] } },
+      { type: 'dense', config: { units: 1 } },
+    ],
+    sample: [6, 2],
+    n: 5,
+    target: regression(1),
+    targetShape: [1],
+    loss: 'mse',
+    optimizer: { kind: 'adam', learningRate: 0.01 },
+  },
+  {
+    name: 'LSTM → SimpleRNN(relu, goBackwards) → Dense(softmax), categorical crossentropy, SGD with Nesterov momentum, clipNorm',
+    layers: [
+      { type: 'lstm', config: { units: 6, returnSequences: true, inputShape: [7, 3] } },
+      { type: 'simpleRNN', config: { units: 5, activation: 'relu', goBackwards: true } },
+      { type: 'dense', config: { units: 3, activation: 'softmax' } },
+    ],
+    sample: [7, 3],
+    n: 6,
+    target: oneHot(3),
+    targetShape: [3],
+    loss: 'categoricalCrossentropy',
+    optimizer: { kind: 'sgd', learningRate: 0.2, momentum: 0.9, nesterov: true },
+    clip: { clipNorm: 0.05 },
+  },
+  {
+    name: 'Embedding → LSTM → Dense(sigmoid), binary crossentropy, RMSprop centered with momentum, clipValue',
+    layers: [
+      { type: 'embedding', config: { inputDim: 11, outputDim: 4, inputLength: 5 } },
+      { type: 'lstm', config: { units: 6 } },
+      { type: 'dense', config: { units: 2, activation: 'sigmoid' } },
+    ],
+    sample: [5],
+    n: 6,
+    target: (random, n) => Float32Array.from({ length: n * 2 }, () => (random() < 0.5 ? 0 : 1)),
+    targetShape: [2],
+    loss: 'binaryCrossentropy',
+    optimizer: { kind: 'rmsprop', learningRate: 0.01, momentum: 0.5, centered: true },
+    clip: { clipValue: 0.05 },
+    ids: 11,
+  },
+  {
+    name: 'stacked LSTMs (the second going backwards) + per-step Dense(tanh), MAE, RMSprop, global clipping',
+    layers: [
+      { type: 'lstm', config: { units: 5, returnSequences: true, inputShape: [4, 3] } },
+      { type: 'lstm', config: { units: 4, returnSequences: true, goBackwards: true } },
+      { type: 'dense', config: { units: 2, activation: 'tanh' } },
+    ],
+    sample: [4, 3],
+    n: 3,
+    target: (random, n) => uniform(random, n * 4 * 2, 0.9),
+    targetShape: [4, 2],
+    loss: 'mae',
+    optimizer: { kind: 'rmsprop', learningRate: 0.01 },
+    clip: { globalClipNorm: 0.02 },
+  },
+  {
+    name: 'SimpleRNN(tanh) + Dense(1), Huber, plain SGD, a batch past the GEMM tiles (33 rows)',
+    layers: [
+      { type: 'simpleRNN', config: { units: 9, inputShape: [5, 2] } },
+      { type: 'dense', config: { units: 1 } },
+    ],
+    sample: [5, 2],
+    n: 33,
+    target: regression(1),
+    targetShape: [1],
+    loss: 'huber',
+    optimizer: { kind: 'sgd', learningRate: 0.3 },
+  },
+];
+
+/** A model from a spec list with seeded weights, on runtime rt. */
+async function build(rt: Runtime, specs: LayerSpec[], seed: number) {
+  const model = sequential(rt, { seed });
+  for (const s of specs) model.add((layers as unknown as Record<string, (c: unknown) => ReturnType<typeof layers.dense>>)[s.type]!(s.config));
+  const random = rng(seed);
+  const weights = (await model.getWeights()).map((w) => ({ data: uniform(random, w.data.length, 0.5), shape: w.shape }));
+  model.setWeights(weights);
+  return { model, weights: weights.map((w) => w.data) };
+}
+
+function inputs(c: Case, random: () => number): Float32Array {
+  const size = c.n * c.sample.reduce((a, b) => a * b, 1);
+  return c.ids ? Float32Array.from({ length: size }, () => Math.floor(random() * c.ids!)) : uniform(random, size, 1);
+}
+
+describe('fit on the wasm backend against the float64 reference trainer', () => {
+  it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s: 3 full-batch steps', async (_name, c, index) => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const { model, weights } = await build(rt, c.layers, 40 + index);
+    const random = rng(70 + index);
+    const x = inputs(c, random);
+    const y = c.target(random, c.n);
+    const optimizer = resolveOptimizer({ ...c.optimizer, ...(c.clip ?? {}) } as never);
+    model.compile({ optimizer, loss: c.loss });
+    const steps = 3;
+    const history = await model.fit(
+      { data: x, shape: [c.n, ...c.sample] },
+      { data: y, shape: [c.n, ...c.targetShape] },
+      { epochs: steps, batchSize: c.n, shuffle: false },
+    );
+    const ref = referenceTrain(c.layers, weights, x, y, c.n, c.sample, resolveLoss(c.loss), optimizer, steps, clipSpecOf(optimizer));
+    expectClose(history.history.loss!, ref.losses, EPOCH_LOSS, 'loss of each epoch');
+    const trained = await model.getWeights();
+    trained.forEach((w, k) => expectClose(w.data, ref.weights[k]!, WEIGHTS_AFTER_STEPS, `weight ${k} after ${steps} steps`));
+    // The weights really moved, and predict runs on the new ones.
+    expect(weights.some((w, k) => w.some((v, j) => Math.abs(v - ref.weights[k]![j]!) > 1e-3))).toBe(true);
+    const got = await model.predict({ data: x, shape: [c.n, ...c.sample] });
+    const want = referencePredict(
+      c.layers,
+      trained.map((w) => w.data),
+      x,
+      c.n,
+      c.sample,
+    ).data;
+    expectClose(got.data, want, SEQUENCE, 'predict after fit');
+    rt.dispose();
+  });
+});
+
+describe('fit on the wasm backend, as on WebGPU', () => {
+  const specs: LayerSpec[] = [
+    { type: 'lstm', config: { units: 6, inputShape: [5, 2] } },
+    { type: 'dense', config: { units: 1 } },
+  ];
+  const n = 20;
+  const x = { data: uniform(rng(1), n * 5 * 2, 1), shape: [n, 5, 2] };
+  const y = { data: uniform(rng(2), n, 1), shape: [n, 1] };
+
+  it('validation logs are what evaluate gives on the same rows; a second fit continues the optimizer', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const { model } = await build(rt, specs, 5);
+    model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
+    const first = await model.fit(x, y, { epochs: 2, batchSize: 6, validationSplit: 0.25, seed: 3 });
+    expect(Object.keys(first.history).sort()).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
+    const valX = { data: x.data.subarray(15 * 10), shape: [5, 5, 2] };
+    const valY = { data: y.data.subarray(15), shape: [5, 1] };
+    const [loss, mae] = (await model.evaluate(valX, valY)) as number[];
+    expect(loss).toBeCloseTo(first.history.val_loss!.at(-1)!, 6);
+    expect(mae).toBeCloseTo(first.history.val_mae!.at(-1)!, 6);
+    const second = await model.fit(x, y, { epochs: 3, batchSize: 6, validationSplit: 0.25, seed: 3 });
+    expect(second.history.loss!.at(-1)!).toBeLessThan(first.history.loss![0]!);
+    rt.dispose();
+  });
+
+  it('a loss that turns NaN stops fit with a NonFiniteLossError naming the batch; the last good weights are kept', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const { model } = await build(rt, specs, 6);
+    model.compile({ optimizer: { kind: 'sgd', learningRate: 1e30 } as never, loss: 'mse' });
+    const error = await model.fit(x, y, { epochs: 5, batchSize: 4, shuffle: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect(String(error)).toMatch(/epoch \d+ \(Epoch \d+\/5\), batch \d+ of 5/);
+    rt.dispose();
+  });
+
+  it('dropout is on in training and off in predict and evaluate', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const model = sequential(rt, { seed: 9 });
+    model.add(layers.lstm({ units: 8, inputShape: [5, 2] }));
+    model.add(layers.dropout({ rate: 0.5 }));
+    model.add(layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const before = await model.evaluate(x, y);
+    expect(await model.evaluate(x, y)).toBe(before);
+    // One step with lr 0 changes nothing, but its loss is of a dropped-out forward pass: not evaluate's.
+    model.compile({ optimizer: { kind: 'sgd', learningRate: 0 } as never, loss: 'mse' });
+    const h = await model.fit(x, y, { epochs: 1, batchSize: n, shuffle: false });
+    expect(h.history.loss![0]).not.toBeCloseTo(before as number, 4);
+    expect(await model.evaluate(x, y)).toBe(before);
+    rt.dispose();
+  });
+
+  it('a layer it does not train yet: a WebGPUUnavailableError naming it, before anything changes', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const { model } = await build(
+      rt,
+      [
+        { type: 'gru', config: { units: 4, inputShape: [5, 2] } },
+        { type: 'dense', config: { units: 1 } },
+      ],
+      8,
+    );
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const before = await model.getWeights();
+    await expect(model.fit(x, y)).rejects.toThrow(
+      /model.fit: layer 'gru\w*' \(GRU\) does not train on the wasm backend yet.*LSTM, SimpleRNN.*backend: 'webgpu'/,
+    );
+    await expect(model.evaluate(x, y)).rejects.toThrow(WebGPUUnavailableError);
+    expect(await model.getWeights()).toEqual(before);
+    rt.dispose();
+  });
+});
