@@ -152,7 +152,9 @@ export function benchOptions(argv, { realGpu, peers: defaultPeers }) {
       budgetMs: Number(option('budget-ms') ?? 15_000),
       // TF.js webgpu on SwiftShader needs minutes per large training step (and its warm-up): off by default there.
       skip: (option('skip') ?? (realGpu ? '' : 'large/train/webgpu')).split(',').filter(Boolean),
-      profile: !flag('no-profile'),
+      profile: !flag('no-profile') && option('backend') !== 'wasm',
+      // --backend=wasm times webrnn's WebAssembly backend (createRuntime({ backend: 'wasm' })) against the same peers.
+      backend: option('backend') ?? 'auto',
       // --kernels=lstm:seq,gru:vec4 pins webrnn's kernel variants (RuntimeOptions.kernels) instead of the defaults.
       kernels: Object.fromEntries(
         (option('kernels') ?? '')

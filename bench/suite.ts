@@ -44,6 +44,8 @@ export interface BenchOptions {
   wasmPath?: string;
   /** Kernel variants to pin instead of the adapter's defaults (RuntimeOptions.kernels). */
   kernels?: KernelChoice;
+  /** webrnn's backend (RuntimeOptions.backend): 'wasm' times the WebAssembly path against the same peers. */
+  backend?: 'auto' | 'webgpu' | 'wasm';
 }
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
@@ -388,7 +390,7 @@ async function lossCheck(
 
 export async function runBench(o: BenchOptions) {
   if (o.wasmPath) setWasmPaths(o.wasmPath);
-  const rt = await createRuntime({ kernels: o.kernels ?? {} });
+  const rt = await createRuntime({ kernels: o.kernels ?? {}, backend: o.backend ?? 'auto' });
   const rows: Row[] = [];
   const bytes: Record<string, { warm: number; end: number }> = {};
   const notes: string[] = [];

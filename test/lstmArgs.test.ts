@@ -100,7 +100,9 @@ describe('createRuntime', () => {
   it('by default falls back to WebAssembly there, and its training calls repeat how to enable WebGPU', async () => {
     const rt = await createRuntime();
     expect(rt.backend).toBe('wasm');
-    expect(() => rt.requireWebGpu('model.fitDataset')).toThrow(/model.fitDataset needs WebGPU.*WebGPU is missing: WebGPU is not available here.*--enable-unsafe-webgpu/);
+    expect(() => rt.requireWebGpu('model.fitRidge')).toThrow(
+      /model.fitRidge needs WebGPU.*WebGPU is missing: WebGPU is not available here.*--enable-unsafe-webgpu/,
+    );
     rt.dispose();
   });
 });

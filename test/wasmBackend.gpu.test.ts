@@ -38,13 +38,13 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     expectClose(o.newCellsWasm!, o.newCellsGpu!, SEQUENCE, 'SRU and EchoState(includeInput, goBackwards)');
   });
 
-  it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts and trains; fitDataset says how to enable WebGPU', async () => {
+  it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts and trains; fitRidge says how to enable WebGPU', async () => {
     const r = await page.call('withoutWebGpu');
     expect(r.backend).toBe('wasm');
     expect(r.finite).toBe(true);
     expect(r.losses.length).toBe(3);
     expect(r.losses[2]).toBeLessThan(r.losses[0]);
-    expect(r.fitDataset?.name).toBe('WebGPUUnavailableError');
-    expect(r.fitDataset?.message).toMatch(/model.fitDataset needs WebGPU.*navigator.gpu is undefined.*--enable-unsafe-webgpu/);
+    expect(r.fitRidge?.name).toBe('WebGPUUnavailableError');
+    expect(r.fitRidge?.message).toMatch(/model.fitRidge needs WebGPU.*navigator.gpu is undefined.*--enable-unsafe-webgpu/);
   });
 });

@@ -189,6 +189,26 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     rt.dispose();
   });
 
+  it('fitDataset on a generator gives the weights fit gives on the same batches in the same order; evaluateDataset what evaluate gives', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const [a, b] = [(await build(rt, specs, 4)).model, (await build(rt, specs, 4)).model];
+    for (const m of [a, b]) m.compile({ optimizer: 'rmsprop', loss: 'mse' });
+    await a.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false });
+    function* batches() {
+      for (let start = 0; start < n; start += 8) {
+        const end = Math.min(n, start + 8);
+        yield {
+          xs: { data: x.data.subarray(start * 10, end * 10), shape: [end - start, 5, 2] },
+          ys: { data: y.data.subarray(start, end), shape: [end - start, 1] },
+        };
+      }
+    }
+    await b.fitDataset({ [Symbol.iterator]: batches }, { epochs: 2 });
+    expect(await b.getWeights()).toEqual(await a.getWeights());
+    expect(await b.evaluateDataset({ [Symbol.iterator]: batches })).toBeCloseTo((await a.evaluate(x, y, { batchSize: 8 })) as number, 6);
+    rt.dispose();
+  });
+
   it('a loss that turns NaN stops fit with a NonFiniteLossError naming the batch; the last good weights are kept', async () => {
     const rt = await createRuntime({ backend: 'wasm' });
     const { model } = await build(rt, specs, 6);

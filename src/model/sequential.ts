@@ -561,7 +561,6 @@ export class Sequential {
    * error naming epoch and batch; the weights of the last completed epoch stay in getLastGoodWeights().
    */
   async fitDataset(dataset: Dataset, args: FitDatasetArgs = {}): Promise<History> {
-    this.rt.requireWebGpu('model.fitDataset');
     this.ensureBuilt();
     void this.isCompiled; // throws, saying to compile first, when compile was not called
     if (this.fitting) throw new ValueError('fitDataset was called while another fit on this model is running; await the first one');
@@ -582,7 +581,7 @@ export class Sequential {
     const runBatch = async (batch: Batch, where: string, plan: 'train' | 'evaluate', before?: (count: number) => Promise<void>) => {
       const [xs, ys] = this.checkXY(batch.xs, batch.ys, where);
       if (!prepared.has(xs.count)) {
-        await this.prepareTraining(xs.count, xs.count, xs.count);
+        await this.prepareTraining(xs.count, xs.count, xs.count, 'model.fitDataset');
         prepared.add(xs.count);
       }
       await before?.(xs.count);
@@ -592,6 +591,7 @@ export class Sequential {
         Uint32Array.from({ length: xs.count }, (_, i) => i),
         plan,
       );
+      if (this.cpuTrainer) await breathe();
       return xs.count;
     };
     let iterator: BatchIterator | null = null;
@@ -599,11 +599,11 @@ export class Sequential {
       for (const cb of o.callbacks) cb.setModel?.(this);
       for (const cb of o.callbacks) await cb.onTrainBegin?.();
       const perBatch = o.callbacks.some((cb) => cb.onBatchEnd);
-      const progress = new BatchProgress(this.rt.device.queue, o.callbacks, true);
+      const progress = new BatchProgress(this.queue(), o.callbacks, true);
       iterator = o.batchesPerEpoch !== null ? await openDataset(dataset, 'fitDataset') : null;
       for (let epoch = o.initialEpoch; epoch < o.epochs && !this.stopTraining; epoch++) {
         for (const cb of o.callbacks) await cb.onEpochBegin?.(epoch);
-        this.rt.write(this.accumulators!.train, new Float32Array(accumulatorLength(this.isCompiled)));
+        this.resetAccumulator('train');
         if (o.batchesPerEpoch === null) iterator = await openDataset(dataset, 'fitDataset');
         let b = 0;
         let samples = 0;
@@ -648,14 +648,14 @@ export class Sequential {
     epoch: number,
   ): Promise<boolean> {
     if (arrays) {
-      await this.prepareTraining(0, arrays[0].count, 32);
+      await this.prepareTraining(0, arrays[0].count, 32, 'model.fitDataset');
       this.queueEvaluation(arrays[0], arrays[1], 32);
       return true;
     }
     if (!o.validationData) return false;
-    this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(this.isCompiled)));
+    this.resetAccumulator('evaluate');
     const iterator = await openDataset(o.validationData, 'fitDataset validationData');
-    const bound = new BatchProgress(this.rt.device.queue, [], true); // two batches queued at most, as in training
+    const bound = new BatchProgress(this.queue(), [], true); // two batches queued at most, as in training
     let b = 0;
     try {
       for (; o.validationBatches === null || b < o.validationBatches; b++) {
@@ -674,15 +674,14 @@ export class Sequential {
 
   /** evaluate over a dataset of `{ xs, ys }` batches (TF.js's evaluateDataset): the loss, or [loss, ...metrics]. */
   async evaluateDataset(dataset: Dataset, args: { batches?: number } = {}): Promise<number | number[]> {
-    this.rt.requireWebGpu('model.evaluateDataset');
     this.ensureBuilt();
     const compiled = this.isCompiled;
     const limit = args.batches ?? null;
     if (limit !== null && (!Number.isInteger(limit) || limit < 1))
       throw new ValueError(`evaluateDataset: batches must be a positive integer; got ${JSON.stringify(limit)}`);
     const iterator = await openDataset(dataset, 'evaluateDataset');
-    this.rt.write(this.accumulators!.evaluate, new Float32Array(accumulatorLength(compiled)));
-    const bound = new BatchProgress(this.rt.device.queue, [], true); // two batches queued at most
+    this.resetAccumulator('evaluate');
+    const bound = new BatchProgress(this.queue(), [], true); // two batches queued at most
     let b = 0;
     try {
       for (; limit === null || b < limit; b++) {
@@ -690,7 +689,7 @@ export class Sequential {
         const batch = await nextBatch(iterator, where);
         if (!batch) break;
         const [xs, ys] = this.checkXY(batch.xs, batch.ys, where);
-        await this.prepareTraining(0, xs.count, xs.count);
+        await this.prepareTraining(0, xs.count, xs.count, 'model.evaluateDataset');
         this.runBatch(
           xs,
           ys,
@@ -701,7 +700,7 @@ export class Sequential {
       }
       await bound.flush();
       if (b === 0) throw new ValueError('evaluateDataset: the dataset yielded no batches');
-      const acc = await this.rt.read(this.accumulators!.evaluate, accumulatorLength(compiled));
+      const acc = await this.readAccumulator('evaluate');
       const logs = logsFromAccumulator(acc, compiled);
       return compiled.metrics.length === 0 ? logs.loss! : [logs.loss!, ...compiled.metrics.map((m) => logs[m.name]!)];
     } catch (e) {
