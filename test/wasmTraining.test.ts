@@ -241,7 +241,7 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     const { model } = await build(
       rt,
       [
-        { type: 'gru', config: { units: 4, inputShape: [5, 2] } },
+        { type: 'sru', config: { units: 4, inputShape: [5, 2] } },
         { type: 'dense', config: { units: 1 } },
       ],
       8,
@@ -249,7 +249,7 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     model.compile({ optimizer: 'adam', loss: 'mse' });
     const before = await model.getWeights();
     await expect(model.fit(x, y)).rejects.toThrow(
-      /model.fit: layer 'gru\w*' \(GRU\) does not train on the wasm backend yet.*LSTM, SimpleRNN.*backend: 'webgpu'/,
+      /model.fit: layer 'sru\w*' \(SRU\) does not train on the wasm backend yet.*LSTM, GRU, SimpleRNN.*backend: 'webgpu'/,
     );
     await expect(model.evaluate(x, y)).rejects.toThrow(WebGPUUnavailableError);
     expect(await model.getWeights()).toEqual(before);

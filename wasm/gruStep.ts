@@ -16,10 +16,15 @@ import { activate } from './lib/activations';
 
 export { gemm } from './lib/gemm';
 
-/** One resetAfter timestep for `rows` rows: XW_t [rows, 3·units], h_{t−1} → h_t (not overlapping); `bias` the recurrent bias [3·units] or 0. */
-export function gruStep(xw: usize, u: usize, bias: usize, hPrev: usize, h: usize, rows: i32, units: i32, act: i32, gateAct: i32): void {
+/**
+ * One resetAfter timestep for `rows` rows: XW_t [rows, 3·units], h_{t−1} → h_t (not overlapping); `bias` the
+ * recurrent bias [3·units] or 0. Training passes `cache` [rows, 4·units]: z, r, hh and n = h·U_h + b_h are kept
+ * there for wasm/gruStepBackward.ts; 0 keeps nothing.
+ */
+export function gruStep(xw: usize, u: usize, bias: usize, hPrev: usize, h: usize, rows: i32, units: i32, act: i32, gateAct: i32, cache: usize): void {
   const unitBytes = (<usize>units) << 2;
   const gateRow = unitBytes * 3;
+  const cacheRow = unitBytes << 2;
   for (let b = 0; b < rows; b += 2) {
     const two = b + 1 < rows;
     const h0 = hPrev + <usize>b * unitBytes;
@@ -53,22 +58,18 @@ export function gruStep(xw: usize, u: usize, bias: usize, hPrev: usize, h: usize
         n1 = f32x4.add(n1, f32x4.mul(hk, un));
       }
       const at = <usize>b * unitBytes + j;
-      mix(z0, activate(f32x4.add(v128.load(x0 + 2 * unitBytes + j), f32x4.mul(activate(r0, gateAct), n0)), act), hPrev + at, h + at, gateAct);
-      if (two) {
-        mix(
-          z1,
-          activate(f32x4.add(v128.load(x1 + 2 * unitBytes + j), f32x4.mul(activate(r1, gateAct), n1)), act),
-          h0 + unitBytes + j,
-          h + at + unitBytes,
-          gateAct,
-        );
-      }
+      const kept = cache ? cache + <usize>b * cacheRow + j : 0;
+      mix(z0, r0, n0, x0 + 2 * unitBytes + j, hPrev + at, h + at, act, gateAct, kept, unitBytes);
+      if (two) mix(z1, r1, n1, x1 + 2 * unitBytes + j, h0 + unitBytes + j, h + at + unitBytes, act, gateAct, kept ? kept + cacheRow : 0, unitBytes);
     }
   }
 }
 
-/** Reset before, first half: z [rows, units] = σ(XW_z + h·U_z) and rh [rows, units] = σ(XW_r + h·U_r) ⊙ h. */
-export function gruGates(xw: usize, u: usize, hPrev: usize, z: usize, rh: usize, rows: i32, units: i32, gateAct: i32): void {
+/**
+ * Reset before, first half: z [rows, units] = σ(XW_z + h·U_z) and rh [rows, units] = σ(XW_r + h·U_r) ⊙ h. Training
+ * passes `cache` [rows, 4·units]: z, r and rh are kept in its blocks 0, 1 and 3 (gruCandidate keeps hh in block 2).
+ */
+export function gruGates(xw: usize, u: usize, hPrev: usize, z: usize, rh: usize, rows: i32, units: i32, gateAct: i32, cache: usize): void {
   const unitBytes = (<usize>units) << 2;
   const gateRow = unitBytes * 3;
   for (let b = 0; b < rows; b++) {
@@ -85,14 +86,23 @@ export function gruGates(xw: usize, u: usize, hPrev: usize, z: usize, rh: usize,
         uk += gateRow;
       }
       const at = <usize>b * unitBytes + j;
-      v128.store(z + at, activate(zz, gateAct));
-      v128.store(rh + at, f32x4.mul(activate(rr, gateAct), v128.load(hRow + j)));
+      const zv = activate(zz, gateAct);
+      const rv = activate(rr, gateAct);
+      const rhv = f32x4.mul(rv, v128.load(hRow + j));
+      v128.store(z + at, zv);
+      v128.store(rh + at, rhv);
+      if (cache) {
+        const kept = cache + ((<usize>b * unitBytes) << 2) + j;
+        v128.store(kept, zv);
+        v128.store(kept + unitBytes, rv);
+        v128.store(kept + 3 * unitBytes, rhv);
+      }
     }
   }
 }
 
-/** Reset before, second half: hh = act(XW_h + rh·U_h), h' = z ⊙ h + (1 − z) ⊙ hh, from gruGates' z and rh. */
-export function gruCandidate(xw: usize, u: usize, rh: usize, z: usize, hPrev: usize, h: usize, rows: i32, units: i32, act: i32): void {
+/** Reset before, second half: hh = act(XW_h + rh·U_h), h' = z ⊙ h + (1 − z) ⊙ hh, from gruGates' z and rh; hh kept in `cache` if given. */
+export function gruCandidate(xw: usize, u: usize, rh: usize, z: usize, hPrev: usize, h: usize, rows: i32, units: i32, act: i32, cache: usize): void {
   const unitBytes = (<usize>units) << 2;
   const gateRow = unitBytes * 3;
   for (let b = 0; b < rows; b++) {
@@ -107,13 +117,23 @@ export function gruCandidate(xw: usize, u: usize, rh: usize, z: usize, hPrev: us
       }
       const at = <usize>b * unitBytes + j;
       const zz = v128.load(z + at);
-      v128.store(h + at, f32x4.add(f32x4.mul(zz, v128.load(hPrev + at)), f32x4.mul(f32x4.sub(f32x4.splat(1), zz), activate(n, act))));
+      const hh = activate(n, act);
+      v128.store(h + at, f32x4.add(f32x4.mul(zz, v128.load(hPrev + at)), f32x4.mul(f32x4.sub(f32x4.splat(1), zz), hh)));
+      if (cache) v128.store(cache + ((<usize>b * unitBytes) << 2) + 2 * unitBytes + j, hh);
     }
   }
 }
 
-/** h' = z ⊙ h + (1 − z) ⊙ hh for four units, z from its pre-activation. */
-function mix(zPre: v128, hh: v128, hPrev: usize, h: usize, gateAct: i32): void {
+/** resetAfter's end of a step for four units: hh = act(XW_h + r ⊙ n), h' = z ⊙ h + (1 − z) ⊙ hh; z, r, hh, n kept if asked. */
+function mix(zPre: v128, rPre: v128, n: v128, xh: usize, hPrev: usize, h: usize, act: i32, gateAct: i32, kept: usize, unitBytes: usize): void {
   const z = activate(zPre, gateAct);
+  const r = activate(rPre, gateAct);
+  const hh = activate(f32x4.add(v128.load(xh), f32x4.mul(r, n)), act);
   v128.store(h, f32x4.add(f32x4.mul(z, v128.load(hPrev)), f32x4.mul(f32x4.sub(f32x4.splat(1), z), hh)));
+  if (kept) {
+    v128.store(kept, z);
+    v128.store(kept + unitBytes, r);
+    v128.store(kept + 2 * unitBytes, hh);
+    v128.store(kept + 3 * unitBytes, n);
+  }
 }

@@ -93,7 +93,7 @@ export class WasmLstm extends WasmRecurrence<LstmModule> {
     const back = this.back;
     const { activation, recurrentActivation } = this.options;
     const [act, gateAct] = [ACTIVATION_IDS[activation], ACTIVATION_IDS[recurrentActivation]];
-    return this.backwardSequence(dOutput, 1, (p) =>
+    return this.backwardSequence(dOutput, { carries: 1 }, (p) =>
       back.lstmStepBackward(p.cache, p.extraPrev[0]!, p.extra[0]!, p.dh, p.carry[0]!, p.dz, p.rows, this.padded, act, gateAct),
     );
   }

@@ -40,8 +40,14 @@ export interface BackPointers {
   h: number;
   /** The whole gradient reaching h_t [rows, Up]. */
   dh: number;
-  /** Where the step writes dz_t [rows, gates·Up]: what the gate pre-activations get. */
+  /** Where the step writes dz_t [rows, gates·Up]: what the gate pre-activations get (the input side: dW, db, dX). */
   dz: number;
+  /** The recurrent side's [rows, gates·Up] (dU and dh_{t−1} += dzh·Uᵀ): dz itself unless separateRecurrent. */
+  dzh: number;
+  /** dh_{t−1} [rows, Up]: holds the output's gradient at t − 1; the step may add terms of its own. */
+  dhPrev: number;
+  /** The step's scratch (stepScratch floats). */
+  scratch: number;
   /** Gradients carried from step to step [rows, Up] each (the LSTM's dc): in for step t, out for t − 1. */
   carry: number[];
   rows: number;
@@ -55,9 +61,25 @@ export interface CellGradients {
   dRecurrent: Float32Array;
   /** The first bias row's gradient (the one added into XW). */
   dBias: Float32Array;
+  /** The recurrent bias row's (1ᵀ·dZh), with separateRecurrent. */
+  dRecurrentBias?: Float32Array;
   /** What reaches the initial h [batch, units], and each carried gradient at the start (the LSTM's dc0). */
   dh0: Float32Array;
   carry0: Float32Array[];
+}
+
+/** What backwardSequence's fixRecurrent gets: memory (float offsets) after the weight gradients, before unpadding. */
+export interface RecurrentFix {
+  f32: Float32Array;
+  TB: number;
+  /** dZ [TB, G], dU [Up, G], a free [Up, TB] region (H_{t−1}ᵀ, no longer needed), postScratch, the forward's cache. */
+  dz: number;
+  du: number;
+  ht: number;
+  post: number;
+  cacheAt: number;
+  cacheWidth: number;
+  gemm: CellModule['gemm'];
 }
 
 /** Where a training forward pass left what its backward pass reads (float offsets into the module's memory). */
@@ -226,33 +248,52 @@ export abstract class WasmRecurrence<K extends CellModule> {
 
   /**
    * Backpropagation through time over the last training forward pass (sequence with `train`), from dOut, the
-   * gradient of its output (as it returned it). For each step from the last, `stepBack` turns the gradient reaching
-   * h_t into dz_t (masked rows are then zeroed and carry dh and the carried gradients across the step), and
-   * dh_{t−1} += dz_t·Uᵀ; then every step at once: dW = Xᵀ·dZ, dU = H_{t−1}ᵀ·dZ, db = 1ᵀ·dZ, dX = dZ·Wᵀ.
+   * gradient of its output (as it returned it). For each step from the last, `stepBack` turns dh (the gradient
+   * reaching h_t) into the gate gradients, dz on the input side and dzh on the recurrent side (one buffer unless
+   * `o.separateRecurrent`: the GRU's differ), and may add terms of its own into dhPrev; masked rows are then zeroed
+   * and carry dh and the carried gradients across the step; then dh_{t−1} += dzh_t·Uᵀ. After the last step, on every
+   * step at once: dW = Xᵀ·dZ, db = 1ᵀ·dZ, dX = dZ·Wᵀ, dU = H_{t−1}ᵀ·dZh (and 1ᵀ·dZh, the recurrent bias's, when
+   * separate). `o.stepScratch` floats are the step's own (p.scratch); `fixRecurrent` may then rework dU in memory.
    */
-  protected backwardSequence(dOut: Float32Array, carries: number, stepBack: (p: BackPointers) => void): CellGradients {
+  protected backwardSequence(
+    dOut: Float32Array,
+    o: { carries?: number; separateRecurrent?: boolean; stepScratch?: number; postScratch?: number },
+    stepBack: (p: BackPointers) => void,
+    fixRecurrent?: (m: RecurrentFix) => void,
+  ): CellGradients {
     const tr = this.trace;
     if (!tr) throw new Error('backwardSequence needs a training forward pass first (sequence with train)');
     const { units: U, padded: Up, features: F, gates } = this;
-    const G = gates * Up;
-    const Fp = region(F);
+    const [G, Fp, carries] = [gates * Up, region(F), o.carries ?? 0];
     const { B, T } = tr;
     const TB = T * B;
-    const at = { dz: tr.end, dh: 0, carry: 0, ut: 0, wt: 0, xt: 0, ht: 0, ones: 0, dw: 0, du: 0, db: 0, dx: 0, end: 0 };
-    at.dh = at.dz + TB * G;
-    at.carry = at.dh + (T + 1) * B * Up;
-    at.ut = at.carry + carries * B * Up;
-    at.wt = at.ut + G * Up;
-    at.xt = at.wt + G * Fp;
-    at.ht = at.xt + region(F * TB);
-    at.ones = at.ht + Up * TB;
-    at.dw = at.ones + region(TB);
-    at.du = at.dw + F * G;
-    at.db = at.du + Up * G;
-    at.dx = at.db + G;
-    at.end = at.dx + TB * Fp;
-    const f32 = this.memoryFor(at.end);
-    f32.fill(0, at.dz, at.end);
+    const sizes = {
+      dz: TB * G,
+      dzh: o.separateRecurrent ? TB * G : 0,
+      dh: (T + 1) * B * Up,
+      carry: carries * B * Up,
+      scratch: region(o.stepScratch ?? 0),
+      post: region(o.postScratch ?? 0),
+      ut: G * Up,
+      wt: G * Fp,
+      xt: region(F * TB),
+      ht: Up * TB,
+      ones: region(TB),
+      dw: F * G,
+      du: Up * G,
+      db: G,
+      dbh: G,
+      dx: TB * Fp,
+    };
+    const at = {} as Record<keyof typeof sizes, number>;
+    let end = tr.end;
+    for (const [name, floats] of Object.entries(sizes)) {
+      at[name as keyof typeof sizes] = end;
+      end += floats;
+    }
+    const dzhAt = o.separateRecurrent ? at.dzh : at.dz;
+    const f32 = this.memoryFor(end);
+    f32.fill(0, tr.end, end);
     // Uᵀ [G, Up] and Wᵀ [G, Fp] (padded columns zero), the transposes the gemm needs.
     for (let p = 0; p < Up; p++) for (let g = 0; g < G; g++) f32[at.ut + g * Up + p] = f32[this.at.u + p * G + g]!;
     for (let r = 0; r < F; r++) for (let g = 0; g < G; g++) f32[at.wt + g * Fp + r] = f32[this.at.w + r * G + g]!;
@@ -264,11 +305,12 @@ export abstract class WasmRecurrence<K extends CellModule> {
     }
     const extraSlot = (i: number, s: number) => tr.extraAt + (i * (T + 1) + s) * B * Up;
     const carryPointers = Array.from({ length: carries }, (_, i) => 4 * (at.carry + i * B * Up));
+    const rowOf = (from: number, b: number) => f32.slice(from + b * Up, from + (b + 1) * Up);
     for (let s = T - 1; s >= 0; s--) {
       const t = tr.goBackwards ? T - 1 - s : s;
       const masked = tr.mask ? Array.from({ length: B }, (_, b) => b).filter((b) => tr.mask!.data[b * T + t] === 0) : [];
-      const saved = masked.map((b) => carryPointers.map((c) => f32.slice(c / 4 + b * Up, c / 4 + (b + 1) * Up)));
-      const dz = at.dz + s * B * G;
+      const saved = masked.map((b) => ({ carries: carryPointers.map((c) => rowOf(c / 4, b)), dhPrev: rowOf(dhSlot(s), b) }));
+      const [dz, dzh] = [at.dz + s * B * G, dzhAt + s * B * G];
       stepBack({
         cache: 4 * (tr.cacheAt + s * B * tr.cacheWidth),
         extraPrev: Array.from({ length: tr.kept }, (_, i) => 4 * extraSlot(i, s)),
@@ -277,25 +319,32 @@ export abstract class WasmRecurrence<K extends CellModule> {
         h: 4 * (tr.hAt + (s + 1) * B * Up),
         dh: 4 * dhSlot(s + 1),
         dz: 4 * dz,
+        dzh: 4 * dzh,
+        dhPrev: 4 * dhSlot(s),
         carry: carryPointers,
+        scratch: 4 * at.scratch,
         rows: B,
       });
       // A masked row's step was the identity on its states: nothing reaches its gates, dh and dc pass through.
       masked.forEach((b, k) => {
         f32.fill(0, dz + b * G, dz + (b + 1) * G);
-        saved[k]!.forEach((v, i) => f32.set(v, carryPointers[i]! / 4 + b * Up));
+        f32.fill(0, dzh + b * G, dzh + (b + 1) * G);
+        saved[k]!.carries.forEach((v, i) => f32.set(v, carryPointers[i]! / 4 + b * Up));
+        f32.set(saved[k]!.dhPrev, dhSlot(s) + b * Up);
         for (let j = 0; j < Up; j++) f32[dhSlot(s) + b * Up + j]! += f32[dhSlot(s + 1) + b * Up + j]!;
       });
-      this.k.gemm(4 * dz, 4 * at.ut, 0, 4 * dhSlot(s), B, G, Up, 1);
+      this.k.gemm(4 * dzh, 4 * at.ut, 0, 4 * dhSlot(s), B, G, Up, 1);
     }
     // Xᵀ [F, TB] and H_{t−1}ᵀ [Up, TB] for the weight gradients; a ones row for the bias's.
     for (let r = 0; r < TB; r++) for (let c = 0; c < F; c++) f32[at.xt + c * TB + r] = f32[tr.xAt + r * F + c]!;
     for (let r = 0; r < TB; r++) for (let c = 0; c < Up; c++) f32[at.ht + c * TB + r] = f32[tr.hAt + r * Up + c]!;
     f32.fill(1, at.ones, at.ones + TB);
     this.k.gemm(4 * at.xt, 4 * at.dz, 0, 4 * at.dw, F, TB, G, 0);
-    this.k.gemm(4 * at.ht, 4 * at.dz, 0, 4 * at.du, Up, TB, G, 0);
+    this.k.gemm(4 * at.ht, 4 * dzhAt, 0, 4 * at.du, Up, TB, G, 0);
     this.k.gemm(4 * at.ones, 4 * at.dz, 0, 4 * at.db, 1, TB, G, 0);
+    if (o.separateRecurrent) this.k.gemm(4 * at.ones, 4 * at.dzh, 0, 4 * at.dbh, 1, TB, G, 0);
     this.k.gemm(4 * at.dz, 4 * at.wt, 0, 4 * at.dx, TB, G, Fp, 0);
+    fixRecurrent?.({ f32, TB, dz: at.dz, du: at.du, ht: at.ht, post: at.post, cacheAt: tr.cacheAt, cacheWidth: tr.cacheWidth, gemm: this.k.gemm });
     // Back to Keras's layouts: gate blocks unpadded, dX batch-major in input time.
     const unpad = (from: number, rows: number) => {
       const out = new Float32Array(rows * gates * U);
@@ -318,9 +367,19 @@ export abstract class WasmRecurrence<K extends CellModule> {
       dKernel: unpad(at.dw, F),
       dRecurrent: unpad(at.du, U),
       dBias: unpad(at.db, 1),
+      ...(o.separateRecurrent ? { dRecurrentBias: unpad(at.dbh, 1) } : {}),
       dh0: rows(dhSlot(0)),
       carry0: carryPointers.map((c) => rows(c / 4)),
     };
+  }
+
+  /** The batch and the timesteps of the last training forward pass (0 before one). */
+  protected batchOfTrace(): number {
+    return this.trace?.B ?? 0;
+  }
+
+  protected stepsOfTrace(): number {
+    return this.trace?.T ?? 0;
   }
 
   /** The module's memory as floats, grown first to hold `floats`. */

@@ -56,7 +56,7 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
     this.back ??= instantiateWasm<ActivationBackwardModule>(denseBackwardWasm, this.k.memory);
     const back = this.back;
     const act = ACTIVATION_IDS[this.options.activation];
-    return this.backwardSequence(dOutput, 0, (p) => back.activationBackward(p.h, p.dh, p.dz, p.rows * this.padded, act));
+    return this.backwardSequence(dOutput, {}, (p) => back.activationBackward(p.h, p.dh, p.dz, p.rows * this.padded, act));
   }
 
   private run(x: TensorLike, initialState: readonly [TensorLike] | undefined, mask: TensorLike | undefined, train: boolean): SimpleRnnOutputs<Float32Array> {

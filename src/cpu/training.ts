@@ -4,7 +4,7 @@
  * watch), so fit's loop, logs, callbacks and NonFiniteLossError work alike on both backends.
  *
  *   train:    forward (keeping what backward needs) → loss, dP → metrics → backward through every layer
- *             (WebAssembly BPTT, src/cpu/{lstm,simpleRnn,dense}.ts) → L1/L2 → clipping → optimizer
+ *             (WebAssembly BPTT, src/cpu/{lstm,gru,simpleRnn,dense}.ts) → L1/L2 → clipping → optimizer
  *             (./optimizers.ts) → the layers lay the new weights out
  *   evaluate: forward → loss → metrics → penalties
  *
@@ -18,6 +18,7 @@ import type { RegularizedSegment } from '../kernels/regularizers';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import { Embedding } from '../layers/embedding';
+import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
 import { LSTM } from '../layers/lstm';
 import { Masking } from '../layers/masking';
@@ -30,14 +31,15 @@ import { watchSlot, type Compiled } from '../model/training';
 import type { Tensor } from '../tensor';
 import { WasmDense } from './dense';
 import { lossRows, metricSum } from './losses';
-import { WasmLstm } from './lstm';
+import type { WasmGru } from './gru';
+import type { WasmLstm } from './lstm';
 import { cellFor, layerWeights, recurrentOutput, type Act, type Weights } from './model';
 import { addPenalties, clipGradients, optimizerStep } from './optimizers';
 import type { WasmSimpleRnn } from './simpleRnn';
 import type { HostStates } from './states';
 
 /** The layer classes fit trains on the wasm backend, as error messages name them. */
-export const TRAINABLE_ON_WASM = 'LSTM, SimpleRNN, Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector and Dropout';
+export const TRAINABLE_ON_WASM = 'LSTM, GRU, SimpleRNN, Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector and Dropout';
 
 /**
  * Throws a WebGPUUnavailableError naming the first layer fit cannot train on the wasm backend yet, before anything
@@ -56,7 +58,7 @@ export function checkWasmTraining(layers: readonly Layer[], what: string): void 
 }
 
 function untrainable(layer: Layer): string | null {
-  if (layer instanceof LSTM || layer instanceof SimpleRNN) {
+  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) {
     if (layer.dropout > 0 || layer.recurrentDropout > 0) return 'with dropout or recurrentDropout does not train';
     return null;
   }
@@ -265,10 +267,17 @@ function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => n
     };
   }
   if (layer instanceof Dropout) return dropoutRunner(layer, random);
-  const cell = cellFor(layer, w) as WasmLstm | WasmSimpleRnn;
-  const rnn = layer as LSTM | SimpleRNN;
+  const cell = cellFor(layer, w) as WasmLstm | WasmGru | WasmSimpleRnn;
+  const rnn = layer as LSTM | GRU | SimpleRNN;
+  /** The bias rows as the cell lays them out: a GRU with resetAfter has two (input, recurrent). */
+  const biasRows = (nw: Weights) => {
+    const G = nw.kernel!.shape[1]!;
+    const rows = rnn instanceof GRU && rnn.resetAfter ? 2 : 1;
+    const bias = nw.bias?.data ?? new Float32Array(rows * G);
+    return Array.from({ length: rows }, (_, i) => bias.subarray(i * G, (i + 1) * G));
+  };
   return {
-    layOut: (nw) => cell.layOut(nw.kernel!.data, nw.recurrent_kernel!.data, [nw.bias?.data ?? new Float32Array(nw.kernel!.shape[1]!)]),
+    layOut: (nw) => cell.layOut(nw.kernel!.data, nw.recurrent_kernel!.data, biasRows(nw)),
     forward(x, kept, training) {
       const B = x.shape[0]!;
       const xIn = { data: x.data, shape: x.shape };
