@@ -20,7 +20,18 @@
 import { slope } from './lib/activations';
 
 /** resetAfter: one timestep back for `rows` rows, from the kept [z, r, hh, n] [rows, 4·units]. */
-export function gruStepBackward(cache: usize, hPrev: usize, dh: usize, dzx: usize, dzh: usize, dhPrev: usize, rows: i32, units: i32, act: i32, gateAct: i32): void {
+export function gruStepBackward(
+  cache: usize,
+  hPrev: usize,
+  dh: usize,
+  dzx: usize,
+  dzh: usize,
+  dhPrev: usize,
+  rows: i32,
+  units: i32,
+  act: i32,
+  gateAct: i32,
+): void {
   const unitBytes = (<usize>units) << 2;
   const gateRow = unitBytes * 3;
   for (let b = 0; b < rows; b++) {
