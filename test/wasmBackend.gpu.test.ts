@@ -38,6 +38,19 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     expectClose(o.newCellsWasm!, o.newCellsGpu!, SEQUENCE, 'SRU and EchoState(includeInput, goBackwards)');
   });
 
+  it('training from the same weights gives the same losses and weights on both backends: masks, masked outputs, Bidirectional, RepeatVector, TimeDistributed, LayerNormalization, pooling', async () => {
+    const r = await page.call('trainedOnBothBackends');
+    const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, decodeFloats(v)]));
+    const names = ['text', 'bidirectional', 'encoderDecoder', 'pooled', 'maxPooled', 'features'];
+    for (const name of names) {
+      expect(o[`${name}LossesWasm`]!.length).toBe(3);
+      expectClose(o[`${name}LossesWasm`]!, o[`${name}LossesGpu`]!, SEQUENCE, `${name}: loss of each epoch`);
+      expectClose(o[`${name}WeightsWasm`]!, o[`${name}WeightsGpu`]!, SEQUENCE, `${name}: weights after 3 steps`);
+      // the steps moved the weights: the losses fell
+      expect(o[`${name}LossesWasm`]![2]).toBeLessThan(o[`${name}LossesWasm`]![0]!);
+    }
+  });
+
   it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts and trains; fitRidge says how to enable WebGPU', async () => {
     const r = await page.call('withoutWebGpu');
     expect(r.backend).toBe('wasm');

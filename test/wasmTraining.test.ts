@@ -101,6 +101,20 @@ const CASES: Case[] = [
     clip: { globalClipNorm: 0.02 },
   },
   {
+    name: 'Bidirectional LSTM (concat, sequence) → Bidirectional GRU (ave) → Dense(softmax), categorical crossentropy, Adam',
+    layers: [
+      { type: 'bidirectional', config: { layer: { type: 'lstm', config: { units: 4, returnSequences: true } }, inputShape: [5, 3] } },
+      { type: 'bidirectional', config: { layer: { type: 'gru', config: { units: 3 } }, mergeMode: 'ave' } },
+      { type: 'dense', config: { units: 3, activation: 'softmax' } },
+    ],
+    sample: [5, 3],
+    n: 6,
+    target: oneHot(3),
+    targetShape: [3],
+    loss: 'categoricalCrossentropy',
+    optimizer: { kind: 'adam', learningRate: 0.02 },
+  },
+  {
     name: 'SimpleRNN(tanh) + Dense(1), Huber, plain SGD, a batch past the GEMM tiles (33 rows)',
     layers: [
       { type: 'simpleRNN', config: { units: 9, inputShape: [5, 2] } },
@@ -118,7 +132,12 @@ const CASES: Case[] = [
 /** A model from a spec list with seeded weights, on runtime rt. */
 async function build(rt: Runtime, specs: LayerSpec[], seed: number) {
   const model = sequential(rt, { seed });
-  for (const s of specs) model.add((layers as unknown as Record<string, (c: unknown) => ReturnType<typeof layers.dense>>)[s.type]!(s.config));
+  const factories = layers as unknown as Record<string, (c: unknown) => ReturnType<typeof layers.dense>>;
+  const make = (s: { type: string; config: object }): ReturnType<typeof layers.dense> =>
+    s.type === 'bidirectional'
+      ? factories.bidirectional!({ ...s.config, layer: make((s.config as { layer: LayerSpec }).layer) })
+      : factories[s.type]!(s.config);
+  for (const s of specs) model.add(make(s));
   const random = rng(seed);
   const weights = (await model.getWeights()).map((w) => ({ data: uniform(random, w.data.length, 0.5), shape: w.shape }));
   model.setWeights(weights);

@@ -15,10 +15,19 @@ const clip = (p: number) => Math.min(ONE_MINUS_EPSILON, Math.max(EPSILON, p));
 const inside = (p: number) => (p >= EPSILON && p <= ONE_MINUS_EPSILON ? 1 : 0);
 
 /**
- * Each row's loss ℓ_r, summed, with dP = ∂L/∂P of the batch-mean loss L = (1/rows) Σ ℓ_r written into `dP`. y is
- * [rows, cols], or [rows] class ids for the sparse loss (a bad id gives its row NaN, as on the GPU).
+ * Each row's loss ℓ_r, summed, with dP = ∂L/∂P of the batch-mean loss L = (1/rows) Σ w_r·ℓ_r written into `dP`. y is
+ * [rows, cols], or [rows] class ids for the sparse loss (a bad id gives its row NaN, as on the GPU). `weights` w_r
+ * (a masked output's: sequenceMask.wgsl loss_weights) scale each row's loss and gradient; none: 1.
  */
-export function lossRows(config: LossConfig, p: Float32Array, y: Float32Array, rows: number, cols: number, dP: Float32Array): number {
+export function lossRows(
+  config: LossConfig,
+  p: Float32Array,
+  y: Float32Array,
+  rows: number,
+  cols: number,
+  dP: Float32Array,
+  weights: Float32Array | null = null,
+): number {
   let sum = 0;
   const g = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
@@ -32,8 +41,9 @@ export function lossRows(config: LossConfig, p: Float32Array, y: Float32Array, r
       l /= cols;
       for (let j = 0; j < cols; j++) g[j]! /= cols;
     }
-    for (let j = 0; j < cols; j++) dP[r * cols + j] = g[j]! / rows;
-    sum += l;
+    const w = weights ? weights[r]! : 1;
+    for (let j = 0; j < cols; j++) dP[r * cols + j] = (w * g[j]!) / rows;
+    sum += w === 0 ? 0 : w * l;
   }
   return sum;
 }
@@ -108,8 +118,8 @@ function sparse(fromLogits: boolean, p: Float32Array, k: number, g: Float64Array
   return Math.log(s) - Math.log(clip(p[k]!));
 }
 
-/** Σ_r m_r of a metric over P [rows, cols] (first index wins argmax ties, as Keras). */
-export function metricSum(config: MetricConfig, p: Float32Array, y: Float32Array, rows: number, cols: number): number {
+/** Σ_r w_r·m_r of a metric over P [rows, cols] (first index wins argmax ties, as Keras); w_r 1 without weights. */
+export function metricSum(config: MetricConfig, p: Float32Array, y: Float32Array, rows: number, cols: number, weights: Float32Array | null = null): number {
   const argmax = (a: Float32Array, base: number) => {
     let best = 0;
     for (let j = 1; j < cols; j++) if (a[base + j]! > a[base + best]!) best = j;
@@ -118,8 +128,10 @@ export function metricSum(config: MetricConfig, p: Float32Array, y: Float32Array
   let sum = 0;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
-    if (config.kind === 'categoricalAccuracy') sum += argmax(p, base) === argmax(y, base) ? 1 : 0;
-    else if (config.kind === 'sparseCategoricalAccuracy') sum += argmax(p, base) === y[r] ? 1 : 0;
+    const w = weights ? weights[r]! : 1;
+    if (w === 0) continue;
+    if (config.kind === 'categoricalAccuracy') sum += argmax(p, base) === argmax(y, base) ? w : 0;
+    else if (config.kind === 'sparseCategoricalAccuracy') sum += argmax(p, base) === y[r] ? w : 0;
     else {
       let m = 0;
       for (let j = 0; j < cols; j++) {
@@ -128,7 +140,7 @@ export function metricSum(config: MetricConfig, p: Float32Array, y: Float32Array
         else if (config.kind === 'mae') m += Math.abs(pv - yv);
         else m += (pv > config.threshold ? 1 : 0) === yv ? 1 : 0;
       }
-      sum += m / cols;
+      sum += (w * m) / cols;
     }
   }
   return sum;

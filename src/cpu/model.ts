@@ -194,7 +194,7 @@ function bidirectional(layer: Bidirectional, w: Weights): Runner {
  * Keras's global pooling over time of x [batch, T, C]: the maximum of every step (the mask ignored, as Keras's
  * GlobalMaxPooling1D does), or the mean of the real steps (all of them without a mask; a row with none gives 0).
  */
-function pool(x: Act, max: boolean): Float32Array {
+export function pool(x: Act, max: boolean): Float32Array {
   const [B, T, C] = x.shape as [number, number, number];
   const out = new Float32Array(B * C);
   for (let b = 0; b < B; b++) {
@@ -213,7 +213,7 @@ function pool(x: Act, max: boolean): Float32Array {
 }
 
 /** Keras's LayerNormalization over the last axis: γ·(x − mean)/√(variance + ε) + β per row (γ 1, β 0 when absent). */
-function layerNorm(x: Act, p: { gamma: Float32Array | null; beta: Float32Array | null; epsilon: number }): Float32Array {
+export function layerNorm(x: Act, p: { gamma: Float32Array | null; beta: Float32Array | null; epsilon: number }): Float32Array {
   const C = x.shape[x.shape.length - 1]!;
   const out = new Float32Array(x.data.length);
   for (let r = 0; r < x.data.length / C; r++) {
@@ -245,7 +245,7 @@ function withInput(states: Float32Array, x: Act, layer: EchoState): Float32Array
 }
 
 /** One recurrent cell over x from the kept states (none: zeros), which it then updates; returns its output. */
-function runCell(cell: Cell, x: Act, kept: Float32Array[]): Float32Array {
+export function runCell(cell: Cell, x: Act, kept: Float32Array[]): Float32Array {
   const batch = x.shape[0]!;
   const xIn = { data: x.data, shape: x.shape };
   const initial = kept.length ? kept.map((v) => ({ data: v, shape: [batch, v.length / batch] })) : undefined;
@@ -261,14 +261,14 @@ function runCell(cell: Cell, x: Act, kept: Float32Array[]): Float32Array {
 }
 
 /** A batch-major [n, T, C] sequence with its time axis reversed. */
-function flipTime(data: Float32Array, n: number, T: number, C: number): Float32Array {
+export function flipTime(data: Float32Array, n: number, T: number, C: number): Float32Array {
   const out = new Float32Array(data.length);
   for (let b = 0; b < n; b++) for (let t = 0; t < T; t++) out.set(data.subarray((b * T + T - 1 - t) * C, (b * T + T - t) * C), (b * T + t) * C);
   return out;
 }
 
 /** shaders/bidirectionalMerge.wgsl's merge of the two directions' rows. */
-function mergeDirections(a: Float32Array, b: Float32Array, rows: number, units: number, mode: Bidirectional['mergeMode']): Float32Array {
+export function mergeDirections(a: Float32Array, b: Float32Array, rows: number, units: number, mode: Bidirectional['mergeMode']): Float32Array {
   if (mode === 'concat') {
     const out = new Float32Array(rows * 2 * units);
     for (let r = 0; r < rows; r++) {

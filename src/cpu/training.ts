@@ -15,31 +15,35 @@ import { WebGPUUnavailableError } from '../errors';
 import type { OptimizerSlot } from '../kernels/optimizers';
 import { optimizerSlotNames } from '../kernels/optimizers';
 import type { RegularizedSegment } from '../kernels/regularizers';
+import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import { Embedding } from '../layers/embedding';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
 import { LSTM } from '../layers/lstm';
+import { LayerNormalization } from '../layers/layerNormalization';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling';
 import { Masking } from '../layers/masking';
 import { RepeatVector } from '../layers/repeatVector';
 import { SimpleRNN } from '../layers/simpleRnn';
 import { TimeDistributed } from '../layers/timeDistributed';
 import { seededRandom } from '../layers/initializers';
 import type { ParameterArena } from '../model/arena';
-import { watchSlot, type Compiled } from '../model/training';
+import { realStepsSlot, watchSlot, type Compiled } from '../model/training';
 import type { Tensor } from '../tensor';
 import { WasmDense } from './dense';
 import { lossRows, metricSum } from './losses';
 import type { WasmGru } from './gru';
 import type { WasmLstm } from './lstm';
-import { cellFor, layerWeights, recurrentOutput, type Act, type Weights } from './model';
+import { cellFor, flipTime, layerNorm, layerWeights, mergeDirections, pool, recurrentOutput, type Act, type Weights } from './model';
 import { addPenalties, clipGradients, optimizerStep } from './optimizers';
 import type { WasmSimpleRnn } from './simpleRnn';
 import type { HostStates } from './states';
 
 /** The layer classes fit trains on the wasm backend, as error messages name them. */
-export const TRAINABLE_ON_WASM = 'LSTM, GRU, SimpleRNN, Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector and Dropout';
+export const TRAINABLE_ON_WASM =
+  'LSTM, GRU, SimpleRNN, Bidirectional (around those), Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector, global pooling, LayerNormalization and Dropout';
 
 /**
  * Throws a WebGPUUnavailableError naming the first layer fit cannot train on the wasm backend yet, before anything
@@ -63,7 +67,8 @@ function untrainable(layer: Layer): string | null {
     return null;
   }
   if (layer instanceof TimeDistributed) return layer.layer instanceof Dense ? null : 'does not train';
-  const plain = [Dense, Dropout, Embedding, Masking, RepeatVector];
+  if (layer instanceof Bidirectional) return untrainable(layer.forwardLayer) && `around ${layer.forwardLayer.className} does not train`;
+  const plain = [Dense, Dropout, Embedding, Masking, RepeatVector, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization];
   return plain.some((kind) => layer instanceof kind) ? null : 'does not train';
 }
 
@@ -146,19 +151,25 @@ export class CpuTrainer {
     return { iterations: this.iterations, slots: this.slots };
   }
 
-  /** Loss and metrics of the output against y into acc; returns dP. */
+  /**
+   * Loss and metrics of the output against y into acc; returns dP. A masked sequence output, as Keras 3 and the GPU
+   * path: the loss weighs each real step rows/valid and each padded one 0, metrics weigh real steps 1, and the
+   * epoch's real steps are counted (metrics are means over them).
+   */
   private lossAndMetrics(out: Act, y: Float32Array, acc: Float32Array): Float32Array {
-    if (out.mask) {
-      throw new WebGPUUnavailableError(
-        "a masked sequence output (a loss over real steps only) does not train on the wasm backend yet; train this model on a runtime from createRuntime({ backend: 'webgpu' })",
-      );
-    }
     const cols = out.shape.at(-1)!;
     const rows = out.data.length / cols;
+    const mask = out.mask;
+    let weights: Float32Array | null = null;
+    if (mask) {
+      const valid = mask.reduce((a, m) => a + (m !== 0 ? 1 : 0), 0);
+      weights = mask.map((m) => (m !== 0 && valid > 0 ? rows / valid : 0));
+    }
     const dP = new Float32Array(out.data.length);
-    acc[0]! += lossRows(this.compiled.loss, out.data, y, rows, cols, dP);
+    acc[0]! += lossRows(this.compiled.loss, out.data, y, rows, cols, dP, weights);
     acc[1]! += rows;
-    this.compiled.metrics.forEach((m, i) => (acc[2 + i]! += metricSum(m.config, out.data, y, rows, cols)));
+    this.compiled.metrics.forEach((m, i) => (acc[2 + i]! += metricSum(m.config, out.data, y, rows, cols, mask)));
+    if (mask && this.compiled.metrics.length > 0) acc[realStepsSlot(this.compiled)]! += mask.reduce((a, m) => a + m, 0);
     return dP;
   }
 
@@ -267,8 +278,22 @@ function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => n
     };
   }
   if (layer instanceof Dropout) return dropoutRunner(layer, random);
-  const cell = cellFor(layer, w) as WasmLstm | WasmGru | WasmSimpleRnn;
-  const rnn = layer as LSTM | GRU | SimpleRNN;
+  if (layer instanceof GlobalAveragePooling1D || layer instanceof GlobalMaxPooling1D) return poolingRunner(layer instanceof GlobalMaxPooling1D);
+  if (layer instanceof LayerNormalization) return layerNormRunner(layer, w, grad);
+  if (layer instanceof Bidirectional) return bidirectionalRunner(layer, w, grad);
+  const cell = trainingCell(layer as LSTM | GRU | SimpleRNN, w, grad);
+  return {
+    layOut: cell.layOut,
+    forward(x, kept, training) {
+      const run = cell.run(x, kept, training);
+      return { out: recurrentOutput(layer as LSTM | GRU | SimpleRNN, x, run.output, (layer as LSTM).units), backward: run.backward };
+    },
+  };
+}
+
+/** A recurrent cell in training: its forward pass (states carried on) and its backward pass into the weights' gradients. */
+function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf) {
+  const cell = cellFor(rnn, w) as WasmLstm | WasmGru | WasmSimpleRnn;
   /** The bias rows as the cell lays them out: a GRU with resetAfter has two (input, recurrent). */
   const biasRows = (nw: Weights) => {
     const G = nw.kernel!.shape[1]!;
@@ -277,8 +302,8 @@ function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => n
     return Array.from({ length: rows }, (_, i) => bias.subarray(i * G, (i + 1) * G));
   };
   return {
-    layOut: (nw) => cell.layOut(nw.kernel!.data, nw.recurrent_kernel!.data, biasRows(nw)),
-    forward(x, kept, training) {
+    layOut: (nw: Weights) => cell.layOut(nw.kernel!.data, nw.recurrent_kernel!.data, biasRows(nw)),
+    run(x: Act, kept: Float32Array[], training: boolean): { output: Float32Array; backward(dOut: Float32Array): Float32Array } {
       const B = x.shape[0]!;
       const xIn = { data: x.data, shape: x.shape };
       const initial = kept.length ? kept.map((v) => ({ data: v, shape: [B, v.length / B] })) : undefined;
@@ -291,13 +316,131 @@ function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => n
         if (out.c) kept[1]!.set(out.c);
       }
       return {
-        out: recurrentOutput(rnn, x, out.output, rnn.units),
+        output: out.output,
         backward(dOut) {
           const g = cell.backward(dOut);
           grad('kernel')!.set(g.dKernel);
           grad('recurrent_kernel')!.set(g.dRecurrent);
           grad('bias')?.set(g.dBias);
           return g.dX;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Keras's Bidirectional in training: the two copies' passes (the backward copy's sequence flipped to input time),
+ * merged; a returned sequence is 0 at masked steps. Back: the merge's gradient split between the copies, each
+ * copy's BPTT, the two dX summed. Weights and gradients under the copies' names (`forward_lstm/kernel`, ...).
+ */
+function bidirectionalRunner(layer: Bidirectional, w: Weights, grad: GradsOf): TrainRunner {
+  const own = (copy: Layer, nw: Weights) =>
+    Object.fromEntries(Object.entries(nw).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));
+  const copies = [layer.forwardLayer, layer.backwardLayer] as (LSTM | GRU | SimpleRNN)[];
+  const cells = copies.map((copy) => trainingCell(copy, own(copy, w), (name) => grad(`${copy.name}/${name}`)));
+  const half = layer.forwardLayer.stateSizes().length;
+  return {
+    layOut: (nw) => cells.forEach((c, i) => c.layOut(own(copies[i]!, nw))),
+    forward(x, kept, training) {
+      const [B, T] = x.shape as [number, number];
+      const [U, seq, mode] = [layer.units, layer.returnSequences, layer.mergeMode];
+      const a = cells[0]!.run(x, kept.slice(0, half), training);
+      const b = cells[1]!.run(x, kept.slice(half), training);
+      const bOut = seq ? flipTime(b.output, B, T, U) : b.output;
+      const rows = seq ? B * T : B;
+      const merged = mergeDirections(a.output, bOut, rows, U, mode);
+      const width = merged.length / rows;
+      const real = (r: number) => !seq || !x.mask || x.mask[r] !== 0;
+      for (let r = 0; r < rows; r++) if (!real(r)) merged.fill(0, r * width, (r + 1) * width);
+      return {
+        out: recurrentOutput(layer, x, merged, width),
+        backward(dOut) {
+          const [da, db] = [new Float32Array(rows * U), new Float32Array(rows * U)];
+          for (let r = 0; r < rows; r++) {
+            if (!real(r)) continue;
+            for (let j = 0; j < U; j++) {
+              const k = r * U + j;
+              if (mode === 'concat') [da[k], db[k]] = [dOut[r * 2 * U + j]!, dOut[r * 2 * U + U + j]!];
+              else if (mode === 'sum') da[k] = db[k] = dOut[k]!;
+              else if (mode === 'ave') da[k] = db[k] = dOut[k]! / 2;
+              else [da[k], db[k]] = [dOut[k]! * bOut[k]!, dOut[k]! * a.output[k]!];
+            }
+          }
+          const dx = a.backward(da);
+          const dxb = b.backward(seq ? flipTime(db, B, T, U) : db);
+          for (let i = 0; i < dx.length; i++) dx[i]! += dxb[i]!;
+          return dx;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Global pooling over time in training. Average: the mean of the real steps, each getting dOut/count (none: 0).
+ * Max: every step (the mask ignored, as Keras's GlobalMaxPooling1D does); the maximum's steps share dOut evenly
+ * when tied, as shaders/globalPooling1d.wgsl's gradient does.
+ */
+function poolingRunner(max: boolean): TrainRunner {
+  return {
+    layOut: () => {},
+    forward(x) {
+      const [B, T, C] = x.shape as [number, number, number];
+      const y = pool(x, max);
+      return {
+        out: { data: y, shape: [B, C], mask: null },
+        backward(dOut) {
+          const dX = new Float32Array(B * T * C);
+          for (let b = 0; b < B; b++) {
+            for (let c = 0; c < C; c++) {
+              const at = (t: number) => (b * T + t) * C + c;
+              const counts = (t: number) => (max ? x.data[at(t)] === y[b * C + c] : !x.mask || x.mask[b * T + t] !== 0);
+              let n = 0;
+              for (let t = 0; t < T; t++) if (counts(t)) n++;
+              for (let t = 0; t < T; t++) if (counts(t)) dX[at(t)] = dOut[b * C + c]! / n;
+            }
+          }
+          return dX;
+        },
+      };
+    },
+  };
+}
+
+/** LayerNormalization in training: x̂ = (x − mean)·r per row, y = γ·x̂ + β; dx = r·(g − mean(g) − x̂·mean(g·x̂)), g = dy·γ. */
+function layerNormRunner(layer: LayerNormalization, w: Weights, grad: GradsOf): TrainRunner {
+  let p = { gamma: w.gamma?.data ?? null, beta: w.beta?.data ?? null, epsilon: layer.epsilon };
+  return {
+    layOut: (nw) => (p = { gamma: nw.gamma?.data ?? null, beta: nw.beta?.data ?? null, epsilon: layer.epsilon }),
+    forward(x) {
+      const y = layerNorm(x, p);
+      return {
+        out: { data: y, shape: x.shape, mask: x.mask },
+        backward(dOut) {
+          const C = x.shape.at(-1)!;
+          const dX = new Float32Array(x.data.length);
+          const [dGamma, dBeta] = [grad('gamma'), grad('beta')];
+          const xhat = new Float64Array(C);
+          const g = new Float64Array(C);
+          for (let r = 0; r < x.data.length / C; r++) {
+            const row = x.data.subarray(r * C, (r + 1) * C);
+            const mean = row.reduce((a, v) => a + v, 0) / C;
+            const inv = 1 / Math.sqrt(row.reduce((a, v) => a + (v - mean) ** 2, 0) / C + p.epsilon);
+            let [gMean, gxMean] = [0, 0];
+            for (let j = 0; j < C; j++) {
+              xhat[j] = (row[j]! - mean) * inv;
+              g[j] = dOut[r * C + j]! * (p.gamma?.[j] ?? 1);
+              gMean += g[j]! / C;
+              gxMean += (g[j]! * xhat[j]!) / C;
+            }
+            for (let j = 0; j < C; j++) {
+              dX[r * C + j] = inv * (g[j]! - gMean - xhat[j]! * gxMean);
+              if (dGamma) dGamma[j]! += dOut[r * C + j]! * xhat[j]!;
+              if (dBeta) dBeta[j]! += dOut[r * C + j]!;
+            }
+          }
+          return dX;
         },
       };
     },

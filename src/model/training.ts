@@ -110,7 +110,7 @@ export function accumulatorLength(compiled: Compiled): number {
 }
 
 /** Where a masked output's real steps are counted: its metrics are means over them (Keras 3's Mean with the mask). */
-function realStepsSlot(compiled: Compiled): number {
+export function realStepsSlot(compiled: Compiled): number {
   return 2 + compiled.metrics.length;
 }
 

@@ -51,108 +51,43 @@ export const backendCases = {
   async maskedOnBothBackends() {
     const wasm = await createRuntime({ backend: 'wasm' });
     const gpu = await rt();
-    const [n, T] = [6, 8];
-    // rows: padded after, before, inside, all padding, none
-    const ids = Float32Array.from({ length: n * T }, (_, i) => {
-      const [b, t] = [Math.floor(i / T), i % T];
-      const pad = b === 0 ? t >= 5 : b === 1 ? t < 3 : b === 2 ? t % 3 === 1 : b === 3;
-      return pad ? 0 : 1 + ((i * 7) % 19);
-    });
-    const features = Float32Array.from({ length: n * T * 2 }, (_, i) => (ids[Math.floor(i / 2)] === 0 ? -1 : Math.sin(i)));
-    const builds: [string, (r: Runtime) => Sequential, { data: Float32Array; shape: number[] }][] = [
-      [
-        'text',
-        (r) => {
-          const m = sequential(r, { seed: 4 });
-          m.add(layers.embedding({ inputDim: 20, outputDim: 5, maskZero: true, inputLength: T }));
-          m.add(layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }));
-          m.add(layers.gru({ units: 3, returnSequences: true, resetAfter: true }));
-          m.add(layers.dense({ units: 2 }));
-          return m;
-        },
-        { data: ids, shape: [n, T] },
-      ],
-      [
-        // A Bidirectional sequence straight into the output: 0 at masked steps (Keras 3's zero_output_for_mask).
-        'bidirectional',
-        (r) => {
-          const m = sequential(r, { seed: 6 });
-          m.add(layers.embedding({ inputDim: 20, outputDim: 4, maskZero: true, inputLength: T }));
-          m.add(layers.bidirectional({ layer: layers.gru({ units: 3, returnSequences: true }), mergeMode: 'sum' }));
-          return m;
-        },
-        { data: ids, shape: [n, T] },
-      ],
-      [
-        // The Sequential encoder–decoder: a state repeated over the output steps, a Dense on each.
-        'encoderDecoder',
-        (r) => {
-          const m = sequential(r, { seed: 7 });
-          m.add(layers.lstm({ units: 6, inputShape: [T, 2] }));
-          m.add(layers.repeatVector({ n: 4 }));
-          m.add(layers.lstm({ units: 5, returnSequences: true }));
-          m.add(layers.timeDistributed({ layer: layers.dense({ units: 3, activation: 'tanh' }) }));
-          return m;
-        },
-        { data: features, shape: [n, T, 2] },
-      ],
-      [
-        // Masked pooling (the real steps' mean) after a normalized sequence; max pooling beside it in the other build.
-        'pooled',
-        (r) => {
-          const m = sequential(r, { seed: 8 });
-          m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
-          m.add(layers.gru({ units: 4, returnSequences: true }));
-          m.add(layers.layerNormalization({}));
-          m.add(layers.globalAveragePooling1d());
-          m.add(layers.dense({ units: 2 }));
-          return m;
-        },
-        { data: features, shape: [n, T, 2] },
-      ],
-      [
-        'maxPooled',
-        (r) => {
-          const m = sequential(r, { seed: 9 });
-          m.add(layers.simpleRNN({ units: 4, returnSequences: true, inputShape: [T, 2] }));
-          m.add(layers.globalMaxPooling1d());
-          return m;
-        },
-        { data: features, shape: [n, T, 2] },
-      ],
-      [
-        // The two cells of the "new architectures" issue: an SRU sequence under a mask, an echo-state reservoir with
-        // its input beside each state (goBackwards, so the rows pair with reversed time), a Dense readout.
-        'newCells',
-        (r) => {
-          const m = sequential(r, { seed: 10 });
-          m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
-          m.add(layers.sru({ units: 4, activation: 'tanh', returnSequences: true }));
-          m.add(layers.echoState({ units: 6, leakRate: 0.4, spectralRadius: 0.8, seed: 3, returnSequences: true, goBackwards: true }));
-          m.add(layers.dense({ units: 2 }));
-          return m;
-        },
-        { data: features, shape: [n, T, 2] },
-      ],
-      [
-        'features',
-        (r) => {
-          const m = sequential(r, { seed: 5 });
-          m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
-          m.add(layers.lstm({ units: 4, returnSequences: true, goBackwards: true }));
-          m.add(layers.simpleRNN({ units: 3 }));
-          m.add(layers.dense({ units: 1 }));
-          return m;
-        },
-        { data: features, shape: [n, T, 2] },
-      ],
-    ];
     const out: Record<string, string> = {};
-    for (const [name, build, x] of builds) {
+    for (const [name, build, x] of maskedModels()) {
       const [a, b] = [build(gpu), build(wasm)];
       b.setWeights(await a.getWeights());
       out[`${name}Gpu`] = encode((await a.predict(x)).data);
       out[`${name}Wasm`] = encode((await b.predict(x)).data);
+      a.dispose();
+      b.dispose();
+    }
+    wasm.dispose();
+    return { outputs: out };
+  },
+
+  /**
+   * Training on both backends from the same weights: 3 SGD steps of every masked model above that the wasm backend
+   * trains (all but SRU and EchoState), the losses of each epoch and the weights after.
+   */
+  async trainedOnBothBackends() {
+    const wasm = await createRuntime({ backend: 'wasm' });
+    const gpu = await rt();
+    const out: Record<string, string> = {};
+    for (const [name, build, x] of maskedModels().filter(([name]) => name !== 'newCells')) {
+      const [a, b] = [build(gpu), build(wasm)];
+      b.setWeights(await a.getWeights());
+      const n = x.shape[0]!;
+      const outputs = n * a.outputShape.reduce((p, q) => p * q, 1);
+      const y = { data: Float32Array.from({ length: outputs }, (_, i) => Math.cos(i * 0.7)), shape: [n, ...a.outputShape] };
+      for (const [key, m] of [
+        ['Gpu', a],
+        ['Wasm', b],
+      ] as const) {
+        m.compile({ optimizer: { kind: 'sgd', learningRate: 0.1 } as never, loss: 'mse' });
+        const h = await m.fit(x, y, { epochs: 3, batchSize: n, shuffle: false });
+        out[`${name}Losses${key}`] = encode(Float32Array.from(h.history.loss!));
+        const weights = await m.getWeights();
+        out[`${name}Weights${key}`] = encode(Float32Array.from(weights.flatMap((w) => Array.from(w.data))));
+      }
       a.dispose();
       b.dispose();
     }
@@ -186,3 +121,107 @@ export const backendCases = {
     }
   },
 };
+
+/**
+ * Masked models on both backends: token ids with padding (Embedding maskZero into a Bidirectional sequence, a GRU, a
+ * Dense) and feature steps equal to maskValue (Masking into an LSTM sequence), an encoder–decoder, pooled models and
+ * the new cells; with their inputs.
+ */
+function maskedModels(): [string, (r: Runtime) => Sequential, { data: Float32Array; shape: number[] }][] {
+  const [n, T] = [6, 8];
+  // rows: padded after, before, inside, all padding, none
+  const ids = Float32Array.from({ length: n * T }, (_, i) => {
+    const [b, t] = [Math.floor(i / T), i % T];
+    const pad = b === 0 ? t >= 5 : b === 1 ? t < 3 : b === 2 ? t % 3 === 1 : b === 3;
+    return pad ? 0 : 1 + ((i * 7) % 19);
+  });
+  const features = Float32Array.from({ length: n * T * 2 }, (_, i) => (ids[Math.floor(i / 2)] === 0 ? -1 : Math.sin(i)));
+  return [
+    [
+      'text',
+      (r) => {
+        const m = sequential(r, { seed: 4 });
+        m.add(layers.embedding({ inputDim: 20, outputDim: 5, maskZero: true, inputLength: T }));
+        m.add(layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }));
+        m.add(layers.gru({ units: 3, returnSequences: true, resetAfter: true }));
+        m.add(layers.dense({ units: 2 }));
+        return m;
+      },
+      { data: ids, shape: [n, T] },
+    ],
+    [
+      // A Bidirectional sequence straight into the output: 0 at masked steps (Keras 3's zero_output_for_mask).
+      'bidirectional',
+      (r) => {
+        const m = sequential(r, { seed: 6 });
+        m.add(layers.embedding({ inputDim: 20, outputDim: 4, maskZero: true, inputLength: T }));
+        m.add(layers.bidirectional({ layer: layers.gru({ units: 3, returnSequences: true }), mergeMode: 'sum' }));
+        return m;
+      },
+      { data: ids, shape: [n, T] },
+    ],
+    [
+      // The Sequential encoder–decoder: a state repeated over the output steps, a Dense on each.
+      'encoderDecoder',
+      (r) => {
+        const m = sequential(r, { seed: 7 });
+        m.add(layers.lstm({ units: 6, inputShape: [T, 2] }));
+        m.add(layers.repeatVector({ n: 4 }));
+        m.add(layers.lstm({ units: 5, returnSequences: true }));
+        m.add(layers.timeDistributed({ layer: layers.dense({ units: 3, activation: 'tanh' }) }));
+        return m;
+      },
+      { data: features, shape: [n, T, 2] },
+    ],
+    [
+      // Masked pooling (the real steps' mean) after a normalized sequence; max pooling beside it in the other build.
+      'pooled',
+      (r) => {
+        const m = sequential(r, { seed: 8 });
+        m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
+        m.add(layers.gru({ units: 4, returnSequences: true }));
+        m.add(layers.layerNormalization({}));
+        m.add(layers.globalAveragePooling1d());
+        m.add(layers.dense({ units: 2 }));
+        return m;
+      },
+      { data: features, shape: [n, T, 2] },
+    ],
+    [
+      'maxPooled',
+      (r) => {
+        const m = sequential(r, { seed: 9 });
+        m.add(layers.simpleRNN({ units: 4, returnSequences: true, inputShape: [T, 2] }));
+        m.add(layers.globalMaxPooling1d());
+        return m;
+      },
+      { data: features, shape: [n, T, 2] },
+    ],
+    [
+      // The two cells of the "new architectures" issue: an SRU sequence under a mask, an echo-state reservoir with
+      // its input beside each state (goBackwards, so the rows pair with reversed time), a Dense readout.
+      'newCells',
+      (r) => {
+        const m = sequential(r, { seed: 10 });
+        m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
+        m.add(layers.sru({ units: 4, activation: 'tanh', returnSequences: true }));
+        m.add(layers.echoState({ units: 6, leakRate: 0.4, spectralRadius: 0.8, seed: 3, returnSequences: true, goBackwards: true }));
+        m.add(layers.dense({ units: 2 }));
+        return m;
+      },
+      { data: features, shape: [n, T, 2] },
+    ],
+    [
+      'features',
+      (r) => {
+        const m = sequential(r, { seed: 5 });
+        m.add(layers.masking({ maskValue: -1, inputShape: [T, 2] }));
+        m.add(layers.lstm({ units: 4, returnSequences: true, goBackwards: true }));
+        m.add(layers.simpleRNN({ units: 3 }));
+        m.add(layers.dense({ units: 1 }));
+        return m;
+      },
+      { data: features, shape: [n, T, 2] },
+    ],
+  ];
+}
