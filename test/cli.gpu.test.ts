@@ -121,12 +121,25 @@ describe.skipIf(skipGpu)('npm start', () => {
     expect(data.result.forecast.value).toHaveLength(10);
   });
 
+  it.each([['browser'], ['node']])('trains on the wasm backend with --backend wasm (--runtime %s), writing the same report', async (runtime) => {
+    const out = mkdtempSync(join(tmpdir(), 'webrnn-start-wasm-'));
+    const run = await runCli([...SMALL, '--runtime', runtime, '--backend', 'wasm', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(runtime === 'node' ? 'Runtime: Node (webrnn/node); backend: wasm' : 'Runtime: headless Chromium; backend: wasm');
+    expect(run.stdout).toContain('Adapter: none needed (WebAssembly SIMD on the CPU)');
+    expect(run.stdout).toMatch(/^LSTM \(direct\) +\$\d+\.\d\d/m);
+    const data = reportData(readFileSync(join(out, 'forecast.html'), 'utf8'));
+    expect(data.result.history.loss).toHaveLength(2);
+    expectPng(join(out, 'forecast.png'));
+  });
+
   it('trains in the Node process on Dawn with --runtime node (webrnn/node), writing the same report', async () => {
     const out = mkdtempSync(join(tmpdir(), 'webrnn-start-node-'));
     const run = await runCli([...SMALL, '--runtime', 'node', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Runtime: Node on Dawn (webrnn/node)');
+    expect(run.stdout).toContain('Runtime: Node (webrnn/node, on Dawn); backend: webgpu');
     expect(run.stdout).toMatch(/epoch 2\/2 +loss \d\.\d+e[-+]?\d+ +val_loss \d\.\d+e[-+]?\d+/);
     expect(run.stdout).toMatch(/^LSTM \(direct\) +\$\d+\.\d\d/m);
     const data = reportData(readFileSync(join(out, 'forecast.html'), 'utf8'));

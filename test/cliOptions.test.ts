@@ -25,6 +25,7 @@ const CASES: { name: string; args: string[]; message: RegExp }[] = [
   { name: 'an unknown strategy', args: ['--strategy', 'mimo'], message: /--strategy expects direct or recursive; got "mimo"/ },
   { name: 'a season of 1', args: ['--season', '1'], message: /--season expects an integer ≥ 2; got "1"/ },
   { name: 'an unknown runtime', args: ['--runtime', 'deno'], message: /--runtime expects browser or node; got "deno"/ },
+  { name: 'an unknown backend', args: ['--backend', 'cuda'], message: /--backend expects auto, webgpu or wasm; got "cuda"/ },
   { name: 'a column without a CSV', args: ['--column', 'close'], message: /--column picks columns of a --csv file; give --csv FILE/ },
   { name: 'input columns without a CSV', args: ['--columns', 'open,close'], message: /--columns picks columns of a --csv file/ },
   {

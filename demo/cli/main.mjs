@@ -20,7 +20,8 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const vulkan = opts.runtime === 'node' ? vulkanEnvironment() : null;
+  // Dawn needs Vulkan's environment; the wasm backend needs nothing.
+  const vulkan = opts.runtime === 'node' && opts.backend !== 'wasm' ? vulkanEnvironment() : null;
   if (vulkan) return rerunWith(vulkan);
   const { server, origin } = await startServer(root);
   let browser;
@@ -44,6 +45,7 @@ async function main() {
       batchSize: opts.batchSize,
       seed: opts.seed,
       patience: opts.patience,
+      backend: opts.backend,
     };
     const progress = epochProgress(opts.epochs);
     let result;
@@ -54,8 +56,9 @@ async function main() {
       browser = await launchBrowser();
       result = await trainInBrowser(browser, origin, input, progress).finally(() => progress.stop());
     }
-    console.log(`Runtime: ${opts.runtime === 'node' ? 'Node on Dawn (webrnn/node)' : 'headless Chromium'}`);
-    const { adapter, ...rest } = result;
+    const { adapter, backend, ...rest } = result;
+    const where = opts.runtime === 'node' ? `Node (webrnn/node${backend === 'wasm' ? '' : ', on Dawn'})` : 'headless Chromium';
+    console.log(`Runtime: ${where}; backend: ${backend === 'wasm' ? 'wasm (WebAssembly SIMD on the CPU)' : 'webgpu'}`);
     const data = {
       source: series.source,
       values,
@@ -113,7 +116,7 @@ async function trainInBrowser(browser, origin, input, progress) {
 async function trainInNode(server, input, progress) {
   const { createRuntime } = await server.ssrLoadModule('/src/node.ts');
   const { forecastModel, runForecastJob } = await server.ssrLoadModule('/demo/lib/forecastJob.ts');
-  const rt = await createRuntime();
+  const rt = await createRuntime({ backend: input.backend });
   try {
     const result = await runForecastJob(
       (spec) => forecastModel(rt, spec),
@@ -121,13 +124,14 @@ async function trainInNode(server, input, progress) {
       (r) => progress.update(r),
       (r) => progress.batch(r),
     );
-    return { ...result, adapter: rt.adapter };
+    return { ...result, adapter: rt.adapter, backend: rt.backend };
   } finally {
     rt.dispose();
   }
 }
 
 function adapterText(adapter) {
+  if (adapter.vendor === 'webrnn' && adapter.architecture === 'wasm') return `Adapter: none needed (${adapter.description})`;
   const name = [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ');
   return `Adapter: ${name || 'unnamed'}${adapter.isFallback ? ' (fallback, CPU-emulated: not a speed reference)' : ''}`;
 }

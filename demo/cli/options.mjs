@@ -14,6 +14,7 @@ export const DEFAULTS = {
   seed: 42,
   out: 'out',
   runtime: 'browser',
+  backend: 'auto',
   recipe: 'best',
 };
 
@@ -26,6 +27,7 @@ const TARGETS = ['auto', 'level', 'change', 'logret'];
 const STRATEGIES = ['direct', 'recursive'];
 const RECIPES = Object.keys(RECIPE_DEFAULTS);
 const RUNTIMES = ['browser', 'node'];
+const BACKENDS = ['auto', 'webgpu', 'wasm'];
 
 export const USAGE = `Usage: npm start -- [options]
 
@@ -62,6 +64,9 @@ Output:
   --out DIR             where forecast.html, .png, .json and .csv go (default ${DEFAULTS.out})
   --runtime browser|node  where WebGPU runs: headless Chromium (default: needs only the chromium package), or
                         this Node process on Dawn (webrnn/node: needs the 'webgpu' package; starts faster)
+  --backend auto|webgpu|wasm  what computes (createRuntime's backend): auto (default) takes WebGPU where there is an
+                        adapter, SwiftShader's emulation included; wasm trains on WebAssembly SIMD on the CPU, the
+                        fast choice on a machine without a GPU (with --runtime node it needs no Dawn)
   -h, --help            this text
 
 Examples:
@@ -90,6 +95,7 @@ export function parseOptions(argv) {
         strategy: { type: 'string' },
         out: { type: 'string' },
         runtime: { type: 'string' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(INTEGER_OPTIONS).map((k) => [k, { type: 'string' }])),
       },
@@ -130,6 +136,9 @@ export function parseOptions(argv) {
   if (v.runtime !== undefined && !RUNTIMES.includes(v.runtime)) {
     throw new UsageError(`--runtime expects ${RUNTIMES.join(' or ')}; got ${JSON.stringify(v.runtime)}.`);
   }
+  if (v.backend !== undefined && !BACKENDS.includes(v.backend)) {
+    throw new UsageError(`--backend expects ${BACKENDS.slice(0, -1).join(', ')} or ${BACKENDS.at(-1)}; got ${JSON.stringify(v.backend)}.`);
+  }
   for (const name of ['csv', 'column', 'date-column', 'out', 'unit']) {
     if (v[name] !== undefined && v[name].trim() === '') throw new UsageError(`--${name} expects a value; got an empty string.`);
   }
@@ -147,6 +156,7 @@ export function parseOptions(argv) {
     strategy: v.strategy ?? RECIPE_DEFAULTS[recipe].strategy,
     season: ints.season ?? null,
     runtime: v.runtime ?? DEFAULTS.runtime,
+    backend: v.backend ?? DEFAULTS.backend,
     last: ints.last ?? null,
     window: ints.window ?? DEFAULTS.window,
     epochs: ints.epochs ?? DEFAULTS.epochs,

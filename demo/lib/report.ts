@@ -23,6 +23,7 @@ import {
 export type { ReportData } from './forecast/summary';
 
 export function adapterLine(a: AdapterSummary): string {
+  if (a.vendor === 'webrnn' && a.architecture === 'wasm') return `${a.description} — the wasm backend, no GPU adapter`;
   const name = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ') || 'unnamed adapter';
   return `${name} — ${a.isFallback ? 'a fallback (CPU-emulated) adapter: correct, but not a speed reference' : 'a hardware GPU adapter'}`;
 }
