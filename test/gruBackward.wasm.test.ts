@@ -7,12 +7,19 @@ import { describe, it } from 'vitest';
 import { WasmGru } from '../src/cpu/gru';
 import type { CellActivation, GateActivation } from '../src/kernels/activations';
 import { gruBackward } from '../src/reference/gruStep';
-import { expectCloseRelativeToMax } from './support/compare';
-import { stepMask } from './support/maskCases';
+import { expectClose, expectCloseRelativeToMax } from './support/compare';
+import { keepMask, stepMask } from './support/maskCases';
 import { GRU_TABLE, recurrentCaseData, type RecurrentCase } from './support/recurrentCases';
-import { GRADIENT_RELATIVE_TO_MAX } from './support/tolerances';
+import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE } from './support/tolerances';
 
-type Case = RecurrentCase & { activation: CellActivation; recurrentActivation?: GateActivation; resetAfter: boolean; goBackwards: boolean; masked?: boolean };
+type Case = RecurrentCase & {
+  activation: CellActivation;
+  recurrentActivation?: GateActivation;
+  resetAfter: boolean;
+  goBackwards: boolean;
+  masked?: boolean;
+  dropout?: boolean;
+};
 
 const common = { initialState: true, returnSequences: true, goBackwards: false };
 const EXTRA: Case[] = [
@@ -22,11 +29,14 @@ const EXTRA: Case[] = [
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', recurrentActivation: 'hardSigmoid', resetAfter: false, ...common },
   { batch: 6, timesteps: 9, features: 3, units: 5, activation: 'tanh', resetAfter: true, ...common, masked: true },
   { batch: 6, timesteps: 9, features: 3, units: 5, activation: 'tanh', resetAfter: false, ...common, goBackwards: true, masked: true },
+  { batch: 5, timesteps: 6, features: 3, units: 6, activation: 'tanh', resetAfter: true, ...common, dropout: true },
+  { batch: 5, timesteps: 6, features: 3, units: 6, activation: 'tanh', resetAfter: false, ...common, dropout: true },
+  { batch: 6, timesteps: 9, features: 3, units: 5, activation: 'relu', resetAfter: false, ...common, masked: true, dropout: true },
 ];
 const CASES: Case[] = [...GRU_TABLE, ...EXTRA];
 const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}/${c.recurrentActivation ?? 'sigmoid'}` +
-  ` ${c.resetAfter ? 'after' : 'before'}${c.goBackwards ? ' back' : ''}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.masked ? ' masked' : ''}`;
+  ` ${c.resetAfter ? 'after' : 'before'}${c.goBackwards ? ' back' : ''}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.masked ? ' masked' : ''}${c.dropout ? ' recurrent dropout' : ''}`;
 
 describe('the GRU backward pass in WebAssembly against the float64 twin', () => {
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', (_label, c, index) => {
@@ -47,14 +57,22 @@ describe('the GRU backward pass in WebAssembly against the float64 twin', () => 
       returnSequences: c.returnSequences,
       goBackwards: c.goBackwards,
     };
+    const keep = c.dropout ? keepMask(B * U, index) : undefined;
     const gru = new WasmGru(weights, options);
-    gru.trainingForward(x, initialState, mask);
+    const out = gru.trainingForward(x, initialState, mask, keep);
     const got = gru.backward(d.dOutput);
     const ref = gruBackward(
-      { x, ...weights, ...(initialState ? { initialState } : {}), ...(mask ? { mask } : {}) },
+      {
+        x,
+        ...weights,
+        ...(initialState ? { initialState } : {}),
+        ...(mask ? { mask } : {}),
+        ...(keep ? { recurrentDropoutMask: { data: keep, shape: [B, U] } } : {}),
+      },
       { dOutput: { data: d.dOutput, shape: [c.returnSequences ? B * T : B, U] } },
       options,
     );
+    expectClose(out.output, ref.output.data, SEQUENCE, 'output');
     expectCloseRelativeToMax(got.dX, ref.dX.data, GRADIENT_RELATIVE_TO_MAX, 'dX');
     expectCloseRelativeToMax(got.dKernel, ref.dKernel.data, GRADIENT_RELATIVE_TO_MAX, 'dKernel');
     expectCloseRelativeToMax(got.dRecurrent, ref.dRecurrentKernel.data, GRADIENT_RELATIVE_TO_MAX, 'dRecurrentKernel');

@@ -9,11 +9,11 @@ import type { CellActivation, GateActivation } from '../src/kernels/activations'
 import { lstmBackward } from '../src/reference/lstmStep';
 import { expectCloseRelativeToMax } from './support/compare';
 import { LSTM_TABLE, lstmCaseData } from './support/lstmCases';
-import { stepMask } from './support/maskCases';
+import { keepMask, stepMask } from './support/maskCases';
 import type { RecurrentCase } from './support/recurrentCases';
 import { GRADIENT_RELATIVE_TO_MAX } from './support/tolerances';
 
-type Case = RecurrentCase & { activation: CellActivation; recurrentActivation?: GateActivation; goBackwards?: boolean; masked?: boolean };
+type Case = RecurrentCase & { activation: CellActivation; recurrentActivation?: GateActivation; goBackwards?: boolean; masked?: boolean; dropout?: boolean };
 
 const EXTRA: Case[] = [
   { batch: 32, timesteps: 60, features: 1, units: 50, activation: 'relu', initialState: false, returnSequences: false },
@@ -21,11 +21,14 @@ const EXTRA: Case[] = [
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'tanh', initialState: true, returnSequences: true, goBackwards: true },
   { batch: 6, timesteps: 9, features: 3, units: 5, activation: 'tanh', initialState: true, returnSequences: true, masked: true },
   { batch: 6, timesteps: 9, features: 3, units: 5, activation: 'linear', initialState: true, returnSequences: false, goBackwards: true, masked: true },
+  // recurrent dropout: the products read h_{t−1} ⊙ keep
+  { batch: 5, timesteps: 6, features: 3, units: 6, activation: 'tanh', initialState: true, returnSequences: true, dropout: true },
+  { batch: 6, timesteps: 9, features: 3, units: 5, activation: 'relu', initialState: false, returnSequences: false, masked: true, dropout: true },
 ];
 const CASES: Case[] = [...LSTM_TABLE, ...EXTRA];
 const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}/${c.recurrentActivation ?? 'sigmoid'}` +
-  `${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.goBackwards ? ' backwards' : ''}${c.masked ? ' masked' : ''}`;
+  `${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.goBackwards ? ' backwards' : ''}${c.masked ? ' masked' : ''}${c.dropout ? ' recurrent dropout' : ''}`;
 
 describe('the LSTM backward pass in WebAssembly against the float64 twin', () => {
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', (_label, c, index) => {
@@ -52,11 +55,18 @@ describe('the LSTM backward pass in WebAssembly against the float64 twin', () =>
       goBackwards: c.goBackwards ?? false,
     };
     const dOutput = d.dOutput;
+    const keep = c.dropout ? keepMask(B * U, index) : undefined;
     const lstm = new WasmLstm(weights, options);
-    lstm.trainingForward(x, initialState, mask);
+    lstm.trainingForward(x, initialState, mask, keep);
     const got = lstm.backward(dOutput);
     const ref = lstmBackward(
-      { x, ...weights, ...(initialState ? { initialState } : {}), ...(mask ? { mask } : {}) },
+      {
+        x,
+        ...weights,
+        ...(initialState ? { initialState } : {}),
+        ...(mask ? { mask } : {}),
+        ...(keep ? { recurrentDropoutMask: { data: keep, shape: [B, U] } } : {}),
+      },
       { dOutput: { data: dOutput, shape: [c.returnSequences ? B * T : B, U] } },
       options,
     );

@@ -8,22 +8,34 @@ import { WasmSimpleRnn } from '../src/cpu/simpleRnn';
 import type { CellActivation } from '../src/kernels/activations';
 import { simpleRnnBackward } from '../src/reference/simpleRnnStep';
 import { expectCloseRelativeToMax } from './support/compare';
-import { stepMask } from './support/maskCases';
+import { keepMask, stepMask } from './support/maskCases';
 import { SIMPLE_RNN_TABLE, recurrentCaseData, type RecurrentCase } from './support/recurrentCases';
 import { rng, uniform } from './support/random';
 import { GRADIENT_RELATIVE_TO_MAX } from './support/tolerances';
 
-type Case = RecurrentCase & { activation: CellActivation; goBackwards: boolean; masked?: boolean };
+type Case = RecurrentCase & { activation: CellActivation; goBackwards: boolean; masked?: boolean; dropout?: boolean };
 
 const EXTRA: Case[] = [
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'sigmoid', goBackwards: true, initialState: true, returnSequences: true },
   { batch: 3, timesteps: 7, features: 5, units: 7, activation: 'linear', goBackwards: false, initialState: true, returnSequences: false },
   { batch: 6, timesteps: 9, features: 3, units: 5, activation: 'tanh', goBackwards: false, initialState: true, returnSequences: true, masked: true },
   { batch: 6, timesteps: 9, features: 3, units: 5, activation: 'relu', goBackwards: true, initialState: false, returnSequences: false, masked: true },
+  {
+    batch: 6,
+    timesteps: 9,
+    features: 3,
+    units: 5,
+    activation: 'tanh',
+    goBackwards: false,
+    initialState: true,
+    returnSequences: true,
+    masked: true,
+    dropout: true,
+  },
 ];
 const CASES: Case[] = [...SIMPLE_RNN_TABLE, ...EXTRA];
 const name = (c: Case) =>
-  `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}${c.goBackwards ? ' back' : ''}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.masked ? ' masked' : ''}`;
+  `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}${c.goBackwards ? ' back' : ''}${c.initialState ? ' h0' : ''}${c.returnSequences ? ' seq' : ''}${c.masked ? ' masked' : ''}${c.dropout ? ' recurrent dropout' : ''}`;
 
 describe('the SimpleRNN backward pass in WebAssembly against the float64 twin', () => {
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', (_label, c, index) => {
@@ -39,11 +51,18 @@ describe('the SimpleRNN backward pass in WebAssembly against the float64 twin', 
     const mask = c.masked ? { data: stepMask(B, T, 5), shape: [B, T] } : undefined;
     const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
     const dOutput = uniform(rng(index + 11), (c.returnSequences ? B * T : B) * U, 1);
+    const keep = c.dropout ? keepMask(B * U, index) : undefined;
     const rnn = new WasmSimpleRnn(weights, options);
-    rnn.trainingForward(x, initialState, mask);
+    rnn.trainingForward(x, initialState, mask, keep);
     const got = rnn.backward(dOutput);
     const ref = simpleRnnBackward(
-      { x, ...weights, ...(initialState ? { initialState } : {}), ...(mask ? { mask } : {}) },
+      {
+        x,
+        ...weights,
+        ...(initialState ? { initialState } : {}),
+        ...(mask ? { mask } : {}),
+        ...(keep ? { recurrentDropoutMask: { data: keep, shape: [B, U] } } : {}),
+      },
       { dOutput: { data: dOutput, shape: [c.returnSequences ? B * T : B, U] } },
       options,
     );

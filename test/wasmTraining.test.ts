@@ -238,11 +238,15 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     rt.dispose();
   });
 
-  it('dropout is on in training and off in predict and evaluate', async () => {
+  it.each([
+    ['a Dropout layer', { rate: 0.5 }, {}],
+    ['the LSTM’s input dropout', null, { dropout: 0.5 }],
+    ['the LSTM’s recurrent dropout', null, { recurrentDropout: 0.5 }],
+  ])('dropout is on in training and off in predict and evaluate: %s', async (_name, layer, cell) => {
     const rt = await createRuntime({ backend: 'wasm' });
     const model = sequential(rt, { seed: 9 });
-    model.add(layers.lstm({ units: 8, inputShape: [5, 2] }));
-    model.add(layers.dropout({ rate: 0.5 }));
+    model.add(layers.lstm({ units: 8, inputShape: [5, 2], ...cell }));
+    if (layer) model.add(layers.dropout(layer));
     model.add(layers.dense({ units: 1 }));
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const before = await model.evaluate(x, y);
@@ -252,6 +256,10 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     const h = await model.fit(x, y, { epochs: 1, batchSize: n, shuffle: false });
     expect(h.history.loss![0]).not.toBeCloseTo(before as number, 4);
     expect(await model.evaluate(x, y)).toBe(before);
+    // And it trains: the loss falls over epochs with the masks redrawn each batch.
+    model.compile({ optimizer: { kind: 'adam', learningRate: 0.02 } as never, loss: 'mse' });
+    await model.fit(x, y, { epochs: 30, batchSize: 10, shuffle: false });
+    expect(await model.evaluate(x, y)).toBeLessThan(before as number);
     rt.dispose();
   });
 

@@ -2,7 +2,7 @@
  * The GRU forward pass on the CPU path: WebAssembly SIMD kernels (wasm/gruStep.ts), the same inputs, options and
  * outputs as the GPU's functional `gru` (src/ops/gru.ts) and its float64 twin (src/reference/gruStep.ts), both
  * reset conventions, under Keras's timestep mask, and its backward pass (BPTT, wasm/gruStepBackward.ts). Checked by
- * test/gruStep.wasm.test.ts and test/gruBackward.wasm.test.ts; recurrent dropout is not here yet.
+ * test/gruStep.wasm.test.ts and test/gruBackward.wasm.test.ts, recurrent dropout included (trainingForward's keep).
  */
 import { ValueError } from '../errors';
 import { ACTIVATION_IDS } from '../kernels/activations';
@@ -11,7 +11,7 @@ import type { TensorLike } from '../tensor';
 import { gruStepWasm } from '../wasm/gruStep';
 import { checkInitialH, checkMask } from '../ops/recurrentArgs';
 import { gruStepBackwardWasm } from '../wasm/gruStepBackward';
-import { WasmRecurrence, weightsWithProbe, type BackPointers, type CellGradients, type CellModule, type RecurrentFix } from './recurrence';
+import { WasmRecurrence, weightsWithProbe, type BackPointers, type CellGradients, type CellModule, type RecurrentFix, type StepPointers } from './recurrence';
 import { instantiateWasm } from './wasmInstance';
 
 interface GruModule extends CellModule {
@@ -68,12 +68,12 @@ export class WasmGru extends WasmRecurrence<GruModule> {
 
   /** h_t for every step (returnSequences) or the last, and the final state, as float32. */
   forward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike): GruOutputs<Float32Array> {
-    return this.run(x, initialState, mask, false);
+    return this.run(x, initialState, mask, null);
   }
 
   /** The forward pass of a training batch, keeping z, r, hh and n (or r ⊙ h) of every step for backward. */
-  trainingForward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike): GruOutputs<Float32Array> {
-    return this.run(x, initialState, mask, true);
+  trainingForward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike, keep?: Float32Array): GruOutputs<Float32Array> {
+    return this.run(x, initialState, mask, { keep: keep ?? null });
   }
 
   /**
@@ -106,7 +106,7 @@ export class WasmGru extends WasmRecurrence<GruModule> {
       }
       back.gruBackwardGates(p.cache, p.hPrev, p.dh, p.dz, p.dzh, daH, p.dhPrev, p.rows, Up, act, gateAct);
       this.k.gemm(daH, uhT, 0, dRh, p.rows, Up, Up, 0);
-      back.gruBackwardReset(p.cache, p.hPrev, dRh, p.dz, p.dzh, p.dhPrev, p.rows, Up, gateAct);
+      back.gruBackwardReset(p.cache, p.hRec, dRh, p.dz, p.dzh, p.dhRec, p.rows, Up, gateAct);
     };
     // dU's h block is (r ⊙ h)ᵀ·da_h, not h_{t−1}ᵀ·dzh (whose h block is 0): from the kept r ⊙ h and dZ's h block.
     const fix = (m: RecurrentFix) => {
@@ -126,7 +126,13 @@ export class WasmGru extends WasmRecurrence<GruModule> {
     return { dX: g.dX, dKernel: g.dKernel, dRecurrent: g.dRecurrent, dBias: g.dBias, dh0: g.dh0, carry0: g.carry0 };
   }
 
-  private run(x: TensorLike, initialState: readonly [TensorLike] | undefined, mask: TensorLike | undefined, train: boolean): GruOutputs<Float32Array> {
+  /** `train`: keep what backward needs, with recurrent dropout's keep [batch, units] if given. */
+  private run(
+    x: TensorLike,
+    initialState: readonly [TensorLike] | undefined,
+    mask: TensorLike | undefined,
+    train: { keep: Float32Array | null } | null,
+  ): GruOutputs<Float32Array> {
     const xt = this.checkX(x);
     const dims = this.dimsOf(xt);
     const h0 = checkInitialH(initialState, dims);
@@ -134,7 +140,16 @@ export class WasmGru extends WasmRecurrence<GruModule> {
     const { activation, recurrentActivation, resetAfter } = this.options;
     const [act, gateAct] = [ACTIVATION_IDS[activation], ACTIVATION_IDS[recurrentActivation]];
     const [u, Up] = [4 * this.at.u, this.padded];
-    const keep = train ? { cacheWidth: 4 * Up } : null;
+    const keep = train ? { cacheWidth: 4 * Up, keep: train.keep } : null;
+    // Under recurrent dropout the kernels read h_{t−1} ⊙ keep (p.hPrev) for the products and for their mix too;
+    // the mix wants h_{t−1} itself: h' += z ⊙ (h_{t−1} − h_{t−1} ⊙ keep), z from the training cache.
+    const mixTrue = (p: StepPointers) => {
+      if (p.hPrev === p.hTrue) return;
+      const f32 = new Float32Array(this.k.memory.buffer);
+      const [z, hTrue, hRead, h] = [p.cache / 4, p.hTrue / 4, p.hPrev / 4, p.h / 4];
+      for (let b = 0; b < p.rows; b++)
+        for (let j = 0; j < Up; j++) f32[h + b * Up + j]! += f32[z + b * 4 * Up + j]! * (f32[hTrue + b * Up + j]! - f32[hRead + b * Up + j]!);
+    };
     const run = resetAfter
       ? this.sequence(
           xt,
@@ -142,7 +157,10 @@ export class WasmGru extends WasmRecurrence<GruModule> {
           [],
           0,
           this.options,
-          (p) => this.k.gruStep(p.xw, u, 4 * this.at.bias[1]!, p.hPrev, p.h, p.rows, Up, act, gateAct, p.cache),
+          (p) => {
+            this.k.gruStep(p.xw, u, 4 * this.at.bias[1]!, p.hPrev, p.h, p.rows, Up, act, gateAct, p.cache);
+            mixTrue(p);
+          },
           m,
           keep,
         )
@@ -156,6 +174,7 @@ export class WasmGru extends WasmRecurrence<GruModule> {
             const [z, rh] = p.extra as [number, number];
             this.k.gruGates(p.xw, u, p.hPrev, z, rh, p.rows, Up, gateAct, p.cache);
             this.k.gruCandidate(p.xw, u, rh, z, p.hPrev, p.h, p.rows, Up, act, p.cache);
+            mixTrue(p);
           },
           m,
           keep,

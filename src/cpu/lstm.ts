@@ -5,7 +5,7 @@
  * What an LSTM layer runs on the wasm backend (src/cpu/model.ts), checked against the same twin at the GPU kernels'
  * tolerances (test/lstmStep.wasm.test.ts) and timed against TF.js's wasm backend by `npm run bench:wasm`; under
  * Keras's timestep mask too. Training: trainingForward keeps every step's gates and c, backward runs BPTT on them
- * (wasm/lstmStepBackward.ts). Recurrent dropout is not here yet.
+ * (wasm/lstmStepBackward.ts), under recurrent dropout too (trainingForward's keep).
  */
 import { ValueError } from '../errors';
 import { ACTIVATION_IDS } from '../kernels/activations';
@@ -52,14 +52,15 @@ export class WasmLstm extends WasmRecurrence<LstmModule> {
 
   /** h_t for every step (returnSequences) or the last, and the final states [h, c], as float32. */
   forward(x: TensorLike, initialState?: readonly [TensorLike, TensorLike], mask?: TensorLike): LstmOutputs<Float32Array> {
-    return this.run(x, initialState, mask, false);
+    return this.run(x, initialState, mask, null);
   }
 
+  /** `train`: keep what backward needs, with recurrent dropout's keep [batch, units] if given. */
   private run(
     x: TensorLike,
     initialState: readonly [TensorLike, TensorLike] | undefined,
     mask: TensorLike | undefined,
-    train: boolean,
+    train: { keep: Float32Array | null } | null,
   ): LstmOutputs<Float32Array> {
     const xt = this.checkX(x);
     const dims = this.dimsOf(xt);
@@ -74,7 +75,7 @@ export class WasmLstm extends WasmRecurrence<LstmModule> {
       this.options,
       (p) => this.k.lstmStep(p.xw, 4 * this.at.u, p.hPrev, p.extra[0]!, p.h, p.rows, this.padded, act, gateAct, p.cache),
       checkMask(mask, dims),
-      train ? { cacheWidth: 4 * this.padded } : null,
+      train ? { cacheWidth: 4 * this.padded, keep: train.keep } : null,
     );
     return { output: run.output, h: run.h, c: run.extra[0]! };
   }
@@ -83,8 +84,8 @@ export class WasmLstm extends WasmRecurrence<LstmModule> {
    * The forward pass of a training batch: as forward, keeping every step's gates and c for backward (the next
    * forward or trainingForward replaces them).
    */
-  trainingForward(x: TensorLike, initialState?: readonly [TensorLike, TensorLike], mask?: TensorLike): LstmOutputs<Float32Array> {
-    return this.run(x, initialState, mask, true);
+  trainingForward(x: TensorLike, initialState?: readonly [TensorLike, TensorLike], mask?: TensorLike, keep?: Float32Array): LstmOutputs<Float32Array> {
+    return this.run(x, initialState, mask, { keep: keep ?? null });
   }
 
   /** The gradients of the last trainingForward from dOutput, the gradient of its output. */

@@ -21,7 +21,10 @@ export interface CellModule {
 export interface StepPointers {
   /** XW_t [rows, gates·Up]. */
   xw: number;
+  /** h_{t−1} as the recurrent products read it: h_{t−1} ⊙ keep under recurrent dropout (a scratch copy). */
   hPrev: number;
+  /** h_{t−1} itself (hPrev without recurrent dropout): the GRU's mix reads it. */
+  hTrue: number;
   h: number;
   /** The extra per-row vectors [rows, Up] each, in the order asked for. */
   extra: number[];
@@ -38,6 +41,8 @@ export interface BackPointers {
   extra: number[];
   hPrev: number;
   h: number;
+  /** h_{t−1} as the recurrent products read it (hPrev ⊙ keep under recurrent dropout, else hPrev). */
+  hRec: number;
   /** The whole gradient reaching h_t [rows, Up]. */
   dh: number;
   /** Where the step writes dz_t [rows, gates·Up]: what the gate pre-activations get (the input side: dW, db, dX). */
@@ -46,6 +51,8 @@ export interface BackPointers {
   dzh: number;
   /** dh_{t−1} [rows, Up]: holds the output's gradient at t − 1; the step may add terms of its own. */
   dhPrev: number;
+  /** Where terms through the recurrent products go: dhPrev, or under recurrent dropout a buffer the driver adds ⊙ keep. */
+  dhRec: number;
   /** The step's scratch (stepScratch floats). */
   scratch: number;
   /** Gradients carried from step to step [rows, Up] each (the LSTM's dc): in for step t, out for t − 1. */
@@ -97,6 +104,8 @@ interface Trace {
   goBackwards: boolean;
   returnSequences: boolean;
   mask: Tensor | null;
+  /** Recurrent dropout's keep [B, Up] (0 or 1/(1 − rate)), or null. */
+  keep: Float32Array | null;
 }
 
 /** Float counts rounded up to whole f32x4 vectors, so every region starts 16-byte aligned. */
@@ -184,7 +193,7 @@ export abstract class WasmRecurrence<K extends CellModule> {
     options: { returnSequences: boolean; goBackwards: boolean },
     step: (p: StepPointers) => void,
     mask: Tensor | null = null,
-    train: { cacheWidth: number } | null = null,
+    train: { cacheWidth: number; keep?: Float32Array | null } | null = null,
   ): { output: Float32Array; h: Float32Array; extra: Float32Array[] } {
     const { units: U, padded: Up, features: F } = this;
     const G = this.gates * Up;
@@ -197,7 +206,12 @@ export abstract class WasmRecurrence<K extends CellModule> {
     const scratchAt = extraAt + extra.length * slots * B * Up;
     const cacheAt = scratchAt + scratch * B * Up;
     const cacheWidth = train?.cacheWidth ?? 0;
-    const total = cacheAt + T * B * cacheWidth;
+    // Recurrent dropout (training only): keep [B, U] (0 or 1/(1 − rate) per row and unit, padded here), and
+    // h_{t−1} ⊙ keep, what the products read.
+    const keep = train?.keep ?? null;
+    const keepAt = cacheAt + T * B * cacheWidth;
+    const droppedAt = keepAt + (keep ? B * Up : 0);
+    const total = droppedAt + (keep ? B * Up : 0);
     const f32 = this.memoryFor(total);
     for (let s = 0; s < T; s++) {
       const t = options.goBackwards ? T - 1 - s : s;
@@ -208,6 +222,7 @@ export abstract class WasmRecurrence<K extends CellModule> {
       if (from) for (let b = 0; b < B; b++) f32.set(from.data.subarray(b * U, (b + 1) * U), at + b * Up);
     };
     rows(h0, hAt);
+    if (keep) for (let b = 0; b < B; b++) f32.set(keep.subarray(b * U, (b + 1) * U), keepAt + b * Up);
     /** Extra i's slot at step s (training keeps one per step; inference updates one in place). */
     const extraSlot = (i: number, s: number) => extraAt + (i * slots + (train ? s : 0)) * B * Up;
     extra.forEach((e, i) => rows(e, extraSlot(i, 0)));
@@ -223,13 +238,17 @@ export abstract class WasmRecurrence<K extends CellModule> {
       const saved = masked.map((b) => extra.map((_, i) => f32.slice(extraSlot(i, s) + b * Up, extraSlot(i, s) + (b + 1) * Up)));
       const extraPointers = [...extra.map((_, i) => 4 * extraSlot(i, s + 1)), ...scratchPointers];
       const cache = train ? 4 * (cacheAt + s * B * cacheWidth) : 0;
-      step({ xw: 4 * (xwAt + s * B * G), hPrev: 4 * hPrev, h: 4 * (hPrev + B * Up), extra: extraPointers, rows: B, cache });
+      if (keep) for (let i = 0; i < B * Up; i++) f32[droppedAt + i] = f32[hPrev + i]! * f32[keepAt + i]!;
+      const read = keep ? droppedAt : hPrev;
+      step({ xw: 4 * (xwAt + s * B * G), hPrev: 4 * read, hTrue: 4 * hPrev, h: 4 * (hPrev + B * Up), extra: extraPointers, rows: B, cache });
       masked.forEach((b, k) => {
         f32.copyWithin(hPrev + B * Up + b * Up, hPrev + b * Up, hPrev + (b + 1) * Up);
         saved[k]!.forEach((v, i) => f32.set(v, extraSlot(i, s + 1) + b * Up));
       });
     }
-    this.trace = train ? { B, T, xAt, hAt, extraAt, kept: extra.length, cacheAt, cacheWidth, end: total, ...options, mask } : null;
+    this.trace = train
+      ? { B, T, xAt, hAt, extraAt, kept: extra.length, cacheAt, cacheWidth, end: total, ...options, mask, keep: keep && f32.slice(keepAt, keepAt + B * Up) }
+      : null;
     const unpad = (at: number) => {
       const out = new Float32Array(B * U);
       for (let b = 0; b < B; b++) out.set(f32.subarray(at + b * Up, at + b * Up + U), b * U);
@@ -284,6 +303,9 @@ export abstract class WasmRecurrence<K extends CellModule> {
       db: G,
       dbh: G,
       dx: TB * Fp,
+      hRec: tr.keep ? B * Up : 0,
+      dhRec: tr.keep ? B * Up : 0,
+      keep: tr.keep ? B * Up : 0,
     };
     const at = {} as Record<keyof typeof sizes, number>;
     let end = tr.end;
@@ -306,21 +328,31 @@ export abstract class WasmRecurrence<K extends CellModule> {
     const extraSlot = (i: number, s: number) => tr.extraAt + (i * (T + 1) + s) * B * Up;
     const carryPointers = Array.from({ length: carries }, (_, i) => 4 * (at.carry + i * B * Up));
     const rowOf = (from: number, b: number) => f32.slice(from + b * Up, from + (b + 1) * Up);
+    if (tr.keep) f32.set(tr.keep, at.keep);
     for (let s = T - 1; s >= 0; s--) {
       const t = tr.goBackwards ? T - 1 - s : s;
       const masked = tr.mask ? Array.from({ length: B }, (_, b) => b).filter((b) => tr.mask!.data[b * T + t] === 0) : [];
       const saved = masked.map((b) => ({ carries: carryPointers.map((c) => rowOf(c / 4, b)), dhPrev: rowOf(dhSlot(s), b) }));
       const [dz, dzh] = [at.dz + s * B * G, dzhAt + s * B * G];
+      // Recurrent dropout: the products read h_{t−1} ⊙ keep, so their gradient reaches h_{t−1} ⊙ keep.
+      const hPrev = tr.hAt + s * B * Up;
+      const [hRec, dhRec] = tr.keep ? [at.hRec, at.dhRec] : [hPrev, dhSlot(s)];
+      if (tr.keep) {
+        for (let i = 0; i < B * Up; i++) f32[at.hRec + i] = f32[hPrev + i]! * f32[at.keep + i]!;
+        f32.fill(0, at.dhRec, at.dhRec + B * Up);
+      }
       stepBack({
         cache: 4 * (tr.cacheAt + s * B * tr.cacheWidth),
         extraPrev: Array.from({ length: tr.kept }, (_, i) => 4 * extraSlot(i, s)),
         extra: Array.from({ length: tr.kept }, (_, i) => 4 * extraSlot(i, s + 1)),
-        hPrev: 4 * (tr.hAt + s * B * Up),
+        hPrev: 4 * hPrev,
         h: 4 * (tr.hAt + (s + 1) * B * Up),
+        hRec: 4 * hRec,
         dh: 4 * dhSlot(s + 1),
         dz: 4 * dz,
         dzh: 4 * dzh,
         dhPrev: 4 * dhSlot(s),
+        dhRec: 4 * dhRec,
         carry: carryPointers,
         scratch: 4 * at.scratch,
         rows: B,
@@ -331,13 +363,18 @@ export abstract class WasmRecurrence<K extends CellModule> {
         f32.fill(0, dzh + b * G, dzh + (b + 1) * G);
         saved[k]!.carries.forEach((v, i) => f32.set(v, carryPointers[i]! / 4 + b * Up));
         f32.set(saved[k]!.dhPrev, dhSlot(s) + b * Up);
+        if (tr.keep) f32.fill(0, dhRec + b * Up, dhRec + (b + 1) * Up);
         for (let j = 0; j < Up; j++) f32[dhSlot(s) + b * Up + j]! += f32[dhSlot(s + 1) + b * Up + j]!;
       });
-      this.k.gemm(4 * dzh, 4 * at.ut, 0, 4 * dhSlot(s), B, G, Up, 1);
+      this.k.gemm(4 * dzh, 4 * at.ut, 0, 4 * dhRec, B, G, Up, 1);
+      if (tr.keep) for (let i = 0; i < B * Up; i++) f32[dhSlot(s) + i]! += f32[at.dhRec + i]! * f32[at.keep + i]!;
     }
-    // Xᵀ [F, TB] and H_{t−1}ᵀ [Up, TB] for the weight gradients; a ones row for the bias's.
+    // Xᵀ [F, TB] and H_{t−1}ᵀ [Up, TB] (⊙ keep under recurrent dropout) for the weight gradients; a ones row for the bias's.
     for (let r = 0; r < TB; r++) for (let c = 0; c < F; c++) f32[at.xt + c * TB + r] = f32[tr.xAt + r * F + c]!;
-    for (let r = 0; r < TB; r++) for (let c = 0; c < Up; c++) f32[at.ht + c * TB + r] = f32[tr.hAt + r * Up + c]!;
+    for (let r = 0; r < TB; r++) {
+      const drop = tr.keep ? at.keep + (r % B) * Up : -1;
+      for (let c = 0; c < Up; c++) f32[at.ht + c * TB + r] = f32[tr.hAt + r * Up + c]! * (drop < 0 ? 1 : f32[drop + c]!);
+    }
     f32.fill(1, at.ones, at.ones + TB);
     this.k.gemm(4 * at.xt, 4 * at.dz, 0, 4 * at.dw, F, TB, G, 0);
     this.k.gemm(4 * at.ht, 4 * dzhAt, 0, 4 * at.du, Up, TB, G, 0);

@@ -2,7 +2,7 @@
  * The SimpleRNN forward pass on the CPU path: WebAssembly SIMD kernels (wasm/simpleRnnStep.ts), the same inputs,
  * options and outputs as the GPU's functional `simpleRnn` (src/ops/simpleRnn.ts) and its float64 twin
  * (src/reference/simpleRnnStep.ts), under Keras's timestep mask too, and its backward pass (BPTT). Checked by
- * test/simpleRnnStep.wasm.test.ts and test/simpleRnnBackward.wasm.test.ts; recurrent dropout is not here yet.
+ * test/simpleRnnStep.wasm.test.ts and test/simpleRnnBackward.wasm.test.ts, recurrent dropout included (trainingForward's keep).
  */
 import { ValueError } from '../errors';
 import { ACTIVATION_IDS } from '../kernels/activations';
@@ -42,13 +42,13 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
 
   /** h_t for every step (returnSequences) or the last, and the final state, as float32. */
   forward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike): SimpleRnnOutputs<Float32Array> {
-    return this.run(x, initialState, mask, false);
+    return this.run(x, initialState, mask, null);
   }
 
   /** The forward pass of a training batch, kept for backward (every h is kept anyway: nothing more to cache). */
-  trainingForward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike): SimpleRnnOutputs<Float32Array> {
+  trainingForward(x: TensorLike, initialState?: readonly [TensorLike], mask?: TensorLike, keep?: Float32Array): SimpleRnnOutputs<Float32Array> {
     if (this.leakRate !== 1) throw new ValueError('a leaky reservoir (echoState) is not trained by gradient; fit its readout (fitRidge or a Dense after it)');
-    return this.run(x, initialState, mask, true);
+    return this.run(x, initialState, mask, { keep: keep ?? null });
   }
 
   /** The gradients of the last trainingForward from dOutput: dz_t = dh_t ⊙ act′(h_t) per step (wasm/denseBackward.ts). */
@@ -59,7 +59,13 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
     return this.backwardSequence(dOutput, {}, (p) => back.activationBackward(p.h, p.dh, p.dz, p.rows * this.padded, act));
   }
 
-  private run(x: TensorLike, initialState: readonly [TensorLike] | undefined, mask: TensorLike | undefined, train: boolean): SimpleRnnOutputs<Float32Array> {
+  /** `train`: keep what backward needs, with recurrent dropout's keep [batch, units] if given. */
+  private run(
+    x: TensorLike,
+    initialState: readonly [TensorLike] | undefined,
+    mask: TensorLike | undefined,
+    train: { keep: Float32Array | null } | null,
+  ): SimpleRnnOutputs<Float32Array> {
     const xt = this.checkX(x);
     const dims = this.dimsOf(xt);
     const h0 = checkInitialH(initialState, dims);
@@ -68,10 +74,10 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
     const step = (p: StepPointers) => {
       this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act);
       if (a === 1) return;
-      const [f32, from, to] = [new Float32Array(this.k.memory.buffer), p.hPrev / 4, p.h / 4];
+      const [f32, from, to] = [new Float32Array(this.k.memory.buffer), p.hTrue / 4, p.h / 4];
       for (let i = 0; i < p.rows * this.padded; i++) f32[to + i] = (1 - a) * f32[from + i]! + a * f32[to + i]!;
     };
-    const run = this.sequence(xt, h0, [], 0, this.options, step, checkMask(mask, dims), train ? { cacheWidth: 0 } : null);
+    const run = this.sequence(xt, h0, [], 0, this.options, step, checkMask(mask, dims), train ? { cacheWidth: 0, keep: train.keep } : null);
     return { output: run.output, h: run.h };
   }
 }

@@ -62,10 +62,7 @@ export function checkWasmTraining(layers: readonly Layer[], what: string): void 
 }
 
 function untrainable(layer: Layer): string | null {
-  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) {
-    if (layer.dropout > 0 || layer.recurrentDropout > 0) return 'with dropout or recurrentDropout does not train';
-    return null;
-  }
+  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return null;
   if (layer instanceof TimeDistributed) return layer.layer instanceof Dense ? null : 'does not train';
   if (layer instanceof Bidirectional) return untrainable(layer.forwardLayer) && `around ${layer.forwardLayer.className} does not train`;
   const plain = [Dense, Dropout, Embedding, Masking, RepeatVector, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization];
@@ -280,8 +277,8 @@ function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => n
   if (layer instanceof Dropout) return dropoutRunner(layer, random);
   if (layer instanceof GlobalAveragePooling1D || layer instanceof GlobalMaxPooling1D) return poolingRunner(layer instanceof GlobalMaxPooling1D);
   if (layer instanceof LayerNormalization) return layerNormRunner(layer, w, grad);
-  if (layer instanceof Bidirectional) return bidirectionalRunner(layer, w, grad);
-  const cell = trainingCell(layer as LSTM | GRU | SimpleRNN, w, grad);
+  if (layer instanceof Bidirectional) return bidirectionalRunner(layer, w, grad, random);
+  const cell = trainingCell(layer as LSTM | GRU | SimpleRNN, w, grad, random);
   return {
     layOut: cell.layOut,
     forward(x, kept, training) {
@@ -291,8 +288,14 @@ function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => n
   };
 }
 
-/** A recurrent cell in training: its forward pass (states carried on) and its backward pass into the weights' gradients. */
-function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf) {
+/**
+ * A recurrent cell in training: its forward pass (states carried on) and its backward pass into the weights'
+ * gradients. Keras's dropouts, as the GPU path draws them, once per batch: input dropout one mask per batch row and
+ * feature over every timestep (x ⊙ keep into the cell, dX ⊙ keep back), recurrent dropout one per row and unit on
+ * h_{t−1} in the recurrent products (the cells' `keep`).
+ */
+function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf, random: () => number) {
+  const draw = (n: number, rate: number) => Float32Array.from({ length: n }, () => (random() < rate ? 0 : 1 / (1 - rate)));
   const cell = cellFor(rnn, w) as WasmLstm | WasmGru | WasmSimpleRnn;
   /** The bias rows as the cell lays them out: a GRU with resetAfter has two (input, recurrent). */
   const biasRows = (nw: Weights) => {
@@ -304,12 +307,16 @@ function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf) {
   return {
     layOut: (nw: Weights) => cell.layOut(nw.kernel!.data, nw.recurrent_kernel!.data, biasRows(nw)),
     run(x: Act, kept: Float32Array[], training: boolean): { output: Float32Array; backward(dOut: Float32Array): Float32Array } {
-      const B = x.shape[0]!;
-      const xIn = { data: x.data, shape: x.shape };
+      const [B, T, F] = x.shape as [number, number, number];
+      const inputKeep = training && rnn.dropout > 0 ? draw(B * F, rnn.dropout) : null;
+      const dropIn = (v: Float32Array) => v.map((value, i) => value * inputKeep![Math.floor(i / (T * F)) * F + (i % F)]!);
+      const xIn = { data: inputKeep ? dropIn(x.data) : x.data, shape: x.shape };
       const initial = kept.length ? kept.map((v) => ({ data: v, shape: [B, v.length / B] })) : undefined;
-      const mask = x.mask ? { data: x.mask, shape: [B, x.shape[1]!] } : undefined;
-      const run = training ? cell.trainingForward.bind(cell) : cell.forward.bind(cell);
-      const out = (run as (x: Tensor, s?: Tensor[], m?: Tensor) => { output: Float32Array; h: Float32Array; c?: Float32Array })(xIn, initial, mask);
+      const mask = x.mask ? { data: x.mask, shape: [B, T] } : undefined;
+      type Run = (x: Tensor, s?: Tensor[], m?: Tensor, keep?: Float32Array) => { output: Float32Array; h: Float32Array; c?: Float32Array };
+      const out = training
+        ? (cell.trainingForward.bind(cell) as Run)(xIn, initial, mask, rnn.recurrentDropout > 0 ? draw(B * rnn.units, rnn.recurrentDropout) : undefined)
+        : (cell.forward.bind(cell) as Run)(xIn, initial, mask);
       // A stateful layer carries its final states on (the kept states are inputs here: no gradient reaches them).
       if (kept.length) {
         kept[0]!.set(out.h);
@@ -322,7 +329,7 @@ function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf) {
           grad('kernel')!.set(g.dKernel);
           grad('recurrent_kernel')!.set(g.dRecurrent);
           grad('bias')?.set(g.dBias);
-          return g.dX;
+          return inputKeep ? dropIn(g.dX) : g.dX;
         },
       };
     },
@@ -334,11 +341,11 @@ function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf) {
  * merged; a returned sequence is 0 at masked steps. Back: the merge's gradient split between the copies, each
  * copy's BPTT, the two dX summed. Weights and gradients under the copies' names (`forward_lstm/kernel`, ...).
  */
-function bidirectionalRunner(layer: Bidirectional, w: Weights, grad: GradsOf): TrainRunner {
+function bidirectionalRunner(layer: Bidirectional, w: Weights, grad: GradsOf, random: () => number): TrainRunner {
   const own = (copy: Layer, nw: Weights) =>
     Object.fromEntries(Object.entries(nw).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));
   const copies = [layer.forwardLayer, layer.backwardLayer] as (LSTM | GRU | SimpleRNN)[];
-  const cells = copies.map((copy) => trainingCell(copy, own(copy, w), (name) => grad(`${copy.name}/${name}`)));
+  const cells = copies.map((copy) => trainingCell(copy, own(copy, w), (name) => grad(`${copy.name}/${name}`), random));
   const half = layer.forwardLayer.stateSizes().length;
   return {
     layOut: (nw) => cells.forEach((c, i) => c.layOut(own(copies[i]!, nw))),

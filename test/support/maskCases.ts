@@ -37,3 +37,9 @@ export function randomCellParams(dims: { batch: number; timesteps: number; featu
     c0: r(B * U, 0.5),
   };
 }
+
+/** A recurrent dropout keep mask of `length` values: 0 or 1/(1 − 0.3), about 30 % dropped, seeded. */
+export function keepMask(length: number, seed: number): Float32Array {
+  const random = rng(seed + 77);
+  return Float32Array.from({ length }, () => (random() < 0.3 ? 0 : 1 / 0.7));
+}
