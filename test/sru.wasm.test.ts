@@ -1,17 +1,18 @@
 /**
  * The SRU forward pass on the CPU path (src/cpu/sru.ts: the projections through wasm/dense.ts, the recurrence on the
  * host) against the float64 twin (src/reference/sruSeq.ts), over the GPU kernels' pairwise table
- * (test/sruSeq.gpu.test.ts) at their tolerances, with masks and the identity skip (features = units).
+ * (test/sruSeq.gpu.test.ts) at their tolerances, with masks and the identity skip (features = units); and its backward
+ * pass, recurrent dropout included.
  */
 import { describe, it } from 'vitest';
 import { WasmSru } from '../src/cpu/sru';
 import type { CellActivation } from '../src/kernels/activations';
-import { sruForward } from '../src/reference/sruSeq';
-import { expectClose } from './support/compare';
-import { stepMask } from './support/maskCases';
+import { sruBackward, sruForward } from '../src/reference/sruSeq';
+import { expectClose, expectCloseRelativeToMax } from './support/compare';
+import { keepMask, stepMask } from './support/maskCases';
 import { rng, uniform } from './support/random';
 import { SRU_TABLE, type RecurrentCase } from './support/recurrentCases';
-import { SEQUENCE, STEP } from './support/tolerances';
+import { GRADIENT_RELATIVE_TO_MAX, SEQUENCE, STEP } from './support/tolerances';
 
 type Case = RecurrentCase & { activation: CellActivation; goBackwards: boolean; masked?: boolean };
 
@@ -61,5 +62,53 @@ describe('the SRU forward pass on the CPU path against the float64 twin', () => 
     expectClose(got, ref.output.data, tol, 'output');
     expectClose(states[0], ref.h.data, tol, 'final h');
     expectClose(states[1], ref.c.data, tol, 'final c');
+  });
+});
+
+describe('the SRU backward pass on the CPU path against the float64 twin', () => {
+  const DROPPED: Case[] = [
+    { batch: 5, timesteps: 6, features: 3, units: 4, activation: 'tanh', goBackwards: false, initialState: true, returnSequences: true, masked: true },
+    { batch: 4, timesteps: 5, features: 4, units: 4, activation: 'linear', goBackwards: true, initialState: true, returnSequences: false },
+  ];
+  const cases = [...CASES.map((c) => ({ ...c, dropout: false })), ...DROPPED.map((c) => ({ ...c, dropout: true }))];
+  it.each(cases.map((c, i) => [`${name(c)}${c.dropout ? ' recurrent dropout' : ''}`, c, i] as const))('%s', (_label, c, index) => {
+    const random = rng(5000 + index);
+    const { batch: B, timesteps: T, features: F, units: U } = c;
+    const blocks = F === U ? 3 : 4;
+    const d = {
+      x: uniform(random, B * T * F, 1),
+      kernel: uniform(random, F * blocks * U, 1 / Math.sqrt(Math.max(U, F))),
+      recurrentWeights: uniform(random, 2 * U, 0.5),
+      bias: uniform(random, 2 * U, 0.1),
+      h0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
+      c0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
+      mask: c.masked ? stepMask(B, T, 40 + index) : null,
+      dOutput: uniform(random, (c.returnSequences ? B * T : B) * U, 1),
+      keep: c.dropout ? keepMask(B * U, index) : null,
+    };
+    const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
+    const sru = new WasmSru(F, U, d.kernel, d.recurrentWeights, d.bias, options);
+    sru.forward(d.x, B, T, [d.h0.slice(), d.c0.slice()], d.mask, { keep: d.keep });
+    const got = sru.backward(d.dOutput);
+    const ref = sruBackward(
+      {
+        x: { data: d.x, shape: [B, T, F] },
+        kernel: { data: d.kernel, shape: [F, blocks * U] },
+        recurrentWeights: { data: d.recurrentWeights, shape: [2, U] },
+        bias: { data: d.bias, shape: [2, U] },
+        initialState: [
+          { data: d.h0, shape: [B, U] },
+          { data: d.c0, shape: [B, U] },
+        ],
+        ...(d.mask ? { mask: { data: d.mask, shape: [B, T] } } : {}),
+        ...(d.keep ? { recurrentDropoutMask: { data: d.keep, shape: [B, U] } } : {}),
+      },
+      { dOutput: { data: d.dOutput, shape: [c.returnSequences ? B * T : B, U] } },
+      options,
+    );
+    expectCloseRelativeToMax(got.dX, ref.dX.data, GRADIENT_RELATIVE_TO_MAX, 'dX');
+    expectCloseRelativeToMax(got.dKernel, ref.dKernel.data, GRADIENT_RELATIVE_TO_MAX, 'dKernel');
+    expectCloseRelativeToMax(got.dRecurrentWeights, ref.dRecurrentWeights.data, GRADIENT_RELATIVE_TO_MAX, 'dRecurrentWeights');
+    expectCloseRelativeToMax(got.dBias, ref.dBias.data, GRADIENT_RELATIVE_TO_MAX, 'dBias');
   });
 });

@@ -115,6 +115,20 @@ const CASES: Case[] = [
     optimizer: { kind: 'adam', learningRate: 0.02 },
   },
   {
+    name: 'SRU(4, returnSequences; W_h since 3 features ≠ 4 units) → SRU(4, tanh; the identity skip) → Dense, MSE, RMSprop',
+    layers: [
+      { type: 'sru', config: { units: 4, returnSequences: true, inputShape: [6, 3] } },
+      { type: 'sru', config: { units: 4, activation: 'tanh' } },
+      { type: 'dense', config: { units: 2 } },
+    ],
+    sample: [6, 3],
+    n: 5,
+    target: regression(2),
+    targetShape: [2],
+    loss: 'mse',
+    optimizer: { kind: 'rmsprop', learningRate: 0.01 },
+  },
+  {
     name: 'SimpleRNN(tanh) + Dense(1), Huber, plain SGD, a batch past the GEMM tiles (33 rows)',
     layers: [
       { type: 'simpleRNN', config: { units: 9, inputShape: [5, 2] } },
@@ -263,20 +277,41 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     rt.dispose();
   });
 
-  it('a layer it does not train yet: a WebGPUUnavailableError naming it, before anything changes', async () => {
+  it('an echo-state reservoir stays fixed while the Dense readout after it trains as a Dense alone on its outputs would', async () => {
     const rt = await createRuntime({ backend: 'wasm' });
-    const { model } = await build(
-      rt,
-      [
-        { type: 'sru', config: { units: 4, inputShape: [5, 2] } },
-        { type: 'dense', config: { units: 1 } },
-      ],
-      8,
-    );
+    const esn = (m: ReturnType<typeof sequential>) => m.add(layers.echoState({ units: 12, seed: 5, leakRate: 0.5, returnSequences: true, inputShape: [5, 2] }));
+    const [full, reservoir, readout] = [sequential(rt, { seed: 1 }), sequential(rt, { seed: 1 }), sequential(rt, { seed: 1 })];
+    esn(full);
+    full.add(layers.dense({ units: 1 }));
+    esn(reservoir);
+    readout.add(layers.dense({ units: 1, inputShape: [5, 14] })); // 2 input columns beside 12 states (includeInput)
+    readout.setWeights((await full.getWeights()).slice(-2));
+    reservoir.setWeights((await full.getWeights()).slice(0, -2));
+    const z = await reservoir.predict(x);
+    const ySeq = { data: uniform(rng(4), n * 5, 1), shape: [n, 5, 1] };
+    const before = await full.getWeights();
+    for (const m of [full, readout]) m.compile({ optimizer: { kind: 'sgd', learningRate: 0.1 } as never, loss: 'mse' });
+    const [a, b] = [
+      await full.fit(x, ySeq, { epochs: 3, batchSize: n, shuffle: false }),
+      await readout.fit(z, ySeq, { epochs: 3, batchSize: n, shuffle: false }),
+    ];
+    expectClose(a.history.loss!, b.history.loss!, EPOCH_LOSS, 'loss of each epoch');
+    const after = await full.getWeights();
+    after.slice(0, -2).forEach((w, k) => expect(w.data).toEqual(before[k]!.data)); // the reservoir: not trainable
+    (await readout.getWeights()).forEach((w, k) => expectClose(after.at(-2 + k)!.data, w.data, WEIGHTS_AFTER_STEPS, `readout weight ${k}`));
+    rt.dispose();
+  });
+
+  it('what it does not train yet (an EchoState after a trainable layer): a WebGPUUnavailableError naming it, before anything changes', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const model = sequential(rt, { seed: 3 });
+    model.add(layers.timeDistributed({ layer: layers.dense({ units: 3 }), inputShape: [5, 2] }));
+    model.add(layers.echoState({ units: 6, seed: 2, connectivity: 0.5 }));
+    model.add(layers.dense({ units: 1 }));
     model.compile({ optimizer: 'adam', loss: 'mse' });
     const before = await model.getWeights();
     await expect(model.fit(x, y)).rejects.toThrow(
-      /model.fit: layer 'sru\w*' \(SRU\) does not train on the wasm backend yet.*LSTM, GRU, SimpleRNN.*backend: 'webgpu'/,
+      /model.fit: layer 'echo_state\w*' \(EchoState\) after a layer with trainable weights \('time_distributed\w*'\) does not train on the wasm backend yet.*backend: 'webgpu'/,
     );
     await expect(model.evaluate(x, y)).rejects.toThrow(WebGPUUnavailableError);
     expect(await model.getWeights()).toEqual(before);

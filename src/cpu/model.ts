@@ -83,7 +83,7 @@ export function layerWeights(arena: ParameterArena, index: number): Weights {
 }
 
 /** A layer's runner from its weights by Keras name (a layer without a bias gets zeros); src/cpu/layers.ts lists them. */
-function runnerFor(layer: Layer, w: Weights): Runner {
+export function runnerFor(layer: Layer, w: Weights): Runner {
   if (layer instanceof Dense || layer instanceof TimeDistributed) {
     const dense = layer instanceof Dense ? layer : layer.layer;
     const run = new WasmDense(w.kernel!.shape[0]!, dense.units, w.kernel!.data, w.bias?.data ?? null, dense.activation);

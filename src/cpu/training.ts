@@ -18,6 +18,7 @@ import type { RegularizedSegment } from '../kernels/regularizers';
 import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
+import { EchoState } from '../layers/echoState';
 import { Embedding } from '../layers/embedding';
 import { GRU } from '../layers/gru';
 import type { Layer } from '../layers/layer';
@@ -27,34 +28,39 @@ import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling';
 import { Masking } from '../layers/masking';
 import { RepeatVector } from '../layers/repeatVector';
 import { SimpleRNN } from '../layers/simpleRnn';
+import { SRU } from '../layers/sru';
 import { TimeDistributed } from '../layers/timeDistributed';
 import { seededRandom } from '../layers/initializers';
-import type { ParameterArena } from '../model/arena';
+import type { ParameterArena, Segment } from '../model/arena';
 import { realStepsSlot, watchSlot, type Compiled } from '../model/training';
 import type { Tensor } from '../tensor';
 import { WasmDense } from './dense';
 import { lossRows, metricSum } from './losses';
 import type { WasmGru } from './gru';
 import type { WasmLstm } from './lstm';
-import { cellFor, flipTime, layerNorm, layerWeights, mergeDirections, pool, recurrentOutput, type Act, type Weights } from './model';
+import { cellFor, flipTime, layerNorm, layerWeights, mergeDirections, pool, recurrentOutput, runnerFor, type Act, type Weights } from './model';
 import { addPenalties, clipGradients, optimizerStep } from './optimizers';
 import type { WasmSimpleRnn } from './simpleRnn';
+import { WasmSru } from './sru';
 import type { HostStates } from './states';
 
 /** The layer classes fit trains on the wasm backend, as error messages name them. */
 export const TRAINABLE_ON_WASM =
-  'LSTM, GRU, SimpleRNN, Bidirectional (around those), Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector, global pooling, LayerNormalization and Dropout';
+  'LSTM, GRU, SimpleRNN, SRU, Bidirectional (around the first three), Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector, global pooling, LayerNormalization and Dropout layers, and an EchoState reservoir (fixed) with no trainable layer below it';
 
 /**
  * Throws a WebGPUUnavailableError naming the first layer fit cannot train on the wasm backend yet, before anything
  * runs or changes.
  */
-export function checkWasmTraining(layers: readonly Layer[], what: string): void {
-  for (const layer of layers) {
-    const why = untrainable(layer);
+export function checkWasmTraining(layers: readonly Layer[], segments: readonly Segment[], what: string): void {
+  for (const [i, layer] of layers.entries()) {
+    // A reservoir is not trained; what is below it would be, through BPTT with its leak, not built here yet.
+    const trained = segments.find((s) => s.layer < i && s.spec.trainable !== false);
+    const below = trained ? layers[trained.layer] : undefined;
+    const why = layer instanceof EchoState && below ? `after a layer with trainable weights ('${below.name}') does not train` : untrainable(layer);
     if (why) {
       throw new WebGPUUnavailableError(
-        `${what}: layer '${layer.name}' (${layer.className}) ${why} on the wasm backend yet, which trains ${TRAINABLE_ON_WASM} layers ` +
+        `${what}: layer '${layer.name}' (${layer.className}) ${why} on the wasm backend yet, which trains ${TRAINABLE_ON_WASM} ` +
           `(and predicts with every layer); train this model on a runtime from createRuntime({ backend: 'webgpu' })`,
       );
     }
@@ -62,7 +68,7 @@ export function checkWasmTraining(layers: readonly Layer[], what: string): void 
 }
 
 function untrainable(layer: Layer): string | null {
-  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return null;
+  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN || layer instanceof SRU || layer instanceof EchoState) return null;
   if (layer instanceof TimeDistributed) return layer.layer instanceof Dense ? null : 'does not train';
   if (layer instanceof Bidirectional) return untrainable(layer.forwardLayer) && `around ${layer.forwardLayer.className} does not train`;
   const plain = [Dense, Dropout, Embedding, Masking, RepeatVector, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization];
@@ -278,12 +284,14 @@ function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => n
   if (layer instanceof GlobalAveragePooling1D || layer instanceof GlobalMaxPooling1D) return poolingRunner(layer instanceof GlobalMaxPooling1D);
   if (layer instanceof LayerNormalization) return layerNormRunner(layer, w, grad);
   if (layer instanceof Bidirectional) return bidirectionalRunner(layer, w, grad, random);
-  const cell = trainingCell(layer as LSTM | GRU | SimpleRNN, w, grad, random);
+  if (layer instanceof EchoState) return echoStateRunner(layer, w);
+  const rnn = layer as LSTM | GRU | SimpleRNN | SRU;
+  const cell = trainingCell(rnn, w, grad, random);
   return {
     layOut: cell.layOut,
     forward(x, kept, training) {
       const run = cell.run(x, kept, training);
-      return { out: recurrentOutput(layer as LSTM | GRU | SimpleRNN, x, run.output, (layer as LSTM).units), backward: run.backward };
+      return { out: recurrentOutput(rnn, x, run.output, rnn.units), backward: run.backward };
     },
   };
 }
@@ -294,8 +302,54 @@ function trainRunnerFor(layer: Layer, w: Weights, grad: GradsOf, random: () => n
  * feature over every timestep (x ⊙ keep into the cell, dX ⊙ keep back), recurrent dropout one per row and unit on
  * h_{t−1} in the recurrent products (the cells' `keep`).
  */
-function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf, random: () => number) {
+function trainingCell(rnn: LSTM | GRU | SimpleRNN | SRU, w: Weights, grad: GradsOf, random: () => number) {
   const draw = (n: number, rate: number) => Float32Array.from({ length: n }, () => (random() < rate ? 0 : 1 / (1 - rate)));
+  const core = rnn instanceof SRU ? sruCore(rnn, w, grad) : gatedCore(rnn, w, grad);
+  return {
+    layOut: core.layOut,
+    run(x: Act, kept: Float32Array[], training: boolean): { output: Float32Array; backward(dOut: Float32Array): Float32Array } {
+      const [B, T, F] = x.shape as [number, number, number];
+      const inputKeep = training && rnn.dropout > 0 ? draw(B * F, rnn.dropout) : null;
+      const dropIn = (v: Float32Array) => v.map((value, i) => value * inputKeep![Math.floor(i / (T * F)) * F + (i % F)]!);
+      const recurrentKeep = training && rnn.recurrentDropout > 0 ? draw(B * rnn.units, rnn.recurrentDropout) : null;
+      const run = core.run({ ...x, data: inputKeep ? dropIn(x.data) : x.data }, kept, training ? { keep: recurrentKeep } : null);
+      return {
+        output: run.output,
+        backward: (dOut) => {
+          const dX = run.backward(dOut);
+          return inputKeep ? dropIn(dX) : dX;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * An echo-state reservoir in training: its fixed weights (not trainable, so the optimizer leaves them as they are)
+ * run forward as in predict; nothing below it trains (checkWasmTraining), so no gradient goes back through it. Laid
+ * out again only when its own weights change (setWeights), not at every update.
+ */
+function echoStateRunner(layer: EchoState, w: Weights): TrainRunner {
+  const copy = (nw: Weights) => Object.values(nw).map((t) => t.data.slice());
+  let [kept, run] = [copy(w), runnerFor(layer, w)];
+  return {
+    layOut(nw) {
+      const now = Object.values(nw).map((t) => t.data);
+      if (now.every((d, i) => d.length === kept[i]!.length && d.every((v, j) => v === kept[i]![j]))) return;
+      [kept, run] = [copy(nw), runnerFor(layer, nw)];
+    },
+    forward: (x, states) => ({ out: run(x, states), backward: () => null }),
+  };
+}
+
+/** What a cell's training core does: one pass (training: `keep` for recurrent dropout), kept states carried on. */
+interface CellCore {
+  layOut(w: Weights): void;
+  run(x: Act, kept: Float32Array[], train: { keep: Float32Array | null } | null): { output: Float32Array; backward(dOut: Float32Array): Float32Array };
+}
+
+/** An LSTM, GRU or SimpleRNN (src/cpu/lstm.ts, gru.ts, simpleRnn.ts). */
+function gatedCore(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf): CellCore {
   const cell = cellFor(rnn, w) as WasmLstm | WasmGru | WasmSimpleRnn;
   /** The bias rows as the cell lays them out: a GRU with resetAfter has two (input, recurrent). */
   const biasRows = (nw: Weights) => {
@@ -305,17 +359,15 @@ function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf, ra
     return Array.from({ length: rows }, (_, i) => bias.subarray(i * G, (i + 1) * G));
   };
   return {
-    layOut: (nw: Weights) => cell.layOut(nw.kernel!.data, nw.recurrent_kernel!.data, biasRows(nw)),
-    run(x: Act, kept: Float32Array[], training: boolean): { output: Float32Array; backward(dOut: Float32Array): Float32Array } {
-      const [B, T, F] = x.shape as [number, number, number];
-      const inputKeep = training && rnn.dropout > 0 ? draw(B * F, rnn.dropout) : null;
-      const dropIn = (v: Float32Array) => v.map((value, i) => value * inputKeep![Math.floor(i / (T * F)) * F + (i % F)]!);
-      const xIn = { data: inputKeep ? dropIn(x.data) : x.data, shape: x.shape };
+    layOut: (nw) => cell.layOut(nw.kernel!.data, nw.recurrent_kernel!.data, biasRows(nw)),
+    run(x, kept, train) {
+      const [B, T] = x.shape as [number, number];
+      const xIn = { data: x.data, shape: x.shape };
       const initial = kept.length ? kept.map((v) => ({ data: v, shape: [B, v.length / B] })) : undefined;
       const mask = x.mask ? { data: x.mask, shape: [B, T] } : undefined;
       type Run = (x: Tensor, s?: Tensor[], m?: Tensor, keep?: Float32Array) => { output: Float32Array; h: Float32Array; c?: Float32Array };
-      const out = training
-        ? (cell.trainingForward.bind(cell) as Run)(xIn, initial, mask, rnn.recurrentDropout > 0 ? draw(B * rnn.units, rnn.recurrentDropout) : undefined)
+      const out = train
+        ? (cell.trainingForward.bind(cell) as Run)(xIn, initial, mask, train.keep ?? undefined)
         : (cell.forward.bind(cell) as Run)(xIn, initial, mask);
       // A stateful layer carries its final states on (the kept states are inputs here: no gradient reaches them).
       if (kept.length) {
@@ -329,7 +381,33 @@ function trainingCell(rnn: LSTM | GRU | SimpleRNN, w: Weights, grad: GradsOf, ra
           grad('kernel')!.set(g.dKernel);
           grad('recurrent_kernel')!.set(g.dRecurrent);
           grad('bias')?.set(g.dBias);
-          return inputKeep ? dropIn(g.dX) : g.dX;
+          return g.dX;
+        },
+      };
+    },
+  };
+}
+
+/** An SRU (src/cpu/sru.ts): the projection in WebAssembly, the element-wise recurrence and its BPTT on the host. */
+function sruCore(layer: SRU, w: Weights, grad: GradsOf): CellCore {
+  const [F, U] = [w.kernel!.shape[0]!, layer.units];
+  const biasOf = (nw: Weights) => nw.bias?.data ?? new Float32Array(2 * U);
+  const options = { activation: layer.activation, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
+  const sru = new WasmSru(F, U, w.kernel!.data, w.recurrent_weights!.data, biasOf(w), options);
+  return {
+    layOut: (nw) => sru.layOut(nw.kernel!.data, nw.recurrent_weights!.data, biasOf(nw)),
+    run(x, kept, train) {
+      const B = x.shape[0]!;
+      const states = (kept.length ? kept : [new Float32Array(B * U), new Float32Array(B * U)]) as [Float32Array, Float32Array];
+      const output = sru.forward(x.data, B, x.shape[1]!, states, x.mask, train);
+      return {
+        output,
+        backward(dOut) {
+          const g = sru.backward(dOut);
+          grad('kernel')!.set(g.dKernel);
+          grad('recurrent_weights')!.set(g.dRecurrentWeights);
+          grad('bias')?.set(g.dBias);
+          return g.dX;
         },
       };
     },

@@ -445,7 +445,7 @@ export class Sequential {
   private async prepareTraining(train: number, evaluate: number, batchSize: number, what = 'model.fit'): Promise<void> {
     if (this.rt.backend === 'wasm') {
       const { CpuTrainer, checkWasmTraining } = await import('../cpu/training');
-      checkWasmTraining(this.layers, what);
+      checkWasmTraining(this.layers, this.arena!.segments, what);
       const seed = (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0;
       this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, seed);
       return;
