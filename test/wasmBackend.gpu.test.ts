@@ -51,13 +51,13 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     }
   });
 
-  it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts and trains; fitRidge says how to enable WebGPU', async () => {
+  it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts and trains; asking for WebGPU says how to enable it', async () => {
     const r = await page.call('withoutWebGpu');
     expect(r.backend).toBe('wasm');
     expect(r.finite).toBe(true);
     expect(r.losses.length).toBe(3);
     expect(r.losses[2]).toBeLessThan(r.losses[0]);
-    expect(r.fitRidge?.name).toBe('WebGPUUnavailableError');
-    expect(r.fitRidge?.message).toMatch(/model.fitRidge needs WebGPU.*navigator.gpu is undefined.*--enable-unsafe-webgpu/);
+    expect(r.webgpu?.name).toBe('WebGPUUnavailableError');
+    expect(r.webgpu?.message).toMatch(/navigator.gpu is undefined.*--enable-unsafe-webgpu/);
   });
 });

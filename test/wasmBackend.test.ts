@@ -1,14 +1,18 @@
 /**
  * The wasm backend end to end, in Node without WebGPU: createRuntime's backend choice, a Sequential model's
  * predict and predictStep on WebAssembly against the float64 reference model, weights and states through the
- * model's API, save and load, and the typed errors of what it does not run yet (some layers' training, others'
- * inference), with nothing changed by a refused call. Training: test/wasmTraining.test.ts.
+ * model's API, save and load, layer.apply and fitRidge, and the typed errors of what it does not run yet, with
+ * nothing changed by a refused call. Training: test/wasmTraining.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { createRuntime, layers, loadLayersModel, sequential, type Runtime } from '../src/index';
 import { DisposedError, ValueError, WebGPUUnavailableError } from '../src/errors';
 import type { ModelArtifacts } from '../src/io/types';
 import type { RecurrentLayer } from '../src/layers/recurrent';
+import { echoStateForward as echoStateReference } from '../src/reference/echoState';
+import { lstmForward as lstmReference } from '../src/reference/lstmStep';
+import { ridgeFromRows } from '../src/reference/ridge';
+import type { Tensor } from '../src/tensor';
 import { expectClose } from './support/compare';
 import { rng, uniform } from './support/random';
 import { referencePredict, type LayerSpec } from './support/referenceModel';
@@ -187,17 +191,67 @@ describe('a Sequential model on the wasm backend', () => {
     rt.dispose();
   });
 
-  it('fitRidge and layer.apply: a WebGPUUnavailableError that says what to do, and the weights stay as they were', async () => {
+  it('layer.apply runs one layer alone from given states and a mask, as the float64 twin does; a stateful layer runs on its kept states', async () => {
     const rt = await createRuntime({ backend: 'wasm' });
-    const { model } = await modelFrom(rt, specs, 13);
-    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
-    const before = await model.getWeights();
-    const x = { data: new Float32Array(2 * 7 * F), shape: [2, 7, F] };
-    const y = { data: new Float32Array([1, 0, 0, 0, 1, 0]), shape: [2, 3] };
-    // Training runs here (test/wasmTraining.test.ts); fitRidge and layer.apply do not yet.
-    await expect(model.fitRidge(x, y)).rejects.toThrow(/model.fitRidge needs WebGPU.*backend: 'wasm'.*createRuntime\(\{ backend: 'webgpu' \}\)/);
-    await expect((model.layers[0] as RecurrentLayer).apply(x)).rejects.toThrow(/layer 'lstm\w*'.apply needs WebGPU/);
-    expect(await model.getWeights()).toEqual(before);
+    const [B, T, U] = [3, 5, 4];
+    const model = sequential(rt, { seed: 2 });
+    model.add(layers.lstm({ units: U, returnSequences: true, returnState: true, inputShape: [T, 2] }));
+    const w = (await model.getWeights()).map((t) => t.data);
+    const random = rng(6);
+    const x = { data: uniform(random, B * T * 2, 1), shape: [B, T, 2] };
+    const state = [uniform(random, B * U, 0.5), uniform(random, B * U, 0.5)].map((data) => ({ data, shape: [B, U] }));
+    const mask = { data: Float32Array.from({ length: B * T }, (_, i) => (i % T < 4 || i < T ? 1 : 0)), shape: [B, T] };
+    const [output, h, c] = (await (model.layers[0] as RecurrentLayer).apply(x, { initialState: state, mask })) as Tensor[];
+    const weights = { kernel: { data: w[0]!, shape: [2, 4 * U] }, recurrentKernel: { data: w[1]!, shape: [U, 4 * U] }, bias: { data: w[2]!, shape: [4 * U] } };
+    const ref = lstmReference({ x, ...weights, initialState: [state[0]!, state[1]!], mask }, { returnSequences: true });
+    expect(output!.shape).toEqual([B, T, U]);
+    expectClose(output!.data, ref.output.data, SEQUENCE, 'output');
+    expectClose(h!.data, ref.h.data, SEQUENCE, 'h');
+    expectClose(c!.data, ref.c.data, SEQUENCE, 'c');
+    const streaming = sequential(rt);
+    streaming.add(layers.gru({ units: U, stateful: true, returnState: true, batchInputShape: [B, T, 2] }));
+    await streaming.getWeights(); // builds it: a layer applies on its model's weights
+    const gru = streaming.layers[0] as RecurrentLayer;
+    const [, final] = (await gru.apply(x, { initialState: [state[0]!] })) as Tensor[];
+    expect((await gru.getStates())[0]!.data).toEqual(final!.data);
+    rt.dispose();
+  });
+
+  it('fitRidge reads out an echo-state reservoir as the float64 ridge on the twin’s rows does', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const [B, T, U, washout, alpha] = [2, 60, 24, 10, 0.1];
+    const random = rng(17);
+    const series = Float32Array.from({ length: B * (T + 1) }, (_, i) => Math.sin(i * 0.3) + 0.05 * (random() - 0.5));
+    const x = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T)]!);
+    const y = Float32Array.from({ length: B * T }, (_, i) => series[Math.floor(i / T) * (T + 1) + (i % T) + 1]!);
+    const model = sequential(rt, { seed: 1 });
+    model.add(layers.echoState({ units: U, leakRate: 0.5, connectivity: 0.2, seed: 3, returnSequences: true, inputShape: [T, 1] }));
+    model.add(layers.dense({ units: 1 }));
+    const result = await model.fitRidge({ data: x, shape: [B, T, 1] }, { data: y, shape: [B, T, 1] }, { alpha, washout, batchSize: 1 });
+    const w = (await model.getWeights()).map((t) => t.data);
+    const states = echoStateReference(
+      {
+        x: { data: x, shape: [B, T, 1] },
+        inputKernel: { data: w[0]!, shape: [1, U] },
+        reservoir: { data: w[1]!, shape: [U, U] },
+        bias: { data: w[2]!, shape: [U] },
+      },
+      { leakRate: 0.5, returnSequences: true },
+    ).output.data;
+    const rows: number[] = [];
+    const targets: number[] = [];
+    for (let b = 0; b < B; b++) {
+      for (let t = washout; t < T; t++) {
+        rows.push(x[b * T + t]!, ...states.subarray((b * T + t) * U, (b * T + t + 1) * U));
+        targets.push(y[b * T + t]!);
+      }
+    }
+    const ref = ridgeFromRows(rows, targets, B * (T - washout), U + 1, 1, alpha);
+    expect(result.rows).toBe(B * (T - washout));
+    expectClose(w[3]!, ref.kernel, { atol: 1e-4, rtol: 1e-3 }, 'readout kernel');
+    expectClose(w[4]!, ref.bias, { atol: 1e-4, rtol: 1e-3 }, 'readout bias');
+    expectClose([result.loss], [ref.loss], { atol: 1e-6, rtol: 1e-3 }, 'training MSE');
+    expect(ref.loss).toBeLessThan(0.01);
     rt.dispose();
   });
 

@@ -23,7 +23,7 @@ import { Plan } from '../gpu/plan';
 import { Dense } from '../layers/dense';
 import { EchoState } from '../layers/echoState';
 import type { Layer } from '../layers/layer';
-import { solveRidge } from './ridgeSolve';
+import { solveRidge, type RidgeSums } from './ridgeSolve';
 import type { ParameterArena } from './arena';
 import { batchSizesOf, gatherBatch, type Samples } from './data';
 import { bindModel } from './program';
@@ -76,12 +76,24 @@ function ridgeLayers(layers: Layer[]): { reservoir: EchoState; readout: Dense; i
   return { reservoir, readout, index };
 }
 
-export async function ridgeReadout(
-  m: RidgeModel,
-  xs: Samples,
-  ys: Samples,
-  options: RidgeOptions,
-): Promise<{ readout: Dense; kernel: Float32Array; bias: Float32Array | null; result: RidgeResult }> {
+/** What a fit is, checked: the reservoir and readout, the penalty, the batches, the rows each sample gives. */
+export interface RidgePlan {
+  reservoir: EchoState;
+  readout: Dense;
+  /** The reservoir's index among the model's layers. */
+  index: number;
+  alpha: number;
+  batchSize: number;
+  /** Rows per sample before the washout (timesteps with returnSequences, else 1), and those left out. */
+  steps: number;
+  washout: number;
+  /** Row width (the reservoir's output: [u_t; x_t] with includeInput, input columns first) and targets per row. */
+  d: number;
+  outputs: number;
+}
+
+/** The options checked against the model (typed errors naming what is wrong), for either backend's fit. */
+export function planRidge(m: Pick<RidgeModel, 'layers' | 'inputTimesteps' | 'outputTimesteps'>, options: RidgeOptions): RidgePlan {
   const { reservoir, readout, index } = ridgeLayers(m.layers);
   const alpha = options.alpha ?? 1e-6;
   if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha))
@@ -97,8 +109,33 @@ export async function ridgeReadout(
       : '0: the reservoir returns one output per sample';
     throw new ValueError(`fitRidge: washout must be ${why}; got ${JSON.stringify(washout)}`);
   }
-  // Rows are the reservoir's outputs: [u_t; x_t] with includeInput (input columns first), else x_t.
-  const [d, outputs] = [reservoir.outputShape.at(-1)!, readout.units];
+  return { reservoir, readout, index, alpha, batchSize, steps, washout, d: reservoir.outputShape.at(-1)!, outputs: readout.units };
+}
+
+/**
+ * The readout from the sums of the rows shifted by `shift` (the first row the fit saw, or zeros): the float64 solve,
+ * then the bias moved by −shift·kernel, since the fit was of z − shift and the predictions come from z.
+ */
+export function solveShifted(
+  plan: RidgePlan,
+  sums: RidgeSums,
+  shift: ArrayLike<number>,
+): { kernel: Float32Array; bias: Float32Array | null; result: RidgeResult } {
+  const { readout, d, outputs, alpha } = plan;
+  const solved = solveRidge(sums, alpha, readout.useBias);
+  const bias = Float64Array.from(solved.bias);
+  for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) bias[k]! -= shift[j]! * solved.kernel[j * outputs + k]!;
+  return { kernel: Float32Array.from(solved.kernel), bias: readout.useBias ? Float32Array.from(bias) : null, result: { rows: sums.rows, loss: solved.loss } };
+}
+
+export async function ridgeReadout(
+  m: RidgeModel,
+  xs: Samples,
+  ys: Samples,
+  options: RidgeOptions,
+): Promise<{ readout: Dense; kernel: Float32Array; bias: Float32Array | null; result: RidgeResult }> {
+  const plan = planRidge(m, options);
+  const { reservoir, readout, index, batchSize, steps, washout, d, outputs } = plan;
   const blocks = columnBlocks(d, reservoir.units);
   const rt = m.rt;
   // With an intercept, features are summed shifted by the first row the fit sees (shaders/shiftRows.wgsl).
@@ -209,11 +246,7 @@ export async function ridgeReadout(
     const y = sum(pairs.length + 2 * blocks.length);
     const offsets = read[read.length - 1]!;
     const rows = (steps - washout) * xs.count;
-    const solved = solveRidge({ rows, d, outputs, xx, x, xy, y, yy }, alpha, readout.useBias);
-    // The fit is of z − shift: the same predictions come from z with the bias moved by −shift·kernel.
-    const bias = Float64Array.from(solved.bias);
-    if (shifted) for (let k = 0; k < outputs; k++) for (let j = 0; j < d; j++) bias[k]! -= offsets[j]! * solved.kernel[j * outputs + k]!;
-    return { readout, kernel: Float32Array.from(solved.kernel), bias: readout.useBias ? Float32Array.from(bias) : null, result: { rows, loss: solved.loss } };
+    return { readout, ...solveShifted(plan, { rows, d, outputs, xx, x, xy, y, yy }, offsets) };
   } finally {
     for (const o of owned) o.destroy();
     for (const b of [...accumulators.flatMap((p) => [p.hi, p.lo]), shift]) rt.destroyBuffer(b);

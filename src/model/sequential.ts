@@ -358,10 +358,20 @@ export class Sequential {
     return this.states.read(index);
   }
 
-  applyLayer(layer: Layer, x: TensorLike, initialState: TensorLike[] | null, mask: TensorLike | null = null): Promise<{ output: Tensor; states: Tensor[] }> {
-    this.rt.requireWebGpu(`layer '${layer.name}'.apply`);
+  async applyLayer(
+    layer: Layer,
+    x: TensorLike,
+    initialState: TensorLike[] | null,
+    mask: TensorLike | null = null,
+  ): Promise<{ output: Tensor; states: Tensor[] }> {
     const index = this.layerIndex(layer);
     const { arena } = this.ensureBuilt();
+    if (this.rt.backend === 'wasm') {
+      // The layer's host runner (src/cpu/apply.ts), loaded on first use as predict's is.
+      const { applyOnHost } = await import('../cpu/apply');
+      const kept = this.hostStates?.states[index];
+      return applyOnHost({ layer, index, arena, x, initialState, mask, kept: kept?.length ? { states: kept, batch: this.hostStates!.batch } : null });
+    }
     const buffers = this.states?.buffers[index];
     return applyLayer({ rt: this.rt, layer, index, arena, x, initialState, mask, kept: buffers ? { buffers, batch: this.states!.batch } : null });
   }
@@ -799,7 +809,6 @@ export class Sequential {
    * (src/model/ridge.ts). y is the model's output shape; no compile needed. Returns the rows fitted and their MSE.
    */
   async fitRidge(x: TensorLike, y: TensorLike, options: RidgeOptions = {}): Promise<RidgeResult> {
-    this.rt.requireWebGpu('model.fitRidge');
     const { arena } = this.ensureBuilt();
     const xs = this.checkX(x);
     const ys = samplesOf(y, 'y', this.outputShape, 'the model output shape');
@@ -813,7 +822,9 @@ export class Sequential {
       outputTimesteps: this.outputTimesteps(),
     };
     try {
-      const { readout, kernel, bias, result } = await ridgeReadout(model, xs, ys, options);
+      // The wasm backend runs the reservoir and the sums on the host (src/cpu/ridge.ts), loaded on first use.
+      const { readout, kernel, bias, result } =
+        this.rt.backend === 'wasm' ? (await import('../cpu/ridge')).ridgeOnHost(model, xs, ys, options) : await ridgeReadout(model, xs, ys, options);
       const [units, outputs] = [kernel.length / readout.units, readout.units];
       this.setLayerWeights(readout, [{ data: kernel, shape: [units, outputs] }, ...(bias ? [{ data: bias, shape: [outputs] }] : [])]);
       return result;
