@@ -6,7 +6,7 @@
  * on the trained weights) and the typed refusal of what it does not train yet, with nothing changed.
  */
 import { describe, expect, it } from 'vitest';
-import { createRuntime, layers, sequential, type Runtime } from '../src/index';
+import { createRuntime, layers, loadLayersModel, memorySink, sequential, type Runtime } from '../src/index';
 import { NonFiniteLossError, WebGPUUnavailableError } from '../src/errors';
 import { clipSpecOf } from '../src/kernels/clipping';
 import { resolveLoss } from '../src/optim/losses';
@@ -239,6 +239,20 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     await b.fitDataset({ [Symbol.iterator]: batches }, { epochs: 2 });
     expect(await b.getWeights()).toEqual(await a.getWeights());
     expect(await b.evaluateDataset({ [Symbol.iterator]: batches })).toBeCloseTo((await a.evaluate(x, y, { batchSize: 8 })) as number, 6);
+    rt.dispose();
+  });
+
+  it('save with the optimizer and load: training continues where it stopped, as one longer fit would', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const [straight, first] = [(await build(rt, specs, 12)).model, (await build(rt, specs, 12)).model];
+    for (const m of [straight, first]) m.compile({ optimizer: 'adam', loss: 'mse' });
+    await straight.fit(x, y, { epochs: 5, batchSize: 8, shuffle: false });
+    await first.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false });
+    const sink = memorySink();
+    await first.save(sink, { includeOptimizer: true });
+    const resumed = await loadLayersModel(rt, sink.artifacts!);
+    await resumed.fit(x, y, { epochs: 5, initialEpoch: 3, batchSize: 8, shuffle: false });
+    expect(await resumed.getWeights()).toEqual(await straight.getWeights());
     rt.dispose();
   });
 

@@ -6,7 +6,7 @@
  * the step counter are Keras's (optimizer.iterations), so a saved optimizer state means the same on both backends.
  */
 import type { ClipSpec } from '../kernels/clipping';
-import type { OptimizerSlot } from '../kernels/optimizers';
+import { optimizerSlotNames, type OptimizerSlot } from '../kernels/optimizers';
 import type { RegularizedSegment } from '../kernels/regularizers';
 import type { OptimizerConfig } from '../optim/optimizers';
 
@@ -82,5 +82,19 @@ export function optimizerStep(
         params[i]! -= m![i]!;
       }
     }
+  }
+}
+
+/**
+ * A wasm runtime's optimizer state: the slots over the whole parameter arena and the step count, made at compile
+ * (as the GPU path's OptimizerState buffers), kept across fit calls, and read and written by save and load.
+ */
+export class HostOptimizer {
+  readonly slots: Partial<Record<OptimizerSlot, Float32Array>> = {};
+  /** Steps taken (Keras's optimizer.iterations). */
+  iterations = 0;
+
+  constructor(config: OptimizerConfig, total: number) {
+    for (const slot of optimizerSlotNames(config)) this.slots[slot] = new Float32Array(total);
   }
 }

@@ -9,11 +9,9 @@
  *   evaluate: forward → loss → metrics → penalties
  *
  * Which layers train here: TRAINABLE_ON_WASM, checked before the first batch (checkWasmTraining). The optimizer's
- * slots and step count live here, made at compile and kept across fit calls, as Keras keeps its optimizer.
+ * slots and step count are the model's HostOptimizer (./optimizers.ts), made at compile and kept across fit calls.
  */
 import { WebGPUUnavailableError } from '../errors';
-import type { OptimizerSlot } from '../kernels/optimizers';
-import { optimizerSlotNames } from '../kernels/optimizers';
 import type { RegularizedSegment } from '../kernels/regularizers';
 import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
@@ -39,7 +37,7 @@ import { lossRows, metricSum } from './losses';
 import type { WasmGru } from './gru';
 import type { WasmLstm } from './lstm';
 import { cellFor, flipTime, layerNorm, layerWeights, mergeDirections, pool, recurrentOutput, runnerFor, type Act, type Weights } from './model';
-import { addPenalties, clipGradients, optimizerStep } from './optimizers';
+import { addPenalties, clipGradients, optimizerStep, type HostOptimizer } from './optimizers';
 import type { WasmSimpleRnn } from './simpleRnn';
 import { WasmSru } from './sru';
 import type { HostStates } from './states';
@@ -89,9 +87,6 @@ interface TrainRunner {
 
 export class CpuTrainer {
   private readonly grads: Float32Array;
-  private readonly slots: Partial<Record<OptimizerSlot, Float32Array>> = {};
-  /** Optimizer steps taken (Keras's optimizer.iterations). */
-  iterations = 0;
   private readonly regularized: RegularizedSegment[];
   private readonly runners: TrainRunner[];
   private laidOut: number;
@@ -102,10 +97,11 @@ export class CpuTrainer {
     private readonly arena: ParameterArena,
     private readonly compiled: Compiled,
     private readonly kept: HostStates | null,
+    /** The slots and step count, the model's from compile on (save and load read and write them). */
+    private readonly optimizer: HostOptimizer,
     seed: number,
   ) {
     this.grads = new Float32Array(arena.total);
-    for (const slot of optimizerSlotNames(compiled.optimizer)) this.slots[slot] = new Float32Array(arena.total);
     this.regularized = arena.segments
       .filter((s) => s.spec.regularizer && ((s.spec.regularizer.l1 ?? 0) > 0 || (s.spec.regularizer.l2 ?? 0) > 0))
       .map((s) => ({ offset: s.offset, length: s.length, l1: s.spec.regularizer!.l1 ?? 0, l2: s.spec.regularizer!.l2 ?? 0 }));
@@ -135,8 +131,8 @@ export class CpuTrainer {
     acc[0]! += addPenalties(params, this.grads, this.regularized) * (dP.length / act.shape.at(-1)!);
     this.watch(acc);
     if (this.compiled.clip) clipGradients(this.grads, this.compiled.clip, this.arena.segments);
-    this.iterations++;
-    optimizerStep(this.compiled.optimizer, params, this.grads, this.slots, this.iterations);
+    this.optimizer.iterations++;
+    optimizerStep(this.compiled.optimizer, params, this.grads, this.optimizer.slots, this.optimizer.iterations);
     this.arena.version++;
   }
 
@@ -147,11 +143,6 @@ export class CpuTrainer {
     this.runners.forEach((r, i) => (act = r.forward(act, this.kept?.states[i] ?? [], false).out));
     const rows = this.lossAndMetrics(act, y, acc).length / act.shape.at(-1)!;
     acc[0]! += addPenalties(this.arena.host!, new Float32Array(this.arena.total), this.regularized) * rows;
-  }
-
-  /** The optimizer's slots and step count, for save (the GPU path reads its buffers). */
-  optimizerState(): { iterations: number; slots: Partial<Record<OptimizerSlot, Float32Array>> } {
-    return { iterations: this.iterations, slots: this.slots };
   }
 
   /**

@@ -15,6 +15,7 @@ import { packOptimizerState } from '../kernels/optimizers';
 import type { Tensor } from '../tensor';
 import type { Segment } from './arena';
 import { layersFromTopology } from './kerasLayers';
+import { HostOptimizer } from '../cpu/optimizers';
 import { readOptimizerWeights } from './optimizerWeights';
 import { sequential, type Sequential } from './sequential';
 import { compileArgsFromTrainingConfig } from './trainingConfig';
@@ -96,10 +97,17 @@ export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts,
         const { compiled, optimizer, arena } = model.persistenceView();
         const config = compiled!.optimizer;
         const { iterations, slots } = readOptimizerWeights(config, arena.segments, saved, config.learningRate, file);
-        for (const [slot, values] of Object.entries(slots)) {
-          arena.segments.forEach((seg, i) => rt.write(optimizer!.slots[slot as keyof typeof slots]!, values[i]!, seg.offset));
+        if (optimizer instanceof HostOptimizer) {
+          // A wasm runtime's optimizer lives on the host.
+          for (const [slot, values] of Object.entries(slots))
+            arena.segments.forEach((seg, i) => optimizer.slots[slot as keyof typeof slots]!.set(values[i]!, seg.offset));
+          optimizer.iterations = iterations;
+        } else {
+          for (const [slot, values] of Object.entries(slots)) {
+            arena.segments.forEach((seg, i) => rt.write(optimizer!.slots[slot as keyof typeof slots]!, values[i]!, seg.offset));
+          }
+          rt.write(optimizer!.state, packOptimizerState(config, iterations));
         }
-        rt.write(optimizer!.state, packOptimizerState(config, iterations));
       }
     }
     return model;

@@ -15,6 +15,7 @@ import type { ParameterArena } from './arena';
 import { sequentialTopology } from './kerasLayers';
 import { optimizerWeightList, slotKinds } from './optimizerWeights';
 import { trainingConfigJson } from './trainingConfig';
+import { HostOptimizer } from '../cpu/optimizers';
 import type { Compiled, OptimizerState } from './training';
 
 export interface SaveOptions {
@@ -32,7 +33,8 @@ export interface PersistenceView {
   layers: readonly Layer[];
   arena: ParameterArena;
   compiled: Compiled | null;
-  optimizer: OptimizerState | null;
+  /** The GPU's optimizer buffers, or a wasm runtime's host state. */
+  optimizer: OptimizerState | HostOptimizer | null;
 }
 
 export const GENERATED_BY = 'webrnn 0.1.0';
@@ -66,21 +68,36 @@ export async function modelArtifacts(view: PersistenceView, options: SaveOptions
           .filter((s): s is OptimizerSlot => s !== null),
       ),
     ];
-    // One readback: the state (step count, current learning rate) and every slot of every segment.
-    const ranges = [
-      { ref: optimizer!.state, length: optimizerStateLength() },
-      ...used.flatMap((slot) => arena.segments.map((seg) => ({ ref: optimizer!.slots[slot]!, offsetFloats: seg.offset, length: seg.length }))),
-    ];
-    const [state, ...slotData] = await view.rt.readMany(ranges);
-    const fields = unpackOptimizerState(state!);
-    // A callback may have changed the rate on the GPU; keep the configured number unless it did.
-    const learningRate = Math.fround(config.learningRate) === fields.learning_rate ? config.learningRate : fields.learning_rate;
-    const slots: Partial<Record<OptimizerSlot, Float32Array[]>> = {};
-    used.forEach((slot, k) => (slots[slot] = slotData.slice(k * arena.segments.length, (k + 1) * arena.segments.length)));
-    weights.push(...optimizerWeightList(config, arena.segments, slots, fields.iterations, learningRate));
+    const { iterations, learningRate, slots } = await readOptimizer(view, used);
+    weights.push(...optimizerWeightList(config, arena.segments, slots, iterations, learningRate));
     artifacts.trainingConfig = trainingConfigJson(compiled!, learningRate);
   }
   return { ...artifacts, ...encodeWeights(weights) };
+}
+
+/** The step count, learning rate and each used slot per segment: a wasm runtime's from the host, else one readback. */
+async function readOptimizer(
+  view: PersistenceView,
+  used: OptimizerSlot[],
+): Promise<{ iterations: number; learningRate: number; slots: Partial<Record<OptimizerSlot, Float32Array[]>> }> {
+  const { optimizer, arena } = view;
+  const config = view.compiled!.optimizer;
+  const slots: Partial<Record<OptimizerSlot, Float32Array[]>> = {};
+  if (optimizer instanceof HostOptimizer) {
+    for (const slot of used) slots[slot] = arena.segments.map((seg) => optimizer.slots[slot]!.slice(seg.offset, seg.offset + seg.length));
+    return { iterations: optimizer.iterations, learningRate: config.learningRate, slots };
+  }
+  // One readback: the state (step count, current learning rate) and every slot of every segment.
+  const ranges = [
+    { ref: optimizer!.state, length: optimizerStateLength() },
+    ...used.flatMap((slot) => arena.segments.map((seg) => ({ ref: optimizer!.slots[slot]!, offsetFloats: seg.offset, length: seg.length }))),
+  ];
+  const [state, ...slotData] = await view.rt.readMany(ranges);
+  const fields = unpackOptimizerState(state!);
+  // A callback may have changed the rate on the GPU; keep the configured number unless it did.
+  const learningRate = Math.fround(config.learningRate) === fields.learning_rate ? config.learningRate : fields.learning_rate;
+  used.forEach((slot, k) => (slots[slot] = slotData.slice(k * arena.segments.length, (k + 1) * arena.segments.length)));
+  return { iterations: fields.iterations, learningRate, slots };
 }
 
 export async function saveModel(view: PersistenceView, destination: string | ArtifactsSink, options: SaveOptions = {}): Promise<SaveResult> {

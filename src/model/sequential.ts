@@ -34,6 +34,7 @@ import { ModelStates } from './states';
 import { checkWasmLayers } from '../cpu/layers';
 import type { CpuModel } from '../cpu/model';
 import { HostStates } from '../cpu/states';
+import { HostOptimizer } from '../cpu/optimizers';
 import type { CpuTrainer } from '../cpu/training';
 import { StreamProgram, stepInput } from './streaming';
 import { summaryLines } from './summary';
@@ -87,8 +88,9 @@ export class Sequential {
   private hostStates: HostStates | null = null;
   /** On a wasm runtime: fit's and evaluate's batch steps and the optimizer's slots (src/cpu/training.ts), from compile on. */
   private cpuTrainer: CpuTrainer | null = null;
-  /** On a wasm runtime, the accumulators the GPU path keeps in `accumulators`. */
+  /** On a wasm runtime, the accumulators the GPU path keeps in `accumulators`, and the optimizer's state. */
   private hostAccumulators: { train: Float32Array; evaluate: Float32Array } | null = null;
+  private hostOptimizer: HostOptimizer | null = null;
   /** Set by a callback (e.g. early stopping) to end fit after the current epoch. */
   stopTraining = false;
 
@@ -395,6 +397,7 @@ export class Sequential {
     // A wasm runtime's trainer (and its WebAssembly modules) is made by the first fit or evaluate.
     if (this.rt.backend === 'wasm') {
       this.hostAccumulators = { train: new Float32Array(length), evaluate: new Float32Array(length) };
+      this.hostOptimizer = new HostOptimizer(compiled.optimizer, this.arena!.total);
       return;
     }
     this.optimizerState = new OptimizerState(this.rt, this.arena!, compiled.optimizer);
@@ -457,7 +460,7 @@ export class Sequential {
       const { CpuTrainer, checkWasmTraining } = await import('../cpu/training');
       checkWasmTraining(this.layers, this.arena!.segments, what);
       const seed = (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0;
-      this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, seed);
+      this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, this.hostOptimizer!, seed);
       return;
     }
     const plans = [
@@ -912,7 +915,14 @@ export class Sequential {
   /** For save and load only (src/model/save.ts, load.ts): the model's parameter arena and training setup. */
   persistenceView(): PersistenceView {
     const arena = this.ensureBuilt().arena;
-    return { rt: this.rt, name: this.name, layers: this.layers, arena, compiled: this.compiled, optimizer: this.optimizerState };
+    return {
+      rt: this.rt,
+      name: this.name,
+      layers: this.layers,
+      arena,
+      compiled: this.compiled,
+      optimizer: this.optimizerState ?? this.hostOptimizer,
+    };
   }
 
   countParams(): number {
@@ -984,6 +994,7 @@ export class Sequential {
   private releaseTraining(): void {
     this.cpuTrainer = null;
     this.hostAccumulators = null;
+    this.hostOptimizer = null;
     for (const p of this.training.values()) p.destroy();
     this.training.clear();
     for (const c of this.randomCounters.values()) this.rt.destroyBuffer(c);
