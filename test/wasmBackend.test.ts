@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRuntime, layers, loadLayersModel, sequential, type Runtime } from '../src/index';
-import { DisposedError, ValueError, WebGPUUnavailableError } from '../src/errors';
+import { DisposedError, OutOfMemoryError, ValueError, WebGPUUnavailableError } from '../src/errors';
 import type { ModelArtifacts } from '../src/io/types';
 import type { RecurrentLayer } from '../src/layers/recurrent';
 import { echoStateForward as echoStateReference } from '../src/reference/echoState';
@@ -265,6 +265,19 @@ describe('a Sequential model on the wasm backend', () => {
     );
     expect(() => model.summary(() => {})).toThrow(WebGPUUnavailableError);
     await expect(model.getWeights()).rejects.toThrow(WebGPUUnavailableError);
+    rt.dispose();
+  });
+
+  it('a call too large for WebAssembly memory is an OutOfMemoryError that names the size; a smaller batch then works', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const model = sequential(rt, { seed: 1 });
+    model.add(layers.lstm({ units: 512, inputShape: [600, 1] }));
+    const x = { data: new Float32Array(1024 * 600), shape: [1024, 600, 1] };
+    // XW alone: 600 steps × 1024 rows × 2048 gate columns × 4 bytes = 5 GiB
+    await expect(model.predict(x, { batchSize: 1024 })).rejects.toThrow(OutOfMemoryError);
+    await expect(model.predict(x, { batchSize: 1024 })).rejects.toThrow(/needs \d+ MiB of WebAssembly memory.*smaller batchSize/);
+    const small = await model.predict({ data: x.data.subarray(0, 2 * 600), shape: [2, 600, 1] });
+    expect(small.shape).toEqual([2, 512]);
     rt.dispose();
   });
 

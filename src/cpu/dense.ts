@@ -8,7 +8,7 @@ import type { DenseActivation } from '../kernels/dense';
 import { denseWasm } from '../wasm/dense';
 import { denseBackwardWasm } from '../wasm/denseBackward';
 import type { CellModule } from './recurrence';
-import { instantiateWasm } from './wasmInstance';
+import { growTo, instantiateWasm } from './wasmInstance';
 
 interface DenseModule extends CellModule {
   activateAll(y: number, count: number, act: number): void;
@@ -125,7 +125,7 @@ export class WasmDense {
 
   private memoryFor(floats: number): Float32Array {
     const have = this.k.memory.buffer.byteLength;
-    if (have < floats * 4) this.k.memory.grow(Math.ceil((floats * 4 - have) / 65536));
+    if (have < floats * 4) growTo(this.k.memory, floats * 4);
     return new Float32Array(this.k.memory.buffer);
   }
 }

@@ -8,7 +8,7 @@
  */
 import { ShapeError } from '../errors';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
-import { instantiateWasm } from './wasmInstance';
+import { growTo, instantiateWasm } from './wasmInstance';
 
 /** What every cell's module exports besides its step: the memory it was given and the input projection. */
 export interface CellModule {
@@ -422,7 +422,7 @@ export abstract class WasmRecurrence<K extends CellModule> {
   /** The module's memory as floats, grown first to hold `floats`. */
   private memoryFor(floats: number): Float32Array {
     const have = this.k.memory.buffer.byteLength;
-    if (have < floats * 4) this.k.memory.grow(Math.ceil((floats * 4 - have) / 65536));
+    if (have < floats * 4) growTo(this.k.memory, floats * 4);
     return new Float32Array(this.k.memory.buffer);
   }
 }

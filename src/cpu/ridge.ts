@@ -11,7 +11,7 @@ import { planRidge, solveShifted, type RidgeModel, type RidgeOptions, type Ridge
 import type { Dense } from '../layers/dense';
 import { orthonormalRowsWasm } from '../wasm/orthonormalRows';
 import { CpuModel } from './model';
-import { instantiateWasm } from './wasmInstance';
+import { growTo, instantiateWasm } from './wasmInstance';
 
 interface GramModule {
   memory: WebAssembly.Memory;
@@ -48,7 +48,7 @@ export function ridgeOnHost(
     const stride = rows + (rows % 2);
     const bytes = 8 * (dp * stride + dp * dp);
     if (!k) k = instantiateWasm<GramModule>(orthonormalRowsWasm, bytes);
-    else if (k.memory.buffer.byteLength < bytes) k.memory.grow(Math.ceil((bytes - k.memory.buffer.byteLength) / 65536));
+    else growTo(k.memory, bytes);
     const f64 = new Float64Array(k.memory.buffer);
     f64.fill(0, 0, dp * stride);
     for (let r = 0; r < rows; r++) {

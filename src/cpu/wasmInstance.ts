@@ -5,6 +5,8 @@
  * immutable, so the cache holds no state of any model or runtime. Throws where WebAssembly cannot run (a
  * Content-Security-Policy without 'wasm-unsafe-eval') or the memory cannot be had.
  */
+import { OutOfMemoryError } from '../errors';
+
 const compiled = new Map<string, WebAssembly.Module>();
 
 /**
@@ -14,6 +16,28 @@ const compiled = new Map<string, WebAssembly.Module>();
 export function instantiateWasm<K>(base64: string, bytes: number | WebAssembly.Memory): K & { memory: WebAssembly.Memory } {
   let module = compiled.get(base64);
   if (!module) compiled.set(base64, (module = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)))));
-  const memory = typeof bytes === 'number' ? new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) }) : bytes;
+  let memory: WebAssembly.Memory;
+  if (typeof bytes === 'number') {
+    memory = new WebAssembly.Memory({ initial: 1 });
+    growTo(memory, bytes);
+  } else memory = bytes;
   return { ...(new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as K), memory };
+}
+
+/**
+ * Grows `memory` to hold at least `bytes`. An engine that gives no more (a WebAssembly memory holds at most 4 GiB,
+ * often less) is an OutOfMemoryError that says how much the call wanted; the memory is left as it was.
+ */
+export function growTo(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (have >= bytes) return;
+  try {
+    memory.grow(Math.ceil((bytes - have) / 65536));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new OutOfMemoryError(
+      `the wasm backend needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory for this call and the engine gives no more ` +
+        `(${(have / 2 ** 20).toFixed(0)} MiB so far; a WebAssembly memory holds at most 4 GiB); use a smaller batchSize or shorter sequences`,
+    );
+  }
 }
