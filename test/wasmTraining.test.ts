@@ -129,6 +129,19 @@ const CASES: Case[] = [
     optimizer: { kind: 'rmsprop', learningRate: 0.01 },
   },
   {
+    name: 'Bidirectional SRU (sum, sequence) → Dense per step, MSE, Adam',
+    layers: [
+      { type: 'bidirectional', config: { layer: { type: 'sru', config: { units: 3, returnSequences: true } }, mergeMode: 'sum', inputShape: [4, 3] } },
+      { type: 'dense', config: { units: 2 } },
+    ],
+    sample: [4, 3],
+    n: 4,
+    target: (random, n) => uniform(random, n * 4 * 2, 1),
+    targetShape: [4, 2],
+    loss: 'mse',
+    optimizer: { kind: 'adam', learningRate: 0.02 },
+  },
+  {
     name: 'SimpleRNN(tanh) + Dense(1), Huber, plain SGD, a batch past the GEMM tiles (33 rows)',
     layers: [
       { type: 'simpleRNN', config: { units: 9, inputShape: [5, 2] } },

@@ -42,10 +42,7 @@ export function checkWasmLayers(layers: readonly Layer[]): void {
 function unsupported(layer: Layer): string | null {
   const plain = [Dense, Dropout, Masking, Embedding, TimeDistributed, RepeatVector, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization];
   if (isCell(layer) || plain.some((kind) => layer instanceof kind)) return null;
-  if (layer instanceof Bidirectional) {
-    const inner = layer.forwardLayer;
-    return inner instanceof LSTM || inner instanceof GRU || inner instanceof SimpleRNN ? null : `around ${inner.className} does not run`;
-  }
+  if (layer instanceof Bidirectional) return isCell(layer.forwardLayer) ? null : `around ${layer.forwardLayer.className} does not run`;
   return 'does not run';
 }
 

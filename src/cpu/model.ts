@@ -170,13 +170,14 @@ export function recurrentOutput(layer: { returnSequences: boolean }, x: Act, out
 function bidirectional(layer: Bidirectional, w: Weights): Runner {
   const own = (copy: Layer) =>
     Object.fromEntries(Object.entries(w).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));
-  const [forward, backward] = [cellFor(layer.forwardLayer, own(layer.forwardLayer)), cellFor(layer.backwardLayer, own(layer.backwardLayer))];
+  // Each copy through its own runner (any cell: LSTM, GRU, SimpleRNN, SRU, EchoState), states split between them.
+  const [forward, backward] = [runnerFor(layer.forwardLayer, own(layer.forwardLayer)), runnerFor(layer.backwardLayer, own(layer.backwardLayer))];
   const half = layer.forwardLayer.stateSizes().length;
   return (x, kept) => {
     const [B, T] = x.shape as [number, number];
     const [U, seq] = [layer.units, layer.returnSequences];
-    const a = runCell(forward, x, kept.slice(0, half));
-    let b = runCell(backward, x, kept.slice(half));
+    const a = forward(x, kept.slice(0, half)).data;
+    let b = backward(x, kept.slice(half)).data;
     if (seq) b = flipTime(b, B, T, U);
     const rows = seq ? B * T : B;
     const merged = mergeDirections(a, b, rows, U, layer.mergeMode);

@@ -44,7 +44,7 @@ import type { HostStates } from './states';
 
 /** The layer classes fit trains on the wasm backend, as error messages name them. */
 export const TRAINABLE_ON_WASM =
-  'LSTM, GRU, SimpleRNN, SRU, Bidirectional (around the first three), Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector, global pooling, LayerNormalization and Dropout layers, and an EchoState reservoir (fixed) with no trainable layer below it';
+  'LSTM, GRU, SimpleRNN, SRU, Bidirectional (around those), Dense, TimeDistributed(Dense), Embedding, Masking, RepeatVector, global pooling, LayerNormalization and Dropout layers, and an EchoState reservoir (fixed) with no trainable layer below it';
 
 /**
  * Throws a WebGPUUnavailableError naming the first layer fit cannot train on the wasm backend yet, before anything
@@ -68,7 +68,11 @@ export function checkWasmTraining(layers: readonly Layer[], segments: readonly S
 function untrainable(layer: Layer): string | null {
   if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN || layer instanceof SRU || layer instanceof EchoState) return null;
   if (layer instanceof TimeDistributed) return layer.layer instanceof Dense ? null : 'does not train';
-  if (layer instanceof Bidirectional) return untrainable(layer.forwardLayer) && `around ${layer.forwardLayer.className} does not train`;
+  if (layer instanceof Bidirectional) {
+    const inner = layer.forwardLayer;
+    const cell = inner instanceof LSTM || inner instanceof GRU || inner instanceof SimpleRNN || inner instanceof SRU;
+    return cell && !untrainable(inner) ? null : `around ${inner.className} does not train`;
+  }
   const plain = [Dense, Dropout, Embedding, Masking, RepeatVector, GlobalAveragePooling1D, GlobalMaxPooling1D, LayerNormalization];
   return plain.some((kind) => layer instanceof kind) ? null : 'does not train';
 }
@@ -413,7 +417,7 @@ function sruCore(layer: SRU, w: Weights, grad: GradsOf): CellCore {
 function bidirectionalRunner(layer: Bidirectional, w: Weights, grad: GradsOf, random: () => number): TrainRunner {
   const own = (copy: Layer, nw: Weights) =>
     Object.fromEntries(Object.entries(nw).flatMap(([name, t]) => (name.startsWith(`${copy.name}/`) ? [[name.slice(copy.name.length + 1), t]] : [])));
-  const copies = [layer.forwardLayer, layer.backwardLayer] as (LSTM | GRU | SimpleRNN)[];
+  const copies = [layer.forwardLayer, layer.backwardLayer] as (LSTM | GRU | SimpleRNN | SRU)[];
   const cells = copies.map((copy) => trainingCell(copy, own(copy, w), (name) => grad(`${copy.name}/${name}`), random));
   const half = layer.forwardLayer.stateSizes().length;
   return {
