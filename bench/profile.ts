@@ -551,7 +551,7 @@ async function variantGrid(rt: Runtime): Promise<ProfileRow[]> {
  * by default (the full bench); otherwise every GEMM and LSTM variant runs side by side (choosing defaults).
  */
 export async function profile(options: { sections?: string[]; variants?: boolean } = {}): Promise<{ rows: ProfileRow[]; adapter: unknown }> {
-  const rt = await createRuntime();
+  const rt = await createRuntime({ backend: 'webgpu' });
   const want = (s: string) => !options.sections || options.sections.includes(s);
   try {
     const rows: ProfileRow[] = [];

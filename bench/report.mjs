@@ -153,8 +153,9 @@ export function benchOptions(argv, { realGpu, peers: defaultPeers }) {
       // TF.js webgpu on SwiftShader needs minutes per large training step (and its warm-up): off by default there.
       skip: (option('skip') ?? (realGpu ? '' : 'large/train/webgpu')).split(',').filter(Boolean),
       profile: !flag('no-profile') && option('backend') !== 'wasm',
-      // --backend=wasm times webrnn's WebAssembly backend (createRuntime({ backend: 'wasm' })) against the same peers.
-      backend: option('backend') ?? 'auto',
+      // webrnn's WebGPU path unless --backend=wasm (its WebAssembly backend) or --backend=auto: what createRuntime()
+      // picks, which is wasm on a CPU-emulated adapter.
+      backend: option('backend') ?? 'webgpu',
       // --kernels=lstm:seq,gru:vec4 pins webrnn's kernel variants (RuntimeOptions.kernels) instead of the defaults.
       kernels: Object.fromEntries(
         (option('kernels') ?? '')

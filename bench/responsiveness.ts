@@ -63,7 +63,7 @@ async function measure(epochs: number, window = 60, units = 50): Promise<{ adapt
   const SPEC = { window, features: 1, outputs: 1, units, activation: 'relu' as const, seed: 1 }; // the tutorial's model
   const { close } = await loadAppleStock();
   const { train } = prepareSeries(close, { window: SPEC.window, split: { train: 0.7, validation: 0.15, test: 0.15 }, scaler: 'minmax' });
-  const rt = await createRuntime();
+  const rt = await createRuntime({ backend: 'webgpu' });
   const rows: MainThreadReport[] = [];
   let batchesSeen = 0;
   const fit = async (model: ForecastModel, progress = false) => {

@@ -22,7 +22,7 @@ export type Scenario = 'predict' | 'fit' | 'gru-fit';
 async function startup(scenario: Scenario, serial = false) {
   const phases: Phase[] = [];
   const t0 = performance.now();
-  const rt = await createRuntime();
+  const rt = await createRuntime({ backend: 'webgpu' });
   const tRuntime = performance.now();
   const device = rt.device as GPUDevice & Record<string, unknown>;
   const wrap = (name: 'createShaderModule' | 'createComputePipeline', label: (d: { label?: string }) => string) => {

@@ -43,12 +43,25 @@ async function loadDawn(): Promise<WebGpuPackage> {
 
 /**
  * Creates a runtime on Dawn. Options as the page's createRuntime, plus `dawn` (dawn.node's own). A `device` given
- * in the options is used as is; `backend: 'wasm'` runs on WebAssembly without loading Dawn. 'auto' means Dawn here.
+ * in the options is used as is; `backend: 'wasm'` runs on WebAssembly without loading Dawn; 'auto' (the default)
+ * takes Dawn's adapter where there is a hardware one and WebAssembly otherwise, Dawn missing included.
  */
 export async function createRuntime(options: NodeRuntimeOptions = {}): Promise<Runtime> {
   const { dawn, ...rest } = options;
   // WebAssembly needs no Dawn: backend 'wasm' runs wherever Node does (src/cpu/).
   if (rest.device || rest.backend === 'wasm') return createPageRuntime(rest);
+  if ((rest.backend ?? 'auto') === 'webgpu') return dawnRuntime(rest, dawn);
+  // 'auto': Dawn where it loads and finds an adapter (then, as in a page, WebAssembly over a CPU-emulated one), else
+  // WebAssembly; `backend: 'webgpu'` says what Dawn is missing instead.
+  try {
+    return await dawnRuntime(rest, dawn);
+  } catch (e) {
+    if (!(e instanceof WebGPUUnavailableError)) throw e;
+    return createPageRuntime({ ...rest, backend: 'wasm' });
+  }
+}
+
+async function dawnRuntime(rest: Omit<NodeRuntimeOptions, 'dawn'>, dawn: string[] | undefined): Promise<Runtime> {
   const { create, globals } = await loadDawn();
   for (const [name, value] of Object.entries(globals))
     if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });

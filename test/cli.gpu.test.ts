@@ -136,7 +136,8 @@ describe.skipIf(skipGpu)('npm start', () => {
 
   it('trains in the Node process on Dawn with --runtime node (webrnn/node), writing the same report', async () => {
     const out = mkdtempSync(join(tmpdir(), 'webrnn-start-node-'));
-    const run = await runCli([...SMALL, '--runtime', 'node', '--out', out]);
+    // --backend webgpu: 'auto' would take WebAssembly over SwiftShader's adapter, and Dawn is what this tests.
+    const run = await runCli([...SMALL, '--runtime', 'node', '--backend', 'webgpu', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Runtime: Node (webrnn/node, on Dawn); backend: webgpu');

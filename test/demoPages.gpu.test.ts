@@ -138,7 +138,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
     try {
       await expectTrained(o);
       const { adapter, speed } = await deviceLine(o.page);
-      expect(adapter).toMatch(/(fallback|hardware GPU).*, in a worker$/);
+      expect(adapter).toMatch(/(fallback|hardware GPU|the wasm backend).*, in a worker$/);
       expect(speed).toMatch(/^\d+\.\d\d training steps\/s/);
       expect(o.state.result.lossPoints).toBe(2);
       expect(o.state.result.actualPoints).toBe(300);

@@ -51,6 +51,11 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     }
   });
 
+  it('createRuntime() takes WebAssembly over a CPU-emulated adapter (SwiftShader here) and WebGPU on a hardware one', async () => {
+    const r = await page.call('autoChoice');
+    expect(r.auto).toBe(r.isFallback ? 'wasm' : 'webgpu');
+  });
+
   it('without navigator.gpu, createRuntime() gives a wasm runtime that predicts and trains; asking for WebGPU says how to enable it', async () => {
     const r = await page.call('withoutWebGpu');
     expect(r.backend).toBe('wasm');

@@ -14,6 +14,7 @@ import { lstmForward as lstmReference } from '../src/reference/lstmStep';
 import { ridgeFromRows } from '../src/reference/ridge';
 import type { Tensor } from '../src/tensor';
 import { expectClose } from './support/compare';
+import { fakeDevice } from './support/fakeDevice';
 import { rng, uniform } from './support/random';
 import { referencePredict, type LayerSpec } from './support/referenceModel';
 import { SEQUENCE, STEP } from './support/tolerances';
@@ -39,6 +40,30 @@ describe('createRuntime: the backend', () => {
     await expect(createRuntime({ backend: 'cuda' as 'wasm' })).rejects.toThrow(/backend must be 'auto', 'webgpu' or 'wasm'; got "cuda"/);
     expect(() => wasm.device).toThrow(WebGPUUnavailableError);
     wasm.dispose();
+  });
+});
+
+describe("createRuntime's 'auto' on an adapter (a stand-in GPU entry point: none of this machine's is a hardware one)", () => {
+  /** A `gpu` whose one adapter reports `info`, with a stand-in device. */
+  const entryPoint = (info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }) =>
+    ({
+      requestAdapter: async () => ({
+        info: { vendor: '', architecture: '', device: '', description: '', ...info },
+        limits: fakeDevice().device.limits,
+        requestDevice: async () => fakeDevice().device,
+      }),
+    }) as unknown as GPU;
+
+  it.each([
+    ['a hardware adapter: WebGPU', { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100' }, 'webgpu'],
+    ['SwiftShader: WebAssembly', { vendor: 'google', description: 'SwiftShader Device (Subzero)' }, 'wasm'],
+    ['an adapter that says it is a fallback: WebAssembly', { vendor: 'microsoft', isFallbackAdapter: true }, 'wasm'],
+  ] as const)('%s', async (_name, info, backend) => {
+    const rt = await createRuntime({ gpu: entryPoint(info) });
+    expect(rt.backend).toBe(backend);
+    // 'webgpu' takes the adapter, emulated or not.
+    expect((await createRuntime({ gpu: entryPoint(info), backend: 'webgpu' })).backend).toBe('webgpu');
+    if (backend === 'wasm') expect(() => rt.device).toThrow(/'auto' chose WebAssembly over the CPU-emulated adapter/);
   });
 });
 

@@ -129,7 +129,7 @@ async function useBackend(peer: string): Promise<boolean> {
 
 export async function runPorts(o: PortBenchOptions): Promise<{ adapter: unknown; tfjs: string; wasmThreads: number | null; rows: PortRow[] }> {
   setWasmPaths(o.wasmPath);
-  const rt = await createRuntime();
+  const rt = await createRuntime({ backend: 'webgpu' });
   const rows: PortRow[] = [];
   try {
     await textGeneration(rt, o, rows);

@@ -13,8 +13,9 @@ const STORAGE_USAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
 
 /**
  * Where a runtime computes. 'webgpu': a GPU device (or SwiftShader's emulation of one). 'wasm': WebAssembly SIMD on
- * the CPU (src/cpu/), no WebGPU needed; it runs inference (predict, predictStep) of Sequential models, and fit and
- * evaluate of those made of the layers src/cpu/training.ts trains. 'auto' (the default): WebGPU where the page has an adapter, else wasm.
+ * the CPU (src/cpu/), no WebGPU needed: Sequential models' predict, predictStep, fit, evaluate, fitDataset,
+ * fitRidge and layer.apply (the functional ops of src/ops/ stay GPU programs). 'auto' (the default): WebGPU on a
+ * hardware adapter; wasm where there is no adapter or only a CPU-emulated one (isFallback), where it is faster.
  */
 export type Backend = 'auto' | 'webgpu' | 'wasm';
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
@@ -125,10 +126,18 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
   const noAdapter = `navigator.gpu.requestAdapter() found no adapter. ${ENABLE_HINT}`;
   if (!adapter) return backend === 'auto' ? wasmRuntime(options, noAdapter) : Promise.reject(new WebGPUUnavailableError(noAdapter));
+  const summary = summarize(adapter.info);
+  // On a CPU emulation of a GPU (SwiftShader, WARP, llvmpipe) the wasm backend is the faster way to the same numbers
+  // (measured: README "Backends", bench/results/wasm-training-2026-12-07.md); 'webgpu' still takes the adapter.
+  if (backend === 'auto' && summary.isFallback) return wasmRuntime(options, `'auto' chose WebAssembly over the CPU-emulated adapter ${adapterName(summary)}`);
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ requiredLimits, label: 'webrnn' });
-  return new Runtime(device, summarize(adapter.info), true, options);
+  return new Runtime(device, summary, true, options);
+}
+
+function adapterName(a: AdapterSummary): string {
+  return [a.vendor, a.architecture, a.description].filter(Boolean).join(' ') || '(unnamed)';
 }
 
 /** What `rt.adapter` says of a wasm runtime: no GPU, the CPU through WebAssembly. */
@@ -236,10 +245,15 @@ export class Runtime {
    */
   requireWebGpu(what: string): void {
     if (this.gpuDevice) return;
-    const why = this.noGpuBecause === 'asked for' ? "it was created with backend: 'wasm'" : `WebGPU is missing: ${this.noGpuBecause}`;
+    const why =
+      this.noGpuBecause === 'asked for'
+        ? "it was created with backend: 'wasm'"
+        : this.noGpuBecause.startsWith("'auto'")
+          ? this.noGpuBecause
+          : `WebGPU is missing: ${this.noGpuBecause}`;
     throw new WebGPUUnavailableError(
-      `${what} needs WebGPU, and this runtime computes with WebAssembly on the CPU (${why}). The wasm backend runs predict, ` +
-        `predictStep, fit and evaluate so far; for this call use a runtime from createRuntime({ backend: 'webgpu' }).`,
+      `${what} needs WebGPU, and this runtime computes with WebAssembly on the CPU (${why}). The wasm backend runs the ` +
+        `models' calls; for this one use a runtime from createRuntime({ backend: 'webgpu' }).`,
     );
   }
 

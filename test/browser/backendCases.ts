@@ -95,6 +95,15 @@ export const backendCases = {
     return { outputs: out };
   },
 
+  /** What createRuntime() picks here, beside the adapter a WebGPU runtime gets. */
+  async autoChoice() {
+    const [auto, gpu] = [await createRuntime(), await createRuntime({ backend: 'webgpu' })];
+    const result = { auto: auto.backend, isFallback: gpu.adapter.isFallback };
+    auto.dispose();
+    gpu.dispose();
+    return result;
+  },
+
   /** createRuntime() where the page has no navigator.gpu, and what the runtime then does. */
   async withoutWebGpu() {
     Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });

@@ -90,7 +90,7 @@ export const badInputCases = {
     const disposed = tinyModel(r, 13);
     disposed.compile({ optimizer: 'sgd', loss: 'mse' });
     disposed.dispose();
-    const deadRuntime = await createRuntime();
+    const deadRuntime = await createRuntime({ backend: 'webgpu' });
     deadRuntime.dispose();
     const words = sequential(r, { seed: 14 });
     words.add(layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 4 }));

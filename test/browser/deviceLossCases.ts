@@ -38,7 +38,7 @@ async function uninterrupted(epochs: number): Promise<Tensor[]> {
 export const deviceLossCases = {
   /** The device dies as epoch 2 begins (`midEpoch`: after batch 1 of epoch 1, with per-batch readbacks). */
   async lossDuringFit(midEpoch: boolean) {
-    const r = await createRuntime();
+    const r = await createRuntime({ backend: 'webgpu' });
     const m = model(r);
     const readbacksBefore = r.stats.readbacks;
     let epochNow = -1;
@@ -52,7 +52,7 @@ export const deviceLossCases = {
     const expected = await uninterrupted(last.epoch + 1);
 
     // A new runtime loads the kept weights and continues where the lost one stopped.
-    const fresh = await createRuntime();
+    const fresh = await createRuntime({ backend: 'webgpu' });
     const resumed = model(fresh);
     resumed.setWeights(last.weights);
     const loaded = await resumed.getWeights();
@@ -76,14 +76,14 @@ export const deviceLossCases = {
 
   /** predict with its batches queued and its readback pending; then getWeights and evaluate readbacks. */
   async lossDuringPredictAndReadback() {
-    const r = await createRuntime();
+    const r = await createRuntime({ backend: 'webgpu' });
     const m = model(r);
     await m.predict(X, { batchSize: 4 }); // programs built: the next predict goes straight to the GPU
     const predicting = m.predict(X, { batchSize: 4 });
     r.device.destroy();
     const predictError = await caught(() => predicting);
 
-    const r2 = await createRuntime();
+    const r2 = await createRuntime({ backend: 'webgpu' });
     const m2 = model(r2);
     const reading = m2.getWeights();
     const evaluating = m2.evaluate(X, Y);
@@ -97,12 +97,12 @@ export const deviceLossCases = {
 
   /** dispose() of the runtime during fit and under a pending readback: DisposedError, never a loss. */
   async disposeIsNotALoss() {
-    const r = await createRuntime();
+    const r = await createRuntime({ backend: 'webgpu' });
     const m = model(r);
     const fitError = await caught(() => m.fit(X, Y, { ...FIT, epochs: 3, callbacks: { onEpochBegin: (e: number) => (e === 1 ? r.dispose() : undefined) } }));
     const kept = m.getLastGoodWeights();
 
-    const r2 = await createRuntime();
+    const r2 = await createRuntime({ backend: 'webgpu' });
     const m2 = model(r2);
     const reading = m2.getWeights();
     r2.dispose();

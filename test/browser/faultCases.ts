@@ -25,17 +25,17 @@ export const faultCases = {
 
   /** The device dies between calls, and while a readback is pending. */
   async deviceLoss() {
-    const between = await createRuntime();
+    const between = await createRuntime({ backend: 'webgpu' });
     between.device.destroy();
     await between.device.lost;
     const afterLoss = await caught(() => lstmForward(between, tinyLstm()));
 
-    const pending = await createRuntime();
+    const pending = await createRuntime({ backend: 'webgpu' });
     const call = lstmForward(pending, tinyLstm());
     pending.device.destroy();
     const duringCall = await caught(() => call);
 
-    const fresh = await createRuntime();
+    const fresh = await createRuntime({ backend: 'webgpu' });
     const recovered = await lstmForward(fresh, tinyLstm());
     fresh.dispose();
     return { afterLoss, duringCall, recoveredFinite: Array.from(recovered.output.data).every(Number.isFinite) };
@@ -43,7 +43,7 @@ export const faultCases = {
 
   /** A deliberate dispose() is not a device loss: later calls say the runtime was disposed. */
   async dispose() {
-    const r = await createRuntime();
+    const r = await createRuntime({ backend: 'webgpu' });
     await lstmForward(r, tinyLstm());
     r.dispose();
     await new Promise((resolve) => setTimeout(resolve, 10));

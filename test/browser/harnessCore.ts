@@ -27,7 +27,7 @@ export function encode(t: Tensor | Float32Array): string {
 const runtimes = new Map<string, Promise<Runtime>>();
 export function rt(kernels: KernelChoice = {}): Promise<Runtime> {
   const key = JSON.stringify(kernels);
-  if (!runtimes.has(key)) runtimes.set(key, createRuntime({ poisonNewBuffers: true, kernels }));
+  if (!runtimes.has(key)) runtimes.set(key, createRuntime({ backend: 'webgpu', poisonNewBuffers: true, kernels }));
   return runtimes.get(key)!;
 }
 

@@ -80,7 +80,7 @@ export const packageCases = {
 
   async packageFit() {
     const m = await load();
-    const r = await m.createRuntime();
+    const r = await m.createRuntime({ backend: 'webgpu' }); // its dispatches are counted below
     try {
       const model = tinyModel(m, r, 8);
       model.compile({ optimizer: m.optimizers.adam({ learningRate: 0.02 }), loss: 'mse' });

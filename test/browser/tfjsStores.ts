@@ -14,7 +14,7 @@ async function savedByTfjs(x: number[], shape: number[]) {
   await model.save('localstorage://tfjs-saved');
   const xs = tf.tensor(x, shape);
   const expected = Array.from((model.predict(xs) as tf.Tensor).dataSync());
-  const rt = await createRuntime();
+  const rt = await createRuntime({ backend: 'webgpu' });
   try {
     const out: Record<string, number[]> = { expected };
     for (const url of ['indexeddb://tfjs-saved', 'localstorage://tfjs-saved']) {

@@ -12,7 +12,8 @@ import { createRuntime, csvWindows, gruBackward, layers, loadLayersModel, lstmBa
 const job = JSON.parse(process.argv[2]);
 const out = {};
 try {
-  const rt = await createRuntime();
+  // Dawn itself is what this tests: 'auto' would take WebAssembly over SwiftShader.
+  const rt = await createRuntime({ backend: job.backend ?? 'webgpu' });
   out.adapter = rt.adapter;
   for (const [kind, backward] of [
     ['lstm', lstmBackward],
