@@ -5,7 +5,8 @@
  * nothing changed by a refused call. Training: test/wasmTraining.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { createRuntime, layers, loadLayersModel, sequential, type Runtime } from '../src/index';
+import { createRuntime, layers, loadLayersModel, sequential, spectralRadius, type Runtime } from '../src/index';
+import type { EchoState } from '../src/layers/echoState';
 import { DisposedError, OutOfMemoryError, ValueError, WebGPUUnavailableError } from '../src/errors';
 import type { ModelArtifacts } from '../src/io/types';
 import type { RecurrentLayer } from '../src/layers/recurrent';
@@ -242,7 +243,7 @@ describe('a Sequential model on the wasm backend', () => {
     rt.dispose();
   });
 
-  it('fitRidge reads out an echo-state reservoir as the float64 ridge on the twin’s rows does', async () => {
+  it('fitRidge reads out an echo-state reservoir as the float64 ridge on the twin’s rows does; its spectral radius is measured on the host', async () => {
     const rt = await createRuntime({ backend: 'wasm' });
     const [B, T, U, washout, alpha] = [2, 60, 24, 10, 0.1];
     const random = rng(17);
@@ -277,6 +278,9 @@ describe('a Sequential model on the wasm backend', () => {
     expectClose(w[4]!, ref.bias, { atol: 1e-4, rtol: 1e-3 }, 'readout bias');
     expectClose([result.loss], [ref.loss], { atol: 1e-6, rtol: 1e-3 }, 'training MSE');
     expect(ref.loss).toBeLessThan(0.01);
+    // The reservoir was scaled to the default radius 0.9; the wasm backend measures it on the host.
+    expect(await (model.layers[0] as EchoState).spectralRadius()).toBeCloseTo(0.9, 3);
+    expect(await spectralRadius(rt, { data: Float32Array.of(0, 2, -0.5, 0), shape: [2, 2] })).toBeCloseTo(1, 5); // eigenvalues ±i
     rt.dispose();
   });
 

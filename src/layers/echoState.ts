@@ -211,7 +211,7 @@ export class EchoState extends RecurrentLayer<EchoStateCellOptions> {
     };
   }
 
-  /** The reservoir's spectral radius now, measured on the GPU by power iteration (ops/spectralRadius.ts). */
+  /** The reservoir's spectral radius now, measured by power iteration (ops/spectralRadius.ts: on the GPU, or the host on wasm). */
   async spectralRadius(): Promise<number> {
     const owner = this.ownerFor('spectralRadius');
     const [, reservoir] = await owner.getLayerWeights(this);

@@ -1,14 +1,14 @@
 /**
  * `spectralRadius(rt, matrix)`: ρ(W), the largest |eigenvalue| of a square matrix, by power iteration on the GPU
- * (shaders/spectralRadius.wgsl, one dispatch). What an echo-state reservoir is scaled by; EchoState.spectralRadius()
- * measures its layer's reservoir with it.
+ * (shaders/spectralRadius.wgsl, one dispatch), or on the host on the wasm backend. What an echo-state reservoir is
+ * scaled by; EchoState.spectralRadius() measures its layer's reservoir with it.
  */
 import { ShapeError, ValueError } from '../errors';
 import { OwnedBuffers } from '../gpu/ownedBuffers';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
 import { recordSpectralRadius } from '../kernels/spectralRadius';
-import { POWER_ITERATION, powerIterationStart, type PowerIteration } from '../layers/powerIteration';
+import { POWER_ITERATION, powerIterationStart, spectralRadius as hostSpectralRadius, type PowerIteration } from '../layers/powerIteration';
 import { checkFinite, toTensor, type TensorLike } from '../tensor';
 
 export async function spectralRadius(rt: Runtime, matrix: TensorLike, options: Partial<PowerIteration> = {}): Promise<number> {
@@ -23,6 +23,9 @@ export async function spectralRadius(rt: Runtime, matrix: TensorLike, options: P
     throw new ValueError(`spectralRadius needs integers 0 ≤ averageFrom < iterations; got iterations ${p.iterations}, averageFrom ${p.averageFrom}`);
   }
   const units = m.shape[0]!;
+  // The wasm backend has no device: the float64 power iteration the echo-state initializer runs on the host
+  // (layers/powerIteration.ts) is this dispatch's twin, from the same start vector to the same mean of log growths.
+  if (rt.backend === 'wasm') return hostSpectralRadius(m.data, units, p);
   const bufs = new OwnedBuffers(rt, 'spectralRadius');
   const plan = new Plan(rt, 'spectralRadius');
   try {

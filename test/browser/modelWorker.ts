@@ -6,7 +6,8 @@
 import { serveModel } from '../../src/index';
 import { buildWorkerCaseModel, type WorkerCaseOptions } from './workerCaseModel';
 
-serveModel((rt, options: WorkerCaseOptions) => buildWorkerCaseModel(rt, options));
+// WebGPU, as the page harness it is compared with (harnessCore.ts asks for it too).
+serveModel((rt, options: WorkerCaseOptions) => buildWorkerCaseModel(rt, options), { backend: 'webgpu' });
 
 self.addEventListener('message', (event: MessageEvent) => {
   if ((event.data as { crashForTest?: boolean } | null)?.crashForTest) {
