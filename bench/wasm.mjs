@@ -1,7 +1,9 @@
 // `npm run bench:wasm`: the CPU path's recurrent forward passes (WebAssembly SIMD: wasm/*Step.ts via src/cpu/)
 // against TF.js's wasm backend on the same weights and inputs, in this Node process, single-threaded both: the
 // benchmark's tutorial, large, gru and streaming shapes (bench/suite.ts), the recurrent layer alone (output [B, U]).
-// Prints a markdown table with the GFLOP/s of the recurrence; times, not tests (the outputs are compared, though).
+// Prints a markdown table with the GFLOP/s of the recurrence, and the share of one core's f32x4 peak it is (PEAK_PROBE,
+// below, measured here first); times, not tests (the outputs are compared, though).
+import asc from 'assemblyscript/asc';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +24,44 @@ const CASES = [
 ];
 const GATES = { lstm: 4, gru: 3, simpleRNN: 1 };
 
+// One core's f32x4 peak as the kernels can reach it: 12 independent multiply-then-add chains (no FMA: the kernels use
+// none), enough to hide the adds' latency, each step 8 flops; no memory traffic at all.
+const PEAK_PROBE = `
+export function run(iters: i32): f32 {
+  const m = f32x4.splat(0.999999), c = f32x4.splat(0.000001);
+  let a0 = f32x4.splat(1), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+  for (let i = 0; i < iters; i++) {
+    a0 = f32x4.add(f32x4.mul(a0, m), c); a1 = f32x4.add(f32x4.mul(a1, m), c); a2 = f32x4.add(f32x4.mul(a2, m), c);
+    a3 = f32x4.add(f32x4.mul(a3, m), c); a4 = f32x4.add(f32x4.mul(a4, m), c); a5 = f32x4.add(f32x4.mul(a5, m), c);
+    a6 = f32x4.add(f32x4.mul(a6, m), c); a7 = f32x4.add(f32x4.mul(a7, m), c); a8 = f32x4.add(f32x4.mul(a8, m), c);
+    a9 = f32x4.add(f32x4.mul(a9, m), c); a10 = f32x4.add(f32x4.mul(a10, m), c); a11 = f32x4.add(f32x4.mul(a11, m), c);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
+  return f32x4.extract_lane(f32x4.add(s, f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11))), 0);
+}`;
+
+async function peakGflops() {
+  let binary = null;
+  const { error, stderr } = await asc.main(['peak.ts', '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', 'peak.wasm'], {
+    readFile: (file) => (file === 'peak.ts' ? PEAK_PROBE : null),
+    writeFile: (file, contents) => {
+      if (file.endsWith('.wasm')) binary = contents;
+    },
+    listFiles: () => [],
+  });
+  if (error) throw new Error(`the peak probe did not compile: ${stderr.toString()}`);
+  const { instance } = await WebAssembly.instantiate(binary);
+  const iters = 1e8;
+  instance.exports.run(1e6);
+  let best = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    instance.exports.run(iters);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return (iters * 12 * 8) / best / 1e6;
+}
+
 const server = await createServer({ root, logLevel: 'error', server: { middlewareMode: true, hmr: false, watch: null }, appType: 'custom' });
 try {
   const { WasmLstm } = await server.ssrLoadModule('/src/cpu/lstm.ts');
@@ -39,9 +79,9 @@ try {
   await tf.setBackend('wasm');
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  console.log(
-    `TF.js ${tf.version.tfjs} wasm backend: SIMD ${simd ? 'on' : 'OFF'}, 1 thread; Node ${process.versions.node}, ${runs} timed runs each (median)\n`,
-  );
+  const peak = await peakGflops();
+  console.log(`TF.js ${tf.version.tfjs} wasm backend: SIMD ${simd ? 'on' : 'OFF'}, 1 thread; Node ${process.versions.node}, ${runs} timed runs each (median)`);
+  console.log(`one core's f32x4 peak (multiply, then add; 12 independent chains): ${peak.toFixed(1)} GFLOP/s\n`);
 
   let seed = 7;
   const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
@@ -58,7 +98,7 @@ try {
     return median(ms);
   };
 
-  console.log(`| case | webrnn wasm SIMD | TF.js wasm | TF.js ÷ webrnn | webrnn GFLOP/s | max |Δ| |`);
+  console.log(`| case | webrnn wasm SIMD | TF.js wasm | TF.js ÷ webrnn | webrnn GFLOP/s (% of peak) | max |Δ| |`);
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const c of CASES) {
     const { B, T, F, U } = c;
@@ -113,7 +153,7 @@ try {
     const flops = 2 * B * T * g * U * (U + F);
     const ms = (v) => (v < 1 ? `${v.toFixed(3)} ms` : `${v.toFixed(2)} ms`);
     console.log(
-      `| ${c.name} (B${B} T${T} F${F} U${U}, ${c.activation}) | ${ms(mine)} | ${ms(tfjs)} | ${(tfjs / mine).toFixed(1)}× | ${(flops / mine / 1e6).toFixed(1)} | ${diff.toExponential(1)} |`,
+      `| ${c.name} (B${B} T${T} F${F} U${U}, ${c.activation}) | ${ms(mine)} | ${ms(tfjs)} | ${(tfjs / mine).toFixed(1)}× | ${(flops / mine / 1e6).toFixed(1)} (${((100 * flops) / mine / 1e6 / peak).toFixed(0)} %) | ${diff.toExponential(1)} |`,
     );
     xs.dispose();
     model.dispose();
