@@ -64,9 +64,9 @@ Output:
   --out DIR             where forecast.html, .png, .json and .csv go (default ${DEFAULTS.out})
   --runtime browser|node  where WebGPU runs: headless Chromium (default: needs only the chromium package), or
                         this Node process on Dawn (webrnn/node: needs the 'webgpu' package; starts faster)
-  --backend auto|webgpu|wasm  what computes (createRuntime's backend): auto (default) takes WebGPU where there is an
-                        adapter, SwiftShader's emulation included; wasm trains on WebAssembly SIMD on the CPU, the
-                        fast choice on a machine without a GPU (with --runtime node it needs no Dawn)
+  --backend auto|webgpu|wasm  what computes (createRuntime's backend): auto (default) takes WebGPU on a hardware
+                        adapter and WebAssembly SIMD on the CPU where there is none or it is SwiftShader (faster
+                        there); webgpu insists on WebGPU, SwiftShader included; wasm needs no Dawn with --runtime node
   -h, --help            this text
 
 Examples:
