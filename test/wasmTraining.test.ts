@@ -11,6 +11,7 @@ import { NonFiniteLossError, WebGPUUnavailableError } from '../src/errors';
 import { clipSpecOf } from '../src/kernels/clipping';
 import { resolveLoss } from '../src/optim/losses';
 import { resolveOptimizer } from '../src/optim/optimizers';
+import type { RecurrentLayer } from '../src/layers/recurrent';
 import { expectClose } from './support/compare';
 import { rng, uniform } from './support/random';
 import { referencePredict, referenceTrain, type LayerSpec } from './support/referenceModel';
@@ -326,6 +327,39 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     const after = await full.getWeights();
     after.slice(0, -2).forEach((w, k) => expect(w.data).toEqual(before[k]!.data)); // the reservoir: not trainable
     (await readout.getWeights()).forEach((w, k) => expectClose(after.at(-2 + k)!.data, w.data, WEIGHTS_AFTER_STEPS, `readout weight ${k}`));
+    rt.dispose();
+  });
+
+  it('a stateful model carries its states from batch to batch in fit as predict does; a batch of another size is refused before anything changes', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const build = () => {
+      const m = sequential(rt, { seed: 4 });
+      m.add(layers.lstm({ units: 6, stateful: true, batchInputShape: [4, 5, 2] }));
+      m.add(layers.dense({ units: 1 }));
+      m.compile({ optimizer: { kind: 'sgd', learningRate: 0 } as never, loss: 'mse' });
+      return m;
+    };
+    const [trained, predicted] = [build(), build()];
+    predicted.setWeights(await trained.getWeights());
+    const x8 = { data: x.data.subarray(0, 8 * 10), shape: [8, 5, 2] };
+    const y8 = { data: y.data.subarray(0, 8), shape: [8, 1] };
+    await trained.fit(x8, y8, { epochs: 1, batchSize: 4, shuffle: false }); // learning rate 0: the states alone move
+    await predicted.predict(x8, { batchSize: 4 });
+    const states = await (trained.layers[0] as RecurrentLayer).getStates();
+    (await (predicted.layers[0] as RecurrentLayer).getStates()).forEach((s, k) => expectClose(states[k]!.data, s.data, SEQUENCE, `state ${k}`));
+    expect(states[0]!.data.some((v) => v !== 0)).toBe(true);
+
+    const weights = await trained.getWeights();
+    const x6 = { data: x.data.subarray(0, 6 * 10), shape: [6, 5, 2] };
+    const y6 = { data: y.data.subarray(0, 6), shape: [6, 1] };
+    for (const call of [
+      () => trained.fit(x6, y6, { batchSize: 4 }),
+      () => trained.fit(x8, y8, { batchSize: 8 }),
+      () => trained.evaluate(x6, y6, { batchSize: 4 }),
+    ])
+      await expect(call()).rejects.toThrow(/fixed batch size of 4; got a batch of (2|8) samples/);
+    expect(await trained.getWeights()).toEqual(weights);
+    expect(await (trained.layers[0] as RecurrentLayer).getStates()).toEqual(states);
     rt.dispose();
   });
 

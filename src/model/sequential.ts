@@ -459,6 +459,9 @@ export class Sequential {
     if (this.rt.backend === 'wasm') {
       const { CpuTrainer, checkWasmTraining } = await import('../cpu/training');
       checkWasmTraining(this.layers, this.arena!.segments, what);
+      // Every batch size before the first batch runs, as the GPU path's programs (statesFor) check them.
+      if (this.hostStates)
+        for (const n of [...batchSizesOf(train, batchSize), ...batchSizesOf(evaluate, batchSize)]) this.checkStatefulBatch(n, this.hostStates.batch);
       const seed = (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0;
       this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, this.hostOptimizer!, seed);
       return;
