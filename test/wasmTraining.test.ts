@@ -330,6 +330,23 @@ describe('fit on the wasm backend, as on WebGPU', () => {
     rt.dispose();
   });
 
+  it('a bad class id on a padded step stops fit in that batch, as on the GPU (its loss is NaN, not masked away)', async () => {
+    const rt = await createRuntime({ backend: 'wasm' });
+    const model = sequential(rt, { seed: 2 });
+    model.add(layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true, inputLength: 4 }));
+    model.add(layers.lstm({ units: 4, returnSequences: true }));
+    model.add(layers.timeDistributed({ layer: layers.dense({ units: 3, activation: 'softmax' }) }));
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const ids = { data: Float32Array.of(1, 2, 3, 0, 4, 1, 0, 0), shape: [2, 4] };
+    const labels = { data: Float32Array.of(0, 1, 2, -1, 2, 1, 0, 0), shape: [2, 4] }; // -1 where the first sequence is padded
+    // Caught in the batch it happens in: before the weights it turned NaN could carry it into epoch 1's loss.
+    const error = await model.fit(ids, labels, { epochs: 2, batchSize: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect(String(error)).toMatch(/epoch 0 \(Epoch 1\/2\), batch 0 of 1/);
+    expect(model.getLastGoodWeights()).toBeNull();
+    rt.dispose();
+  });
+
   it('a stateful model carries its states from batch to batch in fit as predict does; a batch of another size is refused before anything changes', async () => {
     const rt = await createRuntime({ backend: 'wasm' });
     const build = () => {

@@ -43,7 +43,9 @@ export function lossRows(
     }
     const w = weights ? weights[r]! : 1;
     for (let j = 0; j < cols; j++) dP[r * cols + j] = (w * g[j]!) / rows;
-    sum += w === 0 ? 0 : w * l;
+    // w·ℓ even where w is 0, as the GPU's row_loss: a NaN there (a bad class id on a padded step) reaches the loss
+    // watch instead of slipping into the gradient (0·NaN) behind a finite loss.
+    sum += w * l;
   }
   return sum;
 }
