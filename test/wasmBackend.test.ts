@@ -240,6 +240,10 @@ describe('a Sequential model on the wasm backend', () => {
     const gru = streaming.layers[0] as RecurrentLayer;
     const [, final] = (await gru.apply(x, { initialState: [state[0]!] })) as Tensor[];
     expect((await gru.getStates())[0]!.data).toEqual(final!.data);
+    // A refused call (a mask of the wrong shape) leaves the kept states as they were, new initial states unwritten.
+    const badMask = { data: new Float32Array(B * (T - 1)).fill(1), shape: [B, T - 1] };
+    await expect(gru.apply(x, { initialState: [{ data: uniform(random, B * U, 0.5), shape: [B, U] }], mask: badMask })).rejects.toThrow(/mask/);
+    expect((await gru.getStates())[0]!.data).toEqual(final!.data);
     rt.dispose();
   });
 

@@ -30,6 +30,14 @@ export function applyOnHost({ layer, index, arena, x, initialState, kept, mask }
   const samples = samplesOf(x, 'x', sample, `the input of layer '${layer.name}'`);
   const batch = samples.count;
   const widths = layer.stateSizes();
+  // Every check before the kept states change: a refused call leaves them as they were.
+  const timesteps = sample.length >= 2 ? sample[0]! : null;
+  let m: Float32Array | null = null;
+  if (mask !== null) {
+    if (timesteps === null) throw new ValueError(`layer '${layer.name}' takes no sequence, so a timestep mask means nothing to it; drop mask`);
+    const cols = sample.slice(1).reduce((a, b) => a * b, 1);
+    m = checkMask(mask, { batch, timesteps, features: cols, units: 1 })!.data;
+  }
   let states: Float32Array[];
   if (kept) {
     if (batch !== kept.batch) throw new ValueError(`layer '${layer.name}' is stateful with a fixed batch size of ${kept.batch}; x holds ${batch} samples`);
@@ -38,13 +46,6 @@ export function applyOnHost({ layer, index, arena, x, initialState, kept, mask }
   } else {
     // Copies: the run updates its states in place, and the caller's arrays stay theirs.
     states = initialState ? checkStates(layer, initialState, batch).map((d) => d.slice()) : widths.map((w) => new Float32Array(batch * w));
-  }
-  const timesteps = sample.length >= 2 ? sample[0]! : null;
-  let m: Float32Array | null = null;
-  if (mask !== null) {
-    if (timesteps === null) throw new ValueError(`layer '${layer.name}' takes no sequence, so a timestep mask means nothing to it; drop mask`);
-    const cols = sample.slice(1).reduce((a, b) => a * b, 1);
-    m = checkMask(mask, { batch, timesteps, features: cols, units: 1 })!.data;
   }
   const run = runnerFor(layer, layerWeights(arena, index));
   const out = run({ data: samples.data, shape: [batch, ...sample], mask: m }, states);

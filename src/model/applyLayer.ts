@@ -33,6 +33,14 @@ export async function applyLayer({ rt, layer, index, arena, x, initialState, kep
   const samples = samplesOf(x, 'x', sample, `the input of layer '${layer.name}'`);
   const batch = samples.count;
   const widths = layer.stateSizes();
+  const timesteps = sample.length >= 2 ? sample[0]! : null;
+  const cols = sample.slice(timesteps === null ? 0 : 1).reduce((a, b) => a * b, 1);
+  // Every check before the kept states change or a buffer is made: a refused call leaves both as they were.
+  let m: Tensor | null = null;
+  if (mask !== undefined && mask !== null) {
+    if (timesteps === null) throw new ValueError(`layer '${layer.name}' takes no sequence, so a timestep mask means nothing to it; drop mask`);
+    m = checkMask(mask, { batch, timesteps, features: cols, units: 1 })!;
+  }
   const made: GPUBuffer[] = [];
   let states: GPUBuffer[];
   if (kept) {
@@ -49,7 +57,6 @@ export async function applyLayer({ rt, layer, index, arena, x, initialState, kep
       return b;
     });
   }
-  const timesteps = sample.length >= 2 ? sample[0]! : null;
   const input = rt.upload(
     `${layer.name} apply input`,
     gatherBatch(
@@ -59,13 +66,11 @@ export async function applyLayer({ rt, layer, index, arena, x, initialState, kep
     ),
   );
   made.push(input);
-  const cols = sample.slice(timesteps === null ? 0 : 1).reduce((a, b) => a * b, 1);
   let maskBuffer: GPUBuffer | null = null;
-  if (mask !== undefined && mask !== null) {
-    if (timesteps === null) throw new ValueError(`layer '${layer.name}' takes no sequence, so a timestep mask means nothing to it; drop mask`);
+  if (m) {
+    // m is only set for a sequence input (checked above), so timesteps is a number here.
     layer.outputMasked(true);
-    const m = checkMask(mask, { batch, timesteps, features: cols, units: 1 })!;
-    maskBuffer = rt.upload(`${layer.name} apply mask`, swapLeadingAxes(m.data, batch, timesteps, 1));
+    maskBuffer = rt.upload(`${layer.name} apply mask`, swapLeadingAxes(m.data, batch, timesteps!, 1));
     made.push(maskBuffer);
   }
   const plan = new Plan(rt, `apply '${layer.name}'`);
