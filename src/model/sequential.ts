@@ -804,6 +804,10 @@ export class Sequential {
       this.training.clear();
       this.stream?.destroy();
       this.stream = null;
+      // The wasm backend's WebAssembly memories never shrink: let them go, so a retry with a smaller batch starts
+      // from what it needs (the optimizer's state lives in hostOptimizer, the kept states in hostStates).
+      this.cpuTrainer = null;
+      this.cpu = null;
     }
     return e;
   }
