@@ -5,7 +5,7 @@
  * nothing changed by a refused call. Training: test/wasmTraining.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { createRuntime, layers, loadLayersModel, sequential, spectralRadius, type Runtime } from '../src/index';
+import { createRuntime, layers, loadLayersModel, lstmForward, sequential, spectralRadius, type Runtime } from '../src/index';
 import type { EchoState } from '../src/layers/echoState';
 import { DisposedError, OutOfMemoryError, ValueError, WebGPUUnavailableError } from '../src/errors';
 import type { ModelArtifacts } from '../src/io/types';
@@ -40,6 +40,16 @@ describe('createRuntime: the backend', () => {
     await expect(createRuntime({ backend: 'webgpu' })).rejects.toThrow(WebGPUUnavailableError);
     await expect(createRuntime({ backend: 'cuda' as 'wasm' })).rejects.toThrow(/backend must be 'auto', 'webgpu' or 'wasm'; got "cuda"/);
     expect(() => wasm.device).toThrow(WebGPUUnavailableError);
+    // The functional ops record into a WebGPU plan: refused by name, with what to do.
+    const x = { data: new Float32Array(6), shape: [1, 3, 2] };
+    const w = {
+      kernel: { data: new Float32Array(16), shape: [2, 8] },
+      recurrentKernel: { data: new Float32Array(16), shape: [2, 8] },
+      bias: { data: new Float32Array(8), shape: [8] },
+    };
+    await expect(lstmForward(wasm, { x, ...w })).rejects.toThrow(
+      /^lstmForward \(a functional op of webrnn\) needs WebGPU.*createRuntime\(\{ backend: 'webgpu' \}\)/,
+    );
     wasm.dispose();
   });
 });

@@ -91,6 +91,8 @@ export async function runCell<O, V extends string>(
   options: O & CellRunOptions,
 ): Promise<CellRunResult> {
   rt.check();
+  // These ops record into a WebGPU plan; on a wasm runtime, say which one needs WebGPU before anything runs.
+  rt.requireWebGpu(`${grads ? `${cell.name}Backward` : `${cell.name}Forward`} (a functional op of webrnn)`);
   checkAllFinite(cell.stateNames, cell.weightNames ?? {}, inputs, grads);
   const dims = { ...inputs.dims, masked: inputs.mask !== null, recurrentDropout: inputs.recurrentKeep !== null };
   const { batch: B, timesteps: T, features: F, units: U } = dims;
