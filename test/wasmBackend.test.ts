@@ -4,7 +4,7 @@
  * model's API, save and load, layer.apply and fitRidge, and the typed errors of what it does not run yet, with
  * nothing changed by a refused call. Training: test/wasmTraining.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRuntime, layers, loadLayersModel, lstmForward, sequential, spectralRadius, type Runtime } from '../src/index';
 import type { EchoState } from '../src/layers/echoState';
 import { DisposedError, OutOfMemoryError, ValueError, WebGPUUnavailableError } from '../src/errors';
@@ -75,6 +75,27 @@ describe("createRuntime's 'auto' on an adapter (a stand-in GPU entry point: none
     // 'webgpu' takes the adapter, emulated or not.
     expect((await createRuntime({ gpu: entryPoint(info), backend: 'webgpu' })).backend).toBe('webgpu');
     if (backend === 'wasm') expect(() => rt.device).toThrow(/'auto' chose WebAssembly over the CPU-emulated adapter/);
+  });
+
+  it('where WebAssembly SIMD cannot run (an engine without it, or a CSP that forbids compiling), auto keeps the emulated adapter', async () => {
+    const swiftShader = entryPoint({ vendor: 'google', description: 'SwiftShader Device (Subzero)' });
+    const validate = vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    try {
+      expect((await createRuntime({ gpu: swiftShader })).backend).toBe('webgpu');
+      await expect(createRuntime({ backend: 'wasm' })).rejects.toThrow(/backend: 'wasm' \}\): this engine has no WebAssembly SIMD/);
+      await expect(createRuntime()).rejects.toThrow(/neither WebGPU nor WebAssembly SIMD can run here.*navigator.gpu is undefined.*no WebAssembly SIMD/);
+    } finally {
+      validate.mockRestore();
+    }
+    const compile = vi.spyOn(WebAssembly, 'Module').mockImplementation(() => {
+      throw new WebAssembly.CompileError("Refused to compile: 'wasm-unsafe-eval' is not an allowed source");
+    });
+    try {
+      expect((await createRuntime({ gpu: swiftShader })).backend).toBe('webgpu');
+    } finally {
+      compile.mockRestore();
+    }
+    expect((await createRuntime({ gpu: swiftShader })).backend).toBe('wasm');
   });
 });
 

@@ -4,6 +4,7 @@
  * on two devices never share a pipeline or a buffer. A wasm runtime (Backend) has no device: models on it keep
  * their parameters on the host and run src/cpu/, and whatever needs the device says so (requireWebGpu).
  */
+import { wasmUnavailableBecause } from '../cpu/wasmInstance';
 import { DeviceLostError, DisposedError, ValueError, WebGPUUnavailableError } from '../errors';
 import { AllocationWatch, checkBufferLimits } from './allocations';
 import { bufferOf, type BufferRef, type Kernel } from './kernel';
@@ -128,8 +129,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   if (!adapter) return backend === 'auto' ? wasmRuntime(options, noAdapter) : Promise.reject(new WebGPUUnavailableError(noAdapter));
   const summary = summarize(adapter.info);
   // On a CPU emulation of a GPU (SwiftShader, WARP, llvmpipe) the wasm backend is the faster way to the same numbers
-  // (measured: README "Backends", bench/results/wasm-training-2026-12-07.md); 'webgpu' still takes the adapter.
-  if (backend === 'auto' && summary.isFallback) return wasmRuntime(options, `'auto' chose WebAssembly over the CPU-emulated adapter ${adapterName(summary)}`);
+  // (measured: README "Backends", bench/results/wasm-training-2026-12-07.md); 'webgpu' still takes the adapter, and so
+  // does 'auto' where WebAssembly SIMD cannot run (no SIMD, or a Content-Security-Policy that forbids compiling).
+  if (backend === 'auto' && summary.isFallback && wasmUnavailableBecause() === null)
+    return wasmRuntime(options, `'auto' chose WebAssembly over the CPU-emulated adapter ${adapterName(summary)}`);
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ requiredLimits, label: 'webrnn' });
@@ -145,8 +148,13 @@ const WASM_ADAPTER: AdapterSummary = { vendor: 'webrnn', architecture: 'wasm', d
 
 /** A runtime on WebAssembly; `why`: the reason WebGPU is not used, which its GPU-only calls repeat. */
 function wasmRuntime(options: RuntimeOptions, why: string): Runtime {
-  if (typeof WebAssembly === 'undefined') {
-    throw new WebGPUUnavailableError(`neither WebGPU nor WebAssembly is available here, so webrnn cannot run. ${ENABLE_HINT}`);
+  const noWasm = wasmUnavailableBecause();
+  if (noWasm !== null) {
+    throw new WebGPUUnavailableError(
+      why === 'asked for'
+        ? `createRuntime({ backend: 'wasm' }): ${noWasm}; use backend 'auto' or 'webgpu' where there is WebGPU`
+        : `neither WebGPU nor WebAssembly SIMD can run here, so webrnn cannot: ${why} And ${noWasm}.`,
+    );
   }
   return new Runtime(null, WASM_ADAPTER, false, options, why);
 }
@@ -220,7 +228,8 @@ export class Runtime {
     this.poisonNewBuffers = options.poisonNewBuffers ?? false;
     this.kernels = checkKernelChoice(options.kernels);
     this.allocations = device ? new AllocationWatch(device) : null;
-    this.entryPoint = options.gpu ?? null;
+    // A wasm runtime holds none: Dawn, loaded only to find a CPU-emulated adapter, can then be collected.
+    this.entryPoint = device ? (options.gpu ?? null) : null;
     void device?.lost.then((info) => {
       // A deliberate dispose() destroys the device too; that is not a loss the user needs to hear about.
       if (!this.disposed) this.lostInfo = info;
