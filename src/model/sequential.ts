@@ -432,13 +432,19 @@ export class Sequential {
         buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, {
           ...(states ? { states } : {}),
           ...(window ? { timesteps: window.steps } : {}),
-          // Dropout masks: from the model's seed and how many times it was compiled. A compile starts the step
-          // counters over; without the count a new compile would replay the old masks.
-          seed: (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0,
+          seed: this.dropoutSeed(),
           randomCounter: (layer, stream) => this.randomCounter(`${batch}/${layer}/${stream}`),
         }),
       this.programsKept,
     );
+  }
+
+  /**
+   * Dropout masks' seed: the model's seed and how many times it was compiled. A compile starts the step counters (and
+   * the wasm trainer's stream) over; without the count a new compile would replay the old masks.
+   */
+  private dropoutSeed(): number {
+    return (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0;
   }
 
   /** A dropout stream's step counter, made zero on first use and kept until the next compile. */
@@ -462,8 +468,7 @@ export class Sequential {
       // Every batch size before the first batch runs, as the GPU path's programs (statesFor) check them.
       if (this.hostStates)
         for (const n of [...batchSizesOf(train, batchSize), ...batchSizesOf(evaluate, batchSize)]) this.checkStatefulBatch(n, this.hostStates.batch);
-      const seed = (this.seed + Math.imul(this.compiles - 1, 0x632be5ab)) >>> 0;
-      this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, this.hostOptimizer!, seed);
+      this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, this.hostOptimizer!, this.dropoutSeed());
       return;
     }
     const plans = [
