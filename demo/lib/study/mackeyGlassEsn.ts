@@ -48,7 +48,7 @@ export interface MackeyGlassBenchResult {
   /** |error| at step 84 of each trial, in the transformed series' units. */
   trialErrors: number[];
   ridgeMs: number;
-  /** The reservoir's spectral radius as measured on the GPU after it was drawn. */
+  /** The reservoir's spectral radius as measured by power iteration (on the GPU, or the host on wasm) after it was drawn. */
   measuredRadius: number;
   lstm: { msToBest: number; bestEpoch: number; epochs: number; bestValLoss: number };
   /** LSTM time to its best validation loss over the ridge fit's. */

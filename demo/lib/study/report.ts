@@ -102,7 +102,7 @@ export function studyMarkdown(r: StudyResult): string {
       ),
     );
     out.push(
-      `\nRidge fit ${mg.speedup.toFixed(0)}× faster than training the LSTM to its best validation loss. Reservoir spectral radius measured on the GPU: ${mg.measuredRadius.toFixed(4)}.`,
+      `\nRidge fit ${mg.speedup.toFixed(0)}× faster than training the LSTM to its best validation loss. Reservoir spectral radius measured by power iteration: ${mg.measuredRadius.toFixed(4)}.`,
     );
   }
   return out.join('\n');
