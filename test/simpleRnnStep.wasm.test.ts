@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { WasmSimpleRnn, simpleRnnForwardWasm } from '../src/cpu/simpleRnn';
 import type { CellActivation } from '../src/kernels/activations';
 import { ShapeError } from '../src/errors';
+import { echoStateForward } from '../src/reference/echoState';
 import { simpleRnnForward } from '../src/reference/simpleRnnStep';
 import { expectClose } from './support/compare';
+import { rng } from './support/random';
 import { stepMask } from './support/maskCases';
 import { SIMPLE_RNN_TABLE, recurrentCaseData, type RecurrentCase } from './support/recurrentCases';
 import { SEQUENCE, STEP } from './support/tolerances';
@@ -57,6 +59,33 @@ describe('the SimpleRNN forward pass in WebAssembly against the float64 twin', (
     };
     const options = { goBackwards, returnSequences: true };
     expectClose(simpleRnnForwardWasm(inputs, options).output, simpleRnnForward(inputs, options).output.data, SEQUENCE, 'output');
+  });
+
+  it.each([
+    ['a sparse reservoir (5 % non-zero): the sparse step', 0.05],
+    ['a dense one: the index is dropped, the dense step', 0.9],
+  ])('%s gives bit for bit what the dense step does, under a mask and with a leak', (_label, connectivity) => {
+    const [B, T, F, U] = [3, 12, 2, 37]; // 37 units: a padded last block
+    const d = recurrentCaseData({ batch: B, timesteps: T, features: F, units: U, initialState: true, returnSequences: true }, 1, 1, 91);
+    const random = rng(5);
+    const reservoir = Float32Array.from(d.recurrentKernel, (v) => (random() < connectivity ? v : 0));
+    const weights = { kernel: { data: d.kernel, shape: [F, U] }, recurrentKernel: { data: reservoir, shape: [U, U] }, bias: { data: d.bias, shape: [U] } };
+    const x = { data: d.x, shape: [B, T, F] };
+    const h0: [{ data: Float32Array; shape: number[] }] = [{ data: d.h0!, shape: [B, U] }];
+    const mask = { data: stepMask(B, T, 3), shape: [B, T] };
+    const options = { activation: 'tanh' as const, returnSequences: true };
+    const dense = new WasmSimpleRnn(weights, options, 0.6).forward(x, h0, mask);
+    const sparseRnn = new WasmSimpleRnn(weights, options, 0.6, true);
+    const sparse = sparseRnn.forward(x, h0, mask);
+    // Which step ran: the index is kept only where it skips at least half of U's blocks.
+    expect((sparseRnn as unknown as { index: unknown }).index === null).toBe(connectivity > 0.5);
+    expect(sparse.output).toEqual(dense.output);
+    expect(sparse.h).toEqual(dense.h);
+    const leaky = echoStateForward(
+      { x, inputKernel: weights.kernel, reservoir: weights.recurrentKernel, bias: weights.bias, initialState: h0, mask },
+      { leakRate: 0.6, returnSequences: true },
+    );
+    expectClose(sparse.output, leaky.output.data, SEQUENCE, 'output against the float64 reservoir');
   });
 
   it('bad input: the GPU op’s typed errors', () => {

@@ -4,6 +4,7 @@
  *
  *     XW = X·W + b                  gemm(), every timestep at once
  *     h_t = act(XW_t + h_{t−1}·U)   simpleRnnStep(), one call per timestep
+ *                                   simpleRnnStepSparse(): the same over U's non-zero blocks (a reservoir)
  *
  * Layouts as wasm/lstmStep.ts's (units padded to a multiple of 4 with zero weights); 2 rows × 8 units of
  * accumulators.
@@ -31,6 +32,38 @@ export function simpleRnnStep(xw: usize, u: usize, hPrev: usize, h: usize, rows:
         s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(h0 + p), uj));
         s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(h1 + p), uj));
       }
+      const at = <usize>b * unitBytes + j;
+      v128.store(h + at, activate(s0, act));
+      if (two) v128.store(h + at + unitBytes, activate(s1, act));
+    }
+  }
+}
+
+/**
+ * The same step over a mostly-zero U (an echo-state reservoir): for each block of 4 units, only the rows p whose
+ * U[p, block] holds a non-zero. `starts` [units/4 + 1] (i32): where each block's rows begin in `list` (i32 row
+ * indices, ascending). The skipped products are exact zeros, so h_t is bit for bit what simpleRnnStep gives.
+ */
+export function simpleRnnStepSparse(xw: usize, u: usize, hPrev: usize, h: usize, rows: i32, units: i32, act: i32, starts: usize, list: usize): void {
+  const unitBytes = (<usize>units) << 2;
+  for (let b = 0; b < rows; b += 2) {
+    const two = b + 1 < rows;
+    const h0 = hPrev + <usize>b * unitBytes;
+    const h1 = two ? h0 + unitBytes : h0;
+    const x0 = xw + <usize>b * unitBytes;
+    const x1 = two ? x0 + unitBytes : x0;
+    let block = starts;
+    for (let j: usize = 0; j < unitBytes; j += 16) {
+      let s0 = v128.load(x0 + j);
+      let s1 = v128.load(x1 + j);
+      const end = list + ((<usize>load<i32>(block + 4)) << 2);
+      for (let e = list + ((<usize>load<i32>(block)) << 2); e < end; e += 4) {
+        const p = <usize>load<i32>(e);
+        const uj = v128.load(u + p * unitBytes + j);
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(h0 + (p << 2)), uj));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(h1 + (p << 2)), uj));
+      }
+      block += 4;
       const at = <usize>b * unitBytes + j;
       v128.store(h + at, activate(s0, act));
       if (two) v128.store(h + at + unitBytes, activate(s1, act));

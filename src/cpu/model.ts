@@ -8,6 +8,7 @@
  */
 import { Bidirectional } from '../layers/bidirectional';
 import { Dense } from '../layers/dense';
+import { SPARSE_CONNECTIVITY } from '../cells/echoState';
 import { EchoState } from '../layers/echoState';
 import { Embedding } from '../layers/embedding';
 import { GRU } from '../layers/gru';
@@ -135,7 +136,7 @@ export function runnerFor(layer: Layer, w: Weights): Runner {
   if (layer instanceof EchoState) {
     const weights = { kernel: w.input_kernel!, recurrentKernel: w.reservoir!, bias: w.bias ?? { data: new Float32Array(layer.units), shape: [layer.units] } };
     const options = { activation: 'tanh' as const, returnSequences: layer.returnSequences, goBackwards: layer.goBackwards };
-    const reservoir = new WasmSimpleRnn(weights, options, layer.leakRate);
+    const reservoir = new WasmSimpleRnn(weights, options, layer.leakRate, layer.connectivity <= SPARSE_CONNECTIVITY);
     return (x, kept) => {
       const states = runCell(reservoir, x, kept);
       if (!layer.includeInput) return recurrentOutput(layer, x, states, layer.units);

@@ -127,19 +127,23 @@ export abstract class WasmRecurrence<K extends CellModule> {
   protected readonly padded: number;
   protected readonly gates: number;
   protected readonly k: K;
-  /** Float offsets of the laid-out weights: W [F, gates·Up], U [Up, gates·Up], each bias row [gates·Up]. */
-  protected readonly at: { w: number; u: number; bias: number[]; end: number };
+  /**
+   * Float offsets of the laid-out weights: W [F, gates·Up], U [Up, gates·Up], each bias row [gates·Up], then the
+   * `reserve` floats a cell asked for (a sparse reservoir's index), then `end`, where each pass's data starts.
+   */
+  protected readonly at: { w: number; u: number; bias: number[]; reserve: number; end: number };
   /** The last training forward pass's layout, which backwardSequence reads; null after an inference pass. */
   private trace: Trace | null = null;
 
   /** `biasRows`: the input bias first (it goes into XW), then any the step kernel adds itself. */
-  protected constructor(base64: string, gates: number, kernel: Tensor, recurrentKernel: Tensor, biasRows: ArrayLike<number>[]) {
+  protected constructor(base64: string, gates: number, kernel: Tensor, recurrentKernel: Tensor, biasRows: ArrayLike<number>[], reserve = 0) {
     [this.features, this.units, this.gates] = [kernel.shape[0]!, recurrentKernel.shape[0]!, gates];
     const [F, U] = [this.features, this.units];
     const Up = (this.padded = Math.ceil(U / 4) * 4);
     const G = gates * Up;
     const bias = biasRows.map((_, i) => F * G + Up * G + i * G);
-    this.at = { w: 0, u: F * G, bias, end: F * G + Up * G + biasRows.length * G };
+    const reserveAt = F * G + Up * G + biasRows.length * G;
+    this.at = { w: 0, u: F * G, bias, reserve: reserveAt, end: region(reserveAt + reserve) };
     this.k = instantiateWasm<K>(base64, 4 * this.at.end);
     this.layOut(kernel.data, recurrentKernel.data, biasRows);
   }

@@ -1,8 +1,8 @@
 /**
  * `model.fitRidge` on the wasm backend: the closed-form readout of an echo-state network (src/model/ridge.ts says
- * what is fitted) with the reservoir run on the host (src/cpu/model.ts) batch by batch and the sums in float64: the
- * Gram matrix ZᵀZ by wasm/orthonormalRows.ts's gramRows (f64x2 SIMD; products of float32 states are exact in float64,
- * so only the sums round, at ~1e-16), the other sums in JavaScript. Rows are shifted by the first one the fit sees,
+ * what is fitted) with the reservoir run on the host (src/cpu/model.ts) batch by batch and the sums in float64: all
+ * of them one Gram matrix by wasm/orthonormalRows.ts's gramRows (f64x2 SIMD; products of float32 values are exact
+ * in float64, so only the sums round, at ~1e-16). Rows are shifted by the first one the fit sees,
  * as on the GPU, so their products stay small; the float64 solve is the same (src/model/ridgeSolve.ts).
  */
 import type { ParameterArena } from '../model/arena';
@@ -28,8 +28,11 @@ export function ridgeOnHost(
   const { index, batchSize, steps, washout, d, outputs, readout } = plan;
   const reservoir = new CpuModel(m.layers.slice(0, index + 1), m.arena, null);
   const inputShape = m.layers[0]!.inputShape;
-  // Gram by f64x2 tiles: Zᵀ as G [dp, stride] (rows padded to 4, the stride to 2), S = G·Gᵀ's lower triangle.
-  const dp = Math.ceil(d / 4) * 4;
+  // Every sum is one Gram matrix, by f64x2 tiles: G [ap, stride] holds the rows' transpose, [Zᵀ − shift; Yᵀ; 1ᵀ]
+  // (a = d + outputs + 1 rows, padded to 4; the stride padded to 2), and S = G·Gᵀ's lower triangle holds ZᵀZ, YᵀZ,
+  // YᵀY and, against the ones, ΣZ and ΣY. Products of float32 values are exact in float64; only the sums round.
+  const a = d + outputs + 1;
+  const ap = Math.ceil(a / 4) * 4;
   let k: GramModule | null = null;
   const xx = new Float64Array(d * d);
   const [x, xy, y] = [new Float64Array(d), new Float64Array(d * outputs), new Float64Array(outputs)];
@@ -42,31 +45,38 @@ export function ridgeOnHost(
     const targets = gatherBatch(ys, indices, null);
     // Rows after the washout, batch-major: sample b's steps washout…steps−1.
     const rows = n * (steps - washout);
-    const rowOf = (r: number) => (Math.floor(r / (steps - washout)) * steps + washout + (r % (steps - washout))) * d;
-    const yOf = (r: number) => (Math.floor(r / (steps - washout)) * steps + washout + (r % (steps - washout))) * outputs;
-    shift ??= readout.useBias ? Float64Array.from(z.subarray(rowOf(0), rowOf(0) + d)) : new Float64Array(d);
+    const stepOf = Int32Array.from({ length: rows }, (_, r) => Math.floor(r / (steps - washout)) * steps + washout + (r % (steps - washout)));
+    shift ??= readout.useBias ? Float64Array.from(z.subarray(stepOf[0]! * d, stepOf[0]! * d + d)) : new Float64Array(d);
     const stride = rows + (rows % 2);
-    const bytes = 8 * (dp * stride + dp * dp);
+    const bytes = 8 * (ap * stride + ap * ap);
     if (!k) k = instantiateWasm<GramModule>(orthonormalRowsWasm, bytes);
     else growTo(k.memory, bytes);
     const f64 = new Float64Array(k.memory.buffer);
-    f64.fill(0, 0, dp * stride);
-    for (let r = 0; r < rows; r++) {
-      const [zr, yr] = [rowOf(r), yOf(r)];
+    // Zᵀ in tiles of 64 rows, column by column within a tile: the writes run along G's rows and the reads stay in
+    // the tile's rows of z (row by row, every write would land on another cache line).
+    for (let r0 = 0; r0 < rows; r0 += 64) {
+      const r1 = Math.min(rows, r0 + 64);
       for (let j = 0; j < d; j++) {
-        const v = z[zr + j]! - shift[j]!;
-        f64[j * stride + r] = v;
-        x[j]! += v;
-        for (let o = 0; o < outputs; o++) xy[j * outputs + o]! += v * targets[yr + o]!;
-      }
-      for (let o = 0; o < outputs; o++) {
-        y[o]! += targets[yr + o]!;
-        yy += targets[yr + o]! ** 2;
+        const [sj, at] = [shift[j]!, j * stride];
+        for (let r = r0; r < r1; r++) f64[at + r] = z[stepOf[r]! * d + j]! - sj;
       }
     }
-    const s = dp * stride;
-    for (let i = 0; i < dp; i += 4) k.gramRows(0, 8 * s, i, dp, stride);
-    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) xx[i * d + j]! += f64[s + i * dp + j]!;
+    for (let o = 0; o < outputs; o++) for (let r = 0; r < rows; r++) f64[(d + o) * stride + r] = targets[stepOf[r]! * outputs + o]!;
+    f64.fill(1, (a - 1) * stride, (a - 1) * stride + rows);
+    for (let i = 0; i < a; i++) f64.fill(0, i * stride + rows, (i + 1) * stride); // the stride's padding column
+    f64.fill(0, a * stride, ap * stride); // the padded rows
+    const s = ap * stride;
+    for (let i = 0; i < ap; i += 4) k.gramRows(0, 8 * s, i, ap, stride);
+    const S = (i: number, j: number) => f64[s + i * ap + j]!;
+    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) xx[i * d + j]! += S(i, j);
+    for (let j = 0; j < d; j++) {
+      x[j]! += S(a - 1, j);
+      for (let o = 0; o < outputs; o++) xy[j * outputs + o]! += S(d + o, j);
+    }
+    for (let o = 0; o < outputs; o++) {
+      y[o]! += S(a - 1, d + o);
+      yy += S(d + o, d + o);
+    }
   }
   for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) xx[i * d + j] = xx[j * d + i]!;
   const rows = (steps - washout) * xs.count;

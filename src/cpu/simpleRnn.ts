@@ -17,27 +17,66 @@ import { instantiateWasm } from './wasmInstance';
 
 interface SimpleRnnModule extends CellModule {
   simpleRnnStep(xw: number, u: number, hPrev: number, h: number, rows: number, units: number, act: number): void;
+  simpleRnnStepSparse(xw: number, u: number, hPrev: number, h: number, rows: number, units: number, act: number, starts: number, list: number): void;
 }
+
+/** Floats a sparse index of Up padded units can take: a start per 4-unit block and, at most, every row per block. */
+const indexFloats = (units: number) => {
+  const up = Math.ceil(units / 4) * 4;
+  return up / 4 + 1 + (up / 4) * up;
+};
 
 /** One SimpleRNN's weights laid out for the kernels, and the forward pass over any batch and length. */
 export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
   private readonly options: ReturnType<typeof resolveSimpleRnnOptions>;
   /** wasm/denseBackward.ts on this cell's memory, made on the first backward. */
   private back: ActivationBackwardModule | null = null;
+  /** A sparse reservoir's index (byte pointers) once built from the laid-out U; null: not built, or U too dense. */
+  private index: { starts: number; list: number } | null = null;
+  private indexed = false;
 
   /**
    * `weights` as the functional simpleRnn takes them. Checked as it checks them. `leakRate` a < 1 makes it the
-   * echo-state reservoir (src/reference/echoState.ts): h_t = (1 − a) h_{t−1} + a · act(…).
+   * echo-state reservoir (src/reference/echoState.ts): h_t = (1 − a) h_{t−1} + a · act(…). `sparse`: U is mostly
+   * zeros (a reservoir's connectivity), so the step multiplies only the 4-unit blocks that hold a non-zero, where
+   * those are at most half of U's (the same sums: the skipped products are zeros).
    */
   constructor(
     weights: { kernel: TensorLike; recurrentKernel: TensorLike; bias: TensorLike },
     options: SimpleRnnOptions = {},
     private readonly leakRate = 1,
+    private readonly sparse = false,
   ) {
     const resolved = resolveSimpleRnnOptions(options);
     const w = checkSimpleRnnInputs(weightsWithProbe(weights));
-    super(simpleRnnStepWasm, 1, w.kernel, w.recurrentKernel, [w.bias.data]);
+    super(simpleRnnStepWasm, 1, w.kernel, w.recurrentKernel, [w.bias.data], sparse ? indexFloats(w.recurrentKernel.shape[0]!) : 0);
     this.options = resolved;
+  }
+
+  override layOut(kernel: ArrayLike<number>, recurrentKernel: ArrayLike<number>, biasRows: ArrayLike<number>[]): void {
+    super.layOut(kernel, recurrentKernel, biasRows);
+    this.indexed = false; // (the base constructor's first layOut runs before this class's fields start out false too)
+  }
+
+  /** Lists, per 4-unit block of U's columns, the rows p with a non-zero there; keeps it only if that skips half. */
+  private buildIndex(): void {
+    this.indexed = true;
+    this.index = null;
+    const Up = this.padded;
+    const blocks = Up / 4;
+    const f32 = new Float32Array(this.k.memory.buffer);
+    const i32 = new Int32Array(this.k.memory.buffer);
+    const [starts, list] = [this.at.reserve, this.at.reserve + blocks + 1];
+    let n = 0;
+    for (let block = 0; block < blocks; block++) {
+      i32[starts + block] = n;
+      for (let p = 0; p < Up; p++) {
+        const at = this.at.u + p * Up + 4 * block;
+        if (f32[at] !== 0 || f32[at + 1] !== 0 || f32[at + 2] !== 0 || f32[at + 3] !== 0) i32[list + n++] = p;
+      }
+    }
+    i32[starts + blocks] = n;
+    if (n <= (blocks * Up) / 2) this.index = { starts: 4 * starts, list: 4 * list };
   }
 
   /** h_t for every step (returnSequences) or the last, and the final state, as float32. */
@@ -71,10 +110,16 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
     const h0 = checkInitialH(initialState, dims);
     const act = ACTIVATION_IDS[this.options.activation];
     const a = this.leakRate;
+    if (this.sparse && !this.indexed) this.buildIndex();
+    const index = this.index;
+    let f32 = new Float32Array(0);
     const step = (p: StepPointers) => {
-      this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act);
+      if (index) this.k.simpleRnnStepSparse(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act, index.starts, index.list);
+      else this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act);
       if (a === 1) return;
-      const [f32, from, to] = [new Float32Array(this.k.memory.buffer), p.hTrue / 4, p.h / 4];
+      // One view for the whole sequence (the memory grows before the first step, never during one).
+      if (f32.buffer !== this.k.memory.buffer) f32 = new Float32Array(this.k.memory.buffer);
+      const [from, to] = [p.hTrue / 4, p.h / 4];
       for (let i = 0; i < p.rows * this.padded; i++) f32[to + i] = (1 - a) * f32[from + i]! + a * f32[to + i]!;
     };
     const run = this.sequence(xt, h0, [], 0, this.options, step, checkMask(mask, dims), train ? { cacheWidth: 0, keep: train.keep } : null);

@@ -3,7 +3,9 @@
  * intercept the features are z = [1; x]: (ZᵀZ + α·D) W = Zᵀ Y, D = diag(0, 1, …, 1), so the intercept is not shrunk
  * (as scikit-learn's Ridge). W is [1 + d, outputs]: its first row the bias, the rest the kernel.
  */
+import { instantiateWasm } from '../cpu/wasmInstance';
 import { ValueError } from '../errors';
+import { orthonormalRowsWasm } from '../wasm/orthonormalRows';
 
 /** Sums over the rows of x [rows, d] and y [rows, outputs]: what the GPU accumulates. */
 export interface RidgeSums {
@@ -55,24 +57,53 @@ export function solveRidge(s: RidgeSums, alpha: number, intercept: boolean, who 
   return { kernel: W.slice(at * o), bias: intercept ? W.slice(0, o) : new Float64Array(o), loss };
 }
 
-/** Solves A X = B for symmetric positive definite A [n, n], B [n, m]. */
-function choleskySolve(A: Float64Array, B: Float64Array, n: number, m: number, who: string): Float64Array {
+/**
+ * L with A = L·Lᵀ (row-major, lower triangle) for symmetric A [n, n], by wasm/orthonormalRows.ts's choleskyRow
+ * (f64x2 dot products, about 3× the JavaScript loops at 400 features), or by those loops where WebAssembly cannot
+ * run. Either way a pivot at or below 1e-12 of its diagonal entry's size (at least 1) is a singular Gram matrix.
+ */
+function choleskyFactor(A: Float64Array, n: number, who: string): Float64Array {
+  const singular = (i: number, pivot: number) => {
+    // Relative to the diagonal's size, so a scale change of the features does not change the verdict.
+    if (!(pivot > 1e-12 * Math.max(1, Math.abs(A[i * n + i]!)))) {
+      throw new ValueError(
+        `${who}: the features' Gram matrix is singular at column ${i} (it depends on the others); use a ridge penalty > 0 or more rows than features`,
+      );
+    }
+  };
+  let k: { memory: WebAssembly.Memory; choleskyRow(s: number, i: number, rows: number): number } | null;
+  try {
+    k = instantiateWasm(orthonormalRowsWasm, 8 * n * n);
+  } catch {
+    k = null; // no WebAssembly here (a CSP without 'wasm-unsafe-eval'), or no memory for it: the loops below
+  }
+  if (k) {
+    const L = new Float64Array(k.memory.buffer, 0, n * n);
+    L.set(A);
+    for (let i = 0; i < n; i++) {
+      const lii = k.choleskyRow(0, i, n);
+      singular(i, lii < 0 ? lii : lii * lii);
+    }
+    for (let i = 0; i < n; i++) L.fill(0, i * n + i + 1, (i + 1) * n); // the upper triangle still holds A's
+    return L.slice();
+  }
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let sum = A[i * n + j]!;
-      for (let k = 0; k < j; k++) sum -= L[i * n + k]! * L[j * n + k]!;
+      for (let q = 0; q < j; q++) sum -= L[i * n + q]! * L[j * n + q]!;
       if (i === j) {
-        // Relative to the diagonal's size, so a scale change of the features does not change the verdict.
-        if (!(sum > 1e-12 * Math.max(1, Math.abs(A[i * n + i]!)))) {
-          throw new ValueError(
-            `${who}: the features' Gram matrix is singular at column ${i} (it depends on the others); use a ridge penalty > 0 or more rows than features`,
-          );
-        }
+        singular(i, sum);
         L[i * n + i] = Math.sqrt(sum);
       } else L[i * n + j] = sum / L[j * n + j]!;
     }
   }
+  return L;
+}
+
+/** Solves A X = B for symmetric positive definite A [n, n], B [n, m]. */
+function choleskySolve(A: Float64Array, B: Float64Array, n: number, m: number, who: string): Float64Array {
+  const L = choleskyFactor(A, n, who);
   const X = Float64Array.from(B);
   for (let c = 0; c < m; c++) {
     for (let i = 0; i < n; i++) {
