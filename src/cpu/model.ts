@@ -57,13 +57,14 @@ export class CpuModel {
     private readonly kept: HostStates | null,
   ) {}
 
-  /** Runs x [batch, ...inputShape] through every layer; the states of stateful layers carry on. */
-  forward(x: Float32Array, batch: number, inputShape: number[]): Float32Array {
+  /**
+   * Runs x [batch, ...inputShape] through every layer, or the layers up to `last` (a reservoir's outputs, which
+   * fitRidge reads); the states of stateful layers carry on.
+   */
+  forward(x: Float32Array, batch: number, inputShape: number[], last = this.layers.length - 1): Float32Array {
     this.refresh();
     let act: Act = { data: x, shape: [batch, ...inputShape], mask: null };
-    this.runners.forEach((run, i) => {
-      act = run(act, this.kept?.states[i] ?? []);
-    });
+    for (let i = 0; i <= last; i++) act = this.runners[i]!(act, this.kept?.states[i] ?? []);
     return act.data;
   }
 

@@ -23,10 +23,12 @@ export function ridgeOnHost(
   xs: Samples,
   ys: Samples,
   options: RidgeOptions,
+  /** The model's predict pass, if it keeps no states: its runners' memories are warm (a predict usually came first). */
+  predictModel: CpuModel | null = null,
 ): { readout: Dense; kernel: Float32Array; bias: Float32Array | null; result: RidgeResult } {
   const plan = planRidge(m, options);
   const { index, batchSize, steps, washout, d, outputs, readout } = plan;
-  const reservoir = new CpuModel(m.layers.slice(0, index + 1), m.arena, null);
+  const reservoir = predictModel ?? new CpuModel(m.layers, m.arena, null);
   const inputShape = m.layers[0]!.inputShape;
   // Every sum is one Gram matrix, by f64x2 tiles: G [ap, stride] holds the rows' transpose, [Zᵀ − shift; Yᵀ; 1ᵀ]
   // (a = d + outputs + 1 rows, padded to 4; the stride padded to 2), and S = G·Gᵀ's lower triangle holds ZᵀZ, YᵀZ,
@@ -40,7 +42,7 @@ export function ridgeOnHost(
   const sampleSize = xs.data.length / xs.count;
   for (let start = 0; start < xs.count; start += batchSize) {
     const n = Math.min(batchSize, xs.count - start);
-    const z = reservoir.forward(xs.data.subarray(start * sampleSize, (start + n) * sampleSize), n, inputShape);
+    const z = reservoir.forward(xs.data.subarray(start * sampleSize, (start + n) * sampleSize), n, inputShape, index);
     const indices = Uint32Array.from({ length: n }, (_, i) => start + i);
     const targets = gatherBatch(ys, indices, null);
     // Rows after the washout, batch-major: sample b's steps washout…steps−1.

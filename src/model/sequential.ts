@@ -839,7 +839,9 @@ export class Sequential {
     try {
       // The wasm backend runs the reservoir and the sums on the host (src/cpu/ridge.ts), loaded on first use.
       const { readout, kernel, bias, result } =
-        this.rt.backend === 'wasm' ? (await import('../cpu/ridge')).ridgeOnHost(model, xs, ys, options) : await ridgeReadout(model, xs, ys, options);
+        this.rt.backend === 'wasm'
+          ? (await import('../cpu/ridge')).ridgeOnHost(model, xs, ys, options, this.hostStates ? null : await this.cpuModel())
+          : await ridgeReadout(model, xs, ys, options);
       const [units, outputs] = [kernel.length / readout.units, readout.units];
       this.setLayerWeights(readout, [{ data: kernel, shape: [units, outputs] }, ...(bias ? [{ data: bias, shape: [outputs] }] : [])]);
       return result;
