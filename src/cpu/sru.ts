@@ -1,38 +1,63 @@
 /**
- * The SRU forward pass on the CPU path (Lei et al. 2018, as src/reference/sruSeq.ts writes it): the projections of
- * every timestep as one GEMM (wasm/dense.ts through WasmDense), then the element-wise recurrence on the host, each
- * unit's own loop over time:
+ * The SRU on the CPU path (Lei et al. 2018, as src/reference/sruSeq.ts writes it): the projections of every timestep
+ * as one GEMM (wasm/dense.ts through WasmDense), then the element-wise recurrence, each unit's own loop over time, in
+ * WebAssembly SIMD (wasm/sruRecurrence.ts, where the equations are):
  *
  *   x̃ = x·W   f = σ(x·W_f + v_f ⊙ c + b_f)   r = σ(x·W_r + v_r ⊙ c + b_r)
  *   c' = f ⊙ c + (1 − f) ⊙ x̃                  h = r ⊙ g(c') + (1 − r) ⊙ x̂,  x̂ = x (features = units) or x·W_h
  *
- * Under Keras's timestep mask a masked step keeps both states. Training: backward runs the recurrence back on the
- * host and the projection's backward in WebAssembly. Checked against the twin by test/sru.wasm.test.ts.
+ * Under Keras's timestep mask a masked step keeps both states. Training: backward runs the recurrence back in the
+ * same module, then the projection's backward (its GEMMs). Checked against the twin by test/sru.wasm.test.ts.
  */
-import type { CellActivation } from '../kernels/activations';
+import { ACTIVATION_IDS, type CellActivation } from '../kernels/activations';
+import { sruRecurrenceWasm } from '../wasm/sruRecurrence';
 import { WasmDense } from './dense';
+import { growTo, instantiateWasm } from './wasmInstance';
+
+interface SruModule {
+  memory: WebAssembly.Memory;
+  sruForward(...args: number[]): void;
+  sruBackward(...args: number[]): void;
+}
+
+/** Float counts rounded up to whole f32x4 vectors, so every region starts 16-byte aligned. */
+const region = (floats: number) => Math.ceil(floats / 4) * 4;
 
 export class WasmSru {
   private readonly projection: WasmDense;
   private readonly blocks: number;
+  /** Units rounded up to a multiple of 4: the recurrence's lanes. */
+  private readonly padded: number;
+  private readonly k: SruModule;
   private trace: SruTrace | null = null;
 
   constructor(
     private readonly features: number,
     private readonly units: number,
     kernel: ArrayLike<number>,
-    private recurrentWeights: ArrayLike<number>,
-    private bias: ArrayLike<number>,
+    recurrentWeights: ArrayLike<number>,
+    bias: ArrayLike<number>,
     private readonly options: { activation: CellActivation; returnSequences: boolean; goBackwards: boolean },
   ) {
     this.blocks = features === units ? 3 : 4;
+    this.padded = region(units);
     this.projection = new WasmDense(features, this.blocks * units, kernel, null, 'linear');
+    this.k = instantiateWasm<SruModule>(sruRecurrenceWasm, 4 * 4 * this.padded);
+    this.layOut(kernel, recurrentWeights, bias, false);
   }
 
-  /** New weights of the same sizes (training changes them every batch). */
-  layOut(kernel: ArrayLike<number>, recurrentWeights: ArrayLike<number>, bias: ArrayLike<number>): void {
-    this.projection.layOut(kernel, null);
-    [this.recurrentWeights, this.bias] = [recurrentWeights, bias];
+  /** New weights of the same sizes (training changes them every batch): v and the bias at the memory's start. */
+  layOut(kernel: ArrayLike<number>, recurrentWeights: ArrayLike<number>, bias: ArrayLike<number>, projection = true): void {
+    if (projection) this.projection.layOut(kernel, null);
+    const [U, Up] = [this.units, this.padded];
+    const f32 = new Float32Array(this.k.memory.buffer);
+    f32.fill(0, 0, 4 * Up);
+    for (let g = 0; g < 2; g++) {
+      for (let j = 0; j < U; j++) {
+        f32[g * Up + j] = recurrentWeights[g * U + j]!;
+        f32[2 * Up + g * Up + j] = bias[g * U + j]!;
+      }
+    }
   }
 
   /**
@@ -47,115 +72,132 @@ export class WasmSru {
     mask: Float32Array | null,
     train: { keep: Float32Array | null } | null = null,
   ): Float32Array {
-    const { features: F, units: U, blocks } = this;
+    const { units: U, padded: Up, blocks } = this;
     const { activation, returnSequences, goBackwards } = this.options;
     const p = this.projection.forward(x, B * T);
-    const [v, bias] = [this.recurrentWeights, this.bias];
-    const [h, c] = states;
     const keep = train?.keep ?? null;
-    const cs = train ? [c.slice()] : [];
-    const out = new Float32Array(returnSequences ? B * T * U : B * U);
-    for (let s = 0; s < T; s++) {
-      const t = goBackwards ? T - 1 - s : s;
-      for (let b = 0; b < B; b++) {
-        if (!mask || mask[b * T + t] !== 0) {
-          const row = (b * T + t) * blocks * U;
-          for (let j = 0; j < U; j++) {
-            const i = b * U + j;
-            const cPrev = c[i]!;
-            const cRec = keep ? cPrev * keep[i]! : cPrev;
-            const f = sigmoid(p[row + U + j]! + v[j]! * cRec + bias[j]!);
-            const r = sigmoid(p[row + 2 * U + j]! + v[U + j]! * cRec + bias[U + j]!);
-            const skip = blocks === 3 ? x[(b * T + t) * F + j]! : p[row + 3 * U + j]!;
-            c[i] = f * cPrev + (1 - f) * p[row + j]!;
-            h[i] = r * activate(c[i]!, activation) + (1 - r) * skip;
-          }
-        }
-        if (returnSequences) out.set(h.subarray(b * U, (b + 1) * U), (b * T + s) * U);
-      }
-      if (train) cs.push(c.slice());
-    }
-    if (!returnSequences) out.set(h);
-    this.trace = train ? { x, p, B, T, cs, mask, keep } : null;
+    // Float offsets after v and the bias [4·Up].
+    const at = { c: 4 * Up, h: 0, keep: 0, mask: 0, p: 0, skip: 0, out: 0, kept: 0, end: 0 };
+    at.h = at.c + B * Up;
+    at.keep = at.h + B * Up;
+    at.mask = at.keep + (keep ? B * Up : 0);
+    at.p = at.mask + (mask ? region(B * T) : 0);
+    at.skip = at.p + B * T * blocks * Up;
+    at.out = at.skip + (blocks === 3 ? B * T * Up : 0);
+    at.kept = at.out + (returnSequences ? B * T * Up : 0);
+    at.end = at.kept + (train ? (T + 1) * B * Up : 0);
+    const f32 = this.memoryFor(at.end);
+    f32.fill(0, at.c, at.end);
+    pad(f32, states[1], B, U, at.c, Up);
+    pad(f32, states[0], B, U, at.h, Up);
+    if (keep) pad(f32, keep, B, U, at.keep, Up);
+    if (mask) f32.set(mask.subarray(0, B * T), at.mask);
+    pad(f32, p, B * T * blocks, U, at.p, Up);
+    if (blocks === 3) pad(f32, x, B * T, U, at.skip, Up);
+    if (train) f32.copyWithin(at.kept, at.c, at.c + B * Up);
+    const ptr = (on: boolean, floats: number) => (on ? 4 * floats : 0);
+    this.k.sruForward(
+      4 * at.p,
+      ptr(blocks === 3, at.skip),
+      0,
+      4 * 2 * Up,
+      4 * at.c,
+      4 * at.h,
+      ptr(keep !== null, at.keep),
+      ptr(mask !== null, at.mask),
+      ptr(returnSequences, at.out),
+      ptr(train !== null, at.kept),
+      B,
+      T,
+      Up,
+      blocks,
+      ACTIVATION_IDS[activation],
+      goBackwards ? 1 : 0,
+    );
+    const view = new Float32Array(this.k.memory.buffer);
+    unpad(view, at.h, B, U, Up, states[0]);
+    unpad(view, at.c, B, U, Up, states[1]);
+    const out = returnSequences ? unpad(view, at.out, B * T, U, Up) : states[0].slice(0, B * U);
+    this.trace = train ? { p, B, T, at, keep: keep !== null, mask: mask !== null } : null;
     return out;
   }
 
   /**
    * Backpropagation through time over the last training forward pass, from dOut (its output's gradient): the
-   * element-wise recurrence back on the host, each unit's own loop, into the projections' gradient dP, which the
-   * projection's backward (wasm/denseBackward.ts's GEMMs) turns into dKernel and dX. Masked steps pass dh and dc on.
+   * recurrence back in WebAssembly into the projections' gradient dP, which the projection's backward (its GEMMs)
+   * turns into dKernel and dX. Masked steps pass dh and dc on.
    */
   backward(dOut: Float32Array): { dX: Float32Array; dKernel: Float32Array; dRecurrentWeights: Float32Array; dBias: Float32Array } {
     const tr = this.trace;
     if (!tr) throw new Error('WasmSru.backward needs a training forward pass first');
-    const { features: F, units: U, blocks } = this;
+    const { units: U, padded: Up, blocks } = this;
     const { activation, returnSequences, goBackwards } = this.options;
-    const { x, p, B, T, cs, mask, keep } = tr;
-    const [v, bias] = [this.recurrentWeights, this.bias];
-    const dP = new Float32Array(p.length);
-    const dSkipX = new Float32Array(B * T * F);
-    const dV = new Float32Array(2 * U);
-    const dBias = new Float32Array(2 * U);
-    const dh = new Float64Array(B * U);
-    const dc = new Float64Array(B * U);
-    if (!returnSequences) for (let i = 0; i < B * U; i++) dh[i] = dOut[i]!;
-    for (let s = T - 1; s >= 0; s--) {
-      const t = goBackwards ? T - 1 - s : s;
-      for (let b = 0; b < B; b++) {
-        if (returnSequences) for (let j = 0; j < U; j++) dh[b * U + j]! += dOut[(b * T + s) * U + j]!;
-        if (mask && mask[b * T + t] === 0) continue; // the step kept both states: dh and dc go on whole
-        const row = (b * T + t) * blocks * U;
-        for (let j = 0; j < U; j++) {
-          const i = b * U + j;
-          const [cPrev, cNew, k] = [cs[s]![i]!, cs[s + 1]![i]!, keep ? keep[i]! : 1];
-          const f = sigmoid(p[row + U + j]! + v[j]! * cPrev * k + bias[j]!);
-          const r = sigmoid(p[row + 2 * U + j]! + v[U + j]! * cPrev * k + bias[U + j]!);
-          const skip = blocks === 3 ? x[(b * T + t) * F + j]! : p[row + 3 * U + j]!;
-          const g = activate(cNew, activation);
-          const dr = dh[i]! * (g - skip) * r * (1 - r);
-          const dct = dc[i]! + dh[i]! * r * slope(g, activation);
-          const df = dct * (cPrev - p[row + j]!) * f * (1 - f);
-          const dSkip = dh[i]! * (1 - r);
-          dP[row + j] = dct * (1 - f);
-          dP[row + U + j] = df;
-          dP[row + 2 * U + j] = dr;
-          if (blocks === 4) dP[row + 3 * U + j] = dSkip;
-          else dSkipX[(b * T + t) * F + j] = dSkip;
-          dV[j]! += df * cPrev * k;
-          dV[U + j]! += dr * cPrev * k;
-          dBias[j]! += df;
-          dBias[U + j]! += dr;
-          dc[i] = dct * f + (df * v[j]! + dr * v[U + j]!) * k;
-          dh[i] = 0;
-        }
-      }
+    const { p, B, T, at } = tr;
+    const d = { out: at.end, h: 0, c: 0, p: 0, skip: 0, v: 0, bias: 0, end: 0 };
+    d.h = d.out + (returnSequences ? B * T * Up : 0);
+    d.c = d.h + B * Up;
+    d.p = d.c + B * Up;
+    d.skip = d.p + B * T * blocks * Up;
+    d.v = d.skip + (blocks === 3 ? B * T * Up : 0);
+    d.bias = d.v + 2 * Up;
+    d.end = d.bias + 2 * Up;
+    const f32 = this.memoryFor(d.end);
+    f32.fill(0, d.out, d.end);
+    pad(f32, dOut, returnSequences ? B * T : B, U, returnSequences ? d.out : d.h, Up);
+    this.k.sruBackward(
+      4 * at.p,
+      blocks === 3 ? 4 * at.skip : 0,
+      0,
+      4 * 2 * Up,
+      tr.keep ? 4 * at.keep : 0,
+      tr.mask ? 4 * at.mask : 0,
+      4 * at.kept,
+      returnSequences ? 4 * d.out : 0,
+      4 * d.h,
+      4 * d.c,
+      4 * d.p,
+      blocks === 3 ? 4 * d.skip : 0,
+      4 * d.v,
+      4 * d.bias,
+      B,
+      T,
+      Up,
+      blocks,
+      ACTIVATION_IDS[activation],
+      goBackwards ? 1 : 0,
+    );
+    const view = new Float32Array(this.k.memory.buffer);
+    const g = this.projection.backward(unpad(view, d.p, B * T * blocks, U, Up), p);
+    if (blocks === 3) {
+      const dSkipX = unpad(view, d.skip, B * T, U, Up);
+      for (let i = 0; i < dSkipX.length; i++) g.dX[i]! += dSkipX[i]!;
     }
-    const g = this.projection.backward(dP, p);
-    for (let i = 0; i < dSkipX.length; i++) g.dX[i]! += dSkipX[i]!;
-    return { dX: g.dX, dKernel: g.dKernel, dRecurrentWeights: dV, dBias };
+    return { dX: g.dX, dKernel: g.dKernel, dRecurrentWeights: unpad(view, d.v, 2, U, Up), dBias: unpad(view, d.bias, 2, U, Up) };
+  }
+
+  private memoryFor(floats: number): Float32Array {
+    growTo(this.k.memory, floats * 4);
+    return new Float32Array(this.k.memory.buffer);
   }
 }
 
-/** What a training forward pass kept for backward: x, the projections, c of every step (slot 0: c_0). */
+/** `rows` rows of `cols` from `from` into memory at `at`, each row `stride` floats apart. */
+function pad(f32: Float32Array, from: Float32Array, rows: number, cols: number, at: number, stride: number): void {
+  for (let r = 0; r < rows; r++) f32.set(from.subarray(r * cols, (r + 1) * cols), at + r * stride);
+}
+
+/** The inverse: `rows` rows of `cols` out of memory (into `into`, or a new array). */
+function unpad(f32: Float32Array, at: number, rows: number, cols: number, stride: number, into: Float32Array = new Float32Array(rows * cols)): Float32Array {
+  for (let r = 0; r < rows; r++) into.set(f32.subarray(at + r * stride, at + r * stride + cols), r * cols);
+  return into;
+}
+
+/** What a training forward pass kept for backward: the projections (the dense backward's y) and where its data is. */
 interface SruTrace {
-  x: Float32Array;
   p: Float32Array;
   B: number;
   T: number;
-  cs: Float32Array[];
-  mask: Float32Array | null;
-  keep: Float32Array | null;
-}
-
-function sigmoid(v: number): number {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-}
-
-function activate(v: number, kind: CellActivation): number {
-  return kind === 'tanh' ? Math.tanh(v) : kind === 'relu' ? Math.max(v, 0) : kind === 'sigmoid' ? sigmoid(v) : v;
-}
-
-/** g′ from g = activate(c): as shaders/activations.wgsl's act_grad_from_output. */
-function slope(g: number, kind: CellActivation): number {
-  return kind === 'tanh' ? 1 - g * g : kind === 'relu' ? (g > 0 ? 1 : 0) : kind === 'sigmoid' ? g * (1 - g) : 1;
+  at: { c: number; h: number; keep: number; mask: number; p: number; skip: number; out: number; kept: number; end: number };
+  keep: boolean;
+  mask: boolean;
 }
