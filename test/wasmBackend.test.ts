@@ -245,6 +245,11 @@ describe('a Sequential model on the wasm backend', () => {
     ]);
     expect(Array.from((await (streaming.layers[0] as RecurrentLayer).getStates())[0]!.data)).toEqual(new Array(B * 6).fill(0.25));
     expect(() => (streaming.layers[0] as RecurrentLayer).resetStates([{ data: new Float32Array(3), shape: [3, 1] }])).toThrow(ValueError);
+    // A predict whose last batch is not the fixed size is refused before any batch moves the states.
+    const states = await (streaming.layers[0] as RecurrentLayer).getStates();
+    const three = { data: uniform(rng(7), 3 * F, 1), shape: [3, 1, F] };
+    await expect(streaming.predict(three, { batchSize: B })).rejects.toThrow(/fixed batch size of 2; got a batch of 1 samples/);
+    expect(await (streaming.layers[0] as RecurrentLayer).getStates()).toEqual(states);
     rt.dispose();
   });
 

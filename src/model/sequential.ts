@@ -201,9 +201,16 @@ export class Sequential {
     const cpu = await this.cpuModel();
     const [sampleSize, outSize] = [samples.sampleShape.reduce((a, b) => a * b, 1), this.outputShape.reduce((a, b) => a * b, 1)];
     const out = new Float32Array(samples.count * outSize);
+    // Every batch size first: a stateful model's states must not move before a ragged last batch is refused.
+    if (this.hostStates) for (const n of batchSizesOf(samples.count, batchSize)) this.checkStatefulBatch(n, this.hostStates.batch);
     for (let start = 0; start < samples.count; start += batchSize) {
+      // Between batches the page gets a turn (at most one every 50 ms), as in training; a dispose in it is heard.
+      if (start > 0) {
+        await breathe();
+        this.rt.check();
+        this.checkAlive();
+      }
       const n = Math.min(batchSize, samples.count - start);
-      if (this.hostStates) this.checkStatefulBatch(n, this.hostStates.batch);
       out.set(cpu.forward(samples.data.subarray(start * sampleSize, (start + n) * sampleSize), n, this.inputShape), start * outSize);
     }
     return { data: out, shape: [samples.count, ...this.outputShape] };
