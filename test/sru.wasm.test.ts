@@ -4,7 +4,7 @@
  * (test/sruSeq.gpu.test.ts) at their tolerances, with masks and the identity skip (features = units); and its backward
  * pass, recurrent dropout included.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WasmSru } from '../src/cpu/sru';
 import type { CellActivation } from '../src/kernels/activations';
 import { sruBackward, sruForward } from '../src/reference/sruSeq';
@@ -65,10 +65,28 @@ describe('the SRU forward pass on the CPU path against the float64 twin', () => 
   });
 });
 
+describe('one SRU on the CPU path, called again', () => {
+  it('a smaller batch after a larger one (a ragged last batch) computes what a fresh SRU does', () => {
+    const random = rng(4100);
+    const [F, U, T] = [3, 6, 5];
+    const w = { kernel: uniform(random, F * 4 * U, 0.5), v: uniform(random, 2 * U, 0.5), bias: uniform(random, 2 * U, 0.1) };
+    const options = { activation: 'tanh' as const, returnSequences: true, goBackwards: false };
+    const reused = new WasmSru(F, U, w.kernel, w.v, w.bias, options);
+    const zeros = (b: number): [Float32Array, Float32Array] => [new Float32Array(b * U), new Float32Array(b * U)];
+    reused.forward(uniform(random, 5 * T * F, 1), 5, T, zeros(5), null, { keep: null });
+    const x2 = uniform(random, 2 * T * F, 1);
+    const again = reused.forward(x2, 2, T, zeros(2), null);
+    expect(again).toEqual(new WasmSru(F, U, w.kernel, w.v, w.bias, options).forward(x2, 2, T, zeros(2), null));
+  });
+});
+
 describe('the SRU backward pass on the CPU path against the float64 twin', () => {
   const DROPPED: Case[] = [
     { batch: 5, timesteps: 6, features: 3, units: 4, activation: 'tanh', goBackwards: false, initialState: true, returnSequences: true, masked: true },
     { batch: 4, timesteps: 5, features: 4, units: 4, activation: 'linear', goBackwards: true, initialState: true, returnSequences: false },
+    // Units not a multiple of 4: the padded lanes of the SIMD recurrence, under dropout and a mask, both skips.
+    { batch: 3, timesteps: 7, features: 7, units: 7, activation: 'sigmoid', goBackwards: true, initialState: true, returnSequences: true, masked: true },
+    { batch: 2, timesteps: 4, features: 2, units: 5, activation: 'relu', goBackwards: false, initialState: true, returnSequences: false, masked: true },
   ];
   const cases = [...CASES.map((c) => ({ ...c, dropout: false })), ...DROPPED.map((c) => ({ ...c, dropout: true }))];
   it.each(cases.map((c, i) => [`${name(c)}${c.dropout ? ' recurrent dropout' : ''}`, c, i] as const))('%s', (_label, c, index) => {

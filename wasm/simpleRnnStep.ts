@@ -42,7 +42,8 @@ export function simpleRnnStep(xw: usize, u: usize, hPrev: usize, h: usize, rows:
 /**
  * The same step over a mostly-zero U (an echo-state reservoir): for each block of 4 units, only the rows p whose
  * U[p, block] holds a non-zero. `starts` [units/4 + 1] (i32): where each block's rows begin in `list` (i32 row
- * indices, ascending). The skipped products are exact zeros, so h_t is bit for bit what simpleRnnStep gives.
+ * indices, ascending). The skipped products are exact zeros, so h_t is bit for bit what simpleRnnStep gives while h
+ * is finite (a NaN or infinite h_{t−1} would reach, through 0·NaN, units the dense step spreads it to and this not).
  */
 export function simpleRnnStepSparse(xw: usize, u: usize, hPrev: usize, h: usize, rows: i32, units: i32, act: i32, starts: usize, list: usize): void {
   const unitBytes = (<usize>units) << 2;

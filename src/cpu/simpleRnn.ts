@@ -39,7 +39,7 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
    * `weights` as the functional simpleRnn takes them. Checked as it checks them. `leakRate` a < 1 makes it the
    * echo-state reservoir (src/reference/echoState.ts): h_t = (1 − a) h_{t−1} + a · act(…). `sparse`: U is mostly
    * zeros (a reservoir's connectivity), so the step multiplies only the 4-unit blocks that hold a non-zero, where
-   * those are at most half of U's (the same sums: the skipped products are zeros).
+   * those are at most half of U's (the same sums while h is finite: the skipped products are zeros).
    */
   constructor(
     weights: { kernel: TensorLike; recurrentKernel: TensorLike; bias: TensorLike },

@@ -203,13 +203,9 @@ export class Sequential {
     const out = new Float32Array(samples.count * outSize);
     // Every batch size first: a stateful model's states must not move before a ragged last batch is refused.
     if (this.hostStates) for (const n of batchSizesOf(samples.count, batchSize)) this.checkStatefulBatch(n, this.hostStates.batch);
+    // Every batch in one go, with no turn for the page between them: a fit or setWeights in such a turn would
+    // give the later batches other weights (the GPU path queues all of them at once, on one snapshot, likewise).
     for (let start = 0; start < samples.count; start += batchSize) {
-      // Between batches the page gets a turn (at most one every 50 ms), as in training; a dispose in it is heard.
-      if (start > 0) {
-        await breathe();
-        this.rt.check();
-        this.checkAlive();
-      }
       const n = Math.min(batchSize, samples.count - start);
       out.set(cpu.forward(samples.data.subarray(start * sampleSize, (start + n) * sampleSize), n, this.inputShape), start * outSize);
     }
@@ -279,7 +275,7 @@ export class Sequential {
     this.ensureBuilt();
     const samples = this.checkX(x);
     const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
-    if (this.rt.backend === 'wasm') return this.predictOnCpu(samples, batchSize);
+    if (this.rt.backend === 'wasm') return this.predictOnCpu(samples, batchSize).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     const outSize = this.outputShape.reduce((a, b) => a * b, 1);
     const result = this.rt.createBuffer('predict output', samples.count * outSize * 4);
     try {
@@ -817,8 +813,9 @@ export class Sequential {
       this.stream?.destroy();
       this.stream = null;
       // The wasm backend's WebAssembly memories never shrink: let them go, so a retry with a smaller batch starts
-      // from what it needs (the optimizer's state lives in hostOptimizer, the kept states in hostStates).
-      this.cpuTrainer = null;
+      // from what it needs (the optimizer's state lives in hostOptimizer, the kept states in hostStates). Not the
+      // trainer of a fit still running (a fitRidge or predict between its batches ran out): it goes on with it.
+      if (!this.fitting) this.cpuTrainer = null;
       this.cpu = null;
     }
     return e;
