@@ -207,6 +207,17 @@ describe('a Sequential model on the wasm backend', () => {
     const after = await model.predict(x);
     expect(Array.from(after.data)).not.toEqual(Array.from(before.data));
     expect(Array.from((await model.getWeights())[0]!.data)).toEqual(Array.from(changed[0]!.data));
+    // One layer's new weights: that layer's runner is made again, the others' are kept, and predict is the
+    // float64 reference model's on the new weights.
+    const runners = () => [...(model as unknown as { cpu: { runners: unknown[] } }).cpu.runners];
+    const kept = runners();
+    const dense = model.layers[3]!;
+    const newDense = (await dense.getWeights()).map((w) => ({ data: w.data.map((v) => v - 0.1), shape: w.shape }));
+    dense.setWeights(newDense);
+    const once = await model.predict(x);
+    expect(runners().map((r, i) => r === kept[i])).toEqual([true, true, true, false]);
+    const all = (await model.getWeights()).map((w) => w.data);
+    expectClose(once.data, referencePredict(specs, all, x.data, 2, [7, F]).data, SEQUENCE, 'after one layer changed');
     rt.dispose();
   });
 

@@ -68,10 +68,15 @@ export class CpuModel {
     return act.data;
   }
 
-  /** The runners, laid out again from the host parameters if they changed since. */
+  /**
+   * The runners, each made again from the host parameters if its layer's changed since: a fitRidge or setWeights
+   * of one layer, or a training step, leaves the others' runners (and their WebAssembly memories) as they are.
+   */
   private refresh(): void {
     if (this.builtFrom === this.arena.version) return;
-    this.runners = this.layers.map((layer, i) => runnerFor(layer, layerWeights(this.arena, i)));
+    this.runners = this.layers.map((layer, i) =>
+      this.runners[i] && this.arena.layerVersion(i) <= this.builtFrom ? this.runners[i] : runnerFor(layer, layerWeights(this.arena, i)),
+    );
     this.builtFrom = this.arena.version;
   }
 }

@@ -92,6 +92,8 @@ interface TrainRunner {
 export class CpuTrainer {
   private readonly grads: Float32Array;
   private readonly regularized: RegularizedSegment[];
+  /** The layers whose parameters the optimizer step changes. */
+  private readonly trained: Set<number>;
   private readonly runners: TrainRunner[];
   private laidOut: number;
   private readonly random: () => number;
@@ -109,6 +111,7 @@ export class CpuTrainer {
     this.regularized = arena.segments
       .filter((s) => s.spec.regularizer && ((s.spec.regularizer.l1 ?? 0) > 0 || (s.spec.regularizer.l2 ?? 0) > 0))
       .map((s) => ({ offset: s.offset, length: s.length, l1: s.spec.regularizer!.l1 ?? 0, l2: s.spec.regularizer!.l2 ?? 0 }));
+    this.trained = new Set(arena.segments.filter((s) => s.spec.trainable !== false).map((s) => s.layer));
     this.random = seededRandom(seed);
     this.runners = layers.map((layer, i) => trainRunnerFor(layer, layerWeights(arena, i), this.gradsOf(i), this.random));
     this.laidOut = arena.version;
@@ -137,7 +140,7 @@ export class CpuTrainer {
     if (this.compiled.clip) clipGradients(this.grads, this.compiled.clip, this.arena.segments);
     this.optimizer.iterations++;
     optimizerStep(this.compiled.optimizer, params, this.grads, this.optimizer.slots, this.optimizer.iterations);
-    this.arena.version++;
+    this.arena.touch(this.trained);
   }
 
   /** The loss and metrics of a batch without training (validation and evaluate), added into `acc`. */

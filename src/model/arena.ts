@@ -67,8 +67,10 @@ export function sliceOf(buffer: GPUBuffer, seg: Segment): BufferRef {
 export class ParameterArena {
   /** The parameters on the host: a wasm runtime's, else null. */
   readonly host: Float32Array | null;
-  /** Bumped by every write: a CPU-path layer lays its weights out again when it changed (src/cpu/model.ts). */
+  /** Bumped by every write (src/cpu/training.ts lays its runners out again when it changed). */
   version = 0;
+  /** Per layer, the `version` of its last write: the CPU path's predict rebuilds only the layers that changed. */
+  private readonly layerVersions: number[];
   private readonly gpu: GPUBuffer | null;
   /** Created on first training use. */
   private gradBuffer: GPUBuffer | null = null;
@@ -79,6 +81,7 @@ export class ParameterArena {
     readonly total: number,
   ) {
     const onGpu = rt.backend === 'webgpu';
+    this.layerVersions = new Array<number>(segments.reduce((n, s) => Math.max(n, s.layer + 1), 0)).fill(0);
     this.gpu = onGpu ? rt.zeros('webrnn parameters', total) : null;
     this.host = onGpu ? null : new Float32Array(total);
   }
@@ -101,8 +104,20 @@ export class ParameterArena {
     return out;
   }
 
+  /** The `version` at which layer `index`'s parameters last changed (0: never since they were made). */
+  layerVersion(index: number): number {
+    return this.layerVersions[index] ?? 0;
+  }
+
+  /** Marks the parameters of these layers changed in place on the host (the wasm trainer's optimizer step). */
+  touch(layers: Iterable<number>): void {
+    this.version++;
+    for (const l of layers) this.layerVersions[l] = this.version;
+  }
+
   write(seg: Segment, data: Float32Array): void {
     this.version++;
+    this.layerVersions[seg.layer] = this.version;
     if (this.host) this.host.set(data.subarray(0, seg.length), seg.offset);
     else this.rt.write(this.params, data, seg.offset);
   }
