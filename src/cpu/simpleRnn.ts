@@ -16,8 +16,8 @@ import type { ActivationBackwardModule } from './dense';
 import { instantiateWasm } from './wasmInstance';
 
 interface SimpleRnnModule extends CellModule {
-  simpleRnnStep(xw: number, u: number, hPrev: number, h: number, rows: number, units: number, act: number): void;
-  simpleRnnStepSparse(xw: number, u: number, hPrev: number, h: number, rows: number, units: number, act: number, starts: number, list: number): void;
+  /** `starts` 0: dense U; else the byte pointers of a sparse U's index (wasm/simpleRnnStep.ts). */
+  simpleRnnStep(xw: number, u: number, hPrev: number, h: number, rows: number, units: number, act: number, starts: number, list: number): void;
 }
 
 /** Floats a sparse index of Up padded units can take: a start per 4-unit block and, at most, every row per block. */
@@ -31,9 +31,8 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
   private readonly options: ReturnType<typeof resolveSimpleRnnOptions>;
   /** wasm/denseBackward.ts on this cell's memory, made on the first backward. */
   private back: ActivationBackwardModule | null = null;
-  /** A sparse reservoir's index (byte pointers) once built from the laid-out U; null: not built, or U too dense. */
+  /** A sparse reservoir's index (byte pointers), built from U as laid out; null: dense, or U too dense for it. */
   private index: { starts: number; list: number } | null = null;
-  private indexed = false;
 
   /**
    * `weights` as the functional simpleRnn takes them. Checked as it checks them. `leakRate` a < 1 makes it the
@@ -51,16 +50,17 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
     const w = checkSimpleRnnInputs(weightsWithProbe(weights));
     super(simpleRnnStepWasm, 1, w.kernel, w.recurrentKernel, [w.bias.data], sparse ? indexFloats(w.recurrentKernel.shape[0]!) : 0);
     this.options = resolved;
+    if (sparse) this.buildIndex();
   }
 
   override layOut(kernel: ArrayLike<number>, recurrentKernel: ArrayLike<number>, biasRows: ArrayLike<number>[]): void {
     super.layOut(kernel, recurrentKernel, biasRows);
-    this.indexed = false; // (the base constructor's first layOut runs before this class's fields start out false too)
+    // (Inside the base constructor `sparse` is not set yet: this class's constructor builds the first index.)
+    if (this.sparse) this.buildIndex();
   }
 
   /** Lists, per 4-unit block of U's columns, the rows p with a non-zero there; keeps it only if that skips half. */
   private buildIndex(): void {
-    this.indexed = true;
     this.index = null;
     const Up = this.padded;
     const blocks = Up / 4;
@@ -110,12 +110,10 @@ export class WasmSimpleRnn extends WasmRecurrence<SimpleRnnModule> {
     const h0 = checkInitialH(initialState, dims);
     const act = ACTIVATION_IDS[this.options.activation];
     const a = this.leakRate;
-    if (this.sparse && !this.indexed) this.buildIndex();
     const index = this.index;
     let f32 = new Float32Array(0);
     const step = (p: StepPointers) => {
-      if (index) this.k.simpleRnnStepSparse(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act, index.starts, index.list);
-      else this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act);
+      this.k.simpleRnnStep(p.xw, 4 * this.at.u, p.hPrev, p.h, p.rows, this.padded, act, index?.starts ?? 0, index?.list ?? 0);
       if (a === 1) return;
       // One view for the whole sequence (the memory grows before the first step, never during one).
       if (f32.buffer !== this.k.memory.buffer) f32 = new Float32Array(this.k.memory.buffer);
