@@ -1,16 +1,16 @@
 /**
  * The SRU on the CPU path (Lei et al. 2018, as src/reference/sruSeq.ts writes it): the projections of every timestep
  * as one GEMM (wasm/dense.ts through WasmDense), then the element-wise recurrence, each unit's own loop over time, in
- * WebAssembly SIMD (wasm/sruRecurrence.ts, where the equations are):
+ * WebAssembly SIMD (wasm/sruSeq.ts, where the equations are):
  *
  *   x̃ = x·W   f = σ(x·W_f + v_f ⊙ c + b_f)   r = σ(x·W_r + v_r ⊙ c + b_r)
  *   c' = f ⊙ c + (1 − f) ⊙ x̃                  h = r ⊙ g(c') + (1 − r) ⊙ x̂,  x̂ = x (features = units) or x·W_h
  *
  * Under Keras's timestep mask a masked step keeps both states. Training: backward runs the recurrence back in the
- * same module, then the projection's backward (its GEMMs). Checked against the twin by test/sru.wasm.test.ts.
+ * same module, then the projection's backward (its GEMMs). Checked against the twin by test/sruSeq.wasm.test.ts.
  */
 import { ACTIVATION_IDS, type CellActivation } from '../kernels/activations';
-import { sruRecurrenceWasm } from '../wasm/sruRecurrence';
+import { sruSeqWasm } from '../wasm/sruSeq';
 import { WasmDense } from './dense';
 import { growTo, instantiateWasm } from './wasmInstance';
 
@@ -42,13 +42,18 @@ export class WasmSru {
     this.blocks = features === units ? 3 : 4;
     this.padded = region(units);
     this.projection = new WasmDense(features, this.blocks * units, kernel, null, 'linear');
-    this.k = instantiateWasm<SruModule>(sruRecurrenceWasm, 4 * 4 * this.padded);
-    this.layOut(kernel, recurrentWeights, bias, false);
+    this.k = instantiateWasm<SruModule>(sruSeqWasm, 4 * 4 * this.padded);
+    this.layOutRecurrent(recurrentWeights, bias);
   }
 
-  /** New weights of the same sizes (training changes them every batch): v and the bias at the memory's start. */
-  layOut(kernel: ArrayLike<number>, recurrentWeights: ArrayLike<number>, bias: ArrayLike<number>, projection = true): void {
-    if (projection) this.projection.layOut(kernel, null);
+  /** New weights of the same sizes (training changes them every batch). */
+  layOut(kernel: ArrayLike<number>, recurrentWeights: ArrayLike<number>, bias: ArrayLike<number>): void {
+    this.projection.layOut(kernel, null);
+    this.layOutRecurrent(recurrentWeights, bias);
+  }
+
+  /** v and the bias, [2][Up] each, at the memory's start. */
+  private layOutRecurrent(recurrentWeights: ArrayLike<number>, bias: ArrayLike<number>): void {
     const [U, Up] = [this.units, this.padded];
     const f32 = new Float32Array(this.k.memory.buffer);
     f32.fill(0, 0, 4 * Up);

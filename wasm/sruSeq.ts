@@ -1,7 +1,7 @@
 /**
  * The SRU's element-wise recurrence (Lei et al. 2018) in WebAssembly SIMD (f32x4), forward and backward: the CPU
  * path's twin of shaders/sruSeq.wgsl, checked against the float64 reference (src/reference/sruSeq.ts) by
- * test/sru.wasm.test.ts. The projections P = X·[W, W_f, W_r(, W_h)] come from one GEMM (wasm/dense.ts); each unit
+ * test/sruSeq.wasm.test.ts. The projections P = X·[W, W_f, W_r(, W_h)] come from one GEMM (wasm/dense.ts); each unit
  * then runs its own loop over time, four units per lane group:
  *
  *     f = σ(P_f + v_f ⊙ c̃ + b_f)     r = σ(P_r + v_r ⊙ c̃ + b_r)       c̃ = c_{t−1} ⊙ keep (recurrent dropout)
@@ -59,8 +59,8 @@ export function sruForward(
       for (let j: usize = 0; j < ub; j += 16) {
         const cPrev = v128.load(cb + j);
         const cRec = keep != 0 ? f32x4.mul(cPrev, v128.load(keep + <usize>b * ub + j)) : cPrev;
-        const f = activate(f32x4.add(f32x4.add(v128.load(row + ub + j), f32x4.mul(v128.load(v + j), cRec)), v128.load(bias + j)), 2);
-        const r = activate(f32x4.add(f32x4.add(v128.load(row + 2 * ub + j), f32x4.mul(v128.load(v + ub + j), cRec)), v128.load(bias + ub + j)), 2);
+        const f = gate(row + ub + j, v + j, bias + j, cRec);
+        const r = gate(row + 2 * ub + j, v + ub + j, bias + ub + j, cRec);
         const cNew = f32x4.add(f32x4.mul(f, cPrev), f32x4.mul(f32x4.sub(one, f), v128.load(row + j)));
         const hNew = f32x4.add(f32x4.mul(r, activate(cNew, act)), f32x4.mul(f32x4.sub(one, r), v128.load(skipRow + j)));
         v128.store(cb + j, cNew);
@@ -126,8 +126,8 @@ export function sruBackward(
         const cRec = f32x4.mul(cPrev, k);
         const vf = v128.load(v + j);
         const vr = v128.load(v + ub + j);
-        const f = activate(f32x4.add(f32x4.add(v128.load(row + ub + j), f32x4.mul(vf, cRec)), v128.load(bias + j)), 2);
-        const r = activate(f32x4.add(f32x4.add(v128.load(row + 2 * ub + j), f32x4.mul(vr, cRec)), v128.load(bias + ub + j)), 2);
+        const f = gate(row + ub + j, v + j, bias + j, cRec);
+        const r = gate(row + 2 * ub + j, v + ub + j, bias + ub + j, cRec);
         const g = activate(v128.load(cNewRow + j), act);
         const dhj = v128.load(dhb + j);
         const dr = f32x4.mul(f32x4.mul(dhj, f32x4.sub(g, v128.load(skipRow + j))), slope(r, 2));
@@ -146,4 +146,9 @@ export function sruBackward(
       }
     }
   }
+}
+
+/** A gate, σ(P_g + v_g ⊙ c̃ + b_g), four units from the projection P_g, v_g and b_g at these addresses (-O3 inlines it). */
+function gate(projection: usize, v: usize, bias: usize, cRec: v128): v128 {
+  return activate(f32x4.add(f32x4.add(v128.load(projection), f32x4.mul(v128.load(v), cRec)), v128.load(bias)), 2);
 }
