@@ -19,7 +19,8 @@ export function orthonormalRows(g: Float64Array, n: number, m: number): Float64A
   return choleskyQr(g, n, m) ?? gramSchmidt(g, n, m);
 }
 
-interface CholeskyQrKernels {
+/** wasm/orthonormalRows.ts's exports (src/model/ridgeSolve.ts factors with choleskyRow too). */
+export interface CholeskyQrKernels {
   memory: WebAssembly.Memory;
   gramRows(g: number, s: number, i: number, rows: number, stride: number): void;
   choleskyRow(s: number, i: number, rows: number): number;

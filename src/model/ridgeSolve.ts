@@ -5,6 +5,7 @@
  */
 import { instantiateWasm } from '../cpu/wasmInstance';
 import { ValueError } from '../errors';
+import type { CholeskyQrKernels } from '../layers/orthonormalRows';
 import { orthonormalRowsWasm } from '../wasm/orthonormalRows';
 
 /** Sums over the rows of x [rows, d] and y [rows, outputs]: what the GPU accumulates. */
@@ -71,9 +72,9 @@ function choleskyFactor(A: Float64Array, n: number, who: string): Float64Array {
       );
     }
   };
-  let k: { memory: WebAssembly.Memory; choleskyRow(s: number, i: number, rows: number): number } | null;
+  let k: CholeskyQrKernels | null;
   try {
-    k = instantiateWasm(orthonormalRowsWasm, 8 * n * n);
+    k = instantiateWasm<CholeskyQrKernels>(orthonormalRowsWasm, 8 * n * n);
   } catch {
     k = null; // no WebAssembly here (a CSP without 'wasm-unsafe-eval'), or no memory for it: the loops below
   }

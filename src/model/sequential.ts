@@ -176,6 +176,11 @@ export class Sequential {
     return this.states.buffers;
   }
 
+  /** A wasm model's batch sizes against its stateful layers' fixed one, before any batch runs (nothing to check without). */
+  private checkHostBatches(sizes: readonly number[]): void {
+    if (this.hostStates) for (const n of sizes) this.checkStatefulBatch(n, this.hostStates.batch);
+  }
+
   private checkStatefulBatch(batch: number, fixed: number): void {
     if (batch !== fixed) {
       throw new ValueError(
@@ -202,7 +207,7 @@ export class Sequential {
     const [sampleSize, outSize] = [samples.sampleShape.reduce((a, b) => a * b, 1), this.outputShape.reduce((a, b) => a * b, 1)];
     const out = new Float32Array(samples.count * outSize);
     // Every batch size first: a stateful model's states must not move before a ragged last batch is refused.
-    if (this.hostStates) for (const n of batchSizesOf(samples.count, batchSize)) this.checkStatefulBatch(n, this.hostStates.batch);
+    this.checkHostBatches(batchSizesOf(samples.count, batchSize));
     // Every batch in one go, with no turn for the page between them: a fit or setWeights in such a turn would
     // give the later batches other weights (the GPU path queues all of them at once, on one snapshot, likewise).
     for (let start = 0; start < samples.count; start += batchSize) {
@@ -469,8 +474,7 @@ export class Sequential {
       const { CpuTrainer, checkWasmTraining } = await import('../cpu/training');
       checkWasmTraining(this.layers, this.arena!.segments, what);
       // Every batch size before the first batch runs, as the GPU path's programs (statesFor) check them.
-      if (this.hostStates)
-        for (const n of [...batchSizesOf(train, batchSize), ...batchSizesOf(evaluate, batchSize)]) this.checkStatefulBatch(n, this.hostStates.batch);
+      this.checkHostBatches([...batchSizesOf(train, batchSize), ...batchSizesOf(evaluate, batchSize)]);
       this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, this.hostOptimizer!, this.dropoutSeed());
       return;
     }
