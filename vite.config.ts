@@ -27,6 +27,8 @@ const libraryBuild: BuildEnvironmentOptions = {
       'layers/initializerFactories': 'src/layers/initializerFactories.ts',
       // webrnn/node: the same API with a runtime on Dawn (src/node.ts); Node's own modules stay imports.
       node: 'src/node.ts',
+      // The wasm backend's worker (src/cpu/threads.ts starts it by its path beside threads.js).
+      'cpu/threadWorker': 'src/cpu/threadWorker.ts',
     },
     formats: ['es'],
   },
@@ -72,6 +74,31 @@ function layersNamespace(): Plugin {
   };
 }
 
+/**
+ * src/cpu/threads.ts starts its worker as `new Worker(new URL('./threadWorker.ts', import.meta.url), …)`: in the dev
+ * servers Vite serves that entry as it is. The library build must ship the same statement naming the built file,
+ * './threadWorker.js' (an entry of its own, above), so that the app's bundler (Vite, webpack) bundles the worker as
+ * it bundles the app's own. Vite's worker plugin would instead bundle it into the library now, behind a URL no app
+ * bundler follows: so the URL is hidden from it here and written back into the output.
+ */
+function threadWorkerUrl(): Plugin {
+  const hidden = '__WEBRNN_THREAD_WORKER_URL__';
+  const source = "new URL('./threadWorker.ts', import.meta.url)";
+  return {
+    name: 'webrnn-thread-worker-url',
+    apply: (_config, env) => env.command === 'build' && !env.isSsrBuild,
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]src[\\/]cpu[\\/]threads\.ts$/.test(id)) return null;
+      if (!code.includes(source)) this.error(`src/cpu/threads.ts no longer says ${source}; update vite.config.ts's threadWorkerUrl`);
+      return code.replace(source, `new URL(${hidden}, import.meta.url)`);
+    },
+    renderChunk(code) {
+      return code.includes(hidden) ? code.replace(hidden, "'./threadWorker.js'") : null;
+    },
+  };
+}
+
 // The same config serves the dev servers of the tests, `npm start` and the bench, and bench/node.mjs's SSR build
 // of the suite, which sets its own build options: the library build applies to `vite build` alone.
 // The bench's own packages (bench/package.json: TF.js's webgpu and wasm backends) bring a second copy of TF.js's CPU
@@ -86,7 +113,7 @@ const benchDedupe = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'];
 const benchInstalled = existsSync(new URL('./bench/node_modules/@tensorflow/tfjs-backend-webgpu/package.json', import.meta.url));
 
 export default defineConfig(({ command, isSsrBuild }) => ({
-  plugins: [wgslKernels(), layersNamespace()],
+  plugins: [wgslKernels(), layersNamespace(), threadWorkerUrl()],
   resolve: { alias: wgslReflectAlias, dedupe: benchDedupe },
   ...(benchInstalled ? {} : { optimizeDeps: { entries: ['**/*.html', '!bench/**'] } }),
   ...(command === 'build' && !isSsrBuild ? { build: libraryBuild } : {}),

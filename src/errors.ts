@@ -113,6 +113,32 @@ export const ERROR_CLASSES: Readonly<Record<string, new (...args: never[]) => Er
   WorkerError,
 };
 
+/** An error as it crosses to another thread: its class by name, its message, stack and own fields. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  fields: Record<string, unknown>;
+}
+
+export function serializeError(e: Error): SerializedError {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (k !== 'name' && k !== 'message' && k !== 'stack') fields[k] = v;
+  }
+  return { name: e.name, message: e.message, stack: e.stack, fields };
+}
+
+/** The error as the worker threw it: the same class when it is one of webrnn's, its own fields (epoch, batch, …) kept. */
+export function rebuildError(s: SerializedError): Error {
+  const cls = ERROR_CLASSES[s.name];
+  const e: Error = cls ? (Object.create(cls.prototype) as Error) : new Error(s.message);
+  Object.defineProperty(e, 'message', { value: s.message, writable: true, configurable: true });
+  if (s.stack !== undefined) Object.defineProperty(e, 'stack', { value: s.stack, writable: true, configurable: true });
+  Object.assign(e, s.fields, { name: s.name });
+  return e;
+}
+
 /** Describes a shape for messages: [32, 60, 1]. */
 export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.join(', ')}]`;

@@ -51,6 +51,21 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     }
   });
 
+  it('two threads predict what one thread does, every layer kind the wasm backend runs, and see setWeights', async () => {
+    const r = await page.call('threadsMatchOneThread');
+    expect(r.threads).toEqual([1, 2]);
+    const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, decodeFloats(v)]));
+    const names = ['text', 'bidirectional', 'encoderDecoder', 'pooled', 'maxPooled', 'features', 'newCells', 'afterSetWeights'];
+    for (const name of names) {
+      expect(o[`${name}Two`]!.length).toBeGreaterThan(0);
+      expectClose(o[`${name}Two`]!, o[`${name}One`]!, SEQUENCE, name);
+    }
+    expect(o.afterSetWeightsOne).not.toEqual(o.textOne); // the new weights changed the outputs
+    expect(r.worth).toBe(names.length); // every predict here is worth splitting,
+    expect(r.split).toBe(r.worth); // and split its rows
+    expect(r.unsplit).toBe(0);
+  });
+
   it('createRuntime() takes WebAssembly over a CPU-emulated adapter (SwiftShader here) and WebGPU on a hardware one', async () => {
     const r = await page.call('autoChoice');
     expect(r.auto).toBe(r.isFallback ? 'wasm' : 'webgpu');

@@ -31,6 +31,8 @@ import { WasmSru } from './sru';
 import type { HostStates } from './states';
 
 export type Weights = Record<string, { data: Float32Array; shape: number[] }>;
+/** What the forward pass reads of a model's parameters: its ParameterArena, or a wasm thread's copy (./threadWorker.ts). */
+export type HostParameters = Pick<ParameterArena, 'host' | 'segments' | 'version' | 'layerVersion'>;
 type Cell = WasmLstm | WasmGru | WasmSimpleRnn;
 
 /**
@@ -52,7 +54,7 @@ export class CpuModel {
 
   constructor(
     private readonly layers: readonly Layer[],
-    private readonly arena: ParameterArena,
+    private readonly arena: HostParameters,
     /** The kept states of a stateful model, else null. */
     private readonly kept: HostStates | null,
   ) {}
@@ -82,7 +84,7 @@ export class CpuModel {
 }
 
 /** Layer `index`'s weights by Keras name: views of the arena's host parameters. */
-export function layerWeights(arena: ParameterArena, index: number): Weights {
+export function layerWeights(arena: Pick<HostParameters, 'host' | 'segments'>, index: number): Weights {
   const w: Weights = {};
   for (const seg of arena.segments)
     if (seg.layer === index) w[seg.spec.name] = { data: arena.host!.subarray(seg.offset, seg.offset + seg.length), shape: seg.spec.shape };

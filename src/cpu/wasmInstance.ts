@@ -63,3 +63,31 @@ export function wasmUnavailableBecause(): string | null {
     return `WebAssembly cannot be compiled here (${String(e)}): a Content-Security-Policy needs 'wasm-unsafe-eval' for it`;
   }
 }
+
+/**
+ * Why the wasm backend cannot run threads here, or null where it can (src/cpu/threads.ts): they share their inputs
+ * and outputs through SharedArrayBuffer, which a page has only when cross-origin isolated, and each is a worker
+ * running the built package's dist/cpu/threadWorker.js (a test runner on the TypeScript sources in Node has none).
+ */
+export function threadsUnavailableBecause(): string | null {
+  if (typeof SharedArrayBuffer === 'undefined' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    return 'this page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
+  }
+  if (typeof Worker !== 'undefined') return null;
+  if (typeof process === 'undefined' || !process.versions?.node) return 'this JavaScript engine has no workers';
+  if (import.meta.url.endsWith('.ts'))
+    return "webrnn runs from its TypeScript sources here (a test runner): Node's threads start the built package's dist/cpu/threadWorker.js";
+  return null;
+}
+
+/** The cores of this machine: navigator.hardwareConcurrency, or Node's os.availableParallelism(). */
+export async function coreCount(): Promise<number> {
+  if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) return navigator.hardwareConcurrency;
+  try {
+    const name = 'node:os'; // a variable specifier: bundlers leave Node's module to Node
+    const os = (await import(/* @vite-ignore */ name)) as { availableParallelism(): number };
+    return os.availableParallelism();
+  } catch {
+    return 1;
+  }
+}

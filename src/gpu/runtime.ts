@@ -4,7 +4,8 @@
  * on two devices never share a pipeline or a buffer. A wasm runtime (Backend) has no device: models on it keep
  * their parameters on the host and run src/cpu/, and whatever needs the device says so (requireWebGpu).
  */
-import { wasmUnavailableBecause } from '../cpu/wasmInstance';
+import type { ThreadPool } from '../cpu/threads';
+import { coreCount, threadsUnavailableBecause, wasmUnavailableBecause } from '../cpu/wasmInstance';
 import { DeviceLostError, DisposedError, ValueError, WebGPUUnavailableError } from '../errors';
 import { AllocationWatch, checkBufferLimits } from './allocations';
 import { bufferOf, type BufferRef, type Kernel } from './kernel';
@@ -42,6 +43,12 @@ export interface RuntimeOptions {
    * defaultLstmVariant in src/kernels/lstmStep.ts). For tuning on a new GPU and for tests; results are the same.
    */
   kernels?: KernelChoice;
+  /**
+   * The wasm backend's threads (ignored on WebGPU): a count, 1 for single-threaded, or 'auto' (the default): the
+   * machine's cores up to 4 where threads can run (a cross-origin isolated page, or Node), else 1. A predict big
+   * enough to gain splits its rows between them (src/cpu/threads.ts); `rt.threads` says how many there are.
+   */
+  threads?: number | 'auto';
 }
 
 /** Kernel variants by cell; each one unset takes the adapter's measured default. */
@@ -119,6 +126,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   checkKernelChoice(options.kernels);
   const backend = options.backend ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new ValueError(`createRuntime: backend must be 'auto', 'webgpu' or 'wasm'; got ${JSON.stringify(backend)}`);
+  checkThreads(options.threads);
   if (backend === 'wasm') return wasmRuntime(options, 'asked for');
   if (options.device) return new Runtime(options.device, summarize(options.device.adapterInfo), false, options);
   const gpu = options.gpu ?? (globalThis as { navigator?: Navigator }).navigator?.gpu;
@@ -146,8 +154,21 @@ function adapterName(a: AdapterSummary): string {
 /** What `rt.adapter` says of a wasm runtime: no GPU, the CPU through WebAssembly. */
 const WASM_ADAPTER: AdapterSummary = { vendor: 'webrnn', architecture: 'wasm', device: 'CPU', description: 'WebAssembly SIMD on the CPU', isFallback: false };
 
+function checkThreads(threads: RuntimeOptions['threads']): void {
+  if (threads === undefined || threads === 'auto' || (Number.isInteger(threads) && threads >= 1 && threads <= 64)) return;
+  throw new ValueError(`createRuntime: threads must be 'auto' or a whole number from 1 to 64; got ${JSON.stringify(threads)}`);
+}
+
+/** The wasm backend's thread count for RuntimeOptions.threads; a count above 1 where threads cannot run is a ValueError. */
+async function wasmThreads(asked: number | 'auto'): Promise<number> {
+  const why = threadsUnavailableBecause();
+  if (asked === 'auto') return why ? 1 : Math.min(4, await coreCount());
+  if (asked > 1 && why) throw new ValueError(`createRuntime({ threads: ${asked} }): the wasm backend cannot run threads here: ${why}; or use threads: 1`);
+  return asked;
+}
+
 /** A runtime on WebAssembly; `why`: the reason WebGPU is not used, which its GPU-only calls repeat. */
-function wasmRuntime(options: RuntimeOptions, why: string): Runtime {
+async function wasmRuntime(options: RuntimeOptions, why: string): Promise<Runtime> {
   const noWasm = wasmUnavailableBecause();
   if (noWasm !== null) {
     throw new WebGPUUnavailableError(
@@ -156,7 +177,7 @@ function wasmRuntime(options: RuntimeOptions, why: string): Runtime {
         : `neither WebGPU nor WebAssembly SIMD can run here, so webrnn cannot: ${why} And ${noWasm}.`,
     );
   }
-  return new Runtime(null, WASM_ADAPTER, false, options, why);
+  return new Runtime(null, WASM_ADAPTER, false, options, why, await wasmThreads(options.threads ?? 'auto'));
 }
 
 function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
@@ -200,6 +221,10 @@ export class Runtime {
   readonly poisonNewBuffers: boolean;
   /** RuntimeOptions.kernels: the variants the caller pinned. */
   readonly kernels: KernelChoice;
+  /** The wasm backend's threads: RuntimeOptions.threads resolved (1 on WebGPU). */
+  readonly threads: number;
+  /** The wasm backend's workers when threads > 1, started by the first predict worth splitting (src/cpu/threads.ts). */
+  threadPool: ThreadPool | null = null;
   private readonly ownsDevice: boolean;
   private readonly pipelines = new Map<string, CompiledKernel>();
   /** Pipelines being compiled by preparePipelines, so two plans that need one wait for the same compile. */
@@ -219,7 +244,8 @@ export class Runtime {
   private readonly entryPoint: GPU | null;
 
   /** `device` null: a wasm runtime (createRuntime's wasmRuntime), `noGpuBecause` saying why. */
-  constructor(device: GPUDevice | null, adapter: AdapterSummary, ownsDevice: boolean, options: RuntimeOptions, noGpuBecause = '') {
+  constructor(device: GPUDevice | null, adapter: AdapterSummary, ownsDevice: boolean, options: RuntimeOptions, noGpuBecause = '', threads = 1) {
+    this.threads = threads;
     this.gpuDevice = device;
     this.backend = device ? 'webgpu' : 'wasm';
     this.noGpuBecause = noGpuBecause;
@@ -513,6 +539,8 @@ export class Runtime {
     this.compiling.clear();
     this.layouts.clear();
     this.modules.clear();
+    this.threadPool?.dispose();
+    this.threadPool = null;
     if (this.ownsDevice) this.gpuDevice?.destroy();
   }
 }

@@ -9,7 +9,8 @@ import { initialize, seededRandom } from '../layers/initializers';
 import { BatchProgress } from './batchProgress';
 import { Layer } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
-import { ParameterArena, checkWeightList, layoutSegments } from './arena';
+import { ParameterArena, checkWeightList } from './arena';
+import { buildLayers } from './buildLayers';
 import type { Callback, History, Logs } from './callbacks';
 import { resolveFitArgs, type FitArgs } from './fitArgs';
 import {
@@ -133,20 +134,8 @@ export class Sequential {
     if (this.arena) return this as this & { arena: ParameterArena };
     if (this.layers.length === 0) throw new ValueError('the model has no layers; add some with model.add(layers.lstm({...}))');
     if (this.rt.backend === 'wasm') checkWasmLayers(this.layers);
-    let shape = this.layers[0]!.declaredInputShape!;
-    // Whether a timestep mask reaches each layer (Keras compute_mask): a layer that cannot take one says so here.
-    let masked = false;
-    const perLayer = this.layers.map((layer) => {
-      const input = shape;
-      if (layer !== this.layers[0] && layer.declaredInputShape && formatShape(layer.declaredInputShape) !== formatShape(input)) {
-        throw new ShapeError(
-          `layer '${layer.name}' declares inputShape ${formatShape(layer.declaredInputShape)} but the layer before it outputs ${formatShape(input)}`,
-        );
-      }
-      shape = layer.build(input);
-      masked = layer.outputMasked(masked);
-      return { layer: layer.name, specs: layer.paramSpecs(input) };
-    });
+    // Keras's build, layer by layer; a layer that cannot take the timestep mask reaching it says so here.
+    const { segments, total } = buildLayers(this.layers);
     const stateful = this.layers.find((l) => l.stateful);
     if (stateful && this.fixedBatchSize === null) {
       throw new ValueError(
@@ -154,7 +143,6 @@ export class Sequential {
           `give the first layer batchInputShape: [batchSize, ${this.layers[0]!.declaredInputShape!.join(', ')}] (or batchSize)`,
       );
     }
-    const { segments, total } = layoutSegments(perLayer);
     const arena = new ParameterArena(this.rt, segments, total);
     segments.forEach((seg, i) => arena.write(seg, initialize(seg.spec.init, seg.spec.shape, seededRandom(this.seed * 7919 + i))));
     this.arena = arena;
@@ -208,6 +196,18 @@ export class Sequential {
     const out = new Float32Array(samples.count * outSize);
     // Every batch size first: a stateful model's states must not move before a ragged last batch is refused.
     this.checkHostBatches(batchSizesOf(samples.count, batchSize));
+    // Split between the runtime's threads where that gains (src/cpu/threads.ts): rows are independent without kept
+    // states, so each thread takes contiguous rows, batchSize at a time, and all of them one snapshot of the weights.
+    if (this.rt.threads > 1 && !this.hostStates) {
+      const { worthSplitting, ThreadPool } = await import('../cpu/threads');
+      const arena = this.arena!;
+      if (worthSplitting(samples.count, this.inputTimesteps(), arena.total)) {
+        const pool = (this.rt.threadPool ??= new ThreadPool(this.rt.threads));
+        const model = { name: this.name, layers: this.layers, arena };
+        const data = await pool.forward(model, samples.data, samples.count, this.inputShape, outSize, batchSize, (x, n) => cpu.forward(x, n, this.inputShape));
+        return { data, shape: [samples.count, ...this.outputShape] };
+      }
+    }
     // Every batch in one go, with no turn for the page between them: a fit or setWeights in such a turn would
     // give the later batches other weights (the GPU path queues all of them at once, on one snapshot, likewise).
     for (let start = 0; start < samples.count; start += batchSize) {
@@ -971,6 +971,7 @@ export class Sequential {
     if (this.disposed) return;
     if (this.fitting) throw new ValueError('dispose() was called while fit is running; await fit first (or set model.stopTraining = true)');
     this.releasePrograms();
+    if (this.arena) this.rt.threadPool?.forget(this.arena);
     this.arena?.destroy();
     this.arena = null;
     this.states?.destroy();

@@ -5,7 +5,7 @@
  * use for it.
  */
 import { transfer, transferHandlers, type TransferHandler } from 'comlink';
-import { ERROR_CLASSES } from '../errors';
+import { rebuildError, serializeError, type SerializedError } from '../errors';
 import type { AdapterSummary } from '../gpu/runtime';
 import type { ModelArtifacts } from '../io/types';
 import type { Logs } from '../model/callbacks';
@@ -86,31 +86,6 @@ export function moving<T>(value: T, arrays: readonly ArrayBufferView[]): T {
 }
 
 export type { Logs };
-
-interface SerializedError {
-  name: string;
-  message: string;
-  stack?: string;
-  fields: Record<string, unknown>;
-}
-
-function serializeError(e: Error): SerializedError {
-  const fields: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e)) {
-    if (k !== 'name' && k !== 'message' && k !== 'stack') fields[k] = v;
-  }
-  return { name: e.name, message: e.message, stack: e.stack, fields };
-}
-
-/** The error as the worker threw it: the same class when it is one of webrnn's, its own fields (epoch, batch, …) kept. */
-export function rebuildError(s: SerializedError): Error {
-  const cls = ERROR_CLASSES[s.name];
-  const e: Error = cls ? (Object.create(cls.prototype) as Error) : new Error(s.message);
-  Object.defineProperty(e, 'message', { value: s.message, writable: true, configurable: true });
-  if (s.stack !== undefined) Object.defineProperty(e, 'stack', { value: s.stack, writable: true, configurable: true });
-  Object.assign(e, s.fields, { name: s.name });
-  return e;
-}
 
 interface Thrown {
   value: unknown;

@@ -3,6 +3,7 @@
  * runtime, and createRuntime() with WebGPU switched off (navigator.gpu hidden, as in a browser without it).
  */
 import { createRuntime, layers, sequential, type Runtime, type Sequential } from '../../src/index';
+import { worthSplitting } from '../../src/cpu/threads';
 import { encode, rt } from './harnessCore';
 
 /** The stack both backends run: every layer kind the wasm backend has. */
@@ -93,6 +94,43 @@ export const backendCases = {
     }
     wasm.dispose();
     return { outputs: out };
+  },
+
+  /**
+   * The masked models above on a wasm runtime with two threads and on one with one, from the same weights, over
+   * their rows repeated 1000 times (enough work for each to split between the threads: worthSplitting); then the text model
+   * again after setWeights, which the threads must see.
+   */
+  async threadsMatchOneThread() {
+    const [one, two] = [await createRuntime({ backend: 'wasm', threads: 1 }), await createRuntime({ backend: 'wasm', threads: 2 })];
+    const out: Record<string, string> = {};
+    let worth = 0;
+    for (const [name, build, x] of maskedModels()) {
+      const big = {
+        data: Float32Array.from({ length: 1000 * x.data.length }, (_, i) => x.data[i % x.data.length]!),
+        shape: [1000 * x.shape[0]!, ...x.shape.slice(1)],
+      };
+      const [a, b] = [build(one), build(two)];
+      b.setWeights(await a.getWeights());
+      const T = x.shape[1]!; // every one of these inputs is a sequence
+      const splits = worthSplitting(big.shape[0]!, T, b.persistenceView().arena.total) ? 1 : 0;
+      worth += name === 'text' ? 2 * splits : splits;
+      out[`${name}One`] = encode((await a.predict(big)).data);
+      out[`${name}Two`] = encode((await b.predict(big)).data);
+      if (name === 'text') {
+        const halved = (await a.getWeights()).map((w) => ({ data: w.data.map((v) => v / 2), shape: w.shape }));
+        a.setWeights(halved);
+        b.setWeights(halved);
+        out.afterSetWeightsOne = encode((await a.predict(big)).data);
+        out.afterSetWeightsTwo = encode((await b.predict(big)).data);
+      }
+      a.dispose();
+      b.dispose();
+    }
+    const result = { outputs: out, threads: [one.threads, two.threads], split: two.threadPool?.calls ?? 0, worth, unsplit: one.threadPool?.calls ?? 0 };
+    one.dispose();
+    two.dispose();
+    return result;
   },
 
   /** What createRuntime() picks here, beside the adapter a WebGPU runtime gets. */

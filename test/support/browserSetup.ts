@@ -38,8 +38,10 @@ export async function setup(project: TestProject): Promise<void> {
     );
   }
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  // No HMR: a file saved while the tests run must not reload the harness page under a running case.
-  server = await createServer({ root, logLevel: 'error', server: { host: '127.0.0.1', port: 0, hmr: false }, configFile: `${root}vite.config.ts` });
+  // No HMR: a file saved while the tests run must not reload the harness page under a running case. Cross-origin
+  // isolated, as the bench's page is: the wasm backend's threads (SharedArrayBuffer) run only in such a page.
+  const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+  server = await createServer({ root, logLevel: 'error', server: { host: '127.0.0.1', port: 0, hmr: false, headers }, configFile: `${root}vite.config.ts` });
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('the Vite test server did not report a port');

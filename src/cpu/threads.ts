@@ -1,0 +1,278 @@
+/**
+ * The wasm backend's threads: a predict's rows split between the calling thread and workers, data-parallel. A
+ * recurrent layer, a Dense, an Embedding, every layer the wasm backend runs, computes each batch row on its own, so
+ * a model without kept states gives every row the same output whichever thread computes it. Each worker
+ * (./threadWorker.ts) holds its own copy of the model's layers and parameters, laid out in its own WebAssembly
+ * memory as the calling thread's are; the rows go in and the outputs come back through SharedArrayBuffer, which
+ * is why threads need a cross-origin isolated page (wasmInstance.ts's threadsUnavailableBecause).
+ *
+ *   calling thread: split the rows → each worker: its parameters if they changed, then its rows
+ *                   → compute the first share itself → wait for the workers' shares
+ *
+ * A runtime owns its pool (Runtime.threadPool), started by the first predict worth splitting and ended by dispose().
+ * In Node the workers hold the process open only while a call waits on them.
+ */
+import { WorkerError, rebuildError, type SerializedError } from '../errors';
+import type { JsonObject } from '../io/types';
+import type { Layer } from '../layers/layer';
+import type { ParameterArena } from '../model/arena';
+import { sequentialTopology } from '../model/kerasLayers';
+
+/** What the calling thread tells a worker. */
+export type ThreadCall =
+  /** Hold model `id`: these layers (a Sequential's topology), their parameters laid out in `total` floats. */
+  | { op: 'model'; id: number; topology: JsonObject; total: number }
+  /** Model `id`'s parameters (all of them), of which these layers' changed. */
+  | { op: 'params'; id: number; params: Float32Array; layers: number[] }
+  /** `rows` samples of x through model `id`, `batchSize` at a time, into `out` (both on a SharedArrayBuffer). */
+  | { op: 'forward'; call: number; id: number; x: Float32Array; out: Float32Array; rows: number; batchSize: number; inputShape: number[] }
+  | { op: 'drop'; id: number };
+
+/** What a worker answers: once when it listens, then once per forward. */
+export type ThreadReply = { op: 'ready' } | { op: 'done'; call: number } | { op: 'failed'; call: number; error: SerializedError };
+
+/** A model as the pool sees it: its layers and the arena its parameters live in (a Sequential's). */
+export interface ThreadedModel {
+  name: string;
+  layers: readonly Layer[];
+  arena: ParameterArena;
+}
+
+/**
+ * Fewest rows a thread takes, and the least work (rows × timesteps × parameters, about the multiply-adds) worth a
+ * split: below it a worker's round trip (about 0.1 ms) costs more than half the work saves.
+ */
+const MIN_ROWS = 4;
+const MIN_WORK = 2 ** 22;
+
+/** Whether a predict of `count` samples of `timesteps` steps (null: not a sequence) through `params` parameters is worth splitting. */
+export function worthSplitting(count: number, timesteps: number | null, params: number): boolean {
+  return count >= 2 * MIN_ROWS && count * (timesteps ?? 1) * params >= MIN_WORK;
+}
+
+/** `count` rows split into at most `threads` contiguous shares of MIN_ROWS or more, as even as they go. */
+export function shareRows(count: number, threads: number): number[] {
+  const k = Math.max(1, Math.min(threads, Math.floor(count / MIN_ROWS)));
+  return Array.from({ length: k }, (_, i) => Math.floor(count / k) + (i < count % k ? 1 : 0));
+}
+
+/** One worker as the pool drives it, in a page or in Node. */
+interface Thread {
+  post(call: ThreadCall): void;
+  /** Node: whether the worker may hold the process open (only while a call waits on it). */
+  hold(on: boolean): void;
+  /** Calls waiting on it. */
+  busy: number;
+  terminate(): void;
+  /** Per model id, the arena version its parameters were last sent at. */
+  sent: Map<number, number>;
+}
+
+export class ThreadPool {
+  private threads: Promise<Thread[]> | null = null;
+  private readonly ids = new WeakMap<ParameterArena, number>();
+  private nextId = 1;
+  private nextCall = 1;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Predicts split so far (Runtime.stats.threadedCalls). */
+  calls = 0;
+
+  /** `count` threads in all: the calling one and count − 1 workers. */
+  constructor(readonly count: number) {}
+
+  /**
+   * x [count, ...sampleShape] through the model, `batchSize` rows at a time on each thread; `local` is the calling
+   * thread's forward pass (the model's CpuModel) over some rows. Returns the outputs, outSize floats per row, in
+   * row order.
+   */
+  async forward(
+    model: ThreadedModel,
+    x: Float32Array,
+    count: number,
+    inputShape: number[],
+    outSize: number,
+    batchSize: number,
+    local: (x: Float32Array, rows: number) => Float32Array,
+  ): Promise<Float32Array> {
+    const threads = await this.start();
+    const shares = shareRows(count, this.count);
+    const sampleSize = x.length / count;
+    const out = new Float32Array(count * outSize);
+    // The workers' rows, and room for their outputs, shared: one copy in, one copy out.
+    const first = shares[0]!;
+    const sharedX = new Float32Array(new SharedArrayBuffer((count - first) * sampleSize * 4));
+    sharedX.set(x.subarray(first * sampleSize));
+    const sharedOut = new Float32Array(new SharedArrayBuffer((count - first) * outSize * 4));
+    const id = this.idOf(model);
+    const waits: Promise<void>[] = [];
+    let start = first;
+    shares.slice(1).forEach((rows, i) => {
+      const thread = threads[i]!;
+      this.sendParameters(thread, id, model);
+      const call = this.nextCall++;
+      const [from, to] = [start - first, start - first + rows];
+      waits.push(this.await(call, thread));
+      thread.post({
+        op: 'forward',
+        call,
+        id,
+        x: sharedX.subarray(from * sampleSize, to * sampleSize),
+        out: sharedOut.subarray(from * outSize, to * outSize),
+        rows,
+        batchSize,
+        inputShape,
+      });
+      start += rows;
+    });
+    this.calls++;
+    // The calling thread's share while the workers compute theirs.
+    try {
+      for (let s = 0; s < first; s += batchSize) {
+        const n = Math.min(batchSize, first - s);
+        out.set(local(x.subarray(s * sampleSize, (s + n) * sampleSize), n), s * outSize);
+      }
+    } finally {
+      await Promise.allSettled(waits);
+    }
+    await Promise.all(waits);
+    out.set(sharedOut, first * outSize);
+    return out;
+  }
+
+  /** Lets the workers drop a model's copy (its Sequential was disposed). */
+  forget(arena: ParameterArena): void {
+    const id = this.ids.get(arena);
+    if (id === undefined || !this.threads) return;
+    this.ids.delete(arena);
+    const drop = (threads: Thread[]) => {
+      for (const t of threads.filter((t) => t.sent.delete(id))) t.post({ op: 'drop', id });
+    };
+    this.threads.then(drop, () => undefined);
+  }
+
+  /** Ends every worker; a call still waiting fails with a WorkerError. */
+  dispose(): void {
+    const threads = this.threads;
+    this.threads = null;
+    void threads?.then(
+      (all) => all.forEach((t) => t.terminate()),
+      () => undefined,
+    );
+    this.failAll(new WorkerError('the runtime was disposed while a wasm thread was computing'));
+  }
+
+  private idOf(model: ThreadedModel): number {
+    let id = this.ids.get(model.arena);
+    if (id === undefined) this.ids.set(model.arena, (id = this.nextId++));
+    return id;
+  }
+
+  /** A worker gets the model when it first sees it, and its parameters whenever they changed since it last got them. */
+  private sendParameters(thread: Thread, id: number, model: ThreadedModel): void {
+    const { arena } = model;
+    const sentAt = thread.sent.get(id);
+    if (sentAt === arena.version) return;
+    if (sentAt === undefined) thread.post({ op: 'model', id, topology: sequentialTopology(model.name, model.layers), total: arena.total });
+    const changed = model.layers.flatMap((_, i) => (sentAt === undefined || arena.layerVersion(i) > sentAt ? [i] : []));
+    thread.post({ op: 'params', id, params: arena.host!, layers: changed });
+    thread.sent.set(id, arena.version);
+  }
+
+  private await(call: number, thread: Thread): Promise<void> {
+    if (thread.busy++ === 0) thread.hold(true);
+    return new Promise<void>((resolve, reject) => this.pending.set(call, { resolve, reject })).finally(() => {
+      if (--thread.busy === 0) thread.hold(false);
+    });
+  }
+
+  private answer(reply: ThreadReply): void {
+    if (reply.op === 'ready') return;
+    const waiting = this.pending.get(reply.call);
+    this.pending.delete(reply.call);
+    if (reply.op === 'done') waiting?.resolve();
+    else waiting?.reject(rebuildError(reply.error));
+  }
+
+  private failAll(e: Error): void {
+    for (const { reject } of this.pending.values()) reject(e);
+    this.pending.clear();
+  }
+
+  /** The workers, started on first use; a worker that dies fails what waits on it, and the next call starts afresh. */
+  private start(): Promise<Thread[]> {
+    this.threads ??= Promise.all(
+      Array.from({ length: this.count - 1 }, () =>
+        spawn(
+          (reply) => this.answer(reply),
+          (e) => {
+            const threads = this.threads;
+            this.threads = null;
+            void threads?.then(
+              (all) => all.forEach((t) => t.terminate()),
+              () => undefined,
+            );
+            this.failAll(e);
+          },
+        ),
+      ),
+    );
+    const threads = this.threads;
+    threads.catch(() => {
+      if (this.threads === threads) this.threads = null;
+    });
+    return threads;
+  }
+}
+
+/**
+ * Starts one worker and resolves once it listens. A page's is a module Worker written as bundlers recognize one
+ * (Vite and webpack bundle its entry); Node's a worker_threads Worker on dist/cpu/threadWorker.js beside this file.
+ */
+async function spawn(answer: (reply: ThreadReply) => void, fail: (e: WorkerError) => void): Promise<Thread> {
+  const died = (why: string) => new WorkerError(`a wasm thread of webrnn stopped: ${why}; the call that used it failed, and the next call starts new threads`);
+  return new Promise<Thread>((resolve, reject) => {
+    let ready = false;
+    const hear = (reply: ThreadReply) => {
+      if (reply.op === 'ready' && !ready) {
+        ready = true;
+        resolve(thread);
+      } else answer(reply);
+    };
+    const lost = (why: string) => (ready ? fail(died(why)) : reject(new WorkerError(`a wasm thread of webrnn did not start: ${why}`)));
+    let thread: Thread;
+    if (typeof Worker !== 'undefined') {
+      const worker = new Worker(new URL('./threadWorker.ts', import.meta.url), { type: 'module', name: 'webrnn wasm thread' });
+      worker.onmessage = (e: MessageEvent<ThreadReply>) => hear(e.data);
+      worker.onerror = (e) => {
+        e.preventDefault();
+        lost(e.message || 'its script failed to load or threw');
+      };
+      thread = { post: (call) => worker.postMessage(call), hold: () => undefined, terminate: () => worker.terminate(), busy: 0, sent: new Map() };
+    } else {
+      const name = 'node:worker_threads'; // a variable specifier: bundlers leave Node's module to Node
+      void import(/* @vite-ignore */ name).then(
+        ({ Worker: NodeWorker }: typeof import('node:worker_threads')) => {
+          const worker = new NodeWorker(new URL(import.meta.url.replace(/threads\.(js|ts)$/, 'threadWorker.$1')));
+          // Held open until it listens (a script awaiting the first predict would exit early otherwise), then idle.
+          worker.on('message', (reply: ThreadReply) => {
+            if (reply.op === 'ready') worker.unref();
+            hear(reply);
+          });
+          worker.on('error', (e) => lost(String(e)));
+          worker.on('exit', (code) => lost(`it exited with code ${code}`));
+          thread = {
+            post: (call) => worker.postMessage(call),
+            hold: (on) => (on ? worker.ref() : worker.unref()),
+            terminate: () => {
+              worker.removeAllListeners('exit');
+              void worker.terminate();
+            },
+            busy: 0,
+            sent: new Map(),
+          };
+        },
+        (e: unknown) => reject(new WorkerError(`a wasm thread of webrnn did not start: ${String(e)}`)),
+      );
+    }
+  });
+}
