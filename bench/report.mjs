@@ -42,7 +42,7 @@ export function report(result, options, seconds, { markdown = false } = {}) {
   };
   const browser = result.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? result.userAgent;
   console.log(
-    `\nadapter: ${adapterName(a)} · ${browser} · TF.js ${result.tfjs.version} (wasm threads: ${result.tfjs.wasmThreads ?? '?'}, crossOriginIsolated: ${result.crossOriginIsolated})`,
+    `\nadapter: ${adapterName(a)} · ${browser} · TF.js ${result.tfjs.version} (wasm threads: ${result.tfjs.wasmThreads ?? '?'}, crossOriginIsolated: ${result.crossOriginIsolated}) · webrnn threads: ${result.webrnnThreads ?? 1}`,
   );
   if (Object.keys(options.kernels ?? {}).length) console.log(`webrnn kernels pinned: ${JSON.stringify(options.kernels)}`);
   console.log(
@@ -156,6 +156,8 @@ export function benchOptions(argv, { realGpu, peers: defaultPeers }) {
       // webrnn's WebGPU path unless --backend=wasm (its WebAssembly backend) or --backend=auto: what createRuntime()
       // picks, which is wasm on a CPU-emulated adapter.
       backend: option('backend') ?? 'webgpu',
+      // --threads=N: webrnn's wasm backend and TF.js's wasm backend both on N threads (unset: each picks its own).
+      ...(option('threads') ? { threads: Number(option('threads')) } : {}),
       // --kernels=lstm:seq,gru:vec4 pins webrnn's kernel variants (RuntimeOptions.kernels) instead of the defaults.
       kernels: Object.fromEntries(
         (option('kernels') ?? '')

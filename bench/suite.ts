@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRuntime, layers, sequential, type KernelChoice, type Runtime, type Sequential, type Tensor } from '../src/index';
 import { profile, type ProfileRow } from './profile';
 
@@ -46,6 +46,8 @@ export interface BenchOptions {
   kernels?: KernelChoice;
   /** webrnn's backend (RuntimeOptions.backend): 'wasm' times the WebAssembly path against the same peers. */
   backend?: 'auto' | 'webgpu' | 'wasm';
+  /** The threads of webrnn's wasm backend (RuntimeOptions.threads) and of TF.js's, the same count; unset: each picks. */
+  threads?: number;
 }
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
@@ -390,7 +392,9 @@ async function lossCheck(
 
 export async function runBench(o: BenchOptions) {
   if (o.wasmPath) setWasmPaths(o.wasmPath);
-  const rt = await createRuntime({ kernels: o.kernels ?? {}, backend: o.backend ?? 'auto' });
+  // TF.js takes its thread count before its wasm backend starts, which is later (the first case that needs it).
+  if (o.threads) setThreadsCount(o.threads);
+  const rt = await createRuntime({ kernels: o.kernels ?? {}, backend: o.backend ?? 'auto', ...(o.threads ? { threads: o.threads } : {}) });
   const rows: Row[] = [];
   const bytes: Record<string, { warm: number; end: number }> = {};
   const notes: string[] = [];
@@ -418,6 +422,7 @@ export async function runBench(o: BenchOptions) {
       adapter: rt.adapter,
       userAgent: navigator.userAgent,
       crossOriginIsolated: globalThis.crossOriginIsolated,
+      webrnnThreads: rt.threads,
       tfjs: { version: tf.version.tfjs, wasmThreads: await wasmThreads() },
       rows,
       bytes: { atStart: bytesAtStart, perCase: bytes, atEnd: rt.stats.bytes },

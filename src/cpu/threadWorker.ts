@@ -9,7 +9,7 @@ import { buildLayers } from '../model/buildLayers';
 import type { Segment } from '../model/arena';
 import { layersFromTopology } from '../model/kerasLayers';
 import { CpuModel, type HostParameters } from './model';
-import type { ThreadCall, ThreadReply } from './threads';
+import { SPIN_MS, type ThreadCall, type ThreadReply } from './threads';
 
 /** A model's parameters in this thread: what the calling thread sent, with the per-layer versions CpuModel reads. */
 class ThreadParameters implements HostParameters {
@@ -57,7 +57,11 @@ function serve(post: (reply: ThreadReply) => void): (call: ThreadCall) => void {
           const n = Math.min(call.batchSize, call.rows - s);
           call.out.set(cpu.forward(call.x.subarray(s * sampleSize, (s + n) * sampleSize), n, call.inputShape), s * outSize);
         }
+        Atomics.store(call.signal, 2 * call.slot + 1, call.call);
         post({ op: 'done', call: call.call });
+        // The next call usually follows soon: spin on its signal a moment, awake, before waiting on messages.
+        const until = performance.now() + SPIN_MS;
+        while (Atomics.load(call.signal, 2 * call.slot) === call.call && performance.now() < until);
       } catch (e) {
         post({ op: 'failed', call: call.call, error: serializeError(e instanceof Error ? e : new Error(String(e))) });
       }
