@@ -22,12 +22,14 @@ describe('sharing rows between threads', () => {
     expect(shareRows(1000, 3).reduce((a, b) => a + b, 0)).toBe(1000);
   });
 
-  it('splits a predict only when its work outweighs a round trip to a worker', () => {
+  it('splits a predict only when its work outweighs a round trip to a worker, a training step only when much bigger', () => {
     expect(worthSplitting(64, 100, 300_000)).toBe(true); // the large benchmark case
     expect(worthSplitting(32, 60, 10_000)).toBe(true); // the tutorial model
     expect(worthSplitting(1, 60, 10_000_000)).toBe(false); // one row: nothing to split
     expect(worthSplitting(8, 4, 1000)).toBe(false); // too little work
     expect(worthSplitting(1000, null, 5000)).toBe(true); // not a sequence: rows × parameters
+    expect(worthSplitting(32, 60, 10_000, true)).toBe(false); // the tutorial model's step: slower on two threads here
+    expect(worthSplitting(64, 100, 300_000, true)).toBe(true); // the large case's: 1.7× faster
   });
 });
 
@@ -53,16 +55,17 @@ describe('createRuntime threads', () => {
 describe('threads in Node, from the built package', () => {
   beforeAll(() => assertFreshDist());
 
-  it('two threads predict what one does, see setWeights, leave a small batch unsplit, and let the process end', () => {
+  it('two threads predict and train what one does, see setWeights, leave a small batch unsplit, and let the process end', () => {
     const run = spawnSync(process.execPath, [join(repoRoot, 'test/support/threadsNode.mjs')], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
     expect(run.error).toBeUndefined(); // a timeout (a worker holding the process open) would be an error here
     expect(run.status, run.stderr).toBe(0);
-    type Side = { threads: number; split: number; first: number[]; second: number[]; small: number[] };
+    type Side = { threads: number; split: number; first: number[]; second: number[]; small: number[]; loss: number[]; weights: number[] };
     const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<'1' | '2', Side>;
     expect([r[1].threads, r[2].threads]).toEqual([1, 2]);
-    expect([r[1].split, r[2].split]).toEqual([0, 2]); // the two 48-row predicts split; the 3-row one did not
+    expect([r[1].split, r[2].split]).toEqual([0, 4]); // the two 48-row predicts and the two steps split; 3 rows did not
     expect(r[2].first.length).toBe(48 * 3);
-    for (const key of ['first', 'second', 'small'] as const) expectClose(Float32Array.from(r[2][key]), Float32Array.from(r[1][key]), SEQUENCE, key);
+    for (const key of ['first', 'second', 'small', 'loss', 'weights'] as const)
+      expectClose(Float32Array.from(r[2][key]), Float32Array.from(r[1][key]), SEQUENCE, key);
     expect(r[2].second).not.toEqual(r[2].first);
   });
 });

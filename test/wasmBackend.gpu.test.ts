@@ -66,6 +66,19 @@ describe.skipIf(skipGpu)('the wasm backend in the page', () => {
     expect(r.unsplit).toBe(0);
   });
 
+  it('two threads train what one thread does: each share’s loss rescaled to the batch’s, under a mask too', async () => {
+    const r = await page.call('threadsTrainLikeOneThread');
+    const o = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, decodeFloats(v)]));
+    for (const name of ['maskedText', 'classifier']) {
+      expect(o[`${name}LossTwo`]!.length).toBe(4); // 2 epochs: losses, then the metric
+      expectClose(o[`${name}LossTwo`]!, o[`${name}LossOne`]!, SEQUENCE, `${name}: losses and metric`);
+      expectClose(o[`${name}WeightsTwo`]!, o[`${name}WeightsOne`]!, SEQUENCE, `${name}: weights after 2 steps`);
+      expect(o[`${name}WeightsTwo`]).not.toEqual(o[`${name}WeightsOne`]!.map(() => 0));
+    }
+    expect(r.worth).toBe(4); // both models' steps are worth splitting,
+    expect(r.split).toBe(r.worth); // and each one split
+  });
+
   it('createRuntime() takes WebAssembly over a CPU-emulated adapter (SwiftShader here) and WebGPU on a hardware one', async () => {
     const r = await page.call('autoChoice');
     expect(r.auto).toBe(r.isFallback ? 'wasm' : 'webgpu');

@@ -17,6 +17,8 @@ import type { JsonObject } from '../io/types';
 import type { Layer } from '../layers/layer';
 import type { ParameterArena } from '../model/arena';
 import { sequentialTopology } from '../model/kerasLayers';
+import type { Compiled } from '../model/training';
+import type { CpuTrainer, LossRows } from './training';
 
 /** What the calling thread tells a worker. */
 export type ThreadCall =
@@ -38,6 +40,24 @@ export type ThreadCall =
       signal: Int32Array;
       slot: number;
     }
+  /**
+   * The gradients of `rows` training samples (x and y on a SharedArrayBuffer) through model `id` compiled so, into
+   * `grads` [total]; `acc` gets the loss and metric sums as the trainer's accumulator has them, then its LossRows.
+   */
+  | {
+      op: 'gradients';
+      call: number;
+      id: number;
+      compiled: Compiled;
+      x: Float32Array;
+      y: Float32Array;
+      rows: number;
+      inputShape: number[];
+      grads: Float32Array;
+      acc: Float32Array;
+      signal: Int32Array;
+      slot: number;
+    }
   | { op: 'drop'; id: number };
 
 /** What a worker answers: once when it listens, then once per forward. */
@@ -52,10 +72,14 @@ export interface ThreadedModel {
 
 /**
  * Fewest rows a thread takes, and the least work (rows × timesteps × parameters, about the multiply-adds) worth a
- * split: below it a worker's round trip (about 0.1 ms) costs more than half the work saves.
+ * split: below it a worker's round trip costs more than half the work saves. A training step splits only at 32×
+ * more: measured on this project's 2-core machine (Node, two threads against one), the tutorial model's step (32
+ * rows, 20 M) took 10.9–14 ms against 8.1–9.7, its 16-row shares each running as slow as the whole batch alone,
+ * while the large case's (64 rows, 1.9 G) took 564 against 968 ms.
  */
 const MIN_ROWS = 4;
 const MIN_WORK = 2 ** 22;
+const MIN_TRAINING_WORK = 2 ** 27;
 
 /**
  * How long a thread spins on the shared signals before it waits on messages: a worker for the next call after its
@@ -64,15 +88,25 @@ const MIN_WORK = 2 ** 22;
  */
 export const SPIN_MS = 2;
 
-/** Whether a predict of `count` samples of `timesteps` steps (null: not a sequence) through `params` parameters is worth splitting. */
-export function worthSplitting(count: number, timesteps: number | null, params: number): boolean {
-  return count >= 2 * MIN_ROWS && count * (timesteps ?? 1) * params >= MIN_WORK;
+/**
+ * Whether a predict (or with `training`, a training step) of `count` samples of `timesteps` steps (null: not a
+ * sequence) through `params` parameters is worth splitting.
+ */
+export function worthSplitting(count: number, timesteps: number | null, params: number, training = false): boolean {
+  return count >= 2 * MIN_ROWS && count * (timesteps ?? 1) * params >= (training ? MIN_TRAINING_WORK : MIN_WORK);
 }
 
 /** `count` rows split into at most `threads` contiguous shares of MIN_ROWS or more, as even as they go. */
 export function shareRows(count: number, threads: number): number[] {
   const k = Math.max(1, Math.min(threads, Math.floor(count / MIN_ROWS)));
   return Array.from({ length: k }, (_, i) => Math.floor(count / k) + (i < count % k ? 1 : 0));
+}
+
+/** A copy of `data` on a SharedArrayBuffer, which workers read without a copy of their own. */
+function sharedCopy(data: Float32Array): Float32Array {
+  const shared = new Float32Array(new SharedArrayBuffer(data.length * 4));
+  shared.set(data);
+  return shared;
 }
 
 /** One worker as the pool drives it, in a page or in Node. */
@@ -121,58 +155,143 @@ export class ThreadPool {
   ): Promise<Float32Array> {
     const threads = await this.start();
     const shares = shareRows(count, this.count);
-    const sampleSize = x.length / count;
-    const out = new Float32Array(count * outSize);
-    // The workers' rows, and room for their outputs, shared: one copy in, one copy out.
     const first = shares[0]!;
-    const sharedX = new Float32Array(new SharedArrayBuffer((count - first) * sampleSize * 4));
-    sharedX.set(x.subarray(first * sampleSize));
+    const sampleSize = x.length / count;
+    // The workers' rows, and room for their outputs, shared: one copy in, one copy out.
+    const sharedX = sharedCopy(x.subarray(first * sampleSize));
     const sharedOut = new Float32Array(new SharedArrayBuffer((count - first) * outSize * 4));
     const id = this.idOf(model);
-    const waits: Promise<void>[] = [];
-    const posted: [Thread, number][] = [];
-    let start = first;
-    shares.slice(1).forEach((rows, i) => {
-      const thread = threads[i]!;
-      this.sendParameters(thread, id, model);
-      const call = this.nextCall++;
-      const [from, to] = [start - first, start - first + rows];
-      waits.push(this.await(call, thread));
-      posted.push([thread, call]);
-      Atomics.store(this.signal, 2 * thread.slot, call);
-      thread.post({
-        op: 'forward',
-        call,
-        id,
-        x: sharedX.subarray(from * sampleSize, to * sampleSize),
-        out: sharedOut.subarray(from * outSize, to * outSize),
-        rows,
-        batchSize,
-        inputShape,
-        signal: this.signal,
-        slot: thread.slot,
-      });
-      start += rows;
-    });
+    const posted = this.post(threads, shares, model, (call, slot, from, rows) => ({
+      op: 'forward',
+      call,
+      id,
+      x: sharedX.subarray(from * sampleSize, (from + rows) * sampleSize),
+      out: sharedOut.subarray(from * outSize, (from + rows) * outSize),
+      rows,
+      batchSize,
+      inputShape,
+      signal: this.signal,
+      slot,
+    }));
     this.calls++;
-    // The calling thread's share while the workers compute theirs.
-    try {
+    const out = new Float32Array(count * outSize);
+    await this.alongside(posted, () => {
       for (let s = 0; s < first; s += batchSize) {
         const n = Math.min(batchSize, first - s);
         out.set(local(x.subarray(s * sampleSize, (s + n) * sampleSize), n), s * outSize);
       }
-      // Finished shares show in the signals before their messages arrive.
+    });
+    out.set(sharedOut, first * outSize);
+    return out;
+  }
+
+  /**
+   * One training step of n samples, data-parallel: each thread computes the gradients of its rows (the calling
+   * thread through `trainer`), the shares are rescaled to the whole batch's mean and summed into trainer.grads, and
+   * the trainer's update (penalties, clipping, optimizer) runs once, here. A share's loss was a mean over its own rows
+   * (its own real steps under a mask): its gradients weigh valid_i/valid and its loss rows·valid_i/(valid·rows_i),
+   * which gives what one thread computes for the whole batch, up to rounding. `acc` gets the sums as trainBatch adds
+   * them. Only for a model without kept states or dropout (drawsInTraining), whose rows are independent.
+   */
+  async train(
+    model: ThreadedModel,
+    trainer: CpuTrainer,
+    compiled: Compiled,
+    x: Float32Array,
+    y: Float32Array,
+    n: number,
+    inputShape: number[],
+    acc: Float32Array,
+  ): Promise<void> {
+    const threads = await this.start();
+    const shares = shareRows(n, this.count);
+    const first = shares[0]!;
+    const [xSize, ySize, total, accSize] = [x.length / n, y.length / n, model.arena.total, acc.length + 2];
+    const sharedX = sharedCopy(x.subarray(first * xSize));
+    const sharedY = sharedCopy(y.subarray(first * ySize));
+    const grads = new Float32Array(new SharedArrayBuffer((shares.length - 1) * total * 4));
+    const sums = new Float32Array(new SharedArrayBuffer((shares.length - 1) * accSize * 4));
+    const id = this.idOf(model);
+    const posted = this.post(threads, shares, model, (call, slot, from, rows, i) => ({
+      op: 'gradients',
+      call,
+      id,
+      compiled,
+      x: sharedX.subarray(from * xSize, (from + rows) * xSize),
+      y: sharedY.subarray(from * ySize, (from + rows) * ySize),
+      rows,
+      inputShape,
+      grads: grads.subarray(i * total, (i + 1) * total),
+      acc: sums.subarray(i * accSize, (i + 1) * accSize),
+      signal: this.signal,
+      slot,
+    }));
+    this.calls++;
+    const own = new Float32Array(acc.length);
+    let counts: LossRows = { rows: 0, valid: 0 };
+    await this.alongside(posted, () => (counts = trainer.gradients(x.subarray(0, first * xSize), y.subarray(0, first * ySize), first, inputShape, own)));
+    const parts = [
+      { ...counts, acc: own, grads: trainer.grads },
+      ...shares.slice(1).map((_, i) => {
+        const a = sums.subarray(i * accSize, (i + 1) * accSize);
+        return { rows: a[acc.length]!, valid: a[acc.length + 1]!, acc: a.subarray(0, acc.length), grads: grads.subarray(i * total, (i + 1) * total) };
+      }),
+    ];
+    const [rows, valid] = parts.reduce(([r, v], p) => [r + p.rows, v + p.valid], [0, 0]);
+    parts.forEach((part, i) => {
+      // With no real step anywhere every share's gradient is 0 and its loss a sum of 0·ℓ: left as they are.
+      const gradScale = valid > 0 ? part.valid / valid : 1;
+      const lossScale = valid > 0 && part.valid > 0 ? (rows * part.valid) / (valid * part.rows) : 1;
+      acc[0]! += lossScale * part.acc[0]!;
+      for (let j = 1; j < acc.length; j++) acc[j]! += part.acc[j]!;
+      if (i === 0) for (let k = 0; k < total; k++) trainer.grads[k]! *= gradScale;
+      else for (let k = 0; k < total; k++) trainer.grads[k]! += gradScale * part.grads[k]!;
+    });
+    trainer.update(acc, rows);
+  }
+
+  /**
+   * Posts each worker its share (the shares after the first, which the calling thread keeps): its parameters first
+   * where they changed, then `call(call, slot, from, rows, index)`'s message, `from` counted from the end of the first
+   * share. Returns what was posted, to wait on.
+   */
+  private post(
+    threads: Thread[],
+    shares: number[],
+    model: ThreadedModel,
+    message: (call: number, slot: number, from: number, rows: number, index: number) => ThreadCall,
+  ): { thread: Thread; call: number; done: Promise<void> }[] {
+    const id = this.idOf(model);
+    let from = 0;
+    return shares.slice(1).map((rows, i) => {
+      const thread = threads[i]!;
+      this.sendParameters(thread, id, model);
+      const call = this.nextCall++;
+      const done = this.await(call, thread);
+      Atomics.store(this.signal, 2 * thread.slot, call);
+      thread.post(message(call, thread.slot, from, rows, i));
+      from += rows;
+      return { thread, call, done };
+    });
+  }
+
+  /**
+   * Runs the calling thread's share while the workers run theirs, then waits for them: first spinning on their
+   * signals (a finished share shows there before its message arrives), then on their messages. A worker's failure
+   * rejects, after every share has ended.
+   */
+  private async alongside(posted: { thread: Thread; call: number; done: Promise<void> }[], own: () => void): Promise<void> {
+    try {
+      own();
       const until = performance.now() + SPIN_MS;
-      for (const [thread, call] of posted) {
+      for (const { thread, call } of posted) {
         while (Atomics.load(this.signal, 2 * thread.slot + 1) !== call && performance.now() < until);
         if (Atomics.load(this.signal, 2 * thread.slot + 1) === call) this.answer({ op: 'done', call });
       }
     } finally {
-      await Promise.allSettled(waits);
+      await Promise.allSettled(posted.map((p) => p.done));
     }
-    await Promise.all(waits);
-    out.set(sharedOut, first * outSize);
-    return out;
+    await Promise.all(posted.map((p) => p.done));
   }
 
   /** Lets the workers drop a model's copy (its Sequential was disposed). */

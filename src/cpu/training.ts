@@ -89,8 +89,32 @@ interface TrainRunner {
   layOut(w: Weights): void;
 }
 
+/** What the trainer reads and writes of a model's parameters: its ParameterArena, or a wasm thread's copy. */
+export type TrainerParameters = Pick<ParameterArena, 'host' | 'segments' | 'total' | 'version' | 'layerVersion' | 'touch'>;
+
+/** The rows a batch's loss was a mean over, and its real steps (as many as rows without a mask): see gradients. */
+export interface LossRows {
+  rows: number;
+  valid: number;
+}
+
+/**
+ * Whether a training step of these layers draws random numbers (dropout of any kind): such a step runs on one
+ * thread, where the draws meet the rows in order.
+ */
+export function drawsInTraining(layers: readonly Layer[]): boolean {
+  const draws = (layer: Layer): boolean => {
+    if (layer instanceof Dropout) return layer.rate > 0;
+    if (layer instanceof Bidirectional) return draws(layer.forwardLayer) || draws(layer.backwardLayer);
+    const cell = layer as { dropout?: number; recurrentDropout?: number };
+    return (cell.dropout ?? 0) > 0 || (cell.recurrentDropout ?? 0) > 0;
+  };
+  return layers.some(draws);
+}
+
 export class CpuTrainer {
-  private readonly grads: Float32Array;
+  /** The gradients of the last batch (or share of one), by the arena's layout. */
+  readonly grads: Float32Array;
   private readonly regularized: RegularizedSegment[];
   /** The layers whose parameters the optimizer step changes. */
   private readonly trained: Set<number>;
@@ -100,11 +124,11 @@ export class CpuTrainer {
 
   constructor(
     private readonly layers: readonly Layer[],
-    private readonly arena: ParameterArena,
+    private readonly arena: TrainerParameters,
     private readonly compiled: Compiled,
     private readonly kept: HostStates | null,
-    /** The slots and step count, the model's from compile on (save and load read and write them). */
-    private readonly optimizer: HostOptimizer,
+    /** The slots and step count, the model's from compile on (save and load read and write them); null in a thread. */
+    private readonly optimizer: HostOptimizer | null,
     seed: number,
   ) {
     this.grads = new Float32Array(arena.total);
@@ -122,6 +146,15 @@ export class CpuTrainer {
    * Adds the batch's loss, rows and metrics into `acc`; then updates the parameters.
    */
   trainBatch(x: Float32Array, y: Float32Array, n: number, inputShape: number[], acc: Float32Array): void {
+    this.update(acc, this.gradients(x, y, n, inputShape, acc).rows);
+  }
+
+  /**
+   * The first half of a training step: forward, loss and metrics (added into `acc`), backward into `grads`. The loss
+   * is a mean over the rows given (over their real steps under a mask), which a batch split between threads
+   * (./threads.ts) rescales to the whole batch's: the returned counts say by what.
+   */
+  gradients(x: Float32Array, y: Float32Array, n: number, inputShape: number[], acc: Float32Array): LossRows {
     this.refresh();
     const steps: TrainStep[] = [];
     let act: Act = { data: x, shape: [n, ...inputShape], mask: null };
@@ -134,12 +167,22 @@ export class CpuTrainer {
     this.grads.fill(0);
     let d: Float32Array | null = dP;
     for (let i = steps.length - 1; i >= 0 && d; i--) d = steps[i]!.backward(d);
+    const rows = dP.length / act.shape.at(-1)!;
+    return { rows, valid: act.mask ? act.mask.reduce((a, m) => a + (m !== 0 ? 1 : 0), 0) : rows };
+  }
+
+  /**
+   * The second half, once `grads` holds the whole batch's gradients (of `rows` output rows): L1/L2 penalties into
+   * the loss and the gradients, the non-finite watch, clipping, the optimizer step.
+   */
+  update(acc: Float32Array, rows: number): void {
     const params = this.arena.host!;
-    acc[0]! += addPenalties(params, this.grads, this.regularized) * (dP.length / act.shape.at(-1)!);
+    const optimizer = this.optimizer!;
+    acc[0]! += addPenalties(params, this.grads, this.regularized) * rows;
     this.watch(acc);
     if (this.compiled.clip) clipGradients(this.grads, this.compiled.clip, this.arena.segments);
-    this.optimizer.iterations++;
-    optimizerStep(this.compiled.optimizer, params, this.grads, this.optimizer.slots, this.optimizer.iterations);
+    optimizer.iterations++;
+    optimizerStep(this.compiled.optimizer, params, this.grads, optimizer.slots, optimizer.iterations);
     this.arena.touch(this.trained);
   }
 

@@ -89,6 +89,8 @@ export class Sequential {
   private hostStates: HostStates | null = null;
   /** On a wasm runtime: fit's and evaluate's batch steps and the optimizer's slots (src/cpu/training.ts), from compile on. */
   private cpuTrainer: CpuTrainer | null = null;
+  /** On a wasm runtime with threads, the module that splits training batches between them (src/cpu/threads.ts), loaded by the first fit that can. */
+  private cpuThreads: typeof import('../cpu/threads') | null = null;
   /** On a wasm runtime, the accumulators the GPU path keeps in `accumulators`, and the optimizer's state. */
   private hostAccumulators: { train: Float32Array; evaluate: Float32Array } | null = null;
   private hostOptimizer: HostOptimizer | null = null;
@@ -471,8 +473,10 @@ export class Sequential {
    */
   private async prepareTraining(train: number, evaluate: number, batchSize: number, what = 'model.fit'): Promise<void> {
     if (this.rt.backend === 'wasm') {
-      const { CpuTrainer, checkWasmTraining } = await import('../cpu/training');
+      const { CpuTrainer, checkWasmTraining, drawsInTraining } = await import('../cpu/training');
       checkWasmTraining(this.layers, this.arena!.segments, what);
+      // Threads train a batch's rows apart: only rows that do not meet, without kept states or dropout's draws.
+      if (this.rt.threads > 1 && !this.hostStates && !drawsInTraining(this.layers)) this.cpuThreads ??= await import('../cpu/threads');
       // Every batch size before the first batch runs, as the GPU path's programs (statesFor) check them.
       this.checkHostBatches([...batchSizesOf(train, batchSize), ...batchSizesOf(evaluate, batchSize)]);
       this.cpuTrainer ??= new CpuTrainer(this.layers, this.arena!, this.isCompiled, this.hostStates, this.hostOptimizer!, this.dropoutSeed());
@@ -485,12 +489,20 @@ export class Sequential {
     await Promise.all(plans.map((p) => p.prepare()));
   }
 
-  /** Queues one batch: uploads x and y rows `indices` and submits the chosen plan. Reads nothing back. */
-  private runBatch(x: Samples, y: Samples, indices: ArrayLike<number>, plan: 'train' | 'evaluate'): void {
+  /**
+   * Queues one batch: uploads x and y rows `indices` and submits the chosen plan. Reads nothing back. On a wasm
+   * runtime the batch runs now; a training batch split between threads returns when they are done.
+   */
+  private runBatch(x: Samples, y: Samples, indices: ArrayLike<number>, plan: 'train' | 'evaluate'): Promise<void> | void {
     if (this.cpuTrainer) {
       // The wasm backend: the step runs now, batch-major, into the host accumulator.
       const [xb, yb, acc] = [gatherBatch(x, indices, null), gatherBatch(y, indices, null), this.hostAccumulators![plan === 'train' ? 'train' : 'evaluate']];
-      if (plan === 'train') this.cpuTrainer.trainBatch(xb, yb, indices.length, this.inputShape, acc);
+      const n = indices.length;
+      if (plan === 'train' && this.cpuThreads?.worthSplitting(n, this.inputTimesteps(), this.arena!.total, true)) {
+        const pool = (this.rt.threadPool ??= new this.cpuThreads.ThreadPool(this.rt.threads));
+        return pool.train({ name: this.name, layers: this.layers, arena: this.arena! }, this.cpuTrainer, this.isCompiled, xb, yb, n, this.inputShape, acc);
+      }
+      if (plan === 'train') this.cpuTrainer.trainBatch(xb, yb, n, this.inputShape, acc);
       else this.cpuTrainer.evaluateBatch(xb, yb, indices.length, this.inputShape, acc);
       return;
     }
@@ -561,7 +573,7 @@ export class Sequential {
         for (let b = 0, start = 0; start < tx.count; b++, start += batchSize) {
           const indices = order.subarray(start, Math.min(start + batchSize, tx.count));
           await progress.begin(b, indices.length);
-          this.runBatch(tx, ty, indices, 'train');
+          await this.runBatch(tx, ty, indices, 'train');
           if (this.cpuTrainer) await breathe();
           await progress.submitted(b, indices.length);
           if (perBatch) await progress.flush(); // onBatchProgress(b) before onBatchEnd(b), whose readback waits anyway
@@ -613,7 +625,7 @@ export class Sequential {
         prepared.add(xs.count);
       }
       await before?.(xs.count);
-      this.runBatch(
+      await this.runBatch(
         xs,
         ys,
         Uint32Array.from({ length: xs.count }, (_, i) => i),

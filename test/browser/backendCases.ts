@@ -133,6 +133,78 @@ export const backendCases = {
     return result;
   },
 
+  /**
+   * Training on two threads and on one from the same weights, 2 epochs of one batch each, big enough to split
+   * (worthSplitting for training): a masked text model with a masked sequence output (mse, mae, adam, global norm
+   * clipping), where each share's loss is a mean over its own real steps until the shares are summed, and a
+   * classifier (sparse categorical crossentropy, accuracy, L2, rmsprop).
+   */
+  async threadsTrainLikeOneThread() {
+    const [one, two] = [await createRuntime({ backend: 'wasm', threads: 1 }), await createRuntime({ backend: 'wasm', threads: 2 })];
+    const [, , text] = maskedModels()[0]!;
+    const [n, T] = [1200, text.shape[1]!];
+    // The first half's rows take the six padding patterns in turn, the second half's row 4's (none): the threads'
+    // shares then hold different shares of the real steps, which their rescaling must weigh.
+    const ids = {
+      data: Float32Array.from({ length: n * T }, (_, i) => text.data[(Math.floor(i / T) < n / 2 ? Math.floor(i / T) % 6 : 4) * T + (i % T)]!),
+      shape: [n, T],
+    };
+    const features = { data: Float32Array.from({ length: 300 * 30 * 8 }, (_, i) => Math.sin(i * 0.31)), shape: [300, 30, 8] };
+    const models: [string, (r: Runtime) => Sequential, { data: Float32Array; shape: number[] }, { data: Float32Array; shape: number[] }][] = [
+      [
+        'maskedText',
+        (r) => {
+          const m = sequential(r, { seed: 12 });
+          m.add(layers.embedding({ inputDim: 20, outputDim: 16, maskZero: true, inputLength: T }));
+          m.add(layers.bidirectional({ layer: layers.lstm({ units: 32, returnSequences: true }) }));
+          m.add(layers.gru({ units: 16, returnSequences: true }));
+          m.add(layers.dense({ units: 2 }));
+          m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'], globalClipNorm: 1 } as never);
+          return m;
+        },
+        ids,
+        // Targets near 0 in the first half and near 2 in the second: the shares' mean losses differ, so a share weighed
+        // wrongly moves the batch's loss.
+        { data: Float32Array.from({ length: n * T * 2 }, (_, i) => (i < n * T ? 0.1 : 2) * Math.cos(i * 0.7) + (i < n * T ? 0 : 2)), shape: [n, T, 2] },
+      ],
+      [
+        'classifier',
+        (r) => {
+          const m = sequential(r, { seed: 13 });
+          m.add(layers.lstm({ units: 64, inputShape: [30, 8], kernelRegularizer: { l2: 0.01 } } as never));
+          m.add(layers.dense({ units: 3, activation: 'softmax' }));
+          m.compile({ optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+          return m;
+        },
+        features,
+        { data: Float32Array.from({ length: 300 }, (_, i) => i % 3), shape: [300, 1] },
+      ],
+    ];
+    const out: Record<string, string> = {};
+    let worth = 0;
+    for (const [name, build, x, y] of models) {
+      const [a, b] = [build(one), build(two)];
+      b.setWeights(await a.getWeights());
+      const timesteps = x.shape[1]!;
+      worth += worthSplitting(x.shape[0]!, timesteps, b.persistenceView().arena.total, true) ? 2 : 0;
+      for (const [key, m] of [
+        ['One', a],
+        ['Two', b],
+      ] as const) {
+        const h = await m.fit(x, y, { epochs: 2, batchSize: x.shape[0]!, shuffle: false });
+        const metric = Object.keys(h.history).find((k) => k !== 'loss')!;
+        out[`${name}Loss${key}`] = encode(Float32Array.from([...h.history.loss!, ...h.history[metric]!]));
+        out[`${name}Weights${key}`] = encode(Float32Array.from((await m.getWeights()).flatMap((w) => Array.from(w.data))));
+      }
+      a.dispose();
+      b.dispose();
+    }
+    const result = { outputs: out, split: two.threadPool?.calls ?? 0, worth };
+    one.dispose();
+    two.dispose();
+    return result;
+  },
+
   /** What createRuntime() picks here, beside the adapter a WebGPU runtime gets. */
   async autoChoice() {
     const [auto, gpu] = [await createRuntime(), await createRuntime({ backend: 'webgpu' })];
