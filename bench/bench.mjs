@@ -16,7 +16,8 @@
 //   npm run bench -- --markdown        also print the table as Markdown (README.md's Benchmark section)
 //   npm run bench -- --kernels=lstm:seq   pin kernel variants (RuntimeOptions.kernels) instead of the defaults
 //   npm run bench -- --backend=wasm       webrnn on its WebAssembly backend (no profile; --cases=tutorial,large,streaming)
-//   npm run bench -- --backend=wasm --threads=2   both wasm backends (webrnn's and TF.js's) on 2 threads; 1: single-threaded
+//   npm run bench -- --backend=wasm --threads=2   the wasm backends (webrnn's, TF.js's, ONNX Runtime's) on 2 threads; 1: one
+//   npm run bench -- --peers=wasm,ort     ONNX Runtime Web's wasm backend beside TF.js's: predict of the model webrnn exports
 //   BENCH_RUNS=5                       timed runs per cell (slow peers stop early, see bench/suite.ts)
 //   BENCH_PYTHON=/usr/bin/python3      the Python whose torch times the PyTorch column (bench/torch_bench.py)
 // bench/node.mjs runs the same suite in Node on Dawn (no browser), for GPU machines without Chromium.

@@ -1,4 +1,4 @@
-// The benchmark's own dependencies (bench/package.json: TF.js's webgpu and wasm backends, dawn.node) are not part
+// The benchmark's own dependencies (bench/package.json: TF.js's webgpu and wasm backends, ONNX Runtime Web, dawn.node) are not part
 // of the quick start's `npm install` (≈ 175 MB that `npm start` and `npm test` never load). `npm run bench:install`
 // installs them into bench/node_modules from bench/package-lock.json; bench.mjs and node.mjs call this first, so
 // the first `npm run bench` installs them itself, saying so.
@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const bench = fileURLToPath(new URL('.', import.meta.url));
-const needed = ['@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'webgpu'];
+const needed = ['@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-web', 'webgpu'];
 
 export function ensureBenchDependencies() {
   const missing = needed.filter((name) => !existsSync(`${bench}node_modules/${name}/package.json`));

@@ -24,10 +24,10 @@ export function printProfile(rows) {
   }
 }
 
-/** The peer columns present in a result: TF.js backends first, then PyTorch's. */
+/** The peer columns present in a result: TF.js backends first (and ONNX Runtime Web's wasm, peer `ort`), then PyTorch's. */
 export function peerColumns(result, options) {
   const torch = [...new Set(result.rows.flatMap((r) => Object.keys(r.peers).filter((k) => k.startsWith('torch-'))))];
-  return [...options.peers.map((p) => ({ key: p, label: `tfjs-${p}` })), ...torch.map((k) => ({ key: k, label: k }))];
+  return [...options.peers.map((p) => ({ key: p, label: p === 'ort' ? 'ort-wasm' : `tfjs-${p}` })), ...torch.map((k) => ({ key: k, label: k }))];
 }
 
 export function report(result, options, seconds, { markdown = false } = {}) {
@@ -86,7 +86,7 @@ export function printMarkdown(result, options) {
     return ours === undefined ? `${fmt(t.ms)}${n}` : `${fmt(t.ms)}${n} · **${(t.ms / ours).toFixed(t.ms / ours < 10 ? 1 : 0)}×**`;
   };
   const columns = peerColumns(result, options);
-  const title = (c) => (c.key.startsWith('torch-') ? `PyTorch ${c.key.slice(6)}` : `TF.js ${c.key}`);
+  const title = (c) => (c.key.startsWith('torch-') ? `PyTorch ${c.key.slice(6)}` : c.key === 'ort' ? 'ONNX Runtime Web wasm' : `TF.js ${c.key}`);
   console.log(`\n| case | op | webrnn ms | ${columns.map((c) => `${title(c)} ms · webrnn speed-up`).join(' | ')} |`);
   console.log(`|---|---|---:|${columns.map(() => '---:').join('|')}|`);
   for (const r of result.rows) console.log(`| ${r.case} | ${r.op} | ${md(r.webrnn)} | ${columns.map((c) => md(r.peers[c.key], r.webrnn.ms)).join(' | ')} |`);

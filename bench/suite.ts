@@ -16,7 +16,8 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRuntime, layers, sequential, type KernelChoice, type Runtime, type Sequential, type Tensor } from '../src/index';
 import { profile, type ProfileRow } from './profile';
 
-export type Peer = 'webgpu' | 'webgl' | 'wasm';
+/** TF.js's backends, and 'ort': ONNX Runtime Web's wasm backend (predict only, on the model webrnn exports to ONNX). */
+export type Peer = 'webgpu' | 'webgl' | 'wasm' | 'ort';
 export interface Timing {
   /** Median of the timed runs, ms; null when the cell was skipped. */
   ms: number | null;
@@ -46,8 +47,10 @@ export interface BenchOptions {
   kernels?: KernelChoice;
   /** webrnn's backend (RuntimeOptions.backend): 'wasm' times the WebAssembly path against the same peers. */
   backend?: 'auto' | 'webgpu' | 'wasm';
-  /** The threads of webrnn's wasm backend (RuntimeOptions.threads) and of TF.js's, the same count; unset: each picks. */
+  /** The threads of webrnn's wasm backend (RuntimeOptions.threads), TF.js's and ONNX Runtime's, the same count; unset: each picks. */
   threads?: number;
+  /** Where ONNX Runtime Web's .wasm files are served from (peer 'ort'). */
+  ortPath?: string;
 }
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
@@ -325,9 +328,20 @@ async function runCase(rt: Runtime, name: string, o: BenchOptions, rows: Row[], 
     cellRows.push({ case: name, op: op.op, what: op.what, webrnn: { ...t, warmupMs: warmups[i]! }, peers: {} });
   }
   bytes[name]!.end = rt.stats.bytes;
+  // ONNX Runtime Web times the same model exported to ONNX (model.toOnnx(): one fused LSTM or GRU op, as ORT runs it).
+  const ort = o.peers.includes('ort') && !m.stateful && m.cell !== 'sru' ? { onnx: await model.toOnnx(), expected: (await model.predict(x)).data } : null;
   model.dispose();
+  if (ort) {
+    const row = cellRows.find((r) => r.op === 'predict')!;
+    log(`${name} predict: onnxruntime-web wasm`);
+    try {
+      row.peers.ort = await ortPredict(ort.onnx, x, ort.expected, o);
+    } catch (e) {
+      row.peers.ort = { ms: null, runs: 0, warmupMs: 0, note: `failed: ${String(e)}` };
+    }
+  }
 
-  for (const peer of o.peers) {
+  for (const peer of o.peers.filter((p): p is Exclude<Peer, 'ort'> => p !== 'ort')) {
     const problem = m.cell === 'sru' ? 'TF.js has no SRU layer' : await setBackend(peer);
     const wanted = ops.filter((op) => !skip(op.op, peer));
     // One TF.js model per backend and case, with webrnn's initial weights; its ops run in the same order.
@@ -353,6 +367,25 @@ async function runCase(rt: Runtime, name: string, o: BenchOptions, rows: Row[], 
     tf.disposeVariables();
   }
   rows.push(...cellRows);
+}
+
+/**
+ * ONNX Runtime Web's wasm backend (SIMD; threads as --threads, else the count it picks) running the model webrnn
+ * exported, on the same input: its predict timed as webrnn's is, and its outputs checked against webrnn's (the note
+ * says how close: the same computation, or the timing means nothing).
+ */
+async function ortPredict(onnx: Uint8Array, x: { data: Float32Array; shape: number[] }, expected: Float32Array, o: BenchOptions): Promise<Timing> {
+  const ort = await import('onnxruntime-web/wasm');
+  ort.env.wasm.wasmPaths = o.ortPath ?? '/bench/node_modules/onnxruntime-web/dist/';
+  if (o.threads) ort.env.wasm.numThreads = o.threads;
+  const session = await ort.InferenceSession.create(onnx, { executionProviders: ['wasm'] });
+  const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', x.data, x.shape) };
+  const run = async () => (await session.run(feeds))[session.outputNames[0]!]!.data as Float32Array;
+  const got = await run();
+  const maxDiff = got.reduce((worst, v, i) => Math.max(worst, Math.abs(v - expected[i]!)), 0);
+  const t = await time(run, o.runs, o.budgetMs);
+  await session.release();
+  return { ...t, note: `outputs within ${maxDiff.toExponential(1)} of webrnn's; ${ort.env.wasm.numThreads ?? 'default'} threads` };
 }
 
 /**

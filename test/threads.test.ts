@@ -59,10 +59,11 @@ describe('threads in Node, from the built package', () => {
     const run = spawnSync(process.execPath, [join(repoRoot, 'test/support/threadsNode.mjs')], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
     expect(run.error).toBeUndefined(); // a timeout (a worker holding the process open) would be an error here
     expect(run.status, run.stderr).toBe(0);
-    type Side = { threads: number; split: number; first: number[]; second: number[]; small: number[]; loss: number[]; weights: number[] };
+    type Side = { threads: number; split: number; redone: number; first: number[]; second: number[]; small: number[]; loss: number[]; weights: number[] };
     const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<'1' | '2', Side>;
     expect([r[1].threads, r[2].threads]).toEqual([1, 2]);
     expect([r[1].split, r[2].split]).toEqual([0, 4]); // the two 48-row predicts and the two steps split; 3 rows did not
+    expect(r[2].redone).toBe(0); // the worker computed its share of each (a fresh process has memory to spare)
     expect(r[2].first.length).toBe(48 * 3);
     for (const key of ['first', 'second', 'small', 'loss', 'weights'] as const)
       expectClose(Float32Array.from(r[2][key]), Float32Array.from(r[1][key]), SEQUENCE, key);

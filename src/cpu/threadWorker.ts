@@ -12,6 +12,7 @@ import { layersFromTopology } from '../model/kerasLayers';
 import type { Layer } from '../layers/layer';
 import { CpuModel, type HostParameters } from './model';
 import { CpuTrainer, type TrainerParameters } from './training';
+import { nodeModule } from './wasmInstance';
 import { SPIN_MS, type ThreadCall, type ThreadReply } from './threads';
 
 /** A model's parameters in this thread: what the calling thread sent, with the per-layer versions CpuModel reads. */
@@ -107,8 +108,7 @@ if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !==
   scope.onmessage = (e) => handle(e.data);
   scope.postMessage({ op: 'ready' } satisfies ThreadReply);
 } else {
-  const name = 'node:worker_threads'; // a variable specifier: bundlers leave Node's module to Node
-  void import(/* @vite-ignore */ name).then(({ parentPort }: typeof import('node:worker_threads')) => {
+  void nodeModule<typeof import('node:worker_threads')>('worker_threads').then(({ parentPort }) => {
     const handle = serve((reply) => parentPort!.postMessage(reply));
     parentPort!.on('message', handle);
     parentPort!.postMessage({ op: 'ready' } satisfies ThreadReply);

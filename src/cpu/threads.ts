@@ -12,13 +12,14 @@
  * A runtime owns its pool (Runtime.threadPool), started by the first predict worth splitting and ended by dispose().
  * In Node the workers hold the process open only while a call waits on them.
  */
-import { WorkerError, rebuildError, type SerializedError } from '../errors';
+import { OutOfMemoryError, WorkerError, rebuildError, type SerializedError } from '../errors';
 import type { JsonObject } from '../io/types';
 import type { Layer } from '../layers/layer';
 import type { ParameterArena } from '../model/arena';
 import { sequentialTopology } from '../model/kerasLayers';
 import type { Compiled } from '../model/training';
 import type { CpuTrainer, LossRows } from './training';
+import { nodeModule } from './wasmInstance';
 
 /** What the calling thread tells a worker. */
 export type ThreadCall =
@@ -102,6 +103,16 @@ export function shareRows(count: number, threads: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.floor(count / k) + (i < count % k ? 1 : 0));
 }
 
+/** A share posted to a worker: its rows [from, from + rows) after the calling thread's, the index-th such share. */
+interface Posted {
+  thread: Thread;
+  call: number;
+  done: Promise<void>;
+  from: number;
+  rows: number;
+  index: number;
+}
+
 /** A copy of `data` on a SharedArrayBuffer, which workers read without a copy of their own. */
 function sharedCopy(data: Float32Array): Float32Array {
   const shared = new Float32Array(new SharedArrayBuffer(data.length * 4));
@@ -129,8 +140,9 @@ export class ThreadPool {
   private nextId = 1;
   private nextCall = 1;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  /** Predicts split so far. */
+  /** Predicts and training steps split so far, and the workers' shares of them computed on the calling thread instead. */
   calls = 0;
+  redone = 0;
   /** Per worker, the last call posted and the last finished (Thread.slot), for the spins of SPIN_MS. */
   private readonly signal: Int32Array;
 
@@ -175,12 +187,18 @@ export class ThreadPool {
     }));
     this.calls++;
     const out = new Float32Array(count * outSize);
-    await this.alongside(posted, () => {
-      for (let s = 0; s < first; s += batchSize) {
-        const n = Math.min(batchSize, first - s);
-        out.set(local(x.subarray(s * sampleSize, (s + n) * sampleSize), n), s * outSize);
+    // Rows [from, from + rows) of x through `local`, batchSize at a time, into `into` from its start.
+    const here = (from: number, rows: number, into: Float32Array) => {
+      for (let s = 0; s < rows; s += batchSize) {
+        const n = Math.min(batchSize, rows - s);
+        into.set(local(x.subarray((from + s) * sampleSize, (from + s + n) * sampleSize), n), s * outSize);
       }
-    });
+    };
+    await this.alongside(
+      posted,
+      () => here(0, first, out),
+      ({ from, rows }) => here(first + from, rows, sharedOut.subarray(from * outSize)),
+    );
     out.set(sharedOut, first * outSize);
     return out;
   }
@@ -229,7 +247,21 @@ export class ThreadPool {
     this.calls++;
     const own = new Float32Array(acc.length);
     let counts: LossRows = { rows: 0, valid: 0 };
-    await this.alongside(posted, () => (counts = trainer.gradients(x.subarray(0, first * xSize), y.subarray(0, first * ySize), first, inputShape, own)));
+    await this.alongside(
+      posted,
+      () => (counts = trainer.gradients(x.subarray(0, first * xSize), y.subarray(0, first * ySize), first, inputShape, own)),
+      ({ from, rows, index }) => {
+        // A worker's share computed here instead: into its places in the shared gradients and sums, the first share's
+        // gradients kept aside meanwhile.
+        const kept = trainer.grads.slice();
+        const sum = sums.subarray(index * accSize, (index + 1) * accSize).fill(0);
+        const [a, b] = [first + from, first + from + rows];
+        const c = trainer.gradients(x.subarray(a * xSize, b * xSize), y.subarray(a * ySize, b * ySize), rows, inputShape, sum.subarray(0, acc.length));
+        [sum[acc.length], sum[acc.length + 1]] = [c.rows, c.valid];
+        grads.set(trainer.grads, index * total);
+        trainer.grads.set(kept);
+      },
+    );
     const parts = [
       { ...counts, acc: own, grads: trainer.grads },
       ...shares.slice(1).map((_, i) => {
@@ -260,7 +292,7 @@ export class ThreadPool {
     shares: number[],
     model: ThreadedModel,
     message: (call: number, slot: number, from: number, rows: number, index: number) => ThreadCall,
-  ): { thread: Thread; call: number; done: Promise<void> }[] {
+  ): Posted[] {
     const id = this.idOf(model);
     let from = 0;
     return shares.slice(1).map((rows, i) => {
@@ -271,16 +303,19 @@ export class ThreadPool {
       Atomics.store(this.signal, 2 * thread.slot, call);
       thread.post(message(call, thread.slot, from, rows, i));
       from += rows;
-      return { thread, call, done };
+      return { thread, call, done, from: from - rows, rows, index: i };
     });
   }
 
   /**
    * Runs the calling thread's share while the workers run theirs, then waits for them: first spinning on their
-   * signals (a finished share shows there before its message arrives), then on their messages. A worker's failure
-   * rejects, after every share has ended.
+   * signals (a finished share shows there before its message arrives), then on their messages. A share whose worker
+   * could not get WebAssembly memory is computed here by `redo`: the engine reclaims a page's dropped memories only
+   * when the page's own thread runs short (a worker cannot make it collect), so this thread can where a worker
+   * cannot. Any other failure rejects, after every share has ended.
    */
-  private async alongside(posted: { thread: Thread; call: number; done: Promise<void> }[], own: () => void): Promise<void> {
+  private async alongside(posted: Posted[], own: () => void, redo: (share: Posted) => void): Promise<void> {
+    let settled: PromiseSettledResult<void>[] = [];
     try {
       own();
       const until = performance.now() + SPIN_MS;
@@ -289,9 +324,15 @@ export class ThreadPool {
         if (Atomics.load(this.signal, 2 * thread.slot + 1) === call) this.answer({ op: 'done', call });
       }
     } finally {
-      await Promise.allSettled(posted.map((p) => p.done));
+      settled = await Promise.allSettled(posted.map((p) => p.done));
     }
-    await Promise.all(posted.map((p) => p.done));
+    settled.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      const e = result.reason as Error;
+      if (e.name !== 'RangeError' && !(e instanceof OutOfMemoryError)) throw e;
+      this.redone++;
+      redo(posted[i]!);
+    });
   }
 
   /** Lets the workers drop a model's copy (its Sequential was disposed). */
@@ -405,9 +446,8 @@ async function spawn(slot: number, answer: (reply: ThreadReply) => void, fail: (
       };
       thread = { post: (call) => worker.postMessage(call), hold: () => undefined, terminate: () => worker.terminate(), busy: 0, slot, sent: new Map() };
     } else {
-      const name = 'node:worker_threads'; // a variable specifier: bundlers leave Node's module to Node
-      void import(/* @vite-ignore */ name).then(
-        ({ Worker: NodeWorker }: typeof import('node:worker_threads')) => {
+      void nodeModule<typeof import('node:worker_threads')>('worker_threads').then(
+        ({ Worker: NodeWorker }) => {
           const worker = new NodeWorker(new URL(import.meta.url.replace(/threads\.(js|ts)$/, 'threadWorker.$1')));
           // Held open until it listens (a script awaiting the first predict would exit early otherwise), then idle.
           worker.on('message', (reply: ThreadReply) => {

@@ -84,10 +84,17 @@ export function threadsUnavailableBecause(): string | null {
 export async function coreCount(): Promise<number> {
   if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) return navigator.hardwareConcurrency;
   try {
-    const name = 'node:os'; // a variable specifier: bundlers leave Node's module to Node
-    const os = (await import(/* @vite-ignore */ name)) as { availableParallelism(): number };
-    return os.availableParallelism();
+    return (await nodeModule<typeof import('node:os')>('os')).availableParallelism();
   } catch {
     return 1;
   }
+}
+
+/**
+ * Node's own module `node:<name>`, for the wasm backend's code that runs in pages and in Node alike. The specifier is
+ * made at run time, where no bundler sees it: a page's bundle must not try to resolve Node's modules (webpack fails
+ * on the node: scheme), and this code reaches them only in Node.
+ */
+export function nodeModule<T>(name: string): Promise<T> {
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ `node:${name}`) as Promise<T>;
 }

@@ -127,7 +127,14 @@ export const backendCases = {
       a.dispose();
       b.dispose();
     }
-    const result = { outputs: out, threads: [one.threads, two.threads], split: two.threadPool?.calls ?? 0, worth, unsplit: one.threadPool?.calls ?? 0 };
+    const result = {
+      outputs: out,
+      threads: [one.threads, two.threads],
+      split: two.threadPool?.calls ?? 0,
+      redone: two.threadPool?.redone ?? 0,
+      worth,
+      unsplit: one.threadPool?.calls ?? 0,
+    };
     one.dispose();
     two.dispose();
     return result;
@@ -199,7 +206,7 @@ export const backendCases = {
       a.dispose();
       b.dispose();
     }
-    const result = { outputs: out, split: two.threadPool?.calls ?? 0, worth };
+    const result = { outputs: out, split: two.threadPool?.calls ?? 0, redone: two.threadPool?.redone ?? 0, worth };
     one.dispose();
     two.dispose();
     return result;

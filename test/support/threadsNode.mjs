@@ -27,7 +27,7 @@ for (const threads of [1, 2]) {
   const ys = { data: Float32Array.from({ length: 300 }, (_, i) => Math.cos(i)), shape: [300, 1] };
   const loss = (await trained.fit(xs, ys, { epochs: 2, batchSize: 300, shuffle: false })).history.loss;
   const weights = (await trained.getWeights()).flatMap((w) => Array.from(w.data));
-  out[threads] = { threads: rt.threads, split: rt.threadPool?.calls ?? 0, first, second, small, loss, weights };
+  out[threads] = { threads: rt.threads, split: rt.threadPool?.calls ?? 0, redone: rt.threadPool?.redone ?? 0, first, second, small, loss, weights };
   trained.dispose();
   model.dispose();
   rt.dispose();
