@@ -315,7 +315,7 @@ export class ThreadPool {
    * cannot. Any other failure rejects, after every share has ended.
    */
   private async alongside(posted: Posted[], own: () => void, redo: (share: Posted) => void): Promise<void> {
-    let settled: PromiseSettledResult<void>[] = [];
+    let settled: PromiseSettledResult<void>[];
     try {
       own();
       const until = performance.now() + SPIN_MS;
