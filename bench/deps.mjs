@@ -1,5 +1,5 @@
 // The benchmark's own dependencies (bench/package.json: TF.js's webgpu and wasm backends, ONNX Runtime Web, dawn.node) are not part
-// of the quick start's `npm install` (≈ 175 MB that `npm start` and `npm test` never load). `npm run bench:install`
+// of the quick start's `npm install` (≈ 330 MB that `npm start` and `npm test` never load). `npm run bench:install`
 // installs them into bench/node_modules from bench/package-lock.json; bench.mjs and node.mjs call this first, so
 // the first `npm run bench` installs them itself, saying so.
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ export function ensureBenchDependencies() {
   const missing = needed.filter((name) => !existsSync(`${bench}node_modules/${name}/package.json`));
   if (missing.length === 0) return;
   console.log(`The benchmark's own packages are not installed (${missing.join(', ')}): installing them now into bench/node_modules`);
-  console.log('(≈ 175 MB; the same as `npm run bench:install`; `npm start` and `npm test` do not need them).');
+  console.log('(≈ 330 MB; the same as `npm run bench:install`; `npm start` and `npm test` do not need them).');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const run = spawnSync(npm, ['ci', '--prefix', bench, '--no-audit', '--no-fund'], { stdio: 'inherit' });
   if (run.status !== 0) {

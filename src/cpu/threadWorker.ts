@@ -13,7 +13,7 @@ import type { Layer } from '../layers/layer';
 import { CpuModel, type HostParameters } from './model';
 import { CpuTrainer, type TrainerParameters } from './training';
 import { nodeModule } from './wasmInstance';
-import { SPIN_MS, type ThreadCall, type ThreadReply } from './threads';
+import { SPIN_MS, WORKER_SPINS, type ThreadCall, type ThreadReply } from './threads';
 
 /** A model's parameters in this thread: what the calling thread sent, with the per-layer versions CpuModel reads. */
 class ThreadParameters implements HostParameters, TrainerParameters {
@@ -58,11 +58,11 @@ interface Held {
 
 function serve(post: (reply: ThreadReply) => void): (call: ThreadCall) => void {
   const models = new Map<number, Held>();
-  /** Reports a call done, on the shared signal first, then spins a moment awake for the next one. */
+  /** Reports a call done, on the shared signal first; in Node it then spins a moment awake for the next one (SPIN_MS). */
   const finished = (call: { call: number; signal: Int32Array; slot: number }) => {
     Atomics.store(call.signal, 2 * call.slot + 1, call.call);
     post({ op: 'done', call: call.call });
-    const until = performance.now() + SPIN_MS;
+    const until = performance.now() + (WORKER_SPINS ? SPIN_MS : 0);
     while (Atomics.load(call.signal, 2 * call.slot) === call.call && performance.now() < until);
   };
   return (call) => {

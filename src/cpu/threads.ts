@@ -73,29 +73,31 @@ export interface ThreadedModel {
 
 /**
  * Fewest rows a thread takes, and the least work (rows × timesteps × parameters, about the multiply-adds) worth a
- * split: below it a worker's round trip costs more than half the work saves. A training step splits only at 32×
- * more: measured on this project's 2-core machine (Node, two threads against one), the tutorial model's step (32
- * rows, 20 M) took 10.9–14 ms against 8.1–9.7, its 16-row shares each running as slow as the whole batch alone,
- * while the large case's (64 rows, 1.9 G) took 564 against 968 ms.
+ * split, for predict and training alike. Measured on this project's 2-core machine: the large case (64 rows, 1.9 G)
+ * ran 1.8–2× faster on two threads (predict 191–209 ms against 364–378 in Chromium; a training step 506–561 against
+ * 939–943), while the tutorial model (32 rows, 21 M) ran slower split: its predict 9.6–11 ms against 2.3–3.3 in
+ * Chromium, where the two threads' shares of a few milliseconds each stretched to 1.3–7 ms and 0.1–19 ms, and its
+ * training step 10.9–14 against 8.1–9.7 ms in Node. 134 M is about 16 ms of one thread's work.
  */
 const MIN_ROWS = 4;
-const MIN_WORK = 2 ** 22;
-const MIN_TRAINING_WORK = 2 ** 27;
+export const MIN_WORK = 2 ** 27;
+
+/** Whether a predict or a training step of `count` samples of `timesteps` steps (null: not a sequence) through `params` parameters is worth splitting. */
+export function worthSplitting(count: number, timesteps: number | null, params: number): boolean {
+  return count >= 2 * MIN_ROWS && count * (timesteps ?? 1) * params >= MIN_WORK;
+}
 
 /**
- * How long a thread spins on the shared signals before it waits on messages: a worker for the next call after its
- * last one, the calling thread for the workers' shares after its own. A thread that sleeps is slow to wake (on this
- * project's 2-core VM, the tutorial predict's median doubled: 2.7 against 1.3 ms at best), and the spin is short.
+ * How long a thread spins on the shared signals before it waits on messages: the calling thread for the workers'
+ * shares after its own, and in Node a worker for the next call after its last one. Measured on this project's 2-core
+ * VM: in Node a worker that sleeps is slow to wake (the tutorial predict's median on two threads was 2.7 ms against
+ * 1.3 at best; spinning, 1.65), while in Chromium a worker spinning in its message handler got the next message
+ * 4.1 ms later (median of 50 round trips) against 0.06 ms when it returns at once, so a page's workers do not spin.
  */
 export const SPIN_MS = 2;
 
-/**
- * Whether a predict (or with `training`, a training step) of `count` samples of `timesteps` steps (null: not a
- * sequence) through `params` parameters is worth splitting.
- */
-export function worthSplitting(count: number, timesteps: number | null, params: number, training = false): boolean {
-  return count >= 2 * MIN_ROWS && count * (timesteps ?? 1) * params >= (training ? MIN_TRAINING_WORK : MIN_WORK);
-}
+/** Whether a worker spins after a call (SPIN_MS): in Node only. */
+export const WORKER_SPINS = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
 
 /** `count` rows split into at most `threads` contiguous shares of MIN_ROWS or more, as even as they go. */
 export function shareRows(count: number, threads: number): number[] {

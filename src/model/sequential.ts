@@ -498,7 +498,7 @@ export class Sequential {
       // The wasm backend: the step runs now, batch-major, into the host accumulator.
       const [xb, yb, acc] = [gatherBatch(x, indices, null), gatherBatch(y, indices, null), this.hostAccumulators![plan === 'train' ? 'train' : 'evaluate']];
       const n = indices.length;
-      if (plan === 'train' && this.cpuThreads?.worthSplitting(n, this.inputTimesteps(), this.arena!.total, true)) {
+      if (plan === 'train' && this.cpuThreads?.worthSplitting(n, this.inputTimesteps(), this.arena!.total)) {
         const pool = (this.rt.threadPool ??= new this.cpuThreads.ThreadPool(this.rt.threads));
         return pool.train({ name: this.name, layers: this.layers, arena: this.arena! }, this.cpuTrainer, this.isCompiled, xb, yb, n, this.inputShape, acc);
       }

@@ -3,7 +3,7 @@
  * runtime, and createRuntime() with WebGPU switched off (navigator.gpu hidden, as in a browser without it).
  */
 import { createRuntime, layers, sequential, type Runtime, type Sequential } from '../../src/index';
-import { worthSplitting } from '../../src/cpu/threads';
+import { MIN_WORK, worthSplitting } from '../../src/cpu/threads';
 import { encode, rt } from './harnessCore';
 
 /** The stack both backends run: every layer kind the wasm backend has. */
@@ -98,7 +98,7 @@ export const backendCases = {
 
   /**
    * The masked models above on a wasm runtime with two threads and on one with one, from the same weights, over
-   * their rows repeated 1000 times (enough work for each to split between the threads: worthSplitting); then the text model
+   * their rows repeated just enough times for each to split between the threads (worthSplitting); then the text model
    * again after setWeights, which the threads must see.
    */
   async threadsMatchOneThread() {
@@ -106,13 +106,15 @@ export const backendCases = {
     const out: Record<string, string> = {};
     let worth = 0;
     for (const [name, build, x] of maskedModels()) {
-      const big = {
-        data: Float32Array.from({ length: 1000 * x.data.length }, (_, i) => x.data[i % x.data.length]!),
-        shape: [1000 * x.shape[0]!, ...x.shape.slice(1)],
-      };
       const [a, b] = [build(one), build(two)];
       b.setWeights(await a.getWeights());
-      const T = x.shape[1]!; // every one of these inputs is a sequence
+      // Just enough repeats of the rows for the work to split: rows × timesteps × parameters ≥ MIN_WORK.
+      const [n, T] = x.shape as [number, number]; // every one of these inputs is a sequence
+      const repeats = Math.ceil(MIN_WORK / (n * T * b.persistenceView().arena.total));
+      const big = {
+        data: Float32Array.from({ length: repeats * x.data.length }, (_, i) => x.data[i % x.data.length]!),
+        shape: [repeats * n, ...x.shape.slice(1)],
+      };
       const splits = worthSplitting(big.shape[0]!, T, b.persistenceView().arena.total) ? 1 : 0;
       worth += name === 'text' ? 2 * splits : splits;
       out[`${name}One`] = encode((await a.predict(big)).data);
@@ -142,7 +144,7 @@ export const backendCases = {
 
   /**
    * Training on two threads and on one from the same weights, 2 epochs of one batch each, big enough to split
-   * (worthSplitting for training): a masked text model with a masked sequence output (mse, mae, adam, global norm
+   * (worthSplitting): a masked text model with a masked sequence output (mse, mae, adam, global norm
    * clipping), where each share's loss is a mean over its own real steps until the shares are summed, and a
    * classifier (sparse categorical crossentropy, accuracy, L2, rmsprop).
    */
@@ -193,7 +195,7 @@ export const backendCases = {
       const [a, b] = [build(one), build(two)];
       b.setWeights(await a.getWeights());
       const timesteps = x.shape[1]!;
-      worth += worthSplitting(x.shape[0]!, timesteps, b.persistenceView().arena.total, true) ? 2 : 0;
+      worth += worthSplitting(x.shape[0]!, timesteps, b.persistenceView().arena.total) ? 2 : 0;
       for (const [key, m] of [
         ['One', a],
         ['Two', b],

@@ -1,11 +1,11 @@
 // What test/threads.test.ts runs in a Node child process, as a Node user would: the built package (dist/webrnn.js)
 // on the wasm backend with two threads (worker_threads running dist/cpu/threadWorker.js) and with one. Prints one
 // JSON line and then simply ends: a worker left holding the process open would make it hang, which the test sees.
-//   both runtimes: a Bidirectional LSTM sequence, a GRU and a Dense over 48 rows, predicted; then again after
+//   both runtimes: a Bidirectional LSTM sequence, a GRU and a Dense over 768 rows, predicted; then again after
 //   setWeights; then 3 rows (too few to split); then 2 epochs of training an LSTM, one batch of 300 rows each
 import { createRuntime, layers, sequential } from '../../dist/webrnn.js';
 
-const [B, T, F] = [48, 20, 4];
+const [B, T, F] = [768, 20, 4];
 const x = { data: Float32Array.from({ length: B * T * F }, (_, i) => Math.sin(i * 0.37)), shape: [B, T, F] };
 const out = {};
 for (const threads of [1, 2]) {
