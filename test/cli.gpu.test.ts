@@ -126,7 +126,9 @@ describe.skipIf(skipGpu)('npm start', () => {
     const run = await runCli([...SMALL, '--runtime', runtime, '--backend', 'wasm', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(runtime === 'node' ? 'Runtime: Node (webrnn/node); backend: wasm' : 'Runtime: headless Chromium; backend: wasm');
+    expect(run.stdout).toContain(
+      runtime === 'node' ? 'Runtime: Node (webrnn/node); backend: wasm' : 'Runtime: headless Chromium; backend: wasm (WebAssembly SIMD on the CPU, 1 thread)',
+    );
     expect(run.stdout).toContain('Adapter: none needed (WebAssembly SIMD on the CPU)');
     expect(run.stdout).toMatch(/^LSTM \(direct\) +\$\d+\.\d\d/m);
     const data = reportData(readFileSync(join(out, 'forecast.html'), 'utf8'));

@@ -23,7 +23,7 @@ window.webrnnForecastJob = async (input) => {
       (r) => void window.webrnnProgress?.(r),
       (r) => void window.webrnnBatchProgress?.(r),
     );
-    return { ...result, adapter: rt.adapter, backend: rt.backend };
+    return { ...result, adapter: rt.adapter, backend: rt.backend, threads: rt.threads };
   } finally {
     rt.dispose();
   }

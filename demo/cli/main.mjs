@@ -56,9 +56,10 @@ async function main() {
       browser = await launchBrowser();
       result = await trainInBrowser(browser, origin, input, progress).finally(() => progress.stop());
     }
-    const { adapter, backend, ...rest } = result;
+    const { adapter, backend, threads, ...rest } = result;
     const where = opts.runtime === 'node' ? `Node (webrnn/node${backend === 'wasm' ? '' : ', on Dawn'})` : 'headless Chromium';
-    console.log(`Runtime: ${where}; backend: ${backend === 'wasm' ? 'wasm (WebAssembly SIMD on the CPU)' : 'webgpu'}`);
+    const cpu = `wasm (WebAssembly SIMD on the CPU, ${threads} thread${threads === 1 ? '' : 's'})`;
+    console.log(`Runtime: ${where}; backend: ${backend === 'wasm' ? cpu : 'webgpu'}`);
     const data = {
       source: series.source,
       values,
@@ -124,7 +125,7 @@ async function trainInNode(server, input, progress) {
       (r) => progress.update(r),
       (r) => progress.batch(r),
     );
-    return { ...result, adapter: rt.adapter, backend: rt.backend };
+    return { ...result, adapter: rt.adapter, backend: rt.backend, threads: rt.threads };
   } finally {
     rt.dispose();
   }
