@@ -1,16 +1,19 @@
 /**
- * The wasm backend's threads: a predict's rows split between the calling thread and workers, data-parallel. A
- * recurrent layer, a Dense, an Embedding, every layer the wasm backend runs, computes each batch row on its own, so
- * a model without kept states gives every row the same output whichever thread computes it. Each worker
- * (./threadWorker.ts) holds its own copy of the model's layers and parameters, laid out in its own WebAssembly
- * memory as the calling thread's are; the rows go in and the outputs come back through SharedArrayBuffer, which
- * is why threads need a cross-origin isolated page (wasmInstance.ts's threadsUnavailableBecause).
+ * The wasm backend's threads: a predict's or a training step's rows split between the calling thread and workers,
+ * data-parallel. A recurrent layer, a Dense, an Embedding, every layer the wasm backend runs, computes each batch row
+ * on its own, so a model without kept states gives every row the same output whichever thread computes it, and a
+ * training step without dropout the same gradient, once each share's is weighed by its part of the batch. Each
+ * worker (./threadWorker.ts) holds its own copy of the model's layers and parameters, laid out in its own WebAssembly
+ * memory as the calling thread's are; rows go in and outputs or gradients come back through SharedArrayBuffer,
+ * which is why threads need a cross-origin isolated page (wasmInstance.ts's threadsUnavailableBecause).
  *
- *   calling thread: split the rows → each worker: its parameters if they changed, then its rows
- *                   → compute the first share itself → wait for the workers' shares
+ *   predict:  split the rows → each worker: its parameters if they changed, then its rows → the first share here
+ *             → wait for the workers' shares (spinning on shared signals first, SPIN_MS)
+ *   training: the same, each thread's share giving its gradients and loss sums → rescaled to the whole batch's
+ *             mean and summed → one update (penalties, clipping, optimizer) here
  *
- * A runtime owns its pool (Runtime.threadPool), started by the first predict worth splitting and ended by dispose().
- * In Node the workers hold the process open only while a call waits on them.
+ * Only work worth it splits (worthSplitting). A runtime owns its pool (Runtime.threadPool), started by the first call
+ * that splits and ended by dispose(). In Node the workers hold the process open only while a call waits on them.
  */
 import { OutOfMemoryError, WorkerError, rebuildError, type SerializedError } from '../errors';
 import type { JsonObject } from '../io/types';
