@@ -138,6 +138,14 @@ export function addTorchColumns(root, result, options) {
   return (result.torch = `PyTorch ${out.version} (${out.threads} CPU threads; ${names}); nn.LSTM has no relu, so its tutorial case runs tanh; its GRU is reset_after=True`);
 }
 
+/** --threads=N: a whole number of threads from 1 to 64, else the bench stops and says so. */
+function threadsOption(text) {
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= 1 && n <= 64) return n;
+  console.error(`--threads must be a whole number from 1 to 64; got ${JSON.stringify(text)}`);
+  process.exit(2);
+}
+
 /** The command-line options both drivers share (see bench/bench.mjs's header). */
 export function benchOptions(argv, { realGpu, peers: defaultPeers }) {
   const flag = (name) => argv.includes(`--${name}`);
@@ -157,7 +165,7 @@ export function benchOptions(argv, { realGpu, peers: defaultPeers }) {
       // picks, which is wasm on a CPU-emulated adapter.
       backend: option('backend') ?? 'webgpu',
       // --threads=N: webrnn's wasm backend and TF.js's wasm backend both on N threads (unset: each picks its own).
-      ...(option('threads') ? { threads: Number(option('threads')) } : {}),
+      ...(option('threads') ? { threads: threadsOption(option('threads')) } : {}),
       // --kernels=lstm:seq,gru:vec4 pins webrnn's kernel variants (RuntimeOptions.kernels) instead of the defaults.
       kernels: Object.fromEntries(
         (option('kernels') ?? '')

@@ -385,7 +385,11 @@ async function ortPredict(onnx: Uint8Array, x: { data: Float32Array; shape: numb
   const maxDiff = got.reduce((worst, v, i) => Math.max(worst, Math.abs(v - expected[i]!)), 0);
   const t = await time(run, o.runs, o.budgetMs);
   await session.release();
-  return { ...t, note: `outputs within ${maxDiff.toExponential(1)} of webrnn's; ${ort.env.wasm.numThreads ?? 'default'} threads` };
+  const threads = ort.env.wasm.numThreads;
+  return {
+    ...t,
+    note: `outputs within ${maxDiff.toExponential(1)} of webrnn's; ${threads === undefined ? "ONNX Runtime's default threads" : `${threads} thread${threads === 1 ? '' : 's'}`}`,
+  };
 }
 
 /**

@@ -53,12 +53,13 @@ describe('createRuntime threads', () => {
 describe('threads in Node, from the built package', () => {
   beforeAll(() => assertFreshDist());
 
-  it('two threads predict and train what one does, see setWeights, leave a small batch unsplit, and let the process end', () => {
+  it('two threads predict and train what one does, see setWeights, leave a small batch unsplit, refuse after dispose, and let the process end', () => {
     const run = spawnSync(process.execPath, [join(repoRoot, 'test/support/threadsNode.mjs')], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
     expect(run.error).toBeUndefined(); // a timeout (a worker holding the process open) would be an error here
     expect(run.status, run.stderr).toBe(0);
     type Side = { threads: number; split: number; redone: number; first: number[]; second: number[]; small: number[]; loss: number[]; weights: number[] };
-    const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<'1' | '2', Side>;
+    const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<'1' | '2', Side> & { disposedMidCall: string };
+    expect(r.disposedMidCall).toBe('DisposedError');
     expect([r[1].threads, r[2].threads]).toEqual([1, 2]);
     expect([r[1].split, r[2].split]).toEqual([0, 4]); // the two 768-row predicts and the two steps split; 3 rows did not
     expect(r[2].redone).toBe(0); // the worker computed its share of each (a fresh process has memory to spare)

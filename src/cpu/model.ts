@@ -71,6 +71,18 @@ export class CpuModel {
   }
 
   /**
+   * Rows [from, from + rows) of x (samples of inputShape) through every layer, batchSize rows at a time, into `into`
+   * (outSize floats a row) from its start: predict's loop, on any thread (./threads.ts).
+   */
+  forwardBatches(x: Float32Array, from: number, rows: number, batchSize: number, inputShape: number[], outSize: number, into: Float32Array): void {
+    const sampleSize = inputShape.reduce((a, b) => a * b, 1);
+    for (let s = 0; s < rows; s += batchSize) {
+      const n = Math.min(batchSize, rows - s);
+      into.set(this.forward(x.subarray((from + s) * sampleSize, (from + s + n) * sampleSize), n, inputShape), s * outSize);
+    }
+  }
+
+  /**
    * The runners, each made again from the host parameters if its layer's changed since: a fitRidge or setWeights
    * of one layer, or a training step, leaves the others' runners (and their WebAssembly memories) as they are.
    */

@@ -12,7 +12,7 @@ import { layersFromTopology } from '../model/kerasLayers';
 import type { Layer } from '../layers/layer';
 import { CpuModel, type HostParameters } from './model';
 import { CpuTrainer, type TrainerParameters } from './training';
-import { nodeModule } from './wasmInstance';
+import { inWebWorker, nodeModule } from './wasmInstance';
 import { SPIN_MS, WORKER_SPINS, type ThreadCall, type ThreadReply } from './threads';
 
 /** A model's parameters in this thread: what the calling thread sent, with the per-layer versions CpuModel reads. */
@@ -80,11 +80,7 @@ function serve(post: (reply: ThreadReply) => void): (call: ThreadCall) => void {
     try {
       const held = models.get(call.id)!;
       if (call.op === 'forward') {
-        const [sampleSize, outSize] = [call.x.length / call.rows, call.out.length / call.rows];
-        for (let s = 0; s < call.rows; s += call.batchSize) {
-          const n = Math.min(call.batchSize, call.rows - s);
-          call.out.set(held.cpu.forward(call.x.subarray(s * sampleSize, (s + n) * sampleSize), n, call.inputShape), s * outSize);
-        }
+        held.cpu.forwardBatches(call.x, 0, call.rows, call.batchSize, call.inputShape, call.out.length / call.rows, call.out);
       } else {
         // A trainer per compile: no kept states, no optimizer (the calling thread updates), no draws (no dropout).
         const compiled = JSON.stringify(call.compiled);
@@ -102,7 +98,7 @@ function serve(post: (reply: ThreadReply) => void): (call: ThreadCall) => void {
   };
 }
 
-if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
+if (inWebWorker) {
   const scope = globalThis as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent<ThreadCall>) => void) | null };
   const handle = serve((reply) => scope.postMessage(reply));
   scope.onmessage = (e) => handle(e.data);

@@ -15,14 +15,15 @@
  * Only work worth it splits (worthSplitting). A runtime owns its pool (Runtime.threadPool), started by the first call
  * that splits and ended by dispose(). In Node the workers hold the process open only while a call waits on them.
  */
-import { OutOfMemoryError, WorkerError, rebuildError, type SerializedError } from '../errors';
+import { DisposedError, OutOfMemoryError, WorkerError, rebuildError, type SerializedError } from '../errors';
 import type { JsonObject } from '../io/types';
 import type { Layer } from '../layers/layer';
 import type { ParameterArena } from '../model/arena';
 import { sequentialTopology } from '../model/kerasLayers';
 import type { Compiled } from '../model/training';
+import type { CpuModel } from './model';
 import type { CpuTrainer, LossRows } from './training';
-import { nodeModule } from './wasmInstance';
+import { inWebWorker, nodeModule } from './wasmInstance';
 
 /** What the calling thread tells a worker. */
 export type ThreadCall =
@@ -64,7 +65,7 @@ export type ThreadCall =
     }
   | { op: 'drop'; id: number };
 
-/** What a worker answers: once when it listens, then once per forward. */
+/** What a worker answers: once when it listens, then once per forward or gradients call, done or failed. */
 export type ThreadReply = { op: 'ready' } | { op: 'done'; call: number } | { op: 'failed'; call: number; error: SerializedError };
 
 /** A model as the pool sees it: its layers and the arena its parameters live in (a Sequential's). */
@@ -100,7 +101,7 @@ export function worthSplitting(count: number, timesteps: number | null, params: 
 export const SPIN_MS = 2;
 
 /** Whether a worker spins after a call (SPIN_MS): in Node only. */
-export const WORKER_SPINS = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+export const WORKER_SPINS = !inWebWorker;
 
 /** `count` rows split into at most `threads` contiguous shares of MIN_ROWS or more, as even as they go. */
 export function shareRows(count: number, threads: number): number[] {
@@ -141,13 +142,19 @@ interface Thread {
 
 export class ThreadPool {
   private threads: Promise<Thread[]> | null = null;
-  private readonly ids = new WeakMap<ParameterArena, number>();
+  private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
   private nextCall = 1;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   /** Predicts and training steps split so far, and the workers' shares of them computed on the calling thread instead. */
   calls = 0;
   redone = 0;
+  /**
+   * Why this pool computes on the calling thread alone from now on, else null: a worker that could not start (a
+   * bundler that left the worker's entry out, a script the page may not load) or that died. Said once on the console.
+   */
+  unavailable: string | null = null;
+  private disposed = false;
   /** Per worker, the last call posted and the last finished (Thread.slot), for the spins of SPIN_MS. */
   private readonly signal: Int32Array;
 
@@ -157,9 +164,8 @@ export class ThreadPool {
   }
 
   /**
-   * x [count, ...sampleShape] through the model, `batchSize` rows at a time on each thread; `local` is the calling
-   * thread's forward pass (the model's CpuModel) over some rows. Returns the outputs, outSize floats per row, in
-   * row order.
+   * x [count, ...inputShape] through the model, `batchSize` rows at a time on each thread; `local` is the model's
+   * forward pass on the calling thread. Returns the outputs, outSize floats per row, in row order.
    */
   async forward(
     model: ThreadedModel,
@@ -168,12 +174,15 @@ export class ThreadPool {
     inputShape: number[],
     outSize: number,
     batchSize: number,
-    local: (x: Float32Array, rows: number) => Float32Array,
+    local: Pick<CpuModel, 'forwardBatches'>,
   ): Promise<Float32Array> {
-    const threads = await this.start();
+    const threads = await this.workers();
+    const sampleSize = x.length / count;
+    const out = new Float32Array(count * outSize);
+    const here = (from: number, rows: number, into: Float32Array) => local.forwardBatches(x, from, rows, batchSize, inputShape, outSize, into);
+    if (!threads) return (here(0, count, out), out);
     const shares = shareRows(count, this.count);
     const first = shares[0]!;
-    const sampleSize = x.length / count;
     // The workers' rows, and room for their outputs, shared: one copy in, one copy out.
     const sharedX = sharedCopy(x.subarray(first * sampleSize));
     const sharedOut = new Float32Array(new SharedArrayBuffer((count - first) * outSize * 4));
@@ -191,14 +200,6 @@ export class ThreadPool {
       slot,
     }));
     this.calls++;
-    const out = new Float32Array(count * outSize);
-    // Rows [from, from + rows) of x through `local`, batchSize at a time, into `into` from its start.
-    const here = (from: number, rows: number, into: Float32Array) => {
-      for (let s = 0; s < rows; s += batchSize) {
-        const n = Math.min(batchSize, rows - s);
-        into.set(local(x.subarray((from + s) * sampleSize, (from + s + n) * sampleSize), n), s * outSize);
-      }
-    };
     await this.alongside(
       posted,
       () => here(0, first, out),
@@ -226,7 +227,8 @@ export class ThreadPool {
     inputShape: number[],
     acc: Float32Array,
   ): Promise<void> {
-    const threads = await this.start();
+    const threads = await this.workers();
+    if (!threads) return trainer.trainBatch(x, y, n, inputShape, acc);
     const shares = shareRows(n, this.count);
     const first = shares[0]!;
     const [xSize, ySize, total, accSize] = [x.length / n, y.length / n, model.arena.total, acc.length + 2];
@@ -315,9 +317,8 @@ export class ThreadPool {
   /**
    * Runs the calling thread's share while the workers run theirs, then waits for them: first spinning on their
    * signals (a finished share shows there before its message arrives), then on their messages. A share whose worker
-   * could not get WebAssembly memory is computed here by `redo`: the engine reclaims a page's dropped memories only
-   * when the page's own thread runs short (a worker cannot make it collect), so this thread can where a worker
-   * cannot. Any other failure rejects, after every share has ended.
+   * could not get WebAssembly memory, or died, is computed here by `redo` (worthRedoing). Any other failure rejects,
+   * after every share has ended.
    */
   private async alongside(posted: Posted[], own: () => void, redo: (share: Posted) => void): Promise<void> {
     let settled: PromiseSettledResult<void>[];
@@ -333,15 +334,14 @@ export class ThreadPool {
     }
     settled.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
-      const e = result.reason as Error;
-      if (e.name !== 'RangeError' && !(e instanceof OutOfMemoryError)) throw e;
+      if (!worthRedoing(result.reason as Error)) throw result.reason;
       this.redone++;
       redo(posted[i]!);
     });
   }
 
   /** Lets the workers drop a model's copy (its Sequential was disposed). */
-  forget(arena: ParameterArena): void {
+  forget(arena: object): void {
     const id = this.ids.get(arena);
     if (id === undefined || !this.threads) return;
     this.ids.delete(arena);
@@ -351,15 +351,10 @@ export class ThreadPool {
     this.threads.then(drop, () => undefined);
   }
 
-  /** Ends every worker; a call still waiting fails with a WorkerError. */
+  /** Ends every worker; a call still waiting, or one that was waiting for the workers to start, fails with a DisposedError. */
   dispose(): void {
-    const threads = this.threads;
-    this.threads = null;
-    void threads?.then(
-      (all) => all.forEach((t) => t.terminate()),
-      () => undefined,
-    );
-    this.failAll(new WorkerError('the runtime was disposed while a wasm thread was computing'));
+    this.disposed = true;
+    this.teardown(new DisposedError('the runtime was disposed while the wasm backend was computing on its threads'));
   }
 
   private idOf(model: ThreadedModel): number {
@@ -394,54 +389,92 @@ export class ThreadPool {
     else waiting?.reject(rebuildError(reply.error));
   }
 
-  private failAll(e: Error): void {
+  /** The workers, or null where the pool has given up on them (`unavailable`): the caller then computes alone. */
+  private async workers(): Promise<Thread[] | null> {
+    const gone = () => new DisposedError('the runtime was disposed; create a new one with createRuntime()');
+    if (this.disposed) throw gone();
+    if (this.unavailable) return null;
+    const threads = await this.start().catch((e: Error) => (this.giveUp(e), null));
+    if (this.disposed) throw gone();
+    return threads;
+  }
+
+  /** From now on the calling thread computes alone: said once, the workers ended, what waited on them failed with `e`. */
+  private giveUp(e: Error): void {
+    if (!this.unavailable) {
+      this.unavailable = e.message;
+      console.warn(`webrnn: ${e.message}; the wasm backend computes on one thread from now on`);
+    }
+    this.teardown(e);
+  }
+
+  /** Ends the workers (started or starting) and fails what waits on them. */
+  private teardown(e: Error): void {
+    const threads = this.threads;
+    this.threads = null;
+    void threads?.then(
+      (all) => all.forEach((t) => t.terminate()),
+      () => undefined,
+    );
     for (const { reject } of this.pending.values()) reject(e);
     this.pending.clear();
   }
 
-  /** The workers, started on first use; a worker that dies fails what waits on it, and the next call starts afresh. */
+  /** The workers, started on first use, all or none: one that fails to start ends the others. */
   private start(): Promise<Thread[]> {
-    this.threads ??= Promise.all(
+    this.threads ??= Promise.allSettled(
       Array.from({ length: this.count - 1 }, (_, slot) =>
         spawn(
           slot,
           (reply) => this.answer(reply),
-          (e) => {
-            const threads = this.threads;
-            this.threads = null;
-            void threads?.then(
-              (all) => all.forEach((t) => t.terminate()),
-              () => undefined,
-            );
-            this.failAll(e);
-          },
+          (e) => this.giveUp(e),
         ),
       ),
-    );
-    const threads = this.threads;
-    threads.catch(() => {
-      if (this.threads === threads) this.threads = null;
+    ).then((results) => {
+      const failed = results.find((r) => r.status === 'rejected');
+      if (!failed) return results.map((r) => (r as PromiseFulfilledResult<Thread>).value);
+      for (const r of results) if (r.status === 'fulfilled') r.value.terminate();
+      throw failed.reason;
     });
-    return threads;
+    return this.threads;
   }
 }
+
+/**
+ * Whether a worker's failed share is computed again on the calling thread: where the worker could not get
+ * WebAssembly memory (the engine reclaims a page's dropped memories only when the page's own thread runs short, which
+ * a worker cannot make it do), or died (the pool then gives up on its workers: giveUp).
+ */
+function worthRedoing(e: Error): boolean {
+  return e instanceof OutOfMemoryError || e instanceof WorkerError || (e.name === 'RangeError' && /memory/i.test(e.message));
+}
+
+/** How long a worker may take to start listening. */
+const READY_MS = 60_000;
 
 /**
  * Starts one worker and resolves once it listens. A page's is a module Worker written as bundlers recognize one
  * (Vite and webpack bundle its entry); Node's a worker_threads Worker on dist/cpu/threadWorker.js beside this file.
  */
 async function spawn(slot: number, answer: (reply: ThreadReply) => void, fail: (e: WorkerError) => void): Promise<Thread> {
-  const died = (why: string) => new WorkerError(`a wasm thread of webrnn stopped: ${why}; the call that used it failed, and the next call starts new threads`);
   return new Promise<Thread>((resolve, reject) => {
     let ready = false;
+    let thread: Thread | undefined;
+    // A worker that never listens (its entry replaced by something else) must not leave the call waiting for ever.
+    const timer = setTimeout(() => lost(`it did not start listening within ${READY_MS / 1000} s`), READY_MS);
     const hear = (reply: ThreadReply) => {
       if (reply.op === 'ready' && !ready) {
         ready = true;
-        resolve(thread);
+        clearTimeout(timer);
+        resolve(thread!);
       } else answer(reply);
     };
-    const lost = (why: string) => (ready ? fail(died(why)) : reject(new WorkerError(`a wasm thread of webrnn did not start: ${why}`)));
-    let thread: Thread;
+    const lost = (why: string) => {
+      if (ready) return fail(new WorkerError(`a wasm thread of webrnn stopped: ${why}`));
+      clearTimeout(timer);
+      thread?.terminate();
+      reject(new WorkerError(`a wasm thread of webrnn did not start: ${why}`));
+    };
     if (typeof Worker !== 'undefined') {
       const worker = new Worker(new URL('./threadWorker.ts', import.meta.url), { type: 'module', name: 'webrnn wasm thread' });
       worker.onmessage = (e: MessageEvent<ThreadReply>) => hear(e.data);
@@ -473,7 +506,7 @@ async function spawn(slot: number, answer: (reply: ThreadReply) => void, fail: (
             sent: new Map(),
           };
         },
-        (e: unknown) => reject(new WorkerError(`a wasm thread of webrnn did not start: ${String(e)}`)),
+        (e: unknown) => lost(String(e)),
       );
     }
   });

@@ -67,7 +67,8 @@ export function wasmUnavailableBecause(): string | null {
 /**
  * Why the wasm backend cannot run threads here, or null where it can (src/cpu/threads.ts): they share their inputs
  * and outputs through SharedArrayBuffer, which a page has only when cross-origin isolated, and each is a worker
- * running the built package's dist/cpu/threadWorker.js (a test runner on the TypeScript sources in Node has none).
+ * running the built package's dist/cpu/threadWorker.js (which Node lacks under a test runner on the TypeScript sources,
+ * or where an app bundled webrnn into a file of its own).
  */
 export function threadsUnavailableBecause(): string | null {
   if (typeof SharedArrayBuffer === 'undefined' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
@@ -77,8 +78,14 @@ export function threadsUnavailableBecause(): string | null {
   if (typeof process === 'undefined' || !process.versions?.node) return 'this JavaScript engine has no workers';
   if (import.meta.url.endsWith('.ts'))
     return "webrnn runs from its TypeScript sources here (a test runner): Node's threads start the built package's dist/cpu/threadWorker.js";
+  // Bundled into an app's own file, webrnn no longer has dist/cpu/threadWorker.js beside its modules.
+  if (!/\/cpu\/wasmInstance\.js$/.test(new URL(import.meta.url).pathname))
+    return "webrnn is bundled into another file here: Node's threads start the package's dist/cpu/threadWorker.js, which the bundle left out";
   return null;
 }
+
+/** Whether this code runs in a page's Web Worker (a wasm thread, ./threadWorker.ts), not in a page or in Node. */
+export const inWebWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 
 /** The cores of this machine: navigator.hardwareConcurrency, or Node's os.availableParallelism(). */
 export async function coreCount(): Promise<number> {

@@ -4,7 +4,6 @@
  * on two devices never share a pipeline or a buffer. A wasm runtime (Backend) has no device: models on it keep
  * their parameters on the host and run src/cpu/, and whatever needs the device says so (requireWebGpu).
  */
-import type { ThreadPool } from '../cpu/threads';
 import { coreCount, threadsUnavailableBecause, wasmUnavailableBecause } from '../cpu/wasmInstance';
 import { DeviceLostError, DisposedError, ValueError, WebGPUUnavailableError } from '../errors';
 import { AllocationWatch, checkBufferLimits } from './allocations';
@@ -45,10 +44,20 @@ export interface RuntimeOptions {
   kernels?: KernelChoice;
   /**
    * The wasm backend's threads (ignored on WebGPU): a count, 1 for single-threaded, or 'auto' (the default): the
-   * machine's cores up to 4 where threads can run (a cross-origin isolated page, or Node), else 1. A predict big
-   * enough to gain splits its rows between them (src/cpu/threads.ts); `rt.threads` says how many there are.
+   * machine's cores up to 4 where threads can run (a cross-origin isolated page, or Node), else 1. A predict or a
+   * training step big enough to gain splits its rows between them (src/cpu/threads.ts); `rt.threads` says how many
+   * there are, `rt.threadStats` what they did.
    */
   threads?: number | 'auto';
+}
+
+/** What the runtime needs of the wasm backend's worker pool (src/cpu/threads.ts), which it owns but does not import. */
+interface ThreadPoolLike {
+  calls: number;
+  redone: number;
+  unavailable: string | null;
+  forget(model: object): void;
+  dispose(): void;
 }
 
 /** Kernel variants by cell; each one unset takes the adapter's measured default. */
@@ -223,8 +232,8 @@ export class Runtime {
   readonly kernels: KernelChoice;
   /** The wasm backend's threads: RuntimeOptions.threads resolved (1 on WebGPU). */
   readonly threads: number;
-  /** The wasm backend's workers when threads > 1, started by the first predict worth splitting (src/cpu/threads.ts). */
-  threadPool: ThreadPool | null = null;
+  /** The wasm backend's workers when threads > 1 (src/cpu/threads.ts's ThreadPool), made by the first call that splits. */
+  private pool: ThreadPoolLike | null = null;
   private readonly ownsDevice: boolean;
   private readonly pipelines = new Map<string, CompiledKernel>();
   /** Pipelines being compiled by preparePipelines, so two plans that need one wait for the same compile. */
@@ -300,6 +309,26 @@ export class Runtime {
     let bytes = 0;
     for (const size of this.live.values()) bytes += size;
     return { buffers: this.live.size, bytes, ...this.counters };
+  }
+
+  /**
+   * The wasm backend's threads at work: the predicts and training steps split between them so far, the workers'
+   * shares of those the calling thread computed instead (a worker short of memory, or gone), and why the threads
+   * stopped for good, if they did (the runtime then computes on one thread).
+   */
+  get threadStats(): { splits: number; redone: number; unavailable: string | null } {
+    return { splits: this.pool?.calls ?? 0, redone: this.pool?.redone ?? 0, unavailable: this.pool?.unavailable ?? null };
+  }
+
+  /** For src/model/sequential.ts: the wasm backend's worker pool, made by `make` on first use; a disposed runtime refuses. */
+  threadPoolFor<P extends ThreadPoolLike>(make: () => P): P {
+    this.check();
+    return (this.pool ??= make()) as P;
+  }
+
+  /** For src/model/sequential.ts: the workers let go of their copy of a disposed model (its parameter arena). */
+  releaseThreaded(arena: object): void {
+    this.pool?.forget(arena);
   }
 
   /** Throws if the runtime can no longer be used. Every public entry point calls it first. */
@@ -539,8 +568,8 @@ export class Runtime {
     this.compiling.clear();
     this.layouts.clear();
     this.modules.clear();
-    this.threadPool?.dispose();
-    this.threadPool = null;
+    this.pool?.dispose();
+    this.pool = null;
     if (this.ownsDevice) this.gpuDevice?.destroy();
   }
 }

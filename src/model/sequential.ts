@@ -191,31 +191,35 @@ export class Sequential {
     return this.cpu;
   }
 
+  /** The runtime's wasm worker pool (src/cpu/threads.ts), made on first use; a disposed runtime refuses. */
+  private threadPool(threads: typeof import('../cpu/threads')): import('../cpu/threads').ThreadPool {
+    return this.rt.threadPoolFor(() => new threads.ThreadPool(this.rt.threads));
+  }
+
+  /** This model as the worker pool copies it: its layers and its parameter arena. */
+  private threadedModel(): import('../cpu/threads').ThreadedModel {
+    return { name: this.name, layers: this.layers, arena: this.arena! };
+  }
+
   /** predict on a wasm runtime: batch by batch through the host forward pass (stateful states carry on). */
   private async predictOnCpu(samples: Samples, batchSize: number): Promise<Tensor> {
     const cpu = await this.cpuModel();
-    const [sampleSize, outSize] = [samples.sampleShape.reduce((a, b) => a * b, 1), this.outputShape.reduce((a, b) => a * b, 1)];
-    const out = new Float32Array(samples.count * outSize);
+    const outSize = this.outputShape.reduce((a, b) => a * b, 1);
     // Every batch size first: a stateful model's states must not move before a ragged last batch is refused.
     this.checkHostBatches(batchSizesOf(samples.count, batchSize));
     // Split between the runtime's threads where that gains (src/cpu/threads.ts): rows are independent without kept
-    // states, so each thread takes contiguous rows, batchSize at a time, and all of them one snapshot of the weights.
+    // states, so each thread takes contiguous rows, batchSize at a time (a worker's, the weights it was last sent).
     if (this.rt.threads > 1 && !this.hostStates) {
-      const { worthSplitting, ThreadPool } = await import('../cpu/threads');
-      const arena = this.arena!;
-      if (worthSplitting(samples.count, this.inputTimesteps(), arena.total)) {
-        const pool = (this.rt.threadPool ??= new ThreadPool(this.rt.threads));
-        const model = { name: this.name, layers: this.layers, arena };
-        const data = await pool.forward(model, samples.data, samples.count, this.inputShape, outSize, batchSize, (x, n) => cpu.forward(x, n, this.inputShape));
+      const threads = await import('../cpu/threads');
+      if (threads.worthSplitting(samples.count, this.inputTimesteps(), this.arena!.total)) {
+        const data = await this.threadPool(threads).forward(this.threadedModel(), samples.data, samples.count, this.inputShape, outSize, batchSize, cpu);
         return { data, shape: [samples.count, ...this.outputShape] };
       }
     }
     // Every batch in one go, with no turn for the page between them: a fit or setWeights in such a turn would
     // give the later batches other weights (the GPU path queues all of them at once, on one snapshot, likewise).
-    for (let start = 0; start < samples.count; start += batchSize) {
-      const n = Math.min(batchSize, samples.count - start);
-      out.set(cpu.forward(samples.data.subarray(start * sampleSize, (start + n) * sampleSize), n, this.inputShape), start * outSize);
-    }
+    const out = new Float32Array(samples.count * outSize);
+    cpu.forwardBatches(samples.data, 0, samples.count, batchSize, this.inputShape, outSize, out);
     return { data: out, shape: [samples.count, ...this.outputShape] };
   }
 
@@ -499,8 +503,7 @@ export class Sequential {
       const [xb, yb, acc] = [gatherBatch(x, indices, null), gatherBatch(y, indices, null), this.hostAccumulators![plan === 'train' ? 'train' : 'evaluate']];
       const n = indices.length;
       if (plan === 'train' && this.cpuThreads?.worthSplitting(n, this.inputTimesteps(), this.arena!.total)) {
-        const pool = (this.rt.threadPool ??= new this.cpuThreads.ThreadPool(this.rt.threads));
-        return pool.train({ name: this.name, layers: this.layers, arena: this.arena! }, this.cpuTrainer, this.isCompiled, xb, yb, n, this.inputShape, acc);
+        return this.threadPool(this.cpuThreads).train(this.threadedModel(), this.cpuTrainer, this.isCompiled, xb, yb, n, this.inputShape, acc);
       }
       if (plan === 'train') this.cpuTrainer.trainBatch(xb, yb, n, this.inputShape, acc);
       else this.cpuTrainer.evaluateBatch(xb, yb, indices.length, this.inputShape, acc);
@@ -983,7 +986,7 @@ export class Sequential {
     if (this.disposed) return;
     if (this.fitting) throw new ValueError('dispose() was called while fit is running; await fit first (or set model.stopTraining = true)');
     this.releasePrograms();
-    if (this.arena) this.rt.threadPool?.forget(this.arena);
+    if (this.arena) this.rt.releaseThreaded(this.arena);
     this.arena?.destroy();
     this.arena = null;
     this.states?.destroy();

@@ -132,10 +132,10 @@ export const backendCases = {
     const result = {
       outputs: out,
       threads: [one.threads, two.threads],
-      split: two.threadPool?.calls ?? 0,
-      redone: two.threadPool?.redone ?? 0,
+      split: two.threadStats.splits,
+      redone: two.threadStats.redone,
       worth,
-      unsplit: one.threadPool?.calls ?? 0,
+      unsplit: one.threadStats.splits,
     };
     one.dispose();
     two.dispose();
@@ -208,7 +208,7 @@ export const backendCases = {
       a.dispose();
       b.dispose();
     }
-    const result = { outputs: out, split: two.threadPool?.calls ?? 0, redone: two.threadPool?.redone ?? 0, worth };
+    const result = { outputs: out, split: two.threadStats.splits, redone: two.threadStats.redone, worth };
     one.dispose();
     two.dispose();
     return result;

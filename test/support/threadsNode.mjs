@@ -2,7 +2,8 @@
 // on the wasm backend with two threads (worker_threads running dist/cpu/threadWorker.js) and with one. Prints one
 // JSON line and then simply ends: a worker left holding the process open would make it hang, which the test sees.
 //   both runtimes: a Bidirectional LSTM sequence, a GRU and a Dense over 768 rows, predicted; then again after
-//   setWeights; then 3 rows (too few to split); then 2 epochs of training an LSTM, one batch of 300 rows each
+//   setWeights; then 3 rows (too few to split); then 2 epochs of training an LSTM, one batch of 300 rows each;
+//   then a runtime disposed while its split predict waits for the workers
 import { createRuntime, layers, sequential } from '../../dist/webrnn.js';
 
 const [B, T, F] = [768, 20, 4];
@@ -27,9 +28,21 @@ for (const threads of [1, 2]) {
   const ys = { data: Float32Array.from({ length: 300 }, (_, i) => Math.cos(i)), shape: [300, 1] };
   const loss = (await trained.fit(xs, ys, { epochs: 2, batchSize: 300, shuffle: false })).history.loss;
   const weights = (await trained.getWeights()).flatMap((w) => Array.from(w.data));
-  out[threads] = { threads: rt.threads, split: rt.threadPool?.calls ?? 0, redone: rt.threadPool?.redone ?? 0, first, second, small, loss, weights };
+  out[threads] = { threads: rt.threads, split: rt.threadStats.splits, redone: rt.threadStats.redone, first, second, small, loss, weights };
   trained.dispose();
   model.dispose();
   rt.dispose();
+}
+// Disposed while a split predict waits for its workers to start: it fails with a DisposedError, and nothing hangs.
+{
+  const rt = await createRuntime({ backend: 'wasm', threads: 2 });
+  const model = sequential(rt, { seed: 11 });
+  model.add(layers.lstm({ units: 64, inputShape: [T, F] }));
+  const pending = model.predict(x).then(
+    () => 'resolved',
+    (e) => e.name,
+  );
+  rt.dispose();
+  out.disposedMidCall = await pending;
 }
 console.log(JSON.stringify(out));
