@@ -25,44 +25,47 @@ import type { CpuModel } from './model';
 import type { CpuTrainer, LossRows } from './training';
 import { inWebWorker, nodeModule } from './wasmInstance';
 
+/** `rows` samples of x through the model, `batchSize` at a time, into `out` (both on a SharedArrayBuffer). */
+interface ForwardShare {
+  op: 'forward';
+  x: Float32Array;
+  out: Float32Array;
+  rows: number;
+  batchSize: number;
+  inputShape: number[];
+}
+
+/**
+ * The gradients of `rows` training samples (x and y on a SharedArrayBuffer) through the model compiled so, into
+ * `grads` [total]; `acc` gets the loss and metric sums as the trainer's accumulator has them, then its LossRows.
+ */
+interface GradientsShare {
+  op: 'gradients';
+  compiled: Compiled;
+  x: Float32Array;
+  y: Float32Array;
+  rows: number;
+  inputShape: number[];
+  grads: Float32Array;
+  acc: Float32Array;
+}
+
+/** What every share's message carries besides its own: its call, its model, the pool's signals and its pair in them. */
+interface ShareCall {
+  call: number;
+  id: number;
+  signal: Int32Array;
+  slot: number;
+}
+
 /** What the calling thread tells a worker. */
 export type ThreadCall =
   /** Hold model `id`: these layers (a Sequential's topology), their parameters laid out in `total` floats. */
   | { op: 'model'; id: number; topology: JsonObject; total: number }
   /** Model `id`'s parameters (all of them), of which these layers' changed. */
   | { op: 'params'; id: number; params: Float32Array; layers: number[] }
-  /** `rows` samples of x through model `id`, `batchSize` at a time, into `out` (both on a SharedArrayBuffer). */
-  | {
-      op: 'forward';
-      call: number;
-      id: number;
-      x: Float32Array;
-      out: Float32Array;
-      rows: number;
-      batchSize: number;
-      inputShape: number[];
-      /** The pool's signals (ThreadPool.signal) and this worker's pair in them. */
-      signal: Int32Array;
-      slot: number;
-    }
-  /**
-   * The gradients of `rows` training samples (x and y on a SharedArrayBuffer) through model `id` compiled so, into
-   * `grads` [total]; `acc` gets the loss and metric sums as the trainer's accumulator has them, then its LossRows.
-   */
-  | {
-      op: 'gradients';
-      call: number;
-      id: number;
-      compiled: Compiled;
-      x: Float32Array;
-      y: Float32Array;
-      rows: number;
-      inputShape: number[];
-      grads: Float32Array;
-      acc: Float32Array;
-      signal: Int32Array;
-      slot: number;
-    }
+  | (ForwardShare & ShareCall)
+  | (GradientsShare & ShareCall)
   | { op: 'drop'; id: number };
 
 /** What a worker answers: once when it listens, then once per forward or gradients call, done or failed. */
@@ -186,18 +189,13 @@ export class ThreadPool {
     // The workers' rows, and room for their outputs, shared: one copy in, one copy out.
     const sharedX = sharedCopy(x.subarray(first * sampleSize));
     const sharedOut = new Float32Array(new SharedArrayBuffer((count - first) * outSize * 4));
-    const id = this.idOf(model);
-    const posted = this.post(threads, shares, model, (call, slot, from, rows) => ({
+    const posted = this.post(threads, shares, model, (from, rows) => ({
       op: 'forward',
-      call,
-      id,
       x: sharedX.subarray(from * sampleSize, (from + rows) * sampleSize),
       out: sharedOut.subarray(from * outSize, (from + rows) * outSize),
       rows,
       batchSize,
       inputShape,
-      signal: this.signal,
-      slot,
     }));
     this.calls++;
     await this.alongside(
@@ -236,11 +234,8 @@ export class ThreadPool {
     const sharedY = sharedCopy(y.subarray(first * ySize));
     const grads = new Float32Array(new SharedArrayBuffer((shares.length - 1) * total * 4));
     const sums = new Float32Array(new SharedArrayBuffer((shares.length - 1) * accSize * 4));
-    const id = this.idOf(model);
-    const posted = this.post(threads, shares, model, (call, slot, from, rows, i) => ({
+    const posted = this.post(threads, shares, model, (from, rows, i) => ({
       op: 'gradients',
-      call,
-      id,
       compiled,
       x: sharedX.subarray(from * xSize, (from + rows) * xSize),
       y: sharedY.subarray(from * ySize, (from + rows) * ySize),
@@ -248,8 +243,6 @@ export class ThreadPool {
       inputShape,
       grads: grads.subarray(i * total, (i + 1) * total),
       acc: sums.subarray(i * accSize, (i + 1) * accSize),
-      signal: this.signal,
-      slot,
     }));
     this.calls++;
     const own = new Float32Array(acc.length);
@@ -291,26 +284,26 @@ export class ThreadPool {
 
   /**
    * Posts each worker its share (the shares after the first, which the calling thread keeps): its parameters first
-   * where they changed, then `call(call, slot, from, rows, index)`'s message, `from` counted from the end of the first
-   * share. Returns what was posted, to wait on.
+   * where they changed, then `share(from, rows, index)` with the call's own fields (ShareCall), `from` counted from
+   * the end of the first share. Returns what was posted, to wait on.
    */
   private post(
     threads: Thread[],
     shares: number[],
     model: ThreadedModel,
-    message: (call: number, slot: number, from: number, rows: number, index: number) => ThreadCall,
+    share: (from: number, rows: number, index: number) => ForwardShare | GradientsShare,
   ): Posted[] {
     const id = this.idOf(model);
     let from = 0;
-    return shares.slice(1).map((rows, i) => {
-      const thread = threads[i]!;
+    return shares.slice(1).map((rows, index) => {
+      const thread = threads[index]!;
       this.sendParameters(thread, id, model);
       const call = this.nextCall++;
       const done = this.await(call, thread);
       Atomics.store(this.signal, 2 * thread.slot, call);
-      thread.post(message(call, thread.slot, from, rows, i));
+      thread.post({ ...share(from, rows, index), call, id, signal: this.signal, slot: thread.slot });
       from += rows;
-      return { thread, call, done, from: from - rows, rows, index: i };
+      return { thread, call, done, from: from - rows, rows, index };
     });
   }
 
