@@ -26,38 +26,47 @@ const name = (c: Case) =>
   `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${c.activation}` +
   `${c.goBackwards ? ' back' : ''}${c.initialState ? ' state0' : ''}${c.returnSequences ? ' seq' : ''}${c.masked ? ' masked' : ''}`;
 
+/** A case's data, drawn in one order from `random`: x, the weights (3 kernel blocks with the identity skip, else 4), states, the mask. */
+function caseData(c: Case, random: () => number, index: number) {
+  const { batch: B, timesteps: T, features: F, units: U } = c;
+  const blocks = F === U ? 3 : 4;
+  return {
+    x: uniform(random, B * T * F, 1),
+    kernel: uniform(random, F * blocks * U, 1 / Math.sqrt(Math.max(U, F))),
+    recurrentWeights: uniform(random, 2 * U, 0.5),
+    bias: uniform(random, 2 * U, 0.1),
+    h0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
+    c0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
+    mask: c.masked ? stepMask(B, T, 40 + index) : null,
+  };
+}
+
+/** That data as the float64 twin takes it. */
+function twinInputs(c: Case, d: ReturnType<typeof caseData>) {
+  const { batch: B, timesteps: T, features: F, units: U } = c;
+  return {
+    x: { data: d.x, shape: [B, T, F] },
+    kernel: { data: d.kernel, shape: [F, d.kernel.length / F] },
+    recurrentWeights: { data: d.recurrentWeights, shape: [2, U] },
+    bias: { data: d.bias, shape: [2, U] },
+    initialState: [
+      { data: d.h0, shape: [B, U] },
+      { data: d.c0, shape: [B, U] },
+    ] as [{ data: Float32Array; shape: number[] }, { data: Float32Array; shape: number[] }],
+    ...(d.mask ? { mask: { data: d.mask, shape: [B, T] } } : {}),
+  };
+}
+
 describe('the SRU forward pass on the CPU path against the float64 twin', () => {
   it.each(CASES.map((c, i) => [name(c), c, i] as const))('%s', (_label, c, index) => {
     const random = rng(4000 + index);
     const { batch: B, timesteps: T, features: F, units: U } = c;
-    const blocks = F === U ? 3 : 4;
-    const d = {
-      x: uniform(random, B * T * F, 1),
-      kernel: uniform(random, F * blocks * U, 1 / Math.sqrt(Math.max(U, F))),
-      recurrentWeights: uniform(random, 2 * U, 0.5),
-      bias: uniform(random, 2 * U, 0.1),
-      h0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
-      c0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
-      mask: c.masked ? stepMask(B, T, 40 + index) : null,
-    };
+    const d = caseData(c, random, index);
     const options = { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
     const sru = new WasmSru(F, U, d.kernel, d.recurrentWeights, d.bias, options);
     const states: [Float32Array, Float32Array] = [d.h0.slice(), d.c0.slice()];
     const got = sru.forward(d.x, B, T, states, d.mask);
-    const ref = sruForward(
-      {
-        x: { data: d.x, shape: [B, T, F] },
-        kernel: { data: d.kernel, shape: [F, blocks * U] },
-        recurrentWeights: { data: d.recurrentWeights, shape: [2, U] },
-        bias: { data: d.bias, shape: [2, U] },
-        initialState: [
-          { data: d.h0, shape: [B, U] },
-          { data: d.c0, shape: [B, U] },
-        ],
-        ...(d.mask ? { mask: { data: d.mask, shape: [B, T] } } : {}),
-      },
-      options,
-    );
+    const ref = sruForward(twinInputs(c, d), options);
     const tol = T === 1 ? STEP : SEQUENCE;
     expectClose(got, ref.output.data, tol, 'output');
     expectClose(states[0], ref.h.data, tol, 'final h');
@@ -92,15 +101,8 @@ describe('the SRU backward pass on the CPU path against the float64 twin', () =>
   it.each(cases.map((c, i) => [`${name(c)}${c.dropout ? ' recurrent dropout' : ''}`, c, i] as const))('%s', (_label, c, index) => {
     const random = rng(5000 + index);
     const { batch: B, timesteps: T, features: F, units: U } = c;
-    const blocks = F === U ? 3 : 4;
     const d = {
-      x: uniform(random, B * T * F, 1),
-      kernel: uniform(random, F * blocks * U, 1 / Math.sqrt(Math.max(U, F))),
-      recurrentWeights: uniform(random, 2 * U, 0.5),
-      bias: uniform(random, 2 * U, 0.1),
-      h0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
-      c0: c.initialState ? uniform(random, B * U, 0.5) : new Float32Array(B * U),
-      mask: c.masked ? stepMask(B, T, 40 + index) : null,
+      ...caseData(c, random, index),
       dOutput: uniform(random, (c.returnSequences ? B * T : B) * U, 1),
       keep: c.dropout ? keepMask(B * U, index) : null,
     };
@@ -110,15 +112,7 @@ describe('the SRU backward pass on the CPU path against the float64 twin', () =>
     const got = sru.backward(d.dOutput);
     const ref = sruBackward(
       {
-        x: { data: d.x, shape: [B, T, F] },
-        kernel: { data: d.kernel, shape: [F, blocks * U] },
-        recurrentWeights: { data: d.recurrentWeights, shape: [2, U] },
-        bias: { data: d.bias, shape: [2, U] },
-        initialState: [
-          { data: d.h0, shape: [B, U] },
-          { data: d.c0, shape: [B, U] },
-        ],
-        ...(d.mask ? { mask: { data: d.mask, shape: [B, T] } } : {}),
+        ...twinInputs(c, d),
         ...(d.keep ? { recurrentDropoutMask: { data: d.keep, shape: [B, U] } } : {}),
       },
       { dOutput: { data: d.dOutput, shape: [c.returnSequences ? B * T : B, U] } },
