@@ -208,7 +208,8 @@ export class Sequential {
     // Every batch size first: a stateful model's states must not move before a ragged last batch is refused.
     this.checkHostBatches(batchSizesOf(samples.count, batchSize));
     // Split between the runtime's threads where that gains (src/cpu/threads.ts): rows are independent without kept
-    // states, so each thread takes contiguous rows, batchSize at a time (a worker's, the weights it was last sent).
+    // states, so each thread takes contiguous rows, batchSize at a time, with the weights as they are now (a worker
+    // gets them before its rows when they changed).
     if (this.rt.threads > 1 && !this.hostStates) {
       const threads = await import('../cpu/threads');
       if (threads.worthSplitting(samples.count, this.inputTimesteps(), this.arena!.total)) {
@@ -506,7 +507,7 @@ export class Sequential {
         return this.threadPool(this.cpuThreads).train(this.threadedModel(), this.cpuTrainer, this.isCompiled, xb, yb, n, this.inputShape, acc);
       }
       if (plan === 'train') this.cpuTrainer.trainBatch(xb, yb, n, this.inputShape, acc);
-      else this.cpuTrainer.evaluateBatch(xb, yb, indices.length, this.inputShape, acc);
+      else this.cpuTrainer.evaluateBatch(xb, yb, n, this.inputShape, acc);
       return;
     }
     const window = this.windowOf(x, indices);
