@@ -6,6 +6,8 @@
 //   --bundle=FILE      a suite built earlier (--build-only), so the GPU machine needs no node_modules
 //   --build-only=DIR   build bench/node-entry.ts for Node into DIR (suite.mjs + TF.js's .wasm files) and stop
 //   --dawn=a,b         dawn.node options (default backend=vulkan)
+//   --dawn-polling=busy  dawn.node's own back-to-back polling while a GPU promise is pending; the default is
+//                      webrnn/node's paced polling (src/dawnPolling.ts), for every library in this process alike
 //   WEBGPU_MODULE=…    where the `webgpu` package is (default: bench/node_modules, from bench/package.json)
 //
 // bench/gpu-machine/prepare.sh packs all of it (Node too) for a GPU machine without Node or a registry, and
@@ -60,8 +62,10 @@ const bundle = option('bundle') ? resolve(option('bundle')) : await buildSuite(`
 const { create, globals } = await import(process.env.WEBGPU_MODULE ? pathToFileURL(resolve(process.env.WEBGPU_MODULE)).href : 'webgpu');
 Object.assign(globalThis, globals);
 const gpu = create((option('dawn') ?? 'backend=vulkan').split(','));
+const polling = option('dawn-polling') ?? 'paced';
+if (polling !== 'paced' && polling !== 'busy') throw new Error(`--dawn-polling expects paced or busy; got ${polling}`);
 Object.defineProperty(globalThis, 'navigator', {
-  value: { gpu, userAgent: `Node ${process.version} · dawn.node (webgpu package)`, hardwareConcurrency: 1 },
+  value: { gpu, userAgent: `Node ${process.version} · dawn.node (webgpu package, ${polling} polling)`, hardwareConcurrency: 1 },
   configurable: true,
 });
 globalThis.window = globalThis;
@@ -71,6 +75,7 @@ globalThis.__dirname = dirname(bundle);
 globalThis.__filename = bundle;
 
 const suite = await import(pathToFileURL(bundle).href);
+if (polling === 'paced') suite.paceDawnPolling();
 const t0 = Date.now();
 if (flag('profile')) {
   const sections = option('sections')?.split(',');

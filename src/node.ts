@@ -12,7 +12,8 @@
  */
 import { existsSync } from 'node:fs';
 // From the package's entry, so the declarations of this file refer to index.d.ts alone (scripts/buildTypes.mjs).
-import { WebGPUUnavailableError, createRuntime as createPageRuntime, type Runtime, type RuntimeOptions } from './index';
+import { ValueError, WebGPUUnavailableError, createRuntime as createPageRuntime, type Runtime, type RuntimeOptions } from './index';
+import { paceDawnPolling } from './dawnPolling';
 
 export * from './index';
 
@@ -22,7 +23,14 @@ export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 export interface NodeRuntimeOptions extends Omit<RuntimeOptions, 'gpu'> {
   /** dawn.node's options, as `key=value` strings (default `['backend=vulkan']` on Linux, Dawn's default elsewhere). */
   dawn?: string[];
+  /**
+   * How dawn.node waits for the GPU. 'paced' (the default): a wait polls back to back for 2 ms, then once a
+   * millisecond, so it does not keep a core busy that SwiftShader could compute on (src/dawnPolling.ts: it wraps
+   * `globalThis.setImmediate` while the runtime lives). 'busy': dawn.node's own back-to-back polling, Node untouched.
+   */
+  dawnPolling?: 'paced' | 'busy';
 }
+const DAWN_POLLING = ['paced', 'busy'] as const;
 
 interface WebGpuPackage {
   create(options: string[]): GPU;
@@ -47,14 +55,23 @@ async function loadDawn(): Promise<WebGpuPackage> {
  * takes Dawn's adapter where there is a hardware one and WebAssembly otherwise, Dawn missing included.
  */
 export async function createRuntime(options: NodeRuntimeOptions = {}): Promise<Runtime> {
-  const { dawn, ...rest } = options;
+  const { dawn, dawnPolling = 'paced', ...rest } = options;
+  if (!DAWN_POLLING.includes(dawnPolling)) {
+    throw new ValueError(`createRuntime's dawnPolling expects 'paced' or 'busy'; got ${JSON.stringify(dawnPolling)}.`);
+  }
+  const paced = async (made: Promise<Runtime>) => {
+    const rt = await made;
+    if (rt.backend === 'webgpu' && dawnPolling === 'paced') rt.whenDisposed(paceDawnPolling());
+    return rt;
+  };
   // WebAssembly needs no Dawn: backend 'wasm' runs wherever Node does (src/cpu/).
-  if (rest.device || rest.backend === 'wasm') return createPageRuntime(rest);
-  if ((rest.backend ?? 'auto') === 'webgpu') return dawnRuntime(rest, dawn);
+  if (rest.backend === 'wasm') return createPageRuntime(rest);
+  if (rest.device) return paced(createPageRuntime(rest));
+  if ((rest.backend ?? 'auto') === 'webgpu') return paced(dawnRuntime(rest, dawn));
   // 'auto': Dawn where it loads and finds an adapter (then, as in a page, WebAssembly over a CPU-emulated one), else
   // WebAssembly; `backend: 'webgpu'` says what Dawn is missing instead.
   try {
-    return await dawnRuntime(rest, dawn);
+    return await paced(dawnRuntime(rest, dawn));
   } catch (e) {
     if (!(e instanceof WebGPUUnavailableError)) throw e;
     return createPageRuntime({ ...rest, backend: 'wasm' });

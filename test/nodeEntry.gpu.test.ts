@@ -2,7 +2,8 @@
  * webrnn/node, the package's Node entry (src/node.ts, built as dist/node.js): run in a child process as a Node
  * user runs it, on Dawn (the `webgpu` package) with no browser. On this machine Dawn's Vulkan driver is Chromium's
  * SwiftShader, which the entry finds by itself. The child's masked LSTM, GRU and SimpleRNN equal their float64 twins,
- * a 5-million-row CSV streams through an epoch in bounded memory; the tutorial model
+ * a 5-million-row CSV streams through an epoch in bounded memory; Dawn's polling is paced while a runtime lives (and
+ * changes no result); the tutorial model
  * trains, saves to file:// and loads back to the same predictions; a machine where Dawn finds no adapter gets a
  * WebGPUUnavailableError saying what to install.
  */
@@ -52,6 +53,13 @@ function runNode(job: unknown, extra: Record<string, string> = {}, timeout = 240
     before?: number[];
     after?: number[];
     stream?: { rows: number; windows: number; steps: number; reported: number; loss: number; rssGrowthMB: number };
+    polling?: {
+      wrappedWhileLive: boolean;
+      restoredAfterDispose: boolean;
+      paced: number[];
+      busy: number[];
+      badOption?: { name: string; message: string };
+    };
     error?: { name: string; message: string };
   };
 }
@@ -143,6 +151,19 @@ describe.skipIf(skipGpu)('webrnn/node on Dawn, without a browser', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("paces dawn.node's polling only while a runtime lives, and a paced runtime trains as a busy-polling one does", () => {
+    const r = runNode({ polling: {} });
+    expect(r.error).toBeUndefined();
+    const p = r.polling!;
+    expect(p.wrappedWhileLive).toBe(true);
+    expect(p.restoredAfterDispose).toBe(true);
+    expect(p.paced).toHaveLength(2);
+    // Pacing changes when a promise settles, never what the GPU computes: the same seed gives the same losses.
+    expect(p.paced).toEqual(p.busy);
+    expect(p.badOption?.name).toBe('ValueError');
+    expect(p.badOption?.message).toMatch(/dawnPolling expects 'paced' or 'busy'; got "spin"/);
   });
 
   it('where Dawn finds no adapter, a WebGPUUnavailableError says what to install', () => {

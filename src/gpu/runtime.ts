@@ -243,6 +243,8 @@ export class Runtime {
   private readonly live = new Map<GPUBuffer, number>();
   private lostInfo: GPUDeviceLostInfo | null = null;
   private disposed = false;
+  /** What whenDisposed was given, run by dispose(). */
+  private readonly disposers: (() => void)[] = [];
   private counters = { dispatches: 0, submits: 0, readbacks: 0, pipelines: 0 };
   /** Out-of-memory scopes around buffer creation (src/gpu/allocations.ts). */
   private readonly allocations: AllocationWatch | null;
@@ -324,6 +326,12 @@ export class Runtime {
   threadPoolFor<P extends ThreadPoolLike>(make: () => P): P {
     this.check();
     return (this.pool ??= make()) as P;
+  }
+
+  /** For webrnn/node (src/node.ts): runs `release` once, when this runtime is disposed. */
+  whenDisposed(release: () => void): void {
+    if (this.disposed) release();
+    else this.disposers.push(release);
   }
 
   /** For src/model/sequential.ts: the workers let go of their copy of a disposed model (its parameter arena). */
@@ -571,5 +579,6 @@ export class Runtime {
     this.pool?.dispose();
     this.pool = null;
     if (this.ownsDevice) this.gpuDevice?.destroy();
+    for (const release of this.disposers.splice(0)) release();
   }
 }

@@ -5,12 +5,15 @@
 //   job.train: { dir } → the tutorial model trained 3 epochs on a sine, saved to file://dir, loaded, predicted again
 //   job.stream: { file, rows } → writes a CSV of `rows` rows to `file`, streams it through csvWindows into one epoch
 //     of fitDataset, and reports the windows, batches and the process's RSS growth while it trained
+//   job.polling: {} → whether setImmediate is webrnn's paced wrapper while a Dawn runtime lives and Node's own again
+//     after the last dispose, the losses of one fit on a paced and on a busy-polling runtime, and a bad option's error
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createRuntime, csvWindows, gruBackward, layers, loadLayersModel, lstmBackward, sequential, simpleRnnBackward } from '../../dist/node.js';
 
 const job = JSON.parse(process.argv[2]);
 const out = {};
+const nodeSetImmediate = globalThis.setImmediate;
 try {
   // Dawn itself is what this tests: 'auto' would take WebAssembly over SwiftShader.
   const rt = await createRuntime({ backend: job.backend ?? 'webgpu' });
@@ -91,6 +94,33 @@ try {
       rssGrowthMB: (peak - before) / 1e6,
     };
     model.dispose();
+  }
+  if (job.polling) {
+    const fitLosses = async (on) => {
+      const model = sequential(on, { seed: 5 });
+      model.add(layers.gru({ units: 6, inputShape: [5, 2] }));
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: 'adam', loss: 'mse' });
+      const x = { data: Float32Array.from({ length: 32 * 10 }, (_, i) => Math.sin(i * 0.7)), shape: [32, 5, 2] };
+      const y = { data: Float32Array.from({ length: 32 }, (_, i) => Math.cos(i * 0.4)), shape: [32, 1] };
+      const history = await model.fit(x, y, { batchSize: 8, epochs: 2, shuffle: false });
+      model.dispose();
+      return history.history.loss;
+    };
+    const busy = await createRuntime({ backend: 'webgpu', dawnPolling: 'busy' });
+    out.polling = {
+      wrappedWhileLive: globalThis.setImmediate !== nodeSetImmediate,
+      paced: await fitLosses(rt),
+      busy: await fitLosses(busy),
+    };
+    busy.dispose();
+    rt.dispose();
+    out.polling.restoredAfterDispose = globalThis.setImmediate === nodeSetImmediate;
+    try {
+      await createRuntime({ backend: 'webgpu', dawnPolling: 'spin' });
+    } catch (e) {
+      out.polling.badOption = { name: e?.name, message: String(e?.message ?? e) };
+    }
   }
   rt.dispose();
 } catch (e) {
