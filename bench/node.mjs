@@ -6,8 +6,9 @@
 //   --bundle=FILE      a suite built earlier (--build-only), so the GPU machine needs no node_modules
 //   --build-only=DIR   build bench/node-entry.ts for Node into DIR (suite.mjs + TF.js's .wasm files) and stop
 //   --dawn=a,b         dawn.node options (default backend=vulkan)
-//   --dawn-polling=busy  dawn.node's own back-to-back polling while a GPU promise is pending; the default is
-//                      webrnn/node's paced polling (src/dawnPolling.ts), for every library in this process alike
+//   --dawn-polling=auto|paced|busy  how dawn.node waits for the GPU, as webrnn/node's createRuntime({ dawnPolling })
+//                      (src/dawnPolling.ts): auto (default) paces its polls on a CPU-emulated adapter (SwiftShader) and
+//                      leaves them busy on a GPU; the choice holds for every library in this process alike
 //   WEBGPU_MODULE=…    where the `webgpu` package is (default: bench/node_modules, from bench/package.json)
 //
 // bench/gpu-machine/prepare.sh packs all of it (Node too) for a GPU machine without Node or a registry, and
@@ -62,10 +63,10 @@ const bundle = option('bundle') ? resolve(option('bundle')) : await buildSuite(`
 const { create, globals } = await import(process.env.WEBGPU_MODULE ? pathToFileURL(resolve(process.env.WEBGPU_MODULE)).href : 'webgpu');
 Object.assign(globalThis, globals);
 const gpu = create((option('dawn') ?? 'backend=vulkan').split(','));
-const polling = option('dawn-polling') ?? 'paced';
-if (polling !== 'paced' && polling !== 'busy') throw new Error(`--dawn-polling expects paced or busy; got ${polling}`);
+const polling = option('dawn-polling') ?? 'auto';
+if (!['auto', 'paced', 'busy'].includes(polling)) throw new Error(`--dawn-polling expects auto, paced or busy; got ${polling}`);
 Object.defineProperty(globalThis, 'navigator', {
-  value: { gpu, userAgent: `Node ${process.version} · dawn.node (webgpu package, ${polling} polling)`, hardwareConcurrency: 1 },
+  value: { gpu, userAgent: `Node ${process.version} · dawn.node (webgpu package)`, hardwareConcurrency: 1 },
   configurable: true,
 });
 globalThis.window = globalThis;
@@ -75,7 +76,10 @@ globalThis.__dirname = dirname(bundle);
 globalThis.__filename = bundle;
 
 const suite = await import(pathToFileURL(bundle).href);
-if (polling === 'paced') suite.paceDawnPolling();
+const emulated = suite.summarizeAdapter((await gpu.requestAdapter())?.info).isFallback;
+const paced = polling === 'paced' || (polling === 'auto' && emulated);
+if (paced) suite.paceDawnPolling();
+navigator.userAgent += `, ${paced ? 'paced' : 'busy'} polling`;
 const t0 = Date.now();
 if (flag('profile')) {
   const sections = option('sections')?.split(',');

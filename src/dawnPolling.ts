@@ -6,7 +6,9 @@
  * polls once and schedules itself again, back to back, so one core stays busy for the whole wait. On a machine with
  * a GPU that core would idle anyway. Where Dawn's Vulkan driver is SwiftShader, which runs the GPU's work on the
  * CPU, it is a core taken from that work: on a 2-core machine the tutorial model's training step took 69–80 ms with
- * busy polls and 45–48 ms with paced ones (headless Chromium, whose page waits idle: 50–55 ms).
+ * busy polls and 45–48 ms with paced ones (headless Chromium, whose page waits idle: 50–55 ms). On a hardware GPU the
+ * busy core costs nothing the GPU needs, and a paced wait can end up to a millisecond late, so webrnn/node paces only
+ * on a CPU-emulated adapter unless told otherwise.
  *
  * What: while a Dawn runtime of webrnn/node lives, `globalThis.setImmediate` is a wrapper that passes every call
  * through unchanged except dawn.node's poll. That one is recognised as a native add-on's function: native code, its
@@ -16,7 +18,8 @@
  * began it and the later ones from inside the previous poll, which is how a new wait is told from a continuing one.
  *
  * The wrapper is counted: each runtime adds one and its dispose takes it away, and the last one puts the original
- * back (unless something replaced the wrapper since). `createRuntime({ dawnPolling: 'busy' })` leaves Node alone.
+ * back (unless something replaced the wrapper since). `createRuntime({ dawnPolling: 'busy' })` leaves Node alone;
+ * `'paced'` paces on any adapter.
  */
 /** How long one wait polls back to back before it sleeps between polls, in milliseconds. */
 export const SPIN_MS = 2;

@@ -24,13 +24,15 @@ export interface NodeRuntimeOptions extends Omit<RuntimeOptions, 'gpu'> {
   /** dawn.node's options, as `key=value` strings (default `['backend=vulkan']` on Linux, Dawn's default elsewhere). */
   dawn?: string[];
   /**
-   * How dawn.node waits for the GPU. 'paced' (the default): a wait polls back to back for 2 ms, then once a
-   * millisecond, so it does not keep a core busy that SwiftShader could compute on (src/dawnPolling.ts: it wraps
-   * `globalThis.setImmediate` while the runtime lives). 'busy': dawn.node's own back-to-back polling, Node untouched.
+   * How dawn.node waits for the GPU. 'paced': a wait polls back to back for 2 ms, then once a millisecond, so it
+   * does not keep busy a core that a CPU-emulated GPU computes on (src/dawnPolling.ts: it wraps
+   * `globalThis.setImmediate` while the runtime lives). 'busy': dawn.node's own back-to-back polling, Node untouched:
+   * the lowest latency where the GPU is hardware. 'auto' (the default): paced on a CPU-emulated adapter
+   * (`rt.adapter.isFallback`: SwiftShader), busy on a hardware one.
    */
-  dawnPolling?: 'paced' | 'busy';
+  dawnPolling?: 'auto' | 'paced' | 'busy';
 }
-const DAWN_POLLING = ['paced', 'busy'] as const;
+const DAWN_POLLING = ['auto', 'paced', 'busy'] as const;
 
 interface WebGpuPackage {
   create(options: string[]): GPU;
@@ -55,13 +57,14 @@ async function loadDawn(): Promise<WebGpuPackage> {
  * takes Dawn's adapter where there is a hardware one and WebAssembly otherwise, Dawn missing included.
  */
 export async function createRuntime(options: NodeRuntimeOptions = {}): Promise<Runtime> {
-  const { dawn, dawnPolling = 'paced', ...rest } = options;
+  const { dawn, dawnPolling = 'auto', ...rest } = options;
   if (!DAWN_POLLING.includes(dawnPolling)) {
-    throw new ValueError(`createRuntime's dawnPolling expects 'paced' or 'busy'; got ${JSON.stringify(dawnPolling)}.`);
+    throw new ValueError(`createRuntime's dawnPolling expects 'auto', 'paced' or 'busy'; got ${JSON.stringify(dawnPolling)}.`);
   }
   const paced = async (made: Promise<Runtime>) => {
     const rt = await made;
-    if (rt.backend === 'webgpu' && dawnPolling === 'paced') rt.whenDisposed(paceDawnPolling());
+    const pace = dawnPolling === 'paced' || (dawnPolling === 'auto' && rt.adapter.isFallback);
+    if (rt.backend === 'webgpu' && pace) rt.whenDisposed(paceDawnPolling());
     return rt;
   };
   // WebAssembly needs no Dawn: backend 'wasm' runs wherever Node does (src/cpu/).

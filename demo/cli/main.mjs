@@ -1,7 +1,8 @@
-// `npm start`: the Keras stock-price tutorial done right, on webrnn. Node loads and checks the data, then a
-// headless Chromium trains on WebGPU (demo/cli/job.ts) while this process draws the progress bar; the results
-// come back here to be printed and written as out/forecast.html, .png, .json and .csv. With `--runtime node` this
-// process trains itself, on Dawn through webrnn/node (src/node.ts), and Chromium only draws forecast.png.
+// `npm start`: the Keras stock-price tutorial done right, on webrnn. Node loads and checks the data and trains
+// the model itself through webrnn/node (src/node.ts: Dawn, or WebAssembly where the only adapter is SwiftShader)
+// while it draws the progress bar; the results are printed and written as out/forecast.html, .png, .json and .csv,
+// and a headless Chromium draws forecast.png. With `--runtime browser` the job page (demo/cli/job.ts) trains in
+// that Chromium instead, and its results come back here.
 import { resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, startServer } from './browser.mjs';

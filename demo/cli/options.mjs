@@ -13,7 +13,7 @@ export const DEFAULTS = {
   patience: 5,
   seed: 42,
   out: 'out',
-  runtime: 'browser',
+  runtime: 'node',
   backend: 'auto',
   recipe: 'best',
 };
@@ -62,8 +62,8 @@ Model and training:
 Output:
   --horizon N           steps ahead: scored at 1..N on the test part, and forecast past the end (default ${DEFAULTS.horizon})
   --out DIR             where forecast.html, .png, .json and .csv go (default ${DEFAULTS.out})
-  --runtime browser|node  where WebGPU runs: headless Chromium (default: needs only the chromium package), or
-                        this Node process on Dawn (webrnn/node: needs the 'webgpu' package; starts faster)
+  --runtime node|browser  where the model trains: this Node process (default: webrnn/node, on Dawn through the
+                        'webgpu' package or on WebAssembly; starts faster), or a headless Chromium page
   --backend auto|webgpu|wasm  what computes (createRuntime's backend): auto (default) takes WebGPU on a hardware
                         adapter and WebAssembly SIMD on the CPU where there is none or it is SwiftShader (faster
                         there); webgpu insists on WebGPU, SwiftShader included; wasm needs no Dawn with --runtime node

@@ -137,14 +137,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   if (!BACKENDS.includes(backend)) throw new ValueError(`createRuntime: backend must be 'auto', 'webgpu' or 'wasm'; got ${JSON.stringify(backend)}`);
   checkThreads(options.threads);
   if (backend === 'wasm') return wasmRuntime(options, 'asked for');
-  if (options.device) return new Runtime(options.device, summarize(options.device.adapterInfo), false, options);
+  if (options.device) return new Runtime(options.device, summarizeAdapter(options.device.adapterInfo), false, options);
   const gpu = options.gpu ?? (globalThis as { navigator?: Navigator }).navigator?.gpu;
   const noGpu = `WebGPU is not available here (navigator.gpu is undefined). ${ENABLE_HINT}`;
   if (!gpu) return backend === 'auto' ? wasmRuntime(options, noGpu) : Promise.reject(new WebGPUUnavailableError(noGpu));
   const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
   const noAdapter = `navigator.gpu.requestAdapter() found no adapter. ${ENABLE_HINT}`;
   if (!adapter) return backend === 'auto' ? wasmRuntime(options, noAdapter) : Promise.reject(new WebGPUUnavailableError(noAdapter));
-  const summary = summarize(adapter.info);
+  const summary = summarizeAdapter(adapter.info);
   // On a CPU emulation of a GPU (SwiftShader, WARP, llvmpipe) the wasm backend is the faster way to the same numbers
   // (measured: README "Backends", bench/results/wasm-training-2026-12-07.md); 'webgpu' still takes the adapter, and so
   // does 'auto' where WebAssembly SIMD cannot run (no SIMD, or a Content-Security-Policy that forbids compiling).
@@ -189,7 +189,8 @@ async function wasmRuntime(options: RuntimeOptions, why: string): Promise<Runtim
   return new Runtime(null, WASM_ADAPTER, false, options, why, await wasmThreads(options.threads ?? 'auto'));
 }
 
-function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
+/** What a runtime says of its adapter (Runtime.adapter), from the adapter's info. */
+export function summarizeAdapter(info: GPUAdapterInfo | undefined): AdapterSummary {
   const vendor = info?.vendor ?? '';
   const architecture = info?.architecture ?? '';
   const device = info?.device ?? '';

@@ -5,7 +5,8 @@
 //   job.train: { dir } → the tutorial model trained 3 epochs on a sine, saved to file://dir, loaded, predicted again
 //   job.stream: { file, rows } → writes a CSV of `rows` rows to `file`, streams it through csvWindows into one epoch
 //     of fitDataset, and reports the windows, batches and the process's RSS growth while it trained
-//   job.polling: {} → whether setImmediate is webrnn's paced wrapper while a Dawn runtime lives and Node's own again
+//   job.polling: {} → whether setImmediate is webrnn's paced wrapper while a default Dawn runtime lives on
+//     SwiftShader (a CPU-emulated adapter) and Node's own again
 //     after the last dispose, the losses of one fit on a paced and on a busy-polling runtime, and a bad option's error
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
