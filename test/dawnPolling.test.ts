@@ -10,12 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { SLEEP_MS, SPIN_MS, isAddonCallback, paceDawnPolling, pacedSetImmediate, type PollClock } from '../src/dawnPolling';
 
 describe("dawn.node's polls are told from everything else", () => {
-  it("an add-on's function counts; JavaScript's, bound and built-in functions do not", async () => {
+  it("an add-on's anonymous function counts; JavaScript's, bound, built-in and named functions do not", async () => {
     const { create } = (await import('webgpu')) as { create: unknown };
     expect(isAddonCallback(create)).toBe(true);
     let resolve: unknown;
     void new Promise((r) => (resolve = r));
-    for (const fn of [() => {}, function named() {}, (() => {}).bind(null), Math.max, resolve, class A {}, 'not a function'])
+    for (const fn of [() => {}, function named() {}, (() => {}).bind(null), Math.max, Map, resolve, class A {}, 'not a function'])
       expect(isAddonCallback(fn)).toBe(false);
   });
 });
@@ -27,8 +27,14 @@ function pacedHarness() {
   const clock = { t: 0, now: () => clock.t, sleep: (poll: () => void, ms: number) => slept.push({ poll, ms }) } as PollClock & { t: number };
   const original = ((fn: (...a: unknown[]) => void, ...args: unknown[]) => immediate.push(() => fn(...args))) as unknown as typeof setImmediate;
   const polls = new Set<unknown>();
-  const wrapped = pacedSetImmediate(original, (fn) => polls.has(fn), clock);
-  return { immediate, slept, clock, wrapped, polls };
+  const state = { active: true };
+  const wrapped = pacedSetImmediate(
+    original,
+    (fn) => polls.has(fn),
+    clock,
+    () => state.active,
+  );
+  return { immediate, slept, clock, wrapped, polls, state };
 }
 
 describe('a wait polls back to back, then sleeps between polls', () => {
@@ -47,11 +53,14 @@ describe('a wait polls back to back, then sleeps between polls', () => {
     h.immediate.shift()!(); // within SPIN_MS: the next poll back to back
     expect([h.immediate.length, h.slept.length]).toEqual([1, 0]);
     h.clock.t = SPIN_MS + 0.1;
-    h.immediate.shift()!(); // past it: the next poll sleeps
+    h.immediate.shift()!(); // past it: the next poll sleeps, started from an Immediate (what clearImmediate takes)
+    expect(h.slept).toHaveLength(0);
+    h.immediate.shift()!();
     expect(h.immediate).toHaveLength(0);
     expect(h.slept.map((s) => s.ms)).toEqual([SLEEP_MS]);
     h.clock.t = SPIN_MS + 5;
     h.slept.shift()!.poll(); // a poll that slept and found the wait still on sleeps again
+    h.immediate.shift()!();
     expect(h.slept).toHaveLength(1);
     expect(calls).toBe(3);
 
@@ -73,6 +82,17 @@ describe('a wait polls back to back, then sleeps between polls', () => {
     h.immediate.shift()!();
     expect(seen).toEqual([1, 'two']);
   });
+
+  it('with no holder left, polls pass through too', () => {
+    const h = pacedHarness();
+    const poll = () => h.wrapped(poll);
+    h.polls.add(poll);
+    h.state.active = false;
+    h.wrapped(poll);
+    h.clock.t = SPIN_MS * 10;
+    h.immediate.shift()!(); // inside a poll, long past SPIN_MS: still back to back
+    expect([h.immediate.length, h.slept.length]).toEqual([1, 0]);
+  });
 });
 
 describe("the wrapper on Node's setImmediate", () => {
@@ -93,5 +113,19 @@ describe("the wrapper on Node's setImmediate", () => {
       releaseB();
     }
     expect(globalThis.setImmediate).toBe(node);
+  });
+
+  it('wrapped since by something else, it stays in that chain and, released, passes everything through', () => {
+    const node = globalThis.setImmediate;
+    const release = paceDawnPolling();
+    const ours = globalThis.setImmediate;
+    const outer = ((...a: Parameters<typeof setImmediate>) => ours(...a)) as typeof setImmediate;
+    globalThis.setImmediate = outer;
+    try {
+      release();
+      expect(globalThis.setImmediate).toBe(outer); // not ours to take off
+    } finally {
+      globalThis.setImmediate = node;
+    }
   });
 });

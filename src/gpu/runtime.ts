@@ -271,6 +271,8 @@ export class Runtime {
     void device?.lost.then((info) => {
       // A deliberate dispose() destroys the device too; that is not a loss the user needs to hear about.
       if (!this.disposed) this.lostInfo = info;
+      // A lost device waits for nothing more: what whenDisposed holds for it can go (each release runs once).
+      for (const release of this.disposers) release();
     });
   }
 
@@ -329,7 +331,7 @@ export class Runtime {
     return (this.pool ??= make()) as P;
   }
 
-  /** For webrnn/node (src/node.ts): runs `release` once, when this runtime is disposed. */
+  /** For webrnn/node (src/node.ts): runs `release` when this runtime is disposed or its device is lost (maybe both: make it idempotent). */
   whenDisposed(release: () => void): void {
     if (this.disposed) release();
     else this.disposers.push(release);
@@ -570,16 +572,19 @@ export class Runtime {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const buffer of this.live.keys()) buffer.destroy();
-    this.live.clear();
-    this.allocations?.clear();
-    this.pipelines.clear();
-    this.compiling.clear();
-    this.layouts.clear();
-    this.modules.clear();
-    this.pool?.dispose();
-    this.pool = null;
-    if (this.ownsDevice) this.gpuDevice?.destroy();
-    for (const release of this.disposers.splice(0)) release();
+    try {
+      for (const buffer of this.live.keys()) buffer.destroy();
+      this.live.clear();
+      this.allocations?.clear();
+      this.pipelines.clear();
+      this.compiling.clear();
+      this.layouts.clear();
+      this.modules.clear();
+      this.pool?.dispose();
+      this.pool = null;
+      if (this.ownsDevice) this.gpuDevice?.destroy();
+    } finally {
+      for (const release of this.disposers.splice(0)) release();
+    }
   }
 }

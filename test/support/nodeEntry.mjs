@@ -6,8 +6,8 @@
 //   job.stream: { file, rows } → writes a CSV of `rows` rows to `file`, streams it through csvWindows into one epoch
 //     of fitDataset, and reports the windows, batches and the process's RSS growth while it trained
 //   job.polling: {} → whether setImmediate is webrnn's paced wrapper while a default Dawn runtime lives on
-//     SwiftShader (a CPU-emulated adapter) and Node's own again
-//     after the last dispose, the losses of one fit on a paced and on a busy-polling runtime, and a bad option's error
+//     SwiftShader (a CPU-emulated adapter), Node's own again after its dispose, on a 'busy' runtime and on 'auto''s
+//     WebAssembly; a fit's losses and paced sleeps on the paced and on the busy runtime; a bad option's error
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createRuntime, csvWindows, gruBackward, layers, loadLayersModel, lstmBackward, sequential, simpleRnnBackward } from '../../dist/node.js';
@@ -108,15 +108,30 @@ try {
       model.dispose();
       return history.history.loss;
     };
-    const busy = await createRuntime({ backend: 'webgpu', dawnPolling: 'busy' });
-    out.polling = {
-      wrappedWhileLive: globalThis.setImmediate !== nodeSetImmediate,
-      paced: await fitLosses(rt),
-      busy: await fitLosses(busy),
+    // A paced poll sleeps through setTimeout, which the wrapper looks up at each sleep: count them during a fit.
+    const counted = async (on) => {
+      const nodeSetTimeout = globalThis.setTimeout;
+      let sleeps = 0;
+      globalThis.setTimeout = (...args) => (sleeps++, nodeSetTimeout(...args));
+      try {
+        return { losses: await fitLosses(on), sleeps };
+      } finally {
+        globalThis.setTimeout = nodeSetTimeout;
+      }
     };
-    busy.dispose();
+    const wrappedWhileLive = globalThis.setImmediate !== nodeSetImmediate;
+    const paced = await counted(rt);
     rt.dispose();
-    out.polling.restoredAfterDispose = globalThis.setImmediate === nodeSetImmediate;
+    const restoredAfterDispose = globalThis.setImmediate === nodeSetImmediate;
+    const busyRt = await createRuntime({ backend: 'webgpu', dawnPolling: 'busy' });
+    const untouchedWhileBusy = globalThis.setImmediate === nodeSetImmediate;
+    const busy = await counted(busyRt);
+    busyRt.dispose();
+    // 'auto' backend over SwiftShader computes on WebAssembly, so there is nothing to pace.
+    const auto = await createRuntime();
+    const untouchedOnWasm = auto.backend === 'wasm' && globalThis.setImmediate === nodeSetImmediate;
+    auto.dispose();
+    out.polling = { wrappedWhileLive, restoredAfterDispose, untouchedWhileBusy, untouchedOnWasm, paced, busy };
     try {
       await createRuntime({ backend: 'webgpu', dawnPolling: 'spin' });
     } catch (e) {
