@@ -2,5 +2,5 @@
 export { runBench } from './suite';
 export { profile } from './profile';
 // webrnn/node's paced dawn.node polling (src/dawnPolling.ts), for every library this process runs on Dawn.
-export { paceDawnPolling } from '../src/dawnPolling';
+export { DAWN_POLLING, paceDawnPolling, pacesPolling } from '../src/dawnPolling';
 export { summarizeAdapter } from '../src/gpu/runtime';

@@ -63,8 +63,6 @@ const bundle = option('bundle') ? resolve(option('bundle')) : await buildSuite(`
 const { create, globals } = await import(process.env.WEBGPU_MODULE ? pathToFileURL(resolve(process.env.WEBGPU_MODULE)).href : 'webgpu');
 Object.assign(globalThis, globals);
 const gpu = create((option('dawn') ?? 'backend=vulkan').split(','));
-const polling = option('dawn-polling') ?? 'auto';
-if (!['auto', 'paced', 'busy'].includes(polling)) throw new Error(`--dawn-polling expects auto, paced or busy; got ${polling}`);
 Object.defineProperty(globalThis, 'navigator', {
   value: { gpu, userAgent: `Node ${process.version} · dawn.node (webgpu package)`, hardwareConcurrency: 1 },
   configurable: true,
@@ -76,8 +74,9 @@ globalThis.__dirname = dirname(bundle);
 globalThis.__filename = bundle;
 
 const suite = await import(pathToFileURL(bundle).href);
-const emulated = suite.summarizeAdapter((await gpu.requestAdapter())?.info).isFallback;
-const paced = polling === 'paced' || (polling === 'auto' && emulated);
+const polling = option('dawn-polling') ?? 'auto';
+if (!suite.DAWN_POLLING.includes(polling)) throw new Error(`--dawn-polling expects ${suite.DAWN_POLLING.join(', ')}; got ${polling}`);
+const paced = suite.pacesPolling(polling, suite.summarizeAdapter((await gpu.requestAdapter())?.info).isFallback);
 if (paced) suite.paceDawnPolling();
 navigator.userAgent += `, ${paced ? 'paced' : 'busy'} polling`;
 const t0 = Date.now();

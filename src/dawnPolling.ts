@@ -24,6 +24,15 @@
  * something wrapped it since. The choice is the process's: a runtime made with `dawnPolling: 'busy'` is paced too
  * while a paced one lives.
  */
+/** createRuntime's dawnPolling choices in webrnn/node (src/node.ts). */
+export const DAWN_POLLING = ['auto', 'paced', 'busy'] as const;
+export type DawnPolling = (typeof DAWN_POLLING)[number];
+
+/** Whether `choice` paces polls on an adapter that is (isFallback) or is not a CPU emulation: 'auto' paces only there. */
+export function pacesPolling(choice: DawnPolling, isFallback: boolean): boolean {
+  return choice === 'paced' || (choice === 'auto' && isFallback);
+}
+
 /** How long one wait polls back to back before it sleeps between polls, in milliseconds. */
 export const SPIN_MS = 2;
 /** The sleep between two polls after that. */

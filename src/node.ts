@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 // From the package's entry, so the declarations of this file refer to index.d.ts alone (scripts/buildTypes.mjs).
 import { ValueError, WebGPUUnavailableError, createRuntime as createPageRuntime, type Runtime, type RuntimeOptions } from './index';
-import { paceDawnPolling } from './dawnPolling';
+import { DAWN_POLLING, paceDawnPolling, pacesPolling } from './dawnPolling';
 
 export * from './index';
 
@@ -32,7 +32,6 @@ export interface NodeRuntimeOptions extends Omit<RuntimeOptions, 'gpu'> {
    */
   dawnPolling?: 'auto' | 'paced' | 'busy';
 }
-const DAWN_POLLING = ['auto', 'paced', 'busy'] as const;
 
 interface WebGpuPackage {
   create(options: string[]): GPU;
@@ -63,13 +62,11 @@ export async function createRuntime(options: NodeRuntimeOptions = {}): Promise<R
   }
   const paced = async (made: Promise<Runtime>) => {
     const rt = await made;
-    const pace = dawnPolling === 'paced' || (dawnPolling === 'auto' && rt.adapter.isFallback);
-    if (rt.backend === 'webgpu' && pace) rt.whenDisposed(paceDawnPolling());
+    if (rt.backend === 'webgpu' && pacesPolling(dawnPolling, rt.adapter.isFallback)) rt.whenDisposed(paceDawnPolling());
     return rt;
   };
-  // WebAssembly needs no Dawn: backend 'wasm' runs wherever Node does (src/cpu/).
-  if (rest.backend === 'wasm') return createPageRuntime(rest);
-  if (rest.device) return paced(createPageRuntime(rest));
+  // WebAssembly needs no Dawn: backend 'wasm' runs wherever Node does (src/cpu/); a given device needs no loading.
+  if (rest.device || rest.backend === 'wasm') return paced(createPageRuntime(rest));
   if ((rest.backend ?? 'auto') === 'webgpu') return paced(dawnRuntime(rest, dawn));
   // 'auto': Dawn where it loads and finds an adapter (then, as in a page, WebAssembly over a CPU-emulated one), else
   // WebAssembly; `backend: 'webgpu'` says what Dawn is missing instead.

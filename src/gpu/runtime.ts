@@ -271,8 +271,8 @@ export class Runtime {
     void device?.lost.then((info) => {
       // A deliberate dispose() destroys the device too; that is not a loss the user needs to hear about.
       if (!this.disposed) this.lostInfo = info;
-      // A lost device waits for nothing more: what whenDisposed holds for it can go (each release runs once).
-      for (const release of this.disposers) release();
+      // A lost device waits for nothing more: what whenDisposed holds for it can go now, once.
+      for (const release of this.disposers.splice(0)) release();
     });
   }
 
@@ -331,7 +331,7 @@ export class Runtime {
     return (this.pool ??= make()) as P;
   }
 
-  /** For webrnn/node (src/node.ts): runs `release` when this runtime is disposed or its device is lost (maybe both: make it idempotent). */
+  /** For webrnn/node (src/node.ts): runs `release` once, when this runtime is disposed or its device is lost. */
   whenDisposed(release: () => void): void {
     if (this.disposed) release();
     else this.disposers.push(release);
