@@ -72,13 +72,15 @@ export class CpuModel {
 
   /**
    * Rows [from, from + rows) of x (samples of inputShape) through every layer, batchSize rows at a time, into `into`
-   * (outSize floats a row) from its start: predict's loop, on any thread (./threads.ts).
+   * from its start, batch after batch: predict's loop, on any thread (./threads.ts).
    */
-  forwardBatches(x: Float32Array, from: number, rows: number, batchSize: number, inputShape: number[], outSize: number, into: Float32Array): void {
+  forwardBatches(x: Float32Array, from: number, rows: number, batchSize: number, inputShape: number[], into: Float32Array): void {
     const sampleSize = inputShape.reduce((a, b) => a * b, 1);
-    for (let s = 0; s < rows; s += batchSize) {
+    for (let s = 0, at = 0; s < rows; s += batchSize) {
       const n = Math.min(batchSize, rows - s);
-      into.set(this.forward(x.subarray((from + s) * sampleSize, (from + s + n) * sampleSize), n, inputShape), s * outSize);
+      const out = this.forward(x.subarray((from + s) * sampleSize, (from + s + n) * sampleSize), n, inputShape);
+      into.set(out, at);
+      at += out.length;
     }
   }
 

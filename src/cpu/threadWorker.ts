@@ -80,7 +80,7 @@ function serve(post: (reply: ThreadReply) => void): (call: ThreadCall) => void {
     try {
       const held = models.get(call.id)!;
       if (call.op === 'forward') {
-        held.cpu.forwardBatches(call.x, 0, call.rows, call.batchSize, call.inputShape, call.out.length / call.rows, call.out);
+        held.cpu.forwardBatches(call.x, 0, call.rows, call.batchSize, call.inputShape, call.out);
       } else {
         // A trainer per compile: no kept states, no optimizer (the calling thread updates), no draws (no dropout).
         const compiled = JSON.stringify(call.compiled);

@@ -182,7 +182,7 @@ export class ThreadPool {
     const threads = await this.workers();
     const sampleSize = x.length / count;
     const out = new Float32Array(count * outSize);
-    const here = (from: number, rows: number, into: Float32Array) => local.forwardBatches(x, from, rows, batchSize, inputShape, outSize, into);
+    const here = (from: number, rows: number, into: Float32Array) => local.forwardBatches(x, from, rows, batchSize, inputShape, into);
     if (!threads) return (here(0, count, out), out);
     const shares = shareRows(count, this.count);
     const first = shares[0]!;

@@ -220,7 +220,7 @@ export class Sequential {
     // Every batch in one go, with no turn for the page between them: a fit or setWeights in such a turn would
     // give the later batches other weights (the GPU path queues all of them at once, on one snapshot, likewise).
     const out = new Float32Array(samples.count * outSize);
-    cpu.forwardBatches(samples.data, 0, samples.count, batchSize, this.inputShape, outSize, out);
+    cpu.forwardBatches(samples.data, 0, samples.count, batchSize, this.inputShape, out);
     return { data: out, shape: [samples.count, ...this.outputShape] };
   }
 
