@@ -42,6 +42,10 @@ export { readSafetensors, writeSafetensors } from './io/safetensors';
 export type { SafetensorsContents } from './io/safetensors';
 export { sequential, Sequential } from './model/sequential';
 export type { SequentialOptions } from './model/sequential';
+export { model, Functional } from './model/functional';
+export type { ModelConfig, FunctionalCompileArgs } from './model/functional';
+export { input, SymbolicTensor } from './model/symbolic';
+export type { InputConfig, InputDtype, SymbolicResult } from './model/symbolic';
 export { serveModel } from './worker/serveModel';
 export type { ModelBuilder, ServeEndpoint } from './worker/serveModel';
 export { remoteModel, RemoteModel } from './worker/remoteModel';
@@ -71,6 +75,10 @@ export {
   GlobalMaxPooling1D,
   TimeDistributed,
   LayerNormalization,
+  Concatenate,
+  Add,
+  Multiply,
+  Average,
 } from './layers/index';
 export type {
   LstmLayerConfig,
@@ -88,6 +96,8 @@ export type {
   GlobalPoolingLayerConfig,
   TimeDistributedLayerConfig,
   LayerNormalizationLayerConfig,
+  ConcatenateLayerConfig,
+  MergeLayerConfig,
 } from './layers/index';
 export type { MergeMode } from './kernels/bidirectionalMerge';
 export { optimizers, resolveOptimizer, OPTIMIZER_NAMES } from './optim/optimizers';

@@ -16,7 +16,8 @@ import { MERGE_MODES, mergedWidth, recordMerge, recordSplit, type MergeMode } fr
 import { recordMaskApply } from '../kernels/sequenceMask';
 import type { Tensor, TensorLike } from '../tensor';
 import { defaultName, inputSpec, knownKeys } from './config';
-import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec } from './layer';
+import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec, type SymbolicCall } from './layer';
+import { isSymbolic, type SymbolicResult, type SymbolicTensor } from '../model/symbolic';
 import { RecurrentLayer, reversedInTime } from './recurrent';
 
 export interface BidirectionalLayerConfig {
@@ -181,9 +182,29 @@ export class Bidirectional extends Layer {
   }
 
   /** As RecurrentLayer.apply: the output, or with returnState [output, ...forward states, ...backward states]. */
-  async apply(x: TensorLike, options: { initialState?: TensorLike[]; mask?: TensorLike } = {}): Promise<Tensor | Tensor[]> {
+  override apply(inputs: SymbolicTensor | SymbolicTensor[], options?: { initialState?: SymbolicTensor[] }): SymbolicResult;
+  override apply(x: TensorLike, options?: { initialState?: TensorLike[]; mask?: TensorLike }): Promise<Tensor | Tensor[]>;
+  override apply(
+    x: TensorLike | SymbolicTensor | SymbolicTensor[],
+    options: { initialState?: TensorLike[] | SymbolicTensor[]; mask?: TensorLike } = {},
+  ): SymbolicResult | Promise<Tensor | Tensor[]> {
+    if (isSymbolic(x)) return super.apply(x, options as { initialState?: SymbolicTensor[] });
+    return this.applyOn(x as TensorLike, options as { initialState?: TensorLike[]; mask?: TensorLike });
+  }
+
+  private async applyOn(x: TensorLike, options: { initialState?: TensorLike[]; mask?: TensorLike }): Promise<Tensor | Tensor[]> {
     const { output, states } = await this.ownerFor('apply').applyLayer(this, x, options.initialState ?? null, options.mask ?? null);
     return this.returnState ? [output, ...states] : output;
+  }
+
+  /** In a functional model a Bidirectional takes no initial state and returns no states yet: refused by name. */
+  override symbolicCall(shapes: number[][], masked: boolean[], initialState: readonly SymbolicTensor[]): SymbolicCall {
+    if (initialState.length > 0 || this.returnState)
+      throw new ValueError(
+        `bidirectional '${this.name}': initialState and returnState are not supported in a functional model yet; ` +
+          `use two recurrent layers (one with goBackwards) and layers.concatenate() to pass states between layers`,
+      );
+    return super.symbolicCall(shapes, masked, initialState);
   }
 
   resetStates(states?: TensorLike[]): void {

@@ -18,6 +18,7 @@ import { LSTM, type LstmLayerConfig } from './lstm';
 import { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
 import { SRU, type SruLayerConfig } from './sru';
 import { EchoState, type EchoStateLayerConfig } from './echoState';
+import { Add, Average, Concatenate, Multiply, type ConcatenateLayerConfig, type MergeLayerConfig } from './merge';
 
 export function lstm(config: LstmLayerConfig): LSTM {
   return new LSTM(config);
@@ -83,4 +84,24 @@ export function timeDistributed(config: TimeDistributedLayerConfig): TimeDistrib
 
 export function layerNormalization(config: LayerNormalizationLayerConfig = {}): LayerNormalization {
   return new LayerNormalization(config);
+}
+
+/** Joins tensors along the last axis (functional models): `layers.concatenate().apply([a, b])`. */
+export function concatenate(config: ConcatenateLayerConfig = {}): Concatenate {
+  return new Concatenate(config);
+}
+
+/** The element-wise sum of tensors of one shape (functional models). */
+export function add(config: MergeLayerConfig = {}): Add {
+  return new Add(config);
+}
+
+/** The element-wise product of tensors of one shape (functional models). */
+export function multiply(config: MergeLayerConfig = {}): Multiply {
+  return new Multiply(config);
+}
+
+/** The element-wise mean of tensors of one shape (functional models). */
+export function average(config: MergeLayerConfig = {}): Average {
+  return new Average(config);
 }

@@ -17,3 +17,4 @@ export { Masking, type MaskingLayerConfig } from './masking';
 export { TimeDistributed, type TimeDistributedLayerConfig } from './timeDistributed';
 export { LayerNormalization, type LayerNormalizationLayerConfig } from './layerNormalization';
 export type { RecurrentLayerConfig } from './recurrent';
+export { Concatenate, Add, Multiply, Average, type ConcatenateLayerConfig, type MergeLayerConfig } from './merge';

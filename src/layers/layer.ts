@@ -7,9 +7,10 @@
 import type { BufferRef } from '../gpu/kernel';
 import type { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
-import { ValueError } from '../errors';
+import { ShapeError, ValueError, formatShape } from '../errors';
 import type { Tensor, TensorLike } from '../tensor';
 import type { Initializer } from './initializers';
+import { applySymbolic, isSymbolic, type SymbolicResult, type SymbolicTensor } from '../model/symbolic';
 
 /** What a layer needs of the model that holds its weights. */
 export interface WeightOwner {
@@ -83,6 +84,34 @@ export interface BindContext {
    * or the initial state of a functional call). Absent: states start at zero and are not kept.
    */
   states?: GPUBuffer[];
+  /**
+   * In a functional model (bindNode): whether the gradients of the initial states are needed (they come from
+   * another layer's outputs); and which of the node's outputs ([output, ...final states]) some later layer or loss
+   * reads, so only their gradients are taken.
+   */
+  needsStateGrads?: boolean;
+}
+
+/**
+ * One application of a layer in a functional model (src/model/graphProgram.ts): its outputs ([output, ...final
+ * states] for a recurrent layer with returnState) and its passes.
+ */
+export interface NodeRun {
+  outputs: Act[];
+  recordForward(plan: Plan, training?: boolean): void;
+  /**
+   * The backward pass from one gradient per output (compact; null where nothing reads that output). Returns one
+   * gradient per input, then one per initial state, compact, or null where nothing needs it.
+   */
+  recordBackward(plan: Plan, dOutputs: readonly (GPUBuffer | null)[]): (GPUBuffer | null)[];
+  destroy(): void;
+}
+
+/** What a layer's symbolic call works out: its output's shape and mask, and the shapes of the states it returns. */
+export interface SymbolicCall {
+  output: number[];
+  masks: boolean;
+  states: number[][];
 }
 
 export interface LayerRun {
@@ -195,6 +224,65 @@ export abstract class Layer {
   /** The Keras `config` of this layer, for summary() and model.json. */
   abstract getConfig(): Record<string, unknown>;
 
+  /**
+   * This layer applied to symbolic tensors from input() (TF.js's `layer.apply(symbolicTensor)`): records the call in
+   * the graph that model() reads and returns the output, or [output, ...states] for a recurrent layer with
+   * returnState. A merge layer takes a list. Recurrent layers also run on concrete data (RecurrentLayer.apply).
+   */
+  apply(inputs: SymbolicTensor | SymbolicTensor[], options: { initialState?: SymbolicTensor[] } = {}): SymbolicResult {
+    if (!isSymbolic(inputs)) {
+      throw new ValueError(
+        `layer '${this.name}' (${this.className}).apply takes symbolic tensors from input(), to build a model with model({ inputs, outputs }); ` +
+          `to run it on data, put it in a model and call predict`,
+      );
+    }
+    const initialState = options.initialState ?? [];
+    if (!Array.isArray(initialState) || !initialState.every((t) => isSymbolic(t)))
+      throw new ValueError(`layer '${this.name}'.apply: initialState must be a list of symbolic tensors; got ${String(initialState)}`);
+    return applySymbolic(this, inputs, initialState);
+  }
+
+  /**
+   * Keras's call on symbolic tensors: checks how many inputs and initial states this layer takes, builds it on
+   * their shapes (once: a later call must give the same shape) and says what it outputs. One input and no state
+   * here; recurrent and merge layers override it.
+   */
+  symbolicCall(shapes: number[][], masked: boolean[], initialState: readonly SymbolicTensor[]): SymbolicCall {
+    if (shapes.length !== 1)
+      throw new ValueError(`layer '${this.name}' (${this.className}) takes one input; got ${shapes.length}. Merge them first, e.g. with layers.concatenate()`);
+    if (initialState.length > 0) throw new ValueError(`layer '${this.name}' (${this.className}) has no states; initialState is for recurrent layers`);
+    return { output: this.buildFor(shapes[0]!), masks: this.outputMasked(masked[0]!), states: [] };
+  }
+
+  /** Builds on `inputShape` the first time; afterwards checks that a new call gives the shape it was built for. */
+  protected buildFor(inputShape: number[]): number[] {
+    if (this.declaredInputShape && formatShape(this.declaredInputShape) !== formatShape(inputShape))
+      throw new ShapeError(`layer '${this.name}' declares inputShape ${formatShape(this.declaredInputShape)} but is applied to ${formatShape(inputShape)}`);
+    if (this.built) {
+      if (formatShape(this.built.input) !== formatShape(inputShape))
+        throw new ShapeError(
+          `layer '${this.name}' was built for inputs ${formatShape(['*', ...this.built.input])}; applied again to ${formatShape(['*', ...inputShape])}. A layer used twice must get the same shape`,
+        );
+      return this.built.output;
+    }
+    return this.build(inputShape);
+  }
+
+  /** For layers whose input is not one shape (merge layers): records what they were built for. */
+  protected setBuilt(input: number[], output: number[]): void {
+    this.built = { input: [...input], output: [...output] };
+  }
+
+  /**
+   * Binds one application of this layer in a functional model to its inputs' activations and initial states. The
+   * default wraps bind() for a layer of one input and no states: a null output gradient becomes zeros.
+   */
+  bindNode(ctx: BindContext, inputs: readonly Act[], initialStates: readonly Act[]): NodeRun {
+    if (inputs.length !== 1 || initialStates.length > 0)
+      throw new ValueError(`layer '${this.name}' (${this.className}) takes one input and no initial state; got ${inputs.length} and ${initialStates.length}`);
+    return singleNodeRun(ctx, this.bind(ctx, inputs[0]!));
+  }
+
   build(inputShape: number[]): number[] {
     const output = this.computeOutputShape(inputShape);
     this.built = { input: [...inputShape], output };
@@ -231,3 +319,20 @@ export abstract class Layer {
 
 /** The buffers a run creates, freed together by its destroy(). */
 export { OwnedBuffers as RunBuffers } from '../gpu/ownedBuffers';
+
+/** A LayerRun as a functional model's node: one output, whose missing gradient is zeros, and one input gradient. */
+export function singleNodeRun(ctx: BindContext, run: LayerRun): NodeRun {
+  let zeros: GPUBuffer | null = null;
+  return {
+    outputs: [run.output],
+    recordForward: (plan, training) => run.recordForward(plan, training),
+    recordBackward(plan, dOutputs) {
+      const d = dOutputs[0] ?? (zeros ??= ctx.rt.zeros('zero gradient of an unread output', run.output.rows * run.output.cols));
+      return [run.recordBackward(plan, d)];
+    },
+    destroy() {
+      run.destroy();
+      if (zeros) ctx.rt.destroyBuffer(zeros);
+    },
+  };
+}

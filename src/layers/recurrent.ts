@@ -15,7 +15,8 @@
  * returnState in a Sequential changes nothing (a Sequential passes one tensor from layer to layer; Keras's
  * Sequential cannot take a layer that returns a list either); `apply` returns [output, ...states] with it.
  */
-import { ShapeError, ValueError } from '../errors';
+import { ShapeError, ValueError, formatShape } from '../errors';
+import { isSymbolic, type SymbolicResult, type SymbolicTensor } from '../model/symbolic';
 import type { Plan } from '../gpu/plan';
 import { CELL_ACTIVATIONS, checkActivation, type CellActivation } from '../kernels/activations';
 import { finalSlot, initialSlot, outputsSlot } from '../kernels/direction';
@@ -28,7 +29,18 @@ import { cellWeights, makeCellBackward, makeCellForward, type CellBackwardBuffer
 import type { CellKernels } from '../kernels/cell';
 import { readInitializer, type InitializerSpec } from './initializerConfig';
 import type { Initializer } from './initializers';
-import { Layer, RunBuffers, type Act, type BindContext, type LayerRun, type ParamSpec, type RegularizerConfig } from './layer';
+import {
+  Layer,
+  RunBuffers,
+  singleNodeRun,
+  type Act,
+  type BindContext,
+  type LayerRun,
+  type NodeRun,
+  type ParamSpec,
+  type RegularizerConfig,
+  type SymbolicCall,
+} from './layer';
 import type { CellDims } from '../kernels/cell';
 
 export interface RecurrentLayerConfig {
@@ -100,8 +112,23 @@ export interface RawRecurrentRun {
   /** The final h (after the last step processed), [B, u]. */
   last: Act;
   recordForward(plan: Plan, training?: boolean): void;
-  recordBackward(plan: Plan, dy: GPUBuffer, dyIsSequence: boolean): GPUBuffer | null;
+  /** The final states (h first), [B, u] each: what returnState outputs in a functional model. */
+  finalStates: Act[];
+  /** Where the initial states' gradients go, when StateIO.dInitial asked for them. */
+  dInitial: GPUBuffer[] | null;
+  /** dStates: gradients reaching the final states from later layers (StateIO.dFinal), null where none does. */
+  recordBackward(plan: Plan, dy: GPUBuffer, dyIsSequence: boolean, dStates?: readonly (GPUBuffer | null)[]): GPUBuffer | null;
   destroy(): void;
+}
+
+/** A functional model's wiring of a recurrent layer's states (bindNode): where they start, which gradients flow. */
+export interface StateIO {
+  /** Initial states from other layers' outputs ([B, u] each), or [] for zeros. */
+  initial: readonly Act[];
+  /** Whether to compute the initial states' gradients. */
+  dInitial: boolean;
+  /** Whether later layers read the final states, so gradients reach them. */
+  dFinal: boolean;
 }
 
 export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
@@ -215,7 +242,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     return !this.stateful;
   }
 
-  bindRaw(ctx: BindContext, input: Act, goBackwards = this.goBackwards): RawRecurrentRun {
+  bindRaw(ctx: BindContext, input: Act, goBackwards = this.goBackwards, io: StateIO | null = null): RawRecurrentRun {
     const timesteps = input.timesteps;
     if (timesteps === null) throw new ShapeError(`layer '${this.name}' needs a sequence input [batch, timesteps, features]; got [batch, ${input.cols}]`);
     const mask = input.mask ?? null;
@@ -253,7 +280,7 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
             ctx.randomCounter?.(`${this.name} recurrent dropout`) ?? bufs.zeros('recurrent dropout step counter', 1),
           )
         : null;
-      bound = this.allocateCell(ctx, { ...(dropped ? dropped.output : input), mask }, dims, options, bufs, keeper?.keep ?? null);
+      bound = this.allocateCell(ctx, { ...(dropped ? dropped.output : input), mask }, dims, options, bufs, keeper?.keep ?? null, io);
     } catch (e) {
       bufs.destroy();
       throw e;
@@ -263,7 +290,11 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     const last = finalSlot(timesteps, goBackwards) * state;
     const states = forward.states as GPUBuffer[];
     const h = states[0]!;
+    const initial = io?.initial.length ? io.initial : null;
+    const dFinal = backward && io?.dFinal ? (backward.dFinal as GPUBuffer[]) : null;
     return {
+      finalStates: states.map((buffer) => ({ buffer, offset: last, rows: ctx.batch, cols: this.units, timesteps: null })),
+      dInitial: (backward?.dInitial as GPUBuffer[] | null | undefined) ?? null,
       // Keras passes the input's mask on with a returned sequence (unreversed even for goBackwards, as Keras does).
       sequence: { buffer: h, offset: outputsSlot(goBackwards) * state, rows: timesteps * ctx.batch, cols: this.units, timesteps, mask },
       last: { buffer: h, offset: last, rows: ctx.batch, cols: this.units, timesteps: null },
@@ -272,13 +303,16 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
         keeper?.recordForward(plan, training);
         states.forEach((buffer, i) => {
           if (kept) plan.copy(kept[i]!, buffer, state, 0, first);
+          else if (initial) plan.copy(initial[i]!.buffer, buffer, state, initial[i]!.offset, first);
           else plan.clear({ buffer, offset: first * 4, size: state * 4 });
         });
         cell.recordForward(plan, forward, dims, options, variant);
         if (kept) states.forEach((buffer, i) => plan.copy(buffer, kept[i]!, state, last, 0));
       },
-      recordBackward(plan, dy, dyIsSequence) {
+      recordBackward(plan, dy, dyIsSequence, dStates = []) {
         if (!backward) throw new Error('recordBackward on an inference-only run');
+        // The final states' gradients from later layers; one that none reaches stays the zeros it was made as.
+        if (dFinal) dStates.forEach((d, i) => d && plan.copy(d, dFinal[i]!, state));
         cell.recordBackward(plan, { ...backward, dy, dyIsSequence }, dims, options, variant);
         const dx = backward.dx as GPUBuffer | null;
         return dropped && dx ? dropped.recordBackward(plan, dx) : dx;
@@ -289,10 +323,18 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
 
   /**
    * The cell's buffers for one binding (src/cells/buffers.ts): states, scratch, and for training the backward
-   * pass's. A layer in a model: its final states get no gradient from outside (Keras treats a stateful layer's
-   * carried state as a constant) and nothing reads its initial states' gradient.
+   * pass's. In a Sequential its final states get no gradient from outside (Keras treats a stateful layer's carried
+   * state as a constant) and nothing reads its initial states' gradient; in a functional model `io` says which do.
    */
-  private allocateCell(ctx: BindContext, input: Act, dims: CellDims, options: CellOptions, bufs: RunBuffers, recurrentKeep: RecurrentKeep | null) {
+  private allocateCell(
+    ctx: BindContext,
+    input: Act,
+    dims: CellDims,
+    options: CellOptions,
+    bufs: RunBuffers,
+    recurrentKeep: RecurrentKeep | null,
+    io: StateIO | null,
+  ) {
     const cell = this.cell;
     // Which kernels run the recurrence depends on the adapter (measured: see the cell's default variant).
     const variant = cell.variant(dims, options, ctx.rt);
@@ -309,7 +351,10 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
     if (ctx.grads) {
       const dx = ctx.needsInputGrad ? bufs.make('dx', dims.timesteps * dims.batch * dims.features) : null;
       const grads = cellWeights({ ...ctx.grads, ...noBias('unused dBias (useBias false)') }, this.where, cell.weightNames);
-      backward = makeCellBackward(bufs, cell, dims, options, variant, forward, { grads, dFinal: null, dInitial: null, dx });
+      const state = dims.batch * dims.units;
+      const dFinal = io?.dFinal ? cell.stateNames.map((n) => bufs.zeros(`d${n} (final, from later layers)`, state)) : null;
+      const dInitial = io?.dInitial ? cell.stateNames.map((n) => bufs.make(`d${n} (initial)`, state)) : null;
+      backward = makeCellBackward(bufs, cell, dims, options, variant, forward, { grads, dFinal, dInitial, dx });
     }
     return { variant, forward, backward };
   }
@@ -335,9 +380,73 @@ export abstract class RecurrentLayer<CellOptions = unknown> extends Layer {
    * [batch, timesteps] (0: padding) makes the layer skip those steps, as Keras's `mask=`. Returns the
    * output, or with returnState [output, ...final states].
    */
-  async apply(x: TensorLike, options: { initialState?: TensorLike[]; mask?: TensorLike } = {}): Promise<Tensor | Tensor[]> {
+  override apply(inputs: SymbolicTensor | SymbolicTensor[], options?: { initialState?: SymbolicTensor[] }): SymbolicResult;
+  override apply(x: TensorLike, options?: { initialState?: TensorLike[]; mask?: TensorLike }): Promise<Tensor | Tensor[]>;
+  override apply(
+    x: TensorLike | SymbolicTensor | SymbolicTensor[],
+    options: { initialState?: TensorLike[] | SymbolicTensor[]; mask?: TensorLike } = {},
+  ): SymbolicResult | Promise<Tensor | Tensor[]> {
+    if (isSymbolic(x)) return super.apply(x, options as { initialState?: SymbolicTensor[] });
+    return this.applyOn(x as TensorLike, options as { initialState?: TensorLike[]; mask?: TensorLike });
+  }
+
+  private async applyOn(x: TensorLike, options: { initialState?: TensorLike[]; mask?: TensorLike }): Promise<Tensor | Tensor[]> {
     const { output, states } = await this.ownerFor('apply').applyLayer(this, x, options.initialState ?? null, options.mask ?? null);
     return this.returnState ? [output, ...states] : output;
+  }
+
+  /** Keras's RNN call: initial states of [units] each (all of them or none); returnState adds the final states. */
+  override symbolicCall(shapes: number[][], masked: boolean[], initialState: readonly SymbolicTensor[]): SymbolicCall {
+    const widths = this.stateSizes();
+    if (shapes.length !== 1) throw new ValueError(`layer '${this.name}' (${this.className}) takes one sequence input; got ${shapes.length}`);
+    if (initialState.length > 0) {
+      if (initialState.length !== widths.length)
+        throw new ValueError(
+          `layer '${this.name}' (${this.className}) carries ${widths.length} states (${this.cell.stateNames.join(', ')}); initialState gave ${initialState.length}`,
+        );
+      initialState.forEach((t, i) => {
+        if (formatShape(t.sampleShape) !== formatShape([widths[i]!]))
+          throw new ShapeError(
+            `layer '${this.name}': initial state ${this.cell.stateNames[i]} must be ${formatShape(['*', widths[i]!])}; got '${t.name}' ${formatShape(['*', ...t.sampleShape])}`,
+          );
+      });
+    }
+    return {
+      output: this.buildFor(shapes[0]!),
+      masks: this.outputMasked(masked[0]!),
+      states: this.returnState ? widths.map((w) => [w]) : [],
+    };
+  }
+
+  /** In a functional model: initial states from other layers, and with returnState the final states as outputs. */
+  override bindNode(ctx: BindContext, inputs: readonly Act[], initialStates: readonly Act[]): NodeRun {
+    const training = !!ctx.grads;
+    const io: StateIO = {
+      initial: initialStates,
+      dInitial: training && initialStates.length > 0 && !!ctx.needsStateGrads,
+      dFinal: training && this.returnState,
+    };
+    const raw = this.bindRaw(ctx, inputs[0]!, this.goBackwards, io);
+    const sequence = this.returnSequences;
+    let dStates: readonly (GPUBuffer | null)[] = [];
+    let run: LayerRun = {
+      output: sequence ? raw.sequence : raw.last,
+      recordForward: raw.recordForward,
+      recordBackward: (plan, d) => raw.recordBackward(plan, d, sequence, dStates),
+      destroy: raw.destroy,
+    };
+    if (sequence && this.goBackwards) run = reversedInTime(ctx, this.where, run);
+    const node = singleNodeRun(ctx, run);
+    return {
+      outputs: [run.output, ...(this.returnState ? raw.finalStates : [])],
+      recordForward: node.recordForward,
+      recordBackward(plan, dOutputs) {
+        dStates = dOutputs.slice(1);
+        const [dx] = node.recordBackward(plan, dOutputs.slice(0, 1));
+        return [dx ?? null, ...(raw.dInitial ?? initialStates.map(() => null))];
+      },
+      destroy: node.destroy,
+    };
   }
 
   /** Keras reset_states: zeroes the kept states of a stateful layer, or sets them to `states` ([batch, units] each). */

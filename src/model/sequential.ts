@@ -9,7 +9,7 @@ import { initialize, seededRandom } from '../layers/initializers';
 import { BatchProgress } from './batchProgress';
 import { Layer } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
-import { ParameterArena, checkWeightList } from './arena';
+import { ParameterArena, checkWeightList, type Segment } from './arena';
 import { buildLayers } from './buildLayers';
 import type { Callback, History, Logs } from './callbacks';
 import { resolveFitArgs, type FitArgs } from './fitArgs';
@@ -48,6 +48,7 @@ import {
   accumulatorLength,
   buildTrainProgram,
   addTfjsAliases,
+  evaluationResult,
   logsFromAccumulator,
   resolveCompile,
   type CompileArgs,
@@ -63,7 +64,8 @@ export interface SequentialOptions {
   seed?: number;
 }
 
-export class Sequential {
+/** `Out`: what predict returns (a functional model with several outputs returns a list). */
+export class Sequential<Out extends Tensor | Tensor[] = Tensor> {
   readonly rt: Runtime;
   readonly name: string;
   readonly layers: Layer[] = [];
@@ -136,8 +138,7 @@ export class Sequential {
     if (this.arena) return this as this & { arena: ParameterArena };
     if (this.layers.length === 0) throw new ValueError('the model has no layers; add some with model.add(layers.lstm({...}))');
     if (this.rt.backend === 'wasm') checkWasmLayers(this.layers);
-    // Keras's build, layer by layer; a layer that cannot take the timestep mask reaching it says so here.
-    const { segments, total } = buildLayers(this.layers);
+    const { segments, total } = this.buildWeights();
     const stateful = this.layers.find((l) => l.stateful);
     if (stateful && this.fixedBatchSize === null) {
       throw new ValueError(
@@ -152,6 +153,14 @@ export class Sequential {
     if (stateful && this.rt.backend === 'wasm') this.hostStates = new HostStates(this.layers, this.fixedBatchSize!);
     for (const layer of this.layers) layer.attach(this);
     return this as this & { arena: ParameterArena };
+  }
+
+  /**
+   * Keras's build, layer by layer (a layer that cannot take the timestep mask reaching it says so here), and the
+   * layout of every weight in the arena. A functional model builds its graph instead.
+   */
+  protected buildWeights(): { segments: Segment[]; total: number } {
+    return buildLayers(this.layers);
   }
 
   /** The batch size fixed by the first layer's batchInputShape (or batchSize), else null. */
@@ -253,16 +262,15 @@ export class Sequential {
   }
 
   protected bound(batch: number, window: TimeWindow | null = null): BoundModel {
-    return cachedProgram(
-      this.inference,
-      programKey(batch, window),
-      () =>
-        bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, {
-          states: this.statesFor(batch),
-          ...(window ? { timesteps: window.steps } : {}),
-        }),
-      this.programsKept,
-    );
+    return cachedProgram(this.inference, programKey(batch, window), () => this.makeBound(batch, window), this.programsKept);
+  }
+
+  /** An inference program for `batch` rows (cached by bound()). */
+  protected makeBound(batch: number, window: TimeWindow | null): BoundModel {
+    return bindModel(this.rt, this.layers, this.ensureBuilt().arena, batch, false, this.idsInput, {
+      states: this.statesFor(batch),
+      ...(window ? { timesteps: window.steps } : {}),
+    });
   }
 
   /** How many programs a mode keeps (cachedProgram): four per window length when batches are cropped. */
@@ -274,7 +282,7 @@ export class Sequential {
    * The steps a batch of samples `indices` runs: the window of its real steps when the model's padding can be left
    * out (src/model/timeWindow.ts), else null (all of them).
    */
-  private windowOf(x: Samples, indices: ArrayLike<number>): TimeWindow | null {
+  protected windowOf(x: Samples, indices: ArrayLike<number>): TimeWindow | null {
     const timesteps = this.inputTimesteps();
     const isReal = timesteps === null ? null : croppableMask(this.layers);
     if (!isReal) return null;
@@ -283,11 +291,11 @@ export class Sequential {
   }
 
   /** Runs the model on x in batches; one submit per batch and a single readback at the end. */
-  async predict(x: TensorLike, args: { batchSize?: number } = {}): Promise<Tensor> {
+  async predict(x: TensorLike, args: { batchSize?: number } = {}): Promise<Out> {
     this.ensureBuilt();
     const samples = this.checkX(x);
     const batchSize = checkBatchSize(args.batchSize ?? this.fixedBatchSize ?? 32);
-    if (this.rt.backend === 'wasm') return this.predictOnCpu(samples, batchSize).catch((e: unknown) => Promise.reject(this.afterFailure(e)));
+    if (this.rt.backend === 'wasm') return this.predictOnCpu(samples, batchSize).catch((e: unknown) => Promise.reject(this.afterFailure(e))) as Promise<Out>;
     const outSize = this.outputShape.reduce((a, b) => a * b, 1);
     const result = this.rt.createBuffer('predict output', samples.count * outSize * 4);
     try {
@@ -309,7 +317,7 @@ export class Sequential {
         const n = Math.min(batchSize, samples.count - start);
         scatterBatch(raw.subarray(start * outSize, (start + n) * outSize), n, outSteps, out, start);
       }
-      return { data: out, shape: [samples.count, ...this.outputShape] };
+      return { data: out, shape: [samples.count, ...this.outputShape] } as Out;
     } catch (e) {
       throw this.afterFailure(e);
     } finally {
@@ -403,8 +411,7 @@ export class Sequential {
   compile(args: CompileArgs): void {
     this.ensureBuilt();
     if (this.fitting) throw new ValueError('compile was called while fit is running; wait for fit to finish');
-    const outputCols = this.outputShape[this.outputShape.length - 1]!;
-    const compiled = resolveCompile(args, outputCols);
+    const compiled = this.resolveCompileArgs(args);
     this.releaseTraining();
     this.compiles++;
     this.compiled = compiled;
@@ -419,13 +426,18 @@ export class Sequential {
     this.accumulators = { train: this.rt.zeros('train accumulator', length), evaluate: this.rt.zeros('evaluate accumulator', length) };
   }
 
-  private get isCompiled(): Compiled {
+  /** compile's arguments resolved against this model's output. */
+  protected resolveCompileArgs(args: CompileArgs): Compiled {
+    return resolveCompile(args, this.outputShape[this.outputShape.length - 1]!);
+  }
+
+  protected get isCompiled(): Compiled {
     if (!this.compiled) throw new ValueError("the model must be compiled before fit or evaluate: model.compile({ optimizer: 'adam', loss: 'mse' })");
     return this.compiled;
   }
 
   /** Targets: the output shape, or class ids ([..., 1] or without the last axis) for sparse losses. */
-  private checkY(y: TensorLike, name: string): Samples {
+  protected checkY(y: TensorLike, name: string): Samples {
     const out = this.outputShape;
     if (this.isCompiled.loss.kind !== 'sparseCategoricalCrossentropy') return samplesOf(y, name, out, 'the model output shape');
     const samples = samplesOf(y, name, null, 'class ids');
@@ -438,20 +450,28 @@ export class Sequential {
     return { ...samples, sampleShape: ids };
   }
 
-  private trainProgram(batch: number, window: TimeWindow | null = null): TrainProgram {
+  protected trainProgram(batch: number, window: TimeWindow | null = null): TrainProgram {
+    return cachedProgram(this.training, programKey(batch, window), () => this.makeTrainProgram(batch, window), this.programsKept);
+  }
+
+  /** The optimizer's state and the loss accumulators, made by compile (on a WebGPU runtime). */
+  protected trainingState(): { optimizerState: OptimizerState; accumulators: { train: GPUBuffer; evaluate: GPUBuffer } } {
+    return { optimizerState: this.optimizerState!, accumulators: this.accumulators! };
+  }
+
+  /** A training program for `batch` rows (cached by trainProgram()). */
+  protected makeTrainProgram(batch: number, window: TimeWindow | null): TrainProgram {
     const states = this.statesFor(batch);
-    return cachedProgram(
-      this.training,
-      programKey(batch, window),
-      () =>
-        buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, {
-          ...(states ? { states } : {}),
-          ...(window ? { timesteps: window.steps } : {}),
-          seed: this.dropoutSeed(),
-          randomCounter: (layer, stream) => this.randomCounter(`${batch}/${layer}/${stream}`),
-        }),
-      this.programsKept,
-    );
+    return buildTrainProgram(this.rt, this.layers, this.arena!, this.optimizerState!, this.isCompiled, batch, this.idsInput, this.accumulators!, {
+      ...(states ? { states } : {}),
+      ...(window ? { timesteps: window.steps } : {}),
+      ...this.randomness(batch),
+    });
+  }
+
+  /** The seed and the step counters of the dropout masks in a training program of `batch` rows. */
+  protected randomness(batch: number): { seed: number; randomCounter: (layer: number, stream: string) => GPUBuffer } {
+    return { seed: this.dropoutSeed(), randomCounter: (layer, stream) => this.randomCounter(`${batch}/${layer}/${stream}`) };
   }
 
   /**
@@ -512,9 +532,14 @@ export class Sequential {
     }
     const window = this.windowOf(x, indices);
     const p = this.trainProgram(indices.length, window);
+    this.writeBatch(p, x, y, indices, window);
+    p[plan].run();
+  }
+
+  /** Writes the rows `indices` of x and y where a training program reads them. */
+  protected writeBatch(p: TrainProgram, x: Samples, y: Samples, indices: ArrayLike<number>, window: TimeWindow | null): void {
     this.rt.write(p.bound.input, gatherBatch(x, indices, this.inputTimesteps(), window));
     this.rt.write(p.targets, gatherBatch(y, indices, this.outputTimesteps()));
-    p[plan].run();
   }
 
   private queueEvaluation(x: Samples, y: Samples, batchSize: number): void {
@@ -745,8 +770,7 @@ export class Sequential {
       await bound.flush();
       if (b === 0) throw new ValueError('evaluateDataset: the dataset yielded no batches');
       const acc = await this.readAccumulator('evaluate');
-      const logs = logsFromAccumulator(acc, compiled);
-      return compiled.metrics.length === 0 ? logs.loss! : [logs.loss!, ...compiled.metrics.map((m) => logs[m.name]!)];
+      return evaluationResult(logsFromAccumulator(acc, compiled), compiled);
     } catch (e) {
       throw this.afterFailure(e);
     } finally {
@@ -884,8 +908,7 @@ export class Sequential {
     await this.prepareTraining(0, xs.count, batchSize, 'model.evaluate').catch((e: unknown) => Promise.reject(this.afterFailure(e)));
     this.queueEvaluation(xs, ys, batchSize);
     const acc = await this.readAccumulator('evaluate').catch((e: unknown) => Promise.reject(this.afterFailure(e)));
-    const logs = logsFromAccumulator(acc, compiled);
-    return compiled.metrics.length === 0 ? logs.loss! : [logs.loss!, ...compiled.metrics.map((m) => logs[m.name]!)];
+    return evaluationResult(logsFromAccumulator(acc, compiled), compiled);
   }
 
   /** Every weight in Keras order (per layer: kernel, recurrent_kernel, bias), one readback. */

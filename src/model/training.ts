@@ -39,6 +39,22 @@ export interface Compiled {
   /** Names as the user wrote them (the keys of the logs) and their configs. */
   metrics: { name: string; config: MetricConfig }[];
   clip: ClipSpec | null;
+  /**
+   * A functional model's outputs, each with its own loss, weight and metrics (`metrics` above lists them all, with
+   * the names they are logged under). Absent for a Sequential.
+   */
+  outputs?: OutputLoss[];
+}
+
+/** One output of a functional model as compiled: its loss, the weight of that loss, its metrics and its slots. */
+export interface OutputLoss {
+  name: string;
+  loss: LossConfig;
+  weight: number;
+  /** Its metrics, with their accumulator slots. */
+  metrics: { name: string; config: MetricConfig; slot: number }[];
+  /** Its accumulator slots: slot the weighted loss sum, slot + 1 its row count, slot + 2 its real steps when masked. */
+  slot: number;
 }
 
 const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'clipNorm', 'globalClipNorm', 'clipValue'];
@@ -106,8 +122,11 @@ export interface TrainProgram {
  * (0 without a mask), then the non-finite-loss watch.
  */
 export function accumulatorLength(compiled: Compiled): number {
-  return watchSlot(compiled) + LOSS_WATCH_SLOTS;
+  return watchSlot(compiled) + LOSS_WATCH_SLOTS + OUTPUT_SLOTS * (compiled.outputs?.length ?? 0);
 }
+
+/** Accumulator slots per output of a functional model (OutputLoss.slot). */
+const OUTPUT_SLOTS = 3;
 
 /** Where a masked output's real steps are counted: its metrics are means over them (Keras 3's Mean with the mask). */
 export function realStepsSlot(compiled: Compiled): number {
@@ -133,6 +152,7 @@ export function addTfjsAliases(record: Record<string, unknown>): void {
 }
 
 export function logsFromAccumulator(acc: Float32Array, compiled: Compiled, prefix = ''): Logs {
+  if (compiled.outputs) return outputLogs(acc, compiled.outputs, prefix);
   const rows = acc[1]!;
   const logs: Logs = { [`${prefix}loss`]: acc[0]! / rows };
   // A masked output's metric sums hold real steps only (weight 1, padding 0): Keras divides by their count. An
@@ -141,6 +161,77 @@ export function logsFromAccumulator(acc: Float32Array, compiled: Compiled, prefi
   const count = real > 0 ? real : rows;
   compiled.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = acc[2 + i]! / count));
   return logs;
+}
+
+/**
+ * A functional model's logs, as Keras names them: `loss` (the weighted sum over outputs, with the penalties), and
+ * with several outputs each one's unweighted `${name}_loss`; its metrics are means over its rows (or real steps).
+ */
+function outputLogs(acc: Float32Array, outputs: OutputLoss[], prefix: string): Logs {
+  const logs: Logs = { [`${prefix}loss`]: acc[0]! / acc[1]! };
+  for (const o of outputs) {
+    const rows = acc[o.slot + 1]!;
+    if (outputs.length > 1) logs[`${prefix}${o.name}_loss`] = acc[o.slot]! / rows / o.weight;
+    const real = acc[o.slot + 2]!;
+    for (const m of o.metrics) logs[`${prefix}${m.name}`] = acc[m.slot]! / (real > 0 ? real : rows);
+  }
+  return logs;
+}
+
+/** What evaluate returns, as Keras: the loss alone, or [loss, ...each output's loss when several, ...metrics]. */
+export function evaluationResult(logs: Logs, compiled: Compiled): number | number[] {
+  const outputLosses = compiled.outputs && compiled.outputs.length > 1 ? compiled.outputs.map((o) => logs[`${o.name}_loss`]!) : [];
+  const metrics = compiled.metrics.map((m) => logs[m.name]!);
+  return outputLosses.length + metrics.length === 0 ? logs.loss! : [logs.loss!, ...outputLosses, ...metrics];
+}
+
+/**
+ * compile for a functional model: `loss` one for every output, a list (one per output) or an object by output
+ * name; `lossWeights` likewise (default 1); `metrics` a list for every output, or an object by output name. With
+ * several outputs a metric is logged as `${output}_${metric}`, as Keras does.
+ */
+export function resolveOutputsCompile(args: CompileArgs & { lossWeights?: unknown }, outputs: { name: string; cols: number }[]): Compiled {
+  if (typeof args !== 'object' || args === null) throw new ValueError(`compile expects { optimizer, loss, metrics? }; got ${JSON.stringify(args)}`);
+  const perOutput = <T>(value: unknown, what: string, fallback: T | undefined): unknown[] => {
+    if (Array.isArray(value) && what !== 'metrics') {
+      if (value.length !== outputs.length)
+        throw new ValueError(
+          `compile: ${what} lists ${value.length} entries for ${outputs.length} outputs (${outputs.map((o) => `'${o.name}'`).join(', ')}); give one per output`,
+        );
+      return value;
+    }
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && (what !== 'loss' || !('kind' in value))) {
+      const entries = value as Record<string, unknown>;
+      const unknown = Object.keys(entries).filter((k) => !outputs.some((o) => o.name === k));
+      if (unknown.length > 0)
+        throw new ValueError(`compile: ${what} names '${unknown[0]}', which is not an output; outputs are ${outputs.map((o) => `'${o.name}'`).join(', ')}`);
+      return outputs.map((o) => entries[o.name] ?? fallback);
+    }
+    return outputs.map(() => value ?? fallback);
+  };
+  const { lossWeights, ...rest } = args;
+  const losses = perOutput(args.loss, 'loss', undefined);
+  const weights = perOutput(lossWeights, 'lossWeights', 1);
+  const metricLists = Array.isArray(args.metrics) ? outputs.map(() => args.metrics) : perOutput(args.metrics, 'metrics', []);
+  const missing = losses.findIndex((l) => l === undefined);
+  if (missing >= 0) throw new ValueError(`compile: no loss for output '${outputs[missing]!.name}'; give loss for every output`);
+  const resolved = outputs.map((o, k) => resolveCompile({ ...rest, loss: losses[k] as CompileArgs['loss'], metrics: metricLists[k] as string[] }, o.cols));
+  const metrics: Compiled['metrics'] = [];
+  resolved.forEach((r, k) => {
+    for (const m of r.metrics) metrics.push({ name: outputs.length > 1 ? `${outputs[k]!.name}_${m.name}` : m.name, config: m.config });
+  });
+  const first = resolved[0]!;
+  const base = 2 + metrics.length + 1 + LOSS_WATCH_SLOTS; // watchSlot + LOSS_WATCH_SLOTS, with these metrics
+  let at = 2;
+  const outputLosses: OutputLoss[] = outputs.map((o, k) => {
+    const w = weights[k];
+    if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0)
+      throw new ValueError(`compile: the loss weight of output '${o.name}' must be a finite number > 0; got ${JSON.stringify(w)}`);
+    const ms = resolved[k]!.metrics.map((m, j) => ({ name: metrics[at - 2 + j]!.name, config: m.config, slot: at + j }));
+    at += ms.length;
+    return { name: o.name, loss: resolved[k]!.loss, weight: w, metrics: ms, slot: base + OUTPUT_SLOTS * k };
+  });
+  return { optimizer: first.optimizer, loss: first.loss, metrics, clip: first.clip, outputs: outputLosses };
 }
 
 export function buildTrainProgram(
