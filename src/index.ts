@@ -43,7 +43,7 @@ export type { SafetensorsContents } from './io/safetensors';
 export { sequential, Sequential } from './model/sequential';
 export type { SequentialOptions } from './model/sequential';
 export { model, Functional } from './model/functional';
-export type { ModelConfig, FunctionalCompileArgs } from './model/functional';
+export type { ModelConfig, FunctionalCompileArgs, ModelData } from './model/functional';
 export { input, SymbolicTensor } from './model/symbolic';
 export type { InputConfig, InputDtype, SymbolicResult } from './model/symbolic';
 export { serveModel } from './worker/serveModel';

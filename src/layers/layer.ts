@@ -195,6 +195,11 @@ export abstract class Layer {
     return null;
   }
 
+  /** True for a merge layer (layers.concatenate, add, …): it takes a list of tensors, so only a functional model can hold it. */
+  get merges(): boolean {
+    return false;
+  }
+
   /** Keras `stateful`: states kept across calls until resetStates(). False except on recurrent layers. */
   get stateful(): boolean {
     return false;

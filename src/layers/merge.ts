@@ -37,6 +37,10 @@ abstract class Merge extends Layer {
     this.where = where;
   }
 
+  override get merges(): boolean {
+    return true;
+  }
+
   /** The output shape for these input shapes; throws a ShapeError naming the layer where they do not fit. */
   protected abstract mergedShape(shapes: number[][]): number[];
   abstract override bindNode(ctx: BindContext, inputs: readonly Act[], initialStates: readonly Act[]): NodeRun;

@@ -19,6 +19,8 @@ import { checkRuntime } from '../gpu/runtime';
 import { defaultName } from '../layers/config';
 import type { Layer } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
+import type { History } from './callbacks';
+import type { FitArgs } from './fitArgs';
 import { layoutSegments, type Segment } from './arena';
 import { batchSizesOf, checkBatchSize, gatherBatch, samplesOf, scatterBatch, type Samples } from './data';
 import { buildGraph, tensorList, type Graph } from './graph';
@@ -43,6 +45,9 @@ export interface FunctionalCompileArgs extends Omit<CompileArgs, 'loss' | 'metri
   lossWeights?: number[] | Record<string, number>;
   metrics?: string[] | Record<string, string[]>;
 }
+
+/** A functional model's x or y: one tensor for one input (output), else a list in order or an object by name. */
+export type ModelData = TensorLike | TensorLike[] | Record<string, TensorLike>;
 
 /** Where each part (one input's or output's sample) sits in a packed sample. */
 interface Packing {
@@ -270,11 +275,21 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
     super.compile(args as CompileArgs);
   }
 
+  /** As Sequential.fit, with x (and y) one tensor per input (output): a list in order, or an object by name. */
+  override fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
+    return super.fit(x as TensorLike, y as TensorLike, args);
+  }
+
+  /** As Sequential.evaluate, with x and y as fit takes them: the loss, or [loss, ...each output's loss, ...metrics]. */
+  override evaluate(x: ModelData, y: ModelData, args: { batchSize?: number } = {}): Promise<number | number[]> {
+    return super.evaluate(x as TensorLike, y as TensorLike, args);
+  }
+
   /**
    * Runs the model on x in batches: one submit per batch, one readback at the end. Returns the output, or with
    * several outputs one tensor per output, in the order of `outputs`.
    */
-  override async predict(x: TensorLike | TensorLike[] | Record<string, TensorLike>, args: { batchSize?: number } = {}): Promise<Tensor | Tensor[]> {
+  override async predict(x: ModelData, args: { batchSize?: number } = {}): Promise<Tensor | Tensor[]> {
     this.ensureBuilt();
     const samples = this.checkX(x as TensorLike);
     const batchSize = checkBatchSize(args.batchSize ?? 32);

@@ -112,6 +112,10 @@ export class Sequential<Out extends Tensor | Tensor[] = Tensor> {
       throw new ValueError(`model.add expects a layer such as layers.dense({ units: 1 }); got ${layer === null ? 'null' : typeof layer}`);
     }
     if (this.arena) throw new ValueError(`model.add('${layer.name}'): the model is already built; add every layer before compile, predict or getWeights`);
+    if (layer.merges)
+      throw new ValueError(
+        `model.add('${layer.name}'): ${layer.className} merges several tensors, so it cannot follow one layer in a Sequential; use it in a functional model (model({ inputs, outputs }))`,
+      );
     if (this.layers.length === 0 && !layer.declaredInputShape) {
       throw new ValueError(`the first layer ('${layer.name}') needs inputShape, e.g. layers.lstm({ units: 50, inputShape: [60, 1] })`);
     }

@@ -8,6 +8,7 @@ import { dataCases } from './dataCases';
 import { denseCases } from './denseCases';
 import { crossProductCases, echoStateCases, esnInputCases, reservoirKernelCases } from './echoStateCases';
 import { faultCases } from './faultCases';
+import { functionalCases } from './functionalCases';
 import { rt } from './harnessCore';
 import { interopCases } from './interopCases';
 import { ioCases } from './ioCases';
@@ -27,6 +28,7 @@ const harness = {
     return (await rt()).adapter;
   },
   ...kernelCases,
+  ...functionalCases,
   ...maskingCases,
   ...denseCases,
   ...dataCases,

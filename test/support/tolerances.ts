@@ -52,3 +52,13 @@ export const OPTIMIZER_PARAMS: Tolerance = { atol: 1e-6, rtol: 1e-5 };
  * of positive terms and far more exact.
  */
 export const OPTIMIZER_SLOTS_RELATIVE_TO_MAX = 1e-6;
+
+/**
+ * A whole model's gradient from one float32 SGD step against central differences of its float32 loss with step
+ * 1e-2: the difference quotient's truncation error is about eps²·|f'''| (≤ 1e-4 here), its rounding error about
+ * 1e-7·|loss| / 1e-2 = 1e-5.
+ */
+export const MODEL_FINITE_DIFFERENCE: Tolerance = { atol: 5e-4, rtol: 1e-2 };
+
+/** PyTorch's float32 training steps against webrnn's: the same math, summed in other orders (measured ≤ 1e-7). */
+export const TORCH_TRAINING: Tolerance = { atol: 1e-5, rtol: 1e-5 };

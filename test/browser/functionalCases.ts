@@ -1,0 +1,168 @@
+/** Harness cases for functional models (src/model/functional.ts): graphs built here, data and weights from the test. */
+import { input, layers, model, optimizers, sequential, type Functional, type ModelData, type Tensor } from '../../src/index';
+import { recordPlace, recordScaledAdd, recordTake } from '../../src/kernels/merge';
+import { Plan } from '../../src/gpu/plan';
+import { decode, inScope, type Encoded } from './harnessCore';
+
+const flat = (ts: Tensor[]) => Float32Array.from(ts.flatMap((t) => [...t.data]));
+const history = (h: Record<string, number[]>, key: string) => Float32Array.from(h[key]!);
+
+/**
+ * The gradient of the loss at the current weights two ways: from one SGD step with learning rate 1 on the full batch
+ * (w₀ − w₁), and by central differences of evaluate() at w ± eps for every `stride`-th weight; loss weights 1, 2, …
+ */
+async function gradientCheck(m: Functional, x: ModelData, y: ModelData, count: number, eps: number, stride: number) {
+  m.compile({ optimizer: optimizers.sgd({ learningRate: 1 }), loss: 'mse', lossWeights: m.outputNames.map((_, i) => 1 + i) });
+  const start = await m.getWeights();
+  const loss = async (ws: Tensor[]) => {
+    m.setWeights(ws);
+    const r = await m.evaluate(x, y, { batchSize: count });
+    return typeof r === 'number' ? r : r[0]!;
+  };
+  const numeric: number[] = [];
+  const analyticAt: number[] = [];
+  let at = 0;
+  for (const [k, w] of start.entries()) {
+    for (let i = 0; i < w.data.length; i++, at++) {
+      if (at % stride !== 0) continue;
+      const shifted = (d: number) => start.map((t, j) => (j === k ? { data: Float32Array.from(t.data, (v, n) => (n === i ? v + d : v)), shape: t.shape } : t));
+      numeric.push(((await loss(shifted(eps))) - (await loss(shifted(-eps)))) / (2 * eps));
+      analyticAt.push(at);
+    }
+  }
+  m.setWeights(start);
+  await m.fit(x, y, { epochs: 1, batchSize: count, shuffle: false });
+  const after = flat(await m.getWeights());
+  const before = flat(start);
+  return { numeric: Float32Array.from(numeric), analytic: Float32Array.from(analyticAt, (i) => before[i]! - after[i]!) };
+}
+
+export const functionalCases = {
+  /** shaders/merge.wgsl's three entry points on their own: place two blocks, take one back, scaled_add. */
+  mergeKernels(spec: { a: Encoded; b: Encoded; rows: number; colsA: number; colsB: number; aOffset: number; alpha: number }) {
+    return inScope(async (r) => {
+      const [a, b] = [decode(spec.a).data, decode(spec.b).data];
+      const outCols = spec.colsA + spec.colsB;
+      const aBuf = r.upload('a', a);
+      const bBuf = r.upload('b', b);
+      const out = r.createBuffer('out', spec.rows * outCols * 4);
+      const taken = r.createBuffer('taken', spec.rows * spec.colsB * 4);
+      const sum = r.upload('sum', b);
+      const plan = new Plan(r, 'merge kernels test');
+      recordPlace(plan, { x: aBuf, xOffset: spec.aOffset, out }, { rows: spec.rows, cols: spec.colsA, outCols, colOffset: 0 });
+      recordPlace(plan, { x: bBuf, xOffset: 0, out }, { rows: spec.rows, cols: spec.colsB, outCols, colOffset: spec.colsA });
+      recordTake(plan, { dout: out, dx: taken }, { rows: spec.rows, cols: spec.colsB, outCols, colOffset: spec.colsA });
+      recordScaledAdd(plan, { x: aBuf, xOffset: spec.aOffset, y: sum }, spec.rows * spec.colsB, spec.alpha);
+      plan.run();
+      const [o, t, s] = await r.readMany([
+        { ref: out, offsetFloats: 0, length: spec.rows * outCols },
+        { ref: taken, offsetFloats: 0, length: spec.rows * spec.colsB },
+        { ref: sum, offsetFloats: 0, length: spec.rows * spec.colsB },
+      ]);
+      plan.destroy();
+      for (const buf of [aBuf, bBuf, out, taken, sum]) r.destroyBuffer(buf);
+      return { out: o!, taken: t!, sum: s! };
+    });
+  },
+
+  /**
+   * The encoder–decoder of scripts/make_torch_functional.py, built with the functional API: its predictions from
+   * PyTorch's weights, three SGD steps (the logged losses), and the weights after them.
+   */
+  functionalSeq2seq(f: { encIn: Encoded; decIn: Encoded; ySeq: Encoded; yHead: Encoded; weights: Encoded[]; units: number; lr: number; headWeight: number }) {
+    return inScope(async (r) => {
+      const encIn = input({ shape: f.encIn.shape.slice(1), name: 'enc_in' });
+      const decIn = input({ shape: f.decIn.shape.slice(1), name: 'dec_in' });
+      const [, h, c] = layers.lstm({ units: f.units, returnState: true, name: 'encoder' }).apply(encIn) as ReturnType<typeof input>[];
+      const [dec, hDec] = layers
+        .lstm({ units: f.units, returnSequences: true, returnState: true, name: 'decoder' })
+        .apply(decIn, { initialState: [h!, c!] }) as ReturnType<typeof input>[];
+      const seq = layers.dense({ units: 2, name: 'seq' }).apply(dec!);
+      const head = layers.dense({ units: 1, name: 'head' }).apply(layers.concatenate().apply([h!, hDec!]));
+      const m = model(r, { inputs: [encIn, decIn], outputs: [seq, head] as ReturnType<typeof input>[] });
+      try {
+        m.setWeights(f.weights.map(decode));
+        const x = { enc_in: decode(f.encIn), dec_in: decode(f.decIn) };
+        const [pSeq, pHead] = (await m.predict(x)) as Tensor[];
+        m.compile({ optimizer: optimizers.sgd({ learningRate: f.lr }), loss: 'mse', lossWeights: { head: f.headWeight } });
+        const fit = await m.fit(x, [decode(f.ySeq), decode(f.yHead)], { epochs: 3, batchSize: f.encIn.shape[0]!, shuffle: false });
+        const h2 = fit.history as Record<string, number[]>;
+        const weights = flat(await m.getWeights());
+        const check = await gradientCheck(m, x, [decode(f.ySeq), decode(f.yHead)], f.encIn.shape[0]!, 1e-2, 5);
+        return {
+          predictSeq: pSeq!,
+          predictHead: pHead!,
+          loss: history(h2, 'loss'),
+          seqLoss: history(h2, 'seq_loss'),
+          headLoss: history(h2, 'head_loss'),
+          weights,
+          ...check,
+        };
+      } finally {
+        m.dispose();
+      }
+    });
+  },
+
+  /** A chain built both ways, from the same weights: predictions, three epochs of history and the weights after. */
+  functionalAsSequential(spec: { x: Encoded; y: Encoded; seed: number }) {
+    return inScope(async (r) => {
+      const [x, y] = [decode(spec.x), decode(spec.y)];
+      const sample = x.shape.slice(1);
+      const i = input({ shape: sample });
+      const out = layers
+        .dense({ units: y.shape[1]! })
+        .apply(layers.gru({ units: 4, returnSequences: true }).apply(layers.lstm({ units: 5, returnSequences: true }).apply(i)));
+      const f = model(r, { inputs: i, outputs: layers.globalAveragePooling1d().apply(out) as ReturnType<typeof input>, seed: spec.seed });
+      const s = sequential(r, { seed: spec.seed });
+      s.add(layers.lstm({ units: 5, returnSequences: true, inputShape: sample }));
+      s.add(layers.gru({ units: 4, returnSequences: true }));
+      s.add(layers.dense({ units: y.shape[1]! }));
+      s.add(layers.globalAveragePooling1d());
+      try {
+        s.setWeights(await f.getWeights());
+        const [pf, ps] = [(await f.predict(x)) as Tensor, await s.predict(x)];
+        for (const m of [f, s]) m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
+        const hf = (await f.fit(x, y, { epochs: 3, batchSize: 3, shuffle: true, seed: 5, validationSplit: 0.25 })).history as Record<string, number[]>;
+        const hs = (await s.fit(x, y, { epochs: 3, batchSize: 3, shuffle: true, seed: 5, validationSplit: 0.25 })).history as Record<string, number[]>;
+        const keys = ['loss', 'mae', 'val_loss', 'val_mae'];
+        return {
+          predictFunctional: pf,
+          predictSequential: ps,
+          historyFunctional: Float32Array.from(keys.flatMap((k) => hf[k]!)),
+          historySequential: Float32Array.from(keys.flatMap((k) => hs[k]!)),
+          weightsFunctional: flat(await f.getWeights()),
+          weightsSequential: flat(await s.getWeights()),
+        };
+      } finally {
+        f.dispose();
+        s.dispose();
+      }
+    });
+  },
+
+  /**
+   * Two inputs through every merge layer, a tensor read by three layers, two outputs with loss weights 1 and 2:
+   * the gradient from one SGD step against central differences of evaluate().
+   */
+  functionalMerges(spec: { a: Encoded; b: Encoded; y1: Encoded; y2: Encoded; seed: number }) {
+    return inScope(async (r) => {
+      const a = input({ shape: [spec.a.shape[1]!], name: 'a' });
+      const b = input({ shape: [spec.b.shape[1]!], name: 'b' });
+      const p = layers.dense({ units: 3, activation: 'tanh' }).apply(a) as ReturnType<typeof input>;
+      const q = layers.dense({ units: 3, activation: 'tanh' }).apply(b) as ReturnType<typeof input>;
+      const s = layers.add().apply([p, q]) as ReturnType<typeof input>;
+      const prod = layers.multiply().apply([p, q, s]) as ReturnType<typeof input>;
+      const mean = layers.average().apply([p, prod]) as ReturnType<typeof input>;
+      const out1 = layers.dense({ units: 2, name: 'out1' }).apply(layers.concatenate().apply([mean, q, s])) as ReturnType<typeof input>;
+      const out2 = layers.dense({ units: 1, name: 'out2' }).apply(s) as ReturnType<typeof input>;
+      const m = model(r, { inputs: [a, b], outputs: [out1, out2], seed: spec.seed });
+      try {
+        const x = [decode(spec.a), decode(spec.b)];
+        return await gradientCheck(m, x, [decode(spec.y1), decode(spec.y2)], spec.a.shape[0]!, 1e-2, 1);
+      } finally {
+        m.dispose();
+      }
+    });
+  },
+};

@@ -1,0 +1,121 @@
+/**
+ * Functional models on WebGPU (src/model/functional.ts): an encoder–decoder with states passed between layers
+ * against PyTorch's own training steps (test/fixtures/torch/functional.json, scripts/make_torch_functional.py),
+ * whole-model gradients against finite differences, a chain against the same Sequential, and the merge kernels
+ * against their float64 twin.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { placeColumns, scaledAdd, takeColumns } from '../src/reference/merge';
+import { encodeFloats } from './support/base64';
+import { expectClose } from './support/compare';
+import { skipGpu, useHarness } from './support/page';
+import { rng, uniform } from './support/random';
+import { MODEL_FINITE_DIFFERENCE, TORCH_TRAINING } from './support/tolerances';
+
+type Json = { shape: number[]; data: number[] };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch/functional.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  lr: number;
+  head_weight: number;
+  units: number;
+  enc_in: Json;
+  dec_in: Json;
+  y_seq: Json;
+  y_head: Json;
+  initial_weights: Json[];
+  predict_seq: Json;
+  predict_head: Json;
+  losses: number[];
+  seq_losses: number[];
+  head_losses: number[];
+  final_weights: Json[];
+};
+const enc = (t: Json | Float32Array, shape?: number[]) =>
+  t instanceof Float32Array ? { data: encodeFloats(t), shape: shape! } : { data: encodeFloats(Float32Array.from(t.data)), shape: t.shape };
+
+describe.skipIf(skipGpu)('functional models on WebGPU', () => {
+  const page = useHarness();
+
+  it('merge kernels: place, take and scaled_add match the float64 twin', async () => {
+    const random = rng(3);
+    const [rows, colsA, colsB, aOffset] = [7, 5, 3, 4];
+    const a = uniform(random, aOffset + rows * colsA, 1);
+    const b = uniform(random, rows * colsB, 1);
+    const r = await page.run('mergeKernels', { a: enc(a, [a.length]), b: enc(b, [b.length]), rows, colsA, colsB, aOffset, alpha: -0.5 });
+    expect(r.validationError).toBeNull();
+    const out = new Float64Array(rows * (colsA + colsB));
+    placeColumns(out, a, rows, colsA, colsA + colsB, 0, aOffset);
+    placeColumns(out, b, rows, colsB, colsA + colsB, colsA);
+    expectClose(r.outputs.out!, out, { atol: 0, rtol: 0 }, 'placed');
+    expectClose(r.outputs.taken!, takeColumns(out, rows, colsB, colsA + colsB, colsA), { atol: 0, rtol: 0 }, 'taken');
+    const sum = Float64Array.from(b);
+    scaledAdd(sum, a, rows * colsB, -0.5, aOffset);
+    expectClose(r.outputs.sum!, sum, { atol: 1e-7, rtol: 1e-7 }, 'scaled sum');
+  });
+
+  it("an encoder–decoder (states passed on, two outputs, a concatenation) predicts and trains as PyTorch's", async () => {
+    expect(fixture.torch).toMatch(/^\d+\.\d+/);
+    const r = await page.run('functionalSeq2seq', {
+      encIn: enc(fixture.enc_in),
+      decIn: enc(fixture.dec_in),
+      ySeq: enc(fixture.y_seq),
+      yHead: enc(fixture.y_head),
+      weights: fixture.initial_weights.map((w) => enc(w)),
+      units: fixture.units,
+      lr: fixture.lr,
+      headWeight: fixture.head_weight,
+    });
+    expect(r.validationError).toBeNull();
+    expect(r.liveBuffersAfter, 'dispose() frees every buffer of the model').toBe(0);
+    expectClose(r.outputs.predictSeq!, fixture.predict_seq.data, TORCH_TRAINING, 'seq predictions');
+    expectClose(r.outputs.predictHead!, fixture.predict_head.data, TORCH_TRAINING, 'head predictions');
+    expectClose(r.outputs.loss!, fixture.losses, TORCH_TRAINING, 'total loss per step');
+    expectClose(r.outputs.seqLoss!, fixture.seq_losses, TORCH_TRAINING, 'seq loss per step');
+    expectClose(r.outputs.headLoss!, fixture.head_losses, TORCH_TRAINING, 'head loss per step');
+    expectClose(
+      r.outputs.weights!,
+      fixture.final_weights.flatMap((w) => w.data),
+      TORCH_TRAINING,
+      'weights after three SGD steps',
+    );
+    // The same model's gradient, end to end, against finite differences of its loss.
+    expect(r.outputs.numeric!.length).toBeGreaterThan(50);
+    expectClose(r.outputs.analytic!, r.outputs.numeric!, MODEL_FINITE_DIFFERENCE, 'encoder–decoder gradient vs finite differences');
+  });
+
+  it('every merge layer, a tensor read by three layers, two weighted outputs: the gradient matches finite differences', async () => {
+    const random = rng(11);
+    const n = 6;
+    const r = await page.run('functionalMerges', {
+      a: enc(uniform(random, n * 4, 1), [n, 4]),
+      b: enc(uniform(random, n * 5, 1), [n, 5]),
+      y1: enc(uniform(random, n * 2, 1), [n, 2]),
+      y2: enc(uniform(random, n, 1), [n, 1]),
+      seed: 4,
+    });
+    expect(r.validationError).toBeNull();
+    expect(r.liveBuffersAfter).toBe(0);
+    const [analytic, numeric] = [r.outputs.analytic!, r.outputs.numeric!];
+    expect(analytic.length).toBe(5 * 3 + 6 * 3 + (9 * 2 + 2) + 4);
+    expect(
+      analytic.some((g) => Math.abs(g) > 1e-3),
+      'the check is not of zeros',
+    ).toBe(true);
+    expectClose(analytic, numeric, MODEL_FINITE_DIFFERENCE, 'gradient vs finite differences');
+  });
+
+  it('a chain built with model() predicts and trains exactly as the same Sequential', async () => {
+    const random = rng(21);
+    const r = await page.run('functionalAsSequential', {
+      x: enc(uniform(random, 8 * 4 * 3, 1), [8, 4, 3]),
+      y: enc(uniform(random, 8 * 2, 1), [8, 2]),
+      seed: 9,
+    });
+    expect(r.validationError).toBeNull();
+    expect(r.liveBuffersAfter).toBe(0);
+    expectClose(r.outputs.predictFunctional!, r.outputs.predictSequential!, { atol: 0, rtol: 0 }, 'predictions');
+    expectClose(r.outputs.historyFunctional!, r.outputs.historySequential!, { atol: 0, rtol: 0 }, 'history');
+    expectClose(r.outputs.weightsFunctional!, r.outputs.weightsSequential!, { atol: 0, rtol: 0 }, 'weights after fit');
+  });
+});

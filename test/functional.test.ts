@@ -1,0 +1,118 @@
+/**
+ * The functional API's checks, in Node (a fake device: nothing here reaches the GPU): what input(), layer.apply,
+ * model() and compile refuse, each with a typed error naming the tensor, layer or output at fault, and how the
+ * graph is ordered and named. The GPU side is test/functional.gpu.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { ShapeError, ValueError, createRuntime, input, layers, model, sequential, type Runtime, type SymbolicTensor } from '../src/index';
+import { buildGraph } from '../src/model/graph';
+import { fakeDevice } from './support/fakeDevice';
+
+const runtime = (): Promise<Runtime> => createRuntime({ device: fakeDevice().device });
+const one = (t: unknown) => t as SymbolicTensor;
+const many = (t: unknown) => t as SymbolicTensor[];
+
+describe('input() and layer.apply on symbolic tensors', () => {
+  it('gives Keras shapes with a null batch axis, and returns [output, ...states] with returnState', () => {
+    const x = input({ shape: [6, 3], name: 'x' });
+    expect(x.shape).toEqual([null, 6, 3]);
+    expect(x.rank).toBe(3);
+    const [out, h, c] = many(layers.lstm({ units: 4, returnState: true }).apply(x));
+    expect([out!.shape, h!.shape, c!.shape]).toEqual([
+      [null, 4],
+      [null, 4],
+      [null, 4],
+    ]);
+    const seq = one(layers.gru({ units: 2, returnSequences: true }).apply(x));
+    expect(seq.shape).toEqual([null, 6, 2]);
+    expect(one(layers.concatenate().apply([out!, h!])).shape).toEqual([null, 8]);
+  });
+
+  it('refuses bad configs, concrete data, and shapes that do not fit, by name', () => {
+    expect(() => input({ shape: [0, 3] })).toThrow(ShapeError);
+    expect(() => input({ shape: [3], dtype: 'bool' as 'int32' })).toThrow(/dtype must be 'float32' or 'int32'/);
+    expect(() => input({ shape: [3], size: 2 } as never)).toThrow(/unknown option 'size'/);
+    expect(() => layers.dense({ units: 2 }).apply([[1, 2]] as never)).toThrow(/takes symbolic tensors from input\(\)/);
+    const a = input({ shape: [3] });
+    const b = input({ shape: [4] });
+    expect(() => layers.add().apply([a, b])).toThrow(/add '.*' needs inputs of one shape; input 0 is \[\*, 3\], input 1 is \[\*, 4\]/);
+    expect(() => layers.concatenate().apply([a, input({ shape: [2, 3] })])).toThrow(ShapeError);
+    expect(() => layers.concatenate({ axis: 1 }).apply([input({ shape: [2, 3] }), input({ shape: [2, 3] })])).toThrow(/only the last axis/);
+    expect(() => layers.multiply().apply([a])).toThrow(/at least two tensors; got 1/);
+    expect(() => layers.dense({ units: 2 }).apply([a, b])).toThrow(/takes one input; got 2/);
+    const dense = layers.dense({ units: 2 });
+    dense.apply(a);
+    expect(() => dense.apply(b)).toThrow(/was built for inputs \[\*, 3\]; applied again to \[\*, 4\]/);
+  });
+
+  it('checks initial states against the layer: how many, and their width', () => {
+    const x = input({ shape: [5, 2] });
+    const [, h, c] = many(layers.lstm({ units: 3, returnState: true }).apply(x));
+    expect(() => layers.lstm({ units: 3 }).apply(x, { initialState: [h!] })).toThrow(/carries 2 states \(h, c\); initialState gave 1/);
+    expect(() => layers.lstm({ units: 4 }).apply(x, { initialState: [h!, c!] })).toThrow(/initial state h must be \[\*, 4\]; got/);
+    expect(() => layers.dense({ units: 3 }).apply(h!, { initialState: [c!] })).toThrow(/has no states/);
+    expect(() => layers.bidirectional({ layer: layers.lstm({ units: 3 }) }).apply(x, { initialState: [h!, c!] })).toThrow(
+      /not supported in a functional model yet/,
+    );
+  });
+
+  it('refuses a merge layer in a Sequential, saying where it belongs', async () => {
+    const s = sequential(await runtime());
+    s.add(layers.dense({ units: 2, inputShape: [3] }));
+    expect(() => s.add(layers.add())).toThrow(/Add merges several tensors, so it cannot follow one layer in a Sequential/);
+  });
+});
+
+describe('model(): the graph', () => {
+  it('orders nodes so each comes after what it reads, and refuses what cannot run', () => {
+    const a = input({ shape: [3], name: 'a' });
+    const b = input({ shape: [3], name: 'b' });
+    const p = one(layers.dense({ units: 2, name: 'p' }).apply(a));
+    const q = one(layers.dense({ units: 2, name: 'q' }).apply(b));
+    const s = one(layers.add({ name: 's' }).apply([q, p]));
+    const graph = buildGraph([a, b], [s, p]);
+    expect(graph.layers.map((l) => l.name)).toEqual(['q', 'p', 's']);
+    expect(() => buildGraph([a], [s])).toThrow(/graph disconnected: layer 'q' needs input 'b', which is not in inputs \('a'\)/);
+    expect(() => buildGraph([a, b, input({ shape: [2], name: 'c' })], [s])).toThrow(/input 'c' is not connected to any output/);
+    expect(() => buildGraph([a, a], [p])).toThrow(/input 'a' is listed twice/);
+    expect(() => buildGraph([a, p], [s])).toThrow(/is the output of layer 'p', not a model input/);
+    const shared = layers.dense({ units: 2, name: 'shared' });
+    const twice = one(layers.add().apply([one(shared.apply(a)), one(shared.apply(b))]));
+    expect(() => buildGraph([a, b], [twice])).toThrow(/layer 'shared' is applied more than once/);
+  });
+
+  it('refuses bad inputs and outputs at model() and bad losses at compile, by name', async () => {
+    const rt = await runtime();
+    const a = input({ shape: [3], name: 'a' });
+    const y = one(layers.dense({ units: 2, name: 'y' }).apply(a));
+    expect(() => model(rt, { inputs: a, outputs: [y, 'z' as never] })).toThrow(/outputs\[1\] must be a symbolic tensor/);
+    expect(() => model(undefined as never, { inputs: a, outputs: y })).toThrow(/model needs a runtime/);
+    expect(() => model(rt, { inputs: a, outputs: y, extra: 1 } as never)).toThrow(/unknown option 'extra'/);
+    const stateful = one(layers.lstm({ units: 2, stateful: true, batchInputShape: [2, 4, 3] }).apply(input({ shape: [4, 3], name: 's' })));
+    expect(() => model(rt, { inputs: stateful.node!.inputs, outputs: stateful })).toThrow(/is stateful/);
+    const z = one(layers.dense({ units: 1, name: 'z' }).apply(a));
+    const m = model(rt, { inputs: a, outputs: [y, z] });
+    expect(m.outputNames).toEqual(['y', 'z']);
+    expect(() => m.add(layers.dense({ units: 1 }))).toThrow(/built from its inputs and outputs/);
+    expect(() => m.compile({ optimizer: 'sgd', loss: ['mse'] })).toThrow(/loss lists 1 entries for 2 outputs/);
+    expect(() => m.compile({ optimizer: 'sgd', loss: { y: 'mse' } })).toThrow(/no loss for output 'z'/);
+    expect(() => m.compile({ optimizer: 'sgd', loss: { y: 'mse', w: 'mse' } })).toThrow(/names 'w', which is not an output/);
+    expect(() => m.compile({ optimizer: 'sgd', loss: 'mse', lossWeights: [1, -1] })).toThrow(/loss weight of output 'z' must be a finite number > 0/);
+    m.compile({ optimizer: 'sgd', loss: { y: 'mse', z: 'mae' }, metrics: { z: ['mse'] } });
+    const x = { data: new Float32Array(6), shape: [2, 3] };
+    await expect(m.fit(x, [{ data: new Float32Array(4), shape: [2, 2] }], { epochs: 1 })).rejects.toThrow(/y must hold 2 tensors, one per model output/);
+    await expect(m.fit(x, { y: { data: new Float32Array(4), shape: [2, 2] } }, { epochs: 1 })).rejects.toThrow(/no tensor for model output 'z'/);
+    await expect(
+      m.fit(
+        x,
+        [
+          { data: new Float32Array(4), shape: [2, 2] },
+          { data: new Float32Array(3), shape: [3, 1] },
+        ],
+        { epochs: 1 },
+      ),
+    ).rejects.toThrow(/same number of samples; 'y' has 2, 'z' has 3/);
+    await expect(m.save('file:///tmp/x')).rejects.toThrow(ValueError);
+    m.dispose();
+  });
+});
