@@ -335,7 +335,7 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
     return Promise.reject(this.notYet('toOnnx', 'export a Sequential'));
   }
 
-  override save(): Promise<never> {
+  override save(_destination?: unknown, _options?: unknown): Promise<never> {
     return Promise.reject(this.notYet('save', 'keep its weights with getWeights() and restore them with setWeights()'));
   }
 
