@@ -79,6 +79,10 @@ describe.skipIf(skipGpu)('functional models on WebGPU', () => {
       TORCH_TRAINING,
       'weights after three SGD steps',
     );
+    // Inference models made from its layers share its weights: the decoder run a step at a time from the
+    // encoder's states gives what the whole model gives.
+    expect(r.outputs.sharedWeights![0], 'the decoder step model holds the decoder LSTM and the seq Dense').toBe(5);
+    expectClose(r.outputs.stepwise!, r.outputs.wholeSeq!, { atol: 1e-6, rtol: 1e-6 }, 'step-by-step decoding vs the whole model');
     // The same model's gradient, end to end, against finite differences of its loss.
     expect(r.outputs.numeric!.length).toBeGreaterThan(50);
     expectClose(r.outputs.analytic!, r.outputs.numeric!, MODEL_FINITE_DIFFERENCE, 'encoder–decoder gradient vs finite differences');

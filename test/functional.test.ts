@@ -42,7 +42,11 @@ describe('input() and layer.apply on symbolic tensors', () => {
     expect(() => layers.dense({ units: 2 }).apply([a, b])).toThrow(/takes one input; got 2/);
     const dense = layers.dense({ units: 2 });
     dense.apply(a);
-    expect(() => dense.apply(b)).toThrow(/was built for inputs \[\*, 3\]; applied again to \[\*, 4\]/);
+    expect(() => dense.apply(b)).toThrow(/was built for inputs \[\*, 3\]; applied again to \[\*, 4\], which needs other weights/);
+    // The same weights over fewer timesteps: a decoder applied one step at a time.
+    const decoder = layers.lstm({ units: 2, returnSequences: true });
+    decoder.apply(input({ shape: [5, 3] }));
+    expect(one(decoder.apply(input({ shape: [1, 3] }))).shape).toEqual([null, 1, 2]);
   });
 
   it('checks initial states against the layer: how many, and their width', () => {
@@ -114,5 +118,23 @@ describe('model(): the graph', () => {
     ).rejects.toThrow(/same number of samples; 'y' has 2, 'z' has 3/);
     await expect(m.save('file:///tmp/x')).rejects.toThrow(ValueError);
     m.dispose();
+  });
+
+  it('shares the weights of a trained model with models made from its layers, and refuses a mix', async () => {
+    const rt = await runtime();
+    const x = input({ shape: [4, 3], name: 'x' });
+    const encoderLayer = layers.lstm({ units: 2, returnState: true, name: 'enc' });
+    const [out, h] = many(encoderLayer.apply(x));
+    const head = layers.dense({ units: 1, name: 'head' });
+    const trained = model(rt, { inputs: x, outputs: one(head.apply(out!)) });
+    const encoder = model(rt, { inputs: x, outputs: h! });
+    expect(encoder.countParams()).toBe(trained.countParams() - 3);
+    expect((await encoder.getWeights()).map((w) => w.shape)).toEqual([[3, 8], [2, 8], [8]]);
+    expect(() => encoder.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(/shares its layers with model '.*': compile and fit/);
+    const mixed = one(layers.dense({ units: 1, name: 'fresh' }).apply(h!));
+    expect(() => model(rt, { inputs: x, outputs: mixed })).toThrow(/layer 'enc' belongs to model '.*' but layer 'fresh' is new/);
+    trained.dispose();
+    await expect(encoder.predict({ data: new Float32Array(12), shape: [1, 4, 3] })).rejects.toThrow(/was disposed/);
+    encoder.dispose();
   });
 });

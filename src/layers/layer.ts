@@ -220,6 +220,11 @@ export abstract class Layer {
     return this.owner;
   }
 
+  /** The model that holds this layer's weights, or null before one is built. */
+  get weightOwner(): WeightOwner | null {
+    return this.owner;
+  }
+
   /** Whether a model holds this layer already (a layer belongs to one model, and a Bidirectional wraps a fresh one). */
   get attached(): boolean {
     return this.owner !== null;
@@ -259,18 +264,21 @@ export abstract class Layer {
     return { output: this.buildFor(shapes[0]!), masks: this.outputMasked(masked[0]!), states: [] };
   }
 
-  /** Builds on `inputShape` the first time; afterwards checks that a new call gives the shape it was built for. */
+  /** Builds on `inputShape` the first time; afterwards checks that a new call's shape fits the weights built then. */
   protected buildFor(inputShape: number[]): number[] {
     if (this.declaredInputShape && formatShape(this.declaredInputShape) !== formatShape(inputShape))
       throw new ShapeError(`layer '${this.name}' declares inputShape ${formatShape(this.declaredInputShape)} but is applied to ${formatShape(inputShape)}`);
-    if (this.built) {
-      if (formatShape(this.built.input) !== formatShape(inputShape))
-        throw new ShapeError(
-          `layer '${this.name}' was built for inputs ${formatShape(['*', ...this.built.input])}; applied again to ${formatShape(['*', ...inputShape])}. A layer used twice must get the same shape`,
-        );
-      return this.built.output;
-    }
-    return this.build(inputShape);
+    if (!this.built) return this.build(inputShape);
+    if (formatShape(this.built.input) === formatShape(inputShape)) return this.built.output;
+    // Another shape is fine where the weights are the same (a recurrent layer over fewer timesteps: a decoder run
+    // one step at a time, as Keras's variable-length inputs allow); the layer stays built for the first.
+    const weights = (shape: number[]) => this.paramSpecs(shape).map((p) => formatShape(p.shape));
+    const output = this.computeOutputShape(inputShape);
+    if (formatShape(weights(this.built.input)) !== formatShape(weights(inputShape)))
+      throw new ShapeError(
+        `layer '${this.name}' was built for inputs ${formatShape(['*', ...this.built.input])}; applied again to ${formatShape(['*', ...inputShape])}, which needs other weights`,
+      );
+    return output;
   }
 
   /** For layers whose input is not one shape (merge layers): records what they were built for. */

@@ -75,15 +75,30 @@ export class ParameterArena {
   /** Created on first training use. */
   private gradBuffer: GPUBuffer | null = null;
 
+  /** The arena whose buffers this one views (ParameterArena.shared), or null when it owns its own. */
+  private readonly lender: ParameterArena | null;
+
   constructor(
     private readonly rt: Runtime,
     readonly segments: Segment[],
     readonly total: number,
+    lender: ParameterArena | null = null,
   ) {
     const onGpu = rt.backend === 'webgpu';
+    this.lender = lender;
     this.layerVersions = new Array<number>(segments.reduce((n, s) => Math.max(n, s.layer + 1), 0)).fill(0);
-    this.gpu = onGpu ? rt.zeros('webrnn parameters', total) : null;
-    this.host = onGpu ? null : new Float32Array(total);
+    this.gpu = lender ? lender.gpu : onGpu ? rt.zeros('webrnn parameters', total) : null;
+    this.host = lender ? lender.host : onGpu ? null : new Float32Array(total);
+  }
+
+  /**
+   * A view of `lender`'s parameters for a model whose layers all belong to the lender's model (inference models
+   * built from a trained model's layers share its weights, as in Keras): `layers[i]` is the lender's index of the
+   * viewing model's layer i. It allocates and frees nothing; writes through it change the lender's weights.
+   */
+  static shared(rt: Runtime, lender: ParameterArena, layers: readonly number[]): ParameterArena {
+    const segments = layers.flatMap((from, i) => lender.segments.filter((s) => s.layer === from).map((s) => ({ ...s, layer: i })));
+    return new ParameterArena(rt, segments, lender.total, lender);
   }
 
   /** The GPU buffer of the parameters (a wasm runtime has none: WebGPUUnavailableError). */
@@ -93,6 +108,7 @@ export class ParameterArena {
   }
 
   get grads(): GPUBuffer {
+    if (this.lender) return this.lender.grads;
     this.gradBuffer ??= this.rt.zeros('webrnn gradients', this.total);
     return this.gradBuffer;
   }
@@ -129,6 +145,7 @@ export class ParameterArena {
   }
 
   destroy(): void {
+    if (this.lender) return;
     if (this.gpu) this.rt.destroyBuffer(this.gpu);
     if (this.gradBuffer) this.rt.destroyBuffer(this.gradBuffer);
   }

@@ -21,7 +21,7 @@ import type { Layer } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
 import type { History } from './callbacks';
 import type { FitArgs } from './fitArgs';
-import { layoutSegments, type Segment } from './arena';
+import { ParameterArena, layoutSegments, type Segment } from './arena';
 import { batchSizesOf, checkBatchSize, gatherBatch, samplesOf, scatterBatch, type Samples } from './data';
 import { buildGraph, tensorList, type Graph } from './graph';
 import { bindGraph, buildGraphTrainProgram, type BoundGraph, type GraphTrainProgram } from './graphProgram';
@@ -72,6 +72,7 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
   readonly inputNames: string[];
   readonly outputNames: string[];
   private readonly graph: Graph;
+  private readonly lender: Sequential<Tensor | Tensor[]> | null;
 
   constructor(rt: Runtime, config: ModelConfig) {
     checkRuntime(rt, 'model');
@@ -92,6 +93,21 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
     );
     const clash = this.inputNames.find((n, i) => this.inputNames.indexOf(n) !== i);
     if (clash) throw new ValueError(`model: two inputs are named '${clash}'; give them distinct names (input({ shape, name }))`);
+    this.lender = lenderOf(this.graph.layers);
+    // Built now, so that models made later from these layers (inference models) share this model's weights.
+    if (!this.lender) this.ensureBuilt();
+  }
+
+  /**
+   * With a lender, this model's layers all belong to another model, whose weights it reads and writes (Keras's
+   * shared layers: inference models built from a trained model's layers). Training goes through the lender.
+   */
+  protected override ensureBuilt(): this & { arena: ParameterArena } {
+    if (!this.lender) return super.ensureBuilt();
+    this.checkAlive();
+    const { arena, indexOf } = this.lender.sharedParameters();
+    this.arena ??= ParameterArena.shared(this.rt, arena, this.graph.layers.map(indexOf));
+    return this as this & { arena: ParameterArena };
   }
 
   override add(layer: Layer): this {
@@ -272,6 +288,10 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
   }
 
   override compile(args: FunctionalCompileArgs | CompileArgs): void {
+    if (this.lender)
+      throw new ValueError(
+        `model '${this.name}' shares its layers with model '${this.lender.name}': compile and fit '${this.lender.name}', whose weights this model reads`,
+      );
     super.compile(args as CompileArgs);
   }
 
@@ -346,6 +366,26 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
   private notYet(what: string, instead: string): ValueError {
     return new ValueError(`${what} is not supported for functional models yet (model '${this.name}'); ${instead}`);
   }
+}
+
+/**
+ * The model that holds every one of these layers' weights, or null when none of them has weights yet; a mix of new
+ * layers and layers of other models is refused by name.
+ */
+function lenderOf(layers: readonly Layer[]): Sequential<Tensor | Tensor[]> | null {
+  const held = layers.filter((l) => l.weightOwner !== null);
+  if (held.length === 0) return null;
+  const fresh = layers.find((l) => l.weightOwner === null);
+  const owner = held[0]!.weightOwner;
+  const other = held.find((l) => l.weightOwner !== owner);
+  if (fresh || other || !(owner instanceof Sequential)) {
+    const [a, b] = fresh ? [held[0]!, fresh] : [held[0]!, other ?? held[0]!];
+    throw new ValueError(
+      `model: layer '${a.name}' belongs to model '${(owner as { name?: string }).name ?? '?'}' but layer '${b.name}' ${fresh ? 'is new' : 'belongs to another model'}; ` +
+        `a model shares all its layers with one model (an inference model built from a trained model's layers) or owns all of them`,
+    );
+  }
+  return owner as Sequential<Tensor | Tensor[]>;
 }
 
 /** `model({ inputs, outputs })`: a functional model on `rt`, as TF.js's tf.model. */

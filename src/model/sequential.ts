@@ -167,6 +167,15 @@ export class Sequential<Out extends Tensor | Tensor[] = Tensor> {
     return buildLayers(this.layers);
   }
 
+  /**
+   * For a functional model that shares this model's layers (src/model/functional.ts): the parameter arena, built
+   * if it was not, and each layer's index in it. Throws DisposedError once this model is disposed.
+   */
+  sharedParameters(): { arena: ParameterArena; indexOf: (layer: Layer) => number } {
+    const { arena } = this.ensureBuilt();
+    return { arena, indexOf: (layer) => this.layers.indexOf(layer) };
+  }
+
   /** The batch size fixed by the first layer's batchInputShape (or batchSize), else null. */
   get fixedBatchSize(): number | null {
     return this.layers[0]?.declaredBatchSize ?? null;

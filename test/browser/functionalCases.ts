@@ -74,10 +74,10 @@ export const functionalCases = {
       const encIn = input({ shape: f.encIn.shape.slice(1), name: 'enc_in' });
       const decIn = input({ shape: f.decIn.shape.slice(1), name: 'dec_in' });
       const [, h, c] = layers.lstm({ units: f.units, returnState: true, name: 'encoder' }).apply(encIn) as ReturnType<typeof input>[];
-      const [dec, hDec] = layers
-        .lstm({ units: f.units, returnSequences: true, returnState: true, name: 'decoder' })
-        .apply(decIn, { initialState: [h!, c!] }) as ReturnType<typeof input>[];
-      const seq = layers.dense({ units: 2, name: 'seq' }).apply(dec!);
+      const decoderLayer = layers.lstm({ units: f.units, returnSequences: true, returnState: true, name: 'decoder' });
+      const [dec, hDec] = decoderLayer.apply(decIn, { initialState: [h!, c!] }) as ReturnType<typeof input>[];
+      const seqLayer = layers.dense({ units: 2, name: 'seq' });
+      const seq = seqLayer.apply(dec!);
       const head = layers.dense({ units: 1, name: 'head' }).apply(layers.concatenate().apply([h!, hDec!]));
       const m = model(r, { inputs: [encIn, decIn], outputs: [seq, head] as ReturnType<typeof input>[] });
       try {
@@ -89,7 +89,30 @@ export const functionalCases = {
         const h2 = fit.history as Record<string, number[]>;
         const weights = flat(await m.getWeights());
         const check = await gradientCheck(m, x, [decode(f.ySeq), decode(f.yHead)], f.encIn.shape[0]!, 1e-2, 5);
+        // Inference models from the same layers (their weights are m's): the encoder alone, and the decoder one step
+        // at a time from given states, fed the decoder inputs step by step, as greedy decoding runs it.
+        const encoder = model(r, { inputs: encIn, outputs: [h!, c!] });
+        const step = input({ shape: [1, f.decIn.shape[2]!], name: 'step' });
+        const [sh, sc] = [input({ shape: [f.units], name: 'h' }), input({ shape: [f.units], name: 'c' })];
+        const [stepSeq, h1, c1] = decoderLayer.apply(step, { initialState: [sh, sc] }) as ReturnType<typeof input>[];
+        const decoder = model(r, { inputs: [step, sh, sc], outputs: [seqLayer.apply(stepSeq!) as ReturnType<typeof input>, h1!, c1!] });
+        const [B, Td, F] = f.decIn.shape as [number, number, number];
+        let [hs, cs] = (await encoder.predict(x.enc_in)) as Tensor[];
+        const stepwise = new Float32Array(B * Td * 2);
+        for (let t = 0; t < Td; t++) {
+          const xt = { data: Float32Array.from({ length: B * F }, (_, i) => x.dec_in.data[Math.floor(i / F) * Td * F + t * F + (i % F)]!), shape: [B, 1, F] };
+          const [y, hn, cn] = (await decoder.predict([xt, hs!, cs!])) as Tensor[];
+          for (let b = 0; b < B; b++) stepwise.set(y!.data.subarray(b * 2, b * 2 + 2), (b * Td + t) * 2);
+          [hs, cs] = [hn, cn];
+        }
+        const [wholeSeq] = (await m.predict(x)) as Tensor[];
+        const sharedWeights = (await decoder.getWeights()).length;
+        encoder.dispose();
+        decoder.dispose();
         return {
+          stepwise,
+          wholeSeq: wholeSeq!,
+          sharedWeights: Float32Array.of(sharedWeights),
           predictSeq: pSeq!,
           predictHead: pHead!,
           loss: history(h2, 'loss'),
