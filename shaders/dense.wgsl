@@ -4,6 +4,7 @@
 //
 //   softmax (one invocation per row r):   y_j = exp(z_j − max_k z_k) / Σ_k exp(z_k − max_k z_k)
 //                                         (the max is subtracted so exp never overflows)
+//   activation (one per element):         y = act(y) in place (an Activation layer; a Dense fuses it into the GEMM)
 //   activation_grad (one per element):    dZ = dY ⊙ act'(Y), act' written with the output Y (activations.wgsl)
 //   softmax_grad (one invocation per row): dZ_j = y_j · (dY_j − Σ_k dY_k · y_k)     (the softmax Jacobian)
 //
@@ -42,6 +43,13 @@ fn softmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
     sum += e;
   }
   for (var j = 0u; j < params.cols; j++) { y[base + j] = y[base + j] / sum; }
+}
+
+@compute @workgroup_size(WG)
+fn activation(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = flat_index(gid, groups);
+  if (i >= params.rows * params.cols) { return; }
+  y[i] = act(y[i], ACTIVATION);
 }
 
 @compute @workgroup_size(WG)

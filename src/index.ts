@@ -79,6 +79,9 @@ export {
   Add,
   Multiply,
   Average,
+  Activation,
+  Dot,
+  Attention,
 } from './layers/index';
 export type {
   LstmLayerConfig,
@@ -98,6 +101,9 @@ export type {
   LayerNormalizationLayerConfig,
   ConcatenateLayerConfig,
   MergeLayerConfig,
+  ActivationLayerConfig,
+  DotLayerConfig,
+  AttentionLayerConfig,
 } from './layers/index';
 export type { MergeMode } from './kernels/bidirectionalMerge';
 export { optimizers, resolveOptimizer, OPTIMIZER_NAMES } from './optim/optimizers';

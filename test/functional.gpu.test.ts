@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { placeColumns, scaledAdd, takeColumns } from '../src/reference/merge';
+import { batchedMatmul } from '../src/reference/batchedMatmul';
+import { sequenceMatrix, type MatmulLayout } from '../src/kernels/batchedMatmul';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
 import { skipGpu, useHarness } from './support/page';
@@ -52,6 +54,54 @@ describe.skipIf(skipGpu)('functional models on WebGPU', () => {
     const sum = Float64Array.from(b);
     scaledAdd(sum, a, rows * colsB, -0.5, aOffset);
     expectClose(r.outputs.sum!, sum, { atol: 1e-7, rtol: 1e-7 }, 'scaled sum');
+  });
+
+  it.each([
+    { name: 'sequence · sequenceᵀ (attention scores)', transposeB: true, scale: null, accumulate: false, alpha: 1 },
+    { name: 'sequence · sequence, from offsets, scaled by a GPU weight and added in', transposeB: false, scale: 0.75, accumulate: true, alpha: -2 },
+  ])('batchedMatmul: $name matches the float64 twin', async ({ transposeB, scale, accumulate, alpha }) => {
+    const random = rng(transposeB ? 5 : 6);
+    const [batch, t1, t2, c] = [3, 4, 5, 6];
+    const [aOffset, bOffset] = transposeB ? [0, 0] : [7, 2];
+    const a = uniform(random, aOffset + t1 * batch * c, 1);
+    // B is [t2, batch, c] used as its transpose [c, t2], or [c, batch, t2] used as it lies: either way [c, t2].
+    const b = uniform(random, bOffset + t2 * batch * c, 1);
+    const o = uniform(random, t1 * batch * t2, 1);
+    const layout: MatmulLayout = {
+      batches: batch,
+      m: t1,
+      n: t2,
+      k: c,
+      a: sequenceMatrix(aOffset, batch, c),
+      b: transposeB ? sequenceMatrix(bOffset, batch, c, true) : sequenceMatrix(bOffset, batch, t2),
+      o: sequenceMatrix(0, batch, t2),
+    };
+    const r = await page.run('batchedMatmul', { a: enc(a, [a.length]), b: enc(b, [b.length]), o: enc(o, [o.length]), layout, alpha, scale, accumulate });
+    expect(r.validationError).toBeNull();
+    const expected = Float64Array.from(o);
+    batchedMatmul(a, b, expected, layout, { alpha, ...(scale === null ? {} : { scale }), accumulate });
+    expectClose(r.outputs.o!, expected, { atol: 1e-6, rtol: 1e-6 }, 'O');
+  });
+
+  it('attention (dot, softmax, dot; and Attention with a scale, a key and its weights read later): the gradient matches finite differences', async () => {
+    const random = rng(31);
+    const n = 3;
+    const r = await page.run('functionalAttention', {
+      q: enc(uniform(random, n * 3 * 2, 1), [n, 3, 2]),
+      v: enc(uniform(random, n * 5 * 3, 1), [n, 5, 3]),
+      y1: enc(uniform(random, n * 3 * 2, 1), [n, 3, 2]),
+      y2: enc(uniform(random, n, 1), [n, 1]),
+      seed: 8,
+      stride: 2,
+    });
+    expect(r.validationError).toBeNull();
+    expect(r.liveBuffersAfter).toBe(0);
+    const [analytic, numeric] = [r.outputs.analytic!, r.outputs.numeric!];
+    expect(
+      analytic.some((g) => Math.abs(g) > 1e-3),
+      'the check is not of zeros',
+    ).toBe(true);
+    expectClose(analytic, numeric, MODEL_FINITE_DIFFERENCE, 'gradient vs finite differences');
   });
 
   it("an encoder–decoder (states passed on, two outputs, a concatenation) predicts and trains as PyTorch's", async () => {

@@ -49,6 +49,26 @@ describe('input() and layer.apply on symbolic tensors', () => {
     expect(one(decoder.apply(input({ shape: [1, 3] }))).shape).toEqual([null, 1, 2]);
   });
 
+  it('gives dot, activation and attention the shapes Keras gives them, and refuses what does not fit', () => {
+    const dec = input({ shape: [3, 4] });
+    const enc = input({ shape: [5, 4] });
+    const scores = one(layers.dot({ axes: [2, 2] }).apply([dec, enc]));
+    expect(scores.shape).toEqual([null, 3, 5]);
+    expect(one(layers.activation({ activation: 'softmax' }).apply(scores)).shape).toEqual([null, 3, 5]);
+    expect(one(layers.dot({ axes: [2, 1] }).apply([scores, enc])).shape).toEqual([null, 3, 4]);
+    expect(one(layers.dot({ axes: -1 }).apply([input({ shape: [4] }), input({ shape: [4] })])).shape).toEqual([null, 1]);
+    const [out, weights] = many(layers.attention({ returnAttentionScores: true }).apply([dec, enc]));
+    expect([out!.shape, weights!.shape]).toEqual([
+      [null, 3, 4],
+      [null, 3, 5],
+    ]);
+    expect(() => layers.dot({ axes: [2, 1] }).apply([dec, enc])).toThrow(/axis 2 of input 0 \[\*, 3, 4\] and axis 1 of input 1 \[\*, 5, 4\] differ in length/);
+    expect(() => layers.dot({ axes: [2, 2], normalize: true })).toThrow(/normalize: true .* is not supported yet/);
+    expect(() => layers.attention().apply([dec, input({ shape: [5, 3] })])).toThrow(/query \[\*, 3, 4\] and key \[\*, 5, 3\] must have the same width/);
+    expect(() => layers.attention({ scoreMode: 'concat' as 'dot' })).toThrow(/scoreMode "concat" is not supported/);
+    expect(() => layers.activation({ activation: 'gelu' as 'relu' })).toThrow(/activation must be one of/);
+  });
+
   it('checks initial states against the layer: how many, and their width', () => {
     const x = input({ shape: [5, 2] });
     const [, h, c] = many(layers.lstm({ units: 3, returnState: true }).apply(x));

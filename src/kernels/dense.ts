@@ -14,6 +14,7 @@ import { recordGemm } from './gemm';
 export const softmaxKernel = defineKernel(denseShader, 'softmax');
 export const activationGradKernel = defineKernel(denseShader, 'activation_grad');
 export const softmaxGradKernel = defineKernel(denseShader, 'softmax_grad');
+export const activationKernel = defineKernel(denseShader, 'activation');
 const WG = 64;
 
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
@@ -47,15 +48,7 @@ export function recordDenseForward(plan: Plan, buf: DenseForwardBuffers, dims: D
     aOffset: buf.xOffset ?? 0,
     activation: activation === 'softmax' ? 'linear' : activation,
   });
-  if (activation === 'softmax') {
-    plan.dispatch({
-      kernel: softmaxKernel,
-      constants: { WG, ACTIVATION: ACTIVATION_IDS.linear },
-      bindings: { y: buf.y },
-      uniforms: { rows, cols: units },
-      workgroups: grid1d(rows, WG),
-    });
-  }
+  if (activation === 'softmax') recordActivationInPlace(plan, buf.y, rows, units, 'softmax');
 }
 
 export interface DenseBackwardBuffers {
@@ -78,17 +71,41 @@ export function recordDenseBackward(plan: Plan, buf: DenseBackwardBuffers, dims:
   let dz = buf.dy;
   if (activation !== 'linear') {
     if (!buf.dz) throw new Error(`recordDenseBackward: a ${activation} Dense needs a dz scratch buffer`);
-    const softmax = activation === 'softmax';
-    plan.dispatch({
-      kernel: softmax ? softmaxGradKernel : activationGradKernel,
-      constants: { WG, ACTIVATION: ACTIVATION_IDS[(softmax ? 'linear' : activation) as ActivationName] },
-      bindings: { y_saved: buf.y, dy: buf.dy, dz: buf.dz },
-      uniforms: { rows, cols: units },
-      workgroups: grid1d(softmax ? rows : rows * units, WG),
-    });
+    recordActivationGrad(plan, { y: buf.y, dy: buf.dy, dz: buf.dz }, rows, units, activation);
     dz = buf.dz;
   }
   recordGemm(plan, { a: buf.x, b: dz, c: buf.dKernel, m: inputs, n: units, k: rows, transA: true, aOffset: buf.xOffset ?? 0 });
   if (buf.dBias) recordColumnSum(plan, dz, buf.dBias, rows, units);
   if (buf.dx) recordGemm(plan, { a: dz, b: buf.kernel, c: buf.dx, m: rows, n: inputs, k: units, transB: true });
+}
+
+/** An activation alone (layers.activation): y = act(y) in place over [rows, cols]; softmax is row-wise. */
+export function recordActivationInPlace(plan: Plan, y: BufferRef, rows: number, cols: number, activation: DenseActivation): void {
+  if (activation === 'linear') return;
+  const softmax = activation === 'softmax';
+  plan.dispatch({
+    kernel: softmax ? softmaxKernel : activationKernel,
+    constants: { WG, ACTIVATION: ACTIVATION_IDS[(softmax ? 'linear' : activation) as ActivationName] },
+    bindings: { y },
+    uniforms: { rows, cols },
+    workgroups: grid1d(softmax ? rows : rows * cols, WG),
+  });
+}
+
+/** The gradient through an activation, from its output y: dz = dy ⊙ act'(y), or the softmax Jacobian row by row. */
+export function recordActivationGrad(
+  plan: Plan,
+  buf: { y: BufferRef; dy: BufferRef; dz: BufferRef },
+  rows: number,
+  cols: number,
+  activation: DenseActivation,
+): void {
+  const softmax = activation === 'softmax';
+  plan.dispatch({
+    kernel: softmax ? softmaxGradKernel : activationGradKernel,
+    constants: { WG, ACTIVATION: ACTIVATION_IDS[(softmax ? 'linear' : activation) as ActivationName] },
+    bindings: { y_saved: buf.y, dy: buf.dy, dz: buf.dz },
+    uniforms: { rows, cols },
+    workgroups: grid1d(softmax ? rows : rows * cols, WG),
+  });
 }

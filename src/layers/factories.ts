@@ -18,6 +18,8 @@ import { LSTM, type LstmLayerConfig } from './lstm';
 import { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
 import { SRU, type SruLayerConfig } from './sru';
 import { EchoState, type EchoStateLayerConfig } from './echoState';
+import { Activation, type ActivationLayerConfig } from './activation';
+import { Attention, Dot, type AttentionLayerConfig, type DotLayerConfig } from './attention';
 import { Add, Average, Concatenate, Multiply, type ConcatenateLayerConfig, type MergeLayerConfig } from './merge';
 
 export function lstm(config: LstmLayerConfig): LSTM {
@@ -104,4 +106,19 @@ export function multiply(config: MergeLayerConfig = {}): Multiply {
 /** The element-wise mean of tensors of one shape (functional models). */
 export function average(config: MergeLayerConfig = {}): Average {
   return new Average(config);
+}
+
+/** Batched dot products between two tensors along `axes` (Keras's Dot), e.g. attention scores with axes [2, 2]. */
+export function dot(config: DotLayerConfig): Dot {
+  return new Dot(config);
+}
+
+/** An activation function on its own (Keras's Activation): `layers.activation({ activation: 'softmax' })`. */
+export function activation(config: ActivationLayerConfig): Activation {
+  return new Activation(config);
+}
+
+/** Luong-style dot-product attention (Keras's Attention): `layers.attention().apply([query, value])`. */
+export function attention(config: AttentionLayerConfig = {}): Attention {
+  return new Attention(config);
 }

@@ -18,3 +18,5 @@ export { TimeDistributed, type TimeDistributedLayerConfig } from './timeDistribu
 export { LayerNormalization, type LayerNormalizationLayerConfig } from './layerNormalization';
 export type { RecurrentLayerConfig } from './recurrent';
 export { Concatenate, Add, Multiply, Average, type ConcatenateLayerConfig, type MergeLayerConfig } from './merge';
+export { Activation, type ActivationLayerConfig } from './activation';
+export { Dot, Attention, type DotLayerConfig, type AttentionLayerConfig } from './attention';

@@ -23,7 +23,7 @@ export interface ConcatenateLayerConfig extends MergeLayerConfig {
   axis?: number;
 }
 
-abstract class Merge extends Layer {
+export abstract class Merge extends Layer {
   protected readonly where: string;
   /** The shapes it was built for, one per input. */
   private shapes: number[][] | null = null;

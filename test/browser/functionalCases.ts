@@ -1,6 +1,7 @@
 /** Harness cases for functional models (src/model/functional.ts): graphs built here, data and weights from the test. */
 import { input, layers, model, optimizers, sequential, type Functional, type ModelData, type Tensor } from '../../src/index';
 import { recordPlace, recordScaledAdd, recordTake } from '../../src/kernels/merge';
+import { recordBatchedMatmul, type MatmulLayout } from '../../src/kernels/batchedMatmul';
 import { Plan } from '../../src/gpu/plan';
 import { decode, inScope, type Encoded } from './harnessCore';
 
@@ -62,6 +63,57 @@ export const functionalCases = {
       plan.destroy();
       for (const buf of [aBuf, bBuf, out, taken, sum]) r.destroyBuffer(buf);
       return { out: o!, taken: t!, sum: s! };
+    });
+  },
+
+  /** shaders/batchedMatmul.wgsl on its own: `o` starts as given, then O = alpha·s·A·B (+ O with accumulate). */
+  batchedMatmul(spec: { a: Encoded; b: Encoded; o: Encoded; layout: MatmulLayout; alpha: number; scale: number | null; accumulate: boolean }) {
+    return inScope(async (r) => {
+      const a = r.upload('a', decode(spec.a).data);
+      const b = r.upload('b', decode(spec.b).data);
+      const o = r.upload('o', decode(spec.o).data);
+      const scale = spec.scale === null ? null : r.upload('scale', Float32Array.of(spec.scale));
+      const plan = new Plan(r, 'batchedMatmul test');
+      recordBatchedMatmul(plan, { a, b, o, scale }, spec.layout, { alpha: spec.alpha, accumulate: spec.accumulate });
+      plan.run();
+      const out = await r.read(o, spec.o.shape[0]!);
+      plan.destroy();
+      for (const buf of [a, b, o, scale]) if (buf) r.destroyBuffer(buf);
+      return { o: out };
+    });
+  },
+
+  /**
+   * Attention both ways over an encoder's sequence: TF.js's date-conversion example's (dot [2, 2], softmax, dot
+   * [2, 1]) and Keras's Attention with a learned scale, a key and its weights returned and read by a later layer;
+   * and a dot of two vectors. The gradient from one SGD step against central differences of evaluate().
+   */
+  functionalAttention(spec: { q: Encoded; v: Encoded; y1: Encoded; y2: Encoded; seed: number; stride: number }) {
+    return inScope(async (r) => {
+      const S = (t: unknown) => t as ReturnType<typeof input>;
+      const qIn = input({ shape: spec.q.shape.slice(1), name: 'q' });
+      const vIn = input({ shape: spec.v.shape.slice(1), name: 'v' });
+      const enc = S(layers.lstm({ units: 4, returnSequences: true }).apply(vIn));
+      const dec = S(layers.dense({ units: 4, activation: 'tanh' }).apply(qIn));
+      const scores = S(layers.dot({ axes: [2, 2] }).apply([dec, enc]));
+      const weights = S(layers.activation({ activation: 'softmax' }).apply(scores));
+      const context = S(layers.dot({ axes: [2, 1] }).apply([weights, enc]));
+      const key = S(layers.dense({ units: 4 }).apply(vIn));
+      const attentionLayer = layers.attention({ useScale: true, returnAttentionScores: true });
+      const [attended, attentionWeights] = attentionLayer.apply([dec, enc, key]) as ReturnType<typeof input>[];
+      const out1 = S(layers.dense({ units: 2, name: 'out1' }).apply(layers.concatenate().apply([context, attended!, dec])));
+      const pooled = S(layers.dense({ units: 1 }).apply(layers.globalAveragePooling1d().apply(attentionWeights!)));
+      const vectors = S(layers.dot({ axes: 1 }).apply([S(layers.globalAveragePooling1d().apply(enc)), S(layers.globalAveragePooling1d().apply(dec))]));
+      const out2 = S(layers.add({ name: 'out2' }).apply([pooled, vectors]));
+      const m = model(r, { inputs: [qIn, vIn], outputs: [out1, out2], seed: spec.seed });
+      try {
+        // A scale other than its initial 1, so a scale left out of dQ or dK would show.
+        attentionLayer.setWeights([{ data: Float32Array.of(0.6), shape: [] }]);
+        const x = [decode(spec.q), decode(spec.v)];
+        return await gradientCheck(m, x, [decode(spec.y1), decode(spec.y2)], spec.q.shape[0]!, 1e-2, spec.stride);
+      } finally {
+        m.dispose();
+      }
     });
   },
 
