@@ -9,6 +9,7 @@ import { ModelFormatError } from '../src/index';
 import { isHdf5, kerasArchiveArtifacts, kerasH5Artifacts } from '../src/io/kerasH5';
 import { decodeWeights } from '../src/io/weights';
 import { layersFromTopology } from '../src/model/kerasLayers';
+import { functionalFromTopology } from '../src/model/functionalTopology';
 
 const read = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/keras/${name}`, import.meta.url)));
 
@@ -75,11 +76,17 @@ describe('Keras .h5 files', () => {
     );
   });
 
-  it('refuses a functional model that branches, and files that are not Keras .h5 models', async () => {
+  it('reads a functional model that branches as a graph, and refuses files that are not Keras .h5 models', async () => {
     const a = await kerasH5Artifacts(read('rnn_13.h5'), 'rnn_13.h5');
     const topology = JSON.parse(JSON.stringify(a.modelTopology));
     topology.model_config.config.layers[1].inbound_nodes = [[['somewhere_else', 0, 0, {}]]];
-    expect(() => layersFromTopology(topology, 'branch.h5')).toThrow(/functional models whose layers form one chain \(this one branches or merges\)/);
+    expect(() => layersFromTopology(topology, 'branch.h5')).toThrow(
+      /functional models whose layers form one chain here \(this one branches or merges: loadLayersModel loads it/,
+    );
+    // ... where, read as a graph, the node that reads a layer the file lacks is named.
+    expect(() => functionalFromTopology(topology, 'branch.h5')).toThrow(
+      /branch\.h5: layer '.*' \(.*\) reads output 0 of 'somewhere_else', which no earlier layer/,
+    );
     expect(isHdf5(Uint8Array.of(1, 2, 3))).toBe(false);
     await expect(kerasH5Artifacts(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9), 'x.h5')).rejects.toThrow(
       /x\.h5: HDF5 check failed: the file does not start with the HDF5 signature/,

@@ -10,8 +10,10 @@
  * output. Inside, the parts of a sample are packed side by side into one flat sample, so validationSplit, shuffling
  * and batching are the Sequential's own; each batch is unpacked into the layout each input reads.
  *
- * Not yet: the wasm backend, stateful layers, a layer applied twice in one model, save and load, ONNX export,
- * predictStep and fitRidge; each is refused by name.
+ * Saved and loaded in the layers-model format, as TF.js saves a tf.model (./functionalTopology.ts).
+ *
+ * Not yet: the wasm backend, stateful layers, a layer applied twice in one model, ONNX export, predictStep and
+ * fitRidge; each is refused by name.
  */
 import { ShapeError, ValueError, formatShape } from '../errors';
 import type { Runtime } from '../gpu/runtime';
@@ -29,6 +31,8 @@ import type { BoundModel } from './program';
 import { Sequential } from './sequential';
 import type { SymbolicTensor } from './symbolic';
 import type { TimeWindow } from './timeWindow';
+import type { SaveOptions } from './save';
+import type { ArtifactsSink, SaveResult } from '../io/types';
 import { resolveOutputsCompile, type CompileArgs, type Compiled, type TrainProgram } from './training';
 
 export interface ModelConfig {
@@ -355,12 +359,16 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
     return Promise.reject(this.notYet('toOnnx', 'export a Sequential'));
   }
 
-  override save(_destination?: unknown, _options?: unknown): Promise<never> {
-    return Promise.reject(this.notYet('save', 'keep its weights with getWeights() and restore them with setWeights()'));
-  }
-
-  override persistenceView(): never {
-    throw this.notYet('saving', 'keep its weights with getWeights() and restore them with setWeights()');
+  /**
+   * Saves as TF.js saves a tf.model (src/model/functionalTopology.ts): load it with loadLayersModel, or TF.js's
+   * tf.loadLayersModel where TF.js has every layer (it has no Attention). includeOptimizer needs one output.
+   */
+  override async save(destination: string | ArtifactsSink, options: SaveOptions = {}): Promise<SaveResult> {
+    if (options?.includeOptimizer && this.outputs.length > 1)
+      throw this.notYet('save({ includeOptimizer: true }) with several outputs', 'save without includeOptimizer and compile again after loading');
+    // Loaded when first used, as the Sequential's save is.
+    const [{ saveModel }, { functionalTopology }] = await Promise.all([import('./save'), import('./functionalTopology')]);
+    return saveModel({ ...this.persistenceView(), topology: functionalTopology(this.name, this.graph) }, destination, options);
   }
 
   private notYet(what: string, instead: string): ValueError {

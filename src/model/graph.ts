@@ -11,7 +11,7 @@ import { SymbolicTensor, type GraphNode } from './symbolic';
 export interface Graph {
   inputs: SymbolicTensor[];
   outputs: SymbolicTensor[];
-  /** Every node the outputs depend on, each after the nodes it reads. */
+  /** Every node the outputs depend on, in the order they were applied (each after the nodes it reads). */
   nodes: GraphNode[];
   /** The layers of `nodes`, in that order (their weights' order in getWeights). */
   layers: Layer[];
@@ -68,6 +68,8 @@ export function buildGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]):
     nodes.push(node);
   };
   outputs.forEach((t) => visit(t, `output '${t.name}'`));
+  // In the order the layers were applied, as TF.js and Keras list a model's layers (and so its weights).
+  nodes.sort((a, b) => a.order - b.order);
   const unused = inputs.find((t) => !reached.has(t));
   if (unused) throw new ValueError(`model: input '${unused.name}' is not connected to any output; remove it from inputs or use it`);
 

@@ -30,6 +30,13 @@ import {
   SpatialDropout1D,
   TimeDistributed,
   LayerNormalization,
+  Concatenate,
+  Add,
+  Multiply,
+  Average,
+  Dot,
+  Activation,
+  Attention,
 } from '../layers/index';
 import type { RegularizerConfig } from '../layers/layer';
 
@@ -50,7 +57,7 @@ function kerasRegularizer(r: RegularizerConfig | null | undefined): JsonObject |
   return r ? { class_name: 'L1L2', config: { l1: r.l1 ?? 0, l2: r.l2 ?? 0 } } : null;
 }
 
-function layerEntry(layer: Layer, first: boolean): JsonObject {
+export function layerEntry(layer: Layer, first: boolean): JsonObject {
   // A layer whose weights never train (EchoState) says trainable: false in its own config.
   const config: Config = { trainable: true, ...layer.getConfig(), dtype: 'float32' };
   const regs = (layer as { regularizers?: Record<string, RegularizerConfig | null> }).regularizers;
@@ -302,6 +309,25 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
       ...inputOf(r),
     });
   },
+  Concatenate: (r) => {
+    const axis = r.config.axis ?? -1;
+    if (!Number.isInteger(axis)) throw r.fail(`axis must be an integer; got ${JSON.stringify(axis)}`);
+    return viaLayer(r, () => new Concatenate({ name: r.name, axis: axis as number }));
+  },
+  Add: (r) => new Add({ name: r.name }),
+  Multiply: (r) => new Multiply({ name: r.name }),
+  Average: (r) => new Average({ name: r.name }),
+  Dot: (r) => viaLayer(r, () => new Dot({ name: r.name, axes: r.config.axes as never, normalize: r.bool('normalize', false) })),
+  Activation: (r) => new Activation({ name: r.name, activation: r.activation('activation', DENSE_ACTIVATIONS, 'linear') as never, ...inputOf(r) }),
+  Attention: (r) => {
+    r.only('causal', false, false, 'webrnn attends to every value step');
+    r.only('use_causal_mask', false, false, 'webrnn attends to every value step');
+    const dropout = r.config.dropout ?? 0;
+    if (dropout !== 0) throw r.fail(`dropout ${JSON.stringify(dropout)} on the attention weights is not supported; use 0`);
+    const mode = r.config.score_mode ?? 'dot';
+    if (mode !== 'dot') throw r.fail(`score_mode ${JSON.stringify(mode)} is not supported; webrnn's Attention scores by dot product`);
+    return new Attention({ name: r.name, useScale: r.bool('use_scale', false) });
+  },
   TimeDistributed: (r, read) => {
     const inner = r.config.layer;
     if (!isObject(inner) || typeof inner.class_name !== 'string' || !isObject(inner.config))
@@ -311,6 +337,16 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
     return new TimeDistributed({ name: r.name, layer, ...inputOf(r) });
   },
 };
+
+/** A layer whose constructor checks its own options: its ValueError becomes the file's ModelFormatError. */
+function viaLayer(r: Reader, make: () => Layer): Layer {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof ValueError) throw r.fail(e.message);
+    throw e;
+  }
+}
 
 /** Keras's pooling options: channels_last data (webrnn's layout) and no keepdims. */
 function channelsLast(r: Reader): Record<string, never> {
@@ -348,7 +384,7 @@ function noiseShapeOf(r: Reader): (number | null)[] | null {
 }
 
 /** Keras's and TF.js's class names of a functional model. */
-const FUNCTIONAL = ['Model', 'Functional'];
+export const FUNCTIONAL = ['Model', 'Functional'];
 
 /** The layer names a functional layer entry reads from: Keras 2 and TF.js `[[name, node, tensor, kwargs]]`, Keras 3 keras_history. */
 function inboundNames(entry: JsonObject): string[] {
@@ -370,7 +406,7 @@ function inboundNames(entry: JsonObject): string[] {
  * Whether a functional model is a Sequential in disguise: one input, one output, every layer reading exactly the
  * layer before it. Such a model loads as a Sequential; anything that branches or merges does not.
  */
-function isChain(config: unknown): boolean {
+export function isChain(config: unknown): boolean {
   if (!isObject(config) || !Array.isArray(config.layers)) return false;
   const entries = config.layers.filter(isObject);
   const ins = Array.isArray(config.input_layers) ? config.input_layers : [];
@@ -386,20 +422,22 @@ function isChain(config: unknown): boolean {
 }
 
 /** Layers of a Sequential topology (TF.js or Keras model.json, or a Keras .h5's model_config), and the model's name. */
-export function layersFromTopology(topology: JsonObject, file: string): { name: string; layers: Layer[] } {
-  const root = isObject(topology.model_config) ? topology.model_config : topology;
-  const kerasVersion = typeof topology.keras_version === 'string' ? topology.keras_version : '';
-  if (root.class_name !== 'Sequential' && !(FUNCTIONAL.includes(root.class_name as string) && isChain(root.config))) {
-    throw new ModelFormatError(
-      `${file}: model class check failed: modelTopology.class_name is ${JSON.stringify(root.class_name)}; webrnn loads Sequential models` +
-        `${FUNCTIONAL.includes(root.class_name as string) ? ' and functional models whose layers form one chain (this one branches or merges)' : ''}. ` +
-        'Rebuild the model as a Sequential (a linear stack of layers) in Keras or TF.js and save it again.',
-    );
-  }
-  const config = root.config;
-  const entries = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(entries))
-    throw new ModelFormatError(`${file}: key check failed: modelTopology.config.layers must be a list of layers; got ${JSON.stringify(entries)?.slice(0, 40)}`);
+/** The topology's model entry (a Keras .h5 nests it under model_config) and the Keras version that wrote it. */
+export function topologyRoot(topology: JsonObject): { root: JsonObject; kerasVersion: string } {
+  return {
+    root: isObject(topology.model_config) ? (topology.model_config as JsonObject) : topology,
+    kerasVersion: typeof topology.keras_version === 'string' ? topology.keras_version : '',
+  };
+}
+
+/** Whether a topology is a functional model that is not a chain (such a model loads as a Functional). */
+export function isGraphTopology(topology: JsonObject): boolean {
+  const { root } = topologyRoot(topology);
+  return FUNCTIONAL.includes(root.class_name as string) && !isChain(root.config);
+}
+
+/** Reads one layer config by class name, as the registry does, naming the file in every error. */
+export function layerReader(file: string, kerasVersion: string): (cls: string, config: Config) => Layer | null {
   const read = (cls: string, c: Config): Layer | null => {
     const from = LAYER_FROM_CONFIG[cls];
     if (!from) {
@@ -410,6 +448,28 @@ export function layersFromTopology(topology: JsonObject, file: string): { name: 
     }
     return from(new Reader(file, cls, c, kerasVersion), read);
   };
+  return read;
+}
+
+/** An InputLayer's sample shape, batch size and dtype, as the Reader reads batch_input_shape. */
+export function inputLayerOf(config: Config, file: string, kerasVersion: string): { inputShape?: number[]; batchSize?: number } {
+  return new Reader(file, 'InputLayer', config, kerasVersion).input();
+}
+
+export function layersFromTopology(topology: JsonObject, file: string): { name: string; layers: Layer[] } {
+  const { root, kerasVersion } = topologyRoot(topology);
+  if (root.class_name !== 'Sequential' && !(FUNCTIONAL.includes(root.class_name as string) && isChain(root.config))) {
+    throw new ModelFormatError(
+      `${file}: model class check failed: modelTopology.class_name is ${JSON.stringify(root.class_name)}; webrnn loads Sequential models` +
+        `${FUNCTIONAL.includes(root.class_name as string) ? ' and functional models whose layers form one chain here (this one branches or merges: loadLayersModel loads it as a functional model)' : ''}. ` +
+        'Load it with loadLayersModel, or rebuild the model as a Sequential (a linear stack of layers) in Keras or TF.js and save it again.',
+    );
+  }
+  const config = root.config;
+  const entries = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+  if (!Array.isArray(entries))
+    throw new ModelFormatError(`${file}: key check failed: modelTopology.config.layers must be a list of layers; got ${JSON.stringify(entries)?.slice(0, 40)}`);
+  const read = layerReader(file, kerasVersion);
   let pendingInput: { inputShape?: number[]; batchSize?: number } = {};
   const layers: Layer[] = [];
   entries.forEach((entry, i) => {

@@ -14,7 +14,9 @@ import { decodeWeights } from '../io/weights';
 import { packOptimizerState } from '../kernels/optimizers';
 import type { Tensor } from '../tensor';
 import type { Segment } from './arena';
-import { layersFromTopology } from './kerasLayers';
+import { isGraphTopology, layersFromTopology } from './kerasLayers';
+import { Functional } from './functional';
+import { functionalFromTopology } from './functionalTopology';
 import { HostOptimizer } from '../cpu/optimizers';
 import { readOptimizerWeights } from './optimizerWeights';
 import { sequential, type Sequential } from './sequential';
@@ -75,11 +77,14 @@ export function matchWeights(segments: readonly Pick<Segment, 'path' | 'spec'>[]
 }
 
 /** Builds, fills and (when the artifacts carry a training config) compiles a model. Frees it on failure. */
-export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts, file: string, options: LoadOptions = {}): Promise<Sequential> {
-  const { name, layers } = layersFromTopology(artifacts.modelTopology, file);
-  const model = sequential(rt, { name });
+export async function modelFromArtifacts<M extends AnyModel = Sequential>(
+  rt: Runtime,
+  artifacts: ModelArtifacts,
+  file: string,
+  options: LoadOptions = {},
+): Promise<M> {
+  const model = isGraphTopology(artifacts.modelTopology) ? functionalFrom(rt, artifacts, file) : sequentialFrom(rt, artifacts, file);
   try {
-    for (const layer of layers) model.add(layer);
     const view = model.persistenceView();
     const all = decodeWeights(artifacts.weightSpecs, artifacts.weightData, file);
     model.setWeights(
@@ -110,10 +115,35 @@ export async function modelFromArtifacts(rt: Runtime, artifacts: ModelArtifacts,
         }
       }
     }
-    return model;
+    return model as M;
   } catch (e) {
     model.dispose();
     // Config checks of the layers and of compile speak of options; say which file they came from.
+    if (e instanceof ValueError || e instanceof ShapeError) throw new ModelFormatError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A Sequential or a functional model (whose predict may return a list). */
+type AnyModel = Sequential<Tensor | Tensor[]>;
+
+function sequentialFrom(rt: Runtime, artifacts: ModelArtifacts, file: string): AnyModel {
+  const { name, layers } = layersFromTopology(artifacts.modelTopology, file);
+  const model = sequential(rt, { name });
+  try {
+    for (const layer of layers) model.add(layer);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** A functional model: its layers made and wired as the topology says (src/model/functionalTopology.ts). */
+function functionalFrom(rt: Runtime, artifacts: ModelArtifacts, file: string): AnyModel {
+  try {
+    return new Functional(rt, functionalFromTopology(artifacts.modelTopology, file));
+  } catch (e) {
     if (e instanceof ValueError || e instanceof ShapeError) throw new ModelFormatError(`${file}: ${e.message}`);
     throw e;
   }
@@ -138,11 +168,11 @@ async function kerasFile(source: unknown): Promise<{ bytes: Uint8Array; file: st
   return null;
 }
 
-export async function loadLayersModel(
+export async function loadLayersModel<M extends AnyModel = Sequential>(
   rt: Runtime,
   source: string | ModelArtifacts | readonly File[] | Uint8Array | ArrayBuffer | Blob,
   options: LoadOptions = {},
-): Promise<Sequential> {
+): Promise<M> {
   checkRuntime(rt, 'loadLayersModel');
   if (typeof options !== 'object' || options === null)
     throw new ValueError(`loadLayersModel options must be { compile?, strict? }; got ${JSON.stringify(options)}`);
@@ -152,8 +182,8 @@ export async function loadLayersModel(
   const keras = await kerasFile(source);
   if (keras) {
     const artifacts = isZip(keras.bytes) ? await kerasArchiveArtifacts(keras.bytes, keras.file) : await kerasH5Artifacts(keras.bytes, keras.file);
-    return modelFromArtifacts(rt, artifacts, keras.file, options);
+    return modelFromArtifacts<M>(rt, artifacts, keras.file, options);
   }
   const artifacts = await loadArtifacts(source as string | ModelArtifacts | readonly File[]);
-  return modelFromArtifacts(rt, artifacts, sourceName(source), options);
+  return modelFromArtifacts<M>(rt, artifacts, sourceName(source), options);
 }

@@ -7,7 +7,7 @@
 import { ValueError } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import { saveArtifacts } from '../io/artifacts';
-import type { ArtifactsSink, ModelArtifacts, NamedWeight, SaveResult } from '../io/types';
+import type { ArtifactsSink, JsonObject, ModelArtifacts, NamedWeight, SaveResult } from '../io/types';
 import { encodeWeights } from '../io/weights';
 import { optimizerStateLength, unpackOptimizerState, type OptimizerSlot } from '../kernels/optimizers';
 import type { Layer } from '../layers/layer';
@@ -35,6 +35,8 @@ export interface PersistenceView {
   compiled: Compiled | null;
   /** The GPU's optimizer buffers, or a wasm runtime's host state. */
   optimizer: OptimizerState | HostOptimizer | null;
+  /** A functional model's topology (src/model/functionalTopology.ts); absent: the layers form a Sequential. */
+  topology?: JsonObject;
 }
 
 export const GENERATED_BY = 'webrnn 0.1.0';
@@ -54,7 +56,7 @@ export async function modelArtifacts(view: PersistenceView, options: SaveOptions
   const params = await arena.read();
   const weights: NamedWeight[] = arena.segments.map((seg, i) => ({ name: seg.path, tensor: { data: params[i]!, shape: [...seg.spec.shape] } }));
   const artifacts: Omit<ModelArtifacts, 'weightSpecs' | 'weightData'> = {
-    modelTopology: sequentialTopology(view.name, view.layers),
+    modelTopology: view.topology ?? sequentialTopology(view.name, view.layers),
     format: 'layers-model',
     generatedBy: GENERATED_BY,
     convertedBy: null,

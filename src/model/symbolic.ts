@@ -17,7 +17,12 @@ export interface GraphNode {
   /** Keras's initial_state: tensors the layer's states start from (recurrent layers only); [] for zeros. */
   initialState: SymbolicTensor[];
   outputs: SymbolicTensor[];
+  /** The order of creation: a node is made after every node it reads, so this order is topological. */
+  order: number;
 }
+
+/** Counts nodes as they are made (GraphNode.order). */
+let nodesMade = 0;
 
 export type InputDtype = 'float32' | 'int32';
 
@@ -92,7 +97,7 @@ export function applySymbolic(layer: Layer, inputs: SymbolicTensor | SymbolicTen
   const shapes = list.map((t) => t.sampleShape);
   const masked = list.map((t) => t.masked);
   const { output, masks, states } = layer.symbolicCall(shapes, masked, initialState);
-  const node: GraphNode = { layer, inputs: list, initialState, outputs: [] };
+  const node: GraphNode = { layer, inputs: list, initialState, outputs: [], order: nodesMade++ };
   node.outputs.push(new SymbolicTensor(output, `${layer.name}/output`, node, 0, masks));
   states.forEach((shape, i) => node.outputs.push(new SymbolicTensor(shape, `${layer.name}/state_${i}`, node, i + 1, false)));
   return node.outputs.length === 1 ? node.outputs[0]! : node.outputs;

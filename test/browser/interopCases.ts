@@ -3,7 +3,18 @@
  * model from a plain spec, set or keep its weights, predict and save; continue training after a save/load with
  * the optimizer state. Artifacts cross the page boundary with weightData as base64.
  */
-import { layers, loadLayersModel, memorySink, sequential, type Layer, type ModelArtifacts, type Sequential } from '../../src/index';
+import {
+  layers,
+  loadLayersModel,
+  memorySink,
+  optimizers,
+  sequential,
+  type Functional,
+  type Layer,
+  type ModelArtifacts,
+  type Sequential,
+  type Tensor,
+} from '../../src/index';
 import { decode, encode, inScope, rt, type CaseResult, type Encoded } from './harnessCore';
 
 /** Layer spec as JSON: `layers[kind](config)`; a bidirectional one wraps `inner`. */
@@ -75,6 +86,35 @@ export const interopCases = {
       model.dispose();
       return { y, ...weights };
     });
+  },
+
+  /**
+   * Loads a functional model's artifacts, predicts its inputs `xs`; with y, trains `epochs` full-batch SGD steps
+   * (learning rate lr, the loss given) and returns the losses and the weights after them; then saves it again.
+   */
+  loadFunctional(spec: {
+    artifacts: EncodedArtifacts;
+    xs: Encoded[];
+    y?: Encoded;
+    loss?: string;
+    lr?: number;
+    epochs?: number;
+  }): Promise<CaseResult & { saved: EncodedArtifacts }> {
+    let saved: EncodedArtifacts | null = null;
+    return inScope(async (r) => {
+      const model = await loadLayersModel<Functional>(r, decodeArtifacts(spec.artifacts));
+      const xs = spec.xs.map(decode);
+      const out: Record<string, Tensor | Float32Array> = { y: (await model.predict(xs)) as Tensor };
+      if (spec.y) {
+        model.compile({ optimizer: optimizers.sgd({ learningRate: spec.lr! }), loss: spec.loss as 'mse' });
+        const h = await model.fit(xs, decode(spec.y), { batchSize: xs[0]!.shape[0]!, shuffle: false, epochs: spec.epochs! });
+        out.losses = Float32Array.from(h.history.loss as number[]);
+        Object.assign(out, await weightsOf(model as unknown as Sequential, 'w'));
+      }
+      saved = await saveToMemory(model as unknown as Sequential, false);
+      model.dispose();
+      return out;
+    }).then((result) => ({ ...result, saved: saved! }));
   },
 
   /** Loads a model.json over HTTP from the test server (an absolute, root-relative or relative URL) and predicts x. */
