@@ -6,7 +6,7 @@ import { wgslKernels } from '../scripts/wgsl/plugin.ts';
 
 // `npm run demo`: the demo app, rooted at demo/ (its pages import ../src directly).
 const here = fileURLToPath(new URL('.', import.meta.url));
-const pages = ['index', 'forecast', 'text', 'classify', 'audio', 'study'];
+const pages = ['index', 'forecast', 'text', 'classify', 'audio', 'study', 'translate'];
 
 export default defineConfig({
   root: here,

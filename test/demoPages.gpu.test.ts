@@ -110,7 +110,7 @@ describe.skipIf(skipGpu)('demo pages', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${origin}/index.html`);
     const links = await page.$$eval('main a', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['./forecast.html', './text.html', './classify.html', './audio.html', './study.html']);
+    expect(links).toEqual(['./forecast.html', './text.html', './classify.html', './audio.html', './study.html', './translate.html']);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -205,6 +205,34 @@ describe.skipIf(skipGpu)('demo pages', () => {
       await file!.uploadFile(notAudio);
       await o.page.waitForFunction(() => !document.getElementById('error')!.hidden, { timeout: 60_000 });
       expect(await o.page.$eval('#error', (e) => e.textContent)).toMatch(/notes\.wav is not audio this browser can decode .*; drop a WAV file/);
+      expect(o.errors).toEqual([]);
+    } finally {
+      await o.page.close();
+    }
+  });
+
+  it('Translate trains the date encoder–decoder, reports held-out exact-match accuracy and draws the attention of a typed date', async () => {
+    const o = await trainPage('translate.html');
+    try {
+      expect(o.errors).toEqual([]);
+      expect(o.state.error).toBeNull();
+      expect(o.state.status).toBe('done');
+      expect(o.state.epochsDone).toBe(2);
+      expect(o.state.stepsPerSecond).toBeGreaterThan(0);
+      expect(o.workers, 'functional models train on the page thread').toBe(0);
+      expect(await o.page.$eval('#batch-progress', (p) => p.textContent)).toMatch(/^epoch 2\/2: batch (\d+)\/\1$/);
+      expect(o.state.result.heldOut).toBe(50);
+      expect(o.state.result.heldOutAccuracy).toBeGreaterThanOrEqual(0);
+      expect(await o.page.$eval('#accuracy', (p) => p.textContent)).toMatch(/Held-out exact-match accuracy: \d+\.\d% of 50 dates/);
+      // Ten ISO characters, each a greedy choice among digits and '-'.
+      expect(String(o.state.result.translation)).toMatch(/^[0-9-]{10}$/);
+      expect(o.state.result.heatmapCells).toBe(10 * 18);
+      expect(await o.page.$eval('#adapter', (a) => a.textContent)).not.toMatch(/requesting/);
+      // A typed date with a character no date has is a message on the page, not a crash.
+      await o.page.$eval('#date', (el) => ((el as HTMLInputElement).value = 'Jan 19, 2019 ☃'));
+      await o.page.click('#translate');
+      await o.page.waitForFunction(() => !document.getElementById('error')!.hidden, { timeout: 60_000 });
+      expect(await o.page.$eval('#error', (e) => e.textContent)).toMatch(/"☃" in "Jan 19, 2019 ☃" is not a character of a date/);
       expect(o.errors).toEqual([]);
     } finally {
       await o.page.close();

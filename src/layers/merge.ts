@@ -25,8 +25,8 @@ export interface ConcatenateLayerConfig extends MergeLayerConfig {
 
 export abstract class Merge extends Layer {
   protected readonly where: string;
-  /** The shapes it was built for, one per input. */
-  private shapes: number[][] | null = null;
+  /** Whether it was applied (and so built) already. */
+  private merged = false;
 
   constructor(kind: string, prefix: string, config: MergeLayerConfig, keys: readonly string[]) {
     const c = config ?? {};
@@ -51,12 +51,12 @@ export abstract class Merge extends Layer {
     if (masked.some(Boolean))
       throw new ValueError(`${this.where} cannot take a timestep mask yet; merge before the masking layer, or after a layer that consumes the mask`);
     const output = this.mergedShape(shapes);
-    if (this.shapes && formatShape(this.shapes.map(formatShape)) !== formatShape(shapes.map(formatShape)))
-      throw new ShapeError(
-        `${this.where} was built for inputs ${this.shapes.map(formatShape).join(', ')}; applied again to ${shapes.map(formatShape).join(', ')}`,
-      );
-    this.shapes = shapes.map((s) => [...s]);
-    this.setBuilt(shapes[0]!, output);
+    // Its weights (Attention's scale) do not depend on the shapes: applied again to others (a decoder one step at a
+    // time), it stays built for the first.
+    if (!this.merged) {
+      this.merged = true;
+      this.setBuilt(shapes[0]!, output);
+    }
     return { output, masks: false, states: [] };
   }
 
