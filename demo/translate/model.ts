@@ -88,7 +88,8 @@ export interface Translation {
 export async function translate(t: Translator, texts: readonly string[]): Promise<Translation[]> {
   const n = texts.length;
   const ids = Float32Array.from(texts.flatMap((s) => encodeInput(s)));
-  let [sequence, h, c] = (await t.encoder.predict({ data: ids, shape: [n, INPUT_LENGTH] })) as Tensor[];
+  const [sequence, h0, c0] = (await t.encoder.predict({ data: ids, shape: [n, INPUT_LENGTH] })) as Tensor[];
+  let [h, c] = [h0, c0];
   const previous = new Float32Array(n); // the start token, 0
   const chosen: number[][] = texts.map(() => []);
   const attention: number[][][] = texts.map(() => []);
