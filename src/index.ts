@@ -82,6 +82,7 @@ export {
   Activation,
   Dot,
   Attention,
+  AdditiveAttention,
 } from './layers/index';
 export type {
   LstmLayerConfig,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { placeColumns, scaledAdd, takeColumns } from '../src/reference/merge';
 import { batchedMatmul } from '../src/reference/batchedMatmul';
+import { additiveBackward, additiveScores } from '../src/reference/additiveAttention';
 import { sequenceMatrix, type MatmulLayout } from '../src/kernels/batchedMatmul';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
@@ -83,7 +84,35 @@ describe.skipIf(skipGpu)('functional models on WebGPU', () => {
     expectClose(r.outputs.o!, expected, { atol: 1e-6, rtol: 1e-6 }, 'O');
   });
 
-  it('attention (dot, softmax, dot; and Attention with a scale, a key and its weights read later): the gradient matches finite differences', async () => {
+  it.each([
+    { name: 'with a scale per feature, from offsets', scaled: true, qOffset: 3, kOffset: 5 },
+    { name: 'without a scale', scaled: false, qOffset: 0, kOffset: 0 },
+  ])('additiveAttention kernels $name match the float64 twin', async ({ scaled, qOffset, kOffset }) => {
+    const random = rng(scaled ? 13 : 14);
+    const dims = { batch: 3, tq: 4, tv: 5, dim: 6 };
+    const q = uniform(random, qOffset + dims.tq * dims.batch * dims.dim, 1);
+    const k = uniform(random, kOffset + dims.tv * dims.batch * dims.dim, 1);
+    const scale = scaled ? uniform(random, dims.dim, 1) : null;
+    const ds = uniform(random, dims.tq * dims.batch * dims.tv, 1);
+    const r = await page.run('additiveAttention', {
+      q: enc(q, [q.length]),
+      k: enc(k, [k.length]),
+      scale: scale ? enc(scale, [dims.dim]) : null,
+      ds: enc(ds, [ds.length]),
+      dims,
+      qOffset,
+      kOffset,
+    });
+    expect(r.validationError).toBeNull();
+    const TWIN = { atol: 1e-5, rtol: 1e-5 };
+    expectClose(r.outputs.scores!, additiveScores(q, k, scale, dims, qOffset, kOffset), TWIN, 'scores');
+    const g = additiveBackward(q, k, scale, ds, dims, qOffset, kOffset);
+    expectClose(r.outputs.dq!, g.dq, TWIN, 'dQ');
+    expectClose(r.outputs.dk!, g.dk, TWIN, 'dK');
+    if (scaled) expectClose(r.outputs.dscale!, g.dscale, TWIN, 'dScale');
+  });
+
+  it('attention (dot, softmax, dot; Attention with a scale, a key and its weights read later; AdditiveAttention): the gradient matches finite differences', async () => {
     const random = rng(31);
     const n = 3;
     const r = await page.run('functionalAttention', {

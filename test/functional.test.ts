@@ -68,6 +68,10 @@ describe('input() and layer.apply on symbolic tensors', () => {
     expect(() => layers.attention().apply([dec, input({ shape: [5, 3] })])).toThrow(/query \[\*, 3, 4\] and key \[\*, 5, 3\] must have the same width/);
     expect(() => layers.attention({ scoreMode: 'concat' as 'dot' })).toThrow(/scoreMode "concat" is not supported/);
     expect(() => layers.activation({ activation: 'gelu' as 'relu' })).toThrow(/activation must be one of/);
+    const additive = layers.additiveAttention();
+    expect(one(additive.apply([dec, enc])).shape).toEqual([null, 3, 4]);
+    expect(additive.paramSpecs([3, 4]).map((p) => p.shape)).toEqual([[4]]);
+    expect(layers.additiveAttention({ useScale: false }).paramSpecs([3, 4])).toEqual([]);
   });
 
   it('checks initial states against the layer: how many, and their width', () => {

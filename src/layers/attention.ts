@@ -1,6 +1,7 @@
 /**
- * Products between sequences, for functional models: `layers.dot({ axes })` (Keras's Dot) and
- * `layers.attention({ useScale })` (Keras's Luong-style dot-product Attention). Both run on
+ * Products between sequences, for functional models: `layers.dot({ axes })` (Keras's Dot),
+ * `layers.attention({ useScale })` (Keras's Luong-style dot-product Attention) and `layers.additiveAttention()`
+ * (Keras's Bahdanau-style AdditiveAttention, whose scores come from src/kernels/additiveAttention.ts). Both run on
  * src/kernels/batchedMatmul.ts, which reads a time-major sequence [T, batch, C] per batch row as a [T, C] matrix or
  * its transpose, so no operand is copied or transposed first.
  *
@@ -20,6 +21,7 @@ import { recordBatchedMatmul, sequenceMatrix, type MatmulLayout, type Strided } 
 import { recordMerge } from '../kernels/bidirectionalMerge';
 import { recordActivationGrad, recordActivationInPlace } from '../kernels/dense';
 import { recordAccumulate } from '../kernels/losses';
+import { recordAdditiveBackward, recordAdditiveScores } from '../kernels/additiveAttention';
 import { recordScaledAdd } from '../kernels/merge';
 import type { SymbolicTensor } from '../model/symbolic';
 import { optionalBool } from './config';
@@ -135,27 +137,47 @@ export class Dot extends Merge {
 }
 
 export interface AttentionLayerConfig extends MergeLayerConfig {
-  /** Learn a scalar that multiplies the scores (Keras use_scale; default false). */
+  /** Learn a scale of the scores: Attention's one scalar (default false), AdditiveAttention's one per feature (default true). */
   useScale?: boolean;
-  /** 'dot' (the default) is the one supported. */
+  /** Attention: 'dot' (the default) is the one supported. */
   scoreMode?: 'dot';
   /** Also output the attention weights [*, Tq, Tv] (after the softmax), as Keras's return_attention_scores. */
   returnAttentionScores?: boolean;
 }
 
-export class Attention extends Merge {
-  readonly className = 'Attention';
+/** How one kind of attention scores query steps against key steps, and the gradients of those scores. */
+interface Scoring {
+  /** scores [Tq, batch, Tv] ← the scores of q against k. */
+  forward(plan: Plan, scores: GPUBuffer): void;
+  /** From dS [Tq, batch, Tv]: dQ and dK (compact), and the scale's gradient into the gradient arena. */
+  backward(plan: Plan, dS: GPUBuffer, dq: GPUBuffer, dk: GPUBuffer): void;
+}
+
+interface ScoringInputs {
+  q: Act;
+  k: Act;
+  batch: number;
+  tq: number;
+  tv: number;
+  d: number;
+}
+
+/**
+ * Keras's attention layers' common part, for inputs [query, value] or [query, value, key]: scores (the subclass's),
+ * a softmax over the value steps, and the weighted sum of the values; with returnAttentionScores the weights too.
+ */
+abstract class AttentionBase extends Merge {
   readonly useScale: boolean;
   readonly returnAttentionScores: boolean;
 
-  constructor(config: AttentionLayerConfig = {}) {
-    super('attention', 'attention', config, ['name', 'useScale', 'scoreMode', 'returnAttentionScores']);
+  constructor(kind: string, config: AttentionLayerConfig, keys: readonly string[], useScale: boolean) {
+    super(kind, kind === 'attention' ? 'attention' : 'additive_attention', config, keys);
     const c = config ?? {};
-    this.useScale = optionalBool(this.where, 'useScale', c.useScale, false);
+    this.useScale = optionalBool(this.where, 'useScale', c.useScale, useScale);
     this.returnAttentionScores = optionalBool(this.where, 'returnAttentionScores', c.returnAttentionScores, false);
-    if (c.scoreMode !== undefined && c.scoreMode !== 'dot')
-      throw new ValueError(`${this.where}: scoreMode ${JSON.stringify(c.scoreMode)} is not supported; 'dot' is (use layers.additiveAttention for Bahdanau's)`);
   }
+
+  protected abstract scoring(ctx: BindContext, x: ScoringInputs, bufs: RunBuffers): Scoring;
 
   override symbolicCall(shapes: number[][], masked: boolean[], initialState: readonly SymbolicTensor[]): SymbolicCall {
     const call = super.symbolicCall(shapes, masked, initialState);
@@ -176,49 +198,36 @@ export class Attention extends Merge {
     return [q[0]!, v[1]!];
   }
 
-  override paramSpecs(): ParamSpec[] {
-    return this.useScale ? [{ name: 'scale', shape: [], init: { kind: 'ones' }, regularizer: null }] : [];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { name: this.name, use_scale: this.useScale, score_mode: 'dot' };
-  }
-
   bindNode(ctx: BindContext, inputs: readonly Act[]): NodeRun {
     const [q, v] = inputs as [Act, Act];
     const k = inputs[2] ?? v;
     const batch = ctx.batch;
     const [tq, tv, d, dv] = [q.timesteps!, v.timesteps!, q.cols, v.cols];
-    const scale: BufferRef | null = this.useScale ? ctx.params.scale! : null;
-    const Q = sequenceMatrix(q.offset, batch, d);
-    const K = sequenceMatrix(k.offset, batch, d);
     const V = sequenceMatrix(v.offset, batch, dv);
     const S = sequenceMatrix(0, batch, tv);
     const O = sequenceMatrix(0, batch, dv);
     const bufs = new RunBuffers(ctx.rt, this.where);
+    const scoring = this.scoring(ctx, { q, k, batch, tq, tv, d }, bufs);
     const weights = bufs.make('attention weights', tq * batch * tv);
     const out = bufs.make('output', tq * batch * dv);
     const training = ctx.grads !== null;
-    const dW = training ? bufs.make('dWeights', tq * batch * tv) : null;
-    const dS = training ? bufs.make('dScores', tq * batch * tv) : null;
+    const rows = tq * batch;
+    const dW = training ? bufs.make('dWeights', rows * tv) : null;
+    const dS = training ? bufs.make('dScores', rows * tv) : null;
     const dq = training ? bufs.make('dQuery', q.rows * d) : null;
     const dvBuf = training ? bufs.make('dValue', v.rows * dv) : null;
-    const dk = training && inputs.length === 3 ? bufs.make('dKey', k.rows * d) : null;
-    const raw = training && scale ? bufs.make('unscaled scores', tq * batch * tv) : null;
-    const product = training && scale ? bufs.make('dScores ⊙ unscaled scores', tq * batch * tv) : null;
-    const scores: MatmulLayout = { batches: batch, m: tq, n: tv, k: d, a: Q, b: transposed(K), o: S };
-    const outputs: Act[] = [{ buffer: out, offset: 0, rows: tq * batch, cols: dv, timesteps: tq, mask: null }];
-    if (this.returnAttentionScores) outputs.push({ buffer: weights, offset: 0, rows: tq * batch, cols: tv, timesteps: tq, mask: null });
+    const dk = training ? bufs.make('dKey', k.rows * d) : null;
+    const outputs: Act[] = [{ buffer: out, offset: 0, rows, cols: dv, timesteps: tq, mask: null }];
+    if (this.returnAttentionScores) outputs.push({ buffer: weights, offset: 0, rows, cols: tv, timesteps: tq, mask: null });
     return {
       outputs,
       recordForward(plan: Plan) {
-        recordBatchedMatmul(plan, { a: q.buffer, b: k.buffer, o: weights, scale }, scores);
-        recordActivationInPlace(plan, weights, tq * batch, tv, 'softmax');
+        scoring.forward(plan, weights);
+        recordActivationInPlace(plan, weights, rows, tv, 'softmax');
         recordBatchedMatmul(plan, { a: weights, b: v.buffer, o: out }, { batches: batch, m: tq, n: dv, k: tv, a: S, b: V, o: O });
       },
       recordBackward(plan, [dOut, dWeightsOut]) {
-        if (!dW || !dS || !dq || !dvBuf) return inputs.map(() => null);
-        const rows = tq * batch;
+        if (!dW || !dS || !dq || !dvBuf || !dk) return inputs.map(() => null);
         if (dOut) {
           recordBatchedMatmul(plan, { a: dOut, b: v.buffer, o: dW }, { batches: batch, m: tq, n: tv, k: dv, a: O, b: transposed(V), o: S });
           recordBatchedMatmul(plan, { a: weights, b: dOut, o: dvBuf }, { batches: batch, m: tv, n: dv, k: tq, a: transposed(S), b: O, o: compact(V) });
@@ -228,24 +237,89 @@ export class Attention extends Merge {
         }
         if (dWeightsOut) recordScaledAdd(plan, { x: dWeightsOut, y: dW }, rows * tv);
         recordActivationGrad(plan, { y: weights, dy: dW, dz: dS }, rows, tv, 'softmax');
-        recordBatchedMatmul(plan, { a: dS, b: k.buffer, o: dq, scale }, { batches: batch, m: tq, n: d, k: tv, a: S, b: K, o: compact(Q) });
-        // dK = s·dSᵀ·Q; without a key input it is the value's, added to dV.
-        recordBatchedMatmul(
-          plan,
-          { a: dS, b: q.buffer, o: dk ?? dvBuf, scale },
-          { batches: batch, m: tv, n: d, k: tq, a: transposed(S), b: Q, o: compact(K) },
-          { accumulate: !dk },
-        );
-        if (scale && raw && product && ctx.grads) {
-          recordBatchedMatmul(plan, { a: q.buffer, b: k.buffer, o: raw }, scores);
-          recordMerge(plan, 'mul', { a: dS, b: raw, out: product, rows: 1, units: rows * tv });
-          const dScale = ctx.grads.scale!;
-          plan.clear(dScale);
-          recordAccumulate(plan, { values: product, count: rows * tv, accum: dScale, slot: 0 });
-        }
-        return dk ? [dq, dvBuf, dk] : [dq, dvBuf];
+        scoring.backward(plan, dS, dq, dk);
+        // Without a key input the value is the key: its gradient gets both.
+        if (inputs.length === 2) recordScaledAdd(plan, { x: dk, y: dvBuf }, v.rows * d);
+        return inputs.length === 3 ? [dq, dvBuf, dk] : [dq, dvBuf];
       },
       destroy: () => bufs.destroy(),
+    };
+  }
+}
+
+/** Luong-style dot-product attention (Keras's Attention): S = s · Q·Kᵀ, s one learned scalar with useScale. */
+export class Attention extends AttentionBase {
+  readonly className = 'Attention';
+
+  constructor(config: AttentionLayerConfig = {}) {
+    super('attention', config, ['name', 'useScale', 'scoreMode', 'returnAttentionScores'], false);
+    const c = config ?? {};
+    if (c.scoreMode !== undefined && c.scoreMode !== 'dot')
+      throw new ValueError(`${this.where}: scoreMode ${JSON.stringify(c.scoreMode)} is not supported; 'dot' is (use layers.additiveAttention for Bahdanau's)`);
+  }
+
+  override paramSpecs(): ParamSpec[] {
+    return this.useScale ? [{ name: 'scale', shape: [], init: { kind: 'ones' }, regularizer: null }] : [];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { name: this.name, use_scale: this.useScale, score_mode: 'dot' };
+  }
+
+  protected scoring(ctx: BindContext, x: ScoringInputs, bufs: RunBuffers): Scoring {
+    const { q, k, batch, tq, tv, d } = x;
+    const scale: BufferRef | null = this.useScale ? ctx.params.scale! : null;
+    const Q = sequenceMatrix(q.offset, batch, d);
+    const K = sequenceMatrix(k.offset, batch, d);
+    const S = sequenceMatrix(0, batch, tv);
+    const scores: MatmulLayout = { batches: batch, m: tq, n: tv, k: d, a: Q, b: transposed(K), o: S };
+    const training = ctx.grads !== null && scale !== null;
+    const raw = training ? bufs.make('unscaled scores', tq * batch * tv) : null;
+    const product = training ? bufs.make('dScores ⊙ unscaled scores', tq * batch * tv) : null;
+    return {
+      forward: (plan, out) => recordBatchedMatmul(plan, { a: q.buffer, b: k.buffer, o: out, scale }, scores),
+      backward(plan, dS, dq, dk) {
+        recordBatchedMatmul(plan, { a: dS, b: k.buffer, o: dq, scale }, { batches: batch, m: tq, n: d, k: tv, a: S, b: K, o: compact(Q) });
+        recordBatchedMatmul(plan, { a: dS, b: q.buffer, o: dk, scale }, { batches: batch, m: tv, n: d, k: tq, a: transposed(S), b: Q, o: compact(K) });
+        if (raw && product && ctx.grads) {
+          // ds = Σ dS ⊙ Q·Kᵀ, the unscaled scores computed again.
+          recordBatchedMatmul(plan, { a: q.buffer, b: k.buffer, o: raw }, scores);
+          recordMerge(plan, 'mul', { a: dS, b: raw, out: product, rows: 1, units: tq * batch * tv });
+          const dScale = ctx.grads.scale!;
+          plan.clear(dScale);
+          recordAccumulate(plan, { values: product, count: tq * batch * tv, accum: dScale, slot: 0 });
+        }
+      },
+    };
+  }
+}
+
+/**
+ * Bahdanau-style additive attention (Keras's AdditiveAttention): S[i, j] = Σ_d w_d · tanh(Q_i,d + K_j,d), w one
+ * learned scale per feature with useScale (the default, as Keras). Kernels: src/kernels/additiveAttention.ts.
+ */
+export class AdditiveAttention extends AttentionBase {
+  readonly className = 'AdditiveAttention';
+
+  constructor(config: Omit<AttentionLayerConfig, 'scoreMode'> = {}) {
+    super('additiveAttention', config, ['name', 'useScale', 'returnAttentionScores'], true);
+  }
+
+  override paramSpecs(inputShape: number[]): ParamSpec[] {
+    return this.useScale ? [{ name: 'scale', shape: [inputShape[inputShape.length - 1]!], init: { kind: 'glorotUniform' }, regularizer: null }] : [];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { name: this.name, use_scale: this.useScale };
+  }
+
+  protected scoring(ctx: BindContext, x: ScoringInputs): Scoring {
+    const { q, k, batch, tq, tv, d } = x;
+    const inputs = { q: q.buffer, qOffset: q.offset, k: k.buffer, kOffset: k.offset, scale: this.useScale ? ctx.params.scale! : null };
+    const dims = { batch, tq, tv, dim: d };
+    return {
+      forward: (plan, scores) => recordAdditiveScores(plan, { ...inputs, scores }, dims),
+      backward: (plan, ds, dq, dk) => recordAdditiveBackward(plan, { ...inputs, ds, dq, dk, dscale: ctx.grads?.scale ?? null }, dims),
     };
   }
 }

@@ -19,7 +19,7 @@ import { SimpleRNN, type SimpleRnnLayerConfig } from './simpleRnn';
 import { SRU, type SruLayerConfig } from './sru';
 import { EchoState, type EchoStateLayerConfig } from './echoState';
 import { Activation, type ActivationLayerConfig } from './activation';
-import { Attention, Dot, type AttentionLayerConfig, type DotLayerConfig } from './attention';
+import { AdditiveAttention, Attention, Dot, type AttentionLayerConfig, type DotLayerConfig } from './attention';
 import { Add, Average, Concatenate, Multiply, type ConcatenateLayerConfig, type MergeLayerConfig } from './merge';
 
 export function lstm(config: LstmLayerConfig): LSTM {
@@ -121,4 +121,9 @@ export function activation(config: ActivationLayerConfig): Activation {
 /** Luong-style dot-product attention (Keras's Attention): `layers.attention().apply([query, value])`. */
 export function attention(config: AttentionLayerConfig = {}): Attention {
   return new Attention(config);
+}
+
+/** Bahdanau-style additive attention (Keras's AdditiveAttention): `layers.additiveAttention().apply([query, value])`. */
+export function additiveAttention(config: Omit<AttentionLayerConfig, 'scoreMode'> = {}): AdditiveAttention {
+  return new AdditiveAttention(config);
 }

@@ -19,4 +19,4 @@ export { LayerNormalization, type LayerNormalizationLayerConfig } from './layerN
 export type { RecurrentLayerConfig } from './recurrent';
 export { Concatenate, Add, Multiply, Average, type ConcatenateLayerConfig, type MergeLayerConfig } from './merge';
 export { Activation, type ActivationLayerConfig } from './activation';
-export { Dot, Attention, type DotLayerConfig, type AttentionLayerConfig } from './attention';
+export { Dot, Attention, AdditiveAttention, type DotLayerConfig, type AttentionLayerConfig } from './attention';

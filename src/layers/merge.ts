@@ -64,7 +64,7 @@ export abstract class Merge extends Layer {
     throw new ValueError(`${this.where} merges several tensors, so it cannot follow one layer in a Sequential; use it in a functional model`);
   }
 
-  paramSpecs(): ParamSpec[] {
+  paramSpecs(_inputShape: number[]): ParamSpec[] {
     return [];
   }
 

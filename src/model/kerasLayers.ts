@@ -37,6 +37,7 @@ import {
   Dot,
   Activation,
   Attention,
+  AdditiveAttention,
 } from '../layers/index';
 import type { RegularizerConfig } from '../layers/layer';
 
@@ -320,13 +321,14 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
   Dot: (r) => viaLayer(r, () => new Dot({ name: r.name, axes: r.config.axes as never, normalize: r.bool('normalize', false) })),
   Activation: (r) => new Activation({ name: r.name, activation: r.activation('activation', DENSE_ACTIVATIONS, 'linear') as never, ...inputOf(r) }),
   Attention: (r) => {
-    r.only('causal', false, false, 'webrnn attends to every value step');
-    r.only('use_causal_mask', false, false, 'webrnn attends to every value step');
-    const dropout = r.config.dropout ?? 0;
-    if (dropout !== 0) throw r.fail(`dropout ${JSON.stringify(dropout)} on the attention weights is not supported; use 0`);
+    attentionChecks(r);
     const mode = r.config.score_mode ?? 'dot';
     if (mode !== 'dot') throw r.fail(`score_mode ${JSON.stringify(mode)} is not supported; webrnn's Attention scores by dot product`);
     return new Attention({ name: r.name, useScale: r.bool('use_scale', false) });
+  },
+  AdditiveAttention: (r) => {
+    attentionChecks(r);
+    return new AdditiveAttention({ name: r.name, useScale: r.bool('use_scale', true) });
   },
   TimeDistributed: (r, read) => {
     const inner = r.config.layer;
@@ -337,6 +339,14 @@ export const LAYER_FROM_CONFIG: Record<string, FromConfig> = {
     return new TimeDistributed({ name: r.name, layer, ...inputOf(r) });
   },
 };
+
+/** What Keras's attention layers may set that webrnn does not do: causal masks and dropout on the weights. */
+function attentionChecks(r: Reader): void {
+  r.only('causal', false, false, 'webrnn attends to every value step');
+  r.only('use_causal_mask', false, false, 'webrnn attends to every value step');
+  const dropout = r.config.dropout ?? 0;
+  if (dropout !== 0) throw r.fail(`dropout ${JSON.stringify(dropout)} on the attention weights is not supported; use 0`);
+}
 
 /** A layer whose constructor checks its own options: its ValueError becomes the file's ModelFormatError. */
 function viaLayer(r: Reader, make: () => Layer): Layer {

@@ -2,6 +2,7 @@
 import { input, layers, model, optimizers, sequential, type Functional, type ModelData, type Tensor } from '../../src/index';
 import { recordPlace, recordScaledAdd, recordTake } from '../../src/kernels/merge';
 import { recordBatchedMatmul, type MatmulLayout } from '../../src/kernels/batchedMatmul';
+import { recordAdditiveBackward, recordAdditiveScores, type AdditiveDims } from '../../src/kernels/additiveAttention';
 import { Plan } from '../../src/gpu/plan';
 import { decode, inScope, type Encoded } from './harnessCore';
 
@@ -83,6 +84,33 @@ export const functionalCases = {
     });
   },
 
+  /** shaders/additiveAttention.wgsl on its own: the scores, then every gradient from a given dS. */
+  additiveAttention(spec: { q: Encoded; k: Encoded; scale: Encoded | null; ds: Encoded; dims: AdditiveDims; qOffset: number; kOffset: number }) {
+    return inScope(async (r) => {
+      const { dims } = spec;
+      const [q, k, ds] = [r.upload('q', decode(spec.q).data), r.upload('k', decode(spec.k).data), r.upload('ds', decode(spec.ds).data)];
+      const scale = spec.scale ? r.upload('scale', decode(spec.scale).data) : null;
+      const scores = r.createBuffer('scores', dims.tq * dims.batch * dims.tv * 4);
+      const dq = r.createBuffer('dq', dims.tq * dims.batch * dims.dim * 4);
+      const dk = r.createBuffer('dk', dims.tv * dims.batch * dims.dim * 4);
+      const dscale = r.createBuffer('dscale', dims.dim * 4);
+      const inputs = { q, qOffset: spec.qOffset, k, kOffset: spec.kOffset, scale };
+      const plan = new Plan(r, 'additiveAttention test');
+      recordAdditiveScores(plan, { ...inputs, scores }, dims);
+      recordAdditiveBackward(plan, { ...inputs, ds, dq, dk, dscale }, dims);
+      plan.run();
+      const [s, gq, gk, gs] = await r.readMany([
+        { ref: scores, offsetFloats: 0, length: dims.tq * dims.batch * dims.tv },
+        { ref: dq, offsetFloats: 0, length: dims.tq * dims.batch * dims.dim },
+        { ref: dk, offsetFloats: 0, length: dims.tv * dims.batch * dims.dim },
+        { ref: dscale, offsetFloats: 0, length: dims.dim },
+      ]);
+      plan.destroy();
+      for (const buf of [q, k, ds, scale, scores, dq, dk, dscale]) if (buf) r.destroyBuffer(buf);
+      return { scores: s!, dq: gq!, dk: gk!, ...(spec.scale ? { dscale: gs! } : {}) };
+    });
+  },
+
   /**
    * Attention both ways over an encoder's sequence: TF.js's date-conversion example's (dot [2, 2], softmax, dot
    * [2, 1]) and Keras's Attention with a learned scale, a key and its weights returned and read by a later layer;
@@ -101,7 +129,8 @@ export const functionalCases = {
       const key = S(layers.dense({ units: 4 }).apply(vIn));
       const attentionLayer = layers.attention({ useScale: true, returnAttentionScores: true });
       const [attended, attentionWeights] = attentionLayer.apply([dec, enc, key]) as ReturnType<typeof input>[];
-      const out1 = S(layers.dense({ units: 2, name: 'out1' }).apply(layers.concatenate().apply([context, attended!, dec])));
+      const additive = S(layers.additiveAttention().apply([dec, enc]));
+      const out1 = S(layers.dense({ units: 2, name: 'out1' }).apply(layers.concatenate().apply([context, attended!, dec, additive])));
       const pooled = S(layers.dense({ units: 1 }).apply(layers.globalAveragePooling1d().apply(attentionWeights!)));
       const vectors = S(layers.dot({ axes: 1 }).apply([S(layers.globalAveragePooling1d().apply(enc)), S(layers.globalAveragePooling1d().apply(dec))]));
       const out2 = S(layers.add({ name: 'out2' }).apply([pooled, vectors]));
