@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { placeColumns, scaledAdd, takeColumns } from '../src/reference/merge';
+import { maskColumns, placeColumns, scaledAdd, takeColumns } from '../src/reference/merge';
 import { batchedMatmul } from '../src/reference/batchedMatmul';
 import { additiveBackward, additiveScores } from '../src/reference/additiveAttention';
 import { sequenceMatrix, type MatmulLayout } from '../src/kernels/batchedMatmul';
@@ -40,12 +40,24 @@ const enc = (t: Json | Float32Array, shape?: number[]) =>
 describe.skipIf(skipGpu)('functional models on WebGPU', () => {
   const page = useHarness();
 
-  it('merge kernels: place, take and scaled_add match the float64 twin', async () => {
+  it('merge kernels: place, take, scaled_add and mask_columns match the float64 twin', async () => {
     const random = rng(3);
-    const [rows, colsA, colsB, aOffset] = [7, 5, 3, 4];
+    const [rows, colsA, colsB, aOffset, batch] = [8, 5, 3, 4, 2];
     const a = uniform(random, aOffset + rows * colsA, 1);
     const b = uniform(random, rows * colsB, 1);
-    const r = await page.run('mergeKernels', { a: enc(a, [a.length]), b: enc(b, [b.length]), rows, colsA, colsB, aOffset, alpha: -0.5 });
+    // A mask over colsB value steps of `batch` rows each: [colsB·batch], time-major.
+    const mask = Float32Array.from({ length: colsB * batch }, (_, i) => (i % 3 === 1 ? 0 : 1));
+    const r = await page.run('mergeKernels', {
+      a: enc(a, [a.length]),
+      b: enc(b, [b.length]),
+      mask: enc(mask, [mask.length]),
+      batch,
+      rows,
+      colsA,
+      colsB,
+      aOffset,
+      alpha: -0.5,
+    });
     expect(r.validationError).toBeNull();
     const out = new Float64Array(rows * (colsA + colsB));
     placeColumns(out, a, rows, colsA, colsA + colsB, 0, aOffset);
@@ -55,6 +67,9 @@ describe.skipIf(skipGpu)('functional models on WebGPU', () => {
     const sum = Float64Array.from(b);
     scaledAdd(sum, a, rows * colsB, -0.5, aOffset);
     expectClose(r.outputs.sum!, sum, { atol: 1e-7, rtol: 1e-7 }, 'scaled sum');
+    const masked = Float64Array.from(b);
+    maskColumns(masked, mask, rows, colsB, batch);
+    expectClose(r.outputs.masked!, masked, { atol: 0, rtol: 1e-7 }, 'masked columns');
   });
 
   it.each([
@@ -131,6 +146,17 @@ describe.skipIf(skipGpu)('functional models on WebGPU', () => {
       'the check is not of zeros',
     ).toBe(true);
     expectClose(analytic, numeric, MODEL_FINITE_DIFFERENCE, 'gradient vs finite differences');
+  });
+
+  it('a padded, masked sequence gets no attention at its padding: Attention and AdditiveAttention over it equal them over the real steps', async () => {
+    const random = rng(17);
+    const [n, padded, real, vocabulary] = [3, 7, 4, 9];
+    const ids = Float32Array.from({ length: n * padded }, (_, i) => (i % padded < real ? 1 + Math.floor(random() * (vocabulary - 1)) : 0));
+    const r = await page.run('maskedAttention', { ids: enc(ids, [n, padded]), q: enc(uniform(random, n * 2 * 3, 1), [n, 2, 3]), real, vocabulary, seed: 6 });
+    expect(r.validationError).toBeNull();
+    expect(r.liveBuffersAfter).toBe(0);
+    expect(r.outputs.padded!.length).toBe(n * 2 * 10);
+    expectClose(r.outputs.padded!, r.outputs.cut!, { atol: 1e-5, rtol: 1e-5 }, 'attention over the padded sequence vs over its real steps');
   });
 
   it("an encoder–decoder (states passed on, two outputs, a concatenation) predicts and trains as PyTorch's", async () => {

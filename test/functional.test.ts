@@ -74,6 +74,18 @@ describe('input() and layer.apply on symbolic tensors', () => {
     expect(layers.additiveAttention({ useScale: false }).paramSpecs([3, 4])).toEqual([]);
   });
 
+  it("carries timestep masks as Keras: merges AND them, Dot drops them, attention keeps the query's", () => {
+    const ids = input({ shape: [6], dtype: 'int32' });
+    const masked = one(layers.lstm({ units: 3, returnSequences: true }).apply(one(layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true }).apply(ids))));
+    const plain = one(layers.dense({ units: 3 }).apply(input({ shape: [6, 2] })));
+    expect(masked.masked).toBe(true);
+    expect(one(layers.concatenate().apply([masked, plain])).masked).toBe(true);
+    expect(one(layers.add().apply([plain, plain])).masked).toBe(false);
+    expect(one(layers.dot({ axes: [2, 2] }).apply([plain, masked])).masked).toBe(false);
+    expect(one(layers.attention().apply([plain, masked])).masked).toBe(false);
+    expect(one(layers.additiveAttention().apply([masked, plain])).masked).toBe(true);
+  });
+
   it('checks initial states against the layer: how many, and their width', () => {
     const x = input({ shape: [5, 2] });
     const [, h, c] = many(layers.lstm({ units: 3, returnState: true }).apply(x));

@@ -10,6 +10,7 @@ import type { Plan } from '../gpu/plan';
 export const placeKernel = defineKernel(mergeShader, 'place');
 export const takeKernel = defineKernel(mergeShader, 'take');
 export const scaledAddKernel = defineKernel(mergeShader, 'scaled_add');
+export const maskColumnsKernel = defineKernel(mergeShader, 'mask_columns');
 const WG = 64;
 
 /** One input's block of a concatenation on the last axis: `cols` of the output's `outCols`, from column `colOffset`. */
@@ -26,7 +27,7 @@ export function recordPlace(plan: Plan, buf: { x: BufferRef; xOffset: number; ou
     kernel: placeKernel,
     constants: { WG },
     bindings: { x: buf.x, out: buf.out },
-    uniforms: { rows: d.rows, cols: d.cols, out_cols: d.outCols, col_offset: d.colOffset, x_offset: buf.xOffset, y_offset: 0, alpha: 1 },
+    uniforms: { rows: d.rows, cols: d.cols, out_cols: d.outCols, col_offset: d.colOffset, x_offset: buf.xOffset, y_offset: 0, alpha: 1, batch: 1 },
     workgroups: grid1d(d.rows * d.cols, WG),
   });
 }
@@ -37,7 +38,7 @@ export function recordTake(plan: Plan, buf: { dout: BufferRef; dx: BufferRef }, 
     kernel: takeKernel,
     constants: { WG },
     bindings: { x: buf.dout, out: buf.dx },
-    uniforms: { rows: d.rows, cols: d.cols, out_cols: d.outCols, col_offset: d.colOffset, x_offset: 0, y_offset: 0, alpha: 1 },
+    uniforms: { rows: d.rows, cols: d.cols, out_cols: d.outCols, col_offset: d.colOffset, x_offset: 0, y_offset: 0, alpha: 1, batch: 1 },
     workgroups: grid1d(d.rows * d.cols, WG),
   });
 }
@@ -48,7 +49,21 @@ export function recordScaledAdd(plan: Plan, buf: { x: BufferRef; xOffset?: numbe
     kernel: scaledAddKernel,
     constants: { WG },
     bindings: { x: buf.x, out: buf.y },
-    uniforms: { rows: 1, cols: length, out_cols: 0, col_offset: 0, x_offset: buf.xOffset ?? 0, y_offset: buf.yOffset ?? 0, alpha },
+    uniforms: { rows: 1, cols: length, out_cols: 0, col_offset: 0, x_offset: buf.xOffset ?? 0, y_offset: buf.yOffset ?? 0, alpha, batch: 1 },
     workgroups: grid1d(length, WG),
+  });
+}
+
+/**
+ * Attention scores [Tq, batch, Tv] (time-major rows, `rows` = Tq·batch) at the value steps a timestep mask
+ * [Tv·batch] marks as padding: −1e9 added, so the softmax after gives them no weight.
+ */
+export function recordMaskColumns(plan: Plan, buf: { mask: BufferRef; scores: BufferRef }, d: { rows: number; cols: number; batch: number }): void {
+  plan.dispatch({
+    kernel: maskColumnsKernel,
+    constants: { WG },
+    bindings: { x: buf.mask, out: buf.scores },
+    uniforms: { rows: d.rows, cols: d.cols, out_cols: 0, col_offset: 0, x_offset: 0, y_offset: 0, alpha: 1, batch: d.batch },
+    workgroups: grid1d(d.rows * d.cols, WG),
   });
 }

@@ -12,7 +12,8 @@
  *   backward:  dW = dOut·Vᵀ (+ the gradient of W when returnAttentionScores)   dV = Wᵀ·dOut
  *              dS = W ⊙ (dW − Σ_j dW ⊙ W)   dQ = s·dS·K   dK = s·dSᵀ·Q   ds = Σ dS ⊙ Q·Kᵀ
  *
- * Timestep masks are not taken yet (refused by name); Keras masks the padded values' scores.
+ * Timestep masks, as Keras: Dot drops them; the attention layers give padded value steps no weight (their scores
+ * pushed to −1e9 before the softmax) and pass the query's mask on.
  */
 import { ShapeError, ValueError, formatShape } from '../errors';
 import type { BufferRef } from '../gpu/kernel';
@@ -22,7 +23,7 @@ import { recordMerge } from '../kernels/bidirectionalMerge';
 import { recordActivationGrad, recordActivationInPlace } from '../kernels/dense';
 import { recordAccumulate } from '../kernels/losses';
 import { recordAdditiveBackward, recordAdditiveScores } from '../kernels/additiveAttention';
-import { recordScaledAdd } from '../kernels/merge';
+import { recordMaskColumns, recordScaledAdd } from '../kernels/merge';
 import type { SymbolicTensor } from '../model/symbolic';
 import { optionalBool } from './config';
 import { RunBuffers, type Act, type BindContext, type NodeRun, type ParamSpec, type SymbolicCall } from './layer';
@@ -71,6 +72,11 @@ export class Dot extends Merge {
       if (axis < 1 || axis >= rank) throw new ValueError(`${this.where}: axis ${a} is out of range for input ${i} ${formatShape(['*', ...shapes[i]!])}`);
       return axis;
     }) as [number, number];
+  }
+
+  /** Keras's Dot returns no mask. */
+  protected override mergedMask(): boolean {
+    return false;
   }
 
   protected mergedShape(shapes: number[][]): number[] {
@@ -179,6 +185,11 @@ abstract class AttentionBase extends Merge {
 
   protected abstract scoring(ctx: BindContext, x: ScoringInputs, bufs: RunBuffers): Scoring;
 
+  /** The output is masked as the query is (Keras's attention layers return the query's mask). */
+  protected override mergedMask(masked: boolean[]): boolean {
+    return masked[0]!;
+  }
+
   override symbolicCall(shapes: number[][], masked: boolean[], initialState: readonly SymbolicTensor[]): SymbolicCall {
     const call = super.symbolicCall(shapes, masked, initialState);
     const [q, v] = shapes as [number[], number[]];
@@ -217,12 +228,14 @@ abstract class AttentionBase extends Merge {
     const dq = training ? bufs.make('dQuery', q.rows * d) : null;
     const dvBuf = training ? bufs.make('dValue', v.rows * dv) : null;
     const dk = training ? bufs.make('dKey', k.rows * d) : null;
-    const outputs: Act[] = [{ buffer: out, offset: 0, rows, cols: dv, timesteps: tq, mask: null }];
+    const outputs: Act[] = [{ buffer: out, offset: 0, rows, cols: dv, timesteps: tq, mask: q.mask ?? null }];
+    const valueMask = v.mask ?? null;
     if (this.returnAttentionScores) outputs.push({ buffer: weights, offset: 0, rows, cols: tv, timesteps: tq, mask: null });
     return {
       outputs,
       recordForward(plan: Plan) {
         scoring.forward(plan, weights);
+        if (valueMask) recordMaskColumns(plan, { mask: valueMask, scores: weights }, { rows, cols: tv, batch });
         recordActivationInPlace(plan, weights, rows, tv, 'softmax');
         recordBatchedMatmul(plan, { a: weights, b: v.buffer, o: out }, { batches: batch, m: tq, n: dv, k: tv, a: S, b: V, o: O });
       },

@@ -4,7 +4,8 @@
  * (concatenate: equal but for the last axis) and has no weights. Kernels: src/kernels/merge.ts (concatenate, add,
  * average) and the element-wise product of src/kernels/bidirectionalMerge.ts (multiply, as a chain of products).
  *
- * Timestep masks: Keras combines the inputs' masks; a merge here refuses a masked input by name, at model() time.
+ * Timestep masks, as Keras: the output of concatenate, add, multiply and average is masked where any input is (the
+ * masks multiplied: a step is real only where it is real in every input that has a mask).
  */
 import { ShapeError, ValueError, formatShape } from '../errors';
 import type { Plan } from '../gpu/plan';
@@ -48,8 +49,6 @@ export abstract class Merge extends Layer {
   override symbolicCall(shapes: number[][], masked: boolean[], initialState: readonly SymbolicTensor[]): SymbolicCall {
     if (shapes.length < 2) throw new ValueError(`${this.where} merges a list of at least two tensors; got ${shapes.length}`);
     if (initialState.length > 0) throw new ValueError(`${this.where} has no states; initialState is for recurrent layers`);
-    if (masked.some(Boolean))
-      throw new ValueError(`${this.where} cannot take a timestep mask yet; merge before the masking layer, or after a layer that consumes the mask`);
     const output = this.mergedShape(shapes);
     // Its weights (Attention's scale) do not depend on the shapes: applied again to others (a decoder one step at a
     // time), it stays built for the first.
@@ -57,7 +56,12 @@ export abstract class Merge extends Layer {
       this.merged = true;
       this.setBuilt(shapes[0]!, output);
     }
-    return { output, masks: false, states: [] };
+    return { output, masks: this.mergedMask(masked), states: [] };
+  }
+
+  /** Whether the output carries a timestep mask, from which inputs do: any of them (Keras's merges AND the masks). */
+  protected mergedMask(masked: boolean[]): boolean {
+    return masked.some(Boolean);
   }
 
   protected computeOutputShape(): number[] {
@@ -88,9 +92,26 @@ export abstract class Merge extends Layer {
   }
 }
 
-/** The output activation of a merge: rows like its inputs', `cols` wide, a sequence when they are. */
-function mergedAct(buffer: GPUBuffer, like: Act, cols: number): Act {
-  return { buffer, offset: 0, rows: like.rows, cols, timesteps: like.timesteps, mask: null };
+/** The output activation of a merge: rows like its inputs', `cols` wide, a sequence when they are, with `mask`. */
+function mergedAct(buffer: GPUBuffer, like: Act, cols: number, mask: GPUBuffer | null): Act {
+  return { buffer, offset: 0, rows: like.rows, cols, timesteps: like.timesteps, mask };
+}
+
+/**
+ * The timestep mask of a merge's output: the one input mask there is, or the product of several (recorded before
+ * the merge itself), or none.
+ */
+function combinedMask(inputs: readonly Act[], bufs: RunBuffers): { mask: GPUBuffer | null; record(plan: Plan): void } {
+  const masks = inputs.map((a) => a.mask).filter((m): m is GPUBuffer => !!m);
+  if (masks.length <= 1) return { mask: masks[0] ?? null, record: () => undefined };
+  const rows = inputs[0]!.rows;
+  const products = masks.slice(1).map((_, i) => bufs.make(`mask product ${i + 1}`, rows));
+  return {
+    mask: products[products.length - 1]!,
+    record(plan) {
+      products.forEach((out, i) => recordMerge(plan, 'mul', { a: i === 0 ? masks[0]! : products[i - 1]!, b: masks[i + 1]!, out, rows: 1, units: rows }));
+    },
+  };
 }
 
 export class Concatenate extends Merge {
@@ -129,9 +150,11 @@ export class Concatenate extends Merge {
     const blocks = inputs.map((a, i) => ({ rows, cols: a.cols, outCols, colOffset: inputs.slice(0, i).reduce((n, b) => n + b.cols, 0) }));
     const out = bufs.make('output', rows * outCols);
     const dxs = ctx.grads ? inputs.map((a, i) => bufs.make(`dInput ${i}`, rows * a.cols)) : null;
+    const mask = combinedMask(inputs, bufs);
     return {
-      outputs: [mergedAct(out, inputs[0]!, outCols)],
+      outputs: [mergedAct(out, inputs[0]!, outCols, mask.mask)],
       recordForward(plan: Plan) {
+        mask.record(plan);
         inputs.forEach((a, i) => recordPlace(plan, { x: a.buffer, xOffset: a.offset, out }, blocks[i]!));
       },
       recordBackward(plan, [dOut]) {
@@ -159,9 +182,11 @@ abstract class ScaledSum extends Merge {
     const scale = this.averages ? 1 / inputs.length : 1;
     const out = bufs.make('output', length);
     const dx = ctx.grads && this.averages ? bufs.make('dInput (dOut / n)', length) : null;
+    const mask = combinedMask(inputs, bufs);
     return {
-      outputs: [mergedAct(out, first, first.cols)],
+      outputs: [mergedAct(out, first, first.cols, mask.mask)],
       recordForward(plan: Plan) {
+        mask.record(plan);
         plan.clear({ buffer: out, offset: 0, size: length * 4 });
         for (const a of inputs) recordScaledAdd(plan, { x: a.buffer, xOffset: a.offset, y: out }, length, scale);
       },
@@ -225,9 +250,11 @@ export class Multiply extends Merge {
       rows,
       units,
     });
+    const mask = combinedMask(inputs, bufs);
     return {
-      outputs: [mergedAct(products[products.length - 1]!, first, units)],
+      outputs: [mergedAct(products[products.length - 1]!, first, units, mask.mask)],
       recordForward(plan: Plan) {
+        mask.record(plan);
         products.forEach((out, k) => recordMerge(plan, 'mul', { ...pair(k), out }));
       },
       recordBackward(plan, [dOut]) {

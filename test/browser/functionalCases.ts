@@ -1,6 +1,6 @@
 /** Harness cases for functional models (src/model/functional.ts): graphs built here, data and weights from the test. */
 import { input, layers, model, optimizers, sequential, type Functional, type ModelData, type Tensor } from '../../src/index';
-import { recordPlace, recordScaledAdd, recordTake } from '../../src/kernels/merge';
+import { recordMaskColumns, recordPlace, recordScaledAdd, recordTake } from '../../src/kernels/merge';
 import { recordBatchedMatmul, type MatmulLayout } from '../../src/kernels/batchedMatmul';
 import { recordAdditiveBackward, recordAdditiveScores, type AdditiveDims } from '../../src/kernels/additiveAttention';
 import { Plan } from '../../src/gpu/plan';
@@ -40,8 +40,8 @@ async function gradientCheck(m: Functional, x: ModelData, y: ModelData, count: n
 }
 
 export const functionalCases = {
-  /** shaders/merge.wgsl's three entry points on their own: place two blocks, take one back, scaled_add. */
-  mergeKernels(spec: { a: Encoded; b: Encoded; rows: number; colsA: number; colsB: number; aOffset: number; alpha: number }) {
+  /** shaders/merge.wgsl's entry points on their own: place two blocks, take one back, scaled_add, mask_columns of b by `mask`. */
+  mergeKernels(spec: { a: Encoded; b: Encoded; mask: Encoded; batch: number; rows: number; colsA: number; colsB: number; aOffset: number; alpha: number }) {
     return inScope(async (r) => {
       const [a, b] = [decode(spec.a).data, decode(spec.b).data];
       const outCols = spec.colsA + spec.colsB;
@@ -50,20 +50,24 @@ export const functionalCases = {
       const out = r.createBuffer('out', spec.rows * outCols * 4);
       const taken = r.createBuffer('taken', spec.rows * spec.colsB * 4);
       const sum = r.upload('sum', b);
+      const masked = r.upload('masked', b);
+      const mask = r.upload('mask', decode(spec.mask).data);
       const plan = new Plan(r, 'merge kernels test');
+      recordMaskColumns(plan, { mask, scores: masked }, { rows: spec.rows, cols: spec.colsB, batch: spec.batch });
       recordPlace(plan, { x: aBuf, xOffset: spec.aOffset, out }, { rows: spec.rows, cols: spec.colsA, outCols, colOffset: 0 });
       recordPlace(plan, { x: bBuf, xOffset: 0, out }, { rows: spec.rows, cols: spec.colsB, outCols, colOffset: spec.colsA });
       recordTake(plan, { dout: out, dx: taken }, { rows: spec.rows, cols: spec.colsB, outCols, colOffset: spec.colsA });
       recordScaledAdd(plan, { x: aBuf, xOffset: spec.aOffset, y: sum }, spec.rows * spec.colsB, spec.alpha);
       plan.run();
-      const [o, t, s] = await r.readMany([
+      const [o, t, s, m] = await r.readMany([
         { ref: out, offsetFloats: 0, length: spec.rows * outCols },
         { ref: taken, offsetFloats: 0, length: spec.rows * spec.colsB },
         { ref: sum, offsetFloats: 0, length: spec.rows * spec.colsB },
+        { ref: masked, offsetFloats: 0, length: spec.rows * spec.colsB },
       ]);
       plan.destroy();
-      for (const buf of [aBuf, bBuf, out, taken, sum]) r.destroyBuffer(buf);
-      return { out: o!, taken: t!, sum: s! };
+      for (const buf of [aBuf, bBuf, out, taken, sum, masked, mask]) r.destroyBuffer(buf);
+      return { out: o!, taken: t!, sum: s!, masked: m! };
     });
   },
 
@@ -142,6 +146,44 @@ export const functionalCases = {
         return await gradientCheck(m, x, [decode(spec.y1), decode(spec.y2)], spec.q.shape[0]!, 1e-2, spec.stride);
       } finally {
         m.dispose();
+      }
+    });
+  },
+
+  /**
+   * Keras's masks through attention: an encoder over token ids with maskZero, attended by both attention layers and
+   * merged. Model A reads ids padded with zeros to `padded` steps; model B, made from the same layers (so the same
+   * weights), reads only the `real` steps. Padding must change nothing: the masked steps get no attention weight.
+   */
+  maskedAttention(spec: { ids: Encoded; q: Encoded; real: number; vocabulary: number; seed: number }) {
+    return inScope(async (r) => {
+      const S = (t: unknown) => t as ReturnType<typeof input>;
+      const ids = decode(spec.ids);
+      const [n, padded] = ids.shape as [number, number];
+      const q = decode(spec.q);
+      const embedding = layers.embedding({ inputDim: spec.vocabulary, outputDim: 4, maskZero: true });
+      const encoderLayer = layers.lstm({ units: 5, returnSequences: true });
+      const query = layers.dense({ units: 5, activation: 'tanh' });
+      const [dot, additive, joined] = [layers.attention({ useScale: true }), layers.additiveAttention(), layers.concatenate()];
+      const build = (steps: number, seed?: number) => {
+        const idsIn = input({ shape: [steps], dtype: 'int32' });
+        const qIn = input({ shape: q.shape.slice(1) });
+        const encoded = S(encoderLayer.apply(S(embedding.apply(idsIn))));
+        const asked = S(query.apply(qIn));
+        const out = S(joined.apply([S(dot.apply([asked, encoded])), S(additive.apply([asked, encoded]))]));
+        return model(r, { inputs: [idsIn, qIn], outputs: out, ...(seed === undefined ? {} : { seed }) });
+      };
+      const a = build(padded, spec.seed);
+      const b = build(spec.real);
+      try {
+        const cut = {
+          data: Float32Array.from({ length: n * spec.real }, (_, i) => ids.data[Math.floor(i / spec.real) * padded + (i % spec.real)]!),
+          shape: [n, spec.real],
+        };
+        return { padded: (await a.predict([ids, q])) as Tensor, cut: (await b.predict([cut, q])) as Tensor };
+      } finally {
+        b.dispose();
+        a.dispose();
       }
     });
   },
