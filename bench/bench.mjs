@@ -3,8 +3,9 @@
 //
 //   npm run bench                      webrnn vs TF.js (webgpu, webgl, wasm) + loss check + profile → bench/results/
 //   npm run bench -- --profile         only the profile: pieces of one LSTM training step, GFLOP/s
-//   npm run bench -- --ports [--peers=wasm] [--epochs=3]   only the worked TF.js ports (demo/ports/): ms per
-//                                      epoch of fit, webrnn vs the TF.js code they came from (bench/ports/)
+//   npm run bench -- --ports [--peers=wasm] [--epochs=3] [--port=text,weather,dates]   only the worked TF.js
+//                                      ports (demo/ports/, demo/translate/): ms per epoch of fit, webrnn vs the
+//                                      TF.js code they came from (bench/ports/)
 //                    [--sections=gemm,tutorial,large]
 //   npm run bench -- --webrnn-only     skip the TF.js peers (quick iteration on kernels)
 //   npm run bench -- --cases=tutorial,streaming      a subset of tutorial, large, gru, streaming (also: dropout,
@@ -70,7 +71,12 @@ try {
     printProfile(result.rows);
   } else if (flag('ports')) {
     await open('ports.html', 'runPorts');
-    const portOptions = { ...readPortData(root), peers: options.peers, epochs: Number(option('epochs') ?? 3) };
+    const portOptions = {
+      ...readPortData(root),
+      peers: options.peers,
+      epochs: Number(option('epochs') ?? 3),
+      ...(option('port') ? { ports: option('port').split(',') } : {}),
+    };
     const t0 = Date.now();
     const result = await page.evaluate((o) => window.runPorts(o), portOptions);
     console.log(`adapter: ${adapterName(result.adapter)}; TF.js ${result.tfjs}, wasm threads: ${result.wasmThreads ?? '—'}`);

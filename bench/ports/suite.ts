@@ -1,7 +1,8 @@
 /**
  * The worked ports timed against the TF.js code they came from, in one page (bench/ports.html, driven by
  * `npm run bench -- --ports`): tfjs-examples' lstm-text-generation and jena-weather, each trained for a few
- * epochs by webrnn (demo/ports/) and by TF.js on the same data (./tfjs.ts), on each TF.js backend asked for.
+ * epochs by webrnn (demo/ports/) and by TF.js on the same data (./tfjs.ts), and date-conversion-attention (the
+ * translate demo's model shape, ./dates.ts) from the same weights, on each TF.js backend asked for.
  *
  * What is timed is an epoch of `fit` as the examples run it, data building included on both sides (webrnn takes
  * the Float32Arrays, TF.js wraps them in tensors): the first epoch apart (it compiles webrnn's pipelines and
@@ -16,6 +17,8 @@ import { seededRandom } from '../../src/layers/initializers';
 import * as textPort from '../../demo/ports/textGeneration';
 import * as weatherPort from '../../demo/ports/jenaWeather';
 import { tfjsTextModel, tfjsWeatherModel } from './tfjs';
+import { DATES, copyWeights, tfjsDateModel, webrnnDateModel } from './dates';
+import { INPUT_LENGTH, OUTPUT_CHARS, OUTPUT_LENGTH, datePairs, splitDays } from '../../demo/translate/dates';
 import { setBackend } from '../suite';
 
 export interface PortBenchOptions {
@@ -27,6 +30,8 @@ export interface PortBenchOptions {
   /** Timed epochs after the first. */
   epochs: number;
   wasmPath: string;
+  /** Which ports: 'text', 'weather', 'dates' (default all). */
+  ports?: string[];
 }
 
 export interface PortRow {
@@ -121,6 +126,46 @@ async function jenaWeather(rt: Runtime, o: PortBenchOptions, rows: PortRow[]): P
   }
 }
 
+/**
+ * date-conversion-attention: the same weights and the same batches (in order) on every engine, so the losses
+ * agree as well as the times compare. An epoch is DATES.examplesPerEpoch dates.
+ */
+async function dateConversion(rt: Runtime, o: PortBenchOptions, rows: PortRow[]): Promise<void> {
+  const n = DATES.examplesPerEpoch;
+  const epoch = `${n} dates (${INPUT_LENGTH} → ${OUTPUT_LENGTH} chars), LSTM(${DATES.units}) encoder–decoder with attention, batch ${DATES.batchSize}`;
+  const data = datePairs(splitDays(10, 3).train.slice(0, n), 1, 5);
+  const y = new Float32Array(n * OUTPUT_LENGTH * OUTPUT_CHARS.length);
+  data.targets.forEach((k, i) => (y[i * OUTPUT_CHARS.length + k] = 1));
+  const shapes = { enc: [n, INPUT_LENGTH], dec: [n, OUTPUT_LENGTH], y: [n, OUTPUT_LENGTH, OUTPUT_CHARS.length] };
+  // One set of initial weights for every engine: TF.js's own initializers, on its CPU backend.
+  if (!(await useBackend('cpu'))) return;
+  const reference = tfjsDateModel(INPUT_LENGTH, OUTPUT_LENGTH);
+  const fitArgs = { epochs: 1, batchSize: DATES.batchSize, shuffle: false };
+  const webrnn = webrnnDateModel(rt, INPUT_LENGTH, OUTPUT_LENGTH);
+  copyWeights(reference, webrnn);
+  const x = [
+    { data: data.inputs, shape: shapes.enc },
+    { data: data.decoderInputs, shape: shapes.dec },
+  ];
+  const fit = async () => ((await webrnn.fit(x, { data: y, shape: shapes.y }, fitArgs)).history.loss as number[])[0]!;
+  rows.push({ port: 'date-conversion-attention', engine: 'webrnn', epoch, ...(await timeEpochs(o.epochs, fit)) });
+  log(`date-conversion-attention webrnn: ${rows.at(-1)!.epochMs.toFixed(0)} ms/epoch`);
+  webrnn.dispose();
+  const initial = reference.getWeights().map((w) => ({ data: w.dataSync() as Float32Array, shape: w.shape }));
+  reference.dispose();
+  for (const peer of o.peers) {
+    if (!(await useBackend(peer))) continue;
+    const tfModel = tfjsDateModel(INPUT_LENGTH, OUTPUT_LENGTH);
+    tfModel.setWeights(initial.map((w) => tf.tensor(w.data, w.shape)));
+    const [xe, xd, ys] = [tf.tensor(data.inputs, shapes.enc), tf.tensor(data.decoderInputs, shapes.dec), tf.tensor(y, shapes.y)];
+    const tfFit = async () => (await tfModel.fit([xe, xd], ys, fitArgs)).history.loss![0] as number;
+    rows.push({ port: 'date-conversion-attention', engine: `tfjs-${peer}`, epoch, ...(await timeEpochs(o.epochs, tfFit)) });
+    log(`date-conversion-attention tfjs-${peer}: ${rows.at(-1)!.epochMs.toFixed(0)} ms/epoch`);
+    tf.dispose([xe, xd, ys]);
+    tfModel.dispose();
+  }
+}
+
 async function useBackend(peer: string): Promise<boolean> {
   const problem = await setBackend(peer);
   if (problem) log(`tfjs-${peer} unavailable: ${problem}`);
@@ -132,8 +177,10 @@ export async function runPorts(o: PortBenchOptions): Promise<{ adapter: unknown;
   const rt = await createRuntime({ backend: 'webgpu' });
   const rows: PortRow[] = [];
   try {
-    await textGeneration(rt, o, rows);
-    await jenaWeather(rt, o, rows);
+    const ports = o.ports ?? ['text', 'weather', 'dates'];
+    if (ports.includes('text')) await textGeneration(rt, o, rows);
+    if (ports.includes('weather')) await jenaWeather(rt, o, rows);
+    if (ports.includes('dates')) await dateConversion(rt, o, rows);
     // The wasm backend's thread count (1 when the page is not cross-origin isolated): what its times rest on.
     const wasmThreads = o.peers.includes('wasm') && (await useBackend('wasm')) ? getThreadsCount() : null;
     return { adapter: rt.adapter, tfjs: tf.version.tfjs, wasmThreads, rows };

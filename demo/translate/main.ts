@@ -2,6 +2,8 @@
  * Translate page: trains the date translator (model.ts) on generated dates (dates.ts), reports exact-match accuracy
  * on held-out days, and translates a typed date with a heat map of its attention weights.
  *
+ * Query parameters besides the shared ones (demo/lib/page.ts): `?samples=N` sets the training dates.
+ *
  * Functional models run on the WebGPU backend, and on the page's thread: the worker protocol of the other pages
  * (serveModel) carries Sequential models only. Each batch is one GPU submit, so the page stays responsive while
  * the GPU works.
@@ -131,6 +133,7 @@ function drawHeatmap(text: string, t: Translation): number {
 void boot(async () => {
   applyEpochsParam();
   if (quick) input('samples').value = '600';
+  if (params.get('samples')) input('samples').value = params.get('samples')!;
   trainButton.addEventListener('click', () => void train());
   translateButton.addEventListener('click', () => void translateTyped());
   trainButton.disabled = false;
