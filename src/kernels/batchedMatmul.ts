@@ -68,6 +68,7 @@ export function recordBatchedMatmul(
       scale_index: buf.scale ? 0 : NO_SCALE,
       alpha: options.alpha ?? 1,
     },
-    workgroups: grid1d(l.batches * l.m * l.n, WG),
+    // One invocation per 4×4 block of each batch row's output.
+    workgroups: grid1d(l.batches * Math.ceil(l.m / 4) * Math.ceil(l.n / 4), WG),
   });
 }
