@@ -158,6 +158,11 @@ describe.skipIf(skipGpu)('functional models on WebGPU', () => {
     expect(r.liveBuffersAfter).toBe(0);
     expect(r.outputs.padded!.length).toBe(n * 2 * 10);
     expectClose(r.outputs.padded!, r.outputs.cut!, { atol: 1e-5, rtol: 1e-5 }, 'attention over the padded sequence vs over its real steps');
+    // Attention's output [n, 2, 5] at the masked query step (t = 1) is zero, as Keras's (result *= q_mask).
+    const out = r.outputs.queryMasked!;
+    const atStep = (t: number) => Array.from({ length: n * 5 }, (_, i) => out[Math.floor(i / 5) * 10 + t * 5 + (i % 5)]!);
+    expect(atStep(1).every((v) => v === 0)).toBe(true);
+    expect(atStep(0).some((v) => v !== 0)).toBe(true);
   });
 
   it("an encoder–decoder (states passed on, two outputs, a concatenation) predicts and trains as PyTorch's", async () => {

@@ -153,6 +153,19 @@ describe('model(): the graph', () => {
         { epochs: 1 },
       ),
     ).rejects.toThrow(/same number of samples; 'y' has 2, 'z' has 3/);
+    // One input and one output may be named too, or given as a list of one.
+    const only = input({ shape: [3], name: 'only' });
+    const single = model(rt, { inputs: only, outputs: one(layers.dense({ units: 2, name: 'single_out' }).apply(only)) });
+    single.compile({ optimizer: 'sgd', loss: 'mse' });
+    const h = await single.fit({ only: x }, { single_out: { data: new Float32Array(4), shape: [2, 2] } }, { epochs: 1 });
+    expect(h.history.loss).toHaveLength(1);
+    await single.fit([[[1, 2, 3]]], [[[0.5, 0.5]]], { epochs: 1 });
+    await expect(single.fit({ b: x }, { single_out: { data: new Float32Array(4), shape: [2, 2] } })).rejects.toThrow(
+      /x names 'b', which is not a model input; it is 'only'/,
+    );
+    expect(single.isGraph).toBe(true);
+    single.dispose();
+    expect(() => model(rt, { inputs: a, outputs: a })).toThrow(/output 'a' is a model input; an output must come from a layer/);
     await expect(m.save(memorySink(), { includeOptimizer: true })).rejects.toThrow(
       /includeOptimizer: true \}\) with several outputs is not supported for functional models yet/,
     );

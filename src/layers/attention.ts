@@ -13,7 +13,7 @@
  *              dS = W ⊙ (dW − Σ_j dW ⊙ W)   dQ = s·dS·K   dK = s·dSᵀ·Q   ds = Σ dS ⊙ Q·Kᵀ
  *
  * Timestep masks, as Keras: Dot drops them; the attention layers give padded value steps no weight (their scores
- * pushed to −1e9 before the softmax) and pass the query's mask on.
+ * pushed to −1e9 before the softmax), output zeros at padded query steps, and pass the query's mask on.
  */
 import { ShapeError, ValueError, formatShape } from '../errors';
 import type { BufferRef } from '../gpu/kernel';
@@ -24,6 +24,7 @@ import { recordActivationGrad, recordActivationInPlace } from '../kernels/dense'
 import { recordAccumulate } from '../kernels/losses';
 import { recordAdditiveBackward, recordAdditiveScores } from '../kernels/additiveAttention';
 import { recordMaskColumns, recordScaledAdd } from '../kernels/merge';
+import { recordMaskApply } from '../kernels/sequenceMask';
 import type { SymbolicTensor } from '../model/symbolic';
 import { optionalBool } from './config';
 import { RunBuffers, type Act, type BindContext, type NodeRun, type ParamSpec, type SymbolicCall } from './layer';
@@ -228,7 +229,11 @@ abstract class AttentionBase extends Merge {
     const dq = training ? bufs.make('dQuery', q.rows * d) : null;
     const dvBuf = training ? bufs.make('dValue', v.rows * dv) : null;
     const dk = training ? bufs.make('dKey', k.rows * d) : null;
-    const outputs: Act[] = [{ buffer: out, offset: 0, rows, cols: dv, timesteps: tq, mask: q.mask ?? null }];
+    const queryMask = q.mask ?? null;
+    // Keras zeroes the output at masked query steps (result *= q_mask): the output seen is the masked copy.
+    const zeroed = queryMask ? bufs.make('output, zero at masked query steps', rows * dv) : null;
+    const dMasked = queryMask && training ? bufs.make('dOutput, zero at masked query steps', rows * dv) : null;
+    const outputs: Act[] = [{ buffer: zeroed ?? out, offset: 0, rows, cols: dv, timesteps: tq, mask: queryMask }];
     const valueMask = v.mask ?? null;
     if (this.returnAttentionScores) outputs.push({ buffer: weights, offset: 0, rows, cols: tv, timesteps: tq, mask: null });
     return {
@@ -238,9 +243,15 @@ abstract class AttentionBase extends Merge {
         if (valueMask) recordMaskColumns(plan, { mask: valueMask, scores: weights }, { rows, cols: tv, batch });
         recordActivationInPlace(plan, weights, rows, tv, 'softmax');
         recordBatchedMatmul(plan, { a: weights, b: v.buffer, o: out }, { batches: batch, m: tq, n: dv, k: tv, a: S, b: V, o: O });
+        if (zeroed) recordMaskApply(plan, { x: out, xOffset: 0, mask: queryMask!, y: zeroed }, { rows, cols: dv });
       },
-      recordBackward(plan, [dOut, dWeightsOut]) {
+      recordBackward(plan, [dOutGiven, dWeightsOut]) {
         if (!dW || !dS || !dq || !dvBuf || !dk) return inputs.map(() => null);
+        let dOut = dOutGiven;
+        if (dOut && dMasked) {
+          recordMaskApply(plan, { x: dOut, xOffset: 0, mask: queryMask!, y: dMasked }, { rows, cols: dv });
+          dOut = dMasked;
+        }
         if (dOut) {
           recordBatchedMatmul(plan, { a: dOut, b: v.buffer, o: dW }, { batches: batch, m: tq, n: tv, k: dv, a: O, b: transposed(V), o: S });
           recordBatchedMatmul(plan, { a: weights, b: dOut, o: dvBuf }, { batches: batch, m: tv, n: dv, k: tq, a: transposed(S), b: O, o: compact(V) });

@@ -114,6 +114,10 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
     return this as this & { arena: ParameterArena };
   }
 
+  override get isGraph(): boolean {
+    return true;
+  }
+
   override add(layer: Layer): this {
     throw new ValueError(
       `model.add('${layer?.name}'): a functional model is built from its inputs and outputs; apply the layer to a tensor and build a new model`,
@@ -166,8 +170,17 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
     const n = p.names.length;
     const tensorObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
     if (n === 1) {
-      const single = Array.isArray(value) && value.length === 1 && tensorObject(value[0]) ? value[0] : value;
-      return [{ value: single as TensorLike, label: name }];
+      // By name ({ dense_1: y }), as a list of one ([x], a tensor or a nested array one axis deeper than a batch), or as is.
+      const named =
+        tensorObject(value) && !('shape' in (value as object)) && Object.keys(value as object).length === 1 ? (value as Record<string, unknown>) : null;
+      if (named) {
+        if (!(p.names[0]! in named))
+          throw new ValueError(`${name} names '${Object.keys(named)[0]}', which is not a model ${what.slice(0, -1)}; it is '${p.names[0]}'`);
+        return [{ value: named[p.names[0]!] as TensorLike, label: `${name}['${p.names[0]}']` }];
+      }
+      const rank = (v: unknown): number => (Array.isArray(v) ? 1 + rank(v[0]) : 0);
+      const listOfOne = Array.isArray(value) && value.length === 1 && (tensorObject(value[0]) || rank(value) === p.shapes[0]!.length + 2);
+      return [{ value: (listOfOne ? value[0] : value) as TensorLike, label: name }];
     }
     if (Array.isArray(value)) {
       if (value.length !== n)
@@ -215,7 +228,11 @@ export class Functional extends Sequential<Tensor | Tensor[]> {
       const ids = this.graph.idsInputs[i];
       const samples = samplesOf(value, label, shape, ids ? 'token ids [batch, timesteps]' : `input '${p.names[i]}'`);
       if (ids) {
-        const embedding = this.graph.nodes.find((n) => n.inputs.includes(this.inputs[i]!))!.layer;
+        // Every embedding that reads it: the ids must fit the smallest.
+        const embedding = this.graph.nodes
+          .filter((n) => n.inputs.includes(this.inputs[i]!))
+          .map((n) => n.layer)
+          .reduce((a, b) => (b.vocabularySize! < a.vocabularySize! ? b : a));
         const dim = embedding.vocabularySize!;
         const bad = samples.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= dim);
         if (bad >= 0)

@@ -42,6 +42,7 @@ export function buildGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]):
   });
   outputs.forEach((t, i) => {
     if (outputs.indexOf(t) !== i) throw new ValueError(`model: '${t.name}' is listed twice in outputs; list each output once`);
+    if (t.node === null) throw new ValueError(`model: output '${t.name}' is a model input; an output must come from a layer`);
   });
 
   const nodes: GraphNode[] = [];

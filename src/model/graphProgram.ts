@@ -60,15 +60,17 @@ export function bindGraph(
     for (const r of runs) r.destroy();
     for (const b of made) rt.destroyBuffer(b);
   };
-  const inputs = graph.inputs.map((t, i) => {
-    const layout = graphInputLayout(graph, i, batch);
-    const buffer = rt.createBuffer(`model input '${t.name}'`, layout.rows * layout.cols * 4);
-    made.push(buffer);
-    acts.set(t, { buffer, offset: 0, ...layout });
-    return buffer;
-  });
   const actOf = (t: SymbolicTensor) => acts.get(t)!;
+  const inputs: GPUBuffer[] = [];
+  const forward = new Plan(rt, `forward, batch ${batch}`);
   try {
+    graph.inputs.forEach((t, i) => {
+      const layout = graphInputLayout(graph, i, batch);
+      const buffer = rt.createBuffer(`model input '${t.name}'`, layout.rows * layout.cols * 4);
+      made.push(buffer);
+      acts.set(t, { buffer, offset: 0, ...layout });
+      inputs.push(buffer);
+    });
     graph.nodes.forEach((node, i) => {
       const run = node.layer.bindNode(
         {
@@ -89,13 +91,13 @@ export function bindGraph(
         throw new Error(`layer '${node.layer.name}' bound ${run.outputs.length} outputs for a node of ${node.outputs.length}`);
       run.outputs.forEach((act, k) => acts.set(node.outputs[k]!, act));
     });
+    for (const run of runs) run.recordForward(forward);
   } catch (e) {
+    forward.destroy();
     destroyAll();
     throw e;
   }
   const outputs = graph.outputs.map(actOf);
-  const forward = new Plan(rt, `forward, batch ${batch}`);
-  for (const run of runs) run.recordForward(forward);
 
   const recordBackward = (plan: Plan, dOutputs: readonly GPUBuffer[]) => {
     const reaching = new Map<SymbolicTensor, GPUBuffer[]>();

@@ -127,6 +127,11 @@ export class Sequential<Out extends Tensor | Tensor[] = Tensor> {
     return this;
   }
 
+  /** True for a functional model (src/model/functional.ts): a graph of layers rather than a stack. */
+  get isGraph(): boolean {
+    return false;
+  }
+
   /** Shapes of one input sample and one output sample (no batch axis). */
   get inputShape(): number[] {
     return this.ensureBuilt().layers[0]!.inputShape;

@@ -80,6 +80,10 @@ class ModelServer<Options> implements ModelService {
     if (!(model instanceof Sequential)) {
       throw new ValueError(`serveModel's builder must return a model made with sequential(rt); got ${model === null ? 'null' : typeof model}`);
     }
+    if (model.isGraph)
+      throw new ValueError(
+        `serveModel's builder returned the functional model '${model.name}'; workers serve Sequential models for now: train a functional model on the page (as demo/translate does)`,
+      );
     this.model = model;
     return { name: model.name, adapter: this.rt.adapter, inputShape: model.inputShape, outputShape: model.outputShape, params: model.countParams() };
   }

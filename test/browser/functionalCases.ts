@@ -173,6 +173,14 @@ export const functionalCases = {
         const out = S(joined.apply([S(dot.apply([asked, encoded])), S(additive.apply([asked, encoded]))]));
         return model(r, { inputs: [idsIn, qIn], outputs: out, ...(seed === undefined ? {} : { seed }) });
       };
+      // A masked query (its step 1 all zeros, masking() marks it), in a model of its own layers: Keras outputs zeros there.
+      const qMasked = input({ shape: q.shape.slice(1) });
+      const idsC = input({ shape: [padded], dtype: 'int32' });
+      const encodedC = S(
+        layers.lstm({ units: 5, returnSequences: true }).apply(S(layers.embedding({ inputDim: spec.vocabulary, outputDim: 4, maskZero: true }).apply(idsC))),
+      );
+      const askedMasked = S(layers.dense({ units: 5, activation: 'tanh' }).apply(S(layers.masking().apply(qMasked))));
+      const c = model(r, { inputs: [idsC, qMasked], outputs: S(layers.attention().apply([askedMasked, encodedC])), seed: spec.seed });
       const a = build(padded, spec.seed);
       const b = build(spec.real);
       try {
@@ -180,8 +188,15 @@ export const functionalCases = {
           data: Float32Array.from({ length: n * spec.real }, (_, i) => ids.data[Math.floor(i / spec.real) * padded + (i % spec.real)]!),
           shape: [n, spec.real],
         };
-        return { padded: (await a.predict([ids, q])) as Tensor, cut: (await b.predict([cut, q])) as Tensor };
+        const [tq, d] = q.shape.slice(1) as [number, number];
+        const qZeroStep = { data: q.data.map((v, i) => (Math.floor(i / d) % tq === 1 ? 0 : v)), shape: q.shape };
+        return {
+          padded: (await a.predict([ids, q])) as Tensor,
+          cut: (await b.predict([cut, q])) as Tensor,
+          queryMasked: (await c.predict([ids, qZeroStep])) as Tensor,
+        };
       } finally {
+        c.dispose();
         b.dispose();
         a.dispose();
       }
