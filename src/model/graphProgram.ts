@@ -13,20 +13,16 @@
 import { ValueError } from '../errors';
 import { Plan } from '../gpu/plan';
 import type { Runtime } from '../gpu/runtime';
-import { clipScratchLength, recordClip } from '../kernels/clipping';
 import { recordAccumulate, recordLoss } from '../kernels/losses';
-import { recordLossWatch } from '../kernels/lossWatch';
 import { recordScaledAdd } from '../kernels/merge';
 import { recordMetric } from '../kernels/metrics';
-import { recordOptimizerStep } from '../kernels/optimizers';
-import { recordRegularizers, regularizerScratchLength, type RegularizedSegment } from '../kernels/regularizers';
 import { recordLossWeights } from '../kernels/sequenceMask';
 import type { Act, NodeRun } from '../layers/layer';
 import type { ParameterArena } from './arena';
 import type { Graph } from './graph';
 import { inputLayout, type BindOptions, type BoundModel } from './program';
 import type { SymbolicTensor } from './symbolic';
-import { watchSlot, type Compiled, type OptimizerState, type TrainProgram } from './training';
+import { weightUpdate, type Compiled, type OptimizerState, type TrainProgram } from './training';
 
 export interface BoundGraph extends BoundModel {
   /** One buffer per model input, in the model's input order. */
@@ -192,11 +188,7 @@ export function buildGraphTrainProgram(
     });
     const ones = make('one per sample', batch);
     rt.write(ones, new Float32Array(batch).fill(1));
-    const regularized: RegularizedSegment[] = arena.segments
-      .filter((s) => s.spec.regularizer && ((s.spec.regularizer.l1 ?? 0) > 0 || (s.spec.regularizer.l2 ?? 0) > 0))
-      .map((s) => ({ offset: s.offset, length: s.length, l1: s.spec.regularizer!.l1 ?? 0, l2: s.spec.regularizer!.l2 ?? 0 }));
-    const regScratch = regularized.length > 0 ? make('regularizer scratch', regularizerScratchLength(regularized)) : null;
-    const clipScratch = compiled.clip && compiled.clip.mode !== 'value' ? make('clip scratch', clipScratchLength(arena.total)) : null;
+    const update = weightUpdate(arena, optimizer, compiled, make);
 
     // Per output: its loss (weighted) into its own slots, its share of the reported loss into slot 0 as a mean per
     // sample (a sequence output's rows are timesteps·batch), its metrics; slot 1 counts samples.
@@ -220,10 +212,6 @@ export function buildGraphTrainProgram(
       }
       recordAccumulate(plan, { values: ones, count: batch, accum, slot: 1 });
     };
-    const penalties = (plan: Plan, accum: GPUBuffer) => {
-      if (regScratch)
-        recordRegularizers(plan, { params: arena.params, grads: arena.grads, segments: regularized, accum, slot: 0, scale: batch, scratch: regScratch });
-    };
 
     const train = new Plan(rt, `train, batch ${batch}`);
     for (const run of bound.nodeRuns) run.recordForward(train, true);
@@ -232,30 +220,13 @@ export function buildGraphTrainProgram(
       train,
       perOutput.map((o) => o.dPredictions),
     );
-    penalties(train, accumulators.train);
-    recordLossWatch(train, { accum: accumulators.train, lossSlot: 0, watchSlot: watchSlot(compiled) });
-    if (compiled.clip) {
-      recordClip(train, {
-        clip: compiled.clip,
-        grads: arena.grads,
-        length: arena.total,
-        segments: arena.segments.map((s) => ({ offset: s.offset, length: s.length })),
-        ...(clipScratch ? { scratch: clipScratch } : {}),
-      });
-    }
-    recordOptimizerStep(train, {
-      optimizer: compiled.optimizer,
-      params: arena.params,
-      grads: arena.grads,
-      slots: optimizer.slots,
-      state: optimizer.state,
-      length: arena.total,
-    });
+    // Slot 0 is a sum per sample: the penalties count once per sample too.
+    update.recordStep(train, accumulators.train, batch);
 
     const evaluate = new Plan(rt, `evaluate, batch ${batch}`);
     for (const run of bound.nodeRuns) run.recordForward(evaluate);
     lossAndMetrics(evaluate, accumulators.evaluate);
-    penalties(evaluate, accumulators.evaluate);
+    update.recordPenalties(evaluate, accumulators.evaluate, batch);
 
     const targetsPerOutput = perOutput.map((o) => o.targets);
     return {

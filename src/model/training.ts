@@ -234,6 +234,62 @@ export function resolveOutputsCompile(args: CompileArgs & { lossWeights?: unknow
   return { optimizer: first.optimizer, loss: first.loss, metrics, clip: first.clip, outputs: outputLosses };
 }
 
+/** What a training program records after its backward pass, and the penalties its evaluate plan counts too. */
+export interface WeightUpdate {
+  /**
+   * The L1/L2 penalties (into slot 0, times `scale`, the rows its loss is a mean over, so slot 0 / rows counts them
+   * once), then the loss watch, clipping and the optimizer's update: the end of every training step.
+   */
+  recordStep(plan: Plan, accum: GPUBuffer, scale: number): void;
+  /**
+   * The penalties alone: Keras counts them in val_loss and evaluate() too. In an evaluate plan their gradient terms
+   * land in the gradient arena, which is scratch there: the next train step overwrites it first.
+   */
+  recordPenalties(plan: Plan, accum: GPUBuffer, scale: number): void;
+}
+
+/** The update of a model's weights from its gradient arena, its scratch buffers made with `make` (Sequential and functional). */
+export function weightUpdate(
+  arena: ParameterArena,
+  optimizer: OptimizerState,
+  compiled: Compiled,
+  make: (label: string, floats: number) => GPUBuffer,
+): WeightUpdate {
+  const regularized: RegularizedSegment[] = arena.segments
+    .filter((s) => s.spec.regularizer && ((s.spec.regularizer.l1 ?? 0) > 0 || (s.spec.regularizer.l2 ?? 0) > 0))
+    .map((s) => ({ offset: s.offset, length: s.length, l1: s.spec.regularizer!.l1 ?? 0, l2: s.spec.regularizer!.l2 ?? 0 }));
+  const regScratch = regularized.length > 0 ? make('regularizer scratch', regularizerScratchLength(regularized)) : null;
+  const clipScratch = compiled.clip && compiled.clip.mode !== 'value' ? make('clip scratch', clipScratchLength(arena.total)) : null;
+  const recordPenalties = (plan: Plan, accum: GPUBuffer, scale: number) => {
+    if (regScratch) recordRegularizers(plan, { params: arena.params, grads: arena.grads, segments: regularized, accum, slot: 0, scale, scratch: regScratch });
+  };
+  return {
+    recordPenalties,
+    recordStep(plan, accum, scale) {
+      recordPenalties(plan, accum, scale);
+      // After the penalties: the batch's whole loss is in slot 0 now. One tiny dispatch, no readback.
+      recordLossWatch(plan, { accum, lossSlot: 0, watchSlot: watchSlot(compiled) });
+      if (compiled.clip) {
+        recordClip(plan, {
+          clip: compiled.clip,
+          grads: arena.grads,
+          length: arena.total,
+          segments: arena.segments.map((s) => ({ offset: s.offset, length: s.length })),
+          ...(clipScratch ? { scratch: clipScratch } : {}),
+        });
+      }
+      recordOptimizerStep(plan, {
+        optimizer: compiled.optimizer,
+        params: arena.params,
+        grads: arena.grads,
+        slots: optimizer.slots,
+        state: optimizer.state,
+        length: arena.total,
+      });
+    },
+  };
+}
+
 export function buildTrainProgram(
   rt: Runtime,
   layers: Layer[],
@@ -257,11 +313,7 @@ export function buildTrainProgram(
   const targets = make('targets', sparse ? out.rows : out.rows * out.cols);
   const dPredictions = make('dPredictions', out.rows * out.cols);
   const rowScratch = make('row scratch', out.rows);
-  const regularized: RegularizedSegment[] = arena.segments
-    .filter((s) => s.spec.regularizer && ((s.spec.regularizer.l1 ?? 0) > 0 || (s.spec.regularizer.l2 ?? 0) > 0))
-    .map((s) => ({ offset: s.offset, length: s.length, l1: s.spec.regularizer!.l1 ?? 0, l2: s.spec.regularizer!.l2 ?? 0 }));
-  const regScratch = regularized.length > 0 ? make('regularizer scratch', regularizerScratchLength(regularized)) : null;
-  const clipScratch = compiled.clip && compiled.clip.mode !== 'value' ? make('clip scratch', clipScratchLength(arena.total)) : null;
+  const update = weightUpdate(arena, optimizer, compiled, make);
 
   // A masked sequence output, as Keras 3: the loss weighs each real step rows/valid and each padded one 0
   // (sequenceMask.wgsl loss_weights: each batch's loss is its mean over real steps); metrics weigh real steps 1
@@ -275,43 +327,18 @@ export function buildTrainProgram(
     compiled.metrics.forEach((m, i) => recordMetric(plan, { metric: m.config, ...predictions, rowWeights: mask, accum, slot: 2 + i, scratch: rowScratch }));
     if (mask && compiled.metrics.length > 0) recordAccumulate(plan, { values: mask, count: out.rows, accum, slot: realStepsSlot(compiled) });
   };
-  // Keras counts the weight penalties in val_loss and evaluate() too. In the evaluate plan their gradient
-  // terms land in the gradient arena, which is scratch there: the next train step overwrites it first.
-  const penalties = (plan: Plan, accum: GPUBuffer) => {
-    if (regScratch)
-      recordRegularizers(plan, { params: arena.params, grads: arena.grads, segments: regularized, accum, slot: 0, scale: out.rows, scratch: regScratch });
-  };
 
   const train = new Plan(rt, `train, batch ${batch}`);
   for (const run of bound.runs) run.recordForward(train, true);
   lossAndMetrics(train, accumulators.train);
   let d: GPUBuffer | null = dPredictions;
   for (let i = bound.runs.length - 1; i >= 0 && d; i--) d = bound.runs[i]!.recordBackward(train, d);
-  penalties(train, accumulators.train);
-  // After the penalties: the batch's whole loss is in slot 0 now. One tiny dispatch, no readback.
-  recordLossWatch(train, { accum: accumulators.train, lossSlot: 0, watchSlot: watchSlot(compiled) });
-  if (compiled.clip) {
-    recordClip(train, {
-      clip: compiled.clip,
-      grads: arena.grads,
-      length: arena.total,
-      segments: arena.segments.map((s) => ({ offset: s.offset, length: s.length })),
-      ...(clipScratch ? { scratch: clipScratch } : {}),
-    });
-  }
-  recordOptimizerStep(train, {
-    optimizer: compiled.optimizer,
-    params: arena.params,
-    grads: arena.grads,
-    slots: optimizer.slots,
-    state: optimizer.state,
-    length: arena.total,
-  });
+  update.recordStep(train, accumulators.train, out.rows);
 
   const evaluate = new Plan(rt, `evaluate, batch ${batch}`);
   for (const run of bound.runs) run.recordForward(evaluate);
   lossAndMetrics(evaluate, accumulators.evaluate);
-  penalties(evaluate, accumulators.evaluate);
+  update.recordPenalties(evaluate, accumulators.evaluate, out.rows);
 
   return {
     bound,
