@@ -1,15 +1,11 @@
 /**
  * Functional models on WebGPU (src/model/functional.ts): an encoder–decoder with states passed between layers
  * against PyTorch's own training steps (test/fixtures/torch/functional.json, scripts/make_torch_functional.py),
- * whole-model gradients against finite differences, a chain against the same Sequential, and the merge kernels
- * against their float64 twin.
+ * whole-model gradients against finite differences, a chain against the same Sequential. The new kernels' own
+ * tests are test/merge.gpu.test.ts, test/batchedMatmul.gpu.test.ts and test/additiveAttention.gpu.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { maskColumns, placeColumns, scaledAdd, takeColumns } from '../src/reference/merge';
-import { batchedMatmul } from '../src/reference/batchedMatmul';
-import { additiveBackward, additiveScores } from '../src/reference/additiveAttention';
-import { sequenceMatrix, type MatmulLayout } from '../src/kernels/batchedMatmul';
 import { encodeFloats } from './support/base64';
 import { expectClose } from './support/compare';
 import { skipGpu, useHarness } from './support/page';
@@ -39,94 +35,6 @@ const enc = (t: Json | Float32Array, shape?: number[]) =>
 
 describe.skipIf(skipGpu)('functional models on WebGPU', () => {
   const page = useHarness();
-
-  it('merge kernels: place, take, scaled_add and mask_columns match the float64 twin', async () => {
-    const random = rng(3);
-    const [rows, colsA, colsB, aOffset, batch] = [8, 5, 3, 4, 2];
-    const a = uniform(random, aOffset + rows * colsA, 1);
-    const b = uniform(random, rows * colsB, 1);
-    // A mask over colsB value steps of `batch` rows each: [colsB·batch], time-major.
-    const mask = Float32Array.from({ length: colsB * batch }, (_, i) => (i % 3 === 1 ? 0 : 1));
-    const r = await page.run('mergeKernels', {
-      a: enc(a, [a.length]),
-      b: enc(b, [b.length]),
-      mask: enc(mask, [mask.length]),
-      batch,
-      rows,
-      colsA,
-      colsB,
-      aOffset,
-      alpha: -0.5,
-    });
-    expect(r.validationError).toBeNull();
-    const out = new Float64Array(rows * (colsA + colsB));
-    placeColumns(out, a, rows, colsA, colsA + colsB, 0, aOffset);
-    placeColumns(out, b, rows, colsB, colsA + colsB, colsA);
-    expectClose(r.outputs.out!, out, { atol: 0, rtol: 0 }, 'placed');
-    expectClose(r.outputs.taken!, takeColumns(out, rows, colsB, colsA + colsB, colsA), { atol: 0, rtol: 0 }, 'taken');
-    const sum = Float64Array.from(b);
-    scaledAdd(sum, a, rows * colsB, -0.5, aOffset);
-    expectClose(r.outputs.sum!, sum, { atol: 1e-7, rtol: 1e-7 }, 'scaled sum');
-    const masked = Float64Array.from(b);
-    maskColumns(masked, mask, rows, colsB, batch);
-    expectClose(r.outputs.masked!, masked, { atol: 0, rtol: 1e-7 }, 'masked columns');
-  });
-
-  it.each([
-    { name: 'sequence · sequenceᵀ (attention scores)', transposeB: true, scale: null, accumulate: false, alpha: 1 },
-    { name: 'sequence · sequence, from offsets, scaled by a GPU weight and added in', transposeB: false, scale: 0.75, accumulate: true, alpha: -2 },
-  ])('batchedMatmul: $name matches the float64 twin', async ({ transposeB, scale, accumulate, alpha }) => {
-    const random = rng(transposeB ? 5 : 6);
-    // Neither 5 nor 6 is a multiple of the kernel's 4×4 blocks: the edge blocks are clamped and cut.
-    const [batch, t1, t2, c] = [3, transposeB ? 4 : 5, 5, 6];
-    const [aOffset, bOffset] = transposeB ? [0, 0] : [7, 2];
-    const a = uniform(random, aOffset + t1 * batch * c, 1);
-    // B is [t2, batch, c] used as its transpose [c, t2], or [c, batch, t2] used as it lies: either way [c, t2].
-    const b = uniform(random, bOffset + t2 * batch * c, 1);
-    const o = uniform(random, t1 * batch * t2, 1);
-    const layout: MatmulLayout = {
-      batches: batch,
-      m: t1,
-      n: t2,
-      k: c,
-      a: sequenceMatrix(aOffset, batch, c),
-      b: transposeB ? sequenceMatrix(bOffset, batch, c, true) : sequenceMatrix(bOffset, batch, t2),
-      o: sequenceMatrix(0, batch, t2),
-    };
-    const r = await page.run('batchedMatmul', { a: enc(a, [a.length]), b: enc(b, [b.length]), o: enc(o, [o.length]), layout, alpha, scale, accumulate });
-    expect(r.validationError).toBeNull();
-    const expected = Float64Array.from(o);
-    batchedMatmul(a, b, expected, layout, { alpha, ...(scale === null ? {} : { scale }), accumulate });
-    expectClose(r.outputs.o!, expected, { atol: 1e-6, rtol: 1e-6 }, 'O');
-  });
-
-  it.each([
-    { name: 'with a scale per feature, from offsets', scaled: true, qOffset: 3, kOffset: 5 },
-    { name: 'without a scale', scaled: false, qOffset: 0, kOffset: 0 },
-  ])('additiveAttention kernels $name match the float64 twin', async ({ scaled, qOffset, kOffset }) => {
-    const random = rng(scaled ? 13 : 14);
-    const dims = { batch: 3, tq: 4, tv: 5, dim: 6 };
-    const q = uniform(random, qOffset + dims.tq * dims.batch * dims.dim, 1);
-    const k = uniform(random, kOffset + dims.tv * dims.batch * dims.dim, 1);
-    const scale = scaled ? uniform(random, dims.dim, 1) : null;
-    const ds = uniform(random, dims.tq * dims.batch * dims.tv, 1);
-    const r = await page.run('additiveAttention', {
-      q: enc(q, [q.length]),
-      k: enc(k, [k.length]),
-      scale: scale ? enc(scale, [dims.dim]) : null,
-      ds: enc(ds, [ds.length]),
-      dims,
-      qOffset,
-      kOffset,
-    });
-    expect(r.validationError).toBeNull();
-    const TWIN = { atol: 1e-5, rtol: 1e-5 };
-    expectClose(r.outputs.scores!, additiveScores(q, k, scale, dims, qOffset, kOffset), TWIN, 'scores');
-    const g = additiveBackward(q, k, scale, ds, dims, qOffset, kOffset);
-    expectClose(r.outputs.dq!, g.dq, TWIN, 'dQ');
-    expectClose(r.outputs.dk!, g.dk, TWIN, 'dK');
-    if (scaled) expectClose(r.outputs.dscale!, g.dscale, TWIN, 'dScale');
-  });
 
   it('attention (dot, softmax, dot; Attention with a scale, a key and its weights read later; AdditiveAttention): the gradient matches finite differences', async () => {
     const random = rng(31);
@@ -199,7 +107,7 @@ describe.skipIf(skipGpu)('functional models on WebGPU', () => {
     expectClose(r.outputs.analytic!, r.outputs.numeric!, MODEL_FINITE_DIFFERENCE, 'encoder–decoder gradient vs finite differences');
   });
 
-  it('every merge layer, a tensor read by three layers, two weighted outputs: the gradient matches finite differences', async () => {
+  it('every merge layer, an elementwise activation, a tensor read by three layers, two weighted outputs: the gradient matches finite differences', async () => {
     const random = rng(11);
     const n = 6;
     const r = await page.run('functionalMerges', {

@@ -315,7 +315,9 @@ export const functionalCases = {
       const s = layers.add().apply([p, q]) as ReturnType<typeof input>;
       const prod = layers.multiply().apply([p, q, s]) as ReturnType<typeof input>;
       const mean = layers.average().apply([p, prod]) as ReturnType<typeof input>;
-      const out1 = layers.dense({ units: 2, name: 'out1' }).apply(layers.concatenate().apply([mean, q, s])) as ReturnType<typeof input>;
+      // An elementwise Activation (dense.wgsl's in-place entry, and activation_grad) on one branch.
+      const squashed = layers.activation({ activation: 'tanh' }).apply(mean) as ReturnType<typeof input>;
+      const out1 = layers.dense({ units: 2, name: 'out1' }).apply(layers.concatenate().apply([squashed, q, s])) as ReturnType<typeof input>;
       const out2 = layers.dense({ units: 1, name: 'out2' }).apply(s) as ReturnType<typeof input>;
       const m = model(r, { inputs: [a, b], outputs: [out1, out2], seed: spec.seed });
       try {
