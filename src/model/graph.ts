@@ -47,9 +47,8 @@ export function buildGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]):
 
   const nodes: GraphNode[] = [];
   const done = new Set<GraphNode>();
-  const visiting = new Set<GraphNode>();
   const reached = new Set<SymbolicTensor>();
-  /** Depth-first from an output: a node is placed after every node it reads. */
+  /** Depth-first from an output: every node an output depends on (their order is set below). */
   const visit = (t: SymbolicTensor, from: string) => {
     if (t.node === null) {
       if (!inputs.includes(t))
@@ -60,12 +59,10 @@ export function buildGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]):
       return;
     }
     const node = t.node;
+    // No cycle can arise: a node reads only tensors that existed when it was made.
     if (done.has(node)) return;
-    if (visiting.has(node)) throw new ValueError(`model: layer '${node.layer.name}' reads its own output; a model's graph cannot have cycles`);
-    visiting.add(node);
-    for (const x of [...node.inputs, ...node.initialState]) visit(x, `layer '${node.layer.name}'`);
-    visiting.delete(node);
     done.add(node);
+    for (const x of [...node.inputs, ...node.initialState]) visit(x, `layer '${node.layer.name}'`);
     nodes.push(node);
   };
   outputs.forEach((t) => visit(t, `output '${t.name}'`));
